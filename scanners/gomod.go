@@ -1,0 +1,158 @@
+package scanners
+
+import (
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"golang.org/x/mod/modfile"
+)
+
+// GoModule is one go.mod under the scanned root.
+type GoModule struct {
+	Dir       string // absolute directory holding go.mod
+	Rel       string // Dir relative to the root, "/" separated ("." for the root)
+	Path      string // module path
+	GoVersion string // the go directive ("1.22"), "" when absent
+	Toolchain string // the toolchain directive ("go1.22.4"), "" when absent
+	// Work is the go.work file that lists this module, "" when none does.
+	// Scanners load such a module with GOWORK set to it, and others with
+	// GOWORK=off so that an unrelated workspace cannot change the build.
+	Work string
+}
+
+// skipDir reports directories the go command itself ignores for ./...
+// patterns, plus trees that hold other people's code.
+func skipDir(name string) bool {
+	switch name {
+	case "vendor", "testdata", "node_modules":
+		return true
+	}
+	return strings.HasPrefix(name, ".") || strings.HasPrefix(name, "_")
+}
+
+// GoModules finds every Go module under root, sorted by path relative to root.
+// A go.mod that cannot be parsed is an error naming the file.
+func GoModules(root string) ([]GoModule, error) {
+	var mods []GoModule
+	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() {
+			if p != root && skipDir(d.Name()) {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if d.Name() != "go.mod" {
+			return nil
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		f, err := modfile.ParseLax(p, data, nil)
+		if err != nil {
+			return fmt.Errorf("%s: %w", relOrAbs(root, p), err)
+		}
+		if f.Module == nil {
+			return fmt.Errorf("%s: no module directive", relOrAbs(root, p))
+		}
+		dir := filepath.Dir(p)
+		m := GoModule{Dir: dir, Rel: relOrAbs(root, dir), Path: f.Module.Mod.Path}
+		if f.Go != nil {
+			m.GoVersion = f.Go.Version
+		}
+		if f.Toolchain != nil {
+			m.Toolchain = f.Toolchain.Name
+		}
+		mods = append(mods, m)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if err := applyWork(root, mods); err != nil {
+		return nil, err
+	}
+	sort.Slice(mods, func(i, j int) bool { return mods[i].Rel < mods[j].Rel })
+	return mods, nil
+}
+
+// applyWork marks the modules that root's go.work uses.
+func applyWork(root string, mods []GoModule) error {
+	wp := filepath.Join(root, "go.work")
+	data, err := os.ReadFile(wp)
+	if os.IsNotExist(err) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	wf, err := modfile.ParseWork(wp, data, nil)
+	if err != nil {
+		return fmt.Errorf("go.work: %w", err)
+	}
+	used := map[string]bool{}
+	for _, u := range wf.Use {
+		used[filepath.Clean(filepath.Join(root, u.Path))] = true
+	}
+	for i := range mods {
+		if used[mods[i].Dir] {
+			mods[i].Work = wp
+		}
+	}
+	return nil
+}
+
+// RelPath makes p relative to root with "/" separators; a path outside root
+// is returned as its base name so that no machine path leaks into reports.
+func RelPath(root, p string) string {
+	if !filepath.IsAbs(p) {
+		return filepath.ToSlash(filepath.Clean(p))
+	}
+	rel, err := filepath.Rel(root, p)
+	if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+		return filepath.Base(p)
+	}
+	return filepath.ToSlash(rel)
+}
+
+func relOrAbs(root, p string) string { return RelPath(root, p) }
+
+// GoEnv is the environment for go commands run on a module: the user's own
+// toolchain only, and the module's workspace (or none).
+func GoEnv(m GoModule) []string {
+	env := append(os.Environ(), "GOTOOLCHAIN=local")
+	if m.Work != "" {
+		return append(env, "GOWORK="+m.Work)
+	}
+	return append(env, "GOWORK=off")
+}
+
+// HasFile reports whether any file under root (skipping the directories
+// GoModules skips) satisfies match; it stops at the first.
+func HasFile(root string, match func(rel string, d fs.DirEntry) bool) bool {
+	found := false
+	_ = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || found {
+			return filepath.SkipDir
+		}
+		if d.IsDir() {
+			if p != root && skipDir(d.Name()) {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if match(RelPath(root, p), d) {
+			found = true
+			return filepath.SkipAll
+		}
+		return nil
+	})
+	return found
+}

@@ -1,0 +1,148 @@
+package scanners
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"runtime/debug"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/scangate/scangate/finding"
+)
+
+// Run runs every scanner that applies, concurrently, and returns one Result
+// per scanner in the order given. It never fails: errors, panics and
+// timeouts become error notifications in that scanner's Result.
+func Run(ctx context.Context, req Request, list []Scanner, opt Options) []finding.Result {
+	if opt.Timeout <= 0 {
+		opt.Timeout = DefaultTimeout
+	}
+	if opt.Grace <= 0 {
+		opt.Grace = 5 * time.Second
+	}
+	emit := func(e Event) {
+		if opt.OnEvent != nil {
+			opt.OnEvent(e)
+		}
+	}
+	out := make([]finding.Result, len(list))
+	var wg sync.WaitGroup
+	for i, s := range list {
+		name := s.Name()
+		r := req
+		r.Logf = func(format string, args ...any) {
+			emit(Event{Kind: Progress, Scanner: name, Message: fmt.Sprintf(format, args...)})
+		}
+		if !applies(s, &r) {
+			out[i] = finding.Result{Tool: name, State: finding.Skipped}
+			out[i].Notifications = append(out[i].Notifications, finding.Notification{
+				Level: finding.LevelNote, Message: name + ": nothing to scan here"})
+			if opt.Required[name] {
+				out[i].State = finding.Incomplete
+				out[i].Errorf("%s: required by the configuration but found nothing to scan", name)
+			}
+			emit(Event{Kind: Finished, Scanner: name, State: out[i].State})
+			continue
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			emit(Event{Kind: Started, Scanner: name})
+			start := time.Now()
+			res := runOne(ctx, s, &r, opt)
+			res.Duration = time.Since(start)
+			if res.State == finding.Skipped && opt.Required[name] {
+				res.State = finding.Incomplete
+				res.Errorf("%s: required by the configuration but skipped", name)
+			}
+			out[i] = res
+			emit(Event{Kind: Finished, Scanner: name, Duration: res.Duration, Findings: len(res.Findings), State: res.State})
+		}()
+	}
+	wg.Wait()
+	return out
+}
+
+func applies(s Scanner, req *Request) (ok bool) {
+	defer func() {
+		if recover() != nil {
+			ok = true // let Scan fail visibly rather than hide the scanner
+		}
+	}()
+	return s.Applies(req)
+}
+
+type outcome struct {
+	res *finding.Result
+	err error
+}
+
+func runOne(ctx context.Context, s Scanner, req *Request, opt Options) finding.Result {
+	name := s.Name()
+	ctx, cancel := context.WithTimeoutCause(ctx, opt.Timeout, errTimeout)
+	defer cancel()
+
+	done := make(chan outcome, 1)
+	go func() {
+		defer func() {
+			if p := recover(); p != nil {
+				done <- outcome{err: fmt.Errorf("panic: %v\n%s", p, firstFrames(debug.Stack(), 12))}
+			}
+		}()
+		res, err := s.Scan(ctx, req)
+		done <- outcome{res, err}
+	}()
+
+	var o outcome
+	select {
+	case o = <-done:
+	case <-ctx.Done():
+		// Give a well-behaved scanner the chance to return partial results.
+		select {
+		case o = <-done:
+		case <-time.After(opt.Grace):
+			o = outcome{err: context.Cause(ctx)}
+		}
+	}
+
+	res := finding.Result{Tool: name}
+	if o.res != nil {
+		res = *o.res
+		if res.Tool == "" {
+			res.Tool = name
+		}
+	}
+	if res.Findings == nil {
+		res.Findings = []finding.Finding{}
+	}
+	var skip *SkipError
+	switch {
+	case errors.As(o.err, &skip):
+		res.State = finding.Skipped
+		res.Notifications = append(res.Notifications, finding.Notification{Level: finding.LevelNote, Message: name + ": skipped: " + skip.Reason})
+	case o.err != nil:
+		res.State = finding.Incomplete
+		msg := o.err.Error()
+		if errors.Is(context.Cause(ctx), errTimeout) && ctx.Err() != nil {
+			msg = fmt.Sprintf("timed out after %s (raise --timeout): %s", opt.Timeout, msg)
+		} else if errors.Is(o.err, context.Canceled) {
+			msg = "cancelled: " + msg
+		}
+		if !strings.HasPrefix(msg, name+":") {
+			msg = name + ": " + msg
+		}
+		res.Errorf("%s", msg)
+	}
+	return res
+}
+
+// firstFrames keeps a panic's stack short enough for a SARIF notification.
+func firstFrames(stack []byte, lines int) string {
+	s := strings.Split(string(stack), "\n")
+	if len(s) > lines {
+		s = s[:lines]
+	}
+	return strings.Join(s, "\n")
+}

@@ -1,0 +1,95 @@
+// Package scanners defines what an adapter is and runs adapters side by side,
+// each under its own timeout and panic guard, so that one failing tool never
+// loses the others' results.
+package scanners
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/scangate/scangate/finding"
+)
+
+// Scanner is one embedded or external tool. Values are built with their own
+// options in cmd/scangate; everything a scan shares is in the Request.
+type Scanner interface {
+	// Name is the stable name users pass to --scanners ("gosec", "bandit").
+	Name() string
+	// Applies reports whether the tree holds anything the scanner analyzes.
+	// It must be cheap: it runs before any scan starts.
+	Applies(req *Request) bool
+	// Scan analyzes req.Root. A returned error is recorded as an error
+	// notification and marks the run incomplete; the findings in the
+	// returned Result (which may be partial) are kept. Return Skip(...) when
+	// an optional tool is not installed.
+	Scan(ctx context.Context, req *Request) (*finding.Result, error)
+}
+
+// Versioner is implemented by scanners that can say their version without
+// scanning (embedded libraries); `scangate version` lists them.
+type Versioner interface {
+	Version() string
+}
+
+// Request is what every scanner of one scan receives.
+type Request struct {
+	Root    string   // absolute path of the scanned tree
+	Tests   bool     // analyze test files too
+	Tags    []string // Go build tags
+	Exclude []string // path globs relative to Root ("/" separated) whose findings are dropped
+	Offline bool     // no network: vulnerability scanners read DB
+	DB      string   // local vulnerability database directory
+	// Logf reports progress on long work ("module 2/5: example.com/x"). It is
+	// set by Run for each scanner and is never nil inside Scan.
+	Logf func(format string, args ...any)
+}
+
+// SkipError marks a scanner that did not run for a reason that is not a
+// failure, such as an optional tool that is not installed.
+type SkipError struct{ Reason string }
+
+func (e *SkipError) Error() string { return e.Reason }
+
+// Skip returns a SkipError with a formatted reason.
+func Skip(format string, args ...any) error {
+	return &SkipError{Reason: fmt.Sprintf(format, args...)}
+}
+
+// EventKind says what happened to a scanner.
+type EventKind int
+
+const (
+	Started EventKind = iota
+	Progress
+	Finished
+)
+
+// Event is a progress report from Run.
+type Event struct {
+	Kind     EventKind
+	Scanner  string
+	Message  string        // Progress: the scanner's message
+	Duration time.Duration // Finished
+	Findings int           // Finished
+	State    finding.State // Finished
+}
+
+// Options control Run.
+type Options struct {
+	// Timeout bounds each scanner; 0 means 10 minutes.
+	Timeout time.Duration
+	// Required names scanners whose absence (skip) makes the scan incomplete.
+	Required map[string]bool
+	// OnEvent receives progress; it may be called from several goroutines at once.
+	OnEvent func(Event)
+	// Grace is how long Run waits for a scanner that ignores its cancelled
+	// context before abandoning it; 0 means 5 seconds.
+	Grace time.Duration
+}
+
+// DefaultTimeout bounds each scanner when Options.Timeout is zero.
+const DefaultTimeout = 10 * time.Minute
+
+var errTimeout = errors.New("timed out")

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash"
 	"io"
 	"os"
 	"path/filepath"
@@ -220,7 +221,8 @@ func writeGovulncheck(root string, entries []*entry) (Govulncheck, error) {
 	}
 	modules := map[string]*moduleMeta{}
 	var db dbMeta
-	for _, e := range entries {
+	sum := sha256.New()
+	for _, e := range entries { // sorted by ID
 		if len(e.goModules) == 0 {
 			continue
 		}
@@ -231,6 +233,7 @@ func writeGovulncheck(root string, entries []*entry) (Govulncheck, error) {
 		if err := os.WriteFile(filepath.Join(dir, "ID", e.id+".json"), raw, 0o644); err != nil {
 			return g, err
 		}
+		hashEntry(sum, e.id, raw)
 		g.Entries++
 		if e.modified.After(db.Modified) {
 			db.Modified = e.modified
@@ -259,12 +262,21 @@ func writeGovulncheck(root string, entries []*entry) (Govulncheck, error) {
 	if err := os.WriteFile(filepath.Join(dir, "index", "modules.json"), b, 0o644); err != nil {
 		return g, err
 	}
-	sum := sha256.Sum256(b)
-	g.ModulesSHA256 = hex.EncodeToString(sum[:])
+	ms := sha256.Sum256(b)
+	g.ModulesSHA256 = hex.EncodeToString(ms[:])
+	g.EntriesSHA256 = hex.EncodeToString(sum.Sum(nil))
 	if err := writeJSON(filepath.Join(dir, "index", "db.json"), db); err != nil {
 		return g, err
 	}
 	return g, nil
+}
+
+// hashEntry adds one govulncheck entry to the checksum of all of them.
+func hashEntry(h hash.Hash, id string, raw []byte) {
+	h.Write([]byte(id))
+	h.Write([]byte{0})
+	h.Write(raw)
+	h.Write([]byte{0})
 }
 
 // writeZips writes one osv-scanner zip per ecosystem with every advisory

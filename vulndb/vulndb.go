@@ -58,6 +58,8 @@ type Govulncheck struct {
 	Modules        int       `json:"modules"` // module paths in index/modules.json
 	NewestModified time.Time `json:"newestModified,omitzero"`
 	ModulesSHA256  string    `json:"modulesSha256"`
+	// EntriesSHA256 covers the ID/<ID>.json files, in ID order.
+	EntriesSHA256 string `json:"entriesSha256"`
 }
 
 // Rejected is an advisory left out by a lenient import (db update only).

@@ -37,11 +37,11 @@ func runDB(t *testing.T, args ...string) (int, string, string) {
 
 func TestDBImportThenStatus(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "db")
-	code, out, errs := runDB(t, "import", "../../examples/vulndb", "--db", db)
+	code, out, errs := runDB(t, "import", "../../testdata/osv/advisories", "--db", db)
 	if code != 0 {
 		t.Fatalf("import: exit %d: %s", code, errs)
 	}
-	if !strings.Contains(out, "imported 6 advisories from ../../examples/vulndb into "+db) {
+	if !strings.Contains(out, "imported 5 advisories from ../../testdata/osv/advisories into "+db) {
 		t.Errorf("import output:\n%s", out)
 	}
 
@@ -51,10 +51,12 @@ func TestDBImportThenStatus(t *testing.T) {
 	}
 	for _, want := range []string{
 		"database " + db,
-		"Go         2           2023-06-12",
-		"PyPI       4           2023-11-08",
-		"govulncheck: 0 GO- advisories on 0 modules",
-		// The example advisories are old: the data is, whatever the import time.
+		"Go         2           2024-05-20",
+		"PyPI       1           2021-03-22",
+		"RubyGems   1           2023-01-27",
+		"npm        1           2023-11-27",
+		"govulncheck: 1 GO- advisories on 1 modules",
+		// The fixtures are old: the data is, whatever the import time.
 		"warning: vulnerability database is",
 	} {
 		if !strings.Contains(out, want) {

@@ -172,24 +172,38 @@ func (s *Scanner) Scan(ctx context.Context, req *scanners.Request) (*finding.Res
 			break
 		}
 		logf("%s: %d lockfile(s) (%d/%d)", eco, len(groups[eco]), i+1, len(ecos))
-		actions := base
-		for _, f := range groups[eco] {
-			actions.LockfilePaths = append(actions.LockfilePaths, f.Abs)
+		batches := [][]lockfile{groups[eco]}
+		for len(batches) > 0 {
+			batch := batches[0]
+			batches = batches[1:]
+			actions := base
+			for _, f := range batch {
+				actions.LockfilePaths = append(actions.LockfilePaths, f.Abs)
+			}
+			vr, logged, err := doScan(ctx, actions, logf)
+			if err != nil && len(batch) > 1 && !errors.Is(err, osvscanner.ErrVulnerabilitiesFound) &&
+				!errors.Is(err, osvscanner.ErrNoPackagesFound) && ctx.Err() == nil {
+				// One bad lockfile fails the whole call: scan them one by
+				// one, so that the others still report.
+				for _, f := range batch {
+					batches = append(batches, []lockfile{f})
+				}
+				continue
+			}
+			for _, m := range logged {
+				res.State = finding.Incomplete
+				res.Errorf("osv-scanner: %s: %s", eco, clean(m))
+			}
+			switch {
+			case err == nil, errors.Is(err, osvscanner.ErrVulnerabilitiesFound):
+			case errors.Is(err, osvscanner.ErrNoPackagesFound):
+				continue // lockfiles without dependencies
+			default:
+				errs = append(errs, fmt.Errorf("%s: %s", relList(batch), clean(err.Error())))
+				continue
+			}
+			conv.add(vr)
 		}
-		vr, logged, err := doScan(ctx, actions, logf)
-		for _, m := range logged {
-			res.State = finding.Incomplete
-			res.Errorf("osv-scanner: %s: %s", eco, clean(m))
-		}
-		switch {
-		case err == nil, errors.Is(err, osvscanner.ErrVulnerabilitiesFound):
-		case errors.Is(err, osvscanner.ErrNoPackagesFound):
-			continue // lockfiles without dependencies
-		default:
-			errs = append(errs, fmt.Errorf("%s (%s): %s", eco, relList(groups[eco]), clean(err.Error())))
-			continue
-		}
-		conv.add(vr)
 	}
 	sortFindings(res.Findings)
 	if len(errs) > 0 {

@@ -534,3 +534,22 @@ func TestNameColumn(t *testing.T) {
 		}
 	}
 }
+
+func TestBrokenLockfileKeepsTheOthers(t *testing.T) {
+	root := copyTree(t, t.TempDir())
+	os.MkdirAll(filepath.Join(root, "web2"), 0o755)
+	os.WriteFile(filepath.Join(root, "web2", "package-lock.json"), []byte(`{"lockfileVersion": 3, "packages": {`), 0o644)
+	res, err := scan(t, New(Options{MaxDBAge: -1}), root, importDB(t, advisoriesDir), true)
+	if err == nil || !strings.Contains(err.Error(), "web2/package-lock.json") || strings.Contains(err.Error(), root) {
+		t.Errorf("err = %v, want one naming web2/package-lock.json without the machine path", err)
+	}
+	if got := rows(res); !reflect.DeepEqual(got, treeWant) {
+		t.Errorf("findings:\n got %+v\nwant %+v", got, treeWant)
+	}
+	for _, n := range res.Notifications {
+		if strings.Contains(n.Message, root) {
+			t.Errorf("notification %q names the machine path", n.Message)
+		}
+	}
+	t.Logf("err: %v\nnotifications: %+v", err, res.Notifications)
+}

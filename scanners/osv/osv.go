@@ -109,7 +109,7 @@ func (s *Scanner) Scan(ctx context.Context, req *scanners.Request) (*finding.Res
 		res.Warnf("osv-scanner: %s", p)
 	}
 
-	// One scan per ecosystem: a failure in one cannot stop matching in another.
+	// Lockfiles by the ecosystem whose database they need.
 	groups := map[string][]lockfile{}
 	for _, f := range files {
 		groups[f.Ecosystem] = append(groups[f.Ecosystem], f)
@@ -165,14 +165,25 @@ func (s *Scanner) Scan(ctx context.Context, req *scanners.Request) (*finding.Res
 
 	conv := &converter{root: req.Root, res: res, files: manifests{}, ignores: ignores}
 	clean := cleaner(req.Root, localDB, tmp)
+	// Offline, one call per ecosystem (see the package comment). Online one
+	// call for all: the online matcher has no per-ecosystem database, and
+	// its retries on a dead network would otherwise add up.
+	var units []unit
+	if req.Offline {
+		for _, eco := range ecos {
+			units = append(units, unit{eco, groups[eco]})
+		}
+	} else {
+		units = append(units, unit{"all ecosystems", files})
+	}
 	var errs []error
-	for i, eco := range ecos {
+	for i, u := range units {
 		if err := ctx.Err(); err != nil {
 			errs = append(errs, err)
 			break
 		}
-		logf("%s: %d lockfile(s) (%d/%d)", eco, len(groups[eco]), i+1, len(ecos))
-		batches := [][]lockfile{groups[eco]}
+		logf("%s: %d lockfile(s) (%d/%d)", u.label, len(u.files), i+1, len(units))
+		batches := [][]lockfile{u.files}
 		for len(batches) > 0 {
 			batch := batches[0]
 			batches = batches[1:]
@@ -192,7 +203,7 @@ func (s *Scanner) Scan(ctx context.Context, req *scanners.Request) (*finding.Res
 			}
 			for _, m := range logged {
 				res.State = finding.Incomplete
-				res.Errorf("osv-scanner: %s: %s", eco, clean(m))
+				res.Errorf("osv-scanner: %s", clean(m))
 			}
 			switch {
 			case err == nil, errors.Is(err, osvscanner.ErrVulnerabilitiesFound):
@@ -253,6 +264,12 @@ func doScan(ctx context.Context, actions osvscanner.ScannerActions, logf func(st
 	case <-ctx.Done():
 		return models.VulnerabilityResults{}, nil, context.Cause(ctx)
 	}
+}
+
+// unit is one group of lockfiles scanned by one DoScan call.
+type unit struct {
+	label string
+	files []lockfile
 }
 
 // noNetwork is the HTTP transport of an offline scan: any request is a bug

@@ -49,7 +49,9 @@ type buildOptions struct {
 	// that an advisory also naming an ecosystem that was not downloaded
 	// does not make a partial zip look like a whole one.
 	only []string
-	now  time.Time
+	// rejected are problems found before building, listed first.
+	rejected []Rejected
+	now      time.Time
 }
 
 func build(srcs []source, dst string, opt buildOptions) (*Stats, error) {
@@ -85,7 +87,7 @@ func build(srcs []source, dst string, opt buildOptions) (*Stats, error) {
 		Origin:   opt.origin,
 		Source:   opt.label,
 		Entries:  len(entries),
-		Rejected: rejected,
+		Rejected: append(opt.rejected, rejected...),
 	}
 	if st.Govulncheck, err = writeGovulncheck(tmp, entries); err != nil {
 		return nil, err

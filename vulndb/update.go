@@ -64,11 +64,12 @@ func Update(ctx context.Context, dst string, opt UpdateOptions) (*Stats, error) 
 	}
 	defer os.RemoveAll(tmp)
 
-	type dl struct{ url, file string }
-	dls := []dl{{opt.GoVulnDBURL, "vulndb.zip"}} // first: its GO- entries win over osv.dev's copies
+	type dl struct{ url, file, eco string }
+	dls := []dl{{opt.GoVulnDBURL, "vulndb.zip", ""}} // first: its GO- entries win over osv.dev's copies
 	for _, eco := range opt.Ecosystems {
-		dls = append(dls, dl{opt.OSVBucketURL + "/" + url.PathEscape(eco) + "/all.zip", eco + ".zip"})
+		dls = append(dls, dl{opt.OSVBucketURL + "/" + url.PathEscape(eco) + "/all.zip", eco + ".zip", eco})
 	}
+	var missing []Rejected
 	var srcs []source
 	defer func() {
 		for _, s := range srcs {
@@ -79,6 +80,13 @@ func Update(ctx context.Context, dst string, opt UpdateOptions) (*Stats, error) 
 		p := filepath.Join(tmp, d.file)
 		opt.Logf("downloading %s", d.url)
 		n, err := download(ctx, opt.HTTPClient, d.url, p)
+		if errors.Is(err, errNotFound) && d.eco != "" {
+			// An ecosystem osv.dev does not export: scans of its lockfiles
+			// will say that its database is missing.
+			opt.Logf("  no export for %s: %v", d.eco, err)
+			missing = append(missing, Rejected{File: d.eco + "/all.zip", Error: err.Error()})
+			continue
+		}
 		if err != nil {
 			return nil, fmt.Errorf("vulndb: update: %w", err)
 		}
@@ -89,12 +97,15 @@ func Update(ctx context.Context, dst string, opt UpdateOptions) (*Stats, error) 
 		opt.Logf("  %d bytes, %d files", n, len(s.files()))
 		srcs = append(srcs, s)
 	}
-	st, err := build(srcs, dst, buildOptions{origin: OriginUpdate, label: "osv.dev and vuln.go.dev exports", lenient: true, only: opt.Ecosystems})
+	st, err := build(srcs, dst, buildOptions{origin: OriginUpdate, label: "osv.dev and vuln.go.dev exports",
+		lenient: true, only: opt.Ecosystems, rejected: missing})
 	if err != nil {
 		return nil, fmt.Errorf("vulndb: update: %w", err)
 	}
 	return st, nil
 }
+
+var errNotFound = errors.New("not found")
 
 func download(ctx context.Context, c *http.Client, u, dst string) (int64, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
@@ -107,6 +118,9 @@ func download(ctx context.Context, c *http.Client, u, dst string) (int64, error)
 		return 0, fmt.Errorf("download %s (is there network?): %w", u, err)
 	}
 	defer resp.Body.Close()
+	if resp.StatusCode == http.StatusNotFound {
+		return 0, fmt.Errorf("download %s: %s: %w", u, resp.Status, errNotFound)
+	}
 	if resp.StatusCode != http.StatusOK {
 		return 0, fmt.Errorf("download %s: %s", u, resp.Status)
 	}

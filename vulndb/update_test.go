@@ -76,13 +76,22 @@ func TestUpdate(t *testing.T) {
 		t.Errorf("Open: %v", err)
 	}
 
-	// A missing export fails the update and leaves the database as it was.
+	// An ecosystem without an export is left out and listed; a failed
+	// download fails the update and leaves the database as it was.
 	opt.Ecosystems = []string{"Go", "npm"}
-	_, err = Update(context.Background(), dst, opt)
-	if err == nil || !strings.Contains(err.Error(), "/osv/npm/all.zip: 404 Not Found") {
+	st, err = Update(context.Background(), dst, opt)
+	if err != nil || st.Ecosystem("npm") != nil || len(st.Rejected) == 0 || st.Rejected[0].File != "npm/all.zip" {
+		t.Errorf("missing export: err %v, rejected %+v", err, st.Rejected)
+	}
+	if db, err := Open(dst); err != nil || db.Stats.Rejected[0].File != "npm/all.zip" {
+		t.Errorf("metadata after update: %v", err)
+	}
+	broken := UpdateOptions{Ecosystems: []string{"Go"}, OSVBucketURL: srv.URL + "/osv", GoVulnDBURL: srv.URL + "/nothing.zip"}
+	_, err = Update(context.Background(), dst, broken)
+	if err == nil || !strings.Contains(err.Error(), "/nothing.zip: 404 Not Found") {
 		t.Errorf("err = %v", err)
 	}
-	if db, err := Open(dst); err != nil || db.Stats.Ecosystem("PyPI") == nil {
+	if db, err := Open(dst); err != nil || db.Stats.Ecosystem("Go") == nil {
 		t.Errorf("the previous database was damaged: %v", err)
 	}
 }

@@ -1,6 +1,26 @@
 // Package gosec embeds gosec (github.com/securego/gosec/v2) as a scanner: it
 // loads every Go module under the root once with golang.org/x/tools/go/packages
-// and hands the packages to gosec's AST rules and SSA analyzers.
+// (export data, gosec.LoadMode, our environment: GOTOOLCHAIN=local and the
+// module's go.work or GOWORK=off) and hands the packages to gosec's AST rules
+// and SSA analyzers.
+//
+// Completeness: a package with load, parse or type errors is reported as an
+// error notification at its first error's file:line (gosec's AST rules still
+// run on what parsed; its SSA analyzers do not) and makes the result
+// Incomplete, as gosec's own CLI fails on such errors. A module that cannot
+// load at all (a go directive newer than the local toolchain, a broken
+// go.mod) is an error notification at its go.mod; a scan that analyzed no
+// package returns an error.
+//
+// The Go version gosec assumes is process-global and read once (see
+// goversion.go). The adapter pins it, before the first rule runs, to the
+// lowest go directive among the scanned modules that the local toolchain can
+// load (or Options.GoVersion, or $GOSECGOVERSION when the user set it). With
+// mixed versions: G601 findings in modules at go1.22 or later are dropped
+// (gosec reports none there), and a module on the other side of a version
+// boundary than the pinned version (G601 below go1.22, G402's TLS default
+// below go1.18) gets a warning notification saying what was not checked. A
+// later scan in the same process keeps the first pinned version.
 package gosec
 
 import (

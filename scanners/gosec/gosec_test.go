@@ -15,6 +15,7 @@ import (
 
 	"github.com/scangate/scangate/finding"
 	"github.com/scangate/scangate/scanners"
+	"github.com/scangate/scangate/scanners/shellout"
 )
 
 // Every fixture's lowest go directive is 1.21, so whichever test scans first
@@ -326,8 +327,11 @@ func TestInSourceSuppressions(t *testing.T) {
 	}
 }
 
-func TestTestsAndGeneratedFiles(t *testing.T) {
-	o := scan(t, testdata(t, "fixture"), Options{IncludeGenerated: true}, func(r *scanners.Request) { r.Tests = true })
+func TestTestsTagsAndGeneratedFiles(t *testing.T) {
+	o := scan(t, testdata(t, "fixture"), Options{IncludeGenerated: true}, func(r *scanners.Request) {
+		r.Tests = true
+		r.Tags = []string{"scangate_extra"}
+	})
 	if o.err != nil {
 		t.Fatal(o.err)
 	}
@@ -343,6 +347,7 @@ func TestTestsAndGeneratedFiles(t *testing.T) {
 	for _, k := range []key{
 		{"G306", "main_test.go", 9, 12},
 		{"G303", "main_test.go", 9, 12},
+		{"G107", "extra.go", 9, 9}, // built only with the tag
 		{"G505", "generated.go", 5, 8},
 		{"G401", "generated.go", 9, 9},
 	} {
@@ -350,8 +355,8 @@ func TestTestsAndGeneratedFiles(t *testing.T) {
 			t.Errorf("with tests and generated files: %+v missing; got %v", k, sortedKeys(got))
 		}
 	}
-	if len(got) != len(base)+4 {
-		t.Errorf("got %d findings, want %d: %v", len(got), len(base)+4, sortedKeys(got))
+	if len(got) != len(base)+5 {
+		t.Errorf("got %d findings, want %d: %v", len(got), len(base)+5, sortedKeys(got))
 	}
 }
 
@@ -660,5 +665,55 @@ func TestApplies(t *testing.T) {
 	}
 	if s.Applies(&scanners.Request{Root: empty}) {
 		t.Error("applies to a tree without go.mod")
+	}
+}
+
+// TestMixedGoVersions pins gosec's process-wide Go version at go1.22 in a
+// fresh process (this one has pinned go1.21 already) and scans modules at
+// go1.21 and go1.22 together.
+func TestMixedGoVersions(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a child test process")
+	}
+	out, err := shellout.Run(context.Background(), shellout.Cmd{
+		Program: os.Args[0],
+		Args:    []string{"-test.run", "^TestChildPinnedGoVersion$", "-test.v"},
+		Env:     append(os.Environ(), "SCANGATE_GOSEC_CHILD=1"),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out.ExitCode != 0 || !strings.Contains(string(out.Stdout), "--- PASS: TestChildPinnedGoVersion") {
+		t.Fatalf("child exit %d:\n%s\n%s", out.ExitCode, out.Stdout, out.Stderr)
+	}
+}
+
+func TestChildPinnedGoVersion(t *testing.T) {
+	if os.Getenv("SCANGATE_GOSEC_CHILD") != "1" {
+		t.Skip("run by TestMixedGoVersions in a child process")
+	}
+	o := scan(t, testdata(t, "multi"), Options{GoVersion: "go1.22"}, nil)
+	if o.err != nil {
+		t.Fatal(o.err)
+	}
+	for _, f := range o.res.Findings {
+		if f.RuleID == "G601" {
+			t.Errorf("G601 reported although gosec assumes go1.22: %+v", keyOf(f))
+		}
+	}
+	var warned bool
+	for _, n := range o.res.Notifications {
+		if n.Level == finding.LevelWarning && n.Location.Path == "tools/go.mod" &&
+			strings.Contains(n.Message, "module example.com/multi/tools: G601 (implicit memory aliasing in range loops) was not checked: the module declares go1.21 but gosec's Go version is fixed at go1.22") {
+			warned = true
+		} else {
+			t.Errorf("unexpected notification %+v", n)
+		}
+	}
+	if !warned {
+		t.Errorf("no warning for the go1.21 module: %+v", o.res.Notifications)
+	}
+	if len(o.res.Findings) != 4 {
+		t.Errorf("findings %+v", o.res.Findings)
 	}
 }

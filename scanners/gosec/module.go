@@ -99,7 +99,18 @@ func (r *run) module(ctx context.Context, m scanners.GoModule) error {
 		failed     = map[string]bool{} // package paths with load or type errors
 		stopErr    error
 	)
+	// With tests, "p [p.test]" holds all of p's files too: analyzing p as
+	// well would only repeat its findings, unless the test variant is broken.
+	cleanTestVariant := map[string]bool{}
 	for _, p := range pkgs {
+		if strings.HasSuffix(p.ID, " ["+p.PkgPath+".test]") && len(p.Errors) == 0 {
+			cleanTestVariant[p.PkgPath] = true
+		}
+	}
+	for _, p := range pkgs {
+		if p.ID == p.PkgPath && cleanTestVariant[p.PkgPath] {
+			continue
+		}
 		if err := ctx.Err(); err != nil {
 			stopErr = fmt.Errorf("gosec: stopped in module %s: %w", m.Path, context.Cause(ctx))
 			break

@@ -21,7 +21,7 @@ type directive struct {
 	start, end    int // lines of the comment group
 	marker        string
 	justification string
-	alone         bool // nolint only: the comment has a line to itself
+	alone         bool // nolint only: the comment has a line to itself and covers the node below
 }
 
 // fileDirectives lists the suppression comments of one file. gosec applies
@@ -56,10 +56,36 @@ func scanDirectives(fset *token.FileSet, f *ast.File, noSecTag string) fileDirec
 			}
 			alone := pos.Line-1 < len(src) && pos.Column-1 <= len(src[pos.Line-1]) &&
 				len(bytes.TrimSpace(src[pos.Line-1][:pos.Column-1])) == 0
-			fd.nolint = append(fd.nolint, directive{start: pos.Line, end: pos.Line, marker: markerNolint, justification: just, alone: alone})
+			d := directive{start: pos.Line, end: pos.Line, marker: markerNolint, justification: just, alone: alone}
+			if alone {
+				// As golangci-lint does: a //nolint on its own line covers
+				// the whole node that starts on the next line (a statement,
+				// a declaration, a function).
+				d.start, d.end = pos.Line+1, nodeEnd(fset, f, pos.Line+1)
+			}
+			fd.nolint = append(fd.nolint, d)
 		}
 	}
 	return fd
+}
+
+// nodeEnd returns the last line of the widest node starting on line, or line
+// when none does.
+func nodeEnd(fset *token.FileSet, f *ast.File, line int) int {
+	end := line
+	ast.Inspect(f, func(n ast.Node) bool {
+		if n == nil {
+			return false
+		}
+		if fset.Position(n.End()).Line < line {
+			return false // ends above: nothing inside starts on line
+		}
+		if fset.Position(n.Pos()).Line == line {
+			end = max(end, fset.Position(n.End()).Line)
+		}
+		return true
+	})
+	return end
 }
 
 // gosecDirective recognises the comments gosec honours (analyzer.go
@@ -131,7 +157,7 @@ func (fd fileDirectives) suppressions(gs []suppressionInfo, start, end int) []fi
 		out = append(out, fs)
 	}
 	for _, d := range fd.nolint {
-		if d.start >= start && d.start <= end || d.alone && d.start == start-1 {
+		if d.start <= end && d.end >= start {
 			out = append(out, finding.Suppression{Kind: "inSource", Justification: d.justification, Marker: markerNolint})
 			break
 		}

@@ -91,6 +91,13 @@ func d(b []byte) {
 	md5.Sum(b) //nolint
 	md5.Sum(b) // #falsepositive
 }
+
+//nolint:gosec // the whole function
+func e(b []byte) {
+	md5.Sum(b)
+}
+
+func g(b []byte) { md5.Sum(b) }
 `
 	// Written out: whether a //nolint comment has its line to itself is read
 	// from the file, as in a real scan.
@@ -109,15 +116,16 @@ func d(b []byte) {
 		fd.gosec[2].marker != "#falsepositive" {
 		t.Errorf("gosec directives %+v", fd.gosec)
 	}
-	if len(fd.nolint) != 2 || fd.nolint[0].start != 11 || fd.nolint[0].justification != "fixed format" || fd.nolint[0].alone ||
-		fd.nolint[1].start != 12 || !fd.nolint[1].alone {
+	if len(fd.nolint) != 3 || fd.nolint[0].start != 11 || fd.nolint[0].justification != "fixed format" || fd.nolint[0].alone ||
+		fd.nolint[1].start != 13 || fd.nolint[1].end != 13 || !fd.nolint[1].alone ||
+		fd.nolint[2].start != 20 || fd.nolint[2].end != 22 || fd.nolint[2].justification != "the whole function" {
 		t.Errorf("nolint directives %+v", fd.nolint)
 	}
 	in := []suppressionInfo{{Kind: "inSource", Justification: "legacy protocol"}}
 	if got := fd.suppressions(in, 8, 8); len(got) != 1 || got[0].Marker != "//gosec:disable" {
 		t.Errorf("gosec:disable suppression %+v", got)
 	}
-	for line, want := range map[int]string{11: "fixed format", 13: "", 14: "none", 15: "none"} {
+	for line, want := range map[int]string{11: "fixed format", 13: "", 14: "none", 15: "none", 21: "the whole function", 24: "none"} {
 		got := fd.suppressions(nil, line, line)
 		switch {
 		case want == "none" && len(got) != 0:

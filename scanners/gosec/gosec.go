@@ -155,10 +155,12 @@ func (s *Scanner) Scan(ctx context.Context, req *scanners.Request) (*finding.Res
 		res.State = finding.Incomplete
 		return res, fmt.Errorf("gosec: %w", err)
 	}
-	logf := req.Logf
-	if logf == nil {
-		logf = func(string, ...any) {}
+	if req.Logf == nil {
+		r := *req
+		r.Logf = func(string, ...any) {}
+		req = &r
 	}
+	logf := req.Logf
 	mods, err := scanners.GoModules(req.Root)
 	if err != nil {
 		res.State = finding.Incomplete
@@ -167,6 +169,17 @@ func (s *Scanner) Scan(ctx context.Context, req *scanners.Request) (*finding.Res
 	if len(mods) == 0 {
 		res.State = finding.Incomplete
 		return res, fmt.Errorf("gosec: no Go module (go.mod) under the scanned root outside vendor and testdata")
+	}
+	kept := mods[:0]
+	for _, m := range mods {
+		if m.Rel != "." && filter.excluded(m.Rel) {
+			logf("module %s (%s): excluded", m.Path, m.Rel)
+			continue
+		}
+		kept = append(kept, m)
+	}
+	if mods = kept; len(mods) == 0 {
+		return res, scanners.Skip("every Go module under the root is excluded")
 	}
 	local, err := localGoVersion(ctx, mods[0])
 	if err != nil {

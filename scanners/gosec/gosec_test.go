@@ -640,6 +640,23 @@ func TestMultiModuleWorkspace(t *testing.T) {
 	if !strings.Contains(strings.Join(o.logs, "\n"), "module 3/3: example.com/multi/tools (tools)") {
 		t.Errorf("progress: %q", o.logs)
 	}
+
+	// An excluded module is not loaded at all.
+	o = scan(t, testdata(t, "multi"), Options{}, func(r *scanners.Request) { r.Exclude = []string{"app", "lib/**"} })
+	if o.err != nil {
+		t.Fatal(o.err)
+	}
+	if len(o.res.Findings) != 1 || o.res.Findings[0].Module != "example.com/multi/tools" {
+		t.Errorf("with app and lib excluded: %+v", o.res.Findings)
+	}
+	if logs := strings.Join(o.logs, "\n"); !strings.Contains(logs, "module example.com/multi/app (app): excluded") || strings.Contains(logs, "multi/lib: 1 packages loaded") {
+		t.Errorf("progress: %q", o.logs)
+	}
+	o = scan(t, testdata(t, "multi"), Options{}, func(r *scanners.Request) { r.Exclude = []string{"*"} })
+	var skip *scanners.SkipError
+	if !errors.As(o.err, &skip) {
+		t.Errorf("everything excluded: err %v, want a skip", o.err)
+	}
 }
 
 func TestCancelledContext(t *testing.T) {

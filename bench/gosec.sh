@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Compares scangate's embedded gosec adapter with the standalone gosec v2.30.0
 # binary on the same modules in the same run: wall time and peak RSS from
-# /usr/bin/time -v, median of RUNS runs each (after one warm-up run of each, so
+# /usr/bin/time -v (plus user+sys CPU time, which shared machines disturb less
+# than wall time), median of RUNS runs each (after one warm-up run of each, so
 # that both find the Go build cache warm), and the adapter/standalone ratios.
 #
 # usage: bench/gosec.sh [DIR...]      (run from the repository root)
@@ -41,7 +42,7 @@ if [[ ${#targets[@]} -eq 0 ]]; then
 	fi
 fi
 
-# measure OUT CMD...: runs CMD in the current directory, appends "wall_s rss_kb" to OUT.
+# measure OUT CMD...: runs CMD in the current directory, appends "wall_s rss_kb cpu_s" to OUT.
 measure() {
 	local out=$1; shift
 	/usr/bin/time -v -o "$tmp/time.txt" "$@" >"$tmp/stdout" 2>"$tmp/stderr" || {
@@ -52,12 +53,13 @@ measure() {
 	awk -F': ' '
 		/Elapsed \(wall clock\)/ { n = split($2, p, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + p[i] }
 		/Maximum resident set size/ { rss = $2 }
-		END { printf "%.3f %d\n", s, rss }' "$tmp/time.txt" >>"$out"
+		/User time \(seconds\)/ || /System time \(seconds\)/ { cpu += $2 }
+		END { printf "%.3f %d %.2f\n", s, rss, cpu }' "$tmp/time.txt" >>"$out"
 }
 
 median() { sort -n | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else printf "%.3f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
-printf '\n%-28s %-10s %9s %9s %11s %11s %7s %7s %9s\n' target tool wall_s rss_MB wall_ratio rss_ratio issues runs 'min/max_s'
+printf '\n%-12s %-8s %8s %8s %8s %10s %10s %10s %7s %5s %13s\n' target tool wall_s cpu_s rss_MB wall_ratio cpu_ratio rss_ratio issues runs 'wall_min/max'
 for dir in "${targets[@]}"; do
 	dir=$(cd "$dir" && pwd)
 	name=$(basename "$dir")
@@ -75,14 +77,15 @@ for dir in "${targets[@]}"; do
 	a_issues=$(grep -c '"ruleId"' "$tmp/a.json" || true)
 	sw=$(cut -d' ' -f1 "$tmp/s.txt" | median); sr=$(cut -d' ' -f2 "$tmp/s.txt" | median)
 	aw=$(cut -d' ' -f1 "$tmp/a.txt" | median); ar=$(cut -d' ' -f2 "$tmp/a.txt" | median)
+	sc=$(cut -d' ' -f3 "$tmp/s.txt" | median); ac=$(cut -d' ' -f3 "$tmp/a.txt" | median)
 	srange=$(cut -d' ' -f1 "$tmp/s.txt" | sort -n | sed -n '1p;$p' | paste -sd/)
 	arange=$(cut -d' ' -f1 "$tmp/a.txt" | sort -n | sed -n '1p;$p' | paste -sd/)
-	awk -v n="$name" -v sw="$sw" -v sr="$sr" -v aw="$aw" -v ar="$ar" -v si="$s_issues" -v ai="$a_issues" \
+	awk -v n="$name" -v sw="$sw" -v sr="$sr" -v aw="$aw" -v ar="$ar" -v sc="$sc" -v ac="$ac" -v si="$s_issues" -v ai="$a_issues" \
 		-v runs="$RUNS" -v srange="$srange" -v arange="$arange" 'BEGIN {
-		printf "%-28s %-10s %9.3f %9.1f %11s %11s %7d %7d %9s\n", n, "gosec", sw, sr / 1024, "1.00", "1.00", si, runs, srange
-		printf "%-28s %-10s %9.3f %9.1f %11.2f %11.2f %7d %7d %9s\n", n, "adapter", aw, ar / 1024, aw / sw, ar / sr, ai, runs, arange
+		printf "%-12s %-8s %8.2f %8.2f %8.1f %10s %10s %10s %7d %5d %13s\n", n, "gosec", sw, sc, sr / 1024, "1.00", "1.00", "1.00", si, runs, srange
+		printf "%-12s %-8s %8.2f %8.2f %8.1f %10.2f %10.2f %10.2f %7d %5d %13s\n", n, "adapter", aw, ac, ar / 1024, aw / sw, ac / sc, ar / sr, ai, runs, arange
 	}'
 done
 echo
-echo "wall/rss: medians; ratio = adapter / standalone (below 1 means the adapter is cheaper)." >&2
+echo "wall/cpu/rss: medians (rss: peak of the process and the go commands it waited for); ratio = adapter / standalone (below 1 means the adapter is cheaper)." >&2
 echo "issues: standalone JSON issues vs adapter findings (the adapter drops G601 where a module's go directive makes it moot)." >&2

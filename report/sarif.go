@@ -96,7 +96,7 @@ func sarifRun(res *finding.Result, opt SARIFOptions) *sarif.Run {
 	}
 
 	for _, f := range res.Findings {
-		run.AddResult(sarifResult(run, f, opt))
+		sarifResult(run, f, opt) // CreateResultForRule adds it to the run
 	}
 
 	inv := sarif.NewInvocation().WithExecutionSuccessful(res.State == finding.Completed)

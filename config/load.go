@@ -15,6 +15,8 @@ import (
 	"time"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/scangate/scangate/internal/yamlerr"
 )
 
 // maxProblems bounds the error list of a badly broken file.
@@ -67,17 +69,9 @@ func Parse(name string, data []byte, root string) (*Config, error) {
 	return c, nil
 }
 
-var yamlLineRE = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
-
-// yamlProblem turns a yaml.v3 syntax error ("yaml: line 3: ...") into a
-// positioned problem.
+// yamlProblem reports a YAML syntax error; Problem.String prints Msg as is.
 func yamlProblem(file string, err error) Problem {
-	msg := err.Error()
-	if m := yamlLineRE.FindStringSubmatch(msg); m != nil {
-		line, _ := strconv.Atoi(m[1])
-		return Problem{File: file, Line: line, Col: 1, Msg: "invalid YAML: " + m[2]}
-	}
-	return Problem{File: file, Msg: "invalid YAML: " + strings.TrimPrefix(msg, "yaml: ")}
+	return Problem{Msg: yamlerr.Format(file, err)}
 }
 
 // field is one key of a struct as the loader sees it.

@@ -9,13 +9,13 @@ import (
 	"path"
 	"regexp"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
 	"gopkg.in/yaml.v3"
 
 	"github.com/scangate/scangate/finding"
+	"github.com/scangate/scangate/internal/yamlerr"
 	"github.com/scangate/scangate/scanners"
 )
 
@@ -91,13 +91,13 @@ func ParseIgnore(name string, data []byte, opt IgnoreOptions) (*Ignore, error) {
 		if errors.Is(err, io.EOF) {
 			return ig, nil
 		}
-		return nil, &IgnoreError{Problems: []string{yamlError(name, err)}}
+		return nil, &IgnoreError{Problems: []string{yamlerr.Format(name, err)}}
 	}
 	var extra yaml.Node
 	if err := dec.Decode(&extra); err == nil {
 		return nil, &IgnoreError{Problems: []string{fmt.Sprintf("%s:%d:%d: a second YAML document; the file must hold one", name, extra.Line, extra.Column)}}
 	} else if !errors.Is(err, io.EOF) {
-		return nil, &IgnoreError{Problems: []string{yamlError(name, err)}}
+		return nil, &IgnoreError{Problems: []string{yamlerr.Format(name, err)}}
 	}
 	if len(doc.Content) == 0 || isNull(doc.Content[0]) {
 		return ig, nil
@@ -223,16 +223,6 @@ func parseEntry(n *yaml.Node, at string, opt IgnoreOptions, errf func(*yaml.Node
 		return e, false
 	}
 	return e, true
-}
-
-var yamlLineRE = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
-
-func yamlError(file string, err error) string {
-	if m := yamlLineRE.FindStringSubmatch(err.Error()); m != nil {
-		line, _ := strconv.Atoi(m[1])
-		return fmt.Sprintf("%s:%d:1: invalid YAML: %s", file, line, m[2])
-	}
-	return fmt.Sprintf("%s: invalid YAML: %s", file, strings.TrimPrefix(err.Error(), "yaml: "))
 }
 
 func isNull(n *yaml.Node) bool { return n.Kind == yaml.ScalarNode && n.ShortTag() == "!!null" }

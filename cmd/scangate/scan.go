@@ -221,7 +221,7 @@ func (o *scanOptions) run(ctx context.Context, stderr io.Writer) (*report.Scan, 
 		opt.OnEvent = prog.event
 	}
 	start := time.Now()
-	results := scanners.Run(ctx, req, o.selected(adapters(o)), opt)
+	results := scanners.Run(ctx, req, o.selected(buildAdapters(o)), opt)
 	if prog != nil {
 		prog.close()
 	}

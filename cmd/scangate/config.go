@@ -115,8 +115,8 @@ func (o *scanOptions) resolve(fs *pflag.FlagSet) error {
 		}
 		o.base = b
 	}
-	// The default ignore file is optional; one that was named must exist.
-	if c.Source("suppressions.file").IsDefault() && !fileExists(o.ignoreFile) {
+	// The ignore file at its default place is optional; one named elsewhere must exist.
+	if filepath.Clean(o.ignoreFile) == filepath.Join(o.path, config.IgnoreFileName) && !fileExists(o.ignoreFile) {
 		return nil
 	}
 	ig, err := policy.LoadIgnore(o.ignoreFile, o.display(o.ignoreFile), policy.IgnoreOptions{RequireExpiry: c.Suppressions.RequireExpiry})

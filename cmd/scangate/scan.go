@@ -45,8 +45,8 @@ type scanOptions struct {
 	ignoreFile      string // --ignore-file
 
 	// Set by resolve.
-	cfg      *config.Config  // the effective configuration, with sources
-	narrowed bool            // --scanners picked some scanners for this run
+	cfg      *config.Config // the effective configuration, with sources
+	narrowed bool           // --scanners picked some scanners for this run
 	base     *policy.Baseline
 	ignore   *policy.Ignore
 }

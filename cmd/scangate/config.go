@@ -66,7 +66,11 @@ func (o *scanOptions) resolve(fs *pflag.FlagSet) error {
 	if file != "" {
 		var err error
 		if c, err = config.Load(file, o.path); err != nil {
-			return usageErr("invalid configuration:\n%v", err)
+			var ce *config.Error
+			if errors.As(err, &ce) {
+				return usageErr("invalid configuration:\n%v", err)
+			}
+			return usageErr("%v", err)
 		}
 	}
 	for _, fk := range flagKeys {

@@ -81,6 +81,11 @@ manifests, bandit on Python sources and safety on Python requirements (the
 last two only when installed). Findings are merged (the same vulnerability
 reported by two tools appears once), written to the reports you ask for, and
 summarized on stderr; the exit code says whether the gate passed.
+
+Settings come from .scangate.yml at PATH (or --config FILE) and flags
+override them; scangate config print shows the result. With --baseline only
+findings missing from the baseline count; .scangate-ignore.yml at PATH holds
+accepted findings with a reason and an expiry date.
 ` + exitCodesHelp,
 		Example: scanExamples,
 		Args:    cobra.MaximumNArgs(1),

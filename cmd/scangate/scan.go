@@ -242,7 +242,7 @@ func (o *scanOptions) run(ctx context.Context, stderr io.Writer) (*report.Scan, 
 	scan := &report.Scan{Root: o.path, Version: scangateVersion(), Results: results, Verdict: verdict,
 		Remediations: rems, Duration: time.Since(start), Notes: notes}
 	if o.base != nil {
-		scan.Baseline = o.baseline
+		scan.Baseline = o.display(o.baseline)
 	}
 	return scan, nil
 }

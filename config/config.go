@@ -138,12 +138,14 @@ type Bandit struct {
 	Common        `yaml:",inline"`
 	Skips         []string `yaml:"skips" pattern:"^B[0-9]{3}$"`
 	MinConfidence string   `yaml:"min-confidence" enum:"low,medium,high"`
-	Program       string   `yaml:"program"`
+	// Program is the bandit executable; "" means bandit on PATH, skipped when absent.
+	Program string `yaml:"program"`
 }
 
 // Safety options for the safety adapter.
 type Safety struct {
-	Common  `yaml:",inline"`
+	Common `yaml:",inline"`
+	// Program is the safety executable; "" means safety on PATH, skipped when absent.
 	Program string `yaml:"program"`
 	DB      string `yaml:"db" path:""`
 	// KeyEnv names the environment variable holding the API key; the key itself never appears in a file.
@@ -164,8 +166,10 @@ func Default(root string) *Config {
 		Scanners: Scanners{
 			Gosec:       Gosec{MinConfidence: "low"},
 			Govulncheck: Govulncheck{ScanLevel: "symbol"},
-			Bandit:      Bandit{MinConfidence: "low", Program: "bandit"},
-			Safety:      Safety{Program: "safety", KeyEnv: "SAFETY_API_KEY"},
+			// Program stays "" so that the adapter looks for the tool on PATH
+			// and skips when it is absent; a named program must exist.
+			Bandit: Bandit{MinConfidence: "low"},
+			Safety: Safety{KeyEnv: "SAFETY_API_KEY"},
 		},
 		sources: map[string]Source{},
 	}

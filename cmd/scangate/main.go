@@ -74,6 +74,6 @@ into one SARIF 2.1.0 file and a summary, and passes or fails the build.`,
 	}
 	root.SetOut(stdout)
 	root.SetErr(stderr)
-	root.AddCommand(newScanCmd(), newVersionCmd())
+	root.AddCommand(newScanCmd(), newVersionCmd(), newConfigCmd(), newBaselineCmd())
 	return root
 }

@@ -37,6 +37,10 @@ type BaselineEntry struct {
 	Path        string `json:"path,omitempty"`
 	Package     string `json:"package,omitempty"` // name@version, for dependency findings
 	Fingerprint string `json:"fingerprint"`
+	// Suppressed entries were suppressed when recorded: they match only a
+	// finding that is still suppressed, so that a suppression that expires
+	// or is removed brings its finding back as new.
+	Suppressed bool `json:"suppressed,omitempty"`
 	// Count is how many findings share the fingerprint (the same flagged
 	// code twice in one file); omitted when 1.
 	Count int `json:"count,omitempty"`
@@ -44,14 +48,11 @@ type BaselineEntry struct {
 
 func (e BaselineEntry) count() int { return max(e.Count, 1) }
 
-// NewBaseline records the findings of a scan that are not suppressed.
+// NewBaseline records the findings of a scan, suppressed ones marked so.
 func NewBaseline(results []finding.Result) *Baseline {
 	b := &Baseline{Version: BaselineVersion, Findings: []BaselineEntry{}}
 	for _, r := range results {
 		for _, f := range r.Findings {
-			if f.Suppressed() {
-				continue
-			}
 			b.Findings = append(b.Findings, entryOf(&f))
 		}
 	}
@@ -60,7 +61,7 @@ func NewBaseline(results []finding.Result) *Baseline {
 }
 
 func entryOf(f *finding.Finding) BaselineEntry {
-	e := BaselineEntry{Tool: f.Tool, Rule: f.RuleID, Path: f.Location.Path, Fingerprint: f.Fingerprint}
+	e := BaselineEntry{Tool: f.Tool, Rule: f.RuleID, Path: f.Location.Path, Fingerprint: f.Fingerprint, Suppressed: f.Suppressed()}
 	if p := f.Package; p != nil {
 		e.Package = p.Name + "@" + p.Version
 	}
@@ -72,7 +73,7 @@ func entryOf(f *finding.Finding) BaselineEntry {
 func (b *Baseline) normalize() {
 	slices.SortFunc(b.Findings, func(x, y BaselineEntry) int {
 		return cmp.Or(cmp.Compare(x.Path, y.Path), cmp.Compare(x.Tool, y.Tool), cmp.Compare(x.Rule, y.Rule),
-			cmp.Compare(x.Package, y.Package), cmp.Compare(x.Fingerprint, y.Fingerprint))
+			cmp.Compare(x.Package, y.Package), cmp.Compare(x.Fingerprint, y.Fingerprint), compareBool(x.Suppressed, y.Suppressed))
 	})
 	out := b.Findings[:0]
 	for _, e := range b.Findings {
@@ -83,6 +84,16 @@ func (b *Baseline) normalize() {
 		out = append(out, e)
 	}
 	b.Findings = out
+}
+
+func compareBool(a, b bool) int {
+	switch {
+	case a == b:
+		return 0
+	case a:
+		return 1
+	}
+	return -1
 }
 
 func sameEntry(x, y BaselineEntry) bool {
@@ -114,7 +125,7 @@ func (b *Baseline) Write(w io.Writer) error {
 	return err
 }
 
-// Len is the number of findings the baseline holds.
+// Len is the number of findings the baseline holds, suppressed ones included.
 func (b *Baseline) Len() int {
 	n := 0
 	for _, e := range b.Findings {
@@ -222,8 +233,7 @@ func parseSARIFBaseline(name string, data []byte) (*Baseline, error) {
 	b := &Baseline{Version: BaselineVersion, Findings: []BaselineEntry{}}
 	for i, run := range doc.Runs {
 		for j, r := range run.Results {
-			// Suppressed results were not counted; absent ones were already gone.
-			if len(r.Suppressions) > 0 || r.BaselineState == "absent" {
+			if r.BaselineState == "absent" { // already gone in that run
 				continue
 			}
 			fp := r.PartialFingerprints[SARIFFingerprintKey]
@@ -233,7 +243,7 @@ func parseSARIFBaseline(name string, data []byte) (*Baseline, error) {
 			if run.Tool.Driver.Name == "" || r.RuleID == "" {
 				return nil, fmt.Errorf("baseline %s: runs[%d].results[%d]: tool name and ruleId are required", name, i, j)
 			}
-			e := BaselineEntry{Tool: run.Tool.Driver.Name, Rule: r.RuleID, Fingerprint: fp}
+			e := BaselineEntry{Tool: run.Tool.Driver.Name, Rule: r.RuleID, Fingerprint: fp, Suppressed: len(r.Suppressions) > 0}
 			if len(r.Locations) > 0 {
 				e.Path = r.Locations[0].PhysicalLocation.ArtifactLocation.URI
 			}
@@ -288,7 +298,7 @@ func (b *Baseline) mark(results []finding.Result) []BaselineEntry {
 	}
 	take := func(f *finding.Finding, match func(e BaselineEntry) bool, candidates []int) bool {
 		for _, i := range candidates {
-			if left[i] > 0 && match(b.Findings[i]) {
+			if left[i] > 0 && (!b.Findings[i].Suppressed || f.Suppressed()) && match(b.Findings[i]) {
 				left[i]--
 				f.Status = finding.StatusBaseline
 				return true
@@ -316,12 +326,17 @@ func (b *Baseline) mark(results []finding.Result) []BaselineEntry {
 		}, all)
 	}
 	completed := map[string]bool{}
+	present := map[string]bool{}
 	for _, r := range results {
 		completed[r.Tool] = r.State == finding.Completed
+		for _, f := range r.Findings {
+			present[f.Fingerprint] = true
+		}
 	}
 	var fixed []BaselineEntry
 	for i, e := range b.Findings {
-		if left[i] > 0 && completed[e.Tool] {
+		// A suppressed entry whose finding is back unsuppressed is not fixed: the finding is new.
+		if left[i] > 0 && completed[e.Tool] && !(e.Suppressed && present[e.Fingerprint]) {
 			e.Count = left[i]
 			fixed = append(fixed, e)
 		}

@@ -47,8 +47,8 @@ func TestAdoptingABaselineMakesTheGatePass(t *testing.T) {
 		t.Fatalf("without a baseline: %+v", before)
 	}
 	base := adopt(t)
-	if base.Len() != 6 { // 4 gosec + GO-2021-0113 (merged) + Jinja2; the #nosec one is not recorded
-		t.Errorf("baseline holds %d findings, want 6: %+v", base.Len(), base.Findings)
+	if base.Len() != 7 { // 5 gosec (the #nosec one marked suppressed) + GO-2021-0113 (merged) + Jinja2
+		t.Errorf("baseline holds %d findings, want 7: %+v", base.Len(), base.Findings)
 	}
 	results, v := pipeline(scan(), policy.Policy{FailOn: failOnLow, Baseline: base})
 	if v.Outcome != policy.Pass || v.New != 0 || v.Unchanged != 6 || v.Fixed != 0 || v.Suppressed != 1 {
@@ -56,6 +56,23 @@ func TestAdoptingABaselineMakesTheGatePass(t *testing.T) {
 	}
 	if f := find(results, "gosec", "G101", 12); f.Status != finding.StatusBaseline {
 		t.Errorf("G101 status %v", f.Status)
+	}
+	// The suppressed finding is known (SARIF says unchanged) and does not count.
+	if f := find(results, "gosec", "G401", 23); f.Status != finding.StatusBaseline || !f.Suppressed() {
+		t.Errorf("#nosec G401: status %v", f.Status)
+	}
+}
+
+// A finding recorded while suppressed comes back as new when its
+// suppression goes (an expired ignore entry, a removed #nosec): the
+// baseline does not outlive the suppression.
+func TestSuppressedEntryNeedsTheSuppression(t *testing.T) {
+	base := adopt(t)
+	results := scan()
+	find(results, "gosec", "G401", 23).Suppressions = nil
+	results, v := pipeline(results, policy.Policy{FailOn: failOnLow, Baseline: base})
+	if v.New != 1 || v.Outcome != policy.Fail || v.Fixed != 0 || find(results, "gosec", "G401", 23).Status != finding.StatusNew {
+		t.Fatalf("verdict %+v", v)
 	}
 }
 
@@ -142,7 +159,7 @@ func TestDuplicateFingerprintsAreCounted(t *testing.T) {
 	dup.Location.StartLine = 40
 	results = add(results, "gosec", dup)
 	base := roundTrip(t, policy.NewBaseline(finding.Correlate(results)))
-	if base.Len() != 7 || len(base.Findings) != 6 {
+	if base.Len() != 8 || len(base.Findings) != 7 {
 		t.Fatalf("baseline %d findings in %d entries", base.Len(), len(base.Findings))
 	}
 	results = add(scan(), "gosec", dup)
@@ -178,7 +195,7 @@ func TestBaselineFileIsSortedAndDiffFriendly(t *testing.T) {
 			t.Errorf("line %d:\n got %s\nwant %s", i+1, lines[i], w)
 		}
 	}
-	if len(lines) != 3+6+2 {
+	if len(lines) != 3+7+2 || !strings.Contains(a.String(), `"suppressed":true`) {
 		t.Errorf("want one line per finding, got:\n%s", a.String())
 	}
 	for _, l := range lines {

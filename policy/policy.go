@@ -135,14 +135,16 @@ func Evaluate(results []finding.Result, p Policy) Verdict {
 			adjust(f, p.Reachability)
 			override(f, p.Severity)
 			v.Total++
-			if f.Suppressed() {
+			// A suppressed finding never counts; one the baseline knows
+			// keeps StatusBaseline so that SARIF says "unchanged".
+			if f.Suppressed() && f.Status != finding.StatusBaseline {
 				f.Status = finding.StatusSuppressed
 			}
-			switch f.Status {
-			case finding.StatusSuppressed:
+			switch {
+			case f.Suppressed(), f.Status == finding.StatusSuppressed:
 				v.Suppressed++
 				continue
-			case finding.StatusBaseline:
+			case f.Status == finding.StatusBaseline:
 				v.Unchanged++
 				continue
 			}

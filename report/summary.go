@@ -31,7 +31,7 @@ func (s *Scan) Suppressed() []finding.Finding {
 	var out []finding.Finding
 	for _, r := range s.Results {
 		for _, f := range r.Findings {
-			if f.Status == finding.StatusSuppressed {
+			if f.Suppressed() || f.Status == finding.StatusSuppressed {
 				out = append(out, f)
 			}
 		}

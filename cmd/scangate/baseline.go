@@ -32,9 +32,10 @@ func newBaselineCreateCmd() *cobra.Command {
 		Use:   "create [PATH]",
 		Short: "Scan PATH and record its findings in a baseline file",
 		Long: `Scan PATH (default ".") exactly as scangate scan would, with the same
-configuration, and record every finding that is not suppressed in a baseline
+configuration, and record every finding in a baseline
 file (default: .scangate-baseline.json at PATH, or the configuration's
-baseline). Commit the file; then scangate scan --baseline FILE (or baseline:
+baseline); findings suppressed now are marked so and match only while they
+stay suppressed. Commit the file; then scangate scan --baseline FILE (or baseline:
 in .scangate.yml) counts only findings missing from it.
 
 The file holds one line per finding: tool, rule, path, package@version for
@@ -97,8 +98,12 @@ func createBaseline(cmd *cobra.Command, o *scanOptions, output string) error {
 
 func summarizeBaseline(w io.Writer, scan *report.Scan, b *policy.Baseline, output string) {
 	per := map[string]int{}
+	suppressed := 0
 	for _, e := range b.Findings {
 		per[e.Tool] += max(e.Count, 1)
+		if e.Suppressed {
+			suppressed += max(e.Count, 1)
+		}
 	}
 	var parts []string
 	for _, r := range scan.Results {
@@ -111,8 +116,11 @@ func summarizeBaseline(w io.Writer, scan *report.Scan, b *policy.Baseline, outpu
 			parts = append(parts, fmt.Sprintf("%s %d", r.Tool, per[r.Tool]))
 		}
 	}
-	fmt.Fprintf(w, "scangate: wrote %s: %d finding(s) (%s); %d suppressed finding(s) not recorded\n",
-		output, b.Len(), strings.Join(parts, ", "), scan.Verdict.Suppressed)
+	fmt.Fprintf(w, "scangate: wrote %s: %d finding(s) (%s)", output, b.Len(), strings.Join(parts, ", "))
+	if suppressed > 0 {
+		fmt.Fprintf(w, ", %d of them suppressed", suppressed)
+	}
+	fmt.Fprintln(w)
 	for _, n := range scan.Notes {
 		fmt.Fprintf(w, "  %s\n", n)
 	}

@@ -120,6 +120,26 @@ func TestFlagsOverrideTheFileAndPrintShowsSources(t *testing.T) {
 	}
 }
 
+// The gosec section of the configuration reaches the adapter.
+func TestGosecOptionsFromConfig(t *testing.T) {
+	dir := project(t)
+	write(t, filepath.Join(dir, ".scangate.yml"), "fail-on: low\nscanners:\n  gosec:\n    exclude: [G401]\n")
+	code, _, stderr := runCLI(t, "scan", "-q", dir)
+	if code != exitFail || strings.Contains(stderr, "G401") || !strings.Contains(stderr, "G501") {
+		t.Errorf("exclude: exit %d\n%s", code, stderr)
+	}
+	write(t, filepath.Join(dir, ".scangate.yml"), "fail-on: low\nscanners:\n  gosec:\n    include: [G101]\n")
+	if code, _, stderr := runCLI(t, "scan", "-q", dir); code != exitPass || !strings.Contains(stderr, "0 findings") {
+		t.Errorf("include: exit %d\n%s", code, stderr)
+	}
+	// G101 fires with low confidence on the fixture's token.
+	fx := fixtureCopy(t)
+	write(t, filepath.Join(fx, ".scangate.yml"), "scanners:\n  gosec:\n    min-confidence: medium\n")
+	if _, _, stderr := runCLI(t, "scan", "-q", fx); strings.Contains(stderr, "G101") || !strings.Contains(stderr, "G401") {
+		t.Errorf("min-confidence: the low-confidence G101 must go, the rest stay:\n%s", stderr)
+	}
+}
+
 func TestConfigWiring(t *testing.T) {
 	dir := project(t)
 	write(t, filepath.Join(dir, ".scangate.yml"), `reachability: off

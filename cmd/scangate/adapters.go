@@ -1,6 +1,7 @@
 package main
 
 import (
+	"github.com/scangate/scangate/finding"
 	"github.com/scangate/scangate/scanners"
 	"github.com/scangate/scangate/scanners/gosec"
 )
@@ -12,11 +13,29 @@ var scannerNames = []string{"gosec", "govulncheck", "osv-scanner", "bandit", "sa
 // adapters builds the scanner list: every adapter of the binary is on this
 // one screen, built with its options.
 func adapters(o *scanOptions) []scanners.Scanner {
+	sc := o.cfg.Scanners
 	return []scanners.Scanner{
-		gosec.New(gosec.Options{}),
+		gosec.New(gosec.Options{
+			Include:       sc.Gosec.Include,
+			Exclude:       sc.Gosec.Exclude,
+			MinConfidence: severityOrInfo(sc.Gosec.MinConfidence),
+		}),
 	}
 }
 
 // buildAdapters is adapters, replaceable in tests that need a scanner that
 // panics or hangs next to the real ones.
 var buildAdapters = adapters
+
+// severityOrInfo reads a validated config value; "" keeps everything.
+func severityOrInfo(s string) finding.Severity {
+	if s == "" {
+		return finding.Info
+	}
+	sev, _ := finding.ParseSeverity(s)
+	return sev
+}
+
+// tuneRun lets tests give their own misbehaving scanners a short timeout
+// while the real adapters keep theirs.
+var tuneRun = func(*scanners.Options) {}

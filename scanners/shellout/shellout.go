@@ -204,7 +204,7 @@ func Run(ctx context.Context, c Cmd) (*Output, error) {
 	case cancelled.Load():
 		return o, fmt.Errorf("%s killed after %s: %w", name, o.Duration.Round(time.Millisecond), context.Cause(ctx))
 	case stdout.overflow:
-		return o, fmt.Errorf("%s: %w: stdout passed %d bytes; the process was stopped", name, ErrOutputTooLarge, max)
+		return o, fmt.Errorf("%s: %w (%d bytes); the process was stopped", name, ErrOutputTooLarge, max)
 	case errors.Is(waitErr, exec.ErrWaitDelay):
 		return o, fmt.Errorf("%s exited but background processes kept its output open for %s; they were killed: %w", name, waitDelay, waitErr)
 	}

@@ -5,7 +5,9 @@
 //
 //	bandit -r <targets> -f json -x <excludes> [--ini F] [-c F] [-s IDs] [-t IDs] [-l…] [-i…]
 //
-// Targets are "." unless the project's .bandit names its own (see below).
+// Targets are the root's directories and Python files outside the excluded
+// directories (so that bandit does not even walk a top-level virtualenv or
+// node_modules), unless the project's .bandit names its own (see below).
 // Excluded: virtual environments (venv, .venv, and any directory holding a
 // pyvenv.cfg), .tox, .nox, node_modules, build, dist, site-packages, .eggs and
 // .git; and test code (tests/ and test/ directories, test_*.py, *_test.py,
@@ -16,7 +18,7 @@
 //     in the tree, is passed with --ini. bandit prefers a command-line option
 //     over the file's, and scangate always passes -x, so the file's exclude
 //     (and skips, when scangate passes -s) are merged into the arguments; its
-//     targets replace "." (as `bandit --ini .bandit -r` would scan them). bandit
+//     targets replace the root's (as `bandit --ini .bandit -r` would scan them). bandit
 //     itself refuses to choose between several .bandit files, and so does this
 //     adapter, with an error naming them, unless one is at the root.
 //   - pyproject.toml [tool.bandit]: bandit reads it only when given
@@ -130,18 +132,35 @@ func (s *Scanner) Scan(ctx context.Context, req *scanners.Request) (*finding.Res
 		return nil, fmt.Errorf("bandit: %w", err)
 	}
 
-	version, err := s.version(ctx, path)
-	if err != nil {
-		return nil, err
+	// Asking bandit its version costs a Python start-up; it runs alongside
+	// the scan unless the arguments depend on it.
+	type versionResult struct {
+		v   string
+		err error
 	}
-	res.Version = version
+	vc := make(chan versionResult, 1)
+	go func() {
+		v, err := s.version(ctx, path)
+		vc <- versionResult{v, err}
+	}()
+	var ver *versionResult
+	version := func() (string, error) {
+		if ver == nil {
+			r := <-vc
+			ver = &r
+		}
+		return ver.v, ver.err
+	}
+	defer version() // never leave the goroutine behind
 
 	args, err := s.args(req, version, res)
 	if err != nil {
 		return res, err
 	}
-	req.Logf("bandit %s: %s", version, strings.Join(args, " "))
+	req.Logf("bandit: %s", strings.Join(args, " "))
 	out, err := shellout.Run(ctx, shellout.Cmd{Program: path, Args: args, Dir: req.Root, MaxStdout: s.opt.MaxOutput})
+	v, verr := version()
+	res.Version = v
 	if err != nil {
 		if out != nil {
 			if tail := out.StderrTail(5); tail != "" {
@@ -149,6 +168,9 @@ func (s *Scanner) Scan(ctx context.Context, req *scanners.Request) (*finding.Res
 			}
 		}
 		return res, prefixed(err)
+	}
+	if verr != nil {
+		return res, verr
 	}
 	if out.ExitCode != 0 && out.ExitCode != 1 {
 		return res, fmt.Errorf("bandit failed (%s): %s", out.Status(), orNone(out.StderrTail(5)))
@@ -220,7 +242,7 @@ var levels = map[string]string{"": "", "low": "l", "medium": "ll", "high": "lll"
 
 // args builds bandit's command line, adding warnings to res for project
 // configuration that cannot be honoured.
-func (s *Scanner) args(req *scanners.Request, version string, res *finding.Result) ([]string, error) {
+func (s *Scanner) args(req *scanners.Request, version func() (string, error), res *finding.Result) ([]string, error) {
 	sev, ok := levels[strings.ToLower(s.opt.MinSeverity)]
 	if !ok {
 		return nil, fmt.Errorf("bandit: min severity %q: want low, medium or high", s.opt.MinSeverity)
@@ -243,7 +265,13 @@ func (s *Scanner) args(req *scanners.Request, version string, res *finding.Resul
 	}
 	excludes = append(excludes, s.opt.Exclude...)
 	skips := s.opt.Skips
-	targets := []string{"."}
+	// Naming the root's own directories and Python files, rather than ".",
+	// keeps bandit from walking (and matching every file of) a virtualenv
+	// or node_modules at the top, which it would do despite -x.
+	targets := t.top
+	if len(targets) == 0 {
+		targets = []string{"."}
+	}
 
 	var extra []string
 	ini, err := s.iniFile(req.Root, t)
@@ -272,7 +300,7 @@ func (s *Scanner) args(req *scanners.Request, version string, res *finding.Resul
 				skips = append(append([]string{}, opts.skips...), skips...)
 			}
 			if len(opts.targets) > 0 {
-				targets = s.iniTargets(req.Root, ini, opts.targets, res)
+				targets = s.iniTargets(req.Root, ini, opts.targets, targets, res)
 			}
 		}
 	}
@@ -280,10 +308,16 @@ func (s *Scanner) args(req *scanners.Request, version string, res *finding.Resul
 	switch {
 	case s.opt.ConfigFile != "":
 		extra = append(extra, "-c", s.opt.ConfigFile)
-	case t.pyproject && atLeast(version, 1, 7):
-		extra = append(extra, "-c", "pyproject.toml")
 	case t.pyproject:
-		res.Warnf("bandit: pyproject.toml has a [tool.bandit] table, but bandit %s cannot read it (bandit reads pyproject.toml from 1.7.0 on, with -c); its settings were not applied", version)
+		v, err := version()
+		if err != nil {
+			return nil, err
+		}
+		if atLeast(v, 1, 7) {
+			extra = append(extra, "-c", "pyproject.toml")
+		} else {
+			res.Warnf("bandit: pyproject.toml has a [tool.bandit] table, but bandit %s cannot read it (bandit reads pyproject.toml from 1.7.0 on, with -c); its settings were not applied", v)
+		}
 	}
 
 	for _, x := range excludes {
@@ -331,7 +365,7 @@ func (s *Scanner) iniFile(root string, t tree) (string, error) {
 }
 
 // iniTargets keeps the .bandit targets that exist inside root.
-func (s *Scanner) iniTargets(root, ini string, targets []string, res *finding.Result) []string {
+func (s *Scanner) iniTargets(root, ini string, targets, fallback []string, res *finding.Result) []string {
 	var keep []string
 	for _, tg := range targets {
 		clean := filepath.Clean(filepath.FromSlash(tg))
@@ -347,7 +381,7 @@ func (s *Scanner) iniTargets(root, ini string, targets []string, res *finding.Re
 	}
 	if len(keep) == 0 {
 		res.Warnf("bandit: %s names no usable target; scanning the whole tree", ini)
-		return []string{"."}
+		return fallback
 	}
 	return keep
 }

@@ -31,7 +31,7 @@ func needBandit(t *testing.T) {
 	}
 }
 
-func fixture(t *testing.T, name string) string {
+func fixture(t testing.TB, name string) string {
 	t.Helper()
 	p, err := filepath.Abs(filepath.Join("..", "..", "testdata", "python", name))
 	if err != nil {
@@ -340,12 +340,12 @@ func TestSeveralIniFiles(t *testing.T) {
 	write(t, filepath.Join(root, "env", "pyvenv.cfg"), "home = /usr/bin\n")
 	write(t, filepath.Join(root, "env", "lib", ".bandit"), "[bandit]\n")
 	s := New(Options{})
-	_, err := s.args(request(root), "1.6.2", &finding.Result{})
+	_, err := s.args(request(root), v162, &finding.Result{})
 	if err == nil || !strings.Contains(err.Error(), "a/.bandit, b/.bandit") {
 		t.Fatalf("err = %v, want both .bandit files named", err)
 	}
 	os.Remove(filepath.Join(root, "b", ".bandit"))
-	args, err := s.args(request(root), "1.6.2", &finding.Result{})
+	args, err := s.args(request(root), v162, &finding.Result{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -452,12 +452,12 @@ func TestExplicitProgramMissingIsAnError(t *testing.T) {
 
 func TestBadOptions(t *testing.T) {
 	for _, o := range []Options{{MinSeverity: "severe"}, {MinConfidence: "sure"}} {
-		_, err := New(o).args(request(t.TempDir()), "1.6.2", &finding.Result{})
+		_, err := New(o).args(request(t.TempDir()), v162, &finding.Result{})
 		if err == nil || !strings.Contains(err.Error(), "want low, medium or high") {
 			t.Errorf("%+v: err = %v", o, err)
 		}
 	}
-	args, err := New(Options{MinSeverity: "Medium", MinConfidence: "high", Tests: []string{"B602"}}).args(request(t.TempDir()), "1.6.2", &finding.Result{})
+	args, err := New(Options{MinSeverity: "Medium", MinConfidence: "high", Tests: []string{"B602"}}).args(request(t.TempDir()), v162, &finding.Result{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -465,3 +465,35 @@ func TestBadOptions(t *testing.T) {
 		t.Errorf("args %q", j)
 	}
 }
+
+// pypkg is shaped like a real PyPI package: src/ layout, pyproject.toml and
+// a setup.py declaring a C extension. bandit parses setup.py (it never runs
+// it), skips the .c file and, without tests requested, tests/.
+func TestRealBanditPackageLayout(t *testing.T) {
+	needBandit(t)
+	res, err := New(Options{}).Scan(context.Background(), request(fixture(t, "pypkg")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []hit{
+		{"src/examplepkg/core.py", "B404", 1},
+		{"src/examplepkg/core.py", "B501", 9},
+		{"src/examplepkg/core.py", "B701", 13},
+		{"src/examplepkg/core.py", "B506", 18},
+		{"src/examplepkg/core.py", "B602", 22},
+	}
+	got := hits(res)
+	for _, w := range want {
+		if !slices.Contains(got, w) {
+			t.Errorf("missing %v in %v", w, got)
+		}
+	}
+	if res.Version == "1.6.2" && !slices.Equal(got, want) {
+		t.Errorf("got %v\nwant exactly %v", got, want)
+	}
+	if res.State != finding.Completed || len(res.Notifications) != 0 {
+		t.Errorf("state %s notifications %+v", res.State, res.Notifications)
+	}
+}
+
+func v162() (string, error) { return "1.6.2", nil }

@@ -415,3 +415,20 @@ func TestApplies(t *testing.T) {
 		t.Error("does not apply")
 	}
 }
+
+func TestRootPathKeptOutOfMessages(t *testing.T) {
+	root := fixture(t, "pypkg")
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "bad")
+	os.WriteFile(bad, []byte("Traceback (most recent call last):\n  File \""+root+"/requirements.txt\", line 1\n"), 0o644)
+	fakeSafety(t, "3.6.0", bad, "Traceback: File \""+root+"/setup.py\"", 64)
+	_, err := New(Options{Key: "k"}).Scan(context.Background(), request(root))
+	if err == nil || strings.Contains(err.Error(), root) || !strings.Contains(err.Error(), "requirements.txt") {
+		t.Errorf("err = %v", err)
+	}
+	fakeSafety(t, "2.3.5", "", "Unable to find vulnerability database in "+root+"/db", 67)
+	_, err = New(Options{}).Scan(context.Background(), request(root))
+	if err == nil || strings.Contains(err.Error(), root) || !strings.Contains(err.Error(), "database in db") {
+		t.Errorf("err = %v", err)
+	}
+}

@@ -137,8 +137,9 @@ func (s *Scanner) scan(ctx context.Context, req *scanners.Request) (*finding.Res
 		return nil, fmt.Errorf("bandit: %w", err)
 	}
 
-	// Asking bandit its version costs a Python start-up; it runs alongside
-	// the scan unless the arguments depend on it.
+	// When the version is not in the installed metadata, asking bandit
+	// costs a Python start-up; it runs alongside the scan unless the
+	// arguments depend on it.
 	type versionResult struct {
 		v   string
 		err error
@@ -209,12 +210,19 @@ func orNone(s string) string {
 
 var versionRE = regexp.MustCompile(`(?m)^bandit (\d+)\.(\d+)(?:\.(\d+))?\S*`)
 
-// version runs `bandit --version` once per program path.
+// version reads bandit's version from its installed metadata, or else runs
+// `bandit --version`, once per program path.
 func (s *Scanner) version(ctx context.Context, path string) (string, error) {
 	s.mu.Lock()
 	v, ok := s.versions[path]
 	s.mu.Unlock()
 	if ok {
+		return v, nil
+	}
+	if v := shellout.DistVersion(path, "bandit"); v != "" {
+		s.mu.Lock()
+		s.versions[path] = v
+		s.mu.Unlock()
 		return v, nil
 	}
 	out, err := shellout.Run(ctx, shellout.Cmd{Program: path, Args: []string{"--version"}, MaxStdout: 1 << 20})

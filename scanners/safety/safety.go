@@ -275,22 +275,17 @@ func orNone(s string) string {
 
 var versionRE = regexp.MustCompile(`(?i)version\s+v?((\d+)\.(\d+)(?:\.\d+)?\S*)`)
 
-// version runs `safety --version` once per program path.
+// version reads safety's version from its installed metadata, or else runs
+// `safety --version`, once per program path.
 func (s *Scanner) version(ctx context.Context, path string) (string, int, error) {
 	s.mu.Lock()
 	v, ok := s.versions[path]
 	s.mu.Unlock()
 	if !ok {
-		out, err := shellout.Run(ctx, shellout.Cmd{Program: path, Args: []string{"--version"}, MaxStdout: 1 << 20, Env: shellout.Env("SAFETY_STAGE=cicd")})
-		if err != nil {
-			return "", 0, fmt.Errorf("safety --version: %w", err)
+		var err error
+		if v, err = askVersion(ctx, path); err != nil {
+			return "", 0, err
 		}
-		all := append(append([]byte{}, out.Stdout...), out.Stderr...)
-		m := versionRE.FindSubmatch(all)
-		if out.ExitCode != 0 || m == nil {
-			return "", 0, fmt.Errorf("safety --version (%s) did not print a safety version: %q", out.Status(), excerpt(all))
-		}
-		v = string(m[1])
 		s.mu.Lock()
 		s.versions[path] = v
 		s.mu.Unlock()
@@ -300,6 +295,22 @@ func (s *Scanner) version(ctx context.Context, path string) (string, int, error)
 		return v, major, fmt.Errorf("safety %s is too old: scangate reads the JSON of safety 2.x and 3.x", v)
 	}
 	return v, major, nil
+}
+
+func askVersion(ctx context.Context, path string) (string, error) {
+	if v := shellout.DistVersion(path, "safety"); v != "" {
+		return v, nil
+	}
+	out, err := shellout.Run(ctx, shellout.Cmd{Program: path, Args: []string{"--version"}, MaxStdout: 1 << 20, Env: shellout.Env("SAFETY_STAGE=cicd")})
+	if err != nil {
+		return "", fmt.Errorf("safety --version: %w", err)
+	}
+	all := append(append([]byte{}, out.Stdout...), out.Stderr...)
+	m := versionRE.FindSubmatch(all)
+	if out.ExitCode != 0 || m == nil {
+		return "", fmt.Errorf("safety --version (%s) did not print a safety version: %q", out.Status(), excerpt(all))
+	}
+	return string(m[1]), nil
 }
 
 // database picks the local safety database: Options.DB, else Request.DB

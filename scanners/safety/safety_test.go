@@ -432,3 +432,18 @@ func TestRootPathKeptOutOfMessages(t *testing.T) {
 		t.Errorf("err = %v", err)
 	}
 }
+
+func TestSafetyVersionProblems(t *testing.T) {
+	root := fixture(t, "pypkg")
+	fakeSafety(t, "1.10.3", "", "", 0)
+	_, err := New(Options{}).Scan(context.Background(), request(root))
+	if err == nil || !strings.Contains(err.Error(), "safety 1.10.3 is too old") {
+		t.Errorf("old safety: err = %v", err)
+	}
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "safety"), []byte("#!/bin/sh\necho 'Usage: something else'\nexit 2\n"), 0o755)
+	_, err = New(Options{Program: filepath.Join(dir, "safety")}).Scan(context.Background(), request(root))
+	if err == nil || !strings.Contains(err.Error(), "did not print a safety version") {
+		t.Errorf("garbage version: err = %v", err)
+	}
+}

@@ -86,7 +86,7 @@ func (v *vuln) convert() (finding.Finding, finding.Rule) {
 		Message:  msg,
 		Location: finding.Location{Path: v.file, StartLine: v.line, Snippet: strings.TrimSpace(v.text)},
 		Module:   module,
-		Package:  &finding.Package{Ecosystem: "PyPI", Name: v.pkg, Version: v.version, Fixed: fixed},
+		Package:  &finding.Package{Ecosystem: "PyPI", Name: v.pkg, Version: v.version, Fixed: fixed, Manifest: v.file},
 		Aliases:  slices.Clone(v.aliases),
 		// The location is part of the identity: the same vulnerable pin in
 		// two requirement files is two things to fix.

@@ -124,7 +124,7 @@ func checkPypkg(t *testing.T, res *finding.Result) {
 	if j.Tool != "safety" || !slices.Equal(j.Aliases, []string{"CVE-2020-28493"}) {
 		t.Errorf("jinja2: tool %q aliases %v", j.Tool, j.Aliases)
 	}
-	if p := j.Package; p == nil || p.Ecosystem != "PyPI" || p.Name != "jinja2" || p.Version != "2.11.2" || !slices.Equal(p.Fixed, []string{"2.11.3"}) {
+	if p := j.Package; p == nil || p.Ecosystem != "PyPI" || p.Name != "jinja2" || p.Version != "2.11.2" || !slices.Equal(p.Fixed, []string{"2.11.3"}) || p.Manifest != "requirements.txt" {
 		t.Errorf("jinja2 package %+v", j.Package)
 	}
 	if j.Severity != DefaultSeverity || j.Score != 0 || j.Location.Snippet != "Jinja2==2.11.2  # templates" {
@@ -149,7 +149,7 @@ func checkPypkg(t *testing.T, res *finding.Result) {
 		t.Error("58755 is not ignored by the policy")
 	}
 	y := byRule(res, "PYUP-39611")
-	if y.Score != 9.8 || y.Severity != finding.Critical || y.Package.Name != "pyyaml" || y.Package.Version != "5.3.1" {
+	if y.Score != 9.8 || y.Severity != finding.Critical || y.Package.Name != "pyyaml" || y.Package.Version != "5.3.1" || y.Package.Manifest != "requirements-dev.txt" {
 		t.Errorf("pyyaml: severity %s score %v package %+v", y.Severity, y.Score, y.Package)
 	}
 	ig := byRule(res, "PYUP-71064")
@@ -445,5 +445,34 @@ func TestSafetyVersionProblems(t *testing.T) {
 	_, err = New(Options{Program: filepath.Join(dir, "safety")}).Scan(context.Background(), request(root))
 	if err == nil || !strings.Contains(err.Error(), "did not print a safety version") {
 		t.Errorf("garbage version: err = %v", err)
+	}
+}
+
+// safety's findings carry what finding.Correlate joins on: the PyPI package
+// under its PEP 503 name, the manifest, and the CVE. An osv-scanner finding
+// for the same advisory (osv.dev's PYSEC record aliases the CVE and spells
+// the package as the requirement does) absorbs safety's.
+func TestSafetyCorrelatesWithOSV(t *testing.T) {
+	fakeSafety(t, "2.3.5", fixture(t, "safety/check-2.3.5-pypkg.json"), "", 64)
+	res, err := New(Options{}).Scan(context.Background(), request(fixture(t, "pypkg")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	osv := finding.Result{Tool: "osv-scanner", Findings: []finding.Finding{{
+		Tool: "osv-scanner", RuleID: "PYSEC-2021-66", Aliases: []string{"CVE-2020-28493", "GHSA-g3rq-g295-4j3m"},
+		Package:  &finding.Package{Ecosystem: "PyPI", Name: "Jinja2", Version: "2.11.2", Manifest: "requirements.txt"},
+		Location: finding.Location{Path: "requirements.txt", StartLine: 2},
+	}}}
+	results := finding.Correlate([]finding.Result{osv, *res})
+	if len(results[0].Findings) != 1 || !slices.Contains(results[0].Findings[0].Tools, "safety") {
+		t.Fatalf("osv-scanner's finding did not absorb safety's: %+v", results[0].Findings)
+	}
+	for _, f := range results[1].Findings {
+		if f.RuleID == "PYUP-39525" {
+			t.Errorf("safety's jinja2 finding is still separate: %+v", f)
+		}
+	}
+	if len(results[1].Findings) != 3 {
+		t.Errorf("safety's other findings: %v", hits(&results[1]))
 	}
 }

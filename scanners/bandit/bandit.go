@@ -5,9 +5,7 @@
 //
 //	bandit -r <targets> -f json -x <excludes> [--ini F] [-c F] [-s IDs] [-t IDs] [-l…] [-i…]
 //
-// Targets are the root's directories and Python files outside the excluded
-// directories (so that bandit does not even walk a top-level virtualenv or
-// node_modules), unless the project's .bandit names its own (see below).
+// Targets are "." unless the project's .bandit names its own (see below).
 // Excluded: virtual environments (venv, .venv, and any directory holding a
 // pyvenv.cfg), .tox, .nox, node_modules, build, dist, site-packages, .eggs and
 // .git; and test code (tests/ and test/ directories, test_*.py, *_test.py,
@@ -18,7 +16,7 @@
 //     in the tree, is passed with --ini. bandit prefers a command-line option
 //     over the file's, and scangate always passes -x, so the file's exclude
 //     (and skips, when scangate passes -s) are merged into the arguments; its
-//     targets replace the root's (as `bandit --ini .bandit -r` would scan them). bandit
+//     targets replace "." (as `bandit --ini .bandit -r` would scan them). bandit
 //     itself refuses to choose between several .bandit files, and so does this
 //     adapter, with an error naming them, unless one is at the root.
 //   - pyproject.toml [tool.bandit]: bandit reads it only when given
@@ -278,13 +276,10 @@ func (s *Scanner) args(req *scanners.Request, version func() (string, error), re
 	}
 	excludes = append(excludes, s.opt.Exclude...)
 	skips := s.opt.Skips
-	// Naming the root's own directories and Python files, rather than ".",
-	// keeps bandit from walking (and matching every file of) a virtualenv
-	// or node_modules at the top, which it would do despite -x.
-	targets := t.top
-	if len(targets) == 0 {
-		targets = []string{"."}
-	}
+	// "." rather than the root's own directories: the project's exclude
+	// settings are written for paths as `bandit -r .` walks them
+	// ("./tests"), and bandit matches them against that spelling.
+	targets := []string{"."}
 
 	var extra []string
 	ini, err := s.iniFile(req.Root, t)

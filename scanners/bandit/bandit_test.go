@@ -497,3 +497,25 @@ func TestRealBanditPackageLayout(t *testing.T) {
 }
 
 func v162() (string, error) { return "1.6.2", nil }
+
+// Projects write their excludes for paths as `bandit -r .` walks them
+// ("./app/storage.py"); bandit compares them with that spelling, so the
+// adapter scans "." too.
+func TestRealBanditDotSlashExclude(t *testing.T) {
+	needBandit(t)
+	root := copyTree(t, fixture(t, "banditapp"))
+	write(t, filepath.Join(root, ".bandit"), "[bandit]\nexclude: ./app/storage.py\n")
+	res, err := New(Options{}).Scan(context.Background(), request(root))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := hits(res)
+	for _, h := range got {
+		if h.Path == "app/storage.py" {
+			t.Errorf("excluded file reported: %v", h)
+		}
+	}
+	if !slices.Contains(got, hit{"app/service.py", "B602", 11}) {
+		t.Errorf("service.py findings missing: %v", got)
+	}
+}

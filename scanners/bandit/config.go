@@ -53,7 +53,6 @@ type tree struct {
 	venvs     []string // virtual environments with unusual names (a pyvenv.cfg inside), "/"-separated
 	iniFiles  []string // .bandit files outside skipped directories
 	pyproject bool     // root pyproject.toml has a [tool.bandit] table
-	top       []string // the root's directories and Python files bandit should walk
 }
 
 var errFound = errors.New("found")
@@ -82,13 +81,7 @@ func walk(root string, tests, quick bool) (tree, error) {
 				t.venvs = append(t.venvs, rel)
 				return filepath.SkipDir
 			}
-			if filepath.Dir(p) == root {
-				t.top = append(t.top, rel)
-			}
 			return nil
-		}
-		if filepath.Dir(p) == root && strings.HasSuffix(d.Name(), ".py") && d.Type().IsRegular() {
-			t.top = append(t.top, rel)
 		}
 		switch {
 		case d.Name() == ".bandit":

@@ -1,9 +1,13 @@
 package main
 
 import (
+	"os"
+
 	"github.com/scangate/scangate/finding"
 	"github.com/scangate/scangate/scanners"
+	"github.com/scangate/scangate/scanners/bandit"
 	"github.com/scangate/scangate/scanners/gosec"
+	"github.com/scangate/scangate/scanners/safety"
 )
 
 // scannerNames is every scanner the binary has, in the order they run and
@@ -19,6 +23,16 @@ func adapters(o *scanOptions) []scanners.Scanner {
 			Include:       sc.Gosec.Include,
 			Exclude:       sc.Gosec.Exclude,
 			MinConfidence: severityOrInfo(sc.Gosec.MinConfidence),
+		}),
+		bandit.New(bandit.Options{
+			Program:       sc.Bandit.Program,
+			Skips:         sc.Bandit.Skips,
+			MinConfidence: sc.Bandit.MinConfidence,
+		}),
+		safety.New(safety.Options{
+			Program: sc.Safety.Program,
+			DB:      sc.Safety.DB,
+			Key:     keyFromEnv(sc.Safety.KeyEnv),
 		}),
 	}
 }
@@ -39,3 +53,12 @@ func severityOrInfo(s string) finding.Severity {
 // tuneRun lets tests give their own misbehaving scanners a short timeout
 // while the real adapters keep theirs.
 var tuneRun = func(*scanners.Options) {}
+
+// keyFromEnv reads a secret from the variable the config names, so that the
+// key itself never sits in a file.
+func keyFromEnv(name string) string {
+	if name == "" {
+		return ""
+	}
+	return os.Getenv(name)
+}

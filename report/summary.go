@@ -211,7 +211,7 @@ func (p *printer) short(s *Scan, opt TextOptions) error {
 func skipReason(r finding.Result) string {
 	for _, n := range r.Notifications {
 		if n.Level == finding.LevelNote {
-			return "(" + strings.TrimPrefix(n.Message, r.Tool+": ") + ")"
+			return "(" + strings.TrimPrefix(strings.TrimPrefix(n.Message, r.Tool+": "), "skipped: ") + ")"
 		}
 	}
 	return ""

@@ -223,6 +223,7 @@ func (o *scanOptions) run(ctx context.Context, stderr io.Writer) (*report.Scan, 
 	req := scanners.Request{Root: root, Tests: o.tests, Tags: o.tags, Exclude: o.exclude, Offline: o.offline, DB: o.db}
 	var prog *progress
 	opt := o.runOptions()
+	tuneRun(&opt)
 	if !o.quiet {
 		prog = newProgress(stderr, isTerminal(stderr))
 		opt.OnEvent = prog.event

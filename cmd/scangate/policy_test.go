@@ -234,7 +234,7 @@ func TestBaselineFileAndSARIFBaseline(t *testing.T) {
 	code, _, stderr := runCLI(t, "baseline", "create", "-q", dir)
 	base := filepath.Join(dir, ".scangate-baseline.json")
 	// G501 (the import) and G401 (each md5.Sum) in both files.
-	if code != 0 || !strings.Contains(stderr, "wrote "+base+": 5 finding(s) (gosec 5)") {
+	if code != 0 || !strings.Contains(stderr, "wrote "+base+": 5 finding(s) (gosec 5, ") {
 		t.Fatalf("baseline create: exit %d\n%s", code, stderr)
 	}
 	sarif := filepath.Join(t.TempDir(), "out.sarif")

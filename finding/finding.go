@@ -127,6 +127,10 @@ type Package struct {
 	Name      string   `json:"name"`
 	Version   string   `json:"version"`
 	Fixed     []string `json:"fixed,omitempty"` // versions that fix this advisory, lowest first
+	// Manifest is the go.mod, lockfile or requirements file (relative to the
+	// root) that brings the package in; Correlate joins findings per manifest
+	// directory so that two projects in one repository stay apart.
+	Manifest string `json:"manifest,omitempty"`
 }
 
 // Frame is one step of a call stack from our code into a vulnerable symbol.

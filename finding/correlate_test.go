@@ -1,0 +1,94 @@
+package finding
+
+import (
+	"slices"
+	"testing"
+)
+
+func goPkg(version string, fixed ...string) *Package {
+	return &Package{Ecosystem: "Go", Name: "golang.org/x/text", Version: version, Fixed: fixed, Manifest: "go.mod"}
+}
+
+func TestCorrelateJoinsThroughAliases(t *testing.T) {
+	results := []Result{
+		{Tool: "osv-scanner", Findings: []Finding{
+			// osv.dev carries the GitHub form of the Go advisory; only aliases join them.
+			{Tool: "osv-scanner", RuleID: "GHSA-ppp9-7jff-5vj2", Aliases: []string{"CVE-2021-38561", "GO-2021-0113"}, Severity: High, Score: 7.5,
+				Package: goPkg("0.3.6", "0.3.7"), Location: Location{Path: "go.mod", StartLine: 5}},
+			{Tool: "osv-scanner", RuleID: "PYSEC-2021-66", Package: &Package{Ecosystem: "PyPI", Name: "Jinja2", Version: "2.11.2", Manifest: "requirements.txt"}},
+		}},
+		{Tool: "govulncheck", Findings: []Finding{
+			{Tool: "govulncheck", RuleID: "GO-2021-0113", Aliases: []string{"CVE-2021-38561"}, Severity: Medium, Reachable: Called,
+				Package: goPkg("v0.3.6", "v0.3.7"), Location: Location{Path: "main.go", StartLine: 11}},
+			// Same package, unrelated advisory: must stay separate.
+			{Tool: "govulncheck", RuleID: "GO-2022-1059", Aliases: []string{"CVE-2022-32149"}, Reachable: Imported, Package: goPkg("v0.3.6", "v0.3.8")},
+		}},
+		{Tool: "safety", Findings: []Finding{
+			{Tool: "safety", RuleID: "pyup-39525", Aliases: []string{"PYSEC-2021-66"}, Package: &Package{Ecosystem: "PyPI", Name: "jinja2", Version: "2.11.2", Manifest: "requirements.txt"}},
+		}},
+	}
+	Correlate(results)
+	if n := len(results[0].Findings); n != 1 || results[0].Findings[0].RuleID != "PYSEC-2021-66" {
+		t.Fatalf("osv-scanner run should keep only the PyPI finding, has %d: %+v", n, results[0].Findings)
+	}
+	if n := len(results[2].Findings); n != 0 {
+		t.Fatalf("safety's duplicate should move into osv-scanner's finding, %d left", n)
+	}
+	g := results[1].Findings[0]
+	if g.RuleID != "GO-2021-0113" || g.Reachable != Called || g.Location.Path != "main.go" {
+		t.Errorf("govulncheck must stay primary with its reachability and call site: %+v", g)
+	}
+	if !slices.Equal(g.Tools, []string{"govulncheck", "osv-scanner"}) {
+		t.Errorf("tools = %v", g.Tools)
+	}
+	if !slices.Equal(g.Aliases, []string{"CVE-2021-38561", "GHSA-ppp9-7jff-5vj2"}) {
+		t.Errorf("aliases = %v", g.Aliases)
+	}
+	if g.Score != 7.5 || g.Severity != High {
+		t.Errorf("score from the scored duplicate expected, got %v %v", g.Score, g.Severity)
+	}
+	if len(results[1].Findings) != 2 {
+		t.Errorf("unrelated advisory merged away")
+	}
+	if py := results[0].Findings[0]; !slices.Equal(py.Tools, []string{"osv-scanner", "safety"}) {
+		t.Errorf("PyPI tools = %v (PEP 503 names must match)", py.Tools)
+	}
+}
+
+func TestCorrelateKeepsManifestsApart(t *testing.T) {
+	a := Finding{Tool: "osv-scanner", RuleID: "GO-2021-0113", Package: &Package{Ecosystem: "Go", Name: "golang.org/x/text", Version: "0.3.6", Manifest: "a/go.mod"}}
+	b := a
+	b.Tool = "govulncheck"
+	b.Package = &Package{Ecosystem: "Go", Name: "golang.org/x/text", Version: "v0.3.6", Manifest: "b/go.mod"}
+	results := Correlate([]Result{{Findings: []Finding{a}}, {Findings: []Finding{b}}})
+	if len(results[0].Findings)+len(results[1].Findings) != 2 {
+		t.Fatal("findings of two modules were merged")
+	}
+}
+
+func TestRemediate(t *testing.T) {
+	results := []Result{{Findings: []Finding{
+		{RuleID: "GO-2021-0113", Package: goPkg("v0.3.6", "v0.3.7")},
+		{RuleID: "GO-2022-1059", Package: goPkg("v0.3.6", "v0.3.8")},
+		{RuleID: "PYSEC-X", Package: &Package{Ecosystem: "PyPI", Name: "requests", Version: "2.25.0", Fixed: []string{"2.31.0", "2.3.0"}}},
+		{RuleID: "PYSEC-Y", Package: &Package{Ecosystem: "PyPI", Name: "requests", Version: "2.25.0", Fixed: []string{"2.9.0"}}},
+		{RuleID: "NOFIX", Package: &Package{Ecosystem: "npm", Name: "left-pad", Version: "1.0.0"}},
+	}}}
+	rems := Remediate(results)
+	want := []string{
+		"upgrade golang.org/x/text v0.3.6 -> v0.3.8 fixes 2",
+		"left-pad 1.0.0: no fixed version known for 1 advisories",
+		// 2.9.0 < 2.25.0 by PEP 440 even though it sorts after it as a string.
+		"upgrade requests 2.25.0 -> 2.31.0 fixes 1 (1 without a fix)",
+	}
+	var got []string
+	for _, r := range rems {
+		got = append(got, r.String())
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("remediations:\n got %q\nwant %q", got, want)
+	}
+	if p := results[0].Findings[1].Properties["remediation"]; p != want[0] {
+		t.Errorf("finding property = %q", p)
+	}
+}

@@ -226,6 +226,7 @@ func (sc *scan) finding(m scanners.GoModule, st *stream, gm *goMod, e *entry, c 
 		}
 		how = fmt.Sprintf("%s called from %s in %s", qualified(vf), f.Location, exit.symbol())
 		if len(c.symbols) > 1 {
+			slices.Sort(c.symbols)
 			f.Properties["called_symbols"] = strings.Join(c.symbols, ", ")
 			how += fmt.Sprintf(" (%d vulnerable symbols called: %s)", len(c.symbols), strings.Join(c.symbols, ", "))
 		}

@@ -121,10 +121,12 @@ func (s *Scanner) Scan(ctx context.Context, req *scanners.Request) (*finding.Res
 			return res, fmt.Errorf("govulncheck: find our own executable for the child process: %w", err)
 		}
 	}
+	// Online, govulncheck reads its default source (vuln.go.dev) even when
+	// a local database exists (the database contract shared with osv-scanner).
 	var dbDir, dbURL string
 	if req.Offline {
 		dbDir = filepath.Join(req.DB, "govulncheck")
-		if fi, err := os.Stat(dbDir); req.DB == "" || err != nil || !fi.IsDir() {
+		if req.DB == "" || !usableDB(dbDir) {
 			return res, fmt.Errorf("govulncheck: %w", ErrNoDB)
 		}
 		abs, err := filepath.Abs(dbDir)
@@ -172,6 +174,25 @@ func (s *Scanner) Scan(ctx context.Context, req *scanners.Request) (*finding.Res
 		res.State = finding.Incomplete
 	}
 	return res, nil
+}
+
+// usableDB reports whether dir holds a govulncheck file database: the v1
+// index, or at least one advisory in the flat layout. An empty directory
+// would make every scan pass.
+func usableDB(dir string) bool {
+	if fi, err := os.Stat(filepath.Join(dir, "index", "modules.json")); err == nil && fi.Mode().IsRegular() {
+		return true
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return false
+	}
+	for _, e := range entries {
+		if !e.IsDir() && strings.HasSuffix(e.Name(), ".json") {
+			return true
+		}
+	}
+	return false
 }
 
 func mapsKeys(m map[string]bool) func(func(string) bool) {

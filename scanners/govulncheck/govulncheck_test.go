@@ -251,8 +251,12 @@ func TestNothingScanned(t *testing.T) {
 
 func TestOfflineWithoutDB(t *testing.T) {
 	root := absPath(t, "../../examples/project")
-	emptyDB := t.TempDir() // a directory without govulncheck/
-	for _, db := range []string{"", emptyDB} {
+	noDir := t.TempDir() // a directory without govulncheck/
+	emptyDir := t.TempDir()
+	if err := os.Mkdir(filepath.Join(emptyDir, "govulncheck"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, db := range []string{"", noDir, emptyDir} {
 		// A child would fail the test: the executable does not exist.
 		s := New(Options{Executable: filepath.Join(t.TempDir(), "no-such-binary")})
 		res, err := s.Scan(context.Background(), request(root, db))

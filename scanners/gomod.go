@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -55,7 +56,7 @@ func GoModules(root string) ([]GoModule, error) {
 		if err != nil {
 			return err
 		}
-		f, err := modfile.ParseLax(p, data, nil)
+		f, err := modfile.Parse(p, data, nil)
 		if err != nil {
 			return fmt.Errorf("%s: %w", relOrAbs(root, p), err)
 		}
@@ -155,4 +156,51 @@ func HasFile(root string, match func(rel string, d fs.DirEntry) bool) bool {
 		return nil
 	})
 	return found
+}
+
+// Excluded reports whether rel (a "/"-separated path relative to the root)
+// matches one of the globs. A glob matches the path itself or any directory
+// above it, and "**" matches any number of directories.
+func Excluded(globs []string, rel string) bool {
+	if rel == "" {
+		return false
+	}
+	for _, g := range globs {
+		g = strings.TrimSuffix(filepath.ToSlash(strings.TrimPrefix(g, "./")), "/")
+		for p := rel; p != "." && p != "/" && p != ""; p = path.Dir(p) {
+			if matchGlob(g, p) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// matchGlob is path.Match with "**" standing for zero or more directories.
+func matchGlob(glob, p string) bool {
+	if !strings.Contains(glob, "**") {
+		ok, _ := path.Match(glob, p)
+		return ok
+	}
+	gs, ps := strings.Split(glob, "/"), strings.Split(p, "/")
+	var m func(i, j int) bool
+	m = func(i, j int) bool {
+		if i == len(gs) {
+			return j == len(ps)
+		}
+		if gs[i] == "**" {
+			for k := j; k <= len(ps); k++ {
+				if m(i+1, k) {
+					return true
+				}
+			}
+			return false
+		}
+		if j == len(ps) {
+			return false
+		}
+		ok, _ := path.Match(gs[i], ps[j])
+		return ok && m(i+1, j+1)
+	}
+	return m(0, 0)
 }

@@ -1,0 +1,79 @@
+// Command scangate runs security scanners over a repository, merges their
+// findings into one SARIF file and a summary, and applies a pass/fail gate.
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/spf13/cobra"
+)
+
+// Exit codes, documented in the README and in `scangate scan --help`.
+const (
+	exitPass       = 0
+	exitFail       = 1
+	exitUsage      = 2
+	exitIncomplete = 3
+)
+
+// exitError carries the process exit status of a command that did not
+// succeed; err may be nil when the outcome is already reported.
+type exitError struct {
+	code int
+	err  error
+}
+
+func (e *exitError) Error() string {
+	if e.err == nil {
+		return fmt.Sprintf("exit status %d", e.code)
+	}
+	return e.err.Error()
+}
+
+func (e *exitError) Unwrap() error { return e.err }
+
+func usageErr(format string, args ...any) error {
+	return &exitError{code: exitUsage, err: fmt.Errorf(format, args...)}
+}
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+func run(args []string, stdout, stderr io.Writer) int {
+	root := newRootCmd(stdout, stderr)
+	root.SetArgs(args)
+	err := root.Execute()
+	if err == nil {
+		return exitPass
+	}
+	var ee *exitError
+	if errors.As(err, &ee) {
+		if ee.err != nil {
+			fmt.Fprintf(stderr, "scangate: %v\n", ee.err)
+		}
+		return ee.code
+	}
+	// Anything else comes from cobra's own parsing: a usage error.
+	fmt.Fprintf(stderr, "scangate: %v\nRun 'scangate --help' for usage.\n", err)
+	return exitUsage
+}
+
+func newRootCmd(stdout, stderr io.Writer) *cobra.Command {
+	root := &cobra.Command{
+		Use:   "scangate",
+		Short: "Run security scanners, merge their findings into SARIF, and gate the build",
+		Long: `scangate runs security scanners over a repository (gosec, govulncheck and
+osv-scanner embedded; bandit and safety when installed), merges what they find
+into one SARIF 2.1.0 file and a summary, and passes or fails the build.`,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	root.AddCommand(newScanCmd(), newVersionCmd())
+	return root
+}

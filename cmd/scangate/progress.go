@@ -1,0 +1,143 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/scangate/scangate/finding"
+	"github.com/scangate/scangate/scanners"
+)
+
+// isTerminal reports whether w is a character device (a terminal).
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
+
+// useColor follows https://no-color.org and only colours terminals.
+func useColor(w io.Writer) bool {
+	return os.Getenv("NO_COLOR") == "" && os.Getenv("TERM") != "dumb" && isTerminal(w)
+}
+
+// progress prints scanner events to stderr: one line per event when stderr
+// is not a terminal (CI logs), a redrawn status line when it is.
+type progress struct {
+	mu       sync.Mutex
+	w        io.Writer
+	animated bool
+	running  map[string]time.Time
+	last     map[string]string
+	stop     chan struct{}
+	done     chan struct{}
+	drawn    bool
+}
+
+func newProgress(w io.Writer, animated bool) *progress {
+	p := &progress{w: w, animated: animated, running: map[string]time.Time{}, last: map[string]string{}}
+	if animated {
+		p.stop, p.done = make(chan struct{}), make(chan struct{})
+		go p.loop()
+	}
+	return p
+}
+
+func (p *progress) event(e scanners.Event) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.clear()
+	switch e.Kind {
+	case scanners.Started:
+		p.running[e.Scanner] = time.Now()
+		if !p.animated {
+			fmt.Fprintf(p.w, "%s: started\n", e.Scanner)
+		}
+	case scanners.Progress:
+		p.last[e.Scanner] = e.Message
+		if !p.animated {
+			fmt.Fprintf(p.w, "%s: %s\n", e.Scanner, e.Message)
+		}
+	case scanners.Finished:
+		delete(p.running, e.Scanner)
+		switch e.State {
+		case finding.Skipped:
+			fmt.Fprintf(p.w, "%s: skipped\n", e.Scanner)
+		default:
+			fmt.Fprintf(p.w, "%s: %s in %s, %d findings\n", e.Scanner, e.State, e.Duration.Round(time.Millisecond), e.Findings)
+		}
+	}
+	p.draw()
+}
+
+var spinner = []string{"⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"}
+
+func (p *progress) loop() {
+	defer close(p.done)
+	t := time.NewTicker(120 * time.Millisecond)
+	defer t.Stop()
+	for {
+		select {
+		case <-p.stop:
+			return
+		case <-t.C:
+			p.mu.Lock()
+			p.clear()
+			p.draw()
+			p.mu.Unlock()
+		}
+	}
+}
+
+func (p *progress) clear() {
+	if p.animated && p.drawn {
+		fmt.Fprint(p.w, "\r\x1b[2K")
+		p.drawn = false
+	}
+}
+
+func (p *progress) draw() {
+	if !p.animated || len(p.running) == 0 {
+		return
+	}
+	names := make([]string, 0, len(p.running))
+	for n := range p.running {
+		names = append(names, n)
+	}
+	slices.Sort(names)
+	var parts []string
+	for _, n := range names {
+		s := fmt.Sprintf("%s %s", n, time.Since(p.running[n]).Round(time.Second))
+		if m := p.last[n]; m != "" {
+			s += " (" + truncate(m, 40) + ")"
+		}
+		parts = append(parts, s)
+	}
+	frame := spinner[time.Now().UnixMilli()/120%int64(len(spinner))]
+	fmt.Fprintf(p.w, "%s running: %s", frame, strings.Join(parts, ", "))
+	p.drawn = true
+}
+
+func (p *progress) close() {
+	if p.animated {
+		close(p.stop)
+		<-p.done
+		p.mu.Lock()
+		p.clear()
+		p.mu.Unlock()
+	}
+}
+
+func truncate(s string, n int) string {
+	if len([]rune(s)) <= n {
+		return s
+	}
+	return string([]rune(s)[:n-1]) + "…"
+}

@@ -1,0 +1,240 @@
+package main
+
+import (
+	"context"
+	"io"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"slices"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/scangate/scangate/finding"
+	"github.com/scangate/scangate/policy"
+	"github.com/scangate/scangate/report"
+	"github.com/scangate/scangate/scanners"
+)
+
+// scanOptions is the effective configuration of one scan: flags today,
+// flags over .scangate.yml once the config stage sets them.
+type scanOptions struct {
+	path            string
+	scanners        []string // empty: every scanner that applies
+	failOn          string
+	timeout         time.Duration
+	allowIncomplete bool
+	sarifOut        string
+	jsonOut         string
+	markdownOut     string
+	quiet           bool
+	tests           bool
+	tags            []string
+	exclude         []string
+	offline         bool
+	db              string
+	category        string
+}
+
+const scanExamples = `  # Scan the current directory; fail on high or critical findings.
+  scangate scan
+
+  # Scan a checkout offline against a local vulnerability database and write SARIF.
+  scangate scan --offline --db ~/.cache/scangate/db --sarif scangate.sarif ./repo
+
+  # Only gosec and govulncheck, fail on anything medium or worse, all reports.
+  scangate scan --scanners gosec,govulncheck --fail-on medium \
+      --sarif out.sarif --json out.json --markdown out.md`
+
+const exitCodesHelp = `
+Exit codes:
+  0  pass: no unsuppressed finding at or above --fail-on
+  1  the gate failed: at least one such finding
+  2  usage or configuration error (bad flag, missing path, unknown scanner, ...)
+  3  no finding over the threshold, but a scanner that applied could not
+     complete (error, timeout, nothing analyzed); --allow-incomplete turns
+     this into 0`
+
+func newScanCmd() *cobra.Command {
+	o := &scanOptions{}
+	cmd := &cobra.Command{
+		Use:   "scan [PATH]",
+		Short: "Scan a tree with every scanner that applies and gate on the findings",
+		Long: `Scan PATH (default ".") with every scanner that applies to it, concurrently:
+gosec on Go modules, govulncheck on Go modules, osv-scanner on lockfiles and
+manifests, bandit on Python sources and safety on Python requirements (the
+last two only when installed). Findings are merged (the same vulnerability
+reported by two tools appears once), written to the reports you ask for, and
+summarized on stderr; the exit code says whether the gate passed.
+` + exitCodesHelp,
+		Example: scanExamples,
+		Args:    cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			o.path = "."
+			if len(args) == 1 {
+				o.path = args[0]
+			}
+			return runScan(cmd.Context(), o, cmd.OutOrStdout(), cmd.ErrOrStderr())
+		},
+	}
+	f := cmd.Flags()
+	f.StringSliceVar(&o.scanners, "scanners", nil, "comma-separated scanners to run: "+strings.Join(scannerNames, ", ")+" (default: all that apply)")
+	f.StringVar(&o.failOn, "fail-on", "high", "lowest severity that fails the gate: critical, high, medium, low or none")
+	f.DurationVar(&o.timeout, "timeout", scanners.DefaultTimeout, "time limit for each scanner")
+	f.BoolVar(&o.allowIncomplete, "allow-incomplete", false, "exit 0 instead of 3 when a scanner could not complete")
+	f.StringVar(&o.sarifOut, "sarif", "", "write SARIF 2.1.0 to `FILE` (- for stdout)")
+	f.StringVar(&o.jsonOut, "json", "", "write the JSON report to `FILE` (- for stdout)")
+	f.StringVar(&o.markdownOut, "markdown", "", "write the markdown summary to `FILE` (- for stdout)")
+	f.BoolVarP(&o.quiet, "quiet", "q", false, "no progress output; the summary is still printed")
+	f.BoolVar(&o.tests, "tests", false, "also analyze test files (Go _test.go files)")
+	f.StringSliceVar(&o.tags, "tags", nil, "Go build tags, comma-separated")
+	f.StringSliceVar(&o.exclude, "exclude", nil, "path globs (relative to PATH) whose findings are dropped, e.g. 'internal/gen/**'")
+	f.BoolVar(&o.offline, "offline", false, "never use the network; vulnerability scanners read --db")
+	f.StringVar(&o.db, "db", "", "local vulnerability database directory (default: the user cache dir, e.g. ~/.cache/scangate/db)")
+	f.StringVar(&o.category, "category", "scangate/", "prefix of each SARIF run's automationDetails.id (code scanning category)")
+	return cmd
+}
+
+// validate checks everything that can be checked before a long scan.
+func (o *scanOptions) validate() error {
+	st, err := os.Stat(o.path)
+	if err != nil {
+		return usageErr("scan path %s: does not exist", o.path)
+	}
+	if !st.IsDir() {
+		return usageErr("scan path %s: is a file, not a directory", o.path)
+	}
+	for _, s := range o.scanners {
+		if !slices.Contains(scannerNames, s) {
+			return usageErr("unknown scanner %q in --scanners (known: %s)", s, strings.Join(scannerNames, ", "))
+		}
+	}
+	if _, err := policy.ParseThreshold(o.failOn); err != nil {
+		return usageErr("--fail-on: %v", err)
+	}
+	if o.timeout <= 0 {
+		return usageErr("--timeout must be positive, got %s", o.timeout)
+	}
+	stdouts := 0
+	for _, out := range []string{o.sarifOut, o.jsonOut, o.markdownOut} {
+		if out == "-" {
+			stdouts++
+		}
+		if err := report.CheckWritable(out); err != nil {
+			return usageErr("%v", err)
+		}
+	}
+	if stdouts > 1 {
+		return usageErr("only one of --sarif, --json and --markdown can write to stdout (-)")
+	}
+	return nil
+}
+
+func (o *scanOptions) selected(all []scanners.Scanner) []scanners.Scanner {
+	if len(o.scanners) == 0 {
+		return all
+	}
+	var out []scanners.Scanner
+	for _, s := range all {
+		if slices.Contains(o.scanners, s.Name()) {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func runScan(ctx context.Context, o *scanOptions, stdout, stderr io.Writer) error {
+	if err := o.validate(); err != nil {
+		return err
+	}
+	root, err := filepath.Abs(o.path)
+	if err != nil {
+		return usageErr("scan path %s: %v", o.path, err)
+	}
+	threshold, _ := policy.ParseThreshold(o.failOn)
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+
+	req := scanners.Request{Root: root, Tests: o.tests, Tags: o.tags, Exclude: o.exclude, Offline: o.offline, DB: o.db}
+	var prog *progress
+	opt := scanners.Options{Timeout: o.timeout}
+	if !o.quiet {
+		prog = newProgress(stderr, isTerminal(stderr))
+		opt.OnEvent = prog.event
+	}
+	start := time.Now()
+	results := scanners.Run(ctx, req, o.selected(buildAdapters(o)), opt)
+	if prog != nil {
+		prog.close()
+	}
+	results = dropExcluded(results, o.exclude)
+	finding.Correlate(results)
+	rems := finding.Remediate(results)
+	verdict := policy.Evaluate(results, policy.Policy{
+		FailOn:          threshold,
+		AllowIncomplete: o.allowIncomplete,
+		Reachability:    policy.DefaultReachability,
+	})
+	scan := &report.Scan{Root: o.path, Version: scangateVersion(), Results: results, Verdict: verdict,
+		Remediations: rems, Duration: time.Since(start)}
+
+	// The summary comes first so that a report that cannot be written
+	// never hides what the scan found.
+	if err := report.Text(stderr, scan, report.TextOptions{Color: useColor(stderr)}); err != nil {
+		return &exitError{code: exitIncomplete, err: err}
+	}
+	if err := writeReports(o, scan, stdout); err != nil {
+		return &exitError{code: exitIncomplete, err: err}
+	}
+	if code := verdict.ExitCode(); code != exitPass {
+		return &exitError{code: code}
+	}
+	return nil
+}
+
+func writeReports(o *scanOptions, scan *report.Scan, stdout io.Writer) error {
+	if o.sarifOut != "" {
+		doc, err := report.SARIF(scan.Results, report.SARIFOptions{Category: o.category})
+		if err != nil {
+			return err
+		}
+		if err := report.WriteFile(o.sarifOut, stdout, doc.PrettyWrite); err != nil {
+			return err
+		}
+	}
+	if o.jsonOut != "" {
+		if err := report.WriteFile(o.jsonOut, stdout, func(w io.Writer) error { return report.JSON(w, scan) }); err != nil {
+			return err
+		}
+	}
+	if o.markdownOut != "" {
+		if err := report.WriteFile(o.markdownOut, stdout, func(w io.Writer) error { return report.Markdown(w, scan) }); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// dropExcluded removes findings under --exclude globs. Adapters may skip
+// such paths themselves; this is the guarantee for all of them.
+func dropExcluded(results []finding.Result, globs []string) []finding.Result {
+	if len(globs) == 0 {
+		return results
+	}
+	for i := range results {
+		kept := results[i].Findings[:0]
+		for _, f := range results[i].Findings {
+			if !scanners.Excluded(globs, f.Location.Path) {
+				kept = append(kept, f)
+			}
+		}
+		results[i].Findings = kept
+	}
+	return results
+}

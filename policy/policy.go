@@ -1,0 +1,175 @@
+// Package policy is the gate: it decides which findings count, applies the
+// reachability rule to severities, and gives one Verdict for the scan.
+package policy
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/scangate/scangate/finding"
+)
+
+// Threshold is the lowest severity that fails the gate; None never fails on
+// findings.
+type Threshold struct {
+	Severity finding.Severity
+	None     bool
+}
+
+func (t Threshold) String() string {
+	if t.None {
+		return "none"
+	}
+	return t.Severity.String()
+}
+
+// ParseThreshold accepts critical, high, medium, low or none.
+func ParseThreshold(s string) (Threshold, error) {
+	if strings.EqualFold(strings.TrimSpace(s), "none") {
+		return Threshold{None: true}, nil
+	}
+	sev, err := finding.ParseSeverity(s)
+	if err != nil || sev == finding.Info {
+		return Threshold{}, fmt.Errorf("invalid threshold %q: want critical, high, medium, low or none", s)
+	}
+	return Threshold{Severity: sev}, nil
+}
+
+// Counts fails when sev is at or above the threshold.
+func (t Threshold) Counts(sev finding.Severity) bool { return !t.None && sev >= t.Severity }
+
+// Reachability is how many severity steps a vulnerability loses when
+// govulncheck shows its vulnerable code is not called. The default: Called
+// keeps the advisory's severity, Imported loses one step, Required two,
+// never below Low.
+type Reachability struct {
+	Imported int
+	Required int
+}
+
+// DefaultReachability is the documented default rule.
+var DefaultReachability = Reachability{Imported: 1, Required: 2}
+
+// Policy is what the gate applies.
+type Policy struct {
+	FailOn          Threshold
+	PerTool         map[string]Threshold // overrides FailOn for one tool's findings
+	AllowIncomplete bool
+	Reachability    Reachability
+}
+
+// Outcome of the gate.
+type Outcome int
+
+const (
+	Pass Outcome = iota
+	Fail
+	Incomplete
+)
+
+func (o Outcome) String() string {
+	switch o {
+	case Fail:
+		return "fail"
+	case Incomplete:
+		return "incomplete"
+	}
+	return "pass"
+}
+
+// MarshalText keeps JSON readable.
+func (o Outcome) MarshalText() ([]byte, error) { return []byte(o.String()), nil }
+
+// Verdict summarizes a scan for the gate.
+type Verdict struct {
+	Outcome    Outcome                  `json:"outcome"`
+	Threshold  string                   `json:"threshold"`
+	Total      int                      `json:"total"`      // every finding
+	New        int                      `json:"new"`        // not suppressed, not in the baseline
+	Unchanged  int                      `json:"unchanged"`  // in the baseline
+	Fixed      int                      `json:"fixed"`      // baseline entries no longer found
+	Suppressed int                      `json:"suppressed"` // in source or by the ignore file
+	Failing    int                      `json:"failing"`    // new findings at or above the threshold
+	BySeverity map[finding.Severity]int `json:"bySeverity"` // of new findings
+	// IncompleteTools names scanners that applied but could not finish.
+	IncompleteTools []string `json:"incompleteTools,omitempty"`
+}
+
+// ExitCode is the documented process exit status: 0 pass, 1 gate failed,
+// 3 incomplete scan (2 is for usage errors and is decided by the CLI).
+func (v Verdict) ExitCode() int {
+	switch v.Outcome {
+	case Fail:
+		return 1
+	case Incomplete:
+		return 3
+	}
+	return 0
+}
+
+// Evaluate applies the reachability rule, marks suppressed findings, and
+// returns the verdict. Findings whose Status the baseline stage already set
+// keep it. Results are changed in place.
+func Evaluate(results []finding.Result, p Policy) Verdict {
+	v := Verdict{Threshold: p.FailOn.String(), BySeverity: map[finding.Severity]int{}}
+	for r := range results {
+		res := &results[r]
+		if res.State == finding.Incomplete {
+			v.IncompleteTools = append(v.IncompleteTools, res.Tool)
+		}
+		for i := range res.Findings {
+			f := &res.Findings[i]
+			adjust(f, p.Reachability)
+			v.Total++
+			if f.Suppressed() {
+				f.Status = finding.StatusSuppressed
+			}
+			switch f.Status {
+			case finding.StatusSuppressed:
+				v.Suppressed++
+				continue
+			case finding.StatusBaseline:
+				v.Unchanged++
+				continue
+			}
+			v.New++
+			v.BySeverity[f.Severity]++
+			th := p.FailOn
+			if t, ok := p.PerTool[f.Tool]; ok {
+				th = t
+			}
+			if th.Counts(f.Severity) {
+				v.Failing++
+			}
+		}
+	}
+	slices.Sort(v.IncompleteTools)
+	switch {
+	case v.Failing > 0:
+		v.Outcome = Fail
+	case len(v.IncompleteTools) > 0 && !p.AllowIncomplete:
+		v.Outcome = Incomplete
+	}
+	return v
+}
+
+// adjust lowers a vulnerability's severity when its code is not called, and
+// records the advisory's own severity so that nothing is hidden.
+func adjust(f *finding.Finding, rule Reachability) {
+	steps := 0
+	switch f.Reachable {
+	case finding.Imported:
+		steps = rule.Imported
+	case finding.Required:
+		steps = rule.Required
+	}
+	if steps <= 0 || f.Properties["advisory-severity"] != "" {
+		return
+	}
+	if f.Properties == nil {
+		f.Properties = map[string]string{}
+	}
+	f.Properties["advisory-severity"] = f.Severity.String()
+	f.Severity = max(min(f.Severity, finding.Low), f.Severity-finding.Severity(steps))
+}

@@ -1,0 +1,321 @@
+// Package report renders scan results: SARIF 2.1.0 for code scanning, a
+// text and a markdown summary for people, JSON for programs. It knows
+// nothing of any one scanner.
+package report
+
+import (
+	"fmt"
+	"regexp"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/owenrumney/go-sarif/v3/pkg/report/v210/sarif"
+
+	"github.com/scangate/scangate/finding"
+)
+
+// FingerprintKey names our partialFingerprints entry. GitHub computes its own
+// primaryLocationLineHash, so ours lives under a namespaced key.
+const FingerprintKey = "scangate/v1"
+
+// SARIFOptions tune the SARIF document.
+type SARIFOptions struct {
+	// Category prefixes each run's automationDetails.id ("scangate/" by
+	// default), so that each tool is its own code-scanning category.
+	Category string
+	// Baseline says a baseline was compared, so results carry baselineState.
+	Baseline bool
+}
+
+// SARIF builds one run per tool that ran (skipped tools have no run).
+func SARIF(results []finding.Result, opt SARIFOptions) (*sarif.Report, error) {
+	if opt.Category == "" {
+		opt.Category = "scangate/"
+	}
+	if !strings.HasSuffix(opt.Category, "/") {
+		opt.Category += "/"
+	}
+	rep := sarif.NewReport()
+	for i := range results {
+		res := &results[i]
+		if res.State == finding.Skipped {
+			continue
+		}
+		rep.AddRun(sarifRun(res, opt))
+	}
+	if err := rep.Validate(); err != nil {
+		return nil, fmt.Errorf("sarif: generated document is not valid SARIF 2.1.0: %w", err)
+	}
+	return rep, nil
+}
+
+var semverRE = regexp.MustCompile(`^v?(\d+\.\d+\.\d+(?:[-+][0-9A-Za-z.+-]+)?)$`)
+
+func sarifRun(res *finding.Result, opt SARIFOptions) *sarif.Run {
+	run := sarif.NewRunWithInformationURI(res.Tool, res.InformationURI)
+	if res.InformationURI == "" {
+		run.Tool.Driver.InformationURI = nil
+	}
+	if res.Version != "" {
+		run.Tool.Driver.WithVersion(res.Version)
+		if m := semverRE.FindStringSubmatch(res.Version); m != nil {
+			run.Tool.Driver.WithSemanticVersion(m[1])
+		}
+	}
+	run.WithAutomationDetails(sarif.NewRunAutomationDetails().WithID(opt.Category + res.Tool + "/"))
+	run.WithOriginalUriBaseIds(map[string]sarif.ArtifactLocation{
+		"%SRCROOT%": *sarif.NewArtifactLocation().WithDescription(sarif.NewTextMessage("The root of the scanned tree.")),
+	})
+	external := false
+	for _, f := range res.Findings {
+		for _, fr := range f.Trace {
+			external = external || fr.External
+		}
+	}
+	if external {
+		run.OriginalUriBaseIds["%GOMODCACHE%"] = *sarif.NewArtifactLocation().WithDescription(
+			sarif.NewTextMessage("The Go module cache; paths are module@version/file."))
+	}
+
+	// Rules in a stable order; a finding whose rule the adapter did not
+	// describe still gets one so that ruleIndex is always valid.
+	worst := map[string]float64{}
+	for _, f := range res.Findings {
+		worst[f.RuleID] = max(worst[f.RuleID], securityScore(f))
+	}
+	rules := append([]finding.Rule(nil), res.Rules...)
+	for _, f := range res.Findings {
+		if res.Rule(f.RuleID) == nil && !hasRule(rules, f.RuleID) {
+			rules = append(rules, finding.Rule{ID: f.RuleID, Short: firstLine(f.Message), Severity: f.Severity})
+		}
+	}
+	sort.SliceStable(rules, func(i, j int) bool { return rules[i].ID < rules[j].ID })
+	for _, r := range rules {
+		addRule(run, r, worst[r.ID])
+	}
+
+	for _, f := range res.Findings {
+		sarifResult(run, f, opt) // CreateResultForRule adds it to the run
+	}
+
+	inv := sarif.NewInvocation().WithExecutionSuccessful(res.State == finding.Completed)
+	for _, n := range res.Notifications {
+		note := sarif.NewNotification().WithLevel(string(n.Level)).WithMessage(sarif.NewTextMessage(n.Message))
+		if n.Location.Path != "" {
+			note.AddLocation(physical(n.Location))
+		}
+		inv.AddToolExecutionNotification(note)
+	}
+	run.AddInvocation(inv)
+	return run
+}
+
+func hasRule(rules []finding.Rule, id string) bool {
+	for _, r := range rules {
+		if r.ID == id {
+			return true
+		}
+	}
+	return false
+}
+
+func addRule(run *sarif.Run, r finding.Rule, worst float64) {
+	d := run.AddRule(r.ID)
+	if r.Name != "" {
+		d.WithName(r.Name)
+	}
+	short := r.Short
+	if short == "" {
+		short = r.ID
+	}
+	d.WithShortDescription(sarif.NewMultiformatMessageString().WithText(short))
+	full := r.Full
+	if full == "" {
+		full = short
+	}
+	d.WithFullDescription(sarif.NewMultiformatMessageString().WithText(full))
+	help := r.Help
+	if help == "" {
+		help = full
+	}
+	hm := sarif.NewMultiformatMessageString().WithText(help)
+	if r.HelpMarkdown != "" {
+		hm.WithMarkdown(r.HelpMarkdown)
+	}
+	d.WithHelp(hm)
+	if r.HelpURI != "" {
+		d.WithHelpURI(r.HelpURI)
+	}
+	// The worst finding decides, so that the rule's score matches what the
+	// user sees; the rule's own score applies when it has no finding.
+	score := worst
+	if score == 0 {
+		score = r.Score
+	}
+	if score == 0 {
+		score = r.Severity.Score()
+	}
+	d.WithDefaultConfiguration(sarif.NewReportingConfiguration().WithLevel(Level(finding.SeverityFromScore(score))))
+	tags := []string{"security"}
+	for _, t := range r.Tags {
+		if !slices.Contains(tags, t) {
+			tags = append(tags, t)
+		}
+	}
+	d.WithProperties(sarif.NewPropertyBag().
+		Add("security-severity", strconv.FormatFloat(score, 'f', 1, 64)).
+		Add("problem.severity", problemSeverity(finding.SeverityFromScore(score))).
+		WithTags(tags))
+}
+
+// Level maps our severity to SARIF's result level.
+func Level(s finding.Severity) string {
+	switch {
+	case s >= finding.High:
+		return sarif.LevelError
+	case s == finding.Medium:
+		return sarif.LevelWarning
+	}
+	return sarif.LevelNote
+}
+
+func problemSeverity(s finding.Severity) string {
+	switch {
+	case s >= finding.High:
+		return "error"
+	case s == finding.Medium:
+		return "warning"
+	}
+	return "recommendation"
+}
+
+// securityScore is the finding's GitHub security-severity: its CVSS score
+// when it has one (adjusted to its severity band if policy moved it), else
+// the default score of its severity.
+func securityScore(f finding.Finding) float64 {
+	if f.Score > 0 && finding.SeverityFromScore(f.Score) == f.Severity {
+		return f.Score
+	}
+	return f.Severity.Score()
+}
+
+func physical(l finding.Location) *sarif.Location {
+	al := sarif.NewSimpleArtifactLocation(l.Path).WithURIBaseID("%SRCROOT%")
+	pl := sarif.NewPhysicalLocation().WithArtifactLocation(al)
+	if l.StartLine > 0 {
+		reg := sarif.NewRegion().WithStartLine(l.StartLine)
+		if l.StartColumn > 0 {
+			reg.WithStartColumn(l.StartColumn)
+		}
+		if l.EndLine >= l.StartLine {
+			reg.WithEndLine(l.EndLine)
+		}
+		if l.EndColumn > 0 && (l.EndLine > l.StartLine || l.EndColumn > l.StartColumn) {
+			reg.WithEndColumn(l.EndColumn)
+		}
+		pl.WithRegion(reg)
+	}
+	return sarif.NewLocationWithPhysicalLocation(pl)
+}
+
+func sarifResult(run *sarif.Run, f finding.Finding, opt SARIFOptions) *sarif.Result {
+	r := run.CreateResultForRule(f.RuleID).
+		WithLevel(Level(f.Severity)).
+		WithMessage(sarif.NewTextMessage(Message(f))).
+		WithPartialFingerprints(map[string]string{FingerprintKey: f.Fingerprint})
+	if f.Location.Path != "" {
+		r.AddLocation(physical(f.Location))
+	}
+	if len(f.Trace) > 0 {
+		r.AddCodeFlow(codeFlow(f.Trace))
+	}
+	props := sarif.NewPropertyBag().Add("severity", f.Severity.String())
+	if f.Score > 0 {
+		props.Add("cvss-score", f.Score)
+	}
+	if f.Confidence != "" {
+		props.Add("confidence", f.Confidence)
+	}
+	if len(f.Tools) > 0 {
+		props.Add("tools", f.Tools)
+	}
+	if len(f.Aliases) > 0 {
+		props.Add("aliases", f.Aliases)
+	}
+	if f.Reachable != finding.ReachUnknown {
+		props.Add("reachability", f.Reachable.String())
+	}
+	if f.Module != "" {
+		props.Add("module", f.Module)
+	}
+	if p := f.Package; p != nil {
+		props.Add("package", map[string]any{"ecosystem": p.Ecosystem, "name": p.Name, "version": p.Version, "fixed": p.Fixed})
+	}
+	for k, v := range f.Properties {
+		props.Add(k, v)
+	}
+	r.WithProperties(props)
+	for _, s := range f.Suppressions {
+		sup := sarif.NewSuppression().WithKind(s.Kind).WithStatus("accepted")
+		if s.Justification != "" {
+			sup.WithJustification(s.Justification)
+		}
+		if s.Marker != "" {
+			sup.WithProperties(sarif.NewPropertyBag().Add("marker", s.Marker))
+		}
+		r.AddSuppression(sup)
+	}
+	if opt.Baseline {
+		if f.Status == finding.StatusBaseline {
+			r.WithBaselineState("unchanged")
+		} else {
+			r.WithBaselineState("new")
+		}
+	}
+	return r
+}
+
+func codeFlow(trace []finding.Frame) *sarif.CodeFlow {
+	tf := sarif.NewThreadFlow()
+	for _, fr := range trace {
+		base := "%SRCROOT%"
+		if fr.External {
+			base = "%GOMODCACHE%"
+		}
+		loc := sarif.NewLocation().WithMessage(sarif.NewTextMessage(frameName(fr)))
+		if fr.Location.Path != "" {
+			pl := physical(fr.Location)
+			pl.PhysicalLocation.ArtifactLocation.WithURIBaseID(base)
+			loc.WithPhysicalLocation(pl.PhysicalLocation)
+		}
+		tf.AddLocation(sarif.NewThreadFlowLocation().WithLocation(loc).WithModule(fr.Package))
+	}
+	return sarif.NewCodeFlow().AddThreadFlow(tf)
+}
+
+func frameName(fr finding.Frame) string {
+	if fr.Package != "" && fr.Function != "" {
+		return fr.Package + "." + fr.Function
+	}
+	return fr.Function + fr.Package
+}
+
+// Message is the one-paragraph text of a finding as users see it in SARIF
+// and summaries: the tool's message plus what to do about it.
+func Message(f finding.Finding) string {
+	msg := strings.TrimSpace(f.Message)
+	if msg == "" {
+		msg = f.RuleID
+	}
+	if rem := f.Properties["remediation"]; rem != "" && !strings.Contains(msg, rem) {
+		msg += " Fix: " + rem + "."
+	}
+	return msg
+}
+
+func firstLine(s string) string {
+	s, _, _ = strings.Cut(strings.TrimSpace(s), "\n")
+	return s
+}

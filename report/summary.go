@@ -1,0 +1,330 @@
+package report
+
+import (
+	"cmp"
+	"encoding/json"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/scangate/scangate/finding"
+	"github.com/scangate/scangate/policy"
+)
+
+// Scan is everything the renderers need about one scan.
+type Scan struct {
+	Root         string // as the user named it; never an absolute machine path unless they gave one
+	Version      string // scangate's version
+	Results      []finding.Result
+	Verdict      policy.Verdict
+	Remediations []finding.Remediation
+	Duration     time.Duration
+	Notes        []string // scan-level warnings (stale suppressions, old database, ...)
+}
+
+// Ranked returns the findings that count (not suppressed, not baseline),
+// most severe first, then by path and line.
+func (s *Scan) Ranked() []finding.Finding {
+	var out []finding.Finding
+	for _, r := range s.Results {
+		for _, f := range r.Findings {
+			if f.Status == finding.StatusNew {
+				out = append(out, f)
+			}
+		}
+	}
+	slices.SortStableFunc(out, func(a, b finding.Finding) int {
+		return cmp.Or(
+			cmp.Compare(b.Severity, a.Severity),
+			cmp.Compare(securityScore(b), securityScore(a)),
+			cmp.Compare(a.Location.Path, b.Location.Path),
+			cmp.Compare(a.Location.StartLine, b.Location.StartLine),
+			cmp.Compare(a.RuleID, b.RuleID))
+	})
+	return out
+}
+
+// TextOptions tune the terminal summary.
+type TextOptions struct {
+	Color bool
+	// Top is how many findings are listed (0 means 10; negative means all).
+	Top int
+	// Short is the hook mode: verdict, failing findings, and how to see more.
+	Short bool
+	// FullReportHint is the command that shows the full report (hook mode).
+	FullReportHint string
+}
+
+const (
+	ansiReset = "\x1b[0m"
+	ansiBold  = "\x1b[1m"
+	ansiRed   = "\x1b[31m"
+	ansiYel   = "\x1b[33m"
+	ansiGreen = "\x1b[32m"
+	ansiDim   = "\x1b[2m"
+)
+
+// Text writes the human summary (stderr in the CLI).
+func Text(w io.Writer, s *Scan, opt TextOptions) error {
+	p := &printer{w: w, color: opt.Color}
+	if opt.Short {
+		return p.short(s, opt)
+	}
+	top := opt.Top
+	if top == 0 {
+		top = 10
+	}
+	p.f("%s %s: scanned %s in %s\n", p.c(ansiBold, "scangate"), s.Version, s.Root, s.Duration.Round(time.Millisecond))
+	for _, r := range s.Results {
+		state := r.State.String()
+		switch r.State {
+		case finding.Incomplete:
+			state = p.c(ansiRed, state)
+		case finding.Skipped:
+			state = p.c(ansiDim, state)
+		}
+		line := fmt.Sprintf("  %-12s %-10s", r.Tool, state)
+		if r.State != finding.Skipped {
+			line += fmt.Sprintf(" %3d findings  %s", len(r.Findings), r.Duration.Round(time.Millisecond))
+		} else if msg := skipReason(r); msg != "" {
+			line += " " + p.c(ansiDim, msg)
+		}
+		p.f("%s\n", strings.TrimRight(line, " "))
+	}
+	v := s.Verdict
+	p.f("Findings: %d new (%s)", v.New, bySeverity(v.BySeverity))
+	if v.Unchanged > 0 || v.Fixed > 0 {
+		p.f(", %d unchanged, %d fixed since the baseline", v.Unchanged, v.Fixed)
+	}
+	if v.Suppressed > 0 {
+		p.f(", %d suppressed", v.Suppressed)
+	}
+	p.f("\n")
+	ranked := s.Ranked()
+	if len(ranked) > 0 {
+		n := len(ranked)
+		if top > 0 && n > top {
+			n = top
+		}
+		p.f("Top findings:\n")
+		for _, f := range ranked[:n] {
+			p.finding(f)
+		}
+		if n < len(ranked) {
+			p.f("  … and %d more (see the SARIF, JSON or markdown report)\n", len(ranked)-n)
+		}
+	}
+	if len(s.Remediations) > 0 {
+		p.f("Remediation:\n")
+		for _, r := range s.Remediations {
+			p.f("  %s\n", r)
+		}
+	}
+	var problems []string
+	for _, r := range s.Results {
+		for _, n := range r.Notifications {
+			if n.Level == finding.LevelError || n.Level == finding.LevelWarning {
+				problems = append(problems, fmt.Sprintf("%s: %s", n.Level, oneLine(n.Message)))
+			}
+		}
+	}
+	problems = append(problems, s.Notes...)
+	if len(problems) > 0 {
+		p.f("Problems:\n")
+		for _, pr := range problems {
+			p.f("  %s\n", pr)
+		}
+	}
+	p.verdict(v)
+	return p.err
+}
+
+func (p *printer) short(s *Scan, opt TextOptions) error {
+	p.verdict(s.Verdict)
+	th, _ := policy.ParseThreshold(s.Verdict.Threshold)
+	for _, f := range s.Ranked() {
+		if th.Counts(f.Severity) {
+			p.finding(f)
+		}
+	}
+	for _, t := range s.Verdict.IncompleteTools {
+		p.f("  %s could not complete\n", t)
+	}
+	if opt.FullReportHint != "" && s.Verdict.Outcome != policy.Pass {
+		p.f("Full report: %s\n", opt.FullReportHint)
+	}
+	return p.err
+}
+
+func skipReason(r finding.Result) string {
+	for _, n := range r.Notifications {
+		if n.Level == finding.LevelNote {
+			return "(" + strings.TrimPrefix(n.Message, r.Tool+": ") + ")"
+		}
+	}
+	return ""
+}
+
+func bySeverity(m map[finding.Severity]int) string {
+	var parts []string
+	for s := finding.Critical; s >= finding.Info; s-- {
+		if m[s] > 0 {
+			parts = append(parts, fmt.Sprintf("%s %d", s, m[s]))
+		}
+	}
+	if len(parts) == 0 {
+		return "none"
+	}
+	return strings.Join(parts, ", ")
+}
+
+func oneLine(s string) string {
+	s, _, _ = strings.Cut(s, "\n")
+	return s
+}
+
+type printer struct {
+	w     io.Writer
+	color bool
+	err   error
+}
+
+func (p *printer) f(format string, args ...any) {
+	if p.err == nil {
+		_, p.err = fmt.Fprintf(p.w, format, args...)
+	}
+}
+
+func (p *printer) c(code, s string) string {
+	if !p.color {
+		return s
+	}
+	return code + s + ansiReset
+}
+
+func (p *printer) sev(s finding.Severity) string {
+	label := fmt.Sprintf("%-8s", strings.ToUpper(s.String()))
+	switch {
+	case s >= finding.High:
+		return p.c(ansiRed, label)
+	case s == finding.Medium:
+		return p.c(ansiYel, label)
+	}
+	return label
+}
+
+func (p *printer) finding(f finding.Finding) {
+	where := f.Location.String()
+	if where == "" {
+		where = "(no location)"
+	}
+	extra := ""
+	if f.Reachable != finding.ReachUnknown {
+		extra = ", " + f.Reachable.String()
+	}
+	tools := f.Tool
+	if len(f.Tools) > 1 {
+		tools = strings.Join(f.Tools, "+")
+	}
+	p.f("  %s %-20s %s  %s [%s%s]\n", p.sev(f.Severity), f.RuleID, where, oneLine(Message(f)), tools, extra)
+}
+
+func (p *printer) verdict(v policy.Verdict) {
+	switch v.Outcome {
+	case policy.Fail:
+		p.f("%s %d new finding(s) at or above %s\n", p.c(ansiRed+ansiBold, "Verdict: FAIL:"), v.Failing, v.Threshold)
+	case policy.Incomplete:
+		p.f("%s %s could not complete; no new finding at or above %s in what was scanned\n",
+			p.c(ansiYel+ansiBold, "Verdict: INCOMPLETE:"), strings.Join(v.IncompleteTools, ", "), v.Threshold)
+	default:
+		msg := fmt.Sprintf("no new finding at or above %s", v.Threshold)
+		if len(v.IncompleteTools) > 0 {
+			msg += fmt.Sprintf(" (%s incomplete, allowed by --allow-incomplete)", strings.Join(v.IncompleteTools, ", "))
+		}
+		p.f("%s %s\n", p.c(ansiGreen+ansiBold, "Verdict: PASS:"), msg)
+	}
+}
+
+// Markdown writes the summary for pull requests and $GITHUB_STEP_SUMMARY.
+func Markdown(w io.Writer, s *Scan) error {
+	p := &printer{w: w}
+	v := s.Verdict
+	icon := map[policy.Outcome]string{policy.Pass: "✅ Pass", policy.Fail: "❌ Fail", policy.Incomplete: "⚠️ Incomplete"}[v.Outcome]
+	p.f("## scangate: %s\n\n", icon)
+	p.f("Threshold **%s**: %d new finding(s) at or above it. %d new, %d unchanged, %d fixed, %d suppressed.\n\n",
+		v.Threshold, v.Failing, v.New, v.Unchanged, v.Fixed, v.Suppressed)
+	p.f("| Scanner | State | Findings | Time |\n| --- | --- | ---: | ---: |\n")
+	for _, r := range s.Results {
+		p.f("| %s | %s | %d | %s |\n", mdEscape(r.Tool), r.State, len(r.Findings), r.Duration.Round(time.Millisecond))
+	}
+	ranked := s.Ranked()
+	if len(ranked) > 0 {
+		p.f("\n### New findings\n\n| Severity | Rule | Location | Message | Tool |\n| --- | --- | --- | --- | --- |\n")
+		for i, f := range ranked {
+			if i == 50 {
+				p.f("\n… and %d more; see the SARIF report.\n", len(ranked)-50)
+				break
+			}
+			tools := strings.Join(f.Tools, ", ")
+			if tools == "" {
+				tools = f.Tool
+			}
+			p.f("| %s | %s | `%s` | %s | %s |\n", f.Severity, mdEscape(f.RuleID), mdEscape(f.Location.String()), mdEscape(oneLine(Message(f))), mdEscape(tools))
+		}
+	}
+	if len(s.Remediations) > 0 {
+		p.f("\n### Remediation\n\n")
+		for _, r := range s.Remediations {
+			p.f("- %s\n", mdEscape(r.String()))
+		}
+	}
+	var problems []string
+	for _, r := range s.Results {
+		for _, n := range r.Notifications {
+			if n.Level != finding.LevelNote {
+				problems = append(problems, oneLine(n.Message))
+			}
+		}
+	}
+	problems = append(problems, s.Notes...)
+	if len(problems) > 0 {
+		p.f("\n### Problems\n\n")
+		for _, pr := range problems {
+			p.f("- %s\n", mdEscape(pr))
+		}
+	}
+	return p.err
+}
+
+func mdEscape(s string) string {
+	r := strings.NewReplacer("|", `\|`, "\n", " ", "`", "'", "<", "&lt;", ">", "&gt;")
+	return r.Replace(s)
+}
+
+// JSON writes the machine-readable report.
+func JSON(w io.Writer, s *Scan) error {
+	type tool struct {
+		finding.Result
+		DurationMs int64 `json:"durationMs"`
+	}
+	doc := struct {
+		Version      string                `json:"scangateVersion"`
+		Root         string                `json:"root"`
+		Verdict      policy.Verdict        `json:"verdict"`
+		ExitCode     int                   `json:"exitCode"`
+		Tools        []tool                `json:"tools"`
+		Remediations []finding.Remediation `json:"remediations"`
+		Notes        []string              `json:"notes,omitempty"`
+	}{Version: s.Version, Root: s.Root, Verdict: s.Verdict, ExitCode: s.Verdict.ExitCode(), Remediations: s.Remediations, Notes: s.Notes}
+	if doc.Remediations == nil {
+		doc.Remediations = []finding.Remediation{}
+	}
+	for _, r := range s.Results {
+		doc.Tools = append(doc.Tools, tool{Result: r, DurationMs: r.Duration.Milliseconds()})
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(doc)
+}

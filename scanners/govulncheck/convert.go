@@ -97,8 +97,12 @@ func (sc *scan) convert(m scanners.GoModule, st *stream) error {
 			e = &entry{ID: id}
 		}
 		sev := sc.advisorySeverity(e)
+		f := sc.finding(m, st, gm, e, c, sev)
+		if scanners.Excluded(sc.req.Exclude, f.Location.Path) {
+			continue // a call site in an excluded path
+		}
 		sc.res.AddRule(rule(e, sev))
-		sc.res.Findings = append(sc.res.Findings, sc.finding(m, st, gm, e, c, sev))
+		sc.res.Findings = append(sc.res.Findings, f)
 	}
 	return nil
 }

@@ -145,7 +145,19 @@ func (s *Scanner) Scan(ctx context.Context, req *scanners.Request) (*finding.Res
 		res.Errorf("govulncheck: no go.mod found")
 		return res, nil
 	}
-	sc := &scan{s: s, req: req, exe: exe, dbDir: dbDir, dbURL: dbURL, mods: mods, res: res,
+	all := mods
+	kept := make([]scanners.GoModule, 0, len(mods))
+	for _, m := range mods {
+		if m.Rel != "." && scanners.Excluded(req.Exclude, m.Rel) {
+			req.Logf("module %s (%s): excluded", m.Path, m.Rel)
+			continue
+		}
+		kept = append(kept, m)
+	}
+	if mods = kept; len(mods) == 0 {
+		return res, scanners.Skip("every Go module under the root is excluded")
+	}
+	sc := &scan{s: s, req: req, exe: exe, dbDir: dbDir, dbURL: dbURL, mods: all, res: res,
 		severity: map[string]advisorySeverity{}}
 	var scanned, failed int
 	goVersions := map[string]bool{}

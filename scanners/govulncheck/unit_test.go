@@ -2,6 +2,7 @@ package govulncheck
 
 import (
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"slices"
@@ -182,5 +183,32 @@ func TestVulnVersionPinned(t *testing.T) {
 	}
 	if !strings.Contains(string(data), "golang.org/x/vuln "+vulnVersion+"\n") {
 		t.Errorf("go.mod does not pin golang.org/x/vuln %s", vulnVersion)
+	}
+}
+
+func TestExclude(t *testing.T) {
+	root := t.TempDir()
+	writeFiles(t, root, map[string]string{
+		"a/go.mod": "module example.com/a\n\ngo 1.22\n",
+		"a/a.go":   "package a\n\nimport \"example.com/a/missing\"\n",
+		"b/go.mod": "module example.com/b\n\ngo 1.22\n",
+		"b/b.go":   "package b\n\nimport \"example.com/b/missing\"\n",
+	})
+	db := exampleDB(t)
+	s := newTestScanner(t)
+	req := request(root, db)
+	req.Exclude = []string{"a"}
+	res, err := s.Scan(context.Background(), req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if msgs := notes(res); strings.Contains(msgs, "example.com/a") || !strings.Contains(msgs, "module b (example.com/b)") {
+		t.Errorf("with a excluded:\n%s", msgs)
+	}
+	req.Exclude = []string{"a", "b/**"}
+	_, err = s.Scan(context.Background(), req)
+	var skip *scanners.SkipError
+	if !errors.As(err, &skip) || skip.Reason != "every Go module under the root is excluded" {
+		t.Errorf("with every module excluded: err = %v", err)
 	}
 }

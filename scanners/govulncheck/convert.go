@@ -3,6 +3,7 @@ package govulncheck
 import (
 	"cmp"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -90,7 +91,7 @@ func (sc *scan) convert(m scanners.GoModule, st *stream) error {
 	if err != nil {
 		return err
 	}
-	for _, id := range slices.Sorted(mapsKeysChoice(chosen)) {
+	for _, id := range slices.Sorted(maps.Keys(chosen)) {
 		c := chosen[id]
 		e := st.entries[id]
 		if e == nil {
@@ -105,16 +106,6 @@ func (sc *scan) convert(m scanners.GoModule, st *stream) error {
 		sc.res.Findings = append(sc.res.Findings, f)
 	}
 	return nil
-}
-
-func mapsKeysChoice(m map[string]*choice) func(func(string) bool) {
-	return func(yield func(string) bool) {
-		for k := range m {
-			if !yield(k) {
-				return
-			}
-		}
-	}
 }
 
 // qualified names a symbol with its package's last element, as govulncheck

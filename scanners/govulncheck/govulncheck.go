@@ -15,6 +15,7 @@ import (
 	"fmt"
 	"go/build"
 	"io/fs"
+	"maps"
 	"net/url"
 	"os"
 	"path"
@@ -99,9 +100,9 @@ func (s *Scanner) Applies(req *scanners.Request) bool {
 	return scanners.HasFile(req.Root, func(rel string, d fs.DirEntry) bool { return d.Name() == "go.mod" })
 }
 
-// Scan runs govulncheck once per module, one module after another (two
-// symbol scans side by side on two cores are no faster and double the
-// peak memory; see the package's benchmark notes).
+// Scan runs govulncheck once per module, one module after another: two
+// symbol scans side by side on two cores were slower than in sequence and
+// doubled the peak memory (bench/vuln.sh).
 func (s *Scanner) Scan(ctx context.Context, req *scanners.Request) (*finding.Result, error) {
 	res := &finding.Result{
 		Tool:           Name,
@@ -178,7 +179,7 @@ func (s *Scanner) Scan(ctx context.Context, req *scanners.Request) (*finding.Res
 			goVersions[st.config.GoVersion] = true
 		}
 	}
-	for _, v := range slices.Sorted(mapsKeys(goVersions)) {
+	for _, v := range slices.Sorted(maps.Keys(goVersions)) {
 		res.Notifications = append(res.Notifications, finding.Notification{Level: finding.LevelNote,
 			Message: fmt.Sprintf("govulncheck: standard library checked as %s, the Go toolchain that ran the scan (GOTOOLCHAIN=local)", v)})
 	}
@@ -205,16 +206,6 @@ func usableDB(dir string) bool {
 		}
 	}
 	return false
-}
-
-func mapsKeys(m map[string]bool) func(func(string) bool) {
-	return func(yield func(string) bool) {
-		for k := range m {
-			if !yield(k) {
-				return
-			}
-		}
-	}
 }
 
 // scan is the state of one Scan call.
@@ -254,7 +245,7 @@ func (sc *scan) module(ctx context.Context, m scanners.GoModule) (*stream, error
 	})
 	if err != nil {
 		if out != nil && len(out.Stderr) > 0 {
-			return nil, fmt.Errorf("%w: %s", err, out.StderrTail(20))
+			return nil, fmt.Errorf("%w: %s", err, sc.clean(out.StderrTail(20)))
 		}
 		return nil, err
 	}

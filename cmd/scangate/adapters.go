@@ -7,6 +7,7 @@ import (
 	"github.com/scangate/scangate/scanners"
 	"github.com/scangate/scangate/scanners/bandit"
 	"github.com/scangate/scangate/scanners/gosec"
+	"github.com/scangate/scangate/scanners/govulncheck"
 	"github.com/scangate/scangate/scanners/safety"
 )
 
@@ -24,6 +25,7 @@ func adapters(o *scanOptions) []scanners.Scanner {
 			Exclude:       sc.Gosec.Exclude,
 			MinConfidence: severityOrInfo(sc.Gosec.MinConfidence),
 		}),
+		govulncheck.New(govulncheck.Options{ScanLevel: sc.Govulncheck.ScanLevel}),
 		bandit.New(bandit.Options{
 			Program:       sc.Bandit.Program,
 			Skips:         sc.Bandit.Skips,

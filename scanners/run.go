@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"path/filepath"
 	"runtime/debug"
 	"strings"
 	"sync"
@@ -142,11 +143,23 @@ func runOne(ctx context.Context, s Scanner, req *Request, opt Options) finding.R
 	return res
 }
 
-// firstFrames keeps a panic's stack short enough for a SARIF notification.
+// firstFrames keeps a panic's stack short enough for a SARIF notification,
+// with source paths cut to package directory and file so that no path of
+// the building machine ends up in reports.
 func firstFrames(stack []byte, lines int) string {
 	s := strings.Split(string(stack), "\n")
 	if len(s) > lines {
 		s = s[:lines]
+	}
+	for i, l := range s {
+		if strings.HasPrefix(l, "\t/") {
+			file, rest, _ := strings.Cut(l[1:], " ")
+			dir, base := filepath.Split(file)
+			s[i] = "\t" + filepath.Base(dir) + "/" + base
+			if rest != "" {
+				s[i] += " " + rest
+			}
+		}
 	}
 	return strings.Join(s, "\n")
 }

@@ -147,3 +147,18 @@ func TestExcluded(t *testing.T) {
 		}
 	}
 }
+
+func TestPanicStackHasNoMachinePaths(t *testing.T) {
+	res := Run(context.Background(), Request{}, []Scanner{fakeScanner{name: "p", applies: true, scan: func(context.Context, *Request) (*finding.Result, error) {
+		panic("boom")
+	}}}, Options{})
+	msg := res[0].Notifications[0].Message
+	if !strings.Contains(msg, "scanners/run_test.go:") {
+		t.Errorf("stack should keep package/file:line: %s", msg)
+	}
+	for _, l := range strings.Split(msg, "\n") {
+		if strings.HasPrefix(strings.TrimSpace(l), "/") {
+			t.Errorf("absolute path in stack line %q", l)
+		}
+	}
+}

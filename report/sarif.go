@@ -147,11 +147,15 @@ func addRule(run *sarif.Run, r finding.Rule, worst float64) {
 	if r.HelpURI != "" {
 		d.WithHelpURI(r.HelpURI)
 	}
-	score := r.Score
+	// The worst finding decides, so that the rule's score matches what the
+	// user sees; the rule's own score applies when it has no finding.
+	score := worst
+	if score == 0 {
+		score = r.Score
+	}
 	if score == 0 {
 		score = r.Severity.Score()
 	}
-	score = max(score, worst)
 	d.WithDefaultConfiguration(sarif.NewReportingConfiguration().WithLevel(Level(finding.SeverityFromScore(score))))
 	tags := append([]string{"security"}, r.Tags...)
 	d.WithProperties(sarif.NewPropertyBag().

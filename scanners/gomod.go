@@ -56,7 +56,7 @@ func GoModules(root string) ([]GoModule, error) {
 		if err != nil {
 			return err
 		}
-		f, err := modfile.ParseLax(p, data, nil)
+		f, err := modfile.Parse(p, data, nil)
 		if err != nil {
 			return fmt.Errorf("%s: %w", relOrAbs(root, p), err)
 		}

@@ -13,3 +13,7 @@ var scannerNames = []string{"gosec", "govulncheck", "osv-scanner", "bandit", "sa
 func adapters(o *scanOptions) []scanners.Scanner {
 	return []scanners.Scanner{}
 }
+
+// buildAdapters is adapters, replaceable in tests that need a scanner that
+// panics or hangs next to the real ones.
+var buildAdapters = adapters

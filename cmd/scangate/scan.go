@@ -169,7 +169,7 @@ func runScan(ctx context.Context, o *scanOptions, stdout, stderr io.Writer) erro
 		opt.OnEvent = prog.event
 	}
 	start := time.Now()
-	results := scanners.Run(ctx, req, o.selected(adapters(o)), opt)
+	results := scanners.Run(ctx, req, o.selected(buildAdapters(o)), opt)
 	if prog != nil {
 		prog.close()
 	}

@@ -1,0 +1,67 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// runCLI runs the command as main does and returns exit code and output.
+func runCLI(t *testing.T, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code := run(args, &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+func TestBadInput(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "file.txt")
+	if err := os.WriteFile(file, []byte("x"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"missing path", []string{"scan", filepath.Join(dir, "nope")}, "does not exist"},
+		{"file path", []string{"scan", file}, "is a file, not a directory"},
+		{"unknown scanner", []string{"scan", "--scanners", "gosec,trivy", dir}, `unknown scanner "trivy"`},
+		{"bad fail-on", []string{"scan", "--fail-on", "severe", dir}, `invalid threshold "severe"`},
+		{"output dir missing", []string{"scan", "--sarif", filepath.Join(dir, "no", "out.sarif"), dir}, "does not exist"},
+		{"two stdouts", []string{"scan", "--sarif", "-", "--json", "-", dir}, "only one of"},
+		{"unknown flag", []string{"scan", "--frobnicate", dir}, "unknown flag: --frobnicate"},
+		{"too many args", []string{"scan", dir, dir}, "accepts at most 1 arg"},
+		{"unknown command", []string{"scna"}, `unknown command "scna"`},
+	} {
+		code, _, stderr := runCLI(t, tc.args...)
+		if code != exitUsage {
+			t.Errorf("%s: exit %d, want %d; stderr: %s", tc.name, code, exitUsage, stderr)
+		}
+		if !strings.Contains(stderr, tc.want) || (tc.name != "unknown command" && strings.Count(strings.TrimSpace(stderr), "\n") > 1) {
+			t.Errorf("%s: want one clear line containing %q, got:\n%s", tc.name, tc.want, stderr)
+		}
+	}
+}
+
+func TestVersion(t *testing.T) {
+	code, out, _ := runCLI(t, "version")
+	if code != 0 || !strings.HasPrefix(out, "scangate ") || !strings.Contains(out, "go-sarif") {
+		t.Errorf("version: %d %q", code, out)
+	}
+}
+
+func TestHelpExplains(t *testing.T) {
+	code, out, _ := runCLI(t, "scan", "--help")
+	for _, want := range []string{"Exit codes:", "--fail-on", "--sarif FILE", "Examples:"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("scan --help lacks %q", want)
+		}
+	}
+	if code != 0 {
+		t.Errorf("help exit %d", code)
+	}
+}

@@ -1,0 +1,77 @@
+package scanners
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func write(t *testing.T, root, rel, content string) {
+	t.Helper()
+	p := filepath.Join(root, rel)
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestGoModules(t *testing.T) {
+	root := t.TempDir()
+	write(t, root, "go.mod", "module example.com/root\n\ngo 1.22\n\ntoolchain go1.22.4\n")
+	write(t, root, "tools/go.mod", "module example.com/tools\n\ngo 1.21\n")
+	write(t, root, "svc/api/go.mod", "module example.com/api\n")
+	write(t, root, "vendor/x/go.mod", "module ignored/vendor\n")
+	write(t, root, "testdata/m/go.mod", "module ignored/testdata\n")
+	write(t, root, ".git/m/go.mod", "module ignored/git\n")
+	write(t, root, "go.work", "go 1.22\n\nuse (\n\t.\n\t./svc/api\n)\n")
+
+	mods, err := GoModules(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, m := range mods {
+		got = append(got, m.Rel+"="+m.Path+"@"+m.GoVersion+"/"+m.Toolchain+" work="+filepath.Base(m.Work))
+	}
+	want := []string{
+		".=example.com/root@1.22/go1.22.4 work=go.work",
+		"svc/api=example.com/api@/ work=go.work",
+		"tools=example.com/tools@1.21/ work=.",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("modules:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	if env := GoEnv(mods[2]); env[len(env)-1] != "GOWORK=off" || !contains(env, "GOTOOLCHAIN=local") {
+		t.Errorf("module outside the workspace must run with GOWORK=off and GOTOOLCHAIN=local: %v", env[len(env)-2:])
+	}
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func TestGoModulesBadFile(t *testing.T) {
+	root := t.TempDir()
+	write(t, root, "sub/go.mod", "module example.com/x\nrequire (\n")
+	_, err := GoModules(root)
+	if err == nil || !strings.Contains(err.Error(), "sub/go.mod") {
+		t.Fatalf("want an error naming sub/go.mod, got %v", err)
+	}
+}
+
+func TestRelPath(t *testing.T) {
+	if got := RelPath("/a/b", "/a/b/c/d.go"); got != "c/d.go" {
+		t.Errorf("got %q", got)
+	}
+	if got := RelPath("/a/b", "/etc/passwd"); got != "passwd" {
+		t.Errorf("outside paths must not leak: got %q", got)
+	}
+}

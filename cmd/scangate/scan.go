@@ -37,6 +37,8 @@ type scanOptions struct {
 	offline         bool
 	db              string
 	category        string
+	short           bool   // hook mode: verdict, failing findings, how to see more (hook.go)
+	reportHint      string // the command that shows the full report, in short mode
 }
 
 const scanExamples = `  # Scan the current directory; fail on high or critical findings.
@@ -95,6 +97,9 @@ summarized on stderr; the exit code says whether the gate passed.
 	f.BoolVar(&o.offline, "offline", false, "never use the network; vulnerability scanners read --db")
 	f.StringVar(&o.db, "db", "", "local vulnerability database directory (default: the user cache dir, e.g. ~/.cache/scangate/db)")
 	f.StringVar(&o.category, "category", "scangate/", "prefix of each SARIF run's automationDetails.id (code scanning category)")
+	f.BoolVar(&o.short, "short", false, "short summary, as in git hooks: the verdict, the findings over the threshold, and how to see the rest")
+	f.StringVar(&o.reportHint, "report-hint", "", "with --short, the command shown for the full report")
+	_ = f.MarkHidden("report-hint")
 	return cmd
 }
 
@@ -150,6 +155,8 @@ func runScan(ctx context.Context, o *scanOptions, stdout, stderr io.Writer) erro
 	if err := o.validate(); err != nil {
 		return err
 	}
+	gh := startGitHubActions(stderr) // GitHub Actions: annotations, summary, outputs (github.go)
+	defer gh.stop()
 	root, err := filepath.Abs(o.path)
 	if err != nil {
 		return usageErr("scan path %s: %v", o.path, err)
@@ -187,7 +194,10 @@ func runScan(ctx context.Context, o *scanOptions, stdout, stderr io.Writer) erro
 	if err := writeReports(o, scan, stdout); err != nil {
 		return &exitError{code: exitIncomplete, err: err}
 	}
-	if err := report.Text(stderr, scan, report.TextOptions{Color: useColor(stderr)}); err != nil {
+	if err := report.Text(stderr, scan, report.TextOptions{Color: useColor(stderr), Short: o.short, FullReportHint: o.fullReportHint()}); err != nil {
+		return &exitError{code: exitIncomplete, err: err}
+	}
+	if err := gh.finish(o, scan); err != nil {
 		return &exitError{code: exitIncomplete, err: err}
 	}
 	if code := verdict.ExitCode(); code != exitPass {

@@ -6,6 +6,7 @@ package report
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -157,7 +158,12 @@ func addRule(run *sarif.Run, r finding.Rule, worst float64) {
 		score = r.Severity.Score()
 	}
 	d.WithDefaultConfiguration(sarif.NewReportingConfiguration().WithLevel(Level(finding.SeverityFromScore(score))))
-	tags := append([]string{"security"}, r.Tags...)
+	tags := []string{"security"}
+	for _, t := range r.Tags {
+		if !slices.Contains(tags, t) {
+			tags = append(tags, t)
+		}
+	}
 	d.WithProperties(sarif.NewPropertyBag().
 		Add("security-severity", strconv.FormatFloat(score, 'f', 1, 64)).
 		Add("problem.severity", problemSeverity(finding.SeverityFromScore(score))).

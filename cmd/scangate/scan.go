@@ -191,10 +191,12 @@ func runScan(ctx context.Context, o *scanOptions, stdout, stderr io.Writer) erro
 	scan := &report.Scan{Root: o.path, Version: scangateVersion(), Results: results, Verdict: verdict,
 		Remediations: rems, Duration: time.Since(start)}
 
-	if err := writeReports(o, scan, stdout); err != nil {
+	// The summary comes first so that a report that cannot be written
+	// never hides what the scan found.
+	if err := report.Text(stderr, scan, report.TextOptions{Color: useColor(stderr), Short: o.short, FullReportHint: o.fullReportHint()}); err != nil {
 		return &exitError{code: exitIncomplete, err: err}
 	}
-	if err := report.Text(stderr, scan, report.TextOptions{Color: useColor(stderr), Short: o.short, FullReportHint: o.fullReportHint()}); err != nil {
+	if err := writeReports(o, scan, stdout); err != nil {
 		return &exitError{code: exitIncomplete, err: err}
 	}
 	if err := gh.finish(o, scan); err != nil {

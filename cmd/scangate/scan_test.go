@@ -1,0 +1,147 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/owenrumney/go-sarif/v3/pkg/report/v210/sarif"
+
+	"github.com/scangate/scangate/finding"
+	"github.com/scangate/scangate/scanners"
+)
+
+// Misbehaving scanners run next to the real gosec adapter: they stand for a
+// tool that crashes, hangs or fails, which no real tool does on demand.
+type misbehaving struct {
+	name string
+	scan func(ctx context.Context) (*finding.Result, error)
+}
+
+func (m misbehaving) Name() string                   { return m.name }
+func (m misbehaving) Applies(*scanners.Request) bool { return true }
+func (m misbehaving) Scan(ctx context.Context, _ *scanners.Request) (*finding.Result, error) {
+	return m.scan(ctx)
+}
+
+func withExtraScanners(t *testing.T, extra ...scanners.Scanner) {
+	t.Helper()
+	orig := buildAdapters
+	buildAdapters = func(o *scanOptions) []scanners.Scanner { return append(orig(o), extra...) }
+	t.Cleanup(func() { buildAdapters = orig })
+}
+
+const gosecFixture = "../../testdata/gosec/fixture"
+
+func TestFailingScannersKeepGoodResults(t *testing.T) {
+	release := make(chan struct{})
+	t.Cleanup(func() { close(release) })
+	withExtraScanners(t,
+		misbehaving{"crasher", func(context.Context) (*finding.Result, error) {
+			var p *finding.Result
+			return p, errors.New(p.Tool) // nil dereference: a real panic
+		}},
+		misbehaving{"hanger", func(context.Context) (*finding.Result, error) { <-release; return nil, nil }},
+		misbehaving{"failer", func(context.Context) (*finding.Result, error) { return nil, errors.New("database unreadable") }},
+	)
+	dir := t.TempDir()
+	sarifPath, jsonPath, mdPath := filepath.Join(dir, "out.sarif"), filepath.Join(dir, "out.json"), filepath.Join(dir, "out.md")
+	// The timeout must let gosec load its packages on a busy machine and
+	// still end the hanging scanner.
+	code, _, stderr := runCLI(t, "scan", "-q", "--timeout", "90s", "--sarif", sarifPath, "--json", jsonPath, "--markdown", mdPath, gosecFixture)
+	if code != exitFail {
+		t.Fatalf("exit %d, want %d (gosec's high findings fail the gate even when others are incomplete)\n%s", code, exitFail, stderr)
+	}
+	for _, want := range []string{"crasher: panic: runtime error: invalid memory address", "hanger: timed out after 1m30s", "failer: database unreadable", "G101"} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("summary lacks %q:\n%s", want, stderr)
+		}
+	}
+	rep, err := sarif.Open(sarifPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := rep.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	byTool := map[string]*sarif.Run{}
+	for _, r := range rep.Runs {
+		byTool[*r.Tool.Driver.Name] = r
+	}
+	if g := byTool["gosec"]; g == nil || len(g.Results) < 6 || !*g.Invocations[0].ExecutionSuccessful {
+		t.Fatalf("gosec's results must survive: %+v", g)
+	}
+	for _, bad := range []string{"crasher", "hanger", "failer"} {
+		r := byTool[bad]
+		if r == nil || *r.Invocations[0].ExecutionSuccessful || len(r.Invocations[0].ToolExecutionNotifications) == 0 {
+			t.Errorf("%s: want a run with executionSuccessful=false and a notification", bad)
+		}
+	}
+	var doc struct {
+		Verdict struct {
+			IncompleteTools []string `json:"incompleteTools"`
+		} `json:"verdict"`
+		Tools []struct {
+			Tool     string            `json:"tool"`
+			Findings []json.RawMessage `json:"findings"`
+		} `json:"tools"`
+	}
+	b, _ := os.ReadFile(jsonPath)
+	if err := json.Unmarshal(b, &doc); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(doc.Verdict.IncompleteTools, ",") != "crasher,failer,hanger" || len(doc.Tools[0].Findings) < 6 {
+		t.Errorf("JSON report: %s", b)
+	}
+	md, _ := os.ReadFile(mdPath)
+	if !strings.Contains(string(md), "G101") || !strings.Contains(string(md), "| hanger | incomplete |") {
+		t.Errorf("markdown report:\n%s", md)
+	}
+}
+
+func TestExitCodes(t *testing.T) {
+	t.Run("fail", func(t *testing.T) {
+		if code, _, stderr := runCLI(t, "scan", "-q", "--scanners", "gosec", gosecFixture); code != exitFail {
+			t.Errorf("exit %d\n%s", code, stderr)
+		}
+	})
+	t.Run("pass above the worst finding", func(t *testing.T) {
+		if code, _, stderr := runCLI(t, "scan", "-q", "--scanners", "gosec", "--fail-on", "critical", gosecFixture); code != exitPass {
+			t.Errorf("exit %d\n%s", code, stderr)
+		}
+	})
+	t.Run("nothing applies", func(t *testing.T) {
+		code, _, stderr := runCLI(t, "scan", "-q", t.TempDir())
+		if code != exitPass || !strings.Contains(stderr, "gosec        skipped") {
+			t.Errorf("exit %d\n%s", code, stderr)
+		}
+	})
+	t.Run("incomplete", func(t *testing.T) {
+		code, _, stderr := runCLI(t, "scan", "-q", "--scanners", "gosec", "../../testdata/gosec/toonew")
+		if code != exitIncomplete || !strings.Contains(stderr, "Verdict: INCOMPLETE") {
+			t.Errorf("a module no local toolchain can load must not pass: exit %d\n%s", code, stderr)
+		}
+		code, _, _ = runCLI(t, "scan", "-q", "--scanners", "gosec", "--allow-incomplete", "../../testdata/gosec/toonew")
+		if code != exitPass {
+			t.Errorf("--allow-incomplete: exit %d", code)
+		}
+	})
+}
+
+func TestSARIFHasNoMachinePaths(t *testing.T) {
+	abs, _ := filepath.Abs(gosecFixture)
+	code, out, stderr := runCLI(t, "scan", "-q", "--scanners", "gosec", "--sarif", "-", abs)
+	if code != exitFail {
+		t.Fatalf("exit %d\n%s", code, stderr)
+	}
+	if strings.Contains(out, abs) || strings.Contains(out, "file://") || strings.Contains(out, os.Getenv("HOME")+"/") {
+		t.Error("SARIF leaks an absolute path")
+	}
+	if !strings.Contains(out, `"uri": "main.go"`) {
+		t.Error("expected repo-relative URIs")
+	}
+}

@@ -1,0 +1,237 @@
+// Package gosec embeds gosec (github.com/securego/gosec/v2) as a scanner: it
+// loads every Go module under the root once with golang.org/x/tools/go/packages
+// (export data, gosec.LoadMode, our environment: GOTOOLCHAIN=local and the
+// module's go.work or GOWORK=off) and hands the packages to gosec's AST rules
+// and SSA analyzers.
+//
+// Completeness: a package with load, parse or type errors is reported as an
+// error notification at its first error's file:line (gosec's AST rules still
+// run on what parsed; its SSA analyzers do not) and makes the result
+// Incomplete, as gosec's own CLI fails on such errors. A module that cannot
+// load at all (a go directive newer than the local toolchain, a broken
+// go.mod) is an error notification at its go.mod; a scan that analyzed no
+// package returns an error.
+//
+// The Go version gosec assumes is process-global and read once (see
+// goversion.go). The adapter pins it, before the first rule runs, to the
+// lowest go directive among the scanned modules that the local toolchain can
+// load (or Options.GoVersion, or $GOSECGOVERSION when the user set it). With
+// mixed versions: G601 findings in modules at go1.22 or later are dropped
+// (gosec reports none there), and a module on the other side of a version
+// boundary than the pinned version (G601 below go1.22, G402's TLS default
+// below go1.18) gets a warning notification saying what was not checked. A
+// later scan in the same process keeps the first pinned version.
+package gosec
+
+import (
+	"context"
+	"fmt"
+	"io/fs"
+	"runtime/debug"
+	"strings"
+
+	"github.com/scangate/scangate/finding"
+	"github.com/scangate/scangate/scanners"
+)
+
+// Options configure the adapter. The zero value runs every rule, keeps every
+// finding and skips generated files.
+type Options struct {
+	// Include, when not empty, runs only these rules and analyzers ("G401").
+	Include []string
+	// Exclude never runs these rules and analyzers.
+	Exclude []string
+	// MinSeverity and MinConfidence drop findings below them (finding.Low,
+	// Medium or High); the zero value, finding.Info, keeps everything.
+	// finding.ParseSeverity reads "low|medium|high".
+	MinSeverity   finding.Severity
+	MinConfidence finding.Severity
+	// IncludeGenerated also scans files marked "Code generated ... DO NOT
+	// EDIT." (skipped by default, gosec's -exclude-generated).
+	IncludeGenerated bool
+	// IgnoreNoSec reports findings that #nosec, //gosec:disable or
+	// //nolint:gosec would suppress as plain findings (gosec's -nosec).
+	IgnoreNoSec bool
+	// NoSecTag is an extra tag that works like #nosec ("#falsepositive"),
+	// gosec's -nosec-tag.
+	NoSecTag string
+	// Audit turns on gosec's audit mode (more checks, more noise).
+	Audit bool
+	// RuleConfig is gosec's per-rule configuration, as in its config file
+	// ({"G101": {"pattern": "(?i)secret"}}).
+	RuleConfig map[string]any
+	// GoVersion overrides the Go version gosec assumes ("go1.21"); by default
+	// it is taken from the scanned modules' go directives. gosec fixes it
+	// once per process: see the package notes in goversion.go.
+	GoVersion string
+	// Concurrency bounds gosec's analyzers run per package; 0 means GOMAXPROCS.
+	Concurrency int
+}
+
+// Validate reports options gosec would silently ignore.
+func (o Options) Validate() error {
+	for _, list := range []struct {
+		name string
+		ids  []string
+	}{{"include", o.Include}, {"exclude", o.Exclude}} {
+		for _, id := range list.ids {
+			if _, ok := catalogue[strings.TrimSpace(id)]; !ok {
+				return fmt.Errorf("gosec: %s: unknown rule %q (gosec %s has %s)", list.name, id, gosecVersion(), strings.Join(RuleIDs(), ", "))
+			}
+		}
+	}
+	if len(o.Include) > 0 {
+		excluded := map[string]bool{}
+		for _, id := range o.Exclude {
+			excluded[strings.TrimSpace(id)] = true
+		}
+		left := 0
+		for _, id := range o.Include {
+			if !excluded[strings.TrimSpace(id)] {
+				left++
+			}
+		}
+		if left == 0 {
+			return fmt.Errorf("gosec: include %v and exclude %v leave no rule to run", o.Include, o.Exclude)
+		}
+	}
+	for _, s := range []struct {
+		name string
+		v    finding.Severity
+	}{{"minimum severity", o.MinSeverity}, {"minimum confidence", o.MinConfidence}} {
+		if s.v < finding.Info || s.v > finding.High {
+			return fmt.Errorf("gosec: %s %s: gosec levels are low, medium and high", s.name, s.v)
+		}
+	}
+	if o.GoVersion != "" && !validGoVersion(o.GoVersion) {
+		return fmt.Errorf("gosec: Go version %q: want a release such as go1.22", o.GoVersion)
+	}
+	if o.Concurrency < 0 {
+		return fmt.Errorf("gosec: concurrency %d: must not be negative", o.Concurrency)
+	}
+	return nil
+}
+
+// Scanner is the embedded gosec adapter.
+type Scanner struct {
+	opt Options
+}
+
+// New returns a gosec scanner. Invalid options make Scan fail; call
+// Options.Validate first to report them at configuration time.
+func New(opt Options) *Scanner { return &Scanner{opt: opt} }
+
+// Name is the name users pass to --scanners.
+func (s *Scanner) Name() string { return "gosec" }
+
+// Version is the embedded gosec's version, without the "v".
+func (s *Scanner) Version() string { return strings.TrimPrefix(gosecVersion(), "v") }
+
+// Applies when the tree holds a Go module.
+func (s *Scanner) Applies(req *scanners.Request) bool {
+	return scanners.HasFile(req.Root, func(_ string, d fs.DirEntry) bool { return d.Name() == "go.mod" })
+}
+
+// Scan runs gosec over every module under req.Root. Package load and type
+// errors become notifications naming file:line and mark the result
+// incomplete; the packages that load are still scanned.
+func (s *Scanner) Scan(ctx context.Context, req *scanners.Request) (*finding.Result, error) {
+	res := &finding.Result{
+		Tool:           s.Name(),
+		Version:        s.Version(),
+		InformationURI: infoURI,
+		Findings:       []finding.Finding{},
+	}
+	if err := ctx.Err(); err != nil {
+		res.State = finding.Incomplete
+		return res, fmt.Errorf("gosec: not started: %w", context.Cause(ctx))
+	}
+	if err := s.opt.Validate(); err != nil {
+		res.State = finding.Incomplete
+		return res, err
+	}
+	filter, err := newPathFilter(req.Exclude)
+	if err != nil {
+		res.State = finding.Incomplete
+		return res, fmt.Errorf("gosec: %w", err)
+	}
+	if req.Logf == nil {
+		r := *req
+		r.Logf = func(string, ...any) {}
+		req = &r
+	}
+	logf := req.Logf
+	mods, err := scanners.GoModules(req.Root)
+	if err != nil {
+		res.State = finding.Incomplete
+		return res, fmt.Errorf("gosec: find Go modules: %w", err)
+	}
+	if len(mods) == 0 {
+		res.State = finding.Incomplete
+		return res, fmt.Errorf("gosec: no Go module (go.mod) under the scanned root outside vendor and testdata")
+	}
+	kept := mods[:0]
+	for _, m := range mods {
+		if m.Rel != "." && filter.excluded(m.Rel) {
+			logf("module %s (%s): excluded", m.Path, m.Rel)
+			continue
+		}
+		kept = append(kept, m)
+	}
+	if mods = kept; len(mods) == 0 {
+		return res, scanners.Skip("every Go module under the root is excluded")
+	}
+	local, err := localGoVersion(ctx, mods[0])
+	if err != nil {
+		res.State = finding.Incomplete
+		return res, fmt.Errorf("gosec: %w", err)
+	}
+
+	want := s.opt.GoVersion
+	if want == "" {
+		dirs := make([]string, len(mods))
+		for i, m := range mods {
+			dirs[i] = m.GoVersion
+		}
+		want = chooseGoVersion(dirs, local)
+	}
+
+	run := &run{opt: s.opt, req: req, filter: filter, res: res, want: want, local: local, rules: map[string]finding.Severity{}, ruleMsg: map[string]string{}}
+	var scanErr error
+	for i, m := range mods {
+		if err := ctx.Err(); err != nil {
+			scanErr = fmt.Errorf("gosec: stopped before module %s: %w", m.Path, context.Cause(ctx))
+			break
+		}
+		logf("module %d/%d: %s (%s)", i+1, len(mods), m.Path, m.Rel)
+		if err := run.module(ctx, m); err != nil {
+			scanErr = err
+			break
+		}
+	}
+	run.finish()
+	if run.analyzed == 0 && scanErr == nil {
+		scanErr = fmt.Errorf("gosec: no Go package could be analyzed in %d module(s); nothing was scanned", len(mods))
+	}
+	if scanErr != nil || run.incomplete {
+		res.State = finding.Incomplete
+	}
+	return res, scanErr
+}
+
+// gosecVersion reads the embedded gosec's version from the build info.
+func gosecVersion() string {
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		for _, d := range bi.Deps {
+			if d.Path == "github.com/securego/gosec/v2" {
+				if d.Replace != nil && d.Replace.Version != "" {
+					return d.Replace.Version
+				}
+				if d.Version != "" && d.Version != "(devel)" {
+					return d.Version
+				}
+			}
+		}
+	}
+	return "v2.30.0"
+}

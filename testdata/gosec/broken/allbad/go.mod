@@ -1,0 +1,3 @@
+module example.com/broken/allbad
+
+go 1.21

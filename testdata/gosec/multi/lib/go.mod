@@ -1,0 +1,3 @@
+module example.com/multi/lib
+
+go 1.22

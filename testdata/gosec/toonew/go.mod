@@ -1,0 +1,3 @@
+module example.com/toonew
+
+go 1.99

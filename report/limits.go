@@ -94,7 +94,8 @@ func worstOf(fs []finding.Finding) finding.Finding {
 //     (rules without findings last) and drops the findings of the others;
 //  7. the file keeps the Runs runs with the most severe findings.
 //
-// The size limit is applied afterwards by SARIF, on the rendered document.
+// The size limit is applied afterwards, on the rendered document
+// (shrinkSARIF).
 func fitResults(results []finding.Result, lim Limits) []finding.Result {
 	var out []finding.Result
 	index := map[string]int{}
@@ -357,7 +358,7 @@ func fitSARIF(results []finding.Result, opt SARIFOptions) (*sarif.Report, error)
 	lim := opt.Limits.orDefault()
 	fitted := fitResults(results, lim)
 	doc := buildSARIF(fitted, opt, lim)
-	size, err := GzipSize(doc)
+	size, err := gzipSizeOver(doc, lim.GzipBytes)
 	if err != nil {
 		return nil, fmt.Errorf("sarif: render: %w", err)
 	}
@@ -376,8 +377,9 @@ func buildSARIF(results []finding.Result, opt SARIFOptions, lim Limits) *sarif.R
 	return doc
 }
 
-// shrinkSARIF keeps the K most severe findings of the whole file, for the
-// largest K whose document fits GzipBytes, and only the rules they use.
+// shrinkSARIF makes the file fit GzipBytes: first it drops the rules no
+// result uses; if that is not enough, it keeps the K most severe findings
+// of the whole file, for the largest K that fits, and the rules they use.
 func shrinkSARIF(results []finding.Result, opt SARIFOptions, lim Limits, size int) (*sarif.Report, error) {
 	type ref struct{ run, i int }
 	var all []ref
@@ -404,24 +406,37 @@ func shrinkSARIF(results []finding.Result, opt SARIFOptions, lim Limits, size in
 			}
 			out[r].Rules = slices.DeleteFunc(slices.Clone(results[r].Rules), func(rule finding.Rule) bool { return !used[rule.ID] })
 			out[r].Notifications = slices.Clone(results[r].Notifications)
-			if lost := len(results[r].Findings) - len(out[r].Findings); lost > 0 {
+			lost := len(results[r].Findings) - len(out[r].Findings)
+			if lost > 0 {
 				var dropped []finding.Finding
 				for _, x := range all[k:] {
 					if x.run == r {
 						dropped = append(dropped, results[r].Findings[x.i])
 					}
 				}
-				out[r].Warnf("scangate: GitHub accepts SARIF files up to %d bytes gzipped; the file keeps its %d most severe results of %d, and this run lost %d (%s) and the rules only they used",
+				out[r].Warnf("scangate: GitHub accepts SARIF files up to %d bytes gzipped; the file keeps its %d most severe results of %d, and this run lost %d (%s)",
 					lim.GzipBytes, k, len(all), lost, countBySeverity(dropped))
+			}
+			if n := len(results[r].Rules) - len(out[r].Rules); n > 0 {
+				out[r].Warnf("scangate: GitHub accepts SARIF files up to %d bytes gzipped; this run leaves out %d rules that no result in the file uses",
+					lim.GzipBytes, n)
 			}
 		}
 		return out
 	}
-	fits := func(k int) (*sarif.Report, bool, error) {
+	fits := func(k int) (*sarif.Report, int, error) {
 		doc := buildSARIF(keepTop(k), opt, lim)
-		n, err := GzipSize(doc)
-		return doc, n <= lim.GzipBytes, err
+		n, err := gzipSizeOver(doc, lim.GzipBytes)
+		return doc, n, err
 	}
+	doc, n, err := fits(len(all))
+	if err != nil {
+		return nil, fmt.Errorf("sarif: render: %w", err)
+	}
+	if n <= lim.GzipBytes {
+		return doc, nil
+	}
+	size = n
 	// The largest k that fits, by bisection; the first probe is the
 	// proportional guess, which is usually close.
 	lo, hi := -1, len(all) // fits(lo) or lo == -1; !fits(hi)
@@ -429,11 +444,11 @@ func shrinkSARIF(results []finding.Result, opt SARIFOptions, lim Limits, size in
 	mid := len(all) * lim.GzipBytes / size
 	for hi-lo > 1 {
 		mid = min(max(mid, lo+1), hi-1)
-		doc, ok, err := fits(mid)
+		doc, n, err := fits(mid)
 		if err != nil {
 			return nil, fmt.Errorf("sarif: render: %w", err)
 		}
-		if ok {
+		if n <= lim.GzipBytes {
 			lo, best = mid, doc
 		} else {
 			hi = mid
@@ -473,6 +488,20 @@ func addWarning(run *sarif.Run, msg string) {
 	}
 	run.Invocations[0].AddToolExecutionNotification(
 		sarif.NewNotification().WithLevel("warning").WithMessage(sarif.NewTextMessage(msg)))
+}
+
+// gzipSizeOver returns GzipSize, or a number at most limit without
+// compressing when the document is small enough that it cannot exceed it.
+func gzipSizeOver(doc *sarif.Report, limit int) (int, error) {
+	var c countWriter
+	if err := doc.PrettyWrite(&c); err != nil {
+		return 0, err
+	}
+	// gzip adds at most a few bytes per 32 KiB block to incompressible data.
+	if c.n+c.n/1000+64 <= limit {
+		return c.n, nil
+	}
+	return GzipSize(doc)
 }
 
 // GzipSize is the size of the document as written (PrettyWrite), gzipped at

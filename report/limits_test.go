@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net/url"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -162,15 +163,28 @@ func TestSARIFMergesRunsOfTheSameTool(t *testing.T) {
 	}
 }
 
-// TestSARIFWithinGitHubLimits generates a scan that breaks every count
-// limit at GitHub's own numbers and checks the document that comes out.
+// TestSARIFWithinGitHubLimits generates a scan that breaks every limit at
+// GitHub's own numbers, checks the document that comes out, and has the
+// SARIF Multitool validate it when it is installed. The smaller tests below
+// take the same code paths under -race; at this size the race detector
+// makes the run minutes long for a renderer with one goroutine, so CI runs
+// this test in its own step without it (.ci/run).
 func TestSARIFWithinGitHubLimits(t *testing.T) {
-	if testing.Short() {
-		t.Skip("large synthetic SARIF")
+	if testing.Short() || raceEnabled {
+		t.Skip("large synthetic SARIF: run without -short and -race")
 	}
+	// 26,000 results in one run, 5,200 of each severity, with messages that
+	// do not compress, so that the file is also over 10 MB gzipped.
 	const n = 26_000
-	sev := func(i int) finding.Severity { return finding.Severity(i % 5) }
-	big := synthetic("gosec", n, sev)
+	rng := rand.New(rand.NewPCG(3, 4))
+	big := synthetic("osv-scanner", n, func(i int) finding.Severity { return finding.Severity(i % 5) })
+	for i := range big.Findings {
+		b := make([]byte, 700)
+		for j := range b {
+			b[j] = "abcdefghijklmnopqrstuvwxyz0123456789"[rng.IntN(36)]
+		}
+		big.Findings[i].Message = string(b)
+	}
 	big.Findings[0].Trace = make([]finding.Frame, 10_050)
 	for i := range big.Findings[0].Trace {
 		big.Findings[0].Trace[i] = finding.Frame{Function: fmt.Sprint("f", i), Location: finding.Location{Path: "deep.go", StartLine: i + 1}}
@@ -180,43 +194,77 @@ func TestSARIFWithinGitHubLimits(t *testing.T) {
 		tags = append(tags, fmt.Sprintf("tag%02d", i))
 	}
 	big.Rules = []finding.Rule{{ID: "R0", Tags: append(tags, "external/cwe/cwe-327")}}
-	var results []finding.Result
-	results = append(results, big)
-	for i := range 22 {
+	// 25,100 rules in another run, 100 of them with a finding.
+	rules := finding.Result{Tool: "govulncheck"}
+	for i := range 25_100 {
+		id := fmt.Sprintf("GO-2026-%05d", i)
+		rules.Rules = append(rules.Rules, finding.Rule{ID: id, Short: "advisory " + id, Severity: finding.High})
+		if i%251 == 0 {
+			rules.Findings = append(rules.Findings, finding.Finding{Tool: "govulncheck", RuleID: id, Severity: finding.High,
+				Message: "vulnerable", Location: finding.Location{Path: "go.mod", StartLine: 3}, Fingerprint: id})
+		}
+	}
+	results := append([]finding.Result{big, rules}, featureSample()...)
+	for i := range 20 {
 		results = append(results, synthetic(fmt.Sprintf("tool%02d", i), 1, func(int) finding.Severity { return finding.Severity(i % 4) }))
 	}
 	start := time.Now()
 	doc := mustSARIF(t, results, SARIFOptions{})
-	t.Logf("%d findings over %d tools rendered in %s", n+22, len(results), time.Since(start).Round(time.Millisecond))
+	size, _ := GzipSize(doc)
+	t.Logf("%d runs, %d findings, %d rules rendered in %s: %d bytes gzipped", len(results), n+100+8+20, 25_100+1,
+		time.Since(start).Round(time.Millisecond), size)
 
 	if len(doc.Runs) != 20 {
 		t.Fatalf("%d runs", len(doc.Runs))
 	}
-	run := doc.Runs[0]
-	if len(run.Results) != 25_000 {
-		t.Fatalf("%d results in the big run", len(run.Results))
+	if size < GitHubLimits.GzipBytes*9/10 {
+		t.Errorf("%d bytes gzipped: the size cut kept too little", size)
 	}
-	// 26,000 findings, 5,200 of each severity: the 1,000 dropped are info.
+	run := doc.Runs[0]
+	kept := len(run.Results)
+	if kept >= 25_000 || kept < 15_000 {
+		t.Fatalf("%d results in the big run", kept)
+	}
+	// What is kept is the most severe: whole severities from critical down.
+	rank := map[string]int{"critical": 4, "high": 3, "medium": 2, "low": 1, "info": 0}
 	count := map[string]int{}
 	for _, r := range run.Results {
 		count[r.Properties.Properties["severity"].(string)]++
 	}
-	if count["critical"] != 5200 || count["high"] != 5200 || count["info"] != 4200 {
-		t.Errorf("kept by severity: %v", count)
+	for sev, r := range rank {
+		if r > rank["medium"] && count[sev] != 5200 || r < rank["low"] && count[sev] != 0 {
+			t.Errorf("kept by severity: %v", count)
+			break
+		}
 	}
 	w := strings.Join(warnings(run), "\n")
-	for _, want := range []string{"at most 20 runs", "at most 25000 results per run; kept the 25000 most severe of 26000 (dropped info 1000)",
-		"at most 10000 thread-flow locations", "at most 20 tags per rule"} {
+	for _, want := range []string{"at most 20 runs",
+		"at most 25000 results per run; kept the 25000 most severe of 26000 (dropped info 1000)",
+		"at most 10000 thread-flow locations", "at most 20 tags per rule",
+		// 25,000 + 100 + the sample's 7 with a location + 16 tools.
+		"up to 10000000 bytes gzipped; the file keeps its ", "most severe results of 25123, and this run lost"} {
 		if !strings.Contains(w, want) {
 			t.Errorf("no warning %q in\n%s", want, w)
 		}
 	}
 	rule := run.Tool.Driver.Rules[0]
-	if rule.Properties.Tags[0] != "security" || rule.Properties.Tags[1] != "external/cwe/cwe-327" {
+	if rule.Properties.Tags[0] != "security" || rule.Properties.Tags[1] != "external/cwe/cwe-327" || len(rule.Properties.Tags) != 20 {
 		t.Errorf("tags kept: %v", rule.Properties.Tags)
 	}
-	// The dropped runs are those whose worst finding is least severe: 3 of
-	// the 6 info-only tools (i%4 == 0).
+	gv := doc.Runs[1]
+	if len(gv.Results) != 100 || len(gv.Tool.Driver.Rules) != 100 {
+		t.Errorf("govulncheck run: %d results, %d rules", len(gv.Results), len(gv.Tool.Driver.Rules))
+	}
+	w = strings.Join(warnings(gv), "\n")
+	for _, want := range []string{"at most 25000 rules per run; kept the 25000 rules with the most severe findings of 25100, dropping 0 findings",
+		"leaves out 24900 rules that no result in the file uses"} {
+		if !strings.Contains(w, want) {
+			t.Errorf("no warning %q in\n%s", want, w)
+		}
+	}
+	// 24 runs (the two big ones, the sample's gosec and bandit, 20 tools with
+	// one finding; the sample's safety was skipped): the 4 dropped are among
+	// the 5 info-only tools (i%4 == 0).
 	infoKept := 0
 	for _, r := range doc.Runs {
 		var i int
@@ -224,8 +272,13 @@ func TestSARIFWithinGitHubLimits(t *testing.T) {
 			infoKept++
 		}
 	}
-	if infoKept != 3 {
-		t.Errorf("%d info-only runs kept, want 3", infoKept)
+	if infoKept != 1 {
+		t.Errorf("%d info-only runs kept, want 1", infoKept)
+	}
+	if tool := os.Getenv("SARIF_MULTITOOL"); tool != "" {
+		if errs := validate(t, tool, render(t, doc)); len(errs) > 0 {
+			t.Errorf("the Multitool reports %d errors:\n%s", len(errs), strings.Join(errs[:min(len(errs), 20)], "\n"))
+		}
 	}
 }
 
@@ -332,5 +385,26 @@ func TestCheckLimitsFindsRejections(t *testing.T) {
 		if !strings.Contains(bad, want) {
 			t.Errorf("not reported: %s\nin:\n%s", want, bad)
 		}
+	}
+}
+
+func TestSARIFSizeLimitDropsUnusedRulesFirst(t *testing.T) {
+	r := synthetic("osv-scanner", 20, func(int) finding.Severity { return finding.High })
+	for i := range 3000 {
+		id := fmt.Sprintf("GHSA-%04d", i)
+		r.Rules = append(r.Rules, finding.Rule{ID: id, Short: id, Full: strings.Repeat(id+" details ", 20)})
+	}
+	full, err := SARIF([]finding.Result{r}, SARIFOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	size, _ := GzipSize(full)
+	doc := mustSARIF(t, []finding.Result{r}, SARIFOptions{Limits: Limits{GzipBytes: size / 2}})
+	run := doc.Runs[0]
+	if len(run.Results) != 20 || len(run.Tool.Driver.Rules) != 7 {
+		t.Errorf("%d results, %d rules; want every result and only the 7 rules they use", len(run.Results), len(run.Tool.Driver.Rules))
+	}
+	if w := strings.Join(warnings(run), "\n"); !strings.Contains(w, "leaves out 3000 rules that no result in the file uses") || strings.Contains(w, "keeps its") {
+		t.Errorf("warnings:\n%s", w)
 	}
 }

@@ -128,19 +128,3 @@ func TestSARIFMultitoolFeatureSample(t *testing.T) {
 		t.Errorf("the Multitool reports %d errors (in0: plain, in1: with a baseline):\n%s", len(errs), strings.Join(errs, "\n"))
 	}
 }
-
-func TestSARIFMultitoolAtGitHubLimits(t *testing.T) {
-	tool := multitool(t)
-	if testing.Short() {
-		t.Skip("large synthetic SARIF")
-	}
-	r := synthetic("osv-scanner", 25_500, func(i int) finding.Severity { return finding.Severity(i % 5) })
-	r.Findings[0].Trace = make([]finding.Frame, 10_100)
-	for i := range r.Findings[0].Trace {
-		r.Findings[0].Trace[i] = finding.Frame{Function: fmt.Sprint("f", i), Location: finding.Location{Path: "deep.go", StartLine: i + 1}}
-	}
-	doc := mustSARIF(t, append(featureSample(), r), SARIFOptions{})
-	if errs := validate(t, tool, render(t, doc)); len(errs) > 0 {
-		t.Errorf("the Multitool reports %d errors:\n%s", len(errs), strings.Join(errs[:min(len(errs), 20)], "\n"))
-	}
-}

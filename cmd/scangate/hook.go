@@ -13,6 +13,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/scangate/scangate/policy"
 	"github.com/scangate/scangate/scanners/shellout"
 )
 
@@ -170,8 +171,20 @@ func checkScanFlags(flags []string) error {
 	if err := cmd.ParseFlags(flags); err != nil {
 		return usageErr("scan flags for the hook: %v", err)
 	}
-	if rest := cmd.Flags().Args(); len(rest) > 0 {
+	f := cmd.Flags()
+	if rest := f.Args(); len(rest) > 0 {
 		return usageErr("scan flags for the hook: unexpected argument %q (the hook always scans the repository root)", rest[0])
+	}
+	if v, _ := f.GetString("fail-on"); f.Changed("fail-on") {
+		if _, err := policy.ParseThreshold(v); err != nil {
+			return usageErr("scan flags for the hook: --fail-on: %v", err)
+		}
+	}
+	names, _ := f.GetStringSlice("scanners")
+	for _, n := range names {
+		if !slices.Contains(scannerNames, n) {
+			return usageErr("scan flags for the hook: unknown scanner %q in --scanners (known: %s)", n, strings.Join(scannerNames, ", "))
+		}
 	}
 	return nil
 }

@@ -57,6 +57,12 @@ type Policy struct {
 	PerTool         map[string]Threshold // overrides FailOn for one tool's findings
 	AllowIncomplete bool
 	Reachability    Reachability
+	// Severity overrides the severity of findings by rule ID or any alias;
+	// the override is final (the reachability rule does not lower it).
+	Severity map[string]finding.Severity
+	// Baseline, when set, marks the findings it holds as unchanged; only
+	// the others count, and its entries no longer found are Fixed.
+	Baseline *Baseline
 }
 
 // Outcome of the gate.
@@ -108,11 +114,17 @@ func (v Verdict) ExitCode() int {
 	return 0
 }
 
-// Evaluate applies the reachability rule, marks suppressed findings, and
-// returns the verdict. Findings whose Status the baseline stage already set
-// keep it. Results are changed in place.
+// Evaluate applies the reachability rule and the severity overrides,
+// compares with the baseline, marks suppressed findings, and returns the
+// verdict. Findings whose Status an earlier stage set keep it. Results are
+// changed in place.
 func Evaluate(results []finding.Result, p Policy) Verdict {
 	v := Verdict{Threshold: p.FailOn.String(), BySeverity: map[finding.Severity]int{}}
+	if p.Baseline != nil {
+		for _, e := range p.Baseline.mark(results) {
+			v.Fixed += e.count()
+		}
+	}
 	for r := range results {
 		res := &results[r]
 		if res.State == finding.Incomplete {
@@ -121,15 +133,18 @@ func Evaluate(results []finding.Result, p Policy) Verdict {
 		for i := range res.Findings {
 			f := &res.Findings[i]
 			adjust(f, p.Reachability)
+			override(f, p.Severity)
 			v.Total++
-			if f.Suppressed() {
+			// A suppressed finding never counts; one the baseline knows
+			// keeps StatusBaseline so that SARIF says "unchanged".
+			if f.Suppressed() && f.Status != finding.StatusBaseline {
 				f.Status = finding.StatusSuppressed
 			}
-			switch f.Status {
-			case finding.StatusSuppressed:
+			switch {
+			case f.Suppressed(), f.Status == finding.StatusSuppressed:
 				v.Suppressed++
 				continue
-			case finding.StatusBaseline:
+			case f.Status == finding.StatusBaseline:
 				v.Unchanged++
 				continue
 			}
@@ -172,4 +187,42 @@ func adjust(f *finding.Finding, rule Reachability) {
 	}
 	f.Properties["advisory-severity"] = f.Severity.String()
 	f.Severity = max(min(f.Severity, finding.Low), f.Severity-finding.Severity(steps))
+}
+
+// override sets the severity the configuration gives the finding's rule or
+// one of its aliases, recording the tool's own.
+func override(f *finding.Finding, m map[string]finding.Severity) {
+	if len(m) == 0 {
+		return
+	}
+	sev, ok := m[f.RuleID]
+	for _, a := range f.Aliases {
+		if ok {
+			break
+		}
+		sev, ok = m[a]
+	}
+	if !ok { // IDs are case-insensitive (GHSA IDs come in both cases)
+		ids := make([]string, 0, len(m))
+		for id := range m {
+			ids = append(ids, id)
+		}
+		slices.Sort(ids)
+		for _, id := range ids {
+			if hasID(f, id) {
+				sev, ok = m[id], true
+				break
+			}
+		}
+	}
+	if !ok || sev == f.Severity {
+		return
+	}
+	if f.Properties == nil {
+		f.Properties = map[string]string{}
+	}
+	if _, done := f.Properties["tool-severity"]; !done {
+		f.Properties["tool-severity"] = f.Severity.String()
+	}
+	f.Severity = sev
 }

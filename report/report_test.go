@@ -135,7 +135,7 @@ func TestSummaries(t *testing.T) {
 	}
 	for _, want := range []string{
 		"gosec        completed    3 findings",
-		"bandit       skipped    (skipped: not installed)",
+		"bandit       skipped    (not installed)",
 		"Findings: 3 new (high 2, medium 1), 1 suppressed",
 		"HIGH     GO-2021-0113         main.go:11:26",
 		"[govulncheck, called]",

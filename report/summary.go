@@ -22,6 +22,43 @@ type Scan struct {
 	Remediations []finding.Remediation
 	Duration     time.Duration
 	Notes        []string // scan-level warnings (stale suppressions, old database, ...)
+	// Baseline is the baseline file compared against, "" when none was.
+	Baseline string
+}
+
+// Suppressed returns the suppressed findings, by path and line.
+func (s *Scan) Suppressed() []finding.Finding {
+	var out []finding.Finding
+	for _, r := range s.Results {
+		for _, f := range r.Findings {
+			if f.Suppressed() || f.Status == finding.StatusSuppressed {
+				out = append(out, f)
+			}
+		}
+	}
+	slices.SortStableFunc(out, func(a, b finding.Finding) int {
+		return cmp.Or(cmp.Compare(a.Location.Path, b.Location.Path), cmp.Compare(a.Location.StartLine, b.Location.StartLine), cmp.Compare(a.RuleID, b.RuleID))
+	})
+	return out
+}
+
+// suppressedBy says which marker suppressed a finding and why: "#nosec: reason".
+func suppressedBy(f finding.Finding) string {
+	var parts []string
+	for _, sp := range f.Suppressions {
+		by := sp.Marker
+		if by == "" {
+			by = sp.Kind
+		}
+		if sp.Justification != "" {
+			by += ": " + oneLine(sp.Justification)
+		}
+		if !sp.Expires.IsZero() {
+			by += " (until " + sp.Expires.Format(time.DateOnly) + ")"
+		}
+		parts = append(parts, by)
+	}
+	return strings.Join(parts, "; ")
 }
 
 // Ranked returns the findings that count (not suppressed, not baseline),
@@ -95,7 +132,7 @@ func Text(w io.Writer, s *Scan, opt TextOptions) error {
 	}
 	v := s.Verdict
 	p.f("Findings: %d new (%s)", v.New, bySeverity(v.BySeverity))
-	if v.Unchanged > 0 || v.Fixed > 0 {
+	if s.Baseline != "" || v.Unchanged > 0 || v.Fixed > 0 {
 		p.f(", %d unchanged, %d fixed since the baseline", v.Unchanged, v.Fixed)
 	}
 	if v.Suppressed > 0 {
@@ -114,6 +151,19 @@ func Text(w io.Writer, s *Scan, opt TextOptions) error {
 		}
 		if n < len(ranked) {
 			p.f("  … and %d more (see the SARIF, JSON or markdown report)\n", len(ranked)-n)
+		}
+	}
+	if sup := s.Suppressed(); len(sup) > 0 {
+		n := len(sup)
+		if top > 0 && n > top {
+			n = top
+		}
+		p.f("Suppressed:\n")
+		for _, f := range sup[:n] {
+			p.f("  %-20s %s  by %s\n", f.RuleID, f.Location.String(), suppressedBy(f))
+		}
+		if n < len(sup) {
+			p.f("  … and %d more (see the SARIF or JSON report)\n", len(sup)-n)
 		}
 	}
 	if len(s.Remediations) > 0 {
@@ -161,7 +211,7 @@ func (p *printer) short(s *Scan, opt TextOptions) error {
 func skipReason(r finding.Result) string {
 	for _, n := range r.Notifications {
 		if n.Level == finding.LevelNote {
-			return "(" + strings.TrimPrefix(n.Message, r.Tool+": ") + ")"
+			return "(" + strings.TrimPrefix(strings.TrimPrefix(n.Message, r.Tool+": "), "skipped: ") + ")"
 		}
 	}
 	return ""
@@ -274,6 +324,17 @@ func Markdown(w io.Writer, s *Scan) error {
 			p.f("| %s | %s | `%s` | %s | %s |\n", f.Severity, mdEscape(f.RuleID), mdEscape(f.Location.String()), mdEscape(oneLine(Message(f))), mdEscape(tools))
 		}
 	}
+	if sup := s.Suppressed(); len(sup) > 0 {
+		p.f("\n<details><summary>%d suppressed finding(s)</summary>\n\n| Rule | Location | Suppressed by |\n| --- | --- | --- |\n", len(sup))
+		for i, f := range sup {
+			if i == 50 {
+				p.f("\n… and %d more; see the SARIF report.\n", len(sup)-50)
+				break
+			}
+			p.f("| %s | `%s` | %s |\n", mdEscape(f.RuleID), mdEscape(f.Location.String()), mdEscape(suppressedBy(f)))
+		}
+		p.f("\n</details>\n")
+	}
 	if len(s.Remediations) > 0 {
 		p.f("\n### Remediation\n\n")
 		for _, r := range s.Remediations {
@@ -317,7 +378,8 @@ func JSON(w io.Writer, s *Scan) error {
 		Tools        []tool                `json:"tools"`
 		Remediations []finding.Remediation `json:"remediations"`
 		Notes        []string              `json:"notes,omitempty"`
-	}{Version: s.Version, Root: s.Root, Verdict: s.Verdict, ExitCode: s.Verdict.ExitCode(), Remediations: s.Remediations, Notes: s.Notes}
+		Baseline     string                `json:"baseline,omitempty"`
+	}{Version: s.Version, Root: s.Root, Verdict: s.Verdict, ExitCode: s.Verdict.ExitCode(), Remediations: s.Remediations, Notes: s.Notes, Baseline: s.Baseline}
 	if doc.Remediations == nil {
 		doc.Remediations = []finding.Remediation{}
 	}

@@ -81,7 +81,11 @@ type outcome struct {
 
 func runOne(ctx context.Context, s Scanner, req *Request, opt Options) finding.Result {
 	name := s.Name()
-	ctx, cancel := context.WithTimeoutCause(ctx, opt.Timeout, errTimeout)
+	timeout, raise := opt.Timeout, "--timeout"
+	if t := opt.Timeouts[name]; t > 0 {
+		timeout, raise = t, "scanners."+name+".timeout in the configuration"
+	}
+	ctx, cancel := context.WithTimeoutCause(ctx, timeout, errTimeout)
 	defer cancel()
 
 	done := make(chan outcome, 1)
@@ -126,7 +130,7 @@ func runOne(ctx context.Context, s Scanner, req *Request, opt Options) finding.R
 		res.State = finding.Incomplete
 		msg := o.err.Error()
 		if errors.Is(context.Cause(ctx), errTimeout) && ctx.Err() != nil {
-			msg = fmt.Sprintf("timed out after %s (raise --timeout): %s", opt.Timeout, msg)
+			msg = fmt.Sprintf("timed out after %s (raise %s): %s", timeout, raise, msg)
 		} else if errors.Is(o.err, context.Canceled) {
 			msg = "cancelled: " + msg
 		}

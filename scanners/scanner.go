@@ -80,6 +80,8 @@ type Event struct {
 type Options struct {
 	// Timeout bounds each scanner; 0 means 10 minutes.
 	Timeout time.Duration
+	// Timeouts overrides Timeout for the named scanners.
+	Timeouts map[string]time.Duration
 	// Required names scanners whose absence (skip) makes the scan incomplete.
 	Required map[string]bool
 	// OnEvent receives progress; it may be called from several goroutines at once.

@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/scangate/scangate/policy"
 	"github.com/scangate/scangate/scanners/shellout"
@@ -22,6 +23,12 @@ import (
 const hookMarker = "# scangate-hook: "
 
 var hookTypes = []string{"pre-push", "pre-commit"}
+
+func addShortFlags(f *pflag.FlagSet, o *scanOptions) {
+	f.BoolVar(&o.short, "short", false, "short summary, as in git hooks: the verdict, the findings over the threshold, and how to see the rest")
+	f.StringVar(&o.reportHint, "report-hint", "", "with --short, the command shown for the full report")
+	_ = f.MarkHidden("report-hint")
+}
 
 // fullReportHint is what a short summary tells the user to run.
 func (o *scanOptions) fullReportHint() string {

@@ -3,12 +3,15 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
 	"os"
 
 	"github.com/spf13/cobra"
+
+	"github.com/scangate/scangate/scanners/govulncheck"
 )
 
 // Exit codes, documented in the README and in `scangate scan --help`.
@@ -44,6 +47,11 @@ func main() {
 }
 
 func run(args []string, stdout, stderr io.Writer) int {
+	// The govulncheck adapter re-executes this binary to run govulncheck in a
+	// child process it can kill (see scanners/govulncheck); not a user command.
+	if len(args) > 0 && args[0] == govulncheck.Subcommand {
+		return govulncheck.RunChild(context.Background(), args[1:], stdout, stderr)
+	}
 	root := newRootCmd(stdout, stderr)
 	root.SetArgs(args)
 	err := root.Execute()
@@ -74,7 +82,7 @@ into one SARIF 2.1.0 file and a summary, and passes or fails the build.`,
 	}
 	root.SetOut(stdout)
 	root.SetErr(stderr)
-	root.AddCommand(newScanCmd(), newVersionCmd())
+	root.AddCommand(newScanCmd(), newVersionCmd(), newConfigCmd(), newBaselineCmd())
 	root.AddCommand(newHookCmd(), newActionCmd()) // hook.go, action.go
 	return root
 }

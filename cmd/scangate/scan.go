@@ -12,15 +12,18 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
+	"github.com/scangate/scangate/config"
 	"github.com/scangate/scangate/finding"
 	"github.com/scangate/scangate/policy"
 	"github.com/scangate/scangate/report"
 	"github.com/scangate/scangate/scanners"
 )
 
-// scanOptions is the effective configuration of one scan: flags today,
-// flags over .scangate.yml once the config stage sets them.
+// scanOptions is the effective configuration of one scan: the flags are
+// bound to its fields, and resolve sets every field from the defaults, then
+// .scangate.yml, then the flags the user gave.
 type scanOptions struct {
 	path            string
 	scanners        []string // empty: every scanner that applies
@@ -37,8 +40,18 @@ type scanOptions struct {
 	offline         bool
 	db              string
 	category        string
-	short           bool   // hook mode: verdict, failing findings, how to see more (hook.go)
-	reportHint      string // the command that shows the full report, in short mode
+	configFile      string // --config; "" looks for .scangate.yml at the root
+	baseline        string // --baseline
+	ignoreFile      string // --ignore-file
+
+	// Set by resolve.
+	cfg      *config.Config // the effective configuration, with sources
+	narrowed bool           // --scanners picked some scanners for this run
+	base     *policy.Baseline
+	ignore   *policy.Ignore
+
+	short      bool   // hook mode: verdict, failing findings, how to see more (hook.go)
+	reportHint string // the command that shows the full report, in short mode
 }
 
 const scanExamples = `  # Scan the current directory; fail on high or critical findings.
@@ -71,6 +84,11 @@ manifests, bandit on Python sources and safety on Python requirements (the
 last two only when installed). Findings are merged (the same vulnerability
 reported by two tools appears once), written to the reports you ask for, and
 summarized on stderr; the exit code says whether the gate passed.
+
+Settings come from .scangate.yml at PATH (or --config FILE) and flags
+override them; scangate config print shows the result. With --baseline only
+findings missing from the baseline count; .scangate-ignore.yml at PATH holds
+accepted findings with a reason and an expiry date.
 ` + exitCodesHelp,
 		Example: scanExamples,
 		Args:    cobra.MaximumNArgs(1),
@@ -79,13 +97,25 @@ summarized on stderr; the exit code says whether the gate passed.
 			if len(args) == 1 {
 				o.path = args[0]
 			}
+			if err := o.resolve(cmd.Flags()); err != nil {
+				return err
+			}
 			return runScan(cmd.Context(), o, cmd.OutOrStdout(), cmd.ErrOrStderr())
 		},
 	}
-	f := cmd.Flags()
+	addScanFlags(cmd.Flags(), o)
+	addShortFlags(cmd.Flags(), o) // hook.go
+	return cmd
+}
+
+// addScanFlags defines the flags of every command that scans or resolves
+// the configuration. Their defaults are the configuration's; a flag the user
+// gives overrides the file.
+func addScanFlags(f *pflag.FlagSet, o *scanOptions) {
+	def := config.Default(".")
 	f.StringSliceVar(&o.scanners, "scanners", nil, "comma-separated scanners to run: "+strings.Join(scannerNames, ", ")+" (default: all that apply)")
-	f.StringVar(&o.failOn, "fail-on", "high", "lowest severity that fails the gate: critical, high, medium, low or none")
-	f.DurationVar(&o.timeout, "timeout", scanners.DefaultTimeout, "time limit for each scanner")
+	f.StringVar(&o.failOn, "fail-on", def.FailOn, "lowest severity that fails the gate: critical, high, medium, low or none")
+	f.DurationVar(&o.timeout, "timeout", def.Timeout, "time limit for each scanner")
 	f.BoolVar(&o.allowIncomplete, "allow-incomplete", false, "exit 0 instead of 3 when a scanner could not complete")
 	f.StringVar(&o.sarifOut, "sarif", "", "write SARIF 2.1.0 to `FILE` (- for stdout)")
 	f.StringVar(&o.jsonOut, "json", "", "write the JSON report to `FILE` (- for stdout)")
@@ -96,11 +126,10 @@ summarized on stderr; the exit code says whether the gate passed.
 	f.StringSliceVar(&o.exclude, "exclude", nil, "path globs (relative to PATH) whose findings are dropped, e.g. 'internal/gen/**'")
 	f.BoolVar(&o.offline, "offline", false, "never use the network; vulnerability scanners read --db")
 	f.StringVar(&o.db, "db", "", "local vulnerability database directory (default: the user cache dir, e.g. ~/.cache/scangate/db)")
-	f.StringVar(&o.category, "category", "scangate/", "prefix of each SARIF run's automationDetails.id (code scanning category)")
-	f.BoolVar(&o.short, "short", false, "short summary, as in git hooks: the verdict, the findings over the threshold, and how to see the rest")
-	f.StringVar(&o.reportHint, "report-hint", "", "with --short, the command shown for the full report")
-	_ = f.MarkHidden("report-hint")
-	return cmd
+	f.StringVar(&o.category, "category", def.Outputs.Category, "prefix of each SARIF run's automationDetails.id (code scanning category)")
+	f.StringVar(&o.configFile, "config", "", "read the configuration from `FILE` (default: .scangate.yml at PATH when present)")
+	f.StringVar(&o.baseline, "baseline", "", "count only findings missing from this baseline `FILE` (from scangate baseline create, or a previous scangate SARIF)")
+	f.StringVar(&o.ignoreFile, "ignore-file", "", "read suppressions from `FILE` (default: .scangate-ignore.yml at PATH when present)")
 }
 
 // validate checks everything that can be checked before a long scan.
@@ -157,11 +186,43 @@ func runScan(ctx context.Context, o *scanOptions, stdout, stderr io.Writer) erro
 	}
 	gh := startGitHubActions(stderr) // GitHub Actions: annotations, summary, outputs (github.go)
 	defer gh.stop()
+	scan, err := o.run(ctx, stderr)
+	if err != nil {
+		return err
+	}
+	// The summary comes first so that a report that cannot be written
+	// never hides what the scan found.
+	if err := report.Text(stderr, scan, report.TextOptions{Color: useColor(stderr), Short: o.short, FullReportHint: o.fullReportHint()}); err != nil {
+		return &exitError{code: exitIncomplete, err: err}
+	}
+	if err := writeReports(o, scan, stdout); err != nil {
+		return &exitError{code: exitIncomplete, err: err}
+	}
+	if err := gh.finish(o, scan); err != nil {
+		return &exitError{code: exitIncomplete, err: err}
+	}
+	if code := scan.Verdict.ExitCode(); code != exitPass {
+		return &exitError{code: code}
+	}
+	return nil
+}
+
+// run scans and applies the policy: scanners, exclusions, correlation,
+// remediation, the ignore file, then the gate with the baseline.
+func (o *scanOptions) run(ctx context.Context, stderr io.Writer) (*report.Scan, error) {
+	if o.cfg == nil {
+		if err := o.resolve(nil); err != nil {
+			return nil, err
+		}
+	}
 	root, err := filepath.Abs(o.path)
 	if err != nil {
-		return usageErr("scan path %s: %v", o.path, err)
+		return nil, usageErr("scan path %s: %v", o.path, err)
 	}
-	threshold, _ := policy.ParseThreshold(o.failOn)
+	pol, err := o.policy()
+	if err != nil {
+		return nil, usageErr("%v", err)
+	}
 	if ctx == nil {
 		ctx = context.Background()
 	}
@@ -170,7 +231,8 @@ func runScan(ctx context.Context, o *scanOptions, stdout, stderr io.Writer) erro
 
 	req := scanners.Request{Root: root, Tests: o.tests, Tags: o.tags, Exclude: o.exclude, Offline: o.offline, DB: o.db}
 	var prog *progress
-	opt := scanners.Options{Timeout: o.timeout}
+	opt := o.runOptions()
+	tuneRun(&opt)
 	if !o.quiet {
 		prog = newProgress(stderr, isTerminal(stderr))
 		opt.OnEvent = prog.event
@@ -183,34 +245,23 @@ func runScan(ctx context.Context, o *scanOptions, stdout, stderr io.Writer) erro
 	results = dropExcluded(results, o.exclude)
 	finding.Correlate(results)
 	rems := finding.Remediate(results)
-	verdict := policy.Evaluate(results, policy.Policy{
-		FailOn:          threshold,
-		AllowIncomplete: o.allowIncomplete,
-		Reachability:    policy.DefaultReachability,
-	})
+	var notes []string
+	if o.ignore != nil {
+		partial := o.narrowed || slices.ContainsFunc(results, func(r finding.Result) bool { return r.State == finding.Incomplete })
+		notes = o.ignore.Apply(results, time.Now()).Notes(partial)
+	}
+	verdict := policy.Evaluate(results, pol)
 	scan := &report.Scan{Root: o.path, Version: scangateVersion(), Results: results, Verdict: verdict,
-		Remediations: rems, Duration: time.Since(start)}
-
-	// The summary comes first so that a report that cannot be written
-	// never hides what the scan found.
-	if err := report.Text(stderr, scan, report.TextOptions{Color: useColor(stderr), Short: o.short, FullReportHint: o.fullReportHint()}); err != nil {
-		return &exitError{code: exitIncomplete, err: err}
+		Remediations: rems, Duration: time.Since(start), Notes: notes}
+	if o.base != nil {
+		scan.Baseline = o.display(o.baseline)
 	}
-	if err := writeReports(o, scan, stdout); err != nil {
-		return &exitError{code: exitIncomplete, err: err}
-	}
-	if err := gh.finish(o, scan); err != nil {
-		return &exitError{code: exitIncomplete, err: err}
-	}
-	if code := verdict.ExitCode(); code != exitPass {
-		return &exitError{code: code}
-	}
-	return nil
+	return scan, nil
 }
 
 func writeReports(o *scanOptions, scan *report.Scan, stdout io.Writer) error {
 	if o.sarifOut != "" {
-		doc, err := report.SARIF(scan.Results, report.SARIFOptions{Category: o.category})
+		doc, err := report.SARIF(scan.Results, report.SARIFOptions{Category: o.category, Baseline: o.base != nil})
 		if err != nil {
 			return err
 		}

@@ -15,7 +15,7 @@
 // The Go version gosec assumes is process-global and read once (see
 // goversion.go). The adapter pins it, before the first rule runs, to the
 // lowest go directive among the scanned modules that the local toolchain can
-// load (or Options.GoVersion, or $GOSECGOVERSION when the user set it). With
+// load, or to Options.GoVersion; a $GOSECGOVERSION set by the user wins. With
 // mixed versions: G601 findings in modules at go1.22 or later are dropped
 // (gosec reports none there), and a module on the other side of a version
 // boundary than the pinned version (G601 below go1.22, G402's TLS default

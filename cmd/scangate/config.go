@@ -1,0 +1,304 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+
+	"github.com/scangate/scangate/config"
+	"github.com/scangate/scangate/finding"
+	"github.com/scangate/scangate/policy"
+	"github.com/scangate/scangate/scanners"
+)
+
+// flagKeys maps each flag that has a configuration key to the keys it sets
+// and how: a flag the user gives overrides the file.
+var flagKeys = []struct {
+	flag  string
+	keys  []string
+	apply func(o *scanOptions, c *config.Config)
+}{
+	{"fail-on", []string{"fail-on"}, func(o *scanOptions, c *config.Config) { c.FailOn = o.failOn }},
+	{"timeout", []string{"timeout"}, func(o *scanOptions, c *config.Config) { c.Timeout = o.timeout }},
+	{"allow-incomplete", []string{"allow-incomplete"}, func(o *scanOptions, c *config.Config) { c.AllowIncomplete = o.allowIncomplete }},
+	{"tests", []string{"tests", "scanners.govulncheck.test"}, func(o *scanOptions, c *config.Config) {
+		c.Tests, c.Scanners.Govulncheck.Test = o.tests, o.tests
+	}},
+	{"tags", []string{"tags", "scanners.govulncheck.tags"}, func(o *scanOptions, c *config.Config) {
+		c.Tags, c.Scanners.Govulncheck.Tags = o.tags, slices.Clone(o.tags)
+	}},
+	{"exclude", []string{"exclude"}, func(o *scanOptions, c *config.Config) { c.Exclude = o.exclude }},
+	{"offline", []string{"db.offline"}, func(o *scanOptions, c *config.Config) { c.DB.Offline = o.offline }},
+	{"db", []string{"db.dir"}, func(o *scanOptions, c *config.Config) { c.DB.Dir = o.db }},
+	{"sarif", []string{"outputs.sarif"}, func(o *scanOptions, c *config.Config) { c.Outputs.SARIF = o.sarifOut }},
+	{"json", []string{"outputs.json"}, func(o *scanOptions, c *config.Config) { c.Outputs.JSON = o.jsonOut }},
+	{"markdown", []string{"outputs.markdown"}, func(o *scanOptions, c *config.Config) { c.Outputs.Markdown = o.markdownOut }},
+	{"category", []string{"outputs.category"}, func(o *scanOptions, c *config.Config) { c.Outputs.Category = o.category }},
+	{"baseline", []string{"baseline"}, func(o *scanOptions, c *config.Config) { c.Baseline = o.baseline }},
+	{"ignore-file", []string{"suppressions.file"}, func(o *scanOptions, c *config.Config) { c.Suppressions.File = o.ignoreFile }},
+}
+
+// resolve builds the effective configuration (defaults, then .scangate.yml
+// or --config, then the flags fs says the user gave), sets every option
+// from it, and loads the baseline and ignore files, so that a mistake in any
+// of them is a usage error before a long scan. A nil fs means no flag was given.
+func (o *scanOptions) resolve(fs *pflag.FlagSet) error {
+	changed := func(name string) bool { return fs != nil && fs.Changed(name) }
+	if st, err := os.Stat(o.path); err != nil {
+		return usageErr("scan path %s: does not exist", o.path)
+	} else if !st.IsDir() {
+		return usageErr("scan path %s: is a file, not a directory", o.path)
+	}
+	file := o.configFile
+	if file == "" {
+		if p := filepath.Join(o.path, config.FileName); fileExists(p) {
+			file = p
+		}
+	}
+	c := config.Default(o.path)
+	if file != "" {
+		var err error
+		if c, err = config.Load(file, o.path); err != nil {
+			var ce *config.Error
+			if errors.As(err, &ce) {
+				return usageErr("invalid configuration:\n%v", err)
+			}
+			return usageErr("%v", err)
+		}
+	}
+	for _, fk := range flagKeys {
+		if changed(fk.flag) {
+			fk.apply(o, c)
+			for _, k := range fk.keys {
+				c.SetSource(k, config.FlagSource("--"+fk.flag))
+			}
+		}
+	}
+	o.narrowed = changed("scanners")
+	if o.narrowed {
+		for _, n := range o.scanners {
+			if !slices.Contains(scannerNames, n) {
+				return usageErr("unknown scanner %q in --scanners (known: %s)", n, strings.Join(scannerNames, ", "))
+			}
+		}
+		for _, n := range config.ScannerNames() {
+			on := slices.Contains(o.scanners, n)
+			c.Scanner(n).Enabled = &on
+			c.SetSource("scanners."+n+".enabled", config.FlagSource("--scanners"))
+		}
+	}
+	if err := c.Resolve(); err != nil {
+		return usageErr("invalid configuration:\n%v", err)
+	}
+	o.cfg = c
+
+	o.failOn, o.timeout, o.allowIncomplete = c.FailOn, c.Timeout, c.AllowIncomplete
+	o.tests, o.tags, o.exclude = c.Tests, c.Tags, c.Exclude
+	o.offline, o.db = c.DB.Offline, c.DB.Dir
+	o.sarifOut, o.jsonOut, o.markdownOut, o.category = c.Outputs.SARIF, c.Outputs.JSON, c.Outputs.Markdown, c.Outputs.Category
+	o.baseline, o.ignoreFile = c.Baseline, c.Suppressions.File
+	if !o.narrowed {
+		o.scanners = nil
+		if en := c.Enabled(); len(en) < len(config.ScannerNames()) {
+			o.scanners = en
+		}
+	}
+
+	o.base, o.ignore = nil, nil
+	if o.baseline != "" {
+		b, err := policy.LoadBaseline(o.baseline)
+		if err != nil {
+			return usageErr("%v", err)
+		}
+		o.base = b
+	}
+	// The ignore file at its default place is optional; one named elsewhere must exist.
+	if filepath.Clean(o.ignoreFile) == filepath.Join(o.path, config.IgnoreFileName) && !fileExists(o.ignoreFile) {
+		return nil
+	}
+	ig, err := policy.LoadIgnore(o.ignoreFile, o.display(o.ignoreFile), policy.IgnoreOptions{RequireExpiry: c.Suppressions.RequireExpiry})
+	if err != nil {
+		var ie *policy.IgnoreError
+		if errors.As(err, &ie) {
+			return usageErr("invalid ignore file:\n%v", err)
+		}
+		return usageErr("%v", err)
+	}
+	o.ignore = ig
+	return nil
+}
+
+// display names a file relative to the scanned root when it is inside it:
+// markers in reports must not carry machine paths.
+func (o *scanOptions) display(file string) string {
+	root, err1 := filepath.Abs(o.path)
+	abs, err2 := filepath.Abs(file)
+	if err1 != nil || err2 != nil {
+		return filepath.ToSlash(file)
+	}
+	return scanners.RelPath(root, abs)
+}
+
+func fileExists(p string) bool {
+	st, err := os.Stat(p)
+	return err == nil && !st.IsDir()
+}
+
+// policy is the gate the configuration describes.
+func (o *scanOptions) policy() (policy.Policy, error) {
+	c := o.cfg
+	th, err := policy.ParseThreshold(o.failOn)
+	if err != nil {
+		return policy.Policy{}, fmt.Errorf("fail-on: %w", err)
+	}
+	p := policy.Policy{FailOn: th, AllowIncomplete: o.allowIncomplete, Baseline: o.base}
+	if !c.Reachability.Off {
+		p.Reachability = policy.Reachability{Imported: c.Reachability.Imported, Required: c.Reachability.Required}
+	}
+	for _, n := range config.ScannerNames() {
+		if f := c.Scanner(n).FailOn; f != "" {
+			t, err := policy.ParseThreshold(f)
+			if err != nil {
+				return policy.Policy{}, fmt.Errorf("scanners.%s.fail-on: %w", n, err)
+			}
+			if p.PerTool == nil {
+				p.PerTool = map[string]policy.Threshold{}
+			}
+			p.PerTool[n] = t
+		}
+	}
+	for id, s := range c.Severity {
+		sev, err := finding.ParseSeverity(s)
+		if err != nil {
+			return policy.Policy{}, fmt.Errorf("severity.%s: %w", id, err)
+		}
+		if p.Severity == nil {
+			p.Severity = map[string]finding.Severity{}
+		}
+		p.Severity[id] = sev
+	}
+	return p, nil
+}
+
+// runOptions are the scanner runner's settings from the configuration.
+func (o *scanOptions) runOptions() scanners.Options {
+	opt := scanners.Options{Timeout: o.timeout}
+	for _, n := range config.ScannerNames() {
+		s := o.cfg.Scanner(n)
+		if s.Required {
+			if opt.Required == nil {
+				opt.Required = map[string]bool{}
+			}
+			opt.Required[n] = true
+		}
+		if s.Timeout > 0 {
+			if opt.Timeouts == nil {
+				opt.Timeouts = map[string]time.Duration{}
+			}
+			opt.Timeouts[n] = s.Timeout
+		}
+	}
+	return opt
+}
+
+func newConfigCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "config",
+		Short: "Show, check and describe the configuration (.scangate.yml)",
+		Args:  cobra.NoArgs,
+		RunE:  func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
+	}
+	cmd.AddCommand(newConfigPrintCmd(), newConfigCheckCmd(), newConfigSchemaCmd())
+	return cmd
+}
+
+func newConfigPrintCmd() *cobra.Command {
+	o := &scanOptions{}
+	cmd := &cobra.Command{
+		Use:   "print [PATH]",
+		Short: "Print the effective configuration and where each value came from",
+		Long: `Print the configuration a scan of PATH (default ".") would use: the defaults,
+overridden by .scangate.yml at PATH (or --config FILE), overridden by the
+flags given here. Each value is followed by a comment naming its source:
+default, file:line:column, or the flag. The output is itself a valid
+.scangate.yml.`,
+		Example: `  scangate config print
+  scangate config print --fail-on medium ./service`,
+		Args: cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			o.path = pathArg(args)
+			if err := o.resolve(cmd.Flags()); err != nil {
+				return err
+			}
+			return o.cfg.Print(cmd.OutOrStdout())
+		},
+	}
+	addScanFlags(cmd.Flags(), o)
+	return cmd
+}
+
+func newConfigCheckCmd() *cobra.Command {
+	o := &scanOptions{}
+	cmd := &cobra.Command{
+		Use:   "check [PATH]",
+		Short: "Check the configuration, baseline and ignore files without scanning",
+		Long: `Check .scangate.yml (or --config FILE), the baseline and the ignore file a
+scan of PATH would read. Exit 0 when they are valid, 2 with every problem
+(file:line:column) when not.`,
+		Args: cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			o.path = pathArg(args)
+			if err := o.resolve(cmd.Flags()); err != nil {
+				return err
+			}
+			if err := o.validate(); err != nil {
+				return err
+			}
+			out := cmd.OutOrStdout()
+			src := "no configuration file, defaults"
+			if o.cfg.File != "" {
+				src = o.cfg.File
+			}
+			fmt.Fprintf(out, "configuration: %s: ok\n", src)
+			if o.base != nil {
+				fmt.Fprintf(out, "baseline: %s: ok, %d finding(s)\n", o.baseline, o.base.Len())
+			}
+			if o.ignore != nil {
+				fmt.Fprintf(out, "ignore file: %s: ok, %d suppression(s)\n", o.ignoreFile, len(o.ignore.Entries))
+			}
+			fmt.Fprintf(out, "scanners: %s\n", strings.Join(o.cfg.Enabled(), ", "))
+			return nil
+		},
+	}
+	addScanFlags(cmd.Flags(), o)
+	return cmd
+}
+
+func newConfigSchemaCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "schema",
+		Short: "Print the JSON Schema of .scangate.yml",
+		Long: `Print the JSON Schema (draft-07) of .scangate.yml, for editors: with the
+YAML language server, put "# yaml-language-server: $schema=FILE" at the top
+of the file.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			_, err := cmd.OutOrStdout().Write(config.Schema)
+			return err
+		},
+	}
+}
+
+func pathArg(args []string) string {
+	if len(args) == 1 {
+		return args[0]
+	}
+	return "."
+}

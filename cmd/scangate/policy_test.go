@@ -1,0 +1,333 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/scangate/scangate/config"
+	"github.com/scangate/scangate/finding"
+)
+
+func write(t *testing.T, path, content string) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+const cacheGo = `package cache
+
+import "crypto/md5"
+
+func Key(data []byte) [16]byte {
+	return md5.Sum(data)
+}
+`
+
+// project is a small module gosec flags (G501 and G401). Its go directive
+// is the fixtures' 1.21: gosec pins the Go version once per process.
+func project(t *testing.T) string {
+	dir := t.TempDir()
+	write(t, filepath.Join(dir, "go.mod"), "module example.com/shop\n\ngo 1.21\n")
+	write(t, filepath.Join(dir, "cache", "cache.go"), cacheGo)
+	return dir
+}
+
+func TestMalformedConfigExits2(t *testing.T) {
+	dir := project(t)
+	for _, tc := range []struct{ name, doc, want string }{
+		{"unknown key", "fail-on: high\nfailon: low\n",
+			`/.scangate.yml:2:1: unknown key "failon" at the top level (did you mean "fail-on"?) (allowed: version, fail-on,`},
+		{"wrong type", "scanners:\n  gosec:\n    exclude: G104\n",
+			`/.scangate.yml:3:14: scanners.gosec.exclude: want a list of strings, got the string "G104"`},
+		{"bad value", "scanners:\n  govulncheck:\n    scan-level: function\n",
+			`/.scangate.yml:3:17: scanners.govulncheck.scan-level: invalid value "function" (allowed: symbol, package, module)`},
+	} {
+		write(t, filepath.Join(dir, ".scangate.yml"), tc.doc)
+		for _, args := range [][]string{{"scan", dir}, {"config", "print", dir}, {"config", "check", dir}, {"baseline", "create", dir}} {
+			code, _, stderr := runCLI(t, args...)
+			if code != exitUsage || !strings.Contains(stderr, "scangate: invalid configuration:\n"+dir+tc.want) {
+				t.Errorf("%s: %v: exit %d, stderr:\n%s\nwant: %s", tc.name, args, code, stderr, tc.want)
+			}
+		}
+	}
+	// The same through --config, from anywhere.
+	other := filepath.Join(t.TempDir(), "ci.yml")
+	write(t, other, "timeout: 5\n")
+	code, _, stderr := runCLI(t, "scan", "--config", other, project(t))
+	if code != exitUsage || !strings.Contains(stderr, other+":1:10: timeout: want a positive duration such as 90s, 5m, 1h30m or 7d, got the integer 5") {
+		t.Errorf("--config: exit %d\n%s", code, stderr)
+	}
+	code, _, stderr = runCLI(t, "scan", "--config", filepath.Join(dir, "none.yml"), dir)
+	if code != exitUsage || !strings.Contains(stderr, "none.yml: does not exist") {
+		t.Errorf("missing --config: exit %d\n%s", code, stderr)
+	}
+}
+
+func TestFlagsOverrideTheFileAndPrintShowsSources(t *testing.T) {
+	dir := project(t)
+	write(t, filepath.Join(dir, ".scangate.yml"), "fail-on: medium\ntimeout: 5m\nscanners:\n  gosec:\n    timeout: 1m\n")
+	code, out, stderr := runCLI(t, "config", "print", "--fail-on", "critical", "--tags", "integration", dir)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	cfgFile := filepath.Join(dir, ".scangate.yml")
+	for _, re := range []string{
+		`(?m)^fail-on: critical +# flag --fail-on$`,
+		`(?m)^timeout: 5m +# ` + regexp.QuoteMeta(cfgFile) + `:2:10$`,
+		`(?m)^allow-incomplete: false +# default$`,
+		`(?m)^tags: \[integration\] +# flag --tags$`,
+		`(?m)^    tags: \[integration\] +# flag --tags$`, // govulncheck follows
+		`(?m)^    timeout: 1m +# ` + regexp.QuoteMeta(cfgFile) + `:5:14$`,
+	} {
+		if !regexp.MustCompile(re).MatchString(out) {
+			t.Errorf("config print does not match %s:\n%s", re, out)
+		}
+	}
+	// The printed configuration is a valid file that gives the same result.
+	printed := filepath.Join(t.TempDir(), "printed.yml")
+	write(t, printed, out)
+	if code, _, stderr := runCLI(t, "config", "check", "--config", printed, dir); code != 0 {
+		t.Errorf("printed config does not check: %s", stderr)
+	}
+
+	// The file's fail-on: medium fails on the medium G401; the flag wins over it.
+	if code, _, _ := runCLI(t, "scan", "-q", dir); code != exitFail {
+		t.Errorf("fail-on from the file: exit %d, want 1", code)
+	}
+	if code, _, _ := runCLI(t, "scan", "-q", "--fail-on", "high", dir); code != exitPass {
+		t.Errorf("--fail-on high over the file: exit %d, want 0", code)
+	}
+	// A per-scanner threshold applies to that scanner's findings.
+	write(t, filepath.Join(dir, ".scangate.yml"), "fail-on: low\nscanners:\n  gosec:\n    fail-on: critical\n")
+	if code, _, stderr := runCLI(t, "scan", "-q", dir); code != exitPass {
+		t.Errorf("scanners.gosec.fail-on: exit %d\n%s", code, stderr)
+	}
+	// Outputs in the file are written under the scanned root.
+	write(t, filepath.Join(dir, ".scangate.yml"), "fail-on: none\noutputs:\n  json: reports/scan.json\n")
+	os.Mkdir(filepath.Join(dir, "reports"), 0o755)
+	if code, _, stderr := runCLI(t, "scan", "-q", dir); code != exitPass || !fileExists(filepath.Join(dir, "reports", "scan.json")) {
+		t.Errorf("outputs.json: exit %d\n%s", code, stderr)
+	}
+}
+
+// The gosec section of the configuration reaches the adapter.
+func TestGosecOptionsFromConfig(t *testing.T) {
+	dir := project(t)
+	write(t, filepath.Join(dir, ".scangate.yml"), "fail-on: low\nscanners:\n  gosec:\n    exclude: [G401]\n")
+	code, _, stderr := runCLI(t, "scan", "-q", dir)
+	if code != exitFail || strings.Contains(stderr, "G401") || !strings.Contains(stderr, "G501") {
+		t.Errorf("exclude: exit %d\n%s", code, stderr)
+	}
+	write(t, filepath.Join(dir, ".scangate.yml"), "fail-on: low\nscanners:\n  gosec:\n    include: [G101]\n")
+	if code, _, stderr := runCLI(t, "scan", "-q", dir); code != exitPass || !strings.Contains(stderr, "0 findings") {
+		t.Errorf("include: exit %d\n%s", code, stderr)
+	}
+	// G101 fires with low confidence on the fixture's token.
+	fx := fixtureCopy(t)
+	write(t, filepath.Join(fx, ".scangate.yml"), "scanners:\n  gosec:\n    min-confidence: medium\n")
+	if _, _, stderr := runCLI(t, "scan", "-q", fx); strings.Contains(stderr, "G101") || !strings.Contains(stderr, "G401") {
+		t.Errorf("min-confidence: the low-confidence G101 must go, the rest stay:\n%s", stderr)
+	}
+}
+
+func TestConfigWiring(t *testing.T) {
+	dir := project(t)
+	write(t, filepath.Join(dir, ".scangate.yml"), `reachability: off
+severity:
+  G401: critical
+scanners:
+  gosec:
+    required: true
+    timeout: 90s
+  bandit:
+    enabled: false
+`)
+	o := &scanOptions{path: dir}
+	if err := o.resolve(nil); err != nil {
+		t.Fatal(err)
+	}
+	opt := o.runOptions()
+	if !opt.Required["gosec"] || opt.Timeouts["gosec"] != 90*time.Second || opt.Timeout != 10*time.Minute {
+		t.Errorf("run options %+v", opt)
+	}
+	p, err := o.policy()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Reachability.Imported != 0 || p.Severity["G401"] != finding.Critical {
+		t.Errorf("policy %+v", p)
+	}
+	if !slices.Equal(o.scanners, []string{"gosec", "govulncheck", "osv-scanner", "safety"}) {
+		t.Errorf("scanners %v", o.scanners)
+	}
+	if !slices.Equal(config.ScannerNames(), scannerNames) {
+		t.Errorf("config knows %v, the CLI %v", config.ScannerNames(), scannerNames)
+	}
+	keys := config.Keys()
+	for _, fk := range flagKeys {
+		if newScanCmd().Flags().Lookup(fk.flag) == nil {
+			t.Errorf("--%s is not a scan flag", fk.flag)
+		}
+		for _, k := range fk.keys {
+			if !slices.Contains(keys, k) {
+				t.Errorf("--%s sets %s, which is not a configuration key", fk.flag, k)
+			}
+		}
+	}
+	// --scanners narrows this run and says so in the sources.
+	code, _, stderr := runCLI(t, "scan", "--scanners", "govulncheck", dir)
+	if code != exitUsage || !strings.Contains(stderr, "scanners.gosec.required: scanner gosec is required but not enabled (set by flag --scanners)") {
+		t.Errorf("required but not selected: exit %d\n%s", code, stderr)
+	}
+}
+
+func readSARIF(t *testing.T, file string) (states []string) {
+	t.Helper()
+	data, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		Runs []struct {
+			Results []struct {
+				BaselineState string `json:"baselineState"`
+				Locations     []struct {
+					PhysicalLocation struct {
+						ArtifactLocation struct{ URI string }    `json:"artifactLocation"`
+						Region           struct{ StartLine int } `json:"region"`
+					} `json:"physicalLocation"`
+				} `json:"locations"`
+			} `json:"results"`
+		} `json:"runs"`
+	}
+	if err := json.Unmarshal(data, &doc); err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range doc.Runs {
+		for _, res := range r.Results {
+			pl := res.Locations[0].PhysicalLocation
+			states = append(states, res.BaselineState+" "+pl.ArtifactLocation.URI)
+		}
+	}
+	slices.Sort(states)
+	return states
+}
+
+// The default baseline file, --baseline, baseline: in the configuration,
+// and a previous SARIF as the baseline, on a small module gosec flags.
+func TestBaselineFileAndSARIFBaseline(t *testing.T) {
+	dir := project(t)
+	write(t, filepath.Join(dir, "legacy", "hash.go"), "package legacy\n\nimport \"crypto/md5\"\n\nfunc A(b []byte) { md5.Sum(b) }\n\nfunc B(b []byte) { md5.Sum(append(b, 1)) }\n")
+	if code, _, _ := runCLI(t, "scan", "-q", "--fail-on", "medium", dir); code != exitFail {
+		t.Fatalf("without a baseline the gate must fail, exit %d", code)
+	}
+	code, _, stderr := runCLI(t, "baseline", "create", "-q", dir)
+	base := filepath.Join(dir, ".scangate-baseline.json")
+	// G501 (the import) and G401 (each md5.Sum) in both files.
+	if code != 0 || !strings.Contains(stderr, "wrote "+base+": 5 finding(s) (gosec 5, ") {
+		t.Fatalf("baseline create: exit %d\n%s", code, stderr)
+	}
+	sarif := filepath.Join(t.TempDir(), "out.sarif")
+	code, _, stderr = runCLI(t, "scan", "--fail-on", "medium", "--baseline", base, "--sarif", sarif, dir)
+	if code != exitPass || !strings.Contains(stderr, "Findings: 0 new (none), 5 unchanged, 0 fixed since the baseline") {
+		t.Fatalf("adopted baseline: exit %d\n%s", code, stderr)
+	}
+	if got := readSARIF(t, sarif); len(got) != 5 || slices.ContainsFunc(got, func(s string) bool { return !strings.HasPrefix(s, "unchanged ") }) {
+		t.Errorf("SARIF baselineState: %v", got)
+	}
+
+	// A previous scangate SARIF is a baseline too, and baseline: in the
+	// configuration works like the flag.
+	prev := filepath.Join(t.TempDir(), "prev.sarif")
+	write(t, filepath.Join(dir, "api", "etag.go"), "package api\n\nimport \"crypto/md5\"\n\nfunc ETag(b []byte) [16]byte { return md5.Sum(b) }\n")
+	runCLI(t, "scan", "-q", "--sarif", prev, dir)
+	os.Remove(filepath.Join(dir, "legacy", "hash.go"))
+	write(t, filepath.Join(dir, ".scangate.yml"), "fail-on: medium\nbaseline: "+prev+"\n")
+	code, _, stderr = runCLI(t, "scan", "-q", dir)
+	if code != exitPass || !strings.Contains(stderr, "0 new (none), 4 unchanged, 3 fixed") {
+		t.Fatalf("SARIF baseline from the configuration: exit %d\n%s", code, stderr)
+	}
+}
+
+func TestMalformedBaselineAndIgnoreFilesExit2(t *testing.T) {
+	dir := project(t)
+	bad := filepath.Join(dir, "bad.json")
+	write(t, bad, `{"version": 1, "findings": [{"tool": "gosec"}]}`)
+	code, _, stderr := runCLI(t, "scan", "--baseline", bad, dir)
+	if code != exitUsage || !strings.Contains(stderr, "scangate: baseline "+bad+": findings[0]: missing or invalid fingerprint") {
+		t.Errorf("bad baseline: exit %d\n%s", code, stderr)
+	}
+	code, _, stderr = runCLI(t, "scan", "--baseline", filepath.Join(dir, "none.json"), dir)
+	if code != exitUsage || !strings.Contains(stderr, "none.json: does not exist (create it with scangate baseline create)") {
+		t.Errorf("missing baseline: exit %d\n%s", code, stderr)
+	}
+	write(t, filepath.Join(dir, ".scangate-ignore.yml"), "suppressions:\n  - rule: G401\n    why: legacy\n")
+	code, _, stderr = runCLI(t, "scan", dir)
+	if code != exitUsage || !strings.Contains(stderr, "scangate: invalid ignore file:\n.scangate-ignore.yml:3:5: suppressions[0]: unknown key \"why\" (allowed: rule, path, package, fingerprint, reason, expires)") {
+		t.Errorf("bad ignore file: exit %d\n%s", code, stderr)
+	}
+	code, _, stderr = runCLI(t, "scan", "--ignore-file", filepath.Join(dir, "nope.yml"), dir)
+	if code != exitUsage || !strings.Contains(stderr, "ignore file nope.yml: does not exist") {
+		t.Errorf("missing --ignore-file: exit %d\n%s", code, stderr)
+	}
+	// The configuration can require an expiry date.
+	write(t, filepath.Join(dir, ".scangate-ignore.yml"), "suppressions:\n  - rule: G401\n    reason: legacy\n")
+	write(t, filepath.Join(dir, ".scangate.yml"), "suppressions:\n  require-expiry: true\n")
+	code, _, stderr = runCLI(t, "config", "check", dir)
+	if code != exitUsage || !strings.Contains(stderr, ".scangate-ignore.yml:2:5: suppressions[0]: expires is required by the configuration") {
+		t.Errorf("require-expiry: exit %d\n%s", code, stderr)
+	}
+}
+
+func TestSuppressionsThroughTheCLI(t *testing.T) {
+	dir := project(t)
+	write(t, filepath.Join(dir, "legacy", "hash.go"), "package legacy\n\nimport \"crypto/md5\"\n\nfunc A(b []byte) { md5.Sum(b) } // #nosec G401 -- checksum of a public file\n")
+	ignore := filepath.Join(dir, ".scangate-ignore.yml")
+	future := time.Now().AddDate(1, 0, 0).Format(time.DateOnly)
+	write(t, ignore, "suppressions:\n  - rule: G401\n    path: cache/**\n    reason: cache keys, not security\n    expires: "+future+"\n"+
+		"  - rule: G101\n    reason: console test password\n    expires: "+future+"\n"+
+		"  - rule: G501\n    reason: md5 is imported for checksums\n    expires: "+future+"\n")
+	md := filepath.Join(t.TempDir(), "summary.md")
+	code, _, stderr := runCLI(t, "scan", "-q", "--fail-on", "low", "--markdown", md, dir)
+	if code != exitPass {
+		t.Fatalf("suppressed: exit %d\n%s", code, stderr)
+	}
+	for _, want := range []string{
+		"Findings: 0 new (none), 4 suppressed",
+		"G401                 cache/cache.go:6:9  by .scangate-ignore.yml:2: cache keys, not security (until " + future + ")",
+		"G401                 legacy/hash.go:5:20  by #nosec: checksum of a public file",
+		"G501                 legacy/hash.go:3:8  by .scangate-ignore.yml:9: md5 is imported for checksums (until " + future + ")",
+		".scangate-ignore.yml:6: stale suppression (rule G101) matched no finding; remove it",
+	} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("summary lacks %q:\n%s", want, stderr)
+		}
+	}
+	mdText, _ := os.ReadFile(md)
+	if !strings.Contains(string(mdText), "| G401 | `cache/cache.go:6:9` | .scangate-ignore.yml:2: cache keys, not security (until "+future+") |") ||
+		!strings.Contains(string(mdText), "| G401 | `legacy/hash.go:5:20` | #nosec: checksum of a public file |") {
+		t.Errorf("markdown does not say which marker matched:\n%s", mdText)
+	}
+	// The stale check needs the whole scan: --scanners makes it partial.
+	if _, _, stderr := runCLI(t, "scan", "-q", "--scanners", "gosec", dir); strings.Contains(stderr, "stale") {
+		t.Errorf("partial scan reports stale entries:\n%s", stderr)
+	}
+}
+
+func TestConfigSchemaCommand(t *testing.T) {
+	code, out, _ := runCLI(t, "config", "schema")
+	var v map[string]any
+	if code != 0 || json.Unmarshal([]byte(out), &v) != nil || v["$schema"] == nil {
+		t.Errorf("config schema: exit %d\n%.200s", code, out)
+	}
+}

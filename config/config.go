@@ -1,0 +1,320 @@
+// Package config reads .scangate.yml: which scanners run and with what
+// options, the gate, baseline and suppression settings, and the outputs.
+// Every problem in the file is reported with file:line:column and, where the
+// value comes from a fixed set, the allowed values. Each effective value
+// remembers where it came from (default, file position or flag) so that
+// `scangate config print` can show it.
+package config
+
+import (
+	"fmt"
+	"path/filepath"
+	"reflect"
+	"slices"
+	"strings"
+	"time"
+)
+
+// FileName is the configuration file looked for at the scanned root.
+const FileName = ".scangate.yml"
+
+// IgnoreFileName and BaselineFileName are the default suppression and
+// baseline files at the scanned root.
+const (
+	IgnoreFileName   = ".scangate-ignore.yml"
+	BaselineFileName = ".scangate-baseline.json"
+)
+
+// Struct tags drive the loader, the printer and the schema test:
+//
+//	yaml:"key"        the key in the file (",inline" merges an embedded struct)
+//	enum:"a,b"        the only allowed values (for lists and maps: of each element)
+//	pattern:"re"      a regular expression each value must match
+//	range:"0,4"       bounds of an integer
+//	path:""           a file path: relative values in the file are taken from the scanned root
+
+// Config is the effective configuration of a scan.
+type Config struct {
+	Version         int               `yaml:"version" enum:"1"`
+	FailOn          string            `yaml:"fail-on" enum:"critical,high,medium,low,none"`
+	AllowIncomplete bool              `yaml:"allow-incomplete"`
+	Timeout         time.Duration     `yaml:"timeout"`
+	Tests           bool              `yaml:"tests"`
+	Tags            []string          `yaml:"tags"`
+	Exclude         []string          `yaml:"exclude"`
+	Severity        map[string]string `yaml:"severity" enum:"critical,high,medium,low,info"`
+	Reachability    Reachability      `yaml:"reachability"`
+	Baseline        string            `yaml:"baseline" path:""`
+	Suppressions    Suppressions      `yaml:"suppressions"`
+	DB              DB                `yaml:"db"`
+	Outputs         Outputs           `yaml:"outputs"`
+	Scanners        Scanners          `yaml:"scanners"`
+
+	// File is the configuration file that was read, "" when none was.
+	File    string `yaml:"-"`
+	sources map[string]Source
+}
+
+// Reachability is the severity step-down for vulnerabilities whose code is
+// not called: how many steps an imported-only or a required-only
+// vulnerability loses. In the file it is either a mapping or "off".
+type Reachability struct {
+	Off      bool `yaml:"-"`
+	Imported int  `yaml:"imported" range:"0,4"`
+	Required int  `yaml:"required" range:"0,4"`
+}
+
+// Suppressions configures the ignore file.
+type Suppressions struct {
+	File          string `yaml:"file" path:""`
+	RequireExpiry bool   `yaml:"require-expiry"`
+}
+
+// DB configures the local vulnerability database.
+type DB struct {
+	Offline bool          `yaml:"offline"`
+	Dir     string        `yaml:"dir" path:""`
+	MaxAge  time.Duration `yaml:"max-age"`
+}
+
+// Outputs names the report files ("-" is stdout, "" is none).
+type Outputs struct {
+	SARIF    string `yaml:"sarif" path:""`
+	JSON     string `yaml:"json" path:""`
+	Markdown string `yaml:"markdown" path:""`
+	Category string `yaml:"category"`
+}
+
+// Scanners holds each scanner's settings; the keys are the scanner names.
+type Scanners struct {
+	Gosec       Gosec       `yaml:"gosec"`
+	Govulncheck Govulncheck `yaml:"govulncheck"`
+	OSV         OSV         `yaml:"osv-scanner"`
+	Bandit      Bandit      `yaml:"bandit"`
+	Safety      Safety      `yaml:"safety"`
+}
+
+// Common are the settings every scanner has.
+type Common struct {
+	// Enabled is nil when nothing said otherwise; Default sets it to true.
+	Enabled *bool `yaml:"enabled"`
+	// Required makes a skipped or failed run an incomplete scan.
+	Required bool `yaml:"required"`
+	// Timeout overrides the scan-wide timeout; 0 means the scan-wide one.
+	Timeout time.Duration `yaml:"timeout"`
+	// FailOn overrides the scan-wide threshold for this scanner's findings; "" means the scan-wide one.
+	FailOn string `yaml:"fail-on" enum:"critical,high,medium,low,none"`
+}
+
+// IsEnabled reports whether the scanner runs (nil counts as enabled).
+func (c Common) IsEnabled() bool { return c.Enabled == nil || *c.Enabled }
+
+// Gosec options for the gosec adapter.
+type Gosec struct {
+	Common        `yaml:",inline"`
+	Include       []string `yaml:"include" pattern:"^G[0-9]{3}$"`
+	Exclude       []string `yaml:"exclude" pattern:"^G[0-9]{3}$"`
+	MinConfidence string   `yaml:"min-confidence" enum:"low,medium,high"`
+}
+
+// Govulncheck options for the govulncheck adapter. Tags and Test default to
+// the scan-wide tags and tests.
+type Govulncheck struct {
+	Common    `yaml:",inline"`
+	Tags      []string `yaml:"tags"`
+	Test      bool     `yaml:"test"`
+	ScanLevel string   `yaml:"scan-level" enum:"symbol,package,module"`
+}
+
+// OSV options for the osv-scanner adapter.
+type OSV struct {
+	Common `yaml:",inline"`
+	// SkipLockfiles are path globs (relative to the root) of lockfiles and manifests not to scan.
+	SkipLockfiles []string `yaml:"skip-lockfiles"`
+}
+
+// Bandit options for the bandit adapter.
+type Bandit struct {
+	Common        `yaml:",inline"`
+	Skips         []string `yaml:"skips" pattern:"^B[0-9]{3}$"`
+	MinConfidence string   `yaml:"min-confidence" enum:"low,medium,high"`
+	// Program is the bandit executable; "" means bandit on PATH, skipped when absent.
+	Program string `yaml:"program"`
+}
+
+// Safety options for the safety adapter.
+type Safety struct {
+	Common `yaml:",inline"`
+	// Program is the safety executable; "" means safety on PATH, skipped when absent.
+	Program string `yaml:"program"`
+	DB      string `yaml:"db" path:""`
+	// KeyEnv names the environment variable holding the API key; the key itself never appears in a file.
+	KeyEnv string `yaml:"key-env" pattern:"^[A-Za-z_][A-Za-z0-9_]*$"`
+}
+
+// Default is the configuration without a file or flags. root is the scanned
+// root as the user named it; default file paths are joined to it.
+func Default(root string) *Config {
+	c := &Config{
+		Version:      1,
+		FailOn:       "high",
+		Timeout:      10 * time.Minute,
+		Reachability: Reachability{Imported: 1, Required: 2},
+		Suppressions: Suppressions{File: filepath.Join(root, IgnoreFileName)},
+		DB:           DB{MaxAge: 7 * 24 * time.Hour},
+		Outputs:      Outputs{Category: "scangate/"},
+		Scanners: Scanners{
+			Gosec:       Gosec{MinConfidence: "low"},
+			Govulncheck: Govulncheck{ScanLevel: "symbol"},
+			// Program stays "" so that the adapter looks for the tool on PATH
+			// and skips when it is absent; a named program must exist.
+			Bandit: Bandit{MinConfidence: "low"},
+			Safety: Safety{KeyEnv: "SAFETY_API_KEY"},
+		},
+		sources: map[string]Source{},
+	}
+	for _, n := range ScannerNames() {
+		t := true
+		c.Scanner(n).Enabled = &t
+	}
+	return c
+}
+
+// ScannerNames are the keys of the scanners section, in declaration order.
+func ScannerNames() []string {
+	var out []string
+	for _, f := range fieldsOf(reflect.TypeFor[Scanners]()) {
+		out = append(out, f.key)
+	}
+	return out
+}
+
+// Scanner returns the common settings of the named scanner, or nil.
+func (c *Config) Scanner(name string) *Common {
+	switch name {
+	case "gosec":
+		return &c.Scanners.Gosec.Common
+	case "govulncheck":
+		return &c.Scanners.Govulncheck.Common
+	case "osv-scanner":
+		return &c.Scanners.OSV.Common
+	case "bandit":
+		return &c.Scanners.Bandit.Common
+	case "safety":
+		return &c.Scanners.Safety.Common
+	}
+	return nil
+}
+
+// Enabled lists the scanners that run, in declaration order.
+func (c *Config) Enabled() []string {
+	var out []string
+	for _, n := range ScannerNames() {
+		if c.Scanner(n).IsEnabled() {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// Source says where an effective value came from.
+type Source struct {
+	File      string // the config file, when the value is from it
+	Line, Col int
+	Flag      string // "--fail-on", when the value is from a flag
+}
+
+// FlagSource is the source of a value set by a command-line flag.
+func FlagSource(flag string) Source { return Source{Flag: flag} }
+
+func (s Source) String() string {
+	switch {
+	case s.Flag != "":
+		return "flag " + s.Flag
+	case s.File != "":
+		return fmt.Sprintf("%s:%d:%d", s.File, s.Line, s.Col)
+	}
+	return "default"
+}
+
+// IsDefault reports whether neither the file nor a flag set the value.
+func (s Source) IsDefault() bool { return s.File == "" && s.Flag == "" }
+
+// Source returns where the value of key (dotted, as in Keys) came from.
+// For a map entry pass "severity.G104"; for the whole map, "severity".
+func (c *Config) Source(key string) Source { return c.sources[key] }
+
+// SetSource records where key's value came from; the CLI calls it for flags.
+func (c *Config) SetSource(key string, s Source) {
+	if c.sources == nil {
+		c.sources = map[string]Source{}
+	}
+	c.sources[key] = s
+}
+
+// Resolve fills the values that default to another one (govulncheck's tags
+// and test flag follow the scan-wide ones) and checks what involves several
+// keys. Call it after flags are applied.
+func (c *Config) Resolve() error {
+	g := &c.Scanners.Govulncheck
+	if c.Source("scanners.govulncheck.tags").IsDefault() {
+		g.Tags = slices.Clone(c.Tags)
+		c.SetSource("scanners.govulncheck.tags", c.Source("tags"))
+	}
+	if c.Source("scanners.govulncheck.test").IsDefault() {
+		g.Test = c.Tests
+		c.SetSource("scanners.govulncheck.test", c.Source("tests"))
+	}
+	var probs []Problem
+	for _, n := range ScannerNames() {
+		s := c.Scanner(n)
+		if s.Required && !s.IsEnabled() {
+			key := "scanners." + n + ".required"
+			src := c.Source(key)
+			probs = append(probs, Problem{File: src.File, Line: src.Line, Col: src.Col,
+				Msg: fmt.Sprintf("%s: scanner %s is required but not enabled (%s)", key, n, describe(c.Source("scanners."+n+".enabled")))})
+		}
+	}
+	if len(c.Enabled()) == 0 {
+		probs = append(probs, Problem{Msg: "no scanner is enabled"})
+	}
+	if len(probs) > 0 {
+		return &Error{Problems: probs}
+	}
+	return nil
+}
+
+func describe(s Source) string {
+	if s.IsDefault() {
+		return "default"
+	}
+	return "set by " + s.String()
+}
+
+// Problem is one error in a configuration, ignore or baseline file.
+type Problem struct {
+	File      string
+	Line, Col int
+	Msg       string
+}
+
+func (p Problem) String() string {
+	switch {
+	case p.File == "":
+		return p.Msg
+	case p.Line == 0:
+		return p.File + ": " + p.Msg
+	}
+	return fmt.Sprintf("%s:%d:%d: %s", p.File, p.Line, p.Col, p.Msg)
+}
+
+// Error lists every problem found in a file, in file order.
+type Error struct{ Problems []Problem }
+
+func (e *Error) Error() string {
+	lines := make([]string, len(e.Problems))
+	for i, p := range e.Problems {
+		lines[i] = p.String()
+	}
+	return strings.Join(lines, "\n")
+}

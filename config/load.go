@@ -1,0 +1,574 @@
+package config
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"reflect"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/scangate/scangate/internal/yamlerr"
+)
+
+// maxProblems bounds the error list of a badly broken file.
+const maxProblems = 50
+
+// Load reads the configuration file over the defaults. root is the scanned
+// root as the user named it: relative paths in the file are taken from it.
+func Load(file, root string) (*Config, error) {
+	data, err := os.ReadFile(file)
+	if err != nil {
+		if errors.Is(err, os.ErrNotExist) {
+			return nil, fmt.Errorf("config %s: does not exist", file)
+		}
+		return nil, fmt.Errorf("config %s: %w", file, err)
+	}
+	return Parse(file, data, root)
+}
+
+// Parse reads a configuration from data; name is used in error messages.
+func Parse(name string, data []byte, root string) (*Config, error) {
+	c := Default(root)
+	c.File = name
+	var doc yaml.Node
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	if err := dec.Decode(&doc); err != nil {
+		if errors.Is(err, io.EOF) {
+			return c, nil // an empty file: the defaults
+		}
+		return nil, &Error{Problems: []Problem{yamlProblem(name, err)}}
+	}
+	var extra yaml.Node
+	if err := dec.Decode(&extra); err == nil {
+		return nil, &Error{Problems: []Problem{{File: name, Line: extra.Line, Col: extra.Column, Msg: "a second YAML document; the file must hold one"}}}
+	} else if !errors.Is(err, io.EOF) {
+		return nil, &Error{Problems: []Problem{yamlProblem(name, err)}}
+	}
+	d := &decoder{file: name, root: root, sources: c.sources}
+	if len(doc.Content) == 1 && !isNull(doc.Content[0]) {
+		d.mapping(doc.Content[0], reflect.ValueOf(c).Elem(), "")
+	}
+	if len(d.probs) > 0 {
+		slices.SortStableFunc(d.probs, func(a, b Problem) int {
+			if a.Line != b.Line {
+				return a.Line - b.Line
+			}
+			return a.Col - b.Col
+		})
+		return nil, &Error{Problems: d.probs}
+	}
+	return c, nil
+}
+
+// yamlProblem reports a YAML syntax error; Problem.String prints Msg as is.
+func yamlProblem(file string, err error) Problem {
+	return Problem{Msg: yamlerr.Format(file, err)}
+}
+
+// field is one key of a struct as the loader sees it.
+type field struct {
+	key     string
+	index   []int
+	typ     reflect.Type
+	enum    []string
+	pattern *regexp.Regexp
+	lo, hi  int
+	ranged  bool
+	path    bool
+}
+
+// fieldsOf lists the keys of a config struct in declaration order, with
+// inline structs merged in.
+func fieldsOf(t reflect.Type) []field {
+	var out []field
+	for i := range t.NumField() {
+		sf := t.Field(i)
+		tag := sf.Tag.Get("yaml")
+		if tag == "-" || !sf.IsExported() {
+			continue
+		}
+		if tag == ",inline" {
+			for _, f := range fieldsOf(sf.Type) {
+				f.index = append([]int{i}, f.index...)
+				out = append(out, f)
+			}
+			continue
+		}
+		f := field{key: tag, index: []int{i}, typ: sf.Type}
+		if e := sf.Tag.Get("enum"); e != "" {
+			f.enum = strings.Split(e, ",")
+		}
+		if p := sf.Tag.Get("pattern"); p != "" {
+			f.pattern = regexp.MustCompile(p)
+		}
+		if r := sf.Tag.Get("range"); r != "" {
+			lo, hi, _ := strings.Cut(r, ",")
+			f.lo, _ = strconv.Atoi(lo)
+			f.hi, _ = strconv.Atoi(hi)
+			f.ranged = true
+		}
+		_, f.path = sf.Tag.Lookup("path")
+		out = append(out, f)
+	}
+	return out
+}
+
+func keysOf(fs []field) []string {
+	out := make([]string, len(fs))
+	for i, f := range fs {
+		out[i] = f.key
+	}
+	return out
+}
+
+var durationType = reflect.TypeFor[time.Duration]()
+
+type decoder struct {
+	file    string
+	root    string
+	sources map[string]Source
+	probs   []Problem
+}
+
+func (d *decoder) errf(n *yaml.Node, format string, args ...any) {
+	if len(d.probs) >= maxProblems {
+		return
+	}
+	d.probs = append(d.probs, Problem{File: d.file, Line: n.Line, Col: n.Column, Msg: fmt.Sprintf(format, args...)})
+}
+
+func (d *decoder) set(key string, n *yaml.Node) {
+	d.sources[key] = Source{File: d.file, Line: n.Line, Col: n.Column}
+}
+
+func join(prefix, key string) string {
+	if prefix == "" {
+		return key
+	}
+	return prefix + "." + key
+}
+
+func where(prefix string) string {
+	if prefix == "" {
+		return "at the top level"
+	}
+	return "in " + prefix
+}
+
+func isNull(n *yaml.Node) bool { return n.Kind == yaml.ScalarNode && n.ShortTag() == "!!null" }
+
+// kind names what a node holds, for "want X, got Y" messages.
+func kind(n *yaml.Node) string {
+	switch n.Kind {
+	case yaml.MappingNode:
+		return "a mapping"
+	case yaml.SequenceNode:
+		return "a list"
+	case yaml.AliasNode:
+		return "an alias"
+	}
+	switch n.ShortTag() {
+	case "!!str":
+		return fmt.Sprintf("the string %q", n.Value)
+	case "!!int":
+		return "the integer " + n.Value
+	case "!!float":
+		return "the number " + n.Value
+	case "!!bool":
+		return "the boolean " + n.Value
+	case "!!timestamp":
+		return "the date " + n.Value
+	}
+	return fmt.Sprintf("%s %q", n.ShortTag(), n.Value)
+}
+
+// mapping decodes a YAML mapping into the struct v.
+func (d *decoder) mapping(n *yaml.Node, v reflect.Value, prefix string) {
+	if n.Kind != yaml.MappingNode {
+		d.errf(n, "%s: want a mapping, got %s", orTop(prefix), kind(n))
+		return
+	}
+	fs := fieldsOf(v.Type())
+	seen := map[string]int{}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, val := n.Content[i], n.Content[i+1]
+		if k.Kind != yaml.ScalarNode {
+			d.errf(k, "%s: keys must be plain names, got %s", orTop(prefix), kind(k))
+			continue
+		}
+		if line, dup := seen[k.Value]; dup {
+			d.errf(k, "%s: duplicate key (first set on line %d)", join(prefix, k.Value), line)
+			continue
+		}
+		seen[k.Value] = k.Line
+		i := slices.IndexFunc(fs, func(f field) bool { return f.key == k.Value })
+		if i < 0 {
+			d.errf(k, "unknown key %q %s%s (allowed: %s)", k.Value, where(prefix), suggest(k.Value, keysOf(fs)), strings.Join(keysOf(fs), ", "))
+			continue
+		}
+		d.value(val, v.FieldByIndex(fs[i].index), fs[i], join(prefix, k.Value))
+	}
+}
+
+func orTop(prefix string) string {
+	if prefix == "" {
+		return "the file"
+	}
+	return prefix
+}
+
+// value decodes one value; a null keeps the default.
+func (d *decoder) value(n *yaml.Node, v reflect.Value, f field, key string) {
+	if n.Kind == yaml.AliasNode {
+		d.errf(n, "%s: YAML aliases are not supported; write the value out", key)
+		return
+	}
+	if isNull(n) {
+		return
+	}
+	if v.Type() == reflect.TypeFor[Reachability]() {
+		d.reachability(n, v.Addr().Interface().(*Reachability), key)
+		return
+	}
+	if v.Type() == durationType {
+		if dur, ok := d.duration(n, key); ok {
+			v.SetInt(int64(dur))
+			d.set(key, n)
+		}
+		return
+	}
+	switch v.Kind() {
+	case reflect.Struct:
+		d.mapping(n, v, key)
+	case reflect.Bool:
+		if b, ok := d.boolean(n, key); ok {
+			v.SetBool(b)
+			d.set(key, n)
+		}
+	case reflect.Pointer: // *bool
+		if b, ok := d.boolean(n, key); ok {
+			v.Set(reflect.ValueOf(&b))
+			d.set(key, n)
+		}
+	case reflect.Int:
+		if i, ok := d.integer(n, f, key); ok {
+			v.SetInt(int64(i))
+			d.set(key, n)
+		}
+	case reflect.String:
+		if s, ok := d.str(n, f, key); ok {
+			if f.path {
+				s = d.path(s)
+			}
+			v.SetString(s)
+			d.set(key, n)
+		}
+	case reflect.Slice:
+		if n.Kind != yaml.SequenceNode {
+			d.errf(n, "%s: want a list of strings, got %s", key, kind(n))
+			return
+		}
+		list := []string{}
+		ok := true
+		for _, e := range n.Content {
+			if e.Kind == yaml.AliasNode {
+				d.errf(e, "%s: YAML aliases are not supported; write the value out", key)
+				ok = false
+				continue
+			}
+			s, good := d.str(e, f, key)
+			ok = ok && good
+			list = append(list, s)
+		}
+		if ok {
+			v.Set(reflect.ValueOf(list))
+			d.set(key, n)
+		}
+	case reflect.Map:
+		d.stringMap(n, v, f, key)
+	default:
+		panic(fmt.Sprintf("config: field %s has unsupported type %s", key, v.Type()))
+	}
+}
+
+func (d *decoder) boolean(n *yaml.Node, key string) (bool, bool) {
+	if n.Kind == yaml.ScalarNode && n.ShortTag() == "!!bool" {
+		switch strings.ToLower(n.Value) {
+		case "true":
+			return true, true
+		case "false":
+			return false, true
+		}
+	}
+	d.errf(n, "%s: want true or false, got %s", key, kind(n))
+	return false, false
+}
+
+func (d *decoder) integer(n *yaml.Node, f field, key string) (int, bool) {
+	want := "an integer"
+	if f.ranged {
+		want = fmt.Sprintf("an integer from %d to %d", f.lo, f.hi)
+	}
+	if len(f.enum) > 0 {
+		want = "one of " + strings.Join(f.enum, ", ")
+	}
+	if n.Kind != yaml.ScalarNode || n.ShortTag() != "!!int" {
+		d.errf(n, "%s: want %s, got %s", key, want, kind(n))
+		return 0, false
+	}
+	i, err := strconv.ParseInt(n.Value, 0, 32)
+	if err != nil || (f.ranged && (int(i) < f.lo || int(i) > f.hi)) || (len(f.enum) > 0 && !slices.Contains(f.enum, strconv.Itoa(int(i)))) {
+		d.errf(n, "%s: invalid value %s (want %s)", key, n.Value, want)
+		return 0, false
+	}
+	return int(i), true
+}
+
+// str checks a string against the field's enum and pattern.
+func (d *decoder) str(n *yaml.Node, f field, key string) (string, bool) {
+	if n.Kind != yaml.ScalarNode || n.ShortTag() != "!!str" {
+		want := "a string"
+		if len(f.enum) > 0 {
+			want = "one of " + strings.Join(f.enum, ", ")
+		}
+		d.errf(n, "%s: want %s, got %s", key, want, kind(n))
+		return "", false
+	}
+	s := n.Value
+	switch {
+	case len(f.enum) > 0 && !slices.Contains(f.enum, s):
+		d.errf(n, "%s: invalid value %q%s (allowed: %s)", key, s, suggest(s, f.enum), strings.Join(f.enum, ", "))
+		return "", false
+	case f.pattern != nil && !f.pattern.MatchString(s):
+		d.errf(n, "%s: invalid value %q (want a match of %s)", key, s, f.pattern)
+		return "", false
+	case strings.TrimSpace(s) == "":
+		d.errf(n, "%s: empty string", key)
+		return "", false
+	}
+	return s, true
+}
+
+// path makes a relative path from the file relative to the scanned root,
+// and expands a leading "~/".
+func (d *decoder) path(s string) string {
+	switch {
+	case s == "-" || filepath.IsAbs(s):
+		return s
+	case strings.HasPrefix(s, "~/"):
+		if home, err := os.UserHomeDir(); err == nil {
+			return filepath.Join(home, s[2:])
+		}
+		return s
+	}
+	return filepath.Join(d.root, filepath.FromSlash(s))
+}
+
+var daysRE = regexp.MustCompile(`^([0-9]{1,5})d$`)
+
+// ParseDuration accepts Go durations ("90s", "5m", "1h30m") and whole days ("7d").
+func ParseDuration(s string) (time.Duration, error) {
+	if m := daysRE.FindStringSubmatch(s); m != nil {
+		n, _ := strconv.Atoi(m[1])
+		return time.Duration(n) * 24 * time.Hour, nil
+	}
+	dur, err := time.ParseDuration(s)
+	if err != nil {
+		return 0, err
+	}
+	if dur <= 0 {
+		return 0, fmt.Errorf("not positive")
+	}
+	return dur, nil
+}
+
+func (d *decoder) duration(n *yaml.Node, key string) (time.Duration, bool) {
+	const want = "a positive duration such as 90s, 5m, 1h30m or 7d"
+	if n.Kind != yaml.ScalarNode || n.ShortTag() != "!!str" {
+		d.errf(n, "%s: want %s, got %s", key, want, kind(n))
+		return 0, false
+	}
+	dur, err := ParseDuration(n.Value)
+	if err != nil {
+		d.errf(n, "%s: invalid value %q (want %s)", key, n.Value, want)
+		return 0, false
+	}
+	return dur, true
+}
+
+// stringMap decodes a mapping of IDs to strings (severity overrides).
+func (d *decoder) stringMap(n *yaml.Node, v reflect.Value, f field, key string) {
+	if n.Kind != yaml.MappingNode {
+		d.errf(n, "%s: want a mapping of rule IDs to values, got %s", key, kind(n))
+		return
+	}
+	m := reflect.MakeMap(v.Type())
+	seen := map[string]int{}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, val := n.Content[i], n.Content[i+1]
+		if k.Kind != yaml.ScalarNode || strings.TrimSpace(k.Value) == "" || strings.ContainsAny(k.Value, ". \t") {
+			d.errf(k, "%s: keys must be rule or advisory IDs, got %s", key, kind(k))
+			continue
+		}
+		if line, dup := seen[k.Value]; dup {
+			d.errf(k, "%s.%s: duplicate key (first set on line %d)", key, k.Value, line)
+			continue
+		}
+		seen[k.Value] = k.Line
+		if val.Kind == yaml.AliasNode || isNull(val) {
+			d.errf(val, "%s.%s: want one of %s, got %s", key, k.Value, strings.Join(f.enum, ", "), kind(val))
+			continue
+		}
+		s, ok := d.str(val, f, key+"."+k.Value)
+		if !ok {
+			continue
+		}
+		m.SetMapIndex(reflect.ValueOf(k.Value), reflect.ValueOf(s))
+		d.set(key+"."+k.Value, val)
+	}
+	v.Set(m)
+	d.set(key, n)
+}
+
+// reachability is either "off" or a mapping of step counts.
+func (d *decoder) reachability(n *yaml.Node, r *Reachability, key string) {
+	if n.Kind == yaml.ScalarNode {
+		if n.ShortTag() == "!!str" && n.Value == "off" {
+			*r = Reachability{Off: true}
+			d.set(key, n)
+			return
+		}
+		d.errf(n, "%s: want off or a mapping with imported and required (steps from 0 to 4), got %s", key, kind(n))
+		return
+	}
+	r.Off = false
+	d.mapping(n, reflect.ValueOf(r).Elem(), key)
+	d.set(key, n)
+}
+
+// suggest returns ` (did you mean "x"?)` for a near miss.
+func suggest(s string, options []string) string {
+	best, bestD := "", 3
+	for _, o := range options {
+		if dist := levenshtein(strings.ToLower(s), o); dist < bestD {
+			best, bestD = o, dist
+		}
+	}
+	if best == "" || best == s {
+		return ""
+	}
+	return fmt.Sprintf(" (did you mean %q?)", best)
+}
+
+func levenshtein(a, b string) int {
+	ra, rb := []rune(a), []rune(b)
+	if len(ra) > 64 || len(rb) > 64 {
+		return 64
+	}
+	prev := make([]int, len(rb)+1)
+	cur := make([]int, len(rb)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(ra); i++ {
+		cur[0] = i
+		for j := 1; j <= len(rb); j++ {
+			cost := 1
+			if ra[i-1] == rb[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(rb)]
+}
+
+// Keys lists every key the loader accepts, dotted, in declaration order;
+// a map's entries are "severity.*".
+func Keys() []string {
+	var out []string
+	var walk func(t reflect.Type, prefix string)
+	walk = func(t reflect.Type, prefix string) {
+		for _, f := range fieldsOf(t) {
+			k := join(prefix, f.key)
+			switch {
+			case f.typ.Kind() == reflect.Struct && f.typ != durationType:
+				out = append(out, k)
+				walk(f.typ, k)
+			case f.typ.Kind() == reflect.Map:
+				out = append(out, k, k+".*")
+			default:
+				out = append(out, k)
+			}
+		}
+	}
+	walk(reflect.TypeFor[Config](), "")
+	return out
+}
+
+// KeySpec is what the loader allows for one key; the schema test compares
+// it with the JSON Schema.
+type KeySpec struct {
+	Type     string // JSON Schema type: boolean, integer, string, array, object; "object|string" for either
+	Enum     []string
+	Pattern  string
+	Min, Max *int
+	Duration bool // a string parsed by ParseDuration
+}
+
+// Specs describes every key of Keys. For lists the enum and pattern apply to
+// each element; a map's values are described under "severity.*".
+func Specs() map[string]KeySpec {
+	out := map[string]KeySpec{}
+	var walk func(t reflect.Type, prefix string)
+	walk = func(t reflect.Type, prefix string) {
+		for _, f := range fieldsOf(t) {
+			k := join(prefix, f.key)
+			spec := KeySpec{Enum: f.enum}
+			if f.pattern != nil {
+				spec.Pattern = f.pattern.String()
+			}
+			if f.ranged {
+				lo, hi := f.lo, f.hi
+				spec.Min, spec.Max = &lo, &hi
+			}
+			switch {
+			case f.typ == durationType:
+				spec.Type, spec.Duration = "string", true
+			case f.typ == reflect.TypeFor[Reachability]():
+				out[k] = KeySpec{Type: "object|string", Enum: []string{"off"}}
+				walk(f.typ, k)
+				continue
+			case f.typ.Kind() == reflect.Struct:
+				out[k] = KeySpec{Type: "object"}
+				walk(f.typ, k)
+				continue
+			case f.typ.Kind() == reflect.Map:
+				out[k] = KeySpec{Type: "object"}
+				k += ".*"
+				spec.Type = "string"
+			case f.typ.Kind() == reflect.Slice:
+				spec.Type = "array"
+			case f.typ.Kind() == reflect.Bool, f.typ.Kind() == reflect.Pointer:
+				spec.Type = "boolean"
+			case f.typ.Kind() == reflect.Int:
+				spec.Type = "integer"
+			default:
+				spec.Type = "string"
+			}
+			out[k] = spec
+		}
+	}
+	walk(reflect.TypeFor[Config](), "")
+	return out
+}

@@ -1,0 +1,144 @@
+package config
+
+import (
+	"fmt"
+	"io"
+	"reflect"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"gopkg.in/yaml.v3"
+)
+
+// Print writes the effective configuration as YAML that Load accepts, each
+// value followed by a comment saying where it came from.
+func (c *Config) Print(w io.Writer) error {
+	type line struct{ text, src string }
+	var lines []line
+	add := func(indent int, text string, src string) {
+		lines = append(lines, line{strings.Repeat("  ", indent) + text, src})
+	}
+	var walk func(v reflect.Value, prefix string, indent int)
+	walk = func(v reflect.Value, prefix string, indent int) {
+		for _, f := range fieldsOf(v.Type()) {
+			key := join(prefix, f.key)
+			fv := v.FieldByIndex(f.index)
+			switch {
+			case fv.Type() == reflect.TypeFor[Reachability]():
+				r := fv.Interface().(Reachability)
+				if r.Off {
+					add(indent, f.key+": off", c.Source(key).String())
+					continue
+				}
+				add(indent, f.key+":", "")
+				walk(fv, key, indent+1)
+			case fv.Kind() == reflect.Struct && fv.Type() != durationType:
+				add(indent, f.key+":", "")
+				walk(fv, key, indent+1)
+			case fv.Kind() == reflect.Map:
+				ids := make([]string, 0, fv.Len())
+				for _, k := range fv.MapKeys() {
+					ids = append(ids, k.String())
+				}
+				if len(ids) == 0 {
+					add(indent, f.key+": {}", c.Source(key).String())
+					continue
+				}
+				slices.Sort(ids)
+				add(indent, f.key+":", "")
+				for _, id := range ids {
+					add(indent+1, scalar(id)+": "+scalar(fv.MapIndex(reflect.ValueOf(id)).String()), c.Source(key+"."+id).String())
+				}
+			default:
+				add(indent, f.key+": "+format(fv), c.Source(key).String())
+			}
+		}
+	}
+	walk(reflect.ValueOf(c).Elem(), "", 0)
+
+	width := 0
+	for _, l := range lines {
+		if l.src != "" && len(l.text) < 48 {
+			width = max(width, len(l.text))
+		}
+	}
+	var b strings.Builder
+	from := "no configuration file"
+	if c.File != "" {
+		from = "configuration file " + c.File
+	}
+	fmt.Fprintf(&b, "# Effective scangate configuration (%s).\n# Each comment says where the value came from: default, file:line:column, or flag.\n", from)
+	for _, l := range lines {
+		if l.src == "" {
+			b.WriteString(l.text + "\n")
+			continue
+		}
+		fmt.Fprintf(&b, "%-*s  # %s\n", width, l.text, l.src)
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// format renders a leaf value in YAML.
+func format(v reflect.Value) string {
+	if v.Type() == durationType {
+		d := time.Duration(v.Int())
+		if d == 0 {
+			return "null" // unset: a per-scanner timeout that follows the scan-wide one
+		}
+		return FormatDuration(d)
+	}
+	switch v.Kind() {
+	case reflect.Pointer:
+		if v.IsNil() {
+			return "true"
+		}
+		return strconv.FormatBool(v.Elem().Bool())
+	case reflect.Bool:
+		return strconv.FormatBool(v.Bool())
+	case reflect.Int:
+		return strconv.Itoa(int(v.Int()))
+	case reflect.String:
+		if v.String() == "" {
+			return "null" // unset: no file, or the scan-wide value
+		}
+		return scalar(v.String())
+	case reflect.Slice:
+		n := &yaml.Node{Kind: yaml.SequenceNode, Style: yaml.FlowStyle}
+		for i := range v.Len() {
+			n.Content = append(n.Content, &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: v.Index(i).String()})
+		}
+		return marshal(n)
+	}
+	return fmt.Sprint(v.Interface())
+}
+
+// scalar quotes a string only when YAML needs it.
+func scalar(s string) string {
+	return marshal(&yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: s})
+}
+
+func marshal(n *yaml.Node) string {
+	out, err := yaml.Marshal(n)
+	if err != nil {
+		return strconv.Quote(n.Value)
+	}
+	return strings.TrimSuffix(string(out), "\n")
+}
+
+// FormatDuration writes a duration the way a person would in the file: 7d, 10m, 1h30m.
+func FormatDuration(d time.Duration) string {
+	if d > 0 && d%(24*time.Hour) == 0 {
+		return strconv.Itoa(int(d/(24*time.Hour))) + "d"
+	}
+	s := d.String()
+	if strings.HasSuffix(s, "m0s") {
+		s = strings.TrimSuffix(s, "0s")
+	}
+	if strings.HasSuffix(s, "h0m") {
+		s = strings.TrimSuffix(s, "0m")
+	}
+	return s
+}

@@ -1,0 +1,361 @@
+package policy
+
+import (
+	"bytes"
+	"cmp"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"slices"
+	"strings"
+
+	"github.com/scangate/scangate/finding"
+)
+
+// BaselineVersion is the format version of the baseline file.
+const BaselineVersion = 1
+
+// SARIFFingerprintKey is the partialFingerprints entry scangate's SARIF
+// carries (report.FingerprintKey; report imports policy, not the reverse).
+const SARIFFingerprintKey = "scangate/v1"
+
+// Baseline is the set of known findings a team accepted when adopting the
+// gate: only findings missing from it count.
+type Baseline struct {
+	Version  int             `json:"version"`
+	Findings []BaselineEntry `json:"findings"`
+}
+
+// BaselineEntry records one finding by what identifies it, never by line:
+// the fingerprint, plus enough to read the file and to match a dependency
+// finding that another tool reports next time.
+type BaselineEntry struct {
+	Tool        string `json:"tool"`
+	Rule        string `json:"rule"`
+	Path        string `json:"path,omitempty"`
+	Package     string `json:"package,omitempty"` // name@version, for dependency findings
+	Fingerprint string `json:"fingerprint"`
+	// Suppressed entries were suppressed when recorded: they match only a
+	// finding that is still suppressed, so that a suppression that expires
+	// or is removed brings its finding back as new.
+	Suppressed bool `json:"suppressed,omitempty"`
+	// Count is how many findings share the fingerprint (the same flagged
+	// code twice in one file); omitted when 1.
+	Count int `json:"count,omitempty"`
+}
+
+func (e BaselineEntry) count() int { return max(e.Count, 1) }
+
+// NewBaseline records the findings of a scan, suppressed ones marked so.
+func NewBaseline(results []finding.Result) *Baseline {
+	b := &Baseline{Version: BaselineVersion, Findings: []BaselineEntry{}}
+	for _, r := range results {
+		for _, f := range r.Findings {
+			b.Findings = append(b.Findings, entryOf(&f))
+		}
+	}
+	b.normalize()
+	return b
+}
+
+func entryOf(f *finding.Finding) BaselineEntry {
+	e := BaselineEntry{Tool: f.Tool, Rule: f.RuleID, Path: f.Location.Path, Fingerprint: f.Fingerprint, Suppressed: f.Suppressed()}
+	if p := f.Package; p != nil {
+		e.Package = p.Name + "@" + p.Version
+	}
+	return e
+}
+
+// normalize sorts the entries and folds duplicates into counts, so that the
+// file is the same for the same findings whatever the scan order.
+func (b *Baseline) normalize() {
+	slices.SortFunc(b.Findings, func(x, y BaselineEntry) int {
+		return cmp.Or(cmp.Compare(x.Path, y.Path), cmp.Compare(x.Tool, y.Tool), cmp.Compare(x.Rule, y.Rule),
+			cmp.Compare(x.Package, y.Package), cmp.Compare(x.Fingerprint, y.Fingerprint), compareBool(x.Suppressed, y.Suppressed))
+	})
+	out := b.Findings[:0]
+	for _, e := range b.Findings {
+		if n := len(out); n > 0 && sameEntry(out[n-1], e) {
+			out[n-1].Count = out[n-1].count() + e.count()
+			continue
+		}
+		out = append(out, e)
+	}
+	b.Findings = out
+}
+
+func compareBool(a, b bool) int {
+	switch {
+	case a == b:
+		return 0
+	case a:
+		return 1
+	}
+	return -1
+}
+
+func sameEntry(x, y BaselineEntry) bool {
+	x.Count, y.Count = 0, 0
+	return x == y
+}
+
+// Write writes the baseline with one finding per line, so that a change in
+// the findings is a change of as many lines in a diff.
+func (b *Baseline) Write(w io.Writer) error {
+	var buf bytes.Buffer
+	fmt.Fprintf(&buf, "{\n  \"version\": %d,\n  \"findings\": [", b.Version)
+	for i, e := range b.Findings {
+		line, err := json.Marshal(e)
+		if err != nil {
+			return err
+		}
+		if i > 0 {
+			buf.WriteByte(',')
+		}
+		buf.WriteString("\n    ")
+		buf.Write(line)
+	}
+	if len(b.Findings) > 0 {
+		buf.WriteString("\n  ")
+	}
+	buf.WriteString("]\n}\n")
+	_, err := w.Write(buf.Bytes())
+	return err
+}
+
+// Len is the number of findings the baseline holds, suppressed ones included.
+func (b *Baseline) Len() int {
+	n := 0
+	for _, e := range b.Findings {
+		n += e.count()
+	}
+	return n
+}
+
+// LoadBaseline reads a baseline file or a SARIF file written by scangate.
+func LoadBaseline(file string) (*Baseline, error) {
+	data, err := os.ReadFile(file)
+	if err != nil {
+		if errors.Is(err, os.ErrNotExist) {
+			return nil, fmt.Errorf("baseline %s: does not exist (create it with scangate baseline create)", file)
+		}
+		return nil, fmt.Errorf("baseline %s: %w", file, err)
+	}
+	return ParseBaseline(file, data)
+}
+
+// ParseBaseline reads a scangate baseline ({"version", "findings"}) or a
+// SARIF 2.1.0 file written by scangate, whose results carry our fingerprint
+// in partialFingerprints; name is used in errors.
+func ParseBaseline(name string, data []byte) (*Baseline, error) {
+	var top map[string]json.RawMessage
+	if err := json.Unmarshal(data, &top); err != nil {
+		var te *json.UnmarshalTypeError
+		if errors.As(err, &te) {
+			return nil, fmt.Errorf("baseline %s: want a JSON object, got a JSON %s", name, te.Value)
+		}
+		return nil, fmt.Errorf("baseline %s: %s", name, jsonError(data, err))
+	}
+	switch {
+	case top["runs"] != nil:
+		return parseSARIFBaseline(name, data)
+	case top["findings"] != nil:
+	default:
+		return nil, fmt.Errorf("baseline %s: neither a scangate baseline (no \"findings\") nor a SARIF file (no \"runs\")", name)
+	}
+	var b Baseline
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&b); err != nil {
+		return nil, fmt.Errorf("baseline %s: %s", name, jsonError(data, err))
+	}
+	if b.Version != BaselineVersion {
+		return nil, fmt.Errorf("baseline %s: unsupported version %d (this scangate reads version %d)", name, b.Version, BaselineVersion)
+	}
+	for i, e := range b.Findings {
+		switch {
+		case e.Fingerprint == "" || strings.ContainsAny(e.Fingerprint, " \t\n"):
+			return nil, fmt.Errorf("baseline %s: findings[%d]: missing or invalid fingerprint", name, i)
+		case e.Tool == "" || e.Rule == "":
+			return nil, fmt.Errorf("baseline %s: findings[%d]: tool and rule are required", name, i)
+		case e.Count < 0:
+			return nil, fmt.Errorf("baseline %s: findings[%d]: negative count", name, i)
+		}
+	}
+	if b.Findings == nil {
+		b.Findings = []BaselineEntry{}
+	}
+	b.normalize()
+	return &b, nil
+}
+
+// sarifDoc is the part of a SARIF file a baseline needs.
+type sarifDoc struct {
+	Version string `json:"version"`
+	Runs    []struct {
+		Tool struct {
+			Driver struct {
+				Name string `json:"name"`
+			} `json:"driver"`
+		} `json:"tool"`
+		Results []struct {
+			RuleID    string `json:"ruleId"`
+			Locations []struct {
+				PhysicalLocation struct {
+					ArtifactLocation struct {
+						URI string `json:"uri"`
+					} `json:"artifactLocation"`
+				} `json:"physicalLocation"`
+			} `json:"locations"`
+			PartialFingerprints map[string]string `json:"partialFingerprints"`
+			Suppressions        []json.RawMessage `json:"suppressions"`
+			BaselineState       string            `json:"baselineState"`
+			Properties          struct {
+				Package *struct {
+					Name    string `json:"name"`
+					Version string `json:"version"`
+				} `json:"package"`
+			} `json:"properties"`
+		} `json:"results"`
+	} `json:"runs"`
+}
+
+func parseSARIFBaseline(name string, data []byte) (*Baseline, error) {
+	var doc sarifDoc
+	if err := json.Unmarshal(data, &doc); err != nil {
+		return nil, fmt.Errorf("baseline %s: not a SARIF file: %s", name, jsonError(data, err))
+	}
+	if doc.Version != "2.1.0" {
+		return nil, fmt.Errorf("baseline %s: SARIF version %q, want 2.1.0", name, doc.Version)
+	}
+	b := &Baseline{Version: BaselineVersion, Findings: []BaselineEntry{}}
+	for i, run := range doc.Runs {
+		for j, r := range run.Results {
+			if r.BaselineState == "absent" { // already gone in that run
+				continue
+			}
+			fp := r.PartialFingerprints[SARIFFingerprintKey]
+			if fp == "" {
+				return nil, fmt.Errorf("baseline %s: runs[%d].results[%d] has no partialFingerprints[%q]: not a SARIF file written by scangate", name, i, j, SARIFFingerprintKey)
+			}
+			if run.Tool.Driver.Name == "" || r.RuleID == "" {
+				return nil, fmt.Errorf("baseline %s: runs[%d].results[%d]: tool name and ruleId are required", name, i, j)
+			}
+			e := BaselineEntry{Tool: run.Tool.Driver.Name, Rule: r.RuleID, Fingerprint: fp, Suppressed: len(r.Suppressions) > 0}
+			if len(r.Locations) > 0 {
+				e.Path = r.Locations[0].PhysicalLocation.ArtifactLocation.URI
+			}
+			if p := r.Properties.Package; p != nil && p.Name != "" {
+				e.Package = p.Name + "@" + p.Version
+			}
+			b.Findings = append(b.Findings, e)
+		}
+	}
+	b.normalize()
+	return b, nil
+}
+
+// jsonError adds the line and column to a JSON syntax or type error.
+func jsonError(data []byte, err error) string {
+	var off int64 = -1
+	var se *json.SyntaxError
+	var te *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &se):
+		off = se.Offset
+	case errors.As(err, &te):
+		off = te.Offset
+	}
+	if off < 0 {
+		return err.Error()
+	}
+	// Offset counts the bytes read, the offending one included.
+	line, col := 1, 1
+	for _, c := range data[:max(0, min(int(off)-1, len(data)))] {
+		if c == '\n' {
+			line, col = line+1, 1
+		} else {
+			col++
+		}
+	}
+	return fmt.Sprintf("line %d, column %d: %v", line, col, err)
+}
+
+// mark sets StatusBaseline on the findings the baseline holds and returns
+// the entries no longer found. A finding matches an entry with its
+// fingerprint; a dependency finding also matches an entry for the same
+// package version, manifest and advisory (any alias), so that a finding
+// keeps its baseline when another tool reports it first. An entry of a tool
+// that did not complete is unknown, not fixed.
+func (b *Baseline) mark(results []finding.Result) []BaselineEntry {
+	left := make([]int, len(b.Findings))
+	byFP := map[string][]int{}
+	for i, e := range b.Findings {
+		left[i] = e.count()
+		byFP[e.Fingerprint] = append(byFP[e.Fingerprint], i)
+	}
+	take := func(f *finding.Finding, match func(e BaselineEntry) bool, candidates []int) bool {
+		for _, i := range candidates {
+			if left[i] > 0 && (!b.Findings[i].Suppressed || f.Suppressed()) && match(b.Findings[i]) {
+				left[i]--
+				f.Status = finding.StatusBaseline
+				return true
+			}
+		}
+		return false
+	}
+	all := make([]int, len(b.Findings))
+	for i := range all {
+		all[i] = i
+	}
+	var rest []*finding.Finding
+	for r := range results {
+		for i := range results[r].Findings {
+			f := &results[r].Findings[i]
+			if !take(f, func(BaselineEntry) bool { return true }, byFP[f.Fingerprint]) && f.Package != nil {
+				rest = append(rest, f)
+			}
+		}
+	}
+	for _, f := range rest {
+		pkg := f.Package.Name + "@" + f.Package.Version
+		take(f, func(e BaselineEntry) bool {
+			return e.Package != "" && samePackage(e.Package, pkg, f.Package.Ecosystem) && e.Path == f.Location.Path && hasID(f, e.Rule)
+		}, all)
+	}
+	completed := map[string]bool{}
+	present := map[string]bool{}
+	for _, r := range results {
+		completed[r.Tool] = r.State == finding.Completed
+		for _, f := range r.Findings {
+			present[f.Fingerprint] = true
+		}
+	}
+	var fixed []BaselineEntry
+	for i, e := range b.Findings {
+		// A suppressed entry whose finding is back unsuppressed is not fixed: the finding is new.
+		if left[i] > 0 && completed[e.Tool] && !(e.Suppressed && present[e.Fingerprint]) {
+			e.Count = left[i]
+			fixed = append(fixed, e)
+		}
+	}
+	return fixed
+}
+
+func samePackage(a, b, ecosystem string) bool {
+	an, av := splitPackage(a)
+	bn, bv := splitPackage(b)
+	return finding.NormalizeName(ecosystem, an) == finding.NormalizeName(ecosystem, bn) &&
+		finding.NormalizeVersion(ecosystem, av) == finding.NormalizeVersion(ecosystem, bv)
+}
+
+// splitPackage splits name@version at the last "@" that is not the first
+// character, so that npm's "@scope/name@1.0.0" keeps its scope.
+func splitPackage(s string) (name, version string) {
+	if i := strings.LastIndex(s, "@"); i > 0 {
+		return s[:i], s[i+1:]
+	}
+	return s, ""
+}

@@ -1,0 +1,430 @@
+// Package bandit runs PyCQA bandit over the Python sources of the scanned
+// tree through scanners/shellout and turns its JSON report into findings.
+//
+// What it runs, from the scanned root as working directory:
+//
+//	bandit -r <targets> -f json -x <excludes> [--ini F] [-c F] [-s IDs] [-t IDs] [-l…] [-i…]
+//
+// Targets are "." unless the project's .bandit names its own (see below).
+// Excluded: virtual environments (venv, .venv, and any directory holding a
+// pyvenv.cfg), .tox, .nox, node_modules, build, dist, site-packages, .eggs and
+// .git; and test code (tests/ and test/ directories, test_*.py, *_test.py,
+// conftest.py) unless the request asks for tests.
+//
+// The project's own configuration is honoured where bandit itself reads it:
+//   - .bandit (INI, [bandit] section): the one at the root, else the only one
+//     in the tree, is passed with --ini. bandit prefers a command-line option
+//     over the file's, and scangate always passes -x, so the file's exclude
+//     (and skips, when scangate passes -s) are merged into the arguments; its
+//     targets replace "." (as `bandit --ini .bandit -r` would scan them). bandit
+//     itself refuses to choose between several .bandit files, and so does this
+//     adapter, with an error naming them, unless one is at the root.
+//   - pyproject.toml [tool.bandit]: bandit reads it only when given
+//     `-c pyproject.toml`, and only since 1.7.0 (1.6.2 reads YAML only). The
+//     adapter passes it on bandit >= 1.7 when no other config file is set; on
+//     older bandit it adds a warning that the table was not applied.
+//   - Options.ConfigFile is passed with -c, Options.Ini with --ini.
+//
+// `# nosec` stays bandit's business: bandit drops those lines from its
+// results (it only counts them in metrics), so they never become findings.
+//
+// Exit codes: 0 (nothing found) and 1 (issues found) are normal; anything
+// else is an error carrying the end of bandit's stderr. bandit exits 0 even
+// when every file failed to parse, so its "errors" array is read too: each
+// entry becomes a warning notification, and when no file could be analyzed
+// at all the result is Incomplete. An empty or unparsable report is an error
+// naming bandit and the problem.
+//
+// Severity: see Severity for the table mapping bandit's severity and
+// confidence to ours.
+package bandit
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/scangate/scangate/finding"
+	"github.com/scangate/scangate/scanners"
+	"github.com/scangate/scangate/scanners/shellout"
+)
+
+// Options configure the adapter; the zero value runs bandit from PATH with
+// the project's own configuration and nothing else.
+type Options struct {
+	// Program is "bandit" on PATH when empty, else a name to look up or a
+	// path. A missing program on PATH skips the scanner; a missing explicit
+	// path is an error (a configuration mistake, not an absent option).
+	Program string
+	// Skips are check IDs to skip (-s), added to the .bandit file's skips.
+	Skips []string
+	// Tests restricts bandit to these check IDs (-t); it replaces the
+	// .bandit file's tests, as on bandit's command line.
+	Tests []string
+	// MinSeverity and MinConfidence ("low", "medium" or "high"; "" for all)
+	// make bandit report only issues at or above them (-l/-ll/-lll, -i/-ii/-iii).
+	MinSeverity   string
+	MinConfidence string
+	// ConfigFile is a bandit config file (-c), relative to the scanned root
+	// or absolute: YAML, or TOML with a [tool.bandit] table on bandit >= 1.7.
+	ConfigFile string
+	// Ini is a .bandit file to use instead of the one found in the tree,
+	// relative to the scanned root or absolute.
+	Ini string
+	// Exclude adds bandit -x globs (fnmatch against the path as bandit
+	// walks it, e.g. "*/migrations/*").
+	Exclude []string
+	// MaxOutput caps bandit's stdout in bytes; 0 means shellout's default.
+	MaxOutput int64
+}
+
+// Scanner is the bandit adapter.
+type Scanner struct {
+	opt Options
+
+	mu       sync.Mutex
+	versions map[string]string // program path -> version
+}
+
+// New returns a bandit adapter.
+func New(opt Options) *Scanner {
+	return &Scanner{opt: opt, versions: map[string]string{}}
+}
+
+// Name implements scanners.Scanner.
+func (s *Scanner) Name() string { return "bandit" }
+
+// InstallHint is the notice a missing bandit is skipped with.
+const InstallHint = "install it: apt-get install bandit or pip install bandit"
+
+// InformationURI is bandit's home.
+const InformationURI = "https://github.com/PyCQA/bandit"
+
+// Applies reports whether the tree holds a Python source that would be
+// scanned.
+func (s *Scanner) Applies(req *scanners.Request) bool {
+	t, err := walk(req.Root, req.Tests, true)
+	return err != nil || t.hasPy // an unreadable root is Scan's to report
+}
+
+// Scan implements scanners.Scanner.
+func (s *Scanner) Scan(ctx context.Context, req *scanners.Request) (*finding.Result, error) {
+	res, err := s.scan(ctx, req)
+	return tidy(req.Root, res, err)
+}
+
+func (s *Scanner) scan(ctx context.Context, req *scanners.Request) (*finding.Result, error) {
+	res := &finding.Result{Tool: "bandit", InformationURI: InformationURI, Findings: []finding.Finding{}}
+
+	program := s.opt.Program
+	if program == "" {
+		program = "bandit"
+	}
+	path, err := shellout.Lookup(program)
+	var ni *shellout.NotInstalledError
+	switch {
+	case errors.As(err, &ni) && !ni.Explicit:
+		return nil, scanners.Skip("bandit is not installed (not found on PATH); %s", InstallHint)
+	case err != nil:
+		return nil, fmt.Errorf("bandit: %w", err)
+	}
+
+	// When the version is not in the installed metadata, asking bandit
+	// costs a Python start-up; it runs alongside the scan unless the
+	// arguments depend on it.
+	type versionResult struct {
+		v   string
+		err error
+	}
+	vc := make(chan versionResult, 1)
+	go func() {
+		v, err := s.version(ctx, path)
+		vc <- versionResult{v, err}
+	}()
+	var ver *versionResult
+	version := func() (string, error) {
+		if ver == nil {
+			r := <-vc
+			ver = &r
+		}
+		return ver.v, ver.err
+	}
+	defer version() // never leave the goroutine behind
+
+	args, err := s.args(req, version, res)
+	if err != nil {
+		return res, err
+	}
+	req.Logf("bandit: %s", strings.Join(args, " "))
+	out, err := shellout.Run(ctx, shellout.Cmd{Program: path, Args: args, Dir: req.Root, MaxStdout: s.opt.MaxOutput})
+	v, verr := version()
+	res.Version = v
+	if err != nil {
+		if out != nil {
+			if tail := out.StderrTail(5); tail != "" {
+				err = fmt.Errorf("%w; stderr: %s", err, tail)
+			}
+		}
+		return res, prefixed(err)
+	}
+	if verr != nil {
+		return res, verr
+	}
+	if out.ExitCode != 0 && out.ExitCode != 1 {
+		return res, fmt.Errorf("bandit failed (%s): %s", out.Status(), orNone(out.StderrTail(5)))
+	}
+	if err := parseReport(out.Stdout, req.Root, res); err != nil {
+		if len(strings.TrimSpace(string(out.Stdout))) == 0 {
+			err = fmt.Errorf("%w (%s; does the project's .bandit set an output file?); stderr: %s", err, out.Status(), orNone(out.StderrTail(5)))
+		}
+		return res, err
+	}
+	if out.ExitCode == 1 && len(res.Findings) == 0 {
+		res.Warnf("bandit exited 1 (issues found) but its report lists none")
+	}
+	return res, nil
+}
+
+// prefixed makes sure an error names bandit without saying it twice.
+func prefixed(err error) error {
+	if strings.HasPrefix(err.Error(), "bandit") {
+		return err
+	}
+	return fmt.Errorf("bandit: %w", err)
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "(none)"
+	}
+	return s
+}
+
+var versionRE = regexp.MustCompile(`(?m)^bandit (\d+)\.(\d+)(?:\.(\d+))?\S*`)
+
+// version reads bandit's version from its installed metadata, or else runs
+// `bandit --version`, once per program path.
+func (s *Scanner) version(ctx context.Context, path string) (string, error) {
+	s.mu.Lock()
+	v, ok := s.versions[path]
+	s.mu.Unlock()
+	if ok {
+		return v, nil
+	}
+	if v := shellout.DistVersion(path, "bandit"); v != "" {
+		s.mu.Lock()
+		s.versions[path] = v
+		s.mu.Unlock()
+		return v, nil
+	}
+	out, err := shellout.Run(ctx, shellout.Cmd{Program: path, Args: []string{"--version"}, MaxStdout: 1 << 20})
+	if err != nil {
+		return "", fmt.Errorf("bandit --version: %w", err)
+	}
+	m := versionRE.FindSubmatch(append(out.Stdout, out.Stderr...))
+	if out.ExitCode != 0 || m == nil {
+		return "", fmt.Errorf("bandit --version (%s) did not print a bandit version: %q", out.Status(), excerpt(append(out.Stdout, out.Stderr...)))
+	}
+	v = strings.TrimPrefix(string(m[0]), "bandit ")
+	s.mu.Lock()
+	s.versions[path] = v
+	s.mu.Unlock()
+	return v, nil
+}
+
+// atLeast reports whether version ("1.7.5") is at least major.minor.
+func atLeast(version string, major, minor int) bool {
+	m := versionRE.FindStringSubmatch("bandit " + version)
+	if m == nil {
+		return false
+	}
+	ma, _ := strconv.Atoi(m[1])
+	mi, _ := strconv.Atoi(m[2])
+	return ma > major || ma == major && mi >= minor
+}
+
+var levels = map[string]string{"": "", "low": "l", "medium": "ll", "high": "lll"}
+
+// args builds bandit's command line, adding warnings to res for project
+// configuration that cannot be honoured.
+func (s *Scanner) args(req *scanners.Request, version func() (string, error), res *finding.Result) ([]string, error) {
+	sev, ok := levels[strings.ToLower(s.opt.MinSeverity)]
+	if !ok {
+		return nil, fmt.Errorf("bandit: min severity %q: want low, medium or high", s.opt.MinSeverity)
+	}
+	conf, ok := levels[strings.ToLower(s.opt.MinConfidence)]
+	if !ok {
+		return nil, fmt.Errorf("bandit: min confidence %q: want low, medium or high", s.opt.MinConfidence)
+	}
+	t, err := walk(req.Root, req.Tests, false)
+	if err != nil {
+		return nil, fmt.Errorf("bandit: %w", err)
+	}
+
+	excludes := append([]string{}, defaultExcludes...)
+	for _, v := range t.venvs {
+		excludes = append(excludes, "*/"+v+"/*", v+"/*")
+	}
+	if !req.Tests {
+		excludes = append(excludes, testExcludes...)
+	}
+	excludes = append(excludes, s.opt.Exclude...)
+	skips := s.opt.Skips
+	// "." rather than the root's own directories: the project's exclude
+	// settings are written for paths as `bandit -r .` walks them
+	// ("./tests"), and bandit matches them against that spelling.
+	targets := []string{"."}
+
+	var extra []string
+	ini, err := s.iniFile(req.Root, t)
+	if err != nil {
+		return nil, err
+	}
+	if ini != "" {
+		iniPath := ini
+		if !filepath.IsAbs(iniPath) {
+			iniPath = filepath.Join(req.Root, ini)
+		}
+		data, err := os.ReadFile(iniPath)
+		if err != nil {
+			return nil, fmt.Errorf("bandit: %w", err)
+		}
+		opts, ok, err := parseIni(data)
+		switch {
+		case err != nil:
+			return nil, fmt.Errorf("bandit: %s: %w", ini, err)
+		case !ok:
+			res.Warnf("bandit: %s has no [bandit] section; bandit ignores it", ini)
+		default:
+			extra = append(extra, "--ini", ini)
+			excludes = append(excludes, opts.exclude...)
+			if len(skips) > 0 {
+				skips = append(append([]string{}, opts.skips...), skips...)
+			}
+			if len(opts.targets) > 0 {
+				targets = s.iniTargets(req.Root, ini, opts.targets, targets, res)
+			}
+		}
+	}
+
+	switch {
+	case s.opt.ConfigFile != "":
+		extra = append(extra, "-c", s.opt.ConfigFile)
+	case t.pyproject:
+		v, err := version()
+		if err != nil {
+			return nil, err
+		}
+		if atLeast(v, 1, 7) {
+			extra = append(extra, "-c", "pyproject.toml")
+		} else {
+			res.Warnf("bandit: pyproject.toml has a [tool.bandit] table, but bandit %s cannot read it (bandit reads pyproject.toml from 1.7.0 on, with -c); its settings were not applied", v)
+		}
+	}
+
+	for _, x := range excludes {
+		if strings.Contains(x, ",") {
+			return nil, fmt.Errorf("bandit: exclude pattern %q contains a comma, which bandit's -x cannot carry", x)
+		}
+	}
+	args := []string{"-r"}
+	args = append(args, targets...)
+	args = append(args, "-f", "json", "-x", strings.Join(excludes, ","))
+	args = append(args, extra...)
+	if len(skips) > 0 {
+		args = append(args, "-s", strings.Join(skips, ","))
+	}
+	if len(s.opt.Tests) > 0 {
+		args = append(args, "-t", strings.Join(s.opt.Tests, ","))
+	}
+	if sev != "" {
+		args = append(args, "-"+sev)
+	}
+	if conf != "" {
+		args = append(args, "-"+strings.Repeat("i", len(conf)))
+	}
+	return args, nil
+}
+
+// iniFile picks the .bandit file bandit would use: the configured one, the
+// root's, or the only one in the tree.
+func (s *Scanner) iniFile(root string, t tree) (string, error) {
+	if s.opt.Ini != "" {
+		return s.opt.Ini, nil
+	}
+	switch {
+	case len(t.iniFiles) == 0:
+		return "", nil
+	case len(t.iniFiles) == 1:
+		return t.iniFiles[0], nil
+	}
+	for _, f := range t.iniFiles {
+		if f == ".bandit" {
+			return f, nil
+		}
+	}
+	return "", fmt.Errorf("bandit: several .bandit files (%s) and none at the root; bandit cannot choose between them either: name one in the configuration", strings.Join(t.iniFiles, ", "))
+}
+
+// iniTargets keeps the .bandit targets that exist inside root.
+func (s *Scanner) iniTargets(root, ini string, targets, fallback []string, res *finding.Result) []string {
+	var keep []string
+	for _, tg := range targets {
+		clean := filepath.Clean(filepath.FromSlash(tg))
+		if filepath.IsAbs(clean) || clean == ".." || strings.HasPrefix(clean, ".."+string(filepath.Separator)) {
+			res.Warnf("bandit: %s: target %q is outside the scanned tree; ignored", ini, tg)
+			continue
+		}
+		if _, err := os.Stat(filepath.Join(root, clean)); err != nil {
+			res.Warnf("bandit: %s: target %q does not exist; ignored", ini, tg)
+			continue
+		}
+		keep = append(keep, filepath.ToSlash(clean))
+	}
+	if len(keep) == 0 {
+		res.Warnf("bandit: %s names no usable target; scanning the whole tree", ini)
+		return fallback
+	}
+	return keep
+}
+
+// rootless keeps the scanned root's absolute path out of messages (the
+// tool's stderr, an excerpt of its output): reports show root-relative
+// paths only.
+type rootless struct {
+	err  error
+	root string
+}
+
+func (e rootless) Error() string { return unroot(e.root, e.err.Error()) }
+func (e rootless) Unwrap() error { return e.err }
+
+func unroot(root, s string) string {
+	if root == "" || root == string(filepath.Separator) {
+		return s
+	}
+	s = strings.ReplaceAll(s, root+string(filepath.Separator), "")
+	return strings.ReplaceAll(s, root, ".")
+}
+
+// tidy applies unroot to the result's notifications and to err.
+func tidy(root string, res *finding.Result, err error) (*finding.Result, error) {
+	if res != nil {
+		for i := range res.Notifications {
+			res.Notifications[i].Message = unroot(root, res.Notifications[i].Message)
+		}
+	}
+	if err != nil {
+		var skip *scanners.SkipError
+		if !errors.As(err, &skip) {
+			err = rootless{err, root}
+		}
+	}
+	return res, err
+}

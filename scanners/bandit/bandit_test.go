@@ -1,0 +1,521 @@
+package bandit
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/scangate/scangate/finding"
+	"github.com/scangate/scangate/scanners"
+)
+
+// These tests run the real bandit (Debian's bandit 1.6.2 in CI) on the
+// fixture projects under testdata/python. Without bandit on PATH they are
+// skipped, unless SCANGATE_REQUIRE_BANDIT=1 makes that a failure (CI).
+
+func needBandit(t *testing.T) {
+	t.Helper()
+	if _, err := exec.LookPath("bandit"); err != nil {
+		if os.Getenv("SCANGATE_REQUIRE_BANDIT") == "1" {
+			t.Fatal("bandit is not installed and SCANGATE_REQUIRE_BANDIT=1")
+		}
+		t.Skip("bandit is not installed: apt-get install bandit")
+	}
+}
+
+func fixture(t testing.TB, name string) string {
+	t.Helper()
+	p, err := filepath.Abs(filepath.Join("..", "..", "testdata", "python", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func request(root string) *scanners.Request {
+	return &scanners.Request{Root: root, Logf: func(string, ...any) {}}
+}
+
+// hit is a finding reduced to what the tests compare.
+type hit struct {
+	Path string
+	Rule string
+	Line int
+}
+
+func hits(res *finding.Result) []hit {
+	var out []hit
+	for _, f := range res.Findings {
+		out = append(out, hit{f.Location.Path, f.RuleID, f.Location.StartLine})
+	}
+	sort.Slice(out, func(i, j int) bool {
+		a, b := out[i], out[j]
+		if a.Path != b.Path {
+			return a.Path < b.Path
+		}
+		return a.Line < b.Line || a.Line == b.Line && a.Rule < b.Rule
+	})
+	return out
+}
+
+// Debian's bandit 1.6.2 on banditapp, tests excluded. B105 (the password
+// on service.py:7) and B108 (/tmp on storage.py:6) do not fire there:
+// bandit 1.6.2 looks for ast.Str nodes, which Python 3.8+ no longer makes.
+// The `# nosec` eval on service.py:34, build/, .venv/ and tests/ must not
+// appear.
+var want162 = []hit{
+	{"app/service.py", "B403", 2},
+	{"app/service.py", "B404", 3},
+	{"app/service.py", "B602", 11},
+	{"app/service.py", "B301", 15},
+	{"app/service.py", "B307", 19},
+	{"app/service.py", "B324", 23},
+	{"app/service.py", "B506", 27},
+	{"app/service.py", "B101", 31},
+	{"app/storage.py", "B311", 10},
+	{"app/storage.py", "B303", 15},
+	{"app/storage.py", "B306", 19},
+	{"app/storage.py", "B404", 23},
+	{"app/storage.py", "B602", 26},
+}
+
+var (
+	appOnce sync.Once
+	appRes  *finding.Result
+	appErr  error
+)
+
+// scanApp scans banditapp once for every test that only reads the result.
+func scanApp(t *testing.T) *finding.Result {
+	t.Helper()
+	needBandit(t)
+	appOnce.Do(func() {
+		appRes, appErr = New(Options{}).Scan(context.Background(), request(fixture(t, "banditapp")))
+	})
+	if appErr != nil {
+		t.Fatalf("Scan: %v", appErr)
+	}
+	return appRes
+}
+
+func TestRealBanditFindings(t *testing.T) {
+	res := scanApp(t)
+	if res.State != finding.Completed {
+		t.Errorf("state %s, notifications %+v", res.State, res.Notifications)
+	}
+	got := hits(res)
+	if res.Version == "1.6.2" {
+		if !slices.Equal(got, want162) {
+			t.Errorf("findings differ from bandit 1.6.2's\n got %v\nwant %v", got, want162)
+		}
+	} else {
+		// Newer bandit adds checks and moves md5 from B303 to B324; the
+		// core must still be there, with the same lines.
+		t.Logf("bandit %s: comparing the checks every version reports", res.Version)
+		for _, w := range want162 {
+			if w.Rule == "B303" {
+				continue
+			}
+			if !slices.Contains(got, w) {
+				t.Errorf("missing %v in %v", w, got)
+			}
+		}
+	}
+	ids := map[string]bool{}
+	for _, h := range got {
+		ids[h.Rule] = true
+		if strings.Contains(h.Path, "build/") || strings.Contains(h.Path, ".venv") || strings.HasPrefix(h.Path, "tests/") {
+			t.Errorf("finding in an excluded directory: %v", h)
+		}
+		if h.Path == "app/service.py" && h.Line == 34 {
+			t.Errorf("the # nosec line was reported: %v", h)
+		}
+	}
+	if len(ids) < 6 {
+		t.Errorf("only %d distinct checks fired, want at least 6", len(ids))
+	}
+}
+
+func TestRealBanditFindingDetails(t *testing.T) {
+	res := scanApp(t)
+	var f *finding.Finding
+	for i := range res.Findings {
+		if res.Findings[i].RuleID == "B602" && res.Findings[i].Location.Path == "app/service.py" {
+			f = &res.Findings[i]
+		}
+	}
+	if f == nil {
+		t.Fatal("no B602 in app/service.py")
+	}
+	if f.Tool != "bandit" || f.Severity != finding.High || f.Confidence != "high" {
+		t.Errorf("tool %q severity %s confidence %q", f.Tool, f.Severity, f.Confidence)
+	}
+	if f.Message != "subprocess call with shell=True identified, security issue." {
+		t.Errorf("message %q", f.Message)
+	}
+	if f.Location.Snippet != "    return subprocess.call(cmd, shell=True)" {
+		t.Errorf("snippet %q", f.Location.Snippet)
+	}
+	if want := finding.Fingerprint("bandit", "B602", "app/service.py", "return subprocess.call(cmd, shell=True)"); f.Fingerprint != want {
+		t.Errorf("fingerprint %s, want %s", f.Fingerprint, want)
+	}
+	if f.Properties["cwe"] != "CWE-78" {
+		t.Errorf("properties %v", f.Properties)
+	}
+	r := res.Rule("B602")
+	if r == nil {
+		t.Fatal("no rule B602")
+	}
+	if r.Name != "subprocess_popen_with_shell_equals_true" || !strings.HasPrefix(r.HelpURI, "https://bandit.readthedocs.io/") ||
+		!slices.Contains(r.Tags, "external/cwe/cwe-78") || r.Severity != finding.High {
+		t.Errorf("rule %+v", r)
+	}
+	// Blacklist checks are all "blacklist" in bandit's JSON; the rule is
+	// named after the check.
+	if r := res.Rule("B307"); r == nil || r.Name != "eval" || !slices.Contains(r.Tags, "external/cwe/cwe-78") {
+		t.Errorf("rule B307 %+v", r)
+	}
+	// Severity table: B311 is LOW severity, HIGH confidence.
+	for _, f := range res.Findings {
+		if f.RuleID == "B311" && (f.Severity != finding.Low || f.Properties["bandit.severity"] != "LOW") {
+			t.Errorf("B311: %s %v", f.Severity, f.Properties)
+		}
+	}
+	for _, f := range res.Findings {
+		if filepath.IsAbs(f.Location.Path) || strings.HasPrefix(f.Location.Path, "./") || strings.Contains(f.Location.Path, `\`) {
+			t.Errorf("path %q is not root-relative with / separators", f.Location.Path)
+		}
+	}
+}
+
+func TestRealBanditMultiLine(t *testing.T) {
+	res := scanApp(t)
+	for _, f := range res.Findings {
+		if f.RuleID == "B602" && f.Location.Path == "app/storage.py" {
+			if f.Location.StartLine != 26 || f.Location.EndLine != 0 && f.Location.EndLine != 27 {
+				t.Errorf("location %+v", f.Location)
+			}
+			if !strings.Contains(f.Location.Snippet, "shell=True,") {
+				t.Errorf("snippet %q", f.Location.Snippet)
+			}
+			return
+		}
+	}
+	t.Error("no B602 in app/storage.py")
+}
+
+// copyTree copies a fixture so that a test can change it.
+func copyTree(t *testing.T, src string) string {
+	t.Helper()
+	dst := t.TempDir()
+	err := filepath.WalkDir(src, func(p string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(src, p)
+		if d.IsDir() {
+			return os.MkdirAll(filepath.Join(dst, rel), 0o755)
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(filepath.Join(dst, rel), data, 0o644)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return dst
+}
+
+func write(t *testing.T, path, content string) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// With tests requested, tests/ is scanned; and shifting every line keeps the
+// fingerprints.
+func TestRealBanditTestsAndShiftedLines(t *testing.T) {
+	base := scanApp(t)
+	root := copyTree(t, fixture(t, "banditapp"))
+	svc := filepath.Join(root, "app", "service.py")
+	data, err := os.ReadFile(svc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	write(t, svc, "# a header comment\n# and another\n\n"+string(data))
+	req := request(root)
+	req.Tests = true
+	res, err := New(Options{}).Scan(context.Background(), req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := hits(res)
+	if !slices.Contains(got, hit{"tests/test_service.py", "B101", 5}) {
+		t.Errorf("tests/ not scanned with Tests set: %v", got)
+	}
+	if !slices.Contains(got, hit{"app/service.py", "B602", 14}) {
+		t.Errorf("B602 did not move to line 14: %v", got)
+	}
+	fp := map[string]bool{}
+	for _, f := range res.Findings {
+		fp[f.Fingerprint] = true
+	}
+	for _, f := range base.Findings {
+		if !fp[f.Fingerprint] {
+			t.Errorf("fingerprint of %s %s:%d changed when lines moved", f.RuleID, f.Location.Path, f.Location.StartLine)
+		}
+	}
+}
+
+// The project's .bandit is honoured: its skips and excludes apply even
+// though scangate passes its own -x and -s; its targets replace ".".
+func TestRealBanditProjectIni(t *testing.T) {
+	needBandit(t)
+	root := copyTree(t, fixture(t, "banditapp"))
+	write(t, filepath.Join(root, ".bandit"), `# project settings
+[bandit]
+skips: B101,B403
+exclude = app/storage.py
+targets = app
+`)
+	write(t, filepath.Join(root, "pyproject.toml"), "[project]\nname = \"x\"\n\n[tool.bandit]\nskips = [\"B602\"]\n")
+	write(t, filepath.Join(root, "scripts", "deploy.py"), "import os\nos.system('make deploy')\n")
+	var logged []string
+	req := request(root)
+	req.Logf = func(f string, a ...any) { logged = append(logged, fmt.Sprintf(f, a...)) }
+	res, err := New(Options{Skips: []string{"B311"}}).Scan(context.Background(), req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, h := range hits(res) {
+		switch {
+		case h.Rule == "B101" || h.Rule == "B403" || h.Rule == "B311":
+			t.Errorf("skipped check reported: %v", h)
+		case h.Path == "app/storage.py":
+			t.Errorf("excluded file reported: %v", h)
+		case strings.HasPrefix(h.Path, "scripts/"):
+			t.Errorf("file outside the .bandit targets reported: %v", h)
+		}
+	}
+	if !slices.Contains(hits(res), hit{"app/service.py", "B307", 19}) {
+		t.Errorf("B307 missing: %v", hits(res))
+	}
+	if len(logged) == 0 || !strings.Contains(logged[0], "--ini .bandit") || !strings.Contains(logged[0], "-s B101,B403,B311") {
+		t.Errorf("logged %q", logged)
+	}
+	warned := false
+	for _, n := range res.Notifications {
+		warned = warned || strings.Contains(n.Message, "[tool.bandit]")
+	}
+	switch {
+	case atLeast(res.Version, 1, 7):
+		if !strings.Contains(logged[0], "-c pyproject.toml") {
+			t.Errorf("bandit %s reads pyproject.toml with -c: %q", res.Version, logged[0])
+		}
+	case !warned:
+		t.Errorf("bandit %s cannot read [tool.bandit]; want a warning, got %+v", res.Version, res.Notifications)
+	}
+}
+
+func TestSeveralIniFiles(t *testing.T) {
+	root := t.TempDir()
+	write(t, filepath.Join(root, "a", "x.py"), "x = 1\n")
+	write(t, filepath.Join(root, "a", ".bandit"), "[bandit]\nskips: B101\n")
+	write(t, filepath.Join(root, "b", ".bandit"), "[bandit]\nskips: B102\n")
+	// A .bandit inside a virtual environment is not the project's.
+	write(t, filepath.Join(root, "env", "pyvenv.cfg"), "home = /usr/bin\n")
+	write(t, filepath.Join(root, "env", "lib", ".bandit"), "[bandit]\n")
+	s := New(Options{})
+	_, err := s.args(request(root), v162, &finding.Result{})
+	if err == nil || !strings.Contains(err.Error(), "a/.bandit, b/.bandit") {
+		t.Fatalf("err = %v, want both .bandit files named", err)
+	}
+	os.Remove(filepath.Join(root, "b", ".bandit"))
+	args, err := s.args(request(root), v162, &finding.Result{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	joined := strings.Join(args, " ")
+	if !strings.Contains(joined, "--ini a/.bandit") || !strings.Contains(joined, "*/env/*,env/*") {
+		t.Errorf("args %q", joined)
+	}
+}
+
+func TestRealBanditSyntaxErrors(t *testing.T) {
+	needBandit(t)
+	// bandit exits 0 although it analyzed nothing.
+	res, err := New(Options{}).Scan(context.Background(), request(fixture(t, "broken")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.State != finding.Incomplete {
+		t.Errorf("state %s, want incomplete when no file could be parsed", res.State)
+	}
+	var warned []string
+	for _, n := range res.Notifications {
+		if n.Level == finding.LevelWarning {
+			warned = append(warned, n.Location.Path+": "+n.Message)
+		}
+	}
+	want := []string{
+		"legacy.py: bandit could not analyze legacy.py: syntax error while parsing AST from file",
+		"tool.py: bandit could not analyze tool.py: syntax error while parsing AST from file",
+	}
+	if !slices.Equal(warned, want) {
+		t.Errorf("warnings %q", warned)
+	}
+
+	// One good file among broken ones: complete, with the warnings.
+	root := copyTree(t, fixture(t, "broken"))
+	write(t, filepath.Join(root, "ok.py"), "x = eval('1')\n")
+	res, err = New(Options{}).Scan(context.Background(), request(root))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.State != finding.Completed || len(res.Findings) != 1 || len(res.Notifications) != 2 {
+		t.Errorf("state %s findings %v notifications %+v", res.State, hits(res), res.Notifications)
+	}
+}
+
+func TestApplies(t *testing.T) {
+	s := New(Options{})
+	root := t.TempDir()
+	if s.Applies(request(root)) {
+		t.Error("applies to an empty tree")
+	}
+	write(t, filepath.Join(root, ".venv", "pyvenv.cfg"), "")
+	write(t, filepath.Join(root, ".venv", "lib", "x.py"), "")
+	write(t, filepath.Join(root, "myenv", "pyvenv.cfg"), "")
+	write(t, filepath.Join(root, "myenv", "lib", "x.py"), "")
+	write(t, filepath.Join(root, "node_modules", "x", "y.py"), "")
+	write(t, filepath.Join(root, "build", "lib", "y.py"), "")
+	write(t, filepath.Join(root, "tests", "test_y.py"), "")
+	write(t, filepath.Join(root, "README.md"), "")
+	if s.Applies(request(root)) {
+		t.Error("applies to a tree whose only Python is in virtualenvs, node_modules, build and tests")
+	}
+	req := request(root)
+	req.Tests = true
+	if !s.Applies(req) {
+		t.Error("does not apply to test code when tests are requested")
+	}
+	write(t, filepath.Join(root, "src", "pkg", "mod.py"), "")
+	if !s.Applies(request(root)) {
+		t.Error("does not apply to src/pkg/mod.py")
+	}
+}
+
+func TestNotInstalledSkips(t *testing.T) {
+	t.Setenv("PATH", t.TempDir())
+	root := fixture(t, "banditapp")
+	_, err := New(Options{}).Scan(context.Background(), request(root))
+	var skip *scanners.SkipError
+	if !errors.As(err, &skip) || !strings.Contains(skip.Reason, InstallHint) {
+		t.Fatalf("err = %v, want a skip with the install hint", err)
+	}
+	// Through Run: skipped, not incomplete, with the notice.
+	results := scanners.Run(context.Background(), scanners.Request{Root: root}, []scanners.Scanner{New(Options{})}, scanners.Options{})
+	r := results[0]
+	if r.State != finding.Skipped || len(r.Notifications) != 1 || !strings.Contains(r.Notifications[0].Message, "pip install bandit") {
+		t.Errorf("state %s notifications %+v", r.State, r.Notifications)
+	}
+	// Unless the configuration requires bandit.
+	results = scanners.Run(context.Background(), scanners.Request{Root: root}, []scanners.Scanner{New(Options{})},
+		scanners.Options{Required: map[string]bool{"bandit": true}})
+	if results[0].State != finding.Incomplete {
+		t.Errorf("required bandit missing: state %s", results[0].State)
+	}
+}
+
+func TestExplicitProgramMissingIsAnError(t *testing.T) {
+	missing := filepath.Join(t.TempDir(), "bandit")
+	_, err := New(Options{Program: missing}).Scan(context.Background(), request(fixture(t, "banditapp")))
+	var skip *scanners.SkipError
+	if err == nil || errors.As(err, &skip) || !strings.Contains(err.Error(), missing) {
+		t.Fatalf("err = %v, want an error naming %s", err, missing)
+	}
+}
+
+func TestBadOptions(t *testing.T) {
+	for _, o := range []Options{{MinSeverity: "severe"}, {MinConfidence: "sure"}} {
+		_, err := New(o).args(request(t.TempDir()), v162, &finding.Result{})
+		if err == nil || !strings.Contains(err.Error(), "want low, medium or high") {
+			t.Errorf("%+v: err = %v", o, err)
+		}
+	}
+	args, err := New(Options{MinSeverity: "Medium", MinConfidence: "high", Tests: []string{"B602"}}).args(request(t.TempDir()), v162, &finding.Result{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if j := strings.Join(args, " "); !strings.HasSuffix(j, "-t B602 -ll -iii") {
+		t.Errorf("args %q", j)
+	}
+}
+
+// pypkg is shaped like a real PyPI package: src/ layout, pyproject.toml and
+// a setup.py declaring a C extension. bandit parses setup.py (it never runs
+// it), skips the .c file and, without tests requested, tests/.
+func TestRealBanditPackageLayout(t *testing.T) {
+	needBandit(t)
+	res, err := New(Options{}).Scan(context.Background(), request(fixture(t, "pypkg")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []hit{
+		{"src/examplepkg/core.py", "B404", 1},
+		{"src/examplepkg/core.py", "B501", 9},
+		{"src/examplepkg/core.py", "B701", 13},
+		{"src/examplepkg/core.py", "B506", 18},
+		{"src/examplepkg/core.py", "B602", 22},
+	}
+	got := hits(res)
+	for _, w := range want {
+		if !slices.Contains(got, w) {
+			t.Errorf("missing %v in %v", w, got)
+		}
+	}
+	if res.Version == "1.6.2" && !slices.Equal(got, want) {
+		t.Errorf("got %v\nwant exactly %v", got, want)
+	}
+	if res.State != finding.Completed || len(res.Notifications) != 0 {
+		t.Errorf("state %s notifications %+v", res.State, res.Notifications)
+	}
+}
+
+func v162() (string, error) { return "1.6.2", nil }
+
+// Projects write their excludes for paths as `bandit -r .` walks them
+// ("./app/storage.py"); bandit compares them with that spelling, so the
+// adapter scans "." too.
+func TestRealBanditDotSlashExclude(t *testing.T) {
+	needBandit(t)
+	root := copyTree(t, fixture(t, "banditapp"))
+	write(t, filepath.Join(root, ".bandit"), "[bandit]\nexclude: ./app/storage.py\n")
+	res, err := New(Options{}).Scan(context.Background(), request(root))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := hits(res)
+	for _, h := range got {
+		if h.Path == "app/storage.py" {
+			t.Errorf("excluded file reported: %v", h)
+		}
+	}
+	if !slices.Contains(got, hit{"app/service.py", "B602", 11}) {
+		t.Errorf("service.py findings missing: %v", got)
+	}
+}

@@ -1,0 +1,212 @@
+package bandit
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+)
+
+// skippedDirs hold other people's code or build output, never the project's
+// own sources: virtual environments, tox and nox environments, installed
+// packages, node_modules, build and dist trees, caches and VCS metadata.
+var skippedDirs = map[string]bool{
+	"venv": true, ".venv": true, ".tox": true, ".nox": true, "node_modules": true,
+	"build": true, "dist": true, "site-packages": true, ".eggs": true, "__pycache__": true,
+	".git": true, ".hg": true, ".svn": true, ".mypy_cache": true, ".pytest_cache": true,
+	".ruff_cache": true,
+}
+
+// defaultExcludes are the skipped directories as bandit -x globs. bandit
+// matches each glob with fnmatch against the whole path as it walked it
+// ("./src/x.py" or, for a target "src", "src/x.py"), and "*" crosses "/".
+var defaultExcludes = []string{
+	"*/venv/*", "*/.venv/*", "*/.tox/*", "*/.nox/*", "*/node_modules/*", "*/build/*",
+	"*/dist/*", "*/site-packages/*", "*/.eggs/*", "*/.git/*",
+}
+
+// testExcludes drop test code unless the request asks for tests: the
+// places pytest and unittest look by default.
+var testExcludes = []string{"*/tests/*", "tests/*", "*/test/*", "test/*", "*/test_*.py", "test_*.py", "*_test.py", "*/conftest.py", "conftest.py"}
+
+func isTestFile(rel string) bool {
+	base := filepath.Base(rel)
+	if strings.HasPrefix(base, "test_") || strings.HasSuffix(base, "_test.py") || base == "conftest.py" {
+		return true
+	}
+	for _, part := range strings.Split(filepath.ToSlash(filepath.Dir(rel)), "/") {
+		if part == "tests" || part == "test" {
+			return true
+		}
+	}
+	return false
+}
+
+// tree is what one walk of the root finds.
+type tree struct {
+	hasPy     bool     // a Python source that would be scanned
+	venvs     []string // virtual environments with unusual names (a pyvenv.cfg inside), "/"-separated
+	iniFiles  []string // .bandit files outside skipped directories
+	pyproject bool     // root pyproject.toml has a [tool.bandit] table
+}
+
+var errFound = errors.New("found")
+
+// walk looks at root the way the scan will. With quick set it stops at the
+// first Python source (for Applies).
+func walk(root string, tests, quick bool) (tree, error) {
+	var t tree
+	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			if p == root {
+				return err
+			}
+			return nil // an unreadable subtree is bandit's to report
+		}
+		rel, _ := filepath.Rel(root, p)
+		rel = filepath.ToSlash(rel)
+		if d.IsDir() {
+			if p == root {
+				return nil
+			}
+			if skippedDirs[d.Name()] || strings.HasSuffix(d.Name(), ".egg-info") {
+				return filepath.SkipDir
+			}
+			if _, err := os.Stat(filepath.Join(p, "pyvenv.cfg")); err == nil {
+				t.venvs = append(t.venvs, rel)
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		switch {
+		case d.Name() == ".bandit":
+			t.iniFiles = append(t.iniFiles, rel)
+		case strings.HasSuffix(d.Name(), ".py") && (tests || !isTestFile(rel)):
+			t.hasPy = true
+			if quick {
+				return errFound
+			}
+		}
+		return nil
+	})
+	if errors.Is(err, errFound) {
+		err = nil
+	}
+	if err != nil {
+		return t, err
+	}
+	if !quick {
+		t.pyproject, err = hasToolBandit(filepath.Join(root, "pyproject.toml"))
+	}
+	return t, err
+}
+
+// toolBandit matches a TOML table header for [tool.bandit] or one of its
+// sub-tables ([tool.bandit.assert_used]), with the spacing and quoting TOML
+// allows.
+var toolBandit = regexp.MustCompile(`^\s*\[\s*tool\s*\.\s*("bandit"|'bandit'|bandit)\s*[\].]`)
+
+// hasToolBandit reports whether a pyproject.toml configures bandit. A line
+// scan is enough to decide whether to pass the file to bandit, which parses
+// it itself.
+func hasToolBandit(path string) (bool, error) {
+	data, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	sc := bufio.NewScanner(bytes.NewReader(data))
+	sc.Buffer(make([]byte, 64<<10), 1<<20)
+	for sc.Scan() {
+		if toolBandit.MatchString(sc.Text()) {
+			return true, nil
+		}
+	}
+	return false, sc.Err()
+}
+
+// iniOptions are the [bandit] settings of a .bandit file that scangate has
+// to merge itself: bandit takes a command-line option over the file's, and
+// scangate always passes -x (and -s when configured with skips).
+type iniOptions struct {
+	exclude []string
+	skips   []string
+	tests   []string
+	targets []string
+}
+
+// parseIni reads a .bandit file the way Python's configparser does for the
+// keys bandit uses: "key = value" or "key: value" in a [bandit] section,
+// case-insensitive keys, comment lines starting with # or ;, and indented
+// continuation lines. It returns ok=false when there is no [bandit] section,
+// which bandit ignores with a warning.
+func parseIni(data []byte) (opts iniOptions, ok bool, err error) {
+	section := ""
+	values := map[string]string{}
+	lastKey := ""
+	for i, raw := range strings.Split(string(data), "\n") {
+		line := strings.TrimRight(raw, " \t\r")
+		trimmed := strings.TrimSpace(line)
+		switch {
+		case trimmed == "" || strings.HasPrefix(trimmed, "#") || strings.HasPrefix(trimmed, ";"):
+			continue
+		case (raw[0] == ' ' || raw[0] == '\t') && lastKey != "":
+			if section == "bandit" {
+				values[lastKey] += "\n" + trimmed
+			}
+			continue
+		case strings.HasPrefix(trimmed, "["):
+			if !strings.HasSuffix(trimmed, "]") {
+				return opts, false, fmt.Errorf("line %d: malformed section header %q", i+1, trimmed)
+			}
+			section = strings.TrimSpace(trimmed[1 : len(trimmed)-1])
+			if section == "bandit" {
+				ok = true
+			}
+			lastKey = ""
+			continue
+		}
+		k, v, found := cutAny(trimmed, "=:")
+		if !found {
+			return opts, false, fmt.Errorf("line %d: %q is neither a section, a key = value pair nor a comment", i+1, trimmed)
+		}
+		if section == "" {
+			return opts, false, fmt.Errorf("line %d: key %q before any [section]", i+1, strings.TrimSpace(k))
+		}
+		lastKey = strings.ToLower(strings.TrimSpace(k))
+		if section == "bandit" {
+			values[lastKey] = strings.TrimSpace(v)
+		}
+	}
+	opts.exclude = splitList(values["exclude"])
+	opts.skips = splitList(values["skips"])
+	opts.tests = splitList(values["tests"])
+	opts.targets = splitList(values["targets"])
+	return opts, ok, nil
+}
+
+func cutAny(s, seps string) (before, after string, found bool) {
+	if i := strings.IndexAny(s, seps); i >= 0 {
+		return s[:i], s[i+1:], true
+	}
+	return s, "", false
+}
+
+// splitList splits bandit's comma-separated values (continuation lines
+// count as separators too).
+func splitList(v string) []string {
+	var out []string
+	for _, f := range strings.FieldsFunc(v, func(r rune) bool { return r == ',' || r == '\n' }) {
+		if f = strings.TrimSpace(f); f != "" {
+			out = append(out, f)
+		}
+	}
+	return out
+}

@@ -1,0 +1,381 @@
+// Package govulncheck runs golang.org/x/vuln's govulncheck v1.9.0 on every
+// Go module under the scanned root and turns its JSON stream into findings
+// with reachability (called, imported, required), call stacks and go.mod
+// locations.
+//
+// govulncheck runs in a child process, our own binary re-executed with the
+// hidden Subcommand: v1.9.0 crashes its host process when its context is
+// cancelled mid-scan, and a symbol scan of a large module peaks at several
+// GB. A timeout kills the child's process group; the parent survives.
+package govulncheck
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"go/build"
+	"io/fs"
+	"maps"
+	"net/url"
+	"os"
+	"path"
+	"path/filepath"
+	"runtime/debug"
+	"slices"
+	"strings"
+
+	"github.com/scangate/scangate/finding"
+	"github.com/scangate/scangate/scanners"
+	"github.com/scangate/scangate/scanners/shellout"
+)
+
+// Name is the scanner's name in results and on the command line.
+const Name = "govulncheck"
+
+// ErrNoDB is returned offline when there is no database to read; its text
+// is the one every vulnerability scanner uses.
+var ErrNoDB = errors.New("no vulnerability database: run scangate db update, or pass --db")
+
+// DefaultMaxOutput caps one module's JSON stream: the stream repeats every
+// advisory of every required module, so it is large on big modules but far
+// below this.
+const DefaultMaxOutput = 256 << 20
+
+// Options configure the scanner. The zero value is ready to use in the
+// scangate binary.
+type Options struct {
+	// Executable is the program re-executed as the child, with Subcommand as
+	// its first argument. "" means os.Executable(): the scangate binary,
+	// whose main registers Subcommand. Tests pass their own test binary.
+	Executable string
+	// ScanLevel is govulncheck's -scan: "symbol" (default: call stacks),
+	// "package" (imports only, much cheaper) or "module".
+	ScanLevel string
+	// Env is appended to the child's environment (tests use it to make a
+	// test binary act as the child).
+	Env []string
+	// MaxOutput caps one module's stdout; 0 means DefaultMaxOutput.
+	MaxOutput int64
+}
+
+// Scanner is the govulncheck adapter.
+type Scanner struct {
+	opt Options
+}
+
+// New returns a govulncheck scanner.
+func New(opt Options) *Scanner {
+	if opt.ScanLevel == "" {
+		opt.ScanLevel = "symbol"
+	}
+	if opt.MaxOutput <= 0 {
+		opt.MaxOutput = DefaultMaxOutput
+	}
+	return &Scanner{opt: opt}
+}
+
+func (s *Scanner) Name() string { return Name }
+
+// vulnVersion is the golang.org/x/vuln version go.mod pins, for binaries
+// whose build information lists no dependencies (test binaries).
+const vulnVersion = "v1.9.0"
+
+// Version is the embedded golang.org/x/vuln version.
+func (s *Scanner) Version() string {
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		for _, d := range bi.Deps {
+			if d.Path == "golang.org/x/vuln" {
+				if d.Replace != nil {
+					return d.Replace.Version
+				}
+				return d.Version
+			}
+		}
+	}
+	return vulnVersion
+}
+
+// Applies reports whether there is a go.mod under the root.
+func (s *Scanner) Applies(req *scanners.Request) bool {
+	return scanners.HasFile(req.Root, func(rel string, d fs.DirEntry) bool { return d.Name() == "go.mod" })
+}
+
+// Scan runs govulncheck once per module, one module after another: two
+// symbol scans side by side on two cores were slower than in sequence and
+// doubled the peak memory (bench/vuln.sh).
+func (s *Scanner) Scan(ctx context.Context, req *scanners.Request) (*finding.Result, error) {
+	res := &finding.Result{
+		Tool:           Name,
+		Version:        s.Version(),
+		InformationURI: "https://pkg.go.dev/golang.org/x/vuln/cmd/govulncheck",
+		Findings:       []finding.Finding{},
+	}
+	switch s.opt.ScanLevel {
+	case "symbol", "package", "module":
+	default:
+		return res, fmt.Errorf("govulncheck: unknown scan level %q (want symbol, package or module)", s.opt.ScanLevel)
+	}
+	exe := s.opt.Executable
+	if exe == "" {
+		var err error
+		if exe, err = os.Executable(); err != nil {
+			return res, fmt.Errorf("govulncheck: find our own executable for the child process: %w", err)
+		}
+	}
+	// Online, govulncheck reads its default source (vuln.go.dev) even when
+	// a local database exists (the database contract shared with osv-scanner).
+	var dbDir, dbURL string
+	if req.Offline {
+		dbDir = filepath.Join(req.DB, "govulncheck")
+		if req.DB == "" || !usableDB(dbDir) {
+			return res, fmt.Errorf("govulncheck: %w", ErrNoDB)
+		}
+		abs, err := filepath.Abs(dbDir)
+		if err != nil {
+			return res, fmt.Errorf("govulncheck: database %s: %w", dbDir, err)
+		}
+		dbDir = abs
+		dbURL = (&url.URL{Scheme: "file", Path: filepath.ToSlash(abs)}).String()
+	}
+	mods, err := scanners.GoModules(req.Root)
+	if err != nil {
+		return res, fmt.Errorf("govulncheck: %w", err)
+	}
+	if len(mods) == 0 {
+		res.State = finding.Incomplete
+		res.Errorf("govulncheck: no go.mod found")
+		return res, nil
+	}
+	all := mods
+	kept := make([]scanners.GoModule, 0, len(mods))
+	for _, m := range mods {
+		if m.Rel != "." && scanners.Excluded(req.Exclude, m.Rel) {
+			req.Logf("module %s (%s): excluded", m.Path, m.Rel)
+			continue
+		}
+		kept = append(kept, m)
+	}
+	if mods = kept; len(mods) == 0 {
+		return res, scanners.Skip("every Go module under the root is excluded")
+	}
+	sc := &scan{s: s, req: req, exe: exe, dbDir: dbDir, dbURL: dbURL, mods: all, res: res,
+		severity: map[string]advisorySeverity{}}
+	var scanned, failed int
+	goVersions := map[string]bool{}
+	for i, m := range mods {
+		req.Logf("module %d/%d: %s (%s)", i+1, len(mods), m.Path, m.Rel)
+		st, err := sc.module(ctx, m)
+		if ctx.Err() != nil {
+			res.State = finding.Incomplete
+			return res, fmt.Errorf("govulncheck: module %s (%s): %w", m.Rel, m.Path, err)
+		}
+		if err != nil {
+			failed++
+			res.Errorf("govulncheck: module %s (%s): %s", m.Rel, m.Path, sc.clean(err.Error()))
+			continue
+		}
+		scanned++
+		if st != nil && st.config.GoVersion != "" {
+			goVersions[st.config.GoVersion] = true
+		}
+	}
+	for _, v := range slices.Sorted(maps.Keys(goVersions)) {
+		res.Notifications = append(res.Notifications, finding.Notification{Level: finding.LevelNote,
+			Message: fmt.Sprintf("govulncheck: standard library checked as %s, the Go toolchain that ran the scan (GOTOOLCHAIN=local)", v)})
+	}
+	if failed > 0 || scanned == 0 {
+		res.State = finding.Incomplete
+	}
+	return res, nil
+}
+
+// usableDB reports whether dir holds a govulncheck file database: the v1
+// index, or at least one advisory in the flat layout. An empty directory
+// would make every scan pass.
+func usableDB(dir string) bool {
+	if fi, err := os.Stat(filepath.Join(dir, "index", "modules.json")); err == nil && fi.Mode().IsRegular() {
+		return true
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return false
+	}
+	for _, e := range entries {
+		if !e.IsDir() && strings.HasSuffix(e.Name(), ".json") {
+			return true
+		}
+	}
+	return false
+}
+
+// scan is the state of one Scan call.
+type scan struct {
+	s        *Scanner
+	req      *scanners.Request
+	exe      string
+	dbDir    string // absolute govulncheck database directory; "" online
+	dbURL    string
+	mods     []scanners.GoModule
+	res      *finding.Result
+	severity map[string]advisorySeverity
+}
+
+// module scans one module and adds its findings; a nil stream with a nil
+// error means the module has no packages.
+func (sc *scan) module(ctx context.Context, m scanners.GoModule) (*stream, error) {
+	args := []string{Subcommand, "-C", m.Dir, "-format", "json", "-scan", sc.s.opt.ScanLevel}
+	if len(sc.req.Tags) > 0 && sc.s.opt.ScanLevel != "module" {
+		args = append(args, "-tags", strings.Join(sc.req.Tags, ","))
+	}
+	if sc.req.Tests && sc.s.opt.ScanLevel != "module" {
+		args = append(args, "-test")
+	}
+	if sc.dbURL != "" {
+		args = append(args, "-db", sc.dbURL)
+	}
+	if sc.s.opt.ScanLevel != "module" {
+		args = append(args, "./...")
+	}
+	out, err := shellout.Run(ctx, shellout.Cmd{
+		Program:   sc.exe,
+		Args:      args,
+		Dir:       m.Dir,
+		Env:       append(childEnv(m, sc.req.Offline), sc.s.opt.Env...),
+		MaxStdout: sc.s.opt.MaxOutput,
+	})
+	if err != nil {
+		if out != nil && len(out.Stderr) > 0 {
+			return nil, fmt.Errorf("%w: %s", err, sc.clean(out.StderrTail(20)))
+		}
+		return nil, err
+	}
+	if out.ExitCode != 0 {
+		msg := childError(string(out.Stderr))
+		if strings.Contains(msg, "no packages matched the provided patterns") {
+			sc.res.Notifications = append(sc.res.Notifications, finding.Notification{Level: finding.LevelNote,
+				Message: fmt.Sprintf("govulncheck: module %s (%s) has no Go packages to scan", m.Rel, m.Path)})
+			return nil, nil
+		}
+		if sc.req.Offline && strings.Contains(msg, "GOPROXY=off") {
+			msg += fmt.Sprintf("\n(offline: the module cache lacks a dependency; run `go mod download` in %s with network access first)", m.Rel)
+		}
+		return nil, errors.New(msg)
+	}
+	st, err := decodeBytes(out.Stdout)
+	if err != nil {
+		return nil, err
+	}
+	if err := sc.convert(m, st); err != nil {
+		return st, err
+	}
+	return st, nil
+}
+
+// childEnv is the child's environment: the user's toolchain only, the
+// module's workspace, never a write to go.mod, and no download offline.
+func childEnv(m scanners.GoModule, offline bool) []string {
+	env := append(scanners.GoEnv(m), "GOFLAGS="+goFlags(os.Getenv("GOFLAGS"), m.Dir))
+	if offline {
+		env = append(env, "GOPROXY=off")
+	}
+	return env
+}
+
+// goFlags drops any -mod from the user's GOFLAGS (-mod=mod would let the go
+// command rewrite the scanned go.mod) and asks for -mod=readonly unless the
+// module vendors its dependencies, where the go command's default (vendor)
+// is what the user builds with.
+func goFlags(user, dir string) string {
+	var keep []string
+	for _, f := range strings.Fields(user) {
+		if strings.HasPrefix(f, "-mod=") || strings.HasPrefix(f, "--mod=") {
+			continue
+		}
+		keep = append(keep, f)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "vendor", "modules.txt")); err != nil {
+		keep = append(keep, "-mod=readonly")
+	}
+	return strings.Join(keep, " ")
+}
+
+// childError keeps the useful part of the child's error output: for a
+// crash, the panic and its first frames; otherwise govulncheck's message.
+func childError(stderr string) string {
+	lines := strings.Split(stderr, "\n")
+	for i, l := range lines {
+		if strings.HasPrefix(l, "panic: ") || strings.HasPrefix(l, "fatal error: ") {
+			end := min(len(lines), i+8)
+			return "govulncheck crashed in the child process: " + strings.TrimSpace(strings.Join(lines[i:end], "\n"))
+		}
+	}
+	var keep []string
+	for _, l := range lines {
+		l = strings.TrimRight(l, " \t")
+		if strings.HasPrefix(l, "For details on package patterns") {
+			continue
+		}
+		if l == "" && (len(keep) == 0 || keep[len(keep)-1] == "") {
+			continue
+		}
+		keep = append(keep, l)
+	}
+	if len(keep) > 30 {
+		keep = append(keep[:30], fmt.Sprintf("... (%d more lines)", len(keep)-30))
+	}
+	msg := strings.TrimSpace(strings.Join(keep, "\n"))
+	if msg == "" {
+		return "govulncheck failed without a message"
+	}
+	return msg
+}
+
+// clean removes absolute machine paths from a message: the scanned root
+// becomes relative, the database directory "$DB", the module cache
+// "$GOMODCACHE".
+func (sc *scan) clean(msg string) string {
+	type pair struct{ old, new string }
+	var ps []pair
+	for _, m := range sc.mods {
+		if m.Rel != "." {
+			ps = append(ps, pair{m.Dir + string(filepath.Separator), m.Rel + "/"}, pair{m.Dir, m.Rel})
+		}
+	}
+	ps = append(ps, pair{sc.req.Root + string(filepath.Separator), ""}, pair{sc.req.Root, "."})
+	if sc.dbDir != "" {
+		ps = append(ps, pair{sc.dbURL, "$DB"}, pair{sc.dbDir, "$DB"})
+	}
+	if mc := modCache(); mc != "" {
+		ps = append(ps, pair{mc, "$GOMODCACHE"})
+	}
+	// Longest first: a nested module's directory before the root's.
+	slices.SortStableFunc(ps, func(a, b pair) int { return len(b.old) - len(a.old) })
+	var args []string
+	for _, p := range ps {
+		args = append(args, p.old, p.new)
+	}
+	return strings.NewReplacer(args...).Replace(msg)
+}
+
+func modCache() string {
+	if mc := os.Getenv("GOMODCACHE"); mc != "" {
+		return mc
+	}
+	gopath := os.Getenv("GOPATH")
+	if gopath == "" {
+		gopath = build.Default.GOPATH
+	}
+	if list := filepath.SplitList(gopath); len(list) > 0 && list[0] != "" {
+		return filepath.Join(list[0], "pkg", "mod")
+	}
+	return ""
+}
+
+// relTo joins a path relative to a module directory (as govulncheck
+// prints it) to that module's path relative to the root.
+func relTo(modRel, file string) string {
+	if modRel == "." || modRel == "" {
+		return path.Clean(file)
+	}
+	return path.Join(modRel, file)
+}

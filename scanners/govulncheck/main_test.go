@@ -1,0 +1,162 @@
+package govulncheck
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/scangate/scangate/finding"
+	"github.com/scangate/scangate/scanners"
+)
+
+// The test binary doubles as the govulncheck child, as scangate's own
+// binary does with its hidden subcommand.
+const (
+	childVar       = "SCANGATE_GOVULNCHECK_TEST_CHILD"
+	cancelAfterVar = "SCANGATE_GOVULNCHECK_TEST_CANCEL_AFTER"
+)
+
+func TestMain(m *testing.M) {
+	if os.Getenv(childVar) == "1" && len(os.Args) > 1 && os.Args[1] == Subcommand {
+		if d, err := time.ParseDuration(os.Getenv(cancelAfterVar)); err == nil {
+			// Honour cancellation, as an in-process embedding would: this
+			// is what crashes govulncheck v1.9.0.
+			ctx, cancel := context.WithTimeout(context.Background(), d)
+			code := runChild(ctx, os.Args[2:], os.Stdout, os.Stderr)
+			cancel()
+			os.Exit(code)
+		}
+		os.Exit(RunChild(context.Background(), os.Args[2:], os.Stdout, os.Stderr))
+	}
+	os.Exit(m.Run())
+}
+
+// newTestScanner returns a scanner whose child is this test binary.
+func newTestScanner(t testing.TB, env ...string) *Scanner {
+	t.Helper()
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return New(Options{Executable: exe, Env: append([]string{childVar + "=1"}, env...)})
+}
+
+// exampleDB is a database directory (Request.DB) whose govulncheck/ holds
+// copies of examples/vulndb/GO-*.json plus extra advisory files, in the flat
+// layout govulncheck v1.9.0 reads when index/modules.json is absent.
+func exampleDB(t testing.TB, extra ...string) string {
+	t.Helper()
+	files, err := filepath.Glob("../../examples/vulndb/GO-*.json")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no examples/vulndb/GO-*.json: %v", err)
+	}
+	db := t.TempDir()
+	dir := filepath.Join(db, "govulncheck")
+	if err := os.Mkdir(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range append(files, extra...) {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, filepath.Base(f)), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return db
+}
+
+func absPath(t testing.TB, p string) string {
+	t.Helper()
+	a, err := filepath.Abs(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a
+}
+
+func request(root, db string) *scanners.Request {
+	return &scanners.Request{Root: root, Offline: true, DB: db, Logf: func(string, ...any) {}}
+}
+
+// copyTree copies a directory of small files.
+func copyTree(t testing.TB, src, dst string) {
+	t.Helper()
+	err := filepath.WalkDir(src, func(p string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(src, p)
+		target := filepath.Join(dst, rel)
+		if d.IsDir() {
+			return os.MkdirAll(target, 0o755)
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(target, data, 0o644)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func writeFiles(t testing.TB, root string, files map[string]string) {
+	t.Helper()
+	for name, body := range files {
+		p := filepath.Join(root, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// The example project is scanned once for every test that reads it.
+var example struct {
+	once sync.Once
+	root string
+	res  *finding.Result
+	err  error
+	logs []string
+}
+
+func exampleScan(t *testing.T) (*finding.Result, string) {
+	t.Helper()
+	example.once.Do(func() {
+		example.root = absPath(t, "../../examples/project")
+		req := request(example.root, exampleDB(t))
+		req.Logf = func(format string, args ...any) { example.logs = append(example.logs, fmt.Sprintf(format, args...)) }
+		example.res, example.err = newTestScanner(t).Scan(context.Background(), req)
+	})
+	if example.err != nil {
+		t.Fatalf("scan examples/project: %v", example.err)
+	}
+	return example.res, example.root
+}
+
+func byRule(res *finding.Result, id string) *finding.Finding {
+	for i := range res.Findings {
+		if res.Findings[i].RuleID == id {
+			return &res.Findings[i]
+		}
+	}
+	return nil
+}
+
+func notes(res *finding.Result) string {
+	var b strings.Builder
+	for _, n := range res.Notifications {
+		fmt.Fprintf(&b, "%s: %s\n", n.Level, n.Message)
+	}
+	return b.String()
+}

@@ -1,0 +1,214 @@
+package govulncheck
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/scangate/scangate/finding"
+	"github.com/scangate/scangate/scanners"
+)
+
+// Build tags and test files reach govulncheck: the only calls of x/text
+// are in a file behind a build tag and in a test file.
+func TestTagsAndTests(t *testing.T) {
+	root := t.TempDir()
+	sum, err := os.ReadFile("../../examples/project/go.sum")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var textSum []string
+	for _, l := range strings.Split(string(sum), "\n") {
+		if strings.HasPrefix(l, "golang.org/x/text ") || strings.HasPrefix(l, "golang.org/x/tools ") {
+			textSum = append(textSum, l)
+		}
+	}
+	writeFiles(t, root, map[string]string{
+		"go.mod":         "module example.com/tagged\n\ngo 1.22\n\nrequire golang.org/x/text v0.3.6\n",
+		"go.sum":         strings.Join(textSum, "\n") + "\n",
+		"tagged.go":      "package tagged\n\nfunc Name() string { return \"tagged\" }\n",
+		"special.go":     "//go:build special\n\npackage tagged\n\nimport \"golang.org/x/text/language\"\n\nvar Default = language.MustParse(\"en\")\n",
+		"tagged_test.go": "package tagged\n\nimport (\n\t\"testing\"\n\n\t\"golang.org/x/text/language\"\n)\n\nfunc TestParse(t *testing.T) {\n\tif _, err := language.Parse(\"en\"); err != nil {\n\t\tt.Fatal(err)\n\t}\n}\n",
+	})
+	db := exampleDB(t)
+	s := newTestScanner(t)
+
+	req := request(root, db)
+	res, err := s.Scan(context.Background(), req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Findings) != 0 || res.State != finding.Completed {
+		t.Fatalf("without tags and tests: state %v, findings %+v\n%s", res.State, res.Findings, notes(res))
+	}
+
+	req.Tags, req.Tests = []string{"special"}, true
+	res, err = s.Scan(context.Background(), req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := byRule(res, "GO-2021-0113")
+	if f == nil || f.Reachable != finding.Called {
+		t.Fatalf("with tags and tests: findings %+v\n%s", res.Findings, notes(res))
+	}
+	// Two vulnerable symbols are called: the finding shows the first by
+	// name and lists both.
+	if f.Properties["called_symbols"] != "language.MustParse, language.Parse" {
+		t.Errorf("called_symbols = %q", f.Properties["called_symbols"])
+	}
+	if f.Location.Path != "special.go" || f.Location.StartLine != 7 || f.Trace[len(f.Trace)-1].Function != "MustParse" {
+		t.Errorf("location %+v, trace %+v", f.Location, f.Trace)
+	}
+	checkCall(t, filepath.Join(root, "special.go"), f.Location.StartLine, f.Location.StartColumn, "language.MustParse")
+}
+
+func TestDecode(t *testing.T) {
+	st, err := decodeBytes([]byte(`{"config":{"protocol_version":"v1.0.0","go_version":"go1.26.8","scan_level":"symbol"}}
+{"osv":{"id":"GO-1","summary":"s","details":"d","affected":[]}}
+{"finding":{"osv":"GO-1","trace":[{"module":"m","version":"v1.0.0","package":"m/p"}]}}`))
+	if err != nil || st.config.GoVersion != "go1.26.8" || st.entries["GO-1"] == nil || len(st.findings) != 1 || st.findings[0].level() != finding.Imported {
+		t.Fatalf("decode: %+v, %v", st, err)
+	}
+	for _, bad := range []string{`{"config":{}} {"finding":`, `{"finding":{"osv":"GO-1","trace":[]}}`, `[1,2]`} {
+		if _, err := decodeBytes([]byte(bad)); err == nil {
+			t.Errorf("decode %q: no error", bad)
+		}
+	}
+}
+
+func TestExitPoint(t *testing.T) {
+	fr := func(mod, fn string) *frame { return &frame{Module: mod, Function: fn} }
+	for _, tc := range []struct {
+		trace []*frame
+		want  int
+	}{
+		{[]*frame{fr("dep", "V"), fr("me", "f"), fr("me", "main")}, 1},
+		{[]*frame{fr("dep", "V"), fr("dep", "W"), fr("me", "f"), fr("other", "g"), fr("me", "main")}, 2},
+		{[]*frame{fr("me", "V"), fr("me", "main")}, 1},
+		{[]*frame{fr("dep", "V")}, 0},
+	} {
+		if got := exitPoint(tc.trace); got != tc.want {
+			t.Errorf("exitPoint(%v) = %d, want %d", tc.trace, got, tc.want)
+		}
+	}
+}
+
+func TestGoTag(t *testing.T) {
+	for in, want := range map[string]string{"v1.26.8": "go1.26.8", "v1.21.0": "go1.21", "v1.23.0-rc.1": "go1.23rc1", "": ""} {
+		if got := goTag(in); got != want {
+			t.Errorf("goTag(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestGoFlags(t *testing.T) {
+	dir := t.TempDir()
+	if got := goFlags("-mod=mod -buildvcs=false", dir); got != "-buildvcs=false -mod=readonly" {
+		t.Errorf("goFlags = %q", got)
+	}
+	writeFiles(t, dir, map[string]string{"vendor/modules.txt": "# example.com/x v1.0.0\n"})
+	if got := goFlags("-mod=mod", dir); got != "" {
+		t.Errorf("goFlags with vendor = %q, want the go command's default", got)
+	}
+	env := childEnv(scanners.GoModule{Dir: dir}, true)
+	for _, want := range []string{"GOTOOLCHAIN=local", "GOPROXY=off", "GOWORK=off"} {
+		if !slices.Contains(env, want) {
+			t.Errorf("child env lacks %s", want)
+		}
+	}
+}
+
+func TestLocate(t *testing.T) {
+	root := t.TempDir()
+	writeFiles(t, root, map[string]string{"a/go.mod": `module example.com/a
+
+go 1.22
+
+toolchain go1.22.4
+
+require example.com/single v1.0.0
+
+require (
+	example.com/old v1.0.0 // indirect
+)
+
+replace example.com/old => example.com/fork v1.2.0
+`})
+	gm, err := readGoMod(root, scanners.GoModule{Dir: filepath.Join(root, "a"), Rel: "a"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		mod  string
+		std  bool
+		line int
+		col  int
+	}{
+		{"example.com/single", false, 7, 1},
+		{"example.com/old", false, 10, 2},
+		{"example.com/fork", false, 13, 1}, // govulncheck names the replacement
+		{"example.com/unknown", false, 1, 1},
+		{"stdlib", true, 5, 1},
+	} {
+		loc := gm.locate(tc.mod, tc.std)
+		if loc.Path != "a/go.mod" || loc.StartLine != tc.line || loc.StartColumn != tc.col {
+			t.Errorf("locate(%s) = %+v, want a/go.mod:%d:%d", tc.mod, loc, tc.line, tc.col)
+		}
+	}
+	if got := gm.directives(); got != "go 1.22, toolchain go1.22.4" {
+		t.Errorf("directives = %q", got)
+	}
+}
+
+func TestClean(t *testing.T) {
+	root := filepath.Join(t.TempDir(), "repo")
+	sc := &scan{req: &scanners.Request{Root: root}, dbDir: "/db/govulncheck", dbURL: "file:///db/govulncheck",
+		mods: []scanners.GoModule{{Dir: root, Rel: "."}, {Dir: filepath.Join(root, "sub"), Rel: "sub"}}}
+	msg := root + "/sub/x.go:1:2: err; " + root + "/y.go; creating client: stat /db/govulncheck; " + filepath.Join(modCache(), "golang.org/x/text@v0.3.6")
+	want := "sub/x.go:1:2: err; y.go; creating client: stat $DB; $GOMODCACHE/golang.org/x/text@v0.3.6"
+	if got := sc.clean(msg); got != want {
+		t.Errorf("clean = %q, want %q", got, want)
+	}
+}
+
+// The fallback version must follow go.mod.
+func TestVulnVersionPinned(t *testing.T) {
+	data, err := os.ReadFile("../../go.mod")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(data), "golang.org/x/vuln "+vulnVersion+"\n") {
+		t.Errorf("go.mod does not pin golang.org/x/vuln %s", vulnVersion)
+	}
+}
+
+func TestExclude(t *testing.T) {
+	root := t.TempDir()
+	writeFiles(t, root, map[string]string{
+		"a/go.mod": "module example.com/a\n\ngo 1.22\n",
+		"a/a.go":   "package a\n\nimport \"example.com/a/missing\"\n",
+		"b/go.mod": "module example.com/b\n\ngo 1.22\n",
+		"b/b.go":   "package b\n\nimport \"example.com/b/missing\"\n",
+	})
+	db := exampleDB(t)
+	s := newTestScanner(t)
+	req := request(root, db)
+	req.Exclude = []string{"a"}
+	res, err := s.Scan(context.Background(), req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if msgs := notes(res); strings.Contains(msgs, "example.com/a") || !strings.Contains(msgs, "module b (example.com/b)") {
+		t.Errorf("with a excluded:\n%s", msgs)
+	}
+	req.Exclude = []string{"a", "b/**"}
+	_, err = s.Scan(context.Background(), req)
+	var skip *scanners.SkipError
+	if !errors.As(err, &skip) || skip.Reason != "every Go module under the root is excluded" {
+		t.Errorf("with every module excluded: err = %v", err)
+	}
+}

@@ -1,0 +1,436 @@
+// Package safety runs pyup's safety over the Python dependency files of the
+// scanned tree through scanners/shellout and turns its JSON report into
+// dependency findings.
+//
+// The installed version decides the command (`safety --version`):
+//
+//	safety 2.x:  safety [--disable-optional-telemetry-data] check --json [--db DIR] -r FILE...
+//	safety 3.x:  safety --disable-optional-telemetry scan --target . --output json --detailed-output
+//
+// Both run from the scanned root, so safety reads the project's own
+// .safety-policy.yml as it would when run there, with no standard input (a
+// safety 3 prompt reads end of file) and, for 3.x, SAFETY_STAGE=cicd so that
+// it never asks questions. An API key is passed in the SAFETY_API_KEY
+// environment variable, never on the command line.
+//
+// Files (2.x): every requirements file (requirements*.txt, *requirements*.txt,
+// *.txt under a requirements/ directory), Pipfile.lock and poetry.lock
+// outside virtual environments, node_modules, build and dist trees. safety 3
+// finds its files itself.
+//
+// Outcomes:
+//   - safety not on PATH: skipped, "install it: pip install safety".
+//   - 2.x offline (Request.Offline) with no local database (Options.DB, or a
+//     Request.DB holding insecure.json and insecure_full.json): skipped with
+//     a notice; safety 2 would download its database.
+//   - 3.x offline: skipped (safety 3 works through the Safety platform).
+//   - 3.x without an account: safety exits 1 printing nothing (its JSON mode
+//     silences the login message); with no API key configured that is a skip
+//     telling how to log in or set a key, not a failure.
+//   - Exit 0 and 64 (vulnerabilities found) are normal; 1 and 65-75 are
+//     errors with safety's meaning of the code and its stderr.
+//
+// Findings: one per vulnerability and requirement file, at the line that
+// pins the package (found by reading the file: pip requirements with
+// extras, markers, hashes, continuations and -r includes, Pipfile.lock,
+// poetry.lock). RuleID is "PYUP-<safety id>" (see RuleID); Package is
+// {PyPI, PEP 503 name, version, fixed versions}; Aliases hold the CVE;
+// severity comes from the CVSS score (v3, else v2) when safety has one,
+// else from safety 3's severity name, else DefaultSeverity. Vulnerabilities
+// the project's safety policy ignores are kept with an external
+// suppression carrying the policy's reason and expiry.
+package safety
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/scangate/scangate/finding"
+	"github.com/scangate/scangate/scanners"
+	"github.com/scangate/scangate/scanners/shellout"
+)
+
+// Options configure the adapter.
+type Options struct {
+	// Program is "safety" on PATH when empty, else a name or a path; a
+	// missing explicit path is an error, not a skip.
+	Program string
+	// DB is a local safety database directory (insecure.json and
+	// insecure_full.json) for safety 2.x's --db; it makes offline scans
+	// possible.
+	DB string
+	// Key is a safety API key, passed as SAFETY_API_KEY.
+	Key string
+	// Files, when set, are the dependency files to check (2.x), relative to
+	// the scanned root, instead of the ones found in the tree.
+	Files []string
+	// MaxOutput caps safety's stdout in bytes; 0 means shellout's default.
+	MaxOutput int64
+}
+
+// Scanner is the safety adapter.
+type Scanner struct {
+	opt Options
+
+	mu       sync.Mutex
+	versions map[string]string
+}
+
+// New returns a safety adapter.
+func New(opt Options) *Scanner {
+	return &Scanner{opt: opt, versions: map[string]string{}}
+}
+
+// Name implements scanners.Scanner.
+func (s *Scanner) Name() string { return "safety" }
+
+// InstallHint is the notice a missing safety is skipped with.
+const InstallHint = "install it: pip install safety"
+
+// InformationURI is safety's home.
+const InformationURI = "https://github.com/pyupio/safety"
+
+// Applies reports whether the tree has a dependency file safety reads.
+func (s *Scanner) Applies(req *scanners.Request) bool {
+	if len(s.opt.Files) > 0 {
+		return true
+	}
+	files, err := discover(req.Root, true)
+	return err != nil || len(files) > 0
+}
+
+// Scan implements scanners.Scanner.
+func (s *Scanner) Scan(ctx context.Context, req *scanners.Request) (*finding.Result, error) {
+	res, err := s.scan(ctx, req)
+	return tidy(req.Root, res, err)
+}
+
+func (s *Scanner) scan(ctx context.Context, req *scanners.Request) (*finding.Result, error) {
+	program := s.opt.Program
+	if program == "" {
+		program = "safety"
+	}
+	path, err := shellout.Lookup(program)
+	var ni *shellout.NotInstalledError
+	switch {
+	case errors.As(err, &ni) && !ni.Explicit:
+		return nil, scanners.Skip("safety is not installed (not found on PATH); %s", InstallHint)
+	case err != nil:
+		return nil, fmt.Errorf("safety: %w", err)
+	}
+	version, major, err := s.version(ctx, path)
+	if err != nil {
+		return nil, err
+	}
+	res := &finding.Result{Tool: "safety", Version: version, InformationURI: InformationURI, Findings: []finding.Finding{}}
+	if major >= 3 {
+		return s.scan3(ctx, req, path, version, res)
+	}
+	return s.check2(ctx, req, path, version, res)
+}
+
+func (s *Scanner) check2(ctx context.Context, req *scanners.Request, path, version string, res *finding.Result) (*finding.Result, error) {
+	files := s.opt.Files
+	if len(files) == 0 {
+		var err error
+		if files, err = discover(req.Root, false); err != nil {
+			return res, fmt.Errorf("safety: %w", err)
+		}
+	}
+	if len(files) == 0 {
+		res.Warnf("safety: no dependency file to check")
+		return res, nil
+	}
+	db, err := s.database(req)
+	if err != nil {
+		return res, err
+	}
+	if db == "" && req.Offline {
+		return nil, scanners.Skip("offline, and safety %s needs its vulnerability database: set a local safety database (a directory with insecure.json and insecure_full.json)", version)
+	}
+
+	var args []string
+	if !strings.HasPrefix(version, "2.0.") {
+		args = append(args, "--disable-optional-telemetry-data")
+	}
+	args = append(args, "check", "--json")
+	if db != "" {
+		args = append(args, "--db", db)
+	}
+	for _, f := range files {
+		args = append(args, "-r", f)
+	}
+	req.Logf("safety %s: %s", version, strings.Join(args, " "))
+	out, err := s.run(ctx, req, path, args, nil)
+	if err != nil {
+		return res, err
+	}
+	switch out.ExitCode {
+	case 0, 64:
+	default:
+		return res, exitError(out, false)
+	}
+	if err := parseCheck(out.Stdout, req.Root, files, res); err != nil {
+		if len(strings.TrimSpace(string(out.Stdout))) == 0 {
+			err = fmt.Errorf("%w (%s; a policy with continue-on-vulnerability-error hides safety's errors); stderr: %s", err, out.Status(), orNone(out.StderrTail(5)))
+		}
+		return res, err
+	}
+	return res, nil
+}
+
+func (s *Scanner) scan3(ctx context.Context, req *scanners.Request, path, version string, res *finding.Result) (*finding.Result, error) {
+	if req.Offline {
+		return nil, scanners.Skip("offline, and safety %s scans through the Safety platform, which needs the network", version)
+	}
+	args := []string{"--disable-optional-telemetry", "scan", "--target", ".", "--output", "json", "--detailed-output"}
+	req.Logf("safety %s: %s", version, strings.Join(args, " "))
+	out, err := s.run(ctx, req, path, args, []string{"SAFETY_STAGE=cicd"})
+	if err != nil {
+		return res, err
+	}
+	noReport := len(strings.TrimSpace(string(out.Stdout))) == 0
+	switch {
+	case out.ExitCode == 1 && noReport && s.key() == "":
+		return nil, scanners.Skip("safety %s needs a Safety account: set an API key (the safety key option or SAFETY_API_KEY) or run `safety auth login` once; it exited 1 without a report", version)
+	case out.ExitCode != 0 && out.ExitCode != 64:
+		return res, exitError(out, true)
+	}
+	if err := parseScan(out.Stdout, req.Root, res); err != nil {
+		return res, err
+	}
+	return res, nil
+}
+
+func (s *Scanner) key() string {
+	if s.opt.Key != "" {
+		return s.opt.Key
+	}
+	return os.Getenv("SAFETY_API_KEY")
+}
+
+func (s *Scanner) run(ctx context.Context, req *scanners.Request, path string, args, env []string) (*shellout.Output, error) {
+	if s.opt.Key != "" {
+		env = append(env, "SAFETY_API_KEY="+s.opt.Key)
+	}
+	var full []string
+	if len(env) > 0 {
+		full = shellout.Env(env...)
+	}
+	out, err := shellout.Run(ctx, shellout.Cmd{Program: path, Args: args, Dir: req.Root, Env: full, MaxStdout: s.opt.MaxOutput})
+	if err != nil {
+		if out != nil {
+			if tail := out.StderrTail(5); tail != "" {
+				err = fmt.Errorf("%w; stderr: %s", err, tail)
+			}
+		}
+		if !strings.HasPrefix(err.Error(), "safety") {
+			err = fmt.Errorf("safety: %w", err)
+		}
+		return nil, err
+	}
+	return out, nil
+}
+
+// exitMeanings are safety's exit codes (safety/constants.py); 65-69 exist
+// in 2.x and 3.x, 70-75 in 3.x.
+var exitMeanings = map[int]string{
+	1:  "safety failed",
+	65: "the API key was rejected",
+	66: "too many requests to the safety server",
+	67: "cannot load the local vulnerability database",
+	68: "cannot fetch the vulnerability database (is the network reachable?)",
+	69: "the vulnerability database is malformed",
+	70: "the report given to safety is invalid",
+	71: "a requirement is invalid",
+	72: "the Safety account's email is not verified",
+	73: "device enrollment failed",
+	74: "the machine ID is unavailable",
+	75: "device enrollment failed (retry later)",
+}
+
+func exitError(out *shellout.Output, v3 bool) error {
+	meaning, ok := exitMeanings[out.ExitCode]
+	if !ok || !v3 && out.ExitCode >= 70 {
+		meaning = "unexpected exit"
+	}
+	return fmt.Errorf("safety failed (%s: %s): %s", out.Status(), meaning, orNone(out.StderrTail(5)))
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "(no stderr)"
+	}
+	return s
+}
+
+var versionRE = regexp.MustCompile(`(?i)version\s+v?((\d+)\.(\d+)(?:\.\d+)?\S*)`)
+
+// version reads safety's version from its installed metadata, or else runs
+// `safety --version`, once per program path.
+func (s *Scanner) version(ctx context.Context, path string) (string, int, error) {
+	s.mu.Lock()
+	v, ok := s.versions[path]
+	s.mu.Unlock()
+	if !ok {
+		var err error
+		if v, err = askVersion(ctx, path); err != nil {
+			return "", 0, err
+		}
+		s.mu.Lock()
+		s.versions[path] = v
+		s.mu.Unlock()
+	}
+	major, _ := strconv.Atoi(strings.SplitN(v, ".", 2)[0])
+	if major < 2 {
+		return v, major, fmt.Errorf("safety %s is too old: scangate reads the JSON of safety 2.x and 3.x", v)
+	}
+	return v, major, nil
+}
+
+func askVersion(ctx context.Context, path string) (string, error) {
+	if v := shellout.DistVersion(path, "safety"); v != "" {
+		return v, nil
+	}
+	out, err := shellout.Run(ctx, shellout.Cmd{Program: path, Args: []string{"--version"}, MaxStdout: 1 << 20, Env: shellout.Env("SAFETY_STAGE=cicd")})
+	if err != nil {
+		return "", fmt.Errorf("safety --version: %w", err)
+	}
+	all := append(append([]byte{}, out.Stdout...), out.Stderr...)
+	m := versionRE.FindSubmatch(all)
+	if out.ExitCode != 0 || m == nil {
+		return "", fmt.Errorf("safety --version (%s) did not print a safety version: %q", out.Status(), excerpt(all))
+	}
+	return string(m[1]), nil
+}
+
+// database picks the local safety database: Options.DB, else Request.DB
+// when it holds one.
+func (s *Scanner) database(req *scanners.Request) (string, error) {
+	dir := s.opt.DB
+	if dir == "" {
+		if req.DB == "" {
+			return "", nil
+		}
+		if _, err := os.Stat(filepath.Join(req.DB, "insecure_full.json")); err != nil {
+			return "", nil // an OSV database, not safety's
+		}
+		dir = req.DB
+	}
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return "", fmt.Errorf("safety: database %s: %w", dir, err)
+	}
+	for _, f := range []string{"insecure.json", "insecure_full.json"} {
+		if _, err := os.Stat(filepath.Join(abs, f)); err != nil {
+			return "", fmt.Errorf("safety: database %s has no %s: not a safety database directory", dir, f)
+		}
+	}
+	return abs, nil
+}
+
+// skippedDirs hold other people's code or build output.
+var skippedDirs = map[string]bool{
+	"venv": true, ".venv": true, ".tox": true, ".nox": true, "node_modules": true,
+	"build": true, "dist": true, "site-packages": true, ".eggs": true, "__pycache__": true,
+	".git": true, ".hg": true, ".svn": true,
+}
+
+var errFound = errors.New("found")
+
+// discover lists the dependency files safety 2.x is given, root-relative and
+// sorted; with first set it stops at the first.
+func discover(root string, first bool) ([]string, error) {
+	var out []string
+	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			if p == root {
+				return err
+			}
+			return nil
+		}
+		if d.IsDir() {
+			if p == root {
+				return nil
+			}
+			if skippedDirs[d.Name()] || strings.HasSuffix(d.Name(), ".egg-info") {
+				return filepath.SkipDir
+			}
+			if _, err := os.Stat(filepath.Join(p, "pyvenv.cfg")); err == nil {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		rel, _ := filepath.Rel(root, p)
+		rel = filepath.ToSlash(rel)
+		if isDepFile(rel) {
+			out = append(out, rel)
+			if first {
+				return errFound
+			}
+		}
+		return nil
+	})
+	if errors.Is(err, errFound) {
+		err = nil
+	}
+	sort.Strings(out)
+	return out, err
+}
+
+func isDepFile(rel string) bool {
+	base := filepath.Base(rel)
+	switch {
+	case base == "Pipfile.lock" || base == "poetry.lock":
+		return true
+	case !strings.HasSuffix(base, ".txt"):
+		return false
+	case strings.Contains(strings.ToLower(base), "requirements"):
+		return true
+	}
+	return filepath.Base(filepath.Dir(rel)) == "requirements"
+}
+
+// rootless keeps the scanned root's absolute path out of messages (the
+// tool's stderr, an excerpt of its output): reports show root-relative
+// paths only.
+type rootless struct {
+	err  error
+	root string
+}
+
+func (e rootless) Error() string { return unroot(e.root, e.err.Error()) }
+func (e rootless) Unwrap() error { return e.err }
+
+func unroot(root, s string) string {
+	if root == "" || root == string(filepath.Separator) {
+		return s
+	}
+	s = strings.ReplaceAll(s, root+string(filepath.Separator), "")
+	return strings.ReplaceAll(s, root, ".")
+}
+
+// tidy applies unroot to the result's notifications and to err.
+func tidy(root string, res *finding.Result, err error) (*finding.Result, error) {
+	if res != nil {
+		for i := range res.Notifications {
+			res.Notifications[i].Message = unroot(root, res.Notifications[i].Message)
+		}
+	}
+	if err != nil {
+		var skip *scanners.SkipError
+		if !errors.As(err, &skip) {
+			err = rootless{err, root}
+		}
+	}
+	return res, err
+}

@@ -1,0 +1,1 @@
+"""A small service with the mistakes bandit is meant to catch."""

@@ -1,0 +1,2 @@
+def compute(expr):
+    return eval(expr)

@@ -1,0 +1,5 @@
+from app import service
+
+
+def test_admin():
+    assert service.check_admin(type("U", (), {"is_admin": True})())

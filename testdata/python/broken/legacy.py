@@ -1,0 +1,2 @@
+# Python 2 code: no Python 3 parser accepts it.
+print "hello"

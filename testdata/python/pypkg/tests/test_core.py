@@ -1,0 +1,5 @@
+from examplepkg import render
+
+
+def test_render():
+    assert render("Hello {{ name }}", {"name": "world"}) == "Hello world"

@@ -7,7 +7,6 @@ import (
 	"regexp"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 )
 
@@ -161,48 +160,25 @@ func dockerBuild(t *testing.T) (env, args []string, err error) {
 	return nil, nil, nil
 }
 
-var (
-	binOnce sync.Once
-	binPath string
-	binErr  string
-)
-
-// scangateBinary builds scangate once per test binary, with the Dockerfile's
-// go build (same flags), for tests that need a real executable.
+// scangateBinary builds scangate into a temporary directory with the
+// Dockerfile's go build (same flags), for tests that need a real executable.
 func scangateBinary(t *testing.T) string {
 	t.Helper()
-	binOnce.Do(func() {
-		env, args, err := dockerBuild(t)
-		if err != nil {
-			binErr = err.Error()
-			return
-		}
-		dir, err := os.MkdirTemp("", "scangate-bin-")
-		if err != nil {
-			binErr = err.Error()
-			return
-		}
-		binPath = filepath.Join(dir, "scangate")
-		if i := slices.Index(args, "-o"); i >= 0 {
-			args[i+1] = binPath
-		}
-		cmd := exec.Command("go", args...)
-		cmd.Dir = "../.."
-		cmd.Env = append(os.Environ(), env...)
-		if out, err := cmd.CombinedOutput(); err != nil {
-			binErr = "go " + strings.Join(args, " ") + ": " + err.Error() + "\n" + string(out)
-		}
-	})
-	if binErr != "" {
-		t.Fatal(binErr)
+	env, args, err := dockerBuild(t)
+	if err != nil {
+		t.Fatal(err)
 	}
-	return binPath
-}
-
-func TestMain(m *testing.M) {
-	code := m.Run()
-	if binPath != "" {
-		os.RemoveAll(filepath.Dir(binPath))
+	bin := filepath.Join(t.TempDir(), "scangate")
+	i := slices.Index(args, "-o")
+	if i < 0 {
+		t.Fatal("the build stage's go build has no -o")
 	}
-	os.Exit(code)
+	args[i+1] = bin
+	cmd := exec.Command("go", args...)
+	cmd.Dir = "../.."
+	cmd.Env = append(os.Environ(), env...)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("go %s: %v\n%s", strings.Join(args, " "), err, out)
+	}
+	return bin
 }

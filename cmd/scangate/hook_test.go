@@ -8,8 +8,6 @@ import (
 	"slices"
 	"strings"
 	"testing"
-
-	"github.com/scangate/scangate/scanners"
 )
 
 // gitEnv isolates git from the machine's configuration (a global
@@ -95,9 +93,6 @@ const (
 // a gosec finding over the threshold, and git push refused, then accepted
 // after the fix; a foreign hook is left alone throughout.
 func TestHookBlocksAPushWithAFinding(t *testing.T) {
-	if !slices.ContainsFunc(adapters(&scanOptions{}), func(s scanners.Scanner) bool { return s.Name() == "gosec" }) {
-		t.Skip("the gosec adapter is not wired in adapters.go")
-	}
 	bin := scangateBinary(t)
 	r, remote := newRepoWithRemote(t)
 	r.write("go.mod", "module example.com/hooked\n\ngo 1.26\n")

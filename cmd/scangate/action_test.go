@@ -176,3 +176,28 @@ func TestActionYAML(t *testing.T) {
 		t.Errorf("action.yml outputs %v; finish sets %v", outs, want)
 	}
 }
+
+// TestActionInputsReachTheScan runs the entrypoint with inputs whose
+// effect shows without a long scan: files that do not exist.
+func TestActionInputsReachTheScan(t *testing.T) {
+	t.Chdir(t.TempDir())
+	for input, want := range map[string]string{
+		"INPUT_CONFIG":   "config missing.yml: does not exist",
+		"INPUT_BASELINE": "baseline missing.yml: does not exist",
+		"INPUT_PATH":     "scan path missing.yml: does not exist",
+	} {
+		t.Run(input, func(t *testing.T) {
+			t.Setenv(input, "missing.yml")
+			code, _, stderr := runCLI(t, "action")
+			if code != exitUsage || !strings.Contains(stderr, want) {
+				t.Errorf("exit %d, want %d with %q:\n%s", code, exitUsage, want, stderr)
+			}
+		})
+	}
+	t.Run("INPUT_ARGS", func(t *testing.T) {
+		t.Setenv("INPUT_ARGS", "--frobnicate")
+		if code, _, stderr := runCLI(t, "action"); code != exitUsage || !strings.Contains(stderr, "unknown flag: --frobnicate") {
+			t.Errorf("exit %d:\n%s", code, stderr)
+		}
+	})
+}

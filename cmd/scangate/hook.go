@@ -311,7 +311,8 @@ func hookRun(cmd *cobra.Command, args []string) error {
 		fmt.Fprintln(stderr, "scangate: SCANGATE_SKIP=1, not scanning")
 		return nil
 	}
-	if typ == "pre-push" && onlyDeletes(cmd.InOrStdin()) {
+	// The pre-commit framework (PRE_COMMIT=1) reads git's stdin itself.
+	if typ == "pre-push" && os.Getenv("PRE_COMMIT") != "1" && onlyDeletes(cmd.InOrStdin()) {
 		return nil
 	}
 	top, err := git(cmd.Context(), "rev-parse", "--show-toplevel")

@@ -310,6 +310,9 @@ func Message(f finding.Finding) string {
 		msg = f.RuleID
 	}
 	if rem := f.Properties["remediation"]; rem != "" && !strings.Contains(msg, rem) {
+		if !strings.HasSuffix(msg, ".") {
+			msg += "."
+		}
 		msg += " Fix: " + rem + "."
 	}
 	return msg

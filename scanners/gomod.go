@@ -56,9 +56,14 @@ func GoModules(root string) ([]GoModule, error) {
 		if err != nil {
 			return err
 		}
+		// Parse keeps toolchain and replace lines; ParseLax accepts go.mod
+		// files of newer Go releases with directives we do not know yet.
 		f, err := modfile.Parse(p, data, nil)
 		if err != nil {
-			return fmt.Errorf("%s: %w", relOrAbs(root, p), err)
+			var lerr error
+			if f, lerr = modfile.ParseLax(p, data, nil); lerr != nil {
+				return fmt.Errorf("%s: %w", relOrAbs(root, p), err)
+			}
 		}
 		if f.Module == nil {
 			return fmt.Errorf("%s: no module directive", relOrAbs(root, p))

@@ -8,6 +8,7 @@ import (
 	"github.com/scangate/scangate/scanners/bandit"
 	"github.com/scangate/scangate/scanners/gosec"
 	"github.com/scangate/scangate/scanners/govulncheck"
+	"github.com/scangate/scangate/scanners/osv"
 	"github.com/scangate/scangate/scanners/safety"
 )
 
@@ -26,6 +27,7 @@ func adapters(o *scanOptions) []scanners.Scanner {
 			MinConfidence: severityOrInfo(sc.Gosec.MinConfidence),
 		}),
 		govulncheck.New(govulncheck.Options{ScanLevel: sc.Govulncheck.ScanLevel}),
+		osv.New(osv.Options{SkipLockfiles: sc.OSV.SkipLockfiles, MaxDBAge: o.cfg.DB.MaxAge}),
 		bandit.New(bandit.Options{
 			Program:       sc.Bandit.Program,
 			Skips:         sc.Bandit.Skips,

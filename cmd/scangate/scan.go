@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"os"
 	"os/signal"
@@ -19,6 +20,7 @@ import (
 	"github.com/scangate/scangate/policy"
 	"github.com/scangate/scangate/report"
 	"github.com/scangate/scangate/scanners"
+	"github.com/scangate/scangate/vulndb"
 )
 
 // scanOptions is the effective configuration of one scan: the flags are
@@ -230,6 +232,26 @@ func (o *scanOptions) run(ctx context.Context, stderr io.Writer) (*report.Scan, 
 	defer stop()
 
 	req := scanners.Request{Root: root, Tests: o.tests, Tags: o.tags, Exclude: o.exclude, Offline: o.offline, DB: o.db}
+	// Open the database once for every vulnerability scanner: a directory
+	// or zip of raw advisories is imported into a temporary database here.
+	// When it cannot be opened the scanners get the path as given and each
+	// reports why, so that the other scanners' results still count.
+	if req.Offline {
+		if req.DB == "" {
+			if d, err := vulndb.DefaultDir(); err == nil {
+				req.DB = d
+			}
+		}
+		logf := func(format string, args ...any) {
+			if !o.quiet {
+				fmt.Fprintf(stderr, format+"\n", args...)
+			}
+		}
+		if db, err := vulndb.OpenWith(req.DB, vulndb.OpenOptions{Logf: logf}); err == nil {
+			defer db.Close()
+			req.DB = db.Dir
+		}
+	}
 	var prog *progress
 	opt := o.runOptions()
 	tuneRun(&opt)

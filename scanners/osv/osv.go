@@ -1,0 +1,333 @@
+// Package osv is the embedded osv-scanner (github.com/google/osv-scanner/v2
+// v2.5.0): dependency vulnerabilities in every lockfile and manifest it
+// understands.
+//
+// The adapter finds the lockfiles itself and scans them per ecosystem,
+// because osv-scanner v2.5.0 loses findings silently in offline mode: one
+// missing ecosystem database stops matching for all packages while DoScan
+// returns no error. Offline, each ecosystem's database is checked first;
+// ecosystems without one are reported as not scanned (incomplete), and
+// every ERROR record osv-scanner logs makes the run incomplete too. A
+// repository's osv-scanner.toml ignores are not applied (scangate has its
+// own suppressions): they are reported as warnings and noted on the
+// findings they would have hidden. Go call analysis stays off (govulncheck
+// does it, once); offline there is no transitive resolution and no network
+// access at all.
+package osv
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"os"
+	"path/filepath"
+	"runtime/debug"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/google/osv-scanner/v2/pkg/models"
+	"github.com/google/osv-scanner/v2/pkg/osvscanner"
+	"github.com/scangate/scangate/finding"
+	"github.com/scangate/scangate/scanners"
+	"github.com/scangate/scangate/vulndb"
+)
+
+// Name is the scanner's name in results and --scanners.
+const Name = "osv-scanner"
+
+const (
+	modulePath     = "github.com/google/osv-scanner/v2"
+	defaultVersion = "2.5.0"
+	informationURI = "https://github.com/google/osv-scanner"
+)
+
+// Options configure the scanner.
+type Options struct {
+	// SkipLockfiles are lockfiles not to scan: paths relative to the
+	// scanned root, or globs ("/" separated) matched against that path and,
+	// for patterns without "/", against the file name ("requirements-dev.txt",
+	// "tools/*/go.mod").
+	SkipLockfiles []string
+	// MaxDBAge is the age above which an offline database draws a warning:
+	// 0 means vulndb.DefaultMaxAge (7 days), a negative value never warns.
+	MaxDBAge time.Duration
+	// Now is the clock for the age check; nil means time.Now.
+	Now func() time.Time
+}
+
+// Scanner runs osv-scanner in-process.
+type Scanner struct{ opt Options }
+
+// New returns the scanner.
+func New(opt Options) *Scanner { return &Scanner{opt: opt} }
+
+// Name implements scanners.Scanner.
+func (s *Scanner) Name() string { return Name }
+
+// Version is the embedded osv-scanner's module version.
+func (s *Scanner) Version() string {
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		for _, d := range bi.Deps {
+			if d.Path == modulePath {
+				if d.Replace != nil {
+					d = d.Replace
+				}
+				return strings.TrimPrefix(d.Version, "v")
+			}
+		}
+	}
+	return defaultVersion
+}
+
+// Applies reports whether any lockfile osv-scanner understands is under the root.
+func (s *Scanner) Applies(req *scanners.Request) bool {
+	l, _ := discover(req.Root, skipper(s.opt.SkipLockfiles), true)
+	return len(l) > 0
+}
+
+// Scan implements scanners.Scanner.
+func (s *Scanner) Scan(ctx context.Context, req *scanners.Request) (*finding.Result, error) {
+	res := &finding.Result{Tool: Name, Version: s.Version(), InformationURI: informationURI, Findings: []finding.Finding{}}
+	logf := req.Logf
+	if logf == nil {
+		logf = func(string, ...any) {}
+	}
+	files, err := discover(req.Root, skipper(s.opt.SkipLockfiles), false)
+	if err != nil {
+		return res, fmt.Errorf("osv-scanner: find lockfiles: %w", err)
+	}
+	if len(files) == 0 {
+		return res, nil
+	}
+	ignores, problems := loadRepoIgnores(req.Root, files)
+	for _, dir := range sortedKeys(ignores) {
+		res.Warnf("osv-scanner: %s", ignores[dir].warning())
+	}
+	for _, p := range problems {
+		res.Warnf("osv-scanner: %s", p)
+	}
+
+	// Lockfiles by the ecosystem whose database they need.
+	groups := map[string][]lockfile{}
+	for _, f := range files {
+		groups[f.Ecosystem] = append(groups[f.Ecosystem], f)
+	}
+	ecos := sortedKeys(groups)
+
+	base := osvscanner.ScannerActions{
+		NoIgnore: true, // we chose the files; a .gitignore must not veto one
+	}
+	var localDB string
+	if req.Offline {
+		if req.DB == "" {
+			return res, fmt.Errorf("osv-scanner: %w", vulndb.ErrNoDB)
+		}
+		db, err := vulndb.OpenWith(req.DB, vulndb.OpenOptions{Logf: logf})
+		if err != nil {
+			return res, fmt.Errorf("osv-scanner: vulnerability database (--db): %w", err)
+		}
+		defer db.Close()
+		if w := db.Stats.StaleWarning(s.opt.MaxDBAge, s.now()); w != "" {
+			res.Warnf("osv-scanner: %s", w)
+		}
+		localDB = db.OSVScannerDir()
+		base.CompareOffline = true
+		base.LocalDBPath = localDB
+		base.PluginNetworkDisabled = true
+		base.TransitiveScanning.Disabled = true
+		base.HTTPClient = &http.Client{Transport: noNetwork{}}
+		var scan []string
+		for _, eco := range ecos {
+			// Both the metadata and the file: osv-scanner reads the file.
+			if db.HasEcosystem(eco) && fileExists(vulndb.EcosystemZip(localDB, eco)) {
+				scan = append(scan, eco)
+				continue
+			}
+			res.State = finding.Incomplete
+			res.Errorf("osv-scanner: no %s advisories in the vulnerability database: %s not scanned (import %s advisories with scangate db import, or run scangate db update)",
+				eco, relList(groups[eco]), eco)
+		}
+		ecos = scan
+	}
+
+	// An empty override config keeps every osv-scanner.toml out.
+	tmp, err := os.MkdirTemp("", "scangate-osv-")
+	if err != nil {
+		return res, fmt.Errorf("osv-scanner: %w", err)
+	}
+	defer os.RemoveAll(tmp)
+	base.ConfigOverridePath = filepath.Join(tmp, "osv-scanner.toml")
+	if err := os.WriteFile(base.ConfigOverridePath, nil, 0o600); err != nil {
+		return res, fmt.Errorf("osv-scanner: %w", err)
+	}
+
+	conv := &converter{root: req.Root, res: res, files: manifests{}, ignores: ignores}
+	clean := cleaner(req.Root, localDB, tmp)
+	// Offline, one call per ecosystem (see the package comment). Online one
+	// call for all: the online matcher has no per-ecosystem database, and
+	// its retries on a dead network would otherwise add up.
+	var units []unit
+	if req.Offline {
+		for _, eco := range ecos {
+			units = append(units, unit{eco, groups[eco]})
+		}
+	} else {
+		units = append(units, unit{"all ecosystems", files})
+	}
+	var errs []error
+	for i, u := range units {
+		if err := ctx.Err(); err != nil {
+			errs = append(errs, err)
+			break
+		}
+		logf("%s: %d lockfile(s) (%d/%d)", u.label, len(u.files), i+1, len(units))
+		batches := [][]lockfile{u.files}
+		for len(batches) > 0 {
+			batch := batches[0]
+			batches = batches[1:]
+			actions := base
+			for _, f := range batch {
+				actions.LockfilePaths = append(actions.LockfilePaths, f.Abs)
+			}
+			vr, logged, err := doScan(ctx, actions, logf)
+			if err != nil && len(batch) > 1 && !errors.Is(err, osvscanner.ErrVulnerabilitiesFound) &&
+				!errors.Is(err, osvscanner.ErrNoPackagesFound) && ctx.Err() == nil {
+				// One bad lockfile fails the whole call: scan them one by
+				// one, so that the others still report.
+				for _, f := range batch {
+					batches = append(batches, []lockfile{f})
+				}
+				continue
+			}
+			for _, m := range logged {
+				res.State = finding.Incomplete
+				res.Errorf("osv-scanner: %s", clean(m))
+			}
+			switch {
+			case err == nil, errors.Is(err, osvscanner.ErrVulnerabilitiesFound):
+			case errors.Is(err, osvscanner.ErrNoPackagesFound):
+				continue // lockfiles without dependencies
+			default:
+				errs = append(errs, fmt.Errorf("%s: %s", relList(batch), clean(err.Error())))
+				continue
+			}
+			conv.add(vr)
+		}
+	}
+	sortFindings(res.Findings)
+	if len(errs) > 0 {
+		return res, fmt.Errorf("osv-scanner: %w", errors.Join(errs...))
+	}
+	return res, nil
+}
+
+func (s *Scanner) now() time.Time {
+	if s.opt.Now != nil {
+		return s.opt.Now()
+	}
+	return time.Now()
+}
+
+// doScan runs one DoScan with its log records captured. DoScan takes no
+// context: on cancellation we stop waiting and let it finish alone (it
+// holds scanMu until then, so the next scan's log stays its own).
+func doScan(ctx context.Context, actions osvscanner.ScannerActions, logf func(string, ...any)) (models.VulnerabilityResults, []string, error) {
+	type out struct {
+		vr     models.VulnerabilityResults
+		logged []string
+		err    error
+	}
+	done := make(chan out, 1)
+	go func() {
+		scanMu.Lock()
+		defer scanMu.Unlock()
+		s := &logSink{logf: logf}
+		restore := capture(s)
+		var o out
+		func() {
+			defer func() {
+				if p := recover(); p != nil {
+					o.err = fmt.Errorf("panic in osv-scanner: %v", p)
+				}
+			}()
+			o.vr, o.err = osvscanner.DoScan(actions)
+		}()
+		restore()
+		o.logged = s.errors()
+		done <- o
+	}()
+	select {
+	case o := <-done:
+		return o.vr, o.logged, o.err
+	case <-ctx.Done():
+		return models.VulnerabilityResults{}, nil, context.Cause(ctx)
+	}
+}
+
+// unit is one group of lockfiles scanned by one DoScan call.
+type unit struct {
+	label string
+	files []lockfile
+}
+
+// noNetwork is the HTTP transport of an offline scan: any request is a bug
+// we want to see, not a silent download.
+type noNetwork struct{}
+
+func (noNetwork) RoundTrip(r *http.Request) (*http.Response, error) {
+	return nil, fmt.Errorf("offline: network access to %s refused", r.URL.Host)
+}
+
+// cleaner removes machine paths from osv-scanner's messages.
+func cleaner(root, db, tmp string) func(string) string {
+	var pairs []string
+	for _, p := range []struct{ from, to string }{{tmp, "<config>"}, {db, "<db>"}, {root + string(filepath.Separator), ""}, {root, "."}} {
+		if p.from == "" {
+			continue
+		}
+		pairs = append(pairs, p.from, p.to)
+		// osv-scalibr reports paths relative to "/", without the leading slash.
+		if strings.HasPrefix(p.from, "/") {
+			pairs = append(pairs, p.from[1:], p.to)
+		}
+	}
+	r := strings.NewReplacer(pairs...)
+	return func(s string) string { return strings.TrimSpace(r.Replace(s)) }
+}
+
+func fileExists(p string) bool {
+	fi, err := os.Stat(p)
+	return err == nil && fi.Mode().IsRegular()
+}
+
+func relList(files []lockfile) string {
+	var l []string
+	for _, f := range files {
+		l = append(l, f.Rel)
+	}
+	return strings.Join(l, ", ")
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+func sortFindings(fs []finding.Finding) {
+	sort.SliceStable(fs, func(i, j int) bool {
+		a, b := fs[i], fs[j]
+		if a.Location.Path != b.Location.Path {
+			return a.Location.Path < b.Location.Path
+		}
+		if a.Location.StartLine != b.Location.StartLine {
+			return a.Location.StartLine < b.Location.StartLine
+		}
+		return a.RuleID < b.RuleID
+	})
+}

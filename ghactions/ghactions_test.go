@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/scangate/scangate/finding"
+	"github.com/scangate/scangate/report"
 )
 
 // parseCommand reads a workflow command line the way the runner does
@@ -151,15 +152,19 @@ func TestFromFindings(t *testing.T) {
 		{Tool: "bandit", RuleID: "B101", Severity: finding.Low, Message: "assert"},
 	}
 	anns := FromFindings(fs, "svc")
+	// The message is report.Message's: the tool's text and the fix.
 	want := []string{
-		"::error file=svc/a/b.go,line=4,col=2,title=HIGH G401 (gosec)::weak hash",
-		"::warning file=svc/go.mod,line=5,title=MEDIUM GO-2024-1 (govulncheck+osv-scanner)::vuln Fix: upgrade x to v1.2.3.",
-		"::notice title=LOW B101 (bandit)::assert",
+		"::error file=svc/a/b.go,line=4,col=2,title=HIGH G401 (gosec)::",
+		"::warning file=svc/go.mod,line=5,title=MEDIUM GO-2024-1 (govulncheck+osv-scanner)::",
+		"::notice title=LOW B101 (bandit)::",
 	}
 	for i, a := range anns {
-		if a.String() != want[i] {
-			t.Errorf("got  %s\nwant %s", a, want[i])
+		if w := want[i] + EscapeData(report.Message(fs[i])); a.String() != w {
+			t.Errorf("got  %s\nwant %s", a, w)
 		}
+	}
+	if !strings.Contains(anns[1].Message, "upgrade x to v1.2.3") {
+		t.Errorf("the fix is not in the message: %q", anns[1].Message)
 	}
 }
 

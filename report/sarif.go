@@ -27,9 +27,13 @@ type SARIFOptions struct {
 	Category string
 	// Baseline says a baseline was compared, so results carry baselineState.
 	Baseline bool
+	// Limits bound the document; zero fields take GitHubLimits. See fitResults
+	// for what is cut, in which order, when a scan exceeds them.
+	Limits Limits
 }
 
-// SARIF builds one run per tool that ran (skipped tools have no run).
+// SARIF builds one run per tool that ran (skipped tools have no run),
+// within GitHub's upload limits (opt.Limits).
 func SARIF(results []finding.Result, opt SARIFOptions) (*sarif.Report, error) {
 	if opt.Category == "" {
 		opt.Category = "scangate/"
@@ -37,13 +41,9 @@ func SARIF(results []finding.Result, opt SARIFOptions) (*sarif.Report, error) {
 	if !strings.HasSuffix(opt.Category, "/") {
 		opt.Category += "/"
 	}
-	rep := sarif.NewReport()
-	for i := range results {
-		res := &results[i]
-		if res.State == finding.Skipped {
-			continue
-		}
-		rep.AddRun(sarifRun(res, opt))
+	rep, err := fitSARIF(results, opt)
+	if err != nil {
+		return nil, err
 	}
 	if err := rep.Validate(); err != nil {
 		return nil, fmt.Errorf("sarif: generated document is not valid SARIF 2.1.0: %w", err)
@@ -202,7 +202,7 @@ func securityScore(f finding.Finding) float64 {
 }
 
 func physical(l finding.Location) *sarif.Location {
-	al := sarif.NewSimpleArtifactLocation(l.Path).WithURIBaseID("%SRCROOT%")
+	al := sarif.NewSimpleArtifactLocation(uriRef(l.Path)).WithURIBaseID("%SRCROOT%")
 	pl := sarif.NewPhysicalLocation().WithArtifactLocation(al)
 	if l.StartLine > 0 {
 		reg := sarif.NewRegion().WithStartLine(l.StartLine)

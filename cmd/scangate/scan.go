@@ -51,6 +51,9 @@ type scanOptions struct {
 	narrowed bool           // --scanners picked some scanners for this run
 	base     *policy.Baseline
 	ignore   *policy.Ignore
+
+	short      bool   // hook mode: verdict, failing findings, how to see more (hook.go)
+	reportHint string // the command that shows the full report, in short mode
 }
 
 const scanExamples = `  # Scan the current directory; fail on high or critical findings.
@@ -103,6 +106,7 @@ accepted findings with a reason and an expiry date.
 		},
 	}
 	addScanFlags(cmd.Flags(), o)
+	addShortFlags(cmd.Flags(), o) // hook.go
 	return cmd
 }
 
@@ -182,16 +186,21 @@ func runScan(ctx context.Context, o *scanOptions, stdout, stderr io.Writer) erro
 	if err := o.validate(); err != nil {
 		return err
 	}
+	gh := startGitHubActions(stderr) // GitHub Actions: annotations, summary, outputs (github.go)
+	defer gh.stop()
 	scan, err := o.run(ctx, stderr)
 	if err != nil {
 		return err
 	}
 	// The summary comes first so that a report that cannot be written
 	// never hides what the scan found.
-	if err := report.Text(stderr, scan, report.TextOptions{Color: useColor(stderr)}); err != nil {
+	if err := report.Text(stderr, scan, report.TextOptions{Color: useColor(stderr), Short: o.short, FullReportHint: o.fullReportHint()}); err != nil {
 		return &exitError{code: exitIncomplete, err: err}
 	}
 	if err := writeReports(o, scan, stdout); err != nil {
+		return &exitError{code: exitIncomplete, err: err}
+	}
+	if err := gh.finish(o, scan); err != nil {
 		return &exitError{code: exitIncomplete, err: err}
 	}
 	if code := scan.Verdict.ExitCode(); code != exitPass {

@@ -1,0 +1,203 @@
+package main
+
+import (
+	"os"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+
+	"gopkg.in/yaml.v3"
+)
+
+func envOf(m map[string]string) func(string) string {
+	return func(k string) string { return m[k] }
+}
+
+func TestActionArgs(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		env  map[string]string
+		want string // shellQuote of the arguments
+		err  string
+	}{
+		{"defaults", nil, "scan --fail-on high --sarif scangate.sarif -- .", ""},
+		{"the inputs action.yml passes by default", map[string]string{"INPUT_PATH": ".", "INPUT_FAIL-ON": "high",
+			"INPUT_SARIF-FILE": "scangate.sarif", "INPUT_OFFLINE": "false", "INPUT_SCANNERS": "", "INPUT_ARGS": ""},
+			"scan --fail-on high --sarif scangate.sarif -- .", ""},
+		{"every input", map[string]string{
+			"INPUT_PATH": "services/api", "INPUT_SCANNERS": "gosec, govulncheck\nbandit", "INPUT_FAIL-ON": "medium",
+			"INPUT_CONFIG": "ci/scangate.yml", "INPUT_BASELINE": "baseline.sarif", "INPUT_SARIF-FILE": "out/api.sarif",
+			"INPUT_OFFLINE": "true", "INPUT_DB": ".vulndb", "INPUT_ARGS": `--exclude 'gen/**' --tags "a b" --tests`},
+			"scan --scanners gosec,govulncheck,bandit --fail-on medium --config ci/scangate.yml --baseline baseline.sarif " +
+				"--sarif out/api.sarif --offline --db .vulndb --exclude 'gen/**' --tags 'a b' --tests -- services/api", ""},
+		{"underscores for docker run -e", map[string]string{"INPUT_FAIL_ON": "low", "INPUT_SARIF_FILE": "x.sarif"},
+			"scan --fail-on low --sarif x.sarif -- .", ""},
+		{"hyphen form wins", map[string]string{"INPUT_FAIL-ON": "critical", "INPUT_FAIL_ON": "low"},
+			"scan --fail-on critical --sarif scangate.sarif -- .", ""},
+		{"spaces trimmed", map[string]string{"INPUT_FAIL-ON": "  high\n", "INPUT_OFFLINE": " True "},
+			"scan --fail-on high --sarif scangate.sarif --offline -- .", ""},
+		{"a path that looks like a flag stays a path", map[string]string{"INPUT_PATH": "--version"},
+			"scan --fail-on high --sarif scangate.sarif -- --version", ""},
+		{"bad boolean", map[string]string{"INPUT_OFFLINE": "yes"}, "", `input offline: "yes" is not a boolean`},
+		{"bad args", map[string]string{"INPUT_ARGS": `--exclude 'gen/**`}, "", "input args: unterminated ' quote"},
+	} {
+		args, err := actionArgs(envOf(tc.env))
+		if tc.err != "" {
+			if err == nil || !strings.Contains(err.Error(), tc.err) {
+				t.Errorf("%s: error %v, want %q", tc.name, err, tc.err)
+			}
+			continue
+		}
+		if err != nil {
+			t.Errorf("%s: %v", tc.name, err)
+			continue
+		}
+		if got := shellQuote(args); got != tc.want {
+			t.Errorf("%s:\n got %s\nwant %s", tc.name, got, tc.want)
+		}
+	}
+}
+
+func TestSplitArgs(t *testing.T) {
+	for in, want := range map[string][]string{
+		"":                         nil,
+		"  a  b\tc\n d ":           {"a", "b", "c", "d"},
+		`'a b' "c d" e\ f`:         {"a b", "c d", "e f"},
+		`"a \"q\" \$HOME \n"`:      {`a "q" $HOME \n`},
+		`'$HOME' $(rm -rf /) *.go`: {"$HOME", "$(rm", "-rf", "/)", "*.go"}, // nothing is expanded
+		`a''b ""`:                  {"ab", ""},
+		"a\\\nb":                   {"ab"},
+	} {
+		got, err := splitArgs(in)
+		if err != nil || !slices.Equal(got, want) {
+			t.Errorf("splitArgs(%q) = %q, %v; want %q", in, got, err, want)
+		}
+	}
+	for _, bad := range []string{`'open`, `"open`, `trailing\`} {
+		if _, err := splitArgs(bad); err == nil {
+			t.Errorf("splitArgs(%q) accepted", bad)
+		}
+	}
+}
+
+func TestShellQuoteNeverBreaksALine(t *testing.T) {
+	got := shellQuote([]string{"scan", "a b", "it's", "x\n::error::y"})
+	if strings.ContainsAny(got, "\r\n") || got != `scan 'a b' 'it'\''s' "x\n::error::y"` {
+		t.Errorf("got %s", got)
+	}
+}
+
+type actionYAML struct {
+	Name    string `yaml:"name"`
+	Inputs  yaml.Node
+	Outputs map[string]struct {
+		Description string `yaml:"description"`
+	} `yaml:"outputs"`
+	Runs struct {
+		Using string   `yaml:"using"`
+		Image string   `yaml:"image"`
+		Args  []string `yaml:"args"`
+	} `yaml:"runs"`
+}
+
+type actionInputYAML struct {
+	Description string  `yaml:"description"`
+	Required    bool    `yaml:"required"`
+	Default     *string `yaml:"default"`
+}
+
+// TestActionYAML checks action.yml against the code: every input is
+// translated, with the same default; every output is set; the image runs
+// the action subcommand; and docs/github.md documents the same defaults.
+func TestActionYAML(t *testing.T) {
+	b, err := os.ReadFile("../../action.yml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var a actionYAML
+	if err := yaml.Unmarshal(b, &a); err != nil {
+		t.Fatalf("action.yml: %v", err)
+	}
+	if a.Runs.Using != "docker" || a.Runs.Image != "Dockerfile" || !slices.Equal(a.Runs.Args, []string{"action"}) {
+		t.Errorf("runs: %+v, want the root Dockerfile running `scangate action`", a.Runs)
+	}
+	var names []string
+	inputs := map[string]actionInputYAML{}
+	for i := 0; i+1 < len(a.Inputs.Content); i += 2 {
+		name := a.Inputs.Content[i].Value
+		var in actionInputYAML
+		if err := a.Inputs.Content[i+1].Decode(&in); err != nil {
+			t.Fatalf("input %s: %v", name, err)
+		}
+		names = append(names, name)
+		inputs[name] = in
+	}
+	var code []string
+	for _, in := range actionInputs {
+		code = append(code, in.name)
+	}
+	if !slices.Equal(names, code) {
+		t.Fatalf("action.yml inputs %v; the code translates %v", names, code)
+	}
+	docs, err := os.ReadFile("../../docs/github.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, in := range actionInputs {
+		y := inputs[in.name]
+		if y.Default == nil || *y.Default != in.def {
+			t.Errorf("input %s: action.yml default %v, code default %q", in.name, y.Default, in.def)
+		}
+		if y.Description == "" || y.Required {
+			t.Errorf("input %s: needs a description and must be optional", in.name)
+		}
+		// The inputs table in docs/github.md: | `name` | `default` or — | ... |
+		row := regexp.MustCompile("(?m)^\\| `" + regexp.QuoteMeta(in.name) + "` \\| ([^|]*) \\|").FindSubmatch(docs)
+		if row == nil {
+			t.Errorf("docs/github.md has no row for input %s", in.name)
+			continue
+		}
+		doc := strings.Trim(strings.TrimSpace(string(row[1])), "`")
+		if in.def == "" && doc != "—" || in.def != "" && doc != in.def {
+			t.Errorf("docs/github.md: input %s default %q, action.yml %q", in.name, doc, in.def)
+		}
+	}
+	var outs []string
+	for name, o := range a.Outputs {
+		outs = append(outs, name)
+		if o.Description == "" {
+			t.Errorf("output %s has no description", name)
+		}
+	}
+	slices.Sort(outs)
+	want := slices.Sorted(slices.Values(actionOutputs))
+	if !slices.Equal(outs, want) {
+		t.Errorf("action.yml outputs %v; finish sets %v", outs, want)
+	}
+}
+
+// TestActionInputsReachTheScan runs the entrypoint with inputs whose
+// effect shows without a long scan: files that do not exist.
+func TestActionInputsReachTheScan(t *testing.T) {
+	t.Chdir(t.TempDir())
+	for input, want := range map[string]string{
+		"INPUT_CONFIG":   "config missing.yml: does not exist",
+		"INPUT_BASELINE": "baseline missing.yml: does not exist",
+		"INPUT_PATH":     "scan path missing.yml: does not exist",
+	} {
+		t.Run(input, func(t *testing.T) {
+			t.Setenv(input, "missing.yml")
+			code, _, stderr := runCLI(t, "action")
+			if code != exitUsage || !strings.Contains(stderr, want) {
+				t.Errorf("exit %d, want %d with %q:\n%s", code, exitUsage, want, stderr)
+			}
+		})
+	}
+	t.Run("INPUT_ARGS", func(t *testing.T) {
+		t.Setenv("INPUT_ARGS", "--frobnicate")
+		if code, _, stderr := runCLI(t, "action"); code != exitUsage || !strings.Contains(stderr, "unknown flag: --frobnicate") {
+			t.Errorf("exit %d:\n%s", code, stderr)
+		}
+	})
+}

@@ -1,0 +1,184 @@
+package main
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// No Docker engine runs where these tests run: they check the Dockerfile's
+// structure and run its build stage's go build on the host. What is not
+// run: the apt-get and pip steps, and the image itself.
+
+type stage struct {
+	from, name string
+	lines      []string // instructions after FROM, continuation lines joined
+}
+
+func parseDockerfile(t *testing.T) (args map[string]string, stages []stage) {
+	t.Helper()
+	b, err := os.ReadFile("../../Dockerfile")
+	if err != nil {
+		t.Fatal(err)
+	}
+	args = map[string]string{}
+	var cur []string
+	var logical []string
+	for _, l := range strings.Split(string(b), "\n") {
+		trimmed := strings.TrimSpace(l)
+		if strings.HasPrefix(trimmed, "#") || (trimmed == "" && len(cur) == 0) {
+			continue
+		}
+		if strings.HasSuffix(trimmed, `\`) {
+			cur = append(cur, strings.TrimSuffix(trimmed, `\`))
+			continue
+		}
+		cur = append(cur, trimmed)
+		logical = append(logical, strings.Join(cur, " "))
+		cur = nil
+	}
+	for _, l := range logical {
+		word, rest, _ := strings.Cut(l, " ")
+		switch strings.ToUpper(word) {
+		case "ARG":
+			if len(stages) == 0 {
+				k, v, _ := strings.Cut(rest, "=")
+				args[k] = v
+			}
+		case "FROM":
+			f := strings.Fields(rest)
+			s := stage{from: f[0]}
+			if len(f) == 3 && strings.EqualFold(f[1], "AS") {
+				s.name = f[2]
+			}
+			if m := regexp.MustCompile(`^\$\{(\w+)\}$`).FindStringSubmatch(s.from); m != nil {
+				s.from = args[m[1]]
+			}
+			stages = append(stages, s)
+			continue
+		}
+		if len(stages) > 0 {
+			stages[len(stages)-1].lines = append(stages[len(stages)-1].lines, l)
+		}
+	}
+	return args, stages
+}
+
+func TestDockerfile(t *testing.T) {
+	_, stages := parseDockerfile(t)
+	byName := map[string]stage{}
+	for _, s := range stages {
+		byName[s.name] = s
+		// An earlier stage, or an image pinned by a version tag.
+		if _, tag, ok := strings.Cut(s.from, ":"); ok {
+			if !regexp.MustCompile(`^\d+(\.\d+)+-`).MatchString(tag) {
+				t.Errorf("stage %s: base %s is not pinned to a version", s.name, s.from)
+			}
+		} else if byName[s.from].name == "" {
+			t.Errorf("stage %s: base %s is neither a stage nor a tagged image", s.name, s.from)
+		}
+	}
+	if len(stages) < 3 {
+		t.Fatalf("want a multi-stage build, got %d stages", len(stages))
+	}
+	if b := byName["build"]; !strings.HasPrefix(b.from, "golang:1.26.8-") {
+		t.Errorf("build stage uses %q, want the pinned Go 1.26.8", b.from)
+	}
+	// The last stage is what action.yml builds: it must run scangate, as
+	// root (GitHub's requirement for Docker actions).
+	last := stages[len(stages)-1]
+	if last.name != "action" {
+		t.Errorf("last stage %q, want action", last.name)
+	}
+	rt := byName["runtime"]
+	for _, l := range last.lines {
+		if strings.HasPrefix(strings.ToUpper(l), "USER") {
+			t.Errorf("the action stage must not change the user: %s", l)
+		}
+	}
+	joined := strings.Join(rt.lines, "\n")
+	for _, want := range []string{`ENTRYPOINT ["scangate"]`, "COPY --from=build /out/scangate /usr/local/bin/scangate",
+		"COPY --from=build /usr/local/go /usr/local/go", "COPY --from=python /opt/py /opt/py", "GOTOOLCHAIN=local", "safe.directory"} {
+		if !strings.Contains(joined, want) {
+			t.Errorf("runtime stage lacks %q", want)
+		}
+	}
+	// Nothing else: the runtime installs python3, git and CA certificates.
+	for _, l := range rt.lines {
+		if i := strings.Index(l, "apt-get install"); i >= 0 {
+			pkgs := strings.Fields(strings.SplitN(l[i:], "&&", 2)[0])[2:]
+			pkgs = slices.DeleteFunc(pkgs, func(p string) bool { return strings.HasPrefix(p, "-") })
+			if strings.Join(pkgs, " ") != "python3 git ca-certificates" {
+				t.Errorf("runtime installs %v", pkgs)
+			}
+		}
+	}
+	if n := byName["nonroot"]; !slices.Contains(n.lines, "USER scangate") {
+		t.Error("no nonroot target running as the scangate user")
+	}
+	if _, _, err := dockerBuild(t); err != nil {
+		t.Error(err)
+	}
+}
+
+// dockerBuild returns the build stage's go build as a command line for the
+// host: its environment assignments, its arguments with VERSION set and
+// the output moved into a temporary directory.
+func dockerBuild(t *testing.T) (env, args []string, err error) {
+	t.Helper()
+	_, stages := parseDockerfile(t)
+	for _, s := range stages {
+		if s.name != "build" {
+			continue
+		}
+		for _, l := range s.lines {
+			if !strings.HasPrefix(l, "RUN ") || !strings.Contains(l, "go build") {
+				continue
+			}
+			words, err := splitArgs(strings.ReplaceAll(strings.TrimPrefix(l, "RUN "), "${VERSION}", "dockerfile-check"))
+			if err != nil {
+				return nil, nil, err
+			}
+			i := slices.Index(words, "go")
+			env, args = words[:i], words[i+1:]
+			for _, e := range env {
+				if !strings.Contains(e, "=") {
+					t.Fatalf("unexpected word before go: %q", e)
+				}
+			}
+			if !slices.Contains(args, "-trimpath") || !slices.Contains(env, "CGO_ENABLED=0") {
+				t.Errorf("the build stage should build a static, reproducible binary: %s", l)
+			}
+			return env, args, nil
+		}
+	}
+	t.Fatal("no go build in the build stage")
+	return nil, nil, nil
+}
+
+// scangateBinary builds scangate into a temporary directory with the
+// Dockerfile's go build (same flags), for tests that need a real executable.
+func scangateBinary(t *testing.T) string {
+	t.Helper()
+	env, args, err := dockerBuild(t)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bin := filepath.Join(t.TempDir(), "scangate")
+	i := slices.Index(args, "-o")
+	if i < 0 {
+		t.Fatal("the build stage's go build has no -o")
+	}
+	args[i+1] = bin
+	cmd := exec.Command("go", args...)
+	cmd.Dir = "../.."
+	cmd.Env = append(os.Environ(), env...)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("go %s: %v\n%s", strings.Join(args, " "), err, out)
+	}
+	return bin
+}

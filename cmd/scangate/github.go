@@ -1,0 +1,125 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"github.com/scangate/scangate/finding"
+	"github.com/scangate/scangate/ghactions"
+	"github.com/scangate/scangate/report"
+)
+
+// ghRun is the GitHub Actions side of one scan; nil outside Actions, and
+// every method is a no-op on nil.
+type ghRun struct {
+	getenv func(string) string
+	stderr io.Writer
+	resume func()
+}
+
+// startGitHubActions runs before anything of the scanned repository is
+// printed. Inside GitHub Actions it stops the runner from reading workflow
+// commands in our human output (progress, summary), where a crafted file
+// name could otherwise inject one; finish resumes it.
+func startGitHubActions(stderr io.Writer) *ghRun {
+	if !ghactions.Enabled(os.Getenv) {
+		return nil
+	}
+	return &ghRun{getenv: os.Getenv, stderr: stderr, resume: ghactions.StopCommands(stderr)}
+}
+
+// stop resumes command processing if finish did not run (an early error).
+func (g *ghRun) stop() {
+	if g != nil {
+		g.resume()
+	}
+}
+
+// finish writes, after the reports: the annotations (stderr, after the
+// human output), the markdown summary to $GITHUB_STEP_SUMMARY and the step
+// outputs to $GITHUB_OUTPUT. An unset file variable is skipped: the runner
+// always sets both.
+func (g *ghRun) finish(o *scanOptions, scan *report.Scan) error {
+	if g == nil {
+		return nil
+	}
+	g.resume()
+	anns := append(toolProblems(scan.Results), ghactions.FromFindings(scan.Ranked(), g.repoPrefix(o.path))...)
+	kept, dropped := ghactions.Cap(anns)
+	for _, a := range kept {
+		fmt.Fprintln(g.stderr, a)
+	}
+	if n := dropped[ghactions.Error] + dropped[ghactions.Warning] + dropped[ghactions.Notice]; n > 0 {
+		fmt.Fprintf(g.stderr, "scangate: %d more findings are not annotated (GitHub shows %d annotations of each level per step); the step summary and the SARIF report list them\n",
+			n, ghactions.PerLevel)
+	}
+	if path := g.getenv("GITHUB_STEP_SUMMARY"); path != "" {
+		var md bytes.Buffer
+		if err := report.Markdown(&md, scan); err != nil {
+			return err
+		}
+		if err := ghactions.AppendSummary(path, md.Bytes()); err != nil {
+			return err
+		}
+	}
+	if path := g.getenv("GITHUB_OUTPUT"); path != "" {
+		v := scan.Verdict
+		outs := []ghactions.Output{
+			{Name: "sarif-file", Value: o.sarifOut},
+			{Name: "findings", Value: strconv.Itoa(v.New + v.Unchanged)},
+			{Name: "new-findings", Value: strconv.Itoa(v.New)},
+			{Name: "verdict", Value: v.Outcome.String()},
+		}
+		if err := ghactions.SetOutputs(path, outs); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// repoPrefix is the scanned path relative to the repository root
+// ($GITHUB_WORKSPACE): annotations name files from the repository root.
+func (g *ghRun) repoPrefix(scanPath string) string {
+	ws := g.getenv("GITHUB_WORKSPACE")
+	if ws == "" {
+		return ""
+	}
+	root, err1 := filepath.Abs(scanPath)
+	ws, err2 := filepath.Abs(ws)
+	if err1 != nil || err2 != nil {
+		return ""
+	}
+	rel, err := filepath.Rel(ws, root)
+	if err != nil || rel == "." || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+		return ""
+	}
+	return filepath.ToSlash(rel)
+}
+
+// toolProblems makes one error annotation per scanner that could not
+// complete, first in line: an incomplete scan fails the step too.
+func toolProblems(results []finding.Result) []ghactions.Annotation {
+	var anns []ghactions.Annotation
+	for _, r := range results {
+		if r.State != finding.Incomplete {
+			continue
+		}
+		var msgs []string
+		for _, n := range r.Notifications {
+			if n.Level == finding.LevelError {
+				msgs = append(msgs, n.Message)
+			}
+		}
+		if len(msgs) == 0 {
+			msgs = append(msgs, r.Tool+" analyzed nothing or only part of the tree")
+		}
+		anns = append(anns, ghactions.Annotation{Level: ghactions.Error,
+			Title: "scangate: " + r.Tool + " could not complete", Message: strings.Join(msgs, "\n")})
+	}
+	return anns
+}

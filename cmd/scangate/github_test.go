@@ -1,0 +1,350 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/owenrumney/go-sarif/v3/pkg/report/v210/sarif"
+
+	"github.com/scangate/scangate/finding"
+	"github.com/scangate/scangate/report"
+	"github.com/scangate/scangate/scanners"
+)
+
+// command is a workflow command as the runner reads it.
+type command struct {
+	name  string
+	props map[string]string
+	data  string
+}
+
+// runnerCommands reads output the way the GitHub runner does: a line that
+// starts with "::" (after leading spaces) is a command, except between
+// ::stop-commands::TOKEN and ::TOKEN::. Properties split on ',' then on the
+// first '='; values are unescaped with %25 last (actions/runner,
+// ActionCommand.TryParseV2). A line that is not such a command but holds
+// the legacy "##[" prefix counts as a command too (the runner tries that
+// format second).
+func runnerCommands(t *testing.T, out string) []command {
+	t.Helper()
+	var cmds []command
+	stopped := ""
+	unprop := strings.NewReplacer("%0D", "\r", "%0A", "\n", "%3A", ":", "%2C", ",")
+	undata := strings.NewReplacer("%0D", "\r", "%0A", "\n")
+	for _, line := range strings.Split(out, "\n") {
+		l := strings.TrimLeft(line, " \t")
+		if stopped != "" {
+			if l == "::"+stopped+"::" {
+				stopped = ""
+				cmds = append(cmds, command{name: "resume"})
+			}
+			continue
+		}
+		end := -1
+		if strings.HasPrefix(l, "::") {
+			end = strings.Index(l[2:], "::")
+		}
+		if end < 0 {
+			if strings.Contains(l, "##[") {
+				cmds = append(cmds, command{name: "legacy", data: l})
+			}
+			continue
+		}
+		name, propStr, _ := strings.Cut(l[2:2+end], " ")
+		c := command{name: name, props: map[string]string{}}
+		for _, p := range strings.Split(strings.TrimSpace(propStr), ",") {
+			if k, v, ok := strings.Cut(p, "="); ok && k != "" && v != "" {
+				c.props[k] = strings.ReplaceAll(unprop.Replace(v), "%25", "%")
+			}
+		}
+		c.data = strings.ReplaceAll(undata.Replace(l[2+end+2:]), "%25", "%")
+		if name == "stop-commands" {
+			stopped = c.data
+		}
+		cmds = append(cmds, c)
+	}
+	if stopped != "" {
+		t.Errorf("commands still stopped at the end of the output")
+	}
+	return cmds
+}
+
+// readOutputs parses a $GITHUB_OUTPUT file (name=value or heredoc).
+func readOutputs(t *testing.T, path string) map[string]string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]string{}
+	lines := strings.Split(strings.TrimSuffix(string(b), "\n"), "\n")
+	for i := 0; i < len(lines); i++ {
+		if name, delim, ok := strings.Cut(lines[i], "<<"); ok && !strings.Contains(name, "=") {
+			var val []string
+			for i++; i < len(lines) && lines[i] != delim; i++ {
+				val = append(val, lines[i])
+			}
+			out[name] = strings.Join(val, "\n")
+			continue
+		}
+		name, val, _ := strings.Cut(lines[i], "=")
+		out[name] = val
+	}
+	return out
+}
+
+// actionsEnv simulates the runner's environment for one step.
+func actionsEnv(t *testing.T, workspace string) (outputs, summary string) {
+	t.Helper()
+	files := t.TempDir()
+	outputs, summary = filepath.Join(files, "set_output"), filepath.Join(files, "step_summary")
+	for _, f := range []string{outputs, summary} {
+		if err := os.WriteFile(f, nil, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	t.Setenv("GITHUB_ACTIONS", "true")
+	t.Setenv("GITHUB_WORKSPACE", workspace)
+	t.Setenv("GITHUB_OUTPUT", outputs)
+	t.Setenv("GITHUB_STEP_SUMMARY", summary)
+	return outputs, summary
+}
+
+// File names that try to break out of an annotation: one with every
+// character the runner escapes in properties, one with a line break that
+// would start a command of its own if printed raw. Go cannot build a
+// package with a line break in a file name (its build cache is line
+// based), so only the first is in the real module; the crafted test below
+// uses both.
+const (
+	weirdName    = "we%ird:na,me::x.go"
+	injectedName = "evil\n::error file=pwn.go::injected.go"
+)
+
+// weirdModule writes a Go module that gosec flags in the weird file and in
+// main.go (G101, hard-coded credentials: high severity).
+func weirdModule(t *testing.T, dir string) {
+	t.Helper()
+	files := map[string]string{
+		"go.mod":  "module example.com/weird\n\ngo 1.26\n",
+		"main.go": "package main\n\nimport \"fmt\"\n\nvar secretKey = \"9b1c4e0d7a2f6b3e8c5d1a0f4e7b2c9d6a3f0e1b\"\n\nfunc main() { fmt.Println(apiToken, secretKey) }\n",
+		weirdName: "package main\n\nconst apiToken = \"f62e5bcda4fae4f82370da0c6f20697b8f8447ef\"\n",
+	}
+	for name, body := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// TestActionEndToEnd runs the Action's entrypoint (scangate action) with
+// INPUT_* variables in a simulated runner, on a module that gosec flags in
+// files with hostile names, and checks outputs, summary, SARIF and the
+// annotations the runner would create.
+func TestActionEndToEnd(t *testing.T) {
+	ws := t.TempDir()
+	sub := filepath.Join(ws, "svc")
+	if err := os.Mkdir(sub, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	weirdModule(t, sub)
+	outputs, summary := actionsEnv(t, ws)
+	t.Chdir(ws) // the runner starts the container in the workspace
+	t.Setenv("INPUT_PATH", "svc")
+	t.Setenv("INPUT_SCANNERS", "gosec")
+	t.Setenv("INPUT_FAIL-ON", "high")
+	t.Setenv("INPUT_SARIF-FILE", "scangate.sarif")
+	t.Setenv("INPUT_OFFLINE", "false")
+	t.Setenv("INPUT_ARGS", "--timeout 5m")
+
+	code, stdout, stderr := runCLI(t, "action")
+	if code != exitFail {
+		t.Fatalf("exit %d, want %d\n%s", code, exitFail, stderr)
+	}
+	if stdout != "" {
+		t.Errorf("stdout: %q", stdout)
+	}
+	if !strings.HasPrefix(stderr, "scangate scan --scanners gosec --fail-on high --sarif scangate.sarif --timeout 5m -- svc\n") {
+		t.Errorf("the translated command is not the first line:\n%s", stderr)
+	}
+
+	cmds := runnerCommands(t, stderr)
+	if len(cmds) < 3 || cmds[0].name != "stop-commands" || cmds[1].name != "resume" {
+		t.Fatalf("want the human output between stop-commands and its token, then annotations; got %+v", cmds)
+	}
+	files := map[string]command{}
+	for _, c := range cmds[2:] {
+		if c.name != "error" && c.name != "warning" && c.name != "notice" {
+			t.Errorf("unexpected command %q (%+v)", c.name, c)
+		}
+		if !strings.HasPrefix(c.props["file"], "svc/") {
+			t.Errorf("annotation outside the scanned tree, or injected: %+v", c)
+		}
+		files[c.props["file"]] = c
+	}
+	for name, line := range map[string]string{weirdName: "3", "main.go": "5"} {
+		c, ok := files["svc/"+name]
+		if !ok {
+			t.Errorf("no annotation on %q; annotated: %q", name, slices.Collect(mapKeys(files)))
+			continue
+		}
+		if c.name != "error" || c.props["line"] != line || !strings.HasPrefix(c.props["title"], "HIGH G101 (gosec)") || c.data == "" {
+			t.Errorf("annotation on %q: %+v", name, c)
+		}
+	}
+
+	out := readOutputs(t, outputs)
+	if got := slices.Sorted(mapKeys(out)); !slices.Equal(got, slices.Sorted(slices.Values(actionOutputs))) {
+		t.Errorf("outputs %v, want %v", got, actionOutputs)
+	}
+	if out["sarif-file"] != "scangate.sarif" || out["verdict"] != "fail" || out["findings"] != out["new-findings"] || out["findings"] < "2" {
+		t.Errorf("outputs %q", out)
+	}
+
+	md, _ := os.ReadFile(summary)
+	if !strings.Contains(string(md), "## scangate: ❌ Fail") || !strings.Contains(string(md), weirdName) {
+		t.Errorf("step summary:\n%s", md)
+	}
+
+	doc, err := sarif.Open(filepath.Join(ws, "scangate.sarif"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bad := report.CheckLimits(doc, report.Limits{}); len(bad) > 0 {
+		t.Errorf("SARIF: %q", bad)
+	}
+	var uris []string
+	for _, r := range doc.Runs[0].Results {
+		u := *r.Locations[0].PhysicalLocation.ArtifactLocation.URI
+		p, err := url.PathUnescape(u)
+		if err != nil {
+			t.Errorf("uri %q: %v", u, err)
+		}
+		uris = append(uris, p)
+	}
+	for _, name := range []string{weirdName, "main.go"} {
+		if !slices.Contains(uris, name) {
+			t.Errorf("SARIF has no result in %q: %q", name, uris)
+		}
+	}
+}
+
+func mapKeys[M ~map[string]V, V any](m M) func(func(string) bool) {
+	return func(yield func(string) bool) {
+		for k := range m {
+			if !yield(k) {
+				return
+			}
+		}
+	}
+}
+
+// crafted reports findings whose messages no real tool writes: the test is
+// about our escaping and capping, not about a scanner.
+type crafted struct{ result finding.Result }
+
+func (c crafted) Name() string                   { return c.result.Tool }
+func (c crafted) Applies(*scanners.Request) bool { return true }
+func (c crafted) Scan(context.Context, *scanners.Request) (*finding.Result, error) {
+	r := c.result
+	return &r, nil
+}
+
+const nastyMessage = "50%25 100% a:b, c,d\r\n::error file=x.go::injected\n::add-mask::secret %0A :: ##[error]legacy"
+
+func TestAnnotationsAreEscapedAndCapped(t *testing.T) {
+	r := finding.Result{Tool: "crafted"}
+	add := func(n int, sev finding.Severity) {
+		for i := range n {
+			path := fmt.Sprintf("z/%s-%02d.go", sev, i) // after the odd names
+			switch i {
+			case 0:
+				path = "a,b/" + weirdName
+			case 1:
+				path = injectedName
+			}
+			r.Findings = append(r.Findings, finding.Finding{Tool: "crafted", RuleID: "C1", Severity: sev,
+				Message: nastyMessage, Location: finding.Location{Path: path, StartLine: i + 1, StartColumn: 2},
+				Fingerprint: finding.Fingerprint("crafted", sev.String(), fmt.Sprint(i))})
+		}
+	}
+	add(14, finding.Critical)
+	add(3, finding.High)
+	add(12, finding.Medium)
+	add(2, finding.Low)
+	broken := finding.Result{Tool: "broken"}
+	withExtraScanners(t, crafted{r}, misbehaving{"broken", func(context.Context) (*finding.Result, error) {
+		return &broken, fmt.Errorf("broken: cannot read %s", "x\n::error::from an error message")
+	}})
+	ws := t.TempDir()
+	outputs, summary := actionsEnv(t, ws)
+	code, _, stderr := runCLI(t, "scan", "--allow-incomplete", ws)
+	if code != exitFail {
+		t.Fatalf("exit %d\n%s", code, stderr)
+	}
+	cmds := runnerCommands(t, stderr)
+	count := map[string]int{}
+	var errs []command
+	for _, c := range cmds {
+		count[c.name]++
+		if c.name == "error" {
+			errs = append(errs, c)
+		}
+	}
+	if count["stop-commands"] != 1 || count["resume"] != 1 || count["error"] != 10 || count["warning"] != 10 || count["notice"] != 2 ||
+		count["legacy"] != 0 || count["add-mask"] != 0 || len(cmds) != 24 {
+		t.Fatalf("commands the runner would run: %v\n%s", count, stderr)
+	}
+	// The scanner that failed comes first, then the most severe findings.
+	if errs[0].props["title"] != "scangate: broken could not complete" || errs[0].data != "broken: cannot read x\n::error::from an error message" {
+		t.Errorf("first error: %+v", errs[0])
+	}
+	for _, c := range errs[1:] {
+		if !strings.HasPrefix(c.props["title"], "CRITICAL C1") {
+			t.Errorf("a less severe error annotated before the criticals: %+v", c)
+		}
+		if c.data != nastyMessage {
+			t.Errorf("message changed on the way:\n got %q\nwant %q", c.data, nastyMessage)
+		}
+	}
+	if errs[1].props["file"] != "a,b/"+weirdName || errs[1].props["col"] != "2" {
+		t.Errorf("properties: %+v", errs[1].props)
+	}
+	if !slices.ContainsFunc(errs, func(c command) bool { return c.props["file"] == injectedName && c.props["line"] == "2" }) {
+		t.Errorf("no annotation on %q", injectedName)
+	}
+	if md, _ := os.ReadFile(summary); !strings.Contains(string(md), "evil ::error file=pwn.go::injected.go") {
+		t.Errorf("summary lacks the file with a line break, on one line:\n%s", md)
+	}
+	// 1 tool + 14 critical + 3 high = 18 errors, 10 shown; 12 medium
+	// warnings, 10 shown: 10 left out.
+	if !strings.Contains(stderr, "scangate: 10 more findings are not annotated") {
+		t.Errorf("no line counting what was left out:\n%s", stderr)
+	}
+	if out := readOutputs(t, outputs); out["verdict"] != "fail" || out["new-findings"] != "31" || out["sarif-file"] != "" {
+		t.Errorf("outputs %q", out)
+	}
+	if md, _ := os.ReadFile(summary); !strings.Contains(string(md), "| broken | incomplete |") {
+		t.Errorf("summary:\n%s", md)
+	}
+}
+
+func TestOutsideActionsNothingIsWritten(t *testing.T) {
+	t.Setenv("GITHUB_ACTIONS", "")
+	files := t.TempDir()
+	t.Setenv("GITHUB_OUTPUT", filepath.Join(files, "out"))
+	t.Setenv("GITHUB_STEP_SUMMARY", filepath.Join(files, "summary"))
+	code, _, stderr := runCLI(t, "scan", "-q", t.TempDir())
+	if code != exitPass || strings.Contains(stderr, "::") {
+		t.Errorf("exit %d:\n%s", code, stderr)
+	}
+	if entries, _ := os.ReadDir(files); len(entries) != 0 {
+		t.Errorf("wrote %v outside GitHub Actions", entries)
+	}
+}

@@ -1,0 +1,212 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/owenrumney/go-sarif/v3/pkg/report/v210/sarif"
+)
+
+// sarifResults flattens a SARIF file into tool, rule and properties per result.
+type sarifHit struct {
+	tool, rule string
+	props      map[string]any
+	baseline   string
+}
+
+func readHits(t *testing.T, path string) []sarifHit {
+	t.Helper()
+	rep, err := sarif.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := rep.Validate(); err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	var hits []sarifHit
+	for _, run := range rep.Runs {
+		for _, r := range run.Results {
+			h := sarifHit{tool: *run.Tool.Driver.Name, rule: *r.RuleID}
+			if r.Properties != nil {
+				h.props = r.Properties.Properties
+			}
+			if r.BaselineState != nil {
+				h.baseline = *r.BaselineState
+			}
+			hits = append(hits, h)
+		}
+	}
+	return hits
+}
+
+func count(hits []sarifHit, rule string) (n int, h sarifHit) {
+	for _, x := range hits {
+		if x.rule == rule {
+			n++
+			h = x
+		}
+	}
+	return n, h
+}
+
+// The README's example, through an imported database: every reachability
+// kind, and each Go advisory reported by both govulncheck and osv-scanner
+// (osv-scanner knows x/text's advisories under their GHSA IDs) appears once,
+// in SARIF, in the summary and in the gate count.
+func TestExampleProjectEndToEnd(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "db")
+	if code, _, stderr := runCLI(t, "db", "import", "../../examples/vulndb", "--db", db); code != 0 {
+		t.Fatalf("db import: exit %d\n%s", code, stderr)
+	}
+	out := t.TempDir()
+	sarifPath, jsonPath := filepath.Join(out, "x.sarif"), filepath.Join(out, "x.json")
+	code, _, stderr := runCLI(t, "scan", "-q", "--offline", "--db", db, "--sarif", sarifPath, "--json", jsonPath, "../../examples/project")
+	if code != exitFail {
+		t.Fatalf("exit %d\n%s", code, stderr)
+	}
+	hits := readHits(t, sarifPath)
+	for rule, reach := range map[string]string{"GO-2021-0113": "called", "GO-2022-1059": "imported", "GO-2023-2402": "required"} {
+		n, h := count(hits, rule)
+		if n != 1 {
+			t.Errorf("%s appears %d times in SARIF, want once", rule, n)
+			continue
+		}
+		if h.tool != "govulncheck" || h.props["reachability"] != reach {
+			t.Errorf("%s: in %s's run with reachability %v, want govulncheck and %s", rule, h.tool, h.props["reachability"], reach)
+		}
+		if tools, _ := h.props["tools"].([]any); len(tools) != 2 {
+			t.Errorf("%s: reported by %v, want govulncheck and osv-scanner", rule, h.props["tools"])
+		}
+	}
+	if n, _ := count(hits, "GHSA-ppp9-7jff-5vj2"); n != 0 {
+		t.Error("osv-scanner's GHSA form of GO-2021-0113 was not merged")
+	}
+	if n, _ := count(hits, "PYSEC-2021-66"); n != 1 {
+		t.Errorf("jinja2 advisory: %d", n)
+	}
+	if strings.Count(stderr, "GO-2021-0113 ") != 1 || !strings.Contains(stderr, "upgrade golang.org/x/text v0.3.6 -> v0.3.8 fixes 2") {
+		t.Errorf("summary:\n%s", stderr)
+	}
+	var doc struct {
+		Verdict struct{ Total, New, Failing int } `json:"verdict"`
+	}
+	b, _ := os.ReadFile(jsonPath)
+	if err := json.Unmarshal(b, &doc); err != nil {
+		t.Fatal(err)
+	}
+	if doc.Verdict.Total != len(hits) {
+		t.Errorf("gate counted %d findings, SARIF holds %d", doc.Verdict.Total, len(hits))
+	}
+	// Called keeps the advisory's high; imported and required step down.
+	want := 2 // G702 and GO-2021-0113
+	if _, err := exec.LookPath("bandit"); err == nil {
+		want++ // B602 in tools/notes.py
+	}
+	if doc.Verdict.Failing != want {
+		t.Errorf("failing = %d, want %d\n%s", doc.Verdict.Failing, want, stderr)
+	}
+}
+
+// No database offline: the vulnerability scanners say what to do, the scan
+// is incomplete, and gosec's findings are all still there.
+func TestOfflineWithoutDatabase(t *testing.T) {
+	code, _, stderr := runCLI(t, "scan", "-q", "--offline", "--db", filepath.Join(t.TempDir(), "none"), "--fail-on", "critical", "../../examples/project")
+	if code != exitIncomplete {
+		t.Fatalf("exit %d, want 3\n%s", code, stderr)
+	}
+	if strings.Count(stderr, "no vulnerability database: run scangate db update, or pass --db") != 2 || !strings.Contains(stderr, "G204") {
+		t.Errorf("summary:\n%s", stderr)
+	}
+}
+
+// A Python package with a src layout, a C extension and requirements:
+// real bandit, safety (a stand-in printing safety 2.3.5's exact JSON, since
+// safety cannot be installed here) and osv-scanner, merged.
+func TestPythonPackageEndToEnd(t *testing.T) {
+	if _, err := exec.LookPath("bandit"); err != nil && os.Getenv("SCANGATE_REQUIRE_BANDIT") == "" {
+		t.Skip("bandit is not installed")
+	}
+	report, _ := filepath.Abs("../../testdata/python/safety/check-2.3.5-pypkg.json")
+	bin := t.TempDir()
+	script := "#!/bin/sh\nif [ \"$1\" = \"--version\" ]; then echo 'safety, version 2.3.5'; exit 0; fi\ncat '" + report + "'\nexit 64\n"
+	if err := os.WriteFile(filepath.Join(bin, "safety"), []byte(script), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("PATH", bin+string(os.PathListSeparator)+os.Getenv("PATH"))
+	// safety 2 runs offline only with a local database of its own; the
+	// stand-in never reads it, the adapter checks it is one.
+	sdb := t.TempDir()
+	for _, f := range []string{"insecure.json", "insecure_full.json"} {
+		if err := os.WriteFile(filepath.Join(sdb, f), []byte("{}"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cfg := filepath.Join(t.TempDir(), "scangate.yml")
+	if err := os.WriteFile(cfg, []byte("scanners:\n  safety:\n    db: "+sdb+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	sarifPath := filepath.Join(t.TempDir(), "py.sarif")
+	code, _, stderr := runCLI(t, "scan", "-q", "--offline", "--db", "../../examples/vulndb", "--config", cfg, "--sarif", sarifPath, "../../testdata/python/pypkg")
+	if code != exitFail {
+		t.Fatalf("exit %d\n%s", code, stderr)
+	}
+	hits := readHits(t, sarifPath)
+	for _, rule := range []string{"PYSEC-2021-66", "PYSEC-2023-74"} {
+		n, h := count(hits, rule)
+		tools, _ := h.props["tools"].([]any)
+		if n != 1 || h.tool != "osv-scanner" || len(tools) != 2 {
+			t.Errorf("%s: %d results, in %s's run, tools %v; want one, osv-scanner's, with safety merged", rule, n, h.tool, tools)
+		}
+	}
+	var safetyRules, banditRules []string
+	for _, h := range hits {
+		switch h.tool {
+		case "safety":
+			safetyRules = append(safetyRules, h.rule)
+		case "bandit":
+			banditRules = append(banditRules, h.rule)
+		}
+	}
+	// jinja2's and requests' advisories moved into osv-scanner's run; PyYAML's
+	// is unknown to the osv database and stays safety's.
+	if !slices.Contains(safetyRules, "PYUP-39611") || slices.Contains(safetyRules, "PYUP-39525") || slices.Contains(safetyRules, "PYUP-58755") {
+		t.Errorf("safety's own results: %v\n%s", safetyRules, stderr)
+	}
+	if !slices.Contains(banditRules, "B602") || !slices.Contains(banditRules, "B506") {
+		t.Errorf("bandit results: %v", banditRules)
+	}
+}
+
+// Fingerprints on real osv-scanner output: lines added above a pin keep
+// the baseline; a different vulnerable version is a new finding, and the
+// old one is fixed.
+func TestBaselineFollowsPackageVersions(t *testing.T) {
+	dir := t.TempDir()
+	req := filepath.Join(dir, "requirements.txt")
+	write := func(s string) {
+		if err := os.WriteFile(req, []byte(s), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("jinja2==2.11.2\nrequests==2.25.0\n")
+	base := filepath.Join(dir, "base.json")
+	args := []string{"--scanners", "osv-scanner", "--offline", "--db", "../../examples/vulndb", "-q"}
+	if code, _, stderr := runCLI(t, append(append([]string{"baseline", "create", "--output", base}, args...), dir)...); code != 0 {
+		t.Fatalf("baseline create: exit %d\n%s", code, stderr)
+	}
+	write("# pinned for the example\n\nflask==2.3.3\njinja2==2.11.2\nrequests==2.25.0\n")
+	code, _, stderr := runCLI(t, append(append([]string{"scan", "--fail-on", "low", "--baseline", base}, args...), dir)...)
+	if code != exitPass || !strings.Contains(stderr, "0 new (none), 2 unchanged, 0 fixed") {
+		t.Errorf("moved pins: exit %d\n%s", code, stderr)
+	}
+	write("jinja2==2.11.1\nrequests==2.25.0\n")
+	code, _, stderr = runCLI(t, append(append([]string{"scan", "--fail-on", "low", "--baseline", base}, args...), dir)...)
+	if code != exitFail || !strings.Contains(stderr, "1 new (medium 1), 1 unchanged, 1 fixed") {
+		t.Errorf("changed version: exit %d\n%s", code, stderr)
+	}
+}

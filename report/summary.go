@@ -187,6 +187,12 @@ func Text(w io.Writer, s *Scan, opt TextOptions) error {
 			p.f("  %s\n", pr)
 		}
 	}
+	if notes := runNotes(s); len(notes) > 0 {
+		p.f("Notes:\n")
+		for _, n := range notes {
+			p.f("  %s\n", n)
+		}
+	}
 	p.verdict(v)
 	return p.err
 }
@@ -356,7 +362,30 @@ func Markdown(w io.Writer, s *Scan) error {
 			p.f("- %s\n", mdEscape(pr))
 		}
 	}
+	if notes := runNotes(s); len(notes) > 0 {
+		p.f("\n### Notes\n\n")
+		for _, n := range notes {
+			p.f("- %s\n", mdEscape(n))
+		}
+	}
 	return p.err
+}
+
+// runNotes are the informational notifications of the tools that ran, such
+// as the Go version govulncheck checked the standard library as.
+func runNotes(s *Scan) []string {
+	var out []string
+	for _, r := range s.Results {
+		if r.State == finding.Skipped {
+			continue
+		}
+		for _, n := range r.Notifications {
+			if n.Level == finding.LevelNote {
+				out = append(out, oneLine(n.Message))
+			}
+		}
+	}
+	return out
 }
 
 func mdEscape(s string) string {

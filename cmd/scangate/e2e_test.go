@@ -89,7 +89,8 @@ func TestExampleProjectEndToEnd(t *testing.T) {
 	if n, _ := count(hits, "PYSEC-2021-66"); n != 1 {
 		t.Errorf("jinja2 advisory: %d", n)
 	}
-	if strings.Count(stderr, "GO-2021-0113 ") != 1 || !strings.Contains(stderr, "upgrade golang.org/x/text v0.3.6 -> v0.3.8 fixes 2") {
+	if strings.Count(stderr, "GO-2021-0113 ") != 1 || !strings.Contains(stderr, "upgrade golang.org/x/text v0.3.6 -> v0.3.8 fixes 2") ||
+		!strings.Contains(stderr, "govulncheck: standard library checked as go1.") {
 		t.Errorf("summary:\n%s", stderr)
 	}
 	var doc struct {

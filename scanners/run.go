@@ -112,6 +112,7 @@ func runOne(ctx context.Context, s Scanner, req *Request, opt Options) finding.R
 		}
 	}
 
+	o.res, o.err = Unroot(req.Root, o.res, o.err)
 	res := finding.Result{Tool: name}
 	if o.res != nil {
 		res = *o.res

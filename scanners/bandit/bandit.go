@@ -116,7 +116,7 @@ func (s *Scanner) Applies(req *scanners.Request) bool {
 // Scan implements scanners.Scanner.
 func (s *Scanner) Scan(ctx context.Context, req *scanners.Request) (*finding.Result, error) {
 	res, err := s.scan(ctx, req)
-	return tidy(req.Root, res, err)
+	return scanners.Unroot(req.Root, res, err)
 }
 
 func (s *Scanner) scan(ctx context.Context, req *scanners.Request) (*finding.Result, error) {
@@ -394,37 +394,3 @@ func (s *Scanner) iniTargets(root, ini string, targets, fallback []string, res *
 	return keep
 }
 
-// rootless keeps the scanned root's absolute path out of messages (the
-// tool's stderr, an excerpt of its output): reports show root-relative
-// paths only.
-type rootless struct {
-	err  error
-	root string
-}
-
-func (e rootless) Error() string { return unroot(e.root, e.err.Error()) }
-func (e rootless) Unwrap() error { return e.err }
-
-func unroot(root, s string) string {
-	if root == "" || root == string(filepath.Separator) {
-		return s
-	}
-	s = strings.ReplaceAll(s, root+string(filepath.Separator), "")
-	return strings.ReplaceAll(s, root, ".")
-}
-
-// tidy applies unroot to the result's notifications and to err.
-func tidy(root string, res *finding.Result, err error) (*finding.Result, error) {
-	if res != nil {
-		for i := range res.Notifications {
-			res.Notifications[i].Message = unroot(root, res.Notifications[i].Message)
-		}
-	}
-	if err != nil {
-		var skip *scanners.SkipError
-		if !errors.As(err, &skip) {
-			err = rootless{err, root}
-		}
-	}
-	return res, err
-}

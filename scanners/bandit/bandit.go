@@ -393,4 +393,3 @@ func (s *Scanner) iniTargets(root, ini string, targets, fallback []string, res *
 	}
 	return keep
 }
-

@@ -399,4 +399,3 @@ func isDepFile(rel string) bool {
 	}
 	return filepath.Base(filepath.Dir(rel)) == "requirements"
 }
-

@@ -15,6 +15,7 @@ require (
 	github.com/xeipuuv/gojsonschema v1.2.0
 	golang.org/x/mod v0.42.0
 	golang.org/x/sys v0.49.0
+	golang.org/x/term v0.47.0
 	golang.org/x/tools v0.52.0
 	golang.org/x/vuln v1.9.0
 	google.golang.org/protobuf v1.36.12

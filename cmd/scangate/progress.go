@@ -9,6 +9,8 @@ import (
 	"sync"
 	"time"
 
+	"golang.org/x/term"
+
 	"github.com/scangate/scangate/finding"
 	"github.com/scangate/scangate/scanners"
 )
@@ -121,7 +123,10 @@ func (p *progress) draw() {
 		parts = append(parts, s)
 	}
 	frame := spinner[time.Now().UnixMilli()/120%int64(len(spinner))]
-	fmt.Fprintf(p.w, "%s running: %s", frame, strings.Join(parts, ", "))
+	// A line longer than the terminal wraps, and "\r" then clears only its
+	// last row: keep the status within one row.
+	line := truncate(fmt.Sprintf("%s running: %s", frame, strings.Join(parts, ", ")), termWidth(p.w)-1)
+	fmt.Fprint(p.w, line)
 	p.drawn = true
 }
 
@@ -140,4 +145,14 @@ func truncate(s string, n int) string {
 		return s
 	}
 	return string([]rune(s)[:n-1]) + "…"
+}
+
+// termWidth is the terminal's width, 80 when it cannot be read.
+func termWidth(w io.Writer) int {
+	if f, ok := w.(*os.File); ok {
+		if cols, _, err := term.GetSize(int(f.Fd())); err == nil && cols > 10 {
+			return cols
+		}
+	}
+	return 80
 }

@@ -57,11 +57,16 @@ func (r *run) module(ctx context.Context, m scanners.GoModule) error {
 		return nil
 	}
 
+	env := scanners.GoEnv(m)
+	if r.req.Offline {
+		// --offline promises no network: loading must not fetch modules.
+		env = append(env, "GOPROXY=off")
+	}
 	cfg := &packages.Config{
 		Context:    ctx,
 		Mode:       securego.LoadMode,
 		Dir:        m.Dir,
-		Env:        scanners.GoEnv(m),
+		Env:        env,
 		BuildFlags: securego.CLIBuildTags(r.req.Tags),
 		Tests:      r.req.Tests,
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -32,6 +33,15 @@ func TestMain(m *testing.M) {
 			os.Exit(code)
 		}
 		os.Exit(RunChild(context.Background(), os.Args[2:], os.Stdout, os.Stderr))
+	}
+	// The fixture modules the tests write require these; the child runs
+	// offline (GOPROXY=off), so they must be in the module cache first.
+	// examples/project vendors its own.
+	dl := exec.Command("go", "mod", "download", "golang.org/x/text@v0.3.6", "golang.org/x/crypto@v0.0.0-20220722155217-630584e8d5aa")
+	dl.Env = append(os.Environ(), "GOTOOLCHAIN=local", "GOFLAGS=-mod=mod")
+	if out, err := dl.CombinedOutput(); err != nil {
+		fmt.Fprintf(os.Stderr, "go mod download: %v\n%s", err, out)
+		os.Exit(1)
 	}
 	os.Exit(m.Run())
 }

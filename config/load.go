@@ -54,7 +54,7 @@ func Parse(name string, data []byte, root string) (*Config, error) {
 		return nil, &Error{Problems: []Problem{yamlProblem(name, err)}}
 	}
 	d := &decoder{file: name, root: root, sources: c.sources}
-	if len(doc.Content) == 1 && !isNull(doc.Content[0]) {
+	if len(doc.Content) == 1 && !yamlerr.IsNull(doc.Content[0]) {
 		d.mapping(doc.Content[0], reflect.ValueOf(c).Elem(), "")
 	}
 	if len(d.probs) > 0 {
@@ -164,37 +164,10 @@ func where(prefix string) string {
 	return "in " + prefix
 }
 
-func isNull(n *yaml.Node) bool { return n.Kind == yaml.ScalarNode && n.ShortTag() == "!!null" }
-
-// kind names what a node holds, for "want X, got Y" messages.
-func kind(n *yaml.Node) string {
-	switch n.Kind {
-	case yaml.MappingNode:
-		return "a mapping"
-	case yaml.SequenceNode:
-		return "a list"
-	case yaml.AliasNode:
-		return "an alias"
-	}
-	switch n.ShortTag() {
-	case "!!str":
-		return fmt.Sprintf("the string %q", n.Value)
-	case "!!int":
-		return "the integer " + n.Value
-	case "!!float":
-		return "the number " + n.Value
-	case "!!bool":
-		return "the boolean " + n.Value
-	case "!!timestamp":
-		return "the date " + n.Value
-	}
-	return fmt.Sprintf("%s %q", n.ShortTag(), n.Value)
-}
-
 // mapping decodes a YAML mapping into the struct v.
 func (d *decoder) mapping(n *yaml.Node, v reflect.Value, prefix string) {
 	if n.Kind != yaml.MappingNode {
-		d.errf(n, "%s: want a mapping, got %s", orTop(prefix), kind(n))
+		d.errf(n, "%s: want a mapping, got %s", orTop(prefix), yamlerr.Kind(n))
 		return
 	}
 	fs := fieldsOf(v.Type())
@@ -202,7 +175,7 @@ func (d *decoder) mapping(n *yaml.Node, v reflect.Value, prefix string) {
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, val := n.Content[i], n.Content[i+1]
 		if k.Kind != yaml.ScalarNode {
-			d.errf(k, "%s: keys must be plain names, got %s", orTop(prefix), kind(k))
+			d.errf(k, "%s: keys must be plain names, got %s", orTop(prefix), yamlerr.Kind(k))
 			continue
 		}
 		if line, dup := seen[k.Value]; dup {
@@ -232,7 +205,7 @@ func (d *decoder) value(n *yaml.Node, v reflect.Value, f field, key string) {
 		d.errf(n, "%s: YAML aliases are not supported; write the value out", key)
 		return
 	}
-	if isNull(n) {
+	if yamlerr.IsNull(n) {
 		return
 	}
 	if v.Type() == reflect.TypeFor[Reachability]() {
@@ -274,7 +247,7 @@ func (d *decoder) value(n *yaml.Node, v reflect.Value, f field, key string) {
 		}
 	case reflect.Slice:
 		if n.Kind != yaml.SequenceNode {
-			d.errf(n, "%s: want a list of strings, got %s", key, kind(n))
+			d.errf(n, "%s: want a list of strings, got %s", key, yamlerr.Kind(n))
 			return
 		}
 		list := []string{}
@@ -309,7 +282,7 @@ func (d *decoder) boolean(n *yaml.Node, key string) (bool, bool) {
 			return false, true
 		}
 	}
-	d.errf(n, "%s: want true or false, got %s", key, kind(n))
+	d.errf(n, "%s: want true or false, got %s", key, yamlerr.Kind(n))
 	return false, false
 }
 
@@ -322,7 +295,7 @@ func (d *decoder) integer(n *yaml.Node, f field, key string) (int, bool) {
 		want = "one of " + strings.Join(f.enum, ", ")
 	}
 	if n.Kind != yaml.ScalarNode || n.ShortTag() != "!!int" {
-		d.errf(n, "%s: want %s, got %s", key, want, kind(n))
+		d.errf(n, "%s: want %s, got %s", key, want, yamlerr.Kind(n))
 		return 0, false
 	}
 	i, err := strconv.ParseInt(n.Value, 0, 32)
@@ -340,7 +313,7 @@ func (d *decoder) str(n *yaml.Node, f field, key string) (string, bool) {
 		if len(f.enum) > 0 {
 			want = "one of " + strings.Join(f.enum, ", ")
 		}
-		d.errf(n, "%s: want %s, got %s", key, want, kind(n))
+		d.errf(n, "%s: want %s, got %s", key, want, yamlerr.Kind(n))
 		return "", false
 	}
 	s := n.Value
@@ -394,7 +367,7 @@ func ParseDuration(s string) (time.Duration, error) {
 func (d *decoder) duration(n *yaml.Node, key string) (time.Duration, bool) {
 	const want = "a positive duration such as 90s, 5m, 1h30m or 7d"
 	if n.Kind != yaml.ScalarNode || n.ShortTag() != "!!str" {
-		d.errf(n, "%s: want %s, got %s", key, want, kind(n))
+		d.errf(n, "%s: want %s, got %s", key, want, yamlerr.Kind(n))
 		return 0, false
 	}
 	dur, err := ParseDuration(n.Value)
@@ -408,7 +381,7 @@ func (d *decoder) duration(n *yaml.Node, key string) (time.Duration, bool) {
 // stringMap decodes a mapping of IDs to strings (severity overrides).
 func (d *decoder) stringMap(n *yaml.Node, v reflect.Value, f field, key string) {
 	if n.Kind != yaml.MappingNode {
-		d.errf(n, "%s: want a mapping of rule IDs to values, got %s", key, kind(n))
+		d.errf(n, "%s: want a mapping of rule IDs to values, got %s", key, yamlerr.Kind(n))
 		return
 	}
 	m := reflect.MakeMap(v.Type())
@@ -416,7 +389,7 @@ func (d *decoder) stringMap(n *yaml.Node, v reflect.Value, f field, key string) 
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, val := n.Content[i], n.Content[i+1]
 		if k.Kind != yaml.ScalarNode || strings.TrimSpace(k.Value) == "" || strings.ContainsAny(k.Value, ". \t") {
-			d.errf(k, "%s: keys must be rule or advisory IDs, got %s", key, kind(k))
+			d.errf(k, "%s: keys must be rule or advisory IDs, got %s", key, yamlerr.Kind(k))
 			continue
 		}
 		if line, dup := seen[k.Value]; dup {
@@ -424,8 +397,8 @@ func (d *decoder) stringMap(n *yaml.Node, v reflect.Value, f field, key string) 
 			continue
 		}
 		seen[k.Value] = k.Line
-		if val.Kind == yaml.AliasNode || isNull(val) {
-			d.errf(val, "%s.%s: want one of %s, got %s", key, k.Value, strings.Join(f.enum, ", "), kind(val))
+		if val.Kind == yaml.AliasNode || yamlerr.IsNull(val) {
+			d.errf(val, "%s.%s: want one of %s, got %s", key, k.Value, strings.Join(f.enum, ", "), yamlerr.Kind(val))
 			continue
 		}
 		s, ok := d.str(val, f, key+"."+k.Value)
@@ -447,7 +420,7 @@ func (d *decoder) reachability(n *yaml.Node, r *Reachability, key string) {
 			d.set(key, n)
 			return
 		}
-		d.errf(n, "%s: want off or a mapping with imported and required (steps from 0 to 4), got %s", key, kind(n))
+		d.errf(n, "%s: want off or a mapping with imported and required (steps from 0 to 4), got %s", key, yamlerr.Kind(n))
 		return
 	}
 	r.Off = false

@@ -99,12 +99,12 @@ func ParseIgnore(name string, data []byte, opt IgnoreOptions) (*Ignore, error) {
 	} else if !errors.Is(err, io.EOF) {
 		return nil, &IgnoreError{Problems: []string{yamlerr.Format(name, err)}}
 	}
-	if len(doc.Content) == 0 || isNull(doc.Content[0]) {
+	if len(doc.Content) == 0 || yamlerr.IsNull(doc.Content[0]) {
 		return ig, nil
 	}
 	top := doc.Content[0]
 	if top.Kind != yaml.MappingNode {
-		errf(top, "want a mapping with the key suppressions, got %s", nodeKind(top))
+		errf(top, "want a mapping with the key suppressions, got %s", yamlerr.Kind(top))
 		return nil, &IgnoreError{Problems: probs}
 	}
 	var list *yaml.Node
@@ -119,9 +119,9 @@ func ParseIgnore(name string, data []byte, opt IgnoreOptions) (*Ignore, error) {
 			list = v
 		}
 	}
-	if list != nil && !isNull(list) {
+	if list != nil && !yamlerr.IsNull(list) {
 		if list.Kind != yaml.SequenceNode {
-			errf(list, "suppressions: want a list of entries, got %s", nodeKind(list))
+			errf(list, "suppressions: want a list of entries, got %s", yamlerr.Kind(list))
 		} else {
 			for i, item := range list.Content {
 				if e, ok := parseEntry(item, fmt.Sprintf("suppressions[%d]", i), opt, errf); ok {
@@ -139,7 +139,7 @@ func ParseIgnore(name string, data []byte, opt IgnoreOptions) (*Ignore, error) {
 func parseEntry(n *yaml.Node, at string, opt IgnoreOptions, errf func(*yaml.Node, string, ...any)) (IgnoreEntry, bool) {
 	e := IgnoreEntry{Line: n.Line}
 	if n.Kind != yaml.MappingNode {
-		errf(n, "%s: want a mapping with %s, got %s", at, strings.Join(ignoreKeys, ", "), nodeKind(n))
+		errf(n, "%s: want a mapping with %s, got %s", at, strings.Join(ignoreKeys, ", "), yamlerr.Kind(n))
 		return e, false
 	}
 	ok := true
@@ -164,7 +164,7 @@ func parseEntry(n *yaml.Node, at string, opt IgnoreOptions, errf func(*yaml.Node
 		if key == "expires" {
 			expiresNode = v
 			if v.Kind != yaml.ScalarNode || (v.ShortTag() != "!!timestamp" && v.ShortTag() != "!!str") {
-				bad(v, "%s.expires: want a date such as 2027-01-31, got %s", at, nodeKind(v))
+				bad(v, "%s.expires: want a date such as 2027-01-31, got %s", at, yamlerr.Kind(v))
 				continue
 			}
 			t, err := time.Parse(time.DateOnly, v.Value)
@@ -177,7 +177,7 @@ func parseEntry(n *yaml.Node, at string, opt IgnoreOptions, errf func(*yaml.Node
 		}
 		// IDs such as 1234 (safety) are integers to YAML; every other value must be a string.
 		if v.Kind != yaml.ScalarNode || (v.ShortTag() != "!!str" && !(key == "rule" && v.ShortTag() == "!!int")) {
-			bad(v, "%s.%s: want a string, got %s", at, key, nodeKind(v))
+			bad(v, "%s.%s: want a string, got %s", at, key, yamlerr.Kind(v))
 			continue
 		}
 		s := strings.TrimSpace(v.Value)
@@ -223,26 +223,6 @@ func parseEntry(n *yaml.Node, at string, opt IgnoreOptions, errf func(*yaml.Node
 		return e, false
 	}
 	return e, true
-}
-
-func isNull(n *yaml.Node) bool { return n.Kind == yaml.ScalarNode && n.ShortTag() == "!!null" }
-
-func nodeKind(n *yaml.Node) string {
-	switch n.Kind {
-	case yaml.MappingNode:
-		return "a mapping"
-	case yaml.SequenceNode:
-		return "a list"
-	case yaml.AliasNode:
-		return "an alias"
-	}
-	switch n.ShortTag() {
-	case "!!str":
-		return fmt.Sprintf("the string %q", n.Value)
-	case "!!null":
-		return "nothing"
-	}
-	return n.Value
 }
 
 // String describes the entry as its matchers.

@@ -6,6 +6,8 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+
+	"gopkg.in/yaml.v3"
 )
 
 var lineRE = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
@@ -36,4 +38,34 @@ func Format(file string, err error) string {
 		}
 	}
 	return fmt.Sprintf("%s:%d: invalid YAML: %s", file, line, m[2])
+}
+
+// IsNull reports a node that holds nothing (an empty value or null).
+func IsNull(n *yaml.Node) bool { return n.Kind == yaml.ScalarNode && n.ShortTag() == "!!null" }
+
+// Kind names what a node holds, for "want X, got Y" messages.
+func Kind(n *yaml.Node) string {
+	switch n.Kind {
+	case yaml.MappingNode:
+		return "a mapping"
+	case yaml.SequenceNode:
+		return "a list"
+	case yaml.AliasNode:
+		return "an alias"
+	}
+	switch n.ShortTag() {
+	case "!!str":
+		return fmt.Sprintf("the string %q", n.Value)
+	case "!!int":
+		return "the integer " + n.Value
+	case "!!float":
+		return "the number " + n.Value
+	case "!!bool":
+		return "the boolean " + n.Value
+	case "!!timestamp":
+		return "the date " + n.Value
+	case "!!null":
+		return "nothing"
+	}
+	return fmt.Sprintf("%s %q", n.ShortTag(), n.Value)
 }

@@ -15,6 +15,12 @@ func WriteFile(path string, stdout io.Writer, render func(io.Writer) error) erro
 	if path == "-" {
 		return render(stdout)
 	}
+	return WriteFileMode(path, 0o644, render)
+}
+
+// WriteFileMode writes path atomically with the given permissions (0o755
+// for a git hook script).
+func WriteFileMode(path string, mode os.FileMode, render func(io.Writer) error) error {
 	dir := filepath.Dir(path)
 	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
 	if err != nil {
@@ -30,7 +36,7 @@ func WriteFile(path string, stdout io.Writer, render func(io.Writer) error) erro
 		tmp.Close()
 		return fmt.Errorf("write %s: %w", path, err)
 	}
-	if err := tmp.Chmod(0o644); err != nil {
+	if err := tmp.Chmod(mode); err != nil {
 		tmp.Close()
 		return fmt.Errorf("write %s: %w", path, err)
 	}

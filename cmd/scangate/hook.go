@@ -15,6 +15,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/scangate/scangate/policy"
+	"github.com/scangate/scangate/report"
 	"github.com/scangate/scangate/scanners/shellout"
 )
 
@@ -250,24 +251,12 @@ To run scangate from it, add this line to it:
 }
 
 func writeExecutable(path, content string) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
+	err := report.WriteFileMode(path, 0o755, func(w io.Writer) error {
+		_, err := io.WriteString(w, content)
+		return err
+	})
 	if err != nil {
-		return fmt.Errorf("hook: write %s: %w", path, err)
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.WriteString(content); err != nil {
-		tmp.Close()
-		return fmt.Errorf("hook: write %s: %w", path, err)
-	}
-	if err := tmp.Chmod(0o755); err != nil {
-		tmp.Close()
-		return fmt.Errorf("hook: write %s: %w", path, err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("hook: write %s: %w", path, err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("hook: write %s: %w", path, err)
+		return fmt.Errorf("hook: %w", err)
 	}
 	return nil
 }

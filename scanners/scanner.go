@@ -41,6 +41,9 @@ type Request struct {
 	Exclude []string // path globs relative to Root ("/" separated) whose findings are dropped
 	Offline bool     // no network: vulnerability scanners read DB
 	DB      string   // local vulnerability database directory
+	// DBVerified says the caller opened and verified DB for this scan, so
+	// scanners need not hash its files again.
+	DBVerified bool
 	// Logf reports progress on long work ("module 2/5: example.com/x"). It is
 	// set by Run for each scanner and is never nil inside Scan.
 	Logf func(format string, args ...any)

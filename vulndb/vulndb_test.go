@@ -402,3 +402,31 @@ func zipOf(t *testing.T, dir, prefix string, names ...string) []byte {
 	zw.Close()
 	return buf.Bytes()
 }
+
+// A database the caller has verified is not hashed again: opening it with
+// Verified reads the metadata alone (a file damaged after the first open
+// goes unnoticed by design), and still rejects broken metadata.
+func TestOpenVerifiedReadsMetadataOnly(t *testing.T) {
+	dst, st := mustImport(t, advisories)
+	p := filepath.Join(dst, "osv-scanner", "osv-scalibr", "PyPI", "all.zip")
+	if err := os.WriteFile(p, []byte("damaged"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Open(dst); err == nil {
+		t.Fatal("a full open must notice the damaged zip")
+	}
+	db, err := OpenWith(dst, OpenOptions{Verified: true})
+	if err != nil {
+		t.Fatalf("verified open: %v", err)
+	}
+	if len(db.Stats.Ecosystems) != len(st.Ecosystems) {
+		t.Errorf("metadata: %d ecosystems, imported %d", len(db.Stats.Ecosystems), len(st.Ecosystems))
+	}
+	if err := os.WriteFile(filepath.Join(dst, MetaFile), []byte("{"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var ce *CorruptError
+	if _, err := OpenWith(dst, OpenOptions{Verified: true}); !errors.As(err, &ce) || ce.File != MetaFile {
+		t.Errorf("broken metadata: %v", err)
+	}
+}

@@ -249,7 +249,7 @@ func (o *scanOptions) run(ctx context.Context, stderr io.Writer) (*report.Scan, 
 		}
 		if db, err := vulndb.OpenWith(req.DB, vulndb.OpenOptions{Logf: logf}); err == nil {
 			defer db.Close()
-			req.DB = db.Dir
+			req.DB, req.DBVerified = db.Dir, true
 		}
 	}
 	var prog *progress

@@ -124,7 +124,7 @@ func (s *Scanner) Scan(ctx context.Context, req *scanners.Request) (*finding.Res
 		if req.DB == "" {
 			return res, fmt.Errorf("osv-scanner: %w", vulndb.ErrNoDB)
 		}
-		db, err := vulndb.OpenWith(req.DB, vulndb.OpenOptions{Logf: logf})
+		db, err := vulndb.OpenWith(req.DB, vulndb.OpenOptions{Logf: logf, Verified: req.DBVerified})
 		if err != nil {
 			return res, fmt.Errorf("osv-scanner: vulnerability database (--db): %w", err)
 		}

@@ -11,14 +11,16 @@
 ARG GO_IMAGE=golang:1.26.8-bookworm
 ARG DEBIAN_IMAGE=debian:12.11-slim
 
-# --- build: scangate itself, with the pinned Go version ---
+# --- build: scangate and its govulncheck companion, with the pinned Go version ---
 FROM ${GO_IMAGE} AS build
 WORKDIR /src
 COPY go.mod go.sum ./
 RUN go mod download
 COPY . .
 ARG VERSION=dev
-RUN CGO_ENABLED=0 GOTOOLCHAIN=local go build -trimpath -ldflags="-s -w -X main.version=${VERSION}" -o /out/scangate ./cmd/scangate
+# scangate-govulncheck is the small child process scangate runs for
+# govulncheck, found beside scangate (see scanners/govulncheck).
+RUN CGO_ENABLED=0 GOTOOLCHAIN=local go build -trimpath -ldflags="-s -w -X main.version=${VERSION}" -o /out/ ./cmd/scangate ./cmd/scangate-govulncheck
 
 # --- python: bandit and safety in a virtual environment, pinned ---
 # safety 2.x, because `safety check` needs no account (3.x's `safety scan`
@@ -43,7 +45,7 @@ RUN apt-get update \
  && useradd --create-home --uid 10001 --shell /usr/sbin/nologin scangate
 COPY --from=build /usr/local/go /usr/local/go
 COPY --from=python /opt/py /opt/py
-COPY --from=build /out/scangate /usr/local/bin/scangate
+COPY --from=build /out/scangate /out/scangate-govulncheck /usr/local/bin/
 # GOTOOLCHAIN=local: a scanned go.mod never makes us download a toolchain.
 # CGO_ENABLED=0: there is no C compiler here, so go list skips cgo files
 # rather than failing on them.

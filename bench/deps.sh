@@ -42,7 +42,7 @@ log() { echo "bench: $*" >&2; }
 log "building govulncheck v1.9.0, osv-scanner v2.5.0, scangate and treerss into $tmp/bin"
 GOBIN=$tmp/bin GOFLAGS= go install golang.org/x/vuln/cmd/govulncheck@v1.9.0
 GOBIN=$tmp/bin GOFLAGS= go install github.com/google/osv-scanner/v2/cmd/osv-scanner@v2.5.0
-go build -o "$tmp/bin/scangate" ./cmd/scangate
+go build -o "$tmp/bin/" ./cmd/scangate ./cmd/scangate-govulncheck
 go build -o "$tmp/bin/treerss" ./bench/cmd/treerss
 go version -m "$tmp/bin/govulncheck" | grep -q 'mod[[:space:]]*golang.org/x/vuln[[:space:]]*v1.9.0' ||
 	{ log "$tmp/bin/govulncheck is not v1.9.0"; exit 2; }

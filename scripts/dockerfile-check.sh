@@ -3,7 +3,8 @@
 #   1. the build stage's `go build`, exactly as written (its environment and
 #      flags), on the host, with the host's Go (which must be the version the
 #      build stage pins);
-#   2. the built binary: `scangate version`, and the Action entrypoint
+#   2. the built binaries: `scangate version`, the govulncheck companion's
+#      refusal to run by hand, and the Action entrypoint
 #      (`scangate action` with INPUT_* variables) on an empty tree.
 # Not run here: the apt-get and pip steps, the COPY of the Go toolchain, and
 # the final image. Those need Docker and the network.
@@ -28,6 +29,10 @@ echo "+ $cmd"
 GOTOOLCHAIN=local bash -c "$cmd"
 
 "$out/scangate" version
+# The govulncheck companion, built beside scangate, refuses to run by hand.
+rc=0
+"$out/scangate-govulncheck" 2>/dev/null || rc=$?
+[ "$rc" = 2 ] || { echo "dockerfile-check: scangate-govulncheck by hand exited $rc, want 2" >&2; exit 1; }
 ws=$(mktemp -d)
 summary=$ws/summary.md outputs=$ws/outputs
 (

@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/scangate/scangate/scanners/govulncheck"
 )
 
 // No Docker engine runs where these tests run: they check the Dockerfile's
@@ -101,7 +103,7 @@ func TestDockerfile(t *testing.T) {
 		}
 	}
 	joined := strings.Join(rt.lines, "\n")
-	for _, want := range []string{`ENTRYPOINT ["scangate"]`, "COPY --from=build /out/scangate /usr/local/bin/scangate",
+	for _, want := range []string{`ENTRYPOINT ["scangate"]`, "COPY --from=build /out/scangate /out/scangate-govulncheck /usr/local/bin/",
 		"COPY --from=build /usr/local/go /usr/local/go", "COPY --from=python /opt/py /opt/py", "GOTOOLCHAIN=local", "safe.directory"} {
 		if !strings.Contains(joined, want) {
 			t.Errorf("runtime stage lacks %q", want)
@@ -153,6 +155,11 @@ func dockerBuild(t *testing.T) (env, args []string, err error) {
 			if !slices.Contains(args, "-trimpath") || !slices.Contains(env, "CGO_ENABLED=0") {
 				t.Errorf("the build stage should build a static, reproducible binary: %s", l)
 			}
+			// Both programs, into one directory: the govulncheck adapter
+			// looks for its companion beside scangate.
+			if !slices.Contains(args, "./cmd/scangate") || !slices.Contains(args, "./cmd/"+govulncheck.Companion) {
+				t.Errorf("the build stage should build scangate and %s: %s", govulncheck.Companion, l)
+			}
 			return env, args, nil
 		}
 	}
@@ -160,20 +167,25 @@ func dockerBuild(t *testing.T) (env, args []string, err error) {
 	return nil, nil, nil
 }
 
-// scangateBinary builds scangate into a temporary directory with the
-// Dockerfile's go build (same flags), for tests that need a real executable.
+// scangateBinary builds scangate and its govulncheck companion into a
+// temporary directory with the Dockerfile's go build (same flags), for tests
+// that need a real executable, and returns scangate's path.
 func scangateBinary(t *testing.T) string {
 	t.Helper()
 	env, args, err := dockerBuild(t)
 	if err != nil {
 		t.Fatal(err)
 	}
-	bin := filepath.Join(t.TempDir(), "scangate")
+	dir := t.TempDir()
 	i := slices.Index(args, "-o")
 	if i < 0 {
 		t.Fatal("the build stage's go build has no -o")
 	}
-	args[i+1] = bin
+	if !strings.HasSuffix(args[i+1], "/") {
+		t.Fatalf("the build stage's go build -o %s: want a directory for both programs", args[i+1])
+	}
+	args[i+1] = dir + string(filepath.Separator)
+	bin := filepath.Join(dir, "scangate")
 	cmd := exec.Command("go", args...)
 	cmd.Dir = "../.."
 	cmd.Env = append(os.Environ(), env...)

@@ -10,6 +10,8 @@ import (
 	"testing"
 
 	"github.com/owenrumney/go-sarif/v3/pkg/report/v210/sarif"
+
+	"github.com/scangate/scangate/scanners/govulncheck"
 )
 
 // sarifResults flattens a SARIF file into tool, rule and properties per result.
@@ -209,5 +211,56 @@ func TestBaselineFollowsPackageVersions(t *testing.T) {
 	code, _, stderr = runCLI(t, append(append([]string{"scan", "--fail-on", "low", "--baseline", base}, args...), dir)...)
 	if code != exitFail || !strings.Contains(stderr, "1 new (medium 1), 1 unchanged, 1 fixed") {
 		t.Errorf("changed version: exit %d\n%s", code, stderr)
+	}
+}
+
+// The built binaries, as installed: scangate runs govulncheck in the small
+// companion beside it; without the companion, or beside one it cannot
+// vouch for, it runs govulncheck in itself, says so, and finds the same.
+func TestBuiltBinaryUsesGovulncheckCompanion(t *testing.T) {
+	bin := scangateBinary(t)
+	companion := filepath.Join(filepath.Dir(bin), govulncheck.Companion)
+	scan := func(wantChild, wantWarning string) []sarifHit {
+		t.Helper()
+		sarifPath := filepath.Join(t.TempDir(), "x.sarif")
+		cmd := exec.Command(bin, "scan", "--scanners", "govulncheck", "--offline", "--db", "../../examples/vulndb",
+			"--sarif", sarifPath, "../../examples/project")
+		out, err := cmd.CombinedOutput()
+		if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != exitFail {
+			t.Fatalf("exit %v, want %d\n%s", err, exitFail, out)
+		}
+		if !strings.Contains(string(out), "govulncheck: child process: "+wantChild+"\n") {
+			t.Errorf("want the child %s:\n%s", wantChild, out)
+		}
+		if wantWarning != "" && !strings.Contains(string(out), wantWarning) {
+			t.Errorf("want the warning %q:\n%s", wantWarning, out)
+		}
+		return readHits(t, sarifPath)
+	}
+	rules := func(hits []sarifHit) []string {
+		var r []string
+		for _, h := range hits {
+			r = append(r, h.rule+" "+h.props["reachability"].(string))
+		}
+		slices.Sort(r)
+		return r
+	}
+
+	with := rules(scan(govulncheck.Companion, ""))
+	if want := []string{"GO-2021-0113 called", "GO-2022-1059 imported", "GO-2023-2402 required"}; !slices.Equal(with, want) {
+		t.Fatalf("with the companion: %v, want %v", with, want)
+	}
+	// A file of that name that is no Go program is not run.
+	if err := os.WriteFile(companion, []byte("#!/bin/sh\nexit 0\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if got := rules(scan("scangate", "scangate-govulncheck beside scangate is not a Go program")); !slices.Equal(got, with) {
+		t.Errorf("beside a foreign file: %v, want %v", got, with)
+	}
+	if err := os.Remove(companion); err != nil {
+		t.Fatal(err)
+	}
+	if got := rules(scan("scangate", "")); !slices.Equal(got, with) {
+		t.Errorf("without the companion: %v, want %v", got, with)
 	}
 }

@@ -48,7 +48,8 @@ func main() {
 
 func run(args []string, stdout, stderr io.Writer) int {
 	// The govulncheck adapter re-executes this binary to run govulncheck in a
-	// child process it can kill (see scanners/govulncheck); not a user command.
+	// child process it can kill, when scangate-govulncheck is not beside it
+	// (see scanners/govulncheck); not a user command.
 	if len(args) > 0 && args[0] == govulncheck.Subcommand {
 		return govulncheck.RunChild(context.Background(), args[1:], stdout, stderr)
 	}

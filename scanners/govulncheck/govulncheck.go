@@ -3,10 +3,11 @@
 // with reachability (called, imported, required), call stacks and go.mod
 // locations.
 //
-// govulncheck runs in a child process, our own binary re-executed with the
-// hidden Subcommand: v1.9.0 crashes its host process when its context is
-// cancelled mid-scan, and a symbol scan of a large module peaks at several
-// GB. A timeout kills the child's process group; the parent survives.
+// govulncheck runs in a child process, the small Companion binary or else
+// our own binary re-executed, with the hidden Subcommand: v1.9.0 crashes its
+// host process when its context is cancelled mid-scan, and a symbol scan of
+// a large module peaks at several GB. A timeout kills the child's process
+// group; the parent survives.
 package govulncheck
 
 import (
@@ -44,8 +45,9 @@ const DefaultMaxOutput = 256 << 20
 // Options configure the scanner. The zero value is ready to use in the
 // scangate binary.
 type Options struct {
-	// Executable is the program re-executed as the child, with Subcommand as
-	// its first argument. "" means os.Executable(): the scangate binary,
+	// Executable is the program run as the child, with Subcommand as its
+	// first argument. "" means the Companion beside the scangate binary when
+	// it is from the same build, else os.Executable(): scangate itself,
 	// whose main registers Subcommand. Tests pass their own test binary.
 	Executable string
 	// ScanLevel is govulncheck's -scan: "symbol" (default: call stacks),
@@ -82,17 +84,8 @@ const vulnVersion = "v1.9.0"
 
 // Version is the embedded golang.org/x/vuln version.
 func (s *Scanner) Version() string {
-	if bi, ok := debug.ReadBuildInfo(); ok {
-		for _, d := range bi.Deps {
-			if d.Path == "golang.org/x/vuln" {
-				if d.Replace != nil {
-					return d.Replace.Version
-				}
-				return d.Version
-			}
-		}
-	}
-	return vulnVersion
+	bi, _ := debug.ReadBuildInfo()
+	return vulnVersionOf(bi)
 }
 
 // Applies reports whether there is a go.mod under the root.
@@ -117,10 +110,15 @@ func (s *Scanner) Scan(ctx context.Context, req *scanners.Request) (*finding.Res
 	}
 	exe := s.opt.Executable
 	if exe == "" {
-		var err error
-		if exe, err = os.Executable(); err != nil {
+		self, err := os.Executable()
+		if err != nil {
 			return res, fmt.Errorf("govulncheck: find our own executable for the child process: %w", err)
 		}
+		var warning string
+		if exe, warning = childProgram(self); warning != "" {
+			res.Warnf("%s", warning)
+		}
+		req.Logf("child process: %s", filepath.Base(exe))
 	}
 	// Online, govulncheck reads its default source (vuln.go.dev) even when
 	// a local database exists (the database contract shared with osv-scanner).

@@ -1,6 +1,8 @@
 // Command treerss samples the memory of every descendant of a process until
-// that process exits, and prints the largest sum seen, in KiB, of their
-// proportional set sizes (PSS, /proc/N/smaps_rollup; RSS where unreadable).
+// that process exits, and prints the largest sums seen, in KiB, of their
+// proportional set sizes (PSS, /proc/N/smaps_rollup; RSS where unreadable)
+// and of their anonymous memory (the heap and stacks; not the pages of the
+// binaries, which are clean page cache the kernel can drop and refetch).
 //
 //	treerss [-every 50ms] PID
 //
@@ -10,7 +12,7 @@
 // the same time. Summing RSS instead would count twice the pages of a binary
 // that re-executes itself (scangate's govulncheck child shares the parent's
 // text); PSS splits shared pages between their users. bench/deps.sh reports
-// both figures. Linux only (/proc).
+// both figures. Output: "PSS ANON" (each its own peak). Linux only (/proc).
 package main
 
 import (
@@ -36,19 +38,18 @@ func main() {
 		os.Exit(2)
 	}
 	page := int64(os.Getpagesize()) / 1024
-	var peak int64
+	var peakPSS, peakAnon int64
 	for {
 		procs := snapshot()
 		self, ok := procs[root]
 		if !ok || self.state == 'Z' {
 			break
 		}
-		if sum := descendantsPSS(procs, root, page); sum > peak {
-			peak = sum
-		}
+		pss, anon := descendantsMemory(procs, root, page)
+		peakPSS, peakAnon = max(peakPSS, pss), max(peakAnon, anon)
 		time.Sleep(*every)
 	}
-	fmt.Println(peak)
+	fmt.Println(peakPSS, peakAnon)
 }
 
 type proc struct {
@@ -88,35 +89,47 @@ func snapshot() map[int]proc {
 	return procs
 }
 
-// descendantsPSS sums the PSS (KiB) of root's descendants.
-func descendantsPSS(procs map[int]proc, root int, page int64) int64 {
+// descendantsMemory sums the PSS and the anonymous memory (KiB) of root's
+// descendants.
+func descendantsMemory(procs map[int]proc, root int, page int64) (pss, anon int64) {
 	children := map[int][]int{}
 	for pid, p := range procs {
 		children[p.ppid] = append(children[p.ppid], pid)
 	}
-	var sum int64
 	stack := append([]int(nil), children[root]...)
 	for len(stack) > 0 {
 		pid := stack[len(stack)-1]
 		stack = stack[:len(stack)-1]
-		sum += pss(pid, procs[pid].rss*page)
+		p, a := rollup(pid, procs[pid].rss*page)
+		pss, anon = pss+p, anon+a
 		stack = append(stack, children[pid]...)
 	}
-	return sum
+	return pss, anon
 }
 
-// pss reads the Pss line of /proc/PID/smaps_rollup, or returns rss.
-func pss(pid int, rss int64) int64 {
+// rollup reads the Pss and Anonymous lines of /proc/PID/smaps_rollup; when
+// that is unreadable both are rss.
+func rollup(pid int, rss int64) (pss, anon int64) {
 	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/smaps_rollup")
 	if err != nil {
-		return rss
+		return rss, rss
 	}
+	pss, anon = rss, rss
 	for _, line := range bytes.Split(b, []byte("\n")) {
-		if f := bytes.Fields(line); len(f) >= 2 && string(f[0]) == "Pss:" {
-			if v, err := strconv.ParseInt(string(f[1]), 10, 64); err == nil {
-				return v
-			}
+		f := bytes.Fields(line)
+		if len(f) < 2 {
+			continue
+		}
+		v, err := strconv.ParseInt(string(f[1]), 10, 64)
+		if err != nil {
+			continue
+		}
+		switch string(f[0]) {
+		case "Pss:":
+			pss = v
+		case "Anonymous:":
+			anon = v
 		}
 	}
-	return rss
+	return pss, anon
 }

@@ -246,6 +246,12 @@ func TestBuiltBinaryUsesGovulncheckCompanion(t *testing.T) {
 		return r
 	}
 
+	// By hand, the companion says what it is for and refuses.
+	out, err := exec.Command(companion, "./...").CombinedOutput()
+	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != exitUsage || !strings.Contains(string(out), "run `scangate scan` instead") {
+		t.Errorf("%s by hand: %v\n%s", govulncheck.Companion, err, out)
+	}
+
 	with := rules(scan(govulncheck.Companion, ""))
 	if want := []string{"GO-2021-0113 called", "GO-2022-1059 imported", "GO-2023-2402 required"}; !slices.Equal(with, want) {
 		t.Fatalf("with the companion: %v, want %v", with, want)

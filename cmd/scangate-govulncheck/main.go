@@ -1,6 +1,6 @@
 // Command scangate-govulncheck is the child process scangate's govulncheck
 // scanner runs, one per Go module, when this program is installed beside
-// scangate (go install ./cmd/..., the Docker image, release archives).
+// scangate (go install ./cmd/..., the Docker image).
 // It links only govulncheck, so it starts in about a fifth of the memory
 // scangate itself needs. Without it scangate re-executes itself instead,
 // with the same results.
@@ -18,6 +18,10 @@ import (
 
 func main() {
 	args := os.Args[1:]
+	if len(args) == 1 && args[0] == govulncheck.ProtocolQuery {
+		fmt.Println(govulncheck.Protocol())
+		return
+	}
 	if len(args) == 0 || args[0] != govulncheck.Subcommand {
 		fmt.Fprintf(os.Stderr, "%s: scangate runs this program for its govulncheck scanner; run `scangate scan` instead\n", govulncheck.Companion)
 		os.Exit(2)

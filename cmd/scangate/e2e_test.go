@@ -215,8 +215,8 @@ func TestBaselineFollowsPackageVersions(t *testing.T) {
 }
 
 // The built binaries, as installed: scangate runs govulncheck in the small
-// companion beside it; without the companion, or beside one it cannot
-// vouch for, it runs govulncheck in itself, says so, and finds the same.
+// companion beside it; without the companion, or beside a file it cannot
+// vouch for, it runs govulncheck in itself, says why, and finds the same.
 func TestBuiltBinaryUsesGovulncheckCompanion(t *testing.T) {
 	bin := scangateBinary(t)
 	companion := filepath.Join(filepath.Dir(bin), govulncheck.Companion)
@@ -234,6 +234,9 @@ func TestBuiltBinaryUsesGovulncheckCompanion(t *testing.T) {
 		}
 		if wantWarning != "" && !strings.Contains(string(out), wantWarning) {
 			t.Errorf("want the warning %q:\n%s", wantWarning, out)
+		}
+		if wantWarning == "" && strings.Contains(string(out), "beside scangate is not used") {
+			t.Errorf("want no warning about the companion:\n%s", out)
 		}
 		return readHits(t, sarifPath)
 	}
@@ -260,7 +263,7 @@ func TestBuiltBinaryUsesGovulncheckCompanion(t *testing.T) {
 	if err := os.WriteFile(companion, []byte("#!/bin/sh\nexit 0\n"), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	if got := rules(scan("scangate", "scangate-govulncheck beside scangate is not a Go program")); !slices.Equal(got, with) {
+	if got := rules(scan("scangate", "scangate-govulncheck beside scangate is not used: not a Go program")); !slices.Equal(got, with) {
 		t.Errorf("beside a foreign file: %v, want %v", got, with)
 	}
 	if err := os.Remove(companion); err != nil {

@@ -25,6 +25,9 @@ const Subcommand = "__govulncheck"
 // from a goroutine no recover reaches, and a large scan uses gigabytes.
 // So ctx is not passed on as a cancellation signal; the parent stops the
 // child by killing its process group.
+//
+// The adapter relies on this contract (arguments, output, exit codes) in
+// the Companion too: change protocol with it.
 func RunChild(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	return runChild(context.WithoutCancel(ctx), args, stdout, stderr)
 }

@@ -1,12 +1,17 @@
 package govulncheck
 
 import (
+	"context"
 	"debug/buildinfo"
 	"fmt"
 	"os"
 	"path/filepath"
 	"runtime"
 	"runtime/debug"
+	"strings"
+	"time"
+
+	"github.com/scangate/scangate/scanners/shellout"
 )
 
 // Companion is the program the adapter prefers as its child process when it
@@ -17,12 +22,27 @@ import (
 // starts in about 10 MiB, as standalone govulncheck does.
 const Companion = "scangate-govulncheck"
 
+// ProtocolQuery is the argument that makes the companion print its
+// protocol and exit.
+const ProtocolQuery = "__govulncheck-protocol"
+
+// protocol names the contract between the adapter and its child: the
+// arguments after Subcommand, the output and the exit codes of RunChild.
+// Change it with that contract, so that a companion built before the change
+// is not used. A variable so that tests can build a companion of another
+// protocol (-ldflags -X).
+var protocol = "scangate-govulncheck/1"
+
+// Protocol is the child protocol this build speaks.
+func Protocol() string { return protocol }
+
 // childProgram returns the program to run as the child for a scangate
 // binary at self: the companion beside it (self's symlinks resolved) when
-// that is a build of the same scangate, else self. A companion that is there
-// but unusable (another version, not a Go program) is worth a warning: the
-// scan still runs, at scangate's start-up cost.
-func childProgram(self string) (exe, warning string) {
+// it runs the same govulncheck (same Go release, same versions of every
+// module it links) and speaks our protocol, else self. A companion that is
+// there but unusable is worth a warning: the scan still runs, at
+// scangate's start-up cost.
+func childProgram(ctx context.Context, self string) (exe, warning string) {
 	dir := filepath.Dir(self)
 	if real, err := filepath.EvalSymlinks(self); err == nil {
 		dir = filepath.Dir(real)
@@ -36,77 +56,86 @@ func childProgram(self string) (exe, warning string) {
 	if err != nil {
 		return self, ""
 	}
+	unusable := func(why string) (string, string) {
+		return self, fmt.Sprintf("govulncheck: %s beside scangate is not used: %s; govulncheck runs in scangate itself (reinstall both programs to fix this)", name, why)
+	}
 	if !fi.Mode().IsRegular() || (runtime.GOOS != "windows" && fi.Mode().Perm()&0o111 == 0) {
-		return self, fmt.Sprintf("govulncheck: %s beside scangate is not an executable file; running govulncheck in scangate itself", name)
+		return unusable("not an executable file")
 	}
 	theirs, err := buildinfo.ReadFile(comp)
 	if err != nil {
-		return self, fmt.Sprintf("govulncheck: %s beside scangate is not a Go program (%v); running govulncheck in scangate itself", name, err)
+		return unusable(fmt.Sprintf("not a Go program (%v)", err))
 	}
 	ours, _ := debug.ReadBuildInfo()
 	if why := mismatch(ours, theirs); why != "" {
-		return self, fmt.Sprintf("govulncheck: %s beside scangate is not from this scangate build (%s); running govulncheck in scangate itself: reinstall both to fix this", name, why)
+		return unusable(why)
+	}
+	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	out, err := shellout.Run(ctx, shellout.Cmd{Program: comp, Args: []string{ProtocolQuery}, MaxStdout: 1 << 10})
+	if err != nil {
+		return unusable(fmt.Sprintf("asking for its protocol: %v", err))
+	}
+	if got := strings.TrimSpace(string(out.Stdout)); out.ExitCode != 0 || got != protocol {
+		if got == "" {
+			got = fmt.Sprintf("nothing (exit %d)", out.ExitCode)
+		}
+		return unusable(fmt.Sprintf("it speaks protocol %s, scangate %s", got, protocol))
 	}
 	return comp, ""
 }
 
-// mismatch says why the companion's build information shows a different
-// build from ours, or returns "". The govulncheck version decides the
-// findings; the main module's version and VCS revision catch a companion
-// left behind by an upgrade. What our own build lacks (test binaries list
-// no dependencies, builds without VCS stamping say "(devel)") is not
-// compared.
+// mismatch says why the companion's build information shows another
+// govulncheck than ours, or returns "": it must link golang.org/x/vuln,
+// be built by the same Go release (go/types and the standard library's
+// sources shape the analysis), and every module it links must have the
+// version ours has. Which commit of scangate built it does not matter;
+// protocol covers our own side of the contract. A build of ours that lists
+// no modules (a test binary) is compared on the x/vuln version only.
 func mismatch(ours, theirs *debug.BuildInfo) string {
-	if v := depVersion(theirs, "golang.org/x/vuln"); v != vulnVersionOf(ours) {
-		if v == "" {
-			v = "none"
-		}
-		return fmt.Sprintf("it embeds golang.org/x/vuln %s, scangate %s", v, vulnVersionOf(ours))
+	tv, ok := module(theirs, "golang.org/x/vuln")
+	if !ok {
+		return "it does not link golang.org/x/vuln"
 	}
-	if ours == nil || ours.Main.Path == "" {
+	if ours == nil || len(ours.Deps) == 0 {
+		if tv != vulnVersion {
+			return fmt.Sprintf("it links golang.org/x/vuln %s, scangate %s", tv, vulnVersion)
+		}
 		return ""
 	}
-	if theirs.Main.Path != ours.Main.Path {
-		return fmt.Sprintf("it is built from %s, scangate from %s", theirs.Main.Path, ours.Main.Path)
+	if theirs.GoVersion != ours.GoVersion {
+		return fmt.Sprintf("it is built with %s, scangate with %s", theirs.GoVersion, ours.GoVersion)
 	}
-	if v := ours.Main.Version; v != "" && v != "(devel)" && theirs.Main.Version != v {
-		return fmt.Sprintf("it is version %s, scangate %s", theirs.Main.Version, ours.Main.Version)
-	}
-	if a, b := setting(theirs, "vcs.revision"), setting(ours, "vcs.revision"); a != "" && b != "" && a != b {
-		return fmt.Sprintf("it is built from revision %.12s, scangate from %.12s", a, b)
+	for _, d := range theirs.Deps {
+		tv, _ := module(theirs, d.Path)
+		ov, ok := module(ours, d.Path)
+		if !ok {
+			ov = "nothing"
+		}
+		if tv != ov {
+			return fmt.Sprintf("it links %s %s, scangate %s", d.Path, tv, ov)
+		}
 	}
 	return ""
 }
 
-// vulnVersionOf is the golang.org/x/vuln version in bi, or the version
-// go.mod pins when bi lists no dependencies (test binaries).
-func vulnVersionOf(bi *debug.BuildInfo) string {
-	if v := depVersion(bi, "golang.org/x/vuln"); v != "" {
-		return v
-	}
-	return vulnVersion
-}
-
-func depVersion(bi *debug.BuildInfo, path string) string {
+// module returns the version of the module at path in bi, with its
+// replacement ("v1.9.0 => ../vuln" for a local directory) when it has one.
+func module(bi *debug.BuildInfo, path string) (string, bool) {
 	if bi == nil {
-		return ""
+		return "", false
 	}
 	for _, d := range bi.Deps {
-		if d.Path == path {
-			if d.Replace != nil {
-				return d.Replace.Version
+		if d.Path != path {
+			continue
+		}
+		if r := d.Replace; r != nil {
+			if r.Version != "" && r.Path == d.Path {
+				return r.Version, true
 			}
-			return d.Version
+			return strings.TrimSpace(d.Version + " => " + r.Path + " " + r.Version), true
 		}
+		return d.Version, true
 	}
-	return ""
-}
-
-func setting(bi *debug.BuildInfo, key string) string {
-	for _, s := range bi.Settings {
-		if s.Key == key {
-			return s.Value
-		}
-	}
-	return ""
+	return "", false
 }

@@ -1,20 +1,22 @@
 package govulncheck
 
 import (
+	"context"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"runtime/debug"
 	"strings"
 	"testing"
 )
 
 // goBuild builds the package at pkg (relative to the repository root) into
-// dir/name.
-func goBuild(t *testing.T, pkg, dir, name string) string {
+// dir/name, with extra go build flags.
+func goBuild(t *testing.T, pkg, dir, name string, flags ...string) string {
 	t.Helper()
 	out := filepath.Join(dir, name)
-	cmd := exec.Command("go", "build", "-o", out, pkg)
+	cmd := exec.Command("go", append(append([]string{"build", "-o", out}, flags...), pkg)...)
 	cmd.Dir = "../.."
 	cmd.Env = append(os.Environ(), "GOTOOLCHAIN=local")
 	if b, err := cmd.CombinedOutput(); err != nil {
@@ -24,18 +26,23 @@ func goBuild(t *testing.T, pkg, dir, name string) string {
 }
 
 // childProgram on real files: the real companion build is chosen, through
-// a symlinked scangate too; anything else in its place is passed over
-// with a warning that says why.
+// a symlinked scangate too; anything else in its place, including a real
+// companion that speaks another protocol, is passed over with a warning
+// that says why.
 func TestChildProgram(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("the companion's name and modes are checked on Unix")
+	}
+	ctx := context.Background()
 	bin := t.TempDir()
 	self := filepath.Join(bin, "scangate") // need not exist: only its directory is used
 
-	if exe, warn := childProgram(self); exe != self || warn != "" {
+	if exe, warn := childProgram(ctx, self); exe != self || warn != "" {
 		t.Errorf("no companion: got %q, warning %q", exe, warn)
 	}
 
 	companion := goBuild(t, "./cmd/scangate-govulncheck", bin, Companion)
-	if exe, warn := childProgram(self); exe != companion || warn != "" {
+	if exe, warn := childProgram(ctx, self); exe != companion || warn != "" {
 		t.Errorf("real companion: got %q, warning %q", exe, warn)
 	}
 	// /usr/local/bin/scangate -> /opt/scangate/scangate: the companion is
@@ -47,16 +54,28 @@ func TestChildProgram(t *testing.T) {
 	if err := os.Symlink(self, link); err != nil {
 		t.Fatal(err)
 	}
-	if exe, warn := childProgram(link); exe != companion || warn != "" {
+	if exe, warn := childProgram(ctx, link); exe != companion || warn != "" {
 		t.Errorf("through a symlink: got %q, warning %q", exe, warn)
 	}
 
-	// Another Go program under the companion's name: no golang.org/x/vuln in it.
+	// The same govulncheck behind another contract: a companion from
+	// before a protocol change.
+	if err := os.Remove(companion); err != nil {
+		t.Fatal(err)
+	}
+	goBuild(t, "./cmd/scangate-govulncheck", bin, Companion,
+		"-ldflags=-X github.com/scangate/scangate/scanners/govulncheck.protocol=scangate-govulncheck/0")
+	wantOld := "it speaks protocol scangate-govulncheck/0, scangate " + Protocol()
+	if exe, warn := childProgram(ctx, self); exe != self || !strings.Contains(warn, wantOld) {
+		t.Errorf("older protocol: got %q, warning %q", exe, warn)
+	}
+
+	// Another Go program under the companion's name.
 	if err := os.Remove(companion); err != nil {
 		t.Fatal(err)
 	}
 	goBuild(t, "./bench/cmd/treerss", bin, Companion)
-	if exe, warn := childProgram(self); exe != self || !strings.Contains(warn, "not from this scangate build (it embeds golang.org/x/vuln none, scangate v1.9.0)") {
+	if exe, warn := childProgram(ctx, self); exe != self || !strings.Contains(warn, "it does not link golang.org/x/vuln") {
 		t.Errorf("another Go program: got %q, warning %q", exe, warn)
 	}
 
@@ -66,8 +85,8 @@ func TestChildProgram(t *testing.T) {
 		mode    os.FileMode
 		warn    string
 	}{
-		{"script", "#!/bin/sh\nexit 0\n", 0o755, "is not a Go program"},
-		{"not executable", "", 0o644, "is not an executable file"},
+		{"script", "#!/bin/sh\necho " + Protocol() + "\n", 0o755, "not a Go program"},
+		{"not executable", "", 0o644, "not an executable file"},
 	} {
 		if err := os.Remove(companion); err != nil {
 			t.Fatal(err)
@@ -75,52 +94,75 @@ func TestChildProgram(t *testing.T) {
 		if err := os.WriteFile(companion, []byte(c.content), c.mode); err != nil {
 			t.Fatal(err)
 		}
-		if exe, warn := childProgram(self); exe != self || !strings.Contains(warn, c.warn) || !strings.Contains(warn, "running govulncheck in scangate itself") {
+		exe, warn := childProgram(ctx, self)
+		if exe != self || !strings.Contains(warn, c.warn) || !strings.Contains(warn, "govulncheck runs in scangate itself") {
 			t.Errorf("%s: got %q, warning %q", c.name, exe, warn)
 		}
 	}
 }
 
 func TestMismatch(t *testing.T) {
-	vuln := func(v string) []*debug.Module { return []*debug.Module{{Path: "golang.org/x/vuln", Version: v}} }
-	rev := func(r string) []debug.BuildSetting { return []debug.BuildSetting{{Key: "vcs.revision", Value: r}} }
-	release := func() *debug.BuildInfo {
-		return &debug.BuildInfo{Main: debug.Module{Path: "github.com/scangate/scangate", Version: "v0.3.0"},
-			Deps: vuln("v1.9.0"), Settings: rev("974ec7a0d9c1e2f3a4b5c6d7e8f90a1b2c3d4e5f")}
+	mod := func(path, v string) *debug.Module { return &debug.Module{Path: path, Version: v} }
+	build := func() *debug.BuildInfo {
+		return &debug.BuildInfo{GoVersion: "go1.26.8", Main: debug.Module{Path: "github.com/scangate/scangate", Version: "(devel)"},
+			Deps: []*debug.Module{mod("golang.org/x/mod", "v0.30.0"), mod("golang.org/x/tools", "v0.39.0"), mod("golang.org/x/vuln", "v1.9.0")}}
+	}
+	// scangate links more modules than its companion; only the companion's count.
+	scangate := func() *debug.BuildInfo {
+		b := build()
+		b.Deps = append(b.Deps, mod("github.com/securego/gosec/v2", "v2.30.0"))
+		return b
 	}
 	for _, c := range []struct {
-		name         string
-		ours, theirs func(*debug.BuildInfo)
-		want         string
+		name   string
+		theirs func(*debug.BuildInfo)
+		want   string
 	}{
-		{"same build", nil, nil, ""},
-		{"older govulncheck", nil, func(b *debug.BuildInfo) { b.Deps = vuln("v1.8.0") },
-			"it embeds golang.org/x/vuln v1.8.0, scangate v1.9.0"},
-		{"replaced govulncheck", func(b *debug.BuildInfo) { b.Deps[0].Replace = &debug.Module{Version: "v1.9.1"} }, nil,
-			"it embeds golang.org/x/vuln v1.9.0, scangate v1.9.1"},
-		{"left behind by an upgrade", nil, func(b *debug.BuildInfo) { b.Main.Version = "v0.2.0" },
-			"it is version v0.2.0, scangate v0.3.0"},
-		{"another program", nil, func(b *debug.BuildInfo) { b.Main.Path = "example.com/other" },
-			"it is built from example.com/other, scangate from github.com/scangate/scangate"},
-		{"another commit", nil, func(b *debug.BuildInfo) { b.Settings = rev("0123456789abcdef0123") },
-			"it is built from revision 0123456789ab, scangate from 974ec7a0d9c1"},
-		{"a revision only one side knows", func(b *debug.BuildInfo) { b.Settings = nil }, nil, ""},
-		// Test binaries and builds without VCS stamping list no version.
-		{"our build is unversioned", func(b *debug.BuildInfo) { b.Main.Version = "(devel)" }, nil, ""},
-		{"our build lists no dependencies", func(b *debug.BuildInfo) { b.Deps = nil; b.Main.Path = "" }, nil, ""},
+		{"same govulncheck", nil, ""},
+		// What scangate commit built it, and whether either tree was dirty, does not matter.
+		{"another scangate commit", func(b *debug.BuildInfo) {
+			b.Main.Version = "v0.0.0-20261101000000-0123456789ab+dirty"
+			b.Settings = []debug.BuildSetting{{Key: "vcs.revision", Value: "0123456789ab"}}
+		}, ""},
+		{"older govulncheck", func(b *debug.BuildInfo) { b.Deps[2].Version = "v1.8.0" },
+			"it links golang.org/x/vuln v1.8.0, scangate v1.9.0"},
+		{"older x/tools under the same govulncheck", func(b *debug.BuildInfo) { b.Deps[1].Version = "v0.38.0" },
+			"it links golang.org/x/tools v0.38.0, scangate v0.39.0"},
+		{"a module scangate lacks", func(b *debug.BuildInfo) { b.Deps = append(b.Deps, mod("example.com/extra", "v1.0.0")) },
+			"it links example.com/extra v1.0.0, scangate nothing"},
+		{"a local fork of govulncheck", func(b *debug.BuildInfo) { b.Deps[2].Replace = &debug.Module{Path: "../vuln"} },
+			"it links golang.org/x/vuln v1.9.0 => ../vuln, scangate v1.9.0"},
+		{"another Go release", func(b *debug.BuildInfo) { b.GoVersion = "go1.26.5" },
+			"it is built with go1.26.5, scangate with go1.26.8"},
+		{"no govulncheck at all", func(b *debug.BuildInfo) { b.Deps = b.Deps[:2] }, "it does not link golang.org/x/vuln"},
 	} {
-		ours, theirs := release(), release()
-		if c.ours != nil {
-			c.ours(ours)
-		}
+		theirs := build()
 		if c.theirs != nil {
 			c.theirs(theirs)
 		}
-		if got := mismatch(ours, theirs); got != c.want {
+		if got := mismatch(scangate(), theirs); got != c.want {
 			t.Errorf("%s: %q, want %q", c.name, got, c.want)
 		}
 	}
-	if got := mismatch(nil, release()); got != "" {
+
+	// Both sides forked the same way: the same govulncheck.
+	ours, theirs := scangate(), build()
+	ours.Deps[2].Replace = &debug.Module{Path: "../vuln"}
+	theirs.Deps[2].Replace = &debug.Module{Path: "../vuln"}
+	if got := mismatch(ours, theirs); got != "" {
+		t.Errorf("the same local fork: %q", got)
+	}
+	// A test binary lists no modules: x/vuln is compared with go.mod's pin.
+	test := &debug.BuildInfo{GoVersion: "go1.26.8", Main: debug.Module{Path: "github.com/scangate/scangate", Version: "(devel)"}}
+	if got := mismatch(test, build()); got != "" {
+		t.Errorf("from a test binary: %q", got)
+	}
+	old := build()
+	old.Deps[2].Version = "v1.8.0"
+	if got, want := mismatch(test, old), "it links golang.org/x/vuln v1.8.0, scangate "+vulnVersion; got != want {
+		t.Errorf("from a test binary, older govulncheck: %q, want %q", got, want)
+	}
+	if got := mismatch(nil, build()); got != "" {
 		t.Errorf("no build information of our own: %q", got)
 	}
 }

@@ -85,7 +85,10 @@ const vulnVersion = "v1.9.0"
 // Version is the embedded golang.org/x/vuln version.
 func (s *Scanner) Version() string {
 	bi, _ := debug.ReadBuildInfo()
-	return vulnVersionOf(bi)
+	if v, ok := module(bi, "golang.org/x/vuln"); ok {
+		return v
+	}
+	return vulnVersion
 }
 
 // Applies reports whether there is a go.mod under the root.
@@ -115,7 +118,7 @@ func (s *Scanner) Scan(ctx context.Context, req *scanners.Request) (*finding.Res
 			return res, fmt.Errorf("govulncheck: find our own executable for the child process: %w", err)
 		}
 		var warning string
-		if exe, warning = childProgram(self); warning != "" {
+		if exe, warning = childProgram(ctx, self); warning != "" {
 			res.Warnf("%s", warning)
 		}
 		req.Logf("child process: %s", filepath.Base(exe))

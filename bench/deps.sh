@@ -144,7 +144,7 @@ for dir in "${targets[@]}"; do
 		else measure "$tmp/sg.txt" "0 1" sg "$dir"; sequence "$dir"; fi
 		paste -d' ' <(tail -1 "$tmp/gv.txt") <(tail -1 "$tmp/osv.txt") |
 			awk '{ printf "%.2f %.2f %d %d %d\n", $1 + $6, $2 + $7, ($3 > $8 ? $3 : $8), ($4 > $9 ? $4 : $9), ($5 > $10 ? $5 : $10) }' >>"$tmp/seq.txt"
-		log "$name round $i/$RUNS: gv $(tail -1 "$tmp/gv.txt") | osv $(tail -1 "$tmp/osv.txt") | scangate $(tail -1 "$tmp/sg.txt") (wall cpu maxRSS treePSS treeAnon, KiB), load $(tail -1 "$tmp/load.txt")"
+		log "$name round $i/$RUNS: gv $(tail -1 "$tmp/gv.txt") | osv $(tail -1 "$tmp/osv.txt") | scangate $(tail -1 "$tmp/sg.txt") (wall s, cpu s, maxRSS treePSS treeAnon KiB), load $(tail -1 "$tmp/load.txt")"
 	done
 	gvn=$(gv_count "$tmp/gv.out"); osvn=$(osv_count "$tmp/osv.out"); sgn=$(sg_count "$tmp/sg.json")
 	# osv-scanner drops matching without failing when a database zip is missing.

@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+
+	"github.com/scangate/scangate/scanners"
 )
 
 // skippedDirs hold other people's code or build output, never the project's
@@ -55,48 +57,23 @@ type tree struct {
 	pyproject bool     // root pyproject.toml has a [tool.bandit] table
 }
 
-var errFound = errors.New("found")
-
 // walk looks at root the way the scan will. With quick set it stops at the
 // first Python source (for Applies).
 func walk(root string, tests, quick bool) (tree, error) {
 	var t tree
-	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			if p == root {
-				return err
-			}
-			return nil // an unreadable subtree is bandit's to report
-		}
-		rel, _ := filepath.Rel(root, p)
-		rel = filepath.ToSlash(rel)
-		if d.IsDir() {
-			if p == root {
-				return nil
-			}
-			if skippedDirs[d.Name()] || strings.HasSuffix(d.Name(), ".egg-info") {
-				return filepath.SkipDir
-			}
-			if _, err := os.Stat(filepath.Join(p, "pyvenv.cfg")); err == nil {
-				t.venvs = append(t.venvs, rel)
-				return filepath.SkipDir
-			}
-			return nil
-		}
+	venv := func(rel string) { t.venvs = append(t.venvs, rel) }
+	err := scanners.WalkPython(root, skippedDirs, venv, func(rel string, d fs.DirEntry) error {
 		switch {
 		case d.Name() == ".bandit":
 			t.iniFiles = append(t.iniFiles, rel)
 		case strings.HasSuffix(d.Name(), ".py") && (tests || !isTestFile(rel)):
 			t.hasPy = true
 			if quick {
-				return errFound
+				return fs.SkipAll
 			}
 		}
 		return nil
 	})
-	if errors.Is(err, errFound) {
-		err = nil
-	}
 	if err != nil {
 		return t, err
 	}

@@ -345,44 +345,19 @@ var skippedDirs = map[string]bool{
 	".git": true, ".hg": true, ".svn": true,
 }
 
-var errFound = errors.New("found")
-
 // discover lists the dependency files safety 2.x is given, root-relative and
 // sorted; with first set it stops at the first.
 func discover(root string, first bool) ([]string, error) {
 	var out []string
-	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			if p == root {
-				return err
-			}
-			return nil
-		}
-		if d.IsDir() {
-			if p == root {
-				return nil
-			}
-			if skippedDirs[d.Name()] || strings.HasSuffix(d.Name(), ".egg-info") {
-				return filepath.SkipDir
-			}
-			if _, err := os.Stat(filepath.Join(p, "pyvenv.cfg")); err == nil {
-				return filepath.SkipDir
-			}
-			return nil
-		}
-		rel, _ := filepath.Rel(root, p)
-		rel = filepath.ToSlash(rel)
+	err := scanners.WalkPython(root, skippedDirs, nil, func(rel string, d fs.DirEntry) error {
 		if isDepFile(rel) {
 			out = append(out, rel)
 			if first {
-				return errFound
+				return fs.SkipAll
 			}
 		}
 		return nil
 	})
-	if errors.Is(err, errFound) {
-		err = nil
-	}
 	sort.Strings(out)
 	return out, err
 }

@@ -1,0 +1,44 @@
+package scanners
+
+import (
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// WalkPython walks a Python project the way bandit and safety should see it:
+// fn gets every file, with its "/"-separated path relative to root. It does
+// not descend into directories named in skip, *.egg-info directories or
+// virtual environments (any directory holding pyvenv.cfg), which hold other
+// people's code; venv, when not nil, gets each virtual environment's
+// relative path. An unreadable subtree is left out (the tool reports it); an
+// unreadable root is an error. fn may return fs.SkipAll to stop early.
+func WalkPython(root string, skip map[string]bool, venv func(rel string), fn func(rel string, d fs.DirEntry) error) error {
+	return filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			if p == root {
+				return err
+			}
+			return nil
+		}
+		rel, _ := filepath.Rel(root, p)
+		rel = filepath.ToSlash(rel)
+		if !d.IsDir() {
+			return fn(rel, d)
+		}
+		if p == root {
+			return nil
+		}
+		if skip[d.Name()] || strings.HasSuffix(d.Name(), ".egg-info") {
+			return filepath.SkipDir
+		}
+		if _, err := os.Stat(filepath.Join(p, "pyvenv.cfg")); err == nil {
+			if venv != nil {
+				venv(rel)
+			}
+			return filepath.SkipDir
+		}
+		return nil
+	})
+}

@@ -1,0 +1,51 @@
+package scanners
+
+import (
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"testing"
+)
+
+func TestWalkPython(t *testing.T) {
+	root := t.TempDir()
+	for _, f := range []string{
+		"setup.py", "pkg/mod.py", "pkg/sub/requirements.txt",
+		"build/gen.py", "node_modules/x/y.py", // skip by name
+		"pkg.egg-info/SOURCES.txt",            // egg-info
+		"env3/pyvenv.cfg", "env3/lib/site.py", // a virtualenv under an unusual name
+	} {
+		p := filepath.Join(root, filepath.FromSlash(f))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, nil, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	skip := map[string]bool{"build": true, "node_modules": true}
+	var files, venvs []string
+	err := WalkPython(root, skip, func(rel string) { venvs = append(venvs, rel) }, func(rel string, d fs.DirEntry) error {
+		files = append(files, rel)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{"pkg/mod.py", "pkg/sub/requirements.txt", "setup.py"}; !slices.Equal(files, want) {
+		t.Errorf("files %v, want %v", files, want)
+	}
+	if want := []string{"env3"}; !slices.Equal(venvs, want) {
+		t.Errorf("venvs %v, want %v", venvs, want)
+	}
+
+	// fs.SkipAll stops the walk at the first file, without an error.
+	var n int
+	if err := WalkPython(root, skip, nil, func(string, fs.DirEntry) error { n++; return fs.SkipAll }); err != nil || n != 1 {
+		t.Errorf("SkipAll: %d files, err %v", n, err)
+	}
+	if err := WalkPython(filepath.Join(root, "missing"), skip, nil, func(string, fs.DirEntry) error { return nil }); err == nil {
+		t.Error("a missing root: no error")
+	}
+}

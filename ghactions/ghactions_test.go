@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/scangate/scangate/finding"
+	"github.com/scangate/scangate/internal/ghtest"
 	"github.com/scangate/scangate/report"
 )
 
@@ -197,7 +198,7 @@ func TestOutputsFileFormat(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got := parseOutputs(t, path)
+	got := ghtest.ReadOutputs(t, path)
 	want := map[string]string{"earlier": "1", "verdict": "fail", "findings": "3", "sarif-file": "odd\nname.sarif"}
 	if fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Errorf("got %q want %q", got, want)
@@ -205,38 +206,6 @@ func TestOutputsFileFormat(t *testing.T) {
 	if err := SetOutputs(path, []Output{{"bad\nname", "x"}}); err == nil {
 		t.Error("accepted a name with a line break")
 	}
-}
-
-// parseOutputs reads a $GITHUB_OUTPUT file as the runner does
-// (name=value, or name<<DELIM ... DELIM).
-func parseOutputs(t *testing.T, path string) map[string]string {
-	t.Helper()
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	out := map[string]string{}
-	lines := strings.Split(strings.TrimSuffix(string(b), "\n"), "\n")
-	for i := 0; i < len(lines); i++ {
-		l := lines[i]
-		if name, delim, ok := strings.Cut(l, "<<"); ok && !strings.Contains(name, "=") {
-			var val []string
-			for i++; i < len(lines) && lines[i] != delim; i++ {
-				val = append(val, lines[i])
-			}
-			if i == len(lines) {
-				t.Fatalf("unterminated heredoc for %s", name)
-			}
-			out[name] = strings.Join(val, "\n")
-			continue
-		}
-		name, val, ok := strings.Cut(l, "=")
-		if !ok {
-			t.Fatalf("bad line %q", l)
-		}
-		out[name] = val
-	}
-	return out
 }
 
 func TestSummaryAppendsAndTruncates(t *testing.T) {

@@ -13,6 +13,7 @@ import (
 	"github.com/owenrumney/go-sarif/v3/pkg/report/v210/sarif"
 
 	"github.com/scangate/scangate/finding"
+	"github.com/scangate/scangate/internal/ghtest"
 	"github.com/scangate/scangate/report"
 	"github.com/scangate/scangate/scanners"
 )
@@ -73,30 +74,6 @@ func runnerCommands(t *testing.T, out string) []command {
 		t.Errorf("commands still stopped at the end of the output")
 	}
 	return cmds
-}
-
-// readOutputs parses a $GITHUB_OUTPUT file (name=value or heredoc).
-func readOutputs(t *testing.T, path string) map[string]string {
-	t.Helper()
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	out := map[string]string{}
-	lines := strings.Split(strings.TrimSuffix(string(b), "\n"), "\n")
-	for i := 0; i < len(lines); i++ {
-		if name, delim, ok := strings.Cut(lines[i], "<<"); ok && !strings.Contains(name, "=") {
-			var val []string
-			for i++; i < len(lines) && lines[i] != delim; i++ {
-				val = append(val, lines[i])
-			}
-			out[name] = strings.Join(val, "\n")
-			continue
-		}
-		name, val, _ := strings.Cut(lines[i], "=")
-		out[name] = val
-	}
-	return out
 }
 
 // actionsEnv simulates the runner's environment for one step.
@@ -199,7 +176,7 @@ func TestActionEndToEnd(t *testing.T) {
 		}
 	}
 
-	out := readOutputs(t, outputs)
+	out := ghtest.ReadOutputs(t, outputs)
 	if got := slices.Sorted(mapKeys(out)); !slices.Equal(got, slices.Sorted(slices.Values(actionOutputs))) {
 		t.Errorf("outputs %v, want %v", got, actionOutputs)
 	}
@@ -327,7 +304,7 @@ func TestAnnotationsAreEscapedAndCapped(t *testing.T) {
 	if !strings.Contains(stderr, "scangate: 10 more findings are not annotated") {
 		t.Errorf("no line counting what was left out:\n%s", stderr)
 	}
-	if out := readOutputs(t, outputs); out["verdict"] != "fail" || out["new-findings"] != "31" || out["sarif-file"] != "" {
+	if out := ghtest.ReadOutputs(t, outputs); out["verdict"] != "fail" || out["new-findings"] != "31" || out["sarif-file"] != "" {
 		t.Errorf("outputs %q", out)
 	}
 	if md, _ := os.ReadFile(summary); !strings.Contains(string(md), "| broken | incomplete |") {

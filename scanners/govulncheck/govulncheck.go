@@ -47,8 +47,9 @@ const DefaultMaxOutput = 256 << 20
 type Options struct {
 	// Executable is the program run as the child, with Subcommand as its
 	// first argument. "" means the Companion beside the scangate binary when
-	// it is from the same build, else os.Executable(): scangate itself,
-	// whose main registers Subcommand. Tests pass their own test binary.
+	// it runs the same govulncheck and speaks our protocol (childProgram),
+	// else os.Executable(): scangate itself, whose main registers
+	// Subcommand. Tests pass their own test binary.
 	Executable string
 	// ScanLevel is govulncheck's -scan: "symbol" (default: call stacks),
 	// "package" (imports only, much cheaper) or "module".

@@ -392,17 +392,23 @@ func TestPrintRoundTrip(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		var buf bytes.Buffer
-		if err := c.Print(&buf); err != nil {
-			t.Fatal(err)
-		}
-		again, err := Parse("printed.yml", buf.Bytes(), "/repo")
-		if err != nil {
-			t.Fatalf("printed config does not load: %v\n%s", err, buf.String())
-		}
-		if !equalConfig(c, again) {
-			t.Errorf("round trip changed the config:\n%s", buf.String())
-		}
+		checkRoundTrip(t, c)
+	}
+}
+
+// checkRoundTrip fails t unless c prints to a file that loads back to c.
+func checkRoundTrip(t *testing.T, c *Config) {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := c.Print(&buf); err != nil {
+		t.Fatal(err)
+	}
+	again, err := Parse("printed.yml", buf.Bytes(), "/repo")
+	if err != nil {
+		t.Fatalf("printed config does not load: %v\n%s", err, buf.String())
+	}
+	if !equalConfig(c, again) {
+		t.Fatalf("round trip changed the config:\n%s", buf.String())
 	}
 }
 

@@ -1,7 +1,6 @@
 package config
 
 import (
-	"bytes"
 	"os"
 	"testing"
 )
@@ -23,16 +22,6 @@ func FuzzParse(f *testing.F) {
 			}
 			return
 		}
-		var buf bytes.Buffer
-		if err := c.Print(&buf); err != nil {
-			t.Fatal(err)
-		}
-		again, err := Parse("printed.yml", buf.Bytes(), "/repo")
-		if err != nil {
-			t.Fatalf("printed config does not load: %v\n%s", err, buf.String())
-		}
-		if !equalConfig(c, again) {
-			t.Fatalf("round trip changed the config:\n%s", buf.String())
-		}
+		checkRoundTrip(t, c)
 	})
 }

@@ -52,7 +52,7 @@ func TestUpdate(t *testing.T) {
 	defer srv.Close()
 
 	dst := filepath.Join(t.TempDir(), "db")
-	opt := UpdateOptions{Ecosystems: []string{"Go", "PyPI"}, OSVBucketURL: srv.URL + "/osv", GoVulnDBURL: srv.URL + "/vulndb.zip"}
+	opt := UpdateOptions{Ecosystems: []string{"Go", "PyPI"}, OSVURL: srv.URL + "/osv", GoVulnDBURL: srv.URL + "/vulndb.zip"}
 	st, err := Update(context.Background(), dst, opt)
 	if err != nil {
 		t.Fatal(err)
@@ -86,7 +86,7 @@ func TestUpdate(t *testing.T) {
 	if db, err := Open(dst); err != nil || db.Stats.Rejected[0].File != "npm/all.zip" {
 		t.Errorf("metadata after update: %v", err)
 	}
-	broken := UpdateOptions{Ecosystems: []string{"Go"}, OSVBucketURL: srv.URL + "/osv", GoVulnDBURL: srv.URL + "/nothing.zip"}
+	broken := UpdateOptions{Ecosystems: []string{"Go"}, OSVURL: srv.URL + "/osv", GoVulnDBURL: srv.URL + "/nothing.zip"}
 	_, err = Update(context.Background(), dst, broken)
 	if err == nil || !strings.Contains(err.Error(), "/nothing.zip: 404 Not Found") {
 		t.Errorf("err = %v", err)

@@ -53,40 +53,93 @@ func dbDir(flag string) (string, error) {
 func dbFailed(err error) error { return &exitError{code: exitFail, err: err} }
 
 func newDBImportCmd() *cobra.Command {
-	var db string
+	var (
+		db     string
+		strict bool
+	)
 	cmd := &cobra.Command{
-		Use:   "import SRC",
-		Short: "Build the database from a directory or .zip of OSV advisories",
-		Long: `Import SRC, a directory (searched recursively) or a .zip of OSV JSON advisories,
-one advisory per file named <ID>.json, into the database at --db, replacing
-what was there in one step.
+		Use:   "import SRC [SRC...]",
+		Short: "Build the database from public advisory exports or your own OSV advisories",
+		Long: `Import every SRC into the database at --db, replacing what was there in one
+step. A SRC is a directory (searched recursively) or a .zip of advisories in
+OSV JSON (<ID>.json) or YAML (<ID>.yaml), which takes the public databases as
+published:
 
-Every advisory is checked against the OSV schema as osv-scanner reads it: a
-file that is not JSON, has a field outside the schema, a missing id or
-modified time, an unknown ecosystem or an id that differs from its file name
-fails the import with the file and the problem named (osv-scanner itself
-would skip such an advisory without a word). GO- advisories also go into
-govulncheck's layout; every advisory goes into the zip of each ecosystem it
-affects.` + dbExitHelp,
-		Example: `  scangate db import examples/vulndb
-  scangate db import --db /srv/scangate-db advisories.zip`,
-		Args: cobra.ExactArgs(1),
+  osv.dev's per-ecosystem exports     <Ecosystem>/all.zip, unzipped or not
+  golang/vulndb                        data/osv
+  pypa/advisory-database               vulns (YAML)
+  github/advisory-database             advisories (nested folders)
+
+Several sources are merged; of several advisories with one ID, the one
+modified last wins (the source named first on a tie). Withdrawn advisories
+are counted and kept out of matching, as govulncheck and osv-scanner ignore
+them. An advisory that names no package with ranges or versions can match
+nothing: it is counted and listed, not an error.
+
+Every file is checked against the OSV schema as osv-scanner reads it (a
+field outside the schema, a missing id or modified time, an unknown
+ecosystem, an id that differs from the file name, bad JSON or YAML):
+osv-scanner itself would skip such an advisory without a word. A file that
+does not check is reported with the problem, skipped and counted. With
+--strict, for databases you curate yourself, any such file, or a live
+advisory that can match nothing, or an ID twice in one source, fails the
+whole import and the database is left as it was.
+
+GO- advisories also go into govulncheck's layout; every live advisory goes
+into the zip of each ecosystem it affects. The age of each ecosystem's data
+(see db status) is that of the newest advisory in the sources it came from.` + dbExitHelp,
+		Example: `  # Air-gapped: copy the public databases over, then import them together.
+  scangate db import vulndb/data/osv advisory-database/vulns PyPI-all.zip npm-all.zip
+
+  # Your own curated advisories, all or nothing.
+  scangate db import --strict --db /srv/scangate-db advisories/`,
+		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			dir, err := dbDir(db)
 			if err != nil {
 				return dbFailed(err)
 			}
-			st, err := vulndb.Import(args[0], dir)
+			start := time.Now()
+			st, err := vulndb.ImportSources(args, dir, vulndb.ImportOptions{Strict: strict})
 			if err != nil {
 				return dbFailed(err)
 			}
-			fmt.Fprintf(cmd.OutOrStdout(), "imported %d advisories from %s into %s\n", st.Entries, args[0], dir)
-			printStats(cmd.OutOrStdout(), st, time.Now(), 0)
+			out := cmd.OutOrStdout()
+			fmt.Fprintf(out, "imported into %s in %s: %s\n", dir, time.Since(start).Round(time.Millisecond), importSummary(st))
+			printProblems(cmd.ErrOrStderr(), st)
+			printStats(out, st, time.Now(), 0)
 			return nil
 		},
 	}
 	cmd.Flags().StringVar(&db, "db", "", "database directory (default: the user cache dir, e.g. ~/.cache/scangate/db)")
+	cmd.Flags().BoolVar(&strict, "strict", false, "fail the whole import on any bad or unmatchable advisory (curated databases)")
 	return cmd
+}
+
+// importSummary is the one line that says what an import or update holds:
+// advisories per ecosystem, withdrawn, unmatchable, skipped.
+func importSummary(st *vulndb.Stats) string {
+	var ecos []string
+	for _, e := range st.Ecosystems {
+		ecos = append(ecos, fmt.Sprintf("%s %d", e.Name, e.Entries))
+	}
+	return fmt.Sprintf("%d advisories (%s; govulncheck %d), %d withdrawn, %d unmatchable, %d skipped",
+		st.Entries, strings.Join(ecos, ", "), st.Govulncheck.Entries, st.Withdrawn, st.Unmatchable, st.Skipped)
+}
+
+// printProblems lists the skipped files and the unmatchable advisories.
+func printProblems(w io.Writer, st *vulndb.Stats) {
+	for _, r := range st.Rejected {
+		fmt.Fprintf(w, "skipped: %s\n", r.Error)
+	}
+	if st.Unmatchable > 0 {
+		more := ""
+		if st.Unmatchable > len(st.UnmatchableIDs) {
+			more = fmt.Sprintf(" and %d more", st.Unmatchable-len(st.UnmatchableIDs))
+		}
+		fmt.Fprintf(w, "warning: %d advisories name no package with ranges or versions and can match nothing: %s%s\n",
+			st.Unmatchable, strings.Join(st.UnmatchableIDs, ", "), more)
+	}
 }
 
 func newDBStatusCmd() *cobra.Command {
@@ -180,20 +233,48 @@ func printStats(w io.Writer, st *vulndb.Stats, now time.Time, maxAge time.Durati
 		verb = "downloaded"
 	}
 	fmt.Fprintf(w, "%s %s from %s (format %d)\n", verb, st.Imported.Local().Format("2006-01-02 15:04 MST"), st.Source, st.Format)
+	limit := maxAge
+	if limit == 0 {
+		limit = vulndb.DefaultMaxAge
+	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "ECOSYSTEM\tADVISORIES\tNEWEST MODIFIED")
-	for _, e := range st.Ecosystems {
-		fmt.Fprintf(tw, "%s\t%d\t%s\n", e.Name, e.Entries, e.NewestModified.UTC().Format("2006-01-02"))
+	fmt.Fprintln(tw, "ECOSYSTEM\tADVISORIES\tNEWEST MODIFIED\tDATA OF\tAGE")
+	for i := range st.Ecosystems {
+		e := &st.Ecosystems[i]
+		t := st.EcosystemTime(e)
+		age, stale := "unknown", ""
+		if !t.IsZero() {
+			age = vulndb.FormatAge(now.Sub(t))
+			if limit > 0 && now.Sub(t) > limit {
+				stale = " (stale)"
+			}
+		}
+		fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%s%s\n", e.Name, e.Entries, day(e.NewestModified), day(t), age, stale)
 	}
 	tw.Flush()
 	fmt.Fprintf(w, "govulncheck: %d GO- advisories on %d modules\n", st.Govulncheck.Entries, st.Govulncheck.Modules)
-	if len(st.Rejected) > 0 {
-		fmt.Fprintf(w, "left out advisories that did not check (listed in %s), first: %s\n", vulndb.MetaFile, st.Rejected[0].Error)
+	if st.Withdrawn+st.Unmatchable+st.Skipped > 0 {
+		fmt.Fprintf(w, "left out: %d withdrawn, %d unmatchable, %d files skipped (listed in %s)\n",
+			st.Withdrawn, st.Unmatchable, st.Skipped, vulndb.MetaFile)
 	}
-	fmt.Fprintf(w, "data age: %s\n", vulndb.FormatAge(st.Age(now)))
+	if st.Origin == vulndb.OriginUpdate {
+		for _, r := range st.Rejected {
+			if !strings.HasSuffix(r.File, ".json") && !strings.HasSuffix(r.File, ".yaml") {
+				fmt.Fprintf(w, "%s: %s\n", r.File, r.Error)
+			}
+		}
+	}
 	if maxAge != 0 {
 		if warn := st.StaleWarning(maxAge, now); warn != "" {
 			fmt.Fprintf(w, "warning: %s\n", warn)
 		}
 	}
+}
+
+// day prints a date, or "-" for none.
+func day(t time.Time) string {
+	if t.IsZero() {
+		return "-"
+	}
+	return t.UTC().Format("2006-01-02")
 }

@@ -139,7 +139,7 @@ func build(ins []*input, dst string, opt buildOptions) (*Stats, error) {
 		return nil, err
 	}
 	if st.Govulncheck.Entries > 0 {
-		st.Govulncheck.AsOf = c.asOf("Go")
+		st.Govulncheck.AsOf = c.goAsOf
 	}
 	if st.Ecosystems, err = writeZips(tmp, c, opt.only); err != nil {
 		return nil, err
@@ -168,6 +168,9 @@ type collected struct {
 	// scoped are the ecosystems some source speaks for, even if it holds
 	// no live advisory for them.
 	scoped []string
+	// goAsOf is the newest asOf of the sources holding GO- advisories
+	// (govulncheck's data).
+	goAsOf time.Time
 }
 
 func (c *collected) asOf(eco string) time.Time { return c.sourceAsOf[eco] }
@@ -198,6 +201,7 @@ func collect(ins []*input, lenient bool) (*collected, error) {
 	}
 	for _, in := range ins {
 		var newest time.Time              // of this source's advisories
+		hasGo := false                    // it holds GO- advisories
 		srcEcos := slices.Clone(in.scope) // the ecosystems it speaks for
 		seen := map[string]string{}       // ID -> file, within this source
 		for _, f := range in.files() {
@@ -229,6 +233,7 @@ func collect(ins []*input, lenient bool) (*collected, error) {
 				stamp = later(stamp, in.modTime(f))
 			}
 			newest = later(newest, stamp)
+			hasGo = hasGo || len(e.goModules) > 0
 			for _, eco := range inScope(e.ecos, in.scope) {
 				if !slices.Contains(srcEcos, eco) {
 					srcEcos = append(srcEcos, eco)
@@ -259,6 +264,9 @@ func collect(ins []*input, lenient bool) (*collected, error) {
 		}
 		for _, eco := range srcEcos {
 			c.sourceAsOf[eco] = later(c.sourceAsOf[eco], asOf)
+		}
+		if hasGo {
+			c.goAsOf = later(c.goAsOf, asOf)
 		}
 		for _, eco := range in.scope {
 			if !slices.Contains(c.scoped, eco) {

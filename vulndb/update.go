@@ -71,6 +71,11 @@ type Failure struct {
 type PartialError struct{ Failures []Failure }
 
 func (e *PartialError) Error() string {
+	return fmt.Sprintf("partial update: %d source%s failed, the others were updated:\n  %s",
+		len(e.Failures), plural(len(e.Failures), "", "s"), e.list())
+}
+
+func (e *PartialError) list() string {
 	var parts []string
 	for _, f := range e.Failures {
 		kept := "no previous data to keep"
@@ -79,8 +84,7 @@ func (e *PartialError) Error() string {
 		}
 		parts = append(parts, fmt.Sprintf("%s: %v (%s)", f.Source, f.Err, kept))
 	}
-	return fmt.Sprintf("partial update: %d source%s failed, the others were updated:\n  %s",
-		len(e.Failures), plural(len(e.Failures), "", "s"), strings.Join(parts, "\n  "))
+	return strings.Join(parts, "\n  ")
 }
 
 // Update downloads osv.dev's per-ecosystem exports and the Go vulnerability
@@ -159,7 +163,7 @@ func Update(ctx context.Context, dst string, opt UpdateOptions) (*Stats, error) 
 		only = append(only, eco)
 	}
 	if len(failures) == len(opt.Ecosystems)+1 {
-		return nil, fmt.Errorf("vulndb: update: every download failed, the database is unchanged: %w", &PartialError{Failures: failures})
+		return nil, fmt.Errorf("vulndb: update: every download failed, the database is unchanged:\n  %s", (&PartialError{Failures: failures}).list())
 	}
 	if len(failures) > 0 {
 		// Keep the failed sources' data from the previous database.

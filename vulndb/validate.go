@@ -19,11 +19,11 @@ import (
 // entry is what the importer keeps of one advisory between its two passes;
 // the bytes are read again when the layouts are written.
 type entry struct {
-	id        string
-	in        *input
-	file      string
-	ecos      []string // base ecosystems of the affected packages that can match, sorted, unique
-	modified  time.Time
+	id       string
+	in       *input
+	file     string
+	ecos     []string // base ecosystems of the affected packages that can match, sorted, unique
+	modified time.Time
 	// stamp is the newest of modified and published: how new the export
 	// holding it is at least. golang/vulndb's data/osv has every modified
 	// time at its zero placeholder (vuln.go.dev sets them from git), so

@@ -248,7 +248,7 @@ func (s *Stats) StaleWarningFor(names []string, maxAge time.Duration, now time.T
 	if maxAge == 0 {
 		maxAge = DefaultMaxAge
 	}
-	what := "newest advisory"
+	what := "data of"
 	if s.Origin == OriginUpdate {
 		what = "downloaded"
 	}

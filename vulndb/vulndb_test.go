@@ -352,7 +352,7 @@ func TestStaleWarning(t *testing.T) {
 	now := time.Date(2026, 1, 10, 0, 0, 0, 0, time.UTC)
 	imported := &Stats{Origin: OriginImport, Imported: now,
 		Ecosystems: []Ecosystem{{Name: "PyPI", NewestModified: now.Add(-30 * 24 * time.Hour)}}}
-	if w := imported.StaleWarning(0, now); w != "vulnerability database older than 7 days for 1 ecosystem: PyPI 30 days old (newest advisory 2025-12-11): run scangate db update, or import newer exports" {
+	if w := imported.StaleWarning(0, now); w != "vulnerability database older than 7 days for 1 ecosystem: PyPI 30 days old (data of 2025-12-11): run scangate db update, or import newer exports" {
 		t.Errorf("imported: %q", w)
 	}
 	if w := imported.StaleWarning(40*24*time.Hour, now); w != "" {

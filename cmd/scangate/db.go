@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -185,22 +186,44 @@ func newDBUpdateCmd() *cobra.Command {
 		db         string
 		ecosystems []string
 		timeout    time.Duration
+		osvURL     string
+		goURL      string
 	)
 	cmd := &cobra.Command{
 		Use:   "update",
 		Short: "Download the public advisories (osv.dev, vuln.go.dev) into the database",
 		Long: `Download osv.dev's export of each ecosystem (` + strings.Join(vulndb.DefaultUpdateEcosystems, ", ") + `)
-and the Go vulnerability database (vuln.go.dev/vulndb.zip, the source of
-govulncheck's layout), check every advisory, and replace the database at
---db in one step. Advisories that do not check are left out and listed by
-db status. Needs network; scans with --offline never download anything.` + dbExitHelp,
+as <osv-url>/<Ecosystem>/all.zip, and the Go vulnerability database (the
+source of govulncheck's layout) through its API at <go-url> (index/db.json,
+index/modules.json, index/vulns.json, ID/<ID>.json). Every download is
+checked (its length, the storage's checksum when it sends one, each entry
+against the index) and tried again when it fails; every advisory is checked
+as db import does.
+
+The database at --db stays as it was, and usable by scans, until the new
+one is complete; it is then replaced in one step. When some sources fail
+and others succeed, the others are updated, the failed ones keep the data
+they had (db status shows their age), and the command names them and exits
+1. When every source fails nothing changes.
+
+The URLs can point at a mirror: --osv-url and --go-url, or the environment
+variables SCANGATE_OSV_URL and SCANGATE_GOVULNDB_URL. Needs network; scans
+with --offline never download anything. Without network, build the database
+with scangate db import.` + dbExitHelp,
 		Example: `  scangate db update
-  scangate db update --ecosystems Go,PyPI,npm --db /srv/scangate-db`,
+  scangate db update --ecosystems Go,PyPI,npm --db /srv/scangate-db
+  SCANGATE_OSV_URL=https://mirror.example/osv scangate db update`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			dir, err := dbDir(db)
 			if err != nil {
 				return dbFailed(err)
+			}
+			if osvURL == "" {
+				osvURL = os.Getenv("SCANGATE_OSV_URL")
+			}
+			if goURL == "" {
+				goURL = os.Getenv("SCANGATE_GOVULNDB_URL")
 			}
 			ctx := cmd.Context()
 			if ctx == nil {
@@ -210,20 +233,28 @@ db status. Needs network; scans with --offline never download anything.` + dbExi
 			defer cancel()
 			errw := cmd.ErrOrStderr()
 			st, err := vulndb.Update(ctx, dir, vulndb.UpdateOptions{
-				Ecosystems: ecosystems,
-				Logf:       func(format string, a ...any) { fmt.Fprintf(errw, format+"\n", a...) },
+				Ecosystems:  ecosystems,
+				OSVURL:      osvURL,
+				GoVulnDBURL: goURL,
+				Logf:        func(format string, a ...any) { fmt.Fprintf(errw, format+"\n", a...) },
 			})
-			if err != nil {
+			if st == nil {
 				return dbFailed(err)
 			}
-			fmt.Fprintf(cmd.OutOrStdout(), "updated %s: %d advisories\n", dir, st.Entries)
-			printStats(cmd.OutOrStdout(), st, time.Now(), 0)
+			out := cmd.OutOrStdout()
+			fmt.Fprintf(out, "updated %s: %s\n", dir, importSummary(st))
+			printStats(out, st, time.Now(), 0)
+			if err != nil { // partial: the database was updated, not whole
+				return dbFailed(err)
+			}
 			return nil
 		},
 	}
 	cmd.Flags().StringVar(&db, "db", "", "database directory (default: the user cache dir, e.g. ~/.cache/scangate/db)")
 	cmd.Flags().StringSliceVar(&ecosystems, "ecosystems", nil, "OSV ecosystems to download (default: those of the lockfiles scangate scans)")
 	cmd.Flags().DurationVar(&timeout, "timeout", 30*time.Minute, "give up after this long")
+	cmd.Flags().StringVar(&osvURL, "osv-url", "", "base URL of osv.dev's exports (default $SCANGATE_OSV_URL, else "+vulndb.DefaultOSVURL+")")
+	cmd.Flags().StringVar(&goURL, "go-url", "", "base URL of the Go vulnerability database (default $SCANGATE_GOVULNDB_URL, else "+vulndb.DefaultGoVulnDBURL+")")
 	return cmd
 }
 

@@ -15,8 +15,8 @@ import (
 )
 
 const dbExitHelp = `
-Exit status: 0 done, 1 failed (bad advisory, missing or corrupt database,
-download error), 2 usage error.`
+Exit status: 0 done, 1 failed (a bad advisory with --strict, a missing or
+corrupt database, a download error, a partial update), 2 usage error.`
 
 func newDBCmd() *cobra.Command {
 	cmd := &cobra.Command{
@@ -32,8 +32,8 @@ scangate scan runs with --offline. One directory holds both layouts:
 DIR is --db, by default the user cache directory (for example
 ~/.cache/scangate/db). A scan given a directory or zip of raw OSV advisories
 with --db imports it on the fly into a temporary database instead.`,
-		Example: `  # Build the database from advisories written in OSV format, then check it.
-  scangate db import examples/vulndb
+		Example: `  # Build the database from public exports copied to an air-gapped machine.
+  scangate db import vulndb/data/osv advisory-database/vulns PyPI-all.zip
   scangate db status
 
   # Refresh it from osv.dev and vuln.go.dev (needs network).
@@ -152,13 +152,18 @@ func newDBStatusCmd() *cobra.Command {
 		Use:   "status",
 		Short: "Show what the database holds and how old it is",
 		Long: `Check the database at --db (every file against the checksums recorded at
-import) and show, per ecosystem, the number of advisories and the newest
-modification time, with the import time and the age of the data.
+import) and show, per ecosystem, the number of advisories, the newest
+modification time, the date its data is current as of, and its age; the
+counts of withdrawn, unmatchable and skipped advisories; and, after a
+partial db update, the sources that failed.
 
-The age of a downloaded database is the time since db update; that of an
-imported one is the time since its newest advisory was modified, since
-importing an old export does not make it new. Above --max-age, status and
-offline scans warn.` + dbExitHelp,
+An ecosystem's data is as new as its download (db update; a source that
+failed keeps its previous data and date), or, for db import, as the newest
+advisory (modified or published) of the exports it came from, since
+importing an old export today does not make it new. golang/vulndb's
+data/osv records carry no dates: their files' modification time counts.
+Ecosystems older than --max-age are marked stale and named in a warning;
+offline scans warn about the stale ecosystems they use (db.max-age).` + dbExitHelp,
 		Example: `  scangate db status
   scangate db status --db /srv/scangate-db --max-age 72h`,
 		Args: cobra.NoArgs,

@@ -254,14 +254,28 @@ func (d *downloader) retry(u string, get func() error) error {
 			case <-time.After(time.Duration(i) * 200 * time.Millisecond):
 			}
 		}
-		if err = get(); err == nil || errors.Is(err, errNotFound) || d.ctx.Err() != nil {
+		if err = get(); err == nil || notFound(err) || d.ctx.Err() != nil {
 			return err
 		}
 	}
 	return err
 }
 
-var errNotFound = errors.New("not found")
+// statusError is a download the server answered with an error status.
+type statusError struct {
+	url    string
+	status string
+	code   int
+}
+
+func (e *statusError) Error() string { return fmt.Sprintf("download %s: %s", e.url, e.status) }
+
+// notFound reports whether err is a 404: the file does not exist, and
+// trying again will not make it.
+func notFound(err error) bool {
+	var se *statusError
+	return errors.As(err, &se) && se.code == http.StatusNotFound
+}
 
 // file downloads u to p, checking the length the server announced and
 // the checksums Google Cloud Storage sends (x-goog-hash: crc32c and md5).
@@ -276,11 +290,8 @@ func (d *downloader) file(u, p string) error {
 		return fmt.Errorf("download %s (is there network?): %w", u, err)
 	}
 	defer resp.Body.Close()
-	if resp.StatusCode == http.StatusNotFound {
-		return fmt.Errorf("download %s: %s: %w", u, resp.Status, errNotFound)
-	}
 	if resp.StatusCode != http.StatusOK {
-		return fmt.Errorf("download %s: %s", u, resp.Status)
+		return &statusError{url: u, status: resp.Status, code: resp.StatusCode}
 	}
 	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
 		return err

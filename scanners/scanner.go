@@ -44,6 +44,9 @@ type Request struct {
 	// DBVerified says the caller opened and verified DB for this scan, so
 	// scanners need not hash its files again.
 	DBVerified bool
+	// DBErr is why the caller could not open DB (it names the path tried
+	// and what to do); the vulnerability scanners report it as their error.
+	DBErr error
 	// Logf reports progress on long work ("module 2/5: example.com/x"). It is
 	// set by Run for each scanner and is never nil inside Scan.
 	Logf func(format string, args ...any)

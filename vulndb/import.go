@@ -20,30 +20,67 @@ import (
 // maxListedErrors bounds how many bad advisories one error lists.
 const maxListedErrors = 20
 
+// maxListed bounds the problems and IDs kept in the metadata.
+const maxListed = 100
+
+// ImportOptions tune ImportSources.
+type ImportOptions struct {
+	// Strict fails the whole import on the first bad file, on a live
+	// advisory that can match nothing and on an ID twice in one source:
+	// the check for a curated database. Otherwise (public sources as
+	// published) bad files are listed in Stats.Rejected and skipped, and
+	// unmatchable advisories are counted.
+	Strict bool
+	now    time.Time
+}
+
 // Import builds the database at dst from src, a directory or a .zip of OSV
-// JSON advisories (one per file, named <ID>.json). Every advisory is
-// validated; any bad one fails the import with an error naming the file and
-// the problem, and dst is left as it was. The new database replaces dst in
-// one rename.
+// advisories, strictly (see ImportOptions.Strict): any bad advisory fails
+// the import with an error naming the file and the problem, and dst is
+// left as it was. The new database replaces dst in one rename.
 func Import(src, dst string) (*Stats, error) {
-	s, err := openSource(src)
-	if err != nil {
-		return nil, fmt.Errorf("vulndb: import %s: %w", src, err)
+	return ImportSources([]string{src}, dst, ImportOptions{Strict: true})
+}
+
+// ImportSources builds the database at dst from every source in srcs
+// (directories, searched recursively, or zips of OSV advisories in JSON,
+// or YAML as pypa/advisory-database publishes them), merged: of several
+// advisories with one ID the one modified last wins, the source listed
+// first on a tie. Withdrawn advisories are counted and kept out of the
+// layouts the scanners match against. The new database replaces dst in one
+// rename; on error dst is left as it was.
+func ImportSources(srcs []string, dst string, opt ImportOptions) (*Stats, error) {
+	if len(srcs) == 0 {
+		return nil, errors.New("vulndb: import: no source")
 	}
-	defer s.close()
-	st, err := build([]source{s}, dst, buildOptions{origin: OriginImport, label: src})
+	var ins []*input
+	defer func() {
+		for _, in := range ins {
+			in.close()
+		}
+	}()
+	for _, src := range srcs {
+		s, err := openSource(src)
+		if err != nil {
+			return nil, fmt.Errorf("vulndb: import %s: %w", src, err)
+		}
+		ins = append(ins, &input{source: s})
+	}
+	label := strings.Join(srcs, ", ")
+	st, err := build(ins, dst, buildOptions{origin: OriginImport, label: label, sources: srcs, lenient: !opt.Strict, now: opt.now})
 	if err != nil {
-		return nil, fmt.Errorf("vulndb: import %s: %w", src, err)
+		return nil, fmt.Errorf("vulndb: import %s: %w", label, err)
 	}
 	return st, nil
 }
 
 type buildOptions struct {
-	origin string
-	label  string
+	origin  string
+	label   string
+	sources []string
 	// lenient records bad advisories in Stats.Rejected and goes on, and
-	// keeps the first of several advisories with one ID (db update, whose
-	// sources overlap); otherwise both are errors.
+	// counts live advisories that can match nothing; otherwise both fail
+	// the build, as does one ID twice in one source.
 	lenient bool
 	// only limits the osv-scanner zips to these ecosystems (nil: all), so
 	// that an advisory also naming an ecosystem that was not downloaded
@@ -54,16 +91,19 @@ type buildOptions struct {
 	now      time.Time
 }
 
-func build(srcs []source, dst string, opt buildOptions) (*Stats, error) {
+func build(ins []*input, dst string, opt buildOptions) (*Stats, error) {
 	if opt.now.IsZero() {
 		opt.now = time.Now()
 	}
-	entries, rejected, err := collect(srcs, opt.lenient)
+	c, err := collect(ins, opt.lenient)
 	if err != nil {
 		return nil, err
 	}
-	if len(entries) == 0 {
-		return nil, errors.New("no advisories found (want *.json files in OSV format)")
+	if len(c.entries) == 0 && c.withdrawn == 0 && c.unmatchable == 0 {
+		if c.skipped > 0 {
+			return nil, fmt.Errorf("no valid advisory: all %d files were skipped, first: %s", c.skipped, c.rejected[0].Error)
+		}
+		return nil, errors.New("no advisories found (want *.json files in OSV format, or *.yaml as pypa/advisory-database writes them)")
 	}
 	if err := checkReplaceable(dst); err != nil {
 		return nil, err
@@ -82,17 +122,26 @@ func build(srcs []source, dst string, opt buildOptions) (*Stats, error) {
 	}
 
 	st := &Stats{
-		Format:   FormatVersion,
-		Imported: opt.now.UTC().Truncate(time.Second),
-		Origin:   opt.origin,
-		Source:   opt.label,
-		Entries:  len(entries),
-		Rejected: append(opt.rejected, rejected...),
+		Format:         FormatVersion,
+		Imported:       opt.now.UTC().Truncate(time.Second),
+		Origin:         opt.origin,
+		Source:         opt.label,
+		Sources:        opt.sources,
+		Entries:        len(c.entries),
+		Withdrawn:      c.withdrawn,
+		Unmatchable:    c.unmatchable,
+		UnmatchableIDs: c.unmatchableIDs,
+		Skipped:        c.skipped,
+		Duplicates:     c.duplicates,
+		Rejected:       append(opt.rejected, c.rejected...),
 	}
-	if st.Govulncheck, err = writeGovulncheck(tmp, entries); err != nil {
+	if st.Govulncheck, err = writeGovulncheck(tmp, c.entries); err != nil {
 		return nil, err
 	}
-	if st.Ecosystems, err = writeZips(tmp, entries, opt.only); err != nil {
+	if st.Govulncheck.Entries > 0 {
+		st.Govulncheck.AsOf = c.goAsOf
+	}
+	if st.Ecosystems, err = writeZips(tmp, c, opt.only); err != nil {
 		return nil, err
 	}
 	if err := writeJSON(filepath.Join(tmp, MetaFile), st); err != nil {
@@ -104,20 +153,45 @@ func build(srcs []source, dst string, opt buildOptions) (*Stats, error) {
 	return st, nil
 }
 
-// collect validates every advisory of every source.
-func collect(srcs []source, lenient bool) ([]*entry, []Rejected, error) {
+// collected is what collect keeps: the advisories to write, and counts.
+type collected struct {
+	entries        []*entry // live, matchable, one per ID, sorted by ID
+	withdrawn      int
+	unmatchable    int
+	unmatchableIDs []string
+	skipped        int
+	rejected       []Rejected
+	duplicates     int
+	// sourceAsOf is, per ecosystem, the newest asOf of the sources that
+	// hold advisories for it.
+	sourceAsOf map[string]time.Time
+	// scoped are the ecosystems some source speaks for, even if it holds
+	// no live advisory for them.
+	scoped []string
+	// goAsOf is the newest asOf of the sources holding GO- advisories
+	// (govulncheck's data).
+	goAsOf time.Time
+}
+
+func (c *collected) asOf(eco string) time.Time { return c.sourceAsOf[eco] }
+
+// collect validates every advisory of every source and keeps, per ID, the
+// advisory modified last.
+func collect(ins []*input, lenient bool) (*collected, error) {
+	c := &collected{sourceAsOf: map[string]time.Time{}}
 	var (
-		entries  []*entry
-		byID     = map[string]*entry{}
-		errs     []string
-		rejected []Rejected
-		nbad     int
+		byID = map[string]*entry{}
+		// scopes: per ID, the union of the scopes of the sources holding it
+		// (nil: unscoped).
+		scopes = map[string][]string{}
+		open   = map[string]bool{} // IDs seen in an unscoped source
+		errs   []string
 	)
 	bad := func(file string, err error) {
-		nbad++
+		c.skipped++
 		if lenient {
-			if len(rejected) < 100 {
-				rejected = append(rejected, Rejected{File: file, Error: err.Error()})
+			if len(c.rejected) < maxListed {
+				c.rejected = append(c.rejected, Rejected{File: file, Error: err.Error()})
 			}
 			return
 		}
@@ -125,9 +199,13 @@ func collect(srcs []source, lenient bool) ([]*entry, []Rejected, error) {
 			errs = append(errs, err.Error())
 		}
 	}
-	for _, s := range srcs {
-		for _, f := range s.files() {
-			raw, err := s.read(f)
+	for _, in := range ins {
+		var newest time.Time              // of this source's advisories
+		hasGo := false                    // it holds GO- advisories
+		srcEcos := slices.Clone(in.scope) // the ecosystems it speaks for
+		seen := map[string]string{}       // ID -> file, within this source
+		for _, f := range in.files() {
+			raw, err := readAdvisory(in, f)
 			if err != nil {
 				bad(f, err)
 				continue
@@ -137,29 +215,122 @@ func collect(srcs []source, lenient bool) ([]*entry, []Rejected, error) {
 				bad(f, err)
 				continue
 			}
-			e.src = s
-			if prev := byID[e.id]; prev != nil {
-				if !lenient {
-					bad(f, fmt.Errorf("%s: advisory %s is also in %s", f, e.id, prev.file))
-				}
+			if !lenient && e.unmatchable != "" && !e.withdrawn {
+				bad(f, fmt.Errorf("%s: %s: it would match nothing", f, e.unmatchable))
 				continue
 			}
+			e.in = in
+			if prev, ok := seen[e.id]; ok && !lenient {
+				bad(f, fmt.Errorf("%s: advisory %s is also in %s", f, e.id, prev))
+				continue
+			}
+			seen[e.id] = f
+			stamp := e.stamp
+			if e.modified.IsZero() {
+				// golang/vulndb's data/osv leaves modified (and since 2022
+				// published) at the zero placeholder: the file's time (the
+				// commit's in a git archive) is the best there is.
+				stamp = later(stamp, in.modTime(f))
+			}
+			newest = later(newest, stamp)
+			hasGo = hasGo || len(e.goModules) > 0
+			for _, eco := range inScope(e.ecos, in.scope) {
+				if !slices.Contains(srcEcos, eco) {
+					srcEcos = append(srcEcos, eco)
+				}
+			}
+			if in.scope == nil {
+				open[e.id] = true
+			} else {
+				for _, eco := range in.scope {
+					if !slices.Contains(scopes[e.id], eco) {
+						scopes[e.id] = append(scopes[e.id], eco)
+					}
+				}
+			}
+			if prev := byID[e.id]; prev != nil {
+				c.duplicates++
+				if !e.modified.After(prev.modified) {
+					continue
+				}
+			}
 			byID[e.id] = e
-			entries = append(entries, e)
 		}
-	}
-	if lenient && nbad > len(rejected) {
-		rejected = append(rejected, Rejected{Error: fmt.Sprintf("... and %d more", nbad-len(rejected))})
+		// A download is as new as its time; an import of an export as new
+		// as the newest record in it (modified or published).
+		asOf := in.asOf
+		if asOf.IsZero() {
+			asOf = newest
+		}
+		for _, eco := range srcEcos {
+			c.sourceAsOf[eco] = later(c.sourceAsOf[eco], asOf)
+		}
+		if hasGo {
+			c.goAsOf = later(c.goAsOf, asOf)
+		}
+		for _, eco := range in.scope {
+			if !slices.Contains(c.scoped, eco) {
+				c.scoped = append(c.scoped, eco)
+			}
+		}
 	}
 	if len(errs) > 0 {
 		msg := strings.Join(errs, "\n  ")
-		if nbad > len(errs) {
-			msg += fmt.Sprintf("\n  ... and %d more", nbad-len(errs))
+		if c.skipped > len(errs) {
+			msg += fmt.Sprintf("\n  ... and %d more", c.skipped-len(errs))
 		}
-		return nil, nil, fmt.Errorf("%d bad advisor%s:\n  %s", nbad, plural(nbad, "y", "ies"), msg)
+		return nil, fmt.Errorf("%d bad advisor%s:\n  %s", c.skipped, plural(c.skipped, "y", "ies"), msg)
 	}
-	sort.Slice(entries, func(i, j int) bool { return entries[i].id < entries[j].id })
-	return entries, rejected, nil
+	if c.skipped > len(c.rejected) {
+		c.rejected = append(c.rejected, Rejected{Error: fmt.Sprintf("... and %d more", c.skipped-len(c.rejected))})
+	}
+	ids := make([]string, 0, len(byID))
+	for id := range byID {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	for _, id := range ids {
+		e := byID[id]
+		switch {
+		case e.withdrawn:
+			c.withdrawn++
+			continue
+		case e.unmatchable != "":
+			c.unmatchable++
+			if len(c.unmatchableIDs) < maxListed {
+				c.unmatchableIDs = append(c.unmatchableIDs, id)
+			}
+			continue
+		}
+		if !open[id] {
+			// Only scoped sources hold it: it speaks for their ecosystems.
+			e.ecos = inScope(e.ecos, scopes[id])
+		}
+		c.entries = append(c.entries, e)
+	}
+	slices.Sort(c.scoped)
+	return c, nil
+}
+
+// inScope is ecos limited to scope (nil: no limit).
+func inScope(ecos, scope []string) []string {
+	if scope == nil {
+		return ecos
+	}
+	var out []string
+	for _, e := range ecos {
+		if slices.Contains(scope, e) {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+func later(a, b time.Time) time.Time {
+	if b.After(a) {
+		return b
+	}
+	return a
 }
 
 func plural(n int, one, many string) string {
@@ -228,7 +399,7 @@ func writeGovulncheck(root string, entries []*entry) (Govulncheck, error) {
 		if len(e.goModules) == 0 {
 			continue
 		}
-		raw, err := e.src.read(e.file)
+		raw, err := readAdvisory(e.in, e.file)
 		if err != nil {
 			return g, err
 		}
@@ -281,12 +452,18 @@ func hashEntry(h hash.Hash, id string, raw []byte) {
 	h.Write([]byte{0})
 }
 
-// writeZips writes one osv-scanner zip per ecosystem with every advisory
-// affecting it (GO- and GHSA- alike), entries named <ID>.json as in the
-// osv.dev exports.
-func writeZips(root string, entries []*entry, only []string) ([]Ecosystem, error) {
+// writeZips writes one osv-scanner zip per ecosystem with every live
+// advisory affecting it (GO- and GHSA- alike), entries named <ID>.json as
+// in the osv.dev exports. An ecosystem a source speaks for gets its zip
+// even when it holds no live advisory: its data is there, and empty.
+func writeZips(root string, c *collected, only []string) ([]Ecosystem, error) {
 	byEco := map[string][]*entry{}
-	for _, e := range entries {
+	for _, eco := range c.scoped {
+		if only == nil || slices.Contains(only, eco) {
+			byEco[eco] = nil
+		}
+	}
+	for _, e := range c.entries {
 		for _, eco := range e.ecos {
 			if only != nil && !slices.Contains(only, eco) {
 				continue
@@ -306,7 +483,7 @@ func writeZips(root string, entries []*entry, only []string) ([]Ecosystem, error
 		if err != nil {
 			return nil, fmt.Errorf("write %s: %w", rel, err)
 		}
-		eco.Name, eco.Zip = name, rel
+		eco.Name, eco.Zip, eco.AsOf = name, rel, c.asOf(name)
 		out = append(out, eco)
 	}
 	return out, nil
@@ -326,7 +503,7 @@ func writeZip(p string, entries []*entry) (Ecosystem, error) {
 	cw := &countWriter{w: io.MultiWriter(f, h)}
 	zw := zip.NewWriter(cw)
 	for _, e := range entries {
-		raw, err := e.src.read(e.file)
+		raw, err := readAdvisory(e.in, e.file)
 		if err != nil {
 			return eco, err
 		}

@@ -46,8 +46,8 @@ type OpenOptions struct {
 // against its metadata: a missing or damaged file is a *CorruptError
 // naming it), or a directory or zip of raw OSV advisories, which is
 // imported into a temporary database that the caller removes with Close.
-// A missing or empty p is an error wrapping ErrNoDB. Errors do not repeat
-// p, which the caller knows.
+// A missing or empty p is a *NoDBError naming p (home as ~); other errors
+// do not repeat p, which the caller knows.
 func Open(p string) (*DB, error) { return OpenWith(p, OpenOptions{}) }
 
 // OpenWith is Open with options.
@@ -61,7 +61,7 @@ func OpenWith(p string, opt OpenOptions) (*DB, error) {
 	}
 	fi, err := os.Stat(abs)
 	if errors.Is(err, os.ErrNotExist) {
-		return nil, fmt.Errorf("database directory does not exist: %w", ErrNoDB)
+		return nil, noDB(p, "does not exist")
 	}
 	if err != nil {
 		return nil, err
@@ -88,7 +88,7 @@ func OpenWith(p string, opt OpenOptions) (*DB, error) {
 			return nil, err
 		}
 		if len(s.files()) == 0 {
-			return nil, fmt.Errorf("database directory holds no database and no advisories: %w", ErrNoDB)
+			return nil, noDB(p, "holds neither "+MetaFile+" nor OSV advisories")
 		}
 		return openRaw(s, p, opt)
 	}
@@ -110,10 +110,12 @@ func openRaw(s source, label string, opt OpenOptions) (*DB, error) {
 		return nil, err
 	}
 	dir := filepath.Join(tmp, "db")
-	st, err := build([]source{s}, dir, buildOptions{origin: OriginImport, label: label})
+	// Strict: a scan must not lose an advisory to a typo without failing;
+	// scangate db import reports and skips bad files of public sources.
+	st, err := build([]*input{{source: s}}, dir, buildOptions{origin: OriginImport, label: label, sources: []string{label}})
 	if err != nil {
 		os.RemoveAll(tmp)
-		return nil, fmt.Errorf("import advisories from %s: %w", filepath.Base(label), err)
+		return nil, fmt.Errorf("import advisories from %s: %w (scangate db import skips bad files and says which)", filepath.Base(label), err)
 	}
 	opt.Logf("vulndb: %s holds raw advisories: imported %d into a temporary database (scangate db import makes a lasting one)", label, st.Entries)
 	return &DB{Dir: dir, Stats: st, Temporary: true}, nil
@@ -123,7 +125,7 @@ func openRaw(s source, label string, opt OpenOptions) (*DB, error) {
 func Status(dir string) (*Stats, error) {
 	if _, err := os.Stat(filepath.Join(dir, MetaFile)); errors.Is(err, os.ErrNotExist) {
 		if _, err := os.Stat(dir); errors.Is(err, os.ErrNotExist) {
-			return nil, fmt.Errorf("database directory does not exist: %w", ErrNoDB)
+			return nil, noDB(dir, "does not exist")
 		}
 		return nil, corrupt(MetaFile, "missing: not a scangate database")
 	}

@@ -11,6 +11,9 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"time"
+
+	"sigs.k8s.io/yaml"
 )
 
 // maxAdvisorySize bounds one advisory file; real ones are a few KB.
@@ -21,6 +24,8 @@ type source interface {
 	label() string   // as the user gave it, for Stats.Source
 	files() []string // advisory files, "/" separated, sorted
 	read(name string) ([]byte, error)
+	// modTime is the file's modification time (zero when unknown).
+	modTime(name string) time.Time
 	close() error
 }
 
@@ -36,10 +41,42 @@ func openSource(src string) (source, error) {
 	return openZipSource(src)
 }
 
+// input is one source of an import with what the import needs to know of
+// it beyond its files.
+type input struct {
+	source
+	// scope limits the ecosystems this source speaks for (osv.dev's
+	// <Ecosystem>/all.zip, an old database's zip kept by a partial update);
+	// nil: every ecosystem its advisories name.
+	scope []string
+	// asOf is when the source was known current: a download's time. Zero
+	// for an import: then it is the newest "modified" of its advisories.
+	asOf time.Time
+}
+
+// readAdvisory reads one advisory as OSV JSON: YAML files (the format of
+// pypa/advisory-database) are converted, as osv.dev does when it imports
+// them.
+func readAdvisory(s source, name string) ([]byte, error) {
+	raw, err := s.read(name)
+	if err != nil || !isYAML(name) {
+		return raw, err
+	}
+	j, err := yaml.YAMLToJSON(raw)
+	if err != nil {
+		return nil, fmt.Errorf("%s: bad YAML: %w", name, err)
+	}
+	return j, nil
+}
+
+func isYAML(name string) bool {
+	return strings.HasSuffix(name, ".yaml") || strings.HasSuffix(name, ".yml")
+}
+
 // skipFile leaves out what is not an advisory: other files and the index
 // files of a govulncheck layout (vuln.go.dev's vulndb.zip has them).
 func skipFile(name string) bool {
-	if !strings.HasSuffix(name, ".json") {
+	if !strings.HasSuffix(name, ".json") && !isYAML(name) {
 		return true
 	}
 	dir, base := path.Split(name)
@@ -86,6 +123,14 @@ func (s *dirSource) label() string   { return s.root }
 func (s *dirSource) files() []string { return s.list }
 func (s *dirSource) close() error    { return nil }
 
+func (s *dirSource) modTime(name string) time.Time {
+	fi, err := os.Stat(filepath.Join(s.root, filepath.FromSlash(name)))
+	if err != nil {
+		return time.Time{}
+	}
+	return fi.ModTime().UTC()
+}
+
 func (s *dirSource) read(name string) ([]byte, error) {
 	f, err := os.Open(filepath.Join(s.root, filepath.FromSlash(name)))
 	if err != nil {
@@ -126,6 +171,13 @@ func openZipSource(p string) (*zipSource, error) {
 func (s *zipSource) label() string   { return s.path }
 func (s *zipSource) files() []string { return s.list }
 func (s *zipSource) close() error    { return s.r.Close() }
+
+func (s *zipSource) modTime(name string) time.Time {
+	if f := s.byName[name]; f != nil {
+		return f.Modified.UTC()
+	}
+	return time.Time{}
+}
 
 func (s *zipSource) read(name string) ([]byte, error) {
 	f := s.byName[name]

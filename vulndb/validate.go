@@ -19,12 +19,21 @@ import (
 // entry is what the importer keeps of one advisory between its two passes;
 // the bytes are read again when the layouts are written.
 type entry struct {
-	id        string
-	src       source
-	file      string
-	ecos      []string // base ecosystems of the affected packages, sorted, unique
-	modified  time.Time
+	id       string
+	in       *input
+	file     string
+	ecos     []string // base ecosystems of the affected packages that can match, sorted, unique
+	modified time.Time
+	// stamp is the newest of modified and published: how new the export
+	// holding it is at least. golang/vulndb's data/osv has every modified
+	// time at its zero placeholder (vuln.go.dev sets them from git), so
+	// modified alone would say nothing there.
+	stamp     time.Time
 	goModules []goModuleVuln // for GO- entries: the modules index rows
+	withdrawn bool
+	// unmatchable says why a live advisory can match nothing ("" when it
+	// can): no affected package with ranges or versions.
+	unmatchable string
 }
 
 type goModuleVuln struct {
@@ -32,9 +41,19 @@ type goModuleVuln struct {
 	fixed string
 }
 
+// advisoryName is the advisory ID a file must hold: its name without the
+// extension (<ID>.json, or <ID>.yaml as pypa/advisory-database writes them).
+func advisoryName(file string) string {
+	base := path.Base(file)
+	return strings.TrimSuffix(base, path.Ext(base))
+}
+
 // parseAdvisory checks one advisory the way osv-scanner v2.5.0 reads it
 // (protojson into the OSV proto, where an unknown field is an error that
-// osv-scanner swallows) plus what both scanners need to match it.
+// osv-scanner swallows) plus what both scanners need to match it. A
+// withdrawn advisory, and one that can match nothing (public databases
+// hold records without ranges or versions), is valid: the entry says so
+// and the importer keeps it out of matching.
 func parseAdvisory(file string, raw []byte) (*entry, error) {
 	if err := jsonSyntax(raw); err != nil {
 		return nil, fmt.Errorf("%s: bad JSON: %w", file, err)
@@ -47,18 +66,26 @@ func parseAdvisory(file string, raw []byte) (*entry, error) {
 	if id == "" {
 		return nil, fmt.Errorf("%s: missing \"id\"", file)
 	}
-	if want := strings.TrimSuffix(path.Base(file), ".json"); want != id {
-		return nil, fmt.Errorf("%s: \"id\" is %q: the file must be named %s.json", file, id, id)
+	if want := advisoryName(file); want != id {
+		return nil, fmt.Errorf("%s: \"id\" is %q: the file must be named after it (%s%s)", file, id, id, path.Ext(file))
 	}
 	if v.GetModified() == nil {
 		return nil, fmt.Errorf("%s: missing \"modified\" (required by the OSV schema)", file)
 	}
-	e := &entry{id: id, file: file, modified: v.GetModified().AsTime().UTC()}
+	e := &entry{id: id, file: file, modified: v.GetModified().AsTime().UTC(), withdrawn: v.GetWithdrawn() != nil}
+	e.stamp = e.modified
+	if p := v.GetPublished(); p != nil && p.AsTime().After(e.stamp) {
+		e.stamp = p.AsTime().UTC()
+	}
 	isGo := strings.HasPrefix(id, "GO-")
+	var unmatchable []string
 	for i, a := range v.GetAffected() {
 		pkg := a.GetPackage()
 		if pkg.GetEcosystem() == "" || pkg.GetName() == "" {
-			return nil, fmt.Errorf("%s: affected[%d]: missing package ecosystem or name", file, i)
+			// OSV allows an affected entry with GIT ranges only: no
+			// lockfile can match it.
+			unmatchable = append(unmatchable, fmt.Sprintf("affected[%d] names no package", i))
+			continue
 		}
 		eco, err := osvecosystem.Parse(pkg.GetEcosystem())
 		if err != nil {
@@ -73,8 +100,9 @@ func parseAdvisory(file string, raw []byte) (*entry, error) {
 			}
 		}
 		if len(a.GetRanges()) == 0 && len(a.GetVersions()) == 0 {
-			return nil, fmt.Errorf("%s: affected[%d] (%s %s): neither ranges nor versions: it would match nothing",
-				file, i, pkg.GetEcosystem(), pkg.GetName())
+			unmatchable = append(unmatchable, fmt.Sprintf("affected[%d] (%s %s) has neither ranges nor versions",
+				i, pkg.GetEcosystem(), pkg.GetName()))
+			continue
 		}
 		name := string(eco.Ecosystem)
 		if !slices.Contains(e.ecos, name) {
@@ -84,8 +112,13 @@ func parseAdvisory(file string, raw []byte) (*entry, error) {
 			e.goModules = append(e.goModules, goModuleVuln{path: pkg.GetName(), fixed: nonSupersededFix(a.GetRanges())})
 		}
 	}
-	if len(e.ecos) == 0 && v.GetWithdrawn() == nil {
-		return nil, fmt.Errorf("%s: no affected package: it would match nothing", file)
+	if len(e.ecos) == 0 {
+		switch {
+		case len(unmatchable) > 0:
+			e.unmatchable = strings.Join(unmatchable, "; ")
+		default:
+			e.unmatchable = "no affected package"
+		}
 	}
 	slices.Sort(e.ecos)
 	return e, nil

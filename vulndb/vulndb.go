@@ -22,6 +22,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -38,9 +39,48 @@ const (
 	DefaultMaxAge = 7 * 24 * time.Hour
 )
 
-// ErrNoDB is returned (wrapped) when there is no usable database; scanners
-// put its text in their error so that users know what to do.
-var ErrNoDB = errors.New("no vulnerability database: run scangate db update, or pass --db")
+// ErrNoDB is wrapped by every error that says there is no usable
+// database (a *NoDBError from Open and Status).
+var ErrNoDB = errors.New("no vulnerability database")
+
+// NoDBError says which database path was tried, why it is not usable, and
+// how to make one, air-gapped machines included.
+type NoDBError struct {
+	Path   string // as shown: the --db value, or the default with ~ for the home directory
+	Reason string // "does not exist", ...
+	// Default is true when Path is the default database, not a --db.
+	Default bool
+}
+
+func (e *NoDBError) Error() string {
+	hint := "run scangate db update, or without network build it with scangate db import SRC (osv.dev all.zip exports, golang/vulndb data/osv, pypa/advisory-database vulns, github/advisory-database advisories)"
+	if e.Default {
+		hint += ", or pass --db DIR"
+	}
+	return fmt.Sprintf("%v at %s (%s): %s", ErrNoDB, e.Path, e.Reason, hint)
+}
+
+func (e *NoDBError) Unwrap() error { return ErrNoDB }
+
+// noDB is the *NoDBError for the database path p.
+func noDB(p, reason string) error {
+	def, _ := DefaultDir()
+	return &NoDBError{Path: DisplayPath(p), Reason: reason, Default: def != "" && filepath.Clean(p) == filepath.Clean(def)}
+}
+
+// DisplayPath shows a database path in messages: under the home directory
+// as ~/..., so that the default database does not put the machine's home
+// directory into reports; other paths as given.
+func DisplayPath(p string) string {
+	home, err := os.UserHomeDir()
+	if err != nil || home == "" || !filepath.IsAbs(p) {
+		return p
+	}
+	if rel, err := filepath.Rel(home, p); err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+		return filepath.ToSlash(filepath.Join("~", rel))
+	}
+	return p
+}
 
 // Ecosystem describes one osv-scanner zip.
 type Ecosystem struct {
@@ -50,6 +90,9 @@ type Ecosystem struct {
 	Zip            string    `json:"zip"` // path relative to the database, "/" separated
 	Size           int64     `json:"size"`
 	SHA256         string    `json:"sha256"`
+	// AsOf is when the ecosystem's data was known current: its download,
+	// or for an import the newest "modified" of the sources it came from.
+	AsOf time.Time `json:"asOf,omitzero"`
 }
 
 // Govulncheck describes the govulncheck layout.
@@ -60,9 +103,12 @@ type Govulncheck struct {
 	ModulesSHA256  string    `json:"modulesSha256"`
 	// EntriesSHA256 covers the ID/<ID>.json files, in ID order.
 	EntriesSHA256 string `json:"entriesSha256"`
+	// AsOf is as Ecosystem.AsOf, for the Go data govulncheck reads.
+	AsOf time.Time `json:"asOf,omitzero"`
 }
 
-// Rejected is an advisory left out by a lenient import (db update only).
+// Rejected is a file left out by a lenient import (db import without
+// --strict, db update), or a download db update could not use.
 type Rejected struct {
 	File  string `json:"file"`
 	Error string `json:"error"`
@@ -74,12 +120,27 @@ type Stats struct {
 	Format   int       `json:"format"`
 	Imported time.Time `json:"imported"`
 	// Origin is "import" (scangate db import) or "update" (downloaded).
-	Origin      string      `json:"origin"`
-	Source      string      `json:"source"`
+	Origin  string   `json:"origin"`
+	Source  string   `json:"source"`
+	Sources []string `json:"sources,omitempty"`
+	// Entries are the live advisories, those the scanners match against.
 	Entries     int         `json:"entries"`
 	Ecosystems  []Ecosystem `json:"ecosystems"`
 	Govulncheck Govulncheck `json:"govulncheck"`
-	Rejected    []Rejected  `json:"rejected,omitempty"`
+	// Withdrawn advisories are kept out of matching, as both tools ignore
+	// them.
+	Withdrawn int `json:"withdrawn,omitempty"`
+	// Unmatchable advisories are live but name no package with ranges or
+	// versions: they can match nothing. The first are listed.
+	Unmatchable    int      `json:"unmatchable,omitempty"`
+	UnmatchableIDs []string `json:"unmatchableIds,omitempty"`
+	// Skipped files did not check (lenient imports); the first are in
+	// Rejected with the problem.
+	Skipped  int        `json:"skipped,omitempty"`
+	Rejected []Rejected `json:"rejected,omitempty"`
+	// Duplicates counts advisories found more than once (the copy modified
+	// last is kept).
+	Duplicates int `json:"duplicates,omitempty"`
 }
 
 // Ecosystem returns the named ecosystem's stats, or nil.
@@ -103,17 +164,34 @@ func (s *Stats) NewestModified() time.Time {
 	return t
 }
 
-// DataTime is when the data was current. A downloaded database is as new as
-// its download; an imported one only as new as its newest advisory, since
-// importing an old export today does not make it fresh.
+// DataTime is when the data was current, over the whole database: the
+// oldest of its ecosystems' DataTime.
 func (s *Stats) DataTime() time.Time {
-	if s.Origin == OriginUpdate {
-		return s.Imported
+	var t time.Time
+	for i := range s.Ecosystems {
+		if d := s.EcosystemTime(&s.Ecosystems[i]); t.IsZero() || d.Before(t) {
+			t = d
+		}
 	}
-	return s.NewestModified()
+	return t
 }
 
-// Age is how old the data is at now.
+// EcosystemTime is when an ecosystem's data was current. A download is as
+// new as its time; an import only as new as the newest advisory of the
+// export it came from, since importing an old export today does not make
+// it fresh. Databases written before AsOf existed fall back to the
+// database's download time or the ecosystem's newest advisory.
+func (s *Stats) EcosystemTime(e *Ecosystem) time.Time {
+	switch {
+	case !e.AsOf.IsZero():
+		return e.AsOf
+	case s.Origin == OriginUpdate:
+		return s.Imported
+	}
+	return e.NewestModified
+}
+
+// Age is how old the data is at now: that of its oldest ecosystem.
 func (s *Stats) Age(now time.Time) time.Duration {
 	t := s.DataTime()
 	if t.IsZero() {
@@ -122,25 +200,64 @@ func (s *Stats) Age(now time.Time) time.Duration {
 	return now.Sub(t)
 }
 
-// StaleWarning returns a warning when the data is older than maxAge (0 means
-// DefaultMaxAge, a negative maxAge disables the check), else "".
-func (s *Stats) StaleWarning(maxAge time.Duration, now time.Time) string {
+// Stale is an ecosystem whose data is older than the limit.
+type Stale struct {
+	Ecosystem string
+	Time      time.Time // EcosystemTime
+	Age       time.Duration
+}
+
+// StaleEcosystems lists the ecosystems among names (nil: all) whose data
+// is older than maxAge (0 means DefaultMaxAge, a negative maxAge disables
+// the check), oldest first.
+func (s *Stats) StaleEcosystems(names []string, maxAge time.Duration, now time.Time) []Stale {
 	if maxAge == 0 {
 		maxAge = DefaultMaxAge
 	}
 	if maxAge < 0 {
+		return nil
+	}
+	var out []Stale
+	for i := range s.Ecosystems {
+		e := &s.Ecosystems[i]
+		if names != nil && !slices.Contains(names, e.Name) {
+			continue
+		}
+		t := s.EcosystemTime(e)
+		if age := now.Sub(t); !t.IsZero() && age > maxAge {
+			out = append(out, Stale{Ecosystem: e.Name, Time: t, Age: age})
+		}
+	}
+	slices.SortStableFunc(out, func(a, b Stale) int { return a.Time.Compare(b.Time) })
+	return out
+}
+
+// StaleWarning returns a warning naming every ecosystem whose data is
+// older than maxAge, else "". See StaleEcosystems.
+func (s *Stats) StaleWarning(maxAge time.Duration, now time.Time) string {
+	return s.StaleWarningFor(nil, maxAge, now)
+}
+
+// StaleWarningFor is StaleWarning for the ecosystems among names (nil:
+// all), so that a scan warns about the data it used.
+func (s *Stats) StaleWarningFor(names []string, maxAge time.Duration, now time.Time) string {
+	stale := s.StaleEcosystems(names, maxAge, now)
+	if len(stale) == 0 {
 		return ""
 	}
-	age := s.Age(now)
-	if age <= maxAge {
-		return ""
+	if maxAge == 0 {
+		maxAge = DefaultMaxAge
 	}
-	what := "newest advisory modified"
+	what := "data of"
 	if s.Origin == OriginUpdate {
 		what = "downloaded"
 	}
-	return fmt.Sprintf("vulnerability database is %s old (%s %s; limit %s): run scangate db update",
-		FormatAge(age), what, s.DataTime().UTC().Format("2006-01-02"), FormatAge(maxAge))
+	var list []string
+	for _, e := range stale {
+		list = append(list, fmt.Sprintf("%s %s old (%s %s)", e.Ecosystem, FormatAge(e.Age), what, e.Time.UTC().Format("2006-01-02")))
+	}
+	return fmt.Sprintf("vulnerability database older than %s for %d ecosystem%s: %s: run scangate db update, or import newer exports",
+		FormatAge(maxAge), len(stale), plural(len(stale), "", "s"), strings.Join(list, ", "))
 }
 
 // FormatAge prints a duration in days or hours, as people read ages.

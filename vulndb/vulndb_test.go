@@ -156,7 +156,7 @@ func TestImportRejectsBadAdvisories(t *testing.T) {
 		// osv-scanner would drop this one without a word.
 		{filepath.Join(corruptDir, "unknown-field"), []string{"PYSEC-2021-66.json", `unknown field "database-specific"`, "line 43:"}},
 		{filepath.Join(corruptDir, "bad-json"), []string{"GHSA-35jh-r3h4-6jhm.json", "bad JSON", "line 7"}},
-		{filepath.Join(corruptDir, "bad-id"), []string{"GO-2021-9999.json", `"GO-2021-0113"`, "must be named GO-2021-0113.json"}},
+		{filepath.Join(corruptDir, "bad-id"), []string{"GO-2021-9999.json", `"GO-2021-0113"`, "must be named after it (GO-2021-0113.json)"}},
 		{filepath.Join(corruptDir, "truncated.zip"), []string{"truncated.zip", "not a readable zip"}},
 	} {
 		t.Run(filepath.Base(tc.src), func(t *testing.T) {
@@ -321,11 +321,27 @@ func TestOpenRawAdvisories(t *testing.T) {
 
 func TestOpenNoDatabase(t *testing.T) {
 	empty := t.TempDir()
-	for _, p := range []string{filepath.Join(empty, "nope"), empty} {
+	for p, why := range map[string]string{filepath.Join(empty, "nope"): "(does not exist)", empty: "(holds neither scangate-db.json nor OSV advisories)"} {
 		_, err := Open(p)
-		if !errors.Is(err, ErrNoDB) || !strings.Contains(err.Error(), "no vulnerability database: run scangate db update, or pass --db") {
+		// The path tried, why, and both ways to make a database; --db was
+		// given, so no advice to pass it.
+		if !errors.Is(err, ErrNoDB) || !strings.HasPrefix(err.Error(), "no vulnerability database at "+p+" "+why+": run scangate db update, or without network build it with scangate db import SRC") ||
+			strings.Contains(err.Error(), "pass --db") {
 			t.Errorf("Open(%s) = %v", p, err)
 		}
+	}
+	// The default database is shown under ~, and the advice names --db.
+	home := t.TempDir()
+	t.Setenv("HOME", home)
+	t.Setenv("XDG_CACHE_HOME", "")
+	def, err := DefaultDir()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Open(def); err == nil || err.Error() != "no vulnerability database at ~/.cache/scangate/db (does not exist): "+
+		"run scangate db update, or without network build it with scangate db import SRC (osv.dev all.zip exports, golang/vulndb data/osv, "+
+		"pypa/advisory-database vulns, github/advisory-database advisories), or pass --db DIR" {
+		t.Errorf("Open(default) = %v", err)
 	}
 	if _, err := Status(filepath.Join(empty, "nope")); !errors.Is(err, ErrNoDB) {
 		t.Errorf("Status = %v", err)
@@ -336,7 +352,7 @@ func TestStaleWarning(t *testing.T) {
 	now := time.Date(2026, 1, 10, 0, 0, 0, 0, time.UTC)
 	imported := &Stats{Origin: OriginImport, Imported: now,
 		Ecosystems: []Ecosystem{{Name: "PyPI", NewestModified: now.Add(-30 * 24 * time.Hour)}}}
-	if w := imported.StaleWarning(0, now); !strings.Contains(w, "30 days old") || !strings.Contains(w, "newest advisory modified 2025-12-11") {
+	if w := imported.StaleWarning(0, now); w != "vulnerability database older than 7 days for 1 ecosystem: PyPI 30 days old (data of 2025-12-11): run scangate db update, or import newer exports" {
 		t.Errorf("imported: %q", w)
 	}
 	if w := imported.StaleWarning(40*24*time.Hour, now); w != "" {
@@ -347,12 +363,33 @@ func TestStaleWarning(t *testing.T) {
 	}
 	updated := &Stats{Origin: OriginUpdate, Imported: now.Add(-8 * 24 * time.Hour),
 		Ecosystems: []Ecosystem{{Name: "PyPI", NewestModified: now.Add(-9 * 24 * time.Hour)}}}
-	if w := updated.StaleWarning(0, now); !strings.Contains(w, "8 days old (downloaded 2026-01-02") {
+	if w := updated.StaleWarning(0, now); !strings.Contains(w, "PyPI 8 days old (downloaded 2026-01-02)") {
 		t.Errorf("updated: %q", w)
 	}
 	updated.Imported = now.Add(-time.Hour)
 	if w := updated.StaleWarning(0, now); w != "" {
 		t.Errorf("fresh download: %q", w)
+	}
+
+	// Per ecosystem: a partial update keeps npm's old data, and only npm
+	// is stale; a scan of Go lockfiles alone is not warned about it.
+	mixed := &Stats{Origin: OriginUpdate, Imported: now.Add(-time.Hour), Ecosystems: []Ecosystem{
+		{Name: "Go", AsOf: now.Add(-time.Hour)},
+		{Name: "PyPI", AsOf: now.Add(-10 * 24 * time.Hour)},
+		{Name: "npm", AsOf: now.Add(-20 * 24 * time.Hour)},
+	}}
+	if w := mixed.StaleWarning(0, now); w != "vulnerability database older than 7 days for 2 ecosystems: "+
+		"npm 20 days old (downloaded 2025-12-21), PyPI 10 days old (downloaded 2025-12-31): run scangate db update, or import newer exports" {
+		t.Errorf("mixed: %q", w)
+	}
+	if w := mixed.StaleWarningFor([]string{"Go"}, 0, now); w != "" {
+		t.Errorf("Go only: %q", w)
+	}
+	if got := mixed.StaleEcosystems([]string{"Go", "PyPI"}, 0, now); len(got) != 1 || got[0].Ecosystem != "PyPI" || got[0].Age != 10*24*time.Hour {
+		t.Errorf("StaleEcosystems = %+v", got)
+	}
+	if got := mixed.Age(now); got != 20*24*time.Hour {
+		t.Errorf("Age = %v, want that of the oldest ecosystem", got)
 	}
 }
 
@@ -374,8 +411,6 @@ func TestParseAdvisoryRejects(t *testing.T) {
 	for _, tc := range []struct{ json, want string }{
 		{`{"id":"X-1","affected":[{"package":{"ecosystem":"PyPI","name":"a"},"versions":["1"]}]}`, `missing "modified"`},
 		{`{"id":"X-1","modified":"2024-01-01T00:00:00Z","affected":[{"package":{"ecosystem":"Pypi","name":"a"},"versions":["1"]}]}`, `unknown ecosystem "Pypi"`},
-		{`{"id":"X-1","modified":"2024-01-01T00:00:00Z","affected":[{"package":{"ecosystem":"PyPI","name":"a"}}]}`, "neither ranges nor versions"},
-		{`{"id":"X-1","modified":"2024-01-01T00:00:00Z"}`, "no affected package"},
 		{`{"id":"X-1","modified":"yesterday","affected":[]}`, `invalid google.protobuf.Timestamp value "yesterday"`},
 		{`{"id":"X-1","modified":"2024-01-01T00:00:00Z","affected":[{"package":{"ecosystem":"PyPI","name":"a","version":"1"}}]}`, `unknown field "version"`},
 	} {

@@ -41,7 +41,8 @@ func TestDBImportThenStatus(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("import: exit %d: %s", code, errs)
 	}
-	if !strings.Contains(out, "imported 5 advisories from ../../testdata/osv/advisories into "+db) {
+	if !strings.HasPrefix(out, "imported into "+db+" in ") ||
+		!strings.Contains(out, ": 5 advisories (Go 2, PyPI 1, RubyGems 1, npm 1; govulncheck 1), 0 withdrawn, 0 unmatchable, 0 skipped\n") {
 		t.Errorf("import output:\n%s", out)
 	}
 
@@ -51,13 +52,15 @@ func TestDBImportThenStatus(t *testing.T) {
 	}
 	for _, want := range []string{
 		"database " + db,
-		"Go         2           2024-05-20",
-		"PyPI       1           2021-03-22",
-		"RubyGems   1           2023-01-27",
-		"npm        1           2023-11-27",
+		"ECOSYSTEM  ADVISORIES  NEWEST MODIFIED  DATA OF     AGE",
+		"Go         2           2024-05-20       2024-05-20  ",
+		"PyPI       1           2021-03-22       2024-05-20  ",
+		"RubyGems   1           2023-01-27       2024-05-20  ",
+		"npm        1           2023-11-27       2024-05-20  ",
+		" days (stale)\n",
 		"govulncheck: 1 GO- advisories on 1 modules",
 		// The fixtures are old: the data is, whatever the import time.
-		"warning: vulnerability database is",
+		"warning: vulnerability database older than 7 days for 4 ecosystems: Go ",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("status output lacks %q:\n%s", want, out)
@@ -68,14 +71,21 @@ func TestDBImportThenStatus(t *testing.T) {
 func TestDBErrors(t *testing.T) {
 	dir := t.TempDir()
 	code, _, errs := runDB(t, "status", "--db", filepath.Join(dir, "none"))
-	if code != exitFail || !strings.Contains(errs, "no vulnerability database: run scangate db update, or pass --db") {
+	if code != exitFail || !strings.Contains(errs, "no vulnerability database at "+filepath.Join(dir, "none")+" (does not exist): run scangate db update, or without network build it with scangate db import SRC") {
 		t.Errorf("status of a missing database: exit %d: %s", code, errs)
 	}
-	code, _, errs = runDB(t, "import", "../../testdata/osv/corrupt/unknown-field", "--db", filepath.Join(dir, "db"))
-	if code != exitFail || !strings.Contains(errs, `PYSEC-2021-66.json: unknown field "database-specific"`) {
-		t.Errorf("import of a bad advisory: exit %d: %s", code, errs)
+	// A public source's bad file is reported and skipped; --strict fails
+	// the whole import and creates nothing.
+	code, out, errs := runDB(t, "import", "../../testdata/osv/corrupt/unknown-field", "--db", filepath.Join(dir, "db"))
+	if code != 0 || !strings.Contains(errs, `skipped: PYSEC-2021-66.json: unknown field "database-specific" (line 43:3)`) ||
+		!strings.Contains(out, ": 1 advisories (RubyGems 1; govulncheck 0), 0 withdrawn, 0 unmatchable, 1 skipped\n") {
+		t.Errorf("import of a bad advisory: exit %d:\n%s%s", code, out, errs)
 	}
-	if _, err := os.Stat(filepath.Join(dir, "db")); err == nil {
+	code, _, errs = runDB(t, "import", "--strict", "../../testdata/osv/corrupt/unknown-field", "--db", filepath.Join(dir, "strict"))
+	if code != exitFail || !strings.Contains(errs, `PYSEC-2021-66.json: unknown field "database-specific"`) {
+		t.Errorf("strict import of a bad advisory: exit %d: %s", code, errs)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "strict")); err == nil {
 		t.Error("a failed import created the database")
 	}
 	code, _, _ = runDB(t, "import")

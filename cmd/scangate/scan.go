@@ -234,8 +234,8 @@ func (o *scanOptions) run(ctx context.Context, stderr io.Writer) (*report.Scan, 
 	req := scanners.Request{Root: root, Tests: o.tests, Tags: o.tags, Exclude: o.exclude, Offline: o.offline, DB: o.db}
 	// Open the database once for every vulnerability scanner: a directory
 	// or zip of raw advisories is imported into a temporary database here.
-	// When it cannot be opened the scanners get the path as given and each
-	// reports why, so that the other scanners' results still count.
+	// When it cannot be opened each vulnerability scanner reports why (the
+	// path tried and what to do), and the other scanners' results still count.
 	if req.Offline {
 		if req.DB == "" {
 			if d, err := vulndb.DefaultDir(); err == nil {
@@ -247,7 +247,10 @@ func (o *scanOptions) run(ctx context.Context, stderr io.Writer) (*report.Scan, 
 				fmt.Fprintf(stderr, format+"\n", args...)
 			}
 		}
-		if db, err := vulndb.OpenWith(req.DB, vulndb.OpenOptions{Logf: logf}); err == nil {
+		db, err := vulndb.OpenWith(req.DB, vulndb.OpenOptions{Logf: logf})
+		if err != nil {
+			req.DBErr = err
+		} else {
 			defer db.Close()
 			req.DB, req.DBVerified = db.Dir, true
 		}

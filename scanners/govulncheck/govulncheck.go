@@ -33,9 +33,10 @@ import (
 // Name is the scanner's name in results and on the command line.
 const Name = "govulncheck"
 
-// ErrNoDB is returned offline when there is no database to read; its text
-// is the one every vulnerability scanner uses.
-var ErrNoDB = errors.New("no vulnerability database: run scangate db update, or pass --db")
+// ErrNoDB is returned offline when there is no database to read. A scan
+// opens the database first and passes its error (Request.DBErr, which
+// names the path tried and what to do) instead.
+var ErrNoDB = errors.New("no vulnerability database")
 
 // DefaultMaxOutput caps one module's JSON stream: the stream repeats every
 // advisory of every required module, so it is large on big modules but far
@@ -128,9 +129,15 @@ func (s *Scanner) Scan(ctx context.Context, req *scanners.Request) (*finding.Res
 	// a local database exists (the database contract shared with osv-scanner).
 	var dbDir, dbURL string
 	if req.Offline {
+		if req.DBErr != nil {
+			return res, fmt.Errorf("govulncheck: %w", req.DBErr)
+		}
 		dbDir = filepath.Join(req.DB, "govulncheck")
 		if req.DB == "" || !usableDB(dbDir) {
 			return res, fmt.Errorf("govulncheck: %w", ErrNoDB)
+		}
+		if noGoAdvisories(dbDir) {
+			return res, fmt.Errorf("govulncheck: the vulnerability database holds no Go advisories: import golang/vulndb's data/osv or osv.dev's Go all.zip with scangate db import, or run scangate db update")
 		}
 		abs, err := filepath.Abs(dbDir)
 		if err != nil {
@@ -189,6 +196,14 @@ func (s *Scanner) Scan(ctx context.Context, req *scanners.Request) (*finding.Res
 		res.State = finding.Incomplete
 	}
 	return res, nil
+}
+
+// noGoAdvisories reports whether dir's index lists no module: a database
+// imported from other ecosystems' advisories only, which would pass every
+// scan.
+func noGoAdvisories(dir string) bool {
+	b, err := os.ReadFile(filepath.Join(dir, "index", "modules.json"))
+	return err == nil && strings.TrimSpace(string(b)) == "[]"
 }
 
 // usableDB reports whether dir holds a govulncheck file database: the v1

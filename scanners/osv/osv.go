@@ -121,6 +121,9 @@ func (s *Scanner) Scan(ctx context.Context, req *scanners.Request) (*finding.Res
 	}
 	var localDB string
 	if req.Offline {
+		if req.DBErr != nil {
+			return res, fmt.Errorf("osv-scanner: %w", req.DBErr)
+		}
 		if req.DB == "" {
 			return res, fmt.Errorf("osv-scanner: %w", vulndb.ErrNoDB)
 		}
@@ -129,7 +132,7 @@ func (s *Scanner) Scan(ctx context.Context, req *scanners.Request) (*finding.Res
 			return res, fmt.Errorf("osv-scanner: vulnerability database (--db): %w", err)
 		}
 		defer db.Close()
-		if w := db.Stats.StaleWarning(s.opt.MaxDBAge, s.now()); w != "" {
+		if w := db.Stats.StaleWarningFor(ecos, s.opt.MaxDBAge, s.now()); w != "" {
 			res.Warnf("osv-scanner: %s", w)
 		}
 		localDB = db.OSVScannerDir()

@@ -45,10 +45,9 @@ const (
 
 // Options configure the scanner.
 type Options struct {
-	// SkipLockfiles are lockfiles not to scan: paths relative to the
-	// scanned root, or globs ("/" separated) matched against that path and,
-	// for patterns without "/", against the file name ("requirements-dev.txt",
-	// "tools/*/go.mod").
+	// SkipLockfiles are globs of lockfiles not to scan, in scangate's one
+	// glob dialect (scanners.Excluded): "requirements-dev.txt" anywhere,
+	// "tools/*/go.mod" from the root. Request.Exclude skips files as well.
 	SkipLockfiles []string
 	// MaxDBAge is the age above which an offline database draws a warning:
 	// 0 means vulndb.DefaultMaxAge (7 days), a negative value never warns.
@@ -83,7 +82,7 @@ func (s *Scanner) Version() string {
 
 // Applies reports whether any lockfile osv-scanner understands is under the root.
 func (s *Scanner) Applies(req *scanners.Request) bool {
-	l, _ := discover(req.Root, skipper(s.opt.SkipLockfiles), true)
+	l, _ := discover(req.Root, skipper(s.opt.SkipLockfiles, req.Exclude), true)
 	return len(l) > 0
 }
 
@@ -94,7 +93,7 @@ func (s *Scanner) Scan(ctx context.Context, req *scanners.Request) (*finding.Res
 	if logf == nil {
 		logf = func(string, ...any) {}
 	}
-	files, err := discover(req.Root, skipper(s.opt.SkipLockfiles), false)
+	files, err := discover(req.Root, skipper(s.opt.SkipLockfiles, req.Exclude), false)
 	if err != nil {
 		return res, fmt.Errorf("osv-scanner: find lockfiles: %w", err)
 	}

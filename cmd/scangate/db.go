@@ -123,7 +123,7 @@ offline scans warn.` + dbExitHelp,
 		},
 	}
 	cmd.Flags().StringVar(&db, "db", "", "database directory (default: the user cache dir, e.g. ~/.cache/scangate/db)")
-	cmd.Flags().DurationVar(&maxAge, "max-age", vulndb.DefaultMaxAge, "warn when the data is older than this")
+	durationVar(cmd.Flags(), &maxAge, "max-age", vulndb.DefaultMaxAge, "warn when the data is older than this (12h, 7d)")
 	return cmd
 }
 
@@ -170,7 +170,7 @@ db status. Needs network; scans with --offline never download anything.` + dbExi
 	}
 	cmd.Flags().StringVar(&db, "db", "", "database directory (default: the user cache dir, e.g. ~/.cache/scangate/db)")
 	cmd.Flags().StringSliceVar(&ecosystems, "ecosystems", nil, "OSV ecosystems to download (default: those of the lockfiles scangate scans)")
-	cmd.Flags().DurationVar(&timeout, "timeout", 30*time.Minute, "give up after this long")
+	durationVar(cmd.Flags(), &timeout, "timeout", 30*time.Minute, "give up after this long (30m, 2h, 1d)")
 	return cmd
 }
 

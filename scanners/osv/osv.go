@@ -191,10 +191,12 @@ func (s *Scanner) Scan(ctx context.Context, req *scanners.Request) (*finding.Res
 				actions.LockfilePaths = append(actions.LockfilePaths, f.Abs)
 			}
 			vr, logged, err := doScan(ctx, actions, logf)
-			if err != nil && len(batch) > 1 && !errors.Is(err, osvscanner.ErrVulnerabilitiesFound) &&
-				!errors.Is(err, osvscanner.ErrNoPackagesFound) && ctx.Err() == nil {
-				// One bad lockfile fails the whole call: scan them one by
-				// one, so that the others still report.
+			failed := err != nil && !errors.Is(err, osvscanner.ErrVulnerabilitiesFound) && !errors.Is(err, osvscanner.ErrNoPackagesFound)
+			if (failed || len(logged) > 0) && len(batch) > 1 && ctx.Err() == nil {
+				// One bad lockfile fails the whole call, or is only logged
+				// without its name ("Invalid spec line: ..."): scan them one
+				// by one, so that the others still report and the error
+				// names its file.
 				for _, f := range batch {
 					batches = append(batches, []lockfile{f})
 				}
@@ -202,7 +204,11 @@ func (s *Scanner) Scan(ctx context.Context, req *scanners.Request) (*finding.Res
 			}
 			for _, m := range logged {
 				res.State = finding.Incomplete
-				res.Errorf("osv-scanner: %s", clean(m))
+				m = clean(m)
+				if len(batch) == 1 && !strings.Contains(m, batch[0].Rel) {
+					m = batch[0].Rel + ": " + m
+				}
+				res.Errorf("osv-scanner: %s", m)
 			}
 			switch {
 			case err == nil, errors.Is(err, osvscanner.ErrVulnerabilitiesFound):

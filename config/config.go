@@ -41,7 +41,7 @@ type Config struct {
 	Timeout         time.Duration     `yaml:"timeout"`
 	Tests           bool              `yaml:"tests"`
 	Tags            []string          `yaml:"tags"`
-	Exclude         []string          `yaml:"exclude"`
+	Exclude         []string          `yaml:"exclude" glob:""`
 	Severity        map[string]string `yaml:"severity" enum:"critical,high,medium,low,info"`
 	Reachability    Reachability      `yaml:"reachability"`
 	Baseline        string            `yaml:"baseline" path:""`
@@ -129,8 +129,8 @@ type Govulncheck struct {
 // OSV options for the osv-scanner adapter.
 type OSV struct {
 	Common `yaml:",inline"`
-	// SkipLockfiles are path globs (relative to the root) of lockfiles and manifests not to scan.
-	SkipLockfiles []string `yaml:"skip-lockfiles"`
+	// SkipLockfiles are path globs (relative to the root, as Exclude) of lockfiles and manifests not to scan.
+	SkipLockfiles []string `yaml:"skip-lockfiles" glob:""`
 }
 
 // Bandit options for the bandit adapter.

@@ -16,6 +16,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/scangate/scangate/internal/pathglob"
 	"github.com/scangate/scangate/internal/yamlerr"
 )
 
@@ -84,6 +85,7 @@ type field struct {
 	lo, hi  int
 	ranged  bool
 	path    bool
+	glob    bool // a path glob in scangate's dialect (internal/pathglob)
 }
 
 // fieldsOf lists the keys of a config struct in declaration order, with
@@ -117,6 +119,7 @@ func fieldsOf(t reflect.Type) []field {
 			f.ranged = true
 		}
 		_, f.path = sf.Tag.Lookup("path")
+		_, f.glob = sf.Tag.Lookup("glob")
 		out = append(out, f)
 	}
 	return out
@@ -327,6 +330,12 @@ func (d *decoder) str(n *yaml.Node, f field, key string) (string, bool) {
 	case strings.TrimSpace(s) == "":
 		d.errf(n, "%s: empty string", key)
 		return "", false
+	}
+	if f.glob {
+		if err := pathglob.Check(s); err != nil {
+			d.errf(n, "%s: invalid %v", key, err)
+			return "", false
+		}
 	}
 	return s, true
 }

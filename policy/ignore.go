@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path"
 	"regexp"
 	"slices"
 	"strings"
@@ -15,6 +14,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/scangate/scangate/finding"
+	"github.com/scangate/scangate/internal/pathglob"
 	"github.com/scangate/scangate/internal/yamlerr"
 	"github.com/scangate/scangate/scanners"
 )
@@ -24,7 +24,7 @@ import (
 //
 //	suppressions:
 //	  - rule: G101                      # rule or advisory ID, or any alias
-//	    path: internal/store/admin.go   # a glob; ** spans directories
+//	    path: internal/store/admin.go   # a glob, as --exclude (docs/policy.md)
 //	    package: golang.org/x/text      # name or name@version
 //	    fingerprint: 3f2a…              # one exact finding
 //	    reason: test credential for the local console
@@ -189,8 +189,8 @@ func parseEntry(n *yaml.Node, at string, opt IgnoreOptions, errf func(*yaml.Node
 		case "rule":
 			e.Rule = s
 		case "path":
-			if _, err := path.Match(s, ""); err != nil {
-				bad(v, "%s.path: invalid glob %q: %v", at, s, err)
+			if err := pathglob.Check(s); err != nil {
+				bad(v, "%s.path: invalid %v", at, err)
 				continue
 			}
 			e.Path = strings.TrimPrefix(s, "./")

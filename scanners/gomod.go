@@ -4,12 +4,13 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"path"
 	"path/filepath"
 	"sort"
 	"strings"
 
 	"golang.org/x/mod/modfile"
+
+	"github.com/scangate/scangate/internal/pathglob"
 )
 
 // GoModule is one go.mod under the scanned root.
@@ -164,48 +165,10 @@ func HasFile(root string, match func(rel string, d fs.DirEntry) bool) bool {
 }
 
 // Excluded reports whether rel (a "/"-separated path relative to the root)
-// matches one of the globs. A glob matches the path itself or any directory
-// above it, and "**" matches any number of directories.
+// matches one of the globs, in scangate's one path-glob dialect (see
+// internal/pathglob): a glob without "/" names a file or directory at any
+// depth, one with "/" is matched from the root, "**" spans directories, and
+// a matched directory excludes everything below it.
 func Excluded(globs []string, rel string) bool {
-	if rel == "" {
-		return false
-	}
-	for _, g := range globs {
-		g = strings.TrimSuffix(filepath.ToSlash(strings.TrimPrefix(g, "./")), "/")
-		for p := rel; p != "." && p != "/" && p != ""; p = path.Dir(p) {
-			if matchGlob(g, p) {
-				return true
-			}
-		}
-	}
-	return false
-}
-
-// matchGlob is path.Match with "**" standing for zero or more directories.
-func matchGlob(glob, p string) bool {
-	if !strings.Contains(glob, "**") {
-		ok, _ := path.Match(glob, p)
-		return ok
-	}
-	gs, ps := strings.Split(glob, "/"), strings.Split(p, "/")
-	var m func(i, j int) bool
-	m = func(i, j int) bool {
-		if i == len(gs) {
-			return j == len(ps)
-		}
-		if gs[i] == "**" {
-			for k := j; k <= len(ps); k++ {
-				if m(i+1, k) {
-					return true
-				}
-			}
-			return false
-		}
-		if j == len(ps) {
-			return false
-		}
-		ok, _ := path.Match(gs[i], ps[j])
-		return ok && m(i+1, j+1)
-	}
-	return m(0, 0)
+	return pathglob.Match(globs, rel)
 }

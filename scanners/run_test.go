@@ -138,7 +138,9 @@ func TestExcluded(t *testing.T) {
 		{"**/*_test.go", "a/b/c_test.go", true},
 		{"**/*_test.go", "c_test.go", true},
 		{"*.go", "main.go", true},
-		{"*.go", "sub/main.go", false},
+		{"*.go", "sub/main.go", true},
+		{"/*.go", "sub/main.go", false},
+		{"legacy", "svc/legacy/db.go", true},
 		{"./docs/*", "docs/x.md", true},
 		{"internal/gen/**", "internal/generate.go", false},
 	} {

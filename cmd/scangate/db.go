@@ -182,7 +182,7 @@ offline scans warn about the stale ecosystems they use (db.max-age).` + dbExitHe
 		},
 	}
 	cmd.Flags().StringVar(&db, "db", "", "database directory (default: the user cache dir, e.g. ~/.cache/scangate/db)")
-	cmd.Flags().DurationVar(&maxAge, "max-age", vulndb.DefaultMaxAge, "warn when the data is older than this")
+	durationVar(cmd.Flags(), &maxAge, "max-age", vulndb.DefaultMaxAge, "warn when the data is older than this (12h, 7d)")
 	return cmd
 }
 
@@ -257,7 +257,7 @@ with scangate db import.` + dbExitHelp,
 	}
 	cmd.Flags().StringVar(&db, "db", "", "database directory (default: the user cache dir, e.g. ~/.cache/scangate/db)")
 	cmd.Flags().StringSliceVar(&ecosystems, "ecosystems", nil, "OSV ecosystems to download (default: those of the lockfiles scangate scans)")
-	cmd.Flags().DurationVar(&timeout, "timeout", 30*time.Minute, "give up after this long")
+	durationVar(cmd.Flags(), &timeout, "timeout", 30*time.Minute, "give up after this long (30m, 2h, 1d)")
 	cmd.Flags().StringVar(&osvURL, "osv-url", "", "base URL of osv.dev's exports (default $SCANGATE_OSV_URL, else "+vulndb.DefaultOSVURL+")")
 	cmd.Flags().StringVar(&goURL, "go-url", "", "base URL of the Go vulnerability database (default $SCANGATE_GOVULNDB_URL, else "+vulndb.DefaultGoVulnDBURL+")")
 	return cmd

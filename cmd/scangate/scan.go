@@ -17,6 +17,7 @@ import (
 
 	"github.com/scangate/scangate/config"
 	"github.com/scangate/scangate/finding"
+	"github.com/scangate/scangate/internal/pathglob"
 	"github.com/scangate/scangate/policy"
 	"github.com/scangate/scangate/report"
 	"github.com/scangate/scangate/scanners"
@@ -61,6 +62,10 @@ const scanExamples = `  # Scan the current directory; fail on high or critical f
 
   # Scan a checkout offline against a local vulnerability database and write SARIF.
   scangate scan --offline --db ~/.cache/scangate/db --sarif scangate.sarif ./repo
+
+  # Leave out every directory named legacy and the generated code under
+  # internal/gen, for every scanner (globs: docs/policy.md).
+  scangate scan --exclude legacy --exclude 'internal/gen/**'
 
   # Only gosec and govulncheck, fail on anything medium or worse, all reports.
   scangate scan --scanners gosec,govulncheck --fail-on medium \
@@ -117,7 +122,7 @@ func addScanFlags(f *pflag.FlagSet, o *scanOptions) {
 	def := config.Default(".")
 	f.StringSliceVar(&o.scanners, "scanners", nil, "comma-separated scanners to run: "+strings.Join(scannerNames, ", ")+" (default: all that apply)")
 	f.StringVar(&o.failOn, "fail-on", def.FailOn, "lowest severity that fails the gate: critical, high, medium, low or none")
-	f.DurationVar(&o.timeout, "timeout", def.Timeout, "time limit for each scanner")
+	durationVar(f, &o.timeout, "timeout", def.Timeout, "time limit for each scanner (90s, 10m, 1h30m, 1d)")
 	f.BoolVar(&o.allowIncomplete, "allow-incomplete", false, "exit 0 instead of 3 when a scanner could not complete")
 	f.StringVar(&o.sarifOut, "sarif", "", "write SARIF 2.1.0 to `FILE` (- for stdout)")
 	f.StringVar(&o.jsonOut, "json", "", "write the JSON report to `FILE` (- for stdout)")
@@ -125,7 +130,7 @@ func addScanFlags(f *pflag.FlagSet, o *scanOptions) {
 	f.BoolVarP(&o.quiet, "quiet", "q", false, "no progress output; the summary is still printed")
 	f.BoolVar(&o.tests, "tests", false, "also analyze test files (Go _test.go files)")
 	f.StringSliceVar(&o.tags, "tags", nil, "Go build tags, comma-separated")
-	f.StringSliceVar(&o.exclude, "exclude", nil, "path globs (relative to PATH) whose findings are dropped, e.g. 'internal/gen/**'")
+	f.StringSliceVar(&o.exclude, "exclude", nil, "path globs no scanner scans or reports: a name at any depth ('legacy', '*_gen.go') or, with a '/', a path from PATH ('svc/legacy', 'internal/gen/**', '/tools')")
 	f.BoolVar(&o.offline, "offline", false, "never use the network; vulnerability scanners read --db")
 	f.StringVar(&o.db, "db", "", "local vulnerability database directory (default: the user cache dir, e.g. ~/.cache/scangate/db)")
 	f.StringVar(&o.category, "category", def.Outputs.Category, "prefix of each SARIF run's automationDetails.id (code scanning category)")
@@ -150,6 +155,11 @@ func (o *scanOptions) validate() error {
 	}
 	if _, err := policy.ParseThreshold(o.failOn); err != nil {
 		return usageErr("--fail-on: %v", err)
+	}
+	for _, g := range o.exclude {
+		if err := pathglob.Check(g); err != nil {
+			return usageErr("--exclude: %v", err)
+		}
 	}
 	if o.timeout <= 0 {
 		return usageErr("--timeout must be positive, got %s", o.timeout)
@@ -307,8 +317,9 @@ func writeReports(o *scanOptions, scan *report.Scan, stdout io.Writer) error {
 	return nil
 }
 
-// dropExcluded removes findings under --exclude globs. Adapters may skip
-// such paths themselves; this is the guarantee for all of them.
+// dropExcluded removes findings under --exclude globs. Adapters skip such
+// paths themselves (modules, lockfiles, Python files, requirements files);
+// this is the guarantee for all of them.
 func dropExcluded(results []finding.Result, globs []string) []finding.Result {
 	if len(globs) == 0 {
 		return results

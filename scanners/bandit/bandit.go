@@ -109,7 +109,7 @@ const InformationURI = "https://github.com/PyCQA/bandit"
 // Applies reports whether the tree holds a Python source that would be
 // scanned.
 func (s *Scanner) Applies(req *scanners.Request) bool {
-	t, err := walk(req.Root, req.Tests, true)
+	t, err := walk(req.Root, req.Tests, true, req.Exclude)
 	return err != nil || t.hasPy // an unreadable root is Scan's to report
 }
 
@@ -179,7 +179,7 @@ func (s *Scanner) scan(ctx context.Context, req *scanners.Request) (*finding.Res
 	if out.ExitCode != 0 && out.ExitCode != 1 {
 		return res, fmt.Errorf("bandit failed (%s): %s", out.Status(), orNone(out.StderrTail(5)))
 	}
-	if err := parseReport(out.Stdout, req.Root, res); err != nil {
+	if err := parseReport(out.Stdout, req.Root, req.Exclude, res); err != nil {
 		if len(strings.TrimSpace(string(out.Stdout))) == 0 {
 			err = fmt.Errorf("%w (%s; does the project's .bandit set an output file?); stderr: %s", err, out.Status(), orNone(out.StderrTail(5)))
 		}
@@ -205,6 +205,9 @@ func orNone(s string) string {
 	}
 	return s
 }
+
+// plainPath is a path without characters special to fnmatch or to -x.
+var plainPath = regexp.MustCompile(`^[A-Za-z0-9._/+@-]+$`)
 
 var versionRE = regexp.MustCompile(`(?m)^bandit (\d+)\.(\d+)(?:\.(\d+))?\S*`)
 
@@ -262,7 +265,7 @@ func (s *Scanner) args(req *scanners.Request, version func() (string, error), re
 	if !ok {
 		return nil, fmt.Errorf("bandit: min confidence %q: want low, medium or high", s.opt.MinConfidence)
 	}
-	t, err := walk(req.Root, req.Tests, false)
+	t, err := walk(req.Root, req.Tests, false, req.Exclude)
 	if err != nil {
 		return nil, fmt.Errorf("bandit: %w", err)
 	}
@@ -275,6 +278,18 @@ func (s *Scanner) args(req *scanners.Request, version func() (string, error), re
 		excludes = append(excludes, testExcludes...)
 	}
 	excludes = append(excludes, s.opt.Exclude...)
+	// The scan's exclusions, as the paths bandit walks ("./svc/legacy/*"),
+	// so that bandit does not read them; a name bandit's fnmatch or its
+	// comma-separated list would misread is left to parseReport's filter.
+	for _, x := range t.excluded {
+		if !plainPath.MatchString(x) {
+			continue
+		}
+		if x == strings.TrimSuffix(x, ".py") {
+			x += "/*"
+		}
+		excludes = append(excludes, "./"+x)
+	}
 	skips := s.opt.Skips
 	// "." rather than the root's own directories: the project's exclude
 	// settings are written for paths as `bandit -r .` walks them

@@ -351,29 +351,49 @@ func TestRealBanditSyntaxErrors(t *testing.T) {
 	if res.State != finding.Incomplete {
 		t.Errorf("state %s, want incomplete when no file could be parsed", res.State)
 	}
-	var warned []string
+	var errs []string
 	for _, n := range res.Notifications {
-		if n.Level == finding.LevelWarning {
-			warned = append(warned, n.Location.Path+": "+n.Message)
+		if n.Level == finding.LevelError && n.Location.Path != "" {
+			errs = append(errs, n.Location.Path+": "+n.Message)
 		}
 	}
 	want := []string{
-		"legacy.py: bandit could not analyze legacy.py: syntax error while parsing AST from file",
-		"tool.py: bandit could not analyze tool.py: syntax error while parsing AST from file",
+		"legacy.py: bandit could not analyze legacy.py: syntax error while parsing AST from file; it was not scanned (fix it, or --exclude it if it is not Python 3 source)",
+		"tool.py: bandit could not analyze tool.py: syntax error while parsing AST from file; it was not scanned (fix it, or --exclude it if it is not Python 3 source)",
 	}
-	if !slices.Equal(warned, want) {
-		t.Errorf("warnings %q", warned)
+	if !slices.Equal(errs, want) {
+		t.Errorf("errors %q", errs)
 	}
 
-	// One good file among broken ones: complete, with the warnings.
+	// One good file among broken ones: still incomplete, since the broken
+	// ones were not scanned; the good file's finding is kept.
 	root := copyTree(t, fixture(t, "broken"))
 	write(t, filepath.Join(root, "ok.py"), "x = eval('1')\n")
 	res, err = New(Options{}).Scan(context.Background(), request(root))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.State != finding.Completed || len(res.Findings) != 1 || len(res.Notifications) != 2 {
+	if res.State != finding.Incomplete || len(res.Findings) != 1 || len(res.Notifications) != 2 {
 		t.Errorf("state %s findings %v notifications %+v", res.State, hits(res), res.Notifications)
+	}
+
+	// Excluding the broken files is what makes the scan complete: bandit
+	// is told not to read them (-x) and their errors would be dropped.
+	req := request(root)
+	req.Exclude = []string{"legacy.py", "/tool.py"}
+	args, err := New(Options{}).args(req, v162, &finding.Result{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if x := args[slices.Index(args, "-x")+1]; !strings.HasSuffix(x, ",./legacy.py,./tool.py") {
+		t.Errorf("-x %q, want the excluded files at its end", x)
+	}
+	res, err = New(Options{}).Scan(context.Background(), req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.State != finding.Completed || len(res.Findings) != 1 || len(res.Notifications) != 0 {
+		t.Errorf("excluded: state %s findings %v notifications %+v", res.State, hits(res), res.Notifications)
 	}
 }
 

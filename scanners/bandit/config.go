@@ -6,9 +6,11 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/scangate/scangate/scanners"
@@ -55,17 +57,22 @@ type tree struct {
 	venvs     []string // virtual environments with unusual names (a pyvenv.cfg inside), "/"-separated
 	iniFiles  []string // .bandit files outside skipped directories
 	pyproject bool     // root pyproject.toml has a [tool.bandit] table
+	excluded  []string // the topmost paths holding Python sources the exclude globs drop, sorted
 }
 
 // walk looks at root the way the scan will. With quick set it stops at the
-// first Python source (for Applies).
-func walk(root string, tests, quick bool) (tree, error) {
+// first Python source (for Applies). Sources matching the exclude globs do
+// not count, and their topmost excluded path is recorded.
+func walk(root string, tests, quick bool, exclude []string) (tree, error) {
 	var t tree
 	venv := func(rel string) { t.venvs = append(t.venvs, rel) }
+	excluded := map[string]bool{}
 	err := scanners.WalkPython(root, skippedDirs, venv, func(rel string, d fs.DirEntry) error {
 		switch {
 		case d.Name() == ".bandit":
 			t.iniFiles = append(t.iniFiles, rel)
+		case strings.HasSuffix(d.Name(), ".py") && scanners.Excluded(exclude, rel):
+			excluded[topExcluded(exclude, rel)] = true
 		case strings.HasSuffix(d.Name(), ".py") && (tests || !isTestFile(rel)):
 			t.hasPy = true
 			if quick {
@@ -77,10 +84,22 @@ func walk(root string, tests, quick bool) (tree, error) {
 	if err != nil {
 		return t, err
 	}
+	t.excluded = slices.Sorted(maps.Keys(excluded))
 	if !quick {
 		t.pyproject, err = hasToolBandit(filepath.Join(root, "pyproject.toml"))
 	}
 	return t, err
+}
+
+// topExcluded is the shortest leading part of rel that the globs exclude.
+func topExcluded(globs []string, rel string) string {
+	parts := strings.Split(rel, "/")
+	for i := 1; i < len(parts); i++ {
+		if p := strings.Join(parts[:i], "/"); scanners.Excluded(globs, p) {
+			return p
+		}
+	}
+	return rel
 }
 
 // toolBandit matches a TOML table header for [tool.bandit] or one of its

@@ -82,8 +82,9 @@ func Severity(severity, confidence string) finding.Severity {
 
 // parseReport turns bandit's JSON into findings, rules and notifications.
 // root is the scanned root: result paths (relative to bandit's working
-// directory, which is root) come out relative to it.
-func parseReport(data []byte, root string, res *finding.Result) error {
+// directory, which is root) come out relative to it. Findings and errors in
+// paths matching the exclude globs are dropped.
+func parseReport(data []byte, root string, exclude []string, res *finding.Result) error {
 	trimmed := bytes.TrimSpace(data)
 	if len(trimmed) == 0 {
 		return fmt.Errorf("bandit printed no report")
@@ -100,14 +101,20 @@ func parseReport(data []byte, root string, res *finding.Result) error {
 		return fmt.Errorf("bandit's report has no \"results\" array; it starts with %q", excerpt(trimmed))
 	}
 
+	// A file bandit could not read was not scanned: the run is incomplete,
+	// unless the file is excluded, when its absence is what was asked for.
 	failed := map[string]bool{}
 	if rep.Errors != nil {
 		for _, e := range *rep.Errors {
 			p := relPath(root, e.Filename)
 			failed[p] = true
+			if scanners.Excluded(exclude, p) {
+				continue
+			}
+			res.State = finding.Incomplete
 			res.Notifications = append(res.Notifications, finding.Notification{
-				Level:    finding.LevelWarning,
-				Message:  fmt.Sprintf("bandit could not analyze %s: %s", p, e.Reason),
+				Level:    finding.LevelError,
+				Message:  fmt.Sprintf("bandit could not analyze %s: %s; it was not scanned (fix it, or --exclude it if it is not Python 3 source)", p, e.Reason),
 				Location: finding.Location{Path: p},
 			})
 		}
@@ -120,8 +127,7 @@ func parseReport(data []byte, root string, res *finding.Result) error {
 		}
 	}
 	switch {
-	case len(failed) > 0 && analyzed == 0:
-		res.State = finding.Incomplete
+	case len(failed) > 0 && analyzed == 0 && res.State == finding.Incomplete:
 		res.Errorf("bandit: none of the %d Python files it found could be analyzed", len(failed))
 	case analyzed == 0 && len(*rep.Results) == 0:
 		res.Warnf("bandit analyzed no Python file: its exclusions cover them all")
@@ -130,6 +136,9 @@ func parseReport(data []byte, root string, res *finding.Result) error {
 	for i, is := range *rep.Results {
 		if is.TestID == "" || is.Filename == "" {
 			return fmt.Errorf("bandit's report: result %d has no test_id or filename", i)
+		}
+		if scanners.Excluded(exclude, relPath(root, is.Filename)) {
+			continue
 		}
 		f, rule := convert(is, root)
 		res.Findings = append(res.Findings, f)

@@ -21,7 +21,7 @@ func TestParseBandit19(t *testing.T) {
 		t.Fatal(err)
 	}
 	res := &finding.Result{}
-	if err := parseReport(data, "/src/banditapp", res); err != nil {
+	if err := parseReport(data, "/src/banditapp", nil, res); err != nil {
 		t.Fatal(err)
 	}
 	if res.State != finding.Completed || len(res.Notifications) != 0 {
@@ -114,7 +114,7 @@ func TestParseErrors(t *testing.T) {
 		{"no test id", `{"errors": [], "results": [{"filename": "./a.py", "line_number": 1}]}`, "result 0 has no test_id"},
 	}
 	for _, c := range cases {
-		err := parseReport([]byte(c.doc), "/r", &finding.Result{})
+		err := parseReport([]byte(c.doc), "/r", nil, &finding.Result{})
 		if err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%s: err = %v, want %q", c.name, err, c.want)
 		}
@@ -146,14 +146,22 @@ func TestParseAllFilesFailed(t *testing.T) {
   "results": []
 }`
 	res := &finding.Result{}
-	if err := parseReport([]byte(doc), "/r", res); err != nil {
+	if err := parseReport([]byte(doc), "/r", nil, res); err != nil {
 		t.Fatal(err)
 	}
 	if res.State != finding.Incomplete || len(res.Notifications) != 2 {
 		t.Fatalf("state %s notifications %+v", res.State, res.Notifications)
 	}
-	if n := res.Notifications[0]; n.Level != finding.LevelWarning || n.Location.Path != "legacy.py" {
+	if n := res.Notifications[0]; n.Level != finding.LevelError || n.Location.Path != "legacy.py" {
 		t.Errorf("%+v", n)
+	}
+	// The same report with the file excluded: nothing is missing.
+	res = &finding.Result{}
+	if err := parseReport([]byte(doc), "/r", []string{"legacy.py"}, res); err != nil {
+		t.Fatal(err)
+	}
+	if res.State == finding.Incomplete || len(res.Notifications) != 1 || res.Notifications[0].Level != finding.LevelWarning {
+		t.Errorf("excluded: state %s notifications %+v", res.State, res.Notifications)
 	}
 }
 

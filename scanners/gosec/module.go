@@ -75,10 +75,19 @@ func (r *run) module(ctx context.Context, m scanners.GoModule) error {
 		if ctx.Err() != nil {
 			return fmt.Errorf("gosec: load %s: %w", m.Path, context.Cause(ctx))
 		}
-		r.incomplete = true
-		r.notify(finding.LevelError, finding.Location{Path: gomod}, "gosec: load module %s (%s): %s: nothing in it was scanned",
-			m.Path, gomod, r.scrub(err.Error()))
+		r.loadFailed(m, gomod, err)
 		return nil
+	}
+	if len(pkgs) == 0 {
+		// With export data go/packages hides a failing go list (an untidy
+		// go.mod, a missing go.sum entry) behind an empty result: ask again
+		// without it, which returns the go command's error.
+		probe := *cfg
+		probe.Mode = packages.NeedName
+		if _, perr := packages.Load(&probe, "./..."); perr != nil && ctx.Err() == nil {
+			r.loadFailed(m, gomod, perr)
+			return nil
+		}
 	}
 	r.req.Logf("%s: %d packages loaded in %s", m.Path, len(pkgs), time.Since(start).Round(time.Millisecond))
 
@@ -176,6 +185,16 @@ func (r *run) module(ctx context.Context, m scanners.GoModule) error {
 	r.req.Logf("%s: %d packages analyzed, %d with errors, %d findings in %s", m.Path, len(analyzed), len(failed),
 		len(r.res.Findings)-before, time.Since(start).Round(time.Millisecond))
 	return stopErr
+}
+
+// loadFailed records a module whose packages could not be loaded: nothing
+// in it was scanned. The first line is the go command's decisive one; the
+// whole output follows for the SARIF notification.
+func (r *run) loadFailed(m scanners.GoModule, gomod string, err error) {
+	r.incomplete = true
+	full := r.scrub(err.Error())
+	r.notify(finding.LevelError, finding.Location{Path: gomod}, "gosec: module %s (%s) could not be loaded, nothing in it was scanned: %s\n%s",
+		m.Rel, m.Path, scanners.GoError(full), full)
 }
 
 // analyzer builds one gosec Analyzer per module: CheckRules and

@@ -49,7 +49,7 @@ func TestNormalizeCode(t *testing.T) {
 }
 
 func TestPathFilter(t *testing.T) {
-	f, err := newPathFilter([]string{"internal/legacy", "*_gen.go", "cmd/**/testutil/*.go", "./docs/"})
+	f, err := newPathFilter([]string{"internal/legacy", "*_gen.go", "old", "cmd/**/testutil/*.go", "./docs/"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -57,6 +57,7 @@ func TestPathFilter(t *testing.T) {
 		"internal/legacy/a.go":     true,
 		"internal/legacy2/a.go":    false,
 		"x/internal/legacy/a.go":   false, // anchored: has a "/"
+		"svc/legacy/db.go":         false,
 		"pkg/api_gen.go":           true,
 		"pkg/api.go":               false,
 		"cmd/a/b/testutil/t.go":    true,
@@ -66,6 +67,8 @@ func TestPathFilter(t *testing.T) {
 		"a/testdata/b.go":          true,
 		"vendored/x.go":            false, // gosec's unanchored regexp would drop it; we do not
 		"main.go":                  false,
+		"svc/old/db.go":            true, // no "/": a name at any depth
+		"old.go":                   false,
 	} {
 		if got := f.excluded(path); got != want {
 			t.Errorf("excluded(%q) = %v, want %v", path, got, want)

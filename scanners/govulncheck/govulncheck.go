@@ -180,7 +180,16 @@ func (s *Scanner) Scan(ctx context.Context, req *scanners.Request) (*finding.Res
 		}
 		if err != nil {
 			failed++
-			res.Errorf("govulncheck: module %s (%s): %s", m.Rel, m.Path, sc.clean(err.Error()))
+			// The decisive line first (the summary shows the first line),
+			// then the whole output for the SARIF notification.
+			msg := sc.clean(err.Error())
+			var me *moduleError
+			if errors.As(err, &me) {
+				msg = sc.clean(me.line) + "\n" + sc.clean(me.full)
+			} else if d := scanners.GoError(msg); d != msg {
+				msg = d + "\n" + msg
+			}
+			res.Errorf("govulncheck: module %s (%s): nothing in it was scanned: %s", m.Rel, m.Path, msg)
 			continue
 		}
 		scanned++
@@ -273,10 +282,13 @@ func (sc *scan) module(ctx context.Context, m scanners.GoModule) (*stream, error
 				Message: fmt.Sprintf("govulncheck: module %s (%s) has no Go packages to scan", m.Rel, m.Path)})
 			return nil, nil
 		}
+		me := &moduleError{line: scanners.GoError(msg), full: msg}
 		if sc.req.Offline && strings.Contains(msg, "GOPROXY=off") {
-			msg += fmt.Sprintf("\n(offline: the module cache lacks a dependency; run `go mod download` in %s with network access first)", m.Rel)
+			hint := fmt.Sprintf("(offline: the module cache lacks a dependency; run `go mod download` in %s with network access first)", m.Rel)
+			me.line += " " + hint
+			me.full += "\n" + hint
 		}
-		return nil, errors.New(msg)
+		return nil, me
 	}
 	st, err := decodeBytes(out.Stdout)
 	if err != nil {
@@ -287,6 +299,12 @@ func (sc *scan) module(ctx context.Context, m scanners.GoModule) (*stream, error
 	}
 	return st, nil
 }
+
+// moduleError is a module govulncheck could not scan: line is the decisive
+// line of its output, full all of it.
+type moduleError struct{ line, full string }
+
+func (e *moduleError) Error() string { return e.full }
 
 // childEnv is the child's environment: the user's toolchain only, the
 // module's workspace, never a write to go.mod, and no download offline.

@@ -179,9 +179,9 @@ func TestModules(t *testing.T) {
 	}
 	msgs := notes(res)
 	for _, want := range []string{
-		"error: govulncheck: module bad (example.com/bad): govulncheck: loading packages:",
-		"bad/bad.go:3:23: cannot use \"not an int\"",
-		"error: govulncheck: module missingdep (example.com/missingdep):",
+		"error: govulncheck: module bad (example.com/bad): nothing in it was scanned: bad/bad.go:3:23: cannot use \"not an int\"",
+		"govulncheck: loading packages:",
+		"error: govulncheck: module missingdep (example.com/missingdep): nothing in it was scanned: main.go:3:8: module lookup disabled by GOPROXY=off (offline:",
 		"module lookup disabled by GOPROXY=off",
 		"(offline: the module cache lacks a dependency; run `go mod download` in missingdep with network access first)",
 		"note: govulncheck: module empty (example.com/empty) has no Go packages to scan",

@@ -2,8 +2,8 @@ package osv
 
 import (
 	"io/fs"
-	"path"
 	"path/filepath"
+	"slices"
 	"sort"
 
 	cpb "github.com/google/osv-scalibr/binary/proto/config_go_proto"
@@ -38,6 +38,8 @@ import (
 	"github.com/google/osv-scalibr/extractor/filesystem/language/rust/cargolock"
 	"github.com/google/osv-scalibr/extractor/filesystem/language/swift/packageresolved"
 	"github.com/google/osv-scalibr/extractor/filesystem/simplefileapi"
+
+	"github.com/scangate/scangate/scanners"
 )
 
 // kinds are the language extractors of osv-scanner v2.5.0's "lockfile"
@@ -130,7 +132,7 @@ func discover(root string, skip func(rel string) bool, first bool) ([]lockfile, 
 			return nil // an unreadable subtree is not worth failing the scan
 		}
 		if d.IsDir() {
-			if p != root && skipDir(d.Name()) {
+			if p != root && (skipDir(d.Name()) || skip != nil && skip(relSlash(root, p))) {
 				return filepath.SkipDir
 			}
 			return nil
@@ -166,35 +168,20 @@ func discover(root string, skip func(rel string) bool, first bool) ([]lockfile, 
 	return out, err
 }
 
-// skipper matches SkipLockfiles patterns: a path relative to the root, or
-// a glob ("/" separated) matched against that path and, for patterns
-// without "/", against the file name.
-func skipper(patterns []string) func(rel string) bool {
-	if len(patterns) == 0 {
+// skipper matches the skip-lockfiles globs and the scan's exclusions, in
+// scangate's one glob dialect (scanners.Excluded).
+func skipper(globs ...[]string) func(rel string) bool {
+	all := slices.Concat(globs...)
+	if len(all) == 0 {
 		return nil
 	}
-	return func(rel string) bool {
-		for _, p := range patterns {
-			p = path.Clean(filepath.ToSlash(p))
-			if p == rel {
-				return true
-			}
-			if ok, _ := path.Match(p, rel); ok {
-				return true
-			}
-			if ok, _ := path.Match(p, path.Base(rel)); ok && !containsSlash(p) {
-				return true
-			}
-		}
-		return false
-	}
+	return func(rel string) bool { return scanners.Excluded(all, rel) }
 }
 
-func containsSlash(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] == '/' {
-			return true
-		}
+func relSlash(root, p string) string {
+	rel, err := filepath.Rel(root, p)
+	if err != nil {
+		return ""
 	}
-	return false
+	return filepath.ToSlash(rel)
 }

@@ -45,10 +45,9 @@ const (
 
 // Options configure the scanner.
 type Options struct {
-	// SkipLockfiles are lockfiles not to scan: paths relative to the
-	// scanned root, or globs ("/" separated) matched against that path and,
-	// for patterns without "/", against the file name ("requirements-dev.txt",
-	// "tools/*/go.mod").
+	// SkipLockfiles are globs of lockfiles not to scan, in scangate's one
+	// glob dialect (scanners.Excluded): "requirements-dev.txt" anywhere,
+	// "tools/*/go.mod" from the root. Request.Exclude skips files as well.
 	SkipLockfiles []string
 	// MaxDBAge is the age above which an offline database draws a warning:
 	// 0 means vulndb.DefaultMaxAge (7 days), a negative value never warns.
@@ -83,7 +82,7 @@ func (s *Scanner) Version() string {
 
 // Applies reports whether any lockfile osv-scanner understands is under the root.
 func (s *Scanner) Applies(req *scanners.Request) bool {
-	l, _ := discover(req.Root, skipper(s.opt.SkipLockfiles), true)
+	l, _ := discover(req.Root, skipper(s.opt.SkipLockfiles, req.Exclude), true)
 	return len(l) > 0
 }
 
@@ -94,7 +93,7 @@ func (s *Scanner) Scan(ctx context.Context, req *scanners.Request) (*finding.Res
 	if logf == nil {
 		logf = func(string, ...any) {}
 	}
-	files, err := discover(req.Root, skipper(s.opt.SkipLockfiles), false)
+	files, err := discover(req.Root, skipper(s.opt.SkipLockfiles, req.Exclude), false)
 	if err != nil {
 		return res, fmt.Errorf("osv-scanner: find lockfiles: %w", err)
 	}
@@ -195,10 +194,12 @@ func (s *Scanner) Scan(ctx context.Context, req *scanners.Request) (*finding.Res
 				actions.LockfilePaths = append(actions.LockfilePaths, f.Abs)
 			}
 			vr, logged, err := doScan(ctx, actions, logf)
-			if err != nil && len(batch) > 1 && !errors.Is(err, osvscanner.ErrVulnerabilitiesFound) &&
-				!errors.Is(err, osvscanner.ErrNoPackagesFound) && ctx.Err() == nil {
-				// One bad lockfile fails the whole call: scan them one by
-				// one, so that the others still report.
+			failed := err != nil && !errors.Is(err, osvscanner.ErrVulnerabilitiesFound) && !errors.Is(err, osvscanner.ErrNoPackagesFound)
+			if (failed || len(logged) > 0) && len(batch) > 1 && ctx.Err() == nil {
+				// One bad lockfile fails the whole call, or is only logged
+				// without its name ("Invalid spec line: ..."): scan them one
+				// by one, so that the others still report and the error
+				// names its file.
 				for _, f := range batch {
 					batches = append(batches, []lockfile{f})
 				}
@@ -206,7 +207,11 @@ func (s *Scanner) Scan(ctx context.Context, req *scanners.Request) (*finding.Res
 			}
 			for _, m := range logged {
 				res.State = finding.Incomplete
-				res.Errorf("osv-scanner: %s", clean(m))
+				m = clean(m)
+				if len(batch) == 1 && !strings.Contains(m, batch[0].Rel) {
+					m = batch[0].Rel + ": " + m
+				}
+				res.Errorf("osv-scanner: %s", m)
 			}
 			switch {
 			case err == nil, errors.Is(err, osvscanner.ErrVulnerabilitiesFound):

@@ -104,7 +104,7 @@ func (s *Scanner) Applies(req *scanners.Request) bool {
 	if len(s.opt.Files) > 0 {
 		return true
 	}
-	files, err := discover(req.Root, true)
+	files, err := discover(req.Root, req.Exclude, true)
 	return err != nil || len(files) > 0
 }
 
@@ -142,7 +142,7 @@ func (s *Scanner) check2(ctx context.Context, req *scanners.Request, path, versi
 	files := s.opt.Files
 	if len(files) == 0 {
 		var err error
-		if files, err = discover(req.Root, false); err != nil {
+		if files, err = discover(req.Root, req.Exclude, false); err != nil {
 			return res, fmt.Errorf("safety: %w", err)
 		}
 	}
@@ -346,11 +346,12 @@ var skippedDirs = map[string]bool{
 }
 
 // discover lists the dependency files safety 2.x is given, root-relative and
-// sorted; with first set it stops at the first.
-func discover(root string, first bool) ([]string, error) {
+// sorted, leaving out those the exclude globs match; with first set it stops
+// at the first.
+func discover(root string, exclude []string, first bool) ([]string, error) {
 	var out []string
 	err := scanners.WalkPython(root, skippedDirs, nil, func(rel string, d fs.DirEntry) error {
-		if isDepFile(rel) {
+		if isDepFile(rel) && !scanners.Excluded(exclude, rel) {
 			out = append(out, rel)
 			if first {
 				return fs.SkipAll

@@ -1,0 +1,77 @@
+package gosec
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/scangate/scangate/finding"
+	"github.com/scangate/scangate/scanners"
+)
+
+// downloadUntidyDeps puts testdata/gomod/untidy's dependencies in the module
+// cache, so that the go command's answer is the go.mod problem and not a
+// failed download.
+func downloadUntidyDeps(t *testing.T) {
+	t.Helper()
+	dl := exec.Command("go", "mod", "download", "golang.org/x/net@v0.61.0", "golang.org/x/text@v0.43.0")
+	dl.Dir = t.TempDir()
+	dl.Env = append(os.Environ(), "GOTOOLCHAIN=local", "GOFLAGS=-mod=mod")
+	if out, err := dl.CombinedOutput(); err != nil {
+		t.Fatalf("go mod download: %v\n%s", err, out)
+	}
+}
+
+// A module whose go.mod is untidy loads no package at all: gosec's run is
+// incomplete, and the error names the module and the go command's line
+// that says what to do. The other module is still scanned.
+func TestUntidyModuleIsIncomplete(t *testing.T) {
+	downloadUntidyDeps(t)
+	root := copyTree(t, testdata(t, "fixture"))
+	if err := os.CopyFS(filepath.Join(root, "api"), os.DirFS(filepath.Join("..", "..", "testdata", "gomod", "untidy"))); err != nil {
+		t.Fatal(err)
+	}
+	o := scan(t, root, Options{}, nil)
+	if o.err != nil {
+		t.Fatal(o.err)
+	}
+	if o.res.State != finding.Incomplete {
+		t.Errorf("state %s, want incomplete", o.res.State)
+	}
+	want := "gosec: module api (example.com/untidy/api) could not be loaded, nothing in it was scanned: go: updates to go.mod needed; to update it: go mod tidy"
+	var found bool
+	for _, n := range o.res.Notifications {
+		first, _, _ := strings.Cut(n.Message, "\n")
+		if n.Level == finding.LevelNote && strings.Contains(n.Message, "api") {
+			t.Errorf("the untidy module is a note: %q", n.Message)
+		}
+		if n.Level == finding.LevelError && first == want && n.Location.Path == "api/go.mod" {
+			found = true
+		}
+		if strings.Contains(n.Message, root) {
+			t.Errorf("notification names the machine path: %q", n.Message)
+		}
+	}
+	if !found {
+		t.Errorf("no error %q at api/go.mod in %+v", want, o.res.Notifications)
+	}
+	var fixture, api int
+	for _, f := range o.res.Findings {
+		if strings.HasPrefix(f.Location.Path, "api/") {
+			api++
+		} else {
+			fixture++
+		}
+	}
+	if fixture == 0 || api != 0 {
+		t.Errorf("%d findings in the tidy module, %d in the untidy one; want some and none", fixture, api)
+	}
+
+	// Excluded, the untidy module is not loaded at all: the scan completes.
+	o = scan(t, root, Options{}, func(r *scanners.Request) { r.Exclude = []string{"api"} })
+	if o.err != nil || o.res.State == finding.Incomplete {
+		t.Errorf("excluded: err %v state %s notifications %+v", o.err, o.res.State, o.res.Notifications)
+	}
+}

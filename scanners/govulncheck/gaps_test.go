@@ -1,0 +1,52 @@
+package govulncheck
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/scangate/scangate/finding"
+)
+
+// An untidy module (testdata/gomod/untidy) fails govulncheck's package
+// load: the run is incomplete and the error's first line (the one the
+// summary shows) names the module and the go command's decisive line.
+func TestUntidyModuleDecisiveLine(t *testing.T) {
+	dl := exec.Command("go", "mod", "download", "golang.org/x/net@v0.61.0", "golang.org/x/text@v0.43.0")
+	dl.Dir = t.TempDir()
+	dl.Env = append(os.Environ(), "GOTOOLCHAIN=local", "GOFLAGS=-mod=mod")
+	if out, err := dl.CombinedOutput(); err != nil {
+		t.Fatalf("go mod download: %v\n%s", err, out)
+	}
+	root := t.TempDir()
+	copyTree(t, "testdata/stdlib", root)
+	copyTree(t, filepath.Join("..", "..", "testdata", "gomod", "untidy"), filepath.Join(root, "api"))
+	res, err := newTestScanner(t).Scan(context.Background(), request(root, exampleDB(t, "testdata/vulndb/GO-9999-0001.json")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.State != finding.Incomplete {
+		t.Errorf("state %s, want incomplete", res.State)
+	}
+	// -mod=readonly is explicit in the child: the go command says so.
+	want := "govulncheck: module api (example.com/untidy/api): nothing in it was scanned: go: updates to go.mod needed, disabled by -mod=readonly; to update it: go mod tidy"
+	var found bool
+	for _, n := range res.Notifications {
+		first, _, _ := strings.Cut(n.Message, "\n")
+		if n.Level == finding.LevelError && first == want {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("no error whose first line is %q:\n%s", want, notes(res))
+	}
+	if strings.Contains(notes(res), root) {
+		t.Errorf("notifications name the machine path %s", root)
+	}
+	if len(res.Findings) != 1 {
+		t.Errorf("%d findings, want the root module's stdlib one", len(res.Findings))
+	}
+}

@@ -1,0 +1,58 @@
+package osv
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/scangate/scangate/finding"
+	"github.com/scangate/scangate/scanners"
+)
+
+// A lockfile osv-scanner cannot parse was not scanned: the run is
+// incomplete and the error names the file, for each ecosystem's format;
+// the good lockfiles' findings stay.
+func TestUnparsableLockfilesMakeTheRunIncomplete(t *testing.T) {
+	db := importDB(t, advisoriesDir)
+	for _, tc := range []struct{ file, body string }{
+		{"web2/package-lock.json", `{"lockfileVersion": 3, "packages": {`},
+		{"py2/poetry.lock", "[[package]\nname = \"x\"\n"},
+		{"py2/Pipfile.lock", `{"default": {"requests": `},
+		{"rb2/Gemfile.lock", "GEM\n  remote: https://rubygems.org/\n  specs:\n    rack (2.2.3\n\nBUNDLED WITH\n"},
+		{"mod2/go.mod", "module example.com/x\n\nrequire (\n\tgolang.org/x/text v0.3.5\n"},
+	} {
+		t.Run(tc.file, func(t *testing.T) {
+			root := copyTree(t, t.TempDir())
+			p := filepath.Join(root, filepath.FromSlash(tc.file))
+			os.MkdirAll(filepath.Dir(p), 0o755)
+			os.WriteFile(p, []byte(tc.body), 0o644)
+			res, err := scan(t, New(Options{MaxDBAge: -1}), root, db, true)
+			msgs := ""
+			if err != nil {
+				msgs = err.Error()
+			}
+			for _, n := range res.Notifications {
+				if n.Level == finding.LevelError {
+					msgs += "\n" + n.Message
+				}
+			}
+			if !strings.Contains(msgs, tc.file) {
+				t.Errorf("no error names %s: err %v, notifications %+v", tc.file, err, res.Notifications)
+			}
+			if strings.Contains(msgs, root) {
+				t.Errorf("errors name the machine path: %s", msgs)
+			}
+			if got := rows(res); len(got) != len(treeWant) {
+				t.Errorf("findings %+v, want the tree's %d", got, len(treeWant))
+			}
+
+			// Excluded, the broken lockfile is not read: the run completes.
+			req := &scanners.Request{Root: root, Offline: true, DB: db, Exclude: []string{filepath.Dir(tc.file)}, Logf: func(string, ...any) {}}
+			res, err = New(Options{MaxDBAge: -1}).Scan(t.Context(), req)
+			if err != nil || res.State == finding.Incomplete {
+				t.Errorf("excluded: err %v state %s notifications %+v", err, res.State, res.Notifications)
+			}
+		})
+	}
+}

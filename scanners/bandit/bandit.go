@@ -126,7 +126,7 @@ func (s *Scanner) scan(ctx context.Context, req *scanners.Request) (*finding.Res
 	if program == "" {
 		program = "bandit"
 	}
-	path, err := shellout.Lookup(program)
+	path, err := shellout.Lookup(program, req.Root)
 	var ni *shellout.NotInstalledError
 	switch {
 	case errors.As(err, &ni) && !ni.Explicit:
@@ -144,7 +144,7 @@ func (s *Scanner) scan(ctx context.Context, req *scanners.Request) (*finding.Res
 	}
 	vc := make(chan versionResult, 1)
 	go func() {
-		v, err := s.version(ctx, path)
+		v, err := s.version(ctx, req.Root, path)
 		vc <- versionResult{v, err}
 	}()
 	var ver *versionResult
@@ -162,7 +162,7 @@ func (s *Scanner) scan(ctx context.Context, req *scanners.Request) (*finding.Res
 		return res, err
 	}
 	req.Logf("bandit: %s", strings.Join(args, " "))
-	out, err := shellout.Run(ctx, shellout.Cmd{Program: path, Args: args, Dir: req.Root, MaxStdout: s.opt.MaxOutput})
+	out, err := shellout.Run(ctx, shellout.Cmd{Program: path, Args: args, Dir: req.Root, Root: req.Root, Env: childEnv(req.Root), MaxStdout: s.opt.MaxOutput})
 	v, verr := version()
 	res.Version = v
 	if err != nil {
@@ -191,6 +191,13 @@ func (s *Scanner) scan(ctx context.Context, req *scanners.Request) (*finding.Res
 	return res, nil
 }
 
+// childEnv is bandit's environment: the minimal one, and Python told not to
+// put the working directory (the scanned root) on its import path, should
+// bandit be started as `python -m bandit` by a wrapper.
+func childEnv(root string) []string {
+	return shellout.Env(root, "PYTHONSAFEPATH=1")
+}
+
 // prefixed makes sure an error names bandit without saying it twice.
 func prefixed(err error) error {
 	if strings.HasPrefix(err.Error(), "bandit") {
@@ -210,7 +217,7 @@ var versionRE = regexp.MustCompile(`(?m)^bandit (\d+)\.(\d+)(?:\.(\d+))?\S*`)
 
 // version reads bandit's version from its installed metadata, or else runs
 // `bandit --version`, once per program path.
-func (s *Scanner) version(ctx context.Context, path string) (string, error) {
+func (s *Scanner) version(ctx context.Context, root, path string) (string, error) {
 	s.mu.Lock()
 	v, ok := s.versions[path]
 	s.mu.Unlock()
@@ -223,7 +230,7 @@ func (s *Scanner) version(ctx context.Context, path string) (string, error) {
 		s.mu.Unlock()
 		return v, nil
 	}
-	out, err := shellout.Run(ctx, shellout.Cmd{Program: path, Args: []string{"--version"}, MaxStdout: 1 << 20})
+	out, err := shellout.Run(ctx, shellout.Cmd{Program: path, Args: []string{"--version"}, Root: root, Env: childEnv(root), MaxStdout: 1 << 20})
 	if err != nil {
 		return "", fmt.Errorf("bandit --version: %w", err)
 	}

@@ -119,7 +119,7 @@ func (s *Scanner) scan(ctx context.Context, req *scanners.Request) (*finding.Res
 	if program == "" {
 		program = "safety"
 	}
-	path, err := shellout.Lookup(program)
+	path, err := shellout.Lookup(program, req.Root)
 	var ni *shellout.NotInstalledError
 	switch {
 	case errors.As(err, &ni) && !ni.Explicit:
@@ -127,7 +127,7 @@ func (s *Scanner) scan(ctx context.Context, req *scanners.Request) (*finding.Res
 	case err != nil:
 		return nil, fmt.Errorf("safety: %w", err)
 	}
-	version, major, err := s.version(ctx, path)
+	version, major, err := s.version(ctx, req.Root, path)
 	if err != nil {
 		return nil, err
 	}
@@ -211,22 +211,22 @@ func (s *Scanner) scan3(ctx context.Context, req *scanners.Request, path, versio
 	return res, nil
 }
 
-func (s *Scanner) key() string {
-	if s.opt.Key != "" {
-		return s.opt.Key
-	}
-	return os.Getenv("SAFETY_API_KEY")
+func (s *Scanner) key() string { return s.opt.Key }
+
+// childEnv is safety's environment: the minimal one, and Python told not
+// to put the working directory (the scanned root) on its import path when
+// safety is started as `python -m safety` by a wrapper.
+func childEnv(root string, extra ...string) []string {
+	return shellout.Env(root, append([]string{"PYTHONSAFEPATH=1"}, extra...)...)
 }
 
 func (s *Scanner) run(ctx context.Context, req *scanners.Request, path string, args, env []string) (*shellout.Output, error) {
+	// The minimal environment has no *_KEY variable: the key goes to safety
+	// only when the trusted configuration named it.
 	if s.opt.Key != "" {
 		env = append(env, "SAFETY_API_KEY="+s.opt.Key)
 	}
-	var full []string
-	if len(env) > 0 {
-		full = shellout.Env(env...)
-	}
-	out, err := shellout.Run(ctx, shellout.Cmd{Program: path, Args: args, Dir: req.Root, Env: full, MaxStdout: s.opt.MaxOutput})
+	out, err := shellout.Run(ctx, shellout.Cmd{Program: path, Args: args, Dir: req.Root, Root: req.Root, Env: childEnv(req.Root, env...), MaxStdout: s.opt.MaxOutput})
 	if err != nil {
 		if out != nil {
 			if tail := out.StderrTail(5); tail != "" {
@@ -277,13 +277,13 @@ var versionRE = regexp.MustCompile(`(?i)version\s+v?((\d+)\.(\d+)(?:\.\d+)?\S*)`
 
 // version reads safety's version from its installed metadata, or else runs
 // `safety --version`, once per program path.
-func (s *Scanner) version(ctx context.Context, path string) (string, int, error) {
+func (s *Scanner) version(ctx context.Context, root, path string) (string, int, error) {
 	s.mu.Lock()
 	v, ok := s.versions[path]
 	s.mu.Unlock()
 	if !ok {
 		var err error
-		if v, err = askVersion(ctx, path); err != nil {
+		if v, err = askVersion(ctx, root, path); err != nil {
 			return "", 0, err
 		}
 		s.mu.Lock()
@@ -297,11 +297,11 @@ func (s *Scanner) version(ctx context.Context, path string) (string, int, error)
 	return v, major, nil
 }
 
-func askVersion(ctx context.Context, path string) (string, error) {
+func askVersion(ctx context.Context, root, path string) (string, error) {
 	if v := shellout.DistVersion(path, "safety"); v != "" {
 		return v, nil
 	}
-	out, err := shellout.Run(ctx, shellout.Cmd{Program: path, Args: []string{"--version"}, MaxStdout: 1 << 20, Env: shellout.Env("SAFETY_STAGE=cicd")})
+	out, err := shellout.Run(ctx, shellout.Cmd{Program: path, Args: []string{"--version"}, MaxStdout: 1 << 20, Root: root, Env: childEnv(root, "SAFETY_STAGE=cicd")})
 	if err != nil {
 		return "", fmt.Errorf("safety --version: %w", err)
 	}

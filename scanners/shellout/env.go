@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+
+	"github.com/scangate/scangate/internal/intree"
 )
 
 // envExact are the variables a child may inherit by exact name: what the go
@@ -126,50 +128,21 @@ func newTree(root string) tree {
 	if root == "" {
 		return tree{}
 	}
-	return tree{root: realPath(root)}
-}
-
-// realPath is p made absolute with every symbolic link resolved; for a path
-// that does not exist, its longest existing ancestor is resolved and the
-// rest joined back.
-func realPath(p string) string {
-	abs, err := filepath.Abs(p)
-	if err != nil {
-		return filepath.Clean(p)
-	}
-	var rest []string
-	for cur := abs; ; {
-		if r, err := filepath.EvalSymlinks(cur); err == nil {
-			return filepath.Join(append([]string{r}, rest...)...)
-		}
-		parent := filepath.Dir(cur)
-		if parent == cur {
-			return abs
-		}
-		rest = append([]string{filepath.Base(cur)}, rest...)
-		cur = parent
-	}
+	return tree{root: intree.Real(root)}
 }
 
 // contains reports whether p, resolved, is root or lies under it.
 func (t tree) contains(p string) bool {
-	if t.root == "" {
-		return false
-	}
-	return Within(t.root, realPath(p))
+	return t.root != "" && intree.Within(t.root, intree.Real(p))
 }
 
-// Within reports whether the absolute, cleaned path p is dir or lies under
-// it; neither is resolved.
-func Within(dir, p string) bool {
-	rel, err := filepath.Rel(dir, p)
-	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) && !filepath.IsAbs(rel)
-}
+// rel names p relative to the tree for messages, never as a machine path.
+func (t tree) rel(p string) string { return intree.Rel(t.root, p) }
 
 // InTree reports whether p lies inside root once symbolic links of both are
 // resolved; a path that does not exist yet is judged by its longest
 // existing ancestor.
-func InTree(root, p string) bool { return newTree(root).contains(p) }
+func InTree(root, p string) bool { return intree.Contains(root, p) }
 
 // searchPath keeps the absolute entries of a PATH-like list that lie
 // outside the tree: a relative entry ("", ".", "bin") would be resolved

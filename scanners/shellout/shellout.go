@@ -196,15 +196,6 @@ func (e *UntrustedError) Error() string {
 	return fmt.Sprintf("%s %s %s, inside the scanned repository; refusing to run a program from the tree being scanned (install it outside the tree, or name one outside it)", filepath.Base(e.Program), how, e.Rel)
 }
 
-// rel names p relative to the tree for messages, never as a machine path.
-func (t tree) rel(p string) string {
-	r, err := filepath.Rel(t.root, realPath(p))
-	if err != nil {
-		return filepath.Base(p)
-	}
-	return filepath.ToSlash(r)
-}
-
 // Run runs c and waits for it. When ctx ends first, the process group is
 // killed and the error wraps context.Cause(ctx). Whatever the outcome, no
 // process of the group survives Run: background processes the program left

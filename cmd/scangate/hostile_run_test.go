@@ -269,3 +269,173 @@ func TestHostilePathEntryInsideTree(t *testing.T) {
 		t.Errorf("the govulncheck child did not run the real go:\n%s", o.stderr)
 	}
 }
+
+// The go command under gosec and the govulncheck child reads nothing that
+// runs from the tree: a go.env file (only GOROOT's and the user's are
+// read), //go:generate lines (go list never runs them), cgo flags that
+// would make the C compiler load or run the tree's programs (the go
+// command's flag allowlist refuses them; with cgo off nothing is compiled
+// at all), a pkg-config or cc the tree puts on PATH (the go command's PATH
+// leaves the tree out), a go.work with toolchain and godebug lines under
+// GOTOOLCHAIN=local.
+func TestHostileGoCommand(t *testing.T) {
+	needSh(t)
+	_, root, marker := hostileBase(t)
+	bin := filepath.Join(root, "bin")
+	plantTools(t, bin, marker, "toolexec", "cc1", "as", "ld", "collect2", "pkg-config", "cc", "gcc", "gopackagesdriver")
+	writeTree(t, root, map[string]string{
+		"go.env": "GOFLAGS=-toolexec=" + filepath.Join(bin, "toolexec") + "\nGOTOOLCHAIN=auto\nCC=" + filepath.Join(bin, "cc") +
+			"\nGOPACKAGESDRIVER=" + filepath.Join(bin, "gopackagesdriver") + "\n",
+		"go.work": "go 1.22\n\ntoolchain go1.99.0\n\ngodebug default=go1.21\n\nuse .\n",
+		"go.mod":  "module example.com/hostile\n\ngo 1.22\n\ntoolchain go1.99.0\n",
+		"main.go": "package main\n\n//go:generate " + filepath.Join(bin, "toolexec") + "\n\nimport \"crypto/md5\"\n\nfunc main() { _ = md5.Sum(nil) }\n",
+		// Each flag would have gcc run or load a file of the tree.
+		"cgo/cgo.go":  "package cgo\n\n/*\n#cgo CFLAGS: -B" + bin + "\n#include <stdio.h>\n*/\nimport \"C\"\n",
+		"cgo2/cgo.go": "package cgo2\n\n/*\n#cgo CFLAGS: -fplugin=" + filepath.Join(bin, "cc1") + "\n*/\nimport \"C\"\n",
+		"cgo3/cgo.go": "package cgo3\n\n/*\n#cgo CFLAGS: -wrapper " + filepath.Join(bin, "cc") + "\n*/\nimport \"C\"\n",
+		"cgo4/cgo.go": "package cgo4\n\n/*\n#cgo pkg-config: --define-prefix evil\n*/\nimport \"C\"\n",
+	})
+	// The tree's bin on PATH (without a go in it, which gosec would
+	// refuse): the go command must not find its pkg-config or cc there.
+	t.Setenv("PATH", bin+string(os.PathListSeparator)+os.Getenv("PATH"))
+	o := scanHostile(t, root, "--scanners", "gosec,govulncheck")
+	assertNotRun(t, marker)
+	// The cgo packages cannot be loaded (refused flags, or cgo off): the
+	// scan is incomplete, and main.go was still analyzed.
+	if o.code != exitIncomplete {
+		t.Errorf("exit %d, want %d; stderr:\n%s", o.code, exitIncomplete, o.stderr)
+	}
+	if !strings.Contains(o.sarif, `"G401"`) {
+		t.Errorf("gosec did not analyze main.go (no G401):\n%s", o.stderr)
+	}
+}
+
+// A module asking for a Go newer than the local toolchain, in go.mod or
+// go.work, is an error naming it, never a toolchain download; a toolchain
+// line alone changes nothing under GOTOOLCHAIN=local.
+func TestHostileToolchainLines(t *testing.T) {
+	needSh(t)
+	gomodcache, err := exec.Command("go", "env", "GOMODCACHE").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dl := filepath.Join(strings.TrimSpace(string(gomodcache)), "cache", "download", "golang.org", "toolchain", "@v")
+	for _, c := range []struct {
+		name  string
+		files map[string]string
+		code  int
+		want  []string
+	}{
+		{"go.mod go 1.99", map[string]string{"go.mod": "module example.com/h\n\ngo 1.99\n"}, exitIncomplete,
+			[]string{"gosec: module example.com/h (go.mod) requires go1.99 but the local Go toolchain is", "govulncheck", "GOTOOLCHAIN=local"}},
+		{"go.work go 1.99", map[string]string{"go.mod": "module example.com/h\n\ngo 1.22\n", "go.work": "go 1.99\n\nuse .\n"}, exitIncomplete,
+			[]string{"go.work requires go >= 1.99", "GOTOOLCHAIN=local"}},
+		{"toolchain line only", map[string]string{"go.mod": "module example.com/h\n\ngo 1.22\n\ntoolchain go1.99.0\n"}, exitPass,
+			[]string{"gosec        completed", "govulncheck  completed"}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			_, root, _ := hostileBase(t)
+			c.files["main.go"] = "package main\n\nfunc main() {}\n"
+			writeTree(t, root, c.files)
+			o := scanHostile(t, root, "--scanners", "gosec,govulncheck")
+			if o.code != c.code {
+				t.Errorf("exit %d, want %d; stderr:\n%s", o.code, c.code, o.stderr)
+			}
+			for _, w := range c.want {
+				if !strings.Contains(o.stderr, w) {
+					t.Errorf("summary lacks %q:\n%s", w, o.stderr)
+				}
+			}
+			if m, _ := filepath.Glob(filepath.Join(dl, "v0.0.1-go1.99*")); len(m) > 0 {
+				t.Errorf("a toolchain was downloaded: %v", m)
+			}
+		})
+	}
+}
+
+// bandit runs Python with the scanned root as working directory; nothing
+// of the tree is imported: not a sitecustomize, usercustomize or .pth
+// file, not a package shadowing bandit or its plugin loader, not an entry
+// point a fake distribution declares, even with the root or "." on the
+// user's PYTHONPATH.
+func TestHostilePythonImports(t *testing.T) {
+	needSh(t)
+	if _, err := exec.LookPath("bandit"); err != nil {
+		t.Skip("bandit is not installed")
+	}
+	python := banditPython(t)
+	base, root, marker := hostileBase(t)
+	touch := "open(" + pyQuote(marker) + ", 'a').write(__file__ + '\\n')\n"
+	writeTree(t, root, map[string]string{
+		"app.py":                              "import subprocess\nsubprocess.call('ls', shell=True)\n",
+		"sitecustomize.py":                    touch,
+		"usercustomize.py":                    touch,
+		"evil.pth":                            "import os; " + touch,
+		"bandit/__init__.py":                  touch,
+		"bandit/__main__.py":                  touch,
+		"stevedore/__init__.py":               touch,
+		"pkg_resources/__init__.py":           touch,
+		"importlib_metadata/__init__.py":      touch,
+		"evil-1.0.dist-info/METADATA":         "Metadata-Version: 2.1\nName: evil\nVersion: 1.0\n",
+		"evil-1.0.dist-info/entry_points.txt": "[bandit.plugins]\nevil = evilplugin:check\n\n[bandit.formatters]\njson = evilplugin:check\n",
+		"evilplugin.py":                       touch + "def check(*a, **k):\n    pass\n",
+		// bandit >= 1.7 would write its report where output says.
+		".bandit": "[bandit]\noutput = " + filepath.Join(base, "written.json") + "\n",
+	})
+	t.Setenv("PYTHONPATH", root+string(os.PathListSeparator)+".")
+	o := scanHostile(t, root, "--scanners", "bandit")
+	assertNotRun(t, marker)
+	if _, err := os.Stat(filepath.Join(base, "written.json")); err == nil {
+		t.Error("bandit wrote the file the repository's .bandit names")
+	}
+	if o.code != exitPass || !strings.Contains(o.sarif, `"B602"`) {
+		t.Errorf("exit %d, want bandit's B602 on app.py; stderr:\n%s", o.code, o.stderr)
+	}
+	if !strings.Contains(o.stderr, ".bandit sets output: not applied") {
+		t.Errorf("no warning about .bandit's output key:\n%s", o.stderr)
+	}
+
+	// bandit started as `python3 -m bandit` by a wrapper (a pyenv or pipx
+	// shim does so): Python would put the working directory, the root,
+	// first on its path, unless told not to (PYTHONSAFEPATH).
+	if python == "" {
+		t.Skip("no Python 3.11 or later runs bandit here (PYTHONSAFEPATH is new in 3.11)")
+	}
+	wrapper := filepath.Join(base, "bandit-wrapper")
+	if err := os.WriteFile(wrapper, []byte("#!/bin/sh\nexec "+python+" -m bandit \"$@\"\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	cfg := filepath.Join(base, "trusted.yml")
+	writeTree(t, base, map[string]string{"trusted.yml": "scanners:\n  bandit:\n    program: " + wrapper + "\n"})
+	o = scanHostile(t, root, "--config", cfg, "--scanners", "bandit")
+	assertNotRun(t, marker)
+	if o.code != exitPass || !strings.Contains(o.sarif, `"B602"`) {
+		t.Errorf("wrapper: exit %d, want bandit's B602 on app.py; stderr:\n%s", o.code, o.stderr)
+	}
+}
+
+// banditPython is the interpreter of the installed bandit (its script's
+// #! line) when it knows PYTHONSAFEPATH (3.11+), else "".
+func banditPython(t *testing.T) string {
+	t.Helper()
+	p, err := exec.LookPath("bandit")
+	if err != nil {
+		return ""
+	}
+	data, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	first, _, _ := strings.Cut(string(data), "\n")
+	fields := strings.Fields(strings.TrimPrefix(first, "#!"))
+	if len(fields) != 1 {
+		return "" // "/usr/bin/env python3" and the like: no fixed interpreter
+	}
+	out, err := exec.Command(fields[0], "-I", "-c", "import sys; print(hasattr(sys.flags, 'safe_path'))").Output()
+	if err != nil || strings.TrimSpace(string(out)) != "True" {
+		return ""
+	}
+	return fields[0]
+}
+
+func pyQuote(s string) string { return "'" + strings.ReplaceAll(s, "'", "\\'") + "'" }

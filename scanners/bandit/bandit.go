@@ -220,7 +220,9 @@ func orNone(s string) string {
 	return s
 }
 
-var versionRE = regexp.MustCompile(`(?m)^bandit (\d+)\.(\d+)(?:\.(\d+))?\S*`)
+// versionRE reads `bandit --version`; run as `python -m bandit` (by a
+// wrapper), bandit 1.6 names itself __main__.py.
+var versionRE = regexp.MustCompile(`(?m)^(?:bandit|__main__\.py) ((\d+)\.(\d+)(?:\.(\d+))?\S*)`)
 
 // version reads bandit's version from its installed metadata, or else runs
 // `bandit --version`, once per program path.
@@ -245,7 +247,7 @@ func (s *Scanner) version(ctx context.Context, root, path string) (string, error
 	if out.ExitCode != 0 || m == nil {
 		return "", fmt.Errorf("bandit --version (%s) did not print a bandit version: %q", out.Status(), excerpt(append(out.Stdout, out.Stderr...)))
 	}
-	v = strings.TrimPrefix(string(m[0]), "bandit ")
+	v = string(m[1])
 	s.mu.Lock()
 	s.versions[path] = v
 	s.mu.Unlock()
@@ -258,8 +260,8 @@ func atLeast(version string, major, minor int) bool {
 	if m == nil {
 		return false
 	}
-	ma, _ := strconv.Atoi(m[1])
-	mi, _ := strconv.Atoi(m[2])
+	ma, _ := strconv.Atoi(m[2])
+	mi, _ := strconv.Atoi(m[3])
 	return ma > major || ma == major && mi >= minor
 }
 

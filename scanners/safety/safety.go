@@ -185,6 +185,7 @@ func (s *Scanner) check2(ctx context.Context, req *scanners.Request, path, versi
 		}
 		return res, err
 	}
+	notePolicy(res)
 	return res, nil
 }
 
@@ -208,7 +209,37 @@ func (s *Scanner) scan3(ctx context.Context, req *scanners.Request, path, versio
 	if err := parseScan(out.Stdout, req.Root, res); err != nil {
 		return res, err
 	}
+	notePolicy(res)
 	return res, nil
+}
+
+// notePolicy says how many vulnerabilities safety's policy ignored. The
+// policy safety reads is the scanned repository's own .safety-policy.yml:
+// what it ignores stays in the results as suppressed, and is said here, so
+// that a repository cannot make a vulnerability vanish unseen.
+func notePolicy(res *finding.Result) {
+	by := map[string]int{}
+	var markers []string
+	for _, f := range res.Findings {
+		for _, sup := range f.Suppressions {
+			if sup.Kind == "external" {
+				if by[sup.Marker] == 0 {
+					markers = append(markers, sup.Marker)
+				}
+				by[sup.Marker]++
+			}
+		}
+	}
+	for _, m := range markers {
+		res.Warnf("safety: %d vulnerabilit%s ignored by the repository's safety policy (%s): kept as suppressed findings; review the policy, or move them to .scangate-ignore.yml", by[m], plural(by[m], "y", "ies"), m)
+	}
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }
 
 func (s *Scanner) key() string { return s.opt.Key }

@@ -80,7 +80,7 @@ type Suppressions struct {
 // DB configures the local vulnerability database.
 type DB struct {
 	Offline bool          `yaml:"offline"`
-	Dir     string        `yaml:"dir" path:""`
+	Dir     string        `yaml:"dir" path:"" trust:"choose the vulnerability database (one from the tree could leave out any advisory)"`
 	MaxAge  time.Duration `yaml:"max-age"`
 }
 
@@ -154,7 +154,7 @@ type Safety struct {
 	Common `yaml:",inline"`
 	// Program is the safety executable; "" means safety on PATH, skipped when absent.
 	Program string `yaml:"program" trust:"name a program"`
-	DB      string `yaml:"db" path:""`
+	DB      string `yaml:"db" path:"" trust:"choose the vulnerability database (one from the tree could leave out any advisory)"`
 	// KeyEnv names the environment variable holding the API key; the key
 	// itself never appears in a file. Its value is sent to safety's server.
 	KeyEnv string `yaml:"key-env" pattern:"^[A-Za-z_][A-Za-z0-9_]*$" trust:"choose the environment variable sent to safety's server as its API key"`

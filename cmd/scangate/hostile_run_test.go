@@ -54,8 +54,10 @@ func TestHostileInTreeConfig(t *testing.T) {
 			`:2:9: outputs.json: ".git/hooks/pre-push" is inside a .git directory`},
 		{"baseline through a link out", "baseline: link/secret.json\n",
 			`:1:11: baseline: "link/secret.json" resolves outside the scanned repository`},
-		{"safety db outside", "scanners:\n  safety:\n    db: /etc\n",
-			`:3:9: scanners.safety.db: "/etc" resolves outside the scanned repository`},
+		{"safety db", "scanners:\n  safety:\n    db: safety-db\n",
+			`:3:9: scanners.safety.db: a config file inside the scanned repository may not choose the vulnerability database`},
+		{"vulnerability db", "db:\n  offline: true\n  dir: empty-db\n",
+			`:3:8: db.dir: a config file inside the scanned repository may not choose the vulnerability database`},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			base, root, marker := hostileBase(t)

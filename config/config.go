@@ -32,6 +32,9 @@ const (
 //	pattern:"re"      a regular expression each value must match
 //	range:"0,4"       bounds of an integer
 //	path:""           a file path: relative values in the file are taken from the scanned root
+//	                  (a file inside the scanned tree may only name paths inside it)
+//	trust:"why"       a file inside the scanned tree may not set the key at all; why says
+//	                  what the key would let the repository do
 
 // Config is the effective configuration of a scan.
 type Config struct {
@@ -51,7 +54,11 @@ type Config struct {
 	Scanners        Scanners          `yaml:"scanners"`
 
 	// File is the configuration file that was read, "" when none was.
-	File    string `yaml:"-"`
+	File string `yaml:"-"`
+	// InTree says File lies inside the scanned tree: written by whoever
+	// wrote the tree, so it may not name programs, secrets or paths
+	// outside the tree.
+	InTree  bool `yaml:"-"`
 	sources map[string]Source
 }
 
@@ -73,7 +80,7 @@ type Suppressions struct {
 // DB configures the local vulnerability database.
 type DB struct {
 	Offline bool          `yaml:"offline"`
-	Dir     string        `yaml:"dir" path:""`
+	Dir     string        `yaml:"dir" path:"" trust:"choose the vulnerability database (one from the tree could leave out any advisory)"`
 	MaxAge  time.Duration `yaml:"max-age"`
 }
 
@@ -139,17 +146,18 @@ type Bandit struct {
 	Skips         []string `yaml:"skips" pattern:"^B[0-9]{3}$"`
 	MinConfidence string   `yaml:"min-confidence" enum:"low,medium,high"`
 	// Program is the bandit executable; "" means bandit on PATH, skipped when absent.
-	Program string `yaml:"program"`
+	Program string `yaml:"program" trust:"name a program"`
 }
 
 // Safety options for the safety adapter.
 type Safety struct {
 	Common `yaml:",inline"`
 	// Program is the safety executable; "" means safety on PATH, skipped when absent.
-	Program string `yaml:"program"`
-	DB      string `yaml:"db" path:""`
-	// KeyEnv names the environment variable holding the API key; the key itself never appears in a file.
-	KeyEnv string `yaml:"key-env" pattern:"^[A-Za-z_][A-Za-z0-9_]*$"`
+	Program string `yaml:"program" trust:"name a program"`
+	DB      string `yaml:"db" path:"" trust:"choose the vulnerability database (one from the tree could leave out any advisory)"`
+	// KeyEnv names the environment variable holding the API key; the key
+	// itself never appears in a file. Its value is sent to safety's server.
+	KeyEnv string `yaml:"key-env" pattern:"^[A-Za-z_][A-Za-z0-9_]*$" trust:"choose the environment variable sent to safety's server as its API key"`
 }
 
 // Default is the configuration without a file or flags. root is the scanned

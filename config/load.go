@@ -17,6 +17,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/scangate/scangate/internal/pathglob"
+	"github.com/scangate/scangate/internal/intree"
 	"github.com/scangate/scangate/internal/yamlerr"
 )
 
@@ -25,6 +26,9 @@ const maxProblems = 50
 
 // Load reads the configuration file over the defaults. root is the scanned
 // root as the user named it: relative paths in the file are taken from it.
+// A file inside root (see intree.Named) is the scanned repository's: it may
+// not set a key tagged trust, nor name a path outside root, nor write a
+// report into root's .git directory.
 func Load(file, root string) (*Config, error) {
 	data, err := os.ReadFile(file)
 	if err != nil {
@@ -33,13 +37,18 @@ func Load(file, root string) (*Config, error) {
 		}
 		return nil, fmt.Errorf("config %s: %w", file, err)
 	}
-	return Parse(file, data, root)
+	return parse(file, data, root, intree.Named(root, file))
 }
 
-// Parse reads a configuration from data; name is used in error messages.
+// Parse reads a trusted configuration from data (one from outside the
+// scanned tree); name is used in error messages.
 func Parse(name string, data []byte, root string) (*Config, error) {
+	return parse(name, data, root, false)
+}
+
+func parse(name string, data []byte, root string, inTree bool) (*Config, error) {
 	c := Default(root)
-	c.File = name
+	c.File, c.InTree = name, inTree
 	var doc yaml.Node
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	if err := dec.Decode(&doc); err != nil {
@@ -54,7 +63,7 @@ func Parse(name string, data []byte, root string) (*Config, error) {
 	} else if !errors.Is(err, io.EOF) {
 		return nil, &Error{Problems: []Problem{yamlProblem(name, err)}}
 	}
-	d := &decoder{file: name, root: root, sources: c.sources}
+	d := &decoder{file: name, root: root, inTree: inTree, sources: c.sources}
 	if len(doc.Content) == 1 && !yamlerr.IsNull(doc.Content[0]) {
 		d.mapping(doc.Content[0], reflect.ValueOf(c).Elem(), "")
 	}
@@ -86,6 +95,7 @@ type field struct {
 	ranged  bool
 	path    bool
 	glob    bool // a path glob in scangate's dialect (internal/pathglob)
+	trust   string // what the key would let an in-tree file do; "" when it may set it
 }
 
 // fieldsOf lists the keys of a config struct in declaration order, with
@@ -120,6 +130,7 @@ func fieldsOf(t reflect.Type) []field {
 		}
 		_, f.path = sf.Tag.Lookup("path")
 		_, f.glob = sf.Tag.Lookup("glob")
+		f.trust = sf.Tag.Get("trust")
 		out = append(out, f)
 	}
 	return out
@@ -138,6 +149,7 @@ var durationType = reflect.TypeFor[time.Duration]()
 type decoder struct {
 	file    string
 	root    string
+	inTree  bool
 	sources map[string]Source
 	probs   []Problem
 }
@@ -245,6 +257,9 @@ func (d *decoder) value(n *yaml.Node, v reflect.Value, f field, key string) {
 			if f.path {
 				s = d.path(s)
 			}
+			if !d.trusted(n, f, key, s) {
+				return
+			}
 			v.SetString(s)
 			d.set(key, n)
 		}
@@ -338,6 +353,32 @@ func (d *decoder) str(n *yaml.Node, f field, key string) (string, bool) {
 		}
 	}
 	return s, true
+}
+
+// inTreeFix is how a user sets what an in-tree file may not.
+const inTreeFix = "pass --config FILE from outside the tree, or the flag where the key has one"
+
+// trusted refuses, in a file inside the scanned tree, a key that would
+// let the repository run a program or reach a secret, and a path that
+// leads outside the tree (read a runner's file, or write one) or, for an
+// output, into the tree's .git directory.
+func (d *decoder) trusted(n *yaml.Node, f field, key, value string) bool {
+	switch {
+	case !d.inTree:
+		return true
+	case f.trust != "":
+		d.errf(n, "%s: a config file inside the scanned repository may not %s: %s", key, f.trust, inTreeFix)
+		return false
+	case !f.path || value == "-":
+		return true
+	case !intree.Contains(d.root, value):
+		d.errf(n, "%s: %q resolves outside the scanned repository, and a config file inside it may only name paths inside it: %s", key, n.Value, inTreeFix)
+		return false
+	case strings.HasPrefix(key, "outputs.") && slices.Contains(strings.Split(intree.Rel(d.root, value), "/"), ".git"):
+		d.errf(n, "%s: %q is inside a .git directory, where a config file inside the scanned repository may not write: %s", key, n.Value, inTreeFix)
+		return false
+	}
+	return true
 }
 
 // path makes a relative path from the file relative to the scanned root,

@@ -1,6 +1,7 @@
 package scanners
 
 import (
+	"cmp"
 	"fmt"
 	"io/fs"
 	"os"
@@ -11,10 +12,12 @@ import (
 	"golang.org/x/mod/modfile"
 
 	"github.com/scangate/scangate/internal/pathglob"
+	"github.com/scangate/scangate/scanners/shellout"
 )
 
 // GoModule is one go.mod under the scanned root.
 type GoModule struct {
+	Root      string // the scanned root the module was found under
 	Dir       string // absolute directory holding go.mod
 	Rel       string // Dir relative to the root, "/" separated ("." for the root)
 	Path      string // module path
@@ -70,7 +73,7 @@ func GoModules(root string) ([]GoModule, error) {
 			return fmt.Errorf("%s: no module directive", relOrAbs(root, p))
 		}
 		dir := filepath.Dir(p)
-		m := GoModule{Dir: dir, Rel: relOrAbs(root, dir), Path: f.Module.Mod.Path}
+		m := GoModule{Root: root, Dir: dir, Rel: relOrAbs(root, dir), Path: f.Module.Mod.Path}
 		if f.Go != nil {
 			m.GoVersion = f.Go.Version
 		}
@@ -131,14 +134,16 @@ func RelPath(root, p string) string {
 
 func relOrAbs(root, p string) string { return RelPath(root, p) }
 
-// GoEnv is the environment for go commands run on a module: the user's own
-// toolchain only, and the module's workspace (or none).
+// GoEnv is the environment for go commands run on a module: the minimal
+// child environment (shellout.Env, PATH without the scanned tree), the
+// user's own toolchain only, the module's workspace (or none), and no
+// go/packages driver program (one found on PATH would be run instead of go).
 func GoEnv(m GoModule) []string {
-	env := append(os.Environ(), "GOTOOLCHAIN=local")
+	work := "GOWORK=off"
 	if m.Work != "" {
-		return append(env, "GOWORK="+m.Work)
+		work = "GOWORK=" + m.Work
 	}
-	return append(env, "GOWORK=off")
+	return shellout.Env(cmp.Or(m.Root, m.Dir), "GOTOOLCHAIN=local", work, "GOPACKAGESDRIVER=off")
 }
 
 // HasFile reports whether any file under root (skipping the directories

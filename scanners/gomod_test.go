@@ -44,8 +44,47 @@ func TestGoModules(t *testing.T) {
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("modules:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
-	if env := GoEnv(mods[2]); env[len(env)-1] != "GOWORK=off" || !contains(env, "GOTOOLCHAIN=local") {
-		t.Errorf("module outside the workspace must run with GOWORK=off and GOTOOLCHAIN=local: %v", env[len(env)-2:])
+	if env := GoEnv(mods[2]); !contains(env, "GOWORK=off") || !contains(env, "GOTOOLCHAIN=local") {
+		t.Errorf("module outside the workspace must run with GOWORK=off and GOTOOLCHAIN=local: %v", env)
+	}
+	if env := GoEnv(mods[0]); !contains(env, "GOWORK="+filepath.Join(root, "go.work")) {
+		t.Errorf("module in the workspace must run with its go.work: %v", env)
+	}
+}
+
+// The go command gets the minimal environment: the user's go settings, no
+// credential, no PATH entry inside the scanned tree, the local toolchain
+// whatever the user's GOTOOLCHAIN says, and no go/packages driver.
+func TestGoEnv(t *testing.T) {
+	root := t.TempDir()
+	write(t, root, "go.mod", "module example.com/root\n\ngo 1.22\n")
+	mods, err := GoModules(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("GITHUB_TOKEN", "ghs_secret")
+	t.Setenv("AWS_SECRET_ACCESS_KEY", "secret")
+	t.Setenv("GOTOOLCHAIN", "auto")
+	t.Setenv("GOPACKAGESDRIVER", "/opt/driver")
+	t.Setenv("GOFLAGS", "-tags=netgo")
+	t.Setenv("PATH", filepath.Join(root, "bin")+string(os.PathListSeparator)+os.Getenv("PATH"))
+	env := map[string][]string{}
+	for _, e := range GoEnv(mods[0]) {
+		k, v, _ := strings.Cut(e, "=")
+		env[k] = append(env[k], v)
+	}
+	for k, want := range map[string]string{"GOTOOLCHAIN": "local", "GOPACKAGESDRIVER": "off", "GOFLAGS": "-tags=netgo", "GOWORK": "off"} {
+		if got := env[k]; len(got) != 1 || got[0] != want {
+			t.Errorf("%s = %q, want %q", k, got, want)
+		}
+	}
+	for _, k := range []string{"GITHUB_TOKEN", "AWS_SECRET_ACCESS_KEY"} {
+		if _, ok := env[k]; ok {
+			t.Errorf("the go command would get %s", k)
+		}
+	}
+	if strings.Contains(env["PATH"][0], root) {
+		t.Errorf("PATH keeps the scanned tree: %s", env["PATH"][0])
 	}
 }
 

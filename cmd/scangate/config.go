@@ -97,6 +97,9 @@ func (o *scanOptions) resolve(fs *pflag.FlagSet) error {
 	if err := c.Resolve(); err != nil {
 		return usageErr("invalid configuration:\n%v", err)
 	}
+	if err := checkPrograms(c, o.path); err != nil {
+		return err
+	}
 	o.cfg = c
 
 	o.failOn, o.timeout, o.allowIncomplete = c.FailOn, c.Timeout, c.AllowIncomplete

@@ -98,7 +98,10 @@ func git(ctx context.Context, args ...string) (string, error) {
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	out, err := shellout.Run(ctx, shellout.Cmd{Program: "git", Args: args})
+	// git works on the user's own checkout to install the hook, never on a
+	// scanned tree's behalf: it keeps the user's environment (GIT_DIR,
+	// GIT_CONFIG_GLOBAL, ...), which the scanners' minimal one drops.
+	out, err := shellout.Run(ctx, shellout.Cmd{Program: "git", Args: args, Env: os.Environ()})
 	if err != nil {
 		return "", fmt.Errorf("git %s: %w", strings.Join(args, " "), err)
 	}

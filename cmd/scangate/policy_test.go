@@ -247,8 +247,9 @@ func TestBaselineFileAndSARIFBaseline(t *testing.T) {
 	}
 
 	// A previous scangate SARIF is a baseline too, and baseline: in the
-	// configuration works like the flag.
-	prev := filepath.Join(t.TempDir(), "prev.sarif")
+	// configuration works like the flag (the tree's configuration may name
+	// a baseline inside the tree only).
+	prev := filepath.Join(dir, "prev.sarif")
 	write(t, filepath.Join(dir, "api", "etag.go"), "package api\n\nimport \"crypto/md5\"\n\nfunc ETag(b []byte) [16]byte { return md5.Sum(b) }\n")
 	runCLI(t, "scan", "-q", "--sarif", prev, dir)
 	os.Remove(filepath.Join(dir, "legacy", "hash.go"))

@@ -3,27 +3,34 @@
 //
 // What it runs, from the scanned root as working directory:
 //
-//	bandit -r <targets> -f json -x <excludes> [--ini F] [-c F] [-s IDs] [-t IDs] [-l…] [-i…]
+//	bandit -r <targets> -f json -x <excludes> --ini /dev/null [-c F] [-s IDs] [-t IDs] [-l…] [-i…]
 //
+// with the minimal child environment (shellout.Env) and PYTHONSAFEPATH=1.
 // Targets are "." unless the project's .bandit names its own (see below).
 // Excluded: virtual environments (venv, .venv, and any directory holding a
 // pyvenv.cfg), .tox, .nox, node_modules, build, dist, site-packages, .eggs and
 // .git; and test code (tests/ and test/ directories, test_*.py, *_test.py,
 // conftest.py) unless the request asks for tests.
 //
-// The project's own configuration is honoured where bandit itself reads it:
+// The project's own configuration is hostile input, honoured only where it
+// can neither run nor write anything:
 //   - .bandit (INI, [bandit] section): the one at the root, else the only one
-//     in the tree, is passed with --ini. bandit prefers a command-line option
-//     over the file's, and scangate always passes -x, so the file's exclude
-//     (and skips, when scangate passes -s) are merged into the arguments; its
-//     targets replace "." (as `bandit --ini .bandit -r` would scan them). bandit
-//     itself refuses to choose between several .bandit files, and so does this
-//     adapter, with an error naming them, unless one is at the root.
+//     in the tree, is read by the adapter, which applies its targets, exclude,
+//     skips and tests on the command line (its targets replace "." as
+//     `bandit --ini .bandit -r` would scan them, and only targets inside the
+//     tree are kept). bandit itself is given an empty --ini: otherwise it
+//     finds a .bandit under its targets by itself, and bandit >= 1.7 takes
+//     output (a file to write anywhere), baseline and more from it. Other
+//     keys are reported as not applied. bandit refuses to choose between
+//     several .bandit files, and so does this adapter, with an error naming
+//     them, unless one is at the root.
 //   - pyproject.toml [tool.bandit]: bandit reads it only when given
 //     `-c pyproject.toml`, and only since 1.7.0 (1.6.2 reads YAML only). The
 //     adapter passes it on bandit >= 1.7 when no other config file is set; on
-//     older bandit it adds a warning that the table was not applied.
-//   - Options.ConfigFile is passed with -c, Options.Ini with --ini.
+//     older bandit it adds a warning that the table was not applied. It holds
+//     check settings only (tests, skips, exclude_dirs, per-check options).
+//   - Options.ConfigFile is passed with -c; Options.Ini replaces the tree's
+//     .bandit and is applied the same way.
 //
 // `# nosec` stays bandit's business: bandit drops those lines from its
 // results (it only counts them in metrics), so they never become findings.
@@ -126,7 +133,7 @@ func (s *Scanner) scan(ctx context.Context, req *scanners.Request) (*finding.Res
 	if program == "" {
 		program = "bandit"
 	}
-	path, err := shellout.Lookup(program)
+	path, err := shellout.Lookup(program, req.Root)
 	var ni *shellout.NotInstalledError
 	switch {
 	case errors.As(err, &ni) && !ni.Explicit:
@@ -144,7 +151,7 @@ func (s *Scanner) scan(ctx context.Context, req *scanners.Request) (*finding.Res
 	}
 	vc := make(chan versionResult, 1)
 	go func() {
-		v, err := s.version(ctx, path)
+		v, err := s.version(ctx, req.Root, path)
 		vc <- versionResult{v, err}
 	}()
 	var ver *versionResult
@@ -162,7 +169,7 @@ func (s *Scanner) scan(ctx context.Context, req *scanners.Request) (*finding.Res
 		return res, err
 	}
 	req.Logf("bandit: %s", strings.Join(args, " "))
-	out, err := shellout.Run(ctx, shellout.Cmd{Program: path, Args: args, Dir: req.Root, MaxStdout: s.opt.MaxOutput})
+	out, err := shellout.Run(ctx, shellout.Cmd{Program: path, Args: args, Dir: req.Root, Root: req.Root, Env: childEnv(req.Root), MaxStdout: s.opt.MaxOutput})
 	v, verr := version()
 	res.Version = v
 	if err != nil {
@@ -191,6 +198,13 @@ func (s *Scanner) scan(ctx context.Context, req *scanners.Request) (*finding.Res
 	return res, nil
 }
 
+// childEnv is bandit's environment: the minimal one, and Python told not to
+// put the working directory (the scanned root) on its import path, should
+// bandit be started as `python -m bandit` by a wrapper.
+func childEnv(root string) []string {
+	return shellout.Env(root, "PYTHONSAFEPATH=1")
+}
+
 // prefixed makes sure an error names bandit without saying it twice.
 func prefixed(err error) error {
 	if strings.HasPrefix(err.Error(), "bandit") {
@@ -209,11 +223,13 @@ func orNone(s string) string {
 // plainPath is a path without characters special to fnmatch or to -x.
 var plainPath = regexp.MustCompile(`^[A-Za-z0-9._/+@-]+$`)
 
-var versionRE = regexp.MustCompile(`(?m)^bandit (\d+)\.(\d+)(?:\.(\d+))?\S*`)
+// versionRE reads `bandit --version`; run as `python -m bandit` (by a
+// wrapper), bandit 1.6 names itself __main__.py.
+var versionRE = regexp.MustCompile(`(?m)^(?:bandit|__main__\.py) ((\d+)\.(\d+)(?:\.(\d+))?\S*)`)
 
 // version reads bandit's version from its installed metadata, or else runs
 // `bandit --version`, once per program path.
-func (s *Scanner) version(ctx context.Context, path string) (string, error) {
+func (s *Scanner) version(ctx context.Context, root, path string) (string, error) {
 	s.mu.Lock()
 	v, ok := s.versions[path]
 	s.mu.Unlock()
@@ -226,7 +242,7 @@ func (s *Scanner) version(ctx context.Context, path string) (string, error) {
 		s.mu.Unlock()
 		return v, nil
 	}
-	out, err := shellout.Run(ctx, shellout.Cmd{Program: path, Args: []string{"--version"}, MaxStdout: 1 << 20})
+	out, err := shellout.Run(ctx, shellout.Cmd{Program: path, Args: []string{"--version"}, Root: root, Env: childEnv(root), MaxStdout: 1 << 20})
 	if err != nil {
 		return "", fmt.Errorf("bandit --version: %w", err)
 	}
@@ -234,7 +250,7 @@ func (s *Scanner) version(ctx context.Context, path string) (string, error) {
 	if out.ExitCode != 0 || m == nil {
 		return "", fmt.Errorf("bandit --version (%s) did not print a bandit version: %q", out.Status(), excerpt(append(out.Stdout, out.Stderr...)))
 	}
-	v = strings.TrimPrefix(string(m[0]), "bandit ")
+	v = string(m[1])
 	s.mu.Lock()
 	s.versions[path] = v
 	s.mu.Unlock()
@@ -247,8 +263,8 @@ func atLeast(version string, major, minor int) bool {
 	if m == nil {
 		return false
 	}
-	ma, _ := strconv.Atoi(m[1])
-	mi, _ := strconv.Atoi(m[2])
+	ma, _ := strconv.Atoi(m[2])
+	mi, _ := strconv.Atoi(m[3])
 	return ma > major || ma == major && mi >= minor
 }
 
@@ -296,7 +312,12 @@ func (s *Scanner) args(req *scanners.Request, version func() (string, error), re
 	// ("./tests"), and bandit matches them against that spelling.
 	targets := []string{"."}
 
-	var extra []string
+	// bandit reads a .bandit it finds under its targets by itself, and
+	// recent versions take output, baseline and more from it: a repository
+	// could make bandit write a file anywhere. So bandit always gets an
+	// empty --ini, and the project's file is applied here, key by key.
+	extra := []string{"--ini", os.DevNull}
+	tests := s.opt.Tests
 	ini, err := s.iniFile(req.Root, t)
 	if err != nil {
 		return nil, err
@@ -317,10 +338,13 @@ func (s *Scanner) args(req *scanners.Request, version func() (string, error), re
 		case !ok:
 			res.Warnf("bandit: %s has no [bandit] section; bandit ignores it", ini)
 		default:
-			extra = append(extra, "--ini", ini)
 			excludes = append(excludes, opts.exclude...)
-			if len(skips) > 0 {
-				skips = append(append([]string{}, opts.skips...), skips...)
+			skips = append(append([]string{}, opts.skips...), skips...)
+			if len(tests) == 0 {
+				tests = opts.tests
+			}
+			if len(opts.others) > 0 {
+				res.Warnf("bandit: %s sets %s: not applied (scangate takes only targets, exclude, skips and tests from it)", ini, strings.Join(opts.others, ", "))
 			}
 			if len(opts.targets) > 0 {
 				targets = s.iniTargets(req.Root, ini, opts.targets, targets, res)
@@ -355,8 +379,8 @@ func (s *Scanner) args(req *scanners.Request, version func() (string, error), re
 	if len(skips) > 0 {
 		args = append(args, "-s", strings.Join(skips, ","))
 	}
-	if len(s.opt.Tests) > 0 {
-		args = append(args, "-t", strings.Join(s.opt.Tests, ","))
+	if len(tests) > 0 {
+		args = append(args, "-t", strings.Join(tests, ","))
 	}
 	if sev != "" {
 		args = append(args, "-"+sev)

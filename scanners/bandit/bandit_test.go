@@ -300,7 +300,7 @@ targets = app
 	if !slices.Contains(hits(res), hit{"app/service.py", "B307", 19}) {
 		t.Errorf("B307 missing: %v", hits(res))
 	}
-	if len(logged) == 0 || !strings.Contains(logged[0], "--ini .bandit") || !strings.Contains(logged[0], "-s B101,B403,B311") {
+	if len(logged) == 0 || !strings.Contains(logged[0], "--ini "+os.DevNull) || !strings.Contains(logged[0], "-s B101,B403,B311") {
 		t.Errorf("logged %q", logged)
 	}
 	warned := false
@@ -336,7 +336,7 @@ func TestSeveralIniFiles(t *testing.T) {
 		t.Fatal(err)
 	}
 	joined := strings.Join(args, " ")
-	if !strings.Contains(joined, "--ini a/.bandit") || !strings.Contains(joined, "*/env/*,env/*") {
+	if !strings.Contains(joined, "--ini "+os.DevNull) || !strings.Contains(joined, "-s B101") || !strings.Contains(joined, "*/env/*,env/*") {
 		t.Errorf("args %q", joined)
 	}
 }
@@ -523,5 +523,47 @@ func TestRealBanditDotSlashExclude(t *testing.T) {
 	}
 	if !slices.Contains(got, hit{"app/service.py", "B602", 11}) {
 		t.Errorf("service.py findings missing: %v", got)
+	}
+}
+
+// bandit never reads a .bandit by itself: a project's file cannot make it
+// write a report anywhere (output = ..., bandit >= 1.7) and .bandit files
+// inside virtualenvs or node_modules are not the project's, although
+// bandit's own search would find them (and, finding two, stop with exit 2).
+func TestRealBanditIniNotReadByBandit(t *testing.T) {
+	needBandit(t)
+	base := t.TempDir()
+	root := filepath.Join(base, "repo")
+	outside := filepath.Join(base, "written-by-bandit.json")
+	write(t, filepath.Join(root, "app.py"), "import subprocess\nsubprocess.call('ls', shell=True)\nassert True\n")
+	write(t, filepath.Join(root, ".bandit"), "[bandit]\ntests: B602\noutput = "+outside+"\nbaseline = /etc/passwd\nformat = csv\n")
+	write(t, filepath.Join(root, ".venv", "pyvenv.cfg"), "home = /usr/bin\n")
+	write(t, filepath.Join(root, ".venv", "lib", ".bandit"), "[bandit]\nskips: B602\n")
+	write(t, filepath.Join(root, "node_modules", "x", ".bandit"), "[bandit]\nskips: B602\n")
+	res, err := New(Options{}).Scan(context.Background(), request(root))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := hits(res); len(got) != 1 || got[0].Rule != "B602" {
+		t.Errorf("hits %v, want only B602 (the root .bandit's tests)", got)
+	}
+	if _, err := os.Stat(outside); err == nil {
+		t.Errorf("bandit wrote %s, named by the repository's .bandit", outside)
+	}
+	warned := false
+	for _, n := range res.Notifications {
+		warned = warned || strings.Contains(n.Message, ".bandit sets baseline, format, output: not applied")
+	}
+	if !warned {
+		t.Errorf("no warning about the keys not applied: %+v", res.Notifications)
+	}
+	// Without the root's file, the two in skipped trees change nothing.
+	os.Remove(filepath.Join(root, ".bandit"))
+	res, err = New(Options{}).Scan(context.Background(), request(root))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := hits(res); !slices.Contains(got, hit{"app.py", "B602", 2}) {
+		t.Errorf("hits %v, want B602 at app.py:2", got)
 	}
 }

@@ -136,6 +136,7 @@ type iniOptions struct {
 	skips   []string
 	tests   []string
 	targets []string
+	others  []string // the other keys of [bandit], sorted: never applied
 }
 
 // parseIni reads a .bandit file the way Python's configparser does for the
@@ -181,6 +182,14 @@ func parseIni(data []byte) (opts iniOptions, ok bool, err error) {
 			values[lastKey] = strings.TrimSpace(v)
 		}
 	}
+	for k := range values {
+		switch k {
+		case "exclude", "skips", "tests", "targets":
+		default:
+			opts.others = append(opts.others, k)
+		}
+	}
+	slices.Sort(opts.others)
 	opts.exclude = splitList(values["exclude"])
 	opts.skips = splitList(values["skips"])
 	opts.tests = splitList(values["tests"])

@@ -213,3 +213,20 @@ func TestHasToolBandit(t *testing.T) {
 		t.Errorf("missing file: %v %v", got, err)
 	}
 }
+
+// bandit names itself after its script, or __main__.py under `python -m`.
+func TestVersionRE(t *testing.T) {
+	for out, want := range map[string]string{
+		"bandit 1.7.5\n  python version = 3.11.2\n":      "1.7.5",
+		"__main__.py 1.6.2\n  python version = 3.11.2\n": "1.6.2",
+		"python version = 3.11.2\n":                      "",
+	} {
+		got := ""
+		if m := versionRE.FindStringSubmatch(out); m != nil {
+			got = m[1]
+		}
+		if got != want {
+			t.Errorf("%q: version %q, want %q", out, got, want)
+		}
+	}
+}

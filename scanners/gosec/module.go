@@ -618,7 +618,11 @@ func validGoVersion(v string) bool {
 // localGoVersion asks the go command that go/packages will run for its
 // version, so that a module needing a newer Go is reported clearly.
 func localGoVersion(ctx context.Context, m scanners.GoModule) (string, error) {
-	out, err := shellout.Run(ctx, shellout.Cmd{Program: "go", Args: []string{"env", "GOVERSION"}, Dir: m.Dir, Env: scanners.GoEnv(m), MaxStdout: 1 << 10})
+	// go/packages starts the first go on PATH: it must not be the tree's.
+	if err := shellout.CheckFirst("go", m.Root); err != nil {
+		return "", err
+	}
+	out, err := shellout.Run(ctx, shellout.Cmd{Program: "go", Args: []string{"env", "GOVERSION"}, Dir: m.Dir, Root: m.Root, Env: scanners.GoEnv(m), MaxStdout: 1 << 10})
 	if err != nil {
 		if ctx.Err() != nil {
 			return "", fmt.Errorf("stopped: %w", context.Cause(ctx))

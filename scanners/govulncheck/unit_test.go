@@ -114,10 +114,31 @@ func TestGoFlags(t *testing.T) {
 	if got := goFlags("-mod=mod", dir); got != "" {
 		t.Errorf("goFlags with vendor = %q, want the go command's default", got)
 	}
-	env := childEnv(scanners.GoModule{Dir: dir}, true)
-	for _, want := range []string{"GOTOOLCHAIN=local", "GOPROXY=off", "GOWORK=off"} {
+}
+
+// The child gets the minimal environment: no credential, no PATH entry in
+// the scanned tree (x/vuln runs "go env" with the child's own PATH).
+func TestChildEnv(t *testing.T) {
+	root := t.TempDir()
+	dir := filepath.Join(root, "mod")
+	t.Setenv("GITHUB_TOKEN", "ghs_secret")
+	t.Setenv("ACTIONS_RUNTIME_TOKEN", "secret")
+	t.Setenv("MY_API_KEY", "secret")
+	t.Setenv("GOTOOLCHAIN", "auto")
+	t.Setenv("PATH", filepath.Join(root, "bin")+string(os.PathListSeparator)+os.Getenv("PATH"))
+	env := childEnv(scanners.GoModule{Root: root, Dir: dir}, true)
+	for _, want := range []string{"GOTOOLCHAIN=local", "GOPROXY=off", "GOWORK=off", "GOPACKAGESDRIVER=off"} {
 		if !slices.Contains(env, want) {
 			t.Errorf("child env lacks %s", want)
+		}
+	}
+	for _, e := range env {
+		k, v, _ := strings.Cut(e, "=")
+		if strings.Contains(v, "secret") || k == "GOTOOLCHAIN" && v != "local" {
+			t.Errorf("child env has %s", e)
+		}
+		if k == "PATH" && strings.Contains(v, root) {
+			t.Errorf("child PATH keeps the scanned tree: %s", v)
 		}
 	}
 }

@@ -11,8 +11,9 @@
 // repository's osv-scanner.toml ignores are not applied (scangate has its
 // own suppressions): they are reported as warnings and noted on the
 // findings they would have hidden. Go call analysis stays off (govulncheck
-// does it, once); offline there is no transitive resolution and no network
-// access at all.
+// does it, once); there is no transitive resolution (it would contact
+// repositories the scanned pom.xml names, with the user's Maven
+// credentials), and offline no network access at all.
 package osv
 
 import (
@@ -118,6 +119,10 @@ func (s *Scanner) Scan(ctx context.Context, req *scanners.Request) (*finding.Res
 	base := osvscanner.ScannerActions{
 		NoIgnore: true, // we chose the files; a .gitignore must not veto one
 	}
+	// Transitive resolution fetches from the repositories a pom.xml of the
+	// scanned tree names, sending the credentials the user's Maven settings
+	// hold for a server of the same id: never, online either.
+	base.TransitiveScanning.Disabled = true
 	var localDB string
 	if req.Offline {
 		if req.DBErr != nil {

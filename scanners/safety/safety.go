@@ -119,7 +119,7 @@ func (s *Scanner) scan(ctx context.Context, req *scanners.Request) (*finding.Res
 	if program == "" {
 		program = "safety"
 	}
-	path, err := shellout.Lookup(program)
+	path, err := shellout.Lookup(program, req.Root)
 	var ni *shellout.NotInstalledError
 	switch {
 	case errors.As(err, &ni) && !ni.Explicit:
@@ -127,7 +127,7 @@ func (s *Scanner) scan(ctx context.Context, req *scanners.Request) (*finding.Res
 	case err != nil:
 		return nil, fmt.Errorf("safety: %w", err)
 	}
-	version, major, err := s.version(ctx, path)
+	version, major, err := s.version(ctx, req.Root, path)
 	if err != nil {
 		return nil, err
 	}
@@ -185,6 +185,7 @@ func (s *Scanner) check2(ctx context.Context, req *scanners.Request, path, versi
 		}
 		return res, err
 	}
+	notePolicy(res)
 	return res, nil
 }
 
@@ -208,25 +209,55 @@ func (s *Scanner) scan3(ctx context.Context, req *scanners.Request, path, versio
 	if err := parseScan(out.Stdout, req.Root, res); err != nil {
 		return res, err
 	}
+	notePolicy(res)
 	return res, nil
 }
 
-func (s *Scanner) key() string {
-	if s.opt.Key != "" {
-		return s.opt.Key
+// notePolicy says how many vulnerabilities safety's policy ignored. The
+// policy safety reads is the scanned repository's own .safety-policy.yml:
+// what it ignores stays in the results as suppressed, and is said here, so
+// that a repository cannot make a vulnerability vanish unseen.
+func notePolicy(res *finding.Result) {
+	by := map[string]int{}
+	var markers []string
+	for _, f := range res.Findings {
+		for _, sup := range f.Suppressions {
+			if sup.Kind == "external" {
+				if by[sup.Marker] == 0 {
+					markers = append(markers, sup.Marker)
+				}
+				by[sup.Marker]++
+			}
+		}
 	}
-	return os.Getenv("SAFETY_API_KEY")
+	for _, m := range markers {
+		res.Warnf("safety: %d vulnerabilit%s ignored by the repository's safety policy (%s): kept as suppressed findings; review the policy, or move them to .scangate-ignore.yml", by[m], plural(by[m], "y", "ies"), m)
+	}
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
+func (s *Scanner) key() string { return s.opt.Key }
+
+// childEnv is safety's environment: the minimal one, and Python told not
+// to put the working directory (the scanned root) on its import path when
+// safety is started as `python -m safety` by a wrapper.
+func childEnv(root string, extra ...string) []string {
+	return shellout.Env(root, append([]string{"PYTHONSAFEPATH=1"}, extra...)...)
 }
 
 func (s *Scanner) run(ctx context.Context, req *scanners.Request, path string, args, env []string) (*shellout.Output, error) {
+	// The minimal environment has no *_KEY variable: the key goes to safety
+	// only when the trusted configuration named it.
 	if s.opt.Key != "" {
 		env = append(env, "SAFETY_API_KEY="+s.opt.Key)
 	}
-	var full []string
-	if len(env) > 0 {
-		full = shellout.Env(env...)
-	}
-	out, err := shellout.Run(ctx, shellout.Cmd{Program: path, Args: args, Dir: req.Root, Env: full, MaxStdout: s.opt.MaxOutput})
+	out, err := shellout.Run(ctx, shellout.Cmd{Program: path, Args: args, Dir: req.Root, Root: req.Root, Env: childEnv(req.Root, env...), MaxStdout: s.opt.MaxOutput})
 	if err != nil {
 		if out != nil {
 			if tail := out.StderrTail(5); tail != "" {
@@ -277,13 +308,13 @@ var versionRE = regexp.MustCompile(`(?i)version\s+v?((\d+)\.(\d+)(?:\.\d+)?\S*)`
 
 // version reads safety's version from its installed metadata, or else runs
 // `safety --version`, once per program path.
-func (s *Scanner) version(ctx context.Context, path string) (string, int, error) {
+func (s *Scanner) version(ctx context.Context, root, path string) (string, int, error) {
 	s.mu.Lock()
 	v, ok := s.versions[path]
 	s.mu.Unlock()
 	if !ok {
 		var err error
-		if v, err = askVersion(ctx, path); err != nil {
+		if v, err = askVersion(ctx, root, path); err != nil {
 			return "", 0, err
 		}
 		s.mu.Lock()
@@ -297,11 +328,11 @@ func (s *Scanner) version(ctx context.Context, path string) (string, int, error)
 	return v, major, nil
 }
 
-func askVersion(ctx context.Context, path string) (string, error) {
+func askVersion(ctx context.Context, root, path string) (string, error) {
 	if v := shellout.DistVersion(path, "safety"); v != "" {
 		return v, nil
 	}
-	out, err := shellout.Run(ctx, shellout.Cmd{Program: path, Args: []string{"--version"}, MaxStdout: 1 << 20, Env: shellout.Env("SAFETY_STAGE=cicd")})
+	out, err := shellout.Run(ctx, shellout.Cmd{Program: path, Args: []string{"--version"}, MaxStdout: 1 << 20, Root: root, Env: childEnv(root, "SAFETY_STAGE=cicd")})
 	if err != nil {
 		return "", fmt.Errorf("safety --version: %w", err)
 	}

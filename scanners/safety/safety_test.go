@@ -120,6 +120,14 @@ func checkPypkg(t *testing.T, res *finding.Result) {
 	if got := hits(res); !slices.Equal(got, wantPypkg) {
 		t.Fatalf("findings %v, want %v", got, wantPypkg)
 	}
+	// The policy's ignore is said, not only kept as a suppression.
+	said := false
+	for _, n := range res.Notifications {
+		said = said || n.Level == finding.LevelWarning && strings.Contains(n.Message, "1 vulnerability ignored by the repository's safety policy")
+	}
+	if !said {
+		t.Errorf("no warning about the policy's ignore: %+v", res.Notifications)
+	}
 	j := byRule(res, "PYUP-39525")
 	if j.Tool != "safety" || !slices.Equal(j.Aliases, []string{"CVE-2020-28493"}) {
 		t.Errorf("jinja2: tool %q aliases %v", j.Tool, j.Aliases)
@@ -342,7 +350,7 @@ func TestSafetyBadOutput(t *testing.T) {
 	doc, _ := os.ReadFile(fixture(t, "safety/check-2.3.5-pypkg.json"))
 	fakeSafety(t, "2.3.5", write("banner", "+==== Safety is moving ====+\n"+string(doc)), "", 64)
 	res, err := New(Options{}).Scan(context.Background(), request(root))
-	if err != nil || len(res.Findings) != 4 || len(res.Notifications) != 1 || !strings.Contains(res.Notifications[0].Message, "text before its JSON") {
+	if err != nil || len(res.Findings) != 4 || len(res.Notifications) != 2 || !strings.Contains(res.Notifications[0].Message, "text before its JSON") {
 		t.Errorf("banner: err %v findings %d notifications %+v", err, len(res.Findings), res.Notifications)
 	}
 }

@@ -1,9 +1,12 @@
 // Package shellout is the one place scangate runs another program: argument
 // lists only (never a shell), the program looked up on PATH or given as an
-// explicit path, a timeout from the context that kills the whole process
-// group, a cap on stdout, and the tail of stderr kept for error messages.
+// explicit path but never inside the scanned tree, a minimal environment
+// without the job's credentials (Env), a timeout from the context that kills
+// the whole process group, a cap on stdout, and the tail of stderr kept for
+// error messages.
 //
 // Outcomes a caller can tell apart:
+//   - *UntrustedError: the program resolves inside the scanned tree.
 //   - *NotInstalledError: the program is not on PATH (or not at its explicit
 //     path); adapters turn this into a skip with an install hint.
 //   - an error wrapping context.Cause(ctx): the context ended first; the
@@ -16,6 +19,7 @@
 package shellout
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -48,7 +52,12 @@ type Cmd struct {
 	Program string
 	Args    []string // arguments, passed as they are
 	Dir     string   // working directory; "" means the current one
-	Env     []string // nil means the current environment
+	// Env is the whole environment; nil means Env(Root), the minimal one.
+	Env []string
+	// Root is the scanned tree: the program may not resolve inside it, and
+	// the default environment's PATH leaves it out. "" when the program
+	// does not work on a scanned tree.
+	Root string
 	// Stdin is the program's input; nil means /dev/null, so a tool that
 	// prompts (safety 3 asking for a login) reads end-of-file instead of
 	// waiting forever.
@@ -109,18 +118,25 @@ func (e *NotInstalledError) Unwrap() error { return e.Err }
 // is killed.
 var ErrOutputTooLarge = errors.New("output larger than the cap")
 
-// Lookup resolves a program the way Run does and returns its absolute path.
-// A name without a path separator is looked up on PATH; a name found only
-// through a relative PATH entry (".") is refused, so that a scanned
-// repository can never supply the program that scans it.
-func Lookup(program string) (string, error) {
+// Lookup resolves a program the way Run does and returns its path. A name
+// without a path separator is looked up in the absolute PATH entries
+// outside root (the scanned tree, "" for none), like the child's own PATH
+// (see Env); a path is taken from the current directory. A program that
+// resolves inside root, after symbolic links, is refused with an
+// *UntrustedError: the repository being scanned never supplies a program
+// that scangate runs.
+func Lookup(program, root string) (string, error) {
 	if program == "" {
 		return "", errors.New("no program given")
 	}
+	t := newTree(root)
 	if strings.ContainsRune(program, '/') || strings.ContainsRune(program, filepath.Separator) {
 		abs, err := filepath.Abs(program)
 		if err != nil {
 			return "", fmt.Errorf("%s: %w", program, err)
+		}
+		if t.contains(abs) {
+			return "", &UntrustedError{Program: program, Rel: t.rel(abs)}
 		}
 		st, err := os.Stat(abs)
 		switch {
@@ -135,17 +151,49 @@ func Lookup(program string) (string, error) {
 		}
 		return abs, nil
 	}
-	p, err := exec.LookPath(program)
-	if errors.Is(err, exec.ErrDot) {
-		return "", fmt.Errorf("%s: found only through a relative PATH entry (%s); refusing to run it", program, p)
+	var inside, relative string
+	for _, dir := range filepath.SplitList(os.Getenv("PATH")) {
+		if dir == "" || !filepath.IsAbs(dir) {
+			if p, err := exec.LookPath(cmp.Or(dir, ".") + string(filepath.Separator) + program); err == nil && relative == "" {
+				relative = p
+			}
+			continue
+		}
+		p, err := exec.LookPath(filepath.Join(dir, program))
+		if err != nil {
+			continue
+		}
+		if t.contains(p) {
+			if inside == "" {
+				inside = t.rel(p)
+			}
+			continue
+		}
+		return p, nil
 	}
-	if err != nil {
-		return "", &NotInstalledError{Program: program, Err: err}
+	switch {
+	case inside != "":
+		return "", &UntrustedError{Program: program, Rel: inside, OnPath: true}
+	case relative != "":
+		return "", fmt.Errorf("%s: found only through a relative PATH entry (%s); refusing to run it", program, relative)
 	}
-	if !filepath.IsAbs(p) {
-		return "", fmt.Errorf("%s: resolved to a relative path %s; refusing to run it", program, p)
+	return "", &NotInstalledError{Program: program, Err: exec.ErrNotFound}
+}
+
+// UntrustedError says a program resolves inside the scanned tree.
+type UntrustedError struct {
+	Program string
+	Rel     string // where it resolves, relative to the scanned root
+	OnPath  bool   // found through a PATH entry inside the tree
+}
+
+func (e *UntrustedError) Error() string {
+	how := "resolves to"
+	if e.OnPath {
+		how = "is found on PATH at"
 	}
-	return p, nil
+	// The base name only: a path given by the user is a machine path.
+	return fmt.Sprintf("%s %s %s, inside the scanned repository; refusing to run a program from the tree being scanned (install it outside the tree, or name one outside it)", filepath.Base(e.Program), how, e.Rel)
 }
 
 // Run runs c and waits for it. When ctx ends first, the process group is
@@ -153,9 +201,13 @@ func Lookup(program string) (string, error) {
 // process of the group survives Run: background processes the program left
 // behind are killed once it has exited.
 func Run(ctx context.Context, c Cmd) (*Output, error) {
-	path, err := Lookup(c.Program)
+	path, err := Lookup(c.Program, c.Root)
 	if err != nil {
 		return nil, err
+	}
+	env := c.Env
+	if env == nil {
+		env = Env(c.Root)
 	}
 	name := filepath.Base(path)
 	if err := context.Cause(ctx); err != nil {
@@ -168,7 +220,7 @@ func Run(ctx context.Context, c Cmd) (*Output, error) {
 
 	cmd := exec.CommandContext(ctx, path, c.Args...)
 	cmd.Dir = c.Dir
-	cmd.Env = c.Env
+	cmd.Env = env
 	cmd.Stdin = c.Stdin
 	setProcessGroup(cmd)
 	// Killing only the direct child would leave grandchildren running and
@@ -253,19 +305,18 @@ func (t *tailBuffer) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
-// Env returns the current environment with the given "KEY=value" entries
-// added or replacing existing ones.
-func Env(kv ...string) []string {
-	env := os.Environ()
-	for _, e := range kv {
-		k, _, _ := strings.Cut(e, "=")
-		out := env[:0]
-		for _, x := range env {
-			if xk, _, _ := strings.Cut(x, "="); xk != k {
-				out = append(out, x)
-			}
-		}
-		env = append(out, e)
+// CheckFirst is for libraries that start a program by name themselves
+// (go/packages runs "go" with exec.Command): the program such a library
+// starts, the first match on the process's PATH, must not resolve inside
+// root. Lookup would skip a match inside the tree and take the next one;
+// the library would not.
+func CheckFirst(program, root string) error {
+	p, err := exec.LookPath(program)
+	if err != nil {
+		return nil // the library reports that it cannot find the program
 	}
-	return env
+	if t := newTree(root); t.contains(p) {
+		return &UntrustedError{Program: program, Rel: t.rel(p), OnPath: true}
+	}
+	return nil
 }

@@ -267,20 +267,3 @@ func TestStragglerHoldingOutputIsKilled(t *testing.T) {
 	}
 	waitDead(t, pidsFrom(t, out.Stdout))
 }
-
-func TestEnv(t *testing.T) {
-	t.Setenv("SCANGATE_TEST_A", "old")
-	env := Env("SCANGATE_TEST_A=new", "SCANGATE_TEST_B=b")
-	var a, b []string
-	for _, e := range env {
-		switch k, v, _ := strings.Cut(e, "="); k {
-		case "SCANGATE_TEST_A":
-			a = append(a, v)
-		case "SCANGATE_TEST_B":
-			b = append(b, v)
-		}
-	}
-	if len(a) != 1 || a[0] != "new" || len(b) != 1 || b[0] != "b" {
-		t.Errorf("A=%v B=%v", a, b)
-	}
-}

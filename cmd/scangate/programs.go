@@ -1,0 +1,28 @@
+package main
+
+import (
+	"errors"
+
+	"github.com/scangate/scangate/config"
+	"github.com/scangate/scangate/scanners/shellout"
+)
+
+// checkPrograms refuses, before a scan starts, a configured program that
+// resolves inside the scanned tree, whoever configured it: the repository
+// being scanned never supplies a program scangate runs. A program found on
+// PATH by default is checked by its adapter, which then fails.
+func checkPrograms(c *config.Config, root string) error {
+	for _, p := range []struct{ key, program string }{
+		{"scanners.bandit.program", c.Scanners.Bandit.Program},
+		{"scanners.safety.program", c.Scanners.Safety.Program},
+	} {
+		if p.program == "" {
+			continue
+		}
+		var ue *shellout.UntrustedError
+		if _, err := shellout.Lookup(p.program, root); errors.As(err, &ue) {
+			return usageErr("%s (%s): %v", p.key, c.Source(p.key), err)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,114 @@
+package config
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+)
+
+// A .scangate.yml inside the scanned tree is written by whoever wrote the
+// tree: it may not name programs or the API key's variable, nor paths that
+// lead out of the tree, nor write reports into .git. The same file from
+// outside the tree (--config) may.
+func TestInTreeConfigRefused(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("symlinks")
+	}
+	base := t.TempDir()
+	root := filepath.Join(base, "repo")
+	if err := os.MkdirAll(filepath.Join(root, "reports"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(filepath.Join(base, "elsewhere"), filepath.Join(root, "link")); err != nil {
+		t.Fatal(err)
+	}
+	const body = `scanners:
+  bandit:
+    program: ./evil.sh
+  safety:
+    program: safety
+    key-env: GITHUB_TOKEN
+    db: ../safety-db
+baseline: link/baseline.json
+suppressions:
+  file: /etc/passwd
+db:
+  dir: reports/db
+outputs:
+  sarif: ../../home/runner/.bashrc
+  json: ~/report.json
+  markdown: .git/hooks/pre-push
+`
+	write := func(p string) {
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	inside := filepath.Join(root, FileName)
+	write(inside)
+	_, err := Load(inside, root)
+	var ce *Error
+	if !errors.As(err, &ce) {
+		t.Fatalf("in-tree config: err = %v, want problems", err)
+	}
+	want := []string{
+		":3:14: scanners.bandit.program: a config file inside the scanned repository may not name a program: pass --config FILE from outside the tree",
+		":5:14: scanners.safety.program: a config file inside the scanned repository may not name a program",
+		":6:14: scanners.safety.key-env: a config file inside the scanned repository may not choose the environment variable sent to safety's server",
+		`:7:9: scanners.safety.db: a config file inside the scanned repository may not choose the vulnerability database`,
+		`:8:11: baseline: "link/baseline.json" resolves outside the scanned repository`,
+		`:10:9: suppressions.file: "/etc/passwd" resolves outside`,
+		`:12:8: db.dir: a config file inside the scanned repository may not choose the vulnerability database (one from the tree could leave out any advisory)`,
+		`:14:10: outputs.sarif: "../../home/runner/.bashrc" resolves outside`,
+		`:15:9: outputs.json: "~/report.json" resolves outside`,
+		`:16:13: outputs.markdown: ".git/hooks/pre-push" is inside a .git directory`,
+	}
+	if len(ce.Problems) != len(want) {
+		t.Errorf("got %d problems, want %d:\n%v", len(ce.Problems), len(want), err)
+	}
+	for i, w := range want {
+		if i >= len(ce.Problems) || !strings.Contains(ce.Problems[i].String(), inside+w) {
+			t.Errorf("problem %d: want %q in\n%v", i, inside+w, err)
+		}
+	}
+
+	// Named through a link to the tree, the file is still the tree's.
+	if err := os.Symlink(root, filepath.Join(base, "repo-link")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Load(filepath.Join(base, "repo-link", FileName), root); !errors.As(err, &ce) {
+		t.Errorf("in-tree config named through a link: err = %v", err)
+	}
+
+	// The same settings from a file outside the tree are the user's own.
+	outside := filepath.Join(base, "trusted.yml")
+	write(outside)
+	c, err := Load(outside, root)
+	if err != nil {
+		t.Fatalf("trusted config: %v", err)
+	}
+	if c.InTree || c.Scanners.Bandit.Program != "./evil.sh" || c.Scanners.Safety.KeyEnv != "GITHUB_TOKEN" ||
+		c.Outputs.Markdown != filepath.Join(root, ".git", "hooks", "pre-push") {
+		t.Errorf("trusted config not applied: %+v", c)
+	}
+}
+
+// Paths inside the tree, and stdout, stay allowed in an in-tree file.
+func TestInTreeConfigInsidePaths(t *testing.T) {
+	root := t.TempDir()
+	p := filepath.Join(root, FileName)
+	body := "outputs:\n  sarif: out/scangate.sarif\n  json: '-'\nbaseline: .scangate-baseline.json\n"
+	if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	c, err := Load(p, root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !c.InTree || c.Outputs.SARIF != filepath.Join(root, "out", "scangate.sarif") || c.Outputs.JSON != "-" {
+		t.Errorf("config %+v", c.Outputs)
+	}
+}

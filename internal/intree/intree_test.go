@@ -1,0 +1,61 @@
+package intree
+
+import (
+	"os"
+	"path/filepath"
+	"runtime"
+	"testing"
+)
+
+func TestContainsAndNamed(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("symlinks")
+	}
+	base := t.TempDir()
+	root := filepath.Join(base, "repo")
+	outside := filepath.Join(base, "outside")
+	for _, d := range []string{filepath.Join(root, "sub"), outside} {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	link := func(target, name string) string {
+		if err := os.Symlink(target, name); err != nil {
+			t.Fatal(err)
+		}
+		return name
+	}
+	rootLink := link(root, filepath.Join(base, "repo-link"))
+	out := link(outside, filepath.Join(root, "out"))                     // a link in the tree leading out
+	in := link(filepath.Join(root, "sub"), filepath.Join(outside, "in")) // a link outside leading in
+	cfg := link(filepath.Join(outside, "c.yml"), filepath.Join(root, ".scangate.yml"))
+
+	for _, c := range []struct {
+		root, p         string
+		contains, named bool
+	}{
+		{root, filepath.Join(root, "sub", "x"), true, true},
+		{rootLink, filepath.Join(root, "sub", "x"), true, true},
+		{root, filepath.Join(rootLink, "new", "file.sarif"), true, true}, // does not exist yet
+		{root, filepath.Join(out, "x"), false, true},
+		{root, filepath.Join(in, "x"), true, true},
+		{root, cfg, false, true},
+		{root, filepath.Join(root, "..", "outside", "x"), false, false},
+		{root, filepath.Join(outside, "x"), false, false},
+		{root, root, true, true},
+		{"", filepath.Join(root, "x"), false, false},
+	} {
+		if got := Contains(c.root, c.p); got != c.contains {
+			t.Errorf("Contains(%s, %s) = %v", c.root, c.p, got)
+		}
+		if c.root == "" {
+			continue
+		}
+		if got := Named(c.root, c.p); got != c.named {
+			t.Errorf("Named(%s, %s) = %v", c.root, c.p, got)
+		}
+	}
+	if got := Rel(rootLink, filepath.Join(root, "sub", "x")); got != "sub/x" {
+		t.Errorf("Rel = %q", got)
+	}
+}

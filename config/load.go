@@ -16,8 +16,8 @@ import (
 
 	"gopkg.in/yaml.v3"
 
-	"github.com/scangate/scangate/internal/pathglob"
 	"github.com/scangate/scangate/internal/intree"
+	"github.com/scangate/scangate/internal/pathglob"
 	"github.com/scangate/scangate/internal/yamlerr"
 )
 
@@ -94,7 +94,7 @@ type field struct {
 	lo, hi  int
 	ranged  bool
 	path    bool
-	glob    bool // a path glob in scangate's dialect (internal/pathglob)
+	glob    bool   // a path glob in scangate's dialect (internal/pathglob)
 	trust   string // what the key would let an in-tree file do; "" when it may set it
 }
 

@@ -107,8 +107,9 @@ func decodeJSON(tool string, out []byte, v any, res *finding.Result) error {
 	if err := dec.Decode(v); err != nil {
 		return fmt.Errorf("%s's report is not valid JSON (%v); it starts with %q", tool, err, excerpt(data))
 	}
-	if dec.More() {
-		return fmt.Errorf("%s's report has trailing data after the JSON document: %q", tool, excerpt(data[dec.InputOffset():]))
+	// dec.More is false before a stray '}' or ']': look at the bytes left.
+	if rest := bytes.TrimSpace(data[dec.InputOffset():]); len(rest) > 0 {
+		return fmt.Errorf("%s's report has trailing data after the JSON document: %q", tool, excerpt(rest))
 	}
 	return nil
 }

@@ -244,7 +244,7 @@ func (o *scanOptions) run(ctx context.Context, stderr io.Writer) (*report.Scan, 
 		}
 		logf := func(format string, args ...any) {
 			if !o.quiet {
-				fmt.Fprintf(stderr, format+"\n", args...)
+				fmt.Fprintln(stderr, report.TermLine(fmt.Sprintf(format, args...)))
 			}
 		}
 		if db, err := vulndb.OpenWith(req.DB, vulndb.OpenOptions{Logf: logf}); err == nil {

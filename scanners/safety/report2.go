@@ -196,8 +196,8 @@ func parseCheck(out []byte, root string, files []string, res *finding.Result) er
 		case len(cands) > 0:
 			c := cands[occurrence[key]%len(cands)]
 			v.file, v.line, v.text = c.file, c.p.line, c.p.text
-		case found[v.pkg] != "":
-			v.file = scanners.RelPath(root, found[v.pkg])
+		case found[v.pkg] != "" && foundIn(root, found[v.pkg]):
+			v.file, _ = inRoot(root, found[v.pkg])
 			res.Warnf("safety: %s %s: no line in %s pins it", v.pkg, v.version, v.file)
 		case len(files) > 0:
 			v.file = files[0]
@@ -211,6 +211,8 @@ func parseCheck(out []byte, root string, files []string, res *finding.Result) er
 	}
 	return nil
 }
+
+func foundIn(root, p string) bool { _, ok := inRoot(root, p); return ok }
 
 func excerpt(b []byte) string {
 	const n = 120

@@ -12,10 +12,15 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 	"unicode/utf8"
+
+	"github.com/owenrumney/go-sarif/v3/pkg/report/v210/sarif"
+
+	"github.com/scangate/scangate/report"
 )
 
 // shellPy makes bandit report B602 with high severity and confidence.
@@ -362,5 +367,144 @@ func TestHostileConfigEscapes(t *testing.T) {
 	wellFormed(t, o)
 	if o.code != exitUsage || !strings.Contains(o.stderr, ".scangate.yml:1:") || !strings.Contains(o.stderr, `\x1b]0;pwned`) {
 		t.Errorf("exit %d, stderr:\n%s", o.code, o.stderr)
+	}
+}
+
+// bigGoFile is a generated Go file of about lines lines: a 100,000-entry
+// table, then small functions; a hard-coded credential (gosec G101, high)
+// right after the table and an md5 call (G401, medium) in main, the last
+// function. It returns the file and the lines of the two findings.
+func bigGoFile(lines int) (src string, g101, g401 int) {
+	var b strings.Builder
+	n := 0
+	line := func(format string, args ...any) {
+		fmt.Fprintf(&b, format+"\n", args...)
+		n++
+	}
+	line("package main")
+	line("")
+	line("import (")
+	line("\t\"crypto/md5\"")
+	line("\t\"fmt\"")
+	line(")")
+	line("var table = []int{")
+	for i := range 100_000 {
+		line("\t%d,", i)
+	}
+	line("}")
+	line("var secretKey = \"9b1c4e0d7a2f6b3e8c5d1a0f4e7b2c9d6a3f0e1b\"")
+	g101 = n
+	for i := 0; n < lines-3; i++ {
+		line("func f%d(x int) int {\n\tif x > %d {\n\t\treturn x - %d\n\t}\n\treturn x + table[%d]\n}", i, i, i, i%100_000)
+		n += 5
+	}
+	line("func main() {")
+	line("\tfmt.Println(md5.Sum([]byte(secretKey)), f0(1))")
+	g401 = n
+	line("}")
+	return b.String(), g101, g401
+}
+
+// A 200,000-line Go file: gosec loads and analyzes it and reports both
+// findings at their lines; the gate fails on the high one.
+func TestHostileHugeGoFile(t *testing.T) {
+	src, g101, g401 := bigGoFile(200_000)
+	if got := strings.Count(src, "\n"); got < 200_000 {
+		t.Fatalf("generated %d lines", got)
+	}
+	root := t.TempDir()
+	writeTree(t, root, map[string]string{"go.mod": "module example.com/big\n\ngo 1.22\n", "big.go": src})
+	start := time.Now()
+	o := scanHostile(t, root, "--scanners", "gosec", "--timeout", "5m")
+	t.Logf("200,000 lines scanned in %s", time.Since(start).Round(time.Millisecond))
+	doc := wellFormed(t, o)
+	if o.code != exitFail {
+		t.Errorf("exit %d, want %d\n%s", o.code, exitFail, o.stderr)
+	}
+	var got []string
+	for _, r := range doc.Runs {
+		for _, res := range r.Results {
+			l := res.Locations[0].PhysicalLocation
+			got = append(got, fmt.Sprintf("%s %s:%d", res.RuleID, l.ArtifactLocation.URI, l.Region.StartLine))
+		}
+	}
+	want := []string{fmt.Sprintf("G101 big.go:%d", g101), fmt.Sprintf("G401 big.go:%d", g401), "G501 big.go:4"}
+	if fmt.Sprint(sorted(got)) != fmt.Sprint(want) {
+		t.Errorf("results %v, want %v", got, want)
+	}
+	if !strings.Contains(o.stderr, "gosec        completed    3 findings") {
+		t.Errorf("summary:\n%s", o.stderr)
+	}
+}
+
+func sorted(s []string) []string {
+	s = append([]string(nil), s...)
+	slices.Sort(s)
+	return s
+}
+
+// A Python tree on which bandit prints 10,000 results: every one is
+// counted and in the SARIF, which stays within GitHub's limits; the
+// summary, the step summary and the annotations say how many they list
+// and how many they leave to the reports.
+func TestHostileTenThousandBanditResults(t *testing.T) {
+	needBandit(t)
+	root := t.TempDir()
+	files := map[string]string{}
+	for f := range 100 {
+		var b strings.Builder
+		b.WriteString("def check(x):\n")
+		for i := range 100 {
+			fmt.Fprintf(&b, "    assert x != %d\n", i)
+		}
+		files[fmt.Sprintf("pkg/m%03d.py", f)] = b.String()
+	}
+	writeTree(t, root, files)
+	start := time.Now()
+	o := scanHostile(t, root, "--scanners", "bandit", "--timeout", "5m")
+	t.Logf("bandit's 10,000 results in %s, SARIF %d bytes", time.Since(start).Round(time.Millisecond), len(o.sarif))
+	doc := wellFormed(t, o)
+	if o.code != exitPass {
+		t.Errorf("exit %d, want %d (B101 is low, under the default threshold)\n%s", o.code, exitPass, o.stderr)
+	}
+	if n := doc.results()["bandit B101"]; n != 10_000 {
+		t.Errorf("SARIF has %d B101 results, want 10000", n)
+	}
+	rep, err := sarif.FromBytes([]byte(o.sarif))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bad := report.CheckLimits(rep, report.Limits{}); len(bad) > 0 {
+		t.Errorf("SARIF over GitHub's limits: %q", bad)
+	}
+	var js struct {
+		Tools []struct {
+			Findings []json.RawMessage `json:"findings"`
+		} `json:"tools"`
+	}
+	if err := json.Unmarshal([]byte(o.json), &js); err != nil || len(js.Tools) != 1 || len(js.Tools[0].Findings) != 10_000 {
+		t.Errorf("JSON report: %v, %d tools", err, len(js.Tools))
+	}
+	annotated := 0
+	for _, c := range runnerCommands(t, o.stderr) {
+		if c.name == "notice" {
+			annotated++
+		}
+	}
+	for _, want := range []string{
+		"bandit       completed  10000 findings",
+		"Findings: 10000 new (low 10000)",
+		"… and 9990 more (see the SARIF, JSON or markdown report)",
+		fmt.Sprintf("scangate: %d more findings are not annotated", 10_000-annotated),
+	} {
+		if !strings.Contains(o.stderr, want) {
+			t.Errorf("stderr lacks %q", want)
+		}
+	}
+	if !strings.Contains(o.stepSummary, "| bandit | completed | 10000 |") {
+		t.Errorf("step summary:\n%s", excerpt(o.stepSummary, "bandit"))
+	}
+	if !strings.Contains(o.stepOutput, "findings=10000") {
+		t.Errorf("step outputs: %s", o.stepOutput)
 	}
 }

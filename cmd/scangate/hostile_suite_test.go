@@ -21,6 +21,7 @@ import (
 	"github.com/owenrumney/go-sarif/v3/pkg/report/v210/sarif"
 
 	"github.com/scangate/scangate/report"
+	"github.com/scangate/scangate/scanners"
 )
 
 // shellPy makes bandit report B602 with high severity and confidence.
@@ -506,5 +507,30 @@ func TestHostileTenThousandBanditResults(t *testing.T) {
 	}
 	if !strings.Contains(o.stepOutput, "findings=10000") {
 		t.Errorf("step outputs: %s", o.stepOutput)
+	}
+}
+
+// Progress lines quote file and module names: both the CI form (a line per
+// event) and the terminal status line show their control characters
+// escaped, and print no other escape than the status line's own clear.
+func TestHostileProgressEscapes(t *testing.T) {
+	msg := "loading esc\x1b]0;pwned\x07\x1b[2J\r\nFAKE\u202e.py"
+	for _, animated := range []bool{false, true} {
+		var b strings.Builder
+		p := newProgress(&b, animated)
+		p.event(scanners.Event{Kind: scanners.Started, Scanner: "bandit"})
+		p.event(scanners.Event{Kind: scanners.Progress, Scanner: "bandit", Message: msg})
+		p.mu.Lock()
+		p.clear()
+		p.draw()
+		p.mu.Unlock()
+		p.close()
+		out := strings.ReplaceAll(b.String(), "\r\x1b[2K", "") // the status line's own clear
+		if strings.ContainsAny(out, "\x1b\x07\r\u202e") || strings.Contains(out, "\nFAKE") {
+			t.Errorf("animated=%v: raw control characters in %q", animated, b.String())
+		}
+		if !strings.Contains(out, `loading esc\x1b]0;pwned\x07`) {
+			t.Errorf("animated=%v: the message is not shown escaped: %q", animated, out)
+		}
 	}
 }

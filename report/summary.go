@@ -105,7 +105,7 @@ const (
 
 // Text writes the human summary (stderr in the CLI).
 func Text(w io.Writer, s *Scan, opt TextOptions) error {
-	p := &printer{w: w, color: opt.Color}
+	p := &printer{w: w, color: opt.Color, term: true}
 	if opt.Short {
 		return p.short(s, opt)
 	}
@@ -244,10 +244,14 @@ func oneLine(s string) string {
 type printer struct {
 	w     io.Writer
 	color bool
+	term  bool // a terminal reads the output: see termArgs
 	err   error
 }
 
 func (p *printer) f(format string, args ...any) {
+	if p.term {
+		args = termArgs(args, p.color)
+	}
 	if p.err == nil {
 		_, p.err = fmt.Fprintf(p.w, format, args...)
 	}

@@ -123,6 +123,9 @@ func runOne(ctx context.Context, s Scanner, req *Request, opt Options) finding.R
 	if res.Findings == nil {
 		res.Findings = []finding.Finding{}
 	}
+	if n := dropOutside(req.Root, &res); n > 0 {
+		res.Warnf("%s: %d finding(s) in files that are symlinks to outside the scanned root dropped", name, n)
+	}
 	var skip *SkipError
 	switch {
 	case errors.As(o.err, &skip):

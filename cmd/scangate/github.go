@@ -52,7 +52,9 @@ func (g *ghRun) finish(o *scanOptions, scan *report.Scan) error {
 	anns := append(toolProblems(scan.Results), ghactions.FromFindings(scan.Ranked(), g.repoPrefix(o.path))...)
 	kept, dropped := ghactions.Cap(anns)
 	for _, a := range kept {
-		fmt.Fprintln(g.stderr, a)
+		// The runner escapes nothing but its own separators: a control
+		// character of a file name would reach the log viewer raw.
+		fmt.Fprintln(g.stderr, report.TermLine(fmt.Sprint(a)))
 	}
 	if n := dropped[ghactions.Error] + dropped[ghactions.Warning] + dropped[ghactions.Notice]; n > 0 {
 		fmt.Fprintf(g.stderr, "scangate: %d more findings are not annotated (GitHub shows %d annotations of each level per step); the step summary and the SARIF report list them\n",

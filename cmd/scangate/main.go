@@ -11,6 +11,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/scangate/scangate/report"
 	"github.com/scangate/scangate/scanners/govulncheck"
 )
 
@@ -62,12 +63,13 @@ func run(args []string, stdout, stderr io.Writer) int {
 	var ee *exitError
 	if errors.As(err, &ee) {
 		if ee.err != nil {
-			fmt.Fprintf(stderr, "scangate: %v\n", ee.err)
+			// Errors quote config files and tool output of the scanned repository.
+			fmt.Fprintf(stderr, "scangate: %s\n", report.TermText(ee.err.Error()))
 		}
 		return ee.code
 	}
 	// Anything else comes from cobra's own parsing: a usage error.
-	fmt.Fprintf(stderr, "scangate: %v\nRun 'scangate --help' for usage.\n", err)
+	fmt.Fprintf(stderr, "scangate: %s\nRun 'scangate --help' for usage.\n", report.TermText(err.Error()))
 	return exitUsage
 }
 

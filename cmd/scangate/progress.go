@@ -12,6 +12,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/scangate/scangate/finding"
+	"github.com/scangate/scangate/report"
 	"github.com/scangate/scangate/scanners"
 )
 
@@ -63,9 +64,10 @@ func (p *progress) event(e scanners.Event) {
 			fmt.Fprintf(p.w, "%s: started\n", e.Scanner)
 		}
 	case scanners.Progress:
-		p.last[e.Scanner] = e.Message
+		// Messages name files and modules of the scanned repository.
+		p.last[e.Scanner] = report.TermLine(e.Message)
 		if !p.animated {
-			fmt.Fprintf(p.w, "%s: %s\n", e.Scanner, e.Message)
+			fmt.Fprintf(p.w, "%s: %s\n", e.Scanner, p.last[e.Scanner])
 		}
 	case scanners.Finished:
 		delete(p.running, e.Scanner)

@@ -254,7 +254,7 @@ func (o *scanOptions) run(ctx context.Context, stderr io.Writer) (*report.Scan, 
 		}
 		logf := func(format string, args ...any) {
 			if !o.quiet {
-				fmt.Fprintf(stderr, format+"\n", args...)
+				fmt.Fprintln(stderr, report.TermLine(fmt.Sprintf(format, args...)))
 			}
 		}
 		db, err := vulndb.OpenWith(req.DB, vulndb.OpenOptions{Logf: logf})

@@ -94,8 +94,9 @@ func parseReport(data []byte, root string, exclude []string, res *finding.Result
 	if err := dec.Decode(&rep); err != nil {
 		return fmt.Errorf("bandit's report is not valid JSON (%v); it starts with %q", err, excerpt(trimmed))
 	}
-	if dec.More() {
-		return fmt.Errorf("bandit's report has trailing data after the JSON document: %q", excerpt(trimmed[dec.InputOffset():]))
+	// dec.More is false before a stray '}' or ']': look at the bytes left.
+	if rest := bytes.TrimSpace(trimmed[dec.InputOffset():]); len(rest) > 0 {
+		return fmt.Errorf("bandit's report has trailing data after the JSON document: %q", excerpt(rest))
 	}
 	if rep.Results == nil {
 		return fmt.Errorf("bandit's report has no \"results\" array; it starts with %q", excerpt(trimmed))

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 
 	"github.com/scangate/scangate/finding"
 )
@@ -165,6 +166,9 @@ func decode(r io.Reader) (*stream, error) {
 		case m.Finding != nil:
 			if len(m.Finding.Trace) == 0 || m.Finding.Trace[0] == nil {
 				return s, fmt.Errorf("govulncheck finding for %s has no trace", m.Finding.OSV)
+			}
+			if slices.Contains(m.Finding.Trace, nil) {
+				return s, fmt.Errorf("govulncheck finding for %s has a null frame in its trace", m.Finding.OSV)
 			}
 			s.findings = append(s.findings, m.Finding)
 		}

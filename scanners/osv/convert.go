@@ -3,6 +3,7 @@ package osv
 import (
 	"fmt"
 	"path"
+	"path/filepath"
 	"slices"
 	"sort"
 	"strconv"
@@ -12,7 +13,6 @@ import (
 	"github.com/google/osv-scanner/v2/pkg/models"
 	osvpb "github.com/ossf/osv-schema/bindings/go/osvschema"
 	"github.com/scangate/scangate/finding"
-	"github.com/scangate/scangate/scanners"
 )
 
 // DefaultSeverity is the severity of an advisory with neither a CVSS vector
@@ -29,10 +29,21 @@ type converter struct {
 
 func (c *converter) add(vr models.VulnerabilityResults) {
 	for _, src := range vr.Results {
-		rel := scanners.RelPath(c.root, src.Source.Path)
+		abs := src.Source.Path
+		if !filepath.IsAbs(abs) {
+			abs = filepath.Join(c.root, abs)
+		}
+		// We pass lockfiles under the root only; anything else is not read
+		// (its lines would reach the report) nor reported.
+		rel, err := filepath.Rel(c.root, abs)
+		if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+			c.res.Warnf("osv-scanner: results for a file outside the scanned root dropped (%s)", filepath.Base(abs))
+			continue
+		}
+		rel = filepath.ToSlash(rel)
 		for _, pv := range src.Packages {
 			for _, g := range pv.Groups {
-				c.addGroup(src.Source.Path, rel, pv, g)
+				c.addGroup(abs, rel, pv, g)
 			}
 		}
 	}

@@ -106,6 +106,7 @@ type lockfile struct {
 	Rel       string // relative to the root, "/" separated
 	Ecosystem string
 	Extractor string // osv-scalibr plugin name ("python/requirements")
+	Arg       string // how osv-scanner is given the file: see lockfileArg
 }
 
 // skipDir lists trees of other people's code and of tools: vendored

@@ -112,6 +112,12 @@ func (s *Scanner) Scan(ctx context.Context, req *scanners.Request) (*finding.Res
 	// Lockfiles by the ecosystem whose database they need.
 	groups := map[string][]lockfile{}
 	for _, f := range files {
+		var ok bool
+		if f.Arg, ok = lockfileArg(f); !ok {
+			res.State = finding.Incomplete
+			res.Errorf("osv-scanner: %s not scanned: osv-scanner reads a ':' in a path as a parser name, and has no parser name for this kind of file", f.Rel)
+			continue
+		}
 		groups[f.Ecosystem] = append(groups[f.Ecosystem], f)
 	}
 	ecos := sortedKeys(groups)
@@ -172,6 +178,8 @@ func (s *Scanner) Scan(ctx context.Context, req *scanners.Request) (*finding.Res
 
 	conv := &converter{root: req.Root, res: res, files: manifests{}, ignores: ignores}
 	clean := cleaner(req.Root, localDB, tmp)
+	// osv-scanner's own log lines name paths of the machine too.
+	cleanLogf := func(format string, args ...any) { logf("%s", clean(fmt.Sprintf(format, args...))) }
 	// Offline, one call per ecosystem (see the package comment). Online one
 	// call for all: the online matcher has no per-ecosystem database, and
 	// its retries on a dead network would otherwise add up.
@@ -196,9 +204,9 @@ func (s *Scanner) Scan(ctx context.Context, req *scanners.Request) (*finding.Res
 			batches = batches[1:]
 			actions := base
 			for _, f := range batch {
-				actions.LockfilePaths = append(actions.LockfilePaths, f.Abs)
+				actions.LockfilePaths = append(actions.LockfilePaths, f.Arg)
 			}
-			vr, logged, err := doScan(ctx, actions, logf)
+			vr, logged, err := doScan(ctx, actions, cleanLogf)
 			failed := err != nil && !errors.Is(err, osvscanner.ErrVulnerabilitiesFound) && !errors.Is(err, osvscanner.ErrNoPackagesFound)
 			if (failed || len(logged) > 0) && len(batch) > 1 && ctx.Err() == nil {
 				// One bad lockfile fails the whole call, or is only logged

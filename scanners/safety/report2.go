@@ -107,8 +107,9 @@ func decodeJSON(tool string, out []byte, v any, res *finding.Result) error {
 	if err := dec.Decode(v); err != nil {
 		return fmt.Errorf("%s's report is not valid JSON (%v); it starts with %q", tool, err, excerpt(data))
 	}
-	if dec.More() {
-		return fmt.Errorf("%s's report has trailing data after the JSON document: %q", tool, excerpt(data[dec.InputOffset():]))
+	// dec.More is false before a stray '}' or ']': look at the bytes left.
+	if rest := bytes.TrimSpace(data[dec.InputOffset():]); len(rest) > 0 {
+		return fmt.Errorf("%s's report has trailing data after the JSON document: %q", tool, excerpt(rest))
 	}
 	return nil
 }
@@ -195,8 +196,8 @@ func parseCheck(out []byte, root string, files []string, res *finding.Result) er
 		case len(cands) > 0:
 			c := cands[occurrence[key]%len(cands)]
 			v.file, v.line, v.text = c.file, c.p.line, c.p.text
-		case found[v.pkg] != "":
-			v.file = scanners.RelPath(root, found[v.pkg])
+		case found[v.pkg] != "" && foundIn(root, found[v.pkg]):
+			v.file, _ = inRoot(root, found[v.pkg])
 			res.Warnf("safety: %s %s: no line in %s pins it", v.pkg, v.version, v.file)
 		case len(files) > 0:
 			v.file = files[0]
@@ -210,6 +211,8 @@ func parseCheck(out []byte, root string, files []string, res *finding.Result) er
 	}
 	return nil
 }
+
+func foundIn(root, p string) bool { _, ok := inRoot(root, p); return ok }
 
 func excerpt(b []byte) string {
 	const n = 120

@@ -4,11 +4,11 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"path/filepath"
 	"regexp"
 	"strings"
 
 	"github.com/scangate/scangate/finding"
-	"github.com/scangate/scangate/scanners"
 )
 
 // scanReport is what `safety scan --output json --detailed-output` prints in
@@ -123,7 +123,13 @@ func parseScan(out []byte, root string, res *finding.Result) error {
 	loc := newLocator(root)
 	seen := map[string]bool{}
 	for _, f := range files {
-		rel := scanners.RelPath(root, f.Location)
+		rel, ok := inRoot(root, f.Location)
+		if !ok {
+			// safety scans the root; a file elsewhere is not ours to read
+			// (its lines would be quoted) nor to report.
+			res.Warnf("safety: results for a file outside the scanned root dropped (%s)", filepath.Base(f.Location))
+			continue
+		}
 		for _, dep := range f.Results.Dependencies {
 			for _, sp := range dep.Specifications {
 				name, version := dep.Name, ""
@@ -161,6 +167,19 @@ func parseScan(out []byte, root string, res *finding.Result) error {
 		}
 	}
 	return nil
+}
+
+// inRoot makes p (absolute, or relative to root) root-relative; ok is false
+// when it is outside root.
+func inRoot(root, p string) (rel string, ok bool) {
+	if !filepath.IsAbs(p) {
+		p = filepath.Join(root, p)
+	}
+	rel, err := filepath.Rel(root, p)
+	if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+		return "", false
+	}
+	return filepath.ToSlash(rel), true
 }
 
 // fixedFromSpec derives the fixed version from a vulnerable range with one

@@ -122,8 +122,13 @@ func merge(dst, src *Finding) {
 			dst.Trace = src.Trace
 		}
 	}
-	if dst.Score == 0 && src.Score > 0 {
-		dst.Score, dst.Severity = src.Score, src.Severity
+	// A rated source rates the merged finding: a scored one beats a label,
+	// and either beats an unknown severity.
+	if dst.Score == 0 && src.Score > 0 || dst.SeverityUnknown && !src.SeverityUnknown {
+		dst.Score, dst.Severity, dst.SeverityUnknown, dst.SeverityFrom = src.Score, src.Severity, src.SeverityUnknown, src.SeverityFrom
+		if dst.SeverityFrom == "" && !src.SeverityUnknown {
+			dst.SeverityFrom = src.RuleID
+		}
 	}
 	if dst.Package != nil && src.Package != nil {
 		dst.Package.Fixed = union(dst.Package.Fixed, src.Package.Fixed)

@@ -5,7 +5,9 @@ import (
 	"path"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/google/osv-scalibr/semantic"
 )
@@ -28,7 +30,10 @@ type Remediation struct {
 func (r Remediation) String() string {
 	p := r.Package
 	where := ""
-	if p.Manifest != "" {
+	switch {
+	case strings.ContainsFunc(p.Manifest, unicode.IsControl):
+		where = strconv.Quote(p.Manifest) + ": " // a hostile name must not forge lines
+	case p.Manifest != "":
 		where = p.Manifest + ": "
 	}
 	switch {
@@ -158,6 +163,9 @@ var requirementsFile = regexp.MustCompile(`(?i)(^|/)(requirements[^/]*|[^/]*requ
 // p to to in its manifest, "" when scangate knows none for the manifest.
 func apply(p Package, to string) string {
 	m := p.Manifest
+	if strings.ContainsFunc(m+p.Name+to, unicode.IsControl) {
+		return "" // no command spanning lines: the text around it could be forged
+	}
 	switch {
 	case p.Ecosystem == "Go" && (p.Name == goStdlib || p.Name == goToolchain):
 		return fmt.Sprintf("build with %s or later", to)

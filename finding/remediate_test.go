@@ -128,3 +128,16 @@ func TestSpell(t *testing.T) {
 		}
 	}
 }
+
+// A manifest path with a line break gets no command, and its line shows
+// the path quoted, so that it cannot forge a line of the summary.
+func TestRemediateControlCharacters(t *testing.T) {
+	results := []Result{{Findings: []Finding{
+		{RuleID: "GO-2021-0113", Package: &Package{Ecosystem: "Go", Name: "golang.org/x/text", Version: "v0.3.6", Fixed: []string{"v0.3.7"}, Manifest: "x\nVerdict: PASS/go.mod"}},
+	}}}
+	rems := Remediate(results)
+	if len(rems) != 1 || rems[0].Apply != "" || strings.Contains(rems[0].String(), "\n") ||
+		rems[0].String() != `"x\nVerdict: PASS/go.mod": upgrade golang.org/x/text v0.3.6 -> v0.3.7 fixes 1` {
+		t.Errorf("remediation: %+v %q", rems, rems[0].String())
+	}
+}

@@ -127,11 +127,21 @@ func merge(dst, src *Finding) {
 	if dst.Score == 0 && src.Score > 0 || dst.SeverityUnknown && !src.SeverityUnknown {
 		dst.Score, dst.Severity, dst.SeverityUnknown, dst.SeverityFrom = src.Score, src.Severity, src.SeverityUnknown, src.SeverityFrom
 		if dst.SeverityFrom == "" && !src.SeverityUnknown {
+			// osv-scanner rates a group of aliases under the same ID:
+			// then the tool is the honest source.
 			dst.SeverityFrom = src.RuleID
+			if strings.EqualFold(src.RuleID, dst.RuleID) {
+				dst.SeverityFrom = src.Tool
+			}
 		}
 	}
 	if dst.Package != nil && src.Package != nil {
-		dst.Package.Fixed = union(dst.Package.Fixed, src.Package.Fixed)
+		for _, v := range src.Package.Fixed {
+			eco := dst.Package.Ecosystem
+			if v != "" && !slices.ContainsFunc(dst.Package.Fixed, func(w string) bool { return NormalizeVersion(eco, w) == NormalizeVersion(eco, v) }) {
+				dst.Package.Fixed = append(dst.Package.Fixed, v)
+			}
+		}
 	}
 	dst.Suppressions = append(dst.Suppressions, src.Suppressions...)
 	for k, v := range src.Properties {

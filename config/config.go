@@ -41,6 +41,8 @@ type Config struct {
 	Version         int               `yaml:"version" enum:"1"`
 	FailOn          string            `yaml:"fail-on" enum:"critical,high,medium,low,none"`
 	AllowIncomplete bool              `yaml:"allow-incomplete"`
+	FailOnCalled    bool              `yaml:"fail-on-called"` // a called vulnerability fails whatever its severity
+	IgnoreUnfixed   bool              `yaml:"ignore-unfixed"` // vulnerabilities without a fix do not fail
 	Timeout         time.Duration     `yaml:"timeout"`
 	Tests           bool              `yaml:"tests"`
 	Tags            []string          `yaml:"tags"`
@@ -166,6 +168,7 @@ func Default(root string) *Config {
 	c := &Config{
 		Version:      1,
 		FailOn:       "high",
+		FailOnCalled: true,
 		Timeout:      10 * time.Minute,
 		Reachability: Reachability{Imported: 1, Required: 2},
 		Suppressions: Suppressions{File: filepath.Join(root, IgnoreFileName)},

@@ -122,11 +122,26 @@ func merge(dst, src *Finding) {
 			dst.Trace = src.Trace
 		}
 	}
-	if dst.Score == 0 && src.Score > 0 {
-		dst.Score, dst.Severity = src.Score, src.Severity
+	// A rated source rates the merged finding: a scored one beats a label,
+	// and either beats an unknown severity.
+	if dst.Score == 0 && src.Score > 0 || dst.SeverityUnknown && !src.SeverityUnknown {
+		dst.Score, dst.Severity, dst.SeverityUnknown, dst.SeverityFrom = src.Score, src.Severity, src.SeverityUnknown, src.SeverityFrom
+		if dst.SeverityFrom == "" && !src.SeverityUnknown {
+			// osv-scanner rates a group of aliases under the same ID:
+			// then the tool is the honest source.
+			dst.SeverityFrom = src.RuleID
+			if strings.EqualFold(src.RuleID, dst.RuleID) {
+				dst.SeverityFrom = src.Tool
+			}
+		}
 	}
 	if dst.Package != nil && src.Package != nil {
-		dst.Package.Fixed = union(dst.Package.Fixed, src.Package.Fixed)
+		for _, v := range src.Package.Fixed {
+			eco := dst.Package.Ecosystem
+			if v != "" && !slices.ContainsFunc(dst.Package.Fixed, func(w string) bool { return NormalizeVersion(eco, w) == NormalizeVersion(eco, v) }) {
+				dst.Package.Fixed = append(dst.Package.Fixed, v)
+			}
+		}
 	}
 	dst.Suppressions = append(dst.Suppressions, src.Suppressions...)
 	for k, v := range src.Properties {

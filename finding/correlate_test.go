@@ -65,30 +65,3 @@ func TestCorrelateKeepsManifestsApart(t *testing.T) {
 		t.Fatal("findings of two modules were merged")
 	}
 }
-
-func TestRemediate(t *testing.T) {
-	results := []Result{{Findings: []Finding{
-		{RuleID: "GO-2021-0113", Package: goPkg("v0.3.6", "v0.3.7")},
-		{RuleID: "GO-2022-1059", Package: goPkg("v0.3.6", "v0.3.8")},
-		{RuleID: "PYSEC-X", Package: &Package{Ecosystem: "PyPI", Name: "requests", Version: "2.25.0", Fixed: []string{"2.31.0", "2.3.0"}}},
-		{RuleID: "PYSEC-Y", Package: &Package{Ecosystem: "PyPI", Name: "requests", Version: "2.25.0", Fixed: []string{"2.9.0"}}},
-		{RuleID: "NOFIX", Package: &Package{Ecosystem: "npm", Name: "left-pad", Version: "1.0.0"}},
-	}}}
-	rems := Remediate(results)
-	want := []string{
-		"upgrade golang.org/x/text v0.3.6 -> v0.3.8 fixes 2",
-		"left-pad 1.0.0: no fixed version known for 1 advisories",
-		// 2.9.0 < 2.25.0 by PEP 440 even though it sorts after it as a string.
-		"upgrade requests 2.25.0 -> 2.31.0 fixes 1 (1 without a fix)",
-	}
-	var got []string
-	for _, r := range rems {
-		got = append(got, r.String())
-	}
-	if !slices.Equal(got, want) {
-		t.Errorf("remediations:\n got %q\nwant %q", got, want)
-	}
-	if p := results[0].Findings[1].Properties["remediation"]; p != want[0] {
-		t.Errorf("finding property = %q", p)
-	}
-}

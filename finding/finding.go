@@ -172,13 +172,20 @@ func (s Status) String() string {
 
 // Finding is one problem one tool (or several, after Correlate) reported.
 type Finding struct {
-	Tool       string   `json:"tool"`
-	RuleID     string   `json:"ruleId"`
-	Severity   Severity `json:"severity"`
-	Score      float64  `json:"score,omitempty"` // CVSS base score when the advisory has one
-	Confidence string   `json:"confidence,omitempty"`
-	Message    string   `json:"message"`
-	Location   Location `json:"location"`
+	Tool     string   `json:"tool"`
+	RuleID   string   `json:"ruleId"`
+	Severity Severity `json:"severity"`
+	Score    float64  `json:"score,omitempty"` // CVSS base score when the advisory has one
+	// SeverityUnknown: neither the advisory nor any alias in the database
+	// carries a CVSS vector or a severity label; Severity then holds
+	// DefaultVulnSeverity so that thresholds still apply.
+	SeverityUnknown bool `json:"severityUnknown,omitempty"`
+	// SeverityFrom is the alias whose record gave the severity when the
+	// finding's own advisory has none ("GHSA-ppp9-7jff-5vj2").
+	SeverityFrom string   `json:"severityFrom,omitempty"`
+	Confidence   string   `json:"confidence,omitempty"`
+	Message      string   `json:"message"`
+	Location     Location `json:"location"`
 	// Module is the Go module path or project directory the finding belongs to.
 	Module       string        `json:"module,omitempty"`
 	Package      *Package      `json:"package,omitempty"`
@@ -189,6 +196,8 @@ type Finding struct {
 	Fingerprint  string        `json:"fingerprint"`
 	Suppressions []Suppression `json:"suppressions,omitempty"`
 	Status       Status        `json:"status"`
+	// Fails is set by the policy stage: this finding fails the gate.
+	Fails bool `json:"fails,omitempty"`
 	// Properties carries tool-specific facts worth showing (Go version assumed, ...).
 	Properties map[string]string `json:"properties,omitempty"`
 }
@@ -205,6 +214,8 @@ type Rule struct {
 	Tags         []string `json:"tags,omitempty"` // "external/cwe/cwe-78", ...
 	Severity     Severity `json:"severity"`
 	Score        float64  `json:"score,omitempty"`
+	// SeverityUnknown: the advisory has no score or label (see Finding).
+	SeverityUnknown bool `json:"severityUnknown,omitempty"`
 }
 
 // Level of a Notification, named as in SARIF.

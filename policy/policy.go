@@ -63,6 +63,13 @@ type Policy struct {
 	// Baseline, when set, marks the findings it holds as unchanged; only
 	// the others count, and its entries no longer found are Fixed.
 	Baseline *Baseline
+	// FailOnCalled fails the gate on a vulnerability whose vulnerable code
+	// is called, whatever its severity, as govulncheck itself does (exit 3
+	// on any called vulnerability). A threshold of none still never fails.
+	FailOnCalled bool
+	// IgnoreUnfixed keeps dependency findings without a fixed version out
+	// of the gate; they are still reported.
+	IgnoreUnfixed bool
 }
 
 // Outcome of the gate.
@@ -96,10 +103,20 @@ type Verdict struct {
 	Unchanged  int                      `json:"unchanged"`  // in the baseline
 	Fixed      int                      `json:"fixed"`      // baseline entries no longer found
 	Suppressed int                      `json:"suppressed"` // in source or by the ignore file
-	Failing    int                      `json:"failing"`    // new findings at or above the threshold
+	Failing    int                      `json:"failing"`    // new findings that fail the gate
 	BySeverity map[finding.Severity]int `json:"bySeverity"` // of new findings
 	// IncompleteTools names scanners that applied but could not finish.
 	IncompleteTools []string `json:"incompleteTools,omitempty"`
+
+	// FailingCalled are the failing findings below the threshold that fail
+	// because their vulnerable code is called (Policy.FailOnCalled).
+	FailingCalled int `json:"failingCalled,omitempty"`
+	// SeverityUnknown are new findings whose advisory has no severity.
+	SeverityUnknown int `json:"severityUnknown,omitempty"`
+	// Unfixed are new dependency findings with no fixed version; with
+	// IgnoreUnfixed they do not fail the gate.
+	Unfixed       int  `json:"unfixed,omitempty"`
+	IgnoreUnfixed bool `json:"ignoreUnfixed,omitempty"`
 }
 
 // ExitCode is the documented process exit status: 0 pass, 1 gate failed,
@@ -119,7 +136,7 @@ func (v Verdict) ExitCode() int {
 // verdict. Findings whose Status an earlier stage set keep it. Results are
 // changed in place.
 func Evaluate(results []finding.Result, p Policy) Verdict {
-	v := Verdict{Threshold: p.FailOn.String(), BySeverity: map[finding.Severity]int{}}
+	v := Verdict{Threshold: p.FailOn.String(), BySeverity: map[finding.Severity]int{}, IgnoreUnfixed: p.IgnoreUnfixed}
 	if p.Baseline != nil {
 		for _, e := range p.Baseline.mark(results) {
 			v.Fixed += e.count()
@@ -132,6 +149,7 @@ func Evaluate(results []finding.Result, p Policy) Verdict {
 		}
 		for i := range res.Findings {
 			f := &res.Findings[i]
+			f.Fails = false
 			adjust(f, p.Reachability)
 			override(f, p.Severity)
 			v.Total++
@@ -150,11 +168,27 @@ func Evaluate(results []finding.Result, p Policy) Verdict {
 			}
 			v.New++
 			v.BySeverity[f.Severity]++
+			if f.SeverityUnknown {
+				v.SeverityUnknown++
+			}
+			if f.Package != nil && !f.Fixable() {
+				v.Unfixed++
+				if p.IgnoreUnfixed {
+					continue
+				}
+			}
 			th := p.FailOn
 			if t, ok := p.PerTool[f.Tool]; ok {
 				th = t
 			}
-			if th.Counts(f.Severity) {
+			switch {
+			case th.Counts(f.Severity):
+				f.Fails = true
+			case p.FailOnCalled && !th.None && f.Reachable == finding.Called:
+				f.Fails = true
+				v.FailingCalled++
+			}
+			if f.Fails {
 				v.Failing++
 			}
 		}

@@ -83,3 +83,78 @@ func TestReachabilityRule(t *testing.T) {
 		t.Error("a zero rule must leave severities alone")
 	}
 }
+
+// govulncheck fails on any called vulnerability; so does the default gate,
+// whatever the severity. Imported and required ones and osv-scanner's
+// matches follow the threshold; fail-on-called false and none opt out.
+func TestFailOnCalled(t *testing.T) {
+	unknown := func(r finding.Reachability) finding.Finding {
+		return finding.Finding{Tool: "govulncheck", RuleID: "GO-2021-0113", Severity: finding.DefaultVulnSeverity, SeverityUnknown: true, Reachable: r,
+			Package: &finding.Package{Ecosystem: "Go", Name: "golang.org/x/text", Version: "v0.3.6", Fixed: []string{"v0.3.7"}}}
+	}
+	high := Threshold{Severity: finding.High}
+	for _, tc := range []struct {
+		name    string
+		f       finding.Finding
+		pol     Policy
+		fails   bool
+		byCalls int
+	}{
+		{"called, unknown", unknown(finding.Called), Policy{FailOn: high, FailOnCalled: true}, true, 1},
+		{"called, low", func() finding.Finding {
+			f := unknown(finding.Called)
+			f.Severity, f.SeverityUnknown = finding.Low, false
+			return f
+		}(), Policy{FailOn: high, FailOnCalled: true}, true, 1},
+		{"called, high", func() finding.Finding { f := unknown(finding.Called); f.Severity = finding.High; return f }(), Policy{FailOn: high, FailOnCalled: true}, true, 0},
+		{"imported", unknown(finding.Imported), Policy{FailOn: high, FailOnCalled: true, Reachability: DefaultReachability}, false, 0},
+		{"required", unknown(finding.Required), Policy{FailOn: high, FailOnCalled: true, Reachability: DefaultReachability}, false, 0},
+		{"osv-scanner", func() finding.Finding { f := unknown(finding.ReachUnknown); f.Tool = "osv-scanner"; return f }(), Policy{FailOn: high, FailOnCalled: true}, false, 0},
+		{"switched off", unknown(finding.Called), Policy{FailOn: high}, false, 0},
+		{"fail-on none", unknown(finding.Called), Policy{FailOn: Threshold{None: true}, FailOnCalled: true}, false, 0},
+		{"per-tool none", unknown(finding.Called), Policy{FailOn: high, FailOnCalled: true, PerTool: map[string]Threshold{"govulncheck": {None: true}}}, false, 0},
+		{"suppressed", func() finding.Finding {
+			f := unknown(finding.Called)
+			f.Suppressions = []finding.Suppression{{Kind: "external"}}
+			return f
+		}(), Policy{FailOn: high, FailOnCalled: true}, false, 0},
+	} {
+		res := results(finding.Completed, tc.f)
+		v := Evaluate(res, tc.pol)
+		if f := res[0].Findings[0]; f.Fails != tc.fails || (v.Outcome == Fail) != tc.fails || v.FailingCalled != tc.byCalls {
+			t.Errorf("%s: fails %v outcome %s failing-called %d; want fails %v, %d", tc.name, f.Fails, v.Outcome, v.FailingCalled, tc.fails, tc.byCalls)
+		}
+	}
+}
+
+// --ignore-unfixed: a vulnerability without a fixed version is counted and
+// reported but does not fail; one with a fix still does.
+func TestIgnoreUnfixed(t *testing.T) {
+	pkg := func(fixed ...string) *finding.Package {
+		return &finding.Package{Ecosystem: "PyPI", Name: "requests", Version: "2.25.0", Fixed: fixed}
+	}
+	mk := func() []finding.Result {
+		return results(finding.Completed,
+			finding.Finding{RuleID: "A", Severity: finding.Critical, Package: pkg()},
+			finding.Finding{RuleID: "B", Severity: finding.Critical, Package: pkg("2.9.0")}, // a fix below the version found is none
+			finding.Finding{RuleID: "C", Severity: finding.High, Package: pkg("2.31.0")},
+			finding.Finding{RuleID: "G101", Severity: finding.High}) // not a dependency: always gated
+	}
+	crit := Threshold{Severity: finding.High}
+	v := Evaluate(mk(), Policy{FailOn: crit})
+	if v.Failing != 4 || v.Unfixed != 2 {
+		t.Errorf("default: failing %d unfixed %d, want 4 and 2", v.Failing, v.Unfixed)
+	}
+	res := mk()
+	v = Evaluate(res, Policy{FailOn: crit, IgnoreUnfixed: true})
+	if v.Failing != 2 || v.Unfixed != 2 || v.New != 4 || !v.IgnoreUnfixed || v.Outcome != Fail {
+		t.Errorf("ignore-unfixed: %+v", v)
+	}
+	if res[0].Findings[0].Fails || res[0].Findings[1].Fails || !res[0].Findings[2].Fails || !res[0].Findings[3].Fails {
+		t.Errorf("fails marks: %+v", res[0].Findings)
+	}
+	res = results(finding.Completed, finding.Finding{RuleID: "A", Severity: finding.Critical, Package: pkg()})
+	if v := Evaluate(res, Policy{FailOn: crit, IgnoreUnfixed: true}); v.Outcome != Pass {
+		t.Errorf("only unfixed findings: %s", v.Outcome)
+	}
+}

@@ -81,14 +81,18 @@ func sarifRun(res *finding.Result, opt SARIFOptions) *sarif.Run {
 
 	// Rules in a stable order; a finding whose rule the adapter did not
 	// describe still gets one so that ruleIndex is always valid.
+	// Findings of unknown severity give no score: GitHub shows the level
+	// instead of a made-up security-severity.
 	worst := map[string]float64{}
 	for _, f := range res.Findings {
-		worst[f.RuleID] = max(worst[f.RuleID], securityScore(f))
+		if !f.SeverityUnknown {
+			worst[f.RuleID] = max(worst[f.RuleID], securityScore(f))
+		}
 	}
 	rules := append([]finding.Rule(nil), res.Rules...)
 	for _, f := range res.Findings {
 		if res.Rule(f.RuleID) == nil && !hasRule(rules, f.RuleID) {
-			rules = append(rules, finding.Rule{ID: f.RuleID, Short: firstLine(f.Message), Severity: f.Severity})
+			rules = append(rules, finding.Rule{ID: f.RuleID, Short: firstLine(f.Message), Severity: f.Severity, SeverityUnknown: f.SeverityUnknown})
 		}
 	}
 	sort.SliceStable(rules, func(i, j int) bool { return rules[i].ID < rules[j].ID })
@@ -151,6 +155,7 @@ func addRule(run *sarif.Run, r finding.Rule, worst float64) {
 	// The worst finding decides, so that the rule's score matches what the
 	// user sees; the rule's own score applies when it has no finding.
 	score := worst
+	unknown := score == 0 && r.SeverityUnknown
 	if score == 0 {
 		score = r.Score
 	}
@@ -164,8 +169,13 @@ func addRule(run *sarif.Run, r finding.Rule, worst float64) {
 			tags = append(tags, t)
 		}
 	}
-	d.WithProperties(sarif.NewPropertyBag().
-		Add("security-severity", strconv.FormatFloat(score, 'f', 1, 64)).
+	props := sarif.NewPropertyBag()
+	if unknown {
+		props.Add("severity", "unknown")
+	} else {
+		props.Add("security-severity", strconv.FormatFloat(score, 'f', 1, 64))
+	}
+	d.WithProperties(props.
 		Add("problem.severity", problemSeverity(finding.SeverityFromScore(score))).
 		WithTags(tags))
 }
@@ -221,8 +231,12 @@ func physical(l finding.Location) *sarif.Location {
 }
 
 func sarifResult(run *sarif.Run, f finding.Finding, opt SARIFOptions) *sarif.Result {
+	level := Level(f.Severity)
+	if f.Fails && f.Reachable == finding.Called {
+		level = sarif.LevelError // it fails the gate whatever its severity
+	}
 	r := run.CreateResultForRule(f.RuleID).
-		WithLevel(Level(f.Severity)).
+		WithLevel(level).
 		WithMessage(sarif.NewTextMessage(Message(f))).
 		WithPartialFingerprints(map[string]string{FingerprintKey: f.Fingerprint})
 	if f.Location.Path != "" {
@@ -231,9 +245,20 @@ func sarifResult(run *sarif.Run, f finding.Finding, opt SARIFOptions) *sarif.Res
 	if len(f.Trace) > 0 {
 		r.AddCodeFlow(codeFlow(f.Trace))
 	}
-	props := sarif.NewPropertyBag().Add("severity", f.Severity.String())
+	props := sarif.NewPropertyBag()
+	if f.SeverityUnknown {
+		props.Add("severity", "unknown").Add("gated-as", f.Severity.String())
+	} else {
+		props.Add("severity", f.Severity.String())
+	}
+	if f.SeverityFrom != "" {
+		props.Add("severity-from", f.SeverityFrom)
+	}
 	if f.Score > 0 {
 		props.Add("cvss-score", f.Score)
+	}
+	if f.Package != nil && !f.Fixable() {
+		props.Add("unfixed", true)
 	}
 	if f.Confidence != "" {
 		props.Add("confidence", f.Confidence)
@@ -309,13 +334,23 @@ func Message(f finding.Finding) string {
 	if msg == "" {
 		msg = f.RuleID
 	}
-	if rem := f.Properties["remediation"]; rem != "" && !strings.Contains(msg, rem) {
-		if !strings.HasSuffix(msg, ".") {
-			msg += "."
-		}
-		msg += " Fix: " + rem + "."
+	if f.SeverityUnknown {
+		msg = sentence(msg) + " Severity unknown: no CVSS score or severity label in the advisory or its aliases (gated as " + f.Severity.String() + ")."
+	}
+	if f.Package != nil && !f.Fixable() && !strings.Contains(msg, "No fixed version") {
+		msg = sentence(msg) + " No fixed version is known."
+	}
+	if rem := f.Properties["remediation"]; rem != "" && f.Fixable() && !strings.Contains(msg, rem) {
+		msg = sentence(msg) + " Fix: " + rem + "."
 	}
 	return msg
+}
+
+func sentence(s string) string {
+	if strings.HasSuffix(s, ".") {
+		return s
+	}
+	return s + "."
 }
 
 func firstLine(s string) string {

@@ -132,6 +132,15 @@ func Text(w io.Writer, s *Scan, opt TextOptions) error {
 	}
 	v := s.Verdict
 	p.f("Findings: %d new (%s)", v.New, bySeverity(v.BySeverity))
+	if v.SeverityUnknown > 0 {
+		p.f(", %d of unknown severity", v.SeverityUnknown)
+	}
+	if v.Unfixed > 0 {
+		p.f(", %d without a fixed version", v.Unfixed)
+		if v.IgnoreUnfixed {
+			p.f(" (not gated: --ignore-unfixed)")
+		}
+	}
 	if s.Baseline != "" || v.Unchanged > 0 || v.Fixed > 0 {
 		p.f(", %d unchanged, %d fixed since the baseline", v.Unchanged, v.Fixed)
 	}
@@ -199,9 +208,8 @@ func Text(w io.Writer, s *Scan, opt TextOptions) error {
 
 func (p *printer) short(s *Scan, opt TextOptions) error {
 	p.verdict(s.Verdict)
-	th, _ := policy.ParseThreshold(s.Verdict.Threshold)
 	for _, f := range s.Ranked() {
-		if th.Counts(f.Severity) {
+		if f.Fails {
 			p.finding(f)
 		}
 	}
@@ -264,7 +272,11 @@ func (p *printer) c(code, s string) string {
 	return code + s + ansiReset
 }
 
-func (p *printer) sev(s finding.Severity) string {
+func (p *printer) sev(f finding.Finding) string {
+	s := f.Severity
+	if f.SeverityUnknown {
+		return fmt.Sprintf("%-8s", "UNKNOWN")
+	}
 	label := fmt.Sprintf("%-8s", strings.ToUpper(s.String()))
 	switch {
 	case s >= finding.High:
@@ -288,13 +300,13 @@ func (p *printer) finding(f finding.Finding) {
 	if len(f.Tools) > 1 {
 		tools = strings.Join(f.Tools, "+")
 	}
-	p.f("  %s %-20s %s  %s [%s%s]\n", p.sev(f.Severity), f.RuleID, where, oneLine(Message(f)), tools, extra)
+	p.f("  %s %-20s %s  %s [%s%s]\n", p.sev(f), f.RuleID, where, oneLine(Message(f)), tools, extra)
 }
 
 func (p *printer) verdict(v policy.Verdict) {
 	switch v.Outcome {
 	case policy.Fail:
-		p.f("%s %d new finding(s) at or above %s\n", p.c(ansiRed+ansiBold, "Verdict: FAIL:"), v.Failing, v.Threshold)
+		p.f("%s %s\n", p.c(ansiRed+ansiBold, "Verdict: FAIL:"), failing(v))
 	case policy.Incomplete:
 		p.f("%s %s could not complete; no new finding at or above %s in what was scanned\n",
 			p.c(ansiYel+ansiBold, "Verdict: INCOMPLETE:"), strings.Join(v.IncompleteTools, ", "), v.Threshold)
@@ -307,14 +319,48 @@ func (p *printer) verdict(v policy.Verdict) {
 	}
 }
 
+// failing says why the gate failed: findings over the threshold and
+// vulnerabilities failing because their code is called.
+func failing(v policy.Verdict) string {
+	over := v.Failing - v.FailingCalled
+	switch {
+	case v.FailingCalled == 0:
+		return fmt.Sprintf("%d new finding(s) at or above %s", v.Failing, v.Threshold)
+	case over == 0:
+		return fmt.Sprintf("%d new vulnerabilit%s below %s whose vulnerable code is called (fail-on-called)", v.FailingCalled, plural(v.FailingCalled, "y", "ies"), v.Threshold)
+	}
+	return fmt.Sprintf("%d new finding(s) at or above %s and %d vulnerabilit%s below it whose vulnerable code is called (fail-on-called)", over, v.Threshold, v.FailingCalled, plural(v.FailingCalled, "y", "ies"))
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
 // Markdown writes the summary for pull requests and $GITHUB_STEP_SUMMARY.
 func Markdown(w io.Writer, s *Scan) error {
 	p := &printer{w: w}
 	v := s.Verdict
 	icon := map[policy.Outcome]string{policy.Pass: "✅ Pass", policy.Fail: "❌ Fail", policy.Incomplete: "⚠️ Incomplete"}[v.Outcome]
 	p.f("## scangate: %s\n\n", icon)
-	p.f("Threshold **%s**: %d new finding(s) at or above it. %d new, %d unchanged, %d fixed, %d suppressed.\n\n",
-		v.Threshold, v.Failing, v.New, v.Unchanged, v.Fixed, v.Suppressed)
+	p.f("Threshold **%s**: %d new finding(s) fail the gate", v.Threshold, v.Failing)
+	if v.FailingCalled > 0 {
+		p.f(" (%s)", failing(v))
+	}
+	p.f(". %d new, %d unchanged, %d fixed, %d suppressed.", v.New, v.Unchanged, v.Fixed, v.Suppressed)
+	if v.SeverityUnknown > 0 {
+		p.f(" %d of unknown severity.", v.SeverityUnknown)
+	}
+	if v.Unfixed > 0 {
+		p.f(" %d without a fixed version", v.Unfixed)
+		if v.IgnoreUnfixed {
+			p.f(" (not gated: --ignore-unfixed)")
+		}
+		p.f(".")
+	}
+	p.f("\n\n")
 	p.f("| Scanner | State | Findings | Time |\n| --- | --- | ---: | ---: |\n")
 	for _, r := range s.Results {
 		p.f("| %s | %s | %d | %s |\n", mdEscape(r.Tool), r.State, len(r.Findings), r.Duration.Round(time.Millisecond))
@@ -331,7 +377,11 @@ func Markdown(w io.Writer, s *Scan) error {
 			if tools == "" {
 				tools = f.Tool
 			}
-			p.f("| %s | %s | `%s` | %s | %s |\n", f.Severity, mdEscape(f.RuleID), mdEscape(f.Location.String()), mdEscape(oneLine(Message(f))), mdEscape(tools))
+			sev := f.Severity.String()
+			if f.SeverityUnknown {
+				sev = "unknown"
+			}
+			p.f("| %s | %s | `%s` | %s | %s |\n", sev, mdEscape(f.RuleID), mdEscape(f.Location.String()), mdEscape(oneLine(Message(f))), mdEscape(tools))
 		}
 	}
 	if sup := s.Suppressed(); len(sup) > 0 {

@@ -28,6 +28,8 @@ var flagKeys = []struct {
 	{"fail-on", []string{"fail-on"}, func(o *scanOptions, c *config.Config) { c.FailOn = o.failOn }},
 	{"timeout", []string{"timeout"}, func(o *scanOptions, c *config.Config) { c.Timeout = o.timeout }},
 	{"allow-incomplete", []string{"allow-incomplete"}, func(o *scanOptions, c *config.Config) { c.AllowIncomplete = o.allowIncomplete }},
+	{"fail-on-called", []string{"fail-on-called"}, func(o *scanOptions, c *config.Config) { c.FailOnCalled = o.failOnCalled }},
+	{"ignore-unfixed", []string{"ignore-unfixed"}, func(o *scanOptions, c *config.Config) { c.IgnoreUnfixed = o.ignoreUnfixed }},
 	{"tests", []string{"tests", "scanners.govulncheck.test"}, func(o *scanOptions, c *config.Config) {
 		c.Tests, c.Scanners.Govulncheck.Test = o.tests, o.tests
 	}},
@@ -103,6 +105,7 @@ func (o *scanOptions) resolve(fs *pflag.FlagSet) error {
 	o.cfg = c
 
 	o.failOn, o.timeout, o.allowIncomplete = c.FailOn, c.Timeout, c.AllowIncomplete
+	o.failOnCalled, o.ignoreUnfixed = c.FailOnCalled, c.IgnoreUnfixed
 	o.tests, o.tags, o.exclude = c.Tests, c.Tags, c.Exclude
 	o.offline, o.db = c.DB.Offline, c.DB.Dir
 	o.sarifOut, o.jsonOut, o.markdownOut, o.category = c.Outputs.SARIF, c.Outputs.JSON, c.Outputs.Markdown, c.Outputs.Category
@@ -161,7 +164,8 @@ func (o *scanOptions) policy() (policy.Policy, error) {
 	if err != nil {
 		return policy.Policy{}, fmt.Errorf("fail-on: %w", err)
 	}
-	p := policy.Policy{FailOn: th, AllowIncomplete: o.allowIncomplete, Baseline: o.base}
+	p := policy.Policy{FailOn: th, AllowIncomplete: o.allowIncomplete, Baseline: o.base,
+		FailOnCalled: o.failOnCalled, IgnoreUnfixed: o.ignoreUnfixed}
 	if !c.Reachability.Off {
 		p.Reachability = policy.Reachability{Imported: c.Reachability.Imported, Required: c.Reachability.Required}
 	}

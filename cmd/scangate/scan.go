@@ -33,6 +33,8 @@ type scanOptions struct {
 	failOn          string
 	timeout         time.Duration
 	allowIncomplete bool
+	failOnCalled    bool
+	ignoreUnfixed   bool
 	sarifOut        string
 	jsonOut         string
 	markdownOut     string
@@ -124,6 +126,8 @@ func addScanFlags(f *pflag.FlagSet, o *scanOptions) {
 	f.StringVar(&o.failOn, "fail-on", def.FailOn, "lowest severity that fails the gate: critical, high, medium, low or none")
 	durationVar(f, &o.timeout, "timeout", def.Timeout, "time limit for each scanner (90s, 10m, 1h30m, 1d)")
 	f.BoolVar(&o.allowIncomplete, "allow-incomplete", false, "exit 0 instead of 3 when a scanner could not complete")
+	f.BoolVar(&o.failOnCalled, "fail-on-called", def.FailOnCalled, "fail on a vulnerability whose code is called, whatever its severity (as govulncheck); =false gates it by severity")
+	f.BoolVar(&o.ignoreUnfixed, "ignore-unfixed", false, "vulnerabilities with no fixed version do not fail the gate (still reported)")
 	f.StringVar(&o.sarifOut, "sarif", "", "write SARIF 2.1.0 to `FILE` (- for stdout)")
 	f.StringVar(&o.jsonOut, "json", "", "write the JSON report to `FILE` (- for stdout)")
 	f.StringVar(&o.markdownOut, "markdown", "", "write the markdown summary to `FILE` (- for stdout)")
@@ -241,6 +245,7 @@ func (o *scanOptions) run(ctx context.Context, stderr io.Writer) (*report.Scan, 
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
+	var rateAliases finding.SeverityLookup // offline: unscored advisories take an alias's severity
 	req := scanners.Request{Root: root, Tests: o.tests, Tags: o.tags, Exclude: o.exclude, Offline: o.offline, DB: o.db}
 	// Open the database once for every vulnerability scanner: a directory
 	// or zip of raw advisories is imported into a temporary database here.
@@ -263,6 +268,9 @@ func (o *scanOptions) run(ctx context.Context, stderr io.Writer) (*report.Scan, 
 		} else {
 			defer db.Close()
 			req.DB, req.DBVerified = db.Dir, true
+			sl := db.SeverityLookup()
+			defer sl.Close()
+			rateAliases = sl.Severity
 		}
 	}
 	var prog *progress
@@ -279,6 +287,7 @@ func (o *scanOptions) run(ctx context.Context, stderr io.Writer) (*report.Scan, 
 	}
 	results = dropExcluded(results, o.exclude)
 	finding.Correlate(results)
+	finding.RateFromAliases(results, rateAliases)
 	rems := finding.Remediate(results)
 	var notes []string
 	if o.ignore != nil {

@@ -154,6 +154,8 @@ func rule(e *entry, sev advisorySeverity) finding.Rule {
 		Tags:         slices.Clone(e.Aliases),
 		Severity:     sev.severity,
 		Score:        sev.score,
+		// Unknown until an alias in the database rates it (finding.RateFromAliases).
+		SeverityUnknown: sev.source == "default",
 	}
 }
 
@@ -166,7 +168,9 @@ func (sc *scan) finding(m scanners.GoModule, st *stream, gm *goMod, e *entry, c 
 		RuleID:   e.ID,
 		Severity: sev.severity,
 		Score:    sev.score,
-		Module:   m.Path,
+		// Unknown until an alias in the database rates it (finding.RateFromAliases).
+		SeverityUnknown: sev.source == "default",
+		Module:          m.Path,
 		Package: &finding.Package{
 			Ecosystem: "Go",
 			Name:      vf.Module,

@@ -233,3 +233,23 @@ func TestExclude(t *testing.T) {
 		t.Errorf("with every module excluded: err = %v", err)
 	}
 }
+
+// A curated database may score a GO- record: the vector wins and the
+// severity is known; the public records carry none and stay unknown.
+func TestAdvisorySeverity(t *testing.T) {
+	db := t.TempDir()
+	rec := `{"id":"GO-2021-0113","severity":[{"type":"CVSS_V3","score":"CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:N/I:N/A:H"}]}`
+	if err := os.MkdirAll(filepath.Join(db, "ID"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(db, "ID", "GO-2021-0113.json"), []byte(rec), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	sc := &scan{dbDir: db, severity: map[string]advisorySeverity{}}
+	if s := sc.advisorySeverity(&entry{ID: "GO-2021-0113"}); s.source != "cvss" || s.score != 7.5 || s.severity != finding.High {
+		t.Errorf("scored record: %+v", s)
+	}
+	if s := sc.advisorySeverity(&entry{ID: "GO-2022-1059"}); s.source != "default" || s.score != 0 {
+		t.Errorf("unscored record: %+v", s)
+	}
+}

@@ -89,9 +89,11 @@ func (c *converter) addGroup(abs, rel string, pv models.PackageVulns, g models.G
 		RuleID:   id,
 		Severity: sev,
 		Score:    score,
-		Message:  message(id, aliases, summaryOf(vulns), pkg.Name, pkg.Version, fixed),
-		Location: finding.Location{Path: rel, StartLine: sp.line, StartColumn: sp.col, EndLine: sp.line, EndColumn: sp.endCol},
-		Module:   module,
+		// Unknown until an alias in the database rates it (finding.RateFromAliases).
+		SeverityUnknown: source == "default",
+		Message:         message(id, aliases, summaryOf(vulns), pkg.Name, pkg.Version, fixed),
+		Location:        finding.Location{Path: rel, StartLine: sp.line, StartColumn: sp.col, EndLine: sp.line, EndColumn: sp.endCol},
+		Module:          module,
 		Package: &finding.Package{
 			Ecosystem: pkg.Ecosystem,
 			Name:      pkg.Name,
@@ -114,7 +116,9 @@ func (c *converter) addGroup(abs, rel string, pv models.PackageVulns, g models.G
 		}
 	}
 	c.res.Findings = append(c.res.Findings, f)
-	c.res.AddRule(rule(id, vulns, sev, score))
+	r := rule(id, vulns, sev, score)
+	r.SeverityUnknown = f.SeverityUnknown
+	c.res.AddRule(r)
 }
 
 // severityOf picks the group's CVSS base score (osv-scanner's MaxSeverity,

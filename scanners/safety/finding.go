@@ -45,13 +45,13 @@ type vuln struct {
 }
 
 func (v *vuln) convert() (finding.Finding, finding.Rule) {
-	sev := DefaultSeverity
+	sev, unknown := DefaultSeverity, true
 	switch {
 	case v.score > 0:
-		sev = finding.SeverityFromScore(v.score)
+		sev, unknown = finding.SeverityFromScore(v.score), false
 	case v.sevName != "":
 		if s, err := finding.ParseSeverity(v.sevName); err == nil {
-			sev = s
+			sev, unknown = s, false
 		}
 	}
 	rid := RuleID(v.id)
@@ -83,11 +83,13 @@ func (v *vuln) convert() (finding.Finding, finding.Rule) {
 		RuleID:   rid,
 		Severity: sev,
 		Score:    v.score,
-		Message:  msg,
-		Location: finding.Location{Path: v.file, StartLine: v.line, Snippet: strings.TrimSpace(v.text)},
-		Module:   module,
-		Package:  &finding.Package{Ecosystem: "PyPI", Name: v.pkg, Version: v.version, Fixed: fixed, Manifest: v.file},
-		Aliases:  slices.Clone(v.aliases),
+		// Unknown until an alias in the database rates it (finding.RateFromAliases).
+		SeverityUnknown: unknown,
+		Message:         msg,
+		Location:        finding.Location{Path: v.file, StartLine: v.line, Snippet: strings.TrimSpace(v.text)},
+		Module:          module,
+		Package:         &finding.Package{Ecosystem: "PyPI", Name: v.pkg, Version: v.version, Fixed: fixed, Manifest: v.file},
+		Aliases:         slices.Clone(v.aliases),
 		// The location is part of the identity: the same vulnerable pin in
 		// two requirement files is two things to fix.
 		Fingerprint: finding.Fingerprint("safety", rid, v.pkg+"@"+v.version, v.file),
@@ -112,6 +114,8 @@ func (v *vuln) convert() (finding.Finding, finding.Rule) {
 		Tags:     []string{"security", "vulnerability", "dependency"},
 		Severity: sev,
 		Score:    v.score,
+		// Unknown until an alias in the database rates it (finding.RateFromAliases).
+		SeverityUnknown: unknown,
 	}
 	if rule.Short == "" {
 		rule.Short = fmt.Sprintf("Known vulnerability in %s", v.pkg)
@@ -147,6 +151,7 @@ func add(res *finding.Result, seen map[string]bool, v *vuln) {
 	res.Findings = append(res.Findings, f)
 	if r := res.Rule(rule.ID); r != nil {
 		r.Severity = max(r.Severity, rule.Severity)
+		r.SeverityUnknown = r.SeverityUnknown && rule.SeverityUnknown
 	} else {
 		res.AddRule(rule)
 	}

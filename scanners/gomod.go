@@ -115,15 +115,16 @@ func applyWork(root string, mods []GoModule) error {
 	return nil
 }
 
-// RelPath makes p relative to root with "/" separators; a path outside root
-// is returned as its base name so that no machine path leaks into reports.
+// RelPath makes p relative to root with "/" separators. A path outside
+// root keeps its climb out ("../x/y"), never a machine path, so that Run
+// sees a finding there is outside the root and drops it.
 func RelPath(root, p string) string {
 	if !filepath.IsAbs(p) {
 		return filepath.ToSlash(filepath.Clean(p))
 	}
 	rel, err := filepath.Rel(root, p)
-	if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
-		return filepath.Base(p)
+	if err != nil {
+		return "../" + filepath.Base(p)
 	}
 	return filepath.ToSlash(rel)
 }
@@ -131,9 +132,10 @@ func RelPath(root, p string) string {
 func relOrAbs(root, p string) string { return RelPath(root, p) }
 
 // GoEnv is the environment for go commands run on a module: the user's own
-// toolchain only, and the module's workspace (or none).
+// toolchain only, no cgo (CgoEnv turns it on), and the module's workspace
+// (or none).
 func GoEnv(m GoModule) []string {
-	env := append(os.Environ(), "GOTOOLCHAIN=local")
+	env := append(os.Environ(), "GOTOOLCHAIN=local", "CGO_ENABLED=0")
 	if m.Work != "" {
 		return append(env, "GOWORK="+m.Work)
 	}

@@ -28,6 +28,9 @@ func Run(ctx context.Context, req Request, list []Scanner, opt Options) []findin
 			opt.OnEvent(e)
 		}
 	}
+	if req.Paths == nil {
+		req.Paths = NewPaths(req.Root, req.DB)
+	}
 	out := make([]finding.Result, len(list))
 	var wg sync.WaitGroup
 	for i, s := range list {
@@ -112,7 +115,7 @@ func runOne(ctx context.Context, s Scanner, req *Request, opt Options) finding.R
 		}
 	}
 
-	o.res, o.err = Unroot(req.Root, o.res, o.err)
+	o.res, o.err = req.Paths.Apply(o.res, o.err)
 	res := finding.Result{Tool: name}
 	if o.res != nil {
 		res = *o.res
@@ -123,11 +126,12 @@ func runOne(ctx context.Context, s Scanner, req *Request, opt Options) finding.R
 	if res.Findings == nil {
 		res.Findings = []finding.Finding{}
 	}
+	confine(req.Paths, &res)
 	var skip *SkipError
 	switch {
 	case errors.As(o.err, &skip):
 		res.State = finding.Skipped
-		res.Notifications = append(res.Notifications, finding.Notification{Level: finding.LevelNote, Message: name + ": skipped: " + skip.Reason})
+		res.Notifications = append(res.Notifications, finding.Notification{Level: finding.LevelNote, Message: name + ": skipped: " + req.Paths.Text(skip.Reason)})
 	case o.err != nil:
 		res.State = finding.Incomplete
 		msg := o.err.Error()

@@ -44,6 +44,14 @@ type Request struct {
 	// DBVerified says the caller opened and verified DB for this scan, so
 	// scanners need not hash its files again.
 	DBVerified bool
+	// Cgo lets the go command run cgo, and so the C compiler, on the
+	// scanned tree. Off, files that use cgo are left out and reported: a
+	// repository's "#include" could pull any file of the machine into the
+	// compiler's messages. Only a trusted flag or configuration sets it.
+	Cgo bool
+	// Paths keeps machine paths out of messages; Run sets it for every
+	// scanner (PathsFor builds one for an adapter used alone).
+	Paths *Paths
 	// Logf reports progress on long work ("module 2/5: example.com/x"). It is
 	// set by Run for each scanner and is never nil inside Scan.
 	Logf func(format string, args ...any)

@@ -143,7 +143,10 @@ func (o *scanOptions) display(file string) string {
 	if err1 != nil || err2 != nil {
 		return filepath.ToSlash(file)
 	}
-	return scanners.RelPath(root, abs)
+	if rel := scanners.RelPath(root, abs); filepath.IsLocal(rel) {
+		return rel
+	}
+	return filepath.Base(abs)
 }
 
 func fileExists(p string) bool {

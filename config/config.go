@@ -35,20 +35,23 @@ const (
 
 // Config is the effective configuration of a scan.
 type Config struct {
-	Version         int               `yaml:"version" enum:"1"`
-	FailOn          string            `yaml:"fail-on" enum:"critical,high,medium,low,none"`
-	AllowIncomplete bool              `yaml:"allow-incomplete"`
-	Timeout         time.Duration     `yaml:"timeout"`
-	Tests           bool              `yaml:"tests"`
-	Tags            []string          `yaml:"tags"`
-	Exclude         []string          `yaml:"exclude"`
-	Severity        map[string]string `yaml:"severity" enum:"critical,high,medium,low,info"`
-	Reachability    Reachability      `yaml:"reachability"`
-	Baseline        string            `yaml:"baseline" path:""`
-	Suppressions    Suppressions      `yaml:"suppressions"`
-	DB              DB                `yaml:"db"`
-	Outputs         Outputs           `yaml:"outputs"`
-	Scanners        Scanners          `yaml:"scanners"`
+	Version         int           `yaml:"version" enum:"1"`
+	FailOn          string        `yaml:"fail-on" enum:"critical,high,medium,low,none"`
+	AllowIncomplete bool          `yaml:"allow-incomplete"`
+	Timeout         time.Duration `yaml:"timeout"`
+	Tests           bool          `yaml:"tests"`
+	Tags            []string      `yaml:"tags"`
+	// Cgo lets the go command run cgo (and the C compiler) on the scanned
+	// tree; cmd refuses it from a configuration file inside that tree.
+	Cgo          bool              `yaml:"cgo"`
+	Exclude      []string          `yaml:"exclude"`
+	Severity     map[string]string `yaml:"severity" enum:"critical,high,medium,low,info"`
+	Reachability Reachability      `yaml:"reachability"`
+	Baseline     string            `yaml:"baseline" path:""`
+	Suppressions Suppressions      `yaml:"suppressions"`
+	DB           DB                `yaml:"db"`
+	Outputs      Outputs           `yaml:"outputs"`
+	Scanners     Scanners          `yaml:"scanners"`
 
 	// File is the configuration file that was read, "" when none was.
 	File    string `yaml:"-"`

@@ -37,7 +37,7 @@ func Run(ctx context.Context, req Request, list []Scanner, opt Options) []findin
 		name := s.Name()
 		r := req
 		r.Logf = func(format string, args ...any) {
-			emit(Event{Kind: Progress, Scanner: name, Message: fmt.Sprintf(format, args...)})
+			emit(Event{Kind: Progress, Scanner: name, Message: req.Paths.Text(fmt.Sprintf(format, args...))})
 		}
 		if !applies(s, &r) {
 			out[i] = finding.Result{Tool: name, State: finding.Skipped}

@@ -1,6 +1,7 @@
 package scanners
 
 import (
+	"bufio"
 	"context"
 	"encoding/json"
 	"errors"
@@ -13,6 +14,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/scangate/scangate/finding"
 )
@@ -244,15 +246,45 @@ var (
 	cQuoted  = regexp.MustCompile("\"(?:[^\"\\\\\n]|\\\\.)*\"|`[^`\n]*`|'[^'\n]*'|‘[^’\n]*’")
 )
 
-// Message cleans the message of a diagnostic positioned inside the root:
-// machine paths replaced and quoted text cut to "…" (strict: cgo ran, so
-// C compiler quotes too).
-func (p *Paths) Message(msg string, strict bool) string {
+// Message cleans the message of a diagnostic at line of rel, a file inside
+// the root: machine paths are replaced, and quoted text that does not
+// appear on that line is cut to "…" (strict: cgo ran, so the C compiler's
+// quotes too). What the line itself holds is the repository's own text.
+func (p *Paths) Message(msg, rel string, line int, strict bool) string {
 	q := goQuoted
 	if strict {
 		q = cQuoted
 	}
-	return q.ReplaceAllString(p.Text(msg), "…")
+	src := p.sourceLine(rel, line)
+	return q.ReplaceAllStringFunc(p.Text(msg), func(m string) string {
+		_, open := utf8.DecodeRuneInString(m)
+		_, end := utf8.DecodeLastRuneInString(m)
+		if src != "" && strings.Contains(src, m[open:len(m)-end]) {
+			return m
+		}
+		return "…"
+	})
+}
+
+// sourceLine is line n of the file rel under the root, "" when it is not
+// a readable file inside the root.
+func (p *Paths) sourceLine(rel string, n int) string {
+	if n <= 0 || rel == "" || !p.Inside(rel) {
+		return ""
+	}
+	f, err := os.Open(filepath.Join(p.root, filepath.FromSlash(rel)))
+	if err != nil {
+		return ""
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 64<<10), 1<<20)
+	for i := 1; sc.Scan(); i++ {
+		if i == n {
+			return sc.Text()
+		}
+	}
+	return ""
 }
 
 // Diagnostics cuts the output of the go command and the compilers it runs
@@ -262,14 +294,17 @@ func (p *Paths) Message(msg string, strict bool) string {
 // message goes through Message. With cgo, the C compiler also echoes the source
 // lines it complains about, from any file the repository includes, without
 // a position: strict then keeps only positioned lines and the go command's
-// own ("go: ...", "# package"). dropped counts the lines left out.
+// own (goCommandLine). dropped counts the lines left out.
 func (p *Paths) Diagnostics(text, dir string, strict bool) (out string, dropped int) {
 	var keep []string
 	for _, line := range strings.Split(text, "\n") {
 		m := position.FindStringSubmatch(line)
 		if m == nil {
 			t := strings.TrimSpace(line)
-			if strict && t != "" && !strings.HasPrefix(t, "go: ") && !strings.HasPrefix(t, "# ") {
+			if t == "" && (len(keep) == 0 || keep[len(keep)-1] == "") {
+				continue
+			}
+			if strict && t != "" && !goCommandLine(t) {
 				dropped++
 				continue
 			}
@@ -289,9 +324,21 @@ func (p *Paths) Diagnostics(text, dir string, strict bool) (out string, dropped 
 		if m[3] != "" {
 			pos += ":" + m[3]
 		}
-		keep = append(keep, pos+": "+p.Message(m[4], strict))
+		n, _ := strconv.Atoi(m[2])
+		keep = append(keep, pos+": "+p.Message(m[4], rel, n, strict))
 	}
 	return strings.TrimRight(strings.Join(keep, "\n"), "\n "), dropped
+}
+
+// goCommandLine reports whether an unpositioned line is the go command's
+// (or govulncheck's) own words, which quote no source.
+func goCommandLine(t string) bool {
+	for _, prefix := range []string{"go: ", "# ", "-: # ", "govulncheck: ", "There are errors with the provided package patterns"} {
+		if strings.HasPrefix(t, prefix) {
+			return true
+		}
+	}
+	return false
 }
 
 // relFile makes an absolute file path relative to the root when it is an
@@ -330,18 +377,6 @@ type rootless struct {
 
 func (e rootless) Error() string { return e.paths.Text(e.err.Error()) }
 func (e rootless) Unwrap() error { return e.err }
-
-// UnrootText rewrites machine paths in s (a tool's stderr, an excerpt of
-// its output): paths under root become relative to it.
-func UnrootText(root, s string) string { return NewPaths(root, "").Text(s) }
-
-// Unroot applies UnrootText to a scanner's notifications, messages and
-// error. Run does it for every scanner; adapters that build messages from
-// a tool's output call it too, so that their own results are clean when
-// used alone.
-func Unroot(root string, res *finding.Result, err error) (*finding.Result, error) {
-	return NewPaths(root, "").Apply(res, err)
-}
 
 // Apply rewrites machine paths in a scanner's notifications, finding
 // messages and error.

@@ -69,7 +69,7 @@ cgo-generated-wrapper:1: error: expected ',' or ';' at end of input
 func TestDiagnostics(t *testing.T) {
 	base := t.TempDir()
 	root := filepath.Join(base, "root")
-	write(t, root, "c.go", "package main\n")
+	write(t, root, "c.go", "package main\n\nvar n int = \"three\"\n")
 	write(t, base, "outside/secret.env", "AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMIK7MDENGbPxRfiCYSECRETLINE\n")
 	p := NewPaths(root, "")
 
@@ -77,6 +77,11 @@ func TestDiagnostics(t *testing.T) {
 	want := "# example.com/r\nc.go:8:20: could not determine what C.int refers to\nc.go:9:1: error: … undeclared"
 	if got != want || dropped != 7 {
 		t.Errorf("strict Diagnostics = %q (%d dropped), want %q (7 dropped)", got, dropped, want)
+	}
+	// A quote the line itself holds is the repository's own text.
+	got, _ = p.Diagnostics("./c.go:3:13: cannot use \"three\" (untyped string constant) as int value", root, false)
+	if want := "c.go:3:13: cannot use \"three\" (untyped string constant) as int value"; got != want {
+		t.Errorf("Diagnostics = %q, want %q", got, want)
 	}
 	// Without cgo no C compiler runs: unpositioned lines are the go
 	// command's own and stay, but positions outside the root still go.

@@ -35,6 +35,7 @@ var flagKeys = []struct {
 		c.Tags, c.Scanners.Govulncheck.Tags = o.tags, slices.Clone(o.tags)
 	}},
 	{"exclude", []string{"exclude"}, func(o *scanOptions, c *config.Config) { c.Exclude = o.exclude }},
+	{"cgo", []string{"cgo"}, func(o *scanOptions, c *config.Config) { c.Cgo = o.cgo }},
 	{"offline", []string{"db.offline"}, func(o *scanOptions, c *config.Config) { c.DB.Offline = o.offline }},
 	{"db", []string{"db.dir"}, func(o *scanOptions, c *config.Config) { c.DB.Dir = o.db }},
 	{"sarif", []string{"outputs.sarif"}, func(o *scanOptions, c *config.Config) { c.Outputs.SARIF = o.sarifOut }},
@@ -97,7 +98,11 @@ func (o *scanOptions) resolve(fs *pflag.FlagSet) error {
 	if err := c.Resolve(); err != nil {
 		return usageErr("invalid configuration:\n%v", err)
 	}
+	if src := c.Source("cgo"); c.Cgo && src.File != "" && inTree(o.path, src.File) {
+		return usageErr("%s:%d:%d: cgo: a configuration file inside the scanned tree may not turn cgo on: the C compiler would read any file of this machine that the repository's #include lines name, and show it in the reports; pass --cgo, or --config with a file outside the tree", o.display(src.File), src.Line, src.Col)
+	}
 	o.cfg = c
+	o.cgo = c.Cgo
 
 	o.failOn, o.timeout, o.allowIncomplete = c.FailOn, c.Timeout, c.AllowIncomplete
 	o.tests, o.tags, o.exclude = c.Tests, c.Tags, c.Exclude
@@ -147,6 +152,18 @@ func (o *scanOptions) display(file string) string {
 		return rel
 	}
 	return filepath.Base(abs)
+}
+
+// inTree reports whether file lies inside the scanned root, symlinks of
+// both resolved: such a file is the repository's, not the user's.
+func inTree(root, file string) bool {
+	r, err1 := filepath.EvalSymlinks(root)
+	f, err2 := filepath.EvalSymlinks(file)
+	if err1 != nil || err2 != nil {
+		return true // cannot tell: treat it as the repository's
+	}
+	rel, err := filepath.Rel(r, f)
+	return err == nil && filepath.IsLocal(rel)
 }
 
 func fileExists(p string) bool {

@@ -78,7 +78,7 @@ func (r *run) module(ctx context.Context, m scanners.GoModule) error {
 		}
 		r.incomplete = true
 		r.notify(finding.LevelError, finding.Location{Path: gomod}, "gosec: load module %s (%s): %s: nothing in it was scanned",
-			m.Path, gomod, r.scrub(err.Error()))
+			m.Path, gomod, r.scrub(strings.TrimSpace(err.Error())))
 		return nil
 	}
 	r.req.Logf("%s: %d packages loaded in %s", m.Path, len(pkgs), time.Since(start).Round(time.Millisecond))
@@ -281,7 +281,7 @@ func (r *run) packageErrors(m scanners.GoModule, p *packages.Package, seen map[s
 				continue
 			}
 			loc.Path = rel
-			msg = r.paths.Message(msg, r.req.Cgo)
+			msg = r.paths.Message(msg, rel, loc.StartLine, r.req.Cgo)
 		} else {
 			// The go command's report: compiler output with positions of its own.
 			var dropped int

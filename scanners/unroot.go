@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -17,6 +16,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/scangate/scangate/finding"
+	"github.com/scangate/scangate/scanners/shellout"
 )
 
 // Paths keeps the machine's paths out of everything a scan reports: the
@@ -109,13 +109,12 @@ func PathsFor(req *Request) *Paths {
 func goEnvDirs() map[string]string {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, "go", "env", "-json", "GOCACHE", "GOMODCACHE", "GOROOT", "GOPATH")
 	// Not in the scanned tree: its go.mod or go.work must not matter here.
-	cmd.Dir = os.TempDir()
-	cmd.Env = append(GoEnv(GoModule{}), "GOFLAGS=")
+	res, err := shellout.Run(ctx, shellout.Cmd{Program: "go", Args: []string{"env", "-json", "GOCACHE", "GOMODCACHE", "GOROOT", "GOPATH"},
+		Dir: os.TempDir(), Env: append(GoEnv(GoModule{}), "GOFLAGS="), MaxStdout: 64 << 10})
 	out := map[string]string{}
-	if b, err := cmd.Output(); err == nil {
-		_ = json.Unmarshal(b, &out)
+	if err == nil && res.ExitCode == 0 {
+		_ = json.Unmarshal(res.Stdout, &out)
 	}
 	if out["GOCACHE"] == "" {
 		out["GOCACHE"] = os.Getenv("GOCACHE")

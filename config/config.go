@@ -38,22 +38,24 @@ const (
 
 // Config is the effective configuration of a scan.
 type Config struct {
-	Version         int               `yaml:"version" enum:"1"`
-	FailOn          string            `yaml:"fail-on" enum:"critical,high,medium,low,none"`
-	AllowIncomplete bool              `yaml:"allow-incomplete"`
-	FailOnCalled    bool              `yaml:"fail-on-called"` // a called vulnerability fails whatever its severity
-	IgnoreUnfixed   bool              `yaml:"ignore-unfixed"` // vulnerabilities without a fix do not fail
-	Timeout         time.Duration     `yaml:"timeout"`
-	Tests           bool              `yaml:"tests"`
-	Tags            []string          `yaml:"tags"`
-	Exclude         []string          `yaml:"exclude" glob:""`
-	Severity        map[string]string `yaml:"severity" enum:"critical,high,medium,low,info"`
-	Reachability    Reachability      `yaml:"reachability"`
-	Baseline        string            `yaml:"baseline" path:""`
-	Suppressions    Suppressions      `yaml:"suppressions"`
-	DB              DB                `yaml:"db"`
-	Outputs         Outputs           `yaml:"outputs"`
-	Scanners        Scanners          `yaml:"scanners"`
+	Version         int           `yaml:"version" enum:"1"`
+	FailOn          string        `yaml:"fail-on" enum:"critical,high,medium,low,none"`
+	AllowIncomplete bool          `yaml:"allow-incomplete"`
+	FailOnCalled    bool          `yaml:"fail-on-called"` // a called vulnerability fails whatever its severity
+	IgnoreUnfixed   bool          `yaml:"ignore-unfixed"` // vulnerabilities without a fix do not fail
+	Timeout         time.Duration `yaml:"timeout"`
+	Tests           bool          `yaml:"tests"`
+	Tags            []string      `yaml:"tags"`
+	// Cgo lets the go command run cgo (and the C compiler) on the scanned tree.
+	Cgo          bool              `yaml:"cgo" trust:"turn cgo on (the C compiler would read any file of this machine that the repository's #include lines name, and show it in the reports)"`
+	Exclude      []string          `yaml:"exclude" glob:""`
+	Severity     map[string]string `yaml:"severity" enum:"critical,high,medium,low,info"`
+	Reachability Reachability      `yaml:"reachability"`
+	Baseline     string            `yaml:"baseline" path:""`
+	Suppressions Suppressions      `yaml:"suppressions"`
+	DB           DB                `yaml:"db"`
+	Outputs      Outputs           `yaml:"outputs"`
+	Scanners     Scanners          `yaml:"scanners"`
 
 	// File is the configuration file that was read, "" when none was.
 	File string `yaml:"-"`

@@ -239,6 +239,9 @@ func (d *decoder) value(n *yaml.Node, v reflect.Value, f field, key string) {
 		d.mapping(n, v, key)
 	case reflect.Bool:
 		if b, ok := d.boolean(n, key); ok {
+			if b && !d.trusted(n, f, key, "") {
+				return
+			}
 			v.SetBool(b)
 			d.set(key, n)
 		}

@@ -15,7 +15,7 @@ import (
 
 // Scan is everything the renderers need about one scan.
 type Scan struct {
-	Root         string // as the user named it; never an absolute machine path unless they gave one
+	Root         string // as the user named it; an absolute path by its last element only
 	Version      string // scangate's version
 	Results      []finding.Result
 	Verdict      policy.Verdict

@@ -119,15 +119,16 @@ func applyWork(root string, mods []GoModule) error {
 	return nil
 }
 
-// RelPath makes p relative to root with "/" separators; a path outside root
-// is returned as its base name so that no machine path leaks into reports.
+// RelPath makes p relative to root with "/" separators. A path outside
+// root keeps its climb out ("../x/y"), never a machine path, so that Run
+// sees a finding there is outside the root and drops it.
 func RelPath(root, p string) string {
 	if !filepath.IsAbs(p) {
 		return filepath.ToSlash(filepath.Clean(p))
 	}
 	rel, err := filepath.Rel(root, p)
-	if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
-		return filepath.Base(p)
+	if err != nil {
+		return "../" + filepath.Base(p)
 	}
 	return filepath.ToSlash(rel)
 }
@@ -136,14 +137,15 @@ func relOrAbs(root, p string) string { return RelPath(root, p) }
 
 // GoEnv is the environment for go commands run on a module: the minimal
 // child environment (shellout.Env, PATH without the scanned tree), the
-// user's own toolchain only, the module's workspace (or none), and no
+// user's own toolchain only, no cgo (CgoEnv turns it on), the module's
+// workspace (or none), and no
 // go/packages driver program (one found on PATH would be run instead of go).
 func GoEnv(m GoModule) []string {
 	work := "GOWORK=off"
 	if m.Work != "" {
 		work = "GOWORK=" + m.Work
 	}
-	return shellout.Env(cmp.Or(m.Root, m.Dir), "GOTOOLCHAIN=local", work, "GOPACKAGESDRIVER=off")
+	return shellout.Env(cmp.Or(m.Root, m.Dir), "GOTOOLCHAIN=local", "CGO_ENABLED=0", work, "GOPACKAGESDRIVER=off")
 }
 
 // HasFile reports whether any file under root (skipping the directories

@@ -28,13 +28,16 @@ func Run(ctx context.Context, req Request, list []Scanner, opt Options) []findin
 			opt.OnEvent(e)
 		}
 	}
+	if req.Paths == nil {
+		req.Paths = NewPaths(req.Root, req.DB)
+	}
 	out := make([]finding.Result, len(list))
 	var wg sync.WaitGroup
 	for i, s := range list {
 		name := s.Name()
 		r := req
 		r.Logf = func(format string, args ...any) {
-			emit(Event{Kind: Progress, Scanner: name, Message: fmt.Sprintf(format, args...)})
+			emit(Event{Kind: Progress, Scanner: name, Message: req.Paths.Text(fmt.Sprintf(format, args...))})
 		}
 		if !applies(s, &r) {
 			out[i] = finding.Result{Tool: name, State: finding.Skipped}
@@ -112,7 +115,7 @@ func runOne(ctx context.Context, s Scanner, req *Request, opt Options) finding.R
 		}
 	}
 
-	o.res, o.err = Unroot(req.Root, o.res, o.err)
+	o.res, o.err = req.Paths.Apply(o.res, o.err)
 	res := finding.Result{Tool: name}
 	if o.res != nil {
 		res = *o.res
@@ -123,14 +126,12 @@ func runOne(ctx context.Context, s Scanner, req *Request, opt Options) finding.R
 	if res.Findings == nil {
 		res.Findings = []finding.Finding{}
 	}
-	if n := dropOutside(req.Root, &res); n > 0 {
-		res.Warnf("%s: %d finding(s) in files that are symlinks to outside the scanned root dropped", name, n)
-	}
+	confine(req.Paths, &res)
 	var skip *SkipError
 	switch {
 	case errors.As(o.err, &skip):
 		res.State = finding.Skipped
-		res.Notifications = append(res.Notifications, finding.Notification{Level: finding.LevelNote, Message: name + ": skipped: " + skip.Reason})
+		res.Notifications = append(res.Notifications, finding.Notification{Level: finding.LevelNote, Message: name + ": skipped: " + req.Paths.Text(skip.Reason)})
 	case o.err != nil:
 		res.State = finding.Incomplete
 		msg := o.err.Error()

@@ -47,6 +47,14 @@ type Request struct {
 	// DBErr is why the caller could not open DB (it names the path tried
 	// and what to do); the vulnerability scanners report it as their error.
 	DBErr error
+	// Cgo lets the go command run cgo, and so the C compiler, on the
+	// scanned tree. Off, files that use cgo are left out and reported: a
+	// repository's "#include" could pull any file of the machine into the
+	// compiler's messages. Only a trusted flag or configuration sets it.
+	Cgo bool
+	// Paths keeps machine paths out of messages; Run sets it for every
+	// scanner (PathsFor builds one for an adapter used alone).
+	Paths *Paths
 	// Logf reports progress on long work ("module 2/5: example.com/x"). It is
 	// set by Run for each scanner and is never nil inside Scan.
 	Logf func(format string, args ...any)

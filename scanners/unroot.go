@@ -1,46 +1,397 @@
 package scanners
 
 import (
+	"bufio"
+	"context"
+	"encoding/json"
 	"errors"
+	"os"
 	"path/filepath"
+	"regexp"
+	"slices"
+	"strconv"
 	"strings"
+	"sync"
+	"time"
+	"unicode/utf8"
 
 	"github.com/scangate/scangate/finding"
+	"github.com/scangate/scangate/scanners/shellout"
 )
 
-// rootless keeps the scanned root's absolute path out of an error's message
-// while keeping the error itself for errors.Is and errors.As.
-type rootless struct {
-	err  error
-	root string
+// Paths keeps the machine's paths out of everything a scan reports: the
+// scanned root becomes relative, and the places a go command, a tool or the
+// runner keep files become markers ($GOCACHE, $GOMODCACHE, $GOROOT, $DB,
+// $TMPDIR, ~). It is the one place that knows these directories; Run builds
+// one per scan and every adapter uses it through Request.Paths.
+type Paths struct {
+	root     string // the root as given (absolute)
+	realRoot string // the root with symlinks resolved
+	subs     []sub  // longest first
+
+	mu     sync.Mutex // scanners run concurrently
+	inside map[string]bool
 }
 
-func (e rootless) Error() string { return UnrootText(e.root, e.err.Error()) }
-func (e rootless) Unwrap() error { return e.err }
+type sub struct {
+	old, new string
+	// bare: osv-scalibr prints absolute paths without their leading "/";
+	// such a match must not be the tail of a longer path.
+	bare bool
+}
 
-// UnrootText rewrites paths under root in s (a tool's stderr, an excerpt of
-// its output) relative to root: reports show root-relative paths only.
-func UnrootText(root, s string) string {
-	if root == "" || root == string(filepath.Separator) {
+// NewPaths returns the Paths of a scan of root reading the vulnerability
+// database db ("" when none). It asks the go command (with
+// GOTOOLCHAIN=local, outside the scanned tree) where its caches are.
+func NewPaths(root, db string) *Paths {
+	if abs, err := filepath.Abs(root); err == nil {
+		root = abs
+	}
+	p := &Paths{root: filepath.Clean(root), inside: map[string]bool{}}
+	p.realRoot = p.root
+	if r, err := filepath.EvalSymlinks(p.root); err == nil {
+		p.realRoot = r
+	}
+	// bare: also without the leading "/", for the root and the database
+	// only: "tmp" alone would match words.
+	add := func(dir, marker string, bare bool) {
+		if dir != "" && !filepath.IsAbs(dir) {
+			dir, _ = filepath.Abs(dir)
+		}
+		if dir == "" || filepath.Dir(dir) == dir {
+			return // "" or "/": replacing it would mangle every path
+		}
+		dir = filepath.Clean(dir)
+		dirs := []string{dir}
+		if real, err := filepath.EvalSymlinks(dir); err == nil && real != dir {
+			dirs = append(dirs, real)
+		}
+		for _, d := range dirs {
+			p.subs = append(p.subs, sub{old: d, new: marker})
+			if bare {
+				p.subs = append(p.subs, sub{old: d[1:], new: marker, bare: true})
+			}
+		}
+	}
+	// The root maps to "" so that "root/a/b.go" becomes "a/b.go"; Text
+	// turns a bare root into ".".
+	add(p.root, "", true)
+	add(db, "$DB", true)
+	env := goEnvDirs()
+	add(env["GOMODCACHE"], "$GOMODCACHE", false)
+	add(env["GOCACHE"], "$GOCACHE", false)
+	add(env["GOROOT"], "$GOROOT", false)
+	if gp := filepath.SplitList(env["GOPATH"]); len(gp) > 0 {
+		add(gp[0], "$GOPATH", false)
+	}
+	add(os.TempDir(), "$TMPDIR", false)
+	if home, err := os.UserHomeDir(); err == nil {
+		add(home, "~", false)
+	}
+	// Longest first: the root and the caches lie inside the temp or home
+	// directory.
+	slices.SortStableFunc(p.subs, func(a, b sub) int { return len(b.old) - len(a.old) })
+	p.subs = slices.CompactFunc(p.subs, func(a, b sub) bool { return a.old == b.old })
+	return p
+}
+
+// PathsFor returns req.Paths, or a new Paths for req when the adapter runs
+// outside Run (in its own tests).
+func PathsFor(req *Request) *Paths {
+	if req.Paths != nil {
+		return req.Paths
+	}
+	return NewPaths(req.Root, req.DB)
+}
+
+// goEnvDirs asks the go command for its directories. Without a go command
+// the environment and the go command's own defaults stand in.
+func goEnvDirs() map[string]string {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	// Not in the scanned tree: its go.mod or go.work must not matter here.
+	res, err := shellout.Run(ctx, shellout.Cmd{Program: "go", Args: []string{"env", "-json", "GOCACHE", "GOMODCACHE", "GOROOT", "GOPATH"},
+		Dir: os.TempDir(), Env: append(GoEnv(GoModule{}), "GOFLAGS="), MaxStdout: 64 << 10})
+	out := map[string]string{}
+	if err == nil && res.ExitCode == 0 {
+		_ = json.Unmarshal(res.Stdout, &out)
+	}
+	if out["GOCACHE"] == "" {
+		out["GOCACHE"] = os.Getenv("GOCACHE")
+		if out["GOCACHE"] == "" {
+			if d, err := os.UserCacheDir(); err == nil {
+				out["GOCACHE"] = filepath.Join(d, "go-build")
+			}
+		}
+	}
+	if out["GOPATH"] == "" {
+		out["GOPATH"] = os.Getenv("GOPATH")
+		if home, err := os.UserHomeDir(); err == nil && out["GOPATH"] == "" {
+			out["GOPATH"] = filepath.Join(home, "go")
+		}
+	}
+	if out["GOMODCACHE"] == "" {
+		out["GOMODCACHE"] = os.Getenv("GOMODCACHE")
+		if gp := filepath.SplitList(out["GOPATH"]); out["GOMODCACHE"] == "" && len(gp) > 0 && gp[0] != "" {
+			out["GOMODCACHE"] = filepath.Join(gp[0], "pkg", "mod")
+		}
+	}
+	return out
+}
+
+// Text rewrites every known machine path in s: paths under the root become
+// relative to it, the rest get their marker.
+func (p *Paths) Text(s string) string {
+	if p == nil || s == "" {
 		return s
 	}
-	s = strings.ReplaceAll(s, root+string(filepath.Separator), "")
-	return strings.ReplaceAll(s, root, ".")
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		m := p.match(s, i)
+		if m == nil {
+			b.WriteByte(s[i])
+			i++
+			continue
+		}
+		end := i + len(m.old)
+		switch {
+		case m.new != "":
+			b.WriteString(m.new)
+		case end < len(s) && s[end] == filepath.Separator:
+			end++ // "root/a.go" -> "a.go"
+		default:
+			b.WriteByte('.') // the root itself
+		}
+		i = end
+	}
+	return b.String()
 }
 
-// Unroot applies UnrootText to a scanner's notifications and error. Run
-// does it for every scanner; adapters that build messages from a tool's
-// output call it too, so that their own results are clean when used alone.
-func Unroot(root string, res *finding.Result, err error) (*finding.Result, error) {
+// match returns the longest known path starting at s[i] that ends at a
+// path boundary, or nil.
+func (p *Paths) match(s string, i int) *sub {
+	for k := range p.subs {
+		m := &p.subs[k]
+		if !strings.HasPrefix(s[i:], m.old) {
+			continue
+		}
+		if end := i + len(m.old); end < len(s) && nameByte(s[end]) {
+			continue // "/home/u" is not a prefix of "/home/user"
+		}
+		if m.bare && i > 0 && (nameByte(s[i-1]) || s[i-1] == '/') {
+			continue
+		}
+		return m
+	}
+	return nil
+}
+
+func nameByte(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' ||
+		c == '.' || c == '_' || c == '-' || c == '+' || c == '@' || c == '~' || c >= 0x80
+}
+
+// Inside reports whether rel, a "/"-separated path relative to the root as
+// reports carry it, names a place inside the root once symlinks are
+// resolved: a symlinked file or directory that leads out of the tree is
+// outside, and so is a path that climbs out with "..".
+func (p *Paths) Inside(rel string) bool {
+	if rel == "" || rel == "." {
+		return true
+	}
+	if filepath.IsAbs(rel) || !filepath.IsLocal(filepath.FromSlash(rel)) {
+		return false
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if ok, seen := p.inside[rel]; seen {
+		return ok
+	}
+	ok := p.resolvesInside(filepath.Join(p.root, filepath.FromSlash(rel)))
+	p.inside[rel] = ok
+	return ok
+}
+
+// resolvesInside resolves the longest existing prefix of abs and checks it
+// lies under the real root; what does not exist yet cannot lead anywhere.
+func (p *Paths) resolvesInside(abs string) bool {
+	for dir := abs; ; dir = filepath.Dir(dir) {
+		real, err := filepath.EvalSymlinks(dir)
+		if err == nil {
+			return within(p.realRoot, real)
+		}
+		if !errors.Is(err, os.ErrNotExist) || dir == p.root || filepath.Dir(dir) == dir {
+			return false
+		}
+	}
+}
+
+func within(root, p string) bool {
+	rel, err := filepath.Rel(root, p)
+	return err == nil && filepath.IsLocal(rel)
+}
+
+// position is a compiler diagnostic's "file:line[:col]: message".
+var position = regexp.MustCompile(`^\s*([^\s:][^:]*):(\d+)(?::(\d+))?: ?(.*)$`)
+
+// A position inside the root does not make the text a compiler quotes
+// there the root's own: go/types prints the value of a constant declared
+// in a package outside the tree ("constant \"…\" of type string"), and a C
+// compiler quotes identifiers and tokens ('…', ‘…’) from macros and
+// headers included from anywhere. goQuoted matches Go's string constants;
+// cQuoted adds the C compiler's quotes.
+var (
+	goQuoted = regexp.MustCompile("\"(?:[^\"\\\\\n]|\\\\.)*\"|`[^`\n]*`")
+	cQuoted  = regexp.MustCompile("\"(?:[^\"\\\\\n]|\\\\.)*\"|`[^`\n]*`|'[^'\n]*'|‘[^’\n]*’")
+)
+
+// Message cleans the message of a diagnostic at line of rel, a file inside
+// the root: machine paths are replaced, and quoted text that does not
+// appear on that line is cut to "…" (strict: cgo ran, so the C compiler's
+// quotes too). What the line itself holds is the repository's own text.
+func (p *Paths) Message(msg, rel string, line int, strict bool) string {
+	q := goQuoted
+	if strict {
+		q = cQuoted
+	}
+	src := p.sourceLine(rel, line)
+	return q.ReplaceAllStringFunc(p.Text(msg), func(m string) string {
+		_, open := utf8.DecodeRuneInString(m)
+		_, end := utf8.DecodeLastRuneInString(m)
+		if src != "" && strings.Contains(src, m[open:len(m)-end]) {
+			return m
+		}
+		return "…"
+	})
+}
+
+// sourceLine is line n of the file rel under the root, "" when it is not
+// a readable file inside the root.
+func (p *Paths) sourceLine(rel string, n int) string {
+	if n <= 0 || rel == "" || !p.Inside(rel) {
+		return ""
+	}
+	f, err := os.Open(filepath.Join(p.root, filepath.FromSlash(rel)))
+	if err != nil {
+		return ""
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 64<<10), 1<<20)
+	for i := 1; sc.Scan(); i++ {
+		if i == n {
+			return sc.Text()
+		}
+	}
+	return ""
+}
+
+// Diagnostics cuts the output of the go command and the compilers it runs
+// (dir is the directory it ran in: relative positions are relative to it)
+// to what may be shown: a line with a position outside the root is
+// dropped, positions inside it are made relative to the root, and their
+// message goes through Message. With cgo, the C compiler also echoes the source
+// lines it complains about, from any file the repository includes, without
+// a position: strict then keeps only positioned lines and the go command's
+// own (goCommandLine). dropped counts the lines left out.
+func (p *Paths) Diagnostics(text, dir string, strict bool) (out string, dropped int) {
+	var keep []string
+	for _, line := range strings.Split(text, "\n") {
+		m := position.FindStringSubmatch(line)
+		if m == nil {
+			t := strings.TrimSpace(line)
+			if t == "" && (len(keep) == 0 || keep[len(keep)-1] == "") {
+				continue
+			}
+			if strict && t != "" && !goCommandLine(t) {
+				dropped++
+				continue
+			}
+			keep = append(keep, p.Text(line))
+			continue
+		}
+		file := filepath.FromSlash(m[1])
+		if !filepath.IsAbs(file) {
+			file = filepath.Join(dir, file)
+		}
+		rel, ok := p.relFile(file)
+		if !ok {
+			dropped++
+			continue
+		}
+		pos := rel + ":" + m[2]
+		if m[3] != "" {
+			pos += ":" + m[3]
+		}
+		n, _ := strconv.Atoi(m[2])
+		keep = append(keep, pos+": "+p.Message(m[4], rel, n, strict))
+	}
+	return strings.TrimRight(strings.Join(keep, "\n"), "\n "), dropped
+}
+
+// goCommandLine reports whether an unpositioned line is the go command's
+// (or govulncheck's) own words, which quote no source.
+func goCommandLine(t string) bool {
+	for _, prefix := range []string{"go: ", "# ", "-: # ", "govulncheck: ", "There are errors with the provided package patterns"} {
+		if strings.HasPrefix(t, prefix) {
+			return true
+		}
+	}
+	return false
+}
+
+// relFile makes an absolute file path relative to the root when it is an
+// existing file inside it (symlinks resolved).
+func (p *Paths) relFile(abs string) (string, bool) {
+	abs = filepath.Clean(abs)
+	for _, r := range []string{p.root, p.realRoot} {
+		rel, err := filepath.Rel(r, abs)
+		if err != nil || !filepath.IsLocal(rel) {
+			continue
+		}
+		rel = filepath.ToSlash(rel)
+		if _, err := os.Lstat(abs); err != nil || !p.Inside(rel) {
+			return "", false
+		}
+		return rel, true
+	}
+	return "", false
+}
+
+// DroppedLines says how many lines Diagnostics left out, for the end of a
+// message; "" when none.
+func DroppedLines(n int) string {
+	if n == 0 {
+		return ""
+	}
+	return " (" + strconv.Itoa(n) + " more lines of compiler output about files outside the scanned root, or quoting source, left out)"
+}
+
+// rootless keeps machine paths out of an error's message while keeping the
+// error itself for errors.Is and errors.As.
+type rootless struct {
+	err   error
+	paths *Paths
+}
+
+func (e rootless) Error() string { return e.paths.Text(e.err.Error()) }
+func (e rootless) Unwrap() error { return e.err }
+
+// Apply rewrites machine paths in a scanner's notifications, finding
+// messages and error.
+func (p *Paths) Apply(res *finding.Result, err error) (*finding.Result, error) {
 	if res != nil {
 		for i := range res.Notifications {
-			res.Notifications[i].Message = UnrootText(root, res.Notifications[i].Message)
+			res.Notifications[i].Message = p.Text(res.Notifications[i].Message)
+		}
+		for i := range res.Findings {
+			res.Findings[i].Message = p.Text(res.Findings[i].Message)
 		}
 	}
 	if err != nil {
 		var skip *SkipError
 		if !errors.As(err, &skip) {
-			err = rootless{err, root}
+			err = rootless{err, p}
 		}
 	}
 	return res, err

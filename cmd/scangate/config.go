@@ -37,6 +37,7 @@ var flagKeys = []struct {
 		c.Tags, c.Scanners.Govulncheck.Tags = o.tags, slices.Clone(o.tags)
 	}},
 	{"exclude", []string{"exclude"}, func(o *scanOptions, c *config.Config) { c.Exclude = o.exclude }},
+	{"cgo", []string{"cgo"}, func(o *scanOptions, c *config.Config) { c.Cgo = o.cgo }},
 	{"offline", []string{"db.offline"}, func(o *scanOptions, c *config.Config) { c.DB.Offline = o.offline }},
 	{"db", []string{"db.dir"}, func(o *scanOptions, c *config.Config) { c.DB.Dir = o.db }},
 	{"sarif", []string{"outputs.sarif"}, func(o *scanOptions, c *config.Config) { c.Outputs.SARIF = o.sarifOut }},
@@ -103,6 +104,7 @@ func (o *scanOptions) resolve(fs *pflag.FlagSet) error {
 		return err
 	}
 	o.cfg = c
+	o.cgo = c.Cgo
 
 	o.failOn, o.timeout, o.allowIncomplete = c.FailOn, c.Timeout, c.AllowIncomplete
 	o.failOnCalled, o.ignoreUnfixed = c.FailOnCalled, c.IgnoreUnfixed
@@ -149,7 +151,10 @@ func (o *scanOptions) display(file string) string {
 	if err1 != nil || err2 != nil {
 		return filepath.ToSlash(file)
 	}
-	return scanners.RelPath(root, abs)
+	if rel := scanners.RelPath(root, abs); filepath.IsLocal(rel) {
+		return rel
+	}
+	return filepath.Base(abs)
 }
 
 func fileExists(p string) bool {

@@ -42,6 +42,7 @@ type scanOptions struct {
 	tests           bool
 	tags            []string
 	exclude         []string
+	cgo             bool // let the go command run cgo on the tree (trusted sources only)
 	offline         bool
 	db              string
 	category        string
@@ -135,6 +136,7 @@ func addScanFlags(f *pflag.FlagSet, o *scanOptions) {
 	f.BoolVar(&o.tests, "tests", false, "also analyze test files (Go _test.go files)")
 	f.StringSliceVar(&o.tags, "tags", nil, "Go build tags, comma-separated")
 	f.StringSliceVar(&o.exclude, "exclude", nil, "path globs no scanner scans or reports: a name at any depth ('legacy', '*_gen.go') or, with a '/', a path from PATH ('svc/legacy', 'internal/gen/**', '/tools')")
+	f.BoolVar(&o.cgo, "cgo", false, "let the go command run cgo, and so the C compiler, on the scanned tree (only for trusted code: its #include lines can read any file); off, Go files that use cgo are not analyzed")
 	f.BoolVar(&o.offline, "offline", false, "never use the network; vulnerability scanners read --db")
 	f.StringVar(&o.db, "db", "", "local vulnerability database directory (default: the user cache dir, e.g. ~/.cache/scangate/db)")
 	f.StringVar(&o.category, "category", def.Outputs.Category, "prefix of each SARIF run's automationDetails.id (code scanning category)")
@@ -246,7 +248,7 @@ func (o *scanOptions) run(ctx context.Context, stderr io.Writer) (*report.Scan, 
 	defer stop()
 
 	var rateAliases finding.SeverityLookup // offline: unscored advisories take an alias's severity
-	req := scanners.Request{Root: root, Tests: o.tests, Tags: o.tags, Exclude: o.exclude, Offline: o.offline, DB: o.db}
+	req := scanners.Request{Root: root, Tests: o.tests, Tags: o.tags, Exclude: o.exclude, Offline: o.offline, DB: o.db, Cgo: o.cgo}
 	// Open the database once for every vulnerability scanner: a directory
 	// or zip of raw advisories is imported into a temporary database here.
 	// When it cannot be opened each vulnerability scanner reports why (the
@@ -295,12 +297,22 @@ func (o *scanOptions) run(ctx context.Context, stderr io.Writer) (*report.Scan, 
 		notes = o.ignore.Apply(results, time.Now()).Notes(partial)
 	}
 	verdict := policy.Evaluate(results, pol)
-	scan := &report.Scan{Root: o.path, Version: scangateVersion(), Results: results, Verdict: verdict,
+	scan := &report.Scan{Root: displayRoot(o.path), Version: scangateVersion(), Results: results, Verdict: verdict,
 		Remediations: rems, Duration: time.Since(start), Notes: notes}
 	if o.base != nil {
 		scan.Baseline = o.display(o.baseline)
 	}
 	return scan, nil
+}
+
+// displayRoot is the scanned root as reports name it: as the user wrote
+// it, but an absolute path (a runner's workspace, a temp checkout) by its
+// last element only, since reports leave the machine.
+func displayRoot(p string) string {
+	if filepath.IsAbs(p) {
+		return filepath.Base(p)
+	}
+	return p
 }
 
 func writeReports(o *scanOptions, scan *report.Scan, stdout io.Writer) error {

@@ -239,8 +239,8 @@ func TestIgnoreUnfixed(t *testing.T) {
 	}
 }
 
-// sarifDoc is the part of a SARIF file these tests read beyond readHits.
-type sarifDoc struct {
+// ruleSARIF is the part of a SARIF file these tests read beyond readHits.
+type ruleSARIF struct {
 	Runs []struct {
 		Tool struct {
 			Driver struct {
@@ -260,9 +260,9 @@ type sarifDoc struct {
 	} `json:"runs"`
 }
 
-func readSARIFDoc(t *testing.T, path string) sarifDoc {
+func readSARIFDoc(t *testing.T, path string) ruleSARIF {
 	t.Helper()
-	var d sarifDoc
+	var d ruleSARIF
 	b, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)

@@ -123,7 +123,7 @@ func (s *Scanner) Applies(req *scanners.Request) bool {
 // Scan implements scanners.Scanner.
 func (s *Scanner) Scan(ctx context.Context, req *scanners.Request) (*finding.Result, error) {
 	res, err := s.scan(ctx, req)
-	return scanners.Unroot(req.Root, res, err)
+	return scanners.PathsFor(req).Apply(res, err)
 }
 
 func (s *Scanner) scan(ctx context.Context, req *scanners.Request) (*finding.Result, error) {

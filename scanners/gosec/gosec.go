@@ -196,7 +196,7 @@ func (s *Scanner) Scan(ctx context.Context, req *scanners.Request) (*finding.Res
 		want = chooseGoVersion(dirs, local)
 	}
 
-	run := &run{opt: s.opt, req: req, filter: filter, res: res, want: want, local: local, rules: map[string]finding.Severity{}, ruleMsg: map[string]string{}}
+	run := &run{opt: s.opt, req: req, paths: scanners.PathsFor(req), filter: filter, res: res, want: want, local: local, rules: map[string]finding.Severity{}, ruleMsg: map[string]string{}}
 	var scanErr error
 	for i, m := range mods {
 		if err := ctx.Err(); err != nil {

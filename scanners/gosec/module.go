@@ -32,6 +32,7 @@ import (
 type run struct {
 	opt    Options
 	req    *scanners.Request
+	paths  *scanners.Paths
 	filter *pathFilter
 	res    *finding.Result
 	want   string // Go version to pin for gosec, from the modules' go directives
@@ -57,7 +58,7 @@ func (r *run) module(ctx context.Context, m scanners.GoModule) error {
 		return nil
 	}
 
-	env := scanners.GoEnv(m)
+	env := append(scanners.GoEnv(m), scanners.CgoEnv(r.req)...)
 	if r.req.Offline {
 		// --offline promises no network: loading must not fetch modules.
 		env = append(env, "GOPROXY=off")
@@ -90,6 +91,14 @@ func (r *run) module(ctx context.Context, m scanners.GoModule) error {
 		}
 	}
 	r.req.Logf("%s: %d packages loaded in %s", m.Path, len(pkgs), time.Since(start).Round(time.Millisecond))
+	if cgo, err := scanners.CgoSkipped(r.req, m); err != nil || len(cgo) > 0 {
+		r.incomplete = true
+		if err != nil {
+			r.notify(finding.LevelError, finding.Location{}, "gosec: %s", r.scrub(err.Error()))
+		} else {
+			r.notify(finding.LevelWarning, finding.Location{Path: cgo[0]}, "%s", scanners.CgoSkippedMessage("gosec", cgo))
+		}
+	}
 
 	logs := &logCapture{}
 	a, err := r.analyzer(logs)
@@ -134,7 +143,7 @@ func (r *run) module(ctx context.Context, m scanners.GoModule) error {
 		}
 		if len(p.Errors) > 0 {
 			failed[p.PkgPath] = true
-			r.packageErrors(p, seenErr)
+			r.packageErrors(m, p, seenErr)
 		}
 		if len(p.Syntax) == 0 {
 			continue
@@ -263,12 +272,13 @@ func (r *run) packageExcluded(p *packages.Package) bool {
 // packageErrors records p's load, parse and type errors: one notification
 // per file (its first error, with file:line:col, and how many follow), so
 // that a cascade of parse errors stays readable.
-func (r *run) packageErrors(p *packages.Package, seen map[string]bool) {
+func (r *run) packageErrors(m scanners.GoModule, p *packages.Package, seen map[string]bool) {
 	type fileErrs struct {
 		first finding.Location
 		msg   string
 		more  int
 	}
+	outside := 0 // errors about files outside the root: not ours to show
 	byFile := map[string]*fileErrs{}
 	var order []string
 	positioned := false
@@ -285,10 +295,17 @@ func (r *run) packageErrors(p *packages.Package, seen map[string]bool) {
 		loc := parsePos(e.Pos)
 		if loc.Path != "" {
 			rel, ok := r.rel(loc.Path)
-			if !ok {
-				rel = ""
+			if !ok || !r.paths.Inside(rel) {
+				outside++
+				continue
 			}
 			loc.Path = rel
+			msg = r.paths.Message(msg, rel, loc.StartLine, r.req.Cgo)
+		} else {
+			// The go command's report: compiler output with positions of its own.
+			var dropped int
+			msg, dropped = r.paths.Diagnostics(msg, m.Dir, r.req.Cgo)
+			msg += scanners.DroppedLines(dropped)
 		}
 		key := p.PkgPath + "\x00" + loc.Path
 		if loc.Path == "" {
@@ -317,6 +334,10 @@ func (r *run) packageErrors(p *packages.Package, seen map[string]bool) {
 			msg += fmt.Sprintf(" (and %d more errors in this file)", fe.more)
 		}
 		r.notify(finding.LevelError, fe.first, "%s; package %s was not fully analyzed", msg, pkgName(p))
+	}
+	if outside > 0 && !seen[p.PkgPath+"\x00outside"] {
+		seen[p.PkgPath+"\x00outside"] = true
+		r.notify(finding.LevelError, finding.Location{}, "gosec: package %s: %d errors about files outside the scanned root left out; package %s was not fully analyzed", pkgName(p), outside, pkgName(p))
 	}
 }
 
@@ -509,14 +530,8 @@ func (r *run) roots() []string {
 	return roots
 }
 
-// scrub replaces the root in a message so that no machine path leaks.
-func (r *run) scrub(msg string) string {
-	for _, root := range r.roots() {
-		msg = strings.ReplaceAll(msg, root+string(filepath.Separator), "")
-		msg = strings.ReplaceAll(msg, root, ".")
-	}
-	return msg
-}
+// scrub keeps machine paths out of a message.
+func (r *run) scrub(msg string) string { return r.paths.Text(msg) }
 
 func pkgName(p *packages.Package) string {
 	if p.PkgPath != "" {

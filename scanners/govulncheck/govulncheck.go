@@ -14,7 +14,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"go/build"
 	"io/fs"
 	"maps"
 	"net/url"
@@ -167,9 +166,10 @@ func (s *Scanner) Scan(ctx context.Context, req *scanners.Request) (*finding.Res
 	if mods = kept; len(mods) == 0 {
 		return res, scanners.Skip("every Go module under the root is excluded")
 	}
-	sc := &scan{s: s, req: req, exe: exe, dbDir: dbDir, dbURL: dbURL, mods: all, res: res,
+	sc := &scan{s: s, req: req, paths: scanners.PathsFor(req), exe: exe, dbDir: dbDir, dbURL: dbURL, mods: all, res: res,
 		severity: map[string]advisorySeverity{}}
 	var scanned, failed int
+	partial := false // a module was scanned without some of its files
 	goVersions := map[string]bool{}
 	for i, m := range mods {
 		req.Logf("module %d/%d: %s (%s)", i+1, len(mods), m.Path, m.Rel)
@@ -182,10 +182,10 @@ func (s *Scanner) Scan(ctx context.Context, req *scanners.Request) (*finding.Res
 			failed++
 			// The decisive line first (the summary shows the first line),
 			// then the whole output for the SARIF notification.
-			msg := sc.clean(err.Error())
+			msg := sc.paths.Text(err.Error())
 			var me *moduleError
 			if errors.As(err, &me) {
-				msg = sc.clean(me.line) + "\n" + sc.clean(me.full)
+				msg = sc.paths.Text(me.line) + "\n" + sc.paths.Text(me.full)
 			} else if d := scanners.GoError(msg); d != msg {
 				msg = d + "\n" + msg
 			}
@@ -193,6 +193,16 @@ func (s *Scanner) Scan(ctx context.Context, req *scanners.Request) (*finding.Res
 			continue
 		}
 		scanned++
+		if cgo, err := scanners.CgoSkipped(req, m); err != nil {
+			partial = true
+			res.Errorf("govulncheck: %s", sc.paths.Text(err.Error()))
+		} else if len(cgo) > 0 {
+			// Their imports and calls were not seen: a vulnerable symbol
+			// called only there would be missed.
+			partial = true
+			res.Notifications = append(res.Notifications, finding.Notification{Level: finding.LevelWarning,
+				Message: scanners.CgoSkippedMessage("govulncheck", cgo), Location: finding.Location{Path: cgo[0]}})
+		}
 		if st != nil && st.config.GoVersion != "" {
 			goVersions[st.config.GoVersion] = true
 		}
@@ -201,7 +211,7 @@ func (s *Scanner) Scan(ctx context.Context, req *scanners.Request) (*finding.Res
 		res.Notifications = append(res.Notifications, finding.Notification{Level: finding.LevelNote,
 			Message: fmt.Sprintf("govulncheck: standard library checked as %s, the Go toolchain that ran the scan (GOTOOLCHAIN=local)", v)})
 	}
-	if failed > 0 || scanned == 0 {
+	if failed > 0 || scanned == 0 || partial {
 		res.State = finding.Incomplete
 	}
 	return res, nil
@@ -238,6 +248,7 @@ func usableDB(dir string) bool {
 type scan struct {
 	s        *Scanner
 	req      *scanners.Request
+	paths    *scanners.Paths
 	exe      string
 	dbDir    string // absolute govulncheck database directory; "" online
 	dbURL    string
@@ -266,17 +277,19 @@ func (sc *scan) module(ctx context.Context, m scanners.GoModule) (*stream, error
 		Program:   sc.exe,
 		Args:      args,
 		Dir:       m.Dir,
-		Env:       append(childEnv(m, sc.req.Offline), sc.s.opt.Env...),
+		Env:       append(childEnv(sc.req, m), sc.s.opt.Env...),
 		MaxStdout: sc.s.opt.MaxOutput,
 	})
 	if err != nil {
 		if out != nil && len(out.Stderr) > 0 {
-			return nil, fmt.Errorf("%w: %s", err, sc.clean(out.StderrTail(20)))
+			tail, dropped := sc.paths.Diagnostics(out.StderrTail(20), m.Dir, sc.req.Cgo)
+			return nil, fmt.Errorf("%w: %s%s", err, tail, scanners.DroppedLines(dropped))
 		}
 		return nil, err
 	}
 	if out.ExitCode != 0 {
-		msg := childError(string(out.Stderr))
+		msg, dropped := sc.paths.Diagnostics(childError(string(out.Stderr)), m.Dir, sc.req.Cgo)
+		msg += scanners.DroppedLines(dropped)
 		if strings.Contains(msg, "no packages matched the provided patterns") {
 			sc.res.Notifications = append(sc.res.Notifications, finding.Notification{Level: finding.LevelNote,
 				Message: fmt.Sprintf("govulncheck: module %s (%s) has no Go packages to scan", m.Rel, m.Path)})
@@ -307,10 +320,12 @@ type moduleError struct{ line, full string }
 func (e *moduleError) Error() string { return e.full }
 
 // childEnv is the child's environment: the user's toolchain only, the
-// module's workspace, never a write to go.mod, and no download offline.
-func childEnv(m scanners.GoModule, offline bool) []string {
-	env := append(scanners.GoEnv(m), "GOFLAGS="+goFlags(os.Getenv("GOFLAGS"), m.Dir))
-	if offline {
+// module's workspace, cgo only when trusted, never a write to go.mod, and
+// no download offline.
+func childEnv(req *scanners.Request, m scanners.GoModule) []string {
+	env := append(scanners.GoEnv(m), scanners.CgoEnv(req)...)
+	env = append(env, "GOFLAGS="+goFlags(os.Getenv("GOFLAGS"), m.Dir))
+	if req.Offline {
 		env = append(env, "GOPROXY=off")
 	}
 	return env
@@ -363,47 +378,6 @@ func childError(stderr string) string {
 		return "govulncheck failed without a message"
 	}
 	return msg
-}
-
-// clean removes absolute machine paths from a message: the scanned root
-// becomes relative, the database directory "$DB", the module cache
-// "$GOMODCACHE".
-func (sc *scan) clean(msg string) string {
-	type pair struct{ old, new string }
-	var ps []pair
-	for _, m := range sc.mods {
-		if m.Rel != "." {
-			ps = append(ps, pair{m.Dir + string(filepath.Separator), m.Rel + "/"}, pair{m.Dir, m.Rel})
-		}
-	}
-	ps = append(ps, pair{sc.req.Root + string(filepath.Separator), ""}, pair{sc.req.Root, "."})
-	if sc.dbDir != "" {
-		ps = append(ps, pair{sc.dbURL, "$DB"}, pair{sc.dbDir, "$DB"})
-	}
-	if mc := modCache(); mc != "" {
-		ps = append(ps, pair{mc, "$GOMODCACHE"})
-	}
-	// Longest first: a nested module's directory before the root's.
-	slices.SortStableFunc(ps, func(a, b pair) int { return len(b.old) - len(a.old) })
-	var args []string
-	for _, p := range ps {
-		args = append(args, p.old, p.new)
-	}
-	return strings.NewReplacer(args...).Replace(msg)
-}
-
-func modCache() string {
-	if mc := os.Getenv("GOMODCACHE"); mc != "" {
-		return mc
-	}
-	gopath := os.Getenv("GOPATH")
-	if gopath == "" {
-		gopath = build.Default.GOPATH
-	}
-	if list := filepath.SplitList(gopath); len(list) > 0 && list[0] != "" {
-		return filepath.Join(list[0], "pkg", "mod")
-	}
-	return ""
 }
 
 // relTo joins a path relative to a module directory (as govulncheck

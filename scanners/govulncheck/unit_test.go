@@ -126,8 +126,8 @@ func TestChildEnv(t *testing.T) {
 	t.Setenv("MY_API_KEY", "secret")
 	t.Setenv("GOTOOLCHAIN", "auto")
 	t.Setenv("PATH", filepath.Join(root, "bin")+string(os.PathListSeparator)+os.Getenv("PATH"))
-	env := childEnv(scanners.GoModule{Root: root, Dir: dir}, true)
-	for _, want := range []string{"GOTOOLCHAIN=local", "GOPROXY=off", "GOWORK=off", "GOPACKAGESDRIVER=off"} {
+	env := childEnv(&scanners.Request{Offline: true}, scanners.GoModule{Root: root, Dir: dir})
+	for _, want := range []string{"GOTOOLCHAIN=local", "GOPROXY=off", "GOWORK=off", "GOPACKAGESDRIVER=off", "CGO_ENABLED=0"} {
 		if !slices.Contains(env, want) {
 			t.Errorf("child env lacks %s", want)
 		}
@@ -140,6 +140,11 @@ func TestChildEnv(t *testing.T) {
 		if k == "PATH" && strings.Contains(v, root) {
 			t.Errorf("child PATH keeps the scanned tree: %s", v)
 		}
+	}
+	// --cgo: the last CGO_ENABLED wins (os/exec keeps the last of duplicates).
+	env = childEnv(&scanners.Request{Cgo: true}, scanners.GoModule{Root: root, Dir: dir})
+	if i, j := slices.Index(env, "CGO_ENABLED=0"), slices.Index(env, "CGO_ENABLED=1"); j < 0 || j < i {
+		t.Errorf("with Cgo the child env must end with CGO_ENABLED=1: %v", env[max(0, len(env)-6):])
 	}
 }
 
@@ -182,17 +187,6 @@ replace example.com/old => example.com/fork v1.2.0
 	}
 	if got := gm.directives(); got != "go 1.22, toolchain go1.22.4" {
 		t.Errorf("directives = %q", got)
-	}
-}
-
-func TestClean(t *testing.T) {
-	root := filepath.Join(t.TempDir(), "repo")
-	sc := &scan{req: &scanners.Request{Root: root}, dbDir: "/db/govulncheck", dbURL: "file:///db/govulncheck",
-		mods: []scanners.GoModule{{Dir: root, Rel: "."}, {Dir: filepath.Join(root, "sub"), Rel: "sub"}}}
-	msg := root + "/sub/x.go:1:2: err; " + root + "/y.go; creating client: stat /db/govulncheck; " + filepath.Join(modCache(), "golang.org/x/text@v0.3.6")
-	want := "sub/x.go:1:2: err; y.go; creating client: stat $DB; $GOMODCACHE/golang.org/x/text@v0.3.6"
-	if got := sc.clean(msg); got != want {
-		t.Errorf("clean = %q, want %q", got, want)
 	}
 }
 

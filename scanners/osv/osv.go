@@ -177,7 +177,12 @@ func (s *Scanner) Scan(ctx context.Context, req *scanners.Request) (*finding.Res
 	}
 
 	conv := &converter{root: req.Root, res: res, files: manifests{}, ignores: ignores}
-	clean := cleaner(req.Root, localDB, tmp)
+	paths := scanners.PathsFor(req)
+	clean := func(s string) string {
+		// The override config is ours: name it, not the temp directory.
+		s = strings.ReplaceAll(s, base.ConfigOverridePath, "<config>")
+		return strings.TrimSpace(paths.Text(s))
+	}
 	// osv-scanner's own log lines name paths of the machine too.
 	cleanLogf := func(format string, args ...any) { logf("%s", clean(fmt.Sprintf(format, args...))) }
 	// Offline, one call per ecosystem (see the package comment). Online one
@@ -299,23 +304,6 @@ type noNetwork struct{}
 
 func (noNetwork) RoundTrip(r *http.Request) (*http.Response, error) {
 	return nil, fmt.Errorf("offline: network access to %s refused", r.URL.Host)
-}
-
-// cleaner removes machine paths from osv-scanner's messages.
-func cleaner(root, db, tmp string) func(string) string {
-	var pairs []string
-	for _, p := range []struct{ from, to string }{{tmp, "<config>"}, {db, "<db>"}, {root + string(filepath.Separator), ""}, {root, "."}} {
-		if p.from == "" {
-			continue
-		}
-		pairs = append(pairs, p.from, p.to)
-		// osv-scalibr reports paths relative to "/", without the leading slash.
-		if strings.HasPrefix(p.from, "/") {
-			pairs = append(pairs, p.from[1:], p.to)
-		}
-	}
-	r := strings.NewReplacer(pairs...)
-	return func(s string) string { return strings.TrimSpace(r.Replace(s)) }
 }
 
 func fileExists(p string) bool {

@@ -76,8 +76,7 @@ func NewPaths(root, db string) *Paths {
 	// The root maps to "" so that "root/a/b.go" becomes "a/b.go"; Text
 	// turns a bare root into ".".
 	add(p.root, "", true)
-	add(db, "$DB", true)
-	env := goEnvDirs()
+	env := goEnvDirs(p.root)
 	add(env["GOMODCACHE"], "$GOMODCACHE", false)
 	add(env["GOCACHE"], "$GOCACHE", false)
 	add(env["GOROOT"], "$GOROOT", false)
@@ -88,11 +87,25 @@ func NewPaths(root, db string) *Paths {
 	if home, err := os.UserHomeDir(); err == nil {
 		add(home, "~", false)
 	}
-	// Longest first: the root and the caches lie inside the temp or home
-	// directory.
+	p.sortSubs()
+	// The database is named as its path reads with the markers above
+	// ("~/.cache/scangate/db", "$TMPDIR/db"), or as the user gave it: an
+	// error about it must say which path was tried. Its bare form is
+	// mapped too, for osv-scalibr.
+	if db != "" {
+		if abs, err := filepath.Abs(db); err == nil {
+			add(abs, p.Text(abs), true)
+			p.sortSubs()
+		}
+	}
+	return p
+}
+
+// sortSubs puts the longest paths first (the root and the caches lie inside
+// the temp or home directory) and drops repeats.
+func (p *Paths) sortSubs() {
 	slices.SortStableFunc(p.subs, func(a, b sub) int { return len(b.old) - len(a.old) })
 	p.subs = slices.CompactFunc(p.subs, func(a, b sub) bool { return a.old == b.old })
-	return p
 }
 
 // PathsFor returns req.Paths, or a new Paths for req when the adapter runs
@@ -105,13 +118,14 @@ func PathsFor(req *Request) *Paths {
 }
 
 // goEnvDirs asks the go command for its directories. Without a go command
-// the environment and the go command's own defaults stand in.
-func goEnvDirs() map[string]string {
+// the environment and the go command's own defaults stand in. The go
+// command is never one from a PATH entry inside root.
+func goEnvDirs(root string) map[string]string {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	// Not in the scanned tree: its go.mod or go.work must not matter here.
 	res, err := shellout.Run(ctx, shellout.Cmd{Program: "go", Args: []string{"env", "-json", "GOCACHE", "GOMODCACHE", "GOROOT", "GOPATH"},
-		Dir: os.TempDir(), Env: append(GoEnv(GoModule{}), "GOFLAGS="), MaxStdout: 64 << 10})
+		Dir: os.TempDir(), Root: root, Env: append(GoEnv(GoModule{Root: root}), "GOFLAGS="), MaxStdout: 64 << 10})
 	out := map[string]string{}
 	if err == nil && res.ExitCode == 0 {
 		_ = json.Unmarshal(res.Stdout, &out)

@@ -34,7 +34,8 @@ func TestPathsText(t *testing.T) {
 	for _, tc := range []struct{ in, want string }{
 		{root + "/sub/x.go:1:2: err", "sub/x.go:1:2: err"},
 		{"stat " + root + ": denied", "stat .: denied"},
-		{"open " + db + "/govulncheck/index/modules.json", "open $DB/govulncheck/index/modules.json"},
+		{"open " + db + "/govulncheck/index/modules.json", "open $TMPDIR" + strings.TrimPrefix(db, os.TempDir()) + "/govulncheck/index/modules.json"},
+		{"open " + db[1:] + "/osv-scanner/PyPI/all.zip", "open $TMPDIR" + strings.TrimPrefix(db, os.TempDir()) + "/osv-scanner/PyPI/all.zip"},
 		// osv-scalibr drops the leading slash.
 		{"scan " + root[1:] + "/requirements.txt failed", "scan requirements.txt failed"},
 		{goEnvValue(t, "GOMODCACHE") + "/golang.org/x/text@v0.3.6/a.go", "$GOMODCACHE/golang.org/x/text@v0.3.6/a.go"},

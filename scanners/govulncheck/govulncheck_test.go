@@ -187,7 +187,7 @@ func TestModules(t *testing.T) {
 	for _, want := range []string{
 		"error: govulncheck: module bad (example.com/bad): nothing in it was scanned: bad/bad.go:3:23: cannot use \"not an int\"",
 		"govulncheck: loading packages:",
-		"error: govulncheck: module missingdep (example.com/missingdep): nothing in it was scanned: main.go:3:8: module lookup disabled by GOPROXY=off (offline:",
+		"error: govulncheck: module missingdep (example.com/missingdep): nothing in it was scanned: missingdep/main.go:3:8: module lookup disabled by GOPROXY=off (offline:",
 		"module lookup disabled by GOPROXY=off",
 		"(offline: the module cache lacks a dependency; run `go mod download` in missingdep with network access first)",
 		"note: govulncheck: module empty (example.com/empty) has no Go packages to scan",

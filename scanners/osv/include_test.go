@@ -1,6 +1,8 @@
 package osv
 
 import (
+	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -8,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/scangate/scangate/finding"
+	"github.com/scangate/scangate/scanners"
 )
 
 func writeFiles(t *testing.T, root string, files map[string]string) {
@@ -99,5 +102,32 @@ func TestIncludeOutsideRootRefused(t *testing.T) {
 	}
 	if len(msgs) != 2 {
 		t.Errorf("want one warning per include, got:\n%s", all)
+	}
+}
+
+// osv-scanner's own warnings go to the progress log once named: the runner
+// puts "osv-scanner: " before every line, so the adapter does not.
+func TestLogLinesNotNamedTwice(t *testing.T) {
+	root := t.TempDir()
+	writeFiles(t, root, map[string]string{"requirements.txt": "-r missing.txt\njinja2==2.11.2\n"})
+	var lines []string
+	req := &scanners.Request{Root: root, Offline: true, DB: importDB(t, advisoriesDir),
+		Logf: func(format string, args ...any) { lines = append(lines, fmt.Sprintf(format, args...)) }}
+	res, err := New(Options{MaxDBAge: -1}).Scan(context.Background(), req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Findings) != 1 {
+		t.Errorf("findings %v", findingsAt(res))
+	}
+	warned := false
+	for _, l := range lines {
+		if strings.HasPrefix(l, "osv-scanner:") {
+			t.Errorf("log line names the scanner itself: %q", l)
+		}
+		warned = warned || strings.Contains(l, `"missing.txt"`)
+	}
+	if !warned {
+		t.Errorf("osv-scanner's warning about missing.txt not logged: %q", lines)
 	}
 }

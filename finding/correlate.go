@@ -178,7 +178,9 @@ func packageKey(f *Finding) string {
 	if manifest == "" {
 		manifest = f.Location.Path
 	}
-	return strings.Join([]string{p.Ecosystem, NormalizeName(p.Ecosystem, p.Name), NormalizeVersion(p.Ecosystem, p.Version), path.Dir(manifest)}, "\x00")
+	// The manifest itself, not its folder: the same pin in requirements.txt
+	// and requirements-dev.txt is two lines to change, two findings.
+	return strings.Join([]string{p.Ecosystem, NormalizeName(p.Ecosystem, p.Name), NormalizeVersion(p.Ecosystem, p.Version), path.Clean(manifest)}, "\x00")
 }
 
 var pep503 = regexp.MustCompile(`[-_.]+`)

@@ -2,6 +2,7 @@ package finding
 
 import (
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -63,5 +64,34 @@ func TestCorrelateKeepsManifestsApart(t *testing.T) {
 	results := Correlate([]Result{{Findings: []Finding{a}}, {Findings: []Finding{b}}})
 	if len(results[0].Findings)+len(results[1].Findings) != 2 {
 		t.Fatal("findings of two modules were merged")
+	}
+}
+
+// The same pin in two requirements files of one folder is two lines to
+// change: osv-scanner's two findings stay two, and safety's finding of each
+// file joins the one of its own file.
+func TestCorrelateKeepsFilesOfOneFolderApart(t *testing.T) {
+	pin := func(tool, id, file string, aliases ...string) Finding {
+		return Finding{Tool: tool, RuleID: id, Aliases: aliases, Location: Location{Path: file, StartLine: 1},
+			Package: &Package{Ecosystem: "PyPI", Name: "requests", Version: "2.19.0", Manifest: file}}
+	}
+	osv := Result{Tool: "osv-scanner", Findings: []Finding{
+		pin("osv-scanner", "PYSEC-2023-74", "requirements.txt", "CVE-2023-32681"),
+		pin("osv-scanner", "PYSEC-2023-74", "requirements-dev.txt", "CVE-2023-32681"),
+	}}
+	safety := Result{Tool: "safety", Findings: []Finding{
+		pin("safety", "58755", "requirements.txt", "CVE-2023-32681"),
+		pin("safety", "58755", "requirements-dev.txt", "CVE-2023-32681"),
+	}}
+	results := Correlate([]Result{osv, safety})
+	if len(results[1].Findings) != 0 {
+		t.Errorf("safety findings not merged: %+v", results[1].Findings)
+	}
+	var got []string
+	for _, f := range results[0].Findings {
+		got = append(got, f.Location.Path+" "+strings.Join(f.Tools, ","))
+	}
+	if want := []string{"requirements.txt osv-scanner,safety", "requirements-dev.txt osv-scanner,safety"}; !slices.Equal(got, want) {
+		t.Errorf("findings %q, want %q", got, want)
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/google/osv-scanner/v2/pkg/models"
 	osvpb "github.com/ossf/osv-schema/bindings/go/osvschema"
 	"github.com/scangate/scangate/finding"
+	"github.com/scangate/scangate/internal/intree"
 )
 
 // DefaultSeverity is the severity of an advisory with neither a CVSS vector
@@ -25,6 +26,8 @@ type converter struct {
 	res     *finding.Result
 	files   manifests
 	ignores map[string]*repoIgnores // by lockfile directory
+	refused map[string]bool         // includes leaving the root, warned once
+	seen    map[string]bool         // findings already added, by fingerprint and line
 }
 
 func (c *converter) add(vr models.VulnerabilityResults) {
@@ -42,14 +45,66 @@ func (c *converter) add(vr models.VulnerabilityResults) {
 		}
 		rel = filepath.ToSlash(rel)
 		for _, pv := range src.Packages {
+			pabs, prel, line, ok := c.pinnedAt(abs, rel, pv.Package)
+			if !ok {
+				continue
+			}
 			for _, g := range pv.Groups {
-				c.addGroup(abs, rel, pv, g)
+				c.addGroup(pabs, prel, line, pv, g)
 			}
 		}
 	}
 }
 
-func (c *converter) addGroup(abs, rel string, pv models.PackageVulns, g models.GroupInfo) {
+// pinnedAt is the file and line that pin the package. osv-scalibr reports a
+// package of a requirements file included with -r at the including line,
+// with the included file's own line as the first related location: the pin
+// is there, and that is the file to edit, so the finding goes there (and is
+// the same finding as the one of that file scanned on its own). An include
+// that leaves the root, lexically or through a symlink, is refused: its
+// packages are not reported, and one warning names the including line.
+func (c *converter) pinnedAt(abs, rel string, pkg models.PackageInfo) (string, string, int, bool) {
+	inv := pkg.Inventory
+	if inv == nil || inv.Location.Descriptor == nil || inv.Location.Descriptor.File == nil {
+		return abs, rel, 0, true
+	}
+	desc := inv.Location.Descriptor.File
+	if len(inv.Location.Related) == 0 || inv.Location.Related[0].File == nil {
+		return abs, rel, desc.LineNumber, true
+	}
+	// osv-scalibr's paths are relative to its walk root ("/"): Source.Path
+	// is the lockfile's absolute path, Descriptor the same file relative.
+	prefix, ok := strings.CutSuffix(abs, filepath.FromSlash(desc.Path))
+	if !ok {
+		prefix = string(filepath.Separator)
+	}
+	toAbs := func(p string) string {
+		if filepath.IsAbs(p) {
+			return filepath.Clean(p)
+		}
+		return filepath.Join(prefix, filepath.FromSlash(p))
+	}
+	inc := inv.Location.Related[0].File
+	incAbs, descAbs := toAbs(inc.Path), toAbs(desc.Path)
+	if !intree.Contains(c.root, descAbs) || !intree.Contains(c.root, incAbs) {
+		at := fmt.Sprintf("%s:%d", intree.Rel(c.root, descAbs), desc.LineNumber)
+		if !c.refused[at] {
+			if c.refused == nil {
+				c.refused = map[string]bool{}
+			}
+			c.refused[at] = true
+			c.res.Warnf("osv-scanner: %s includes a file outside the scanned root: not read, its packages not reported", at)
+		}
+		return "", "", 0, false
+	}
+	incRel, err := filepath.Rel(c.root, incAbs)
+	if err != nil {
+		return abs, rel, desc.LineNumber, true
+	}
+	return incAbs, filepath.ToSlash(incRel), inc.LineNumber, true
+}
+
+func (c *converter) addGroup(abs, rel string, line int, pv models.PackageVulns, g models.GroupInfo) {
 	if len(g.IDs) == 0 {
 		return
 	}
@@ -77,10 +132,6 @@ func (c *converter) addGroup(abs, rel string, pv models.PackageVulns, g models.G
 	sev, score, source := severityOf(g.MaxSeverity, vulns)
 	fixed := fixedVersions(vulns, pkg.Ecosystem, pkg.Name, pkg.Version)
 
-	line := 0
-	if inv := pkg.Inventory; inv != nil && inv.Location.Descriptor != nil && inv.Location.Descriptor.File != nil {
-		line = inv.Location.Descriptor.File.LineNumber
-	}
 	sp := c.files.locate(abs, line, pkg.Name, pkg.Version)
 	module := path.Dir(rel)
 
@@ -115,6 +166,15 @@ func (c *converter) addGroup(abs, rel string, pv models.PackageVulns, g models.G
 			f.Properties["osvScannerIgnore"] = why + " (not applied)"
 		}
 	}
+	// A pin scanned on its own and again through a -r include is one finding.
+	key := fmt.Sprintf("%s:%d", f.Fingerprint, sp.line)
+	if c.seen[key] {
+		return
+	}
+	if c.seen == nil {
+		c.seen = map[string]bool{}
+	}
+	c.seen[key] = true
 	c.res.Findings = append(c.res.Findings, f)
 	r := rule(id, vulns, sev, score)
 	r.SeverityUnknown = f.SeverityUnknown

@@ -36,7 +36,8 @@ func (s *logSink) add(r slog.Record) {
 	s.records = append(s.records, logRecord{r.Level, r.Message})
 	s.mu.Unlock()
 	if r.Level >= slog.LevelWarn && s.logf != nil {
-		s.logf("osv-scanner: %s", r.Message)
+		// The runner puts the scanner's name before every progress line.
+		s.logf("%s", r.Message)
 	}
 }
 

@@ -131,3 +131,26 @@ func TestLogLinesNotNamedTwice(t *testing.T) {
 		t.Errorf("osv-scanner's warning about missing.txt not logged: %q", lines)
 	}
 }
+
+// An include osv-scalibr cannot open is only a warning there: its pins are
+// missing, so the run is incomplete and the error names the including file,
+// while the file's own pins are still reported.
+func TestMissingIncludeIsIncomplete(t *testing.T) {
+	root := t.TempDir()
+	writeFiles(t, root, map[string]string{"requirements.txt": "-r missing.txt\njinja2==2.11.2\n"})
+	req := &scanners.Request{Root: root, Offline: true, DB: importDB(t, advisoriesDir)}
+	res, err := New(Options{MaxDBAge: -1}).Scan(context.Background(), req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.State != finding.Incomplete || len(res.Findings) != 1 {
+		t.Fatalf("state %v, findings %v", res.State, findingsAt(res))
+	}
+	named := false
+	for _, n := range res.Notifications {
+		named = named || n.Level == finding.LevelError && strings.Contains(n.Message, "requirements.txt") && strings.Contains(n.Message, `"missing.txt"`)
+	}
+	if !named {
+		t.Errorf("no error names requirements.txt and missing.txt: %+v", res.Notifications)
+	}
+}

@@ -3,6 +3,7 @@ package osv
 import (
 	"context"
 	"log/slog"
+	"strings"
 	"sync"
 
 	"github.com/google/osv-scanner/v2/pkg/osvscanner"
@@ -19,6 +20,10 @@ var (
 	sink       *logSink
 	loggerOnce sync.Once
 )
+
+// includeFailed starts osv-scalibr's warning for an include it could not
+// open (extractor/filesystem/language/python/requirements).
+const includeFailed = "openAndExtractFromFile("
 
 type logRecord struct {
 	level slog.Level
@@ -46,7 +51,9 @@ func (s *logSink) errors() []string {
 	defer s.mu.Unlock()
 	var out []string
 	for _, r := range s.records {
-		if r.level >= slog.LevelError {
+		// osv-scalibr's requirements extractor only warns when a -r or -c
+		// include cannot be read: the pins in it are then silently missing.
+		if r.level >= slog.LevelError || strings.HasPrefix(r.msg, includeFailed) {
 			out = append(out, r.msg)
 		}
 	}

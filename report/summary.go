@@ -24,6 +24,9 @@ type Scan struct {
 	Notes        []string // scan-level warnings (stale suppressions, old database, ...)
 	// Baseline is the baseline file compared against, "" when none was.
 	Baseline string
+	// Cache says which units came from the result cache, "" when none
+	// were looked up.
+	Cache string
 }
 
 // Suppressed returns the suppressed findings, by path and line.
@@ -438,6 +441,9 @@ func runNotes(s *Scan) []string {
 				out = append(out, oneLine(n.Message))
 			}
 		}
+	}
+	if s.Cache != "" {
+		out = append(out, s.Cache)
 	}
 	return out
 }

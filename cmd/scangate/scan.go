@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -18,6 +19,7 @@ import (
 	"github.com/scangate/scangate/config"
 	"github.com/scangate/scangate/finding"
 	"github.com/scangate/scangate/internal/pathglob"
+	"github.com/scangate/scangate/internal/resultcache"
 	"github.com/scangate/scangate/policy"
 	"github.com/scangate/scangate/report"
 	"github.com/scangate/scangate/scanners"
@@ -49,6 +51,8 @@ type scanOptions struct {
 	configFile      string // --config; "" looks for .scangate.yml at the root
 	baseline        string // --baseline
 	ignoreFile      string // --ignore-file
+	cacheDir        string // --cache-dir; "" is $SCANGATE_CACHE_DIR or the user cache dir
+	noCache         bool   // --no-cache
 
 	// Set by resolve.
 	cfg      *config.Config // the effective configuration, with sources
@@ -142,6 +146,8 @@ func addScanFlags(f *pflag.FlagSet, o *scanOptions) {
 	f.StringVar(&o.category, "category", def.Outputs.Category, "prefix of each SARIF run's automationDetails.id (code scanning category)")
 	f.StringVar(&o.configFile, "config", "", "read the configuration from `FILE` (default: .scangate.yml at PATH when present)")
 	f.StringVar(&o.baseline, "baseline", "", "count only findings missing from this baseline `FILE` (from scangate baseline create, or a previous scangate SARIF)")
+	f.StringVar(&o.cacheDir, "cache-dir", "", "keep the result cache in `DIR` (default: $"+resultcache.EnvDir+", else the user cache dir, e.g. ~/.cache/scangate/results)")
+	f.BoolVar(&o.noCache, "no-cache", false, "neither read nor write the result cache")
 	f.StringVar(&o.ignoreFile, "ignore-file", "", "read suppressions from `FILE` (default: .scangate-ignore.yml at PATH when present)")
 }
 
@@ -273,7 +279,20 @@ func (o *scanOptions) run(ctx context.Context, stderr io.Writer) (*report.Scan, 
 			sl := db.SeverityLookup()
 			defer sl.Close()
 			rateAliases = sl.Severity
+			req.DBDigest = db.Stats.Digest()
 		}
+	}
+	// Warnings of the result cache (an unwritable directory, a corrupt
+	// entry) are problems of the summary; scanners report them concurrently.
+	var cacheMu sync.Mutex
+	var cacheNotes []string
+	if !o.noCache {
+		req.Cache = resultcache.Open(resultcache.Options{Dir: o.cacheDir, Root: root, Display: vulndb.DisplayPath, Warnf: func(format string, args ...any) {
+			cacheMu.Lock()
+			defer cacheMu.Unlock()
+			cacheNotes = append(cacheNotes, fmt.Sprintf(format, args...))
+		}})
+		defer req.Cache.Close()
 	}
 	var prog *progress
 	opt := o.runOptions()
@@ -297,8 +316,11 @@ func (o *scanOptions) run(ctx context.Context, stderr io.Writer) (*report.Scan, 
 		notes = o.ignore.Apply(results, time.Now()).Notes(partial)
 	}
 	verdict := policy.Evaluate(results, pol)
+	cacheMu.Lock()
+	notes = append(notes, cacheNotes...)
+	cacheMu.Unlock()
 	scan := &report.Scan{Root: displayRoot(o.path), Version: scangateVersion(), Results: results, Verdict: verdict,
-		Remediations: rems, Duration: time.Since(start), Notes: notes}
+		Remediations: rems, Duration: time.Since(start), Notes: notes, Cache: req.Cache.Summary(scannerNames)}
 	if o.base != nil {
 		scan.Baseline = o.display(o.baseline)
 	}

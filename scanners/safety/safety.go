@@ -169,6 +169,13 @@ func (s *Scanner) check2(ctx context.Context, req *scanners.Request, path, versi
 	for _, f := range files {
 		args = append(args, "-r", f)
 	}
+	key := s.cacheKey(req, path, version, db, files, args)
+	if key != nil {
+		var cached finding.Result
+		if req.Cache.Get(key, &cached) {
+			return &cached, nil
+		}
+	}
 	req.Logf("safety %s: %s", version, strings.Join(args, " "))
 	out, err := s.run(ctx, req, path, args, nil)
 	if err != nil {
@@ -178,6 +185,13 @@ func (s *Scanner) check2(ctx context.Context, req *scanners.Request, path, versi
 	case 0, 64:
 	default:
 		return res, exitError(out, false)
+	}
+	if key != nil {
+		defer func() {
+			if ctx.Err() == nil && res.State != finding.Incomplete {
+				req.Cache.Put(key, res)
+			}
+		}()
 	}
 	if err := parseCheck(out.Stdout, req.Root, files, res); err != nil {
 		if len(strings.TrimSpace(string(out.Stdout))) == 0 {

@@ -186,13 +186,7 @@ func (s *Scanner) check2(ctx context.Context, req *scanners.Request, path, versi
 	default:
 		return res, exitError(out, false)
 	}
-	if key != nil {
-		defer func() {
-			if ctx.Err() == nil && res.State != finding.Incomplete {
-				req.Cache.Put(key, res)
-			}
-		}()
-	}
+
 	if err := parseCheck(out.Stdout, req.Root, files, res); err != nil {
 		if len(strings.TrimSpace(string(out.Stdout))) == 0 {
 			err = fmt.Errorf("%w (%s; a policy with continue-on-vulnerability-error hides safety's errors); stderr: %s", err, out.Status(), orNone(out.StderrTail(5)))
@@ -200,6 +194,9 @@ func (s *Scanner) check2(ctx context.Context, req *scanners.Request, path, versi
 		return res, err
 	}
 	notePolicy(res)
+	if key != nil && ctx.Err() == nil {
+		req.Cache.Put(key, res)
+	}
 	return res, nil
 }
 

@@ -71,6 +71,17 @@ func KeyGoFiles(k *resultcache.Key, root, dir string, skipNested bool) {
 // other modules' sources are then part of its build).
 func KeyModule(k *resultcache.Key, m GoModule) {
 	k.Add("module", m.Rel, m.Path, m.Work)
+	if wideBuild(k, m) {
+		KeyGoFiles(k, m.Root, m.Root, false)
+		return
+	}
+	KeyGoFiles(k, m.Root, m.Dir, true)
+}
+
+// wideBuild reports whether the module's build reads other modules of the
+// tree: a go.work lists it, or its go.mod replaces a module with a local
+// directory (one outside the tree makes k unusable).
+func wideBuild(k *resultcache.Key, m GoModule) bool {
 	wide := m.Work != ""
 	if data, err := os.ReadFile(filepath.Join(m.Dir, "go.mod")); err == nil {
 		if f, err := modfile.ParseLax("go.mod", data, nil); err == nil {
@@ -90,11 +101,7 @@ func KeyModule(k *resultcache.Key, m GoModule) {
 			}
 		}
 	}
-	if wide {
-		KeyGoFiles(k, m.Root, m.Root, false)
-		return
-	}
-	KeyGoFiles(k, m.Root, m.Dir, true)
+	return wide
 }
 
 var goVersions sync.Map // PATH -> go version
@@ -126,4 +133,54 @@ func GoVersion(ctx context.Context, m GoModule) (string, error) {
 	}
 	goVersions.Store(path, v)
 	return v, nil
+}
+
+// KeyModuleFiles adds what all of a module's packages depend on beyond their
+// own sources: go.mod, go.sum, the go.work, the vendor directory and, for a
+// module whose build reaches other modules of the tree (a local replace, a
+// workspace), every Go file of the tree outside the module itself. Callers
+// add each package's own files.
+func KeyModuleFiles(k *resultcache.Key, m GoModule) {
+	k.Add("module files", m.Rel, m.Path, m.Work)
+	for _, name := range []string{"go.mod", "go.sum"} {
+		p := filepath.Join(m.Dir, name)
+		if _, err := os.Lstat(p); err != nil {
+			k.Add("absent", name)
+			continue
+		}
+		k.File(p, RelPath(m.Root, p))
+	}
+	if m.Work != "" {
+		k.File(m.Work, RelPath(m.Root, m.Work))
+		if _, err := os.Lstat(m.Work + ".sum"); err == nil {
+			k.File(m.Work+".sum", RelPath(m.Root, m.Work)+".sum")
+		}
+	}
+	if fi, err := os.Stat(filepath.Join(m.Dir, "vendor")); err == nil && fi.IsDir() {
+		KeyGoFiles(k, m.Root, filepath.Join(m.Dir, "vendor"), false)
+	}
+	if !wideBuild(k, m) {
+		return
+	}
+	err := filepath.WalkDir(m.Root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() {
+			if n := d.Name(); p != m.Root && (n == ".git" || n == "node_modules") {
+				return filepath.SkipDir
+			}
+			if p == m.Dir {
+				return filepath.SkipDir // the module's own files: per package
+			}
+			return nil
+		}
+		if d.Type().IsRegular() && goInput(d.Name()) {
+			k.File(p, RelPath(m.Root, p))
+		}
+		return nil
+	})
+	if err != nil {
+		k.Fail(err)
+	}
 }

@@ -287,7 +287,7 @@ func (o *scanOptions) run(ctx context.Context, stderr io.Writer) (*report.Scan, 
 	var cacheMu sync.Mutex
 	var cacheNotes []string
 	if !o.noCache {
-		req.Cache = resultcache.Open(resultcache.Options{Dir: o.cacheDir, Root: root, Display: vulndb.DisplayPath, Warnf: func(format string, args ...any) {
+		req.Cache = resultcache.Open(resultcache.Options{Dir: o.cacheDir, Root: root, Build: cacheBuild, Display: vulndb.DisplayPath, Warnf: func(format string, args ...any) {
 			cacheMu.Lock()
 			defer cacheMu.Unlock()
 			cacheNotes = append(cacheNotes, fmt.Sprintf(format, args...))
@@ -326,6 +326,10 @@ func (o *scanOptions) run(ctx context.Context, stderr io.Writer) (*report.Scan, 
 	}
 	return scan, nil
 }
+
+// cacheBuild stands in for the running executable's identity in result
+// cache keys when set: tests play two scangate builds with it.
+var cacheBuild string
 
 // displayRoot is the scanned root as reports name it: as the user wrote
 // it, but an absolute path (a runner's workspace, a temp checkout) by its

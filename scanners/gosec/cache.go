@@ -105,7 +105,7 @@ func (r *run) plan(cfg *packages.Config, m scanners.GoModule, modGo string) (*ca
 	base.JSON(opt)
 	base.Add("go", r.pinned, r.local, modGo, strings.Join(lc.Env, "\x00"), strings.Join(lc.BuildFlags, "\x00"))
 	base.JSON([]any{r.req.Tests, r.req.Cgo, r.req.Offline, r.req.Exclude, r.req.Root})
-	scanners.KeyModule(base, m)
+	scanners.KeyModuleFiles(base, m)
 	if err := base.Err(); err != nil {
 		return nil, err
 	}

@@ -14,6 +14,10 @@ func TestMain(m *testing.M) {
 	if len(os.Args) > 1 && os.Args[1] == govulncheck.Subcommand {
 		os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 	}
+	// A test that needs scangate processes runs the test binary as one.
+	if os.Getenv("SCANGATE_TEST_AS_CLI") == "1" {
+		os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+	}
 	// Scans of the tests, and of the binaries they build, keep their result
 	// cache in a directory of their own, never the user's.
 	dir, err := os.MkdirTemp("", "scangate-test-cache-")

@@ -287,7 +287,7 @@ func (o *scanOptions) run(ctx context.Context, stderr io.Writer) (*report.Scan, 
 	var cacheMu sync.Mutex
 	var cacheNotes []string
 	if !o.noCache {
-		req.Cache = resultcache.Open(resultcache.Options{Dir: o.cacheDir, Root: root, Build: cacheBuild, Display: vulndb.DisplayPath, Warnf: func(format string, args ...any) {
+		req.Cache = resultcache.Open(resultcache.Options{Dir: o.cacheDir, Root: root, Build: cacheBuild, Display: displayCacheDir, Warnf: func(format string, args ...any) {
 			cacheMu.Lock()
 			defer cacheMu.Unlock()
 			cacheNotes = append(cacheNotes, fmt.Sprintf(format, args...))
@@ -325,6 +325,15 @@ func (o *scanOptions) run(ctx context.Context, stderr io.Writer) (*report.Scan, 
 		scan.Baseline = o.display(o.baseline)
 	}
 	return scan, nil
+}
+
+// displayCacheDir names the cache directory in reports as the database is
+// named: under the home or temporary directory by marker, else as given.
+func displayCacheDir(dir string) string {
+	if rel, err := filepath.Rel(os.TempDir(), dir); err == nil && !strings.HasPrefix(rel, "..") {
+		return filepath.ToSlash(filepath.Join("$TMPDIR", rel))
+	}
+	return vulndb.DisplayPath(dir)
 }
 
 // cacheBuild stands in for the running executable's identity in result

@@ -118,7 +118,11 @@ func Open(opt Options) *Cache {
 	}
 	if opt.Root != "" && inside(opt.Root, dir) {
 		// The tree is hostile input: it must not be able to plant entries.
-		warnf("result cache %s is inside the scanned tree: scanning uncached (choose another --cache-dir)", opt.Dir)
+		shown := "."
+		if rel, err := filepath.Rel(opt.Root, dir); err == nil && !strings.HasPrefix(rel, "..") {
+			shown = filepath.ToSlash(rel)
+		}
+		warnf("result cache %s (from the root) is inside the scanned tree: scanning uncached (choose another --cache-dir)", shown)
 		return nil
 	}
 	build := opt.Build

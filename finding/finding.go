@@ -357,3 +357,14 @@ func (s *State) UnmarshalText(b []byte) error {
 	}
 	return fmt.Errorf("unknown state %q", b)
 }
+
+// SecurityScore is the finding's numeric severity (GitHub's 0.0-10.0
+// security-severity): its CVSS score when that agrees with its severity
+// (which reachability or the configuration may have changed), else the
+// severity's default score.
+func (f Finding) SecurityScore() float64 {
+	if f.Score > 0 && SeverityFromScore(f.Score) == f.Severity {
+		return f.Score
+	}
+	return f.Severity.Score()
+}

@@ -283,13 +283,14 @@ func jsonError(data []byte, err error) string {
 	return fmt.Sprintf("line %d, column %d: %v", line, col, err)
 }
 
-// mark sets StatusBaseline on the findings the baseline holds and returns
+// Mark sets StatusBaseline on the findings the baseline holds and returns
 // the entries no longer found. A finding matches an entry with its
 // fingerprint; a dependency finding also matches an entry for the same
 // package version, manifest and advisory (any alias), so that a finding
 // keeps its baseline when another tool reports it first. An entry of a tool
-// that did not complete is unknown, not fixed.
-func (b *Baseline) mark(results []finding.Result) []BaselineEntry {
+// that did not complete is unknown, not fixed. It returns how many entries
+// are fixed.
+func (b *Baseline) Mark(results []finding.Result) (fixed int) {
 	left := make([]int, len(b.Findings))
 	byFP := map[string][]int{}
 	for i, e := range b.Findings {
@@ -333,12 +334,10 @@ func (b *Baseline) mark(results []finding.Result) []BaselineEntry {
 			present[f.Fingerprint] = true
 		}
 	}
-	var fixed []BaselineEntry
 	for i, e := range b.Findings {
 		// A suppressed entry whose finding is back unsuppressed is not fixed: the finding is new.
 		if left[i] > 0 && completed[e.Tool] && !(e.Suppressed && present[e.Fingerprint]) {
-			e.Count = left[i]
-			fixed = append(fixed, e)
+			fixed += left[i]
 		}
 	}
 	return fixed

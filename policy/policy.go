@@ -60,9 +60,6 @@ type Policy struct {
 	// Severity overrides the severity of findings by rule ID or any alias;
 	// the override is final (the reachability rule does not lower it).
 	Severity map[string]finding.Severity
-	// Baseline, when set, marks the findings it holds as unchanged; only
-	// the others count, and its entries no longer found are Fixed.
-	Baseline *Baseline
 	// FailOnCalled fails the gate on a vulnerability whose vulnerable code
 	// is called, whatever its severity, as govulncheck itself does (exit 3
 	// on any called vulnerability). A threshold of none still never fails.
@@ -131,17 +128,26 @@ func (v Verdict) ExitCode() int {
 	return 0
 }
 
-// Evaluate applies the reachability rule and the severity overrides,
-// compares with the baseline, marks suppressed findings, and returns the
-// verdict. Findings whose Status an earlier stage set keep it. Results are
-// changed in place.
-func Evaluate(results []finding.Result, p Policy) Verdict {
-	v := Verdict{Threshold: p.FailOn.String(), BySeverity: map[finding.Severity]int{}, IgnoreUnfixed: p.IgnoreUnfixed}
-	if p.Baseline != nil {
-		for _, e := range p.Baseline.mark(results) {
-			v.Fixed += e.count()
+// MarkSuppressed gives every suppressed finding (inline marker or ignore
+// file) StatusSuppressed, except one the baseline knows: it keeps
+// StatusBaseline so that SARIF says "unchanged". Call it after the ignore
+// file and the baseline are applied.
+func MarkSuppressed(results []finding.Result) {
+	for r := range results {
+		for i := range results[r].Findings {
+			f := &results[r].Findings[i]
+			if f.Suppressed() && f.Status != finding.StatusBaseline {
+				f.Status = finding.StatusSuppressed
+			}
 		}
 	}
+}
+
+// Evaluate applies the reachability rule and the severity overrides and
+// returns the verdict over the findings' statuses, which the suppress stage
+// set (MarkSuppressed, Baseline.Mark). Results are changed in place.
+func Evaluate(results []finding.Result, p Policy) Verdict {
+	v := Verdict{Threshold: p.FailOn.String(), BySeverity: map[finding.Severity]int{}, IgnoreUnfixed: p.IgnoreUnfixed}
 	for r := range results {
 		res := &results[r]
 		if res.State == finding.Incomplete {
@@ -153,11 +159,6 @@ func Evaluate(results []finding.Result, p Policy) Verdict {
 			adjust(f, p.Reachability)
 			override(f, p.Severity)
 			v.Total++
-			// A suppressed finding never counts; one the baseline knows
-			// keeps StatusBaseline so that SARIF says "unchanged".
-			if f.Suppressed() && f.Status != finding.StatusBaseline {
-				f.Status = finding.StatusSuppressed
-			}
 			switch {
 			case f.Suppressed(), f.Status == finding.StatusSuppressed:
 				v.Suppressed++

@@ -204,12 +204,7 @@ func problemSeverity(s finding.Severity) string {
 // securityScore is the finding's GitHub security-severity: its CVSS score
 // when it has one (adjusted to its severity band if policy moved it), else
 // the default score of its severity.
-func securityScore(f finding.Finding) float64 {
-	if f.Score > 0 && finding.SeverityFromScore(f.Score) == f.Severity {
-		return f.Score
-	}
-	return f.Severity.Score()
-}
+func securityScore(f finding.Finding) float64 { return f.SecurityScore() }
 
 func physical(l finding.Location) *sarif.Location {
 	al := sarif.NewSimpleArtifactLocation(uriRef(l.Path)).WithURIBaseID("%SRCROOT%")

@@ -1,46 +1,16 @@
 package report
 
 import (
-	"cmp"
 	"encoding/json"
 	"fmt"
 	"io"
-	"slices"
 	"strings"
 	"time"
 
 	"github.com/scangate/scangate/finding"
+	"github.com/scangate/scangate/pipeline"
 	"github.com/scangate/scangate/policy"
 )
-
-// Scan is everything the renderers need about one scan.
-type Scan struct {
-	Root         string // as the user named it; an absolute path by its last element only
-	Version      string // scangate's version
-	Results      []finding.Result
-	Verdict      policy.Verdict
-	Remediations []finding.Remediation
-	Duration     time.Duration
-	Notes        []string // scan-level warnings (stale suppressions, old database, ...)
-	// Baseline is the baseline file compared against, "" when none was.
-	Baseline string
-}
-
-// Suppressed returns the suppressed findings, by path and line.
-func (s *Scan) Suppressed() []finding.Finding {
-	var out []finding.Finding
-	for _, r := range s.Results {
-		for _, f := range r.Findings {
-			if f.Suppressed() || f.Status == finding.StatusSuppressed {
-				out = append(out, f)
-			}
-		}
-	}
-	slices.SortStableFunc(out, func(a, b finding.Finding) int {
-		return cmp.Or(cmp.Compare(a.Location.Path, b.Location.Path), cmp.Compare(a.Location.StartLine, b.Location.StartLine), cmp.Compare(a.RuleID, b.RuleID))
-	})
-	return out
-}
 
 // suppressedBy says which marker suppressed a finding and why: "#nosec: reason".
 func suppressedBy(f finding.Finding) string {
@@ -59,28 +29,6 @@ func suppressedBy(f finding.Finding) string {
 		parts = append(parts, by)
 	}
 	return strings.Join(parts, "; ")
-}
-
-// Ranked returns the findings that count (not suppressed, not baseline),
-// most severe first, then by path and line.
-func (s *Scan) Ranked() []finding.Finding {
-	var out []finding.Finding
-	for _, r := range s.Results {
-		for _, f := range r.Findings {
-			if f.Status == finding.StatusNew {
-				out = append(out, f)
-			}
-		}
-	}
-	slices.SortStableFunc(out, func(a, b finding.Finding) int {
-		return cmp.Or(
-			cmp.Compare(b.Severity, a.Severity),
-			cmp.Compare(securityScore(b), securityScore(a)),
-			cmp.Compare(a.Location.Path, b.Location.Path),
-			cmp.Compare(a.Location.StartLine, b.Location.StartLine),
-			cmp.Compare(a.RuleID, b.RuleID))
-	})
-	return out
 }
 
 // TextOptions tune the terminal summary.
@@ -104,7 +52,7 @@ const (
 )
 
 // Text writes the human summary (stderr in the CLI).
-func Text(w io.Writer, s *Scan, opt TextOptions) error {
+func Text(w io.Writer, s *pipeline.Report, opt TextOptions) error {
 	p := &printer{w: w, color: opt.Color, term: true}
 	if opt.Short {
 		return p.short(s, opt)
@@ -206,7 +154,7 @@ func Text(w io.Writer, s *Scan, opt TextOptions) error {
 	return p.err
 }
 
-func (p *printer) short(s *Scan, opt TextOptions) error {
+func (p *printer) short(s *pipeline.Report, opt TextOptions) error {
 	p.verdict(s.Verdict)
 	for _, f := range s.Ranked() {
 		if f.Fails {
@@ -340,7 +288,7 @@ func plural(n int, one, many string) string {
 }
 
 // Markdown writes the summary for pull requests and $GITHUB_STEP_SUMMARY.
-func Markdown(w io.Writer, s *Scan) error {
+func Markdown(w io.Writer, s *pipeline.Report) error {
 	p := &printer{w: w}
 	v := s.Verdict
 	icon := map[policy.Outcome]string{policy.Pass: "✅ Pass", policy.Fail: "❌ Fail", policy.Incomplete: "⚠️ Incomplete"}[v.Outcome]
@@ -427,7 +375,7 @@ func Markdown(w io.Writer, s *Scan) error {
 
 // runNotes are the informational notifications of the tools that ran, such
 // as the Go version govulncheck checked the standard library as.
-func runNotes(s *Scan) []string {
+func runNotes(s *pipeline.Report) []string {
 	var out []string
 	for _, r := range s.Results {
 		if r.State == finding.Skipped {
@@ -448,7 +396,7 @@ func mdEscape(s string) string {
 }
 
 // JSON writes the machine-readable report.
-func JSON(w io.Writer, s *Scan) error {
+func JSON(w io.Writer, s *pipeline.Report) error {
 	type tool struct {
 		finding.Result
 		DurationMs int64 `json:"durationMs"`

@@ -169,7 +169,7 @@ func (o *scanOptions) policy() (policy.Policy, error) {
 	if err != nil {
 		return policy.Policy{}, fmt.Errorf("fail-on: %w", err)
 	}
-	p := policy.Policy{FailOn: th, AllowIncomplete: o.allowIncomplete, Baseline: o.base,
+	p := policy.Policy{FailOn: th, AllowIncomplete: o.allowIncomplete,
 		FailOnCalled: o.failOnCalled, IgnoreUnfixed: o.ignoreUnfixed}
 	if !c.Reachability.Off {
 		p.Reachability = policy.Reachability{Imported: c.Reachability.Imported, Required: c.Reachability.Required}

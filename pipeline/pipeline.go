@@ -148,7 +148,7 @@ func suppress(results []finding.Result, p Plan) (fixed int, notes []string) {
 }
 
 // evaluate gives each finding its final severity and the scan its verdict.
-func evaluate(results []finding.Result, pol policy.Policy, fixed int) policy.Verdict {
+func evaluate(results []finding.Result, pol policy.Policy, fixed int) finding.Verdict {
 	v := policy.Evaluate(results, pol)
 	v.Fixed = fixed
 	return v

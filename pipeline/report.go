@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/scangate/scangate/finding"
-	"github.com/scangate/scangate/policy"
 )
 
 // Report is the scan model: everything the renderers need about one scan.
@@ -15,7 +14,7 @@ type Report struct {
 	Root         string // as the user named it; an absolute path by its last element only
 	Version      string // scangate's version
 	Results      []finding.Result
-	Verdict      policy.Verdict
+	Verdict      finding.Verdict
 	Remediations []finding.Remediation
 	Duration     time.Duration
 	Notes        []string // scan-level warnings (stale suppressions, old database, ...)

@@ -69,64 +69,18 @@ type Policy struct {
 	IgnoreUnfixed bool
 }
 
-// Outcome of the gate.
-type Outcome int
-
-const (
-	Pass Outcome = iota
-	Fail
-	Incomplete
+// The verdict is part of the scan model (finding.Verdict); these names
+// keep the gate's vocabulary at its call sites.
+type (
+	Outcome = finding.Outcome
+	Verdict = finding.Verdict
 )
 
-func (o Outcome) String() string {
-	switch o {
-	case Fail:
-		return "fail"
-	case Incomplete:
-		return "incomplete"
-	}
-	return "pass"
-}
-
-// MarshalText keeps JSON readable.
-func (o Outcome) MarshalText() ([]byte, error) { return []byte(o.String()), nil }
-
-// Verdict summarizes a scan for the gate.
-type Verdict struct {
-	Outcome    Outcome                  `json:"outcome"`
-	Threshold  string                   `json:"threshold"`
-	Total      int                      `json:"total"`      // every finding
-	New        int                      `json:"new"`        // not suppressed, not in the baseline
-	Unchanged  int                      `json:"unchanged"`  // in the baseline
-	Fixed      int                      `json:"fixed"`      // baseline entries no longer found
-	Suppressed int                      `json:"suppressed"` // in source or by the ignore file
-	Failing    int                      `json:"failing"`    // new findings that fail the gate
-	BySeverity map[finding.Severity]int `json:"bySeverity"` // of new findings
-	// IncompleteTools names scanners that applied but could not finish.
-	IncompleteTools []string `json:"incompleteTools,omitempty"`
-
-	// FailingCalled are the failing findings below the threshold that fail
-	// because their vulnerable code is called (Policy.FailOnCalled).
-	FailingCalled int `json:"failingCalled,omitempty"`
-	// SeverityUnknown are new findings whose advisory has no severity.
-	SeverityUnknown int `json:"severityUnknown,omitempty"`
-	// Unfixed are new dependency findings with no fixed version; with
-	// IgnoreUnfixed they do not fail the gate.
-	Unfixed       int  `json:"unfixed,omitempty"`
-	IgnoreUnfixed bool `json:"ignoreUnfixed,omitempty"`
-}
-
-// ExitCode is the documented process exit status: 0 pass, 1 gate failed,
-// 3 incomplete scan (2 is for usage errors and is decided by the CLI).
-func (v Verdict) ExitCode() int {
-	switch v.Outcome {
-	case Fail:
-		return 1
-	case Incomplete:
-		return 3
-	}
-	return 0
-}
+const (
+	Pass       = finding.GatePass
+	Fail       = finding.GateFail
+	Incomplete = finding.GateIncomplete
+)
 
 // MarkSuppressed gives every suppressed finding (inline marker or ignore
 // file) StatusSuppressed, except one the baseline knows: it keeps

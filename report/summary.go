@@ -9,7 +9,6 @@ import (
 
 	"github.com/scangate/scangate/finding"
 	"github.com/scangate/scangate/pipeline"
-	"github.com/scangate/scangate/policy"
 )
 
 // suppressedBy says which marker suppressed a finding and why: "#nosec: reason".
@@ -164,7 +163,7 @@ func (p *printer) short(s *pipeline.Report, opt TextOptions) error {
 	for _, t := range s.Verdict.IncompleteTools {
 		p.f("  %s could not complete\n", t)
 	}
-	if opt.FullReportHint != "" && s.Verdict.Outcome != policy.Pass {
+	if opt.FullReportHint != "" && s.Verdict.Outcome != finding.GatePass {
 		p.f("Full report: %s\n", opt.FullReportHint)
 	}
 	return p.err
@@ -251,11 +250,11 @@ func (p *printer) finding(f finding.Finding) {
 	p.f("  %s %-20s %s  %s [%s%s]\n", p.sev(f), f.RuleID, where, oneLine(Message(f)), tools, extra)
 }
 
-func (p *printer) verdict(v policy.Verdict) {
+func (p *printer) verdict(v finding.Verdict) {
 	switch v.Outcome {
-	case policy.Fail:
+	case finding.GateFail:
 		p.f("%s %s\n", p.c(ansiRed+ansiBold, "Verdict: FAIL:"), failing(v))
-	case policy.Incomplete:
+	case finding.GateIncomplete:
 		p.f("%s %s could not complete; no new finding at or above %s in what was scanned\n",
 			p.c(ansiYel+ansiBold, "Verdict: INCOMPLETE:"), strings.Join(v.IncompleteTools, ", "), v.Threshold)
 	default:
@@ -269,7 +268,7 @@ func (p *printer) verdict(v policy.Verdict) {
 
 // failing says why the gate failed: findings over the threshold and
 // vulnerabilities failing because their code is called.
-func failing(v policy.Verdict) string {
+func failing(v finding.Verdict) string {
 	over := v.Failing - v.FailingCalled
 	switch {
 	case v.FailingCalled == 0:
@@ -291,7 +290,7 @@ func plural(n int, one, many string) string {
 func Markdown(w io.Writer, s *pipeline.Report) error {
 	p := &printer{w: w}
 	v := s.Verdict
-	icon := map[policy.Outcome]string{policy.Pass: "✅ Pass", policy.Fail: "❌ Fail", policy.Incomplete: "⚠️ Incomplete"}[v.Outcome]
+	icon := map[finding.Outcome]string{finding.GatePass: "✅ Pass", finding.GateFail: "❌ Fail", finding.GateIncomplete: "⚠️ Incomplete"}[v.Outcome]
 	p.f("## scangate: %s\n\n", icon)
 	p.f("Threshold **%s**: %d new finding(s) fail the gate", v.Threshold, v.Failing)
 	if v.FailingCalled > 0 {
@@ -404,7 +403,7 @@ func JSON(w io.Writer, s *pipeline.Report) error {
 	doc := struct {
 		Version      string                `json:"scangateVersion"`
 		Root         string                `json:"root"`
-		Verdict      policy.Verdict        `json:"verdict"`
+		Verdict      finding.Verdict       `json:"verdict"`
 		ExitCode     int                   `json:"exitCode"`
 		Tools        []tool                `json:"tools"`
 		Remediations []finding.Remediation `json:"remediations"`

@@ -15,6 +15,7 @@ import (
 	"github.com/scangate/scangate/config"
 	"github.com/scangate/scangate/finding"
 	"github.com/scangate/scangate/policy"
+	"github.com/scangate/scangate/report"
 	"github.com/scangate/scangate/scanners"
 )
 
@@ -121,7 +122,7 @@ func (o *scanOptions) resolve(fs *pflag.FlagSet) error {
 
 	o.base, o.ignore = nil, nil
 	if o.baseline != "" {
-		b, err := policy.LoadBaseline(o.baseline)
+		b, err := policy.LoadBaseline(o.baseline, report.ReadSARIF)
 		if err != nil {
 			return usageErr("%v", err)
 		}

@@ -168,13 +168,11 @@ func adjust(f *finding.Finding, rule Reachability) {
 	case finding.Required:
 		steps = rule.Required
 	}
-	if steps <= 0 || f.Properties["advisory-severity"] != "" {
+	if steps <= 0 || f.AdvisorySeverity != nil {
 		return
 	}
-	if f.Properties == nil {
-		f.Properties = map[string]string{}
-	}
-	f.Properties["advisory-severity"] = f.Severity.String()
+	own := f.Severity
+	f.AdvisorySeverity = &own
 	f.Severity = max(min(f.Severity, finding.Low), f.Severity-finding.Severity(steps))
 }
 
@@ -207,11 +205,9 @@ func override(f *finding.Finding, m map[string]finding.Severity) {
 	if !ok || sev == f.Severity {
 		return
 	}
-	if f.Properties == nil {
-		f.Properties = map[string]string{}
-	}
-	if _, done := f.Properties["tool-severity"]; !done {
-		f.Properties["tool-severity"] = f.Severity.String()
+	if f.ToolSeverity == nil {
+		own := f.Severity
+		f.ToolSeverity = &own
 	}
 	f.Severity = sev
 }

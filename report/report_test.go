@@ -38,7 +38,7 @@ func sampleResults() []finding.Result {
 				Message: "Out-of-bounds read in golang.org/x/text/language", Aliases: []string{"CVE-2021-38561"},
 				Package:     &finding.Package{Ecosystem: "Go", Name: "golang.org/x/text", Version: "v0.3.6", Fixed: []string{"v0.3.7"}, Manifest: "go.mod"},
 				Location:    finding.Location{Path: "main.go", StartLine: 11, StartColumn: 26},
-				Properties:  map[string]string{"remediation": "upgrade golang.org/x/text v0.3.6 -> v0.3.7 fixes 1"},
+				Remediation: "upgrade golang.org/x/text v0.3.6 -> v0.3.7 fixes 1",
 				Fingerprint: "fp4",
 				Trace: []finding.Frame{
 					{Function: "main", Package: "example.com/m", Location: finding.Location{Path: "main.go", StartLine: 11, StartColumn: 26}},

@@ -273,7 +273,7 @@ func sarifResult(run *sarif.Run, f finding.Finding, opt SARIFOptions) *sarif.Res
 	if p := f.Package; p != nil {
 		props.Add("package", map[string]any{"ecosystem": p.Ecosystem, "name": p.Name, "version": p.Version, "fixed": p.Fixed})
 	}
-	for k, v := range f.Properties {
+	for k, v := range f.ReportedProperties() {
 		props.Add(k, v)
 	}
 	r.WithProperties(props)
@@ -335,7 +335,7 @@ func Message(f finding.Finding) string {
 	if f.Package != nil && !f.Fixable() && !strings.Contains(msg, "No fixed version") {
 		msg = sentence(msg) + " No fixed version is known."
 	}
-	if rem := f.Properties["remediation"]; rem != "" && f.Fixable() && !strings.Contains(msg, rem) {
+	if rem := f.Remediation; rem != "" && f.Fixable() && !strings.Contains(msg, rem) {
 		msg = sentence(msg) + " Fix: " + rem + "."
 	}
 	return msg

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"time"
 
@@ -414,6 +415,11 @@ func JSON(w io.Writer, s *pipeline.Report) error {
 		doc.Remediations = []finding.Remediation{}
 	}
 	for _, r := range s.Results {
+		// Typed facts appear under their documented property names.
+		r.Findings = slices.Clone(r.Findings)
+		for i := range r.Findings {
+			r.Findings[i].Properties = r.Findings[i].ReportedProperties()
+		}
 		doc.Tools = append(doc.Tools, tool{Result: r, DurationMs: r.Duration.Milliseconds()})
 	}
 	enc := json.NewEncoder(w)

@@ -9,7 +9,6 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"sync"
 	"syscall"
 	"time"
 
@@ -17,9 +16,9 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/scangate/scangate/config"
-	"github.com/scangate/scangate/finding"
 	"github.com/scangate/scangate/internal/pathglob"
 	"github.com/scangate/scangate/internal/resultcache"
+	"github.com/scangate/scangate/pipeline"
 	"github.com/scangate/scangate/policy"
 	"github.com/scangate/scangate/report"
 	"github.com/scangate/scangate/scanners"
@@ -231,100 +230,66 @@ func runScan(ctx context.Context, o *scanOptions, stdout, stderr io.Writer) erro
 	return nil
 }
 
-// run scans and applies the policy: scanners, exclusions, correlation,
-// remediation, the ignore file, then the gate with the baseline.
-func (o *scanOptions) run(ctx context.Context, stderr io.Writer) (*report.Scan, error) {
-	if o.cfg == nil {
-		if err := o.resolve(nil); err != nil {
-			return nil, err
-		}
-	}
-	root, err := filepath.Abs(o.path)
+// run builds the plan from the options and runs the pipeline.
+func (o *scanOptions) run(ctx context.Context, stderr io.Writer) (*pipeline.Report, error) {
+	plan, err := o.plan(stderr)
 	if err != nil {
-		return nil, usageErr("scan path %s: %v", o.path, err)
-	}
-	pol, err := o.policy()
-	if err != nil {
-		return nil, usageErr("%v", err)
+		return nil, err
 	}
 	if ctx == nil {
 		ctx = context.Background()
 	}
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
-
-	var rateAliases finding.SeverityLookup // offline: unscored advisories take an alias's severity
-	req := scanners.Request{Root: root, Tests: o.tests, Tags: o.tags, Exclude: o.exclude, Offline: o.offline, DB: o.db, Cgo: o.cgo}
-	// Open the database once for every vulnerability scanner: a directory
-	// or zip of raw advisories is imported into a temporary database here.
-	// When it cannot be opened each vulnerability scanner reports why (the
-	// path tried and what to do), and the other scanners' results still count.
-	if req.Offline {
-		if req.DB == "" {
-			if d, err := vulndb.DefaultDir(); err == nil {
-				req.DB = d
-			}
-		}
-		logf := func(format string, args ...any) {
-			if !o.quiet {
-				fmt.Fprintln(stderr, report.TermLine(fmt.Sprintf(format, args...)))
-			}
-		}
-		db, err := vulndb.OpenWith(req.DB, vulndb.OpenOptions{Logf: logf})
-		if err != nil {
-			req.DBErr = err
-		} else {
-			defer db.Close()
-			req.DB, req.DBVerified = db.Dir, true
-			sl := db.SeverityLookup()
-			defer sl.Close()
-			rateAliases = sl.Severity
-			req.DBDigest = db.Stats.Digest()
-		}
-	}
-	// Warnings of the result cache (an unwritable directory, a corrupt
-	// entry) are problems of the summary; scanners report them concurrently.
-	var cacheMu sync.Mutex
-	var cacheNotes []string
-	if !o.noCache {
-		req.Cache = resultcache.Open(resultcache.Options{Dir: o.cacheDir, Root: root, Build: cacheBuild, Display: displayCacheDir, Warnf: func(format string, args ...any) {
-			cacheMu.Lock()
-			defer cacheMu.Unlock()
-			cacheNotes = append(cacheNotes, fmt.Sprintf(format, args...))
-		}})
-		defer req.Cache.Close()
-	}
 	var prog *progress
-	opt := o.runOptions()
-	tuneRun(&opt)
 	if !o.quiet {
 		prog = newProgress(stderr, isTerminal(stderr))
-		opt.OnEvent = prog.event
+		plan.Run.OnEvent = prog.event
 	}
-	start := time.Now()
-	results := scanners.Run(ctx, req, o.selected(buildAdapters(o)), opt)
+	rep, err := pipeline.Run(ctx, plan)
 	if prog != nil {
 		prog.close()
 	}
-	results = dropExcluded(results, o.exclude)
-	finding.Correlate(results)
-	finding.RateFromAliases(results, rateAliases)
-	rems := finding.Remediate(results)
-	var notes []string
-	if o.ignore != nil {
-		partial := o.narrowed || slices.ContainsFunc(results, func(r finding.Result) bool { return r.State == finding.Incomplete })
-		notes = o.ignore.Apply(results, time.Now()).Notes(partial)
+	return rep, err
+}
+
+// plan is the pipeline's plan for the resolved options.
+func (o *scanOptions) plan(stderr io.Writer) (pipeline.Plan, error) {
+	if o.cfg == nil {
+		if err := o.resolve(nil); err != nil {
+			return pipeline.Plan{}, err
+		}
 	}
-	verdict := policy.Evaluate(results, pol)
-	cacheMu.Lock()
-	notes = append(notes, cacheNotes...)
-	cacheMu.Unlock()
-	scan := &report.Scan{Root: displayRoot(o.path), Version: scangateVersion(), Results: results, Verdict: verdict,
-		Remediations: rems, Duration: time.Since(start), Notes: notes, Cache: req.Cache.Summary(scannerNames)}
+	root, err := filepath.Abs(o.path)
+	if err != nil {
+		return pipeline.Plan{}, usageErr("scan path %s: %v", o.path, err)
+	}
+	pol, err := o.policy()
+	if err != nil {
+		return pipeline.Plan{}, usageErr("%v", err)
+	}
+	opt := o.runOptions()
+	tuneRun(&opt)
+	p := pipeline.Plan{
+		Root:     o.path,
+		Request:  scanners.Request{Root: root, Tests: o.tests, Tags: o.tags, Exclude: o.exclude, Offline: o.offline, DB: o.db, Cgo: o.cgo},
+		Scanners: o.selected(buildAdapters(o)),
+		Run:      opt,
+		Policy:   pol,
+		Ignore:   o.ignore,
+		Narrowed: o.narrowed,
+		Version:  scangateVersion(),
+	}
+	p.Cache = pipeline.CacheOptions{Off: o.noCache, Dir: o.cacheDir, Build: cacheBuild, Display: displayCacheDir}
 	if o.base != nil {
-		scan.Baseline = o.display(o.baseline)
+		p.Baseline, p.BaselineName = o.base, o.display(o.baseline)
 	}
-	return scan, nil
+	if !o.quiet {
+		p.Logf = func(format string, args ...any) {
+			fmt.Fprintln(stderr, report.TermLine(fmt.Sprintf(format, args...)))
+		}
+	}
+	return p, nil
 }
 
 // displayCacheDir names the cache directory in reports as the database is
@@ -340,17 +305,7 @@ func displayCacheDir(dir string) string {
 // cache keys when set: tests play two scangate builds with it.
 var cacheBuild string
 
-// displayRoot is the scanned root as reports name it: as the user wrote
-// it, but an absolute path (a runner's workspace, a temp checkout) by its
-// last element only, since reports leave the machine.
-func displayRoot(p string) string {
-	if filepath.IsAbs(p) {
-		return filepath.Base(p)
-	}
-	return p
-}
-
-func writeReports(o *scanOptions, scan *report.Scan, stdout io.Writer) error {
+func writeReports(o *scanOptions, scan *pipeline.Report, stdout io.Writer) error {
 	if o.sarifOut != "" {
 		doc, err := report.SARIF(scan.Results, report.SARIFOptions{Category: o.category, Baseline: o.base != nil})
 		if err != nil {
@@ -371,23 +326,4 @@ func writeReports(o *scanOptions, scan *report.Scan, stdout io.Writer) error {
 		}
 	}
 	return nil
-}
-
-// dropExcluded removes findings under --exclude globs. Adapters skip such
-// paths themselves (modules, lockfiles, Python files, requirements files);
-// this is the guarantee for all of them.
-func dropExcluded(results []finding.Result, globs []string) []finding.Result {
-	if len(globs) == 0 {
-		return results
-	}
-	for i := range results {
-		kept := results[i].Findings[:0]
-		for _, f := range results[i].Findings {
-			if !scanners.Excluded(globs, f.Location.Path) {
-				kept = append(kept, f)
-			}
-		}
-		results[i].Findings = kept
-	}
-	return results
 }

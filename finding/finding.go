@@ -198,8 +198,42 @@ type Finding struct {
 	Status       Status        `json:"status"`
 	// Fails is set by the policy stage: this finding fails the gate.
 	Fails bool `json:"fails,omitempty"`
-	// Properties carries tool-specific facts worth showing (Go version assumed, ...).
+	// Remediation is the upgrade that fixes this dependency finding, as
+	// Remediate words it; "" when none is known.
+	Remediation string `json:"-"`
+	// AdvisorySeverity is the advisory's own severity when the reachability
+	// rule lowered Severity; nil when it did not.
+	AdvisorySeverity *Severity `json:"-"`
+	// ToolSeverity is the tool's own severity when the configuration
+	// overrode Severity; nil when it did not.
+	ToolSeverity *Severity `json:"-"`
+	// Properties carries tool-specific facts worth showing (Go version
+	// assumed, ...), written by the adapter and only displayed; values
+	// a later stage reads have their own field.
 	Properties map[string]string `json:"properties,omitempty"`
+}
+
+// ReportedProperties are the properties reports show: Properties plus the
+// typed facts later stages added, under their documented names
+// ("remediation", "advisory-severity", "tool-severity").
+func (f *Finding) ReportedProperties() map[string]string {
+	if f.Remediation == "" && f.AdvisorySeverity == nil && f.ToolSeverity == nil {
+		return f.Properties
+	}
+	out := make(map[string]string, len(f.Properties)+3)
+	for k, v := range f.Properties {
+		out[k] = v
+	}
+	if f.Remediation != "" {
+		out["remediation"] = f.Remediation
+	}
+	if f.AdvisorySeverity != nil {
+		out["advisory-severity"] = f.AdvisorySeverity.String()
+	}
+	if f.ToolSeverity != nil {
+		out["tool-severity"] = f.ToolSeverity.String()
+	}
+	return out
 }
 
 // Rule describes a check or an advisory.
@@ -356,4 +390,15 @@ func (s *State) UnmarshalText(b []byte) error {
 		}
 	}
 	return fmt.Errorf("unknown state %q", b)
+}
+
+// SecurityScore is the finding's numeric severity (GitHub's 0.0-10.0
+// security-severity): its CVSS score when that agrees with its severity
+// (which reachability or the configuration may have changed), else the
+// severity's default score.
+func (f Finding) SecurityScore() float64 {
+	if f.Score > 0 && SeverityFromScore(f.Score) == f.Severity {
+		return f.Score
+	}
+	return f.Severity.Score()
 }

@@ -60,7 +60,7 @@ func plural(n int, one, many string) string {
 }
 
 // Remediate computes one Remediation per (manifest, vulnerable package),
-// stores its text in each finding's Properties["remediation"], and returns
+// stores its text in each finding's Remediation, and returns
 // them sorted by manifest, then package name.
 func Remediate(results []Result) []Remediation {
 	type group struct {
@@ -110,10 +110,7 @@ func Remediate(results []Result) []Remediation {
 		}
 		text := g.rem.String()
 		for _, f := range g.finds {
-			if f.Properties == nil {
-				f.Properties = map[string]string{}
-			}
-			f.Properties["remediation"] = text
+			f.Remediation = text
 		}
 		out = append(out, g.rem)
 	}

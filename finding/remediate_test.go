@@ -54,7 +54,7 @@ func TestRemediatePerManifest(t *testing.T) {
 	if !slices.Equal(got, want) {
 		t.Errorf("remediations:\n got %q\nwant %q", got, want)
 	}
-	if p := results[1].Findings[0].Properties["remediation"]; p != want[1] {
+	if p := results[1].Findings[0].Remediation; p != want[1] {
 		t.Errorf("osv-scanner's grpc finding says %q", p)
 	}
 	for _, f := range []Finding{results[1].Findings[5], results[1].Findings[6]} {

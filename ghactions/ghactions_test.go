@@ -150,7 +150,7 @@ func TestFromFindings(t *testing.T) {
 		{Tool: "gosec", RuleID: "G401", Severity: finding.High, Message: "weak hash", Location: finding.Location{Path: "a/b.go", StartLine: 4, StartColumn: 2}},
 		{Tool: "osv-scanner", Tools: []string{"govulncheck", "osv-scanner"}, RuleID: "GO-2024-1", Severity: finding.Medium, Message: "vuln",
 			Location: finding.Location{Path: "go.mod", StartLine: 5}, Package: &finding.Package{Ecosystem: "Go", Name: "x", Version: "v1.2.0", Fixed: []string{"v1.2.3"}, Manifest: "go.mod"},
-			Properties: map[string]string{"remediation": "upgrade x to v1.2.3"}},
+			Remediation: "upgrade x to v1.2.3"},
 		{Tool: "bandit", RuleID: "B101", Severity: finding.Low, Message: "assert"},
 	}
 	anns := FromFindings(fs, "svc")

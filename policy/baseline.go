@@ -12,14 +12,11 @@ import (
 	"strings"
 
 	"github.com/scangate/scangate/finding"
+	"github.com/scangate/scangate/internal/jsonpos"
 )
 
 // BaselineVersion is the format version of the baseline file.
 const BaselineVersion = 1
-
-// SARIFFingerprintKey is the partialFingerprints entry scangate's SARIF
-// carries (report.FingerprintKey; report imports policy, not the reverse).
-const SARIFFingerprintKey = "scangate/v1"
 
 // Baseline is the set of known findings a team accepted when adopting the
 // gate: only findings missing from it count.
@@ -134,8 +131,13 @@ func (b *Baseline) Len() int {
 	return n
 }
 
-// LoadBaseline reads a baseline file or a SARIF file written by scangate.
-func LoadBaseline(file string) (*Baseline, error) {
+// ReadSARIF reads the findings of a SARIF file written by scangate
+// (report.ReadSARIF); its errors name the file.
+type ReadSARIF func(name string, data []byte) ([]finding.Finding, error)
+
+// LoadBaseline reads a baseline file or, with sarif, a SARIF file written
+// by scangate.
+func LoadBaseline(file string, sarif ReadSARIF) (*Baseline, error) {
 	data, err := os.ReadFile(file)
 	if err != nil {
 		if errors.Is(err, os.ErrNotExist) {
@@ -143,24 +145,36 @@ func LoadBaseline(file string) (*Baseline, error) {
 		}
 		return nil, fmt.Errorf("baseline %s: %w", file, err)
 	}
-	return ParseBaseline(file, data)
+	return ParseBaseline(file, data, sarif)
 }
 
 // ParseBaseline reads a scangate baseline ({"version", "findings"}) or a
-// SARIF 2.1.0 file written by scangate, whose results carry our fingerprint
-// in partialFingerprints; name is used in errors.
-func ParseBaseline(name string, data []byte) (*Baseline, error) {
+// SARIF 2.1.0 file written by scangate, read by sarif (nil refuses SARIF);
+// name is used in errors.
+func ParseBaseline(name string, data []byte, sarif ReadSARIF) (*Baseline, error) {
 	var top map[string]json.RawMessage
 	if err := json.Unmarshal(data, &top); err != nil {
 		var te *json.UnmarshalTypeError
 		if errors.As(err, &te) {
 			return nil, fmt.Errorf("baseline %s: want a JSON object, got a JSON %s", name, te.Value)
 		}
-		return nil, fmt.Errorf("baseline %s: %s", name, jsonError(data, err))
+		return nil, fmt.Errorf("baseline %s: %s", name, jsonpos.Describe(data, err))
 	}
 	switch {
 	case top["runs"] != nil:
-		return parseSARIFBaseline(name, data)
+		if sarif == nil {
+			return nil, fmt.Errorf("baseline %s: a SARIF file, which this reader does not read", name)
+		}
+		fs, err := sarif(name, data)
+		if err != nil {
+			return nil, err
+		}
+		b := &Baseline{Version: BaselineVersion, Findings: []BaselineEntry{}}
+		for i := range fs {
+			b.Findings = append(b.Findings, entryOf(&fs[i]))
+		}
+		b.normalize()
+		return b, nil
 	case top["findings"] != nil:
 	default:
 		return nil, fmt.Errorf("baseline %s: neither a scangate baseline (no \"findings\") nor a SARIF file (no \"runs\")", name)
@@ -169,7 +183,7 @@ func ParseBaseline(name string, data []byte) (*Baseline, error) {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&b); err != nil {
-		return nil, fmt.Errorf("baseline %s: %s", name, jsonError(data, err))
+		return nil, fmt.Errorf("baseline %s: %s", name, jsonpos.Describe(data, err))
 	}
 	if b.Version != BaselineVersion {
 		return nil, fmt.Errorf("baseline %s: unsupported version %d (this scangate reads version %d)", name, b.Version, BaselineVersion)
@@ -191,105 +205,14 @@ func ParseBaseline(name string, data []byte) (*Baseline, error) {
 	return &b, nil
 }
 
-// sarifDoc is the part of a SARIF file a baseline needs.
-type sarifDoc struct {
-	Version string `json:"version"`
-	Runs    []struct {
-		Tool struct {
-			Driver struct {
-				Name string `json:"name"`
-			} `json:"driver"`
-		} `json:"tool"`
-		Results []struct {
-			RuleID    string `json:"ruleId"`
-			Locations []struct {
-				PhysicalLocation struct {
-					ArtifactLocation struct {
-						URI string `json:"uri"`
-					} `json:"artifactLocation"`
-				} `json:"physicalLocation"`
-			} `json:"locations"`
-			PartialFingerprints map[string]string `json:"partialFingerprints"`
-			Suppressions        []json.RawMessage `json:"suppressions"`
-			BaselineState       string            `json:"baselineState"`
-			Properties          struct {
-				Package *struct {
-					Name    string `json:"name"`
-					Version string `json:"version"`
-				} `json:"package"`
-			} `json:"properties"`
-		} `json:"results"`
-	} `json:"runs"`
-}
-
-func parseSARIFBaseline(name string, data []byte) (*Baseline, error) {
-	var doc sarifDoc
-	if err := json.Unmarshal(data, &doc); err != nil {
-		return nil, fmt.Errorf("baseline %s: not a SARIF file: %s", name, jsonError(data, err))
-	}
-	if doc.Version != "2.1.0" {
-		return nil, fmt.Errorf("baseline %s: SARIF version %q, want 2.1.0", name, doc.Version)
-	}
-	b := &Baseline{Version: BaselineVersion, Findings: []BaselineEntry{}}
-	for i, run := range doc.Runs {
-		for j, r := range run.Results {
-			if r.BaselineState == "absent" { // already gone in that run
-				continue
-			}
-			fp := r.PartialFingerprints[SARIFFingerprintKey]
-			if fp == "" {
-				return nil, fmt.Errorf("baseline %s: runs[%d].results[%d] has no partialFingerprints[%q]: not a SARIF file written by scangate", name, i, j, SARIFFingerprintKey)
-			}
-			if run.Tool.Driver.Name == "" || r.RuleID == "" {
-				return nil, fmt.Errorf("baseline %s: runs[%d].results[%d]: tool name and ruleId are required", name, i, j)
-			}
-			e := BaselineEntry{Tool: run.Tool.Driver.Name, Rule: r.RuleID, Fingerprint: fp, Suppressed: len(r.Suppressions) > 0}
-			if len(r.Locations) > 0 {
-				e.Path = r.Locations[0].PhysicalLocation.ArtifactLocation.URI
-			}
-			if p := r.Properties.Package; p != nil && p.Name != "" {
-				e.Package = p.Name + "@" + p.Version
-			}
-			b.Findings = append(b.Findings, e)
-		}
-	}
-	b.normalize()
-	return b, nil
-}
-
-// jsonError adds the line and column to a JSON syntax or type error.
-func jsonError(data []byte, err error) string {
-	var off int64 = -1
-	var se *json.SyntaxError
-	var te *json.UnmarshalTypeError
-	switch {
-	case errors.As(err, &se):
-		off = se.Offset
-	case errors.As(err, &te):
-		off = te.Offset
-	}
-	if off < 0 {
-		return err.Error()
-	}
-	// Offset counts the bytes read, the offending one included.
-	line, col := 1, 1
-	for _, c := range data[:max(0, min(int(off)-1, len(data)))] {
-		if c == '\n' {
-			line, col = line+1, 1
-		} else {
-			col++
-		}
-	}
-	return fmt.Sprintf("line %d, column %d: %v", line, col, err)
-}
-
-// mark sets StatusBaseline on the findings the baseline holds and returns
+// Mark sets StatusBaseline on the findings the baseline holds and returns
 // the entries no longer found. A finding matches an entry with its
 // fingerprint; a dependency finding also matches an entry for the same
 // package version, manifest and advisory (any alias), so that a finding
 // keeps its baseline when another tool reports it first. An entry of a tool
-// that did not complete is unknown, not fixed.
-func (b *Baseline) mark(results []finding.Result) []BaselineEntry {
+// that did not complete is unknown, not fixed. It returns how many entries
+// are fixed.
+func (b *Baseline) Mark(results []finding.Result) (fixed int) {
 	left := make([]int, len(b.Findings))
 	byFP := map[string][]int{}
 	for i, e := range b.Findings {
@@ -333,12 +256,10 @@ func (b *Baseline) mark(results []finding.Result) []BaselineEntry {
 			present[f.Fingerprint] = true
 		}
 	}
-	var fixed []BaselineEntry
 	for i, e := range b.Findings {
 		// A suppressed entry whose finding is back unsuppressed is not fixed: the finding is new.
 		if left[i] > 0 && completed[e.Tool] && !(e.Suppressed && present[e.Fingerprint]) {
-			e.Count = left[i]
-			fixed = append(fixed, e)
+			fixed += left[i]
 		}
 	}
 	return fixed

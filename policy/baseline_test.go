@@ -8,16 +8,23 @@ import (
 	"testing"
 
 	"github.com/scangate/scangate/finding"
+	"github.com/scangate/scangate/pipeline"
 	"github.com/scangate/scangate/policy"
 	"github.com/scangate/scangate/report"
 )
 
 var failOnLow = policy.Threshold{Severity: finding.Low}
 
-// pipeline runs the stages after the scanners, as the CLI does.
-func pipeline(results []finding.Result, p policy.Policy) ([]finding.Result, policy.Verdict) {
+// stages runs the stages after the scanners, as the pipeline does.
+func stages(results []finding.Result, p policy.Policy, base ...*policy.Baseline) ([]finding.Result, policy.Verdict) {
 	finding.Correlate(results)
+	fixed := 0
+	for _, b := range base {
+		fixed = b.Mark(results)
+	}
+	policy.MarkSuppressed(results)
 	v := policy.Evaluate(results, p)
+	v.Fixed = fixed
 	return results, v
 }
 
@@ -28,7 +35,7 @@ func roundTrip(t *testing.T, b *policy.Baseline) *policy.Baseline {
 	if err := b.Write(&buf); err != nil {
 		t.Fatal(err)
 	}
-	back, err := policy.ParseBaseline("b.json", buf.Bytes())
+	back, err := policy.ParseBaseline("b.json", buf.Bytes(), report.ReadSARIF)
 	if err != nil {
 		t.Fatalf("%v\n%s", err, buf.String())
 	}
@@ -42,7 +49,7 @@ func adopt(t *testing.T) *policy.Baseline {
 }
 
 func TestAdoptingABaselineMakesTheGatePass(t *testing.T) {
-	_, before := pipeline(scan(), policy.Policy{FailOn: failOnLow})
+	_, before := stages(scan(), policy.Policy{FailOn: failOnLow})
 	if before.Outcome != policy.Fail || before.New != 6 {
 		t.Fatalf("without a baseline: %+v", before)
 	}
@@ -50,7 +57,7 @@ func TestAdoptingABaselineMakesTheGatePass(t *testing.T) {
 	if base.Len() != 7 { // 5 gosec (the #nosec one marked suppressed) + GO-2021-0113 (merged) + Jinja2
 		t.Errorf("baseline holds %d findings, want 7: %+v", base.Len(), base.Findings)
 	}
-	results, v := pipeline(scan(), policy.Policy{FailOn: failOnLow, Baseline: base})
+	results, v := stages(scan(), policy.Policy{FailOn: failOnLow}, base)
 	if v.Outcome != policy.Pass || v.New != 0 || v.Unchanged != 6 || v.Fixed != 0 || v.Suppressed != 1 {
 		t.Fatalf("with the baseline: %+v", v)
 	}
@@ -70,7 +77,7 @@ func TestSuppressedEntryNeedsTheSuppression(t *testing.T) {
 	base := adopt(t)
 	results := scan()
 	find(results, "gosec", "G401", 23).Suppressions = nil
-	results, v := pipeline(results, policy.Policy{FailOn: failOnLow, Baseline: base})
+	results, v := stages(results, policy.Policy{FailOn: failOnLow}, base)
 	if v.New != 1 || v.Outcome != policy.Fail || v.Fixed != 0 || find(results, "gosec", "G401", 23).Status != finding.StatusNew {
 		t.Fatalf("verdict %+v", v)
 	}
@@ -84,11 +91,11 @@ func TestOneNewFindingFailsWithExactlyThatFinding(t *testing.T) {
 		Location:    finding.Location{Path: "internal/admin/run.go", StartLine: 31, StartColumn: 9},
 		Fingerprint: finding.Fingerprint("gosec", "G204", "internal/admin/run.go", finding.NormalizeCode(code)),
 	})
-	results, v := pipeline(results, policy.Policy{FailOn: failOnLow, Baseline: base})
+	results, v := stages(results, policy.Policy{FailOn: failOnLow}, base)
 	if v.Outcome != policy.Fail || v.New != 1 || v.Failing != 1 || v.Unchanged != 6 {
 		t.Fatalf("verdict %+v", v)
 	}
-	sc := &report.Scan{Results: results, Verdict: v}
+	sc := &pipeline.Report{Results: results, Verdict: v}
 	ranked := sc.Ranked()
 	if len(ranked) != 1 || ranked[0].Location.Path != "internal/admin/run.go" {
 		t.Fatalf("new findings %+v", ranked)
@@ -104,7 +111,7 @@ func TestMovedFindingStaysInTheBaseline(t *testing.T) {
 		results[0].Findings[i].Location.StartLine += 40
 		results[0].Findings[i].Location.EndLine += 40
 	}
-	_, v := pipeline(results, policy.Policy{FailOn: failOnLow, Baseline: base})
+	_, v := stages(results, policy.Policy{FailOn: failOnLow}, base)
 	if v.New != 0 || v.Unchanged != 6 {
 		t.Fatalf("moved findings are not recognised: %+v", v)
 	}
@@ -115,7 +122,7 @@ func TestFixedFindings(t *testing.T) {
 	results := scan()
 	results[0].Findings = results[0].Findings[1:] // G101 removed from the code
 	results[2].Findings = results[2].Findings[:1] // Jinja2 upgraded
-	_, v := pipeline(results, policy.Policy{FailOn: failOnLow, Baseline: base})
+	_, v := stages(results, policy.Policy{FailOn: failOnLow}, base)
 	if v.Fixed != 2 || v.New != 0 || v.Unchanged != 4 {
 		t.Fatalf("verdict %+v", v)
 	}
@@ -123,7 +130,7 @@ func TestFixedFindings(t *testing.T) {
 	// A scanner that did not complete proves nothing: its entries are not fixed.
 	results = scan()
 	results[0].Findings, results[0].State = nil, finding.Incomplete
-	_, v = pipeline(results, policy.Policy{FailOn: failOnLow, Baseline: base})
+	_, v = stages(results, policy.Policy{FailOn: failOnLow}, base)
 	if v.Fixed != 0 {
 		t.Fatalf("entries of an incomplete scanner counted as fixed: %+v", v)
 	}
@@ -136,7 +143,7 @@ func TestDependencyFindingMatchesAcrossTools(t *testing.T) {
 	base := adopt(t)
 	results := scan()
 	results[1] = finding.Result{Tool: "govulncheck", State: finding.Skipped}
-	_, v := pipeline(results, policy.Policy{FailOn: failOnLow, Baseline: base})
+	_, v := stages(results, policy.Policy{FailOn: failOnLow}, base)
 	if v.New != 0 || v.Unchanged != 6 {
 		t.Fatalf("verdict %+v", v)
 	}
@@ -145,7 +152,7 @@ func TestDependencyFindingMatchesAcrossTools(t *testing.T) {
 	results[1] = finding.Result{Tool: "govulncheck", State: finding.Skipped}
 	results[2].Findings[0].Package.Version = "v0.3.6"
 	results[2].Findings[0].Fingerprint = finding.Fingerprint("osv-scanner", "GHSA-ppp9-7jff-5vj2", "go.mod", "golang.org/x/text@v0.3.6")
-	_, v = pipeline(results, policy.Policy{FailOn: failOnLow, Baseline: base})
+	_, v = stages(results, policy.Policy{FailOn: failOnLow}, base)
 	if v.New != 1 {
 		t.Fatalf("a new package version was taken for the baselined one: %+v", v)
 	}
@@ -165,7 +172,7 @@ func TestDuplicateFingerprintsAreCounted(t *testing.T) {
 	results = add(scan(), "gosec", dup)
 	dup.Location.StartLine = 60
 	results = add(results, "gosec", dup)
-	_, v := pipeline(results, policy.Policy{FailOn: failOnLow, Baseline: base})
+	_, v := stages(results, policy.Policy{FailOn: failOnLow}, base)
 	if v.New != 1 || v.Unchanged != 7 {
 		t.Fatalf("verdict %+v", v)
 	}
@@ -213,6 +220,7 @@ func TestBaselineFileIsSortedAndDiffFriendly(t *testing.T) {
 // A previous scangate SARIF works as a baseline.
 func TestBaselineFromSARIF(t *testing.T) {
 	results := finding.Correlate(scan())
+	policy.MarkSuppressed(results)
 	policy.Evaluate(results, policy.Policy{FailOn: failOnLow})
 	doc, err := report.SARIF(results, report.SARIFOptions{})
 	if err != nil {
@@ -224,7 +232,7 @@ func TestBaselineFromSARIF(t *testing.T) {
 		t.Fatal(err)
 	}
 	os.WriteFile(file, buf.Bytes(), 0o644)
-	fromSARIF, err := policy.LoadBaseline(file)
+	fromSARIF, err := policy.LoadBaseline(file, report.ReadSARIF)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -234,15 +242,12 @@ func TestBaselineFromSARIF(t *testing.T) {
 	if x.String() != y.String() {
 		t.Fatalf("baseline from SARIF differs from the baseline file:\n%s\n%s", x.String(), y.String())
 	}
-	_, v := pipeline(scan(), policy.Policy{FailOn: failOnLow, Baseline: fromSARIF})
+	_, v := stages(scan(), policy.Policy{FailOn: failOnLow}, fromSARIF)
 	if v.New != 0 || v.Unchanged != 6 {
 		t.Fatalf("verdict %+v", v)
 	}
 	if n := len(doc.Runs[0].Results); n != 5 {
 		t.Errorf("gosec run has %d results for 5 findings", n)
-	}
-	if report.FingerprintKey != policy.SARIFFingerprintKey {
-		t.Fatalf("report writes %q, policy reads %q", report.FingerprintKey, policy.SARIFFingerprintKey)
 	}
 }
 
@@ -266,13 +271,13 @@ func TestMalformedBaseline(t *testing.T) {
 		{"old SARIF", `{"version":"2.0.0","runs":[]}`, `baseline b.json: SARIF version "2.0.0", want 2.1.0`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := policy.ParseBaseline("b.json", []byte(tc.doc))
+			_, err := policy.ParseBaseline("b.json", []byte(tc.doc), report.ReadSARIF)
 			if err == nil || err.Error() != tc.want {
 				t.Fatalf("got  %v\nwant %s", err, tc.want)
 			}
 		})
 	}
-	_, err := policy.LoadBaseline(filepath.Join(t.TempDir(), "missing.json"))
+	_, err := policy.LoadBaseline(filepath.Join(t.TempDir(), "missing.json"), report.ReadSARIF)
 	if err == nil || !strings.Contains(err.Error(), "does not exist (create it with scangate baseline create)") {
 		t.Fatalf("missing file: %v", err)
 	}
@@ -280,8 +285,8 @@ func TestMalformedBaseline(t *testing.T) {
 
 func TestSeverityOverride(t *testing.T) {
 	over := map[string]finding.Severity{"G101": finding.Low, "cve-2019-10906": finding.Critical}
-	results, v := pipeline(scan(), policy.Policy{FailOn: policy.Threshold{Severity: finding.Critical}, Severity: over})
-	if f := find(results, "gosec", "G101", 0); f.Severity != finding.Low || f.Properties["tool-severity"] != "high" {
+	results, v := stages(scan(), policy.Policy{FailOn: policy.Threshold{Severity: finding.Critical}, Severity: over})
+	if f := find(results, "gosec", "G101", 0); f.Severity != finding.Low || f.ReportedProperties()["tool-severity"] != "high" {
 		t.Errorf("G101: %v %v", f.Severity, f.Properties)
 	}
 	if f := find(results, "osv-scanner", "PYSEC-2019-217", 0); f.Severity != finding.Critical {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/scangate/scangate/finding"
 	"github.com/scangate/scangate/policy"
+	"github.com/scangate/scangate/report"
 )
 
 // FuzzParseBaseline: no input panics the reader, and whatever it accepts
@@ -19,7 +20,7 @@ func FuzzParseBaseline(f *testing.F) {
 	f.Add([]byte(`{"version":"2.1.0","runs":[{"tool":{"driver":{"name":"gosec"}},"results":[{"ruleId":"G101","partialFingerprints":{"scangate/v1":"ab"},"locations":[{"physicalLocation":{"artifactLocation":{"uri":"main.go"}}}]}]}]}`))
 	f.Add([]byte(`{"version":1,"findings":[{"tool":"npm","rule":"GHSA-x","package":"@scope/pkg@1.0.0","fingerprint":"ff","count":3}]}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		b, err := policy.ParseBaseline("fuzz.json", data)
+		b, err := policy.ParseBaseline("fuzz.json", data, report.ReadSARIF)
 		if err != nil {
 			if !strings.HasPrefix(err.Error(), "baseline fuzz.json: ") {
 				t.Fatalf("error does not name the file: %v", err)
@@ -30,7 +31,7 @@ func FuzzParseBaseline(f *testing.F) {
 		if err := b.Write(&out); err != nil {
 			t.Fatal(err)
 		}
-		again, err := policy.ParseBaseline("written.json", out.Bytes())
+		again, err := policy.ParseBaseline("written.json", out.Bytes(), report.ReadSARIF)
 		if err != nil {
 			t.Fatalf("written baseline does not read: %v\n%s", err, out.String())
 		}

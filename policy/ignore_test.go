@@ -46,6 +46,7 @@ func TestIgnoreSuppresses(t *testing.T) {
 	ig := parseIgnore(t, ignoreDoc)
 	results := finding.Correlate(scan())
 	rep := ig.Apply(results, today)
+	policy.MarkSuppressed(results)
 	v := policy.Evaluate(results, policy.Policy{FailOn: failOnLow})
 
 	g101 := find(results, "gosec", "G101", 0)
@@ -96,6 +97,7 @@ func TestExpiredSuppressionFailsTheGate(t *testing.T) {
 	} {
 		results := finding.Correlate(scan())
 		ig.Apply(results, day)
+		policy.MarkSuppressed(results)
 		v := policy.Evaluate(results, policy.Policy{FailOn: failOnLow})
 		if v.Outcome != want {
 			t.Errorf("%s: %v, want %v (%+v)", day, v.Outcome, want, v)

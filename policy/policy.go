@@ -60,9 +60,6 @@ type Policy struct {
 	// Severity overrides the severity of findings by rule ID or any alias;
 	// the override is final (the reachability rule does not lower it).
 	Severity map[string]finding.Severity
-	// Baseline, when set, marks the findings it holds as unchanged; only
-	// the others count, and its entries no longer found are Fixed.
-	Baseline *Baseline
 	// FailOnCalled fails the gate on a vulnerability whose vulnerable code
 	// is called, whatever its severity, as govulncheck itself does (exit 3
 	// on any called vulnerability). A threshold of none still never fails.
@@ -72,76 +69,39 @@ type Policy struct {
 	IgnoreUnfixed bool
 }
 
-// Outcome of the gate.
-type Outcome int
-
-const (
-	Pass Outcome = iota
-	Fail
-	Incomplete
+// The verdict is part of the scan model (finding.Verdict); these names
+// keep the gate's vocabulary at its call sites.
+type (
+	Outcome = finding.Outcome
+	Verdict = finding.Verdict
 )
 
-func (o Outcome) String() string {
-	switch o {
-	case Fail:
-		return "fail"
-	case Incomplete:
-		return "incomplete"
-	}
-	return "pass"
-}
+const (
+	Pass       = finding.GatePass
+	Fail       = finding.GateFail
+	Incomplete = finding.GateIncomplete
+)
 
-// MarshalText keeps JSON readable.
-func (o Outcome) MarshalText() ([]byte, error) { return []byte(o.String()), nil }
-
-// Verdict summarizes a scan for the gate.
-type Verdict struct {
-	Outcome    Outcome                  `json:"outcome"`
-	Threshold  string                   `json:"threshold"`
-	Total      int                      `json:"total"`      // every finding
-	New        int                      `json:"new"`        // not suppressed, not in the baseline
-	Unchanged  int                      `json:"unchanged"`  // in the baseline
-	Fixed      int                      `json:"fixed"`      // baseline entries no longer found
-	Suppressed int                      `json:"suppressed"` // in source or by the ignore file
-	Failing    int                      `json:"failing"`    // new findings that fail the gate
-	BySeverity map[finding.Severity]int `json:"bySeverity"` // of new findings
-	// IncompleteTools names scanners that applied but could not finish.
-	IncompleteTools []string `json:"incompleteTools,omitempty"`
-
-	// FailingCalled are the failing findings below the threshold that fail
-	// because their vulnerable code is called (Policy.FailOnCalled).
-	FailingCalled int `json:"failingCalled,omitempty"`
-	// SeverityUnknown are new findings whose advisory has no severity.
-	SeverityUnknown int `json:"severityUnknown,omitempty"`
-	// Unfixed are new dependency findings with no fixed version; with
-	// IgnoreUnfixed they do not fail the gate.
-	Unfixed       int  `json:"unfixed,omitempty"`
-	IgnoreUnfixed bool `json:"ignoreUnfixed,omitempty"`
-}
-
-// ExitCode is the documented process exit status: 0 pass, 1 gate failed,
-// 3 incomplete scan (2 is for usage errors and is decided by the CLI).
-func (v Verdict) ExitCode() int {
-	switch v.Outcome {
-	case Fail:
-		return 1
-	case Incomplete:
-		return 3
-	}
-	return 0
-}
-
-// Evaluate applies the reachability rule and the severity overrides,
-// compares with the baseline, marks suppressed findings, and returns the
-// verdict. Findings whose Status an earlier stage set keep it. Results are
-// changed in place.
-func Evaluate(results []finding.Result, p Policy) Verdict {
-	v := Verdict{Threshold: p.FailOn.String(), BySeverity: map[finding.Severity]int{}, IgnoreUnfixed: p.IgnoreUnfixed}
-	if p.Baseline != nil {
-		for _, e := range p.Baseline.mark(results) {
-			v.Fixed += e.count()
+// MarkSuppressed gives every suppressed finding (inline marker or ignore
+// file) StatusSuppressed, except one the baseline knows: it keeps
+// StatusBaseline so that SARIF says "unchanged". Call it after the ignore
+// file and the baseline are applied.
+func MarkSuppressed(results []finding.Result) {
+	for r := range results {
+		for i := range results[r].Findings {
+			f := &results[r].Findings[i]
+			if f.Suppressed() && f.Status != finding.StatusBaseline {
+				f.Status = finding.StatusSuppressed
+			}
 		}
 	}
+}
+
+// Evaluate applies the reachability rule and the severity overrides and
+// returns the verdict over the findings' statuses, which the suppress stage
+// set (MarkSuppressed, Baseline.Mark). Results are changed in place.
+func Evaluate(results []finding.Result, p Policy) Verdict {
+	v := Verdict{Threshold: p.FailOn.String(), BySeverity: map[finding.Severity]int{}, IgnoreUnfixed: p.IgnoreUnfixed}
 	for r := range results {
 		res := &results[r]
 		if res.State == finding.Incomplete {
@@ -153,11 +113,6 @@ func Evaluate(results []finding.Result, p Policy) Verdict {
 			adjust(f, p.Reachability)
 			override(f, p.Severity)
 			v.Total++
-			// A suppressed finding never counts; one the baseline knows
-			// keeps StatusBaseline so that SARIF says "unchanged".
-			if f.Suppressed() && f.Status != finding.StatusBaseline {
-				f.Status = finding.StatusSuppressed
-			}
 			switch {
 			case f.Suppressed(), f.Status == finding.StatusSuppressed:
 				v.Suppressed++
@@ -213,13 +168,11 @@ func adjust(f *finding.Finding, rule Reachability) {
 	case finding.Required:
 		steps = rule.Required
 	}
-	if steps <= 0 || f.Properties["advisory-severity"] != "" {
+	if steps <= 0 || f.AdvisorySeverity != nil {
 		return
 	}
-	if f.Properties == nil {
-		f.Properties = map[string]string{}
-	}
-	f.Properties["advisory-severity"] = f.Severity.String()
+	own := f.Severity
+	f.AdvisorySeverity = &own
 	f.Severity = max(min(f.Severity, finding.Low), f.Severity-finding.Severity(steps))
 }
 
@@ -252,11 +205,9 @@ func override(f *finding.Finding, m map[string]finding.Severity) {
 	if !ok || sev == f.Severity {
 		return
 	}
-	if f.Properties == nil {
-		f.Properties = map[string]string{}
-	}
-	if _, done := f.Properties["tool-severity"]; !done {
-		f.Properties["tool-severity"] = f.Severity.String()
+	if f.ToolSeverity == nil {
+		own := f.Severity
+		f.ToolSeverity = &own
 	}
 	f.Severity = sev
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/owenrumney/go-sarif/v3/pkg/report/v210/sarif"
 
 	"github.com/scangate/scangate/finding"
+	"github.com/scangate/scangate/pipeline"
 	"github.com/scangate/scangate/policy"
 )
 
@@ -37,7 +38,7 @@ func sampleResults() []finding.Result {
 				Message: "Out-of-bounds read in golang.org/x/text/language", Aliases: []string{"CVE-2021-38561"},
 				Package:     &finding.Package{Ecosystem: "Go", Name: "golang.org/x/text", Version: "v0.3.6", Fixed: []string{"v0.3.7"}, Manifest: "go.mod"},
 				Location:    finding.Location{Path: "main.go", StartLine: 11, StartColumn: 26},
-				Properties:  map[string]string{"remediation": "upgrade golang.org/x/text v0.3.6 -> v0.3.7 fixes 1"},
+				Remediation: "upgrade golang.org/x/text v0.3.6 -> v0.3.7 fixes 1",
 				Fingerprint: "fp4",
 				Trace: []finding.Frame{
 					{Function: "main", Package: "example.com/m", Location: finding.Location{Path: "main.go", StartLine: 11, StartColumn: 26}},
@@ -50,6 +51,7 @@ func sampleResults() []finding.Result {
 
 func TestSARIF(t *testing.T) {
 	results := sampleResults()
+	policy.MarkSuppressed(results)
 	v := policy.Evaluate(results, policy.Policy{FailOn: policy.Threshold{Severity: finding.High}})
 	if v.Failing != 2 || v.Suppressed != 1 {
 		t.Fatalf("verdict %+v", v)
@@ -126,8 +128,9 @@ func TestSARIF(t *testing.T) {
 
 func TestSummaries(t *testing.T) {
 	results := sampleResults()
+	policy.MarkSuppressed(results)
 	v := policy.Evaluate(results, policy.Policy{FailOn: policy.Threshold{Severity: finding.High}})
-	s := &Scan{Root: "examples/project", Version: "dev", Results: results, Verdict: v, Duration: time.Second,
+	s := &pipeline.Report{Root: "examples/project", Version: "dev", Results: results, Verdict: v, Duration: time.Second,
 		Remediations: finding.Remediate(results)}
 	var text bytes.Buffer
 	if err := Text(&text, s, TextOptions{}); err != nil {
@@ -188,9 +191,10 @@ func TestSummaries(t *testing.T) {
 
 func TestShortSummary(t *testing.T) {
 	results := sampleResults()
+	policy.MarkSuppressed(results)
 	v := policy.Evaluate(results, policy.Policy{FailOn: policy.Threshold{Severity: finding.High}})
 	var b bytes.Buffer
-	_ = Text(&b, &Scan{Results: results, Verdict: v}, TextOptions{Short: true, FullReportHint: "scangate scan ."})
+	_ = Text(&b, &pipeline.Report{Results: results, Verdict: v}, TextOptions{Short: true, FullReportHint: "scangate scan ."})
 	out := b.String()
 	if !strings.HasPrefix(out, "Verdict: FAIL") || strings.Contains(out, "G401") || !strings.Contains(out, "Full report: scangate scan .") {
 		t.Errorf("short summary:\n%s", out)

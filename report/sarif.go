@@ -204,12 +204,7 @@ func problemSeverity(s finding.Severity) string {
 // securityScore is the finding's GitHub security-severity: its CVSS score
 // when it has one (adjusted to its severity band if policy moved it), else
 // the default score of its severity.
-func securityScore(f finding.Finding) float64 {
-	if f.Score > 0 && finding.SeverityFromScore(f.Score) == f.Severity {
-		return f.Score
-	}
-	return f.Severity.Score()
-}
+func securityScore(f finding.Finding) float64 { return f.SecurityScore() }
 
 func physical(l finding.Location) *sarif.Location {
 	al := sarif.NewSimpleArtifactLocation(uriRef(l.Path)).WithURIBaseID("%SRCROOT%")
@@ -278,7 +273,7 @@ func sarifResult(run *sarif.Run, f finding.Finding, opt SARIFOptions) *sarif.Res
 	if p := f.Package; p != nil {
 		props.Add("package", map[string]any{"ecosystem": p.Ecosystem, "name": p.Name, "version": p.Version, "fixed": p.Fixed})
 	}
-	for k, v := range f.Properties {
+	for k, v := range f.ReportedProperties() {
 		props.Add(k, v)
 	}
 	r.WithProperties(props)
@@ -340,7 +335,7 @@ func Message(f finding.Finding) string {
 	if f.Package != nil && !f.Fixable() && !strings.Contains(msg, "No fixed version") {
 		msg = sentence(msg) + " No fixed version is known."
 	}
-	if rem := f.Properties["remediation"]; rem != "" && f.Fixable() && !strings.Contains(msg, rem) {
+	if rem := f.Remediation; rem != "" && f.Fixable() && !strings.Contains(msg, rem) {
 		msg = sentence(msg) + " Fix: " + rem + "."
 	}
 	return msg

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/scangate/scangate/finding"
+	"github.com/scangate/scangate/pipeline"
 	"github.com/scangate/scangate/policy"
 )
 
@@ -19,8 +20,9 @@ func TestSeverityUnknownRendered(t *testing.T) {
 		Package:  &finding.Package{Ecosystem: "Go", Name: "golang.org/x/text", Version: "v0.3.6", Fixed: []string{"v0.3.7"}, Manifest: "go.mod"},
 	}}}}
 	rems := finding.Remediate(results)
+	policy.MarkSuppressed(results)
 	v := policy.Evaluate(results, policy.Policy{FailOn: policy.Threshold{Severity: finding.High}, FailOnCalled: true})
-	s := &Scan{Root: ".", Results: results, Verdict: v, Remediations: rems}
+	s := &pipeline.Report{Root: ".", Results: results, Verdict: v, Remediations: rems}
 	var text, md bytes.Buffer
 	if err := Text(&text, s, TextOptions{}); err != nil {
 		t.Fatal(err)

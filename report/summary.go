@@ -1,7 +1,6 @@
 package report
 
 import (
-	"cmp"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -10,37 +9,8 @@ import (
 	"time"
 
 	"github.com/scangate/scangate/finding"
-	"github.com/scangate/scangate/policy"
+	"github.com/scangate/scangate/pipeline"
 )
-
-// Scan is everything the renderers need about one scan.
-type Scan struct {
-	Root         string // as the user named it; an absolute path by its last element only
-	Version      string // scangate's version
-	Results      []finding.Result
-	Verdict      policy.Verdict
-	Remediations []finding.Remediation
-	Duration     time.Duration
-	Notes        []string // scan-level warnings (stale suppressions, old database, ...)
-	// Baseline is the baseline file compared against, "" when none was.
-	Baseline string
-}
-
-// Suppressed returns the suppressed findings, by path and line.
-func (s *Scan) Suppressed() []finding.Finding {
-	var out []finding.Finding
-	for _, r := range s.Results {
-		for _, f := range r.Findings {
-			if f.Suppressed() || f.Status == finding.StatusSuppressed {
-				out = append(out, f)
-			}
-		}
-	}
-	slices.SortStableFunc(out, func(a, b finding.Finding) int {
-		return cmp.Or(cmp.Compare(a.Location.Path, b.Location.Path), cmp.Compare(a.Location.StartLine, b.Location.StartLine), cmp.Compare(a.RuleID, b.RuleID))
-	})
-	return out
-}
 
 // suppressedBy says which marker suppressed a finding and why: "#nosec: reason".
 func suppressedBy(f finding.Finding) string {
@@ -59,28 +29,6 @@ func suppressedBy(f finding.Finding) string {
 		parts = append(parts, by)
 	}
 	return strings.Join(parts, "; ")
-}
-
-// Ranked returns the findings that count (not suppressed, not baseline),
-// most severe first, then by path and line.
-func (s *Scan) Ranked() []finding.Finding {
-	var out []finding.Finding
-	for _, r := range s.Results {
-		for _, f := range r.Findings {
-			if f.Status == finding.StatusNew {
-				out = append(out, f)
-			}
-		}
-	}
-	slices.SortStableFunc(out, func(a, b finding.Finding) int {
-		return cmp.Or(
-			cmp.Compare(b.Severity, a.Severity),
-			cmp.Compare(securityScore(b), securityScore(a)),
-			cmp.Compare(a.Location.Path, b.Location.Path),
-			cmp.Compare(a.Location.StartLine, b.Location.StartLine),
-			cmp.Compare(a.RuleID, b.RuleID))
-	})
-	return out
 }
 
 // TextOptions tune the terminal summary.
@@ -104,7 +52,7 @@ const (
 )
 
 // Text writes the human summary (stderr in the CLI).
-func Text(w io.Writer, s *Scan, opt TextOptions) error {
+func Text(w io.Writer, s *pipeline.Report, opt TextOptions) error {
 	p := &printer{w: w, color: opt.Color, term: true}
 	if opt.Short {
 		return p.short(s, opt)
@@ -206,7 +154,7 @@ func Text(w io.Writer, s *Scan, opt TextOptions) error {
 	return p.err
 }
 
-func (p *printer) short(s *Scan, opt TextOptions) error {
+func (p *printer) short(s *pipeline.Report, opt TextOptions) error {
 	p.verdict(s.Verdict)
 	for _, f := range s.Ranked() {
 		if f.Fails {
@@ -216,7 +164,7 @@ func (p *printer) short(s *Scan, opt TextOptions) error {
 	for _, t := range s.Verdict.IncompleteTools {
 		p.f("  %s could not complete\n", t)
 	}
-	if opt.FullReportHint != "" && s.Verdict.Outcome != policy.Pass {
+	if opt.FullReportHint != "" && s.Verdict.Outcome != finding.GatePass {
 		p.f("Full report: %s\n", opt.FullReportHint)
 	}
 	return p.err
@@ -303,11 +251,11 @@ func (p *printer) finding(f finding.Finding) {
 	p.f("  %s %-20s %s  %s [%s%s]\n", p.sev(f), f.RuleID, where, oneLine(Message(f)), tools, extra)
 }
 
-func (p *printer) verdict(v policy.Verdict) {
+func (p *printer) verdict(v finding.Verdict) {
 	switch v.Outcome {
-	case policy.Fail:
+	case finding.GateFail:
 		p.f("%s %s\n", p.c(ansiRed+ansiBold, "Verdict: FAIL:"), failing(v))
-	case policy.Incomplete:
+	case finding.GateIncomplete:
 		p.f("%s %s could not complete; no new finding at or above %s in what was scanned\n",
 			p.c(ansiYel+ansiBold, "Verdict: INCOMPLETE:"), strings.Join(v.IncompleteTools, ", "), v.Threshold)
 	default:
@@ -321,7 +269,7 @@ func (p *printer) verdict(v policy.Verdict) {
 
 // failing says why the gate failed: findings over the threshold and
 // vulnerabilities failing because their code is called.
-func failing(v policy.Verdict) string {
+func failing(v finding.Verdict) string {
 	over := v.Failing - v.FailingCalled
 	switch {
 	case v.FailingCalled == 0:
@@ -340,10 +288,10 @@ func plural(n int, one, many string) string {
 }
 
 // Markdown writes the summary for pull requests and $GITHUB_STEP_SUMMARY.
-func Markdown(w io.Writer, s *Scan) error {
+func Markdown(w io.Writer, s *pipeline.Report) error {
 	p := &printer{w: w}
 	v := s.Verdict
-	icon := map[policy.Outcome]string{policy.Pass: "✅ Pass", policy.Fail: "❌ Fail", policy.Incomplete: "⚠️ Incomplete"}[v.Outcome]
+	icon := map[finding.Outcome]string{finding.GatePass: "✅ Pass", finding.GateFail: "❌ Fail", finding.GateIncomplete: "⚠️ Incomplete"}[v.Outcome]
 	p.f("## scangate: %s\n\n", icon)
 	p.f("Threshold **%s**: %d new finding(s) fail the gate", v.Threshold, v.Failing)
 	if v.FailingCalled > 0 {
@@ -427,7 +375,7 @@ func Markdown(w io.Writer, s *Scan) error {
 
 // runNotes are the informational notifications of the tools that ran, such
 // as the Go version govulncheck checked the standard library as.
-func runNotes(s *Scan) []string {
+func runNotes(s *pipeline.Report) []string {
 	var out []string
 	for _, r := range s.Results {
 		if r.State == finding.Skipped {
@@ -439,6 +387,9 @@ func runNotes(s *Scan) []string {
 			}
 		}
 	}
+	if s.Cache != "" {
+		out = append(out, s.Cache)
+	}
 	return out
 }
 
@@ -448,7 +399,7 @@ func mdEscape(s string) string {
 }
 
 // JSON writes the machine-readable report.
-func JSON(w io.Writer, s *Scan) error {
+func JSON(w io.Writer, s *pipeline.Report) error {
 	type tool struct {
 		finding.Result
 		DurationMs int64 `json:"durationMs"`
@@ -456,7 +407,7 @@ func JSON(w io.Writer, s *Scan) error {
 	doc := struct {
 		Version      string                `json:"scangateVersion"`
 		Root         string                `json:"root"`
-		Verdict      policy.Verdict        `json:"verdict"`
+		Verdict      finding.Verdict       `json:"verdict"`
 		ExitCode     int                   `json:"exitCode"`
 		Tools        []tool                `json:"tools"`
 		Remediations []finding.Remediation `json:"remediations"`
@@ -467,6 +418,11 @@ func JSON(w io.Writer, s *Scan) error {
 		doc.Remediations = []finding.Remediation{}
 	}
 	for _, r := range s.Results {
+		// Typed facts appear under their documented property names.
+		r.Findings = slices.Clone(r.Findings)
+		for i := range r.Findings {
+			r.Findings[i].Properties = r.Findings[i].ReportedProperties()
+		}
 		doc.Tools = append(doc.Tools, tool{Result: r, DurationMs: r.Duration.Milliseconds()})
 	}
 	enc := json.NewEncoder(w)

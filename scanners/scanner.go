@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/scangate/scangate/finding"
+	"github.com/scangate/scangate/internal/resultcache"
 )
 
 // Scanner is one embedded or external tool. Values are built with their own
@@ -47,6 +48,11 @@ type Request struct {
 	// DBErr is why the caller could not open DB (it names the path tried
 	// and what to do); the vulnerability scanners report it as their error.
 	DBErr error
+	// DBDigest identifies the content of the verified database DB ("" when
+	// none was verified); result cache keys of vulnerability scanners use it.
+	DBDigest string
+	// Cache answers units whose inputs did not change; nil scans uncached.
+	Cache *resultcache.Cache
 	// Cgo lets the go command run cgo, and so the C compiler, on the
 	// scanned tree. Off, files that use cgo are left out and reported: a
 	// repository's "#include" could pull any file of the machine into the

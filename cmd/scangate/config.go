@@ -15,6 +15,7 @@ import (
 	"github.com/scangate/scangate/config"
 	"github.com/scangate/scangate/finding"
 	"github.com/scangate/scangate/policy"
+	"github.com/scangate/scangate/report"
 	"github.com/scangate/scangate/scanners"
 )
 
@@ -121,7 +122,7 @@ func (o *scanOptions) resolve(fs *pflag.FlagSet) error {
 
 	o.base, o.ignore = nil, nil
 	if o.baseline != "" {
-		b, err := policy.LoadBaseline(o.baseline)
+		b, err := policy.LoadBaseline(o.baseline, report.ReadSARIF)
 		if err != nil {
 			return usageErr("%v", err)
 		}
@@ -169,7 +170,7 @@ func (o *scanOptions) policy() (policy.Policy, error) {
 	if err != nil {
 		return policy.Policy{}, fmt.Errorf("fail-on: %w", err)
 	}
-	p := policy.Policy{FailOn: th, AllowIncomplete: o.allowIncomplete, Baseline: o.base,
+	p := policy.Policy{FailOn: th, AllowIncomplete: o.allowIncomplete,
 		FailOnCalled: o.failOnCalled, IgnoreUnfixed: o.ignoreUnfixed}
 	if !c.Reachability.Off {
 		p.Reachability = policy.Reachability{Imported: c.Reachability.Imported, Required: c.Reachability.Required}

@@ -11,16 +11,18 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/scangate/scangate/finding"
 	"github.com/scangate/scangate/report"
 	"github.com/scangate/scangate/scanners/govulncheck"
 )
 
-// Exit codes, documented in the README and in `scangate scan --help`.
+// Exit codes, documented in the README and in `scangate scan --help`: the
+// gate's outcomes are their own exit status; 2 is the CLI's, for usage errors.
 const (
-	exitPass       = 0
-	exitFail       = 1
+	exitPass       = int(finding.GatePass)
+	exitFail       = int(finding.GateFail)
 	exitUsage      = 2
-	exitIncomplete = 3
+	exitIncomplete = int(finding.GateIncomplete)
 )
 
 // exitError carries the process exit status of a command that did not

@@ -16,8 +16,9 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/scangate/scangate/config"
-	"github.com/scangate/scangate/finding"
 	"github.com/scangate/scangate/internal/pathglob"
+	"github.com/scangate/scangate/internal/resultcache"
+	"github.com/scangate/scangate/pipeline"
 	"github.com/scangate/scangate/policy"
 	"github.com/scangate/scangate/report"
 	"github.com/scangate/scangate/scanners"
@@ -49,6 +50,8 @@ type scanOptions struct {
 	configFile      string // --config; "" looks for .scangate.yml at the root
 	baseline        string // --baseline
 	ignoreFile      string // --ignore-file
+	cacheDir        string // --cache-dir; "" is $SCANGATE_CACHE_DIR or the user cache dir
+	noCache         bool   // --no-cache
 
 	// Set by resolve.
 	cfg      *config.Config // the effective configuration, with sources
@@ -142,6 +145,8 @@ func addScanFlags(f *pflag.FlagSet, o *scanOptions) {
 	f.StringVar(&o.category, "category", def.Outputs.Category, "prefix of each SARIF run's automationDetails.id (code scanning category)")
 	f.StringVar(&o.configFile, "config", "", "read the configuration from `FILE` (default: .scangate.yml at PATH when present)")
 	f.StringVar(&o.baseline, "baseline", "", "count only findings missing from this baseline `FILE` (from scangate baseline create, or a previous scangate SARIF)")
+	f.StringVar(&o.cacheDir, "cache-dir", "", "keep the result cache in `DIR` (default: $"+resultcache.EnvDir+", else the user cache dir, e.g. ~/.cache/scangate/results)")
+	f.BoolVar(&o.noCache, "no-cache", false, "neither read nor write the result cache")
 	f.StringVar(&o.ignoreFile, "ignore-file", "", "read suppressions from `FILE` (default: .scangate-ignore.yml at PATH when present)")
 }
 
@@ -225,97 +230,82 @@ func runScan(ctx context.Context, o *scanOptions, stdout, stderr io.Writer) erro
 	return nil
 }
 
-// run scans and applies the policy: scanners, exclusions, correlation,
-// remediation, the ignore file, then the gate with the baseline.
-func (o *scanOptions) run(ctx context.Context, stderr io.Writer) (*report.Scan, error) {
-	if o.cfg == nil {
-		if err := o.resolve(nil); err != nil {
-			return nil, err
-		}
-	}
-	root, err := filepath.Abs(o.path)
+// run builds the plan from the options and runs the pipeline.
+func (o *scanOptions) run(ctx context.Context, stderr io.Writer) (*pipeline.Report, error) {
+	plan, err := o.plan(stderr)
 	if err != nil {
-		return nil, usageErr("scan path %s: %v", o.path, err)
-	}
-	pol, err := o.policy()
-	if err != nil {
-		return nil, usageErr("%v", err)
+		return nil, err
 	}
 	if ctx == nil {
 		ctx = context.Background()
 	}
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
-
-	var rateAliases finding.SeverityLookup // offline: unscored advisories take an alias's severity
-	req := scanners.Request{Root: root, Tests: o.tests, Tags: o.tags, Exclude: o.exclude, Offline: o.offline, DB: o.db, Cgo: o.cgo}
-	// Open the database once for every vulnerability scanner: a directory
-	// or zip of raw advisories is imported into a temporary database here.
-	// When it cannot be opened each vulnerability scanner reports why (the
-	// path tried and what to do), and the other scanners' results still count.
-	if req.Offline {
-		if req.DB == "" {
-			if d, err := vulndb.DefaultDir(); err == nil {
-				req.DB = d
-			}
-		}
-		logf := func(format string, args ...any) {
-			if !o.quiet {
-				fmt.Fprintln(stderr, report.TermLine(fmt.Sprintf(format, args...)))
-			}
-		}
-		db, err := vulndb.OpenWith(req.DB, vulndb.OpenOptions{Logf: logf})
-		if err != nil {
-			req.DBErr = err
-		} else {
-			defer db.Close()
-			req.DB, req.DBVerified = db.Dir, true
-			sl := db.SeverityLookup()
-			defer sl.Close()
-			rateAliases = sl.Severity
-		}
-	}
 	var prog *progress
-	opt := o.runOptions()
-	tuneRun(&opt)
 	if !o.quiet {
 		prog = newProgress(stderr, isTerminal(stderr))
-		opt.OnEvent = prog.event
+		plan.Run.OnEvent = prog.event
 	}
-	start := time.Now()
-	results := scanners.Run(ctx, req, o.selected(buildAdapters(o)), opt)
+	rep, err := pipeline.Run(ctx, plan)
 	if prog != nil {
 		prog.close()
 	}
-	results = dropExcluded(results, o.exclude)
-	finding.Correlate(results)
-	finding.RateFromAliases(results, rateAliases)
-	rems := finding.Remediate(results)
-	var notes []string
-	if o.ignore != nil {
-		partial := o.narrowed || slices.ContainsFunc(results, func(r finding.Result) bool { return r.State == finding.Incomplete })
-		notes = o.ignore.Apply(results, time.Now()).Notes(partial)
+	return rep, err
+}
+
+// plan is the pipeline's plan for the resolved options.
+func (o *scanOptions) plan(stderr io.Writer) (pipeline.Plan, error) {
+	if o.cfg == nil {
+		if err := o.resolve(nil); err != nil {
+			return pipeline.Plan{}, err
+		}
 	}
-	verdict := policy.Evaluate(results, pol)
-	scan := &report.Scan{Root: displayRoot(o.path), Version: scangateVersion(), Results: results, Verdict: verdict,
-		Remediations: rems, Duration: time.Since(start), Notes: notes}
+	root, err := filepath.Abs(o.path)
+	if err != nil {
+		return pipeline.Plan{}, usageErr("scan path %s: %v", o.path, err)
+	}
+	pol, err := o.policy()
+	if err != nil {
+		return pipeline.Plan{}, usageErr("%v", err)
+	}
+	opt := o.runOptions()
+	tuneRun(&opt)
+	p := pipeline.Plan{
+		Root:     o.path,
+		Request:  scanners.Request{Root: root, Tests: o.tests, Tags: o.tags, Exclude: o.exclude, Offline: o.offline, DB: o.db, Cgo: o.cgo},
+		Scanners: o.selected(buildAdapters(o)),
+		Run:      opt,
+		Policy:   pol,
+		Ignore:   o.ignore,
+		Narrowed: o.narrowed,
+		Version:  scangateVersion(),
+	}
+	p.Cache = pipeline.CacheOptions{Off: o.noCache, Dir: o.cacheDir, Build: cacheBuild, Display: displayCacheDir}
 	if o.base != nil {
-		scan.Baseline = o.display(o.baseline)
+		p.Baseline, p.BaselineName = o.base, o.display(o.baseline)
 	}
-	return scan, nil
+	if !o.quiet {
+		p.Logf = func(format string, args ...any) {
+			fmt.Fprintln(stderr, report.TermLine(fmt.Sprintf(format, args...)))
+		}
+	}
+	return p, nil
 }
 
-// displayRoot is the scanned root as reports name it: as the user wrote
-// it, but an absolute path (a runner's workspace, a temp checkout) by its
-// last element only, since reports leave the machine.
-func displayRoot(p string) string {
-	if filepath.IsAbs(p) {
-		return filepath.Base(p)
+// displayCacheDir names the cache directory in reports as the database is
+// named: under the home or temporary directory by marker, else as given.
+func displayCacheDir(dir string) string {
+	if rel, err := filepath.Rel(os.TempDir(), dir); err == nil && !strings.HasPrefix(rel, "..") {
+		return filepath.ToSlash(filepath.Join("$TMPDIR", rel))
 	}
-	return p
+	return vulndb.DisplayPath(dir)
 }
 
-func writeReports(o *scanOptions, scan *report.Scan, stdout io.Writer) error {
+// cacheBuild stands in for the running executable's identity in result
+// cache keys when set: tests play two scangate builds with it.
+var cacheBuild string
+
+func writeReports(o *scanOptions, scan *pipeline.Report, stdout io.Writer) error {
 	if o.sarifOut != "" {
 		doc, err := report.SARIF(scan.Results, report.SARIFOptions{Category: o.category, Baseline: o.base != nil})
 		if err != nil {
@@ -336,23 +326,4 @@ func writeReports(o *scanOptions, scan *report.Scan, stdout io.Writer) error {
 		}
 	}
 	return nil
-}
-
-// dropExcluded removes findings under --exclude globs. Adapters skip such
-// paths themselves (modules, lockfiles, Python files, requirements files);
-// this is the guarantee for all of them.
-func dropExcluded(results []finding.Result, globs []string) []finding.Result {
-	if len(globs) == 0 {
-		return results
-	}
-	for i := range results {
-		kept := results[i].Findings[:0]
-		for _, f := range results[i].Findings {
-			if !scanners.Excluded(globs, f.Location.Path) {
-				kept = append(kept, f)
-			}
-		}
-		results[i].Findings = kept
-	}
-	return results
 }

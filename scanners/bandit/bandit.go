@@ -168,6 +168,13 @@ func (s *Scanner) scan(ctx context.Context, req *scanners.Request) (*finding.Res
 	if err != nil {
 		return res, err
 	}
+	key := s.cacheKey(req, path, version, args)
+	if key != nil {
+		var cached finding.Result
+		if req.Cache.Get(key, &cached) {
+			return &cached, nil
+		}
+	}
 	req.Logf("bandit: %s", strings.Join(args, " "))
 	out, err := shellout.Run(ctx, shellout.Cmd{Program: path, Args: args, Dir: req.Root, Root: req.Root, Env: childEnv(req.Root), MaxStdout: s.opt.MaxOutput})
 	v, verr := version()
@@ -194,6 +201,9 @@ func (s *Scanner) scan(ctx context.Context, req *scanners.Request) (*finding.Res
 	}
 	if out.ExitCode == 1 && len(res.Findings) == 0 {
 		res.Warnf("bandit exited 1 (issues found) but its report lists none")
+	}
+	if key != nil && ctx.Err() == nil {
+		req.Cache.Put(key, res)
 	}
 	return res, nil
 }

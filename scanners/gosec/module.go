@@ -71,7 +71,22 @@ func (r *run) module(ctx context.Context, m scanners.GoModule) error {
 		BuildFlags: securego.CLIBuildTags(r.req.Tags),
 		Tests:      r.req.Tests,
 	}
-	pkgs, err := packages.Load(cfg, "./...")
+	// With a result cache, a cheap listing says which packages changed;
+	// only those are loaded with types and analyzed.
+	var pl *cachePlan
+	var err error
+	patterns := []string{"./..."}
+	if r.req.Cache != nil {
+		if pl, err = r.plan(cfg, m, modGo); err != nil {
+			pl = nil // analyze everything; the full load reports what failed
+		} else {
+			patterns = pl.patterns
+		}
+	}
+	var pkgs []*packages.Package
+	if len(patterns) > 0 {
+		pkgs, err = packages.Load(cfg, patterns...)
+	}
 	if err != nil {
 		if ctx.Err() != nil {
 			return fmt.Errorf("gosec: load %s: %w", m.Path, context.Cause(ctx))
@@ -79,7 +94,7 @@ func (r *run) module(ctx context.Context, m scanners.GoModule) error {
 		r.loadFailed(m, gomod, err)
 		return nil
 	}
-	if len(pkgs) == 0 {
+	if len(pkgs) == 0 && len(patterns) > 0 {
 		// With export data go/packages hides a failing go list (an untidy
 		// go.mod, a missing go.sum entry) behind an empty result: ask again
 		// without it, which returns the go command's error.
@@ -141,6 +156,9 @@ func (r *run) module(ctx context.Context, m scanners.GoModule) error {
 		if strings.HasSuffix(p.ID, ".test") || r.packageExcluded(p) {
 			continue // the generated test main, or nothing of it is wanted
 		}
+		if pl != nil && !pl.miss[p.ID] {
+			continue // loaded only as a variant of a package that changed
+		}
 		if len(p.Errors) > 0 {
 			failed[p.PkgPath] = true
 			r.packageErrors(m, p, seenErr)
@@ -158,18 +176,34 @@ func (r *run) module(ctx context.Context, m scanners.GoModule) error {
 			}
 		}
 		logs.reset()
+		before, _, _ := a.Report()
 		a.CheckRules(p)
 		a.CheckAnalyzers(p)
+		ssaFailed := false
 		if !p.IllTyped {
 			if msg := logs.ssaFailure(); msg != "" {
+				ssaFailed = true
 				r.incomplete = true
 				r.notify(finding.LevelWarning, finding.Location{}, "gosec: %s: SSA analyzers did not run: %s", p.PkgPath, r.scrub(msg))
 			}
+		}
+		if pl != nil && len(p.Errors) == 0 && !p.IllTyped && !ssaFailed {
+			now, _, gerrs := a.Report()
+			r.store(pl, p, now[len(before):], gerrs, directives)
 		}
 		analyzed[p.PkgPath] = true
 	}
 
 	issues, _, gerrs := a.Report()
+	if pl != nil {
+		if gerrs == nil {
+			gerrs = map[string][]securego.Error{}
+		}
+		r.restore(pl.hits, &issues, gerrs, directives)
+		for _, e := range pl.hits {
+			analyzed[e.PkgPath] = true
+		}
+	}
 	before := len(r.res.Findings)
 	r.convert(m, issues, directives, drop)
 	r.gosecErrors(gerrs)

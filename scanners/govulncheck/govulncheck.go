@@ -25,6 +25,7 @@ import (
 	"strings"
 
 	"github.com/scangate/scangate/finding"
+	"github.com/scangate/scangate/internal/resultcache"
 	"github.com/scangate/scangate/scanners"
 	"github.com/scangate/scangate/scanners/shellout"
 )
@@ -273,11 +274,21 @@ func (sc *scan) module(ctx context.Context, m scanners.GoModule) (*stream, error
 	if sc.s.opt.ScanLevel != "module" {
 		args = append(args, "./...")
 	}
+	env := append(childEnv(sc.req, m), sc.s.opt.Env...)
+	key := sc.key(ctx, m, args, env)
+	var cached []byte
+	if key != nil && sc.req.Cache.Get(key, &cached) {
+		st, err := decodeBytes(cached)
+		if err == nil {
+			err = sc.convert(m, st)
+		}
+		return st, err
+	}
 	out, err := shellout.Run(ctx, shellout.Cmd{
 		Program:   sc.exe,
 		Args:      args,
 		Dir:       m.Dir,
-		Env:       append(childEnv(sc.req, m), sc.s.opt.Env...),
+		Env:       env,
 		MaxStdout: sc.s.opt.MaxOutput,
 	})
 	if err != nil {
@@ -310,7 +321,39 @@ func (sc *scan) module(ctx context.Context, m scanners.GoModule) (*stream, error
 	if err := sc.convert(m, st); err != nil {
 		return st, err
 	}
+	if key != nil {
+		sc.req.Cache.Put(key, out.Stdout)
+	}
 	return st, nil
+}
+
+// key is the result cache key of one module's scan: the child program, its
+// arguments and environment, the toolchain, the database's digest and the
+// module's files. Online scans are not cached: the answer changes with
+// vuln.go.dev, which has no digest to key on.
+func (sc *scan) key(ctx context.Context, m scanners.GoModule, args, env []string) *resultcache.Key {
+	if sc.req.Cache == nil || !sc.req.Offline || sc.req.DBDigest == "" {
+		return nil
+	}
+	gov, err := scanners.GoVersion(ctx, m)
+	if err != nil {
+		return nil
+	}
+	k := sc.req.Cache.Key(Name, "module")
+	k.Program(sc.exe)
+	k.Add(gov, sc.req.DBDigest, m.Dir)
+	for _, a := range args {
+		if a == sc.dbURL {
+			a = "db" // a temporary import's path changes, its digest does not
+		}
+		k.Add(a)
+	}
+	k.Add(env...)
+	scanners.KeyModule(k, m)
+	if k.Err() != nil {
+		return nil
+	}
+	return k
 }
 
 // moduleError is a module govulncheck could not scan: line is the decisive

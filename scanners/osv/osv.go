@@ -165,6 +165,22 @@ func (s *Scanner) Scan(ctx context.Context, req *scanners.Request) (*finding.Res
 		ecos = scan
 	}
 
+	// Offline, the answer depends only on the files and the database: a
+	// result cache may give it.
+	key := s.cacheKey(req, files)
+	mark := len(res.Notifications)
+	if key != nil {
+		var e cacheEntry
+		if req.Cache.Get(key, &e) {
+			res.Findings, res.Rules = e.Findings, e.Rules
+			res.Notifications = append(res.Notifications, e.Notifications...)
+			if e.Incomplete {
+				res.State = finding.Incomplete
+			}
+			return res, nil
+		}
+	}
+
 	// An empty override config keeps every osv-scanner.toml out.
 	tmp, err := os.MkdirTemp("", "scangate-osv-")
 	if err != nil {
@@ -245,6 +261,10 @@ func (s *Scanner) Scan(ctx context.Context, req *scanners.Request) (*finding.Res
 	sortFindings(res.Findings)
 	if len(errs) > 0 {
 		return res, fmt.Errorf("osv-scanner: %w", errors.Join(errs...))
+	}
+	if key != nil && ctx.Err() == nil {
+		req.Cache.Put(key, cacheEntry{Findings: res.Findings, Rules: res.Rules,
+			Notifications: res.Notifications[mark:], Incomplete: res.State == finding.Incomplete})
 	}
 	return res, nil
 }

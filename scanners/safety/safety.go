@@ -169,6 +169,13 @@ func (s *Scanner) check2(ctx context.Context, req *scanners.Request, path, versi
 	for _, f := range files {
 		args = append(args, "-r", f)
 	}
+	key := s.cacheKey(req, path, version, db, files, args)
+	if key != nil {
+		var cached finding.Result
+		if req.Cache.Get(key, &cached) {
+			return &cached, nil
+		}
+	}
 	req.Logf("safety %s: %s", version, strings.Join(args, " "))
 	out, err := s.run(ctx, req, path, args, nil)
 	if err != nil {
@@ -179,6 +186,7 @@ func (s *Scanner) check2(ctx context.Context, req *scanners.Request, path, versi
 	default:
 		return res, exitError(out, false)
 	}
+
 	if err := parseCheck(out.Stdout, req.Root, files, res); err != nil {
 		if len(strings.TrimSpace(string(out.Stdout))) == 0 {
 			err = fmt.Errorf("%w (%s; a policy with continue-on-vulnerability-error hides safety's errors); stderr: %s", err, out.Status(), orNone(out.StderrTail(5)))
@@ -186,6 +194,9 @@ func (s *Scanner) check2(ctx context.Context, req *scanners.Request, path, versi
 		return res, err
 	}
 	notePolicy(res)
+	if key != nil && ctx.Err() == nil {
+		req.Cache.Put(key, res)
+	}
 	return res, nil
 }
 

@@ -1,0 +1,94 @@
+#!/usr/bin/env bash
+# Measures the result cache on one real module, as ratios taken in one run:
+#   1. cold scan with an empty cache vs cold scan with --no-cache   (target <= 1.05)
+#   2. unchanged rescan vs the cold scan with the cache             (target <= 0.05),
+#      and the two scans' SARIF results must be identical
+#   3. after a one-file change in a leaf package (no package of the module
+#      imports it), gosec's part vs gosec's part of the cold scan   (target <= 0.15),
+#      and the SARIF results must equal those of an uncached scan of the changed tree
+# Every scan runs every scanner that applies, offline, with the Go build cache
+# warm (one warm-up scan first). Wall times are single runs: note the load.
+#
+# usage: bench/cache.sh [MODULE_DIR]     (run from the repository root)
+#   default MODULE_DIR: /work/realdata/cli (cli/cli v2.14.0, its dependencies
+#   in the module cache). The tree is copied: the original is not changed.
+# env:   DB    an imported scangate database (default: import $OSV into a temp dir)
+#        OSV   raw advisories for the import (default /work/realdata/vulndb-go/data/osv)
+#        KEEP=1 keeps the temporary directory.
+set -euo pipefail
+
+export GOTOOLCHAIN=local GOWORK=off GOFLAGS=${GOFLAGS:--mod=readonly}
+repo=$(cd "$(dirname "$0")/.." && pwd)
+src=${1:-/work/realdata/cli}
+tmp=$(mktemp -d)
+if [[ ${KEEP:-} != 1 ]]; then trap 'rm -rf "$tmp"' EXIT; else echo "keeping $tmp" >&2; fi
+command -v jq >/dev/null || { echo "bench: jq is required" >&2; exit 2; }
+
+echo "building scangate into $tmp" >&2
+(cd "$repo" && go build -o "$tmp/bin/" ./cmd/scangate ./cmd/scangate-govulncheck)
+sg=$tmp/bin/scangate
+
+db=${DB:-}
+if [[ -z $db ]]; then
+	db=$tmp/db
+	echo "importing ${OSV:=/work/realdata/vulndb-go/data/osv} into $db" >&2
+	"$sg" db import --db "$db" "$OSV" >/dev/null 2>&1
+fi
+
+cp -r "$src" "$tmp/tree" && chmod -R u+w "$tmp/tree"
+tree=$tmp/tree
+cache=$tmp/cache
+
+# scan NAME [FLAGS...]: one scan; wall seconds to $tmp/NAME.wall, reports to $tmp/NAME.{sarif,json}.
+scan() {
+	local name=$1; shift
+	local t0 t1 rc=0
+	t0=$(date +%s.%N)
+	"$sg" scan --offline --db "$db" -q --allow-incomplete --fail-on none \
+		--sarif "$tmp/$name.sarif" --json "$tmp/$name.json" "$@" "$tree" 2>"$tmp/$name.log" || rc=$?
+	t1=$(date +%s.%N)
+	if [[ $rc -ne 0 ]]; then echo "bench: scan $name failed ($rc):" >&2; tail -20 "$tmp/$name.log" >&2; exit 1; fi
+	echo "$t1 - $t0" | bc -l >"$tmp/$name.wall"
+	echo "  $name: $(printf '%.2f' "$(cat "$tmp/$name.wall")") s  $(grep -o 'from the result cache.*' "$tmp/$name.log" || true)" >&2
+}
+gosec_s() { jq -r '.tools[] | select(.tool == "gosec") | .durationMs / 1000' "$tmp/$1.json"; }
+results() { jq -S '[.runs[] | {tool: .tool.driver.name, results: .results}]' "$tmp/$1.sarif"; }
+same() {
+	if diff <(results "$1") <(results "$2") >/dev/null; then echo identical; else echo DIFFERENT; fi
+}
+ratio() { printf '%.3f' "$(echo "$1 / $2" | bc -l)"; }
+
+# A leaf package: no package of the module imports it.
+leaf=$(cd "$tree" && go list -f '{{.ImportPath}} {{.Dir}}{{range .Imports}} {{.}}{{end}}' ./... | awk '
+	{ dir[$1] = $2; for (i = 3; i <= NF; i++) imported[$i] = 1; order[++n] = $1 }
+	END { for (i = 1; i <= n; i++) if (!imported[order[i]]) { print order[i], dir[order[i]]; exit } }')
+leafpkg=${leaf%% *}
+leafdir=${leaf#* }
+leaffile=$(ls "$leafdir"/*.go | grep -v '_test.go$' | head -1)
+
+echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
+scan warmup --no-cache
+scan nocache --no-cache
+scan cold --cache-dir "$cache"
+scan warm --cache-dir "$cache"
+printf '\n// bench: a one-file change\nfunc benchCacheChange() int { return 1 }\n' >>"$leaffile"
+scan changed --cache-dir "$cache"
+scan changed-nocache --no-cache
+echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
+
+lines=$(cd "$tree" && find . -name '*.go' -not -path './vendor/*' -print0 | xargs -0 cat | wc -l)
+echo
+echo "module: $src ($lines lines of Go), $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "changed file: ${leaffile#"$tree"/} (package $leafpkg, imported by no package of the module)"
+echo
+echo "| measure | seconds | ratio | target | SARIF results |"
+echo "| --- | --- | --- | --- | --- |"
+printf '| cold, no cache | %.2f | | | |\n' "$(cat "$tmp/nocache.wall")"
+printf '| cold, empty cache / cold, no cache | %.2f | %s | <= 1.05 | %s |\n' "$(cat "$tmp/cold.wall")" \
+	"$(ratio "$(cat "$tmp/cold.wall")" "$(cat "$tmp/nocache.wall")")" "$(same cold nocache)"
+printf '| unchanged rescan / cold | %.2f | %s | <= 0.05 | %s |\n' "$(cat "$tmp/warm.wall")" \
+	"$(ratio "$(cat "$tmp/warm.wall")" "$(cat "$tmp/cold.wall")")" "$(same warm cold)"
+printf '| one-file change: gosec / gosec cold | %.2f / %.2f | %s | <= 0.15 | %s (vs uncached scan of the change) |\n' \
+	"$(gosec_s changed)" "$(gosec_s cold)" "$(ratio "$(gosec_s changed)" "$(gosec_s cold)")" "$(same changed changed-nocache)"
+printf '| one-file change: whole scan / cold | %.2f | %s | | |\n' "$(cat "$tmp/changed.wall")" \
+	"$(ratio "$(cat "$tmp/changed.wall")" "$(cat "$tmp/cold.wall")")"

@@ -1,0 +1,334 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+)
+
+// The result cache end to end, with the real scanners on the example
+// project against a database imported from the example advisories.
+
+// copyDir copies a tree (the example project, its vendor directory
+// included) so that a test can change it.
+func copyDir(t *testing.T, src string) string {
+	t.Helper()
+	dst := filepath.Join(t.TempDir(), filepath.Base(src))
+	err := filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(src, p)
+		if d.IsDir() {
+			return os.MkdirAll(filepath.Join(dst, rel), 0o755)
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(filepath.Join(dst, rel), b, 0o644)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return dst
+}
+
+func importDB(t *testing.T, src string) string {
+	t.Helper()
+	db := filepath.Join(t.TempDir(), "db")
+	if code, _, stderr := runCLI(t, "db", "import", src, "--db", db); code != 0 {
+		t.Fatalf("db import: exit %d\n%s", code, stderr)
+	}
+	return db
+}
+
+type cachedScan struct {
+	results string            // the SARIF runs' results, by tool
+	counts  map[string]string // scanner -> "hits/units" from the summary
+	stderr  string
+	notes   []string
+}
+
+var cacheLine = regexp.MustCompile(`from the result cache: (.*)`)
+
+// scanCached scans root with every scanner and returns the SARIF results
+// and what the summary says came from the cache.
+func scanCached(t *testing.T, root, db string, args ...string) cachedScan {
+	t.Helper()
+	sarif := filepath.Join(t.TempDir(), "r.sarif")
+	jsonOut := filepath.Join(t.TempDir(), "r.json")
+	all := append([]string{"scan", "-q", "--offline", "--db", db, "--fail-on", "none", "--sarif", sarif, "--json", jsonOut}, args...)
+	code, _, stderr := runCLI(t, append(all, root)...)
+	if code != 0 {
+		t.Fatalf("scan: exit %d\n%s", code, stderr)
+	}
+	return readCachedScan(t, sarif, jsonOut, stderr)
+}
+
+func readCachedScan(t *testing.T, sarif, jsonOut, stderr string) cachedScan {
+	t.Helper()
+	var doc struct {
+		Runs []struct {
+			Tool struct {
+				Driver struct{ Name string } `json:"driver"`
+			} `json:"tool"`
+			Results json.RawMessage `json:"results"`
+		} `json:"runs"`
+	}
+	b, err := os.ReadFile(sarif)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(b, &doc); err != nil {
+		t.Fatal(err)
+	}
+	var res bytes.Buffer
+	for _, r := range doc.Runs {
+		res.WriteString(r.Tool.Driver.Name + ": ")
+		res.Write(r.Results)
+		res.WriteString("\n")
+	}
+	var rep struct {
+		Notes []string `json:"notes"`
+	}
+	if b, err := os.ReadFile(jsonOut); err == nil {
+		_ = json.Unmarshal(b, &rep)
+	}
+	out := cachedScan{results: res.String(), counts: map[string]string{}, stderr: stderr, notes: rep.Notes}
+	if m := cacheLine.FindStringSubmatch(stderr); m != nil {
+		for _, part := range strings.Split(m[1], ", ") {
+			f := strings.Fields(part)
+			out.counts[f[0]] = f[1]
+		}
+	}
+	return out
+}
+
+func (c cachedScan) hits(t *testing.T, step string, want map[string]string) {
+	t.Helper()
+	for s, w := range want {
+		if c.counts[s] != w {
+			t.Errorf("%s: %s from the cache %q, want %q\n%s", step, s, c.counts[s], w, c.stderr)
+		}
+	}
+}
+
+func TestResultCacheHitsAndMisses(t *testing.T) {
+	root := copyDir(t, "../../examples/project")
+	db := importDB(t, "../../examples/vulndb")
+	cache := filepath.Join(t.TempDir(), "cache")
+	uncached := func() string { return scanCached(t, root, db, "--no-cache").results }
+
+	cold := scanCached(t, root, db, "--cache-dir", cache)
+	cold.hits(t, "cold", map[string]string{"gosec": "0/1", "govulncheck": "0/1", "osv-scanner": "0/1"})
+	for _, rule := range []string{"GO-2021-0113", "G204", "PYSEC-2021-66"} {
+		if !strings.Contains(cold.results, `"`+rule+`"`) {
+			t.Fatalf("cold scan lacks %s:\n%s", rule, cold.results)
+		}
+	}
+	warm := scanCached(t, root, db, "--cache-dir", cache)
+	warm.hits(t, "unchanged", map[string]string{"gosec": "1/1", "govulncheck": "1/1", "osv-scanner": "1/1"})
+	if _, err := exec.LookPath("bandit"); err == nil {
+		cold.hits(t, "cold", map[string]string{"bandit": "0/1"})
+		warm.hits(t, "unchanged", map[string]string{"bandit": "1/1"})
+	}
+	if warm.results != cold.results || warm.results != uncached() {
+		t.Fatalf("cached results differ from uncached ones:\n%s\nwant\n%s", warm.results, cold.results)
+	}
+
+	// One miss per key component; each time the answer equals an uncached
+	// scan and the scanners the change cannot affect still hit.
+	edit := func(rel, add string) {
+		t.Helper()
+		p := filepath.Join(root, rel)
+		b, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, append(b, add...), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	step := func(name string, want map[string]string, args ...string) {
+		t.Helper()
+		got := scanCached(t, root, db, append([]string{"--cache-dir", cache}, args...)...)
+		got.hits(t, name, want)
+		if u := scanCached(t, root, db, append([]string{"--no-cache"}, args...)...).results; got.results != u {
+			t.Errorf("%s: cached results differ from uncached ones:\n%s\nwant\n%s", name, got.results, u)
+		}
+	}
+	edit("main.go", "\n// changed\n")
+	step("a source file", map[string]string{"gosec": "0/1", "govulncheck": "0/1", "osv-scanner": "1/1"})
+	edit("go.sum", "\n")
+	step("go.sum", map[string]string{"gosec": "0/1", "govulncheck": "0/1", "osv-scanner": "1/1"})
+
+	// The same advisories imported again: same digest, so hits.
+	db = importDB(t, "../../examples/vulndb")
+	step("the same database again", map[string]string{"gosec": "1/1", "govulncheck": "1/1", "osv-scanner": "1/1"})
+	changed := copyDir(t, "../../examples/vulndb")
+	p := filepath.Join(changed, "GO-2022-1059.json")
+	b, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b2 := bytes.Replace(b, []byte(`"details": "`), []byte(`"details": "Changed. `), 1)
+	if bytes.Equal(b, b2) {
+		t.Fatal("the advisory was not changed")
+	}
+	if err := os.WriteFile(p, b2, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	db = importDB(t, changed)
+	step("the database", map[string]string{"gosec": "1/1", "govulncheck": "0/1", "osv-scanner": "0/1"})
+
+	cfg := filepath.Join(t.TempDir(), "scangate.yml")
+	if err := os.WriteFile(cfg, []byte("scanners:\n  gosec:\n    exclude: [G104]\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	step("the configuration", map[string]string{"gosec": "0/1", "govulncheck": "1/1", "osv-scanner": "1/1"}, "--config", cfg)
+	step("tags", map[string]string{"gosec": "0/1", "govulncheck": "0/1", "osv-scanner": "1/1"}, "--tags", "extra")
+
+	cacheBuild = "another scangate"
+	t.Cleanup(func() { cacheBuild = "" })
+	step("the scangate build", map[string]string{"gosec": "0/1", "govulncheck": "0/1", "osv-scanner": "0/1"})
+}
+
+func TestResultCacheCorruptEntries(t *testing.T) {
+	root := copyDir(t, "../../examples/project")
+	db := importDB(t, "../../examples/vulndb")
+	cache := filepath.Join(t.TempDir(), "cache")
+	cold := scanCached(t, root, db, "--cache-dir", cache, "--scanners", "gosec,govulncheck,osv-scanner")
+	// Truncated, foreign (valid JSON, not ours), and another key's entry.
+	var entries []string
+	_ = filepath.WalkDir(cache, func(p string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && strings.HasSuffix(p, ".json") {
+			entries = append(entries, p)
+		}
+		return nil
+	})
+	if len(entries) != 3 {
+		t.Fatalf("%d entries, want 3 (gosec, govulncheck, osv-scanner): %q", len(entries), entries)
+	}
+	first, _ := os.ReadFile(entries[0])
+	for i, body := range []string{`{"format":"scangate-result-cache/1","key":"`, `{"findings":[]}`, string(first)} {
+		if err := os.WriteFile(entries[i%3], []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if i == 2 {
+			// The first entry copied over the third: right format, wrong key.
+			if err := os.WriteFile(entries[2], first, 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	got := scanCached(t, root, db, "--cache-dir", cache, "--scanners", "gosec,govulncheck,osv-scanner")
+	got.hits(t, "corrupt", map[string]string{"gosec": "0/1", "govulncheck": "0/1", "osv-scanner": "0/1"})
+	if got.results != cold.results {
+		t.Errorf("results after corrupt entries differ:\n%s\nwant\n%s", got.results, cold.results)
+	}
+	if n := strings.Count(strings.Join(got.notes, "\n"), "is corrupt or not scangate's: ignored and rewritten"); n != 3 {
+		t.Errorf("%d corrupt-entry warnings in the report's notes, want 3: %q", n, got.notes)
+	}
+	if strings.Contains(strings.Join(got.notes, "\n"), cache) {
+		t.Errorf("a note names the cache directory's machine path: %q", got.notes)
+	}
+	again := scanCached(t, root, db, "--cache-dir", cache, "--scanners", "gosec,govulncheck,osv-scanner")
+	again.hits(t, "rewritten", map[string]string{"gosec": "1/1", "govulncheck": "1/1", "osv-scanner": "1/1"})
+	if len(again.notes) > 0 || again.results != cold.results {
+		t.Errorf("after the rewrite: notes %q, same results %v", again.notes, again.results == cold.results)
+	}
+}
+
+// readOnlyDir returns a directory this process cannot create files in: a
+// directory without write permission, or, for root, which ignores
+// permissions, a directory of /proc.
+func readOnlyDir(t *testing.T) string {
+	t.Helper()
+	d := filepath.Join(t.TempDir(), "ro")
+	if err := os.Mkdir(d, 0o555); err != nil {
+		t.Fatal(err)
+	}
+	if f, err := os.CreateTemp(d, "probe"); err != nil {
+		return d
+	} else {
+		f.Close()
+		os.Remove(f.Name())
+	}
+	if fi, err := os.Stat("/proc/self/fdinfo"); err == nil && fi.IsDir() {
+		return "/proc/self/fdinfo"
+	}
+	t.Skip("no read-only directory for this user")
+	return ""
+}
+
+func TestResultCacheReadOnlyDirectory(t *testing.T) {
+	root := copyDir(t, "../../examples/project")
+	db := importDB(t, "../../examples/vulndb")
+	dir := readOnlyDir(t)
+	want := scanCached(t, root, db, "--no-cache").results
+	got := scanCached(t, root, db, "--cache-dir", dir)
+	if got.results != want {
+		t.Errorf("read-only cache: results differ:\n%s\nwant\n%s", got.results, want)
+	}
+	note := strings.Join(got.notes, "\n")
+	if !strings.Contains(note, "is not writable") || !strings.Contains(note, "results are not stored") {
+		t.Errorf("no warning about the read-only cache in the notes: %q\n%s", got.notes, got.stderr)
+	}
+	got.hits(t, "read-only", map[string]string{"gosec": "0/1", "govulncheck": "0/1"})
+}
+
+// Two scangate processes scan one tree at once with one cache: both
+// succeed with the uncached answer, and the entries they raced to write
+// are whole (a third scan hits every one without a warning).
+func TestResultCacheTwoProcesses(t *testing.T) {
+	root := copyDir(t, "../../examples/project")
+	db := importDB(t, "../../examples/vulndb")
+	cache := filepath.Join(t.TempDir(), "cache")
+	want := scanCached(t, root, db, "--no-cache").results
+	self, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	outs := make([]cachedScan, 2)
+	for i := range outs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			dir := t.TempDir()
+			sarif, jsonOut := filepath.Join(dir, "r.sarif"), filepath.Join(dir, "r.json")
+			cmd := exec.Command(self, "scan", "-q", "--offline", "--db", db, "--fail-on", "none", "--cache-dir", cache,
+				"--sarif", sarif, "--json", jsonOut, root)
+			cmd.Env = append(os.Environ(), "SCANGATE_TEST_AS_CLI=1")
+			var stderr bytes.Buffer
+			cmd.Stderr = &stderr
+			if err := cmd.Run(); err != nil {
+				t.Errorf("process %d: %v\n%s", i, err, stderr.String())
+				return
+			}
+			outs[i] = readCachedScan(t, sarif, jsonOut, stderr.String())
+		}()
+	}
+	wg.Wait()
+	for i, o := range outs {
+		if o.results != want {
+			t.Errorf("process %d: results differ from an uncached scan:\n%s\nwant\n%s", i, o.results, want)
+		}
+		if len(o.notes) > 0 {
+			t.Errorf("process %d: notes %q", i, o.notes)
+		}
+	}
+	third := scanCached(t, root, db, "--cache-dir", cache)
+	third.hits(t, "after two processes", map[string]string{"gosec": "1/1", "govulncheck": "1/1", "osv-scanner": "1/1"})
+	if third.results != want || len(third.notes) > 0 {
+		t.Errorf("third scan: notes %q, same results %v", third.notes, third.results == want)
+	}
+}

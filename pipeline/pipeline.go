@@ -1,0 +1,171 @@
+// Package pipeline is the scan: a Plan in, a Report out. Its stages run in
+// one order (run, exclude, correlate, remediate, suppress, evaluate), each a
+// small named function below. The CLI builds the Plan and renders the
+// Report; it holds no step of its own.
+package pipeline
+
+import (
+	"context"
+	"slices"
+	"time"
+
+	"github.com/scangate/scangate/finding"
+	"github.com/scangate/scangate/policy"
+	"github.com/scangate/scangate/scanners"
+	"github.com/scangate/scangate/vulndb"
+)
+
+// Plan is everything one scan needs, already validated: files named in the
+// configuration (baseline, ignore file) are loaded by the caller so that a
+// mistake in them is a usage error before a long scan.
+type Plan struct {
+	// Root is the scanned root as the user named it; Request.Root is its
+	// absolute form.
+	Root     string
+	Request  scanners.Request
+	Scanners []scanners.Scanner // the selected scanners, in registry order
+	Run      scanners.Options
+	Policy   policy.Policy
+	// Baseline, when set, marks the findings it holds as unchanged;
+	// BaselineName is how reports name its file.
+	Baseline     *policy.Baseline
+	BaselineName string
+	// Ignore holds the ignore file's suppressions, nil when there is none.
+	Ignore *policy.Ignore
+	// Narrowed says the user picked some scanners for this run, so an
+	// ignore entry that matched nothing may belong to one that did not run.
+	Narrowed bool
+	// Logf reports the database's messages (import, staleness); nil is quiet.
+	Logf func(format string, args ...any)
+	// Cache is the result cache the run stage answers from.
+	Cache   CacheOptions
+	Version string // scangate's version, for the report
+	// Now is the time suppressions' expiry is judged against; zero is now.
+	Now time.Time
+}
+
+// Run scans and applies the policy. It fails only when the plan cannot
+// start; scanners' errors are in the Report's results.
+func Run(ctx context.Context, p Plan) (*Report, error) {
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	if p.Now.IsZero() {
+		p.Now = time.Now()
+	}
+	req := p.Request
+	rate, done := openDB(&req, p.Logf)
+	defer done()
+	var cn cacheNotes
+	openCache(&req, p.Cache, &cn)
+	defer req.Cache.Close()
+
+	start := time.Now()
+	results := run(ctx, req, p.Scanners, p.Run)
+	results = exclude(results, req.Exclude)
+	correlate(results)
+	rems := remediate(results, rate)
+	fixed, notes := suppress(results, p)
+	verdict := evaluate(results, p.Policy, fixed)
+	notes = append(notes, cn.list()...)
+	r := &Report{Root: displayRoot(p.Root), Version: p.Version, Results: results, Verdict: verdict,
+		Remediations: rems, Duration: time.Since(start), Notes: notes, Cache: req.Cache.Summary(names(p.Scanners))}
+	if p.Baseline != nil {
+		r.Baseline = p.BaselineName
+	}
+	return r, nil
+}
+
+// openDB opens the database once for every vulnerability scanner: a
+// directory or zip of raw advisories is imported into a temporary database
+// here. When it cannot be opened each vulnerability scanner reports why (the
+// path tried and what to do), and the other scanners' results still count.
+// It returns the lookup that rates unscored advisories by an alias.
+func openDB(req *scanners.Request, logf func(string, ...any)) (finding.SeverityLookup, func()) {
+	if !req.Offline {
+		return nil, func() {}
+	}
+	if req.DB == "" {
+		if d, err := vulndb.DefaultDir(); err == nil {
+			req.DB = d
+		}
+	}
+	if logf == nil {
+		logf = func(string, ...any) {}
+	}
+	db, err := vulndb.OpenWith(req.DB, vulndb.OpenOptions{Logf: logf})
+	if err != nil {
+		req.DBErr = err
+		return nil, func() {}
+	}
+	req.DB, req.DBVerified = db.Dir, true
+	req.DBDigest = db.Stats.Digest()
+	sl := db.SeverityLookup()
+	return sl.Severity, func() { sl.Close(); db.Close() }
+}
+
+// run runs the scanners; scanners.Run decides each one's state.
+func run(ctx context.Context, req scanners.Request, list []scanners.Scanner, opt scanners.Options) []finding.Result {
+	return scanners.Run(ctx, req, list, opt)
+}
+
+// exclude removes findings under the exclude globs. Adapters skip such
+// paths themselves (modules, lockfiles, Python files, requirements files);
+// this is the guarantee for all of them.
+func exclude(results []finding.Result, globs []string) []finding.Result {
+	if len(globs) == 0 {
+		return results
+	}
+	for i := range results {
+		kept := results[i].Findings[:0]
+		for _, f := range results[i].Findings {
+			if !scanners.Excluded(globs, f.Location.Path) {
+				kept = append(kept, f)
+			}
+		}
+		results[i].Findings = kept
+	}
+	return results
+}
+
+// correlate merges the same vulnerability reported by several tools.
+func correlate(results []finding.Result) { finding.Correlate(results) }
+
+// remediate rates unscored advisories by an alias the database holds, then
+// computes the smallest fixing version per manifest and package.
+func remediate(results []finding.Result, rate finding.SeverityLookup) []finding.Remediation {
+	finding.RateFromAliases(results, rate)
+	return finding.Remediate(results)
+}
+
+// suppress applies inline markers, the ignore file and the baseline, in
+// that order: each finding ends with its status, and the baseline's
+// entries no longer found are counted as fixed. It returns that count and
+// the ignore file's notes.
+func suppress(results []finding.Result, p Plan) (fixed int, notes []string) {
+	if p.Ignore != nil {
+		partial := p.Narrowed || slices.ContainsFunc(results, func(r finding.Result) bool { return r.State == finding.Incomplete })
+		notes = p.Ignore.Apply(results, p.Now).Notes(partial)
+	}
+	if p.Baseline != nil {
+		fixed = p.Baseline.Mark(results)
+	}
+	policy.MarkSuppressed(results)
+	return fixed, notes
+}
+
+// evaluate gives each finding its final severity and the scan its verdict.
+func evaluate(results []finding.Result, pol policy.Policy, fixed int) finding.Verdict {
+	v := policy.Evaluate(results, pol)
+	v.Fixed = fixed
+	return v
+}
+
+// names are the scanners' names, in order.
+func names(list []scanners.Scanner) []string {
+	out := make([]string, len(list))
+	for i, s := range list {
+		out[i] = s.Name()
+	}
+	return out
+}

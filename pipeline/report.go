@@ -1,0 +1,74 @@
+package pipeline
+
+import (
+	"cmp"
+	"path/filepath"
+	"slices"
+	"time"
+
+	"github.com/scangate/scangate/finding"
+)
+
+// Report is the scan model: everything the renderers need about one scan.
+type Report struct {
+	Root         string // as the user named it; an absolute path by its last element only
+	Version      string // scangate's version
+	Results      []finding.Result
+	Verdict      finding.Verdict
+	Remediations []finding.Remediation
+	Duration     time.Duration
+	Notes        []string // scan-level warnings (stale suppressions, old database, ...)
+	// Baseline is the baseline file compared against, "" when none was.
+	Baseline string
+	// Cache says which units came from the result cache, "" when none
+	// were looked up.
+	Cache string
+}
+
+// Suppressed returns the suppressed findings, by path and line.
+func (r *Report) Suppressed() []finding.Finding {
+	var out []finding.Finding
+	for _, res := range r.Results {
+		for _, f := range res.Findings {
+			if f.Suppressed() || f.Status == finding.StatusSuppressed {
+				out = append(out, f)
+			}
+		}
+	}
+	slices.SortStableFunc(out, func(a, b finding.Finding) int {
+		return cmp.Or(cmp.Compare(a.Location.Path, b.Location.Path), cmp.Compare(a.Location.StartLine, b.Location.StartLine), cmp.Compare(a.RuleID, b.RuleID))
+	})
+	return out
+}
+
+// Ranked returns the findings that count (not suppressed, not baseline),
+// most severe first, then by path and line.
+func (r *Report) Ranked() []finding.Finding {
+	var out []finding.Finding
+	for _, res := range r.Results {
+		for _, f := range res.Findings {
+			if f.Status == finding.StatusNew {
+				out = append(out, f)
+			}
+		}
+	}
+	slices.SortStableFunc(out, func(a, b finding.Finding) int {
+		return cmp.Or(
+			cmp.Compare(b.Severity, a.Severity),
+			cmp.Compare(b.SecurityScore(), a.SecurityScore()),
+			cmp.Compare(a.Location.Path, b.Location.Path),
+			cmp.Compare(a.Location.StartLine, b.Location.StartLine),
+			cmp.Compare(a.RuleID, b.RuleID))
+	})
+	return out
+}
+
+// displayRoot is the scanned root as reports name it: as the user wrote
+// it, but an absolute path (a runner's workspace, a temp checkout) by its
+// last element only, since reports leave the machine.
+func displayRoot(p string) string {
+	if filepath.IsAbs(p) {
+		return filepath.Base(p)
+	}
+	return p
+}

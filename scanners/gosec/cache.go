@@ -1,0 +1,277 @@
+package gosec
+
+import (
+	"fmt"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	securego "github.com/securego/gosec/v2"
+	"github.com/securego/gosec/v2/issue"
+	"golang.org/x/tools/go/packages"
+
+	"github.com/scangate/scangate/internal/resultcache"
+	"github.com/scangate/scangate/scanners"
+)
+
+// Results are cached per package. gosec's rules and SSA analyzers see one
+// package's syntax and the types of its imports (export data); gosec v2.30
+// passes no analysis facts between packages (its Pass has nil fact
+// functions). So a package's answer depends on its own files and on the
+// exported API of what it imports: the key holds the package's files and,
+// conservatively, those of every package of the tree it imports directly or
+// not. A change in a leaf package re-analyzes that package alone; a change
+// in a package others import re-analyzes its importers as well.
+
+// listMode is the cheap load that names each package's files and imports.
+const listMode = packages.NeedName | packages.NeedFiles | packages.NeedEmbedFiles | packages.NeedImports
+
+// pkgEntry is one package's cached analysis, paths relative to the root.
+type pkgEntry struct {
+	PkgPath    string                      `json:"pkgPath"`
+	Issues     []cachedIssue               `json:"issues"`
+	Errors     map[string][]securego.Error `json:"errors,omitempty"`
+	Directives map[string]cachedDirectives `json:"directives,omitempty"`
+}
+
+type cachedIssue struct {
+	RuleID       string            `json:"rule"`
+	File         string            `json:"file"`
+	Line         string            `json:"line"`
+	Col          string            `json:"col"`
+	Severity     int               `json:"severity"`
+	Confidence   int               `json:"confidence"`
+	What         string            `json:"what"`
+	Code         string            `json:"code"`
+	Suppressions []suppressionInfo `json:"suppressions,omitempty"`
+}
+
+type cachedDirective struct {
+	Start, End    int
+	Marker        string
+	Justification string
+	Alone         bool
+}
+
+type cachedDirectives struct {
+	Gosec, Nolint []cachedDirective
+}
+
+func toCached(ds []directive) []cachedDirective {
+	out := make([]cachedDirective, len(ds))
+	for i, d := range ds {
+		out[i] = cachedDirective{d.start, d.end, d.marker, d.justification, d.alone}
+	}
+	return out
+}
+
+func fromCached(ds []cachedDirective) []directive {
+	var out []directive
+	for _, d := range ds {
+		out = append(out, directive{start: d.Start, end: d.End, marker: d.Marker, justification: d.Justification, alone: d.Alone})
+	}
+	return out
+}
+
+// cachePlan is what the list load found: each package's key, the answers
+// the cache had, and the packages left to analyze.
+type cachePlan struct {
+	keys     map[string]*resultcache.Key // package ID -> key
+	hits     []pkgEntry
+	miss     map[string]bool // package IDs to analyze
+	patterns []string        // their import paths, for the full load
+}
+
+// plan lists the module's packages without type-checking them and looks
+// each one up. A failing list load returns an error: the caller then loads
+// and analyzes everything, which reports the failure as usual.
+func (r *run) plan(cfg *packages.Config, m scanners.GoModule, modGo string) (*cachePlan, error) {
+	lc := *cfg
+	lc.Mode = listMode
+	pkgs, err := packages.Load(&lc, "./...")
+	if err != nil || len(pkgs) == 0 {
+		return nil, fmt.Errorf("list packages: %v", err)
+	}
+	if r.pinned == "" {
+		r.pinned = pinGoVersion(r.want)
+	}
+	byID := map[string]*packages.Package{}
+	for _, p := range pkgs {
+		byID[p.ID] = p
+	}
+	base := r.req.Cache.Key("gosec", "package")
+	opt := r.opt
+	opt.Concurrency = 0 // changes the speed, not the answer
+	base.JSON(opt)
+	base.Add("go", r.pinned, r.local, modGo, strings.Join(lc.Env, "\x00"), strings.Join(lc.BuildFlags, "\x00"))
+	base.JSON([]any{r.req.Tests, r.req.Cgo, r.req.Offline, r.req.Exclude, r.req.Root})
+	scanners.KeyModuleFiles(base, m)
+	if err := base.Err(); err != nil {
+		return nil, err
+	}
+	baseSum := base.Sum()
+
+	// Each package's own files, hashed once.
+	own := map[string]*resultcache.Key{}
+	ownSum := func(p *packages.Package) string {
+		k, ok := own[p.ID]
+		if !ok {
+			k = r.req.Cache.Key("gosec", "files")
+			k.Add(p.ID, p.PkgPath)
+			for _, list := range [][]string{p.GoFiles, p.OtherFiles, p.EmbedFiles} {
+				for _, f := range list {
+					rel, in := r.rel(f)
+					if !in {
+						k.Add("outside", f)
+						continue
+					}
+					k.File(f, rel)
+				}
+			}
+			own[p.ID] = k
+		}
+		if k.Err() != nil {
+			return "\x00unreadable"
+		}
+		return k.Sum()
+	}
+	lookup := func(id string) *packages.Package {
+		if p := byID[id]; p != nil {
+			return p
+		}
+		// "q [p.test]": q recompiled for p's tests has q's files.
+		if i := strings.Index(id, " ["); i > 0 {
+			return byID[id[:i]]
+		}
+		return nil
+	}
+
+	cleanTestVariant := map[string]bool{}
+	for _, p := range pkgs {
+		if strings.HasSuffix(p.ID, " ["+p.PkgPath+".test]") && len(p.Errors) == 0 {
+			cleanTestVariant[p.PkgPath] = true
+		}
+	}
+	pl := &cachePlan{keys: map[string]*resultcache.Key{}, miss: map[string]bool{}}
+	for _, p := range pkgs {
+		if p.ID == p.PkgPath && cleanTestVariant[p.PkgPath] {
+			continue
+		}
+		if strings.HasSuffix(p.ID, ".test") || r.packageExcluded(p) {
+			continue
+		}
+		k := r.req.Cache.Key("gosec", "package")
+		k.Add(baseSum, p.ID, ownSum(p))
+		// Every package of the module it depends on, in a stable order.
+		seen := map[string]bool{p.ID: true}
+		var deps []string
+		queue := []*packages.Package{p}
+		for len(queue) > 0 {
+			q := queue[0]
+			queue = queue[1:]
+			for _, imp := range q.Imports {
+				if seen[imp.ID] {
+					continue
+				}
+				seen[imp.ID] = true
+				if d := lookup(imp.ID); d != nil {
+					deps = append(deps, d.ID+"="+ownSum(d))
+					queue = append(queue, d)
+				}
+			}
+		}
+		slices.Sort(deps)
+		k.Add(deps...)
+		pl.keys[p.ID] = k
+		var e pkgEntry
+		if len(p.Errors) == 0 && r.req.Cache.Get(k, &e) && e.PkgPath == p.PkgPath {
+			pl.hits = append(pl.hits, e)
+			continue
+		}
+		pl.miss[p.ID] = true
+		if !slices.Contains(pl.patterns, p.PkgPath) {
+			pl.patterns = append(pl.patterns, p.PkgPath)
+		}
+	}
+	return pl, nil
+}
+
+// store caches a package analyzed without trouble: no load or type error,
+// no SSA failure, no gosec error outside the root.
+func (r *run) store(pl *cachePlan, p *packages.Package, issues []*issue.Issue, gerrs map[string][]securego.Error, dirs map[string]fileDirectives) {
+	k := pl.keys[p.ID]
+	if k == nil {
+		return
+	}
+	e := pkgEntry{PkgPath: p.PkgPath, Issues: []cachedIssue{}}
+	files := map[string]bool{}
+	for _, f := range p.CompiledGoFiles {
+		files[f] = true
+	}
+	for _, f := range p.GoFiles {
+		files[f] = true
+	}
+	for _, is := range issues {
+		if is == nil || is.RuleID == "" || is.File == "" {
+			continue
+		}
+		rel, ok := r.rel(is.File)
+		if !ok {
+			continue // convert drops it too
+		}
+		ci := cachedIssue{RuleID: is.RuleID, File: rel, Line: is.Line, Col: is.Col, Severity: int(is.Severity),
+			Confidence: int(is.Confidence), What: is.What, Code: is.Code}
+		for _, s := range is.Suppressions {
+			ci.Suppressions = append(ci.Suppressions, suppressionInfo{Kind: s.Kind, Justification: s.Justification})
+		}
+		e.Issues = append(e.Issues, ci)
+	}
+	for f, errs := range gerrs {
+		if !files[f] {
+			continue
+		}
+		rel, ok := r.rel(f)
+		if !ok {
+			return
+		}
+		if e.Errors == nil {
+			e.Errors = map[string][]securego.Error{}
+		}
+		e.Errors[rel] = errs
+	}
+	for f := range files {
+		d, ok := dirs[f]
+		rel, in := r.rel(f)
+		if !ok || !in {
+			continue
+		}
+		if e.Directives == nil {
+			e.Directives = map[string]cachedDirectives{}
+		}
+		e.Directives[rel] = cachedDirectives{Gosec: toCached(d.gosec), Nolint: toCached(d.nolint)}
+	}
+	r.req.Cache.Put(k, e)
+}
+
+// restore turns cached entries back into what convert and gosecErrors read.
+func (r *run) restore(hits []pkgEntry, issues *[]*issue.Issue, gerrs map[string][]securego.Error, dirs map[string]fileDirectives) {
+	abs := func(rel string) string { return filepath.Join(r.req.Root, filepath.FromSlash(rel)) }
+	for _, e := range hits {
+		for _, ci := range e.Issues {
+			is := &issue.Issue{RuleID: ci.RuleID, File: abs(ci.File), Line: ci.Line, Col: ci.Col,
+				Severity: issue.Score(ci.Severity), Confidence: issue.Score(ci.Confidence), What: ci.What, Code: ci.Code}
+			for _, s := range ci.Suppressions {
+				is.Suppressions = append(is.Suppressions, issue.SuppressionInfo{Kind: s.Kind, Justification: s.Justification})
+			}
+			*issues = append(*issues, is)
+		}
+		for rel, errs := range e.Errors {
+			gerrs[abs(rel)] = append(gerrs[abs(rel)], errs...)
+		}
+		for rel, d := range e.Directives {
+			if _, ok := dirs[abs(rel)]; !ok {
+				dirs[abs(rel)] = fileDirectives{gosec: fromCached(d.Gosec), nolint: fromCached(d.Nolint)}
+			}
+		}
+	}
+}

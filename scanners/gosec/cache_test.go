@@ -1,0 +1,95 @@
+package gosec
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/scangate/scangate/internal/resultcache"
+	"github.com/scangate/scangate/scanners"
+)
+
+// answer is what a scan reports, without its timing.
+func answer(t *testing.T, o scanOut) string {
+	t.Helper()
+	b, err := json.MarshalIndent(struct {
+		F, R, N any
+		S       string
+		E       string
+	}{o.res.Findings, o.res.Rules, o.res.Notifications, o.res.State.String(), errString(o.err)}, "", " ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+func errString(err error) string {
+	if err == nil {
+		return ""
+	}
+	return err.Error()
+}
+
+// The real fixture (suppressions of every kind, a generated file, two
+// packages, one importing the other) plus a leaf package: each change
+// re-analyzes the packages it can affect, and every cached answer equals an
+// uncached scan of the same tree.
+func TestResultCachePerPackage(t *testing.T) {
+	root := copyTree(t, testdata(t, "fixture"))
+	leaf := filepath.Join(root, "internal", "leaf", "leaf.go")
+	if err := os.MkdirAll(filepath.Dir(leaf), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(leaf, []byte("package leaf\n\nimport \"crypto/md5\"\n\nfunc Sum(b []byte) [16]byte { return md5.Sum(b) }\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	var warnings []string
+	cached := func(build string, opt Options) (scanOut, resultcache.Count) {
+		t.Helper()
+		c := resultcache.Open(resultcache.Options{Dir: dir, Build: build, Warnf: func(f string, a ...any) { warnings = append(warnings, f) }})
+		out := scan(t, root, opt, func(r *scanners.Request) { r.Cache = c })
+		return out, c.Stats()["gosec"]
+	}
+	check := func(step string, opt Options, build string, hits, misses int) {
+		t.Helper()
+		got, n := cached(build, opt)
+		if n.Hits != hits || n.Misses != misses {
+			t.Errorf("%s: %d hits, %d misses; want %d, %d", step, n.Hits, n.Misses, hits, misses)
+		}
+		if want := answer(t, scan(t, root, opt, nil)); answer(t, got) != want {
+			t.Errorf("%s: cached answer differs from an uncached scan:\n%s\nwant\n%s", step, answer(t, got), want)
+		}
+	}
+
+	cold, n := cached("A", Options{})
+	packages := n.Misses
+	if n.Hits != 0 || packages != 3 {
+		t.Fatalf("cold: %d hits, %d misses; want 0 and 3 (main, internal/store, internal/leaf)", n.Hits, n.Misses)
+	}
+	if len(cold.res.Findings) < 5 || !strings.Contains(answer(t, cold), `"internal/leaf/leaf.go"`) {
+		t.Fatalf("cold scan found too little:\n%s", answer(t, cold))
+	}
+	check("unchanged", Options{}, "A", 3, 0)
+
+	editFile(t, leaf, func(s string) string { return s + "\nfunc Other() {}\n" })
+	check("leaf package changed", Options{}, "A", 2, 1)
+
+	// main imports internal/store: a change there may change main's answer.
+	editFile(t, filepath.Join(root, "internal", "store", "store.go"), func(s string) string { return s + "\n// changed\n" })
+	check("imported package changed", Options{}, "A", 1, 2)
+
+	if err := os.WriteFile(filepath.Join(root, "go.sum"), []byte("\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	check("go.sum changed", Options{}, "A", 0, 3)
+
+	check("configuration changed", Options{Exclude: []string{"G401"}}, "A", 0, 3)
+	check("configuration back", Options{}, "A", 3, 0)
+	check("another scangate build", Options{}, "B", 0, 3)
+	if len(warnings) > 0 {
+		t.Errorf("warnings: %q", warnings)
+	}
+}

@@ -1,0 +1,42 @@
+package safety
+
+import (
+	"os"
+	"path/filepath"
+
+	"github.com/scangate/scangate/internal/resultcache"
+	"github.com/scangate/scangate/scanners"
+)
+
+// cacheKey keys a safety 2 check against a local database on the program
+// and its version, the arguments, the database's files, the dependency
+// files and the repository's .safety-policy.yml. Checks against the online
+// database are not cached: its answer changes without a digest to key on.
+func (s *Scanner) cacheKey(req *scanners.Request, program, version, db string, files, args []string) *resultcache.Key {
+	if req.Cache == nil || db == "" {
+		return nil
+	}
+	k := req.Cache.Key("safety", "requirements set")
+	k.Program(program)
+	k.Add(version, req.Root, db)
+	k.Add(args...)
+	k.JSON([]any{req.Exclude, s.key() != ""})
+	for _, f := range []string{"insecure.json", "insecure_full.json"} {
+		k.File(filepath.Join(db, f), f)
+	}
+	for _, f := range append(files, ".safety-policy.yml") {
+		abs := f
+		if !filepath.IsAbs(f) {
+			abs = filepath.Join(req.Root, filepath.FromSlash(f))
+		}
+		if _, err := os.Stat(abs); err != nil {
+			k.Add("absent", f)
+			continue
+		}
+		k.File(abs, f)
+	}
+	if k.Err() != nil {
+		return nil
+	}
+	return k
+}

@@ -1,0 +1,186 @@
+package scanners
+
+import (
+	"context"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+
+	"golang.org/x/mod/modfile"
+
+	"github.com/scangate/scangate/internal/resultcache"
+	"github.com/scangate/scangate/scanners/shellout"
+)
+
+// goInput reports whether a file can change what the go command builds:
+// sources the compiler or cgo reads, module and workspace files.
+func goInput(name string) bool {
+	switch name {
+	case "go.mod", "go.sum", "go.work", "go.work.sum", "modules.txt":
+		return true
+	}
+	switch filepath.Ext(name) {
+	case ".go", ".s", ".c", ".h", ".cc", ".cpp", ".cxx", ".hh", ".hpp", ".hxx", ".m", ".f", ".f90", ".swig", ".swigcxx", ".syso":
+		return true
+	}
+	return false
+}
+
+// KeyGoFiles adds to k every file under dir that can change a Go build
+// (sources, go.mod, go.sum, vendor), by path relative to root. skipNested
+// leaves out nested modules (directories with their own go.mod). An
+// unreadable file makes k unusable.
+func KeyGoFiles(k *resultcache.Key, root, dir string, skipNested bool) {
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() {
+			if p == dir {
+				return nil
+			}
+			if n := d.Name(); n == ".git" || n == "node_modules" {
+				return filepath.SkipDir
+			}
+			if skipNested {
+				if _, err := os.Lstat(filepath.Join(p, "go.mod")); err == nil {
+					return filepath.SkipDir
+				}
+			}
+			return nil
+		}
+		if d.Type().IsRegular() && goInput(d.Name()) {
+			k.File(p, RelPath(root, p))
+		} else if d.Type()&fs.ModeSymlink != 0 && goInput(d.Name()) {
+			target, _ := os.Readlink(p)
+			k.Add("symlink", RelPath(root, p), target)
+		}
+		return nil
+	})
+	if err != nil {
+		k.Fail(err)
+	}
+}
+
+// KeyModule adds what a module's build depends on inside the tree: its own
+// files without nested modules, or, when its go.mod replaces a module with a
+// local directory or a go.work lists it, every Go file under the root (the
+// other modules' sources are then part of its build).
+func KeyModule(k *resultcache.Key, m GoModule) {
+	k.Add("module", m.Rel, m.Path, m.Work)
+	if wideBuild(k, m) {
+		KeyGoFiles(k, m.Root, m.Root, false)
+		return
+	}
+	KeyGoFiles(k, m.Root, m.Dir, true)
+}
+
+// wideBuild reports whether the module's build reads other modules of the
+// tree: a go.work lists it, or its go.mod replaces a module with a local
+// directory (one outside the tree makes k unusable).
+func wideBuild(k *resultcache.Key, m GoModule) bool {
+	wide := m.Work != ""
+	if data, err := os.ReadFile(filepath.Join(m.Dir, "go.mod")); err == nil {
+		if f, err := modfile.ParseLax("go.mod", data, nil); err == nil {
+			for _, r := range f.Replace {
+				if r.New.Version != "" {
+					continue
+				}
+				wide = true
+				target := r.New.Path
+				if !filepath.IsAbs(target) {
+					target = filepath.Join(m.Dir, target)
+				}
+				if rel, err := filepath.Rel(m.Root, target); err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+					// Its files are not hashed: no answer can be trusted.
+					k.Fail(fmt.Errorf("%s replaces %s with a directory outside the tree", m.Rel, r.Old.Path))
+				}
+			}
+		}
+	}
+	return wide
+}
+
+var goVersions sync.Map // PATH -> go version
+
+// GoVersion is the version of the go command the module's scanners run
+// ("go1.26.8"): part of every cache key of a Go scanner. It is asked once
+// per PATH and process.
+func GoVersion(ctx context.Context, m GoModule) (string, error) {
+	env := GoEnv(m)
+	path := ""
+	for _, e := range env {
+		if strings.HasPrefix(e, "PATH=") {
+			path = e
+		}
+	}
+	if v, ok := goVersions.Load(path); ok {
+		return v.(string), nil
+	}
+	if err := shellout.CheckFirst("go", m.Root); err != nil {
+		return "", err
+	}
+	out, err := shellout.Run(ctx, shellout.Cmd{Program: "go", Args: []string{"env", "GOVERSION"}, Dir: m.Dir, Root: m.Root, Env: env, MaxStdout: 1 << 10})
+	if err != nil {
+		return "", err
+	}
+	v := strings.TrimSpace(string(out.Stdout))
+	if out.ExitCode != 0 || v == "" {
+		return "", fmt.Errorf("go env GOVERSION: %s", out.Status())
+	}
+	goVersions.Store(path, v)
+	return v, nil
+}
+
+// KeyModuleFiles adds what all of a module's packages depend on beyond their
+// own sources: go.mod, go.sum, the go.work, the vendor directory and, for a
+// module whose build reaches other modules of the tree (a local replace, a
+// workspace), every Go file of the tree outside the module itself. Callers
+// add each package's own files.
+func KeyModuleFiles(k *resultcache.Key, m GoModule) {
+	k.Add("module files", m.Rel, m.Path, m.Work)
+	for _, name := range []string{"go.mod", "go.sum"} {
+		p := filepath.Join(m.Dir, name)
+		if _, err := os.Lstat(p); err != nil {
+			k.Add("absent", name)
+			continue
+		}
+		k.File(p, RelPath(m.Root, p))
+	}
+	if m.Work != "" {
+		k.File(m.Work, RelPath(m.Root, m.Work))
+		if _, err := os.Lstat(m.Work + ".sum"); err == nil {
+			k.File(m.Work+".sum", RelPath(m.Root, m.Work)+".sum")
+		}
+	}
+	if fi, err := os.Stat(filepath.Join(m.Dir, "vendor")); err == nil && fi.IsDir() {
+		KeyGoFiles(k, m.Root, filepath.Join(m.Dir, "vendor"), false)
+	}
+	if !wideBuild(k, m) {
+		return
+	}
+	err := filepath.WalkDir(m.Root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() {
+			if n := d.Name(); p != m.Root && (n == ".git" || n == "node_modules") {
+				return filepath.SkipDir
+			}
+			if p == m.Dir {
+				return filepath.SkipDir // the module's own files: per package
+			}
+			return nil
+		}
+		if d.Type().IsRegular() && goInput(d.Name()) {
+			k.File(p, RelPath(m.Root, p))
+		}
+		return nil
+	})
+	if err != nil {
+		k.Fail(err)
+	}
+}

@@ -10,6 +10,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/scangate/scangate/config"
 	"github.com/scangate/scangate/finding"
 )
 
@@ -18,7 +19,7 @@ import (
 // timeouts become error notifications in that scanner's Result.
 func Run(ctx context.Context, req Request, list []Scanner, opt Options) []finding.Result {
 	if opt.Timeout <= 0 {
-		opt.Timeout = DefaultTimeout
+		opt.Timeout = config.DefaultTimeout
 	}
 	if opt.Grace <= 0 {
 		opt.Grace = 5 * time.Second

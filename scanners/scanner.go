@@ -92,7 +92,7 @@ type Event struct {
 
 // Options control Run.
 type Options struct {
-	// Timeout bounds each scanner; 0 means 10 minutes.
+	// Timeout bounds each scanner; 0 means config.DefaultTimeout.
 	Timeout time.Duration
 	// Timeouts overrides Timeout for the named scanners.
 	Timeouts map[string]time.Duration
@@ -104,8 +104,5 @@ type Options struct {
 	// context before abandoning it; 0 means 5 seconds.
 	Grace time.Duration
 }
-
-// DefaultTimeout bounds each scanner when Options.Timeout is zero.
-const DefaultTimeout = 10 * time.Minute
 
 var errTimeout = errors.New("timed out")

@@ -17,6 +17,7 @@ import (
 	"github.com/scangate/scangate/policy"
 	"github.com/scangate/scangate/report"
 	"github.com/scangate/scangate/scanners"
+	"github.com/scangate/scangate/scanners/registry"
 )
 
 // flagKeys maps each flag that has a configuration key to the keys it sets
@@ -87,12 +88,10 @@ func (o *scanOptions) resolve(fs *pflag.FlagSet) error {
 	}
 	o.narrowed = changed("scanners")
 	if o.narrowed {
-		for _, n := range o.scanners {
-			if !slices.Contains(scannerNames, n) {
-				return usageErr("unknown scanner %q in --scanners (known: %s)", n, strings.Join(scannerNames, ", "))
-			}
+		if err := checkScanners(o.scanners); err != nil {
+			return err
 		}
-		for _, n := range config.ScannerNames() {
+		for _, n := range registry.Names() {
 			on := slices.Contains(o.scanners, n)
 			c.Scanner(n).Enabled = &on
 			c.SetSource("scanners."+n+".enabled", config.FlagSource("--scanners"))
@@ -115,7 +114,7 @@ func (o *scanOptions) resolve(fs *pflag.FlagSet) error {
 	o.baseline, o.ignoreFile = c.Baseline, c.Suppressions.File
 	if !o.narrowed {
 		o.scanners = nil
-		if en := c.Enabled(); len(en) < len(config.ScannerNames()) {
+		if en := c.Enabled(); len(en) < len(registry.All) {
 			o.scanners = en
 		}
 	}
@@ -175,7 +174,7 @@ func (o *scanOptions) policy() (policy.Policy, error) {
 	if !c.Reachability.Off {
 		p.Reachability = policy.Reachability{Imported: c.Reachability.Imported, Required: c.Reachability.Required}
 	}
-	for _, n := range config.ScannerNames() {
+	for _, n := range registry.Names() {
 		if f := c.Scanner(n).FailOn; f != "" {
 			t, err := policy.ParseThreshold(f)
 			if err != nil {
@@ -203,7 +202,7 @@ func (o *scanOptions) policy() (policy.Policy, error) {
 // runOptions are the scanner runner's settings from the configuration.
 func (o *scanOptions) runOptions() scanners.Options {
 	opt := scanners.Options{Timeout: o.timeout}
-	for _, n := range config.ScannerNames() {
+	for _, n := range registry.Names() {
 		s := o.cfg.Scanner(n)
 		if s.Required {
 			if opt.Required == nil {

@@ -12,6 +12,7 @@ import (
 
 	"github.com/scangate/scangate/config"
 	"github.com/scangate/scangate/finding"
+	"github.com/scangate/scangate/scanners/registry"
 )
 
 func write(t *testing.T, path, content string) {
@@ -170,8 +171,8 @@ scanners:
 	if !slices.Equal(o.scanners, []string{"gosec", "govulncheck", "osv-scanner", "safety"}) {
 		t.Errorf("scanners %v", o.scanners)
 	}
-	if !slices.Equal(config.ScannerNames(), scannerNames) {
-		t.Errorf("config knows %v, the CLI %v", config.ScannerNames(), scannerNames)
+	if !slices.Equal(config.ScannerNames(), registry.Names()) {
+		t.Errorf("config knows %v, the registry %v", config.ScannerNames(), registry.Names())
 	}
 	keys := config.Keys()
 	for _, fk := range flagKeys {

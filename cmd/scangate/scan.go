@@ -21,6 +21,7 @@ import (
 	"github.com/scangate/scangate/policy"
 	"github.com/scangate/scangate/report"
 	"github.com/scangate/scangate/scanners"
+	"github.com/scangate/scangate/scanners/registry"
 )
 
 // scanOptions is the effective configuration of one scan: the flags are
@@ -122,7 +123,7 @@ accepted findings with a reason and an expiry date.
 // gives overrides the file.
 func addScanFlags(f *pflag.FlagSet, o *scanOptions) {
 	def := config.Default(".")
-	f.StringSliceVar(&o.scanners, "scanners", nil, "comma-separated scanners to run: "+strings.Join(scannerNames, ", ")+" (default: all that apply)")
+	f.StringSliceVar(&o.scanners, "scanners", nil, "comma-separated scanners to run: "+strings.Join(registry.Names(), ", ")+" (default: all that apply)")
 	f.StringVar(&o.failOn, "fail-on", def.FailOn, "lowest severity that fails the gate: critical, high, medium, low or none")
 	durationVar(f, &o.timeout, "timeout", def.Timeout, "time limit for each scanner (90s, 10m, 1h30m, 1d)")
 	f.BoolVar(&o.allowIncomplete, "allow-incomplete", false, "exit 0 instead of 3 when a scanner could not complete")
@@ -153,10 +154,8 @@ func (o *scanOptions) validate() error {
 	if !st.IsDir() {
 		return usageErr("scan path %s: is a file, not a directory", o.path)
 	}
-	for _, s := range o.scanners {
-		if !slices.Contains(scannerNames, s) {
-			return usageErr("unknown scanner %q in --scanners (known: %s)", s, strings.Join(scannerNames, ", "))
-		}
+	if err := checkScanners(o.scanners); err != nil {
+		return err
 	}
 	if _, err := policy.ParseThreshold(o.failOn); err != nil {
 		return usageErr("--fail-on: %v", err)

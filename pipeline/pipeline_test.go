@@ -14,8 +14,6 @@ import (
 	"github.com/scangate/scangate/pipeline"
 	"github.com/scangate/scangate/policy"
 	"github.com/scangate/scangate/report"
-	"github.com/scangate/scangate/scanners"
-	"github.com/scangate/scangate/scanners/registry"
 )
 
 // gosecPlan scans the gosec fixture, a real Go module with real gosec
@@ -26,14 +24,13 @@ func gosecPlan(t *testing.T) pipeline.Plan {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return pipeline.Plan{
-		Root:     root,
-		Request:  scanners.Request{Root: root},
-		Scanners: registry.Build(config.Default(root), []string{"gosec"}),
-		Policy:   policy.Policy{FailOn: policy.Threshold{Severity: finding.Low}},
-		Now:      time.Date(2026, 8, 10, 0, 0, 0, 0, time.UTC),
-		Version:  "test",
+	c := config.Default(root)
+	for _, n := range config.ScannerNames() {
+		on := n == "gosec"
+		c.Scanner(n).Enabled = &on
 	}
+	c.FailOn = "low"
+	return pipeline.Plan{Root: root, Config: c, Now: time.Date(2026, 8, 10, 0, 0, 0, 0, time.UTC), Version: "test"}
 }
 
 func run(t *testing.T, p pipeline.Plan) *pipeline.Report {
@@ -131,7 +128,7 @@ func TestStages(t *testing.T) {
 		dir = top.Location.Path
 	}
 	plan = gosecPlan(t)
-	plan.Request.Exclude = []string{dir}
+	plan.Config.Exclude = []string{dir}
 	excluded := run(t, plan)
 	for _, f := range excluded.Results[0].Findings {
 		if f.Location.Path == top.Location.Path || strings.HasPrefix(f.Location.Path, dir+"/") {

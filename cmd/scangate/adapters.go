@@ -7,17 +7,14 @@ import (
 	"github.com/scangate/scangate/scanners/registry"
 )
 
-// adapters builds every scanner of the registry with its options from the
-// configuration; selected then keeps the ones this scan runs.
-func adapters(o *scanOptions) []scanners.Scanner { return registry.Build(o.cfg, nil) }
-
-// buildAdapters is adapters, replaceable in tests that need a scanner that
-// panics or hangs next to the real ones.
-var buildAdapters = adapters
+// testAdapters, when set, replaces the registry's scanners: tests that need
+// a scanner that panics or hangs next to real ones. The pipeline builds the
+// scanners otherwise.
+var testAdapters func(o *scanOptions) []scanners.Scanner
 
 // tuneRun lets tests give their own misbehaving scanners a short timeout
 // while the real adapters keep theirs.
-var tuneRun = func(*scanners.Options) {}
+var tuneRun func(*scanners.Options)
 
 // checkScanners is the one check of names given to --scanners.
 func checkScanners(names []string) error {

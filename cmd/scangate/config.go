@@ -7,13 +7,11 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
 	"github.com/scangate/scangate/config"
-	"github.com/scangate/scangate/finding"
 	"github.com/scangate/scangate/policy"
 	"github.com/scangate/scangate/report"
 	"github.com/scangate/scangate/scanners"
@@ -160,64 +158,6 @@ func (o *scanOptions) display(file string) string {
 func fileExists(p string) bool {
 	st, err := os.Stat(p)
 	return err == nil && !st.IsDir()
-}
-
-// policy is the gate the configuration describes.
-func (o *scanOptions) policy() (policy.Policy, error) {
-	c := o.cfg
-	th, err := policy.ParseThreshold(o.failOn)
-	if err != nil {
-		return policy.Policy{}, fmt.Errorf("fail-on: %w", err)
-	}
-	p := policy.Policy{FailOn: th, AllowIncomplete: o.allowIncomplete,
-		FailOnCalled: o.failOnCalled, IgnoreUnfixed: o.ignoreUnfixed}
-	if !c.Reachability.Off {
-		p.Reachability = policy.Reachability{Imported: c.Reachability.Imported, Required: c.Reachability.Required}
-	}
-	for _, n := range registry.Names() {
-		if f := c.Scanner(n).FailOn; f != "" {
-			t, err := policy.ParseThreshold(f)
-			if err != nil {
-				return policy.Policy{}, fmt.Errorf("scanners.%s.fail-on: %w", n, err)
-			}
-			if p.PerTool == nil {
-				p.PerTool = map[string]policy.Threshold{}
-			}
-			p.PerTool[n] = t
-		}
-	}
-	for id, s := range c.Severity {
-		sev, err := finding.ParseSeverity(s)
-		if err != nil {
-			return policy.Policy{}, fmt.Errorf("severity.%s: %w", id, err)
-		}
-		if p.Severity == nil {
-			p.Severity = map[string]finding.Severity{}
-		}
-		p.Severity[id] = sev
-	}
-	return p, nil
-}
-
-// runOptions are the scanner runner's settings from the configuration.
-func (o *scanOptions) runOptions() scanners.Options {
-	opt := scanners.Options{Timeout: o.timeout}
-	for _, n := range registry.Names() {
-		s := o.cfg.Scanner(n)
-		if s.Required {
-			if opt.Required == nil {
-				opt.Required = map[string]bool{}
-			}
-			opt.Required[n] = true
-		}
-		if s.Timeout > 0 {
-			if opt.Timeouts == nil {
-				opt.Timeouts = map[string]time.Duration{}
-			}
-			opt.Timeouts[n] = s.Timeout
-		}
-	}
-	return opt
 }
 
 func newConfigCmd() *cobra.Command {

@@ -12,6 +12,7 @@ import (
 
 	"github.com/scangate/scangate/config"
 	"github.com/scangate/scangate/finding"
+	"github.com/scangate/scangate/pipeline"
 	"github.com/scangate/scangate/scanners/registry"
 )
 
@@ -157,11 +158,11 @@ scanners:
 	if err := o.resolve(nil); err != nil {
 		t.Fatal(err)
 	}
-	opt := o.runOptions()
+	opt := pipeline.RunOptionsOf(o.cfg)
 	if !opt.Required["gosec"] || opt.Timeouts["gosec"] != 90*time.Second || opt.Timeout != 10*time.Minute {
 		t.Errorf("run options %+v", opt)
 	}
-	p, err := o.policy()
+	p, err := pipeline.PolicyOf(o.cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -6,7 +6,6 @@ import (
 	"io"
 	"os"
 	"os/signal"
-	"path/filepath"
 	"slices"
 	"strings"
 	"syscall"
@@ -237,13 +236,16 @@ func (o *scanOptions) run(ctx context.Context, stderr io.Writer) (*pipeline.Repo
 	var prog *progress
 	if !o.quiet {
 		prog = newProgress(stderr, isTerminal(stderr))
-		plan.Run.OnEvent = prog.event
+		plan.OnEvent = prog.event
 	}
 	rep, err := pipeline.Run(ctx, plan)
 	if prog != nil {
 		prog.close()
 	}
-	return rep, err
+	if err != nil {
+		return nil, usageErr("%v", err)
+	}
+	return rep, nil
 }
 
 // plan is the pipeline's plan for the resolved options.
@@ -253,25 +255,16 @@ func (o *scanOptions) plan(stderr io.Writer) (pipeline.Plan, error) {
 			return pipeline.Plan{}, err
 		}
 	}
-	root, err := filepath.Abs(o.path)
-	if err != nil {
-		return pipeline.Plan{}, usageErr("scan path %s: %v", o.path, err)
-	}
-	pol, err := o.policy()
-	if err != nil {
-		return pipeline.Plan{}, usageErr("%v", err)
-	}
-	opt := o.runOptions()
-	tuneRun(&opt)
 	p := pipeline.Plan{
 		Root:     o.path,
-		Request:  scanners.Request{Root: root, Tests: o.tests, Tags: o.tags, Exclude: o.exclude, Offline: o.offline, DB: o.db, Cgo: o.cgo},
-		Scanners: o.selected(buildAdapters(o)),
-		Run:      opt,
-		Policy:   pol,
+		Config:   o.cfg,
 		Ignore:   o.ignore,
 		Narrowed: o.narrowed,
+		Tune:     tuneRun,
 		Version:  scangateVersion(),
+	}
+	if testAdapters != nil {
+		p.Scanners = o.selected(testAdapters(o))
 	}
 	if o.base != nil {
 		p.Baseline, p.BaselineName = o.base, o.display(o.baseline)

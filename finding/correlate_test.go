@@ -27,7 +27,7 @@ func TestCorrelateJoinsThroughAliases(t *testing.T) {
 			{Tool: "safety", RuleID: "pyup-39525", Aliases: []string{"PYSEC-2021-66"}, Package: &Package{Ecosystem: "PyPI", Name: "jinja2", Version: "2.11.2", Manifest: "requirements.txt"}},
 		}},
 	}
-	Correlate(results)
+	Correlate(results, vulnOrder)
 	if n := len(results[0].Findings); n != 1 || results[0].Findings[0].RuleID != "PYSEC-2021-66" {
 		t.Fatalf("osv-scanner run should keep only the PyPI finding, has %d: %+v", n, results[0].Findings)
 	}
@@ -60,8 +60,12 @@ func TestCorrelateKeepsManifestsApart(t *testing.T) {
 	b := a
 	b.Tool = "govulncheck"
 	b.Package = &Package{Ecosystem: "Go", Name: "golang.org/x/text", Version: "v0.3.6", Manifest: "b/go.mod"}
-	results := Correlate([]Result{{Findings: []Finding{a}}, {Findings: []Finding{b}}})
+	results := Correlate([]Result{{Findings: []Finding{a}}, {Findings: []Finding{b}}}, vulnOrder)
 	if len(results[0].Findings)+len(results[1].Findings) != 2 {
 		t.Fatal("findings of two modules were merged")
 	}
 }
+
+// vulnOrder is the registry's order of the tools that report
+// vulnerabilities: the earlier one keeps a merged finding.
+var vulnOrder = []string{"govulncheck", "osv-scanner", "safety"}

@@ -152,8 +152,9 @@ func exclude(results []finding.Result, globs []string) []finding.Result {
 	return results
 }
 
-// correlate merges the same vulnerability reported by several tools.
-func correlate(results []finding.Result) { finding.Correlate(results) }
+// correlate merges the same vulnerability reported by several tools; the
+// registry's order ranks their evidence.
+func correlate(results []finding.Result) { finding.Correlate(results, registry.Names()) }
 
 // remediate rates unscored advisories by an alias the database holds, then
 // computes the smallest fixing version per manifest and package.

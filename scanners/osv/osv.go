@@ -90,7 +90,7 @@ func (s *Scanner) Applies(req *scanners.Request) bool {
 // Scan implements scanners.Scanner.
 func (s *Scanner) Scan(ctx context.Context, req *scanners.Request) (*finding.Result, error) {
 	res := &finding.Result{Tool: Name, Version: s.Version(), InformationURI: informationURI, Findings: []finding.Finding{}}
-	logf := req.Logf
+	logf := req.Log
 	if logf == nil {
 		logf = func(string, ...any) {}
 	}

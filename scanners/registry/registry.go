@@ -32,7 +32,10 @@ type Def struct {
 	New func(c *config.Config) scanners.Scanner
 }
 
-// All is every scanner of the binary, in the order they run and report.
+// All is every scanner of the binary, in the order they run and report. The
+// order also ranks evidence when two report the same vulnerability: the
+// earlier keeps the merged finding (govulncheck knows whether the code is
+// called, osv-scanner the manifest line, safety neither).
 var All = []Def{
 	{Name: "gosec", Module: "github.com/securego/gosec/v2", New: func(c *config.Config) scanners.Scanner {
 		o := c.Scanners.Gosec

@@ -164,6 +164,13 @@ type Safety struct {
 	KeyEnv string `yaml:"key-env" pattern:"^[A-Za-z_][A-Za-z0-9_]*$" trust:"choose the environment variable sent to safety's server as its API key"`
 }
 
+// Defaults the rest of scangate shares: a scanner's time limit, and the
+// reachability rule (an imported-only vulnerability loses one severity
+// step, a required-only one two).
+const DefaultTimeout = 10 * time.Minute
+
+var DefaultReachability = Reachability{Imported: 1, Required: 2}
+
 // Default is the configuration without a file or flags. root is the scanned
 // root as the user named it; default file paths are joined to it.
 func Default(root string) *Config {
@@ -171,8 +178,8 @@ func Default(root string) *Config {
 		Version:      1,
 		FailOn:       "high",
 		FailOnCalled: true,
-		Timeout:      10 * time.Minute,
-		Reachability: Reachability{Imported: 1, Required: 2},
+		Timeout:      DefaultTimeout,
+		Reachability: DefaultReachability,
 		Suppressions: Suppressions{File: filepath.Join(root, IgnoreFileName)},
 		DB:           DB{MaxAge: 7 * 24 * time.Hour},
 		Outputs:      Outputs{Category: "scangate/"},
@@ -202,19 +209,14 @@ func ScannerNames() []string {
 	return out
 }
 
-// Scanner returns the common settings of the named scanner, or nil.
+// Scanner returns the common settings of the named scanner, or nil: the
+// field of Scanners whose key is name (the struct is config's one list).
 func (c *Config) Scanner(name string) *Common {
-	switch name {
-	case "gosec":
-		return &c.Scanners.Gosec.Common
-	case "govulncheck":
-		return &c.Scanners.Govulncheck.Common
-	case "osv-scanner":
-		return &c.Scanners.OSV.Common
-	case "bandit":
-		return &c.Scanners.Bandit.Common
-	case "safety":
-		return &c.Scanners.Safety.Common
+	v := reflect.ValueOf(&c.Scanners).Elem()
+	for i := range v.NumField() {
+		if v.Type().Field(i).Tag.Get("yaml") == name {
+			return v.Field(i).FieldByName("Common").Addr().Interface().(*Common)
+		}
 	}
 	return nil
 }

@@ -62,7 +62,7 @@ func TestRateFromAliases(t *testing.T) {
 func TestCorrelateKeepsKnownSeverity(t *testing.T) {
 	gv := Finding{Tool: "govulncheck", RuleID: "GO-2021-0113", Aliases: []string{"GHSA-ppp9-7jff-5vj2"}, Severity: Medium, SeverityUnknown: true, Reachable: Called, Package: goPkg("v0.3.6", "v0.3.7")}
 	osv := Finding{Tool: "osv-scanner", RuleID: "GHSA-ppp9-7jff-5vj2", Aliases: []string{"GO-2021-0113"}, Severity: High, Package: goPkg("0.3.6", "0.3.7"), Location: Location{Path: "go.mod"}}
-	results := Correlate([]Result{{Findings: []Finding{gv}}, {Findings: []Finding{osv}}})
+	results := Correlate([]Result{{Findings: []Finding{gv}}, {Findings: []Finding{osv}}}, vulnOrder)
 	if len(results[0].Findings) != 1 || len(results[1].Findings) != 0 {
 		t.Fatalf("not merged: %+v", results)
 	}
@@ -74,7 +74,7 @@ func TestCorrelateKeepsKnownSeverity(t *testing.T) {
 	osv.SeverityUnknown, osv.Severity = true, Medium
 	osv.Package = goPkg("0.3.6", "0.3.7")
 	gv.Package = goPkg("v0.3.6", "v0.3.7")
-	results = Correlate([]Result{{Findings: []Finding{gv}}, {Findings: []Finding{osv}}})
+	results = Correlate([]Result{{Findings: []Finding{gv}}, {Findings: []Finding{osv}}}, vulnOrder)
 	if f := results[0].Findings[0]; f.SeverityUnknown || f.Severity != Critical || f.Score != 9.8 {
 		t.Errorf("a rated finding took an unknown one's severity: %+v", f)
 	}

@@ -7,25 +7,22 @@ import (
 	"strings"
 )
 
-// toolRank orders the evidence each tool brings for one vulnerability:
-// govulncheck knows whether the vulnerable code is called, osv-scanner knows
-// the manifest line, safety knows neither.
-var toolRank = map[string]int{"govulncheck": 0, "osv-scanner": 1, "safety": 2}
-
-func rank(tool string) int {
-	if r, ok := toolRank[tool]; ok {
-		return r
-	}
-	return len(toolRank)
-}
-
 // Correlate merges findings of the same vulnerability in the same package,
 // reported by several tools or under several IDs (GO-, GHSA-, CVE-, PYSEC-
 // joined through aliases), into one finding kept in the run of the tool with
 // the strongest evidence. The merged finding carries every ID, every
-// reporting tool and the strongest reachability. Results are changed in place
-// and returned.
-func Correlate(results []Result) []Result {
+// reporting tool and the strongest reachability. order ranks the tools'
+// evidence, strongest first (the scanner registry's order: govulncheck knows
+// whether the vulnerable code is called, osv-scanner knows the manifest
+// line, safety knows neither); a tool it does not list ranks last. Results
+// are changed in place and returned.
+func Correlate(results []Result, order []string) []Result {
+	rank := func(tool string) int {
+		if i := slices.Index(order, tool); i >= 0 {
+			return i
+		}
+		return len(order)
+	}
 	type ref struct{ r, f int }
 	var refs []ref
 	for r := range results {

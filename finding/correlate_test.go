@@ -28,7 +28,7 @@ func TestCorrelateJoinsThroughAliases(t *testing.T) {
 			{Tool: "safety", RuleID: "pyup-39525", Aliases: []string{"PYSEC-2021-66"}, Package: &Package{Ecosystem: "PyPI", Name: "jinja2", Version: "2.11.2", Manifest: "requirements.txt"}},
 		}},
 	}
-	Correlate(results)
+	Correlate(results, vulnOrder)
 	if n := len(results[0].Findings); n != 1 || results[0].Findings[0].RuleID != "PYSEC-2021-66" {
 		t.Fatalf("osv-scanner run should keep only the PyPI finding, has %d: %+v", n, results[0].Findings)
 	}
@@ -61,7 +61,7 @@ func TestCorrelateKeepsManifestsApart(t *testing.T) {
 	b := a
 	b.Tool = "govulncheck"
 	b.Package = &Package{Ecosystem: "Go", Name: "golang.org/x/text", Version: "v0.3.6", Manifest: "b/go.mod"}
-	results := Correlate([]Result{{Findings: []Finding{a}}, {Findings: []Finding{b}}})
+	results := Correlate([]Result{{Findings: []Finding{a}}, {Findings: []Finding{b}}}, vulnOrder)
 	if len(results[0].Findings)+len(results[1].Findings) != 2 {
 		t.Fatal("findings of two modules were merged")
 	}
@@ -83,7 +83,7 @@ func TestCorrelateKeepsFilesOfOneFolderApart(t *testing.T) {
 		pin("safety", "58755", "requirements.txt", "CVE-2023-32681"),
 		pin("safety", "58755", "requirements-dev.txt", "CVE-2023-32681"),
 	}}
-	results := Correlate([]Result{osv, safety})
+	results := Correlate([]Result{osv, safety}, vulnOrder)
 	if len(results[1].Findings) != 0 {
 		t.Errorf("safety findings not merged: %+v", results[1].Findings)
 	}
@@ -95,3 +95,7 @@ func TestCorrelateKeepsFilesOfOneFolderApart(t *testing.T) {
 		t.Errorf("findings %q, want %q", got, want)
 	}
 }
+
+// vulnOrder is the registry's order of the tools that report
+// vulnerabilities: the earlier one keeps a merged finding.
+var vulnOrder = []string{"govulncheck", "osv-scanner", "safety"}

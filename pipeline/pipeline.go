@@ -6,26 +6,31 @@ package pipeline
 
 import (
 	"context"
+	"fmt"
+	"path/filepath"
 	"slices"
 	"time"
 
+	"github.com/scangate/scangate/config"
 	"github.com/scangate/scangate/finding"
 	"github.com/scangate/scangate/policy"
 	"github.com/scangate/scangate/scanners"
+	"github.com/scangate/scangate/scanners/registry"
 	"github.com/scangate/scangate/vulndb"
 )
 
-// Plan is everything one scan needs, already validated: files named in the
-// configuration (baseline, ignore file) are loaded by the caller so that a
-// mistake in them is a usage error before a long scan.
+// Plan is everything one scan needs, already validated: the effective
+// configuration, and the files it names (baseline, ignore file) loaded by
+// the caller so that a mistake in them is a usage error before a long scan.
 type Plan struct {
-	// Root is the scanned root as the user named it; Request.Root is its
-	// absolute form.
-	Root     string
-	Request  scanners.Request
-	Scanners []scanners.Scanner // the selected scanners, in registry order
-	Run      scanners.Options
-	Policy   policy.Policy
+	// Root is the scanned root as the user named it.
+	Root string
+	// Config is the effective configuration (defaults, file, flags): the
+	// request, the runner's options and the gate come from it.
+	Config *config.Config
+	// Scanners replaces the registry's enabled scanners built from Config (tests
+	// that need a scanner that panics or hangs); nil in production.
+	Scanners []scanners.Scanner
 	// Baseline, when set, marks the findings it holds as unchanged;
 	// BaselineName is how reports name its file.
 	Baseline     *policy.Baseline
@@ -38,7 +43,12 @@ type Plan struct {
 	// Logf reports the database's messages (import, staleness); nil is quiet.
 	Logf func(format string, args ...any)
 	// Cache is the result cache the run stage answers from.
-	Cache   CacheOptions
+	Cache CacheOptions
+	// OnEvent receives the runner's progress events; nil is quiet.
+	OnEvent func(scanners.Event)
+	// Tune adjusts the runner's options (tests: a short timeout for a
+	// scanner that hangs); nil in production.
+	Tune    func(*scanners.Options)
 	Version string // scangate's version, for the report
 	// Now is the time suppressions' expiry is judged against; zero is now.
 	Now time.Time
@@ -53,7 +63,28 @@ func Run(ctx context.Context, p Plan) (*Report, error) {
 	if p.Now.IsZero() {
 		p.Now = time.Now()
 	}
-	req := p.Request
+	c := p.Config
+	if c == nil {
+		c = config.Default(p.Root)
+	}
+	root, err := filepath.Abs(p.Root)
+	if err != nil {
+		return nil, fmt.Errorf("scan path %s: %v", p.Root, err)
+	}
+	pol, err := PolicyOf(c)
+	if err != nil {
+		return nil, err
+	}
+	opt := RunOptionsOf(c)
+	opt.OnEvent = p.OnEvent
+	if p.Tune != nil {
+		p.Tune(&opt)
+	}
+	list := p.Scanners
+	if list == nil {
+		list = registry.Build(c, c.Enabled())
+	}
+	req := requestOf(root, c)
 	rate, done := openDB(&req, p.Logf)
 	defer done()
 	var cn cacheNotes
@@ -61,15 +92,15 @@ func Run(ctx context.Context, p Plan) (*Report, error) {
 	defer req.Cache.Close()
 
 	start := time.Now()
-	results := run(ctx, req, p.Scanners, p.Run)
+	results := run(ctx, req, list, opt)
 	results = exclude(results, req.Exclude)
 	correlate(results)
 	rems := remediate(results, rate)
 	fixed, notes := suppress(results, p)
-	verdict := evaluate(results, p.Policy, fixed)
+	verdict := evaluate(results, pol, fixed)
 	notes = append(notes, cn.list()...)
 	r := &Report{Root: displayRoot(p.Root), Version: p.Version, Results: results, Verdict: verdict,
-		Remediations: rems, Duration: time.Since(start), Notes: notes, Cache: req.Cache.Summary(names(p.Scanners))}
+		Remediations: rems, Duration: time.Since(start), Notes: notes, Cache: req.Cache.Summary(names(list))}
 	if p.Baseline != nil {
 		r.Baseline = p.BaselineName
 	}
@@ -128,8 +159,9 @@ func exclude(results []finding.Result, globs []string) []finding.Result {
 	return results
 }
 
-// correlate merges the same vulnerability reported by several tools.
-func correlate(results []finding.Result) { finding.Correlate(results) }
+// correlate merges the same vulnerability reported by several tools; the
+// registry's order ranks their evidence.
+func correlate(results []finding.Result) { finding.Correlate(results, registry.Names()) }
 
 // remediate rates unscored advisories by an alias the database holds, then
 // computes the smallest fixing version per manifest and package.

@@ -11,13 +11,14 @@ import (
 	"github.com/scangate/scangate/pipeline"
 	"github.com/scangate/scangate/policy"
 	"github.com/scangate/scangate/report"
+	"github.com/scangate/scangate/scanners/registry"
 )
 
 var failOnLow = policy.Threshold{Severity: finding.Low}
 
 // stages runs the stages after the scanners, as the pipeline does.
 func stages(results []finding.Result, p policy.Policy, base ...*policy.Baseline) ([]finding.Result, policy.Verdict) {
-	finding.Correlate(results)
+	finding.Correlate(results, registry.Names())
 	fixed := 0
 	for _, b := range base {
 		fixed = b.Mark(results)
@@ -44,7 +45,7 @@ func roundTrip(t *testing.T, b *policy.Baseline) *policy.Baseline {
 
 func adopt(t *testing.T) *policy.Baseline {
 	t.Helper()
-	results := finding.Correlate(scan())
+	results := finding.Correlate(scan(), registry.Names())
 	return roundTrip(t, policy.NewBaseline(results))
 }
 
@@ -165,7 +166,7 @@ func TestDuplicateFingerprintsAreCounted(t *testing.T) {
 	dup := results[0].Findings[1] // md5.Sum(data)
 	dup.Location.StartLine = 40
 	results = add(results, "gosec", dup)
-	base := roundTrip(t, policy.NewBaseline(finding.Correlate(results)))
+	base := roundTrip(t, policy.NewBaseline(finding.Correlate(results, registry.Names())))
 	if base.Len() != 8 || len(base.Findings) != 7 {
 		t.Fatalf("baseline %d findings in %d entries", base.Len(), len(base.Findings))
 	}
@@ -180,13 +181,13 @@ func TestDuplicateFingerprintsAreCounted(t *testing.T) {
 
 func TestBaselineFileIsSortedAndDiffFriendly(t *testing.T) {
 	var a, b bytes.Buffer
-	policy.NewBaseline(finding.Correlate(scan())).Write(&a)
+	policy.NewBaseline(finding.Correlate(scan(), registry.Names())).Write(&a)
 	results := scan()
 	results[0], results[2] = results[2], results[0] // another scan order
 	for i, j := 0, len(results[2].Findings)-1; i < j; i, j = i+1, j-1 {
 		results[2].Findings[i], results[2].Findings[j] = results[2].Findings[j], results[2].Findings[i]
 	}
-	policy.NewBaseline(finding.Correlate(results)).Write(&b)
+	policy.NewBaseline(finding.Correlate(results, registry.Names())).Write(&b)
 	if a.String() != b.String() {
 		t.Fatalf("the file depends on scan order:\n%s\n%s", a.String(), b.String())
 	}
@@ -219,7 +220,7 @@ func TestBaselineFileIsSortedAndDiffFriendly(t *testing.T) {
 
 // A previous scangate SARIF works as a baseline.
 func TestBaselineFromSARIF(t *testing.T) {
-	results := finding.Correlate(scan())
+	results := finding.Correlate(scan(), registry.Names())
 	policy.MarkSuppressed(results)
 	policy.Evaluate(results, policy.Policy{FailOn: failOnLow})
 	doc, err := report.SARIF(results, report.SARIFOptions{})

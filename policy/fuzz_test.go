@@ -9,13 +9,14 @@ import (
 	"github.com/scangate/scangate/finding"
 	"github.com/scangate/scangate/policy"
 	"github.com/scangate/scangate/report"
+	"github.com/scangate/scangate/scanners/registry"
 )
 
 // FuzzParseBaseline: no input panics the reader, and whatever it accepts
 // writes back to a file that reads to the same baseline.
 func FuzzParseBaseline(f *testing.F) {
 	var buf bytes.Buffer
-	policy.NewBaseline(finding.Correlate(scan())).Write(&buf)
+	policy.NewBaseline(finding.Correlate(scan(), registry.Names())).Write(&buf)
 	f.Add(buf.Bytes())
 	f.Add([]byte(`{"version":"2.1.0","runs":[{"tool":{"driver":{"name":"gosec"}},"results":[{"ruleId":"G101","partialFingerprints":{"scangate/v1":"ab"},"locations":[{"physicalLocation":{"artifactLocation":{"uri":"main.go"}}}]}]}]}`))
 	f.Add([]byte(`{"version":1,"findings":[{"tool":"npm","rule":"GHSA-x","package":"@scope/pkg@1.0.0","fingerprint":"ff","count":3}]}`))
@@ -60,7 +61,7 @@ func FuzzParseIgnore(f *testing.F) {
 				t.Fatalf("accepted entry without reason or matcher: %+v", e)
 			}
 		}
-		results := finding.Correlate(scan())
+		results := finding.Correlate(scan(), registry.Names())
 		ig.Apply(results, today).Notes(false)
 	})
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/scangate/scangate/finding"
 	"github.com/scangate/scangate/policy"
+	"github.com/scangate/scangate/scanners/registry"
 )
 
 var today = time.Date(2026, 8, 10, 15, 0, 0, 0, time.UTC)
@@ -44,7 +45,7 @@ func parseIgnore(t *testing.T, doc string) *policy.Ignore {
 
 func TestIgnoreSuppresses(t *testing.T) {
 	ig := parseIgnore(t, ignoreDoc)
-	results := finding.Correlate(scan())
+	results := finding.Correlate(scan(), registry.Names())
 	rep := ig.Apply(results, today)
 	policy.MarkSuppressed(results)
 	v := policy.Evaluate(results, policy.Policy{FailOn: failOnLow})
@@ -95,7 +96,7 @@ func TestExpiredSuppressionFailsTheGate(t *testing.T) {
 		time.Date(2026, 8, 9, 23, 59, 0, 0, time.UTC): policy.Pass,
 		time.Date(2026, 8, 10, 0, 0, 0, 0, time.UTC):  policy.Fail,
 	} {
-		results := finding.Correlate(scan())
+		results := finding.Correlate(scan(), registry.Names())
 		ig.Apply(results, day)
 		policy.MarkSuppressed(results)
 		v := policy.Evaluate(results, policy.Policy{FailOn: failOnLow})
@@ -106,7 +107,7 @@ func TestExpiredSuppressionFailsTheGate(t *testing.T) {
 }
 
 func TestIgnoreMatchers(t *testing.T) {
-	results := finding.Correlate(scan())
+	results := finding.Correlate(scan(), registry.Names())
 	g204 := find(results, "gosec", "G204", 0)
 	for _, tc := range []struct {
 		entry policy.IgnoreEntry

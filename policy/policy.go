@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/scangate/scangate/config"
 	"github.com/scangate/scangate/finding"
 )
 
@@ -48,8 +49,8 @@ type Reachability struct {
 	Required int
 }
 
-// DefaultReachability is the documented default rule.
-var DefaultReachability = Reachability{Imported: 1, Required: 2}
+// DefaultReachability is the documented default rule, the configuration's.
+var DefaultReachability = Reachability{Imported: config.DefaultReachability.Imported, Required: config.DefaultReachability.Required}
 
 // Policy is what the gate applies.
 type Policy struct {

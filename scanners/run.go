@@ -10,6 +10,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/scangate/scangate/config"
 	"github.com/scangate/scangate/finding"
 )
 
@@ -18,7 +19,7 @@ import (
 // timeouts become error notifications in that scanner's Result.
 func Run(ctx context.Context, req Request, list []Scanner, opt Options) []finding.Result {
 	if opt.Timeout <= 0 {
-		opt.Timeout = DefaultTimeout
+		opt.Timeout = config.DefaultTimeout
 	}
 	if opt.Grace <= 0 {
 		opt.Grace = 5 * time.Second
@@ -127,17 +128,11 @@ func runOne(ctx context.Context, s Scanner, req *Request, opt Options) finding.R
 		res.Findings = []finding.Finding{}
 	}
 	confine(req.Paths, &res)
-	var skip *SkipError
-	switch {
-	case errors.As(o.err, &skip):
-		res.State = finding.Skipped
-		res.Notifications = append(res.Notifications, finding.Notification{Level: finding.LevelNote, Message: name + ": skipped: " + req.Paths.Text(skip.Reason)})
-	case o.err != nil:
-		res.State = finding.Incomplete
-		msg := o.err.Error()
+	if err := settle(name, &res, o.err, req.Paths); err != nil {
+		msg := err.Error()
 		if errors.Is(context.Cause(ctx), errTimeout) && ctx.Err() != nil {
 			msg = fmt.Sprintf("timed out after %s (raise %s): %s", timeout, raise, msg)
-		} else if errors.Is(o.err, context.Canceled) {
+		} else if errors.Is(err, context.Canceled) {
 			msg = "cancelled: " + msg
 		}
 		if !strings.HasPrefix(msg, name+":") {
@@ -146,6 +141,40 @@ func runOne(ctx context.Context, s Scanner, req *Request, opt Options) finding.R
 		res.Errorf("%s", msg)
 	}
 	return res
+}
+
+// Settle applies the Scanner contract to what Scan returned, as Run does:
+// it sets the result's State from err (StateOf), records a skip's reason as
+// a note and a partial run's reasons as errors. It returns err unless the
+// run was partial: a partly analyzed run's reasons are in its result.
+// Callers of an adapter's Scan alone (tests) use it to see what Run would.
+func Settle(res *finding.Result, err error) error {
+	settle(res.Tool, res, err, nil)
+	var partial *PartialError
+	if errors.As(err, &partial) {
+		return nil
+	}
+	return err
+}
+
+func settle(name string, res *finding.Result, err error, paths *Paths) error {
+	res.State = StateOf(err)
+	var skip *SkipError
+	var partial *PartialError
+	switch {
+	case errors.As(err, &skip):
+		res.Notifications = append(res.Notifications, finding.Notification{Level: finding.LevelNote, Message: name + ": skipped: " + paths.Text(skip.Reason)})
+	case errors.As(err, &partial):
+		for _, why := range partial.Reasons {
+			if !strings.HasPrefix(why, name+":") {
+				why = name + ": " + why
+			}
+			res.Errorf("%s", paths.Text(why))
+		}
+	default:
+		return err
+	}
+	return nil
 }
 
 // firstFrames keeps a panic's stack short enough for a SARIF notification,

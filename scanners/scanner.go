@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/scangate/scangate/finding"
@@ -21,10 +22,13 @@ type Scanner interface {
 	// Applies reports whether the tree holds anything the scanner analyzes.
 	// It must be cheap: it runs before any scan starts.
 	Applies(req *Request) bool
-	// Scan analyzes req.Root. A returned error is recorded as an error
-	// notification and marks the run incomplete; the findings in the
-	// returned Result (which may be partial) are kept. Return Skip(...) when
-	// an optional tool is not installed.
+	// Scan analyzes req.Root and returns what it found, and how far it got
+	// as its error: nil when it analyzed everything that applied;
+	// Partial(reasons...) when it analyzed only part of it; Skip(...) when
+	// it did not run for a reason that is not a failure (an optional tool
+	// not installed); any other error when it failed. The findings of the
+	// returned Result are kept in every case. Scan leaves Result.State
+	// alone: the runner alone decides it, from the error.
 	Scan(ctx context.Context, req *Request) (*finding.Result, error)
 }
 
@@ -61,9 +65,16 @@ type Request struct {
 	// Paths keeps machine paths out of messages; Run sets it for every
 	// scanner (PathsFor builds one for an adapter used alone).
 	Paths *Paths
-	// Logf reports progress on long work ("module 2/5: example.com/x"). It is
-	// set by Run for each scanner and is never nil inside Scan.
+	// Logf reports progress on long work ("module 2/5: example.com/x"); Run
+	// sets it for each scanner. Adapters call Log, which accepts a nil Logf.
 	Logf func(format string, args ...any)
+}
+
+// Log reports progress through Logf, if any.
+func (r *Request) Log(format string, args ...any) {
+	if r.Logf != nil {
+		r.Logf(format, args...)
+	}
 }
 
 // SkipError marks a scanner that did not run for a reason that is not a
@@ -75,6 +86,35 @@ func (e *SkipError) Error() string { return e.Reason }
 // Skip returns a SkipError with a formatted reason.
 func Skip(format string, args ...any) error {
 	return &SkipError{Reason: fmt.Sprintf(format, args...)}
+}
+
+// PartialError marks a scan that analyzed part of what applied: its Result
+// holds what was analyzed, and the run is incomplete. Each reason becomes an
+// error notification; an adapter whose reasons have a location (a go.mod, a
+// package) records them as notifications itself and may give none here.
+type PartialError struct{ Reasons []string }
+
+func (e *PartialError) Error() string {
+	if len(e.Reasons) == 0 {
+		return "partly analyzed"
+	}
+	return "partly analyzed: " + strings.Join(e.Reasons, "; ")
+}
+
+// Partial returns a PartialError with the reasons.
+func Partial(reasons ...string) error { return &PartialError{Reasons: reasons} }
+
+// StateOf is the state a scanner's run ends in, given what Scan returned:
+// the one rule the runner applies.
+func StateOf(err error) finding.State {
+	var skip *SkipError
+	switch {
+	case err == nil:
+		return finding.Completed
+	case errors.As(err, &skip):
+		return finding.Skipped
+	}
+	return finding.Incomplete
 }
 
 // EventKind says what happened to a scanner.
@@ -98,7 +138,7 @@ type Event struct {
 
 // Options control Run.
 type Options struct {
-	// Timeout bounds each scanner; 0 means 10 minutes.
+	// Timeout bounds each scanner; 0 means config.DefaultTimeout.
 	Timeout time.Duration
 	// Timeouts overrides Timeout for the named scanners.
 	Timeouts map[string]time.Duration
@@ -110,8 +150,5 @@ type Options struct {
 	// context before abandoning it; 0 means 5 seconds.
 	Grace time.Duration
 }
-
-// DefaultTimeout bounds each scanner when Options.Timeout is zero.
-const DefaultTimeout = 10 * time.Minute
 
 var errTimeout = errors.New("timed out")

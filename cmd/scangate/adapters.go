@@ -1,68 +1,27 @@
 package main
 
 import (
-	"os"
+	"strings"
 
-	"github.com/scangate/scangate/finding"
 	"github.com/scangate/scangate/scanners"
-	"github.com/scangate/scangate/scanners/bandit"
-	"github.com/scangate/scangate/scanners/gosec"
-	"github.com/scangate/scangate/scanners/govulncheck"
-	"github.com/scangate/scangate/scanners/osv"
-	"github.com/scangate/scangate/scanners/safety"
+	"github.com/scangate/scangate/scanners/registry"
 )
 
-// scannerNames is every scanner the binary has, in the order they run and
-// report. The names are what --scanners and the config accept.
-var scannerNames = []string{"gosec", "govulncheck", "osv-scanner", "bandit", "safety"}
-
-// adapters builds the scanner list: every adapter of the binary is on this
-// one screen, built with its options.
-func adapters(o *scanOptions) []scanners.Scanner {
-	sc := o.cfg.Scanners
-	return []scanners.Scanner{
-		gosec.New(gosec.Options{
-			Include:       sc.Gosec.Include,
-			Exclude:       sc.Gosec.Exclude,
-			MinConfidence: severityOrInfo(sc.Gosec.MinConfidence),
-		}),
-		govulncheck.New(govulncheck.Options{ScanLevel: sc.Govulncheck.ScanLevel}),
-		osv.New(osv.Options{SkipLockfiles: sc.OSV.SkipLockfiles, MaxDBAge: o.cfg.DB.MaxAge}),
-		bandit.New(bandit.Options{
-			Program:       sc.Bandit.Program,
-			Skips:         sc.Bandit.Skips,
-			MinConfidence: sc.Bandit.MinConfidence,
-		}),
-		safety.New(safety.Options{
-			Program: sc.Safety.Program,
-			DB:      sc.Safety.DB,
-			Key:     keyFromEnv(sc.Safety.KeyEnv),
-		}),
-	}
-}
-
-// buildAdapters is adapters, replaceable in tests that need a scanner that
-// panics or hangs next to the real ones.
-var buildAdapters = adapters
-
-// severityOrInfo reads a validated config value; "" keeps everything.
-func severityOrInfo(s string) finding.Severity {
-	if s == "" {
-		return finding.Info
-	}
-	sev, _ := finding.ParseSeverity(s)
-	return sev
-}
+// testAdapters, when set, replaces the registry's scanners: tests that need
+// a scanner that panics or hangs next to real ones. The pipeline builds the
+// scanners otherwise.
+var testAdapters func(o *scanOptions) []scanners.Scanner
 
 // tuneRun lets tests give their own misbehaving scanners a short timeout
 // while the real adapters keep theirs.
-var tuneRun = func(*scanners.Options) {}
+var tuneRun func(*scanners.Options)
 
-// keyFromEnv reads a secret from the variable the config names, so that the
-// key itself never sits in a file.
-func keyFromEnv(name string) string {
-	if name == "" {
-		return ""
+// checkScanners is the one check of names given to --scanners.
+func checkScanners(names []string) error {
+	for _, n := range names {
+		if !registry.Known(n) {
+			return usageErr("unknown scanner %q in --scanners (known: %s)", n, strings.Join(registry.Names(), ", "))
+		}
 	}
-	return os.Getenv(name)
+	return nil
 }

@@ -7,16 +7,15 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
 	"github.com/scangate/scangate/config"
-	"github.com/scangate/scangate/finding"
 	"github.com/scangate/scangate/policy"
 	"github.com/scangate/scangate/report"
 	"github.com/scangate/scangate/scanners"
+	"github.com/scangate/scangate/scanners/registry"
 )
 
 // flagKeys maps each flag that has a configuration key to the keys it sets
@@ -87,12 +86,10 @@ func (o *scanOptions) resolve(fs *pflag.FlagSet) error {
 	}
 	o.narrowed = changed("scanners")
 	if o.narrowed {
-		for _, n := range o.scanners {
-			if !slices.Contains(scannerNames, n) {
-				return usageErr("unknown scanner %q in --scanners (known: %s)", n, strings.Join(scannerNames, ", "))
-			}
+		if err := checkScanners(o.scanners); err != nil {
+			return err
 		}
-		for _, n := range config.ScannerNames() {
+		for _, n := range registry.Names() {
 			on := slices.Contains(o.scanners, n)
 			c.Scanner(n).Enabled = &on
 			c.SetSource("scanners."+n+".enabled", config.FlagSource("--scanners"))
@@ -115,7 +112,7 @@ func (o *scanOptions) resolve(fs *pflag.FlagSet) error {
 	o.baseline, o.ignoreFile = c.Baseline, c.Suppressions.File
 	if !o.narrowed {
 		o.scanners = nil
-		if en := c.Enabled(); len(en) < len(config.ScannerNames()) {
+		if en := c.Enabled(); len(en) < len(registry.All) {
 			o.scanners = en
 		}
 	}
@@ -161,64 +158,6 @@ func (o *scanOptions) display(file string) string {
 func fileExists(p string) bool {
 	st, err := os.Stat(p)
 	return err == nil && !st.IsDir()
-}
-
-// policy is the gate the configuration describes.
-func (o *scanOptions) policy() (policy.Policy, error) {
-	c := o.cfg
-	th, err := policy.ParseThreshold(o.failOn)
-	if err != nil {
-		return policy.Policy{}, fmt.Errorf("fail-on: %w", err)
-	}
-	p := policy.Policy{FailOn: th, AllowIncomplete: o.allowIncomplete,
-		FailOnCalled: o.failOnCalled, IgnoreUnfixed: o.ignoreUnfixed}
-	if !c.Reachability.Off {
-		p.Reachability = policy.Reachability{Imported: c.Reachability.Imported, Required: c.Reachability.Required}
-	}
-	for _, n := range config.ScannerNames() {
-		if f := c.Scanner(n).FailOn; f != "" {
-			t, err := policy.ParseThreshold(f)
-			if err != nil {
-				return policy.Policy{}, fmt.Errorf("scanners.%s.fail-on: %w", n, err)
-			}
-			if p.PerTool == nil {
-				p.PerTool = map[string]policy.Threshold{}
-			}
-			p.PerTool[n] = t
-		}
-	}
-	for id, s := range c.Severity {
-		sev, err := finding.ParseSeverity(s)
-		if err != nil {
-			return policy.Policy{}, fmt.Errorf("severity.%s: %w", id, err)
-		}
-		if p.Severity == nil {
-			p.Severity = map[string]finding.Severity{}
-		}
-		p.Severity[id] = sev
-	}
-	return p, nil
-}
-
-// runOptions are the scanner runner's settings from the configuration.
-func (o *scanOptions) runOptions() scanners.Options {
-	opt := scanners.Options{Timeout: o.timeout}
-	for _, n := range config.ScannerNames() {
-		s := o.cfg.Scanner(n)
-		if s.Required {
-			if opt.Required == nil {
-				opt.Required = map[string]bool{}
-			}
-			opt.Required[n] = true
-		}
-		if s.Timeout > 0 {
-			if opt.Timeouts == nil {
-				opt.Timeouts = map[string]time.Duration{}
-			}
-			opt.Timeouts[n] = s.Timeout
-		}
-	}
-	return opt
 }
 
 func newConfigCmd() *cobra.Command {

@@ -192,10 +192,8 @@ func checkScanFlags(flags []string) error {
 		}
 	}
 	names, _ := f.GetStringSlice("scanners")
-	for _, n := range names {
-		if !slices.Contains(scannerNames, n) {
-			return usageErr("scan flags for the hook: unknown scanner %q in --scanners (known: %s)", n, strings.Join(scannerNames, ", "))
-		}
+	if err := checkScanners(names); err != nil {
+		return usageErr("scan flags for the hook: %v", errors.Unwrap(err))
 	}
 	return nil
 }

@@ -12,6 +12,8 @@ import (
 
 	"github.com/scangate/scangate/config"
 	"github.com/scangate/scangate/finding"
+	"github.com/scangate/scangate/pipeline"
+	"github.com/scangate/scangate/scanners/registry"
 )
 
 func write(t *testing.T, path, content string) {
@@ -156,11 +158,11 @@ scanners:
 	if err := o.resolve(nil); err != nil {
 		t.Fatal(err)
 	}
-	opt := o.runOptions()
+	opt := pipeline.RunOptionsOf(o.cfg)
 	if !opt.Required["gosec"] || opt.Timeouts["gosec"] != 90*time.Second || opt.Timeout != 10*time.Minute {
 		t.Errorf("run options %+v", opt)
 	}
-	p, err := o.policy()
+	p, err := pipeline.PolicyOf(o.cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -170,8 +172,8 @@ scanners:
 	if !slices.Equal(o.scanners, []string{"gosec", "govulncheck", "osv-scanner", "safety"}) {
 		t.Errorf("scanners %v", o.scanners)
 	}
-	if !slices.Equal(config.ScannerNames(), scannerNames) {
-		t.Errorf("config knows %v, the CLI %v", config.ScannerNames(), scannerNames)
+	if !slices.Equal(config.ScannerNames(), registry.Names()) {
+		t.Errorf("config knows %v, the registry %v", config.ScannerNames(), registry.Names())
 	}
 	keys := config.Keys()
 	for _, fk := range flagKeys {

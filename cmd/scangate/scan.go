@@ -22,6 +22,7 @@ import (
 	"github.com/scangate/scangate/policy"
 	"github.com/scangate/scangate/report"
 	"github.com/scangate/scangate/scanners"
+	"github.com/scangate/scangate/scanners/registry"
 	"github.com/scangate/scangate/vulndb"
 )
 
@@ -126,7 +127,7 @@ accepted findings with a reason and an expiry date.
 // gives overrides the file.
 func addScanFlags(f *pflag.FlagSet, o *scanOptions) {
 	def := config.Default(".")
-	f.StringSliceVar(&o.scanners, "scanners", nil, "comma-separated scanners to run: "+strings.Join(scannerNames, ", ")+" (default: all that apply)")
+	f.StringSliceVar(&o.scanners, "scanners", nil, "comma-separated scanners to run: "+strings.Join(registry.Names(), ", ")+" (default: all that apply)")
 	f.StringVar(&o.failOn, "fail-on", def.FailOn, "lowest severity that fails the gate: critical, high, medium, low or none")
 	durationVar(f, &o.timeout, "timeout", def.Timeout, "time limit for each scanner (90s, 10m, 1h30m, 1d)")
 	f.BoolVar(&o.allowIncomplete, "allow-incomplete", false, "exit 0 instead of 3 when a scanner could not complete")
@@ -159,10 +160,8 @@ func (o *scanOptions) validate() error {
 	if !st.IsDir() {
 		return usageErr("scan path %s: is a file, not a directory", o.path)
 	}
-	for _, s := range o.scanners {
-		if !slices.Contains(scannerNames, s) {
-			return usageErr("unknown scanner %q in --scanners (known: %s)", s, strings.Join(scannerNames, ", "))
-		}
+	if err := checkScanners(o.scanners); err != nil {
+		return err
 	}
 	if _, err := policy.ParseThreshold(o.failOn); err != nil {
 		return usageErr("--fail-on: %v", err)
@@ -244,13 +243,16 @@ func (o *scanOptions) run(ctx context.Context, stderr io.Writer) (*pipeline.Repo
 	var prog *progress
 	if !o.quiet {
 		prog = newProgress(stderr, isTerminal(stderr))
-		plan.Run.OnEvent = prog.event
+		plan.OnEvent = prog.event
 	}
 	rep, err := pipeline.Run(ctx, plan)
 	if prog != nil {
 		prog.close()
 	}
-	return rep, err
+	if err != nil {
+		return nil, usageErr("%v", err)
+	}
+	return rep, nil
 }
 
 // plan is the pipeline's plan for the resolved options.
@@ -260,27 +262,18 @@ func (o *scanOptions) plan(stderr io.Writer) (pipeline.Plan, error) {
 			return pipeline.Plan{}, err
 		}
 	}
-	root, err := filepath.Abs(o.path)
-	if err != nil {
-		return pipeline.Plan{}, usageErr("scan path %s: %v", o.path, err)
-	}
-	pol, err := o.policy()
-	if err != nil {
-		return pipeline.Plan{}, usageErr("%v", err)
-	}
-	opt := o.runOptions()
-	tuneRun(&opt)
 	p := pipeline.Plan{
 		Root:     o.path,
-		Request:  scanners.Request{Root: root, Tests: o.tests, Tags: o.tags, Exclude: o.exclude, Offline: o.offline, DB: o.db, Cgo: o.cgo},
-		Scanners: o.selected(buildAdapters(o)),
-		Run:      opt,
-		Policy:   pol,
+		Config:   o.cfg,
 		Ignore:   o.ignore,
 		Narrowed: o.narrowed,
+		Tune:     tuneRun,
 		Version:  scangateVersion(),
 	}
 	p.Cache = pipeline.CacheOptions{Off: o.noCache, Dir: o.cacheDir, Build: cacheBuild, Display: displayCacheDir}
+	if testAdapters != nil {
+		p.Scanners = o.selected(testAdapters(o))
+	}
 	if o.base != nil {
 		p.Baseline, p.BaselineName = o.base, o.display(o.baseline)
 	}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/scangate/scangate/finding"
 	"github.com/scangate/scangate/scanners"
+	"github.com/scangate/scangate/scanners/registry"
 )
 
 // Misbehaving scanners run next to the real gosec adapter: they stand for a
@@ -31,11 +32,12 @@ func (m misbehaving) Scan(ctx context.Context, _ *scanners.Request) (*finding.Re
 
 func withExtraScanners(t *testing.T, extra ...scanners.Scanner) {
 	t.Helper()
-	orig := buildAdapters
 	// gosec only among the real ones: the vulnerability scanners would go
 	// online, which tests cannot.
-	buildAdapters = func(o *scanOptions) []scanners.Scanner { return append(orig(o)[:1], extra...) }
-	t.Cleanup(func() { buildAdapters = orig })
+	testAdapters = func(o *scanOptions) []scanners.Scanner {
+		return append(registry.Build(o.cfg, []string{"gosec"}), extra...)
+	}
+	t.Cleanup(func() { testAdapters = nil })
 }
 
 const gosecFixture = "../../testdata/gosec/fixture"
@@ -55,12 +57,11 @@ func TestFailingScannersKeepGoodResults(t *testing.T) {
 	sarifPath, jsonPath, mdPath := filepath.Join(dir, "out.sarif"), filepath.Join(dir, "out.json"), filepath.Join(dir, "out.md")
 	// gosec keeps the default timeout (a cold build cache compiles the
 	// standard library first); only the hanging scanner gets a short one.
-	origTune := tuneRun
 	tuneRun = func(o *scanners.Options) {
 		o.Timeouts = map[string]time.Duration{"hanger": 2 * time.Second}
 		o.Grace = time.Second
 	}
-	t.Cleanup(func() { tuneRun = origTune })
+	t.Cleanup(func() { tuneRun = nil })
 	code, _, stderr := runCLI(t, "scan", "-q", "--offline", "--sarif", sarifPath, "--json", jsonPath, "--markdown", mdPath, gosecFixture)
 	if code != exitFail {
 		t.Fatalf("exit %d, want %d (gosec's high findings fail the gate even when others are incomplete)\n%s", code, exitFail, stderr)

@@ -6,6 +6,8 @@ import (
 	"runtime/debug"
 
 	"github.com/spf13/cobra"
+
+	"github.com/scangate/scangate/scanners/registry"
 )
 
 // version is set at release time with -ldflags "-X main.version=v1.2.3";
@@ -22,30 +24,8 @@ func scangateVersion() string {
 	return "dev"
 }
 
-// embedded lists the libraries whose versions `scangate version` reports.
-var embedded = []struct{ name, module string }{
-	{"gosec", "github.com/securego/gosec/v2"},
-	{"govulncheck", "golang.org/x/vuln"},
-	{"osv-scanner", "github.com/google/osv-scanner/v2"},
-	{"go-sarif", "github.com/owenrumney/go-sarif/v3"},
-}
-
-// depVersion returns the version of a module linked into this binary.
-func depVersion(module string) string {
-	bi, ok := debug.ReadBuildInfo()
-	if !ok {
-		return "unknown"
-	}
-	for _, d := range bi.Deps {
-		if d.Path == module {
-			if d.Replace != nil {
-				return d.Replace.Version
-			}
-			return d.Version
-		}
-	}
-	return "not linked"
-}
+// sarifModule is the one library `scangate version` lists that is not a scanner.
+const sarifModule = "github.com/owenrumney/go-sarif/v3"
 
 func newVersionCmd() *cobra.Command {
 	return &cobra.Command{
@@ -55,11 +35,10 @@ func newVersionCmd() *cobra.Command {
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			out := cmd.OutOrStdout()
 			fmt.Fprintf(out, "scangate %s (%s, %s/%s)\n", scangateVersion(), runtime.Version(), runtime.GOOS, runtime.GOARCH)
-			for _, e := range embedded {
-				fmt.Fprintf(out, "  %-12s %s\n", e.name, depVersion(e.module))
+			for _, d := range registry.All {
+				fmt.Fprintf(out, "  %-12s %s\n", d.Name, d.Version())
 			}
-			fmt.Fprintf(out, "  %-12s %s\n", "bandit", "external: run when installed")
-			fmt.Fprintf(out, "  %-12s %s\n", "safety", "external: run when installed")
+			fmt.Fprintf(out, "  %-12s %s\n", "go-sarif", registry.LinkedVersion(sarifModule))
 			return nil
 		},
 	}

@@ -175,7 +175,7 @@ func (s *Scanner) scan(ctx context.Context, req *scanners.Request) (*finding.Res
 			return &cached, nil
 		}
 	}
-	req.Logf("bandit: %s", strings.Join(args, " "))
+	req.Log("bandit: %s", strings.Join(args, " "))
 	out, err := shellout.Run(ctx, shellout.Cmd{Program: path, Args: args, Dir: req.Root, Root: req.Root, Env: childEnv(req.Root), MaxStdout: s.opt.MaxOutput})
 	v, verr := version()
 	res.Version = v

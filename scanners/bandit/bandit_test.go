@@ -99,6 +99,7 @@ func scanApp(t *testing.T) *finding.Result {
 	needBandit(t)
 	appOnce.Do(func() {
 		appRes, appErr = New(Options{}).Scan(context.Background(), request(fixture(t, "banditapp")))
+		appErr = settle(appRes, appErr)
 	})
 	if appErr != nil {
 		t.Fatalf("Scan: %v", appErr)
@@ -246,6 +247,7 @@ func TestRealBanditTestsAndShiftedLines(t *testing.T) {
 	req := request(root)
 	req.Tests = true
 	res, err := New(Options{}).Scan(context.Background(), req)
+	err = settle(res, err)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -284,6 +286,7 @@ targets = app
 	req := request(root)
 	req.Logf = func(f string, a ...any) { logged = append(logged, fmt.Sprintf(f, a...)) }
 	res, err := New(Options{Skips: []string{"B311"}}).Scan(context.Background(), req)
+	err = settle(res, err)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -345,6 +348,7 @@ func TestRealBanditSyntaxErrors(t *testing.T) {
 	needBandit(t)
 	// bandit exits 0 although it analyzed nothing.
 	res, err := New(Options{}).Scan(context.Background(), request(fixture(t, "broken")))
+	err = settle(res, err)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -370,6 +374,7 @@ func TestRealBanditSyntaxErrors(t *testing.T) {
 	root := copyTree(t, fixture(t, "broken"))
 	write(t, filepath.Join(root, "ok.py"), "x = eval('1')\n")
 	res, err = New(Options{}).Scan(context.Background(), request(root))
+	err = settle(res, err)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -389,6 +394,7 @@ func TestRealBanditSyntaxErrors(t *testing.T) {
 		t.Errorf("-x %q, want the excluded files at its end", x)
 	}
 	res, err = New(Options{}).Scan(context.Background(), req)
+	err = settle(res, err)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -480,6 +486,7 @@ func TestBadOptions(t *testing.T) {
 func TestRealBanditPackageLayout(t *testing.T) {
 	needBandit(t)
 	res, err := New(Options{}).Scan(context.Background(), request(fixture(t, "pypkg")))
+	err = settle(res, err)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -514,6 +521,7 @@ func TestRealBanditDotSlashExclude(t *testing.T) {
 	root := copyTree(t, fixture(t, "banditapp"))
 	write(t, filepath.Join(root, ".bandit"), "[bandit]\nexclude: ./app/storage.py\n")
 	res, err := New(Options{}).Scan(context.Background(), request(root))
+	err = settle(res, err)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -543,6 +551,7 @@ func TestRealBanditIniNotReadByBandit(t *testing.T) {
 	write(t, filepath.Join(root, ".venv", "lib", ".bandit"), "[bandit]\nskips: B602\n")
 	write(t, filepath.Join(root, "node_modules", "x", ".bandit"), "[bandit]\nskips: B602\n")
 	res, err := New(Options{}).Scan(context.Background(), request(root))
+	err = settle(res, err)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -562,10 +571,20 @@ func TestRealBanditIniNotReadByBandit(t *testing.T) {
 	// Without the root's file, the two in skipped trees change nothing.
 	os.Remove(filepath.Join(root, ".bandit"))
 	res, err = New(Options{}).Scan(context.Background(), request(root))
+	err = settle(res, err)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if got := hits(res); !slices.Contains(got, hit{"app.py", "B602", 2}) {
 		t.Errorf("hits %v, want B602 at app.py:2", got)
 	}
+}
+
+// settle is what the runner does with a scan's outcome (scanners.Settle):
+// the state set, err kept only for a scan that failed.
+func settle(res *finding.Result, err error) error {
+	if res == nil {
+		return err
+	}
+	return scanners.Settle(res, err)
 }

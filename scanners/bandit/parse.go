@@ -105,6 +105,7 @@ func parseReport(data []byte, root string, exclude []string, res *finding.Result
 	// A file bandit could not read was not scanned: the run is incomplete,
 	// unless the file is excluded, when its absence is what was asked for.
 	failed := map[string]bool{}
+	unscanned := false // a file that was not excluded could not be analyzed
 	if rep.Errors != nil {
 		for _, e := range *rep.Errors {
 			p := relPath(root, e.Filename)
@@ -112,7 +113,7 @@ func parseReport(data []byte, root string, exclude []string, res *finding.Result
 			if scanners.Excluded(exclude, p) {
 				continue
 			}
-			res.State = finding.Incomplete
+			unscanned = true
 			res.Notifications = append(res.Notifications, finding.Notification{
 				Level:    finding.LevelError,
 				Message:  fmt.Sprintf("bandit could not analyze %s: %s; it was not scanned (fix it, or --exclude it if it is not Python 3 source)", p, e.Reason),
@@ -128,7 +129,7 @@ func parseReport(data []byte, root string, exclude []string, res *finding.Result
 		}
 	}
 	switch {
-	case len(failed) > 0 && analyzed == 0 && res.State == finding.Incomplete:
+	case len(failed) > 0 && analyzed == 0 && unscanned:
 		res.Errorf("bandit: none of the %d Python files it found could be analyzed", len(failed))
 	case analyzed == 0 && len(*rep.Results) == 0:
 		res.Warnf("bandit analyzed no Python file: its exclusions cover them all")
@@ -150,6 +151,10 @@ func parseReport(data []byte, root string, exclude []string, res *finding.Result
 		}
 	}
 	slices.SortStableFunc(res.Rules, func(a, b finding.Rule) int { return strings.Compare(a.ID, b.ID) })
+	if unscanned {
+		// The reasons are in the notifications, each naming its file.
+		return scanners.Partial()
+	}
 	return nil
 }
 

@@ -143,31 +143,21 @@ func (s *Scanner) Scan(ctx context.Context, req *scanners.Request) (*finding.Res
 		Findings:       []finding.Finding{},
 	}
 	if err := ctx.Err(); err != nil {
-		res.State = finding.Incomplete
 		return res, fmt.Errorf("gosec: not started: %w", context.Cause(ctx))
 	}
 	if err := s.opt.Validate(); err != nil {
-		res.State = finding.Incomplete
 		return res, err
 	}
 	filter, err := newPathFilter(req.Exclude)
 	if err != nil {
-		res.State = finding.Incomplete
 		return res, fmt.Errorf("gosec: %w", err)
 	}
-	if req.Logf == nil {
-		r := *req
-		r.Logf = func(string, ...any) {}
-		req = &r
-	}
-	logf := req.Logf
+	logf := req.Log
 	mods, err := scanners.GoModules(req.Root)
 	if err != nil {
-		res.State = finding.Incomplete
 		return res, fmt.Errorf("gosec: find Go modules: %w", err)
 	}
 	if len(mods) == 0 {
-		res.State = finding.Incomplete
 		return res, fmt.Errorf("gosec: no Go module (go.mod) under the scanned root outside vendor and testdata")
 	}
 	kept := mods[:0]
@@ -183,7 +173,6 @@ func (s *Scanner) Scan(ctx context.Context, req *scanners.Request) (*finding.Res
 	}
 	local, err := localGoVersion(ctx, mods[0])
 	if err != nil {
-		res.State = finding.Incomplete
 		return res, fmt.Errorf("gosec: %w", err)
 	}
 
@@ -213,8 +202,9 @@ func (s *Scanner) Scan(ctx context.Context, req *scanners.Request) (*finding.Res
 	if run.analyzed == 0 && scanErr == nil {
 		scanErr = fmt.Errorf("gosec: no Go package could be analyzed in %d module(s); nothing was scanned", len(mods))
 	}
-	if scanErr != nil || run.incomplete {
-		res.State = finding.Incomplete
+	if scanErr == nil && run.incomplete {
+		// The reasons are in the notifications, each with its go.mod or package.
+		scanErr = scanners.Partial()
 	}
 	return res, scanErr
 }

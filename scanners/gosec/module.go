@@ -105,7 +105,7 @@ func (r *run) module(ctx context.Context, m scanners.GoModule) error {
 			return nil
 		}
 	}
-	r.req.Logf("%s: %d packages loaded in %s", m.Path, len(pkgs), time.Since(start).Round(time.Millisecond))
+	r.req.Log("%s: %d packages loaded in %s", m.Path, len(pkgs), time.Since(start).Round(time.Millisecond))
 	if cgo, err := scanners.CgoSkipped(r.req, m); err != nil || len(cgo) > 0 {
 		r.incomplete = true
 		if err != nil {
@@ -225,7 +225,7 @@ func (r *run) module(ctx context.Context, m scanners.GoModule) error {
 	case len(analyzed) == 0:
 		r.notify(finding.LevelNote, finding.Location{Path: gomod}, "gosec: module %s has no Go packages to scan", m.Path)
 	}
-	r.req.Logf("%s: %d packages analyzed, %d with errors, %d findings in %s", m.Path, len(analyzed), len(failed),
+	r.req.Log("%s: %d packages analyzed, %d with errors, %d findings in %s", m.Path, len(analyzed), len(failed),
 		len(r.res.Findings)-before, time.Since(start).Round(time.Millisecond))
 	return stopErr
 }

@@ -123,7 +123,7 @@ func (s *Scanner) Scan(ctx context.Context, req *scanners.Request) (*finding.Res
 		if exe, warning = childProgram(ctx, self); warning != "" {
 			res.Warnf("%s", warning)
 		}
-		req.Logf("child process: %s", filepath.Base(exe))
+		req.Log("child process: %s", filepath.Base(exe))
 	}
 	// Online, govulncheck reads its default source (vuln.go.dev) even when
 	// a local database exists (the database contract shared with osv-scanner).
@@ -151,15 +151,13 @@ func (s *Scanner) Scan(ctx context.Context, req *scanners.Request) (*finding.Res
 		return res, fmt.Errorf("govulncheck: %w", err)
 	}
 	if len(mods) == 0 {
-		res.State = finding.Incomplete
-		res.Errorf("govulncheck: no go.mod found")
-		return res, nil
+		return res, errors.New("govulncheck: no go.mod found")
 	}
 	all := mods
 	kept := make([]scanners.GoModule, 0, len(mods))
 	for _, m := range mods {
 		if m.Rel != "." && scanners.Excluded(req.Exclude, m.Rel) {
-			req.Logf("module %s (%s): excluded", m.Path, m.Rel)
+			req.Log("module %s (%s): excluded", m.Path, m.Rel)
 			continue
 		}
 		kept = append(kept, m)
@@ -173,10 +171,9 @@ func (s *Scanner) Scan(ctx context.Context, req *scanners.Request) (*finding.Res
 	partial := false // a module was scanned without some of its files
 	goVersions := map[string]bool{}
 	for i, m := range mods {
-		req.Logf("module %d/%d: %s (%s)", i+1, len(mods), m.Path, m.Rel)
+		req.Log("module %d/%d: %s (%s)", i+1, len(mods), m.Path, m.Rel)
 		st, err := sc.module(ctx, m)
 		if ctx.Err() != nil {
-			res.State = finding.Incomplete
 			return res, fmt.Errorf("govulncheck: module %s (%s): %w", m.Rel, m.Path, err)
 		}
 		if err != nil {
@@ -213,7 +210,8 @@ func (s *Scanner) Scan(ctx context.Context, req *scanners.Request) (*finding.Res
 			Message: fmt.Sprintf("govulncheck: standard library checked as %s, the Go toolchain that ran the scan (GOTOOLCHAIN=local)", v)})
 	}
 	if failed > 0 || scanned == 0 || partial {
-		res.State = finding.Incomplete
+		// The reasons are in the notifications, each naming its module.
+		return res, scanners.Partial()
 	}
 	return res, nil
 }

@@ -174,6 +174,7 @@ func TestModules(t *testing.T) {
 	req := request(root, exampleDB(t, "testdata/vulndb/GO-9999-0001.json"))
 	req.Logf = func(format string, args ...any) { logs = append(logs, format) }
 	res, err := newTestScanner(t).Scan(context.Background(), req)
+	err = settle(res, err)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -244,6 +245,7 @@ func TestNothingScanned(t *testing.T) {
 		"bad.go": "package bad\n\nimport \"example.com/bad/nosuchpackage\"\n",
 	})
 	res, err := newTestScanner(t).Scan(context.Background(), request(root, exampleDB(t)))
+	err = settle(res, err)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -290,6 +292,7 @@ func TestTimeoutKillsChild(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
 	defer cancel()
 	res, err := s.Scan(ctx, request(root, exampleDB(t)))
+	err = settle(res, err)
 	if !errors.Is(err, context.DeadlineExceeded) || !strings.Contains(err.Error(), "killed after") {
 		t.Fatalf("err = %v, want the child killed on the deadline", err)
 	}
@@ -322,6 +325,7 @@ func TestChildCrashIsolated(t *testing.T) {
 	db := exampleDB(t)
 	for _, d := range []string{"1s", "2s", "500ms"} {
 		res, err := newTestScanner(t, cancelAfterVar+"="+d).Scan(context.Background(), request(root, db))
+		err = settle(res, err)
 		if err != nil {
 			t.Fatalf("cancel after %s: %v", d, err)
 		}
@@ -397,4 +401,13 @@ func checkCall(t *testing.T, file string, line, col int, callee string) {
 		lines[line-1][col-1] != '(' || !strings.HasSuffix(lines[line-1][:col-1], callee) {
 		t.Errorf("%s:%d:%d is not a call of %s", file, line, col, callee)
 	}
+}
+
+// settle is what the runner does with a scan's outcome (scanners.Settle):
+// the state set, err kept only for a scan that failed.
+func settle(res *finding.Result, err error) error {
+	if res == nil {
+		return err
+	}
+	return scanners.Settle(res, err)
 }

@@ -214,6 +214,7 @@ func TestExclude(t *testing.T) {
 	req := request(root, db)
 	req.Exclude = []string{"a"}
 	res, err := s.Scan(context.Background(), req)
+	err = settle(res, err)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -90,7 +90,7 @@ func (s *Scanner) Applies(req *scanners.Request) bool {
 // Scan implements scanners.Scanner.
 func (s *Scanner) Scan(ctx context.Context, req *scanners.Request) (*finding.Result, error) {
 	res := &finding.Result{Tool: Name, Version: s.Version(), InformationURI: informationURI, Findings: []finding.Finding{}}
-	logf := req.Logf
+	logf := req.Log
 	if logf == nil {
 		logf = func(string, ...any) {}
 	}
@@ -110,12 +110,19 @@ func (s *Scanner) Scan(ctx context.Context, req *scanners.Request) (*finding.Res
 	}
 
 	// Lockfiles by the ecosystem whose database they need.
+	var partly []string // why some lockfiles were not (fully) scanned
+	// A failed scan still reports why lockfiles were left out before it failed.
+	fail := func(err error) (*finding.Result, error) {
+		for _, why := range partly {
+			res.Errorf("%s", why)
+		}
+		return res, err
+	}
 	groups := map[string][]lockfile{}
 	for _, f := range files {
 		var ok bool
 		if f.Arg, ok = lockfileArg(f); !ok {
-			res.State = finding.Incomplete
-			res.Errorf("osv-scanner: %s not scanned: osv-scanner reads a ':' in a path as a parser name, and has no parser name for this kind of file", f.Rel)
+			partly = append(partly, fmt.Sprintf("osv-scanner: %s not scanned: osv-scanner reads a ':' in a path as a parser name, and has no parser name for this kind of file", f.Rel))
 			continue
 		}
 		groups[f.Ecosystem] = append(groups[f.Ecosystem], f)
@@ -132,14 +139,14 @@ func (s *Scanner) Scan(ctx context.Context, req *scanners.Request) (*finding.Res
 	var localDB string
 	if req.Offline {
 		if req.DBErr != nil {
-			return res, fmt.Errorf("osv-scanner: %w", req.DBErr)
+			return fail(fmt.Errorf("osv-scanner: %w", req.DBErr))
 		}
 		if req.DB == "" {
-			return res, fmt.Errorf("osv-scanner: %w", vulndb.ErrNoDB)
+			return fail(fmt.Errorf("osv-scanner: %w", vulndb.ErrNoDB))
 		}
 		db, err := vulndb.OpenWith(req.DB, vulndb.OpenOptions{Logf: logf, Verified: req.DBVerified})
 		if err != nil {
-			return res, fmt.Errorf("osv-scanner: vulnerability database (--db): %w", err)
+			return fail(fmt.Errorf("osv-scanner: vulnerability database (--db): %w", err))
 		}
 		defer db.Close()
 		if w := db.Stats.StaleWarningFor(ecos, s.opt.MaxDBAge, s.now()); w != "" {
@@ -158,9 +165,8 @@ func (s *Scanner) Scan(ctx context.Context, req *scanners.Request) (*finding.Res
 				scan = append(scan, eco)
 				continue
 			}
-			res.State = finding.Incomplete
-			res.Errorf("osv-scanner: no %s advisories in the vulnerability database: %s not scanned (import %s advisories with scangate db import, or run scangate db update)",
-				eco, relList(groups[eco]), eco)
+			partly = append(partly, fmt.Sprintf("osv-scanner: no %s advisories in the vulnerability database: %s not scanned (import %s advisories with scangate db import, or run scangate db update)",
+				eco, relList(groups[eco]), eco))
 		}
 		ecos = scan
 	}
@@ -184,12 +190,12 @@ func (s *Scanner) Scan(ctx context.Context, req *scanners.Request) (*finding.Res
 	// An empty override config keeps every osv-scanner.toml out.
 	tmp, err := os.MkdirTemp("", "scangate-osv-")
 	if err != nil {
-		return res, fmt.Errorf("osv-scanner: %w", err)
+		return fail(fmt.Errorf("osv-scanner: %w", err))
 	}
 	defer os.RemoveAll(tmp)
 	base.ConfigOverridePath = filepath.Join(tmp, "osv-scanner.toml")
 	if err := os.WriteFile(base.ConfigOverridePath, nil, 0o600); err != nil {
-		return res, fmt.Errorf("osv-scanner: %w", err)
+		return fail(fmt.Errorf("osv-scanner: %w", err))
 	}
 
 	conv := &converter{root: req.Root, res: res, files: manifests{}, ignores: ignores}
@@ -240,12 +246,11 @@ func (s *Scanner) Scan(ctx context.Context, req *scanners.Request) (*finding.Res
 				continue
 			}
 			for _, m := range logged {
-				res.State = finding.Incomplete
 				m = clean(m)
 				if len(batch) == 1 && !strings.Contains(m, batch[0].Rel) {
 					m = batch[0].Rel + ": " + m
 				}
-				res.Errorf("osv-scanner: %s", m)
+				partly = append(partly, "osv-scanner: "+m)
 			}
 			switch {
 			case err == nil, errors.Is(err, osvscanner.ErrVulnerabilitiesFound):
@@ -260,7 +265,10 @@ func (s *Scanner) Scan(ctx context.Context, req *scanners.Request) (*finding.Res
 	}
 	sortFindings(res.Findings)
 	if len(errs) > 0 {
-		return res, fmt.Errorf("osv-scanner: %w", errors.Join(errs...))
+		return fail(fmt.Errorf("osv-scanner: %w", errors.Join(errs...)))
+	}
+	if len(partly) > 0 {
+		return res, scanners.Partial(partly...)
 	}
 	if key != nil && ctx.Err() == nil {
 		req.Cache.Put(key, cacheEntry{Findings: res.Findings, Rules: res.Rules,

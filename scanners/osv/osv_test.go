@@ -87,7 +87,11 @@ func scan(t testing.TB, s *Scanner, root, db string, offline bool) (*finding.Res
 	t.Helper()
 	abs, _ := filepath.Abs(root)
 	req := &scanners.Request{Root: abs, Offline: offline, DB: db, Logf: func(string, ...any) {}}
-	return s.Scan(context.Background(), req)
+	res, err := s.Scan(context.Background(), req)
+	if res != nil {
+		err = scanners.Settle(res, err) // as the runner: the state set, err only for a failed scan
+	}
+	return res, err
 }
 
 // One scan of the tree, shared by the tests that read it.

@@ -176,7 +176,7 @@ func (s *Scanner) check2(ctx context.Context, req *scanners.Request, path, versi
 			return &cached, nil
 		}
 	}
-	req.Logf("safety %s: %s", version, strings.Join(args, " "))
+	req.Log("safety %s: %s", version, strings.Join(args, " "))
 	out, err := s.run(ctx, req, path, args, nil)
 	if err != nil {
 		return res, err
@@ -205,7 +205,7 @@ func (s *Scanner) scan3(ctx context.Context, req *scanners.Request, path, versio
 		return nil, scanners.Skip("offline, and safety %s scans through the Safety platform, which needs the network", version)
 	}
 	args := []string{"--disable-optional-telemetry", "scan", "--target", ".", "--output", "json", "--detailed-output"}
-	req.Logf("safety %s: %s", version, strings.Join(args, " "))
+	req.Log("safety %s: %s", version, strings.Join(args, " "))
 	out, err := s.run(ctx, req, path, args, []string{"SAFETY_STAGE=cicd"})
 	if err != nil {
 		return res, err

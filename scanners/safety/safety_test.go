@@ -477,7 +477,7 @@ func TestSafetyCorrelatesWithOSV(t *testing.T) {
 		Package:  &finding.Package{Ecosystem: "PyPI", Name: "Jinja2", Version: "2.11.2", Manifest: "requirements.txt"},
 		Location: finding.Location{Path: "requirements.txt", StartLine: 2},
 	}}}
-	results := finding.Correlate([]finding.Result{osv, *res})
+	results := finding.Correlate([]finding.Result{osv, *res}, []string{"govulncheck", "osv-scanner", "safety"}) // the registry's order
 	if len(results[0].Findings) != 1 || !slices.Contains(results[0].Findings[0].Tools, "safety") {
 		t.Fatalf("osv-scanner's finding did not absorb safety's: %+v", results[0].Findings)
 	}

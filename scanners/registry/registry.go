@@ -1,0 +1,128 @@
+// Package registry is the one list of the scanners this binary has: each
+// one's name, how it is built from the configuration, and the library it
+// embeds. Flag validation, the scanners' order in reports and correlation,
+// and `scangate version` all read this list; config keys are checked
+// against it. Adding a scanner is a new adapter folder and one entry here
+// (plus its options in config.Scanners).
+package registry
+
+import (
+	"os"
+	"runtime/debug"
+	"slices"
+
+	"github.com/scangate/scangate/config"
+	"github.com/scangate/scangate/finding"
+	"github.com/scangate/scangate/scanners"
+	"github.com/scangate/scangate/scanners/bandit"
+	"github.com/scangate/scangate/scanners/gosec"
+	"github.com/scangate/scangate/scanners/govulncheck"
+	"github.com/scangate/scangate/scanners/osv"
+	"github.com/scangate/scangate/scanners/safety"
+)
+
+// Def describes one scanner. When it applies is the Scanner's own Applies.
+type Def struct {
+	// Name is what --scanners and the configuration's scanners.NAME accept.
+	Name string
+	// Module is the Go module of the embedded library whose linked version
+	// `scangate version` shows; "" for an external program.
+	Module string
+	// New builds the scanner with its options from the configuration.
+	New func(c *config.Config) scanners.Scanner
+}
+
+// All is every scanner of the binary, in the order they run and report. The
+// order also ranks evidence when two report the same vulnerability: the
+// earlier keeps the merged finding (govulncheck knows whether the code is
+// called, osv-scanner the manifest line, safety neither).
+var All = []Def{
+	{Name: "gosec", Module: "github.com/securego/gosec/v2", New: func(c *config.Config) scanners.Scanner {
+		o := c.Scanners.Gosec
+		return gosec.New(gosec.Options{Include: o.Include, Exclude: o.Exclude, MinConfidence: severityOrInfo(o.MinConfidence)})
+	}},
+	{Name: "govulncheck", Module: "golang.org/x/vuln", New: func(c *config.Config) scanners.Scanner {
+		return govulncheck.New(govulncheck.Options{ScanLevel: c.Scanners.Govulncheck.ScanLevel})
+	}},
+	{Name: "osv-scanner", Module: "github.com/google/osv-scanner/v2", New: func(c *config.Config) scanners.Scanner {
+		return osv.New(osv.Options{SkipLockfiles: c.Scanners.OSV.SkipLockfiles, MaxDBAge: c.DB.MaxAge})
+	}},
+	{Name: "bandit", New: func(c *config.Config) scanners.Scanner {
+		o := c.Scanners.Bandit
+		return bandit.New(bandit.Options{Program: o.Program, Skips: o.Skips, MinConfidence: o.MinConfidence})
+	}},
+	{Name: "safety", New: func(c *config.Config) scanners.Scanner {
+		o := c.Scanners.Safety
+		return safety.New(safety.Options{Program: o.Program, DB: o.DB, Key: keyFromEnv(o.KeyEnv)})
+	}},
+}
+
+// Names are the scanners' names in registry order.
+func Names() []string {
+	out := make([]string, len(All))
+	for i, d := range All {
+		out[i] = d.Name
+	}
+	return out
+}
+
+// Known reports whether name is a scanner of the binary.
+func Known(name string) bool {
+	return slices.ContainsFunc(All, func(d Def) bool { return d.Name == name })
+}
+
+// Build builds the named scanners (every one when names is empty) from the
+// configuration, in registry order.
+func Build(c *config.Config, names []string) []scanners.Scanner {
+	var out []scanners.Scanner
+	for _, d := range All {
+		if len(names) == 0 || slices.Contains(names, d.Name) {
+			out = append(out, d.New(c))
+		}
+	}
+	return out
+}
+
+// Version is the version of the library the scanner embeds, as linked into
+// this binary, or what an external program's version depends on.
+func (d Def) Version() string {
+	if d.Module == "" {
+		return "external: run when installed"
+	}
+	return LinkedVersion(d.Module)
+}
+
+// LinkedVersion returns the version of a module linked into this binary.
+func LinkedVersion(module string) string {
+	bi, ok := debug.ReadBuildInfo()
+	if !ok {
+		return "unknown"
+	}
+	for _, d := range bi.Deps {
+		if d.Path == module {
+			if d.Replace != nil {
+				return d.Replace.Version
+			}
+			return d.Version
+		}
+	}
+	return "not linked"
+}
+
+// severityOrInfo reads a validated config value; "" keeps everything.
+func severityOrInfo(s string) finding.Severity {
+	if s == "" {
+		return finding.Info
+	}
+	sev, _ := finding.ParseSeverity(s)
+	return sev
+}
+
+// keyFromEnv reads a secret from the variable the config names, so that the
+// key itself never sits in a file.
+func keyFromEnv(name string) string {
+	if name == "" {
+		return ""
+	}
+	return os.Getenv(name)
+}

@@ -18,7 +18,6 @@ type cacheEntry struct {
 	Findings      []finding.Finding      `json:"findings"`
 	Rules         []finding.Rule         `json:"rules,omitempty"`
 	Notifications []finding.Notification `json:"notifications,omitempty"`
-	Incomplete    bool                   `json:"incomplete,omitempty"`
 }
 
 // cacheKey keys an offline scan on the database's digest, the options, and

@@ -180,9 +180,6 @@ func (s *Scanner) Scan(ctx context.Context, req *scanners.Request) (*finding.Res
 		if req.Cache.Get(key, &e) {
 			res.Findings, res.Rules = e.Findings, e.Rules
 			res.Notifications = append(res.Notifications, e.Notifications...)
-			if e.Incomplete {
-				res.State = finding.Incomplete
-			}
 			return res, nil
 		}
 	}
@@ -271,8 +268,8 @@ func (s *Scanner) Scan(ctx context.Context, req *scanners.Request) (*finding.Res
 		return res, scanners.Partial(partly...)
 	}
 	if key != nil && ctx.Err() == nil {
-		req.Cache.Put(key, cacheEntry{Findings: res.Findings, Rules: res.Rules,
-			Notifications: res.Notifications[mark:], Incomplete: res.State == finding.Incomplete})
+		// Only a complete answer is kept: a partial one returned above.
+		req.Cache.Put(key, cacheEntry{Findings: res.Findings, Rules: res.Rules, Notifications: res.Notifications[mark:]})
 	}
 	return res, nil
 }

@@ -114,7 +114,7 @@ func TestLogLinesNotNamedTwice(t *testing.T) {
 	req := &scanners.Request{Root: root, Offline: true, DB: importDB(t, advisoriesDir),
 		Logf: func(format string, args ...any) { lines = append(lines, fmt.Sprintf(format, args...)) }}
 	res, err := New(Options{MaxDBAge: -1}).Scan(context.Background(), req)
-	if err != nil {
+	if err := scanners.Settle(res, err); err != nil { // as the runner: the state set
 		t.Fatal(err)
 	}
 	if len(res.Findings) != 1 {
@@ -140,7 +140,7 @@ func TestMissingIncludeIsIncomplete(t *testing.T) {
 	writeFiles(t, root, map[string]string{"requirements.txt": "-r missing.txt\njinja2==2.11.2\n"})
 	req := &scanners.Request{Root: root, Offline: true, DB: importDB(t, advisoriesDir)}
 	res, err := New(Options{MaxDBAge: -1}).Scan(context.Background(), req)
-	if err != nil {
+	if err := scanners.Settle(res, err); err != nil { // as the runner: the state set
 		t.Fatal(err)
 	}
 	if res.State != finding.Incomplete || len(res.Findings) != 1 {

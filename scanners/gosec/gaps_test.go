@@ -75,3 +75,32 @@ func TestUntidyModuleIsIncomplete(t *testing.T) {
 		t.Errorf("excluded: err %v state %s notifications %+v", o.err, o.res.State, o.res.Notifications)
 	}
 }
+
+// A dependency missing from go.sum and the module cache (offline): the type
+// checker only says "could not import X (invalid package name: "")"; the
+// error must carry the go command's line that says what to do.
+func TestMissingDependencyNamesTheFix(t *testing.T) {
+	root := t.TempDir()
+	for name, body := range map[string]string{
+		"go.mod":  "module example.com/nocache\n\ngo 1.22\n\nrequire example.com/notinthecache v1.0.0\n",
+		"main.go": "package main\n\nimport \"example.com/notinthecache/lib\"\n\nfunc main() { lib.F() }\n",
+	} {
+		if err := os.WriteFile(filepath.Join(root, name), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	o := scan(t, root, Options{}, func(r *scanners.Request) { r.Offline = true })
+	if o.err != nil {
+		t.Fatal(o.err)
+	}
+	if o.res.State != finding.Incomplete {
+		t.Errorf("state %s, want incomplete", o.res.State)
+	}
+	for _, n := range o.res.Notifications {
+		if n.Level == finding.LevelError && n.Location.Path == "main.go" &&
+			strings.Contains(n.Message, "could not import example.com/notinthecache/lib: missing go.sum entry") && strings.Contains(n.Message, "to add:") {
+			return
+		}
+	}
+	t.Errorf("no error at main.go with the go command's fix: %+v", o.res.Notifications)
+}

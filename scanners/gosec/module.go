@@ -39,6 +39,10 @@ type run struct {
 	pinned string // Go version gosec assumes ("go1.21"), set before the first rule runs
 	local  string // the local toolchain ("go1.26.8"), "" when unknown
 
+	// importErr is the go command's own error for an import that could not
+	// be loaded in the module being analyzed ("" when it has none).
+	importErr func(path string) string
+
 	rules      map[string]finding.Severity // rule ID -> highest severity reported
 	ruleMsg    map[string]string
 	analyzed   int  // packages gosec ran on, over all modules
@@ -105,6 +109,7 @@ func (r *run) module(ctx context.Context, m scanners.GoModule) error {
 			return nil
 		}
 	}
+	r.importErr = importErrors(cfg)
 	r.req.Log("%s: %d packages loaded in %s", m.Path, len(pkgs), time.Since(start).Round(time.Millisecond))
 	if cgo, err := scanners.CgoSkipped(r.req, m); err != nil || len(cgo) > 0 {
 		r.incomplete = true
@@ -325,6 +330,16 @@ func (r *run) packageErrors(m scanners.GoModule, p *packages.Package, seen map[s
 		msg := strings.TrimSpace(e.Msg)
 		if e.Kind == packages.ListError && strings.HasPrefix(msg, "# ") && positioned {
 			continue // the compiler's report of errors the parser or type checker gave us with positions
+		}
+		if e.Kind == packages.TypeError {
+			// "could not import X (invalid package name: \"\")" hides why:
+			// the go command's error for X says what to do.
+			if path, ok := strings.CutPrefix(msg, "could not import "); ok && r.importErr != nil {
+				path, _, _ = strings.Cut(path, " ")
+				if why := r.importErr(path); why != "" {
+					msg = "could not import " + path + ": " + why
+				}
+			}
 		}
 		loc := parsePos(e.Pos)
 		if loc.Path != "" {
@@ -716,4 +731,31 @@ func (l *logCapture) ssaFailure() string {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return strings.Join(l.lines, "; ")
+}
+
+// importErrors returns a function that asks the go command, once per
+// import path, why that package could not be loaded, and returns its
+// decisive line ("missing go.sum entry …; to add: go get …").
+func importErrors(cfg *packages.Config) func(string) string {
+	seen := map[string]string{}
+	return func(path string) string {
+		if why, ok := seen[path]; ok {
+			return why
+		}
+		probe := *cfg
+		probe.Mode = packages.NeedName
+		probe.Tests = false
+		why := ""
+		if pkgs, err := packages.Load(&probe, path); err == nil {
+			for _, p := range pkgs {
+				for _, e := range p.Errors {
+					if why == "" && e.Kind == packages.ListError {
+						why = scanners.GoError(e.Msg)
+					}
+				}
+			}
+		}
+		seen[path] = why
+		return why
+	}
 }

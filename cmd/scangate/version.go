@@ -2,10 +2,14 @@ package main
 
 import (
 	"fmt"
+	"io"
 	"runtime"
 	"runtime/debug"
 
 	"github.com/spf13/cobra"
+
+	"github.com/scangate/scangate/config"
+	"github.com/scangate/scangate/scanners"
 )
 
 // version is set at release time with -ldflags "-X main.version=v1.2.3";
@@ -22,29 +26,21 @@ func scangateVersion() string {
 	return "dev"
 }
 
-// embedded lists the libraries whose versions `scangate version` reports.
-var embedded = []struct{ name, module string }{
-	{"gosec", "github.com/securego/gosec/v2"},
-	{"govulncheck", "golang.org/x/vuln"},
-	{"osv-scanner", "github.com/google/osv-scanner/v2"},
-	{"go-sarif", "github.com/owenrumney/go-sarif/v3"},
-}
-
-// depVersion returns the version of a module linked into this binary.
-func depVersion(module string) string {
-	bi, ok := debug.ReadBuildInfo()
-	if !ok {
-		return "unknown"
-	}
-	for _, d := range bi.Deps {
-		if d.Path == module {
-			if d.Replace != nil {
-				return d.Replace.Version
-			}
-			return d.Version
+// versions lists every adapter of the binary: embedded ones say their
+// version (scanners.Versioner), external ones are run when installed.
+func versions(w io.Writer) {
+	for _, s := range adapters(&scanOptions{cfg: config.Default(".")}) {
+		v := "external: run when installed"
+		if vs, ok := s.(scanners.Versioner); ok {
+			v = vs.Version()
 		}
+		fmt.Fprintf(w, "  %-12s %s\n", s.Name(), v)
 	}
-	return "not linked"
+	sarif, ok := scanners.LinkedVersion("github.com/owenrumney/go-sarif/v3")
+	if !ok {
+		sarif = "not linked"
+	}
+	fmt.Fprintf(w, "  %-12s %s\n", "go-sarif", sarif)
 }
 
 func newVersionCmd() *cobra.Command {
@@ -55,11 +51,7 @@ func newVersionCmd() *cobra.Command {
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			out := cmd.OutOrStdout()
 			fmt.Fprintf(out, "scangate %s (%s, %s/%s)\n", scangateVersion(), runtime.Version(), runtime.GOOS, runtime.GOARCH)
-			for _, e := range embedded {
-				fmt.Fprintf(out, "  %-12s %s\n", e.name, depVersion(e.module))
-			}
-			fmt.Fprintf(out, "  %-12s %s\n", "bandit", "external: run when installed")
-			fmt.Fprintf(out, "  %-12s %s\n", "safety", "external: run when installed")
+			versions(out)
 			return nil
 		},
 	}

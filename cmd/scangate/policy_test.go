@@ -51,6 +51,11 @@ func TestMalformedConfigExits2(t *testing.T) {
 			`/.scangate.yml:3:14: scanners.gosec.exclude: want a list of strings, got the string "G104"`},
 		{"bad value", "scanners:\n  govulncheck:\n    scan-level: function\n",
 			`/.scangate.yml:3:17: scanners.govulncheck.scan-level: invalid value "function" (allowed: symbol, package, module)`},
+		// A well-formed ID gosec does not have would make the scan incomplete.
+		{"unknown gosec rule", "scanners:\n  gosec:\n    include: [G101, G999]\n",
+			`/.scangate.yml:3:21: scanners.gosec.include: unknown gosec rule "G999" (known: G101, G102,`},
+		{"unknown bandit test", "scanners:\n  bandit:\n    skips: [B999]\n",
+			`/.scangate.yml:3:13: scanners.bandit.skips: unknown bandit rule "B999" (known: B101, B102,`},
 	} {
 		write(t, filepath.Join(dir, ".scangate.yml"), tc.doc)
 		for _, args := range [][]string{{"scan", dir}, {"config", "print", dir}, {"config", "check", dir}, {"baseline", "create", dir}} {

@@ -119,4 +119,3 @@ func mismatch(ours, theirs *debug.BuildInfo) string {
 	}
 	return ""
 }
-

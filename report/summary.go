@@ -466,7 +466,13 @@ func JSON(w io.Writer, s *Scan) error {
 	if doc.Remediations == nil {
 		doc.Remediations = []finding.Remediation{}
 	}
+	// Every list is [] when empty, never null: a skipped scanner's
+	// findings included, so that readers need no null check.
+	doc.Tools = []tool{}
 	for _, r := range s.Results {
+		if r.Findings == nil {
+			r.Findings = []finding.Finding{}
+		}
 		doc.Tools = append(doc.Tools, tool{Result: r, DurationMs: r.Duration.Milliseconds()})
 	}
 	enc := json.NewEncoder(w)

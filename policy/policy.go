@@ -4,6 +4,7 @@ package policy
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 
@@ -98,6 +99,8 @@ func (o Outcome) MarshalText() ([]byte, error) { return []byte(o.String()), nil 
 type Verdict struct {
 	Outcome    Outcome                  `json:"outcome"`
 	Threshold  string                   `json:"threshold"`
+	// ToolThresholds are the scanners' own fail-on, where set.
+	ToolThresholds map[string]string `json:"toolThresholds,omitempty"`
 	Total      int                      `json:"total"`      // every finding
 	New        int                      `json:"new"`        // not suppressed, not in the baseline
 	Unchanged  int                      `json:"unchanged"`  // in the baseline
@@ -119,6 +122,20 @@ type Verdict struct {
 	IgnoreUnfixed bool `json:"ignoreUnfixed,omitempty"`
 }
 
+// Thresholds says what fails the gate: "critical", or with scanners' own
+// fail-on "critical (gosec: medium)", so that a verdict never names a
+// threshold its findings are not measured against.
+func (v Verdict) Thresholds() string {
+	if len(v.ToolThresholds) == 0 {
+		return v.Threshold
+	}
+	var parts []string
+	for _, tool := range slices.Sorted(maps.Keys(v.ToolThresholds)) {
+		parts = append(parts, tool+": "+v.ToolThresholds[tool])
+	}
+	return v.Threshold + " (" + strings.Join(parts, ", ") + ")"
+}
+
 // ExitCode is the documented process exit status: 0 pass, 1 gate failed,
 // 3 incomplete scan (2 is for usage errors and is decided by the CLI).
 func (v Verdict) ExitCode() int {
@@ -137,6 +154,12 @@ func (v Verdict) ExitCode() int {
 // changed in place.
 func Evaluate(results []finding.Result, p Policy) Verdict {
 	v := Verdict{Threshold: p.FailOn.String(), BySeverity: map[finding.Severity]int{}, IgnoreUnfixed: p.IgnoreUnfixed}
+	for tool, th := range p.PerTool {
+		if v.ToolThresholds == nil {
+			v.ToolThresholds = map[string]string{}
+		}
+		v.ToolThresholds[tool] = th.String()
+	}
 	if p.Baseline != nil {
 		for _, e := range p.Baseline.mark(results) {
 			v.Fixed += e.count()

@@ -97,17 +97,17 @@ func (o Outcome) MarshalText() ([]byte, error) { return []byte(o.String()), nil 
 
 // Verdict summarizes a scan for the gate.
 type Verdict struct {
-	Outcome    Outcome                  `json:"outcome"`
-	Threshold  string                   `json:"threshold"`
+	Outcome   Outcome `json:"outcome"`
+	Threshold string  `json:"threshold"`
 	// ToolThresholds are the scanners' own fail-on, where set.
-	ToolThresholds map[string]string `json:"toolThresholds,omitempty"`
-	Total      int                      `json:"total"`      // every finding
-	New        int                      `json:"new"`        // not suppressed, not in the baseline
-	Unchanged  int                      `json:"unchanged"`  // in the baseline
-	Fixed      int                      `json:"fixed"`      // baseline entries no longer found
-	Suppressed int                      `json:"suppressed"` // in source or by the ignore file
-	Failing    int                      `json:"failing"`    // new findings that fail the gate
-	BySeverity map[finding.Severity]int `json:"bySeverity"` // of new findings
+	ToolThresholds map[string]string        `json:"toolThresholds,omitempty"`
+	Total          int                      `json:"total"`      // every finding
+	New            int                      `json:"new"`        // not suppressed, not in the baseline
+	Unchanged      int                      `json:"unchanged"`  // in the baseline
+	Fixed          int                      `json:"fixed"`      // baseline entries no longer found
+	Suppressed     int                      `json:"suppressed"` // in source or by the ignore file
+	Failing        int                      `json:"failing"`    // new findings that fail the gate
+	BySeverity     map[finding.Severity]int `json:"bySeverity"` // of new findings
 	// IncompleteTools names scanners that applied but could not finish.
 	IncompleteTools []string `json:"incompleteTools,omitempty"`
 

@@ -19,7 +19,7 @@ func TestShortSummaryUsesPerScannerFailOn(t *testing.T) {
 	listed := regexp.MustCompile(`(?m)^  \S+\s+(G\d{3}) `)
 	for _, tc := range []struct {
 		name, cfg, verdict string
-		want             []string
+		want               []string
 	}{
 		{"gosec stricter than the global", "fail-on: critical\nscanners:\n  gosec:\n    fail-on: high\n", "Verdict: FAIL: 1 new finding(s) at or above critical (gosec: high)\n", []string{"G101"}},
 		{"gosec stricter still", "fail-on: critical\nscanners:\n  gosec:\n    fail-on: medium\n", "Verdict: FAIL: 3 new finding(s) at or above critical (gosec: medium)\n", []string{"G101", "G401", "G501"}},

@@ -26,7 +26,7 @@ func adapters(o *scanOptions) []scanners.Scanner {
 			Exclude:       sc.Gosec.Exclude,
 			MinConfidence: severityOrInfo(sc.Gosec.MinConfidence),
 		}),
-		govulncheck.New(govulncheck.Options{ScanLevel: sc.Govulncheck.ScanLevel}),
+		govulncheck.New(govulncheck.Options{ScanLevel: sc.Govulncheck.ScanLevel, Executable: govulncheckChild}),
 		osv.New(osv.Options{SkipLockfiles: sc.OSV.SkipLockfiles, MaxDBAge: o.cfg.DB.MaxAge}),
 		bandit.New(bandit.Options{
 			Program:       sc.Bandit.Program,
@@ -40,6 +40,12 @@ func adapters(o *scanOptions) []scanners.Scanner {
 		}),
 	}
 }
+
+// govulncheckChild is the program govulncheck runs in; "" lets the adapter
+// choose (its companion beside scangate, else scangate itself). Tests set
+// it to a companion built once, so that every in-process scan does not run
+// govulncheck in the race-instrumented test binary.
+var govulncheckChild string
 
 // buildAdapters is adapters, replaceable in tests that need a scanner that
 // panics or hangs next to the real ones.

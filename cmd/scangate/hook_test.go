@@ -93,6 +93,7 @@ const (
 // a gosec finding over the threshold, and git push refused, then accepted
 // after the fix; a foreign hook is left alone throughout.
 func TestHookBlocksAPushWithAFinding(t *testing.T) {
+	t.Parallel()
 	bin := scangateBinary(t)
 	r, remote := newRepoWithRemote(t)
 	r.write("go.mod", "module example.com/hooked\n\ngo 1.26\n")

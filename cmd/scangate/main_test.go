@@ -1,17 +1,42 @@
 package main
 
 import (
+	"fmt"
 	"os"
+	"os/exec"
+	"path/filepath"
 	"testing"
 
 	"github.com/scangate/scangate/scanners/govulncheck"
 )
 
 // TestMain lets the test binary stand in for the scangate binary when the
-// govulncheck adapter re-executes itself as its child process.
+// govulncheck adapter re-executes itself as its child process, and builds
+// the govulncheck companion once for the in-process scans: govulncheck in
+// the race-instrumented test binary costs several times the CPU, and the
+// child's own code is race-tested in scanners/govulncheck. The build uses the
+// Dockerfile's flags, so scangateBinary's build reuses its packages.
 func TestMain(m *testing.M) {
 	if len(os.Args) > 1 && os.Args[1] == govulncheck.Subcommand {
 		os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 	}
-	os.Exit(m.Run())
+	dir, err := os.MkdirTemp("", "scangate-companion-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	code := func() int {
+		defer os.RemoveAll(dir)
+		comp := filepath.Join(dir, govulncheck.Companion)
+		cmd := exec.Command("go", "build", "-trimpath", "-o", comp, "./cmd/"+govulncheck.Companion)
+		cmd.Dir = "../.."
+		cmd.Env = append(os.Environ(), "CGO_ENABLED=0", "GOTOOLCHAIN=local")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			fmt.Fprintf(os.Stderr, "build %s: %v\n%s", govulncheck.Companion, err, out)
+			return 1
+		}
+		govulncheckChild = comp
+		return m.Run()
+	}()
+	os.Exit(code)
 }

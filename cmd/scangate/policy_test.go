@@ -79,6 +79,7 @@ func TestMalformedConfigExits2(t *testing.T) {
 }
 
 func TestFlagsOverrideTheFileAndPrintShowsSources(t *testing.T) {
+	t.Parallel()
 	dir := project(t)
 	write(t, filepath.Join(dir, ".scangate.yml"), "fail-on: medium\ntimeout: 5m\nscanners:\n  gosec:\n    timeout: 1m\n")
 	code, out, stderr := runCLI(t, "config", "print", "--fail-on", "critical", "--tags", "integration", dir)
@@ -127,6 +128,7 @@ func TestFlagsOverrideTheFileAndPrintShowsSources(t *testing.T) {
 
 // The gosec section of the configuration reaches the adapter.
 func TestGosecOptionsFromConfig(t *testing.T) {
+	t.Parallel()
 	dir := project(t)
 	write(t, filepath.Join(dir, ".scangate.yml"), "fail-on: low\nscanners:\n  gosec:\n    exclude: [G401]\n")
 	code, _, stderr := runCLI(t, "scan", "-q", dir)
@@ -231,6 +233,7 @@ func readSARIF(t *testing.T, file string) (states []string) {
 // The default baseline file, --baseline, baseline: in the configuration,
 // and a previous SARIF as the baseline, on a small module gosec flags.
 func TestBaselineFileAndSARIFBaseline(t *testing.T) {
+	t.Parallel()
 	dir := project(t)
 	write(t, filepath.Join(dir, "legacy", "hash.go"), "package legacy\n\nimport \"crypto/md5\"\n\nfunc A(b []byte) { md5.Sum(b) }\n\nfunc B(b []byte) { md5.Sum(append(b, 1)) }\n")
 	if code, _, _ := runCLI(t, "scan", "-q", "--fail-on", "medium", dir); code != exitFail {
@@ -296,6 +299,7 @@ func TestMalformedBaselineAndIgnoreFilesExit2(t *testing.T) {
 }
 
 func TestSuppressionsThroughTheCLI(t *testing.T) {
+	t.Parallel()
 	dir := project(t)
 	write(t, filepath.Join(dir, "legacy", "hash.go"), "package legacy\n\nimport \"crypto/md5\"\n\nfunc A(b []byte) { md5.Sum(b) } // #nosec G401 -- checksum of a public file\n")
 	ignore := filepath.Join(dir, ".scangate-ignore.yml")

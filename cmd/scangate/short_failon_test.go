@@ -14,6 +14,7 @@ import (
 // thresholds the findings were measured against. The module has gosec's G101
 // (high) and G401 and G501 (medium).
 func TestShortSummaryUsesPerScannerFailOn(t *testing.T) {
+	t.Parallel()
 	dir := project(t)
 	write(t, filepath.Join(dir, "main.go"), leakyMain)
 	listed := regexp.MustCompile(`(?m)^  \S+\s+(G\d{3}) `)

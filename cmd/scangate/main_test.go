@@ -20,14 +20,14 @@ func TestMain(m *testing.M) {
 	if len(os.Args) > 1 && os.Args[1] == govulncheck.Subcommand {
 		os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 	}
-	dir, err := os.MkdirTemp("", "scangate-companion-")
-	if err != nil {
+	var err error
+	if testTmp, err = os.MkdirTemp("", "scangate-test-"); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
 	code := func() int {
-		defer os.RemoveAll(dir)
-		comp := filepath.Join(dir, govulncheck.Companion)
+		defer os.RemoveAll(testTmp)
+		comp := filepath.Join(testTmp, govulncheck.Companion)
 		cmd := exec.Command("go", "build", "-trimpath", "-o", comp, "./cmd/"+govulncheck.Companion)
 		cmd.Dir = "../.."
 		cmd.Env = append(os.Environ(), "CGO_ENABLED=0", "GOTOOLCHAIN=local")
@@ -40,3 +40,6 @@ func TestMain(m *testing.M) {
 	}()
 	os.Exit(code)
 }
+
+// testTmp holds the programs the tests build once; TestMain removes it.
+var testTmp string

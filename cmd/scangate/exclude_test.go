@@ -18,6 +18,7 @@ import (
 // installed here), and the ignore file's path: with the same glob
 // suppresses exactly the findings --exclude drops.
 func TestOneGlobDialectForEveryScanner(t *testing.T) {
+	t.Parallel()
 	if _, err := exec.LookPath("bandit"); err != nil && os.Getenv("SCANGATE_REQUIRE_BANDIT") == "" {
 		t.Skip("bandit is not installed")
 	}
@@ -62,13 +63,14 @@ func TestOneGlobDialectForEveryScanner(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(bin, "safety"), []byte(script), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	t.Setenv("PATH", bin+string(os.PathListSeparator)+os.Getenv("PATH"))
 	sdb := t.TempDir()
 	for _, f := range []string{"insecure.json", "insecure_full.json"} {
 		os.WriteFile(filepath.Join(sdb, f), []byte("{}"), 0o644)
 	}
 	cfg := filepath.Join(t.TempDir(), "scangate.yml")
-	os.WriteFile(cfg, []byte("scanners:\n  safety:\n    db: "+sdb+"\n"), 0o644)
+	// The stand-in is named by the (trusted, out-of-tree) configuration
+	// rather than put on PATH, so that this test can run in parallel.
+	os.WriteFile(cfg, []byte("scanners:\n  safety:\n    db: "+sdb+"\n    program: "+filepath.Join(bin, "safety")+"\n"), 0o644)
 	ignore := filepath.Join(t.TempDir(), "ignore.yml")
 	os.WriteFile(ignore, []byte("suppressions:\n  - path: legacy\n    reason: being rewritten\n"), 0o644)
 

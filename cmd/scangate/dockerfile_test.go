@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 
 	"github.com/scangate/scangate/scanners/govulncheck"
@@ -213,7 +214,7 @@ func scangateBinary(t *testing.T) string {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := os.WriteFile(filepath.Join(dir, name), data, 0o755); err != nil {
+		if err := writeTestProgram(filepath.Join(dir, name), data); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -225,4 +226,14 @@ var built struct {
 	once sync.Once
 	dir  string
 	err  error
+}
+
+// writeTestProgram writes a program that the tests then run, holding
+// syscall.ForkLock so that no child forked meanwhile by a parallel test
+// inherits the open file: exec would then fail with "text file busy"
+// (golang.org/issue/22315).
+func writeTestProgram(path string, data []byte) error {
+	syscall.ForkLock.Lock()
+	defer syscall.ForkLock.Unlock()
+	return os.WriteFile(path, data, 0o755)
 }

@@ -276,7 +276,7 @@ func TestBuiltBinaryUsesGovulncheckCompanion(t *testing.T) {
 		t.Fatalf("with the companion: %v, want %v", with, want)
 	}
 	// A file of that name that is no Go program is not run.
-	if err := os.WriteFile(companion, []byte("#!/bin/sh\nexit 0\n"), 0o755); err != nil {
+	if err := writeTestProgram(companion, []byte("#!/bin/sh\nexit 0\n")); err != nil {
 		t.Fatal(err)
 	}
 	if got := rules(scan("scangate", "scangate-govulncheck beside scangate is not used: not a Go program")); !slices.Equal(got, with) {

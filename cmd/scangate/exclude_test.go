@@ -60,7 +60,7 @@ func TestOneGlobDialectForEveryScanner(t *testing.T) {
 	os.WriteFile(cleanReport, clean, 0o644)
 	script := "#!/bin/sh\nif [ \"$1\" = \"--version\" ]; then echo 'safety, version 2.3.5'; exit 0; fi\n" +
 		"case \"$*\" in *svc/legacy/py/requirements.txt*) cat '" + report + "'; exit 64;; esac\ncat '" + cleanReport + "'\nexit 0\n"
-	if err := os.WriteFile(filepath.Join(bin, "safety"), []byte(script), 0o755); err != nil {
+	if err := writeTestProgram(filepath.Join(bin, "safety"), []byte(script)); err != nil {
 		t.Fatal(err)
 	}
 	sdb := t.TempDir()

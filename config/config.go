@@ -123,8 +123,8 @@ func (c Common) IsEnabled() bool { return c.Enabled == nil || *c.Enabled }
 // Gosec options for the gosec adapter.
 type Gosec struct {
 	Common        `yaml:",inline"`
-	Include       []string `yaml:"include" pattern:"^G[0-9]{3}$"`
-	Exclude       []string `yaml:"exclude" pattern:"^G[0-9]{3}$"`
+	Include       []string `yaml:"include" pattern:"^G[0-9]{3}$" rules:"gosec"`
+	Exclude       []string `yaml:"exclude" pattern:"^G[0-9]{3}$" rules:"gosec"`
 	MinConfidence string   `yaml:"min-confidence" enum:"low,medium,high"`
 }
 
@@ -147,7 +147,7 @@ type OSV struct {
 // Bandit options for the bandit adapter.
 type Bandit struct {
 	Common        `yaml:",inline"`
-	Skips         []string `yaml:"skips" pattern:"^B[0-9]{3}$"`
+	Skips         []string `yaml:"skips" pattern:"^B[0-9]{3}$" rules:"bandit"`
 	MinConfidence string   `yaml:"min-confidence" enum:"low,medium,high"`
 	// Program is the bandit executable; "" means bandit on PATH, skipped when absent.
 	Program string `yaml:"program" trust:"name a program"`

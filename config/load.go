@@ -96,6 +96,7 @@ type field struct {
 	path    bool
 	glob    bool   // a path glob in scangate's dialect (internal/pathglob)
 	trust   string // what the key would let an in-tree file do; "" when it may set it
+	rules   string // the scanner whose rule IDs the values must be (see knownRules)
 }
 
 // fieldsOf lists the keys of a config struct in declaration order, with
@@ -131,6 +132,7 @@ func fieldsOf(t reflect.Type) []field {
 		_, f.path = sf.Tag.Lookup("path")
 		_, f.glob = sf.Tag.Lookup("glob")
 		f.trust = sf.Tag.Get("trust")
+		f.rules = sf.Tag.Get("rules")
 		out = append(out, f)
 	}
 	return out
@@ -344,6 +346,9 @@ func (d *decoder) str(n *yaml.Node, f field, key string) (string, bool) {
 		return "", false
 	case f.pattern != nil && !f.pattern.MatchString(s):
 		d.errf(n, "%s: invalid value %q (want a match of %s)", key, s, f.pattern)
+		return "", false
+	case f.rules != "" && !slices.Contains(knownRules[f.rules], s):
+		d.errf(n, "%s: unknown %s rule %q (known: %s)", key, f.rules, s, strings.Join(knownRules[f.rules], ", "))
 		return "", false
 	case strings.TrimSpace(s) == "":
 		d.errf(n, "%s: empty string", key)

@@ -1,5 +1,11 @@
 package finding
 
+import (
+	"maps"
+	"slices"
+	"strings"
+)
+
 // Outcome of the gate. Its value is the process exit status the CLI
 // documents: 0 pass, 1 gate failed, 3 incomplete scan (2, usage errors,
 // is the CLI's own).
@@ -26,15 +32,17 @@ func (o Outcome) MarshalText() ([]byte, error) { return []byte(o.String()), nil 
 
 // Verdict summarizes a scan for the gate.
 type Verdict struct {
-	Outcome    Outcome          `json:"outcome"`
-	Threshold  string           `json:"threshold"`
-	Total      int              `json:"total"`      // every finding
-	New        int              `json:"new"`        // not suppressed, not in the baseline
-	Unchanged  int              `json:"unchanged"`  // in the baseline
-	Fixed      int              `json:"fixed"`      // baseline entries no longer found
-	Suppressed int              `json:"suppressed"` // in source or by the ignore file
-	Failing    int              `json:"failing"`    // new findings that fail the gate
-	BySeverity map[Severity]int `json:"bySeverity"` // of new findings
+	Outcome   Outcome `json:"outcome"`
+	Threshold string  `json:"threshold"`
+	// ToolThresholds are the scanners' own fail-on, where set.
+	ToolThresholds map[string]string `json:"toolThresholds,omitempty"`
+	Total          int               `json:"total"`      // every finding
+	New            int               `json:"new"`        // not suppressed, not in the baseline
+	Unchanged      int               `json:"unchanged"`  // in the baseline
+	Fixed          int               `json:"fixed"`      // baseline entries no longer found
+	Suppressed     int               `json:"suppressed"` // in source or by the ignore file
+	Failing        int               `json:"failing"`    // new findings that fail the gate
+	BySeverity     map[Severity]int  `json:"bySeverity"` // of new findings
 	// IncompleteTools names scanners that applied but could not finish.
 	IncompleteTools []string `json:"incompleteTools,omitempty"`
 
@@ -51,3 +59,17 @@ type Verdict struct {
 
 // ExitCode is the documented process exit status of the verdict.
 func (v Verdict) ExitCode() int { return int(v.Outcome) }
+
+// Thresholds says what fails the gate: "critical", or with scanners' own
+// fail-on "critical (gosec: medium)", so that a verdict never names a
+// threshold its findings are not measured against.
+func (v Verdict) Thresholds() string {
+	if len(v.ToolThresholds) == 0 {
+		return v.Threshold
+	}
+	var parts []string
+	for _, tool := range slices.Sorted(maps.Keys(v.ToolThresholds)) {
+		parts = append(parts, tool+": "+v.ToolThresholds[tool])
+	}
+	return v.Threshold + " (" + strings.Join(parts, ", ") + ")"
+}

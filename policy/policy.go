@@ -103,6 +103,12 @@ func MarkSuppressed(results []finding.Result) {
 // set (MarkSuppressed, Baseline.Mark). Results are changed in place.
 func Evaluate(results []finding.Result, p Policy) Verdict {
 	v := Verdict{Threshold: p.FailOn.String(), BySeverity: map[finding.Severity]int{}, IgnoreUnfixed: p.IgnoreUnfixed}
+	for tool, th := range p.PerTool {
+		if v.ToolThresholds == nil {
+			v.ToolThresholds = map[string]string{}
+		}
+		v.ToolThresholds[tool] = th.String()
+	}
 	for r := range results {
 		res := &results[r]
 		if res.State == finding.Incomplete {

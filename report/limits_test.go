@@ -313,6 +313,7 @@ func TestSARIFRuleLimitKeepsTheRulesWithTheWorstFindings(t *testing.T) {
 }
 
 func TestSARIFSizeLimitKeepsTheMostSevere(t *testing.T) {
+	t.Parallel()
 	rng := rand.New(rand.NewPCG(1, 2))
 	r := synthetic("gosec", 2000, func(i int) finding.Severity { return finding.Severity(i % 5) })
 	for i := range r.Findings {
@@ -389,6 +390,7 @@ func TestCheckLimitsFindsRejections(t *testing.T) {
 }
 
 func TestSARIFSizeLimitDropsUnusedRulesFirst(t *testing.T) {
+	t.Parallel()
 	r := synthetic("osv-scanner", 20, func(int) finding.Severity { return finding.High })
 	for i := range 3000 {
 		id := fmt.Sprintf("GHSA-%04d", i)

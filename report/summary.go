@@ -257,9 +257,9 @@ func (p *printer) verdict(v finding.Verdict) {
 		p.f("%s %s\n", p.c(ansiRed+ansiBold, "Verdict: FAIL:"), failing(v))
 	case finding.GateIncomplete:
 		p.f("%s %s could not complete; no new finding at or above %s in what was scanned\n",
-			p.c(ansiYel+ansiBold, "Verdict: INCOMPLETE:"), strings.Join(v.IncompleteTools, ", "), v.Threshold)
+			p.c(ansiYel+ansiBold, "Verdict: INCOMPLETE:"), strings.Join(v.IncompleteTools, ", "), v.Thresholds())
 	default:
-		msg := fmt.Sprintf("no new finding at or above %s", v.Threshold)
+		msg := fmt.Sprintf("no new finding at or above %s", v.Thresholds())
 		if len(v.IncompleteTools) > 0 {
 			msg += fmt.Sprintf(" (%s incomplete, allowed by --allow-incomplete)", strings.Join(v.IncompleteTools, ", "))
 		}
@@ -273,11 +273,11 @@ func failing(v finding.Verdict) string {
 	over := v.Failing - v.FailingCalled
 	switch {
 	case v.FailingCalled == 0:
-		return fmt.Sprintf("%d new finding(s) at or above %s", v.Failing, v.Threshold)
+		return fmt.Sprintf("%d new finding(s) at or above %s", v.Failing, v.Thresholds())
 	case over == 0:
-		return fmt.Sprintf("%d new vulnerabilit%s below %s whose vulnerable code is called (fail-on-called)", v.FailingCalled, plural(v.FailingCalled, "y", "ies"), v.Threshold)
+		return fmt.Sprintf("%d new vulnerabilit%s below %s whose vulnerable code is called (fail-on-called)", v.FailingCalled, plural(v.FailingCalled, "y", "ies"), v.Thresholds())
 	}
-	return fmt.Sprintf("%d new finding(s) at or above %s and %d vulnerabilit%s below it whose vulnerable code is called (fail-on-called)", over, v.Threshold, v.FailingCalled, plural(v.FailingCalled, "y", "ies"))
+	return fmt.Sprintf("%d new finding(s) at or above %s and %d vulnerabilit%s below it whose vulnerable code is called (fail-on-called)", over, v.Thresholds(), v.FailingCalled, plural(v.FailingCalled, "y", "ies"))
 }
 
 func plural(n int, one, many string) string {
@@ -293,7 +293,7 @@ func Markdown(w io.Writer, s *pipeline.Report) error {
 	v := s.Verdict
 	icon := map[finding.Outcome]string{finding.GatePass: "✅ Pass", finding.GateFail: "❌ Fail", finding.GateIncomplete: "⚠️ Incomplete"}[v.Outcome]
 	p.f("## scangate: %s\n\n", icon)
-	p.f("Threshold **%s**: %d new finding(s) fail the gate", v.Threshold, v.Failing)
+	p.f("Threshold **%s**: %d new finding(s) fail the gate", v.Thresholds(), v.Failing)
 	if v.FailingCalled > 0 {
 		p.f(" (%s)", failing(v))
 	}
@@ -417,9 +417,15 @@ func JSON(w io.Writer, s *pipeline.Report) error {
 	if doc.Remediations == nil {
 		doc.Remediations = []finding.Remediation{}
 	}
+	// Every list is [] when empty, never null: a skipped scanner's
+	// findings included, so that readers need no null check.
+	doc.Tools = []tool{}
 	for _, r := range s.Results {
 		// Typed facts appear under their documented property names.
 		r.Findings = slices.Clone(r.Findings)
+		if r.Findings == nil {
+			r.Findings = []finding.Finding{}
+		}
 		for i := range r.Findings {
 			r.Findings[i].Properties = r.Findings[i].ReportedProperties()
 		}

@@ -46,7 +46,7 @@ func CgoSkipped(req *Request, m GoModule) ([]string, error) {
 			if p == m.Dir {
 				return nil
 			}
-			if skipDir(d.Name()) {
+			if skipGoDir(d.Name()) {
 				return filepath.SkipDir
 			}
 			if _, err := os.Stat(filepath.Join(p, "go.mod")); err == nil {

@@ -7,7 +7,6 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
-	"strings"
 
 	"golang.org/x/mod/modfile"
 
@@ -29,16 +28,6 @@ type GoModule struct {
 	Work string
 }
 
-// skipDir reports directories the go command itself ignores for ./...
-// patterns, plus trees that hold other people's code.
-func skipDir(name string) bool {
-	switch name {
-	case "vendor", "testdata", "node_modules":
-		return true
-	}
-	return strings.HasPrefix(name, ".") || strings.HasPrefix(name, "_")
-}
-
 // GoModules finds every Go module under root, sorted by path relative to root.
 // A go.mod that cannot be parsed is an error naming the file.
 func GoModules(root string) ([]GoModule, error) {
@@ -48,7 +37,7 @@ func GoModules(root string) ([]GoModule, error) {
 			return err
 		}
 		if d.IsDir() {
-			if p != root && skipDir(d.Name()) {
+			if p != root && skipGoDir(d.Name()) {
 				return filepath.SkipDir
 			}
 			return nil
@@ -152,23 +141,33 @@ func GoEnv(m GoModule) []string {
 // GoModules skips) satisfies match; it stops at the first.
 func HasFile(root string, match func(rel string, d fs.DirEntry) bool) bool {
 	found := false
-	_ = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || found {
-			return filepath.SkipDir
+	_ = filepath.WalkDir(root, hasFileVisit(root, match, &found))
+	return found
+}
+
+// hasFileVisit is HasFile's walk function. An error leaves out only the
+// entry it is about: an unreadable directory is skipped, an unreadable file
+// is passed over, and the rest of its directory is still walked.
+func hasFileVisit(root string, match func(rel string, d fs.DirEntry) bool, found *bool) fs.WalkDirFunc {
+	return func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			if d != nil && d.IsDir() {
+				return filepath.SkipDir
+			}
+			return nil
 		}
 		if d.IsDir() {
-			if p != root && skipDir(d.Name()) {
+			if p != root && skipGoDir(d.Name()) {
 				return filepath.SkipDir
 			}
 			return nil
 		}
 		if match(RelPath(root, p), d) {
-			found = true
+			*found = true
 			return filepath.SkipAll
 		}
 		return nil
-	})
-	return found
+	}
 }
 
 // Excluded reports whether rel (a "/"-separated path relative to the root)

@@ -4,17 +4,31 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 )
 
+// pythonSkips are what Python projects add to the directories every walker
+// skips: virtual, tox and nox environments, installed packages, build
+// output and tool caches, none of them the project's own sources.
+var pythonSkips = []string{
+	"venv", ".venv", ".tox", ".nox", "build", "dist", "site-packages", ".eggs", "__pycache__",
+	".mypy_cache", ".pytest_cache", ".ruff_cache",
+}
+
+// PythonSkippedDirs returns every directory name WalkPython skips, for a
+// tool that walks the tree itself and is told to skip them (bandit's -x).
+func PythonSkippedDirs() []string { return append(SkippedDirs(), pythonSkips...) }
+
 // WalkPython walks a Python project the way bandit and safety should see it:
 // fn gets every file, with its "/"-separated path relative to root. It does
-// not descend into directories named in skip, *.egg-info directories or
-// virtual environments (any directory holding pyvenv.cfg), which hold other
-// people's code; venv, when not nil, gets each virtual environment's
-// relative path. An unreadable subtree is left out (the tool reports it); an
-// unreadable root is an error. fn may return fs.SkipAll to stop early.
-func WalkPython(root string, skip map[string]bool, venv func(rel string), fn func(rel string, d fs.DirEntry) error) error {
+// not descend into the directories PythonSkippedDirs names, *.egg-info
+// directories or virtual environments (any directory holding pyvenv.cfg),
+// which hold other people's code; venv, when not nil, gets each virtual
+// environment's relative path. An unreadable subtree is left out (the tool
+// reports it); an unreadable root is an error. fn may return fs.SkipAll to
+// stop early.
+func WalkPython(root string, venv func(rel string), fn func(rel string, d fs.DirEntry) error) error {
 	return filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			if p == root {
@@ -30,7 +44,8 @@ func WalkPython(root string, skip map[string]bool, venv func(rel string), fn fun
 		if p == root {
 			return nil
 		}
-		if skip[d.Name()] || strings.HasSuffix(d.Name(), ".egg-info") {
+		name := d.Name()
+		if SkippedDir(name) || slices.Contains(pythonSkips, name) || strings.HasSuffix(name, ".egg-info") {
 			return filepath.SkipDir
 		}
 		if _, err := os.Stat(filepath.Join(p, "pyvenv.cfg")); err == nil {

@@ -24,9 +24,8 @@ func TestWalkPython(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	skip := map[string]bool{"build": true, "node_modules": true}
 	var files, venvs []string
-	err := WalkPython(root, skip, func(rel string) { venvs = append(venvs, rel) }, func(rel string, d fs.DirEntry) error {
+	err := WalkPython(root, func(rel string) { venvs = append(venvs, rel) }, func(rel string, d fs.DirEntry) error {
 		files = append(files, rel)
 		return nil
 	})
@@ -42,10 +41,10 @@ func TestWalkPython(t *testing.T) {
 
 	// fs.SkipAll stops the walk at the first file, without an error.
 	var n int
-	if err := WalkPython(root, skip, nil, func(string, fs.DirEntry) error { n++; return fs.SkipAll }); err != nil || n != 1 {
+	if err := WalkPython(root, nil, func(string, fs.DirEntry) error { n++; return fs.SkipAll }); err != nil || n != 1 {
 		t.Errorf("SkipAll: %d files, err %v", n, err)
 	}
-	if err := WalkPython(filepath.Join(root, "missing"), skip, nil, func(string, fs.DirEntry) error { return nil }); err == nil {
+	if err := WalkPython(filepath.Join(root, "missing"), nil, func(string, fs.DirEntry) error { return nil }); err == nil {
 		t.Error("a missing root: no error")
 	}
 }

@@ -1,12 +1,17 @@
 package main
 
 import (
+	"cmp"
+	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
+	"syscall"
 	"testing"
 
 	"github.com/scangate/scangate/scanners/govulncheck"
@@ -167,30 +172,68 @@ func dockerBuild(t *testing.T) (env, args []string, err error) {
 	return nil, nil, nil
 }
 
-// scangateBinary builds scangate and its govulncheck companion into a
-// temporary directory with the Dockerfile's go build (same flags), for tests
-// that need a real executable, and returns scangate's path.
+// scangateBinary builds scangate and its govulncheck companion with the
+// Dockerfile's go build (same flags), once per test binary, for tests that
+// need a real executable. Each test gets its own copy of both programs in a
+// temporary directory (tests change what sits beside scangate), and the
+// path of its scangate.
 func scangateBinary(t *testing.T) string {
 	t.Helper()
-	env, args, err := dockerBuild(t)
-	if err != nil {
-		t.Fatal(err)
+	built.once.Do(func() {
+		env, args, err := dockerBuild(t)
+		if err != nil {
+			built.err = err
+			return
+		}
+		i := slices.Index(args, "-o")
+		if i < 0 {
+			built.err = errors.New("the build stage's go build has no -o")
+			return
+		}
+		if !strings.HasSuffix(args[i+1], "/") {
+			built.err = fmt.Errorf("the build stage's go build -o %s: want a directory for both programs", args[i+1])
+			return
+		}
+		dir := filepath.Join(testTmp, "docker-build")
+		args[i+1] = dir + string(filepath.Separator)
+		cmd := exec.Command("go", args...)
+		cmd.Dir = "../.."
+		cmd.Env = append(os.Environ(), env...)
+		if out, err := cmd.CombinedOutput(); err != nil {
+			built.err = fmt.Errorf("go %s: %v\n%s", strings.Join(args, " "), err, out)
+			return
+		}
+		built.dir = dir
+	})
+	if built.err != nil || built.dir == "" {
+		t.Fatalf("building scangate: %v", cmp.Or(built.err, errors.New("failed in an earlier test")))
 	}
 	dir := t.TempDir()
-	i := slices.Index(args, "-o")
-	if i < 0 {
-		t.Fatal("the build stage's go build has no -o")
+	for _, name := range []string{"scangate", govulncheck.Companion} {
+		data, err := os.ReadFile(filepath.Join(built.dir, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := writeTestProgram(filepath.Join(dir, name), data); err != nil {
+			t.Fatal(err)
+		}
 	}
-	if !strings.HasSuffix(args[i+1], "/") {
-		t.Fatalf("the build stage's go build -o %s: want a directory for both programs", args[i+1])
-	}
-	args[i+1] = dir + string(filepath.Separator)
-	bin := filepath.Join(dir, "scangate")
-	cmd := exec.Command("go", args...)
-	cmd.Dir = "../.."
-	cmd.Env = append(os.Environ(), env...)
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("go %s: %v\n%s", strings.Join(args, " "), err, out)
-	}
-	return bin
+	return filepath.Join(dir, "scangate")
+}
+
+// built is the Dockerfile build of both programs, shared by the tests.
+var built struct {
+	once sync.Once
+	dir  string
+	err  error
+}
+
+// writeTestProgram writes a program that the tests then run, holding
+// syscall.ForkLock so that no child forked meanwhile by a parallel test
+// inherits the open file: exec would then fail with "text file busy"
+// (golang.org/issue/22315).
+func writeTestProgram(path string, data []byte) error {
+	syscall.ForkLock.Lock()
+	defer syscall.ForkLock.Unlock()
+	return os.WriteFile(path, data, 0o755)
 }

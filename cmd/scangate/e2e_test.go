@@ -61,6 +61,7 @@ func count(hits []sarifHit, rule string) (n int, h sarifHit) {
 // (osv-scanner knows x/text's advisories under their GHSA IDs) appears once,
 // in SARIF, in the summary and in the gate count.
 func TestExampleProjectEndToEnd(t *testing.T) {
+	t.Parallel()
 	db := filepath.Join(t.TempDir(), "db")
 	if code, _, stderr := runCLI(t, "db", "import", "../../examples/vulndb", "--db", db); code != 0 {
 		t.Fatalf("db import: exit %d\n%s", code, stderr)
@@ -232,6 +233,7 @@ func TestBaselineFollowsPackageVersions(t *testing.T) {
 // companion beside it; without the companion, or beside a file it cannot
 // vouch for, it runs govulncheck in itself, says why, and finds the same.
 func TestBuiltBinaryUsesGovulncheckCompanion(t *testing.T) {
+	t.Parallel()
 	bin := scangateBinary(t)
 	companion := filepath.Join(filepath.Dir(bin), govulncheck.Companion)
 	scan := func(wantChild, wantWarning string) []sarifHit {
@@ -274,7 +276,7 @@ func TestBuiltBinaryUsesGovulncheckCompanion(t *testing.T) {
 		t.Fatalf("with the companion: %v, want %v", with, want)
 	}
 	// A file of that name that is no Go program is not run.
-	if err := os.WriteFile(companion, []byte("#!/bin/sh\nexit 0\n"), 0o755); err != nil {
+	if err := writeTestProgram(companion, []byte("#!/bin/sh\nexit 0\n")); err != nil {
 		t.Fatal(err)
 	}
 	if got := rules(scan("scangate", "scangate-govulncheck beside scangate is not used: not a Go program")); !slices.Equal(got, with) {

@@ -18,6 +18,7 @@ import (
 // installed here), and the ignore file's path: with the same glob
 // suppresses exactly the findings --exclude drops.
 func TestOneGlobDialectForEveryScanner(t *testing.T) {
+	t.Parallel()
 	if _, err := exec.LookPath("bandit"); err != nil && os.Getenv("SCANGATE_REQUIRE_BANDIT") == "" {
 		t.Skip("bandit is not installed")
 	}
@@ -59,16 +60,17 @@ func TestOneGlobDialectForEveryScanner(t *testing.T) {
 	os.WriteFile(cleanReport, clean, 0o644)
 	script := "#!/bin/sh\nif [ \"$1\" = \"--version\" ]; then echo 'safety, version 2.3.5'; exit 0; fi\n" +
 		"case \"$*\" in *svc/legacy/py/requirements.txt*) cat '" + report + "'; exit 64;; esac\ncat '" + cleanReport + "'\nexit 0\n"
-	if err := os.WriteFile(filepath.Join(bin, "safety"), []byte(script), 0o755); err != nil {
+	if err := writeTestProgram(filepath.Join(bin, "safety"), []byte(script)); err != nil {
 		t.Fatal(err)
 	}
-	t.Setenv("PATH", bin+string(os.PathListSeparator)+os.Getenv("PATH"))
 	sdb := t.TempDir()
 	for _, f := range []string{"insecure.json", "insecure_full.json"} {
 		os.WriteFile(filepath.Join(sdb, f), []byte("{}"), 0o644)
 	}
 	cfg := filepath.Join(t.TempDir(), "scangate.yml")
-	os.WriteFile(cfg, []byte("scanners:\n  safety:\n    db: "+sdb+"\n"), 0o644)
+	// The stand-in is named by the (trusted, out-of-tree) configuration
+	// rather than put on PATH, so that this test can run in parallel.
+	os.WriteFile(cfg, []byte("scanners:\n  safety:\n    db: "+sdb+"\n    program: "+filepath.Join(bin, "safety")+"\n"), 0o644)
 	ignore := filepath.Join(t.TempDir(), "ignore.yml")
 	os.WriteFile(ignore, []byte("suppressions:\n  - path: legacy\n    reason: being rewritten\n"), 0o644)
 

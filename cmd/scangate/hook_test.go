@@ -93,6 +93,7 @@ const (
 // a gosec finding over the threshold, and git push refused, then accepted
 // after the fix; a foreign hook is left alone throughout.
 func TestHookBlocksAPushWithAFinding(t *testing.T) {
+	t.Parallel()
 	bin := scangateBinary(t)
 	r, remote := newRepoWithRemote(t)
 	r.write("go.mod", "module example.com/hooked\n\ngo 1.26\n")
@@ -102,7 +103,7 @@ func TestHookBlocksAPushWithAFinding(t *testing.T) {
 
 	hooks := filepath.Join(r.dir, ".git", "hooks")
 	foreign := "#!/bin/sh\n# the team's own pre-commit hook\nexit 0\n"
-	if err := os.WriteFile(filepath.Join(hooks, "pre-commit"), []byte(foreign), 0o755); err != nil {
+	if err := writeTestProgram(filepath.Join(hooks, "pre-commit"), []byte(foreign)); err != nil {
 		t.Fatal(err)
 	}
 	out, ok := r.run(nil, bin, "hook", "install", "--", "--scanners", "gosec", "--timeout", "5m")

@@ -1,15 +1,23 @@
 package main
 
 import (
+	"fmt"
 	"os"
+	"os/exec"
+	"path/filepath"
 	"testing"
 
 	"github.com/scangate/scangate/internal/resultcache"
 	"github.com/scangate/scangate/scanners/govulncheck"
+	"github.com/scangate/scangate/scanners/registry"
 )
 
 // TestMain lets the test binary stand in for the scangate binary when the
-// govulncheck adapter re-executes itself as its child process.
+// govulncheck adapter re-executes itself as its child process, and builds
+// the govulncheck companion once for the in-process scans: govulncheck in
+// the race-instrumented test binary costs several times the CPU, and the
+// child's own code is race-tested in scanners/govulncheck. The build uses the
+// Dockerfile's flags, so scangateBinary's build reuses its packages.
 func TestMain(m *testing.M) {
 	if len(os.Args) > 1 && os.Args[1] == govulncheck.Subcommand {
 		os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
@@ -18,14 +26,29 @@ func TestMain(m *testing.M) {
 	if os.Getenv("SCANGATE_TEST_AS_CLI") == "1" {
 		os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 	}
+	var err error
+	if testTmp, err = os.MkdirTemp("", "scangate-test-"); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
 	// Scans of the tests, and of the binaries they build, keep their result
 	// cache in a directory of their own, never the user's.
-	dir, err := os.MkdirTemp("", "scangate-test-cache-")
-	if err != nil {
-		panic(err)
-	}
-	os.Setenv(resultcache.EnvDir, dir)
-	code := m.Run()
-	os.RemoveAll(dir)
+	os.Setenv(resultcache.EnvDir, filepath.Join(testTmp, "cache"))
+	code := func() int {
+		defer os.RemoveAll(testTmp)
+		comp := filepath.Join(testTmp, govulncheck.Companion)
+		cmd := exec.Command("go", "build", "-trimpath", "-o", comp, "./cmd/"+govulncheck.Companion)
+		cmd.Dir = "../.."
+		cmd.Env = append(os.Environ(), "CGO_ENABLED=0", "GOTOOLCHAIN=local")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			fmt.Fprintf(os.Stderr, "build %s: %v\n%s", govulncheck.Companion, err, out)
+			return 1
+		}
+		registry.GovulncheckExecutable = comp
+		return m.Run()
+	}()
 	os.Exit(code)
 }
+
+// testTmp holds the programs the tests build once; TestMain removes it.
+var testTmp string

@@ -55,6 +55,7 @@ func counts(t *testing.T, dir, base string, extra ...string) (code int, nw, unch
 }
 
 func TestBaselineWithGosec(t *testing.T) {
+	t.Parallel()
 	dir := fixtureCopy(t)
 	main := filepath.Join(dir, "main.go")
 	if code, _, stderr := runCLI(t, "scan", "-q", "--fail-on", "low", dir); code != exitFail {
@@ -117,6 +118,7 @@ func TestBaselineWithGosec(t *testing.T) {
 }
 
 func TestSuppressionsWithGosec(t *testing.T) {
+	t.Parallel()
 	dir := fixtureCopy(t)
 	future := time.Now().AddDate(0, 6, 0).Format(time.DateOnly)
 	// Accept every rule gosec reports except G101, which an expired entry covers.

@@ -53,6 +53,11 @@ func TestMalformedConfigExits2(t *testing.T) {
 			`/.scangate.yml:3:14: scanners.gosec.exclude: want a list of strings, got the string "G104"`},
 		{"bad value", "scanners:\n  govulncheck:\n    scan-level: function\n",
 			`/.scangate.yml:3:17: scanners.govulncheck.scan-level: invalid value "function" (allowed: symbol, package, module)`},
+		// A well-formed ID gosec does not have would make the scan incomplete.
+		{"unknown gosec rule", "scanners:\n  gosec:\n    include: [G101, G999]\n",
+			`/.scangate.yml:3:21: scanners.gosec.include: unknown gosec rule "G999" (known: G101, G102,`},
+		{"unknown bandit test", "scanners:\n  bandit:\n    skips: [B999]\n",
+			`/.scangate.yml:3:13: scanners.bandit.skips: unknown bandit rule "B999" (known: B101, B102,`},
 	} {
 		write(t, filepath.Join(dir, ".scangate.yml"), tc.doc)
 		for _, args := range [][]string{{"scan", dir}, {"config", "print", dir}, {"config", "check", dir}, {"baseline", "create", dir}} {
@@ -76,6 +81,7 @@ func TestMalformedConfigExits2(t *testing.T) {
 }
 
 func TestFlagsOverrideTheFileAndPrintShowsSources(t *testing.T) {
+	t.Parallel()
 	dir := project(t)
 	write(t, filepath.Join(dir, ".scangate.yml"), "fail-on: medium\ntimeout: 5m\nscanners:\n  gosec:\n    timeout: 1m\n")
 	code, out, stderr := runCLI(t, "config", "print", "--fail-on", "critical", "--tags", "integration", dir)
@@ -124,6 +130,7 @@ func TestFlagsOverrideTheFileAndPrintShowsSources(t *testing.T) {
 
 // The gosec section of the configuration reaches the adapter.
 func TestGosecOptionsFromConfig(t *testing.T) {
+	t.Parallel()
 	dir := project(t)
 	write(t, filepath.Join(dir, ".scangate.yml"), "fail-on: low\nscanners:\n  gosec:\n    exclude: [G401]\n")
 	code, _, stderr := runCLI(t, "scan", "-q", dir)
@@ -228,6 +235,7 @@ func readSARIF(t *testing.T, file string) (states []string) {
 // The default baseline file, --baseline, baseline: in the configuration,
 // and a previous SARIF as the baseline, on a small module gosec flags.
 func TestBaselineFileAndSARIFBaseline(t *testing.T) {
+	t.Parallel()
 	dir := project(t)
 	write(t, filepath.Join(dir, "legacy", "hash.go"), "package legacy\n\nimport \"crypto/md5\"\n\nfunc A(b []byte) { md5.Sum(b) }\n\nfunc B(b []byte) { md5.Sum(append(b, 1)) }\n")
 	if code, _, _ := runCLI(t, "scan", "-q", "--fail-on", "medium", dir); code != exitFail {
@@ -293,6 +301,7 @@ func TestMalformedBaselineAndIgnoreFilesExit2(t *testing.T) {
 }
 
 func TestSuppressionsThroughTheCLI(t *testing.T) {
+	t.Parallel()
 	dir := project(t)
 	write(t, filepath.Join(dir, "legacy", "hash.go"), "package legacy\n\nimport \"crypto/md5\"\n\nfunc A(b []byte) { md5.Sum(b) } // #nosec G401 -- checksum of a public file\n")
 	ignore := filepath.Join(dir, ".scangate-ignore.yml")

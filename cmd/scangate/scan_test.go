@@ -114,6 +114,7 @@ func TestFailingScannersKeepGoodResults(t *testing.T) {
 }
 
 func TestExitCodes(t *testing.T) {
+	t.Parallel()
 	t.Run("fail", func(t *testing.T) {
 		if code, _, stderr := runCLI(t, "scan", "-q", "--scanners", "gosec", gosecFixture); code != exitFail {
 			t.Errorf("exit %d\n%s", code, stderr)

@@ -62,6 +62,7 @@ func readVerdict(t *testing.T, path string) jsonVerdict {
 // the default gate fails on it, says why and says its severity is
 // unknown; fail-on-called: false (file or flag) gates it by severity.
 func TestCalledVulnerabilityOfUnknownSeverityFails(t *testing.T) {
+	t.Parallel()
 	db := goOnlyDB(t)
 	out := t.TempDir()
 	sarifPath, jsonPath := filepath.Join(out, "x.sarif"), filepath.Join(out, "x.json")
@@ -123,6 +124,7 @@ func TestCalledVulnerabilityOfUnknownSeverityFails(t *testing.T) {
 // correlation here), and GO-2023-2402, whose GHSA record the database
 // does not hold, stays unknown.
 func TestSeverityFromAliasInDatabase(t *testing.T) {
+	t.Parallel()
 	db := filepath.Join(t.TempDir(), "db")
 	if code, _, stderr := runCLI(t, "db", "import", "../../examples/vulndb", "--db", db); code != 0 {
 		t.Fatalf("db import: exit %d\n%s", code, stderr)
@@ -153,6 +155,7 @@ func TestSeverityFromAliasInDatabase(t *testing.T) {
 // package, the manifest named, Go versions with "v" whichever tool found
 // them, and the command or pin that applies the upgrade.
 func TestRemediationPerManifest(t *testing.T) {
+	t.Parallel()
 	root := t.TempDir()
 	if err := os.CopyFS(root, os.DirFS("../../examples/project")); err != nil {
 		t.Fatal(err)

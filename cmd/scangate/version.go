@@ -7,6 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/scangate/scangate/scanners"
 	"github.com/scangate/scangate/scanners/registry"
 )
 
@@ -38,7 +39,11 @@ func newVersionCmd() *cobra.Command {
 			for _, d := range registry.All {
 				fmt.Fprintf(out, "  %-12s %s\n", d.Name, d.Version())
 			}
-			fmt.Fprintf(out, "  %-12s %s\n", "go-sarif", registry.LinkedVersion(sarifModule))
+			sarif, ok := scanners.LinkedVersion(sarifModule)
+			if !ok {
+				sarif = "not linked"
+			}
+			fmt.Fprintf(out, "  %-12s %s\n", "go-sarif", sarif)
 			return nil
 		},
 	}

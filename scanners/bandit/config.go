@@ -16,23 +16,17 @@ import (
 	"github.com/scangate/scangate/scanners"
 )
 
-// skippedDirs hold other people's code or build output, never the project's
-// own sources: virtual environments, tox and nox environments, installed
-// packages, node_modules, build and dist trees, caches and VCS metadata.
-var skippedDirs = map[string]bool{
-	"venv": true, ".venv": true, ".tox": true, ".nox": true, "node_modules": true,
-	"build": true, "dist": true, "site-packages": true, ".eggs": true, "__pycache__": true,
-	".git": true, ".hg": true, ".svn": true, ".mypy_cache": true, ".pytest_cache": true,
-	".ruff_cache": true,
-}
-
-// defaultExcludes are the skipped directories as bandit -x globs. bandit
-// matches each glob with fnmatch against the whole path as it walked it
-// ("./src/x.py" or, for a target "src", "src/x.py"), and "*" crosses "/".
-var defaultExcludes = []string{
-	"*/venv/*", "*/.venv/*", "*/.tox/*", "*/.nox/*", "*/node_modules/*", "*/build/*",
-	"*/dist/*", "*/site-packages/*", "*/.eggs/*", "*/.git/*",
-}
+// defaultExcludes are the directories scanners.WalkPython skips, as bandit
+// -x globs, so that bandit reads what the walk saw. bandit matches each
+// glob with fnmatch against the whole path as it walked it ("./src/x.py"
+// or, for a target "src", "src/x.py"), and "*" crosses "/".
+var defaultExcludes = func() []string {
+	var out []string
+	for _, d := range scanners.PythonSkippedDirs() {
+		out = append(out, "*/"+d+"/*")
+	}
+	return out
+}()
 
 // testExcludes drop test code unless the request asks for tests: the
 // places pytest and unittest look by default.
@@ -67,7 +61,7 @@ func walk(root string, tests, quick bool, exclude []string) (tree, error) {
 	var t tree
 	venv := func(rel string) { t.venvs = append(t.venvs, rel) }
 	excluded := map[string]bool{}
-	err := scanners.WalkPython(root, skippedDirs, venv, func(rel string, d fs.DirEntry) error {
+	err := scanners.WalkPython(root, venv, func(rel string, d fs.DirEntry) error {
 		switch {
 		case d.Name() == ".bandit":
 			t.iniFiles = append(t.iniFiles, rel)

@@ -30,11 +30,13 @@ func newPathFilter(globs []string) (*pathFilter, error) {
 }
 
 // excluded reports whether rel ("/"-separated, relative to the root) is
-// excluded: under vendor or testdata, or matched by an exclude glob.
+// excluded: under a directory every walker skips (scanners.SkippedDir: the
+// go command itself leaves vendor and testdata out of ./..., but not
+// node_modules), or matched by an exclude glob.
 func (f *pathFilter) excluded(rel string) bool {
 	parts := strings.Split(rel, "/")
 	for _, p := range parts[:len(parts)-1] {
-		if p == "vendor" || p == "testdata" {
+		if scanners.SkippedDir(p) {
 			return true
 		}
 	}

@@ -27,7 +27,6 @@ import (
 	"context"
 	"fmt"
 	"io/fs"
-	"runtime/debug"
 	"strings"
 
 	"github.com/scangate/scangate/finding"
@@ -209,19 +208,11 @@ func (s *Scanner) Scan(ctx context.Context, req *scanners.Request) (*finding.Res
 	return res, scanErr
 }
 
-// gosecVersion reads the embedded gosec's version from the build info.
+// gosecVersion is the embedded gosec's version, or the one go.mod pins
+// when the build information does not say (test binaries).
 func gosecVersion() string {
-	if bi, ok := debug.ReadBuildInfo(); ok {
-		for _, d := range bi.Deps {
-			if d.Path == "github.com/securego/gosec/v2" {
-				if d.Replace != nil && d.Replace.Version != "" {
-					return d.Replace.Version
-				}
-				if d.Version != "" && d.Version != "(devel)" {
-					return d.Version
-				}
-			}
-		}
+	if v, ok := scanners.LinkedVersion("github.com/securego/gosec/v2"); ok && v != "(devel)" {
+		return v
 	}
 	return "v2.30.0"
 }

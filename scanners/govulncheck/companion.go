@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/scangate/scangate/scanners"
 	"github.com/scangate/scangate/scanners/shellout"
 )
 
@@ -93,7 +94,7 @@ func childProgram(ctx context.Context, self string) (exe, warning string) {
 // protocol covers our own side of the contract. A build of ours that lists
 // no modules (a test binary) is compared on the x/vuln version only.
 func mismatch(ours, theirs *debug.BuildInfo) string {
-	tv, ok := module(theirs, "golang.org/x/vuln")
+	tv, ok := scanners.ModuleVersion(theirs, "golang.org/x/vuln")
 	if !ok {
 		return "it does not link golang.org/x/vuln"
 	}
@@ -107,8 +108,8 @@ func mismatch(ours, theirs *debug.BuildInfo) string {
 		return fmt.Sprintf("it is built with %s, scangate with %s", theirs.GoVersion, ours.GoVersion)
 	}
 	for _, d := range theirs.Deps {
-		tv, _ := module(theirs, d.Path)
-		ov, ok := module(ours, d.Path)
+		tv, _ := scanners.ModuleVersion(theirs, d.Path)
+		ov, ok := scanners.ModuleVersion(ours, d.Path)
 		if !ok {
 			ov = "nothing"
 		}
@@ -117,25 +118,4 @@ func mismatch(ours, theirs *debug.BuildInfo) string {
 		}
 	}
 	return ""
-}
-
-// module returns the version of the module at path in bi, with its
-// replacement ("v1.9.0 => ../vuln" for a local directory) when it has one.
-func module(bi *debug.BuildInfo, path string) (string, bool) {
-	if bi == nil {
-		return "", false
-	}
-	for _, d := range bi.Deps {
-		if d.Path != path {
-			continue
-		}
-		if r := d.Replace; r != nil {
-			if r.Version != "" && r.Path == d.Path {
-				return r.Version, true
-			}
-			return strings.TrimSpace(d.Version + " => " + r.Path + " " + r.Version), true
-		}
-		return d.Version, true
-	}
-	return "", false
 }

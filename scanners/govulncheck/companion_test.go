@@ -12,13 +12,15 @@ import (
 )
 
 // goBuild builds the package at pkg (relative to the repository root) into
-// dir/name, with extra go build flags.
+// dir/name, with extra go build flags. It builds as the Dockerfile does
+// (-trimpath, no cgo), which is what ships, and so shares compiled packages
+// with cmd/scangate's tests instead of compiling them a third way.
 func goBuild(t *testing.T, pkg, dir, name string, flags ...string) string {
 	t.Helper()
 	out := filepath.Join(dir, name)
-	cmd := exec.Command("go", append(append([]string{"build", "-o", out}, flags...), pkg)...)
+	cmd := exec.Command("go", append(append([]string{"build", "-trimpath", "-o", out}, flags...), pkg)...)
 	cmd.Dir = "../.."
-	cmd.Env = append(os.Environ(), "GOTOOLCHAIN=local")
+	cmd.Env = append(os.Environ(), "GOTOOLCHAIN=local", "CGO_ENABLED=0")
 	if b, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("go build %s: %v\n%s", pkg, err, b)
 	}

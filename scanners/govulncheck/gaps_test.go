@@ -24,7 +24,7 @@ func TestUntidyModuleDecisiveLine(t *testing.T) {
 	root := t.TempDir()
 	copyTree(t, "testdata/stdlib", root)
 	copyTree(t, filepath.Join("..", "..", "testdata", "gomod", "untidy"), filepath.Join(root, "api"))
-	res, err := newTestScanner(t).Scan(context.Background(), request(root, exampleDB(t, "testdata/vulndb/GO-9999-0001.json")))
+	res, err := newScanner().Scan(context.Background(), request(root, exampleDB(t, "testdata/vulndb/GO-9999-0001.json")))
 	err = settle(res, err)
 	if err != nil {
 		t.Fatal(err)

@@ -20,7 +20,6 @@ import (
 	"os"
 	"path"
 	"path/filepath"
-	"runtime/debug"
 	"slices"
 	"strings"
 
@@ -86,8 +85,7 @@ const vulnVersion = "v1.9.0"
 
 // Version is the embedded golang.org/x/vuln version.
 func (s *Scanner) Version() string {
-	bi, _ := debug.ReadBuildInfo()
-	if v, ok := module(bi, "golang.org/x/vuln"); ok {
+	if v, ok := scanners.LinkedVersion("golang.org/x/vuln"); ok {
 		return v
 	}
 	return vulnVersion

@@ -173,7 +173,7 @@ func TestModules(t *testing.T) {
 	var logs []string
 	req := request(root, exampleDB(t, "testdata/vulndb/GO-9999-0001.json"))
 	req.Logf = func(format string, args ...any) { logs = append(logs, format) }
-	res, err := newTestScanner(t).Scan(context.Background(), req)
+	res, err := newScanner().Scan(context.Background(), req)
 	err = settle(res, err)
 	if err != nil {
 		t.Fatal(err)
@@ -244,7 +244,7 @@ func TestNothingScanned(t *testing.T) {
 		"go.mod": "module example.com/bad\n\ngo 1.22\n",
 		"bad.go": "package bad\n\nimport \"example.com/bad/nosuchpackage\"\n",
 	})
-	res, err := newTestScanner(t).Scan(context.Background(), request(root, exampleDB(t)))
+	res, err := newScanner().Scan(context.Background(), request(root, exampleDB(t)))
 	err = settle(res, err)
 	if err != nil {
 		t.Fatal(err)

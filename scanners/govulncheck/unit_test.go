@@ -35,7 +35,7 @@ func TestTagsAndTests(t *testing.T) {
 		"tagged_test.go": "package tagged\n\nimport (\n\t\"testing\"\n\n\t\"golang.org/x/text/language\"\n)\n\nfunc TestParse(t *testing.T) {\n\tif _, err := language.Parse(\"en\"); err != nil {\n\t\tt.Fatal(err)\n\t}\n}\n",
 	})
 	db := exampleDB(t)
-	s := newTestScanner(t)
+	s := newScanner()
 
 	req := request(root, db)
 	res, err := s.Scan(context.Background(), req)
@@ -210,7 +210,7 @@ func TestExclude(t *testing.T) {
 		"b/b.go":   "package b\n\nimport \"example.com/b/missing\"\n",
 	})
 	db := exampleDB(t)
-	s := newTestScanner(t)
+	s := newScanner()
 	req := request(root, db)
 	req.Exclude = []string{"a"}
 	res, err := s.Scan(context.Background(), req)

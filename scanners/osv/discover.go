@@ -109,18 +109,6 @@ type lockfile struct {
 	Arg       string // how osv-scanner is given the file: see lockfileArg
 }
 
-// skipDir lists trees of other people's code and of tools: vendored
-// copies, installed packages, VCS metadata, and testdata (as go ./...
-// and scanners.GoModules do, so that the Go scanners and this one see the
-// same modules).
-func skipDir(name string) bool {
-	switch name {
-	case "vendor", "node_modules", "testdata", ".git", ".hg", ".svn", ".bzr":
-		return true
-	}
-	return false
-}
-
 // discover walks root for lockfiles; with first it stops at the first one.
 func discover(root string, skip func(rel string) bool, first bool) ([]lockfile, error) {
 	exs := extractors()
@@ -133,7 +121,7 @@ func discover(root string, skip func(rel string) bool, first bool) ([]lockfile, 
 			return nil // an unreadable subtree is not worth failing the scan
 		}
 		if d.IsDir() {
-			if p != root && (skipDir(d.Name()) || skip != nil && skip(relSlash(root, p))) {
+			if p != root && (scanners.SkippedDir(d.Name()) || skip != nil && skip(relSlash(root, p))) {
 				return filepath.SkipDir
 			}
 			return nil

@@ -23,7 +23,6 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
-	"runtime/debug"
 	"sort"
 	"strings"
 	"time"
@@ -68,15 +67,8 @@ func (s *Scanner) Name() string { return Name }
 
 // Version is the embedded osv-scanner's module version.
 func (s *Scanner) Version() string {
-	if bi, ok := debug.ReadBuildInfo(); ok {
-		for _, d := range bi.Deps {
-			if d.Path == modulePath {
-				if d.Replace != nil {
-					d = d.Replace
-				}
-				return strings.TrimPrefix(d.Version, "v")
-			}
-		}
+	if v, ok := scanners.LinkedVersion(modulePath); ok {
+		return strings.TrimPrefix(v, "v")
 	}
 	return defaultVersion
 }

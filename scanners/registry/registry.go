@@ -8,7 +8,6 @@ package registry
 
 import (
 	"os"
-	"runtime/debug"
 	"slices"
 
 	"github.com/scangate/scangate/config"
@@ -42,7 +41,7 @@ var All = []Def{
 		return gosec.New(gosec.Options{Include: o.Include, Exclude: o.Exclude, MinConfidence: severityOrInfo(o.MinConfidence)})
 	}},
 	{Name: "govulncheck", Module: "golang.org/x/vuln", New: func(c *config.Config) scanners.Scanner {
-		return govulncheck.New(govulncheck.Options{ScanLevel: c.Scanners.Govulncheck.ScanLevel})
+		return govulncheck.New(govulncheck.Options{ScanLevel: c.Scanners.Govulncheck.ScanLevel, Executable: GovulncheckExecutable})
 	}},
 	{Name: "osv-scanner", Module: "github.com/google/osv-scanner/v2", New: func(c *config.Config) scanners.Scanner {
 		return osv.New(osv.Options{SkipLockfiles: c.Scanners.OSV.SkipLockfiles, MaxDBAge: c.DB.MaxAge})
@@ -56,6 +55,12 @@ var All = []Def{
 		return safety.New(safety.Options{Program: o.Program, DB: o.DB, Key: keyFromEnv(o.KeyEnv)})
 	}},
 }
+
+// GovulncheckExecutable is the program govulncheck runs in; "" lets the
+// adapter choose (its companion beside scangate, else scangate itself).
+// Tests set it to a companion built once, so that in-process scans do not
+// run govulncheck in the race-instrumented test binary.
+var GovulncheckExecutable string
 
 // Names are the scanners' names in registry order.
 func Names() []string {
@@ -83,30 +88,14 @@ func Build(c *config.Config, names []string) []scanners.Scanner {
 	return out
 }
 
-// Version is the version of the library the scanner embeds, as linked into
-// this binary, or what an external program's version depends on.
+// Version is the version the scanner reports in its results (the linked
+// library's, read by scanners.LinkedVersion), or what an external
+// program's version depends on.
 func (d Def) Version() string {
-	if d.Module == "" {
-		return "external: run when installed"
+	if v, ok := d.New(config.Default(".")).(scanners.Versioner); ok {
+		return v.Version()
 	}
-	return LinkedVersion(d.Module)
-}
-
-// LinkedVersion returns the version of a module linked into this binary.
-func LinkedVersion(module string) string {
-	bi, ok := debug.ReadBuildInfo()
-	if !ok {
-		return "unknown"
-	}
-	for _, d := range bi.Deps {
-		if d.Path == module {
-			if d.Replace != nil {
-				return d.Replace.Version
-			}
-			return d.Version
-		}
-	}
-	return "not linked"
+	return "external: run when installed"
 }
 
 // severityOrInfo reads a validated config value; "" keeps everything.

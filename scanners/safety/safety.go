@@ -380,19 +380,12 @@ func (s *Scanner) database(req *scanners.Request) (string, error) {
 	return abs, nil
 }
 
-// skippedDirs hold other people's code or build output.
-var skippedDirs = map[string]bool{
-	"venv": true, ".venv": true, ".tox": true, ".nox": true, "node_modules": true,
-	"build": true, "dist": true, "site-packages": true, ".eggs": true, "__pycache__": true,
-	".git": true, ".hg": true, ".svn": true,
-}
-
 // discover lists the dependency files safety 2.x is given, root-relative and
 // sorted, leaving out those the exclude globs match; with first set it stops
 // at the first.
 func discover(root string, exclude []string, first bool) ([]string, error) {
 	var out []string
-	err := scanners.WalkPython(root, skippedDirs, nil, func(rel string, d fs.DirEntry) error {
+	err := scanners.WalkPython(root, nil, func(rel string, d fs.DirEntry) error {
 		if isDepFile(rel) && !scanners.Excluded(exclude, rel) {
 			out = append(out, rel)
 			if first {

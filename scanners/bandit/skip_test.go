@@ -1,0 +1,35 @@
+package bandit
+
+import (
+	"context"
+	"path/filepath"
+	"testing"
+
+	"github.com/scangate/scangate/scanners"
+)
+
+// bandit walks the tree itself: its -x globs must leave out every directory
+// the other walkers skip, vendored code and testdata included, so that an
+// eval in vendor/ is no finding while the same eval in src/ is one.
+func TestRealBanditSkipsTheSharedDirs(t *testing.T) {
+	needBandit(t)
+	root := t.TempDir()
+	write(t, filepath.Join(root, "src", "app.py"), "eval(input())\n")
+	for _, d := range scanners.PythonSkippedDirs() {
+		write(t, filepath.Join(root, d, "lib.py"), "eval(input())\n")
+		write(t, filepath.Join(root, "src", d, "lib.py"), "eval(input())\n")
+	}
+	res, err := New(Options{}).Scan(context.Background(), request(root))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var paths []string
+	for _, f := range res.Findings {
+		if f.RuleID == "B307" {
+			paths = append(paths, f.Location.Path)
+		}
+	}
+	if len(paths) != 1 || paths[0] != "src/app.py" {
+		t.Errorf("eval found in %v, want src/app.py only", paths)
+	}
+}

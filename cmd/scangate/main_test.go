@@ -23,7 +23,10 @@ func TestMain(m *testing.M) {
 		os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 	}
 	// A test that needs scangate processes runs the test binary as one.
+	// It runs govulncheck in the same companion as its parent, so that both
+	// compute the same result-cache keys.
 	if os.Getenv("SCANGATE_TEST_AS_CLI") == "1" {
+		registry.GovulncheckExecutable = os.Getenv(testChildVar)
 		os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 	}
 	var err error
@@ -45,10 +48,15 @@ func TestMain(m *testing.M) {
 			return 1
 		}
 		registry.GovulncheckExecutable = comp
+		os.Setenv(testChildVar, comp)
 		return m.Run()
 	}()
 	os.Exit(code)
 }
+
+// testChildVar passes the tests' govulncheck companion to the test binary
+// run as scangate.
+const testChildVar = "SCANGATE_TEST_GOVULNCHECK_CHILD"
 
 // testTmp holds the programs the tests build once; TestMain removes it.
 var testTmp string

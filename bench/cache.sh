@@ -10,16 +10,28 @@
 # warm (one warm-up scan first). Wall times are single runs: note the load.
 #
 # usage: bench/cache.sh [MODULE_DIR]     (run from the repository root)
-#   default MODULE_DIR: /work/realdata/cli (cli/cli v2.14.0, its dependencies
-#   in the module cache). The tree is copied: the original is not changed.
-# env:   DB    an imported scangate database (default: import $OSV into a temp dir)
-#        OSV   raw advisories for the import (default /work/realdata/vulndb-go/data/osv)
+#   default MODULE_DIR: cli/cli v2.14.0 from the module proxy (GOSUMDB=off
+#   where the checksum database cannot be reached), with its dependencies
+#   downloaded. The tree is copied: the original is not changed.
+# env:   DB    an imported scangate database, or
+#        OSV   raw advisories to import into a temporary one (e.g. a checkout
+#              of golang/vulndb's data/osv); one of the two is required.
 #        KEEP=1 keeps the temporary directory.
 set -euo pipefail
 
 export GOTOOLCHAIN=local GOWORK=off GOFLAGS=${GOFLAGS:--mod=readonly}
 repo=$(cd "$(dirname "$0")/.." && pwd)
-src=${1:-/work/realdata/cli}
+src=${1:-}
+if [[ -z $src ]]; then
+	info=$(GOFLAGS=-mod=mod go mod download -json github.com/cli/cli/v2@v2.14.0 || true)
+	src=$(jq -r '.Dir // empty' <<<"$info")
+	[[ -d $src ]] || { echo "bench: could not download cli/cli v2.14.0: $(jq -r '.Error // empty' <<<"$info")" >&2; exit 2; }
+	(cd "$src" && GOFLAGS=-mod=mod go mod download)
+fi
+if [[ -z ${DB:-} && -z ${OSV:-} ]]; then
+	echo "bench: set DB (an imported database) or OSV (advisories to import)" >&2
+	exit 2
+fi
 tmp=$(mktemp -d)
 if [[ ${KEEP:-} != 1 ]]; then trap 'rm -rf "$tmp"' EXIT; else echo "keeping $tmp" >&2; fi
 command -v jq >/dev/null || { echo "bench: jq is required" >&2; exit 2; }
@@ -31,7 +43,7 @@ sg=$tmp/bin/scangate
 db=${DB:-}
 if [[ -z $db ]]; then
 	db=$tmp/db
-	echo "importing ${OSV:=/work/realdata/vulndb-go/data/osv} into $db" >&2
+	echo "importing $OSV into $db" >&2
 	"$sg" db import --db "$db" "$OSV" >/dev/null 2>&1
 fi
 

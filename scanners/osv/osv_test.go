@@ -3,7 +3,6 @@ package osv
 import (
 	"context"
 	"errors"
-	"io/fs"
 	"maps"
 	"net/http"
 	"os"
@@ -38,21 +37,7 @@ func copyTree(t testing.TB, parent string) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	err = filepath.WalkDir(treeDir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(treeDir, p)
-		if d.IsDir() {
-			return os.MkdirAll(filepath.Join(dst, rel), 0o755)
-		}
-		b, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		return os.WriteFile(filepath.Join(dst, rel), b, 0o644)
-	})
-	if err != nil {
+	if err := os.CopyFS(dst, os.DirFS(treeDir)); err != nil {
 		t.Fatal(err)
 	}
 	os.MkdirAll(filepath.Join(dst, ".git"), 0o755)

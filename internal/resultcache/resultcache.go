@@ -268,6 +268,10 @@ func (c *Cache) Get(k *Key, v any) bool {
 	return ok
 }
 
+// Peek is Get for an entry that only helps compute an answer (such as
+// where a package's imports keep their export data): not counted.
+func (c *Cache) Peek(k *Key, v any) bool { return c.get(k, v) }
+
 func (c *Cache) get(k *Key, v any) bool {
 	if c == nil || k.err != nil {
 		return false

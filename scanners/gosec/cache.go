@@ -80,6 +80,9 @@ type cachePlan struct {
 	hits     []pkgEntry
 	miss     map[string]bool // package IDs to analyze
 	patterns []string        // their import paths, for the full load
+
+	listed  map[string]*packages.Package // the list load's packages by ID
+	imports map[string]*resultcache.Key  // package ID -> key of its imports' export data
 }
 
 // plan lists the module's packages without type-checking them and looks
@@ -152,7 +155,8 @@ func (r *run) plan(cfg *packages.Config, m scanners.GoModule, modGo string) (*ca
 			cleanTestVariant[p.PkgPath] = true
 		}
 	}
-	pl := &cachePlan{keys: map[string]*resultcache.Key{}, miss: map[string]bool{}}
+	pl := &cachePlan{keys: map[string]*resultcache.Key{}, miss: map[string]bool{},
+		listed: byID, imports: map[string]*resultcache.Key{}}
 	for _, p := range pkgs {
 		if p.ID == p.PkgPath && cleanTestVariant[p.PkgPath] {
 			continue
@@ -183,6 +187,11 @@ func (r *run) plan(cfg *packages.Config, m scanners.GoModule, modGo string) (*ca
 		slices.Sort(deps)
 		k.Add(deps...)
 		pl.keys[p.ID] = k
+		// Its imports' export data depends on everything but its own files.
+		ik := r.req.Cache.Key("gosec", "imports")
+		ik.Add(baseSum, p.ID)
+		ik.Add(deps...)
+		pl.imports[p.ID] = ik
 		var e pkgEntry
 		if len(p.Errors) == 0 && r.req.Cache.Get(k, &e) && e.PkgPath == p.PkgPath {
 			pl.hits = append(pl.hits, e)

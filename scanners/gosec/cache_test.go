@@ -53,9 +53,11 @@ func TestResultCachePerPackage(t *testing.T) {
 		out := scan(t, root, opt, func(r *scanners.Request) { r.Cache = c })
 		return out, c.Stats()["gosec"]
 	}
+	var fastLoads []string // what each check's log said of the fast path
 	check := func(step string, opt Options, build string, hits, misses int) {
 		t.Helper()
 		got, n := cached(build, opt)
+		fastLoads = append(fastLoads, fastLoaded(got.logs))
 		if n.Hits != hits || n.Misses != misses {
 			t.Errorf("%s: %d hits, %d misses; want %d, %d", step, n.Hits, n.Misses, hits, misses)
 		}
@@ -76,6 +78,27 @@ func TestResultCachePerPackage(t *testing.T) {
 
 	editFile(t, leaf, func(s string) string { return s + "\nfunc Other() {}\n" })
 	check("leaf package changed", Options{}, "A", 2, 1)
+	if got := fastLoads[len(fastLoads)-1]; got != "1" {
+		t.Errorf("leaf package changed: %s packages type-checked from recorded export data; want 1", got)
+	}
+	// A finding in the changed package, found through the fast path.
+	editFile(t, leaf, func(s string) string {
+		return s + "\nfunc Weak(b []byte) []byte { h := md5.New(); h.Write(b); return h.Sum(nil) }\n"
+	})
+	check("leaf package changed again", Options{}, "A", 2, 1)
+	// A new import, and a type error: the full load answers.
+	editFile(t, leaf, func(s string) string {
+		return strings.Replace(s, `import "crypto/md5"`, "import (\n\t\"crypto/md5\"\n\t\"crypto/sha1\"\n)", 1) +
+			"\nfunc Sha(b []byte) [20]byte { return sha1.Sum(b) }\n"
+	})
+	check("leaf package with a new import", Options{}, "A", 2, 1)
+	editFile(t, leaf, func(s string) string { return s + "\nfunc Broken() int { return \"no\" }\n" })
+	check("leaf package that does not type-check", Options{}, "A", 2, 1)
+	if got, want := strings.Join(fastLoads[len(fastLoads)-3:], " "), "1 0 0"; got != want {
+		t.Errorf("fast path taken %s times in the last three changes; want %s", got, want)
+	}
+	editFile(t, leaf, func(s string) string { return strings.Replace(s, "\nfunc Broken() int { return \"no\" }\n", "", 1) })
+	check("leaf package fixed (an answer cached before)", Options{}, "A", 3, 0)
 
 	// main imports internal/store: a change there may change main's answer.
 	editFile(t, filepath.Join(root, "internal", "store", "store.go"), func(s string) string { return s + "\n// changed\n" })
@@ -92,4 +115,17 @@ func TestResultCachePerPackage(t *testing.T) {
 	if len(warnings) > 0 {
 		t.Errorf("warnings: %q", warnings)
 	}
+}
+
+// fastLoaded is how many packages a scan's log says it type-checked from
+// recorded export data ("?" when the log does not say).
+func fastLoaded(logs []string) string {
+	for _, l := range logs {
+		if _, rest, ok := strings.Cut(l, " loaded in "); ok {
+			if _, n, ok := strings.Cut(rest, "("); ok {
+				return strings.Fields(n)[0]
+			}
+		}
+	}
+	return "?"
 }

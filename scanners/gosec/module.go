@@ -8,9 +8,11 @@ import (
 	"go/token"
 	"go/version"
 	"log"
+	"maps"
 	"path/filepath"
 	"regexp"
 	"runtime"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -69,7 +71,7 @@ func (r *run) module(ctx context.Context, m scanners.GoModule) error {
 	}
 	cfg := &packages.Config{
 		Context:    ctx,
-		Mode:       securego.LoadMode,
+		Mode:       securego.LoadMode | packages.NeedExportFile, // see fastLoad
 		Dir:        m.Dir,
 		Env:        env,
 		BuildFlags: securego.CLIBuildTags(r.req.Tags),
@@ -87,7 +89,17 @@ func (r *run) module(ctx context.Context, m scanners.GoModule) error {
 			patterns = pl.patterns
 		}
 	}
-	var pkgs []*packages.Package
+	var pkgs, fast []*packages.Package
+	if pl != nil && len(pl.miss) > 0 {
+		var rest []string
+		fast, rest = r.fastLoad(pl, slices.Sorted(maps.Keys(pl.miss)))
+		patterns = nil
+		for _, id := range rest {
+			if p := pl.listed[id]; p != nil && !slices.Contains(patterns, p.PkgPath) {
+				patterns = append(patterns, p.PkgPath)
+			}
+		}
+	}
 	if len(patterns) > 0 {
 		pkgs, err = packages.Load(cfg, patterns...)
 	}
@@ -109,8 +121,9 @@ func (r *run) module(ctx context.Context, m scanners.GoModule) error {
 			return nil
 		}
 	}
+	pkgs = append(pkgs, fast...)
 	r.importErr = importErrors(cfg)
-	r.req.Log("%s: %d packages loaded in %s", m.Path, len(pkgs), time.Since(start).Round(time.Millisecond))
+	r.req.Log("%s: %d packages loaded in %s (%d type-checked from recorded export data)", m.Path, len(pkgs), time.Since(start).Round(time.Millisecond), len(fast))
 	if cgo, err := scanners.CgoSkipped(r.req, m); err != nil || len(cgo) > 0 {
 		r.incomplete = true
 		if err != nil {
@@ -195,6 +208,9 @@ func (r *run) module(ctx context.Context, m scanners.GoModule) error {
 		if pl != nil && len(p.Errors) == 0 && !p.IllTyped && !ssaFailed {
 			now, _, gerrs := a.Report()
 			r.store(pl, p, now[len(before):], gerrs, directives)
+			if !slices.Contains(fast, p) {
+				r.recordImports(pl, cfg, p)
+			}
 		}
 		analyzed[p.PkgPath] = true
 	}

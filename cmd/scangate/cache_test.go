@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"io/fs"
 	"os"
 	"os/exec"
@@ -59,28 +60,35 @@ func scanCached(t *testing.T, root, db string, args ...string) cachedScan {
 	return readCachedScan(t, sarif, jsonOut, stderr)
 }
 
+// scanNoFatal is scanCached for a goroutine other than the test's.
+func scanNoFatal(root, db string, args ...string) (cachedScan, error) {
+	dir, err := os.MkdirTemp(testTmp, "scan-")
+	if err != nil {
+		return cachedScan{}, err
+	}
+	defer os.RemoveAll(dir)
+	sarif, jsonOut := filepath.Join(dir, "r.sarif"), filepath.Join(dir, "r.json")
+	all := append([]string{"scan", "-q", "--offline", "--db", db, "--fail-on", "none", "--sarif", sarif, "--json", jsonOut}, args...)
+	var stdout, stderr bytes.Buffer
+	if code := run(offlineByDefault(append(all, root)), &stdout, &stderr); code != 0 {
+		return cachedScan{}, fmt.Errorf("exit %d\n%s", code, stderr.String())
+	}
+	b, err := os.ReadFile(sarif)
+	if err != nil {
+		return cachedScan{}, err
+	}
+	return cachedScan{results: sarifResults(b), stderr: stderr.String()}, nil
+}
+
 func readCachedScan(t *testing.T, sarif, jsonOut, stderr string) cachedScan {
 	t.Helper()
-	var doc struct {
-		Runs []struct {
-			Tool struct {
-				Driver struct{ Name string } `json:"driver"`
-			} `json:"tool"`
-			Results json.RawMessage `json:"results"`
-		} `json:"runs"`
-	}
 	b, err := os.ReadFile(sarif)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := json.Unmarshal(b, &doc); err != nil {
-		t.Fatal(err)
-	}
-	var res bytes.Buffer
-	for _, r := range doc.Runs {
-		res.WriteString(r.Tool.Driver.Name + ": ")
-		res.Write(r.Results)
-		res.WriteString("\n")
+	res := sarifResults(b)
+	if res == "" {
+		t.Fatalf("%s does not parse as SARIF", sarif)
 	}
 	var rep struct {
 		Notes []string `json:"notes"`
@@ -88,7 +96,7 @@ func readCachedScan(t *testing.T, sarif, jsonOut, stderr string) cachedScan {
 	if b, err := os.ReadFile(jsonOut); err == nil {
 		_ = json.Unmarshal(b, &rep)
 	}
-	out := cachedScan{results: res.String(), counts: map[string]string{}, stderr: stderr, notes: rep.Notes}
+	out := cachedScan{results: res, counts: map[string]string{}, stderr: stderr, notes: rep.Notes}
 	if m := cacheLine.FindStringSubmatch(stderr); m != nil {
 		for _, part := range strings.Split(m[1], ", ") {
 			f := strings.Fields(part)
@@ -143,13 +151,26 @@ func TestResultCacheHitsAndMisses(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	// Each step's uncached scan runs on a snapshot of the tree, beside the
+	// next steps: the test waits for the slow part of its scans only once.
+	var uncachedScans sync.WaitGroup
+	t.Cleanup(uncachedScans.Wait)
 	step := func(name string, want map[string]string, args ...string) {
 		t.Helper()
 		got := scanCached(t, root, db, append([]string{"--cache-dir", cache}, args...)...)
 		got.hits(t, name, want)
-		if u := scanCached(t, root, db, append([]string{"--no-cache"}, args...)...).results; got.results != u {
-			t.Errorf("%s: cached results differ from uncached ones:\n%s\nwant\n%s", name, got.results, u)
+		snap := filepath.Join(t.TempDir(), filepath.Base(root))
+		if err := os.CopyFS(snap, os.DirFS(root)); err != nil {
+			t.Fatal(err)
 		}
+		uncachedScans.Go(func() {
+			u, err := scanNoFatal(snap, db, append([]string{"--no-cache"}, args...)...)
+			if err != nil {
+				t.Errorf("%s: uncached scan: %v", name, err)
+			} else if got.results != u.results {
+				t.Errorf("%s: cached results differ from uncached ones:\n%s\nwant\n%s", name, got.results, u.results)
+			}
+		})
 	}
 	edit("main.go", "\n// changed\n")
 	step("a source file", map[string]string{"gosec": "0/1", "govulncheck": "0/1", "osv-scanner": "1/1"})
@@ -182,9 +203,11 @@ func TestResultCacheHitsAndMisses(t *testing.T) {
 	step("the configuration", map[string]string{"gosec": "0/1", "govulncheck": "1/1", "osv-scanner": "1/1"}, "--config", cfg)
 	step("tags", map[string]string{"gosec": "0/1", "govulncheck": "0/1", "osv-scanner": "1/1"}, "--tags", "extra")
 
+	uncachedScans.Wait() // they read cacheBuild
 	cacheBuild = "another scangate"
-	t.Cleanup(func() { cacheBuild = "" })
+	defer func() { cacheBuild = "" }()
 	step("the scangate build", map[string]string{"gosec": "0/1", "govulncheck": "0/1", "osv-scanner": "0/1"})
+	uncachedScans.Wait()
 }
 
 func TestResultCacheCorruptEntries(t *testing.T) {
@@ -200,19 +223,15 @@ func TestResultCacheCorruptEntries(t *testing.T) {
 		}
 		return nil
 	})
-	if len(entries) != 3 {
-		t.Fatalf("%d entries, want 3 (gosec, govulncheck, osv-scanner): %q", len(entries), entries)
+	if len(entries) != 4 {
+		t.Fatalf("%d entries, want 4 (gosec's package and where its imports' export data is, govulncheck, osv-scanner): %q", len(entries), entries)
 	}
 	first, _ := os.ReadFile(entries[0])
-	for i, body := range []string{`{"format":"scangate-result-cache/1","key":"`, `{"findings":[]}`, string(first)} {
-		if err := os.WriteFile(entries[i%3], []byte(body), 0o644); err != nil {
+	for i, p := range entries {
+		// Truncated, foreign, the first entry's (right format, wrong key).
+		body := []string{`{"format":"scangate-result-cache/1","key":"`, `{"findings":[]}`, string(first)}[i%3]
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
 			t.Fatal(err)
-		}
-		if i == 2 {
-			// The first entry copied over the third: right format, wrong key.
-			if err := os.WriteFile(entries[2], first, 0o644); err != nil {
-				t.Fatal(err)
-			}
 		}
 	}
 	got := scanCached(t, root, db, "--cache-dir", cache, "--scanners", "gosec,govulncheck,osv-scanner")
@@ -220,8 +239,8 @@ func TestResultCacheCorruptEntries(t *testing.T) {
 	if got.results != cold.results {
 		t.Errorf("results after corrupt entries differ:\n%s\nwant\n%s", got.results, cold.results)
 	}
-	if n := strings.Count(strings.Join(got.notes, "\n"), "is corrupt or not scangate's: ignored and rewritten"); n != 3 {
-		t.Errorf("%d corrupt-entry warnings in the report's notes, want 3: %q", n, got.notes)
+	if n := strings.Count(strings.Join(got.notes, "\n"), "is corrupt or not scangate's: ignored and rewritten"); n != len(entries) {
+		t.Errorf("%d corrupt-entry warnings in the report's notes, want %d: %q", n, len(entries), got.notes)
 	}
 	if strings.Contains(strings.Join(got.notes, "\n"), cache) {
 		t.Errorf("a note names the cache directory's machine path: %q", got.notes)
@@ -317,4 +336,27 @@ func TestResultCacheTwoProcesses(t *testing.T) {
 	if third.results != want || len(third.notes) > 0 {
 		t.Errorf("third scan: notes %q, same results %v", third.notes, third.results == want)
 	}
+}
+
+// sarifResults is a SARIF file's results, run by run ("" if it does not
+// parse, which the comparison then reports).
+func sarifResults(b []byte) string {
+	var doc struct {
+		Runs []struct {
+			Tool struct {
+				Driver struct{ Name string } `json:"driver"`
+			} `json:"tool"`
+			Results json.RawMessage `json:"results"`
+		} `json:"runs"`
+	}
+	if err := json.Unmarshal(b, &doc); err != nil {
+		return ""
+	}
+	var res bytes.Buffer
+	for _, r := range doc.Runs {
+		res.WriteString(r.Tool.Driver.Name + ": ")
+		res.Write(r.Results)
+		res.WriteString("\n")
+	}
+	return res.String()
 }

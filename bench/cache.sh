@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Measures the result cache on one real module, as ratios taken in one run:
-#   1. cold scan with an empty cache vs cold scan with --no-cache   (target <= 1.05)
+#   1. cold scan with an empty cache vs cold scans with --no-cache  (target <= 1.05),
+#      one before and one after it
 #   2. unchanged rescan vs the cold scan with the cache             (target <= 0.05),
 #      and the two scans' SARIF results must be identical
 #   3. after a one-file change in a leaf package (no package of the module
@@ -82,6 +83,7 @@ echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 scan warmup --no-cache
 scan nocache --no-cache
 scan cold --cache-dir "$cache"
+scan nocache2 --no-cache # bracketing the cold scan evens out drifting load
 scan warm --cache-dir "$cache"
 printf '\n// bench: a one-file change\nfunc benchCacheChange() int { return 1 }\n' >>"$leaffile"
 scan changed --cache-dir "$cache"
@@ -95,9 +97,10 @@ echo "changed file: ${leaffile#"$tree"/} (package $leafpkg, imported by no packa
 echo
 echo "| measure | seconds | ratio | target | SARIF results |"
 echo "| --- | --- | --- | --- | --- |"
-printf '| cold, no cache | %.2f | | | |\n' "$(cat "$tmp/nocache.wall")"
+nocache=$(echo "($(cat "$tmp/nocache.wall") + $(cat "$tmp/nocache2.wall")) / 2" | bc -l)
+printf '| cold, no cache (mean of the scans before and after) | %.2f | | | |\n' "$nocache"
 printf '| cold, empty cache / cold, no cache | %.2f | %s | <= 1.05 | %s |\n' "$(cat "$tmp/cold.wall")" \
-	"$(ratio "$(cat "$tmp/cold.wall")" "$(cat "$tmp/nocache.wall")")" "$(same cold nocache)"
+	"$(ratio "$(cat "$tmp/cold.wall")" "$nocache")" "$(same cold nocache)"
 printf '| unchanged rescan / cold | %.2f | %s | <= 0.05 | %s |\n' "$(cat "$tmp/warm.wall")" \
 	"$(ratio "$(cat "$tmp/warm.wall")" "$(cat "$tmp/cold.wall")")" "$(same warm cold)"
 printf '| one-file change: gosec / gosec cold | %.2f / %.2f | %s | <= 0.15 | %s (vs uncached scan of the change) |\n' \

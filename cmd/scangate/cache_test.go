@@ -116,6 +116,7 @@ func (c cachedScan) hits(t *testing.T, step string, want map[string]string) {
 }
 
 func TestResultCacheHitsAndMisses(t *testing.T) {
+	t.Parallel()
 	root := copyDir(t, "../../examples/project")
 	db := importDB(t, "../../examples/vulndb")
 	cache := filepath.Join(t.TempDir(), "cache")
@@ -203,14 +204,43 @@ func TestResultCacheHitsAndMisses(t *testing.T) {
 	step("the configuration", map[string]string{"gosec": "0/1", "govulncheck": "1/1", "osv-scanner": "1/1"}, "--config", cfg)
 	step("tags", map[string]string{"gosec": "0/1", "govulncheck": "0/1", "osv-scanner": "1/1"}, "--tags", "extra")
 
-	uncachedScans.Wait() // they read cacheBuild
-	cacheBuild = "another scangate"
-	defer func() { cacheBuild = "" }()
-	step("the scangate build", map[string]string{"gosec": "0/1", "govulncheck": "0/1", "osv-scanner": "0/1"})
+	// Another build: a process of its own, since parallel tests read cacheBuild.
+	other := scanChild(t, []string{testCacheBuildVar + "=another scangate"},
+		"scan", "-q", "--offline", "--db", db, "--fail-on", "none", "--cache-dir", cache, root)
+	other.hits(t, "the scangate build", map[string]string{"gosec": "0/1", "govulncheck": "0/1", "osv-scanner": "0/1"})
+	if u := uncached(); other.results != u {
+		t.Errorf("the scangate build: cached results differ from uncached ones:\n%s\nwant\n%s", other.results, u)
+	}
 	uncachedScans.Wait()
 }
 
+// testCacheBuildVar gives the test binary run as scangate another build
+// identity for the result cache.
+const testCacheBuildVar = "SCANGATE_TEST_CACHE_BUILD"
+
+// scanChild runs the test binary as scangate with extra environment and
+// the args (a scan; --sarif and --json are added).
+func scanChild(t *testing.T, env []string, args ...string) cachedScan {
+	t.Helper()
+	self, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	sarif, jsonOut := filepath.Join(dir, "r.sarif"), filepath.Join(dir, "r.json")
+	args = append([]string{args[0], "--sarif", sarif, "--json", jsonOut}, args[1:]...)
+	cmd := exec.Command(self, args...)
+	cmd.Env = append(append(os.Environ(), "SCANGATE_TEST_AS_CLI=1"), env...)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("scangate %q: %v\n%s", args, err, stderr.String())
+	}
+	return readCachedScan(t, sarif, jsonOut, stderr.String())
+}
+
 func TestResultCacheCorruptEntries(t *testing.T) {
+	t.Parallel()
 	root := copyDir(t, "../../examples/project")
 	db := importDB(t, "../../examples/vulndb")
 	cache := filepath.Join(t.TempDir(), "cache")
@@ -275,6 +305,7 @@ func readOnlyDir(t *testing.T) string {
 }
 
 func TestResultCacheReadOnlyDirectory(t *testing.T) {
+	t.Parallel()
 	root := copyDir(t, "../../examples/project")
 	db := importDB(t, "../../examples/vulndb")
 	dir := readOnlyDir(t)
@@ -294,6 +325,7 @@ func TestResultCacheReadOnlyDirectory(t *testing.T) {
 // succeed with the uncached answer, and the entries they raced to write
 // are whole (a third scan hits every one without a warning).
 func TestResultCacheTwoProcesses(t *testing.T) {
+	t.Parallel()
 	root := copyDir(t, "../../examples/project")
 	db := importDB(t, "../../examples/vulndb")
 	cache := filepath.Join(t.TempDir(), "cache")

@@ -27,6 +27,7 @@ func TestMain(m *testing.M) {
 	// compute the same result-cache keys.
 	if os.Getenv("SCANGATE_TEST_AS_CLI") == "1" {
 		registry.GovulncheckExecutable = os.Getenv(testChildVar)
+		cacheBuild = os.Getenv(testCacheBuildVar)
 		os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 	}
 	var err error

@@ -172,11 +172,16 @@ func dockerBuild(t *testing.T) (env, args []string, err error) {
 	return nil, nil, nil
 }
 
-// scangateBinary builds scangate and its govulncheck companion with the
-// Dockerfile's go build (same flags), once per test binary, for tests that
-// need a real executable. Each test gets its own copy of both programs in a
-// temporary directory (tests change what sits beside scangate), and the
-// path of its scangate.
+// scangateBinary builds scangate with the Dockerfile's go build (its output
+// directory and link flags), once per test binary, for tests that need a
+// real executable, and puts the tests' govulncheck companion beside it. It
+// builds scangate with -race instead of the image's CGO_ENABLED=0 -trimpath: then every
+// package is the one `go test -race` compiled already, where the image's
+// flags would compile all of scangate's dependencies a second time (a
+// quarter of a cold test run's CPU). .ci/run builds the image's flags
+// exactly (scripts/dockerfile-check.sh). Each test gets its own copy of both
+// programs in a temporary directory (tests change what sits beside
+// scangate), and the path of its scangate.
 func scangateBinary(t *testing.T) string {
 	t.Helper()
 	built.once.Do(func() {
@@ -196,11 +201,25 @@ func scangateBinary(t *testing.T) string {
 		}
 		dir := filepath.Join(testTmp, "docker-build")
 		args[i+1] = dir + string(filepath.Separator)
+		// The companion is the one TestMain built with the image's compile
+		// flags: govulncheck in a race-built child would cost several times
+		// the CPU, and scangate must accept a companion built apart.
+		args = slices.DeleteFunc(args, func(a string) bool { return a == "-trimpath" || a == "./cmd/"+govulncheck.Companion })
+		args = slices.Insert(args, 1, "-race")
+		env = slices.DeleteFunc(env, func(e string) bool { return strings.HasPrefix(e, "CGO_ENABLED=") })
 		cmd := exec.Command("go", args...)
 		cmd.Dir = "../.."
 		cmd.Env = append(os.Environ(), env...)
 		if out, err := cmd.CombinedOutput(); err != nil {
 			built.err = fmt.Errorf("go %s: %v\n%s", strings.Join(args, " "), err, out)
+			return
+		}
+		comp, err := os.ReadFile(filepath.Join(testTmp, govulncheck.Companion))
+		if err == nil {
+			err = os.WriteFile(filepath.Join(dir, govulncheck.Companion), comp, 0o755)
+		}
+		if err != nil {
+			built.err = err
 			return
 		}
 		built.dir = dir

@@ -248,14 +248,19 @@ func problemSeverity(s finding.Severity) string {
 // the default score of its severity.
 func securityScore(f finding.Finding) float64 { return f.SecurityScore() }
 
-// physical locates l, relative to the scanned root, from the repository
-// root (scanRoot is the one relative to the other).
-func physical(l finding.Location, scanRoot string) *sarif.Location {
-	p := l.Path
-	if scanRoot != "" {
-		p = scanRoot + "/" + p
+// RepoPath turns p, relative to the scanned root, into a path from the
+// repository root; scanRoot is the scanned root relative to the repository
+// root ("" when the same). SARIF and annotations both name files with it.
+func RepoPath(scanRoot, p string) string {
+	if scanRoot == "" || p == "" {
+		return p
 	}
-	al := sarif.NewSimpleArtifactLocation(uriRef(p)).WithURIBaseID("%SRCROOT%")
+	return scanRoot + "/" + p
+}
+
+// physical locates l, relative to the scanned root, from the repository root.
+func physical(l finding.Location, scanRoot string) *sarif.Location {
+	al := sarif.NewSimpleArtifactLocation(uriRef(RepoPath(scanRoot, l.Path))).WithURIBaseID("%SRCROOT%")
 	pl := sarif.NewPhysicalLocation().WithArtifactLocation(al)
 	if l.StartLine > 0 {
 		reg := sarif.NewRegion().WithStartLine(l.StartLine)

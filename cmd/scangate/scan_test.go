@@ -144,6 +144,9 @@ func TestExitCodes(t *testing.T) {
 
 func TestSARIFHasNoMachinePaths(t *testing.T) {
 	abs, _ := filepath.Abs(gosecFixture)
+	// The fixture is its own repository root (TestSubdirectorySARIFAndBaseline
+	// has a subdirectory), whether or not this checkout has a .git.
+	t.Setenv("GITHUB_WORKSPACE", abs)
 	code, out, stderr := runCLI(t, "scan", "-q", "--scanners", "gosec", "--sarif", "-", abs)
 	if code != exitFail {
 		t.Fatalf("exit %d\n%s", code, stderr)

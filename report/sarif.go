@@ -103,7 +103,7 @@ func sarifRun(res *finding.Result, opt SARIFOptions) *sarif.Run {
 	// No uri for %SRCROOT%: it would be a path of the scanning machine.
 	// GitHub resolves relative URIs against the checkout.
 	bases := map[string]sarif.ArtifactLocation{
-		"%SRCROOT%": *sarif.NewArtifactLocation().WithDescription(sarif.NewTextMessage("The root of the repository.")),
+		"%SRCROOT%": *sarif.NewArtifactLocation().WithDescription(sarif.NewTextMessage("The root of the repository (the scanned directory when no .git was found above it).")),
 	}
 	if opt.ScanRoot != "" {
 		bases[ScanRootBaseID] = *sarif.NewSimpleArtifactLocation(uriRef(opt.ScanRoot) + "/").WithURIBaseID("%SRCROOT%").

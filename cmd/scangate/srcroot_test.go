@@ -166,3 +166,39 @@ func TestSubdirectorySARIFAndBaseline(t *testing.T) {
 		t.Errorf("with its own SARIF as the baseline: exit %d\n%s", code, stderr)
 	}
 }
+
+// The .git entries on the way up are markers, never read or followed: a
+// .git file pointing elsewhere marks the root, a .git symlink below it is
+// ignored, and nothing they name reaches an output.
+func TestHostileGitMarkers(t *testing.T) {
+	const marker = "gitmarker-3f9a1c"
+	outside := filepath.Join(t.TempDir(), marker)
+	writeTree(t, outside, map[string]string{"config": "[core]\n\tworktree = /" + marker + "\n", "HEAD": marker + "\n"})
+	ws := t.TempDir()
+	writeTree(t, ws, map[string]string{".git": "gitdir: " + outside + "\n"})
+	api := filepath.Join(ws, "services", "api")
+	if err := os.MkdirAll(api, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(outside, filepath.Join(ws, "services", ".git")); err != nil {
+		t.Fatal(err)
+	}
+	weirdModule(t, api)
+	outputs, summary := actionsEnv(t, ws)
+	t.Chdir(ws)
+	code, stdout, stderr := runCLI(t, "scan", "--scanners", "gosec", "--sarif", "out.sarif", "services/api")
+	if code != exitFail {
+		t.Fatalf("exit %d\n%s", code, stderr)
+	}
+	if files := resultFiles(t, sarifRuns(t, "out.sarif")["gosec"]); !slices.Contains(files, "services/api/main.go") {
+		t.Errorf("SARIF files %q: the root is the directory with the .git file", files)
+	}
+	sarifText, _ := os.ReadFile("out.sarif")
+	outs, _ := os.ReadFile(outputs)
+	md, _ := os.ReadFile(summary)
+	for name, text := range map[string]string{"SARIF": string(sarifText), "stdout": stdout, "stderr": stderr, "outputs": string(outs), "step summary": string(md)} {
+		if strings.Contains(text, marker) {
+			t.Errorf("%s holds %q, read through a .git entry", name, marker)
+		}
+	}
+}

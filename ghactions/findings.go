@@ -2,7 +2,6 @@ package ghactions
 
 import (
 	"fmt"
-	"path"
 	"strings"
 
 	"github.com/scangate/scangate/finding"
@@ -23,17 +22,15 @@ func LevelOf(s finding.Severity) Level {
 }
 
 // FromFindings turns findings, most severe first (report.Scan.Ranked), into
-// annotations. prefix is the scanned root relative to the repository root
+// annotations. scanRoot is the scanned root relative to the repository root
 // ("" when it is the root): annotations name files from the repository root,
-// our findings from the scanned root.
-func FromFindings(findings []finding.Finding, prefix string) []Annotation {
+// as the SARIF report does (report.RepoPath), our findings from the scanned
+// root.
+func FromFindings(findings []finding.Finding, scanRoot string) []Annotation {
 	anns := make([]Annotation, 0, len(findings))
 	for _, f := range findings {
 		l := f.Location
-		file := l.Path
-		if file != "" && prefix != "" {
-			file = path.Join(prefix, file)
-		}
+		file := report.RepoPath(scanRoot, l.Path)
 		tools := f.Tool
 		if len(f.Tools) > 1 {
 			tools = strings.Join(f.Tools, "+")

@@ -154,12 +154,19 @@ func TestSARIFMergesRunsOfTheSameTool(t *testing.T) {
 	b := synthetic("gosec", 3, func(int) finding.Severity { return finding.Low })
 	b.State = finding.Incomplete
 	b.Rules = []finding.Rule{{ID: "R0", Short: "rule zero"}, {ID: "R9", Short: "rule nine"}}
-	doc := mustSARIF(t, []finding.Result{a, b, synthetic("bandit", 1, func(int) finding.Severity { return finding.Low })}, SARIFOptions{})
+	results := []finding.Result{a, b, synthetic("bandit", 1, func(int) finding.Severity { return finding.Low })}
+	doc := mustSARIF(t, results, SARIFOptions{KeepIncomplete: true})
 	if len(doc.Runs) != 2 || len(doc.Runs[0].Results) != 5 {
 		t.Fatalf("%d runs, first with %d results; want gosec merged into one run of 5", len(doc.Runs), len(doc.Runs[0].Results))
 	}
 	if *doc.Runs[0].Invocations[0].ExecutionSuccessful {
 		t.Error("a merged run with an incomplete part must not claim success")
+	}
+	// By default the incomplete part takes the complete one with it: a
+	// partial run would close the alerts of what it did not analyze.
+	doc = mustSARIF(t, results, SARIFOptions{})
+	if len(doc.Runs) != 1 || *doc.Runs[0].Tool.Driver.Name != "bandit" {
+		t.Errorf("want bandit's run alone, got %d runs", len(doc.Runs))
 	}
 }
 
@@ -356,7 +363,7 @@ func TestSARIFLocationsPerResult(t *testing.T) {
 	run := sarif.NewRunWithInformationURI("t", "https://example.com")
 	res := run.CreateResultForRule("R")
 	for range 1005 {
-		res.AddLocation(physical(finding.Location{Path: "a.go", StartLine: 1}))
+		res.AddLocation(physical(finding.Location{Path: "a.go", StartLine: 1}, ""))
 	}
 	doc.AddRun(run)
 	if bad := CheckLimits(doc, Limits{}); len(bad) == 0 {

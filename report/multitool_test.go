@@ -123,8 +123,10 @@ func featureSample() []finding.Result {
 func TestSARIFMultitoolFeatureSample(t *testing.T) {
 	tool := multitool(t)
 	plain := render(t, mustSARIF(t, featureSample(), SARIFOptions{}))
-	baseline := render(t, mustSARIF(t, featureSample(), SARIFOptions{Baseline: true}))
-	if errs := validate(t, tool, plain, baseline); len(errs) > 0 {
-		t.Errorf("the Multitool reports %d errors (in0: plain, in1: with a baseline):\n%s", len(errs), strings.Join(errs, "\n"))
+	baseline := render(t, mustSARIF(t, featureSample(), SARIFOptions{Baseline: true, KeepIncomplete: true}))
+	sub := render(t, mustSARIF(t, featureSample(), SARIFOptions{ScanRoot: "services/a b%c:d", KeepIncomplete: true}))
+	if errs := validate(t, tool, plain, baseline, sub); len(errs) > 0 {
+		t.Errorf("the Multitool reports %d errors (in0: plain, in1: with a baseline and an incomplete run, in2: a scanned subdirectory):\n%s",
+			len(errs), strings.Join(errs, "\n"))
 	}
 }

@@ -3,6 +3,8 @@ package report
 import (
 	"encoding/json"
 	"fmt"
+	"net/url"
+	"strings"
 
 	"github.com/scangate/scangate/finding"
 	"github.com/scangate/scangate/internal/jsonpos"
@@ -17,12 +19,17 @@ type sarifDoc struct {
 				Name string `json:"name"`
 			} `json:"driver"`
 		} `json:"tool"`
+		OriginalURIBaseIDs map[string]struct {
+			URI       string `json:"uri"`
+			URIBaseID string `json:"uriBaseId"`
+		} `json:"originalUriBaseIds"`
 		Results []struct {
 			RuleID    string `json:"ruleId"`
 			Locations []struct {
 				PhysicalLocation struct {
 					ArtifactLocation struct {
-						URI string `json:"uri"`
+						URI       string `json:"uri"`
+						URIBaseID string `json:"uriBaseId"`
 					} `json:"artifactLocation"`
 				} `json:"physicalLocation"`
 			} `json:"locations"`
@@ -42,7 +49,9 @@ type sarifDoc struct {
 // ReadSARIF reads back the findings of a SARIF file scangate wrote, as far
 // as a baseline needs them: tool, rule, path, package, fingerprint and
 // whether it was suppressed. Results already absent in that run are left
-// out. Errors start with "baseline NAME:".
+// out. Paths come back relative to the scanned root, from files whose URIs
+// are relative to the repository root (with ScanRootBaseID) as from older
+// ones relative to the scanned root. Errors start with "baseline NAME:".
 func ReadSARIF(name string, data []byte) ([]finding.Finding, error) {
 	var doc sarifDoc
 	if err := json.Unmarshal(data, &doc); err != nil {
@@ -53,6 +62,14 @@ func ReadSARIF(name string, data []byte) ([]finding.Finding, error) {
 	}
 	out := []finding.Finding{}
 	for i, run := range doc.Runs {
+		scanRoot := ""
+		if b, ok := run.OriginalURIBaseIDs[ScanRootBaseID]; ok {
+			p, err := url.PathUnescape(b.URI)
+			if err != nil || b.URIBaseID != "%SRCROOT%" || !strings.HasSuffix(p, "/") {
+				return nil, fmt.Errorf("baseline %s: runs[%d].originalUriBaseIds[%q]: want a directory uri under %%SRCROOT%%, got %q", name, i, ScanRootBaseID, b.URI)
+			}
+			scanRoot = p
+		}
 		for j, r := range run.Results {
 			if r.BaselineState == "absent" { // already gone in that run
 				continue
@@ -69,7 +86,15 @@ func ReadSARIF(name string, data []byte) ([]finding.Finding, error) {
 				f.Suppressions = []finding.Suppression{{Kind: "external"}}
 			}
 			if len(r.Locations) > 0 {
-				f.Location.Path = r.Locations[0].PhysicalLocation.ArtifactLocation.URI
+				al := r.Locations[0].PhysicalLocation.ArtifactLocation
+				p, err := url.PathUnescape(al.URI)
+				if err != nil {
+					return nil, fmt.Errorf("baseline %s: runs[%d].results[%d]: uri %q: %v", name, i, j, al.URI, err)
+				}
+				if al.URIBaseID == "%SRCROOT%" {
+					p = strings.TrimPrefix(p, scanRoot)
+				}
+				f.Location.Path = p
 			}
 			if p := r.Properties.Package; p != nil && p.Name != "" {
 				f.Package = &finding.Package{Name: p.Name, Version: p.Version}

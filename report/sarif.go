@@ -30,16 +30,38 @@ type SARIFOptions struct {
 	// Limits bound the document; zero fields take GitHubLimits. See fitResults
 	// for what is cut, in which order, when a scan exceeds them.
 	Limits Limits
+	// ScanRoot is the scanned root relative to the repository root
+	// ("services/api", "/"-separated; "" when they are the same): URIs are
+	// relative to the repository root, which is how code scanning reads them.
+	ScanRoot string
+	// KeepIncomplete keeps the runs of tools that could not complete. By
+	// default they are left out: code scanning takes an uploaded run as the
+	// whole current state of its category, so an empty or partial run would
+	// close alerts that still hold.
+	KeepIncomplete bool
 }
 
-// SARIF builds one run per tool that ran (skipped tools have no run),
-// within GitHub's upload limits (opt.Limits).
+// ScanRootBaseID names, in a run's originalUriBaseIds, the scanned root
+// relative to %SRCROOT%; a baseline reader uses it to go back to paths
+// relative to the scanned root. Absent when the two are the same.
+const ScanRootBaseID = "%SCANROOT%"
+
+// SARIF builds one run per tool that ran (skipped tools have no run, nor
+// incomplete ones unless opt.KeepIncomplete), within GitHub's upload limits
+// (opt.Limits).
 func SARIF(results []finding.Result, opt SARIFOptions) (*sarif.Report, error) {
 	if opt.Category == "" {
 		opt.Category = "scangate/"
 	}
 	if !strings.HasSuffix(opt.Category, "/") {
 		opt.Category += "/"
+	}
+	opt.ScanRoot = strings.Trim(opt.ScanRoot, "/")
+	if opt.ScanRoot == "." {
+		opt.ScanRoot = ""
+	}
+	if !opt.KeepIncomplete {
+		results = completeOnly(results)
 	}
 	rep, err := fitSARIF(results, opt)
 	if err != nil {
@@ -49,6 +71,19 @@ func SARIF(results []finding.Result, opt SARIFOptions) (*sarif.Report, error) {
 		return nil, fmt.Errorf("sarif: generated document is not valid SARIF 2.1.0: %w", err)
 	}
 	return rep, nil
+}
+
+// completeOnly leaves out every result of a tool that did not complete:
+// with two results of one tool (merged into one run), one incomplete part
+// makes the whole run incomplete.
+func completeOnly(results []finding.Result) []finding.Result {
+	incomplete := map[string]bool{}
+	for _, r := range results {
+		if r.State == finding.Incomplete {
+			incomplete[r.Tool] = true
+		}
+	}
+	return slices.DeleteFunc(slices.Clone(results), func(r finding.Result) bool { return incomplete[r.Tool] })
 }
 
 var semverRE = regexp.MustCompile(`^v?(\d+\.\d+\.\d+(?:[-+][0-9A-Za-z.+-]+)?)$`)
@@ -65,9 +100,16 @@ func sarifRun(res *finding.Result, opt SARIFOptions) *sarif.Run {
 		}
 	}
 	run.WithAutomationDetails(sarif.NewRunAutomationDetails().WithID(opt.Category + res.Tool + "/"))
-	run.WithOriginalUriBaseIds(map[string]sarif.ArtifactLocation{
-		"%SRCROOT%": *sarif.NewArtifactLocation().WithDescription(sarif.NewTextMessage("The root of the scanned tree.")),
-	})
+	// No uri for %SRCROOT%: it would be a path of the scanning machine.
+	// GitHub resolves relative URIs against the checkout.
+	bases := map[string]sarif.ArtifactLocation{
+		"%SRCROOT%": *sarif.NewArtifactLocation().WithDescription(sarif.NewTextMessage("The root of the repository (the scanned directory when no .git was found above it).")),
+	}
+	if opt.ScanRoot != "" {
+		bases[ScanRootBaseID] = *sarif.NewSimpleArtifactLocation(uriRef(opt.ScanRoot) + "/").WithURIBaseID("%SRCROOT%").
+			WithDescription(sarif.NewTextMessage("The scanned directory, relative to the root of the repository."))
+	}
+	run.WithOriginalUriBaseIds(bases)
 	external := false
 	for _, f := range res.Findings {
 		for _, fr := range f.Trace {
@@ -108,7 +150,7 @@ func sarifRun(res *finding.Result, opt SARIFOptions) *sarif.Run {
 	for _, n := range res.Notifications {
 		note := sarif.NewNotification().WithLevel(string(n.Level)).WithMessage(sarif.NewTextMessage(n.Message))
 		if n.Location.Path != "" {
-			note.AddLocation(physical(n.Location))
+			note.AddLocation(physical(n.Location, opt.ScanRoot))
 		}
 		inv.AddToolExecutionNotification(note)
 	}
@@ -206,8 +248,19 @@ func problemSeverity(s finding.Severity) string {
 // the default score of its severity.
 func securityScore(f finding.Finding) float64 { return f.SecurityScore() }
 
-func physical(l finding.Location) *sarif.Location {
-	al := sarif.NewSimpleArtifactLocation(uriRef(l.Path)).WithURIBaseID("%SRCROOT%")
+// RepoPath turns p, relative to the scanned root, into a path from the
+// repository root; scanRoot is the scanned root relative to the repository
+// root ("" when the same). SARIF and annotations both name files with it.
+func RepoPath(scanRoot, p string) string {
+	if scanRoot == "" || p == "" {
+		return p
+	}
+	return scanRoot + "/" + p
+}
+
+// physical locates l, relative to the scanned root, from the repository root.
+func physical(l finding.Location, scanRoot string) *sarif.Location {
+	al := sarif.NewSimpleArtifactLocation(uriRef(RepoPath(scanRoot, l.Path))).WithURIBaseID("%SRCROOT%")
 	pl := sarif.NewPhysicalLocation().WithArtifactLocation(al)
 	if l.StartLine > 0 {
 		reg := sarif.NewRegion().WithStartLine(l.StartLine)
@@ -235,10 +288,10 @@ func sarifResult(run *sarif.Run, f finding.Finding, opt SARIFOptions) *sarif.Res
 		WithMessage(sarif.NewTextMessage(Message(f))).
 		WithPartialFingerprints(map[string]string{FingerprintKey: f.Fingerprint})
 	if f.Location.Path != "" {
-		r.AddLocation(physical(f.Location))
+		r.AddLocation(physical(f.Location, opt.ScanRoot))
 	}
 	if len(f.Trace) > 0 {
-		r.AddCodeFlow(codeFlow(f.Trace))
+		r.AddCodeFlow(codeFlow(f.Trace, opt.ScanRoot))
 	}
 	props := sarif.NewPropertyBag()
 	if f.SeverityUnknown {
@@ -297,17 +350,18 @@ func sarifResult(run *sarif.Run, f finding.Finding, opt SARIFOptions) *sarif.Res
 	return r
 }
 
-func codeFlow(trace []finding.Frame) *sarif.CodeFlow {
+func codeFlow(trace []finding.Frame, scanRoot string) *sarif.CodeFlow {
 	tf := sarif.NewThreadFlow()
 	for _, fr := range trace {
-		base := "%SRCROOT%"
-		if fr.External {
-			base = "%GOMODCACHE%"
-		}
 		loc := sarif.NewLocation().WithMessage(sarif.NewTextMessage(frameName(fr)))
 		if fr.Location.Path != "" {
-			pl := physical(fr.Location)
-			pl.PhysicalLocation.ArtifactLocation.WithURIBaseID(base)
+			var pl *sarif.Location
+			if fr.External { // module@version/file, from the module cache
+				pl = physical(fr.Location, "")
+				pl.PhysicalLocation.ArtifactLocation.WithURIBaseID("%GOMODCACHE%")
+			} else {
+				pl = physical(fr.Location, scanRoot)
+			}
 			loc.WithPhysicalLocation(pl.PhysicalLocation)
 		}
 		tf.AddLocation(sarif.NewThreadFlowLocation().WithLocation(loc).WithModule(fr.Package))

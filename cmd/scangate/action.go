@@ -49,7 +49,7 @@ var actionInputs = []actionInput{
 }
 
 // actionOutputs are the outputs finish writes to $GITHUB_OUTPUT.
-var actionOutputs = []string{"sarif-file", "findings", "new-findings", "verdict"}
+var actionOutputs = []string{"sarif-file", "findings", "new-findings", "verdict", "incomplete", "sarif-runs"}
 
 // getInput reads an input as the runner passes it: INPUT_ and the name in
 // upper case with spaces as underscores, hyphens kept (INPUT_FAIL-ON).

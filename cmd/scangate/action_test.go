@@ -175,6 +175,11 @@ func TestActionYAML(t *testing.T) {
 	if !slices.Equal(outs, want) {
 		t.Errorf("action.yml outputs %v; finish sets %v", outs, want)
 	}
+	for _, name := range actionOutputs {
+		if !regexp.MustCompile("(?m)^\\| `" + regexp.QuoteMeta(name) + "` \\| ").Match(docs) {
+			t.Errorf("docs/github.md has no row for output %s", name)
+		}
+	}
 }
 
 // TestActionInputsReachTheScan runs the entrypoint with inputs whose

@@ -80,7 +80,7 @@ func createBaseline(cmd *cobra.Command, o *scanOptions, output string) error {
 	if err != nil {
 		return err
 	}
-	if err := writeReports(o, scan, cmd.OutOrStdout()); err != nil {
+	if _, err := writeReports(o, scan, cmd.OutOrStdout()); err != nil {
 		return &exitError{code: exitIncomplete, err: err}
 	}
 	if inc := scan.Verdict.IncompleteTools; len(inc) > 0 && !o.allowIncomplete {

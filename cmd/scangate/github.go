@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 
@@ -44,13 +43,14 @@ func (g *ghRun) stop() {
 // finish writes, after the reports: the annotations (stderr, after the
 // human output), the markdown summary to $GITHUB_STEP_SUMMARY and the step
 // outputs to $GITHUB_OUTPUT. An unset file variable is skipped: the runner
-// always sets both.
-func (g *ghRun) finish(o *scanOptions, scan *pipeline.Report) error {
+// always sets both. sarifRuns is how many runs the SARIF report holds.
+func (g *ghRun) finish(o *scanOptions, scan *pipeline.Report, sarifRuns int) error {
 	if g == nil {
 		return nil
 	}
 	g.resume()
-	anns := append(toolProblems(scan.Results), ghactions.FromFindings(scan.Ranked(), g.repoPrefix(o.path))...)
+	leftOut := o.sarifOut != "" && !o.keepIncomplete
+	anns := append(toolProblems(scan.Results, leftOut), ghactions.FromFindings(scan.Ranked(), o.scanRoot)...)
 	kept, dropped := ghactions.Cap(anns)
 	for _, a := range kept {
 		// The runner escapes nothing but its own separators: a control
@@ -77,6 +77,8 @@ func (g *ghRun) finish(o *scanOptions, scan *pipeline.Report) error {
 			{Name: "findings", Value: strconv.Itoa(v.New + v.Unchanged)},
 			{Name: "new-findings", Value: strconv.Itoa(v.New)},
 			{Name: "verdict", Value: v.Outcome.String()},
+			{Name: "incomplete", Value: strings.Join(v.IncompleteTools, ",")},
+			{Name: "sarif-runs", Value: strconv.Itoa(sarifRuns)},
 		}
 		if err := ghactions.SetOutputs(path, outs); err != nil {
 			return err
@@ -85,28 +87,10 @@ func (g *ghRun) finish(o *scanOptions, scan *pipeline.Report) error {
 	return nil
 }
 
-// repoPrefix is the scanned path relative to the repository root
-// ($GITHUB_WORKSPACE): annotations name files from the repository root.
-func (g *ghRun) repoPrefix(scanPath string) string {
-	ws := g.getenv("GITHUB_WORKSPACE")
-	if ws == "" {
-		return ""
-	}
-	root, err1 := filepath.Abs(scanPath)
-	ws, err2 := filepath.Abs(ws)
-	if err1 != nil || err2 != nil {
-		return ""
-	}
-	rel, err := filepath.Rel(ws, root)
-	if err != nil || rel == "." || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
-		return ""
-	}
-	return filepath.ToSlash(rel)
-}
-
 // toolProblems makes one error annotation per scanner that could not
-// complete, first in line: an incomplete scan fails the step too.
-func toolProblems(results []finding.Result) []ghactions.Annotation {
+// complete, first in line: an incomplete scan fails the step too. leftOut
+// says their runs are not in the SARIF report.
+func toolProblems(results []finding.Result, leftOut bool) []ghactions.Annotation {
 	var anns []ghactions.Annotation
 	for _, r := range results {
 		if r.State != finding.Incomplete {
@@ -120,6 +104,9 @@ func toolProblems(results []finding.Result) []ghactions.Annotation {
 		}
 		if len(msgs) == 0 {
 			msgs = append(msgs, r.Tool+" analyzed nothing or only part of the tree")
+		}
+		if leftOut {
+			msgs = append(msgs, "Its run is left out of the SARIF report, so that code scanning keeps "+r.Tool+"'s alerts as the last complete scan left them.")
 		}
 		anns = append(anns, ghactions.Annotation{Level: ghactions.Error,
 			Title: "scangate: " + r.Tool + " could not complete", Message: strings.Join(msgs, "\n")})

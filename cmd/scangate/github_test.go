@@ -122,18 +122,21 @@ func weirdModule(t *testing.T, dir string) {
 
 // TestActionEndToEnd runs the Action's entrypoint (scangate action) with
 // INPUT_* variables in a simulated runner, on a module that gosec flags in
-// files with hostile names, and checks outputs, summary, SARIF and the
-// annotations the runner would create.
+// files with hostile names, in a subdirectory of the checkout (a monorepo),
+// and checks outputs, summary, SARIF and the annotations the runner would
+// create: SARIF and annotations name files from the repository root.
 func TestActionEndToEnd(t *testing.T) {
 	ws := t.TempDir()
-	sub := filepath.Join(ws, "svc")
-	if err := os.Mkdir(sub, 0o755); err != nil {
-		t.Fatal(err)
+	sub := filepath.Join(ws, "services", "api")
+	for _, d := range []string{sub, filepath.Join(ws, ".git")} { // the checkout's own .git
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
 	}
 	weirdModule(t, sub)
 	outputs, summary := actionsEnv(t, ws)
 	t.Chdir(ws) // the runner starts the container in the workspace
-	t.Setenv("INPUT_PATH", "svc")
+	t.Setenv("INPUT_PATH", "services/api")
 	t.Setenv("INPUT_SCANNERS", "gosec")
 	t.Setenv("INPUT_FAIL-ON", "high")
 	t.Setenv("INPUT_SARIF-FILE", "scangate.sarif")
@@ -147,7 +150,7 @@ func TestActionEndToEnd(t *testing.T) {
 	if stdout != "" {
 		t.Errorf("stdout: %q", stdout)
 	}
-	if !strings.HasPrefix(stderr, "scangate scan --scanners gosec --fail-on high --sarif scangate.sarif --timeout 5m -- svc\n") {
+	if !strings.HasPrefix(stderr, "scangate scan --scanners gosec --fail-on high --sarif scangate.sarif --timeout 5m -- services/api\n") {
 		t.Errorf("the translated command is not the first line:\n%s", stderr)
 	}
 
@@ -160,13 +163,13 @@ func TestActionEndToEnd(t *testing.T) {
 		if c.name != "error" && c.name != "warning" && c.name != "notice" {
 			t.Errorf("unexpected command %q (%+v)", c.name, c)
 		}
-		if !strings.HasPrefix(c.props["file"], "svc/") {
+		if !strings.HasPrefix(c.props["file"], "services/api/") {
 			t.Errorf("annotation outside the scanned tree, or injected: %+v", c)
 		}
 		files[c.props["file"]] = c
 	}
 	for name, line := range map[string]string{weirdName: "3", "main.go": "5"} {
-		c, ok := files["svc/"+name]
+		c, ok := files["services/api/"+name]
 		if !ok {
 			t.Errorf("no annotation on %q; annotated: %q", name, slices.Collect(mapKeys(files)))
 			continue
@@ -180,7 +183,8 @@ func TestActionEndToEnd(t *testing.T) {
 	if got := slices.Sorted(mapKeys(out)); !slices.Equal(got, slices.Sorted(slices.Values(actionOutputs))) {
 		t.Errorf("outputs %v, want %v", got, actionOutputs)
 	}
-	if out["sarif-file"] != "scangate.sarif" || out["verdict"] != "fail" || out["findings"] != out["new-findings"] || out["findings"] < "2" {
+	if out["sarif-file"] != "scangate.sarif" || out["verdict"] != "fail" || out["findings"] != out["new-findings"] || out["findings"] < "2" ||
+		out["incomplete"] != "" || out["sarif-runs"] != "1" {
 		t.Errorf("outputs %q", out)
 	}
 
@@ -196,19 +200,27 @@ func TestActionEndToEnd(t *testing.T) {
 	if bad := report.CheckLimits(doc, report.Limits{}); len(bad) > 0 {
 		t.Errorf("SARIF: %q", bad)
 	}
+	// Each result's file is an annotated file, and the other way round.
 	var uris []string
 	for _, r := range doc.Runs[0].Results {
-		u := *r.Locations[0].PhysicalLocation.ArtifactLocation.URI
-		p, err := url.PathUnescape(u)
+		al := r.Locations[0].PhysicalLocation.ArtifactLocation
+		p, err := url.PathUnescape(*al.URI)
 		if err != nil {
-			t.Errorf("uri %q: %v", u, err)
+			t.Errorf("uri %q: %v", *al.URI, err)
 		}
-		uris = append(uris, p)
+		if *al.URIBaseID != "%SRCROOT%" {
+			t.Errorf("uri %q: base %q", *al.URI, *al.URIBaseID)
+		}
+		if !slices.Contains(uris, p) {
+			uris = append(uris, p)
+		}
 	}
-	for _, name := range []string{weirdName, "main.go"} {
-		if !slices.Contains(uris, name) {
-			t.Errorf("SARIF has no result in %q: %q", name, uris)
-		}
+	slices.Sort(uris)
+	if annotated := slices.Sorted(mapKeys(files)); !slices.Equal(uris, annotated) || !slices.Contains(uris, "services/api/main.go") {
+		t.Errorf("SARIF names %q, annotations %q; want the same files, services/api/main.go among them", uris, annotated)
+	}
+	if b := doc.Runs[0].OriginalUriBaseIds[report.ScanRootBaseID]; b.URI == nil || *b.URI != "services/api/" {
+		t.Errorf("originalUriBaseIds: %+v", doc.Runs[0].OriginalUriBaseIds)
 	}
 }
 

@@ -41,7 +41,9 @@ func scanHostile(t *testing.T, root string, args ...string) hostileOutputs {
 	outputs, summary := actionsEnv(t, root)
 	dir := t.TempDir()
 	sarifPath, jsonPath, mdPath := filepath.Join(dir, "r.sarif"), filepath.Join(dir, "r.json"), filepath.Join(dir, "r.md")
-	all := append([]string{"scan", "--sarif", sarifPath, "--json", jsonPath, "--markdown", mdPath}, args...)
+	// Incomplete scanners' runs kept: their notifications are output too,
+	// and the leak checks read every output.
+	all := append([]string{"scan", "--sarif", sarifPath, "--sarif-keep-incomplete", "--json", jsonPath, "--markdown", mdPath}, args...)
 	code, stdout, stderr := runCLI(t, append(all, root)...)
 	read := func(p string) string {
 		b, err := os.ReadFile(p)

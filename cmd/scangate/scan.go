@@ -38,6 +38,7 @@ type scanOptions struct {
 	failOnCalled    bool
 	ignoreUnfixed   bool
 	sarifOut        string
+	keepIncomplete  bool // --sarif-keep-incomplete
 	jsonOut         string
 	markdownOut     string
 	quiet           bool
@@ -60,6 +61,7 @@ type scanOptions struct {
 	base     *policy.Baseline
 	ignore   *policy.Ignore
 
+	scanRoot   string // the scanned path relative to the repository root (reporoot.go)
 	short      bool   // hook mode: verdict, failing findings, how to see more (hook.go)
 	reportHint string // the command that shows the full report, in short mode
 }
@@ -134,6 +136,7 @@ func addScanFlags(f *pflag.FlagSet, o *scanOptions) {
 	f.BoolVar(&o.failOnCalled, "fail-on-called", def.FailOnCalled, "fail on a vulnerability whose code is called, whatever its severity (as govulncheck); =false gates it by severity")
 	f.BoolVar(&o.ignoreUnfixed, "ignore-unfixed", false, "vulnerabilities with no fixed version do not fail the gate (still reported)")
 	f.StringVar(&o.sarifOut, "sarif", "", "write SARIF 2.1.0 to `FILE` (- for stdout)")
+	f.BoolVar(&o.keepIncomplete, "sarif-keep-incomplete", false, "also write the SARIF runs of scanners that could not complete (executionSuccessful: false); left out by default, since code scanning would close the alerts they miss")
 	f.StringVar(&o.jsonOut, "json", "", "write the JSON report to `FILE` (- for stdout)")
 	f.StringVar(&o.markdownOut, "markdown", "", "write the markdown summary to `FILE` (- for stdout)")
 	f.BoolVarP(&o.quiet, "quiet", "q", false, "no progress output; the summary is still printed")
@@ -186,7 +189,7 @@ func (o *scanOptions) validate() error {
 	if stdouts > 1 {
 		return usageErr("only one of --sarif, --json and --markdown can write to stdout (-)")
 	}
-	return nil
+	return o.findScanRoot()
 }
 
 func (o *scanOptions) selected(all []scanners.Scanner) []scanners.Scanner {
@@ -217,10 +220,15 @@ func runScan(ctx context.Context, o *scanOptions, stdout, stderr io.Writer) erro
 	if err := report.Text(stderr, scan, report.TextOptions{Color: useColor(stderr), Short: o.short, FullReportHint: o.fullReportHint()}); err != nil {
 		return &exitError{code: exitIncomplete, err: err}
 	}
-	if err := writeReports(o, scan, stdout); err != nil {
+	sarifRuns, err := writeReports(o, scan, stdout)
+	if err != nil {
 		return &exitError{code: exitIncomplete, err: err}
 	}
-	if err := gh.finish(o, scan); err != nil {
+	if inc := scan.Verdict.IncompleteTools; o.sarifOut != "" && !o.keepIncomplete && len(inc) > 0 {
+		fmt.Fprintf(stderr, "scangate: the SARIF report leaves out %s (could not complete), so that code scanning keeps their alerts as the last complete scan left them; --sarif-keep-incomplete writes them\n",
+			strings.Join(inc, ", "))
+	}
+	if err := gh.finish(o, scan, sarifRuns); err != nil {
 		return &exitError{code: exitIncomplete, err: err}
 	}
 	if code := scan.Verdict.ExitCode(); code != exitPass {
@@ -298,25 +306,29 @@ func displayCacheDir(dir string) string {
 // cache keys when set: tests play two scangate builds with it.
 var cacheBuild string
 
-func writeReports(o *scanOptions, scan *pipeline.Report, stdout io.Writer) error {
+// writeReports writes the reports asked for; sarifRuns is how many runs
+// the SARIF report holds.
+func writeReports(o *scanOptions, scan *pipeline.Report, stdout io.Writer) (sarifRuns int, err error) {
 	if o.sarifOut != "" {
-		doc, err := report.SARIF(scan.Results, report.SARIFOptions{Category: o.category, Baseline: o.base != nil})
+		doc, err := report.SARIF(scan.Results, report.SARIFOptions{Category: o.category, Baseline: o.base != nil,
+			ScanRoot: o.scanRoot, KeepIncomplete: o.keepIncomplete})
 		if err != nil {
-			return err
+			return 0, err
 		}
 		if err := report.WriteFile(o.sarifOut, stdout, doc.PrettyWrite); err != nil {
-			return err
+			return 0, err
 		}
+		sarifRuns = len(doc.Runs)
 	}
 	if o.jsonOut != "" {
 		if err := report.WriteFile(o.jsonOut, stdout, func(w io.Writer) error { return report.JSON(w, scan) }); err != nil {
-			return err
+			return 0, err
 		}
 	}
 	if o.markdownOut != "" {
 		if err := report.WriteFile(o.markdownOut, stdout, func(w io.Writer) error { return report.Markdown(w, scan) }); err != nil {
-			return err
+			return 0, err
 		}
 	}
-	return nil
+	return sarifRuns, nil
 }

@@ -1,0 +1,204 @@
+package main
+
+import (
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/owenrumney/go-sarif/v3/pkg/report/v210/sarif"
+
+	"github.com/scangate/scangate/internal/ghtest"
+)
+
+// monorepo writes a checkout (with its .git directory) holding, in
+// services/api, a Go module with a package that type-checks and one that
+// does not (gosec reports both but cannot complete) and a Python file that
+// bandit flags (B602, high).
+func monorepo(t *testing.T) (ws string) {
+	t.Helper()
+	ws = t.TempDir()
+	writeTree(t, ws, map[string]string{
+		".git/HEAD":                        "ref: refs/heads/main\n",
+		"services/api/go.mod":              "module example.com/api\n\ngo 1.22\n",
+		"services/api/good/good.go":        "package good\n\nimport \"crypto/md5\"\n\nfunc Sum(b []byte) [16]byte { return md5.Sum(b) }\n",
+		"services/api/typeerr/typeerr.go":  "package typeerr\n\nvar count int = \"three\"\n",
+		"services/api/tools/run.py":        "import subprocess\n\n\ndef run(cmd):\n    return subprocess.call(cmd, shell=True)\n",
+		"services/other/unrelated/x.go.md": "not scanned\n",
+	})
+	return ws
+}
+
+func sarifRuns(t *testing.T, file string) map[string]*sarif.Run {
+	t.Helper()
+	doc, err := sarif.Open(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := doc.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	runs := map[string]*sarif.Run{}
+	for _, r := range doc.Runs {
+		runs[*r.Tool.Driver.Name] = r
+	}
+	return runs
+}
+
+func resultFiles(t *testing.T, run *sarif.Run) []string {
+	t.Helper()
+	var files []string
+	for _, r := range run.Results {
+		p, err := url.PathUnescape(*r.Locations[0].PhysicalLocation.ArtifactLocation.URI)
+		if err != nil {
+			t.Fatal(err)
+		}
+		files = append(files, p)
+	}
+	slices.Sort(files)
+	return slices.Compact(files)
+}
+
+// A real scanner that cannot complete (gosec on a package that does not
+// type-check, which still reports what it saw) and a complete one (bandit):
+// by default the SARIF holds bandit's run only, so that code scanning does
+// not close gosec's alerts on what it missed; --sarif-keep-incomplete
+// writes gosec's run too, marked unsuccessful.
+func TestIncompleteScannerLeftOutOfSARIF(t *testing.T) {
+	if _, err := exec.LookPath("bandit"); err != nil && os.Getenv("SCANGATE_REQUIRE_BANDIT") == "" {
+		t.Skip("bandit is not installed")
+	}
+	ws := monorepo(t)
+	t.Chdir(ws)
+	t.Setenv("INPUT_PATH", "services/api")
+	t.Setenv("INPUT_SCANNERS", "gosec,bandit")
+	t.Setenv("INPUT_FAIL-ON", "none")
+
+	for _, keep := range []bool{false, true} {
+		args := ""
+		if keep {
+			args = "--sarif-keep-incomplete"
+		}
+		t.Setenv("INPUT_ARGS", args)
+		outputs, _ := actionsEnv(t, ws)
+		code, _, stderr := runCLI(t, "action")
+		if code != exitIncomplete {
+			t.Fatalf("%s: exit %d, want %d\n%s", args, code, exitIncomplete, stderr)
+		}
+		out := ghtest.ReadOutputs(t, outputs)
+		runs := sarifRuns(t, filepath.Join(ws, "scangate.sarif"))
+		bandit, gosec := runs["bandit"], runs["gosec"]
+		if bandit == nil || !*bandit.Invocations[0].ExecutionSuccessful {
+			t.Fatalf("%s: no successful bandit run\n%s", args, stderr)
+		}
+		if files := resultFiles(t, bandit); !slices.Equal(files, []string{"services/api/tools/run.py"}) {
+			t.Errorf("%s: bandit's results name %q", args, files)
+		}
+		if out["incomplete"] != "gosec" || out["verdict"] != "incomplete" {
+			t.Errorf("%s: outputs %q", args, out)
+		}
+		var gosecNote string
+		for _, c := range runnerCommands(t, stderr) {
+			if c.name == "error" && c.props["title"] == "scangate: gosec could not complete" {
+				gosecNote = c.data
+			}
+		}
+		if !keep {
+			if len(runs) != 1 || out["sarif-runs"] != "1" {
+				t.Errorf("want bandit's run alone: %d runs, sarif-runs %q", len(runs), out["sarif-runs"])
+			}
+			if !strings.Contains(gosecNote, "left out of the SARIF report") ||
+				!strings.Contains(stderr, "scangate: the SARIF report leaves out gosec (could not complete)") {
+				t.Errorf("not said that gosec's run is left out; annotation %q\n%s", gosecNote, stderr)
+			}
+			continue
+		}
+		if len(runs) != 2 || out["sarif-runs"] != "2" || gosec == nil {
+			t.Fatalf("--sarif-keep-incomplete: %d runs, sarif-runs %q", len(runs), out["sarif-runs"])
+		}
+		inv := gosec.Invocations[0]
+		var errs []string
+		for _, n := range inv.ToolExecutionNotifications {
+			if n.Level == "error" {
+				errs = append(errs, *n.Message.Text)
+			}
+		}
+		if *inv.ExecutionSuccessful || !strings.Contains(strings.Join(errs, "\n"), "typeerr") {
+			t.Errorf("gosec's run must say it did not complete, and why: %v", errs)
+		}
+		if files := resultFiles(t, gosec); !slices.Contains(files, "services/api/good/good.go") {
+			t.Errorf("gosec's results: %q", files)
+		}
+		if strings.Contains(gosecNote, "left out") || strings.Contains(stderr, "the SARIF report leaves out") {
+			t.Errorf("--sarif-keep-incomplete, yet said to be left out:\n%s", stderr)
+		}
+	}
+}
+
+// Outside GitHub Actions, a subdirectory of a checkout: SARIF names files
+// from the repository root, and that SARIF read back as a baseline matches
+// every finding of the next scan of the same directory.
+func TestSubdirectorySARIFAndBaseline(t *testing.T) {
+	t.Setenv("GITHUB_ACTIONS", "")
+	t.Setenv("GITHUB_WORKSPACE", "")
+	ws := t.TempDir()
+	api := filepath.Join(ws, "services", "api")
+	writeTree(t, ws, map[string]string{".git": "gitdir: /elsewhere/.git/worktrees/x\n"}) // a worktree
+	if err := os.MkdirAll(api, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	weirdModule(t, api)
+	out := t.TempDir()
+	first := filepath.Join(out, "first.sarif")
+	code, _, stderr := runCLI(t, "scan", "-q", "--scanners", "gosec", "--sarif", first, api)
+	if code != exitFail {
+		t.Fatalf("exit %d\n%s", code, stderr)
+	}
+	files := resultFiles(t, sarifRuns(t, first)["gosec"])
+	if !slices.Equal(files, []string{"services/api/main.go", "services/api/" + weirdName}) {
+		t.Errorf("SARIF files %q", files)
+	}
+	code, _, stderr = runCLI(t, "scan", "-q", "--scanners", "gosec", "--baseline", first, api)
+	if code != exitPass || !strings.Contains(stderr, "Findings: 0 new") {
+		t.Errorf("with its own SARIF as the baseline: exit %d\n%s", code, stderr)
+	}
+}
+
+// The .git entries on the way up are markers, never read or followed: a
+// .git file pointing elsewhere marks the root, a .git symlink below it is
+// ignored, and nothing they name reaches an output.
+func TestHostileGitMarkers(t *testing.T) {
+	const marker = "gitmarker-3f9a1c"
+	outside := filepath.Join(t.TempDir(), marker)
+	writeTree(t, outside, map[string]string{"config": "[core]\n\tworktree = /" + marker + "\n", "HEAD": marker + "\n"})
+	ws := t.TempDir()
+	writeTree(t, ws, map[string]string{".git": "gitdir: " + outside + "\n"})
+	api := filepath.Join(ws, "services", "api")
+	if err := os.MkdirAll(api, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(outside, filepath.Join(ws, "services", ".git")); err != nil {
+		t.Fatal(err)
+	}
+	weirdModule(t, api)
+	outputs, summary := actionsEnv(t, ws)
+	t.Chdir(ws)
+	code, stdout, stderr := runCLI(t, "scan", "--scanners", "gosec", "--sarif", "out.sarif", "services/api")
+	if code != exitFail {
+		t.Fatalf("exit %d\n%s", code, stderr)
+	}
+	if files := resultFiles(t, sarifRuns(t, "out.sarif")["gosec"]); !slices.Contains(files, "services/api/main.go") {
+		t.Errorf("SARIF files %q: the root is the directory with the .git file", files)
+	}
+	sarifText, _ := os.ReadFile("out.sarif")
+	outs, _ := os.ReadFile(outputs)
+	md, _ := os.ReadFile(summary)
+	for name, text := range map[string]string{"SARIF": string(sarifText), "stdout": stdout, "stderr": stderr, "outputs": string(outs), "step summary": string(md)} {
+		if strings.Contains(text, marker) {
+			t.Errorf("%s holds %q, read through a .git entry", name, marker)
+		}
+	}
+}

@@ -176,18 +176,23 @@ func gitlabReport(s *pipeline.Report, kind finding.Kind) *glReport {
 		switch r.State {
 		case finding.Completed:
 			tools = append(tools, strings.TrimSpace(r.Tool+" "+r.Version))
+			for _, n := range r.Notifications {
+				if n.Level == finding.LevelError || n.Level == finding.LevelWarning {
+					doc.say("warn", oneLine(n.Message))
+				}
+			}
 		case finding.Incomplete:
 			// What was not analyzed is not a success, whatever was found.
 			doc.Scan.Status = "failure"
 			tools = append(tools, strings.TrimSpace(r.Tool+" "+r.Version))
-			doc.Scan.Messages = append(doc.Scan.Messages, glMessage{Level: "fatal", Value: r.Tool + ": could not complete; its findings are partial"})
+			doc.say("fatal", r.Tool+": could not complete; its findings are partial")
 			for _, n := range r.Notifications {
 				if n.Level == finding.LevelError {
-					doc.Scan.Messages = append(doc.Scan.Messages, glMessage{Level: "warn", Value: oneLine(n.Message)})
+					doc.say("warn", oneLine(n.Message))
 				}
 			}
 		case finding.Skipped:
-			doc.Scan.Messages = append(doc.Scan.Messages, glMessage{Level: "info", Value: r.Tool + ": skipped " + skipReason(r)})
+			doc.say("info", r.Tool+": skipped "+skipReason(r))
 		}
 	}
 	scanner := "scangate"
@@ -229,6 +234,13 @@ func gitlabReport(s *pipeline.Report, kind finding.Kind) *glReport {
 		doc.DependencyFiles = &files
 	}
 	return doc
+}
+
+// say adds a scan message; the schemas want one with text.
+func (d *glReport) say(level, text string) {
+	if text = strings.TrimSpace(text); text != "" {
+		d.Scan.Messages = append(d.Scan.Messages, glMessage{Level: level, Value: text})
+	}
 }
 
 // gitlabTime is the schemas' time format: UTC, to the second, no zone.

@@ -122,10 +122,15 @@ func junitFailure(f finding.Finding, class string) junitCase {
 	if f.Reachable != finding.ReachUnknown {
 		fmt.Fprintf(&b, "Reachability: %s\n", f.Reachable)
 	}
-	b.WriteString("\n" + Message(f) + "\n")
+	msg := Message(f)
+	b.WriteString("\n" + msg + "\n")
+	short := firstLine(msg)
+	if !strings.HasPrefix(short, f.RuleID) {
+		short = f.RuleID + ": " + short
+	}
 	return junitCase{
 		Name: name, Classname: class, File: f.Location.Path, Time: "0",
-		Failure: &junitProblem{Message: f.Severity.String() + " " + f.RuleID + ": " + firstLine(Message(f)), Type: f.RuleID, Text: b.String()},
+		Failure: &junitProblem{Message: f.Severity.String() + " " + short, Type: f.RuleID, Text: b.String()},
 	}
 }
 

@@ -40,6 +40,9 @@ type scanOptions struct {
 	sarifOut        string
 	jsonOut         string
 	markdownOut     string
+	gitlabSAST      string // --gitlab-sast
+	gitlabDeps      string // --gitlab-dependency-scanning
+	junitOut        string // --junit
 	quiet           bool
 	tests           bool
 	tags            []string
@@ -136,6 +139,9 @@ func addScanFlags(f *pflag.FlagSet, o *scanOptions) {
 	f.StringVar(&o.sarifOut, "sarif", "", "write SARIF 2.1.0 to `FILE` (- for stdout)")
 	f.StringVar(&o.jsonOut, "json", "", "write the JSON report to `FILE` (- for stdout)")
 	f.StringVar(&o.markdownOut, "markdown", "", "write the markdown summary to `FILE` (- for stdout)")
+	f.StringVar(&o.gitlabSAST, "gitlab-sast", "", "write GitLab's SAST report (gosec, bandit) to `FILE` (- for stdout)")
+	f.StringVar(&o.gitlabDeps, "gitlab-dependency-scanning", "", "write GitLab's dependency scanning report (govulncheck, osv-scanner, safety) to `FILE` (- for stdout)")
+	f.StringVar(&o.junitOut, "junit", "", "write JUnit XML to `FILE` (- for stdout): a test suite per scanner, a failed test per finding that fails the gate")
 	f.BoolVarP(&o.quiet, "quiet", "q", false, "no progress output; the summary is still printed")
 	f.BoolVar(&o.tests, "tests", false, "also analyze test files (Go _test.go files)")
 	f.StringSliceVar(&o.tags, "tags", nil, "Go build tags, comma-separated")
@@ -175,7 +181,7 @@ func (o *scanOptions) validate() error {
 		return usageErr("--timeout must be positive, got %s", o.timeout)
 	}
 	stdouts := 0
-	for _, out := range []string{o.sarifOut, o.jsonOut, o.markdownOut} {
+	for _, out := range []string{o.sarifOut, o.jsonOut, o.markdownOut, o.gitlabSAST, o.gitlabDeps, o.junitOut} {
 		if out == "-" {
 			stdouts++
 		}
@@ -184,7 +190,7 @@ func (o *scanOptions) validate() error {
 		}
 	}
 	if stdouts > 1 {
-		return usageErr("only one of --sarif, --json and --markdown can write to stdout (-)")
+		return usageErr("only one of --sarif, --json, --markdown, --gitlab-sast, --gitlab-dependency-scanning and --junit can write to stdout (-)")
 	}
 	return nil
 }
@@ -313,8 +319,19 @@ func writeReports(o *scanOptions, scan *pipeline.Report, stdout io.Writer) error
 			return err
 		}
 	}
-	if o.markdownOut != "" {
-		if err := report.WriteFile(o.markdownOut, stdout, func(w io.Writer) error { return report.Markdown(w, scan) }); err != nil {
+	for _, out := range []struct {
+		path   string
+		render func(io.Writer, *pipeline.Report) error
+	}{
+		{o.markdownOut, report.Markdown},
+		{o.gitlabSAST, report.GitLabSAST},
+		{o.gitlabDeps, report.GitLabDependencyScanning},
+		{o.junitOut, report.JUnit},
+	} {
+		if out.path == "" {
+			continue
+		}
+		if err := report.WriteFile(out.path, stdout, func(w io.Writer) error { return out.render(w, scan) }); err != nil {
 			return err
 		}
 	}

@@ -10,15 +10,14 @@ import (
 	"github.com/scangate/scangate/pipeline"
 )
 
-// The JUnit XML elements CI systems read (Jenkins' xunit schema, GitLab's
-// artifacts:reports:junit): attributes only where those readers use them.
+// The JUnit XML elements CI systems read: Jenkins' xunit schema (which has
+// no skipped count on testsuites), and the testcase file GitLab reads.
 type junitSuites struct {
 	XMLName  xml.Name     `xml:"testsuites"`
 	Name     string       `xml:"name,attr"`
 	Tests    int          `xml:"tests,attr"`
 	Failures int          `xml:"failures,attr"`
 	Errors   int          `xml:"errors,attr"`
-	Skipped  int          `xml:"skipped,attr"`
 	Time     string       `xml:"time,attr"`
 	Suites   []junitSuite `xml:"testsuite"`
 }
@@ -38,9 +37,9 @@ type junitCase struct {
 	Classname string        `xml:"classname,attr"`
 	File      string        `xml:"file,attr,omitempty"`
 	Time      string        `xml:"time,attr"`
-	Failure   *junitProblem `xml:"failure"`
-	Error     *junitProblem `xml:"error"`
 	Skipped   *junitSkipped `xml:"skipped"`
+	Error     *junitProblem `xml:"error"`
+	Failure   *junitProblem `xml:"failure"`
 }
 
 type junitProblem struct {
@@ -85,7 +84,6 @@ func JUnit(w io.Writer, s *pipeline.Report) error {
 		doc.Tests += suite.Tests
 		doc.Failures += suite.Failures
 		doc.Errors += suite.Errors
-		doc.Skipped += suite.Skipped
 	}
 	if _, err := io.WriteString(w, xml.Header); err != nil {
 		return err

@@ -459,8 +459,13 @@ func packageManager(file, ecosystem string) string {
 	return cmp.Or(strings.ToLower(ecosystem), "unknown")
 }
 
+// isHTTP says u is a link the schemas accept (^https?://.+).
 func isHTTP(u string) bool {
-	return strings.HasPrefix(u, "https://") || strings.HasPrefix(u, "http://")
+	rest, ok := strings.CutPrefix(u, "https://")
+	if !ok {
+		rest, ok = strings.CutPrefix(u, "http://")
+	}
+	return ok && rest != "" && !strings.HasPrefix(rest, "\n")
 }
 
 // truncateRunes cuts s to at most n characters, as JSON Schema counts them.

@@ -287,9 +287,21 @@ func (s State) String() string {
 	return "completed"
 }
 
+// Kind is what a scanner analyzes, so that reports made of one kind
+// (GitLab's SAST and dependency scanning) know which runs they cover.
+type Kind int
+
+const (
+	KindUnknown      Kind = iota // a scanner the registry does not know
+	KindCode                     // the sources themselves (gosec, bandit)
+	KindDependencies             // known vulnerabilities of dependencies (govulncheck, osv-scanner, safety)
+)
+
 // Result is one tool's run.
 type Result struct {
-	Tool           string         `json:"tool"`
+	Tool string `json:"tool"`
+	// Kind is set by the pipeline from the registry.
+	Kind           Kind           `json:"-"`
 	Version        string         `json:"version,omitempty"`
 	InformationURI string         `json:"informationUri,omitempty"`
 	Rules          []Rule         `json:"rules,omitempty"`

@@ -93,6 +93,7 @@ func Run(ctx context.Context, p Plan) (*Report, error) {
 
 	start := time.Now()
 	results := run(ctx, req, list, opt)
+	classify(results)
 	results = exclude(results, req.Exclude)
 	correlate(results)
 	rems := remediate(results, rate)
@@ -100,7 +101,7 @@ func Run(ctx context.Context, p Plan) (*Report, error) {
 	verdict := evaluate(results, pol, fixed)
 	notes = append(notes, cn.list()...)
 	r := &Report{Root: displayRoot(p.Root), Version: p.Version, Results: results, Verdict: verdict,
-		Remediations: rems, Duration: time.Since(start), Notes: notes, Cache: req.Cache.Summary(names(list))}
+		Remediations: rems, Started: start, Duration: time.Since(start), Notes: notes, Cache: req.Cache.Summary(names(list))}
 	if p.Baseline != nil {
 		r.Baseline = p.BaselineName
 	}
@@ -138,6 +139,13 @@ func openDB(req *scanners.Request, logf func(string, ...any)) (finding.SeverityL
 // run runs the scanners; scanners.Run decides each one's state.
 func run(ctx context.Context, req scanners.Request, list []scanners.Scanner, opt scanners.Options) []finding.Result {
 	return scanners.Run(ctx, req, list, opt)
+}
+
+// classify gives each result its scanner's kind from the registry.
+func classify(results []finding.Result) {
+	for i := range results {
+		results[i].Kind = registry.KindOf(results[i].Tool)
+	}
 }
 
 // exclude removes findings under the exclude globs. Adapters skip such

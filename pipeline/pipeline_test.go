@@ -68,6 +68,13 @@ func TestStages(t *testing.T) {
 	if total == 0 || cold.Verdict.Outcome != finding.GateFail || cold.Verdict.New != total-cold.Verdict.Suppressed || cold.Root != "fixture" {
 		t.Fatalf("cold scan: verdict %+v root %q", cold.Verdict, cold.Root)
 	}
+	// The report says when the scan started and what each scanner analyzes.
+	if since := time.Since(cold.Started); cold.Started.IsZero() || since < cold.Duration || since > time.Hour {
+		t.Errorf("started %s, %s ago, took %s", cold.Started, since, cold.Duration)
+	}
+	if cold.Results[0].Kind != finding.KindCode {
+		t.Errorf("gosec's result has kind %d", cold.Results[0].Kind)
+	}
 
 	// Baseline: written and read back as a committed file would be.
 	var buf bytes.Buffer

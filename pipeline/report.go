@@ -16,6 +16,7 @@ type Report struct {
 	Results      []finding.Result
 	Verdict      finding.Verdict
 	Remediations []finding.Remediation
+	Started      time.Time // when the scanners started
 	Duration     time.Duration
 	Notes        []string // scan-level warnings (stale suppressions, old database, ...)
 	// Baseline is the baseline file compared against, "" when none was.

@@ -39,6 +39,8 @@ func TestBadInput(t *testing.T) {
 		{"bad fail-on", []string{"scan", "--fail-on", "severe", dir}, `invalid threshold "severe"`},
 		{"output dir missing", []string{"scan", "--sarif", filepath.Join(dir, "no", "out.sarif"), dir}, "does not exist"},
 		{"two stdouts", []string{"scan", "--sarif", "-", "--json", "-", dir}, "only one of"},
+		{"two stdouts, GitLab and JUnit", []string{"scan", "--gitlab-sast", "-", "--junit", "-", dir}, "only one of"},
+		{"JUnit dir missing", []string{"scan", "--junit", filepath.Join(dir, "no", "junit.xml"), dir}, "does not exist"},
 		{"unknown flag", []string{"scan", "--frobnicate", dir}, "unknown flag: --frobnicate"},
 		{"too many args", []string{"scan", dir, dir}, "accepts at most 1 arg"},
 		{"unknown command", []string{"scna"}, `unknown command "scna"`},

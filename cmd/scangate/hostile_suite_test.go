@@ -7,7 +7,9 @@ package main
 
 import (
 	"encoding/json"
+	"encoding/xml"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -75,12 +77,17 @@ type sarifDoc struct {
 func wellFormed(t *testing.T, o hostileOutputs) sarifDoc {
 	t.Helper()
 	var doc sarifDoc
-	for name, text := range map[string]string{"SARIF": o.sarif, "JSON": o.json} {
+	for name, text := range map[string]string{"SARIF": o.sarif, "JSON": o.json, "GitLab SAST": o.gitlabSAST, "GitLab dependency scanning": o.gitlabDeps} {
 		if text == "" {
 			continue
 		}
 		if !utf8.ValidString(text) || !json.Valid([]byte(text)) {
 			t.Errorf("%s is not valid UTF-8 JSON", name)
+		}
+	}
+	if o.junit != "" {
+		if err := wellFormedXML(o.junit); err != nil || !utf8.ValidString(o.junit) {
+			t.Errorf("JUnit is not well-formed UTF-8 XML: %v", err)
 		}
 	}
 	if o.sarif != "" {
@@ -346,7 +353,7 @@ func TestHostileAliasBomb(t *testing.T) {
 			if !strings.Contains(o.stderr, tc.want) {
 				t.Errorf("stderr lacks %q:\n%s", tc.want, o.stderr)
 			}
-			if o.sarif != "" || o.json != "" {
+			if o.sarif != "" || o.json != "" || o.gitlabSAST != "" || o.gitlabDeps != "" || o.junit != "" {
 				t.Errorf("a report was written for a refused configuration")
 			}
 			if alloc := after.TotalAlloc - before.TotalAlloc; took > 5*time.Second || alloc > 64<<20 {
@@ -354,6 +361,18 @@ func TestHostileAliasBomb(t *testing.T) {
 			}
 			t.Logf("refused in %s, %d KiB allocated", took.Round(time.Millisecond), (after.TotalAlloc-before.TotalAlloc)>>10)
 		})
+	}
+}
+
+// wellFormedXML reads every token of doc.
+func wellFormedXML(doc string) error {
+	d := xml.NewDecoder(strings.NewReader(doc))
+	for {
+		if _, err := d.Token(); err == io.EOF {
+			return nil
+		} else if err != nil {
+			return err
+		}
 	}
 }
 

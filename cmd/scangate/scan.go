@@ -41,6 +41,9 @@ type scanOptions struct {
 	keepIncomplete  bool // --sarif-keep-incomplete
 	jsonOut         string
 	markdownOut     string
+	gitlabSAST      string // --gitlab-sast
+	gitlabDeps      string // --gitlab-dependency-scanning
+	junitOut        string // --junit
 	quiet           bool
 	tests           bool
 	tags            []string
@@ -139,6 +142,9 @@ func addScanFlags(f *pflag.FlagSet, o *scanOptions) {
 	f.BoolVar(&o.keepIncomplete, "sarif-keep-incomplete", false, "also write the SARIF runs of scanners that could not complete (executionSuccessful: false); left out by default, since code scanning would close the alerts they miss")
 	f.StringVar(&o.jsonOut, "json", "", "write the JSON report to `FILE` (- for stdout)")
 	f.StringVar(&o.markdownOut, "markdown", "", "write the markdown summary to `FILE` (- for stdout)")
+	f.StringVar(&o.gitlabSAST, "gitlab-sast", "", "write GitLab's SAST report (gosec, bandit) to `FILE` (- for stdout)")
+	f.StringVar(&o.gitlabDeps, "gitlab-dependency-scanning", "", "write GitLab's dependency scanning report (govulncheck, osv-scanner, safety) to `FILE` (- for stdout)")
+	f.StringVar(&o.junitOut, "junit", "", "write JUnit XML to `FILE` (- for stdout): a test suite per scanner, a failed test per finding that fails the gate")
 	f.BoolVarP(&o.quiet, "quiet", "q", false, "no progress output; the summary is still printed")
 	f.BoolVar(&o.tests, "tests", false, "also analyze test files (Go _test.go files)")
 	f.StringSliceVar(&o.tags, "tags", nil, "Go build tags, comma-separated")
@@ -178,7 +184,7 @@ func (o *scanOptions) validate() error {
 		return usageErr("--timeout must be positive, got %s", o.timeout)
 	}
 	stdouts := 0
-	for _, out := range []string{o.sarifOut, o.jsonOut, o.markdownOut} {
+	for _, out := range []string{o.sarifOut, o.jsonOut, o.markdownOut, o.gitlabSAST, o.gitlabDeps, o.junitOut} {
 		if out == "-" {
 			stdouts++
 		}
@@ -187,7 +193,7 @@ func (o *scanOptions) validate() error {
 		}
 	}
 	if stdouts > 1 {
-		return usageErr("only one of --sarif, --json and --markdown can write to stdout (-)")
+		return usageErr("only one of --sarif, --json, --markdown, --gitlab-sast, --gitlab-dependency-scanning and --junit can write to stdout (-)")
 	}
 	return o.findScanRoot()
 }
@@ -325,8 +331,19 @@ func writeReports(o *scanOptions, scan *pipeline.Report, stdout io.Writer) (sari
 			return 0, err
 		}
 	}
-	if o.markdownOut != "" {
-		if err := report.WriteFile(o.markdownOut, stdout, func(w io.Writer) error { return report.Markdown(w, scan) }); err != nil {
+	for _, out := range []struct {
+		path   string
+		render func(io.Writer, *pipeline.Report) error
+	}{
+		{o.markdownOut, report.Markdown},
+		{o.gitlabSAST, func(w io.Writer, s *pipeline.Report) error { return report.GitLabSAST(w, s, o.scanRoot) }},
+		{o.gitlabDeps, func(w io.Writer, s *pipeline.Report) error { return report.GitLabDependencyScanning(w, s, o.scanRoot) }},
+		{o.junitOut, report.JUnit},
+	} {
+		if out.path == "" {
+			continue
+		}
+		if err := report.WriteFile(out.path, stdout, func(w io.Writer) error { return out.render(w, scan) }); err != nil {
 			return 0, err
 		}
 	}

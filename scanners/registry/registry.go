@@ -29,6 +29,8 @@ type Def struct {
 	Module string
 	// New builds the scanner with its options from the configuration.
 	New func(c *config.Config) scanners.Scanner
+	// Kind is what it analyzes: code or dependencies.
+	Kind finding.Kind
 }
 
 // All is every scanner of the binary, in the order they run and report. The
@@ -36,21 +38,21 @@ type Def struct {
 // earlier keeps the merged finding (govulncheck knows whether the code is
 // called, osv-scanner the manifest line, safety neither).
 var All = []Def{
-	{Name: "gosec", Module: "github.com/securego/gosec/v2", New: func(c *config.Config) scanners.Scanner {
+	{Name: "gosec", Kind: finding.KindCode, Module: "github.com/securego/gosec/v2", New: func(c *config.Config) scanners.Scanner {
 		o := c.Scanners.Gosec
 		return gosec.New(gosec.Options{Include: o.Include, Exclude: o.Exclude, MinConfidence: severityOrInfo(o.MinConfidence)})
 	}},
-	{Name: "govulncheck", Module: "golang.org/x/vuln", New: func(c *config.Config) scanners.Scanner {
+	{Name: "govulncheck", Kind: finding.KindDependencies, Module: "golang.org/x/vuln", New: func(c *config.Config) scanners.Scanner {
 		return govulncheck.New(govulncheck.Options{ScanLevel: c.Scanners.Govulncheck.ScanLevel, Executable: GovulncheckExecutable})
 	}},
-	{Name: "osv-scanner", Module: "github.com/google/osv-scanner/v2", New: func(c *config.Config) scanners.Scanner {
+	{Name: "osv-scanner", Kind: finding.KindDependencies, Module: "github.com/google/osv-scanner/v2", New: func(c *config.Config) scanners.Scanner {
 		return osv.New(osv.Options{SkipLockfiles: c.Scanners.OSV.SkipLockfiles, MaxDBAge: c.DB.MaxAge})
 	}},
-	{Name: "bandit", New: func(c *config.Config) scanners.Scanner {
+	{Name: "bandit", Kind: finding.KindCode, New: func(c *config.Config) scanners.Scanner {
 		o := c.Scanners.Bandit
 		return bandit.New(bandit.Options{Program: o.Program, Skips: o.Skips, MinConfidence: o.MinConfidence})
 	}},
-	{Name: "safety", New: func(c *config.Config) scanners.Scanner {
+	{Name: "safety", Kind: finding.KindDependencies, New: func(c *config.Config) scanners.Scanner {
 		o := c.Scanners.Safety
 		return safety.New(safety.Options{Program: o.Program, DB: o.DB, Key: keyFromEnv(o.KeyEnv)})
 	}},
@@ -69,6 +71,17 @@ func Names() []string {
 		out[i] = d.Name
 	}
 	return out
+}
+
+// KindOf is what the named scanner analyzes; KindUnknown for a name the
+// registry does not hold.
+func KindOf(name string) finding.Kind {
+	for _, d := range All {
+		if d.Name == name {
+			return d.Kind
+		}
+	}
+	return finding.KindUnknown
 }
 
 // Known reports whether name is a scanner of the binary.

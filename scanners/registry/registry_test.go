@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/scangate/scangate/config"
+	"github.com/scangate/scangate/finding"
 )
 
 // Each entry builds the scanner it names, and the configuration has a
@@ -32,6 +33,15 @@ func TestRegistryMatchesScannersAndConfig(t *testing.T) {
 	}
 	if Known("trivy") || !Known("osv-scanner") {
 		t.Error("Known disagrees with the list")
+	}
+	// Every scanner says what it analyzes: the GitLab reports are split by it.
+	for _, d := range All {
+		if d.Kind != finding.KindCode && d.Kind != finding.KindDependencies {
+			t.Errorf("%s has no kind", d.Name)
+		}
+	}
+	if KindOf("gosec") != finding.KindCode || KindOf("safety") != finding.KindDependencies || KindOf("trivy") != finding.KindUnknown {
+		t.Error("KindOf disagrees with the list")
 	}
 }
 

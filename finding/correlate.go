@@ -190,9 +190,13 @@ func NormalizeName(ecosystem, name string) string {
 	return name
 }
 
-// NormalizeVersion drops the "v" Go tools put before versions and OSV omits.
+// NormalizeVersion drops the "v" Go tools put before module versions and
+// the "go" before Go releases (go1.22.5, as Spell writes them), which OSV omits.
 func NormalizeVersion(ecosystem, v string) string {
 	if ecosystem == "Go" {
+		if r, ok := strings.CutPrefix(v, "go"); ok && r != "" && r[0] >= '0' && r[0] <= '9' {
+			return r
+		}
 		return strings.TrimPrefix(v, "v")
 	}
 	return v

@@ -287,7 +287,7 @@ func TestMalformedBaseline(t *testing.T) {
 func TestSeverityOverride(t *testing.T) {
 	over := map[string]finding.Severity{"G101": finding.Low, "cve-2019-10906": finding.Critical}
 	results, v := stages(scan(), policy.Policy{FailOn: policy.Threshold{Severity: finding.Critical}, Severity: over})
-	if f := find(results, "gosec", "G101", 0); f.Severity != finding.Low || f.ReportedProperties()["tool-severity"] != "high" {
+	if f := find(results, "gosec", "G101", 0); f.Severity != finding.Low || f.ReportedProperties()["toolSeverity"] != "high" {
 		t.Errorf("G101: %v %v", f.Severity, f.Properties)
 	}
 	if f := find(results, "osv-scanner", "PYSEC-2019-217", 0); f.Severity != finding.Critical {

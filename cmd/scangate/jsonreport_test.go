@@ -57,8 +57,10 @@ func TestReportSchemaCommand(t *testing.T) {
 	if code != 0 {
 		t.Errorf("help exit %d", code)
 	}
-	if code, _, stderr := runCLI(t, "report", "schema", "extra"); code != exitUsage {
-		t.Errorf("extra argument: exit %d\n%s", code, stderr)
+	for _, args := range [][]string{{"report", "schema", "extra"}, {"report", "scheme"}} {
+		if code, _, stderr := runCLI(t, args...); code != exitUsage {
+			t.Errorf("%v: exit %d, want %d\n%s", args, code, exitUsage, stderr)
+		}
 	}
 }
 

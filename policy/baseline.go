@@ -174,6 +174,10 @@ func ParseBaseline(name string, data []byte, read ReadReport) (*Baseline, error)
 		for i := range fs {
 			b.Findings = append(b.Findings, entryOf(&fs[i]))
 		}
+		// A report's entries must read back from the baseline file they make.
+		if err := b.check(name); err != nil {
+			return nil, err
+		}
 		b.normalize()
 		return b, nil
 	case top["findings"] != nil:
@@ -189,21 +193,28 @@ func ParseBaseline(name string, data []byte, read ReadReport) (*Baseline, error)
 	if b.Version != BaselineVersion {
 		return nil, fmt.Errorf("baseline %s: unsupported version %d (this scangate reads version %d)", name, b.Version, BaselineVersion)
 	}
-	for i, e := range b.Findings {
-		switch {
-		case e.Fingerprint == "" || strings.ContainsAny(e.Fingerprint, " \t\n"):
-			return nil, fmt.Errorf("baseline %s: findings[%d]: missing or invalid fingerprint", name, i)
-		case e.Tool == "" || e.Rule == "":
-			return nil, fmt.Errorf("baseline %s: findings[%d]: tool and rule are required", name, i)
-		case e.Count < 0:
-			return nil, fmt.Errorf("baseline %s: findings[%d]: negative count", name, i)
-		}
+	if err := b.check(name); err != nil {
+		return nil, err
 	}
 	if b.Findings == nil {
 		b.Findings = []BaselineEntry{}
 	}
 	b.normalize()
 	return &b, nil
+}
+
+func (b *Baseline) check(name string) error {
+	for i, e := range b.Findings {
+		switch {
+		case e.Fingerprint == "" || strings.ContainsAny(e.Fingerprint, " \t\n"):
+			return fmt.Errorf("baseline %s: findings[%d]: missing or invalid fingerprint", name, i)
+		case e.Tool == "" || e.Rule == "":
+			return fmt.Errorf("baseline %s: findings[%d]: tool and rule are required", name, i)
+		case e.Count < 0:
+			return fmt.Errorf("baseline %s: findings[%d]: negative count", name, i)
+		}
+	}
+	return nil
 }
 
 // Mark sets StatusBaseline on the findings the baseline holds and returns

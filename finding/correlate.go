@@ -133,12 +133,14 @@ func merge(dst, src *Finding) {
 		}
 	}
 	if dst.Package != nil && src.Package != nil {
+		// One spelling per ecosystem (Spell), each version once, lowest first.
+		eco, name := dst.Package.Ecosystem, dst.Package.Name
 		for _, v := range src.Package.Fixed {
-			eco := dst.Package.Ecosystem
 			if v != "" && !slices.ContainsFunc(dst.Package.Fixed, func(w string) bool { return NormalizeVersion(eco, w) == NormalizeVersion(eco, v) }) {
-				dst.Package.Fixed = append(dst.Package.Fixed, v)
+				dst.Package.Fixed = append(dst.Package.Fixed, Spell(eco, name, v))
 			}
 		}
+		slices.SortStableFunc(dst.Package.Fixed, func(a, b string) int { return compare(eco, a, b) })
 	}
 	dst.Suppressions = append(dst.Suppressions, src.Suppressions...)
 	for k, v := range src.Properties {

@@ -133,12 +133,14 @@ func merge(dst, src *Finding) {
 		}
 	}
 	if dst.Package != nil && src.Package != nil {
+		// One spelling per ecosystem (Spell), each version once, lowest first.
+		eco, name := dst.Package.Ecosystem, dst.Package.Name
 		for _, v := range src.Package.Fixed {
-			eco := dst.Package.Ecosystem
 			if v != "" && !slices.ContainsFunc(dst.Package.Fixed, func(w string) bool { return NormalizeVersion(eco, w) == NormalizeVersion(eco, v) }) {
-				dst.Package.Fixed = append(dst.Package.Fixed, v)
+				dst.Package.Fixed = append(dst.Package.Fixed, Spell(eco, name, v))
 			}
 		}
+		slices.SortStableFunc(dst.Package.Fixed, func(a, b string) int { return compare(eco, a, b) })
 	}
 	dst.Suppressions = append(dst.Suppressions, src.Suppressions...)
 	for k, v := range src.Properties {
@@ -190,9 +192,13 @@ func NormalizeName(ecosystem, name string) string {
 	return name
 }
 
-// NormalizeVersion drops the "v" Go tools put before versions and OSV omits.
+// NormalizeVersion drops the "v" Go tools put before module versions and
+// the "go" before Go releases (go1.22.5, as Spell writes them), which OSV omits.
 func NormalizeVersion(ecosystem, v string) string {
 	if ecosystem == "Go" {
+		if r, ok := strings.CutPrefix(v, "go"); ok && r != "" && r[0] >= '0' && r[0] <= '9' {
+			return r
+		}
 		return strings.TrimPrefix(v, "v")
 	}
 	return v

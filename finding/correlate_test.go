@@ -99,3 +99,32 @@ func TestCorrelateKeepsFilesOfOneFolderApart(t *testing.T) {
 // vulnOrder is the registry's order of the tools that report
 // vulnerabilities: the earlier one keeps a merged finding.
 var vulnOrder = []string{"govulncheck", "osv-scanner", "safety"}
+
+// The standard library spelled as Go releases (go1.22.4, as both adapters
+// write it) and as OSV has it (1.22.4) is one version: one finding, each
+// fixed version once, and the remediation compares releases numerically.
+func TestCorrelateStdlibSpellings(t *testing.T) {
+	std := func(version string, fixed ...string) *Package {
+		return &Package{Ecosystem: "Go", Name: "stdlib", Version: version, Fixed: fixed, Manifest: "go.mod"}
+	}
+	results := []Result{
+		{Tool: "govulncheck", Findings: []Finding{{Tool: "govulncheck", RuleID: "GO-2024-2887", Package: std("go1.22.4", "go1.22.10")}}},
+		{Tool: "osv-scanner", Findings: []Finding{{Tool: "osv-scanner", RuleID: "GO-2024-2887", Package: std("1.22.4", "1.22.10", "1.22.9")}}},
+	}
+	Correlate(results, vulnOrder)
+	if len(results[1].Findings) != 0 || len(results[0].Findings) != 1 {
+		t.Fatalf("not merged: %+v", results)
+	}
+	if got := results[0].Findings[0].Package.Fixed; !slices.Equal(got, []string{"go1.22.9", "go1.22.10"}) {
+		t.Errorf("fixed = %v, want go1.22.9 and go1.22.10, once each, lowest first", got)
+	}
+	rem := Remediate(results)
+	if len(rem) != 1 || rem[0].To != "go1.22.9" || rem[0].Package.Version != "go1.22.4" {
+		t.Errorf("remediation %+v, want go1.22.4 -> go1.22.9", rem)
+	}
+	for v, want := range map[string]string{"go1.22.4": "1.22.4", "v0.3.6": "0.3.6", "1.22.4": "1.22.4", "go": "go"} {
+		if got := NormalizeVersion("Go", v); got != want {
+			t.Errorf("NormalizeVersion(Go, %q) = %q, want %q", v, got, want)
+		}
+	}
+}

@@ -200,22 +200,23 @@ type Finding struct {
 	Fails bool `json:"fails,omitempty"`
 	// Remediation is the upgrade that fixes this dependency finding, as
 	// Remediate words it; "" when none is known.
-	Remediation string `json:"-"`
+	Remediation string `json:"remediation,omitempty"`
 	// AdvisorySeverity is the advisory's own severity when the reachability
 	// rule lowered Severity; nil when it did not.
-	AdvisorySeverity *Severity `json:"-"`
+	AdvisorySeverity *Severity `json:"advisorySeverity,omitempty"`
 	// ToolSeverity is the tool's own severity when the configuration
 	// overrode Severity; nil when it did not.
-	ToolSeverity *Severity `json:"-"`
+	ToolSeverity *Severity `json:"toolSeverity,omitempty"`
 	// Properties carries tool-specific facts worth showing (Go version
 	// assumed, ...), written by the adapter and only displayed; values
-	// a later stage reads have their own field.
+	// a later stage reads have their own field. Keys are camelCase: the
+	// JSON report's schema holds them to it.
 	Properties map[string]string `json:"properties,omitempty"`
 }
 
-// ReportedProperties are the properties reports show: Properties plus the
-// typed facts later stages added, under their documented names
-// ("remediation", "advisory-severity", "tool-severity").
+// ReportedProperties are the properties SARIF shows: Properties plus the
+// typed facts later stages added, under the names of their JSON fields
+// ("remediation", "advisorySeverity", "toolSeverity").
 func (f *Finding) ReportedProperties() map[string]string {
 	if f.Remediation == "" && f.AdvisorySeverity == nil && f.ToolSeverity == nil {
 		return f.Properties
@@ -228,10 +229,10 @@ func (f *Finding) ReportedProperties() map[string]string {
 		out["remediation"] = f.Remediation
 	}
 	if f.AdvisorySeverity != nil {
-		out["advisory-severity"] = f.AdvisorySeverity.String()
+		out["advisorySeverity"] = f.AdvisorySeverity.String()
 	}
 	if f.ToolSeverity != nil {
-		out["tool-severity"] = f.ToolSeverity.String()
+		out["toolSeverity"] = f.ToolSeverity.String()
 	}
 	return out
 }
@@ -308,7 +309,7 @@ type Result struct {
 	Findings       []Finding      `json:"findings"`
 	Notifications  []Notification `json:"notifications,omitempty"`
 	State          State          `json:"state"`
-	Duration       time.Duration  `json:"durationNs"`
+	Duration       time.Duration  `json:"-"` // the JSON report has it in milliseconds
 }
 
 // Rule returns the rule with the given ID, or nil.

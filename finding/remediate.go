@@ -15,16 +15,16 @@ import (
 // Remediation is the smallest upgrade of one vulnerable package in one
 // manifest that fixes every advisory found against it there.
 type Remediation struct {
-	Package  Package // the package as found; Version and Manifest in the ecosystem's spelling
-	To       string  // the version to upgrade to, spelled as the ecosystem does; "" when no advisory has a fix
-	Fixes    int     // advisories fixed by upgrading to To
-	Unfixed  int     // advisories with no fixed version above the one found
-	Findings int     // findings this package accounts for
+	Package  Package `json:"package"`      // the package as found; Version and Manifest in the ecosystem's spelling
+	To       string  `json:"to,omitempty"` // the version to upgrade to, spelled as the ecosystem does; "" when no advisory has a fix
+	Fixes    int     `json:"fixes"`        // advisories fixed by upgrading to To
+	Unfixed  int     `json:"unfixed"`      // advisories with no fixed version above the one found
+	Findings int     `json:"findings"`     // findings this package accounts for
 	// Apply is the command or edit that applies the upgrade, run from the
 	// scanned root: "(cd svc && go get golang.org/x/net@v0.56.0)",
 	// "pin jinja2==2.11.3 in requirements.txt". "" when there is no fix or
 	// no known way for the manifest's kind.
-	Apply string `json:",omitempty"`
+	Apply string `json:"apply,omitempty"`
 }
 
 func (r Remediation) String() string {

@@ -1,6 +1,7 @@
 package finding
 
 import (
+	"fmt"
 	"maps"
 	"slices"
 	"strings"
@@ -29,6 +30,16 @@ func (o Outcome) String() string {
 
 // MarshalText keeps JSON readable.
 func (o Outcome) MarshalText() ([]byte, error) { return []byte(o.String()), nil }
+
+func (o *Outcome) UnmarshalText(b []byte) error {
+	for _, v := range []Outcome{GatePass, GateFail, GateIncomplete} {
+		if v.String() == string(b) {
+			*o = v
+			return nil
+		}
+	}
+	return fmt.Errorf("unknown outcome %q", b)
+}
 
 // Verdict summarizes a scan for the gate.
 type Verdict struct {

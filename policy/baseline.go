@@ -131,13 +131,13 @@ func (b *Baseline) Len() int {
 	return n
 }
 
-// ReadSARIF reads the findings of a SARIF file written by scangate
-// (report.ReadSARIF); its errors name the file.
-type ReadSARIF func(name string, data []byte) ([]finding.Finding, error)
+// ReadReport reads the findings of a report scangate wrote, a SARIF file
+// or a JSON report (report.ReadFindings); its errors name the file.
+type ReadReport func(name string, data []byte) ([]finding.Finding, error)
 
-// LoadBaseline reads a baseline file or, with sarif, a SARIF file written
-// by scangate.
-func LoadBaseline(file string, sarif ReadSARIF) (*Baseline, error) {
+// LoadBaseline reads a baseline file or, with read, a SARIF file or JSON
+// report written by scangate.
+func LoadBaseline(file string, read ReadReport) (*Baseline, error) {
 	data, err := os.ReadFile(file)
 	if err != nil {
 		if errors.Is(err, os.ErrNotExist) {
@@ -145,13 +145,14 @@ func LoadBaseline(file string, sarif ReadSARIF) (*Baseline, error) {
 		}
 		return nil, fmt.Errorf("baseline %s: %w", file, err)
 	}
-	return ParseBaseline(file, data, sarif)
+	return ParseBaseline(file, data, read)
 }
 
-// ParseBaseline reads a scangate baseline ({"version", "findings"}) or a
-// SARIF 2.1.0 file written by scangate, read by sarif (nil refuses SARIF);
-// name is used in errors.
-func ParseBaseline(name string, data []byte, sarif ReadSARIF) (*Baseline, error) {
+// ParseBaseline reads a scangate baseline ({"version", "findings"}), or a
+// SARIF 2.1.0 file or JSON report written by scangate, read by read (nil
+// refuses them); name is used in errors. The findings of a report are
+// recorded as a baseline file records them: by the same fingerprint.
+func ParseBaseline(name string, data []byte, read ReadReport) (*Baseline, error) {
 	var top map[string]json.RawMessage
 	if err := json.Unmarshal(data, &top); err != nil {
 		var te *json.UnmarshalTypeError
@@ -161,11 +162,11 @@ func ParseBaseline(name string, data []byte, sarif ReadSARIF) (*Baseline, error)
 		return nil, fmt.Errorf("baseline %s: %s", name, jsonpos.Describe(data, err))
 	}
 	switch {
-	case top["runs"] != nil:
-		if sarif == nil {
-			return nil, fmt.Errorf("baseline %s: a SARIF file, which this reader does not read", name)
+	case top["runs"] != nil || top["schemaVersion"] != nil:
+		if read == nil {
+			return nil, fmt.Errorf("baseline %s: a scangate report, which this reader does not read", name)
 		}
-		fs, err := sarif(name, data)
+		fs, err := read(name, data)
 		if err != nil {
 			return nil, err
 		}
@@ -173,11 +174,15 @@ func ParseBaseline(name string, data []byte, sarif ReadSARIF) (*Baseline, error)
 		for i := range fs {
 			b.Findings = append(b.Findings, entryOf(&fs[i]))
 		}
+		// A report's entries must read back from the baseline file they make.
+		if err := b.check(name); err != nil {
+			return nil, err
+		}
 		b.normalize()
 		return b, nil
 	case top["findings"] != nil:
 	default:
-		return nil, fmt.Errorf("baseline %s: neither a scangate baseline (no \"findings\") nor a SARIF file (no \"runs\")", name)
+		return nil, fmt.Errorf("baseline %s: neither a scangate baseline (no \"findings\"), a SARIF file (no \"runs\") nor a JSON report (no \"schemaVersion\")", name)
 	}
 	var b Baseline
 	dec := json.NewDecoder(bytes.NewReader(data))
@@ -188,21 +193,28 @@ func ParseBaseline(name string, data []byte, sarif ReadSARIF) (*Baseline, error)
 	if b.Version != BaselineVersion {
 		return nil, fmt.Errorf("baseline %s: unsupported version %d (this scangate reads version %d)", name, b.Version, BaselineVersion)
 	}
-	for i, e := range b.Findings {
-		switch {
-		case e.Fingerprint == "" || strings.ContainsAny(e.Fingerprint, " \t\n"):
-			return nil, fmt.Errorf("baseline %s: findings[%d]: missing or invalid fingerprint", name, i)
-		case e.Tool == "" || e.Rule == "":
-			return nil, fmt.Errorf("baseline %s: findings[%d]: tool and rule are required", name, i)
-		case e.Count < 0:
-			return nil, fmt.Errorf("baseline %s: findings[%d]: negative count", name, i)
-		}
+	if err := b.check(name); err != nil {
+		return nil, err
 	}
 	if b.Findings == nil {
 		b.Findings = []BaselineEntry{}
 	}
 	b.normalize()
 	return &b, nil
+}
+
+func (b *Baseline) check(name string) error {
+	for i, e := range b.Findings {
+		switch {
+		case e.Fingerprint == "" || strings.ContainsAny(e.Fingerprint, " \t\n"):
+			return fmt.Errorf("baseline %s: findings[%d]: missing or invalid fingerprint", name, i)
+		case e.Tool == "" || e.Rule == "":
+			return fmt.Errorf("baseline %s: findings[%d]: tool and rule are required", name, i)
+		case e.Count < 0:
+			return fmt.Errorf("baseline %s: findings[%d]: negative count", name, i)
+		}
+	}
+	return nil
 }
 
 // Mark sets StatusBaseline on the findings the baseline holds and returns

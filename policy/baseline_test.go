@@ -252,11 +252,45 @@ func TestBaselineFromSARIF(t *testing.T) {
 	}
 }
 
+// A previous scangate JSON report works as a baseline, the same as the
+// baseline file of the same scan.
+func TestBaselineFromJSON(t *testing.T) {
+	results := finding.Correlate(scan(), registry.Names())
+	policy.MarkSuppressed(results)
+	v := policy.Evaluate(results, policy.Policy{FailOn: failOnLow})
+	var buf bytes.Buffer
+	if err := report.JSON(&buf, &pipeline.Report{Version: "test", Root: "repo", Results: results, Verdict: v}); err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(t.TempDir(), "previous.json")
+	if err := os.WriteFile(file, buf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	fromJSON, err := policy.LoadBaseline(file, report.ReadFindings)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var x, y bytes.Buffer
+	fromJSON.Write(&x)
+	policy.NewBaseline(results).Write(&y)
+	if x.String() != y.String() {
+		t.Fatalf("baseline from JSON differs from the baseline file:\n%s\n%s", x.String(), y.String())
+	}
+	_, v = stages(scan(), policy.Policy{FailOn: failOnLow}, fromJSON)
+	if v.New != 0 || v.Unchanged != 6 || v.Fixed != 0 {
+		t.Fatalf("verdict %+v", v)
+	}
+	if _, err := policy.ParseBaseline("new.json", []byte(`{"schemaVersion": 2, "tools": []}`), report.ReadFindings); err == nil ||
+		err.Error() != "baseline new.json: schemaVersion 2, but this scangate reads schemaVersion 1 (docs/json.md)" {
+		t.Errorf("newer JSON report: %v", err)
+	}
+}
+
 func TestMalformedBaseline(t *testing.T) {
 	for _, tc := range []struct{ name, doc, want string }{
 		{"syntax", "{\n  \"version\": 1,\n  \"findings\": [\n    {\"tool\": \"gosec\",}\n  ]\n}\n",
 			`baseline b.json: line 4, column 22: invalid character '}' looking for beginning of object key string`},
-		{"neither", `{"results": []}`, `baseline b.json: neither a scangate baseline (no "findings") nor a SARIF file (no "runs")`},
+		{"neither", `{"results": []}`, `baseline b.json: neither a scangate baseline (no "findings"), a SARIF file (no "runs") nor a JSON report (no "schemaVersion")`},
 		{"not an object", `[1, 2]`, `baseline b.json: want a JSON object, got a JSON array`},
 		{"version", `{"version": 2, "findings": []}`, `baseline b.json: unsupported version 2 (this scangate reads version 1)`},
 		{"unknown field", `{"version": 1, "findings": [{"tool":"gosec","rule":"G101","fingerprint":"ab","line":12}]}`,
@@ -287,7 +321,7 @@ func TestMalformedBaseline(t *testing.T) {
 func TestSeverityOverride(t *testing.T) {
 	over := map[string]finding.Severity{"G101": finding.Low, "cve-2019-10906": finding.Critical}
 	results, v := stages(scan(), policy.Policy{FailOn: policy.Threshold{Severity: finding.Critical}, Severity: over})
-	if f := find(results, "gosec", "G101", 0); f.Severity != finding.Low || f.ReportedProperties()["tool-severity"] != "high" {
+	if f := find(results, "gosec", "G101", 0); f.Severity != finding.Low || f.ReportedProperties()["toolSeverity"] != "high" {
 		t.Errorf("G101: %v %v", f.Severity, f.Properties)
 	}
 	if f := find(results, "osv-scanner", "PYSEC-2019-217", 0); f.Severity != finding.Critical {

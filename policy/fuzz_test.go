@@ -20,8 +20,9 @@ func FuzzParseBaseline(f *testing.F) {
 	f.Add(buf.Bytes())
 	f.Add([]byte(`{"version":"2.1.0","runs":[{"tool":{"driver":{"name":"gosec"}},"results":[{"ruleId":"G101","partialFingerprints":{"scangate/v1":"ab"},"locations":[{"physicalLocation":{"artifactLocation":{"uri":"main.go"}}}]}]}]}`))
 	f.Add([]byte(`{"version":1,"findings":[{"tool":"npm","rule":"GHSA-x","package":"@scope/pkg@1.0.0","fingerprint":"ff","count":3}]}`))
+	f.Add([]byte(`{"schemaVersion":1,"verdict":{},"tools":[{"tool":"gosec","findings":[{"tool":"gosec","ruleId":"G101","fingerprint":"ab","location":{"path":"main.go"},"suppressions":[{"kind":"inSource"}]}]}]}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		b, err := policy.ParseBaseline("fuzz.json", data, report.ReadSARIF)
+		b, err := policy.ParseBaseline("fuzz.json", data, report.ReadFindings)
 		if err != nil {
 			if !strings.HasPrefix(err.Error(), "baseline fuzz.json: ") {
 				t.Fatalf("error does not name the file: %v", err)
@@ -32,7 +33,7 @@ func FuzzParseBaseline(f *testing.F) {
 		if err := b.Write(&out); err != nil {
 			t.Fatal(err)
 		}
-		again, err := policy.ParseBaseline("written.json", out.Bytes(), report.ReadSARIF)
+		again, err := policy.ParseBaseline("written.json", out.Bytes(), report.ReadFindings)
 		if err != nil {
 			t.Fatalf("written baseline does not read: %v\n%s", err, out.String())
 		}

@@ -69,7 +69,7 @@ func TestReachabilityRule(t *testing.T) {
 			t.Errorf("finding %d: %s, want %s", i, f.Severity, w)
 		}
 	}
-	if res[0].Findings[0].ReportedProperties()["advisory-severity"] != "critical" {
+	if res[0].Findings[0].ReportedProperties()["advisorySeverity"] != "critical" {
 		t.Error("the advisory's own severity must be kept")
 	}
 	// Evaluating twice must not step down twice.

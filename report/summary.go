@@ -1,10 +1,8 @@
 package report
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
-	"slices"
 	"strings"
 	"time"
 
@@ -396,42 +394,4 @@ func runNotes(s *pipeline.Report) []string {
 func mdEscape(s string) string {
 	r := strings.NewReplacer("|", `\|`, "\n", " ", "`", "'", "<", "&lt;", ">", "&gt;")
 	return r.Replace(s)
-}
-
-// JSON writes the machine-readable report.
-func JSON(w io.Writer, s *pipeline.Report) error {
-	type tool struct {
-		finding.Result
-		DurationMs int64 `json:"durationMs"`
-	}
-	doc := struct {
-		Version      string                `json:"scangateVersion"`
-		Root         string                `json:"root"`
-		Verdict      finding.Verdict       `json:"verdict"`
-		ExitCode     int                   `json:"exitCode"`
-		Tools        []tool                `json:"tools"`
-		Remediations []finding.Remediation `json:"remediations"`
-		Notes        []string              `json:"notes,omitempty"`
-		Baseline     string                `json:"baseline,omitempty"`
-	}{Version: s.Version, Root: s.Root, Verdict: s.Verdict, ExitCode: s.Verdict.ExitCode(), Remediations: s.Remediations, Notes: s.Notes, Baseline: s.Baseline}
-	if doc.Remediations == nil {
-		doc.Remediations = []finding.Remediation{}
-	}
-	// Every list is [] when empty, never null: a skipped scanner's
-	// findings included, so that readers need no null check.
-	doc.Tools = []tool{}
-	for _, r := range s.Results {
-		// Typed facts appear under their documented property names.
-		r.Findings = slices.Clone(r.Findings)
-		if r.Findings == nil {
-			r.Findings = []finding.Finding{}
-		}
-		for i := range r.Findings {
-			r.Findings[i].Properties = r.Findings[i].ReportedProperties()
-		}
-		doc.Tools = append(doc.Tools, tool{Result: r, DurationMs: r.Duration.Milliseconds()})
-	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(doc)
 }

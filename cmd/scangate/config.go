@@ -119,7 +119,7 @@ func (o *scanOptions) resolve(fs *pflag.FlagSet) error {
 
 	o.base, o.ignore = nil, nil
 	if o.baseline != "" {
-		b, err := policy.LoadBaseline(o.baseline, report.ReadSARIF)
+		b, err := policy.LoadBaseline(o.baseline, report.ReadFindings)
 		if err != nil {
 			return usageErr("%v", err)
 		}

@@ -30,8 +30,10 @@ func TestHostileRemediationCommand(t *testing.T) {
 	}
 	var doc struct {
 		Remediations []struct {
-			Package struct{ Manifest string }
-			Apply   string
+			Package struct {
+				Manifest string `json:"manifest"`
+			} `json:"package"`
+			Apply string `json:"apply"`
 		} `json:"remediations"`
 	}
 	if err := json.Unmarshal([]byte(o.json), &doc); err != nil {

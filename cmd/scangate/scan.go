@@ -154,7 +154,7 @@ func addScanFlags(f *pflag.FlagSet, o *scanOptions) {
 	f.StringVar(&o.db, "db", "", "local vulnerability database directory (default: the user cache dir, e.g. ~/.cache/scangate/db)")
 	f.StringVar(&o.category, "category", def.Outputs.Category, "prefix of each SARIF run's automationDetails.id (code scanning category)")
 	f.StringVar(&o.configFile, "config", "", "read the configuration from `FILE` (default: .scangate.yml at PATH when present)")
-	f.StringVar(&o.baseline, "baseline", "", "count only findings missing from this baseline `FILE` (from scangate baseline create, or a previous scangate SARIF)")
+	f.StringVar(&o.baseline, "baseline", "", "count only findings missing from this baseline `FILE` (from scangate baseline create, or a previous scangate SARIF or JSON report)")
 	f.StringVar(&o.cacheDir, "cache-dir", "", "keep the result cache in `DIR` (default: $"+resultcache.EnvDir+", else the user cache dir, e.g. ~/.cache/scangate/results)")
 	f.BoolVar(&o.noCache, "no-cache", false, "neither read nor write the result cache")
 	f.StringVar(&o.ignoreFile, "ignore-file", "", "read suppressions from `FILE` (default: .scangate-ignore.yml at PATH when present)")

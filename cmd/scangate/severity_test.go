@@ -139,7 +139,7 @@ func TestSeverityFromAliasInDatabase(t *testing.T) {
 		t.Errorf("GO-2021-0113: %v", h.props)
 	}
 	// Imported: the alias's high, one step down.
-	if _, h := count(hits, "GO-2022-1059"); h.props["advisory-severity"] != "high" || h.props["severity"] != "medium" || h.props["severity-from"] != "GHSA-69ch-w2m2-3vjp" {
+	if _, h := count(hits, "GO-2022-1059"); h.props["advisorySeverity"] != "high" || h.props["severity"] != "medium" || h.props["severity-from"] != "GHSA-69ch-w2m2-3vjp" {
 		t.Errorf("GO-2022-1059: %v", h.props)
 	}
 	if _, h := count(hits, "GO-2023-2402"); h.props["severity"] != "unknown" {

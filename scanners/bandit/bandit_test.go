@@ -186,7 +186,7 @@ func TestRealBanditFindingDetails(t *testing.T) {
 	}
 	// Severity table: B311 is LOW severity, HIGH confidence.
 	for _, f := range res.Findings {
-		if f.RuleID == "B311" && (f.Severity != finding.Low || f.Properties["bandit.severity"] != "LOW") {
+		if f.RuleID == "B311" && (f.Severity != finding.Low || f.Properties["banditSeverity"] != "LOW") {
 			t.Errorf("B311: %s %v", f.Severity, f.Properties)
 		}
 	}

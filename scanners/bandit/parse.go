@@ -196,10 +196,8 @@ func convert(is issue, root string) (finding.Finding, finding.Rule) {
 		Message:     is.IssueText,
 		Location:    loc,
 		Fingerprint: finding.Fingerprint("bandit", is.TestID, path, key),
-		Properties: map[string]string{
-			"bandit.severity":   is.IssueSeverity,
-			"bandit.confidence": is.IssueConfidence,
-		},
+		// Confidence is the tool's own, lower-cased; its severity may differ from ours.
+		Properties: map[string]string{"banditSeverity": is.IssueSeverity},
 	}
 
 	name := checkNames[is.TestID]

@@ -174,15 +174,16 @@ func (sc *scan) finding(m scanners.GoModule, st *stream, gm *goMod, e *entry, c 
 		Package: &finding.Package{
 			Ecosystem: "Go",
 			Name:      vf.Module,
-			Version:   vf.Version,
-			Manifest:  gm.rel,
+			// Spelled as Go does (go1.22.4 for the standard library), as osv-scanner findings are.
+			Version:  finding.Spell("Go", vf.Module, vf.Version),
+			Manifest: gm.rel,
 		},
 		Aliases:    slices.Clone(e.Aliases),
 		Reachable:  reach,
-		Properties: map[string]string{"scan_level": st.config.ScanLevel, "severity_source": sev.source},
+		Properties: map[string]string{"scanLevel": st.config.ScanLevel},
 	}
 	if v.FixedVersion != "" {
-		f.Package.Fixed = []string{v.FixedVersion}
+		f.Package.Fixed = []string{finding.Spell("Go", vf.Module, v.FixedVersion)}
 	}
 	f.Fingerprint = finding.Fingerprint(Name, e.ID, vf.Module+"@"+vf.Version, gm.rel)
 
@@ -190,13 +191,13 @@ func (sc *scan) finding(m scanners.GoModule, st *stream, gm *goMod, e *entry, c 
 	version, fixed := vf.Version, v.FixedVersion
 	if isStd {
 		version, fixed = goTag(version), goTag(fixed)
-		f.Properties["go_version"] = st.config.GoVersion
-		f.Properties["go_version_source"] = "the Go toolchain that ran the scan (GOTOOLCHAIN=local)"
+		f.Properties["goVersion"] = st.config.GoVersion
+		f.Properties["goVersionSource"] = "the Go toolchain that ran the scan (GOTOOLCHAIN=local)"
 		if gm.file.Go != nil {
-			f.Properties["go_directive"] = gm.file.Go.Version
+			f.Properties["goDirective"] = gm.file.Go.Version
 		}
 		if gm.file.Toolchain != nil {
-			f.Properties["toolchain_directive"] = gm.file.Toolchain.Name
+			f.Properties["toolchainDirective"] = gm.file.Toolchain.Name
 		}
 	}
 	what := fmt.Sprintf("%s %s", vf.Module, version)
@@ -226,7 +227,7 @@ func (sc *scan) finding(m scanners.GoModule, st *stream, gm *goMod, e *entry, c 
 		how = fmt.Sprintf("%s called from %s in %s", qualified(vf), f.Location, exit.symbol())
 		if len(c.symbols) > 1 {
 			slices.Sort(c.symbols)
-			f.Properties["called_symbols"] = strings.Join(c.symbols, ", ")
+			f.Properties["calledSymbols"] = strings.Join(c.symbols, ", ")
 			how += fmt.Sprintf(" (%d vulnerable symbols called: %s)", len(c.symbols), strings.Join(c.symbols, ", "))
 		}
 	case finding.Imported:

@@ -56,8 +56,8 @@ func TestCalled(t *testing.T) {
 	}
 	// The real GO-2021-0113 has no CVSS vector and no label: severity
 	// unknown until an alias rates it (finding.RateFromAliases).
-	if !f.SeverityUnknown || f.Score != 0 || f.Severity != finding.DefaultVulnSeverity || f.Properties["severity_source"] != "default" {
-		t.Errorf("unknown %v score %v severity %v source %q, want unknown, default", f.SeverityUnknown, f.Score, f.Severity, f.Properties["severity_source"])
+	if !f.SeverityUnknown || f.Score != 0 || f.Severity != finding.DefaultVulnSeverity {
+		t.Errorf("unknown %v score %v severity %v, want unknown, default", f.SeverityUnknown, f.Score, f.Severity)
 	}
 	if f.Module != "example.com/scangate-example" || f.Tool != "govulncheck" {
 		t.Errorf("module %q tool %q", f.Module, f.Tool)
@@ -218,7 +218,7 @@ func TestModules(t *testing.T) {
 		t.Errorf("trace = %+v", f.Trace)
 	}
 	goVersion := runtime.Version()
-	wantProps := map[string]string{"go_version": goVersion, "go_directive": "1.22", "toolchain_directive": "go1.23.4"}
+	wantProps := map[string]string{"goVersion": goVersion, "goDirective": "1.22", "toolchainDirective": "go1.23.4"}
 	for k, v := range wantProps {
 		if f.Properties[k] != v {
 			t.Errorf("property %s = %q, want %q", k, f.Properties[k], v)
@@ -233,8 +233,8 @@ func TestModules(t *testing.T) {
 		}
 	}
 	// No CVSS vector, no label: the documented default.
-	if f.Severity != finding.DefaultVulnSeverity || f.Score != 0 || !f.SeverityUnknown || f.Properties["severity_source"] != "default" {
-		t.Errorf("severity %v score %v source %q", f.Severity, f.Score, f.Properties["severity_source"])
+	if f.Severity != finding.DefaultVulnSeverity || f.Score != 0 || !f.SeverityUnknown {
+		t.Errorf("severity %v score %v unknown %v", f.Severity, f.Score, f.SeverityUnknown)
 	}
 }
 

@@ -57,8 +57,8 @@ func TestTagsAndTests(t *testing.T) {
 	}
 	// Two vulnerable symbols are called: the finding shows the first by
 	// name and lists both.
-	if f.Properties["called_symbols"] != "language.MustParse, language.Parse" {
-		t.Errorf("called_symbols = %q", f.Properties["called_symbols"])
+	if f.Properties["calledSymbols"] != "language.MustParse, language.Parse" {
+		t.Errorf("calledSymbols = %q", f.Properties["calledSymbols"])
 	}
 	if f.Location.Path != "special.go" || f.Location.StartLine != 7 || f.Trace[len(f.Trace)-1].Function != "MustParse" {
 		t.Errorf("location %+v, trace %+v", f.Location, f.Trace)

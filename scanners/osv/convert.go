@@ -130,7 +130,14 @@ func (c *converter) addGroup(abs, rel string, line int, pv models.PackageVulns, 
 	sort.Strings(aliases)
 
 	sev, score, source := severityOf(g.MaxSeverity, vulns)
+	// Versions as the ecosystem's tools spell them (Go's v0.3.6), as
+	// govulncheck does; the fingerprint keeps osv-scanner's spelling so
+	// that baselines recorded before stay valid.
+	version := finding.Spell(pkg.Ecosystem, pkg.Name, pkg.Version)
 	fixed := fixedVersions(vulns, pkg.Ecosystem, pkg.Name, pkg.Version)
+	for i := range fixed {
+		fixed[i] = finding.Spell(pkg.Ecosystem, pkg.Name, fixed[i])
+	}
 
 	sp := c.files.locate(abs, line, pkg.Name, pkg.Version)
 	module := path.Dir(rel)
@@ -142,27 +149,29 @@ func (c *converter) addGroup(abs, rel string, line int, pv models.PackageVulns, 
 		Score:    score,
 		// Unknown until an alias in the database rates it (finding.RateFromAliases).
 		SeverityUnknown: source == "default",
-		Message:         message(id, aliases, summaryOf(vulns), pkg.Name, pkg.Version, fixed),
+		Message:         message(id, aliases, summaryOf(vulns), pkg.Name, version, fixed),
 		Location:        finding.Location{Path: rel, StartLine: sp.line, StartColumn: sp.col, EndLine: sp.line, EndColumn: sp.endCol},
 		Module:          module,
 		Package: &finding.Package{
 			Ecosystem: pkg.Ecosystem,
 			Name:      pkg.Name,
-			Version:   pkg.Version,
+			Version:   version,
 			Fixed:     fixed,
 		},
 		Aliases:     aliases,
 		Fingerprint: finding.Fingerprint(Name, id, rel, pkg.Name+"@"+pkg.Version),
-		Properties:  map[string]string{"severitySource": source},
 	}
 	if sp.line == 0 {
 		f.Location.EndLine = 0
 	}
 	if len(g.IDs) > 1 {
-		f.Properties["osvIds"] = strings.Join(g.IDs, ",")
+		f.Properties = map[string]string{"osvIds": strings.Join(g.IDs, ",")}
 	}
 	if ri := c.ignores[path.Dir(rel)]; ri != nil {
 		if why, ok := ri.match(g.Aliases, pkg.Name, pkg.Version); ok {
+			if f.Properties == nil {
+				f.Properties = map[string]string{}
+			}
 			f.Properties["osvScannerIgnore"] = why + " (not applied)"
 		}
 	}

@@ -113,10 +113,14 @@ func toGolden(f finding.Finding) goldenRow {
 	aliases := append([]string{f.RuleID}, f.Aliases...)
 	sort.Strings(aliases)
 	sev := ""
-	if f.Properties["severitySource"] == "cvss" {
+	if f.Score > 0 {
 		sev = strconv.FormatFloat(f.Score, 'f', 1, 64)
 	}
-	return goldenRow{f.Location.Path, f.Package.Ecosystem, f.Package.Name, f.Package.Version, ids, aliases, sev}
+	version := f.Package.Version
+	if f.Package.Ecosystem == "Go" { // we spell Go versions as Go does, osv-scanner without the v
+		version = finding.NormalizeVersion("Go", version)
+	}
+	return goldenRow{f.Location.Path, f.Package.Ecosystem, f.Package.Name, version, ids, aliases, sev}
 }
 
 func sortGolden(rows []goldenRow) {

@@ -20,7 +20,7 @@ const DefaultSeverity = finding.Medium
 // RuleID names a safety advisory: "PYUP-" and safety's vulnerability ID
 // ("39525" becomes "PYUP-39525"). A bare number would be ambiguous next to
 // other tools' rules; the prefix follows the upper-case style of CVE-, GHSA-
-// and PYSEC- IDs. The bare ID is kept in the "safety.id" property, which is
+// and PYSEC- IDs. The bare ID is kept in the "safetyId" property, which is
 // what .safety-policy.yml ignore lists use.
 func RuleID(id string) string { return "PYUP-" + strings.TrimPrefix(id, "pyup.io-") }
 
@@ -93,13 +93,13 @@ func (v *vuln) convert() (finding.Finding, finding.Rule) {
 		// The location is part of the identity: the same vulnerable pin in
 		// two requirement files is two things to fix.
 		Fingerprint: finding.Fingerprint("safety", rid, v.pkg+"@"+v.version, v.file),
-		Properties:  map[string]string{"safety.id": v.id},
+		Properties:  map[string]string{"safetyId": v.id},
 	}
 	if v.spec != "" {
-		f.Properties["safety.vulnerable_spec"] = v.spec
+		f.Properties["vulnerableSpec"] = v.spec
 	}
 	if v.vector != "" {
-		f.Properties["cvss.vector"] = v.vector
+		f.Properties["cvssVector"] = v.vector
 	}
 	if v.ignored != nil {
 		f.Suppressions = []finding.Suppression{*v.ignored}

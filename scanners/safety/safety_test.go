@@ -150,7 +150,7 @@ func checkPypkg(t *testing.T, res *finding.Result) {
 
 	r := byRule(res, "PYUP-58755")
 	if r.Score != 6.1 || r.Severity != finding.Medium || r.Package.Name != "requests" || r.Package.Version != "2.25.0" ||
-		!slices.Equal(r.Aliases, []string{"CVE-2023-32681"}) || r.Properties["cvss.vector"] != "CVSS:3.1/AV:N/AC:H/PR:N/UI:R/S:C/C:H/I:N/A:N" {
+		!slices.Equal(r.Aliases, []string{"CVE-2023-32681"}) || r.Properties["cvssVector"] != "CVSS:3.1/AV:N/AC:H/PR:N/UI:R/S:C/C:H/I:N/A:N" {
 		t.Errorf("requests: %+v", r)
 	}
 	if r.Suppressed() {
@@ -169,7 +169,7 @@ func checkPypkg(t *testing.T, res *finding.Result) {
 		t.Errorf("suppression %+v", s)
 	}
 	for _, f := range res.Findings {
-		if filepath.IsAbs(f.Location.Path) || f.Properties["safety.id"] == "" {
+		if filepath.IsAbs(f.Location.Path) || f.Properties["safetyId"] == "" {
 			t.Errorf("finding %s: path %q properties %v", f.RuleID, f.Location.Path, f.Properties)
 		}
 	}

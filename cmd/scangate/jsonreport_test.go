@@ -1,0 +1,109 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/santhosh-tekuri/jsonschema/v6"
+
+	"github.com/scangate/scangate/finding"
+	"github.com/scangate/scangate/report"
+)
+
+// schemaValidate validates a JSON report against the schema that scangate
+// report schema printed.
+func schemaValidate(t *testing.T, schema string, file string) {
+	t.Helper()
+	doc, err := jsonschema.UnmarshalJSON(strings.NewReader(schema))
+	if err != nil {
+		t.Fatalf("scangate report schema: %v", err)
+	}
+	c := jsonschema.NewCompiler()
+	c.AssertFormat()
+	if err := c.AddResource("schema.json", doc); err != nil {
+		t.Fatal(err)
+	}
+	sch, err := c.Compile("schema.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	inst, err := jsonschema.UnmarshalJSON(bytes.NewReader(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := sch.Validate(inst); err != nil {
+		t.Errorf("%s does not validate against scangate report schema: %v", filepath.Base(file), err)
+	}
+}
+
+func TestReportSchemaCommand(t *testing.T) {
+	code, out, stderr := runCLI(t, "report", "schema")
+	if code != 0 || out != string(report.Schema()) || !strings.Contains(out, `"$schema": "https://json-schema.org/draft/2020-12/schema"`) {
+		t.Fatalf("report schema: exit %d, %d bytes\n%s", code, len(out), stderr)
+	}
+	code, help, _ := runCLI(t, "report", "schema", "--help")
+	for _, want := range []string{"scangate scan\n--json FILE", "schemaVersion 1", "docs/json.md", "ignore keys they do not know"} {
+		if !strings.Contains(help, want) {
+			t.Errorf("report schema --help lacks %q:\n%s", want, help)
+		}
+	}
+	if code != 0 {
+		t.Errorf("help exit %d", code)
+	}
+	for _, args := range [][]string{{"report", "schema", "extra"}, {"report", "scheme"}} {
+		if code, _, stderr := runCLI(t, args...); code != exitUsage {
+			t.Errorf("%v: exit %d, want %d\n%s", args, code, exitUsage, stderr)
+		}
+	}
+}
+
+// The example's real JSON report validates against the schema scangate
+// prints, and is the baseline of the next scan: every finding unchanged,
+// nothing new, nothing fixed.
+func TestJSONReportContractEndToEnd(t *testing.T) {
+	t.Parallel()
+	_, schema, _ := runCLI(t, "report", "schema")
+	dir := t.TempDir()
+	first, second := filepath.Join(dir, "first.json"), filepath.Join(dir, "second.json")
+	args := []string{"-q", "--offline", "--db", "../../examples/vulndb"}
+	code, _, stderr := runCLI(t, append(append([]string{"scan", "--json", first}, args...), "../../examples/project")...)
+	if code != exitFail {
+		t.Fatalf("first scan: exit %d\n%s", code, stderr)
+	}
+	schemaValidate(t, schema, first)
+	cold, err := report.ReadJSON(first)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cold.Verdict.New == 0 || cold.Verdict.Outcome != finding.GateFail || cold.Baseline != "" {
+		t.Fatalf("first scan: verdict %+v, baseline %q", cold.Verdict, cold.Baseline)
+	}
+
+	code, _, stderr = runCLI(t, append(append([]string{"scan", "--json", second, "--baseline", first}, args...), "../../examples/project")...)
+	if code != exitPass {
+		t.Fatalf("against its own JSON report: exit %d\n%s", code, stderr)
+	}
+	schemaValidate(t, schema, second)
+	warm, err := report.ReadJSON(second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := warm.Verdict
+	if v.New != 0 || v.Fixed != 0 || v.Unchanged != cold.Verdict.Total-cold.Verdict.Suppressed || v.Total != cold.Verdict.Total || warm.Baseline == "" {
+		t.Errorf("against its own JSON report: verdict %+v (first: %+v), baseline %q", v, cold.Verdict, warm.Baseline)
+	}
+	for _, r := range warm.Results {
+		for _, f := range r.Findings {
+			if f.Status != finding.StatusBaseline && f.Status != finding.StatusSuppressed {
+				t.Errorf("%s %s at %s: status %s", r.Tool, f.RuleID, f.Location, f.Status)
+			}
+		}
+	}
+}

@@ -1,0 +1,76 @@
+package report
+
+import (
+	_ "embed"
+	"encoding/json"
+	"io"
+	"slices"
+
+	"github.com/scangate/scangate/finding"
+	"github.com/scangate/scangate/pipeline"
+)
+
+// SchemaVersion is the version of the JSON report's contract (docs/json.md):
+// additive changes keep it, renames and removals bump it.
+const SchemaVersion = 1
+
+//go:embed scangate-report.schema.json
+var schema []byte
+
+// Schema is the JSON Schema (draft 2020-12) of the JSON report.
+func Schema() []byte { return slices.Clone(schema) }
+
+// jsonReport is the JSON report's top level; ReadJSON reads it back.
+type jsonReport struct {
+	SchemaVersion int             `json:"schemaVersion"`
+	Version       string          `json:"scangateVersion"`
+	Root          string          `json:"root"`
+	Verdict       finding.Verdict `json:"verdict"`
+	ExitCode      int             `json:"exitCode"`
+	DurationMs    int64           `json:"durationMs"`
+	Baseline      string          `json:"baseline,omitempty"`
+	Notes         []string        `json:"notes,omitempty"`
+	Tools         []jsonTool      `json:"tools"`
+	// Remediations: one per vulnerable package and manifest.
+	Remediations []finding.Remediation `json:"remediations"`
+}
+
+type jsonTool struct {
+	finding.Result
+	DurationMs int64 `json:"durationMs"`
+}
+
+// JSON writes the machine-readable report, whose contract is
+// scangate-report.schema.json.
+func JSON(w io.Writer, s *pipeline.Report) error {
+	doc := jsonReport{
+		SchemaVersion: SchemaVersion,
+		Version:       s.Version,
+		Root:          s.Root,
+		Verdict:       s.Verdict,
+		ExitCode:      s.Verdict.ExitCode(),
+		DurationMs:    s.Duration.Milliseconds(),
+		Baseline:      s.Baseline,
+		Notes:         s.Notes,
+		Remediations:  s.Remediations,
+		Tools:         []jsonTool{},
+	}
+	// Every list the schema requires is [] when empty, never null: a
+	// skipped scanner's findings included, so that readers need no null check.
+	if doc.Verdict.BySeverity == nil {
+		doc.Verdict.BySeverity = map[finding.Severity]int{}
+	}
+	if doc.Remediations == nil {
+		doc.Remediations = []finding.Remediation{}
+	}
+	for _, r := range s.Results {
+		if r.Findings == nil {
+			r.Findings = []finding.Finding{}
+		}
+		doc.Tools = append(doc.Tools, jsonTool{Result: r, DurationMs: r.Duration.Milliseconds()})
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false) // "->" in remediations, not "-\u003e": the report is no HTML
+	return enc.Encode(doc)
+}

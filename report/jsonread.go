@@ -1,0 +1,103 @@
+package report
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"time"
+
+	"github.com/scangate/scangate/finding"
+	"github.com/scangate/scangate/internal/jsonpos"
+	"github.com/scangate/scangate/pipeline"
+)
+
+// ReadJSON reads a JSON report written by scangate scan --json back into
+// the scan model. Keys it does not know are ignored (a newer scangate may
+// add some, docs/json.md); another schemaVersion is an error. Errors name
+// the file.
+func ReadJSON(path string) (*pipeline.Report, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		if pe, ok := errors.AsType[*fs.PathError](err); ok {
+			err = pe.Err
+		}
+		return nil, fmt.Errorf("JSON report %s: %w", path, err)
+	}
+	r, err := parseJSON(data)
+	if err != nil {
+		return nil, fmt.Errorf("JSON report %s: %w", path, err)
+	}
+	return r, nil
+}
+
+// ReadFindings reads the findings of a report scangate wrote, a JSON report
+// or a SARIF file (ReadSARIF), as far as a baseline needs them. Errors
+// start with "baseline NAME:".
+func ReadFindings(name string, data []byte) ([]finding.Finding, error) {
+	var top map[string]json.RawMessage
+	if json.Unmarshal(data, &top) != nil || top["schemaVersion"] == nil {
+		return ReadSARIF(name, data)
+	}
+	r, err := parseJSON(data)
+	if err != nil {
+		return nil, fmt.Errorf("baseline %s: %w", name, err)
+	}
+	out := []finding.Finding{}
+	for _, res := range r.Results {
+		out = append(out, res.Findings...)
+	}
+	return out, nil
+}
+
+func parseJSON(data []byte) (*pipeline.Report, error) {
+	var top map[string]json.RawMessage
+	if err := json.Unmarshal(data, &top); err != nil {
+		if te, ok := errors.AsType[*json.UnmarshalTypeError](err); ok {
+			return nil, fmt.Errorf("want a JSON object, got a JSON %s", te.Value)
+		}
+		return nil, errors.New(jsonpos.Describe(data, err))
+	}
+	raw, ok := top["schemaVersion"]
+	if !ok {
+		return nil, errors.New("no schemaVersion: not a JSON report written by scangate scan --json")
+	}
+	var version int
+	if err := json.Unmarshal(raw, &version); err != nil {
+		return nil, fmt.Errorf("schemaVersion %s is not a whole number", bytes.TrimSpace(raw))
+	}
+	if version != SchemaVersion {
+		return nil, fmt.Errorf("schemaVersion %d, but this scangate reads schemaVersion %d (docs/json.md)", version, SchemaVersion)
+	}
+	var doc jsonReport
+	if err := json.Unmarshal(data, &doc); err != nil {
+		return nil, errors.New(jsonpos.Describe(data, err))
+	}
+	if top["tools"] == nil || top["verdict"] == nil {
+		return nil, errors.New(`"tools" and "verdict" are required`)
+	}
+	r := &pipeline.Report{
+		Root:         doc.Root,
+		Version:      doc.Version,
+		Verdict:      doc.Verdict,
+		Remediations: doc.Remediations,
+		Duration:     time.Duration(doc.DurationMs) * time.Millisecond,
+		Notes:        doc.Notes,
+		Baseline:     doc.Baseline,
+	}
+	for i, t := range doc.Tools {
+		if t.Tool == "" {
+			return nil, fmt.Errorf("tools[%d]: tool is required", i)
+		}
+		for j, f := range t.Findings {
+			if f.Tool == "" || f.RuleID == "" || f.Fingerprint == "" {
+				return nil, fmt.Errorf("tools[%d].findings[%d]: tool, ruleId and fingerprint are required", i, j)
+			}
+		}
+		t.Result.Duration = time.Duration(t.DurationMs) * time.Millisecond
+		r.Results = append(r.Results, t.Result)
+	}
+	return r, nil
+}

@@ -11,6 +11,9 @@ import (
 	"testing"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
+
+	"github.com/scangate/scangate/internal/reporoot"
+	"github.com/scangate/scangate/report"
 )
 
 // gitlabDoc is what the tests read of a GitLab security report.
@@ -141,6 +144,13 @@ func TestGitLabReportsEndToEnd(t *testing.T) {
 			skipped++
 		}
 	}
+	// Paths start at the repository root: this checkout's, above the
+	// example, when it has a .git.
+	where, err := reporoot.Find("../../examples/project", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fromRoot := func(name string) string { return report.RepoPath(where.Prefix, name) }
 	for kind, path := range map[string]string{"sast": p("sast.json"), "dependency_scanning": p("ds.json")} {
 		d := readGitLab(t, path)
 		if d.Scan.Type != kind || d.Scan.Status != "success" {
@@ -159,7 +169,7 @@ func TestGitLabReportsEndToEnd(t *testing.T) {
 			continue
 		}
 		for _, v := range d.Vulnerabilities {
-			if v.Location.Dependency == nil || (v.Location.File != "go.mod" && v.Location.File != "requirements.txt") {
+			if v.Location.Dependency == nil || (v.Location.File != fromRoot("go.mod") && v.Location.File != fromRoot("requirements.txt")) {
 				t.Errorf("%s: location %+v", v.Identifiers[0].Value, v.Location)
 			}
 		}
@@ -167,7 +177,7 @@ func TestGitLabReportsEndToEnd(t *testing.T) {
 		for _, f := range d.DependencyFiles {
 			files = append(files, f.Path)
 		}
-		if !slices.Equal(files, []string{"go.mod", "requirements.txt"}) {
+		if !slices.Equal(files, []string{fromRoot("go.mod"), fromRoot("requirements.txt")}) {
 			t.Errorf("dependency_files %v", files)
 		}
 	}

@@ -83,36 +83,58 @@ type cachePlan struct {
 
 	listed  map[string]*packages.Package // the list load's packages by ID
 	imports map[string]*resultcache.Key  // package ID -> key of its imports' export data
+
+	cold bool   // nothing listed or looked up yet: the full load will say
+	base string // the module's part of every key
 }
 
 // plan lists the module's packages without type-checking them and looks
 // each one up. A failing list load returns an error: the caller then loads
-// and analyzes everything, which reports the failure as usual.
+// and analyzes everything, which reports the failure as usual. For a module
+// the cache has not seen with this configuration the listing would be
+// wasted: the plan is then cold, and lookup runs on the full load.
 func (r *run) plan(cfg *packages.Config, m scanners.GoModule, modGo string) (*cachePlan, error) {
-	lc := *cfg
-	lc.Mode = listMode
-	pkgs, err := packages.Load(&lc, "./...")
-	if err != nil || len(pkgs) == 0 {
-		return nil, fmt.Errorf("list packages: %v", err)
-	}
 	if r.pinned == "" {
 		r.pinned = pinGoVersion(r.want)
-	}
-	byID := map[string]*packages.Package{}
-	for _, p := range pkgs {
-		byID[p.ID] = p
 	}
 	base := r.req.Cache.Key("gosec", "package")
 	opt := r.opt
 	opt.Concurrency = 0 // changes the speed, not the answer
 	base.JSON(opt)
-	base.Add("go", r.pinned, r.local, modGo, strings.Join(lc.Env, "\x00"), strings.Join(lc.BuildFlags, "\x00"))
+	base.Add("go", r.pinned, r.local, modGo, strings.Join(cfg.Env, "\x00"), strings.Join(cfg.BuildFlags, "\x00"))
 	base.JSON([]any{r.req.Tests, r.req.Cgo, r.req.Offline, r.req.Exclude, r.req.Root})
 	scanners.KeyModuleFiles(base, m)
 	if err := base.Err(); err != nil {
 		return nil, err
 	}
 	baseSum := base.Sum()
+	var seen bool
+	if !r.req.Cache.Peek(r.moduleMark(baseSum), &seen) || !seen {
+		return &cachePlan{cold: true, base: baseSum}, nil
+	}
+	lc := *cfg
+	lc.Mode = listMode
+	pkgs, err := packages.Load(&lc, "./...")
+	if err != nil || len(pkgs) == 0 {
+		return nil, fmt.Errorf("list packages: %v", err)
+	}
+	return r.lookup(pkgs, baseSum), nil
+}
+
+// moduleMark is the key of the entry that says a module was analyzed with
+// the configuration baseSum stands for.
+func (r *run) moduleMark(baseSum string) *resultcache.Key {
+	k := r.req.Cache.Key("gosec", "module")
+	k.Add(baseSum)
+	return k
+}
+
+// lookup keys each package of the load and looks it up.
+func (r *run) lookup(pkgs []*packages.Package, baseSum string) *cachePlan {
+	byID := map[string]*packages.Package{}
+	for _, p := range pkgs {
+		byID[p.ID] = p
+	}
 
 	// Each package's own files, hashed once.
 	own := map[string]*resultcache.Key{}
@@ -156,7 +178,7 @@ func (r *run) plan(cfg *packages.Config, m scanners.GoModule, modGo string) (*ca
 		}
 	}
 	pl := &cachePlan{keys: map[string]*resultcache.Key{}, miss: map[string]bool{},
-		listed: byID, imports: map[string]*resultcache.Key{}}
+		listed: byID, imports: map[string]*resultcache.Key{}, base: baseSum}
 	for _, p := range pkgs {
 		if p.ID == p.PkgPath && cleanTestVariant[p.PkgPath] {
 			continue
@@ -202,7 +224,7 @@ func (r *run) plan(cfg *packages.Config, m scanners.GoModule, modGo string) (*ca
 			pl.patterns = append(pl.patterns, p.PkgPath)
 		}
 	}
-	return pl, nil
+	return pl
 }
 
 // store caches a package analyzed without trouble: no load or type error,

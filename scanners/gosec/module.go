@@ -70,8 +70,9 @@ func (r *run) module(ctx context.Context, m scanners.GoModule) error {
 		env = append(env, "GOPROXY=off")
 	}
 	cfg := &packages.Config{
-		Context:    ctx,
-		Mode:       securego.LoadMode | packages.NeedExportFile, // see fastLoad
+		Context: ctx,
+		// NeedEmbedFiles: the files a cache key holds, as listMode finds them.
+		Mode:       securego.LoadMode | packages.NeedExportFile | packages.NeedEmbedFiles, // export files: see fastLoad
 		Dir:        m.Dir,
 		Env:        env,
 		BuildFlags: securego.CLIBuildTags(r.req.Tags),
@@ -85,12 +86,12 @@ func (r *run) module(ctx context.Context, m scanners.GoModule) error {
 	if r.req.Cache != nil {
 		if pl, err = r.plan(cfg, m, modGo); err != nil {
 			pl = nil // analyze everything; the full load reports what failed
-		} else {
+		} else if !pl.cold {
 			patterns = pl.patterns
 		}
 	}
 	var pkgs, fast []*packages.Package
-	if pl != nil && len(pl.miss) > 0 {
+	if pl != nil && !pl.cold && len(pl.miss) > 0 {
 		var rest []string
 		fast, rest = r.fastLoad(pl, slices.Sorted(maps.Keys(pl.miss)))
 		patterns = nil
@@ -122,6 +123,9 @@ func (r *run) module(ctx context.Context, m scanners.GoModule) error {
 		}
 	}
 	pkgs = append(pkgs, fast...)
+	if pl != nil && pl.cold {
+		pl = r.lookup(pkgs, pl.base)
+	}
 	r.importErr = importErrors(cfg)
 	r.req.Log("%s: %d packages loaded in %s (%d type-checked from recorded export data)", m.Path, len(pkgs), time.Since(start).Round(time.Millisecond), len(fast))
 	if cgo, err := scanners.CgoSkipped(r.req, m); err != nil || len(cgo) > 0 {
@@ -229,6 +233,9 @@ func (r *run) module(ctx context.Context, m scanners.GoModule) error {
 	r.convert(m, issues, directives, drop)
 	r.gosecErrors(gerrs)
 	r.analyzed += len(analyzed)
+	if pl != nil && stopErr == nil {
+		r.req.Cache.Put(r.moduleMark(pl.base), true) // the next scan lists first
+	}
 	if len(failed) > 0 {
 		r.incomplete = true
 	}

@@ -52,6 +52,16 @@ type Plan struct {
 	Version string // scangate's version, for the report
 	// Now is the time suppressions' expiry is judged against; zero is now.
 	Now time.Time
+	// Shard, when set, scans one part of the tree (scan --shard) and keeps
+	// what merge needs in the Report's Shard.
+	Shard *ShardSpec
+	// Commit is the commit the tree is at, "" when unknown (Merge checks it).
+	Commit string
+	// Replay, when set, stands for the run stage: these results, as the
+	// scanners returned them, go through the later stages (Merge). Rate
+	// then answers the database's severity lookup.
+	Replay []finding.Result
+	Rate   finding.SeverityLookup
 }
 
 // Run scans and applies the policy. It fails only when the plan cannot
@@ -85,14 +95,30 @@ func Run(ctx context.Context, p Plan) (*Report, error) {
 		list = registry.Build(c, c.Enabled())
 	}
 	req := requestOf(root, c)
-	rate, done := openDB(&req, p.Logf)
-	defer done()
+	var shard *ShardInfo
 	var cn cacheNotes
-	openCache(&req, p.Cache, &cn)
-	defer req.Cache.Close()
-
 	start := time.Now()
-	results := run(ctx, req, list, opt)
+	var results []finding.Result
+	rate := p.Rate
+	if p.Replay != nil {
+		results = p.Replay
+	} else {
+		var done func()
+		rate, done = openDB(&req, p.Logf)
+		defer done()
+		openCache(&req, p.Cache, &cn)
+		defer req.Cache.Close()
+		if p.Shard != nil {
+			if shard, err = shardOf(&req, list, c, *p.Shard, &opt); err != nil {
+				return nil, err
+			}
+		}
+		results = run(ctx, req, list, opt)
+		if shard != nil {
+			shard.Results = cloneResults(results)
+			shard.Ratings = ratingsOf(results, rate)
+		}
+	}
 	classify(results)
 	results = exclude(results, req.Exclude)
 	correlate(results)
@@ -101,7 +127,10 @@ func Run(ctx context.Context, p Plan) (*Report, error) {
 	verdict := evaluate(results, pol, fixed)
 	notes = append(notes, cn.list()...)
 	r := &Report{Root: displayRoot(p.Root), Version: p.Version, Results: results, Verdict: verdict,
-		Remediations: rems, Started: start, Duration: time.Since(start), Notes: notes, Cache: req.Cache.Summary(names(list))}
+		Remediations: rems, Started: start, Duration: time.Since(start), Notes: notes, Shard: shard}
+	if p.Replay == nil {
+		r.Cache = req.Cache.Summary(names(list))
+	}
 	if p.Baseline != nil {
 		r.Baseline = p.BaselineName
 	}

@@ -24,6 +24,8 @@ type Report struct {
 	// Cache says which units came from the result cache, "" when none
 	// were looked up.
 	Cache string
+	// Shard is set in a shard's report (scan --shard): what merge needs.
+	Shard *ShardInfo
 }
 
 // Suppressed returns the suppressed findings, by path and line.

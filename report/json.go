@@ -33,6 +33,13 @@ type jsonReport struct {
 	Tools         []jsonTool      `json:"tools"`
 	// Remediations: one per vulnerable package and manifest.
 	Remediations []finding.Remediation `json:"remediations"`
+	// Shard: a shard's report (scan --shard), what scangate merge reads.
+	Shard *jsonShard `json:"shard,omitempty"`
+}
+
+type jsonShard struct {
+	pipeline.ShardInfo
+	Results []jsonTool `json:"results"`
 }
 
 type jsonTool struct {
@@ -53,7 +60,6 @@ func JSON(w io.Writer, s *pipeline.Report) error {
 		Baseline:      s.Baseline,
 		Notes:         s.Notes,
 		Remediations:  s.Remediations,
-		Tools:         []jsonTool{},
 	}
 	// Every list the schema requires is [] when empty, never null: a
 	// skipped scanner's findings included, so that readers need no null check.
@@ -63,14 +69,23 @@ func JSON(w io.Writer, s *pipeline.Report) error {
 	if doc.Remediations == nil {
 		doc.Remediations = []finding.Remediation{}
 	}
-	for _, r := range s.Results {
-		if r.Findings == nil {
-			r.Findings = []finding.Finding{}
-		}
-		doc.Tools = append(doc.Tools, jsonTool{Result: r, DurationMs: r.Duration.Milliseconds()})
+	doc.Tools = jsonTools(s.Results)
+	if sh := s.Shard; sh != nil {
+		doc.Shard = &jsonShard{ShardInfo: *sh, Results: jsonTools(sh.Results)}
 	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false) // "->" in remediations, not "-\u003e": the report is no HTML
 	return enc.Encode(doc)
+}
+
+func jsonTools(results []finding.Result) []jsonTool {
+	out := []jsonTool{}
+	for _, r := range results {
+		if r.Findings == nil {
+			r.Findings = []finding.Finding{}
+		}
+		out = append(out, jsonTool{Result: r, DurationMs: r.Duration.Milliseconds()})
+	}
+	return out
 }

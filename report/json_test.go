@@ -17,6 +17,7 @@ import (
 
 	"github.com/scangate/scangate/finding"
 	"github.com/scangate/scangate/pipeline"
+	"github.com/scangate/scangate/scanners"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/report.golden.json from the JSON report of fullReport")
@@ -337,5 +338,51 @@ func TestReadFindings(t *testing.T) {
 	}
 	if _, err := ReadFindings("old.sarif", []byte(`{"version":"2.0.0","runs":[]}`)); err == nil || !strings.Contains(err.Error(), `SARIF version "2.0.0"`) {
 		t.Errorf("SARIF: %v", err)
+	}
+}
+
+// A shard's report carries its section in the schema, and ReadJSON gives
+// merge back exactly what the shard recorded.
+func TestShardJSONRoundTrip(t *testing.T) {
+	r := fullReport()
+	raw := make([]finding.Result, len(r.Results))
+	for i, res := range r.Results {
+		res.Findings = append([]finding.Finding{}, res.Findings...) // [] as written, never null
+		for j := range res.Findings {
+			res.Findings[j].Status = finding.StatusNew // before policy
+		}
+		res.Duration = time.Duration(i+1) * time.Second
+		raw[i] = res
+	}
+	r.Shard = &pipeline.ShardInfo{Index: 2, Count: 3, Commit: strings.Repeat("a", 40), Tree: "t", Config: "c", Database: "d",
+		Units: []scanners.Unit{{Kind: scanners.UnitGoModule, Path: ".", Size: 42}}, Ran: []string{"gosec"}, Results: raw,
+		Ratings: []pipeline.Rating{{Ecosystem: "Go", ID: "GHSA-69CH-W2M2-3VJP", Vectors: []string{"CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:N/I:N/A:H"}}}}
+	data := renderJSON(t, r)
+	validateJSON(t, data)
+	path := filepath.Join(t.TempDir(), "shard.json")
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	back, err := ReadJSON(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if back.Shard == nil {
+		t.Fatal("no shard section read back")
+	}
+	got, want := *back.Shard, *r.Shard
+	got.Results, want.Results = nil, nil
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("shard section read back as %+v, want %+v", got, want)
+	}
+	a, _ := json.Marshal(back.Shard.Results)
+	b, _ := json.Marshal(raw)
+	if !bytes.Equal(a, b) {
+		t.Errorf("shard results read back differ:\n%s\nwant\n%s", a, b)
+	}
+	for i, res := range back.Shard.Results {
+		if res.Duration != raw[i].Duration {
+			t.Errorf("%s: duration %v, want %v", res.Tool, res.Duration, raw[i].Duration)
+		}
 	}
 }

@@ -87,17 +87,33 @@ func parseJSON(data []byte) (*pipeline.Report, error) {
 		Notes:        doc.Notes,
 		Baseline:     doc.Baseline,
 	}
-	for i, t := range doc.Tools {
+	var err error
+	if r.Results, err = readTools("tools", doc.Tools); err != nil {
+		return nil, err
+	}
+	if sh := doc.Shard; sh != nil {
+		info := sh.ShardInfo
+		if info.Results, err = readTools("shard.results", sh.Results); err != nil {
+			return nil, err
+		}
+		r.Shard = &info
+	}
+	return r, nil
+}
+
+func readTools(key string, tools []jsonTool) ([]finding.Result, error) {
+	var out []finding.Result
+	for i, t := range tools {
 		if t.Tool == "" {
-			return nil, fmt.Errorf("tools[%d]: tool is required", i)
+			return nil, fmt.Errorf("%s[%d]: tool is required", key, i)
 		}
 		for j, f := range t.Findings {
 			if f.Tool == "" || f.RuleID == "" || f.Fingerprint == "" {
-				return nil, fmt.Errorf("tools[%d].findings[%d]: tool, ruleId and fingerprint are required", i, j)
+				return nil, fmt.Errorf("%s[%d].findings[%d]: tool, ruleId and fingerprint are required", key, i, j)
 			}
 		}
 		t.Result.Duration = time.Duration(t.DurationMs) * time.Millisecond
-		r.Results = append(r.Results, t.Result)
+		out = append(out, t.Result)
 	}
-	return r, nil
+	return out, nil
 }

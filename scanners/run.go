@@ -40,6 +40,16 @@ func Run(ctx context.Context, req Request, list []Scanner, opt Options) []findin
 		r.Logf = func(format string, args ...any) {
 			emit(Event{Kind: Progress, Scanner: name, Message: req.Paths.Text(fmt.Sprintf(format, args...))})
 		}
+		if sh := opt.Shard; sh != nil {
+			if !sh.Runs(name) {
+				out[i] = finding.Result{Tool: name, State: finding.Skipped}
+				out[i].Notifications = append(out[i].Notifications, finding.Notification{
+					Level: finding.LevelNote, Message: fmt.Sprintf("%s: none of its units is in shard %d/%d", name, sh.Index, sh.Count)})
+				emit(Event{Kind: Finished, Scanner: name, State: out[i].State})
+				continue
+			}
+			r.Keep = sh.Keeper(name)
+		}
 		if !applies(s, &r) {
 			out[i] = finding.Result{Tool: name, State: finding.Skipped}
 			out[i].Notifications = append(out[i].Notifications, finding.Notification{

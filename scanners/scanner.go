@@ -68,6 +68,9 @@ type Request struct {
 	// Logf reports progress on long work ("module 2/5: example.com/x"); Run
 	// sets it for each scanner. Adapters call Log, which accepts a nil Logf.
 	Logf func(format string, args ...any)
+	// Keep says which units (see Unit) this scan analyzes, nil all of them:
+	// Run sets it from Options.Shard. Adapters ask through Keeps.
+	Keep func(kind, path string) bool
 }
 
 // Log reports progress through Logf, if any.
@@ -146,6 +149,9 @@ type Options struct {
 	Required map[string]bool
 	// OnEvent receives progress; it may be called from several goroutines at once.
 	OnEvent func(Event)
+	// Shard, when set, runs only the scanners with units in this shard,
+	// each on its units (scan --shard).
+	Shard *Shard
 	// Grace is how long Run waits for a scanner that ignores its cancelled
 	// context before abandoning it; 0 means 5 seconds.
 	Grace time.Duration

@@ -88,6 +88,6 @@ into one SARIF 2.1.0 file and a summary, and passes or fails the build.`,
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	root.AddCommand(newScanCmd(), newVersionCmd(), newDBCmd(), newConfigCmd(), newBaselineCmd())
-	root.AddCommand(newHookCmd(), newActionCmd(), newReportCmd()) // hook.go, action.go, reportcmd.go
+	root.AddCommand(newHookCmd(), newActionCmd(), newReportCmd(), newMergeCmd()) // hook.go, action.go, reportcmd.go, shard.go
 	return root
 }

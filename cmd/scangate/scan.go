@@ -64,6 +64,9 @@ type scanOptions struct {
 	base     *policy.Baseline
 	ignore   *policy.Ignore
 
+	shard      *pipeline.ShardSpec // --shard K/N (shard.go)
+	mergeFiles []string            // scangate merge: the shards' JSON reports
+
 	scanRoot   string // the scanned path relative to the repository root (reporoot.go)
 	short      bool   // hook mode: verdict, failing findings, how to see more (hook.go)
 	reportHint string // the command that shows the full report, in short mode
@@ -94,6 +97,7 @@ Exit codes:
 
 func newScanCmd() *cobra.Command {
 	o := &scanOptions{}
+	var shard string
 	cmd := &cobra.Command{
 		Use:   "scan [PATH]",
 		Short: "Scan a tree with every scanner that applies and gate on the findings",
@@ -119,11 +123,15 @@ accepted findings with a reason and an expiry date.
 			if err := o.resolve(cmd.Flags()); err != nil {
 				return err
 			}
+			if err := o.setShard(shard); err != nil {
+				return err
+			}
 			return runScan(cmd.Context(), o, cmd.OutOrStdout(), cmd.ErrOrStderr())
 		},
 	}
 	addScanFlags(cmd.Flags(), o)
-	addShortFlags(cmd.Flags(), o) // hook.go
+	addShortFlags(cmd.Flags(), o)                         // hook.go
+	cmd.Flags().StringVar(&shard, "shard", "", shardFlag) // shard.go
 	return cmd
 }
 
@@ -215,7 +223,13 @@ func runScan(ctx context.Context, o *scanOptions, stdout, stderr io.Writer) erro
 	if err := o.validate(); err != nil {
 		return err
 	}
-	gh := startGitHubActions(stderr) // GitHub Actions: annotations, summary, outputs (github.go)
+	if o.shard != nil {
+		o.shardOutputs(stderr)
+	}
+	var gh *ghRun
+	if o.shard == nil { // a shard's findings are annotated by merge
+		gh = startGitHubActions(stderr) // GitHub Actions: annotations, summary, outputs (github.go)
+	}
 	defer gh.stop()
 	scan, err := o.run(ctx, stderr)
 	if err != nil {
@@ -237,6 +251,11 @@ func runScan(ctx context.Context, o *scanOptions, stdout, stderr io.Writer) erro
 	if err := gh.finish(o, scan, sarifRuns); err != nil {
 		return &exitError{code: exitIncomplete, err: err}
 	}
+	if o.shard != nil {
+		fmt.Fprintf(stderr, "scangate: shard %d/%d written to %s; scangate merge applies the gate to all %d shards\n",
+			o.shard.Index, o.shard.Count, o.display(o.jsonOut), o.shard.Count)
+		return nil
+	}
 	if code := scan.Verdict.ExitCode(); code != exitPass {
 		return &exitError{code: code}
 	}
@@ -248,6 +267,9 @@ func (o *scanOptions) run(ctx context.Context, stderr io.Writer) (*pipeline.Repo
 	plan, err := o.plan(stderr)
 	if err != nil {
 		return nil, err
+	}
+	if o.mergeFiles != nil {
+		return o.merge(plan)
 	}
 	if ctx == nil {
 		ctx = context.Background()
@@ -291,6 +313,7 @@ func (o *scanOptions) plan(stderr io.Writer) (pipeline.Plan, error) {
 	if o.base != nil {
 		p.Baseline, p.BaselineName = o.base, o.display(o.baseline)
 	}
+	p.Shard = o.shard
 	if !o.quiet {
 		p.Logf = func(format string, args ...any) {
 			fmt.Fprintln(stderr, report.TermLine(fmt.Sprintf(format, args...)))

@@ -120,6 +120,14 @@ func (s *Scanner) Applies(req *scanners.Request) bool {
 	return err != nil || t.hasPy // an unreadable root is Scan's to report
 }
 
+// Units is bandit's one unit, the tree, sized by its Python sources:
+// bandit is run once over the whole tree.
+func (s *Scanner) Units(req *scanners.Request) ([]scanners.Unit, error) {
+	return scanners.TreeUnit(s.Name(), req.Root, func(rel string) bool {
+		return strings.HasSuffix(rel, ".py") && !scanners.Excluded(req.Exclude, rel)
+	}), nil
+}
+
 // Scan implements scanners.Scanner.
 func (s *Scanner) Scan(ctx context.Context, req *scanners.Request) (*finding.Result, error) {
 	res, err := s.scan(ctx, req)

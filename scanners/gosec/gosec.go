@@ -27,6 +27,7 @@ import (
 	"context"
 	"fmt"
 	"io/fs"
+	"slices"
 	"strings"
 
 	"github.com/scangate/scangate/finding"
@@ -131,6 +132,11 @@ func (s *Scanner) Applies(req *scanners.Request) bool {
 	return scanners.HasFile(req.Root, func(_ string, d fs.DirEntry) bool { return d.Name() == "go.mod" })
 }
 
+// Units are the Go modules gosec analyzes, for sharded scans.
+func (s *Scanner) Units(req *scanners.Request) ([]scanners.Unit, error) {
+	return scanners.GoModuleUnits(req.Root, req.Exclude)
+}
+
 // Scan runs gosec over every module under req.Root. Package load and type
 // errors become notifications naming file:line and mark the result
 // incomplete; the packages that load are still scanned.
@@ -184,6 +190,9 @@ func (s *Scanner) Scan(ctx context.Context, req *scanners.Request) (*finding.Res
 		want = chooseGoVersion(dirs, local)
 	}
 
+	// A shard analyzes its modules only, at the Go version the whole tree
+	// chose above, so that its findings are those of an unsharded scan.
+	mods = slices.DeleteFunc(mods, func(m scanners.GoModule) bool { return !req.Keeps(scanners.UnitGoModule, m.Rel) })
 	run := &run{opt: s.opt, req: req, paths: scanners.PathsFor(req), filter: filter, res: res, want: want, local: local, rules: map[string]finding.Severity{}, ruleMsg: map[string]string{}}
 	var scanErr error
 	for i, m := range mods {

@@ -96,6 +96,11 @@ func (s *Scanner) Applies(req *scanners.Request) bool {
 	return scanners.HasFile(req.Root, func(rel string, d fs.DirEntry) bool { return d.Name() == "go.mod" })
 }
 
+// Units are the Go modules govulncheck analyzes, for sharded scans.
+func (s *Scanner) Units(req *scanners.Request) ([]scanners.Unit, error) {
+	return scanners.GoModuleUnits(req.Root, req.Exclude)
+}
+
 // Scan runs govulncheck once per module, one module after another: two
 // symbol scans side by side on two cores were slower than in sequence and
 // doubled the peak memory (bench/vuln.sh).
@@ -163,6 +168,7 @@ func (s *Scanner) Scan(ctx context.Context, req *scanners.Request) (*finding.Res
 	if mods = kept; len(mods) == 0 {
 		return res, scanners.Skip("every Go module under the root is excluded")
 	}
+	mods = slices.DeleteFunc(mods, func(m scanners.GoModule) bool { return !req.Keeps(scanners.UnitGoModule, m.Rel) })
 	sc := &scan{s: s, req: req, paths: scanners.PathsFor(req), exe: exe, dbDir: dbDir, dbURL: dbURL, mods: all, res: res,
 		severity: map[string]advisorySeverity{}}
 	var scanned, failed int

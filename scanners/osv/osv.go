@@ -23,6 +23,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -79,6 +80,23 @@ func (s *Scanner) Applies(req *scanners.Request) bool {
 	return len(l) > 0
 }
 
+// Units are the lockfiles osv-scanner reads, for sharded scans.
+func (s *Scanner) Units(req *scanners.Request) ([]scanners.Unit, error) {
+	files, err := discover(req.Root, skipper(s.opt.SkipLockfiles, req.Exclude), false)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]scanners.Unit, 0, len(files))
+	for _, f := range files {
+		u := scanners.Unit{Kind: scanners.UnitLockfile, Path: f.Rel}
+		if info, err := os.Stat(f.Abs); err == nil {
+			u.Size = info.Size()
+		}
+		out = append(out, u)
+	}
+	return out, nil
+}
+
 // Scan implements scanners.Scanner.
 func (s *Scanner) Scan(ctx context.Context, req *scanners.Request) (*finding.Result, error) {
 	res := &finding.Result{Tool: Name, Version: s.Version(), InformationURI: informationURI, Findings: []finding.Finding{}}
@@ -90,6 +108,13 @@ func (s *Scanner) Scan(ctx context.Context, req *scanners.Request) (*finding.Res
 	if err != nil {
 		return res, fmt.Errorf("osv-scanner: find lockfiles: %w", err)
 	}
+	// The database's age is judged for the whole tree's ecosystems, so
+	// that every shard of a sharded scan gives the unsharded scan's warning.
+	treeEcos := map[string]bool{}
+	for _, f := range files {
+		treeEcos[f.Ecosystem] = true
+	}
+	files = slices.DeleteFunc(files, func(f lockfile) bool { return !req.Keeps(scanners.UnitLockfile, f.Rel) })
 	if len(files) == 0 {
 		return res, nil
 	}
@@ -141,7 +166,7 @@ func (s *Scanner) Scan(ctx context.Context, req *scanners.Request) (*finding.Res
 			return fail(fmt.Errorf("osv-scanner: vulnerability database (--db): %w", err))
 		}
 		defer db.Close()
-		if w := db.Stats.StaleWarningFor(ecos, s.opt.MaxDBAge, s.now()); w != "" {
+		if w := db.Stats.StaleWarningFor(sortedKeys(treeEcos), s.opt.MaxDBAge, s.now()); w != "" {
 			res.Warnf("osv-scanner: %s", w)
 		}
 		localDB = db.OSVScannerDir()

@@ -108,6 +108,14 @@ func (s *Scanner) Applies(req *scanners.Request) bool {
 	return err != nil || len(files) > 0
 }
 
+// Units is safety's one unit, the tree, sized by its dependency files:
+// safety 3 scans the whole tree at once.
+func (s *Scanner) Units(req *scanners.Request) ([]scanners.Unit, error) {
+	return scanners.TreeUnit(s.Name(), req.Root, func(rel string) bool {
+		return isDepFile(rel) && !scanners.Excluded(req.Exclude, rel)
+	}), nil
+}
+
 // Scan implements scanners.Scanner.
 func (s *Scanner) Scan(ctx context.Context, req *scanners.Request) (*finding.Result, error) {
 	res, err := s.scan(ctx, req)

@@ -1,0 +1,337 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// shardTree is a multi-module repository: the example project (a called
+// vulnerability in module and go.mod, vulnerable pins, Python code), a
+// second copy of it under another module path, gosec's fixture module and
+// a dependency-free library module.
+func shardTree(t *testing.T) string {
+	t.Helper()
+	root := t.TempDir()
+	for dst, src := range map[string]string{
+		"svc/a": "../../examples/project",
+		"svc/b": "../../examples/project",
+		"gfix":  "../../testdata/gosec/fixture",
+		"lib":   "../../testdata/gosec/multi/lib",
+	} {
+		if err := os.CopyFS(filepath.Join(root, dst), os.DirFS(src)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	gomod := filepath.Join(root, "svc/b/go.mod")
+	b, err := os.ReadFile(gomod)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b = bytes.Replace(b, []byte("module example.com/scangate-example"), []byte("module example.com/scangate-example-b"), 1)
+	if err := os.WriteFile(gomod, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return root
+}
+
+// reportOf reads a JSON report for comparison: durations and the shard's
+// own section left out, each run's rules and notifications sorted (their
+// order is each scanner's own, not part of the result).
+func reportOf(t *testing.T, path string) (map[string]any, string) {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var d map[string]any
+	if err := json.Unmarshal(b, &d); err != nil {
+		t.Fatal(err)
+	}
+	delete(d, "durationMs")
+	delete(d, "shard")
+	for _, tool := range d["tools"].([]any) {
+		tm := tool.(map[string]any)
+		delete(tm, "durationMs")
+		for _, k := range []string{"rules", "notifications"} {
+			if l, ok := tm[k].([]any); ok {
+				slices.SortFunc(l, func(a, b any) int { return strings.Compare(fmt.Sprint(a), fmt.Sprint(b)) })
+			}
+		}
+	}
+	out, _ := json.MarshalIndent(d, "", " ")
+	return d, string(out)
+}
+
+type shardSection struct {
+	Index int      `json:"index"`
+	Ran   []string `json:"ran"`
+	Units []struct {
+		Kind string `json:"kind"`
+		Path string `json:"path"`
+	} `json:"units"`
+}
+
+func readShard(t *testing.T, path string) shardSection {
+	t.Helper()
+	var d struct {
+		Shard *shardSection `json:"shard"`
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(b, &d); err != nil || d.Shard == nil {
+		t.Fatalf("%s: no shard section (%v)", path, err)
+	}
+	return *d.Shard
+}
+
+// merge(shards) is the unsharded scan: the same findings with the same
+// statuses, correlation across shards included, the same verdict,
+// remediations and SARIF, for 2 and 4 shards; and the shards split the
+// units between them, each exactly once.
+func TestShardMergeEqualsUnsharded(t *testing.T) {
+	t.Parallel()
+	root := shardTree(t)
+	db := importDB(t, "../../examples/vulndb")
+	out := t.TempDir()
+	p := func(name string) string { return filepath.Join(out, name) }
+	common := []string{"-q", "--offline", "--db", db, "--sarif-keep-incomplete"}
+	scan := func(want int, args ...string) string {
+		t.Helper()
+		code, _, stderr := runCLI(t, append(append([]string{"scan"}, common...), append(args, root)...)...)
+		if code != want {
+			t.Fatalf("scan %v: exit %d, want %d\n%s", args, code, want, stderr)
+		}
+		return stderr
+	}
+	scan(exitFail, "--no-cache", "--json", p("full.json"), "--sarif", p("full.sarif"))
+	want, wantText := reportOf(t, p("full.json"))
+	if _, err := exec.LookPath("bandit"); err == nil {
+		// bandit is one unit, the whole tree: one shard runs it.
+		if !strings.Contains(wantText, `"tool": "bandit"`) || !strings.Contains(wantText, `"ruleId": "B`) {
+			t.Errorf("bandit is installed but found nothing in the example's Python code")
+		}
+	}
+	wantSARIF, err := os.ReadFile(p("full.sarif"))
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	// Two shards scan cold; four shards answer from the cache the two
+	// filled, which must not change the answer either.
+	cache := t.TempDir()
+	for _, n := range []int{2, 4} {
+		var files []string
+		units := map[string]int{}
+		for k := 1; k <= n; k++ {
+			f := p(fmt.Sprintf("shard-%d-of-%d.json", k, n))
+			stderr := scan(0, "--cache-dir", cache, "--shard", fmt.Sprintf("%d/%d", k, n), "--json", f, "--sarif", p("ignored.sarif"))
+			if !strings.Contains(stderr, "--sarif") || !strings.Contains(stderr, "not written") {
+				t.Errorf("shard %d/%d: no word on the SARIF it does not write:\n%s", k, n, stderr)
+			}
+			files = append(files, f)
+			for _, u := range readShard(t, f).Units {
+				units[u.Kind+" "+u.Path]++
+			}
+		}
+		if _, err := os.Stat(p("ignored.sarif")); err == nil {
+			t.Errorf("a shard wrote SARIF")
+		}
+		for u, c := range units {
+			if c != 1 {
+				t.Errorf("%d shards: unit %s is in %d shards", n, u, c)
+			}
+		}
+		for _, u := range []string{"go-module svc/a", "go-module svc/b", "go-module gfix", "go-module lib", "lockfile svc/a/go.mod", "lockfile svc/a/requirements.txt"} {
+			if units[u] != 1 {
+				t.Errorf("%d shards: unit %s not scanned", n, u)
+			}
+		}
+		merged := p(fmt.Sprintf("merged-%d.json", n))
+		mergedSARIF := p(fmt.Sprintf("merged-%d.sarif", n))
+		// Shards in any order.
+		slices.Reverse(files)
+		code, _, stderr := runCLI(t, append(append([]string{"merge", "--root", root}, common...), append([]string{"--json", merged, "--sarif", mergedSARIF}, files...)...)...)
+		if code != exitFail {
+			t.Fatalf("merge of %d shards: exit %d, want %d\n%s", n, code, exitFail, stderr)
+		}
+		if !strings.Contains(stderr, "GO-2021-0113") || !strings.Contains(stderr, "Verdict: FAIL") {
+			t.Errorf("merge summary:\n%s", stderr)
+		}
+		got, gotText := reportOf(t, merged)
+		if gotText != wantText {
+			t.Errorf("merge of %d shards differs from the unsharded scan:\n%s", n, firstDiff(wantText, gotText))
+		}
+		if fmt.Sprint(got["verdict"]) != fmt.Sprint(want["verdict"]) {
+			t.Errorf("verdict %v, want %v", got["verdict"], want["verdict"])
+		}
+		gotSARIF, err := os.ReadFile(mergedSARIF)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(gotSARIF, wantSARIF) {
+			t.Errorf("merged SARIF of %d shards differs:\n%s", n, firstDiff(string(wantSARIF), string(gotSARIF)))
+		}
+		if n == 4 {
+			crossShardCorrelation(t, files)
+		}
+	}
+}
+
+// crossShardCorrelation checks the fixture does what the test is about:
+// some vulnerability's govulncheck finding (its module) and osv-scanner
+// finding (its go.mod) came from different shards.
+func crossShardCorrelation(t *testing.T, files []string) {
+	t.Helper()
+	where := map[string]int{}
+	for _, f := range files {
+		s := readShard(t, f)
+		for _, u := range s.Units {
+			where[u.Kind+" "+u.Path] = s.Index
+		}
+	}
+	for _, m := range []string{"svc/a", "svc/b"} {
+		if where["go-module "+m] != where["lockfile "+m+"/go.mod"] {
+			return
+		}
+	}
+	t.Errorf("no module's govulncheck and osv-scanner units are in different shards: %v", where)
+}
+
+func firstDiff(a, b string) string {
+	al, bl := strings.Split(a, "\n"), strings.Split(b, "\n")
+	for i := range min(len(al), len(bl)) {
+		if al[i] != bl[i] {
+			lo := max(0, i-3)
+			return fmt.Sprintf("line %d:\nwant: %s\ngot:  %s\ncontext:\n%s", i+1, al[i], bl[i], strings.Join(bl[lo:min(len(bl), i+3)], "\n"))
+		}
+	}
+	return fmt.Sprintf("lengths %d and %d lines", len(al), len(bl))
+}
+
+// A shard set that is not the N parts of one scan is an error naming the
+// file and the problem (exit 2), never a verdict.
+func TestMergeRefusesMismatchedShards(t *testing.T) {
+	t.Parallel()
+	root := t.TempDir()
+	if err := os.CopyFS(filepath.Join(root, "lib"), os.DirFS("../../testdata/gosec/multi/lib")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.CopyFS(filepath.Join(root, "gfix"), os.DirFS("../../testdata/gosec/fixture")); err != nil {
+		t.Fatal(err)
+	}
+	out := t.TempDir()
+	p := func(name string) string { return filepath.Join(out, name) }
+	db, _ := filepath.Abs("../../examples/vulndb")
+	common := []string{"-q", "--no-cache", "--scanners", "gosec,osv-scanner", "--offline", "--db", db}
+	shard := func(spec, file string, extra ...string) {
+		t.Helper()
+		args := append(append([]string{"scan", "--shard", spec, "--json", file}, common...), append(extra, root)...)
+		if code, _, stderr := runCLI(t, args...); code != 0 {
+			t.Fatalf("scan --shard %s: exit %d\n%s", spec, code, stderr)
+		}
+	}
+	shard("1/2", p("1.json"))
+	shard("2/2", p("2.json"))
+	shard("1/3", p("1of3.json"))
+	shard("2/2", p("2-tests.json"), "--tests")
+	if code, _, stderr := runCLI(t, append(append([]string{"scan", "--json", p("full.json")}, common...), root)...); code != exitFail {
+		t.Fatalf("scan: exit %d\n%s", code, stderr)
+	}
+	edit := func(name, from, to string) string {
+		t.Helper()
+		b, err := os.ReadFile(p("2.json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		e := strings.Replace(string(b), from, to, 1)
+		if e == string(b) {
+			t.Fatalf("%s: %q not found", name, from)
+		}
+		if err := os.WriteFile(p(name), []byte(e), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p(name)
+	}
+	var s2 struct {
+		Version string `json:"scangateVersion"`
+		Shard   struct {
+			Tree     string `json:"tree"`
+			Database string `json:"database"`
+		} `json:"shard"`
+	}
+	b, _ := os.ReadFile(p("2.json"))
+	if err := json.Unmarshal(b, &s2); err != nil {
+		t.Fatal(err)
+	}
+	otherCommit := edit("commit.json", `"tree":`, `"commit": "`+strings.Repeat("ab", 20)+`", "tree":`)
+	otherVersion := edit("version.json", `"scangateVersion": "`+s2.Version+`"`, `"scangateVersion": "v0.0.1"`)
+	if s2.Shard.Database == "" {
+		t.Fatal("an offline shard's report has no database digest")
+	}
+	otherDB := edit("db.json", s2.Shard.Database, "0123")
+	otherTree := edit("tree.json", s2.Shard.Tree, "feedface")
+
+	for _, tc := range []struct {
+		name  string
+		extra []string
+		files []string
+		want  string
+	}{
+		{"missing", nil, []string{p("1.json")}, "missing shard 2/2"},
+		{"duplicated", nil, []string{p("1.json"), p("1.json"), p("2.json")}, "are both shard 1/2"},
+		{"not a shard", nil, []string{p("1.json"), p("full.json")}, "full.json is not a shard's report"},
+		{"other count", nil, []string{p("1of3.json"), p("2.json")}, "shards of different runs"},
+		{"other settings between shards", nil, []string{p("1.json"), p("2-tests.json")}, "different settings"},
+		{"other settings in merge", []string{"--tests"}, []string{p("1.json"), p("2.json")}, "other settings than merge has"},
+		{"other commit", nil, []string{p("1.json"), otherCommit}, "shards of different commits"},
+		{"other scangate", nil, []string{p("1.json"), otherVersion}, "written by scangate v0.0.1"},
+		{"other database", nil, []string{p("1.json"), otherDB}, "different vulnerability databases"},
+		{"other tree", nil, []string{p("1.json"), otherTree}, "scanned different trees"},
+		{"not JSON", nil, []string{p("1.json"), "shard_test.go"}, "shard_test.go"},
+	} {
+		args := append(append(append([]string{"merge", "--root", root}, common...), tc.extra...), tc.files...)
+		code, _, stderr := runCLI(t, args...)
+		if code != exitUsage || !strings.Contains(stderr, tc.want) {
+			t.Errorf("%s: exit %d, want %d and %q:\n%s", tc.name, code, exitUsage, tc.want, stderr)
+		}
+	}
+
+	// The tree merge runs in is the tree the shards scanned.
+	if err := os.WriteFile(filepath.Join(root, "lib", "more.go"), []byte("package lib\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, _, stderr := runCLI(t, append(append([]string{"merge", "--root", root}, common...), p("1.json"), p("2.json"))...)
+	if code != exitUsage || !strings.Contains(stderr, "another tree") {
+		t.Errorf("changed tree: exit %d:\n%s", code, stderr)
+	}
+}
+
+func TestShardFlag(t *testing.T) {
+	dir := t.TempDir()
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--shard", "0/2", "--json", filepath.Join(dir, "s.json")}, `"0/2": want K/N`},
+		{[]string{"--shard", "3/2", "--json", filepath.Join(dir, "s.json")}, `"3/2": want K/N`},
+		{[]string{"--shard", "two", "--json", filepath.Join(dir, "s.json")}, `"two": want K/N`},
+		{[]string{"--shard", "1/2"}, "needs --json FILE"},
+	} {
+		code, _, stderr := runCLI(t, append(append([]string{"scan"}, tc.args...), dir)...)
+		if code != exitUsage || !strings.Contains(stderr, tc.want) {
+			t.Errorf("%v: exit %d, want %d and %q:\n%s", tc.args, code, exitUsage, tc.want, stderr)
+		}
+	}
+	if code, _, stderr := runCLI(t, "merge"); code != exitUsage || !strings.Contains(stderr, "requires at least 1 arg") {
+		t.Errorf("merge without files: exit %d\n%s", code, stderr)
+	}
+}

@@ -1,0 +1,425 @@
+package pipeline
+
+import (
+	"cmp"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/scangate/scangate/config"
+	"github.com/scangate/scangate/finding"
+	"github.com/scangate/scangate/scanners"
+	"github.com/scangate/scangate/scanners/registry"
+)
+
+// ShardSpec asks for part Index of Count of a sharded scan (scan --shard).
+type ShardSpec struct {
+	Index, Count int
+	// Commit is the commit the tree was checked out at, "" when unknown;
+	// merge refuses shards of different commits.
+	Commit string
+}
+
+// ShardInfo is what a shard's report carries for scangate merge: what it
+// scanned, the digests that must agree across shards, and its scanners'
+// results as they returned them, before correlation and policy, so that
+// merge runs those stages once over every shard's results.
+type ShardInfo struct {
+	Index    int    `json:"index"`
+	Count    int    `json:"count"`
+	Commit   string `json:"commit,omitempty"`
+	Tree     string `json:"tree"`   // digest of every unit of the tree (kind, path, size)
+	Config   string `json:"config"` // digest of the effective configuration
+	Database string `json:"database,omitempty"`
+	// Units are this shard's units; Ran the scanners that had one.
+	Units []scanners.Unit `json:"units"`
+	Ran   []string        `json:"ran"`
+	// Results are written by the JSON renderer, with each run's duration.
+	Results []finding.Result `json:"-"`
+	// Ratings are the database's answers for the advisories of Results,
+	// which the remediate stage asks for: merge needs no database.
+	Ratings []Rating `json:"ratings,omitempty"`
+}
+
+// Rating is one answer of the database's severity lookup.
+type Rating struct {
+	Ecosystem string   `json:"ecosystem"`
+	ID        string   `json:"id"`
+	Vectors   []string `json:"vectors,omitempty"`
+	Label     string   `json:"label,omitempty"`
+}
+
+// ConfigDigest identifies the settings that shape a scan's results. The
+// output files, the database's location (its content has a digest of its
+// own), the baseline file and the time limits are left out.
+func ConfigDigest(c *config.Config) string {
+	cp := *c
+	cp.Outputs = config.Outputs{}
+	cp.DB.Dir = ""
+	cp.Baseline = ""
+	cp.Suppressions.File = ""
+	cp.Timeout = 0
+	cp.File, cp.InTree = "", false
+	data, err := json.Marshal(cp)
+	if err != nil {
+		panic(err) // a Config is plain data
+	}
+	return digest(data)
+}
+
+func digest(data []byte) string {
+	sum := sha256.Sum256(data)
+	return hex.EncodeToString(sum[:16])
+}
+
+// unitsOf lists each scanner's units (an empty list is the whole tree). A
+// scanner that cannot list them (an unreadable go.mod) is one unit: its
+// shard scans the whole tree and reports the error as an unsharded scan
+// would.
+func unitsOf(req *scanners.Request, list []scanners.Scanner) map[string][]scanners.Unit {
+	per := map[string][]scanners.Unit{}
+	for _, s := range list {
+		var units []scanners.Unit
+		if ul, ok := s.(scanners.UnitLister); ok {
+			if u, err := ul.Units(req); err == nil {
+				units = u
+			}
+		}
+		per[s.Name()] = units
+	}
+	return per
+}
+
+// treeDigest identifies the tree by its units: two checkouts of different
+// commits almost always differ in some unit's size.
+func treeDigest(per map[string][]scanners.Unit) string {
+	var b strings.Builder
+	for _, u := range scanners.AllUnits(per) {
+		fmt.Fprintf(&b, "%s\x00%s\x00%d\n", u.Kind, u.Path, u.Size)
+	}
+	return digest([]byte(b.String()))
+}
+
+// cloneResults deep-copies results through their JSON form, the form a
+// shard's report carries them in.
+func cloneResults(results []finding.Result) []finding.Result {
+	data, err := json.Marshal(results)
+	if err != nil {
+		panic(err)
+	}
+	var out []finding.Result
+	if err := json.Unmarshal(data, &out); err != nil {
+		panic(err)
+	}
+	return out
+}
+
+// ratingsOf asks the database about every advisory ID of the dependency
+// findings, as the remediate stage may after correlation joins them.
+func ratingsOf(results []finding.Result, lookup finding.SeverityLookup) []Rating {
+	if lookup == nil {
+		return nil
+	}
+	seen := map[string]bool{}
+	var out []Rating
+	for _, r := range results {
+		for _, f := range r.Findings {
+			if f.Package == nil {
+				continue
+			}
+			for _, id := range append([]string{f.RuleID}, f.Aliases...) {
+				k := f.Package.Ecosystem + "\x00" + strings.ToUpper(id)
+				if seen[k] {
+					continue
+				}
+				seen[k] = true
+				if vectors, label, ok := lookup(f.Package.Ecosystem, id); ok {
+					out = append(out, Rating{Ecosystem: f.Package.Ecosystem, ID: strings.ToUpper(id), Vectors: vectors, Label: label})
+				}
+			}
+		}
+	}
+	slices.SortFunc(out, func(a, b Rating) int { return cmp.Or(cmp.Compare(a.Ecosystem, b.Ecosystem), cmp.Compare(a.ID, b.ID)) })
+	return out
+}
+
+// lookupOf answers the severity lookup from recorded ratings.
+func lookupOf(ratings []Rating) finding.SeverityLookup {
+	m := map[string]Rating{}
+	for _, r := range ratings {
+		m[r.Ecosystem+"\x00"+strings.ToUpper(r.ID)] = r
+	}
+	return func(eco, id string) ([]string, string, bool) {
+		r, ok := m[eco+"\x00"+strings.ToUpper(id)]
+		return r.Vectors, r.Label, ok
+	}
+}
+
+// Shard is one shard's report as merge reads it.
+type Shard struct {
+	Name   string // the file, for errors
+	Report *Report
+}
+
+// Merge combines the reports of every shard of a sharded scan into the
+// report one unsharded scan of the tree would give: it checks that they
+// are the N parts of one scan (same commit, tree, configuration, database
+// and scangate), joins each scanner's results, and runs the stages after
+// run (correlate, remediate, suppress, evaluate) once over all of them.
+// p is the plan an unsharded scan would have had; its root is where merge
+// checks the tree. A missing, duplicated or mismatched shard is an error.
+func Merge(p Plan, shards []Shard) (*Report, error) {
+	if len(shards) == 0 {
+		return nil, fmt.Errorf("no shard reports given")
+	}
+	c := p.Config
+	if c == nil {
+		c = config.Default(p.Root)
+	}
+	first := shards[0]
+	if err := checkShard(first, p.Version); err != nil {
+		return nil, err
+	}
+	n := first.Report.Shard.Count
+	byIndex := make([]*Shard, n+1)
+	for i := range shards {
+		s := &shards[i]
+		if err := checkShard(*s, p.Version); err != nil {
+			return nil, err
+		}
+		si, fi := s.Report.Shard, first.Report.Shard
+		switch {
+		case si.Count != n:
+			return nil, fmt.Errorf("%s is shard %d/%d, but %s is one of %d: shards of different runs", s.Name, si.Index, si.Count, first.Name, n)
+		case byIndex[si.Index] != nil:
+			return nil, fmt.Errorf("%s and %s are both shard %d/%d", byIndex[si.Index].Name, s.Name, si.Index, n)
+		case si.Commit != fi.Commit:
+			return nil, fmt.Errorf("%s was scanned at commit %s, %s at %s: shards of different commits", s.Name, orUnknown(si.Commit), first.Name, orUnknown(fi.Commit))
+		case si.Tree != fi.Tree:
+			return nil, fmt.Errorf("%s and %s scanned different trees (their Go modules, lockfiles or Python files differ): shards of different checkouts", s.Name, first.Name)
+		case si.Config != fi.Config:
+			return nil, fmt.Errorf("%s and %s were scanned with different settings (flags or .scangate.yml): every shard and merge need the same ones", s.Name, first.Name)
+		case si.Database != fi.Database:
+			return nil, fmt.Errorf("%s and %s were scanned against different vulnerability databases", s.Name, first.Name)
+		case !slices.Equal(toolNames(s.Report.Results), toolNames(first.Report.Results)):
+			return nil, fmt.Errorf("%s ran scanners %s, %s ran %s", s.Name, strings.Join(toolNames(s.Report.Results), ","), first.Name, strings.Join(toolNames(first.Report.Results), ","))
+		}
+		byIndex[si.Index] = s
+	}
+	var missing []string
+	for k := 1; k <= n; k++ {
+		if byIndex[k] == nil {
+			missing = append(missing, fmt.Sprintf("%d/%d", k, n))
+		}
+	}
+	if len(missing) > 0 {
+		return nil, fmt.Errorf("missing shard %s: merge needs all %d shard reports", strings.Join(missing, ", "), n)
+	}
+	if d := ConfigDigest(c); d != first.Report.Shard.Config {
+		return nil, fmt.Errorf("the shards were scanned with other settings than merge has (flags or .scangate.yml): give merge the same ones as scan --shard")
+	}
+	root, err := filepath.Abs(p.Root)
+	if err != nil {
+		return nil, fmt.Errorf("scan path %s: %v", p.Root, err)
+	}
+	list := p.Scanners
+	if list == nil {
+		list = registry.Build(c, c.Enabled())
+	}
+	req := requestOf(root, c)
+	if treeDigest(unitsOf(&req, list)) != first.Report.Shard.Tree {
+		return nil, fmt.Errorf("the shards scanned another tree than %s (its Go modules, lockfiles or Python files differ): merge in a checkout of the commit the shards scanned", p.Root)
+	}
+	if p.Commit != "" && first.Report.Shard.Commit != "" && p.Commit != first.Report.Shard.Commit {
+		return nil, fmt.Errorf("the shards scanned commit %s, but %s is at %s", first.Report.Shard.Commit, p.Root, p.Commit)
+	}
+
+	ordered := byIndex[1:]
+	results, err := joinShards(ordered)
+	if err != nil {
+		return nil, err
+	}
+	var ratings []Rating
+	for _, s := range ordered {
+		ratings = append(ratings, s.Report.Shard.Ratings...)
+	}
+	p.Replay = results
+	p.Rate = lookupOf(ratings)
+	p.Shard = nil
+	r, err := Run(context.Background(), p)
+	if err != nil {
+		return nil, err
+	}
+	// The scan's time is its slowest shard's; each scanner's, its slowest.
+	r.Started, r.Duration = ordered[0].Report.Started, 0
+	for _, s := range ordered {
+		if st := s.Report.Started; !st.IsZero() && (r.Started.IsZero() || st.Before(r.Started)) {
+			r.Started = st
+		}
+		r.Duration = max(r.Duration, s.Report.Duration)
+	}
+	return r, nil
+}
+
+func checkShard(s Shard, version string) error {
+	si := s.Report.Shard
+	switch {
+	case si == nil:
+		return fmt.Errorf("%s is not a shard's report: write one with scan --shard K/N --json FILE", s.Name)
+	case si.Count < 1 || si.Index < 1 || si.Index > si.Count:
+		return fmt.Errorf("%s: shard %d/%d is not a valid K/N", s.Name, si.Index, si.Count)
+	case s.Report.Version != version:
+		return fmt.Errorf("%s was written by scangate %s, this is scangate %s: merge with the version that scanned", s.Name, s.Report.Version, version)
+	}
+	return nil
+}
+
+func orUnknown(s string) string { return cmp.Or(s, "(unknown)") }
+
+func toolNames(results []finding.Result) []string {
+	out := make([]string, len(results))
+	for i, r := range results {
+		out[i] = r.Tool
+	}
+	return out
+}
+
+// joinShards joins each scanner's results from the shards that ran it.
+// Its findings are put in the order of their units, which is the order an
+// unsharded scan analyzes them in.
+func joinShards(shards []*Shard) ([]finding.Result, error) {
+	tools := toolNames(shards[0].Report.Shard.Results)
+	var units []scanners.Unit
+	for _, s := range shards {
+		units = append(units, s.Report.Shard.Units...)
+	}
+	slices.SortFunc(units, func(a, b scanners.Unit) int { return cmp.Or(cmp.Compare(a.Kind, b.Kind), cmp.Compare(a.Path, b.Path)) })
+	out := make([]finding.Result, len(tools))
+	for i, name := range tools {
+		var parts []finding.Result
+		var from []string
+		var dur time.Duration
+		for _, s := range shards {
+			si := s.Report.Shard
+			if i >= len(si.Results) || si.Results[i].Tool != name {
+				return nil, fmt.Errorf("%s: its scanners' results do not list %s where its report does", s.Name, name)
+			}
+			if slices.Contains(si.Ran, name) {
+				parts = append(parts, si.Results[i])
+				from = append(from, fmt.Sprintf("%d/%d", si.Index, si.Count))
+				if i < len(s.Report.Results) {
+					dur = max(dur, s.Report.Results[i].Duration)
+				}
+			}
+		}
+		if len(parts) == 0 {
+			// No shard had a unit of it: every shard skipped it alike.
+			out[i] = shards[0].Report.Shard.Results[i]
+			continue
+		}
+		res, err := joinResults(parts, from)
+		if err != nil {
+			return nil, err
+		}
+		sortByUnit(res.Findings, units)
+		res.Duration = dur
+		out[i] = res
+	}
+	return out, nil
+}
+
+// joinResults joins one scanner's results from several shards. The joined
+// run is complete only if every part is; a scanner skipped in one shard and
+// run in another analyzed part of the tree, which is incomplete.
+func joinResults(parts []finding.Result, from []string) (finding.Result, error) {
+	res := parts[0]
+	res.Findings = slices.Clone(res.Findings)
+	res.Rules = slices.Clone(res.Rules)
+	res.Notifications = slices.Clone(res.Notifications)
+	for k, p := range parts[1:] {
+		if p.Version != res.Version && p.Version != "" && res.Version != "" {
+			return res, fmt.Errorf("%s: shard %s ran version %s, shard %s version %s: run every shard in the same image", res.Tool, from[0], res.Version, from[k+1], p.Version)
+		}
+		res.Version = cmp.Or(res.Version, p.Version)
+		res.Findings = append(res.Findings, p.Findings...)
+		for _, rule := range p.Rules {
+			if res.Rule(rule.ID) == nil {
+				res.Rules = append(res.Rules, rule)
+			}
+		}
+		for _, n := range p.Notifications {
+			if !slices.ContainsFunc(res.Notifications, func(m finding.Notification) bool { return m.Level == n.Level && m.Message == n.Message }) {
+				res.Notifications = append(res.Notifications, n)
+			}
+		}
+	}
+	states := map[finding.State][]string{}
+	for k, p := range parts {
+		states[p.State] = append(states[p.State], from[k])
+	}
+	switch {
+	case len(states[finding.Incomplete]) > 0:
+		res.State = finding.Incomplete
+	case len(states) > 1:
+		res.State = finding.Incomplete
+		res.Errorf("%s: skipped in shard %s but run in shard %s: part of the tree was not analyzed", res.Tool,
+			strings.Join(states[finding.Skipped], ", "), strings.Join(states[finding.Completed], ", "))
+	}
+	slices.SortStableFunc(res.Rules, func(a, b finding.Rule) int { return cmp.Compare(a.ID, b.ID) })
+	return res, nil
+}
+
+// sortByUnit orders findings by the unit holding them (the deepest unit
+// whose path is the finding's file, its manifest, or one of their
+// directories), keeping each unit's own order.
+func sortByUnit(fs []finding.Finding, units []scanners.Unit) {
+	type ranked struct {
+		unit int
+		f    finding.Finding
+	}
+	rs := make([]ranked, len(fs))
+	for k, f := range fs {
+		p := f.Location.Path
+		if f.Package != nil && f.Package.Manifest != "" {
+			p = f.Package.Manifest
+		}
+		best, depth := len(units), -1
+		for i, u := range units {
+			if (u.Path == p || u.Path == "." || strings.HasPrefix(p, u.Path+"/")) && len(u.Path) > depth {
+				best, depth = i, len(u.Path)
+			}
+		}
+		rs[k] = ranked{best, f}
+	}
+	slices.SortStableFunc(rs, func(a, b ranked) int { return cmp.Compare(a.unit, b.unit) })
+	for k := range rs {
+		fs[k] = rs[k].f
+	}
+}
+
+// shardOf partitions the tree's units and sets the runner to this shard's.
+func shardOf(req *scanners.Request, list []scanners.Scanner, c *config.Config, spec ShardSpec, opt *scanners.Options) (*ShardInfo, error) {
+	per := unitsOf(req, list)
+	sh, err := scanners.NewShard(spec.Index, spec.Count, per)
+	if err != nil {
+		return nil, err
+	}
+	opt.Shard = sh
+	info := &ShardInfo{Index: spec.Index, Count: spec.Count, Commit: spec.Commit, Tree: treeDigest(per),
+		Config: ConfigDigest(c), Database: req.DBDigest, Units: sh.Units(), Ran: []string{}}
+	if info.Units == nil {
+		info.Units = []scanners.Unit{}
+	}
+	for _, s := range list {
+		if sh.Runs(s.Name()) {
+			info.Ran = append(info.Ran, s.Name())
+		}
+	}
+	return info, nil
+}

@@ -3,11 +3,15 @@ package main
 import (
 	"fmt"
 	"os"
+	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
 
 	"github.com/spf13/cobra"
+
+	"github.com/scangate/scangate/scanners"
 )
 
 // The GitHub Action (action.yml) runs the image's entrypoint, scangate,
@@ -32,6 +36,8 @@ const (
 	inputBool            // true/false in YAML 1.2 core schema spellings
 	inputPath            // the positional argument
 	inputArgs            // split like a shell would, without running one
+	inputShard           // K/N: --shard K/N --json scangate-shard-K-of-N.json
+	inputMerge           // shard reports (globs): merge them instead of scanning
 )
 
 // actionInputs is every input of action.yml, in its order; a test checks
@@ -46,6 +52,8 @@ var actionInputs = []actionInput{
 	{name: "offline", flag: "--offline", kind: inputBool, def: "false"},
 	{name: "db", flag: "--db"},
 	{name: "args", kind: inputArgs},
+	{name: "shard", kind: inputShard},
+	{name: "merge", kind: inputMerge},
 }
 
 // actionOutputs are the outputs finish writes to $GITHUB_OUTPUT.
@@ -68,7 +76,7 @@ func getInput(getenv func(string) string, name string) string {
 func actionArgs(getenv func(string) string) ([]string, error) {
 	args := []string{"scan"}
 	path := "."
-	var extra []string
+	var extra, shards []string
 	for _, in := range actionInputs {
 		v := getInput(getenv, in.name)
 		if v == "" {
@@ -100,10 +108,48 @@ func actionArgs(getenv func(string) string) ([]string, error) {
 			if extra, err = splitArgs(v); err != nil {
 				return nil, usageErr("input args: %v", err)
 			}
+		case inputShard:
+			k, n, err := scanners.ParseShard(v)
+			if err != nil {
+				return nil, usageErr("input shard: %v", err)
+			}
+			args = append(args, "--shard", v, "--json", fmt.Sprintf("scangate-shard-%d-of-%d.json", k, n))
+		case inputMerge:
+			var err error
+			if shards, err = shardFiles(v); err != nil {
+				return nil, usageErr("input merge: %v", err)
+			}
 		}
 	}
 	args = append(args, extra...)
+	if shards != nil {
+		if slices.Contains(args, "--shard") {
+			return nil, usageErr("inputs shard and merge: a job either scans a shard or merges them")
+		}
+		args[0] = "merge"
+		return append(append(args, "--root", path, "--"), shards...), nil
+	}
 	return append(args, "--", path), nil
+}
+
+// shardFiles expands the merge input: files or globs, separated by commas,
+// spaces or lines, each of which must match.
+func shardFiles(v string) ([]string, error) {
+	var out []string
+	for _, pat := range strings.FieldsFunc(v, func(r rune) bool { return r == ',' || unicode.IsSpace(r) }) {
+		m, err := filepath.Glob(pat)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %v", pat, err)
+		}
+		if len(m) == 0 {
+			return nil, fmt.Errorf("%s matches no file (were the shards' artifacts downloaded?)", pat)
+		}
+		out = append(out, m...)
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("no shard report named")
+	}
+	return out, nil
 }
 
 // splitArgs splits a command line the way sh does for words, quotes and

@@ -2,6 +2,7 @@ package main
 
 import (
 	"os"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
@@ -15,6 +16,16 @@ func envOf(m map[string]string) func(string) string {
 }
 
 func TestActionArgs(t *testing.T) {
+	// Shard reports for the merge input's glob.
+	dir := t.TempDir()
+	var files []string
+	for _, n := range []string{"scangate-shard-1-of-2.json", "scangate-shard-2-of-2.json"} {
+		files = append(files, filepath.Join(dir, n))
+		if err := os.WriteFile(files[len(files)-1], []byte("{}"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	shardGlob, shardList := filepath.Join(dir, "scangate-shard-*.json"), shellQuote(files)
 	for _, tc := range []struct {
 		name string
 		env  map[string]string
@@ -41,6 +52,13 @@ func TestActionArgs(t *testing.T) {
 			"scan --fail-on high --sarif scangate.sarif -- --version", ""},
 		{"bad boolean", map[string]string{"INPUT_OFFLINE": "yes"}, "", `input offline: "yes" is not a boolean`},
 		{"bad args", map[string]string{"INPUT_ARGS": `--exclude 'gen/**`}, "", "input args: unterminated ' quote"},
+		{"a shard", map[string]string{"INPUT_SHARD": "2/4", "INPUT_ARGS": "--tests"},
+			"scan --fail-on high --sarif scangate.sarif --shard 2/4 --json scangate-shard-2-of-4.json --tests -- .", ""},
+		{"bad shard", map[string]string{"INPUT_SHARD": "5/4"}, "", `input shard: "5/4": want K/N`},
+		{"merge", map[string]string{"INPUT_MERGE": shardGlob + "\n" + shardGlob, "INPUT_PATH": "svc", "INPUT_ARGS": "--tests"},
+			"merge --fail-on high --sarif scangate.sarif --tests --root svc -- " + shardList + " " + shardList, ""},
+		{"merge matching nothing", map[string]string{"INPUT_MERGE": "no-such-shard-*.json"}, "", "input merge: no-such-shard-*.json matches no file"},
+		{"shard and merge", map[string]string{"INPUT_MERGE": shardGlob, "INPUT_SHARD": "1/2"}, "", "a job either scans a shard or merges them"},
 	} {
 		args, err := actionArgs(envOf(tc.env))
 		if tc.err != "" {

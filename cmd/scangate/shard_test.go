@@ -10,6 +10,10 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/scangate/scangate/internal/ghtest"
 )
 
 // shardTree is a multi-module repository: the example project (a called
@@ -333,5 +337,129 @@ func TestShardFlag(t *testing.T) {
 	}
 	if code, _, stderr := runCLI(t, "merge"); code != exitUsage || !strings.Contains(stderr, "requires at least 1 arg") {
 		t.Errorf("merge without files: exit %d\n%s", code, stderr)
+	}
+}
+
+// The Action's shard and merge inputs as the reusable workflow uses them,
+// in a simulated runner: two shard steps write their reports (and no
+// SARIF, outputs or annotations), the merge step gives the outputs, SARIF
+// and exit status of the unsharded step.
+func TestActionShardAndMerge(t *testing.T) {
+	ws := t.TempDir()
+	for dst, src := range map[string]string{"svc/api": "../../testdata/gosec/fixture", "svc/lib": "../../testdata/gosec/multi/lib"} {
+		if err := os.CopyFS(filepath.Join(ws, dst), os.DirFS(src)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.MkdirAll(filepath.Join(ws, ".git"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Chdir(ws)
+	step := func(inputs map[string]string, want int) (map[string]string, string) {
+		t.Helper()
+		outputs, _ := actionsEnv(t, ws)
+		for k, v := range map[string]string{"INPUT_PATH": "svc", "INPUT_SCANNERS": "gosec", "INPUT_SARIF-FILE": "scangate.sarif",
+			"INPUT_ARGS": "--no-cache", "INPUT_SHARD": "", "INPUT_MERGE": ""} {
+			t.Setenv(k, v)
+		}
+		for k, v := range inputs {
+			t.Setenv(k, v)
+		}
+		code, _, stderr := runCLI(t, "action")
+		if code != want {
+			t.Fatalf("%v: exit %d, want %d\n%s", inputs, code, want, stderr)
+		}
+		if b, err := os.ReadFile(outputs); err != nil || len(b) == 0 {
+			return nil, stderr
+		}
+		return ghtest.ReadOutputs(t, outputs), stderr
+	}
+	whole, _ := step(nil, exitFail)
+	wantSARIF, err := os.ReadFile("scangate.sarif")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Remove("scangate.sarif"); err != nil {
+		t.Fatal(err)
+	}
+	for k := 1; k <= 2; k++ {
+		out, stderr := step(map[string]string{"INPUT_SHARD": fmt.Sprintf("%d/2", k)}, 0)
+		if len(out) != 0 || strings.Contains(stderr, "::error") {
+			t.Errorf("shard %d/2 set outputs %v or annotated:\n%s", k, out, stderr)
+		}
+		if _, err := os.Stat(fmt.Sprintf("scangate-shard-%d-of-2.json", k)); err != nil {
+			t.Errorf("shard %d/2: %v", k, err)
+		}
+	}
+	if _, err := os.Stat("scangate.sarif"); err == nil {
+		t.Error("a shard step wrote SARIF")
+	}
+	merged, stderr := step(map[string]string{"INPUT_MERGE": "scangate-shard-*.json"}, exitFail)
+	if !strings.HasPrefix(stderr, "scangate merge ") || !strings.Contains(stderr, "::error file=svc/api/") {
+		t.Errorf("merge step:\n%s", stderr)
+	}
+	if fmt.Sprint(merged) != fmt.Sprint(whole) {
+		t.Errorf("merged outputs %v, unsharded %v", merged, whole)
+	}
+	gotSARIF, err := os.ReadFile("scangate.sarif")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(gotSARIF, wantSARIF) {
+		t.Errorf("merged SARIF differs from the unsharded step's:\n%s", firstDiff(string(wantSARIF), string(gotSARIF)))
+	}
+}
+
+// The reusable workflow passes the Action only inputs it has, and no
+// input of the caller reaches a script as text.
+func TestShardedWorkflow(t *testing.T) {
+	b, err := os.ReadFile("../../.github/workflows/scangate-sharded.yml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wf struct {
+		On struct {
+			WorkflowCall struct {
+				Inputs map[string]any `yaml:"inputs"`
+			} `yaml:"workflow_call"`
+		} `yaml:"on"`
+		Jobs map[string]struct {
+			Steps []struct {
+				Uses string            `yaml:"uses"`
+				Run  string            `yaml:"run"`
+				With map[string]string `yaml:"with"`
+			} `yaml:"steps"`
+		} `yaml:"jobs"`
+	}
+	if err := yaml.Unmarshal(b, &wf); err != nil {
+		t.Fatalf("scangate-sharded.yml: %v", err)
+	}
+	if len(wf.On.WorkflowCall.Inputs) == 0 {
+		t.Fatal("not a workflow_call workflow")
+	}
+	known := map[string]bool{}
+	for _, in := range actionInputs {
+		known[in.name] = true
+	}
+	var shard, merge bool
+	for name, job := range wf.Jobs {
+		for _, s := range job.Steps {
+			if strings.Contains(s.Run, "${{") {
+				t.Errorf("job %s: an expression inside run: text (pass it through env): %q", name, s.Run)
+			}
+			if !strings.HasPrefix(s.Uses, "scangate/scangate@") {
+				continue
+			}
+			for k := range s.With {
+				if !known[k] {
+					t.Errorf("job %s: the Action has no input %q", name, k)
+				}
+			}
+			shard = shard || s.With["shard"] != ""
+			merge = merge || s.With["merge"] != ""
+		}
+	}
+	if !shard || !merge {
+		t.Errorf("want a shard step and a merge step (shard %v, merge %v)", shard, merge)
 	}
 }

@@ -51,12 +51,14 @@ output() {
 from_source() {
   command -v go >/dev/null || fail "install from source needs Go on PATH (actions/setup-go), or set input version to a release"
   [ -f "${GITHUB_ACTION_PATH:-}/cmd/scangate/main.go" ] || fail "GITHUB_ACTION_PATH (${GITHUB_ACTION_PATH:-unset}) is not a scangate checkout"
-  local dir
+  local dir stamp=${SCANGATE_ACTION_REF:-}
+  # The ref names the build (scangate version); only plain ref characters.
+  [[ $stamp =~ ^[A-Za-z0-9._/-]+$ ]] || stamp=source
   dir=$(mktemp -d "${RUNNER_TEMP:-${TMPDIR:-/tmp}}/scangate-src.XXXXXX")
   echo "scangate install: building from source in $GITHUB_ACTION_PATH (go build; minutes when the module cache is cold)"
   (cd "$GITHUB_ACTION_PATH" &&
-    CGO_ENABLED=0 GOFLAGS=-buildvcs=false go build -trimpath \
-      -ldflags="-s -w -X main.version=${SCANGATE_ACTION_REF:-source}" \
+    CGO_ENABLED=0 GOFLAGS=-buildvcs=false GOWORK=off go build -trimpath \
+      -ldflags="-s -w -X main.version=$stamp" \
       -o "$dir/" ./cmd/scangate ./cmd/scangate-govulncheck) || fail "go build of the action's checkout failed (see above)"
   output "$dir"
 }

@@ -69,6 +69,12 @@ func hostRunner(t *testing.T) (osName, arch, asset string) {
 	if osName == "" || arch == "" {
 		t.Skipf("no release archive for %s/%s", runtime.GOOS, runtime.GOARCH)
 	}
+	// What the installer needs, as every GitHub-hosted runner has it.
+	for _, tool := range []string{"bash", "curl", "tar", "gzip"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			t.Skipf("no %s: %v", tool, err)
+		}
+	}
 	return osName, arch, "scangate-" + runtime.GOOS + "-" + runtime.GOARCH + ".tar.gz"
 }
 

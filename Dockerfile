@@ -1,5 +1,6 @@
-# The scangate image: the GitHub Action (action.yml) builds and runs it, and
-# it runs anywhere else with `docker run --rm -v "$PWD:/src" scangate scan .`
+# The scangate image, for running scangate in a container yourself:
+# `docker run --rm -v "$PWD:/src" scangate scan .` (the GitHub Action,
+# action.yml, installs the release binary instead; docs/github.md).
 #
 # Base images are pinned by tag. They are not pinned by digest: the digests
 # could not be verified where this file was written (no registry access).
@@ -60,8 +61,9 @@ CMD ["--help"]
 FROM runtime AS nonroot
 USER scangate
 
-# --- action: the default target, which action.yml builds. GitHub runs
-# Docker actions as root and mounts the workspace and its command files
-# owned by the runner's user; an image with USER could not write the SARIF
-# file or the step outputs there, so this target keeps root.
+# --- action: the default target, for running the image as a Docker action
+# (`scangate action` reads the INPUT_* variables). GitHub runs Docker
+# actions as root and mounts the workspace and its command files owned by
+# the runner's user; an image with USER could not write the SARIF file or
+# the step outputs there, so this target keeps root.
 FROM runtime AS action

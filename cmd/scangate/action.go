@@ -14,9 +14,10 @@ import (
 	"github.com/scangate/scangate/scanners"
 )
 
-// The GitHub Action (action.yml) runs the image's entrypoint, scangate,
-// with the hidden subcommand `action`: it reads the inputs the runner
-// passes as INPUT_<NAME> variables and runs the equivalent `scangate scan`.
+// The GitHub Action (action.yml) runs scangate with the hidden subcommand
+// `action` (so does the Docker image as a Docker action): it reads the
+// inputs passed as INPUT_<NAME> variables and runs the equivalent
+// `scangate scan`.
 // Keeping the translation in Go, not in a shell entrypoint, means no input
 // is ever interpreted by a shell.
 
@@ -40,8 +41,8 @@ const (
 	inputMerge           // shard reports (globs): merge them instead of scanning
 )
 
-// actionInputs is every input of action.yml, in its order; a test checks
-// that the two agree.
+// actionInputs is every scan input of action.yml, in its order; a test
+// checks that the two agree (the inputs that install scangate are not here).
 var actionInputs = []actionInput{
 	{name: "path", kind: inputPath, def: "."},
 	{name: "scanners", flag: "--scanners", kind: inputList},

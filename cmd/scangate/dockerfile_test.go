@@ -95,8 +95,8 @@ func TestDockerfile(t *testing.T) {
 	if b := byName["build"]; !strings.HasPrefix(b.from, "golang:1.26.8-") {
 		t.Errorf("build stage uses %q, want the pinned Go 1.26.8", b.from)
 	}
-	// The last stage is what action.yml builds: it must run scangate, as
-	// root (GitHub's requirement for Docker actions).
+	// The last stage, the default target, runs as a Docker action: it must
+	// run scangate, as root (GitHub's requirement for Docker actions).
 	last := stages[len(stages)-1]
 	if last.name != "action" {
 		t.Errorf("last stage %q, want action", last.name)

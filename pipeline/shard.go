@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"path"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -277,7 +278,35 @@ func checkShard(s Shard, version string) error {
 	case s.Report.Version != version:
 		return fmt.Errorf("%s was written by scangate %s, this is scangate %s: merge with the version that scanned", s.Name, s.Report.Version, version)
 	}
+	// A report scangate wrote names files inside the scanned root only;
+	// one that names others was not written by a shard.
+	for _, r := range si.Results {
+		for _, f := range r.Findings {
+			for _, p := range []string{f.Location.Path, manifestOf(f)} {
+				if !insideRoot(p) {
+					return fmt.Errorf("%s: a %s finding names %q, outside the scanned root: not a report scangate wrote", s.Name, r.Tool, p)
+				}
+			}
+		}
+	}
 	return nil
+}
+
+func manifestOf(f finding.Finding) string {
+	if f.Package == nil {
+		return ""
+	}
+	return f.Package.Manifest
+}
+
+// insideRoot reports whether p, a report's "/"-separated path, stays under
+// the root ("" is no path).
+func insideRoot(p string) bool {
+	if p == "" {
+		return true
+	}
+	c := path.Clean(p)
+	return !path.IsAbs(p) && c != ".." && !strings.HasPrefix(c, "../")
 }
 
 func orUnknown(s string) string { return cmp.Or(s, "(unknown)") }

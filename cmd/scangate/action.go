@@ -27,11 +27,12 @@ type actionInput struct {
 type inputKind int
 
 const (
-	inputValue inputKind = iota
-	inputList            // comma, space or newline separated
-	inputBool            // true/false in YAML 1.2 core schema spellings
-	inputPath            // the positional argument
-	inputArgs            // split like a shell would, without running one
+	inputValue  inputKind = iota
+	inputList             // comma, space or newline separated
+	inputBool             // true/false in YAML 1.2 core schema spellings
+	inputPath             // the positional argument
+	inputArgs             // split like a shell would, without running one
+	inputSecret           // read by the scan from INPUT_*, never put on a command line
 )
 
 // actionInputs is every input of action.yml, in its order; a test checks
@@ -46,6 +47,10 @@ var actionInputs = []actionInput{
 	{name: "offline", flag: "--offline", kind: inputBool, def: "false"},
 	{name: "db", flag: "--db"},
 	{name: "args", kind: inputArgs},
+	{name: "pr-comment", flag: "--pr-comment", kind: inputBool, def: "false"},
+	// The token stays in the environment: the translated command is
+	// printed. def is action.yml's, for the test that compares them.
+	{name: "github-token", kind: inputSecret, def: "${{ github.token }}"},
 }
 
 // actionOutputs are the outputs finish writes to $GITHUB_OUTPUT.
@@ -70,6 +75,9 @@ func actionArgs(getenv func(string) string) ([]string, error) {
 	path := "."
 	var extra []string
 	for _, in := range actionInputs {
+		if in.kind == inputSecret {
+			continue
+		}
 		v := getInput(getenv, in.name)
 		if v == "" {
 			v = in.def

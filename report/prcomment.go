@@ -78,7 +78,7 @@ func PRComment(s *pipeline.Report, opt PRCommentOptions) string {
 			}
 			fmt.Fprintf(&b, "- **%s**: %s\n", MarkdownText(r.Tool, 100), MarkdownText(why, 300))
 		}
-		b.WriteString("\nTheir findings are not in this comment; the gate counts only what was scanned.\n")
+		b.WriteString("\nWhat they did not analyze is not in this comment: the gate counts only what was scanned.\n")
 	}
 
 	ranked := s.Ranked()

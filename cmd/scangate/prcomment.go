@@ -93,8 +93,15 @@ func (o *scanOptions) postPRComment(ctx context.Context, scan *pipeline.Report, 
 		say(ghactions.Warning, "not posted: no token (the Action's github-token input, or GITHUB_TOKEN in the step's env)")
 		return
 	}
+	key := o.prCommentKey
+	if key == "" {
+		key = o.scanRoot
+	}
+	// The body and its marker line together stay within GitHub's limit
+	// (a character is at least a byte).
+	limit := min(report.PRCommentLimit, prcomment.MaxChars-len(prcomment.Marker(key))-1)
 	body := report.PRComment(scan, report.PRCommentOptions{ScanRoot: o.scanRoot, Server: cmp.Or(getenv("GITHUB_SERVER_URL"), "https://github.com"),
-		Repo: repo, HeadSHA: head})
+		Repo: repo, HeadSHA: head, Limit: limit})
 	if ctx == nil {
 		ctx = context.Background()
 	}
@@ -102,10 +109,6 @@ func (o *scanOptions) postPRComment(ctx context.Context, scan *pipeline.Report, 
 	defer cancel()
 	c := &prcomment.Client{API: cmp.Or(getenv("GITHUB_API_URL"), "https://api.github.com"), Token: token,
 		UserAgent: "scangate/" + scangateVersion(), Author: o.prCommentAuthor}
-	key := o.prCommentKey
-	if key == "" {
-		key = o.scanRoot
-	}
 	res, err := c.Upsert(ctx, prcomment.PR{Repo: repo, Number: number}, key, body)
 	switch {
 	case err == nil:

@@ -127,7 +127,7 @@ func Run(ctx context.Context, p Plan) (*Report, error) {
 	verdict := evaluate(results, pol, fixed)
 	notes = append(notes, cn.list()...)
 	r := &Report{Root: displayRoot(p.Root), Version: p.Version, Results: results, Verdict: verdict,
-		Remediations: rems, Started: start, Duration: time.Since(start), Notes: notes, Shard: shard}
+		Remediations: rems, Fixed: fixed, Started: start, Duration: time.Since(start), Notes: notes, Shard: shard}
 	if p.Replay == nil {
 		r.Cache = req.Cache.Summary(names(list))
 	}
@@ -208,25 +208,29 @@ func remediate(results []finding.Result, rate finding.SeverityLookup) []finding.
 }
 
 // suppress applies inline markers, the ignore file and the baseline, in
-// that order: each finding ends with its status, and the baseline's
-// entries no longer found are counted as fixed. It returns that count and
-// the ignore file's notes.
-func suppress(results []finding.Result, p Plan) (fixed int, notes []string) {
+// that order: each finding ends with its status. It returns the baseline's
+// entries no longer found (fixed) and the ignore file's notes.
+func suppress(results []finding.Result, p Plan) (fixed []Fixed, notes []string) {
 	if p.Ignore != nil {
 		partial := p.Narrowed || slices.ContainsFunc(results, func(r finding.Result) bool { return r.State == finding.Incomplete })
 		notes = p.Ignore.Apply(results, p.Now).Notes(partial)
 	}
 	if p.Baseline != nil {
-		fixed = p.Baseline.Mark(results)
+		for _, e := range p.Baseline.MarkFixed(results) {
+			fixed = append(fixed, Fixed{Tool: e.Tool, Rule: e.Rule, Path: e.Path, Line: e.Line,
+				Package: e.Package, Message: e.Message, Count: e.Count})
+		}
 	}
 	policy.MarkSuppressed(results)
 	return fixed, notes
 }
 
 // evaluate gives each finding its final severity and the scan its verdict.
-func evaluate(results []finding.Result, pol policy.Policy, fixed int) finding.Verdict {
+func evaluate(results []finding.Result, pol policy.Policy, fixed []Fixed) finding.Verdict {
 	v := policy.Evaluate(results, pol)
-	v.Fixed = fixed
+	for _, f := range fixed {
+		v.Fixed += f.Count
+	}
 	return v
 }
 

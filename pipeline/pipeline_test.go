@@ -145,4 +145,22 @@ func TestStages(t *testing.T) {
 	if excluded.Verdict.Total >= total {
 		t.Errorf("exclude %s dropped nothing: %d of %d", dir, excluded.Verdict.Total, total)
 	}
+
+	// Against the SARIF baseline, what the exclude dropped is fixed: the
+	// report lists each entry with its line and message, and counts them.
+	plan = gosecPlan(t)
+	plan.Config.Exclude = []string{dir}
+	plan.Baseline, plan.BaselineName = fromSARIF, "cold.sarif"
+	fixed := run(t, plan)
+	n := 0
+	for _, e := range fixed.Fixed {
+		n += e.Count
+		if e.Tool != "gosec" || e.Rule == "" || e.Line == 0 || e.Message == "" ||
+			!(e.Path == top.Location.Path || strings.HasPrefix(e.Path, dir+"/")) {
+			t.Errorf("fixed entry %+v, want a gosec finding under %s with its line and message", e, dir)
+		}
+	}
+	if want := total - excluded.Verdict.Total; n != want || fixed.Verdict.Fixed != want {
+		t.Errorf("fixed: %d listed, verdict %d; want %d", n, fixed.Verdict.Fixed, want)
+	}
 }

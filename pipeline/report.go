@@ -16,9 +16,12 @@ type Report struct {
 	Results      []finding.Result
 	Verdict      finding.Verdict
 	Remediations []finding.Remediation
-	Started      time.Time // when the scanners started
-	Duration     time.Duration
-	Notes        []string // scan-level warnings (stale suppressions, old database, ...)
+	// Fixed are the baseline's entries no scanner reported this time;
+	// Verdict.Fixed counts them.
+	Fixed    []Fixed
+	Started  time.Time // when the scanners started
+	Duration time.Duration
+	Notes    []string // scan-level warnings (stale suppressions, old database, ...)
 	// Baseline is the baseline file compared against, "" when none was.
 	Baseline string
 	// Cache says which units came from the result cache, "" when none
@@ -26,6 +29,19 @@ type Report struct {
 	Cache string
 	// Shard is set in a shard's report (scan --shard): what merge needs.
 	Shard *ShardInfo
+}
+
+// Fixed is a baseline entry no scanner reported this time, as far as the
+// entry knows it: Line and Message only when the baseline was made from
+// findings (a scan, a SARIF or JSON report), never from a baseline file.
+type Fixed struct {
+	Tool    string
+	Rule    string
+	Path    string // relative to the scanned root
+	Line    int
+	Package string // name@version, for dependency findings
+	Message string
+	Count   int // how many findings of this entry are gone
 }
 
 // Suppressed returns the suppressed findings, by path and line.

@@ -41,6 +41,11 @@ type BaselineEntry struct {
 	// Count is how many findings share the fingerprint (the same flagged
 	// code twice in one file); omitted when 1.
 	Count int `json:"count,omitempty"`
+	// Line and Message are known when the entry was taken from findings (a
+	// scan, a SARIF or JSON report), not from a baseline file, which keeps
+	// no lines: only for showing a fixed entry, never for matching.
+	Line    int    `json:"-"`
+	Message string `json:"-"`
 }
 
 func (e BaselineEntry) count() int { return max(e.Count, 1) }
@@ -58,7 +63,8 @@ func NewBaseline(results []finding.Result) *Baseline {
 }
 
 func entryOf(f *finding.Finding) BaselineEntry {
-	e := BaselineEntry{Tool: f.Tool, Rule: f.RuleID, Path: f.Location.Path, Fingerprint: f.Fingerprint, Suppressed: f.Suppressed()}
+	e := BaselineEntry{Tool: f.Tool, Rule: f.RuleID, Path: f.Location.Path, Fingerprint: f.Fingerprint, Suppressed: f.Suppressed(),
+		Line: f.Location.StartLine, Message: f.Message}
 	if p := f.Package; p != nil {
 		e.Package = p.Name + "@" + p.Version
 	}
@@ -70,7 +76,8 @@ func entryOf(f *finding.Finding) BaselineEntry {
 func (b *Baseline) normalize() {
 	slices.SortFunc(b.Findings, func(x, y BaselineEntry) int {
 		return cmp.Or(cmp.Compare(x.Path, y.Path), cmp.Compare(x.Tool, y.Tool), cmp.Compare(x.Rule, y.Rule),
-			cmp.Compare(x.Package, y.Package), cmp.Compare(x.Fingerprint, y.Fingerprint), compareBool(x.Suppressed, y.Suppressed))
+			cmp.Compare(x.Package, y.Package), cmp.Compare(x.Fingerprint, y.Fingerprint), compareBool(x.Suppressed, y.Suppressed),
+			cmp.Compare(x.Line, y.Line)) // a folded entry shows its first line
 	})
 	out := b.Findings[:0]
 	for _, e := range b.Findings {
@@ -93,8 +100,11 @@ func compareBool(a, b bool) int {
 	return -1
 }
 
+// sameEntry compares what identifies an entry: the count is folded, and a
+// line or message (shown only) does not make two entries different.
 func sameEntry(x, y BaselineEntry) bool {
 	x.Count, y.Count = 0, 0
+	x.Line, y.Line, x.Message, y.Message = 0, 0, "", ""
 	return x == y
 }
 
@@ -218,13 +228,22 @@ func (b *Baseline) check(name string) error {
 }
 
 // Mark sets StatusBaseline on the findings the baseline holds and returns
-// the entries no longer found. A finding matches an entry with its
+// how many of its entries are fixed (see MarkFixed).
+func (b *Baseline) Mark(results []finding.Result) (fixed int) {
+	for _, e := range b.MarkFixed(results) {
+		fixed += e.Count
+	}
+	return fixed
+}
+
+// MarkFixed sets StatusBaseline on the findings the baseline holds and
+// returns the entries no longer found, each with Count set to how many of
+// it are gone. A finding matches an entry with its
 // fingerprint; a dependency finding also matches an entry for the same
 // package version, manifest and advisory (any alias), so that a finding
 // keeps its baseline when another tool reports it first. An entry of a tool
-// that did not complete is unknown, not fixed. It returns how many entries
-// are fixed.
-func (b *Baseline) Mark(results []finding.Result) (fixed int) {
+// that did not complete is unknown, not fixed.
+func (b *Baseline) MarkFixed(results []finding.Result) (fixed []BaselineEntry) {
 	left := make([]int, len(b.Findings))
 	byFP := map[string][]int{}
 	for i, e := range b.Findings {
@@ -271,7 +290,8 @@ func (b *Baseline) Mark(results []finding.Result) (fixed int) {
 	for i, e := range b.Findings {
 		// A suppressed entry whose finding is back unsuppressed is not fixed: the finding is new.
 		if left[i] > 0 && completed[e.Tool] && !(e.Suppressed && present[e.Fingerprint]) {
-			fixed += left[i]
+			e.Count = left[i]
+			fixed = append(fixed, e)
 		}
 	}
 	return fixed

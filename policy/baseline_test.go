@@ -2,6 +2,7 @@ package policy_test
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -134,6 +135,37 @@ func TestFixedFindings(t *testing.T) {
 	_, v = stages(results, policy.Policy{FailOn: failOnLow}, base)
 	if v.Fixed != 0 {
 		t.Fatalf("entries of an incomplete scanner counted as fixed: %+v", v)
+	}
+}
+
+// MarkFixed lists the fixed entries, with the line and message when the
+// baseline was made from findings (a scan, here), not from a baseline file,
+// which records no line.
+func TestMarkFixedListsTheEntries(t *testing.T) {
+	fromScan := policy.NewBaseline(finding.Correlate(scan(), registry.Names()))
+	for _, tc := range []struct {
+		name string
+		base *policy.Baseline
+		want []string
+	}{
+		{"from a scan", fromScan, []string{
+			"gosec G101 main.go:12 Potential hardcoded credentials x1",
+			"osv-scanner PYSEC-2019-217 tools/report/requirements.txt:2 Jinja2@2.10 Jinja2 sandbox escape via str.format_map x1"}},
+		{"from a baseline file", roundTrip(t, fromScan), []string{
+			"gosec G101 main.go:0 x1",
+			"osv-scanner PYSEC-2019-217 tools/report/requirements.txt:0 Jinja2@2.10 x1"}},
+	} {
+		results := scan()
+		results[0].Findings = results[0].Findings[1:] // G101 removed from the code
+		results[2].Findings = results[2].Findings[:1] // Jinja2 upgraded
+		results = finding.Correlate(results, registry.Names())
+		var got []string
+		for _, e := range tc.base.MarkFixed(results) {
+			got = append(got, strings.Join(strings.Fields(fmt.Sprintf("%s %s %s:%d %s %s x%d", e.Tool, e.Rule, e.Path, e.Line, e.Package, e.Message, e.Count)), " "))
+		}
+		if strings.Join(got, "\n") != strings.Join(tc.want, "\n") {
+			t.Errorf("%s: fixed\n%s\nwant\n%s", tc.name, strings.Join(got, "\n"), strings.Join(tc.want, "\n"))
+		}
 	}
 }
 

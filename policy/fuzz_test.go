@@ -37,6 +37,11 @@ func FuzzParseBaseline(f *testing.F) {
 		if err != nil {
 			t.Fatalf("written baseline does not read: %v\n%s", err, out.String())
 		}
+		// A baseline file keeps no line or message (shown for fixed entries
+		// only); everything else must read back.
+		for i := range b.Findings {
+			b.Findings[i].Line, b.Findings[i].Message = 0, ""
+		}
 		if !reflect.DeepEqual(b, again) {
 			t.Fatalf("round trip changed the baseline:\n%+v\n%+v", b, again)
 		}

@@ -24,13 +24,19 @@ type sarifDoc struct {
 			URIBaseID string `json:"uriBaseId"`
 		} `json:"originalUriBaseIds"`
 		Results []struct {
-			RuleID    string `json:"ruleId"`
+			RuleID  string `json:"ruleId"`
+			Message struct {
+				Text string `json:"text"`
+			} `json:"message"`
 			Locations []struct {
 				PhysicalLocation struct {
 					ArtifactLocation struct {
 						URI       string `json:"uri"`
 						URIBaseID string `json:"uriBaseId"`
 					} `json:"artifactLocation"`
+					Region struct {
+						StartLine int `json:"startLine"`
+					} `json:"region"`
 				} `json:"physicalLocation"`
 			} `json:"locations"`
 			PartialFingerprints map[string]string `json:"partialFingerprints"`
@@ -48,7 +54,8 @@ type sarifDoc struct {
 
 // ReadSARIF reads back the findings of a SARIF file scangate wrote, as far
 // as a baseline needs them: tool, rule, path, package, fingerprint and
-// whether it was suppressed. Results already absent in that run are left
+// whether it was suppressed, plus the line and message a fixed entry is
+// shown with. Results already absent in that run are left
 // out. Paths come back relative to the scanned root, from files whose URIs
 // are relative to the repository root (with ScanRootBaseID) as from older
 // ones relative to the scanned root. Errors start with "baseline NAME:".
@@ -81,7 +88,7 @@ func ReadSARIF(name string, data []byte) ([]finding.Finding, error) {
 			if run.Tool.Driver.Name == "" || r.RuleID == "" {
 				return nil, fmt.Errorf("baseline %s: runs[%d].results[%d]: tool name and ruleId are required", name, i, j)
 			}
-			f := finding.Finding{Tool: run.Tool.Driver.Name, RuleID: r.RuleID, Fingerprint: fp}
+			f := finding.Finding{Tool: run.Tool.Driver.Name, RuleID: r.RuleID, Fingerprint: fp, Message: r.Message.Text}
 			if len(r.Suppressions) > 0 {
 				f.Suppressions = []finding.Suppression{{Kind: "external"}}
 			}
@@ -95,6 +102,7 @@ func ReadSARIF(name string, data []byte) ([]finding.Finding, error) {
 					p = strings.TrimPrefix(p, scanRoot)
 				}
 				f.Location.Path = p
+				f.Location.StartLine = max(r.Locations[0].PhysicalLocation.Region.StartLine, 0)
 			}
 			if p := r.Properties.Package; p != nil && p.Name != "" {
 				f.Package = &finding.Package{Name: p.Name, Version: p.Version}

@@ -32,13 +32,14 @@ type actionInput struct {
 type inputKind int
 
 const (
-	inputValue inputKind = iota
-	inputList            // comma, space or newline separated
-	inputBool            // true/false in YAML 1.2 core schema spellings
-	inputPath            // the positional argument
-	inputArgs            // split like a shell would, without running one
-	inputShard           // K/N: --shard K/N --json scangate-shard-K-of-N.json
-	inputMerge           // shard reports (globs): merge them instead of scanning
+	inputValue  inputKind = iota
+	inputList             // comma, space or newline separated
+	inputBool             // true/false in YAML 1.2 core schema spellings
+	inputPath             // the positional argument
+	inputArgs             // split like a shell would, without running one
+	inputSecret           // read by the scan from INPUT_*, never put on a command line
+	inputShard            // K/N: --shard K/N --json scangate-shard-K-of-N.json
+	inputMerge            // shard reports (globs): merge them instead of scanning
 )
 
 // actionInputs is every scan input of action.yml, in its order; a test
@@ -55,6 +56,10 @@ var actionInputs = []actionInput{
 	{name: "args", kind: inputArgs},
 	{name: "shard", kind: inputShard},
 	{name: "merge", kind: inputMerge},
+	{name: "pr-comment", flag: "--pr-comment", kind: inputBool, def: "false"},
+	// The token stays in the environment: the translated command is
+	// printed. def is action.yml's, for the test that compares them.
+	{name: "github-token", kind: inputSecret, def: "${{ github.token }}"},
 }
 
 // actionOutputs are the outputs finish writes to $GITHUB_OUTPUT.
@@ -79,6 +84,9 @@ func actionArgs(getenv func(string) string) ([]string, error) {
 	path := "."
 	var extra, shards []string
 	for _, in := range actionInputs {
+		if in.kind == inputSecret {
+			continue
+		}
 		v := getInput(getenv, in.name)
 		if v == "" {
 			v = in.def

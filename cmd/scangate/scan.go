@@ -67,9 +67,13 @@ type scanOptions struct {
 	shard      *pipeline.ShardSpec // --shard K/N (shard.go)
 	mergeFiles []string            // scangate merge: the shards' JSON reports
 
-	scanRoot   string // the scanned path relative to the repository root (reporoot.go)
-	short      bool   // hook mode: verdict, failing findings, how to see more (hook.go)
-	reportHint string // the command that shows the full report, in short mode
+	scanRoot string // the scanned path relative to the repository root (reporoot.go)
+	short    bool   // hook mode: verdict, failing findings, how to see more (hook.go)
+	// The pull request comment (prcomment.go): scan flags only.
+	prComment       bool
+	prCommentKey    string
+	prCommentAuthor string
+	reportHint      string // the command that shows the full report, in short mode
 }
 
 const scanExamples = `  # Scan the current directory; fail on high or critical findings.
@@ -131,6 +135,7 @@ accepted findings with a reason and an expiry date.
 	}
 	addScanFlags(cmd.Flags(), o)
 	addShortFlags(cmd.Flags(), o)                         // hook.go
+	addPRCommentFlags(cmd.Flags(), o)                     // prcomment.go
 	cmd.Flags().StringVar(&shard, "shard", "", shardFlag) // shard.go
 	return cmd
 }
@@ -248,8 +253,12 @@ func runScan(ctx context.Context, o *scanOptions, stdout, stderr io.Writer) erro
 		fmt.Fprintf(stderr, "scangate: the SARIF report leaves out %s (could not complete), so that code scanning keeps their alerts as the last complete scan left them; --sarif-keep-incomplete writes them\n",
 			strings.Join(inc, ", "))
 	}
-	if err := gh.finish(o, scan, sarifRuns); err != nil {
-		return &exitError{code: exitIncomplete, err: err}
+	finishErr := gh.finish(o, scan, sarifRuns)
+	// After the reports and the summary, so that a failed comment loses
+	// neither; it never changes the exit code.
+	o.postPRComment(ctx, scan, stderr, os.Getenv)
+	if finishErr != nil {
+		return &exitError{code: exitIncomplete, err: finishErr}
 	}
 	if o.shard != nil {
 		fmt.Fprintf(stderr, "scangate: shard %d/%d written to %s; scangate merge applies the gate to all %d shards\n",

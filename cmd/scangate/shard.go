@@ -66,6 +66,11 @@ func (o *scanOptions) shardOutputs(stderr io.Writer) {
 			*out.path = ""
 		}
 	}
+	if o.prComment {
+		fmt.Fprintf(stderr, "scangate: shard %d/%d: no pull request comment (it would hold this shard's findings only): give --pr-comment to scangate merge\n",
+			o.shard.Index, o.shard.Count)
+		o.prComment = false
+	}
 }
 
 func newMergeCmd() *cobra.Command {
@@ -103,6 +108,7 @@ error (exit 2), never a pass.
 	}
 	cmd.Flags().StringVar(&root, "root", ".", "the scanned `PATH` the shards scanned, in a checkout of the same commit")
 	addScanFlags(cmd.Flags(), o)
+	addPRCommentFlags(cmd.Flags(), o) // prcomment.go
 	return cmd
 }
 

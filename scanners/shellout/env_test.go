@@ -30,6 +30,8 @@ func childEnv(t *testing.T, c Cmd) map[string]string {
 // name the allowlist would otherwise let through or close to one.
 var secretEnv = map[string]string{
 	"GITHUB_TOKEN":                   "ghs_secret1",
+	"INPUT_GITHUB-TOKEN":             "ghs_secret15", // the Action's github-token input
+	"INPUT_GITHUB_TOKEN":             "ghs_secret16",
 	"ACTIONS_RUNTIME_TOKEN":          "secret2",
 	"ACTIONS_ID_TOKEN_REQUEST_URL":   "https://secret3",
 	"AWS_ACCESS_KEY_ID":              "AKIASECRET4",

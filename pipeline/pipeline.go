@@ -35,6 +35,10 @@ type Plan struct {
 	// BaselineName is how reports name its file.
 	Baseline     *policy.Baseline
 	BaselineName string
+	// Base, when set, is the tree the change is compared against
+	// (--new-from-rev): it is scanned first, with the same configuration,
+	// and its findings are the Baseline. Not with Baseline.
+	Base *Base
 	// Ignore holds the ignore file's suppressions, nil when there is none.
 	Ignore *policy.Ignore
 	// Narrowed says the user picked some scanners for this run, so an
@@ -98,6 +102,7 @@ func Run(ctx context.Context, p Plan) (*Report, error) {
 	var shard *ShardInfo
 	var cn cacheNotes
 	start := time.Now()
+	var cmp *Comparison
 	var results []finding.Result
 	rate := p.Rate
 	if p.Replay != nil {
@@ -108,6 +113,14 @@ func Run(ctx context.Context, p Plan) (*Report, error) {
 		defer done()
 		openCache(&req, p.Cache, &cn)
 		defer req.Cache.Close()
+		if p.Base != nil {
+			if p.Baseline != nil || p.Shard != nil {
+				return nil, fmt.Errorf("a base revision cannot be compared against with a baseline file or in a shard")
+			}
+			if p.Baseline, cmp, err = scanBase(ctx, p, req, list, opt); err != nil {
+				return nil, err
+			}
+		}
 		if p.Shard != nil {
 			if shard, err = shardOf(&req, list, c, *p.Shard, &opt); err != nil {
 				return nil, err
@@ -125,16 +138,60 @@ func Run(ctx context.Context, p Plan) (*Report, error) {
 	rems := remediate(results, rate)
 	fixed, notes := suppress(results, p)
 	verdict := evaluate(results, pol, fixed)
+	if cmp != nil {
+		notes = append(notes, cmp.notes...)
+	}
 	notes = append(notes, cn.list()...)
 	r := &Report{Root: displayRoot(p.Root), Version: p.Version, Results: results, Verdict: verdict,
-		Remediations: rems, Fixed: fixed, Started: start, Duration: time.Since(start), Notes: notes, Shard: shard}
+		Remediations: rems, Fixed: fixed, Started: start, Duration: time.Since(start), Notes: notes, Shard: shard, NewFrom: cmp}
 	if p.Replay == nil {
 		r.Cache = req.Cache.Summary(names(list))
 	}
-	if p.Baseline != nil {
+	if p.Baseline != nil && cmp == nil {
 		r.Baseline = p.BaselineName
 	}
 	return r, nil
+}
+
+// scanBase scans the base tree as the head will be scanned (the same
+// scanners, configuration, database) and returns its findings as the
+// baseline. The ignore file is not applied: a finding the base had is not
+// new, suppressed or not. It has a result cache of its own, so that the
+// report's cache line speaks of the head alone.
+func scanBase(ctx context.Context, p Plan, head scanners.Request, list []scanners.Scanner, opt scanners.Options) (*policy.Baseline, *Comparison, error) {
+	root, err := filepath.Abs(p.Base.Root)
+	if err != nil {
+		return nil, nil, fmt.Errorf("base tree %s: %v", p.Base.Root, err)
+	}
+	req := head
+	req.Root = root
+	var cn cacheNotes
+	req.Cache = nil
+	if head.Cache != nil {
+		openCache(&req, p.Cache, &cn)
+		defer req.Cache.Close()
+	}
+	opt.OnEvent = nil // the progress display is the head scan's
+	start := time.Now()
+	results := run(ctx, req, list, opt)
+	if err := context.Cause(ctx); err != nil {
+		return nil, nil, fmt.Errorf("base scan: %w", err)
+	}
+	classify(results)
+	results = exclude(results, req.Exclude)
+	correlate(results)
+	c := &Comparison{Ref: p.Base.Ref, Commit: p.Base.Commit, Duration: time.Since(start), Cache: req.Cache.Summary(names(list))}
+	short := c.Short()
+	for _, r := range results {
+		if r.State == finding.Incomplete {
+			c.Incomplete = append(c.Incomplete, r.Tool)
+			c.notes = append(c.notes, fmt.Sprintf("%s could not complete on the base %s: what it finds counts as new", r.Tool, short))
+		}
+	}
+	for _, n := range cn.list() {
+		c.notes = append(c.notes, "base scan: "+n)
+	}
+	return policy.NewBaseline(results), c, nil
 }
 
 // openDB opens the database once for every vulnerability scanner: a

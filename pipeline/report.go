@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"cmp"
+	"fmt"
 	"path/filepath"
 	"slices"
 	"time"
@@ -29,6 +30,43 @@ type Report struct {
 	Cache string
 	// Shard is set in a shard's report (scan --shard): what merge needs.
 	Shard *ShardInfo
+	// NewFrom is the base revision compared against (--new-from-rev), nil
+	// when none was.
+	NewFrom *Comparison
+}
+
+// Base names the tree a change is compared against: a directory holding
+// the base commit's files, at the same subdirectory as the scanned root.
+type Base struct {
+	Root   string // the directory to scan: the scanned subdirectory in the base's tree
+	Ref    string // the revision as the user named it
+	Commit string // the merge-base of Ref and HEAD
+}
+
+// Comparison is what the report says of the base it compared against.
+type Comparison struct {
+	Ref    string `json:"ref"`
+	Commit string `json:"commit"`
+	// Incomplete are the scanners that could not complete on the base:
+	// every finding of theirs counts as new.
+	Incomplete []string      `json:"incomplete,omitempty"`
+	Duration   time.Duration `json:"-"`
+	// Cache says which of the base's units came from the result cache.
+	Cache string `json:"cache,omitempty"`
+	notes []string
+}
+
+// Short is the commit's first 7 hex digits, as git and GitHub show it.
+func (c *Comparison) Short() string {
+	if len(c.Commit) > 7 {
+		return c.Commit[:7]
+	}
+	return c.Commit
+}
+
+// String is how summaries name the comparison.
+func (c *Comparison) String() string {
+	return fmt.Sprintf("new relative to %s (merge-base of %s)", c.Short(), c.Ref)
 }
 
 // Fixed is a baseline entry no scanner reported this time, as far as the

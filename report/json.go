@@ -29,6 +29,8 @@ type jsonReport struct {
 	ExitCode      int             `json:"exitCode"`
 	DurationMs    int64           `json:"durationMs"`
 	Baseline      string          `json:"baseline,omitempty"`
+	// NewFrom is the base revision compared against (--new-from-rev).
+	NewFrom *jsonNewFrom `json:"newFrom,omitempty"`
 	Notes         []string        `json:"notes,omitempty"`
 	Tools         []jsonTool      `json:"tools"`
 	// Remediations: one per vulnerable package and manifest.
@@ -40,6 +42,11 @@ type jsonReport struct {
 type jsonShard struct {
 	pipeline.ShardInfo
 	Results []jsonTool `json:"results"`
+}
+
+type jsonNewFrom struct {
+	pipeline.Comparison
+	Description string `json:"description"`
 }
 
 type jsonTool struct {
@@ -60,6 +67,9 @@ func JSON(w io.Writer, s *pipeline.Report) error {
 		Baseline:      s.Baseline,
 		Notes:         s.Notes,
 		Remediations:  s.Remediations,
+	}
+	if c := s.NewFrom; c != nil {
+		doc.NewFrom = &jsonNewFrom{Comparison: *c, Description: c.String()}
 	}
 	// Every list the schema requires is [] when empty, never null: a
 	// skipped scanner's findings included, so that readers need no null check.

@@ -60,6 +60,13 @@ func Text(w io.Writer, s *pipeline.Report, opt TextOptions) error {
 		top = 10
 	}
 	p.f("%s %s: scanned %s in %s\n", p.c(ansiBold, "scangate"), s.Version, s.Root, s.Duration.Round(time.Millisecond))
+	if c := s.NewFrom; c != nil {
+		p.f("Findings are %s; the base scan took %s", c, c.Duration.Round(time.Millisecond))
+		if c.Cache != "" {
+			p.f(" (%s)", c.Cache)
+		}
+		p.f("\n")
+	}
 	for _, r := range s.Results {
 		state := r.State.String()
 		switch r.State {
@@ -87,7 +94,10 @@ func Text(w io.Writer, s *pipeline.Report, opt TextOptions) error {
 			p.f(" (not gated: --ignore-unfixed)")
 		}
 	}
-	if s.Baseline != "" || v.Unchanged > 0 || v.Fixed > 0 {
+	switch {
+	case s.NewFrom != nil:
+		p.f(", %d unchanged, %d fixed since %s", v.Unchanged, v.Fixed, s.NewFrom.Short())
+	case s.Baseline != "" || v.Unchanged > 0 || v.Fixed > 0:
 		p.f(", %d unchanged, %d fixed since the baseline", v.Unchanged, v.Fixed)
 	}
 	if v.Suppressed > 0 {
@@ -296,6 +306,9 @@ func Markdown(w io.Writer, s *pipeline.Report) error {
 		p.f(" (%s)", failing(v))
 	}
 	p.f(". %d new, %d unchanged, %d fixed, %d suppressed.", v.New, v.Unchanged, v.Fixed, v.Suppressed)
+	if c := s.NewFrom; c != nil {
+		p.f(" New relative to `%s` (merge-base of %s).", c.Short(), mdEscape(c.Ref))
+	}
 	if v.SeverityUnknown > 0 {
 		p.f(" %d of unknown severity.", v.SeverityUnknown)
 	}

@@ -54,6 +54,7 @@ type scanOptions struct {
 	category        string
 	configFile      string // --config; "" looks for .scangate.yml at the root
 	baseline        string // --baseline
+	newFromRev      string // --new-from-rev: compare with the merge-base of this revision and HEAD
 	ignoreFile      string // --ignore-file
 	cacheDir        string // --cache-dir; "" is $SCANGATE_CACHE_DIR or the user cache dir
 	noCache         bool   // --no-cache
@@ -86,6 +87,9 @@ const scanExamples = `  # Scan the current directory; fail on high or critical f
   # internal/gen, for every scanner (globs: docs/policy.md).
   scangate scan --exclude legacy --exclude 'internal/gen/**'
 
+  # In a pull request: fail only on what the change introduces.
+  scangate scan --new-from-rev origin/main
+
   # Only gosec and govulncheck, fail on anything medium or worse, all reports.
   scangate scan --scanners gosec,govulncheck --fail-on medium \
       --sarif out.sarif --json out.json --markdown out.md`
@@ -114,8 +118,11 @@ summarized on stderr; the exit code says whether the gate passed.
 
 Settings come from .scangate.yml at PATH (or --config FILE) and flags
 override them; scangate config print shows the result. With --baseline only
-findings missing from the baseline count; .scangate-ignore.yml at PATH holds
-accepted findings with a reason and an expiry date.
+findings missing from the baseline count; with --new-from-rev REV only
+findings the change introduces relative to the merge-base of REV and HEAD
+(that commit is scanned too, from the result cache when it was scanned
+before). .scangate-ignore.yml at PATH holds accepted findings with a reason
+and an expiry date.
 ` + exitCodesHelp,
 		Example: scanExamples,
 		Args:    cobra.MaximumNArgs(1),
@@ -134,6 +141,7 @@ accepted findings with a reason and an expiry date.
 		},
 	}
 	addScanFlags(cmd.Flags(), o)
+	cmd.Flags().StringVar(&o.newFromRev, "new-from-rev", "", "count only findings the change introduces: scan the merge-base of `REV` and HEAD too, and compare (needs its history: actions/checkout with fetch-depth: 0)")
 	addShortFlags(cmd.Flags(), o)                         // hook.go
 	addPRCommentFlags(cmd.Flags(), o)                     // prcomment.go
 	cmd.Flags().StringVar(&shard, "shard", "", shardFlag) // shard.go
@@ -207,6 +215,9 @@ func (o *scanOptions) validate() error {
 	}
 	if stdouts > 1 {
 		return usageErr("only one of --sarif, --json, --markdown, --gitlab-sast, --gitlab-dependency-scanning and --junit can write to stdout (-)")
+	}
+	if err := o.checkNewFromRev(); err != nil {
+		return err
 	}
 	return o.findScanRoot()
 }
@@ -285,6 +296,18 @@ func (o *scanOptions) run(ctx context.Context, stderr io.Writer) (*pipeline.Repo
 	}
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	if o.newFromRev != "" {
+		// Scanned one after the other, base first: a scan's peak memory is
+		// its scanners' (gigabytes for govulncheck on a large module), and
+		// both scans would share the same cores; the base usually comes
+		// from the result cache anyway. A base that cannot be had fails
+		// before the long scan.
+		release, err := o.prepareBase(ctx, &plan, stderr)
+		defer release()
+		if err != nil {
+			return nil, err
+		}
+	}
 	var prog *progress
 	if !o.quiet {
 		prog = newProgress(stderr, isTerminal(stderr))
@@ -348,7 +371,7 @@ var cacheBuild string
 // the SARIF report holds.
 func writeReports(o *scanOptions, scan *pipeline.Report, stdout io.Writer) (sarifRuns int, err error) {
 	if o.sarifOut != "" {
-		doc, err := report.SARIF(scan.Results, report.SARIFOptions{Category: o.category, Baseline: o.base != nil,
+		doc, err := report.SARIF(scan.Results, report.SARIFOptions{Category: o.category, Baseline: o.base != nil || o.newFromRev != "",
 			ScanRoot: o.scanRoot, KeepIncomplete: o.keepIncomplete})
 		if err != nil {
 			return 0, err

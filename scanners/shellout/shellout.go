@@ -63,6 +63,10 @@ type Cmd struct {
 	// waiting forever.
 	Stdin     io.Reader
 	MaxStdout int64 // stdout cap in bytes; 0 means DefaultMaxStdout
+	// Stdout, when set, receives stdout as it comes (still capped by
+	// MaxStdout) instead of Output.Stdout: output too large to hold, such
+	// as a tree of files. A write error stops the program.
+	Stdout io.Writer
 }
 
 // Output is what a finished program left behind.
@@ -232,7 +236,7 @@ func Run(ctx context.Context, c Cmd) (*Output, error) {
 		return nil
 	}
 	cmd.WaitDelay = waitDelay
-	stdout := &capBuffer{max: max, onOverflow: func() { killGroup(cmd) }}
+	stdout := &capBuffer{max: max, onOverflow: func() { killGroup(cmd) }, to: c.Stdout}
 	stderr := &tailBuffer{max: stderrTail}
 	cmd.Stdout = stdout
 	cmd.Stderr = stderr
@@ -274,11 +278,23 @@ type capBuffer struct {
 	max        int64
 	overflow   bool
 	onOverflow func()
+	to         io.Writer // streams instead of keeping buf
+	n          int64     // bytes streamed to to
 }
 
 func (b *capBuffer) Write(p []byte) (int, error) {
 	if b.overflow {
 		return 0, ErrOutputTooLarge
+	}
+	if b.to != nil {
+		if room := b.max - b.n; int64(len(p)) > room {
+			b.overflow = true
+			b.onOverflow()
+			return 0, ErrOutputTooLarge
+		}
+		n, err := b.to.Write(p)
+		b.n += int64(n)
+		return n, err
 	}
 	room := b.max - int64(len(b.buf))
 	if int64(len(p)) <= room {

@@ -1,0 +1,395 @@
+// Package gitrev finds the commit a change is compared against (the
+// merge-base of a revision and HEAD) and writes that commit's tree to a
+// directory, for --new-from-rev.
+//
+// The repository is hostile, and git reads its configuration (.git/config)
+// and attributes (.gitattributes), which can name programs: hooks, smudge
+// and process filters, fsmonitor, ssh commands and remote helpers for a
+// partial clone's lazy fetch. So git runs through scanners/shellout (no
+// shell, minimal environment, timeout, output cap) with those settings
+// overridden on the command line, and only plumbing that touches no work
+// tree or index: rev-parse, merge-base, ls-tree and cat-file. The tree is
+// written by us from the raw blobs, never checked out by git: no
+// worktree (nothing left in .git/worktrees), no filter, no attribute, no
+// hook can apply.
+package gitrev
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/scangate/scangate/scanners/shellout"
+)
+
+// Timeout bounds each git command but the tree export.
+const Timeout = 2 * time.Minute
+
+// safeConfig overrides, on every command, the repository settings that can
+// run a program or reach the network. Plumbing without a work tree uses few
+// of them; they are set anyway, so that a git that starts reading one (or a
+// partial clone that wants to fetch a missing object) finds nothing to run.
+var safeConfig = []string{
+	"-c", "core.hooksPath=/dev/null",
+	"-c", "core.fsmonitor=false",
+	"-c", "core.sshCommand=false",
+	"-c", "core.gitProxy=",
+	"-c", "core.askPass=",
+	"-c", "core.pager=cat",
+	"-c", "credential.helper=",
+	"-c", "protocol.allow=never", // no transport at all: no lazy fetch, no remote helper
+	"-c", "diff.external=",
+	"-c", "core.alternateRefsCommand=",
+	"-c", "uploadpack.packObjectsHook=",
+}
+
+// Repo is a git repository at its root (the directory holding .git).
+type Repo struct {
+	Root string
+}
+
+// git runs one git command at the root and returns its stdout.
+func (r Repo) git(ctx context.Context, args ...string) ([]byte, error) {
+	return r.run(ctx, nil, nil, args...)
+}
+
+// run runs git with stdin (nil: none) and, when stdout is set, streams
+// its output there: the export, without a time limit but ctx's.
+func (r Repo) run(ctx context.Context, stdin io.Reader, stdout io.Writer, args ...string) ([]byte, error) {
+	if stdout == nil {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, Timeout)
+		defer cancel()
+	}
+	env := shellout.Env(r.Root,
+		"GIT_NO_LAZY_FETCH=1",  // git 2.44+: never fetch a missing object
+		"GIT_TERMINAL_PROMPT=0", // never ask for credentials
+		"GIT_OPTIONAL_LOCKS=0",  // do not touch the index
+		"GIT_PAGER=cat",
+		"GIT_ASKPASS=",
+		"SSH_ASKPASS=",
+		// Never discover a repository above the root.
+		"GIT_CEILING_DIRECTORIES="+filepath.Dir(r.Root),
+	)
+	c := shellout.Cmd{Program: "git", Args: append(append([]string(nil), safeConfig...), args...),
+		Dir: r.Root, Env: env, Root: r.Root, Stdin: stdin, Stdout: stdout, MaxStdout: 1 << 20}
+	if stdout != nil {
+		c.MaxStdout = maxExport
+	}
+	out, err := shellout.Run(ctx, c)
+	if err != nil {
+		return nil, fmt.Errorf("git %s: %w", args[0], err)
+	}
+	if out.ExitCode != 0 {
+		return out.Stdout, &Error{Args: args, Status: out.Status(), Stderr: out.StderrTail(3)}
+	}
+	return out.Stdout, nil
+}
+
+// Error is a git command that ran and failed.
+type Error struct {
+	Args   []string
+	Status string
+	Stderr string
+}
+
+func (e *Error) Error() string {
+	msg := fmt.Sprintf("git %s: %s", strings.Join(e.Args, " "), e.Status)
+	if e.Stderr != "" {
+		msg += ": " + e.Stderr
+	}
+	return msg
+}
+
+// Base is the commit a change is compared against.
+type Base struct {
+	Ref    string // the revision as the user named it
+	Commit string // the merge-base of Ref and HEAD, full hex
+}
+
+// Short is the commit's first 7 hex digits, as git and GitHub show it.
+func (b Base) Short() string {
+	if len(b.Commit) > 7 {
+		return b.Commit[:7]
+	}
+	return b.Commit
+}
+
+// MergeBase resolves ref and returns its merge-base with HEAD. In a
+// shallow clone that lacks either, the error says how to fetch enough
+// history.
+func (r Repo) MergeBase(ctx context.Context, ref string) (Base, error) {
+	if ref == "" || strings.ContainsAny(ref, "\x00\n") {
+		return Base{}, fmt.Errorf("revision %q: not a revision", ref)
+	}
+	head, err := r.commit(ctx, "HEAD")
+	if err != nil {
+		return Base{}, fmt.Errorf("HEAD: %w", err)
+	}
+	shallow := r.shallow(ctx)
+	rev, err := r.commit(ctx, ref)
+	if err != nil {
+		var ge *Error
+		if errors.As(err, &ge) && shallow {
+			return Base{}, fmt.Errorf("revision %s is not in this clone, which is shallow: fetch it with the history down to its merge-base with HEAD (actions/checkout: fetch-depth: 0; or, in a pull request, pass the base commit ${{ github.event.pull_request.base.sha }} with fetch-depth: 2)", ref)
+		}
+		if errors.As(err, &ge) {
+			return Base{}, fmt.Errorf("revision %s is not in this repository (fetch it first; actions/checkout fetches one commit unless fetch-depth: 0): %s", ref, ge.Stderr)
+		}
+		return Base{}, err
+	}
+	out, err := r.git(ctx, "merge-base", rev, head)
+	var ge *Error
+	switch {
+	case errors.As(err, &ge) && shallow:
+		return Base{}, fmt.Errorf("the merge-base of %s and HEAD is not in this clone, which is shallow: fetch more history (actions/checkout: fetch-depth: 0 fetches all of it; git fetch --deepen=N adds N commits)", ref)
+	case errors.As(err, &ge) && ge.Stderr == "":
+		return Base{}, fmt.Errorf("%s and HEAD have no common ancestor", ref)
+	case err != nil:
+		return Base{}, err
+	}
+	base, err := oid(out)
+	if err != nil {
+		return Base{}, fmt.Errorf("git merge-base %s HEAD: %w", ref, err)
+	}
+	return Base{Ref: ref, Commit: base}, nil
+}
+
+// commit resolves a revision to a commit id.
+func (r Repo) commit(ctx context.Context, rev string) (string, error) {
+	out, err := r.git(ctx, "rev-parse", "--verify", "--quiet", "--end-of-options", rev+"^{commit}")
+	if err != nil {
+		return "", err
+	}
+	return oid(out)
+}
+
+func (r Repo) shallow(ctx context.Context) bool {
+	out, err := r.git(ctx, "rev-parse", "--is-shallow-repository")
+	return err == nil && strings.TrimSpace(string(out)) == "true"
+}
+
+func oid(out []byte) (string, error) {
+	s := strings.TrimSpace(string(out))
+	if (len(s) != 40 && len(s) != 64) || strings.Trim(s, "0123456789abcdef") != "" {
+		return "", fmt.Errorf("unexpected output %q", firstLine(s))
+	}
+	return s, nil
+}
+
+func firstLine(s string) string {
+	s, _, _ = strings.Cut(s, "\n")
+	if len(s) > 80 {
+		s = s[:80] + "…"
+	}
+	return s
+}
+
+// maxExport caps the bytes of blobs an export reads: a tree larger than
+// this is no source tree to scan.
+const maxExport = 8 << 30
+
+// entry is one blob of the tree.
+type entry struct {
+	mode, id, path string
+}
+
+// Export writes the tree of commit to dir, which must be empty or absent:
+// regular files (mode 0644, whatever the executable bit: nothing here is
+// meant to run), symbolic links with their recorded target, and an empty
+// directory for each submodule, as a checkout without submodules leaves
+// them. The bytes are the blobs' own: no filter, end-of-line conversion or
+// attribute applies. A path that git itself would refuse to check out
+// (".", "..", ".git" components, a path through a symbolic link) is an
+// error: the tree is crafted.
+func (r Repo) Export(ctx context.Context, commit, dir string) error {
+	ls, err := r.git(ctx, "ls-tree", "-r", "-z", "--full-tree", commit)
+	if err != nil {
+		return err
+	}
+	var blobs, links []entry
+	var mods []string
+	for _, rec := range bytes.Split(ls, []byte{0}) {
+		if len(rec) == 0 {
+			continue
+		}
+		meta, path, ok := bytes.Cut(rec, []byte{'\t'})
+		f := strings.Fields(string(meta))
+		if !ok || len(f) != 3 {
+			return fmt.Errorf("git ls-tree: unexpected line %q", firstLine(string(rec)))
+		}
+		e := entry{mode: f[0], id: f[2], path: string(path)}
+		if err := checkPath(e.path); err != nil {
+			return fmt.Errorf("commit %s: %w", commit, err)
+		}
+		switch f[1] {
+		case "blob":
+			if e.mode == "120000" {
+				links = append(links, e)
+			} else {
+				blobs = append(blobs, e)
+			}
+		case "commit":
+			mods = append(mods, e.path)
+		default:
+			return fmt.Errorf("git ls-tree: unexpected object type %q at %s", f[1], e.path)
+		}
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return err
+	}
+	if names, err := os.ReadDir(dir); err != nil {
+		return err
+	} else if len(names) > 0 {
+		return fmt.Errorf("export to %s: directory not empty", dir)
+	}
+	w := &writer{dir: dir}
+	for _, m := range mods {
+		if err := w.mkdirAll(m); err != nil {
+			return err
+		}
+	}
+	// Regular files first, links last: no file is ever written through a
+	// link of the tree.
+	all := append(blobs, links...)
+	if len(all) == 0 {
+		return nil
+	}
+	return w.blobs(ctx, r, all)
+}
+
+// checkPath refuses what git's own checkout refuses.
+func checkPath(p string) error {
+	if p == "" || strings.HasPrefix(p, "/") || strings.ContainsRune(p, '\\') {
+		return fmt.Errorf("invalid path %q in the tree", p)
+	}
+	for _, c := range strings.Split(p, "/") {
+		if c == "" || c == "." || c == ".." || strings.EqualFold(c, ".git") {
+			return fmt.Errorf("invalid path %q in the tree", p)
+		}
+	}
+	return nil
+}
+
+type writer struct {
+	dir string
+}
+
+// mkdirAll creates the directories of rel below dir, refusing any that is
+// not a plain directory (a link of the tree written earlier cannot be one:
+// links come last).
+func (w *writer) mkdirAll(rel string) error {
+	cur := w.dir
+	for _, c := range strings.Split(rel, "/") {
+		cur = filepath.Join(cur, c)
+		fi, err := os.Lstat(cur)
+		switch {
+		case errors.Is(err, os.ErrNotExist):
+			if err := os.Mkdir(cur, 0o755); err != nil {
+				return err
+			}
+		case err != nil:
+			return err
+		case !fi.IsDir():
+			return fmt.Errorf("export: %s is both a file and a directory in the tree", rel)
+		}
+	}
+	return nil
+}
+
+// blobs streams the entries' contents from one git cat-file --batch and
+// writes each file.
+func (w *writer) blobs(ctx context.Context, r Repo, all []entry) error {
+	var in bytes.Buffer
+	for _, e := range all {
+		in.WriteString(e.id + "\n")
+	}
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	pr, pw := io.Pipe()
+	done := make(chan error, 1)
+	go func() {
+		err := w.read(bufio.NewReaderSize(pr, 1<<16), all)
+		if err != nil {
+			cancel(err)
+		}
+		pr.CloseWithError(errors.Join(err, errors.New("export stopped")))
+		done <- err
+	}()
+	_, gitErr := r.run(ctx, &in, pw, "cat-file", "--batch")
+	pw.Close()
+	readErr := <-done
+	if readErr != nil {
+		return readErr
+	}
+	return gitErr
+}
+
+// read parses cat-file --batch output: "<id> <type> <size>\n<content>\n"
+// per entry, in the order asked.
+func (w *writer) read(br *bufio.Reader, all []entry) error {
+	for _, e := range all {
+		hdr, err := br.ReadString('\n')
+		if err != nil {
+			return fmt.Errorf("git cat-file: %s: %w", e.path, err)
+		}
+		f := strings.Fields(hdr)
+		if len(f) != 3 || f[0] != e.id || f[1] != "blob" {
+			return fmt.Errorf("git cat-file: %s: unexpected header %q", e.path, firstLine(hdr))
+		}
+		size, err := strconv.ParseInt(f[2], 10, 64)
+		if err != nil || size < 0 {
+			return fmt.Errorf("git cat-file: %s: bad size %q", e.path, f[2])
+		}
+		if err := w.file(e, io.LimitReader(br, size), size); err != nil {
+			return err
+		}
+		if b, err := br.ReadByte(); err != nil || b != '\n' {
+			return fmt.Errorf("git cat-file: %s: truncated output", e.path)
+		}
+	}
+	return nil
+}
+
+// maxLink bounds a symbolic link's target.
+const maxLink = 4096
+
+func (w *writer) file(e entry, content io.Reader, size int64) error {
+	if dir := filepath.Dir(filepath.FromSlash(e.path)); dir != "." {
+		if err := w.mkdirAll(filepath.ToSlash(dir)); err != nil {
+			return err
+		}
+	}
+	p := filepath.Join(w.dir, filepath.FromSlash(e.path))
+	if e.mode == "120000" {
+		if size > maxLink {
+			return fmt.Errorf("export: %s: symbolic link target too long", e.path)
+		}
+		target, err := io.ReadAll(content)
+		if err != nil {
+			return err
+		}
+		if bytes.IndexByte(target, 0) >= 0 {
+			return fmt.Errorf("export: %s: invalid symbolic link target", e.path)
+		}
+		return os.Symlink(string(target), p)
+	}
+	// O_EXCL: never through an existing file or link.
+	f, err := os.OpenFile(p, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if err != nil {
+		return fmt.Errorf("export: %w", err)
+	}
+	_, werr := io.CopyN(f, content, size)
+	if err := errors.Join(werr, f.Close()); err != nil {
+		return fmt.Errorf("export: %s: %w", e.path, err)
+	}
+	return nil
+}

@@ -31,8 +31,8 @@ type jsonReport struct {
 	Baseline      string          `json:"baseline,omitempty"`
 	// NewFrom is the base revision compared against (--new-from-rev).
 	NewFrom *jsonNewFrom `json:"newFrom,omitempty"`
-	Notes         []string        `json:"notes,omitempty"`
-	Tools         []jsonTool      `json:"tools"`
+	Notes   []string     `json:"notes,omitempty"`
+	Tools   []jsonTool   `json:"tools"`
 	// Remediations: one per vulnerable package and manifest.
 	Remediations []finding.Remediation `json:"remediations"`
 	// Shard: a shard's report (scan --shard), what scangate merge reads.

@@ -70,7 +70,7 @@ func (r Repo) run(ctx context.Context, stdin io.Reader, stdout io.Writer, args .
 		defer cancel()
 	}
 	env := shellout.Env(r.Root,
-		"GIT_NO_LAZY_FETCH=1",  // git 2.44+: never fetch a missing object
+		"GIT_NO_LAZY_FETCH=1",   // git 2.44+: never fetch a missing object
 		"GIT_TERMINAL_PROMPT=0", // never ask for credentials
 		"GIT_OPTIONAL_LOCKS=0",  // do not touch the index
 		"GIT_PAGER=cat",

@@ -191,7 +191,7 @@ func scanBase(ctx context.Context, p Plan, head scanners.Request, list []scanner
 	for _, n := range cn.list() {
 		c.notes = append(c.notes, "base scan: "+n)
 	}
-	return policy.NewBaseline(results), c, nil
+	return policy.RevisionBaseline(results), c, nil
 }
 
 // openDB opens the database once for every vulnerability scanner: a

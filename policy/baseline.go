@@ -46,6 +46,10 @@ type BaselineEntry struct {
 	// no lines: only for showing a fixed entry, never for matching.
 	Line    int    `json:"-"`
 	Message string `json:"-"`
+	// Reachable, when known, is how the vulnerable code was reached when
+	// recorded: a finding reached more strongly (imported, now called) does
+	// not match. Only a base revision's scan records it (RevisionBaseline).
+	Reachable finding.Reachability `json:"reachable,omitzero"`
 }
 
 func (e BaselineEntry) count() int { return max(e.Count, 1) }
@@ -56,6 +60,23 @@ func NewBaseline(results []finding.Result) *Baseline {
 	for _, r := range results {
 		for _, f := range r.Findings {
 			b.Findings = append(b.Findings, entryOf(&f))
+		}
+	}
+	b.normalize()
+	return b
+}
+
+// RevisionBaseline records the findings of a base revision's scan
+// (--new-from-rev) with their reachability: a vulnerable function the
+// change newly calls is new, although its fingerprint (advisory, module
+// version, manifest) is the base's.
+func RevisionBaseline(results []finding.Result) *Baseline {
+	b := &Baseline{Version: BaselineVersion, Findings: []BaselineEntry{}}
+	for _, r := range results {
+		for _, f := range r.Findings {
+			e := entryOf(&f)
+			e.Reachable = f.Reachable
+			b.Findings = append(b.Findings, e)
 		}
 	}
 	b.normalize()
@@ -77,7 +98,7 @@ func (b *Baseline) normalize() {
 	slices.SortFunc(b.Findings, func(x, y BaselineEntry) int {
 		return cmp.Or(cmp.Compare(x.Path, y.Path), cmp.Compare(x.Tool, y.Tool), cmp.Compare(x.Rule, y.Rule),
 			cmp.Compare(x.Package, y.Package), cmp.Compare(x.Fingerprint, y.Fingerprint), compareBool(x.Suppressed, y.Suppressed),
-			cmp.Compare(x.Line, y.Line)) // a folded entry shows its first line
+			cmp.Compare(x.Reachable, y.Reachable), cmp.Compare(x.Line, y.Line)) // a folded entry shows its first line
 	})
 	out := b.Findings[:0]
 	for _, e := range b.Findings {
@@ -250,8 +271,13 @@ func (b *Baseline) MarkFixed(results []finding.Result) (fixed []BaselineEntry) {
 		left[i] = e.count()
 		byFP[e.Fingerprint] = append(byFP[e.Fingerprint], i)
 	}
+	risen := map[string]bool{} // fingerprints found reached more strongly than recorded
 	take := func(f *finding.Finding, match func(e BaselineEntry) bool, candidates []int) bool {
 		for _, i := range candidates {
+			if e := b.Findings[i]; e.Reachable != finding.ReachUnknown && f.Reachable > e.Reachable && match(e) {
+				risen[e.Fingerprint] = true
+				continue
+			}
 			if left[i] > 0 && (!b.Findings[i].Suppressed || f.Suppressed()) && match(b.Findings[i]) {
 				left[i]--
 				f.Status = finding.StatusBaseline
@@ -289,7 +315,8 @@ func (b *Baseline) MarkFixed(results []finding.Result) (fixed []BaselineEntry) {
 	}
 	for i, e := range b.Findings {
 		// A suppressed entry whose finding is back unsuppressed is not fixed: the finding is new.
-		if left[i] > 0 && completed[e.Tool] && !(e.Suppressed && present[e.Fingerprint]) {
+		// Nor is one whose finding is now reached more strongly: it is new.
+		if left[i] > 0 && completed[e.Tool] && !(e.Suppressed && present[e.Fingerprint]) && !risen[e.Fingerprint] {
 			e.Count = left[i]
 			fixed = append(fixed, e)
 		}

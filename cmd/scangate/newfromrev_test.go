@@ -1,0 +1,294 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// gitT runs git for a test's own setup (never scangate's way of running it).
+func gitT(t *testing.T, dir string, args ...string) string {
+	t.Helper()
+	cmd := exec.Command("git", append([]string{"-c", "user.name=t", "-c", "user.email=t@example.com", "-c", "init.defaultBranch=main",
+		"-c", "protocol.file.allow=always"}, args...)...)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "GIT_CONFIG_NOSYSTEM=1", "GIT_CONFIG_GLOBAL=/dev/null")
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("git %s: %v\n%s", strings.Join(args, " "), err, out)
+	}
+	return strings.TrimSpace(string(out))
+}
+
+func writeT(t *testing.T, dir string, files map[string]string) {
+	t.Helper()
+	for name, body := range files {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func commitT(t *testing.T, dir, msg string) string {
+	t.Helper()
+	gitT(t, dir, "add", "-A")
+	gitT(t, dir, "commit", "-q", "-m", msg)
+	return gitT(t, dir, "rev-parse", "HEAD")
+}
+
+// newFromRevReport is the part of the JSON report these tests read.
+type newFromRevReport struct {
+	Verdict struct {
+		New, Unchanged, Fixed int
+	} `json:"verdict"`
+	NewFrom *struct {
+		Ref, Commit, Description string
+	} `json:"newFrom"`
+	Tools []struct {
+		Tool     string `json:"tool"`
+		Findings []struct {
+			RuleID   string `json:"ruleId"`
+			Status   string `json:"status"`
+			Reach    string `json:"reachability"`
+			Location struct {
+				Path string `json:"path"`
+			} `json:"location"`
+		} `json:"findings"`
+	} `json:"tools"`
+}
+
+// statuses lists "rule path status" per finding, sorted.
+func (r newFromRevReport) statuses() []string {
+	var out []string
+	for _, tl := range r.Tools {
+		for _, f := range tl.Findings {
+			out = append(out, f.RuleID+" "+f.Location.Path+" "+f.Status)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+func readNewFromRev(t *testing.T, path string) newFromRevReport {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var r newFromRevReport
+	if err := json.Unmarshal(b, &r); err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+const goModOnly = "module example.com/app\n\ngo 1.22\n"
+
+const weakHash = `package main
+
+import (
+	"crypto/md5"
+	"fmt"
+)
+
+func main() {
+	fmt.Println(md5.Sum([]byte("x")))
+}
+`
+
+const randToken = `package main
+
+import "math/rand"
+
+func token() int { return rand.Int() }
+`
+
+const shellRun = `package main
+
+import (
+	"os"
+	"os/exec"
+)
+
+func run() { _ = exec.Command("sh", "-c", os.Args[1]).Run() }
+`
+
+// gosec on a real repository: the change adds a command injection in a
+// subdirectory's module and moves the old weak hash down a few lines; main
+// went on after the branch point (a finding the branch never had). Only
+// the change's findings are new, relative to the merge-base, not to main's
+// tip; the finding the change deletes is fixed. The base's tree leaves
+// nothing behind, and the second run takes the base from the result cache.
+func TestNewFromRevGosec(t *testing.T) {
+	repo := filepath.Join(t.TempDir(), "repo")
+	if err := os.MkdirAll(repo, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	gitT(t, repo, "init", "-q")
+	writeT(t, repo, map[string]string{"svc/go.mod": goModOnly, "svc/main.go": weakHash, "svc/token.go": randToken, "README": "x\n"})
+	branchPoint := commitT(t, repo, "base")
+	gitT(t, repo, "checkout", "-q", "-b", "feature")
+	writeT(t, repo, map[string]string{
+		"svc/main.go": "// Package main moved down.\n\n" + weakHash,
+		"svc/exec.go": shellRun,
+	})
+	if err := os.Remove(filepath.Join(repo, "svc/token.go")); err != nil {
+		t.Fatal(err)
+	}
+	commitT(t, repo, "change")
+	gitT(t, repo, "checkout", "-q", "main")
+	writeT(t, repo, map[string]string{"svc/later.go": strings.Replace(shellRun, "func run()", "func later()", 1)})
+	commitT(t, repo, "main goes on")
+	gitT(t, repo, "checkout", "-q", "feature")
+
+	cache := filepath.Join(t.TempDir(), "cache")
+	out := filepath.Join(t.TempDir(), "out.json")
+	scan := func() (int, string, newFromRevReport) {
+		code, _, stderr := runCLI(t, "scan", "--scanners", "gosec", "--fail-on", "low", "--cache-dir", cache,
+			"--new-from-rev", "main", "--json", out, filepath.Join(repo, "svc"))
+		return code, stderr, readNewFromRev(t, out)
+	}
+	code, stderr, rep := scan()
+	if code != exitFail {
+		t.Fatalf("exit %d, want %d\n%s", code, exitFail, stderr)
+	}
+	var news, unchanged []string
+	for _, s := range rep.statuses() {
+		switch {
+		case strings.HasSuffix(s, " new"):
+			news = append(news, s)
+		case strings.HasSuffix(s, " unchanged"):
+			unchanged = append(unchanged, s)
+		}
+	}
+	// The change's findings are all in exec.go; the moved ones in main.go are not new.
+	if len(news) == 0 || slices.ContainsFunc(news, func(s string) bool { return !strings.Contains(s, " exec.go ") }) {
+		t.Errorf("new findings: %q, want exec.go's only\n%s", news, stderr)
+	}
+	if len(unchanged) == 0 || slices.ContainsFunc(unchanged, func(s string) bool { return !strings.Contains(s, " main.go ") }) {
+		t.Errorf("unchanged findings: %q, want main.go's\n%s", unchanged, stderr)
+	}
+	if rep.Verdict.Fixed != 1 { // token.go's G404, deleted by the change
+		t.Errorf("fixed %d, want 1 (main's later commit is not the base)\n%s", rep.Verdict.Fixed, stderr)
+	}
+	short := branchPoint[:7]
+	if rep.NewFrom == nil || rep.NewFrom.Commit != branchPoint || rep.NewFrom.Ref != "main" ||
+		rep.NewFrom.Description != "new relative to "+short+" (merge-base of main)" {
+		t.Errorf("newFrom = %+v, want the merge-base %s", rep.NewFrom, branchPoint)
+	}
+	if !strings.Contains(stderr, "new relative to "+short+" (merge-base of main)") || !strings.Contains(stderr, "fixed since "+short) {
+		t.Errorf("the summary does not name the base:\n%s", stderr)
+	}
+	assertNoBaseLeft(t, repo, cache)
+
+	// Again: the base comes from the result cache, with the same answer.
+	code2, stderr2, rep2 := scan()
+	if code2 != code || !slices.Equal(rep2.statuses(), rep.statuses()) {
+		t.Errorf("second run: exit %d, %q; first %q\n%s", code2, rep2.statuses(), rep.statuses(), stderr2)
+	}
+	if !strings.Contains(stderr2, "base scan took") || !strings.Contains(stderr2, "(from the result cache: gosec 1/1 package)") {
+		t.Errorf("second run: the base did not come from the result cache:\n%s", stderr2)
+	}
+	assertNoBaseLeft(t, repo, cache)
+}
+
+// assertNoBaseLeft: no git worktree was registered and no exported tree stayed.
+func assertNoBaseLeft(t *testing.T, repo, cache string) {
+	t.Helper()
+	if _, err := os.Stat(filepath.Join(repo, ".git", "worktrees")); err == nil {
+		t.Errorf(".git/worktrees exists")
+	}
+	entries, _ := os.ReadDir(cache + "-base")
+	for _, e := range entries {
+		if !strings.HasSuffix(e.Name(), ".lock") {
+			t.Errorf("left behind: %s", e.Name())
+		}
+	}
+}
+
+// govulncheck and osv-scanner against the example database, on the
+// example project: in the base, golang.org/x/text's vulnerable Parse is
+// imported but not called and golang.org/x/crypto is not required. The
+// change calls Parse (go.mod unchanged for x/text: GO-2021-0113 is new as
+// called) and requires x/crypto (a manifest change: GO-2023-2402 is new);
+// GO-2022-1059 stays imported, requirements.txt and the shell command are
+// untouched: all unchanged.
+func TestNewFromRevVulnerabilities(t *testing.T) {
+	repo := copyDir(t, "../../examples/project")
+	head := map[string][]byte{}
+	for _, name := range []string{"go.mod", "main.go", "vendor/modules.txt"} {
+		b, err := os.ReadFile(filepath.Join(repo, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		head[name] = b
+	}
+	crypto := filepath.Join(repo, "vendor", "golang.org", "x", "crypto")
+	keep := filepath.Join(t.TempDir(), "crypto")
+	if err := os.Rename(crypto, keep); err != nil {
+		t.Fatal(err)
+	}
+	main := string(head["main.go"])
+	main = strings.Replace(main, "return language.Parse(s)", "return language.Und, nil", 1)
+	main = strings.Replace(main, "\t\"golang.org/x/crypto/bcrypt\"\n", "", 1)
+	main = main[:strings.Index(main, "// hashPassword")] + "func hashPassword(pw string) string { return pw }\n"
+	mods := string(head["vendor/modules.txt"])
+	mods = mods[strings.Index(mods, "# golang.org/x/text"):]
+	gomod := strings.Replace(string(head["go.mod"]), "\tgolang.org/x/crypto v0.0.0-20220722155217-630584e8d5aa\n", "", 1)
+	writeT(t, repo, map[string]string{"main.go": main, "vendor/modules.txt": mods, "go.mod": gomod})
+	gitT(t, repo, "init", "-q")
+	base := commitT(t, repo, "base")
+	gitT(t, repo, "checkout", "-q", "-b", "change")
+	if err := os.Rename(keep, crypto); err != nil {
+		t.Fatal(err)
+	}
+	for name, b := range head {
+		writeT(t, repo, map[string]string{name: string(b)})
+	}
+	commitT(t, repo, "call Parse, require x/crypto")
+
+	out := filepath.Join(t.TempDir(), "out.json")
+	code, _, stderr := runCLI(t, "scan", "--scanners", "govulncheck,osv-scanner,gosec", "--fail-on", "critical",
+		"--new-from-rev", base, "--json", out, repo)
+	rep := readNewFromRev(t, out)
+	got := map[string]string{}
+	for _, tl := range rep.Tools {
+		for _, f := range tl.Findings {
+			if f.Location.Path != "requirements.txt" {
+				got[f.RuleID] = f.Status + " " + f.Reach
+			}
+		}
+	}
+	for rule, want := range map[string]string{
+		"GO-2021-0113": "new called",   // imported in the base, called now; go.mod line for x/text unchanged
+		"GO-2023-2402": "new required", // the manifest change
+		"GO-2022-1059": "unchanged imported",
+	} {
+		if got[rule] != want {
+			t.Errorf("%s: %q, want %q\n%s", rule, got[rule], want, stderr)
+		}
+	}
+	if code != exitFail { // a new called vulnerability fails whatever the threshold
+		t.Errorf("exit %d, want %d\n%s", code, exitFail, stderr)
+	}
+	var reqs []string
+	for _, s := range rep.statuses() {
+		if strings.Contains(s, " requirements.txt ") || strings.HasPrefix(s, "G204 ") {
+			reqs = append(reqs, s)
+		}
+	}
+	if len(reqs) < 2 || slices.ContainsFunc(reqs, func(s string) bool { return !strings.HasSuffix(s, " unchanged") }) {
+		t.Errorf("untouched requirements.txt and main.go's shell command: %q, want unchanged\n%s", reqs, stderr)
+	}
+	if rep.Verdict.Fixed != 0 {
+		t.Errorf("fixed %d, want 0: a finding reached more strongly is new, not fixed", rep.Verdict.Fixed)
+	}
+}

@@ -23,7 +23,7 @@ func (o *scanOptions) checkNewFromRev() error {
 	}
 	from := "--baseline"
 	if o.cfg != nil {
-		if s := o.cfg.Source("baseline"); !s.IsDefault() {
+		if s := o.cfg.Source("baseline"); !s.IsDefault() && s.Flag == "" {
 			from = "baseline (" + s.String() + ")"
 		}
 	}

@@ -292,3 +292,170 @@ func TestNewFromRevVulnerabilities(t *testing.T) {
 		t.Errorf("fixed %d, want 0: a finding reached more strongly is new, not fixed", rep.Verdict.Fixed)
 	}
 }
+
+// featureRepo is a repository whose branch feature adds a shell command
+// (gosec G204, G702) to a module whose main.go has a weak hash since main.
+func featureRepo(t *testing.T) (repo, branchPoint string) {
+	t.Helper()
+	repo = filepath.Join(t.TempDir(), "repo")
+	if err := os.MkdirAll(repo, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	gitT(t, repo, "init", "-q")
+	writeT(t, repo, map[string]string{"go.mod": goModOnly, "main.go": weakHash})
+	branchPoint = commitT(t, repo, "base")
+	gitT(t, repo, "checkout", "-q", "-b", "feature")
+	writeT(t, repo, map[string]string{"exec.go": shellRun})
+	commitT(t, repo, "change")
+	gitT(t, repo, "checkout", "-q", "main")
+	writeT(t, repo, map[string]string{"token.go": randToken})
+	commitT(t, repo, "main goes on")
+	gitT(t, repo, "checkout", "-q", "feature")
+	return repo, branchPoint
+}
+
+// Shallow clones (git clone --depth 1, as actions/checkout makes by
+// default): without the base, a clear error says which fetch-depth to use;
+// with enough history, or the pull request's merge commit cloned two deep
+// and its base commit as the revision, the comparison works.
+func TestNewFromRevShallowClone(t *testing.T) {
+	repo, branchPoint := featureRepo(t)
+	gitT(t, repo, "checkout", "-q", "-b", "pr-merge", "main")
+	gitT(t, repo, "merge", "-q", "--no-ff", "-m", "merge feature", "feature")
+	mainTip := gitT(t, repo, "rev-parse", "main")
+	gitT(t, repo, "checkout", "-q", "feature")
+	url := "file://" + repo
+	clone := func(args ...string) string {
+		dst := filepath.Join(t.TempDir(), "clone")
+		gitT(t, t.TempDir(), append(append([]string{"clone", "-q"}, args...), url, dst)...)
+		return dst
+	}
+	scan := func(dir, rev string) (int, string) {
+		code, _, stderr := runCLI(t, "scan", "-q", "--scanners", "gosec", "--fail-on", "low", "--new-from-rev", rev, dir)
+		return code, stderr
+	}
+
+	// The branch alone, one commit deep: origin/main is not there.
+	code, stderr := scan(clone("--depth", "1"), "origin/main")
+	if code != exitUsage || !strings.Contains(stderr, "origin/main is not in this clone, which is shallow") || !strings.Contains(stderr, "fetch-depth: 0") {
+		t.Errorf("single branch, depth 1: exit %d\n%s", code, stderr)
+	}
+	// Both branches, one commit deep each: no merge-base.
+	code, stderr = scan(clone("--depth", "1", "--no-single-branch"), "origin/main")
+	if code != exitUsage || !strings.Contains(stderr, "the merge-base of origin/main and HEAD is not in this clone, which is shallow") || !strings.Contains(stderr, "fetch-depth: 0") {
+		t.Errorf("no merge-base: exit %d\n%s", code, stderr)
+	}
+	// Deep enough.
+	code, stderr = scan(clone("--depth", "2", "--no-single-branch"), "origin/main")
+	if code != exitFail || !strings.Contains(stderr, "new relative to "+branchPoint[:7]+" (merge-base of origin/main)") {
+		t.Errorf("depth 2: exit %d\n%s", code, stderr)
+	}
+	// A pull request's merge commit, two deep, against its base commit
+	// (github.event.pull_request.base.sha): the base is the merge's parent.
+	code, stderr = scan(clone("--depth", "2", "--branch", "pr-merge"), mainTip)
+	if code != exitFail || !strings.Contains(stderr, "new relative to "+mainTip[:7]) ||
+		!strings.Contains(stderr, "2 new (high 1, medium 1), 3 unchanged, 0 fixed since "+mainTip[:7]) {
+		t.Errorf("merge commit, depth 2: exit %d\n%s", code, stderr)
+	}
+}
+
+// A hostile repository's git settings and attributes name programs (a
+// smudge filter on every file, fsmonitor, hooks, a pager, an
+// ssh command): none runs while scangate finds and exports the base. The
+// same settings do run under plain git afterwards, so the test would see
+// them. A partial clone, whose lazy fetch would use the repository's
+// remote settings, is refused.
+func TestNewFromRevHostileGitConfig(t *testing.T) {
+	repo := filepath.Join(t.TempDir(), "repo")
+	marks := t.TempDir()
+	if err := os.MkdirAll(repo, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	gitT(t, repo, "init", "-q")
+	writeT(t, repo, map[string]string{"go.mod": goModOnly, "main.go": weakHash, ".gitattributes": "* filter=evil\n",
+		"hooks/post-checkout": "#!/bin/sh\ntouch " + marks + "/hook\n", "hooks/reference-transaction": "#!/bin/sh\ntouch " + marks + "/hook\n"})
+	base := commitT(t, repo, "base")
+	writeT(t, repo, map[string]string{"exec.go": shellRun})
+	commitT(t, repo, "change")
+	for _, h := range []string{"post-checkout", "reference-transaction"} {
+		if err := os.Chmod(filepath.Join(repo, "hooks", h), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	touch := func(name string) string { return "touch " + filepath.Join(marks, name) }
+	for k, v := range map[string]string{
+		"filter.evil.smudge":   touch("smudge") + "; cat",
+		"filter.evil.clean":    "cat",
+		"filter.evil.required": "true",
+		"core.fsmonitor":       touch("fsmonitor"),
+		"core.hooksPath":       filepath.Join(repo, "hooks"),
+		"core.pager":           touch("pager"),
+		"core.sshCommand":      touch("ssh"),
+		"diff.external":        touch("diff"),
+	} {
+		gitT(t, repo, "config", k, v)
+	}
+	code, _, stderr := runCLI(t, "scan", "--scanners", "gosec", "--fail-on", "low", "--new-from-rev", "HEAD~1", repo)
+	if code != exitFail || !strings.Contains(stderr, "new relative to "+base[:7]) || !strings.Contains(stderr, "2 unchanged, 0 fixed since") {
+		t.Errorf("exit %d, want the comparison to work\n%s", code, stderr)
+	}
+	if left, _ := os.ReadDir(marks); len(left) > 0 {
+		t.Errorf("a program of the repository ran: %v", left)
+	}
+	// The settings are live: plain git runs them (its errors do not matter).
+	loose := func(args ...string) {
+		cmd := exec.Command("git", args...)
+		cmd.Dir = repo
+		out, _ := cmd.CombinedOutput()
+		t.Logf("control: git %s: %s", strings.Join(args, " "), out)
+	}
+	loose("checkout", "-q", "-b", "other")
+	loose("status")
+	os.Remove(filepath.Join(repo, "main.go"))
+	loose("checkout", "--", "main.go")
+	for _, m := range []string{"fsmonitor", "smudge", "hook"} {
+		if _, err := os.Stat(filepath.Join(marks, m)); err != nil {
+			t.Errorf("control: plain git did not run the %s the test plants; the test proves nothing", m)
+		}
+	}
+
+	gitT(t, repo, "config", "core.repositoryformatversion", "1")
+	gitT(t, repo, "config", "extensions.partialClone", "origin")
+	code, _, stderr = runCLI(t, "scan", "-q", "--scanners", "gosec", "--new-from-rev", "HEAD~1", repo)
+	if code != exitUsage || !strings.Contains(stderr, "partial clone") {
+		t.Errorf("partial clone: exit %d\n%s", code, stderr)
+	}
+}
+
+// --new-from-rev with a baseline file is refused (a configured one can be
+// dropped with --baseline=), and outside a git repository it says so.
+func TestNewFromRevUsage(t *testing.T) {
+	repo, _ := featureRepo(t)
+	bl := filepath.Join(repo, "baseline.json")
+	if err := os.WriteFile(bl, []byte(`{"version": 1, "findings": []}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, _, stderr := runCLI(t, "scan", "-q", "--scanners", "gosec", "--baseline", bl, "--new-from-rev", "main", repo)
+	if code != exitUsage || !strings.Contains(stderr, "--new-from-rev and --baseline cannot be combined") {
+		t.Errorf("with --baseline: exit %d\n%s", code, stderr)
+	}
+	writeT(t, repo, map[string]string{".scangate.yml": "baseline: baseline.json\n"})
+	code, _, stderr = runCLI(t, "scan", "-q", "--scanners", "gosec", "--new-from-rev", "main", repo)
+	if code != exitUsage || !strings.Contains(stderr, "--new-from-rev and baseline (") || !strings.Contains(stderr, ".scangate.yml") {
+		t.Errorf("with a configured baseline: exit %d\n%s", code, stderr)
+	}
+	code, _, stderr = runCLI(t, "scan", "-q", "--scanners", "gosec", "--fail-on", "low", "--baseline=", "--new-from-rev", "main", repo)
+	if code != exitFail || !strings.Contains(stderr, "2 new (high 1, medium 1), 2 unchanged") {
+		t.Errorf("--baseline= drops the configured one: exit %d\n%s", code, stderr)
+	}
+	code, _, stderr = runCLI(t, "scan", "-q", "--scanners", "gosec", "--baseline=", "--new-from-rev", "no-such-branch", repo)
+	if code != exitUsage || !strings.Contains(stderr, "revision no-such-branch is not in this repository") {
+		t.Errorf("unknown revision: exit %d\n%s", code, stderr)
+	}
+	plain := t.TempDir()
+	writeT(t, plain, map[string]string{"go.mod": goModOnly, "main.go": weakHash})
+	code, _, stderr = runCLI(t, "scan", "-q", "--scanners", "gosec", "--new-from-rev", "main", plain)
+	if code != exitUsage || !strings.Contains(stderr, "is not in a git repository") {
+		t.Errorf("no repository: exit %d\n%s", code, stderr)
+	}
+}

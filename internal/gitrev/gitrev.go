@@ -45,7 +45,14 @@ var safeConfig = []string{
 	"-c", "core.askPass=",
 	"-c", "core.pager=cat",
 	"-c", "credential.helper=",
-	"-c", "protocol.allow=never", // no transport at all: no lazy fetch, no remote helper
+	// No transport at all, so no lazy fetch that would run the repository's
+	// remote.<name>.uploadpack or an ext:: command. A protocol.<name>.allow
+	// in the repository beats protocol.allow, so each is set too.
+	"-c", "protocol.allow=never",
+	"-c", "protocol.ext.allow=never", "-c", "protocol.fd.allow=never", "-c", "protocol.file.allow=never",
+	"-c", "protocol.ssh.allow=never", "-c", "protocol.git.allow=never", "-c", "protocol.http.allow=never",
+	"-c", "protocol.https.allow=never", "-c", "protocol.ftp.allow=never", "-c", "protocol.ftps.allow=never",
+	"-c", "gc.auto=0", "-c", "maintenance.auto=false",
 	"-c", "diff.external=",
 	"-c", "core.alternateRefsCommand=",
 	"-c", "uploadpack.packObjectsHook=",
@@ -129,6 +136,11 @@ func (b Base) Short() string {
 func (r Repo) MergeBase(ctx context.Context, ref string) (Base, error) {
 	if ref == "" || strings.ContainsAny(ref, "\x00\n") {
 		return Base{}, fmt.Errorf("revision %q: not a revision", ref)
+	}
+	// A partial clone fetches missing objects with its own remote
+	// settings (git before 2.44 has no way to forbid it): refused.
+	if out, err := r.git(ctx, "config", "--get", "extensions.partialClone"); err == nil && len(bytes.TrimSpace(out)) > 0 {
+		return Base{}, fmt.Errorf("the repository is a partial clone (extensions.partialClone), whose missing objects git would fetch with the repository's own settings: clone it whole (actions/checkout without filter)")
 	}
 	head, err := r.commit(ctx, "HEAD")
 	if err != nil {

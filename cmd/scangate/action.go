@@ -50,6 +50,7 @@ var actionInputs = []actionInput{
 	{name: "fail-on", flag: "--fail-on", def: "high"},
 	{name: "config", flag: "--config"},
 	{name: "baseline", flag: "--baseline"},
+	{name: "new-from-rev", flag: "--new-from-rev"},
 	{name: "sarif-file", flag: "--sarif", def: "scangate.sarif"},
 	{name: "offline", flag: "--offline", kind: inputBool, def: "false"},
 	{name: "db", flag: "--db"},

@@ -280,7 +280,8 @@ func (r Repo) Export(ctx context.Context, commit, dir string) error {
 
 // checkPath refuses what git's own checkout refuses.
 func checkPath(p string) error {
-	if p == "" || strings.HasPrefix(p, "/") || strings.ContainsRune(p, '\\') {
+	// A backslash is a separator only where the system says so.
+	if p == "" || strings.HasPrefix(p, "/") || (filepath.Separator == '\\' && strings.ContainsRune(p, '\\')) {
 		return fmt.Errorf("invalid path %q in the tree", p)
 	}
 	for _, c := range strings.Split(p, "/") {

@@ -1,13 +1,17 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
+	"syscall"
 	"testing"
+
+	"github.com/scangate/scangate/finding"
 )
 
 // gitT runs git for a test's own setup (never scangate's way of running it).
@@ -458,4 +462,38 @@ func TestNewFromRevUsage(t *testing.T) {
 	if code != exitUsage || !strings.Contains(stderr, "is not in a git repository") {
 		t.Errorf("no repository: exit %d\n%s", code, stderr)
 	}
+}
+
+// Ctrl-C while the base is scanned: the scan stops and the base's tree is
+// removed (the scanner below stands for any scanner still running).
+func TestNewFromRevInterruptRemovesBase(t *testing.T) {
+	repo, _ := featureRepo(t)
+	cache := filepath.Join(t.TempDir(), "cache")
+	var baseRoot string
+	withExtraScanners(t, misbehaving{"interrupted", func(ctx context.Context) (*finding.Result, error) {
+		if baseRoot == "" {
+			entries, _ := os.ReadDir(cache + "-base")
+			for _, e := range entries {
+				if e.IsDir() {
+					baseRoot = filepath.Join(cache+"-base", e.Name())
+				}
+			}
+			if err := syscall.Kill(os.Getpid(), syscall.SIGINT); err != nil {
+				t.Error(err)
+			}
+		}
+		<-ctx.Done()
+		return nil, context.Cause(ctx)
+	}})
+	code, _, stderr := runCLI(t, "scan", "-q", "--cache-dir", cache, "--new-from-rev", "main", repo)
+	if code == exitPass || code == exitFail || !strings.Contains(stderr, "base scan") {
+		t.Errorf("exit %d, want the scan stopped in the base\n%s", code, stderr)
+	}
+	if baseRoot == "" {
+		t.Fatalf("the base's tree was not under %s-base while it was scanned", cache)
+	}
+	if _, err := os.Stat(filepath.Join(baseRoot, "main.go")); err == nil {
+		t.Errorf("the base's tree %s is still there", baseRoot)
+	}
+	assertNoBaseLeft(t, repo, cache)
 }

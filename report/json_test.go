@@ -386,3 +386,24 @@ func TestShardJSONRoundTrip(t *testing.T) {
 		}
 	}
 }
+
+// A scan with --new-from-rev names its base, in words too; the schema
+// knows the object.
+func TestJSONNewFrom(t *testing.T) {
+	r := fullReport()
+	r.NewFrom = &pipeline.Comparison{Ref: "origin/main", Commit: "0123456789abcdef0123456789abcdef01234567", Incomplete: []string{"govulncheck"}}
+	doc := renderJSON(t, r)
+	validateJSON(t, doc)
+	var got struct {
+		NewFrom map[string]any `json:"newFrom"`
+	}
+	if err := json.Unmarshal(doc, &got); err != nil {
+		t.Fatal(err)
+	}
+	if got.NewFrom["description"] != "new relative to 0123456 (merge-base of origin/main)" || got.NewFrom["commit"] != r.NewFrom.Commit {
+		t.Errorf("newFrom = %v", got.NewFrom)
+	}
+	if err := schemaError(t, bytes.Replace(doc, []byte(`"ref": "origin/main"`), []byte(`"ref": "origin/main", "sha": "x"`), 1)); err == nil {
+		t.Errorf("the schema accepts an unknown key in newFrom")
+	}
+}

@@ -30,8 +30,16 @@ import (
 	"github.com/scangate/scangate/scanners/shellout"
 )
 
-// Timeout bounds each git command but the tree export.
-const Timeout = 2 * time.Minute
+// Timeout bounds each git command but the tree export, exportTimeout the
+// export (the blobs of a whole tree).
+const (
+	Timeout       = 2 * time.Minute
+	exportTimeout = 30 * time.Minute
+)
+
+// maxListing caps the output of the other commands: ls-tree of a tree
+// of some 500,000 files.
+const maxListing = 64 << 20
 
 // safeConfig overrides, on every command, the repository settings that can
 // run a program or reach the network. Plumbing without a work tree uses few
@@ -71,11 +79,12 @@ func (r Repo) git(ctx context.Context, args ...string) ([]byte, error) {
 // run runs git with stdin (nil: none) and, when stdout is set, streams
 // its output there: the export, without a time limit but ctx's.
 func (r Repo) run(ctx context.Context, stdin io.Reader, stdout io.Writer, args ...string) ([]byte, error) {
-	if stdout == nil {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, Timeout)
-		defer cancel()
+	limit := Timeout
+	if stdout != nil {
+		limit = exportTimeout
 	}
+	ctx, cancel := context.WithTimeout(ctx, limit)
+	defer cancel()
 	env := shellout.Env(r.Root,
 		"GIT_NO_LAZY_FETCH=1",   // git 2.44+: never fetch a missing object
 		"GIT_TERMINAL_PROMPT=0", // never ask for credentials
@@ -87,7 +96,7 @@ func (r Repo) run(ctx context.Context, stdin io.Reader, stdout io.Writer, args .
 		"GIT_CEILING_DIRECTORIES="+filepath.Dir(r.Root),
 	)
 	c := shellout.Cmd{Program: "git", Args: append(append([]string(nil), safeConfig...), args...),
-		Dir: r.Root, Env: env, Root: r.Root, Stdin: stdin, Stdout: stdout, MaxStdout: 1 << 20}
+		Dir: r.Root, Env: env, Root: r.Root, Stdin: stdin, Stdout: stdout, MaxStdout: maxListing}
 	if stdout != nil {
 		c.MaxStdout = maxExport
 	}

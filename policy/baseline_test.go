@@ -363,3 +363,37 @@ func TestSeverityOverride(t *testing.T) {
 		t.Errorf("verdict %+v", v)
 	}
 }
+
+// A base revision's baseline records reachability: the same advisory,
+// module version and manifest reached more strongly (imported in the base,
+// called now) is new and its entry is not fixed; reached as strongly or
+// less, it is unchanged. A baseline file (NewBaseline) ignores it.
+func TestRevisionBaselineReachability(t *testing.T) {
+	vuln := func(reach finding.Reachability) []finding.Result {
+		return []finding.Result{{Tool: "govulncheck", State: finding.Completed, Findings: []finding.Finding{{
+			Tool: "govulncheck", RuleID: "GO-2021-0113", Severity: finding.High, Reachable: reach,
+			Package:     &finding.Package{Ecosystem: "Go", Name: "golang.org/x/text", Version: "v0.3.6", Manifest: "go.mod"},
+			Location:    finding.Location{Path: "go.mod", StartLine: 5},
+			Fingerprint: finding.Fingerprint("govulncheck", "GO-2021-0113", "golang.org/x/text@v0.3.6", "go.mod"),
+		}}}}
+	}
+	for _, tc := range []struct {
+		base, head finding.Reachability
+		newCount   int
+	}{
+		{finding.Imported, finding.Called, 1},
+		{finding.Required, finding.Imported, 1},
+		{finding.Called, finding.Called, 0},
+		{finding.Called, finding.Imported, 0},
+	} {
+		b := roundTrip(t, policy.RevisionBaseline(vuln(tc.base)))
+		_, v := stages(vuln(tc.head), policy.Policy{FailOn: failOnLow}, b)
+		if v.New != tc.newCount || v.Fixed != 0 {
+			t.Errorf("%v in the base, %v now: %d new, %d fixed; want %d new, 0 fixed", tc.base, tc.head, v.New, v.Fixed, tc.newCount)
+		}
+		_, v = stages(vuln(tc.head), policy.Policy{FailOn: failOnLow}, policy.NewBaseline(vuln(tc.base)))
+		if v.New != 0 {
+			t.Errorf("a baseline file: %v in it, %v now: %d new, want 0", tc.base, tc.head, v.New)
+		}
+	}
+}

@@ -267,3 +267,20 @@ func TestStragglerHoldingOutputIsKilled(t *testing.T) {
 	}
 	waitDead(t, pidsFrom(t, out.Stdout))
 }
+
+// Stdout streams to a writer, still under the cap.
+func TestStdoutStreamed(t *testing.T) {
+	needUnix(t)
+	var buf bytes.Buffer
+	out, err := Run(context.Background(), Cmd{Program: "sh", Args: []string{"-c", "echo one; echo two"}, Stdout: &buf})
+	if err != nil || buf.String() != "one\ntwo\n" || len(out.Stdout) != 0 {
+		t.Fatalf("streamed %q, kept %q, %v", buf.String(), out.Stdout, err)
+	}
+	buf.Reset()
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	_, err = Run(ctx, Cmd{Program: "sh", Args: []string{"-c", "exec yes scangate"}, Stdout: &buf, MaxStdout: 1 << 16})
+	if !errors.Is(err, ErrOutputTooLarge) || ctx.Err() != nil || buf.Len() > 1<<16 {
+		t.Errorf("over the cap: %v, %d bytes streamed", err, buf.Len())
+	}
+}

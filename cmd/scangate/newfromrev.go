@@ -13,11 +13,15 @@ import (
 	"github.com/scangate/scangate/pipeline"
 )
 
-// checkNewFromRev refuses --new-from-rev with a baseline file: the base
+// checkNewFromRev refuses --new-from-rev with --shard, and with a baseline file: the base
 // revision's findings are the baseline, and two baselines would count a
 // finding fixed in both twice. A baseline set in .scangate.yml is dropped
 // with --baseline= on the command line.
 func (o *scanOptions) checkNewFromRev() error {
+	if o.newFromRev != "" && o.shard != nil {
+		// A shard's findings are gated by merge, which has no base to compare with.
+		return usageErr("--new-from-rev and --shard cannot be combined")
+	}
 	if o.newFromRev == "" || o.baseline == "" {
 		return nil
 	}

@@ -456,6 +456,10 @@ func TestNewFromRevUsage(t *testing.T) {
 	if code != exitUsage || !strings.Contains(stderr, "revision no-such-branch is not in this repository") {
 		t.Errorf("unknown revision: exit %d\n%s", code, stderr)
 	}
+	code, _, stderr = runCLI(t, "scan", "-q", "--baseline=", "--shard", "1/2", "--json", filepath.Join(t.TempDir(), "s.json"), "--new-from-rev", "main", repo)
+	if code != exitUsage || !strings.Contains(stderr, "--new-from-rev and --shard cannot be combined") {
+		t.Errorf("with --shard: exit %d\n%s", code, stderr)
+	}
 	plain := t.TempDir()
 	writeT(t, plain, map[string]string{"go.mod": goModOnly, "main.go": weakHash})
 	code, _, stderr = runCLI(t, "scan", "-q", "--scanners", "gosec", "--new-from-rev", "main", plain)

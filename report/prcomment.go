@@ -112,7 +112,11 @@ func PRComment(s *pipeline.Report, opt PRCommentOptions) string {
 		for _, e := range s.Fixed {
 			n += max(e.Count, 1)
 		}
-		fmt.Fprintf(&b, "\n### Fixed since the baseline (%d)\n\n", n)
+		since := "the baseline"
+		if s.NewFrom != nil {
+			since = s.NewFrom.Short()
+		}
+		fmt.Fprintf(&b, "\n### Fixed since %s (%d)\n\n", since, n)
 		for i, e := range s.Fixed {
 			line := "- " + fixedLine(e) + "\n"
 			if !fits(line) {

@@ -73,6 +73,12 @@ func TestPRComment(t *testing.T) {
 	if strings.Contains(got, "old.go") || strings.Contains(got, "known before") {
 		t.Errorf("a baseline finding is listed as new:\n%s", got)
 	}
+	// Compared with a revision, fixed is since its commit.
+	rev := commentReport()
+	rev.NewFrom = &pipeline.Comparison{Ref: "origin/main", Commit: headSHA}
+	if got := PRComment(rev, linkOpts); !strings.Contains(got, "### Fixed since "+headSHA[:7]+" (3)") {
+		t.Errorf("--new-from-rev comment does not say fixed since the base commit:\n%s", got)
+	}
 
 	// Without the head commit (or with values that are not GitHub's),
 	// locations are text, not links.

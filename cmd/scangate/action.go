@@ -136,6 +136,9 @@ func actionArgs(getenv func(string) string) ([]string, error) {
 		if slices.Contains(args, "--shard") {
 			return nil, usageErr("inputs shard and merge: a job either scans a shard or merges them")
 		}
+		if slices.Contains(args, "--new-from-rev") {
+			return nil, usageErr("inputs merge and new-from-rev: a sharded scan cannot compare with a revision yet; use baseline (a baseline file, or the JSON report of an earlier merge)")
+		}
 		args[0] = "merge"
 		return append(append(args, "--root", path, "--"), shards...), nil
 	}

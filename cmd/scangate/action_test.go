@@ -59,6 +59,7 @@ func TestActionArgs(t *testing.T) {
 			"merge --fail-on high --sarif scangate.sarif --tests --root svc -- " + shardList + " " + shardList, ""},
 		{"merge matching nothing", map[string]string{"INPUT_MERGE": "no-such-shard-*.json"}, "", "input merge: no-such-shard-*.json matches no file"},
 		{"shard and merge", map[string]string{"INPUT_MERGE": shardGlob, "INPUT_SHARD": "1/2"}, "", "a job either scans a shard or merges them"},
+		{"merge and new-from-rev", map[string]string{"INPUT_MERGE": shardGlob, "INPUT_NEW-FROM-REV": "origin/main"}, "", "inputs merge and new-from-rev"},
 	} {
 		args, err := actionArgs(envOf(tc.env))
 		if tc.err != "" {

@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -461,5 +462,22 @@ func TestShardedWorkflow(t *testing.T) {
 	}
 	if !shard || !merge {
 		t.Errorf("want a shard step and a merge step (shard %v, merge %v)", shard, merge)
+	}
+}
+
+// Every YAML example in the docs parses: users copy them into workflows.
+func TestDocsYAMLExamplesParse(t *testing.T) {
+	block := regexp.MustCompile("(?s)```yaml\n(.*?)```")
+	for _, doc := range []string{"../../README.md", "../../docs/github.md", "../../docs/gitlab.md", "../../docs/security.md", "../../docs/policy.md"} {
+		b, err := os.ReadFile(doc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, m := range block.FindAllSubmatch(b, -1) {
+			var v any
+			if err := yaml.Unmarshal(m[1], &v); err != nil {
+				t.Errorf("%s: YAML example %d: %v\n%s", doc, i+1, err, m[1])
+			}
+		}
 	}
 }

@@ -209,6 +209,7 @@ func sha256File(t *testing.T, path string) string {
 // TestActionInstallRelease: the first job downloads and verifies the
 // archive; the second finds it in the tool cache and asks for nothing.
 func TestActionInstallRelease(t *testing.T) {
+	t.Parallel()
 	_, _, asset := hostRunner(t)
 	srv := newReleaseServer(t)
 	srv.publish(t, testReleaseTag)
@@ -258,6 +259,7 @@ func TestActionInstallRelease(t *testing.T) {
 // a cached copy is checked against its current checksums.txt: the same
 // archive is not downloaded again, a new one is.
 func TestActionInstallMovingTag(t *testing.T) {
+	t.Parallel()
 	_, _, asset := hostRunner(t)
 	srv := newReleaseServer(t)
 	dir := srv.publish(t, "v9")
@@ -317,6 +319,7 @@ func TestActionInstallMovingTag(t *testing.T) {
 // TestActionInstallRefuses: what the installer must not install, each
 // with an error that says what to do, and nothing left in the tool cache.
 func TestActionInstallRefuses(t *testing.T) {
+	t.Parallel()
 	osName, _, asset := hostRunner(t)
 	srv := newReleaseServer(t)
 	// v9.9.8: the archive changed after its checksum was published.
@@ -396,6 +399,7 @@ func TestActionInstallRefuses(t *testing.T) {
 // is built from the action's own checkout, with a warning saying how to
 // get the download instead.
 func TestActionInstallSource(t *testing.T) {
+	t.Parallel()
 	releaseBuild(t) // the same go build flags: this build reuses its cache
 	srv := newReleaseServer(t)
 	root, err := filepath.Abs("../..")
@@ -464,6 +468,7 @@ func readComposite(t *testing.T) (compositeAction, string) {
 // `scangate action` under the name getInput reads, and the outputs are the
 // scan step's.
 func TestActionComposite(t *testing.T) {
+	t.Parallel()
 	a, text := readComposite(t)
 	if a.Runs.Using != "composite" || len(a.Runs.Steps) == 0 {
 		t.Fatalf("runs: %+v", a.Runs)
@@ -624,6 +629,7 @@ func runComposite(t *testing.T, srv *releaseServer, ws string, inputs map[string
 // the release is installed, the inputs reach the scan, and the scan step's
 // outputs are the action's.
 func TestActionCompositeRuns(t *testing.T) {
+	t.Parallel()
 	srv := newReleaseServer(t)
 	srv.publish(t, "scangate/scangate/releases/download/"+testReleaseTag)
 	t.Run("inputs reach the scan", func(t *testing.T) {

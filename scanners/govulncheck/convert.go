@@ -213,11 +213,11 @@ func (sc *scan) finding(m scanners.GoModule, st *stream, gm *goMod, e *entry, c 
 	switch reach {
 	case finding.Called:
 		ix := exitPoint(v.Trace)
-		f.Trace = sc.trace(v.Trace)
+		f.Trace = sc.trace(m, v.Trace)
 		exit := v.Trace[ix]
 		if exit.Position != nil && exit.Position.Filename != "" {
 			f.Location = finding.Location{
-				Path:        sc.framePath(exit),
+				Path:        sc.framePath(m, exit),
 				StartLine:   exit.Position.Line,
 				StartColumn: exit.Position.Column,
 			}
@@ -270,7 +270,7 @@ func goTag(v string) string {
 // trace converts govulncheck's stack (vulnerable symbol first) into
 // finding frames in call order: the entry point in the scanned module
 // first, the vulnerable symbol last.
-func (sc *scan) trace(t []*frame) []finding.Frame {
+func (sc *scan) trace(m scanners.GoModule, t []*frame) []finding.Frame {
 	out := make([]finding.Frame, 0, len(t))
 	for i := len(t) - 1; i >= 0; i-- {
 		f := t[i]
@@ -278,7 +278,7 @@ func (sc *scan) trace(t []*frame) []finding.Frame {
 		if f.Package == "" {
 			fr.Package = f.Module
 		}
-		rel, inTree := sc.modRel(f.Module)
+		rel, inTree := sc.modRel(m, f.Module)
 		fr.External = !inTree
 		if f.Position != nil && f.Position.Filename != "" {
 			fr.Location = finding.Location{StartLine: f.Position.Line, StartColumn: f.Position.Column}
@@ -295,8 +295,12 @@ func (sc *scan) trace(t []*frame) []finding.Frame {
 	return out
 }
 
-// modRel finds a module of the scanned tree by path.
-func (sc *scan) modRel(modPath string) (string, bool) {
+// modRel finds a module of the scanned tree by path: the one being
+// scanned (cur) first, since two modules of a tree may share a path.
+func (sc *scan) modRel(cur scanners.GoModule, modPath string) (string, bool) {
+	if cur.Path == modPath {
+		return cur.Rel, true
+	}
 	for _, m := range sc.mods {
 		if m.Path == modPath {
 			return m.Rel, true
@@ -305,8 +309,8 @@ func (sc *scan) modRel(modPath string) (string, bool) {
 	return "", false
 }
 
-func (sc *scan) framePath(f *frame) string {
-	if rel, ok := sc.modRel(f.Module); ok {
+func (sc *scan) framePath(cur scanners.GoModule, f *frame) string {
+	if rel, ok := sc.modRel(cur, f.Module); ok {
 		return relTo(rel, f.Position.Filename)
 	}
 	return filepath.ToSlash(f.Position.Filename)

@@ -248,3 +248,21 @@ func TestAdvisorySeverity(t *testing.T) {
 		t.Errorf("unscored record: %+v", s)
 	}
 }
+
+// Two modules of a tree may share a module path (copies, forks side by
+// side): a trace through the module being scanned is located in that
+// module's files, not in the first module of that path.
+func TestTraceInTheScannedModuleOfASharedPath(t *testing.T) {
+	root := t.TempDir()
+	a := scanners.GoModule{Root: root, Dir: filepath.Join(root, "svc", "a"), Rel: "svc/a", Path: "example.com/same"}
+	b := scanners.GoModule{Root: root, Dir: filepath.Join(root, "svc", "b"), Rel: "svc/b", Path: "example.com/same"}
+	sc := &scan{req: &scanners.Request{Root: root}, mods: []scanners.GoModule{a, b}}
+	tr := sc.trace(b, []*frame{{Module: "example.com/same", Package: "example.com/same", Function: "main",
+		Position: &position{Filename: "main.go", Line: 38, Column: 23}}})
+	if len(tr) != 1 || tr[0].Location.Path != "svc/b/main.go" || tr[0].External {
+		t.Errorf("trace %+v, want svc/b/main.go", tr)
+	}
+	if p := sc.framePath(b, &frame{Module: "example.com/same", Position: &position{Filename: "main.go"}}); p != "svc/b/main.go" {
+		t.Errorf("framePath %q, want svc/b/main.go", p)
+	}
+}

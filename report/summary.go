@@ -307,7 +307,7 @@ func Markdown(w io.Writer, s *pipeline.Report) error {
 	}
 	p.f(". %d new, %d unchanged, %d fixed, %d suppressed.", v.New, v.Unchanged, v.Fixed, v.Suppressed)
 	if c := s.NewFrom; c != nil {
-		p.f(" New relative to `%s` (merge-base of %s).", c.Short(), mdEscape(c.Ref))
+		p.f(" New relative to `%s` (merge-base of %s).", c.Short(), mdProse(c.Ref))
 	}
 	if v.SeverityUnknown > 0 {
 		p.f(" %d of unknown severity.", v.SeverityUnknown)
@@ -340,7 +340,7 @@ func Markdown(w io.Writer, s *pipeline.Report) error {
 			if f.SeverityUnknown {
 				sev = "unknown"
 			}
-			p.f("| %s | %s | `%s` | %s | %s |\n", sev, mdEscape(f.RuleID), mdEscape(f.Location.String()), mdEscape(oneLine(Message(f))), mdEscape(tools))
+			p.f("| %s | %s | `%s` | %s | %s |\n", sev, mdEscape(f.RuleID), mdEscape(f.Location.String()), mdProse(oneLine(Message(f))), mdProse(tools))
 		}
 	}
 	if sup := s.Suppressed(); len(sup) > 0 {
@@ -350,14 +350,14 @@ func Markdown(w io.Writer, s *pipeline.Report) error {
 				p.f("\n… and %d more; see the SARIF report.\n", len(sup)-50)
 				break
 			}
-			p.f("| %s | `%s` | %s |\n", mdEscape(f.RuleID), mdEscape(f.Location.String()), mdEscape(suppressedBy(f)))
+			p.f("| %s | `%s` | %s |\n", mdEscape(f.RuleID), mdEscape(f.Location.String()), mdProse(suppressedBy(f)))
 		}
 		p.f("\n</details>\n")
 	}
 	if len(s.Remediations) > 0 {
 		p.f("\n### Remediation\n\n")
 		for _, r := range s.Remediations {
-			p.f("- %s\n", mdEscape(r.String()))
+			p.f("- %s\n", mdProse(r.String()))
 		}
 	}
 	var problems []string
@@ -372,13 +372,13 @@ func Markdown(w io.Writer, s *pipeline.Report) error {
 	if len(problems) > 0 {
 		p.f("\n### Problems\n\n")
 		for _, pr := range problems {
-			p.f("- %s\n", mdEscape(pr))
+			p.f("- %s\n", mdProse(pr))
 		}
 	}
 	if notes := runNotes(s); len(notes) > 0 {
 		p.f("\n### Notes\n\n")
 		for _, n := range notes {
-			p.f("- %s\n", mdEscape(n))
+			p.f("- %s\n", mdProse(n))
 		}
 	}
 	return p.err
@@ -408,3 +408,13 @@ func mdEscape(s string) string {
 	r := strings.NewReplacer("|", `\|`, "\n", " ", "`", "'", "<", "&lt;", ">", "&gt;")
 	return r.Replace(s)
 }
+
+// mdProse escapes text outside code spans: a file name or message from the
+// scanned repository must not become a link, an image or emphasis in the
+// step summary. (Inside code spans backslashes would show, so locations
+// keep mdEscape.)
+func mdProse(s string) string {
+	return mdEscape(proseEscaper.Replace(s))
+}
+
+var proseEscaper = strings.NewReplacer(`\`, `\\`, "[", `\[`, "]", `\]`, "*", `\*`, "_", `\_`, "!", `\!`)

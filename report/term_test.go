@@ -86,3 +86,20 @@ func TestTextNoRepositoryControls(t *testing.T) {
 		}
 	}
 }
+
+// Text from the scanned repository in the step summary's prose (messages,
+// notes, problems) cannot become a link, an image or emphasis, nor break
+// the table it sits in.
+func TestMarkdownProseFromTheRepository(t *testing.T) {
+	for in, want := range map[string]string{
+		"see [docs](https://evil.example)": `see \[docs\](https://evil.example)`,
+		"![x](https://evil.example/t.png)": `\!\[x\](https://evil.example/t.png)`,
+		`**bold** _it_ a\[b`:               `\*\*bold\*\* \_it\_ a\\\[b`,
+		"a | b <img src=x> `code`":         "a \\| b &lt;img src=x&gt; 'code'",
+		"line\nbreak":                      "line break",
+	} {
+		if got := mdProse(in); got != want {
+			t.Errorf("mdProse(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -248,15 +248,6 @@ func (b *Baseline) check(name string) error {
 	return nil
 }
 
-// Mark sets StatusBaseline on the findings the baseline holds and returns
-// how many of its entries are fixed (see MarkFixed).
-func (b *Baseline) Mark(results []finding.Result) (fixed int) {
-	for _, e := range b.MarkFixed(results) {
-		fixed += e.Count
-	}
-	return fixed
-}
-
 // MarkFixed sets StatusBaseline on the findings the baseline holds and
 // returns the entries no longer found, each with Count set to how many of
 // it are gone. A finding matches an entry with its

@@ -22,7 +22,10 @@ func stages(results []finding.Result, p policy.Policy, base ...*policy.Baseline)
 	finding.Correlate(results, registry.Names())
 	fixed := 0
 	for _, b := range base {
-		fixed = b.Mark(results)
+		fixed = 0
+		for _, e := range b.MarkFixed(results) {
+			fixed += e.Count
+		}
 	}
 	policy.MarkSuppressed(results)
 	v := policy.Evaluate(results, p)

@@ -7,7 +7,6 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"path"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -183,17 +182,21 @@ func Merge(p Plan, shards []Shard) (*Report, error) {
 	if c == nil {
 		c = config.Default(p.Root)
 	}
-	first := shards[0]
-	if err := checkShard(first, p.Version); err != nil {
-		return nil, err
+	root, err := filepath.Abs(p.Root)
+	if err != nil {
+		return nil, fmt.Errorf("scan path %s: %v", p.Root, err)
 	}
+	inside := scanners.NewPaths(root, "")
+	for _, s := range shards {
+		if err := checkShard(s, p.Version, inside); err != nil {
+			return nil, err
+		}
+	}
+	first := shards[0]
 	n := first.Report.Shard.Count
 	byIndex := make([]*Shard, n+1)
 	for i := range shards {
 		s := &shards[i]
-		if err := checkShard(*s, p.Version); err != nil {
-			return nil, err
-		}
 		si, fi := s.Report.Shard, first.Report.Shard
 		switch {
 		case si.Count != n:
@@ -224,10 +227,6 @@ func Merge(p Plan, shards []Shard) (*Report, error) {
 	}
 	if d := ConfigDigest(c); d != first.Report.Shard.Config {
 		return nil, fmt.Errorf("the shards were scanned with other settings than merge has (flags or .scangate.yml): give merge the same ones as scan --shard")
-	}
-	root, err := filepath.Abs(p.Root)
-	if err != nil {
-		return nil, fmt.Errorf("scan path %s: %v", p.Root, err)
 	}
 	list := p.Scanners
 	if list == nil {
@@ -268,7 +267,7 @@ func Merge(p Plan, shards []Shard) (*Report, error) {
 	return r, nil
 }
 
-func checkShard(s Shard, version string) error {
+func checkShard(s Shard, version string, root *scanners.Paths) error {
 	si := s.Report.Shard
 	switch {
 	case si == nil:
@@ -278,12 +277,13 @@ func checkShard(s Shard, version string) error {
 	case s.Report.Version != version:
 		return fmt.Errorf("%s was written by scangate %s, this is scangate %s: merge with the version that scanned", s.Name, s.Report.Version, version)
 	}
-	// A report scangate wrote names files inside the scanned root only;
-	// one that names others was not written by a shard.
+	// A report scangate wrote names files inside the scanned root only (the
+	// runner drops the others); one that names others was not written by a
+	// shard.
 	for _, r := range si.Results {
 		for _, f := range r.Findings {
 			for _, p := range []string{f.Location.Path, manifestOf(f)} {
-				if !insideRoot(p) {
+				if !root.Inside(p) {
 					return fmt.Errorf("%s: a %s finding names %q, outside the scanned root: not a report scangate wrote", s.Name, r.Tool, p)
 				}
 			}
@@ -297,16 +297,6 @@ func manifestOf(f finding.Finding) string {
 		return ""
 	}
 	return f.Package.Manifest
-}
-
-// insideRoot reports whether p, a report's "/"-separated path, stays under
-// the root ("" is no path).
-func insideRoot(p string) bool {
-	if p == "" {
-		return true
-	}
-	c := path.Clean(p)
-	return !path.IsAbs(p) && c != ".." && !strings.HasPrefix(c, "../")
 }
 
 func orUnknown(s string) string { return cmp.Or(s, "(unknown)") }
@@ -328,7 +318,7 @@ func joinShards(shards []*Shard) ([]finding.Result, error) {
 	for _, s := range shards {
 		units = append(units, s.Report.Shard.Units...)
 	}
-	slices.SortFunc(units, func(a, b scanners.Unit) int { return cmp.Or(cmp.Compare(a.Kind, b.Kind), cmp.Compare(a.Path, b.Path)) })
+	slices.SortFunc(units, scanners.CompareUnits)
 	out := make([]finding.Result, len(tools))
 	for i, name := range tools {
 		var parts []finding.Result

@@ -78,16 +78,15 @@ func NewShard(index, count int, per map[string][]Unit) (*Shard, error) {
 	}
 	for name, units := range per {
 		if len(units) == 0 {
-			units = []Unit{{Kind: name, Path: "."}}
 			s.whole[name] = s.owner[unitKey(name, ".")]
 		}
-		for _, u := range units {
+		for _, u := range unitsOrTree(name, units) {
 			if s.owner[unitKey(u.Kind, u.Path)] == index {
 				s.runs[name] = true
 			}
 		}
 	}
-	slices.SortFunc(s.mine, compareUnits)
+	slices.SortFunc(s.mine, CompareUnits)
 	return s, nil
 }
 
@@ -97,21 +96,27 @@ func AllUnits(per map[string][]Unit) []Unit {
 	seen := map[string]bool{}
 	var all []Unit
 	for name, units := range per {
-		if len(units) == 0 {
-			units = []Unit{{Kind: name, Path: "."}}
-		}
-		for _, u := range units {
+		for _, u := range unitsOrTree(name, units) {
 			if k := unitKey(u.Kind, u.Path); !seen[k] {
 				seen[k] = true
 				all = append(all, u)
 			}
 		}
 	}
-	slices.SortFunc(all, func(a, b Unit) int { return cmp.Or(cmp.Compare(b.Size, a.Size), compareUnits(a, b)) })
+	slices.SortFunc(all, func(a, b Unit) int { return cmp.Or(cmp.Compare(b.Size, a.Size), CompareUnits(a, b)) })
 	return all
 }
 
-func compareUnits(a, b Unit) int {
+// unitsOrTree is a scanner's units; none is one unit, the whole tree.
+func unitsOrTree(scanner string, units []Unit) []Unit {
+	if len(units) == 0 {
+		return []Unit{{Kind: scanner, Path: "."}}
+	}
+	return units
+}
+
+// CompareUnits orders units by kind, then path.
+func CompareUnits(a, b Unit) int {
 	return cmp.Or(cmp.Compare(a.Kind, b.Kind), cmp.Compare(a.Path, b.Path))
 }
 

@@ -8,7 +8,6 @@ import (
 	"path/filepath"
 
 	"github.com/scangate/scangate/internal/gitrev"
-	"github.com/scangate/scangate/internal/reporoot"
 	"github.com/scangate/scangate/internal/resultcache"
 	"github.com/scangate/scangate/pipeline"
 )
@@ -41,14 +40,11 @@ func (o *scanOptions) checkNewFromRev() error {
 // included, as the caller defers it).
 func (o *scanOptions) prepareBase(ctx context.Context, plan *pipeline.Plan, stderr io.Writer) (release func(), err error) {
 	release = func() {}
-	root, err := reporoot.Find(o.path, os.Getenv("GITHUB_WORKSPACE"))
-	if err != nil {
-		return release, usageErr("--new-from-rev: repository root: %v", err)
-	}
-	if fi, err := os.Lstat(filepath.Join(root.Dir, ".git")); err != nil || fi.Mode()&os.ModeSymlink != 0 {
+	// validate found the repository root (findScanRoot).
+	if fi, err := os.Lstat(filepath.Join(o.repoRoot, ".git")); err != nil || fi.Mode()&os.ModeSymlink != 0 {
 		return release, usageErr("--new-from-rev: %s is not in a git repository", o.path)
 	}
-	repo := gitrev.Repo{Root: root.Dir}
+	repo := gitrev.Repo{Root: o.repoRoot}
 	base, err := repo.MergeBase(ctx, o.newFromRev)
 	if err != nil {
 		return release, usageErr("--new-from-rev: %v", err)
@@ -65,7 +61,7 @@ func (o *scanOptions) prepareBase(ctx context.Context, plan *pipeline.Plan, stde
 			}
 		}
 	}
-	dir, release, err := gitrev.Place(stable, base.Commit, root.Dir)
+	dir, release, err := gitrev.Place(stable, base.Commit, o.repoRoot)
 	if err != nil {
 		return func() {}, usageErr("--new-from-rev: %v", err)
 	}
@@ -77,7 +73,7 @@ func (o *scanOptions) prepareBase(ctx context.Context, plan *pipeline.Plan, stde
 		return func() {}, &exitError{code: exitIncomplete, err: fmt.Errorf("--new-from-rev: base %s: %w", base.Short(), err)}
 	}
 	// The scanned directory may be new in the change: then the base has nothing there.
-	baseRoot := filepath.Join(dir, filepath.FromSlash(root.Prefix))
+	baseRoot := filepath.Join(dir, filepath.FromSlash(o.scanRoot))
 	if err := os.MkdirAll(baseRoot, 0o755); err != nil {
 		release()
 		return func() {}, &exitError{code: exitIncomplete, err: fmt.Errorf("--new-from-rev: base %s: %w", base.Short(), err)}

@@ -69,6 +69,7 @@ type scanOptions struct {
 	mergeFiles []string            // scangate merge: the shards' JSON reports
 
 	scanRoot string // the scanned path relative to the repository root (reporoot.go)
+	repoRoot string // the repository root, absolute (reporoot.go)
 	short    bool   // hook mode: verdict, failing findings, how to see more (hook.go)
 	// The pull request comment (prcomment.go): scan flags only.
 	prComment       bool

@@ -99,7 +99,7 @@ func actionArgs(getenv func(string) string) ([]string, error) {
 		case inputValue:
 			args = append(args, in.flag, v)
 		case inputList:
-			items := strings.FieldsFunc(v, func(r rune) bool { return r == ',' || r == ' ' || r == '\n' || r == '\r' || r == '\t' })
+			items := listItems(v)
 			if len(items) > 0 {
 				args = append(args, in.flag, strings.Join(items, ","))
 			}
@@ -145,11 +145,16 @@ func actionArgs(getenv func(string) string) ([]string, error) {
 	return append(args, "--", path), nil
 }
 
+// listItems splits a list input: commas, spaces or lines between items.
+func listItems(v string) []string {
+	return strings.FieldsFunc(v, func(r rune) bool { return r == ',' || r == ' ' || r == '\n' || r == '\r' || r == '\t' })
+}
+
 // shardFiles expands the merge input: files or globs, separated by commas,
 // spaces or lines, each of which must match.
 func shardFiles(v string) ([]string, error) {
 	var out []string
-	for _, pat := range strings.FieldsFunc(v, func(r rune) bool { return r == ',' || unicode.IsSpace(r) }) {
+	for _, pat := range listItems(v) {
 		m, err := filepath.Glob(pat)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %v", pat, err)

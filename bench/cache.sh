@@ -37,16 +37,9 @@ tmp=$(mktemp -d)
 if [[ ${KEEP:-} != 1 ]]; then trap 'rm -rf "$tmp"' EXIT; else echo "keeping $tmp" >&2; fi
 command -v jq >/dev/null || { echo "bench: jq is required" >&2; exit 2; }
 
-echo "building scangate into $tmp" >&2
-(cd "$repo" && go build -o "$tmp/bin/" ./cmd/scangate ./cmd/scangate-govulncheck)
-sg=$tmp/bin/scangate
-
-db=${DB:-}
-if [[ -z $db ]]; then
-	db=$tmp/db
-	echo "importing $OSV into $db" >&2
-	"$sg" db import --db "$db" "$OSV" >/dev/null 2>&1
-fi
+. "$repo/bench/lib.sh"
+build_scangate "$tmp"
+open_db "$tmp"
 
 cp -r "$src" "$tmp/tree" && chmod -R u+w "$tmp/tree"
 tree=$tmp/tree

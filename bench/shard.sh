@@ -47,15 +47,9 @@ if [[ -z $tree ]]; then
 	cp "$repo/examples/project/requirements.txt" "$tree/requirements.txt"
 fi
 
-echo "building scangate into $tmp" >&2
-(cd "$repo" && go build -o "$tmp/bin/" ./cmd/scangate ./cmd/scangate-govulncheck)
-sg=$tmp/bin/scangate
-db=${DB:-}
-if [[ -z $db ]]; then
-	db=$tmp/db
-	echo "importing $OSV into $db" >&2
-	"$sg" db import --db "$db" "$OSV" >/dev/null 2>&1
-fi
+. "$repo/bench/lib.sh"
+build_scangate "$tmp"
+open_db "$tmp"
 flags=(--offline --db "$db" -q --no-cache --allow-incomplete --fail-on none)
 
 # run NAME CMD...: wall and CPU seconds (children included) to $tmp/NAME.time.

@@ -7,9 +7,9 @@
 # writes OUTDIR/scangate-GOOS-GOARCH.tar.gz (scangate and its govulncheck
 # companion, which must sit beside it) for each platform, by default
 # linux/amd64 linux/arm64 darwin/amd64 darwin/arm64, and OUTDIR/checksums.txt
-# (sha256sum format). The go build is the Dockerfile's: static, -trimpath,
-# the version stamped in. The release workflow runs it; so do the tests, for
-# the host platform only.
+# (sha256sum format), packaged by scripts/release-package.sh. The go build is
+# the Dockerfile's: static, -trimpath, the version stamped in. The release
+# workflow runs it; .ci/run runs it for the host platform.
 set -euo pipefail
 
 if [ $# -lt 2 ]; then
@@ -31,7 +31,7 @@ cd "$(dirname "$0")/.."
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-assets=()
+specs=()
 for p in "${platforms[@]}"; do
   goos=${p%/*} goarch=${p#*/}
   bin=$work/$goos-$goarch
@@ -39,14 +39,6 @@ for p in "${platforms[@]}"; do
   echo "+ GOOS=$goos GOARCH=$goarch go build ($version)" >&2
   CGO_ENABLED=0 GOTOOLCHAIN=local GOOS=$goos GOARCH=$goarch \
     go build -trimpath -ldflags="-s -w -X main.version=$version" -o "$bin/" ./cmd/scangate ./cmd/scangate-govulncheck
-  asset=scangate-$goos-$goarch.tar.gz
-  # The same bytes for the same binaries: fixed order, owner and times.
-  tar --sort=name --owner=0 --group=0 --numeric-owner --mtime=@0 -C "$bin" -cf - scangate scangate-govulncheck |
-    gzip -n -9 >"$work/$asset"
-  mv "$work/$asset" "$out/$asset"
-  assets+=("$asset")
+  specs+=("$p=$bin")
 done
-
-(cd "$out" && sha256sum "${assets[@]}") >"$work/checksums.txt"
-mv "$work/checksums.txt" "$out/checksums.txt"
-cat "$out/checksums.txt"
+scripts/release-package.sh "$out" "${specs[@]}"

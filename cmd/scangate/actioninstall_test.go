@@ -1,13 +1,10 @@
 package main
 
 import (
-	"bytes"
-	"compress/gzip"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -25,7 +22,7 @@ import (
 
 // The composite action (action.yml) and its installer
 // (scripts/action-install.sh), tested without GitHub: a release that
-// scripts/release-build.sh builds for this machine is served by an
+// scripts/release-package.sh packages for this machine is served by an
 // httptest server, and the action's run steps run as the runner runs them.
 
 // actionSetupInputs are the inputs of action.yml that install and cache
@@ -40,22 +37,27 @@ var testRelease struct {
 	err  error
 }
 
-// releaseBuild runs scripts/release-build.sh once for this platform.
+// releaseBuild packages, once, the programs scangateBinary built as this
+// platform's release archive with scripts/release-package.sh, the script
+// that scripts/release-build.sh ends with. A release build of its own would
+// compile every dependency a second time with the release's flags (minutes
+// on a cold cache); .ci/run runs scripts/release-build.sh itself and checks
+// the version it stamps.
 func releaseBuild(t *testing.T) string {
 	t.Helper()
+	bin := builtDir(t)
 	testRelease.once.Do(func() {
 		dir := filepath.Join(testTmp, "release", testReleaseTag)
-		cmd := exec.Command("bash", "scripts/release-build.sh", testReleaseTag, dir, runtime.GOOS+"/"+runtime.GOARCH)
+		cmd := exec.Command("bash", "scripts/release-package.sh", dir, runtime.GOOS+"/"+runtime.GOARCH+"="+bin)
 		cmd.Dir = "../.."
-		cmd.Env = append(os.Environ(), "GOFLAGS=-buildvcs=false")
 		if out, err := cmd.CombinedOutput(); err != nil {
-			testRelease.err = fmt.Errorf("release-build.sh: %v\n%s", err, out)
+			testRelease.err = fmt.Errorf("release-package.sh: %v\n%s", err, out)
 			return
 		}
 		testRelease.dir = dir
 	})
 	if testRelease.err != nil || testRelease.dir == "" {
-		t.Fatalf("building the release: %v", testRelease.err)
+		t.Fatalf("packaging the release: %v", testRelease.err)
 	}
 	return testRelease.dir
 }
@@ -227,13 +229,20 @@ func TestActionInstallRelease(t *testing.T) {
 	if n := srv.count("/" + testReleaseTag + "/" + asset); n != 1 {
 		t.Errorf("cold install: %d requests for the archive, want 1", n)
 	}
-	out, err := exec.Command(filepath.Join(want, "scangate"), "version").Output()
-	if err != nil || !strings.HasPrefix(string(out), "scangate "+testReleaseTag+" ") {
-		t.Errorf("installed scangate version: %v\n%s", err, out)
-	}
+	// The installed programs are the packaged ones, byte for byte, and run.
 	// The govulncheck companion sits beside scangate, where it is looked for.
-	if fi, err := os.Stat(filepath.Join(want, "scangate-govulncheck")); err != nil || fi.Mode()&0o111 == 0 {
-		t.Errorf("companion: %v", err)
+	for _, name := range []string{"scangate", "scangate-govulncheck"} {
+		fi, err := os.Stat(filepath.Join(want, name))
+		if err != nil || fi.Mode()&0o111 == 0 {
+			t.Fatalf("installed %s: %v", name, err)
+		}
+		if got, packaged := sha256File(t, filepath.Join(want, name)), sha256File(t, filepath.Join(builtDir(t), name)); got != packaged {
+			t.Errorf("installed %s has sha256 %s, the release's has %s", name, got, packaged)
+		}
+	}
+	out, err := exec.Command(filepath.Join(want, "scangate"), "version").Output()
+	if err != nil || !strings.HasPrefix(string(out), "scangate ") {
+		t.Errorf("installed scangate version: %v\n%s", err, out)
 	}
 
 	before := srv.total()
@@ -279,25 +288,14 @@ func TestActionInstallMovingTag(t *testing.T) {
 		t.Errorf("%d requests for checksums.txt, want 2", n)
 	}
 
-	// The next release: the same programs in a different archive.
+	// The next release: the same programs in a different archive (another
+	// gzip header time; the compressed data and its checksum are unchanged).
 	b, err := os.ReadFile(filepath.Join(dir, asset))
 	if err != nil {
 		t.Fatal(err)
 	}
-	zr, err := gzip.NewReader(bytes.NewReader(b))
-	if err != nil {
-		t.Fatal(err)
-	}
-	tarball, err := io.ReadAll(zr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var buf bytes.Buffer
-	zw := gzip.NewWriter(&buf)
-	zw.Comment = "the next release"
-	zw.Write(tarball)
-	zw.Close()
-	if err := os.WriteFile(filepath.Join(dir, asset), buf.Bytes(), 0o644); err != nil {
+	b[4]++ // MTIME, little-endian, after ID1 ID2 CM FLG
+	if err := os.WriteFile(filepath.Join(dir, asset), b, 0o644); err != nil {
 		t.Fatal(err)
 	}
 	sum := sha256File(t, filepath.Join(dir, asset))
@@ -398,17 +396,44 @@ func TestActionInstallRefuses(t *testing.T) {
 // TestActionInstallSource: a ref that is not a release (a branch, a fork)
 // is built from the action's own checkout, with a warning saying how to
 // get the download instead.
+//
+// The installer's go build runs through a go on PATH that records the
+// command and then builds with -race instead of CGO_ENABLED=0 -trimpath:
+// every package is then one that `go test -race` compiled already, where
+// the release flags would compile all dependencies again (.ci/run builds
+// with them: scripts/dockerfile-check.sh and scripts/release-build.sh).
 func TestActionInstallSource(t *testing.T) {
 	t.Parallel()
-	releaseBuild(t) // the same go build flags: this build reuses its cache
+	realGo, err := exec.LookPath("go")
+	if err != nil {
+		t.Skip("no go on PATH")
+	}
+	shim, log := t.TempDir(), filepath.Join(t.TempDir(), "go.log")
+	script := `#!/bin/bash
+printf '%s\n' "CGO_ENABLED=${CGO_ENABLED-} GOWORK=${GOWORK-} go $*" >>` + shArg(log) + `
+args=()
+for a in "$@"; do [ "$a" = -trimpath ] || args+=("$a"); done
+[ "${args[0]}" = build ] && args=(build -race "${args[@]:1}")
+CGO_ENABLED=1 exec ` + shArg(realGo) + ` "${args[@]}"
+`
+	if err := writeTestProgram(filepath.Join(shim, "go"), []byte(script)); err != nil {
+		t.Fatal(err)
+	}
 	srv := newReleaseServer(t)
 	root, err := filepath.Abs("../..")
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := runInstall(t, srv, t.TempDir(), map[string]string{"SCANGATE_ACTION_REF": "main", "GITHUB_ACTION_PATH": root})
+	r := runInstall(t, srv, t.TempDir(), map[string]string{"SCANGATE_ACTION_REF": "main", "GITHUB_ACTION_PATH": root,
+		"PATH": shim + string(filepath.ListSeparator) + os.Getenv("PATH")})
 	if r.err != nil {
 		t.Fatalf("%v\n%s", r.err, r.log)
+	}
+	// The installer asked for the release build's flags.
+	calls, _ := os.ReadFile(log)
+	want := `CGO_ENABLED=0 GOWORK=off go build -trimpath -ldflags=-s -w -X main.version=main -o ` + r.outputs["dir"] + `/ ./cmd/scangate ./cmd/scangate-govulncheck`
+	if !strings.Contains(string(calls), want+"\n") {
+		t.Errorf("the installer's go commands:\n%s\nwant\n%s", calls, want)
 	}
 	if !strings.Contains(r.log, `::warning title=scangate install::the action ref "main" is not a release tag, so scangate is built from source`) {
 		t.Errorf("no warning:\n%s", r.log)

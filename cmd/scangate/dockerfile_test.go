@@ -184,6 +184,24 @@ func dockerBuild(t *testing.T) (env, args []string, err error) {
 // scangate), and the path of its scangate.
 func scangateBinary(t *testing.T) string {
 	t.Helper()
+	src := builtDir(t)
+	dir := t.TempDir()
+	for _, name := range []string{"scangate", govulncheck.Companion} {
+		data, err := os.ReadFile(filepath.Join(src, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := writeTestProgram(filepath.Join(dir, name), data); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return filepath.Join(dir, "scangate")
+}
+
+// builtDir builds both programs once (see scangateBinary) and returns the
+// directory that holds them; tests must not change it.
+func builtDir(t *testing.T) string {
+	t.Helper()
 	built.once.Do(func() {
 		env, args, err := dockerBuild(t)
 		if err != nil {
@@ -227,17 +245,7 @@ func scangateBinary(t *testing.T) string {
 	if built.err != nil || built.dir == "" {
 		t.Fatalf("building scangate: %v", cmp.Or(built.err, errors.New("failed in an earlier test")))
 	}
-	dir := t.TempDir()
-	for _, name := range []string{"scangate", govulncheck.Companion} {
-		data, err := os.ReadFile(filepath.Join(built.dir, name))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := writeTestProgram(filepath.Join(dir, name), data); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return filepath.Join(dir, "scangate")
+	return built.dir
 }
 
 // built is the Dockerfile build of both programs, shared by the tests.

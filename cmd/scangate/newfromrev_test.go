@@ -28,19 +28,6 @@ func gitT(t *testing.T, dir string, args ...string) string {
 	return strings.TrimSpace(string(out))
 }
 
-func writeT(t *testing.T, dir string, files map[string]string) {
-	t.Helper()
-	for name, body := range files {
-		p := filepath.Join(dir, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-}
-
 func commitT(t *testing.T, dir, msg string) string {
 	t.Helper()
 	gitT(t, dir, "add", "-A")
@@ -137,10 +124,10 @@ func TestNewFromRevGosec(t *testing.T) {
 		t.Fatal(err)
 	}
 	gitT(t, repo, "init", "-q")
-	writeT(t, repo, map[string]string{"svc/go.mod": goModOnly, "svc/main.go": weakHash, "svc/token.go": randToken, "README": "x\n"})
+	writeTree(t, repo, map[string]string{"svc/go.mod": goModOnly, "svc/main.go": weakHash, "svc/token.go": randToken, "README": "x\n"})
 	branchPoint := commitT(t, repo, "base")
 	gitT(t, repo, "checkout", "-q", "-b", "feature")
-	writeT(t, repo, map[string]string{
+	writeTree(t, repo, map[string]string{
 		"svc/main.go": "// Package main moved down.\n\n" + weakHash,
 		"svc/exec.go": shellRun,
 	})
@@ -149,7 +136,7 @@ func TestNewFromRevGosec(t *testing.T) {
 	}
 	commitT(t, repo, "change")
 	gitT(t, repo, "checkout", "-q", "main")
-	writeT(t, repo, map[string]string{"svc/later.go": strings.Replace(shellRun, "func run()", "func later()", 1)})
+	writeTree(t, repo, map[string]string{"svc/later.go": strings.Replace(shellRun, "func run()", "func later()", 1)})
 	commitT(t, repo, "main goes on")
 	gitT(t, repo, "checkout", "-q", "feature")
 
@@ -247,7 +234,7 @@ func TestNewFromRevVulnerabilities(t *testing.T) {
 	mods := string(head["vendor/modules.txt"])
 	mods = mods[strings.Index(mods, "# golang.org/x/text"):]
 	gomod := strings.Replace(string(head["go.mod"]), "\tgolang.org/x/crypto v0.0.0-20220722155217-630584e8d5aa\n", "", 1)
-	writeT(t, repo, map[string]string{"main.go": main, "vendor/modules.txt": mods, "go.mod": gomod})
+	writeTree(t, repo, map[string]string{"main.go": main, "vendor/modules.txt": mods, "go.mod": gomod})
 	gitT(t, repo, "init", "-q")
 	base := commitT(t, repo, "base")
 	gitT(t, repo, "checkout", "-q", "-b", "change")
@@ -255,7 +242,7 @@ func TestNewFromRevVulnerabilities(t *testing.T) {
 		t.Fatal(err)
 	}
 	for name, b := range head {
-		writeT(t, repo, map[string]string{name: string(b)})
+		writeTree(t, repo, map[string]string{name: string(b)})
 	}
 	commitT(t, repo, "call Parse, require x/crypto")
 
@@ -306,13 +293,13 @@ func featureRepo(t *testing.T) (repo, branchPoint string) {
 		t.Fatal(err)
 	}
 	gitT(t, repo, "init", "-q")
-	writeT(t, repo, map[string]string{"go.mod": goModOnly, "main.go": weakHash})
+	writeTree(t, repo, map[string]string{"go.mod": goModOnly, "main.go": weakHash})
 	branchPoint = commitT(t, repo, "base")
 	gitT(t, repo, "checkout", "-q", "-b", "feature")
-	writeT(t, repo, map[string]string{"exec.go": shellRun})
+	writeTree(t, repo, map[string]string{"exec.go": shellRun})
 	commitT(t, repo, "change")
 	gitT(t, repo, "checkout", "-q", "main")
-	writeT(t, repo, map[string]string{"token.go": randToken})
+	writeTree(t, repo, map[string]string{"token.go": randToken})
 	commitT(t, repo, "main goes on")
 	gitT(t, repo, "checkout", "-q", "feature")
 	return repo, branchPoint
@@ -376,10 +363,10 @@ func TestNewFromRevHostileGitConfig(t *testing.T) {
 		t.Fatal(err)
 	}
 	gitT(t, repo, "init", "-q")
-	writeT(t, repo, map[string]string{"go.mod": goModOnly, "main.go": weakHash, ".gitattributes": "* filter=evil\n",
+	writeTree(t, repo, map[string]string{"go.mod": goModOnly, "main.go": weakHash, ".gitattributes": "* filter=evil\n",
 		"hooks/post-checkout": "#!/bin/sh\ntouch " + marks + "/hook\n", "hooks/reference-transaction": "#!/bin/sh\ntouch " + marks + "/hook\n"})
 	base := commitT(t, repo, "base")
-	writeT(t, repo, map[string]string{"exec.go": shellRun})
+	writeTree(t, repo, map[string]string{"exec.go": shellRun})
 	commitT(t, repo, "change")
 	for _, h := range []string{"post-checkout", "reference-transaction"} {
 		if err := os.Chmod(filepath.Join(repo, "hooks", h), 0o755); err != nil {
@@ -443,7 +430,7 @@ func TestNewFromRevUsage(t *testing.T) {
 	if code != exitUsage || !strings.Contains(stderr, "--new-from-rev and --baseline cannot be combined") {
 		t.Errorf("with --baseline: exit %d\n%s", code, stderr)
 	}
-	writeT(t, repo, map[string]string{".scangate.yml": "baseline: baseline.json\n"})
+	writeTree(t, repo, map[string]string{".scangate.yml": "baseline: baseline.json\n"})
 	code, _, stderr = runCLI(t, "scan", "-q", "--scanners", "gosec", "--new-from-rev", "main", repo)
 	if code != exitUsage || !strings.Contains(stderr, "--new-from-rev and baseline (") || !strings.Contains(stderr, ".scangate.yml") {
 		t.Errorf("with a configured baseline: exit %d\n%s", code, stderr)
@@ -461,7 +448,7 @@ func TestNewFromRevUsage(t *testing.T) {
 		t.Errorf("with --shard: exit %d\n%s", code, stderr)
 	}
 	plain := t.TempDir()
-	writeT(t, plain, map[string]string{"go.mod": goModOnly, "main.go": weakHash})
+	writeTree(t, plain, map[string]string{"go.mod": goModOnly, "main.go": weakHash})
 	code, _, stderr = runCLI(t, "scan", "-q", "--scanners", "gosec", "--new-from-rev", "main", plain)
 	if code != exitUsage || !strings.Contains(stderr, "is not in a git repository") {
 		t.Errorf("no repository: exit %d\n%s", code, stderr)

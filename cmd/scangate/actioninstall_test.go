@@ -289,7 +289,8 @@ func TestActionInstallMovingTag(t *testing.T) {
 	}
 
 	// The next release: the same programs in a different archive (another
-	// gzip header time; the compressed data and its checksum are unchanged).
+	// gzip header time: the compressed data and its CRC are unchanged, the
+	// archive's sha256 is not).
 	b, err := os.ReadFile(filepath.Join(dir, asset))
 	if err != nil {
 		t.Fatal(err)

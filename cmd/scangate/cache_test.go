@@ -164,6 +164,7 @@ func TestResultCacheHitsAndMisses(t *testing.T) {
 		if err := os.CopyFS(snap, os.DirFS(root)); err != nil {
 			t.Fatal(err)
 		}
+		db := db // the next steps change db while this scan runs
 		uncachedScans.Go(func() {
 			u, err := scanNoFatal(snap, db, append([]string{"--no-cache"}, args...)...)
 			if err != nil {

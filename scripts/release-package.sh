@@ -34,8 +34,9 @@ for spec in "$@"; do
   done
   asset=scangate-${p%/*}-${p#*/}.tar.gz
   # The same bytes for the same binaries: fixed order, owner and times.
+  # gzip's default level: -9 made the archive 0.3% smaller in 3x the time.
   tar --sort=name --owner=0 --group=0 --numeric-owner --mtime=@0 -C "$bin" -cf - scangate scangate-govulncheck |
-    gzip -n -9 >"$work/$asset"
+    gzip -n >"$work/$asset"
   mv "$work/$asset" "$out/$asset"
   assets+=("$asset")
 done

@@ -2,6 +2,7 @@ package report
 
 import (
 	"fmt"
+	"path"
 	"slices"
 	"strings"
 
@@ -33,10 +34,15 @@ const (
 	splitNone
 )
 
-// groupKey is the category suffix of the unit at path p: "" (the tool's
-// own category, as for a tool without units) for the root, which keeps a
-// one-module repository's categories as they always were.
-func groupKey(p string, level int) string {
+// groupKey is the category suffix of unit u: its directory (a lockfile's
+// folder: the lockfiles of one folder are one category), "" (the tool's own
+// category, as for a tool without units) for the root's, which keeps a
+// one-project repository's categories as they always were.
+func groupKey(u finding.Unit, level int) string {
+	p := u.Path
+	if u.Kind == "lockfile" {
+		p = path.Dir(p)
+	}
 	if p == "." || p == "" || level == splitNone {
 		return ""
 	}
@@ -85,7 +91,7 @@ func mergeTools(results []finding.Result) []finding.Result {
 func groups(r *finding.Result, level int) []string {
 	keys := []string{""}
 	for _, u := range r.Units {
-		if k := groupKey(u.Path, level); !slices.Contains(keys, k) {
+		if k := groupKey(u, level); !slices.Contains(keys, k) {
 			keys = append(keys, k)
 		}
 	}
@@ -125,13 +131,13 @@ func splitRuns(results []finding.Result, prefix string, level int, keep bool) (p
 			byKey[k] = runPart{Result: p, id: id}
 		}
 		own := &byKey[0]
-		if len(r.Units) == 0 || !slices.ContainsFunc(r.Units, func(u finding.Unit) bool { return u.Path == "." }) {
+		if !slices.ContainsFunc(r.Units, func(u finding.Unit) bool { return groupKey(u, splitUnit) == "" }) {
 			// No unit of its own: the tool's category holds what lies
 			// outside every unit, complete only when the tool is.
 			own.State = r.State
 		}
 		for _, u := range r.Units {
-			p := &byKey[slices.Index(keys, groupKey(u.Path, level))]
+			p := &byKey[slices.Index(keys, groupKey(u, level))]
 			p.Units = append(p.Units, u)
 			if u.State != finding.Completed {
 				p.State = finding.Incomplete
@@ -140,7 +146,7 @@ func splitRuns(results []finding.Result, prefix string, level int, keep bool) (p
 		for _, f := range r.Findings {
 			key := ""
 			if i := finding.UnitOf(r.Units, &f); i >= 0 {
-				key = groupKey(r.Units[i].Path, level)
+				key = groupKey(r.Units[i], level)
 			}
 			p := &byKey[slices.Index(keys, key)]
 			p.Findings = append(p.Findings, f)

@@ -49,8 +49,12 @@ func UnitOfPath[U any](units []U, p string, pathOf func(U) string) int {
 	best, depth := -1, -1
 	for i, u := range units {
 		up := pathOf(u)
-		if (up == p || up == "." || strings.HasPrefix(p, up+"/")) && len(up) > depth {
-			best, depth = i, len(up)
+		d := len(up)
+		if up == "." {
+			d = 0 // shallower than any directory, "a" included
+		}
+		if (up == p || up == "." || strings.HasPrefix(p, up+"/")) && d > depth {
+			best, depth = i, d
 		}
 	}
 	return best

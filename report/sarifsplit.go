@@ -154,15 +154,20 @@ func splitRuns(results []finding.Result, prefix string, level int, keep bool) (p
 		// Every run carries the tool's rules (fitRun drops none that a
 		// finding uses) and, in its own category, the tool's notifications.
 		var out []runPart
+		var names []string
 		for k := range byKey {
 			p := byKey[k]
 			p.Rules = slices.Clone(r.Rules)
 			if p.State != finding.Completed && !keep {
-				leftOut = append(leftOut, describeGroup(p))
+				names = append(names, describeGroup(p))
 				continue
 			}
 			out = append(out, p)
 		}
+		if len(out) == 0 && len(names) > 0 {
+			names = []string{r.Tool} // nothing of it is written
+		}
+		leftOut = append(leftOut, names...)
 		if len(out) > 0 {
 			first := &out[0]
 			first.Notifications = append(slices.Clone(r.Notifications), first.Notifications...)
@@ -215,12 +220,13 @@ func categoryPart(p string) string {
 
 // SARIFLeftOut names the runs SARIF leaves out of the file because their
 // tool, or some of its units, could not complete: "govulncheck (go-module
-// api)". Empty with opt.KeepIncomplete.
+// api)", sorted. Empty with opt.KeepIncomplete.
 func SARIFLeftOut(results []finding.Result, opt SARIFOptions) []string {
 	if opt.KeepIncomplete {
 		return nil
 	}
 	merged := mergeTools(results)
 	_, out := splitRuns(merged, "", splitLevel(merged, opt.Limits.orDefault().Runs), false)
+	slices.Sort(out)
 	return out
 }

@@ -10,12 +10,13 @@ import (
 // Correlate merges findings of the same vulnerability in the same package,
 // reported by several tools or under several IDs (GO-, GHSA-, CVE-, PYSEC-
 // joined through aliases), into one finding kept in the run of the tool with
-// the strongest evidence. The merged finding carries every ID, every
-// reporting tool and the strongest reachability. order ranks the tools'
-// evidence, strongest first (the scanner registry's order: govulncheck knows
-// whether the vulnerable code is called, osv-scanner knows the manifest
-// line, safety knows neither); a tool it does not list ranks last. Results
-// are changed in place and returned.
+// the strongest evidence among those that completed the finding's unit (so
+// that it reaches every report a completed unit reaches). The merged finding
+// carries every ID, every reporting tool and the strongest reachability.
+// order ranks the tools' evidence, strongest first (the scanner registry's
+// order: govulncheck knows whether the vulnerable code is called,
+// osv-scanner knows the manifest line, safety knows neither); a tool it does
+// not list ranks last. Results are changed in place and returned.
 func Correlate(results []Result, order []string) []Result {
 	rank := func(tool string) int {
 		if i := slices.Index(order, tool); i >= 0 {
@@ -81,6 +82,15 @@ func Correlate(results []Result, order []string) []Result {
 		}
 		slices.SortStableFunc(members, func(a, b int) int {
 			fa, fb := get(refs[a]), get(refs[b])
+			// A finding kept in a unit its tool did not complete would be
+			// left out of code scanning with that unit's run.
+			ca, cb := results[refs[a].r].UnitComplete(fa), results[refs[b].r].UnitComplete(fb)
+			if ca != cb {
+				if ca {
+					return -1
+				}
+				return 1
+			}
 			if d := rank(fa.Tool) - rank(fb.Tool); d != 0 {
 				return d
 			}

@@ -128,3 +128,49 @@ func TestCorrelateStdlibSpellings(t *testing.T) {
 		}
 	}
 }
+
+// The same advisory from govulncheck, which did not complete the module,
+// and osv-scanner, which did: the merged finding stays with osv-scanner, in
+// a unit whose run is written, and still names both tools.
+func TestCorrelateKeepsFindingInCompletedUnit(t *testing.T) {
+	results := []Result{
+		{Tool: "osv-scanner", State: Completed, Units: []Unit{{Kind: "lockfile", Path: "api/go.mod", State: Completed}}, Findings: []Finding{
+			{Tool: "osv-scanner", RuleID: "GO-2021-0113", Package: &Package{Ecosystem: "Go", Name: "golang.org/x/text", Version: "0.3.6", Manifest: "api/go.mod"}}}},
+		{Tool: "govulncheck", State: Incomplete, Units: []Unit{{Kind: "go-module", Path: "api", State: Incomplete}}, Findings: []Finding{
+			{Tool: "govulncheck", RuleID: "GO-2021-0113", Reachable: Imported, Package: &Package{Ecosystem: "Go", Name: "golang.org/x/text", Version: "v0.3.6", Manifest: "api/go.mod"}}}},
+	}
+	Correlate(results, vulnOrder)
+	if len(results[1].Findings) != 0 || len(results[0].Findings) != 1 {
+		t.Fatalf("the finding should stay with osv-scanner: %+v", results)
+	}
+	if f := results[0].Findings[0]; !slices.Equal(f.Tools, []string{"govulncheck", "osv-scanner"}) || f.Reachable != Imported {
+		t.Errorf("merged finding %+v", f)
+	}
+	// With govulncheck's module complete, its stronger evidence wins again.
+	results[1].Units[0].State, results[1].State = Completed, Completed
+	results[1].Findings = []Finding{{Tool: "govulncheck", RuleID: "GO-2021-0113", Package: &Package{Ecosystem: "Go", Name: "golang.org/x/text", Version: "v0.3.6", Manifest: "api/go.mod"}}}
+	results[0].Findings[0].Tools = nil
+	Correlate(results, vulnOrder)
+	if len(results[1].Findings) != 1 || len(results[0].Findings) != 0 {
+		t.Errorf("govulncheck should be primary when complete: %+v", results)
+	}
+}
+
+func TestSettleUnits(t *testing.T) {
+	r := Result{State: Incomplete, Units: []Unit{{Path: "."}, {Path: "a"}}}
+	r.SettleUnits() // no unit named: none counts as complete
+	if r.Units[0].State != Incomplete || r.Units[1].State != Incomplete {
+		t.Errorf("unlocated gap: %+v", r.Units)
+	}
+	r = Result{State: Incomplete, Units: []Unit{{Path: "."}, {Path: "a", State: Incomplete}}}
+	r.SettleUnits()
+	if r.Units[0].State != Completed || r.Units[1].State != Incomplete {
+		t.Errorf("located gap: %+v", r.Units)
+	}
+	if i := UnitOf(r.Units, &Finding{Location: Location{Path: "a/b/c.go"}}); i != 1 {
+		t.Errorf("UnitOf a/b/c.go = %d", i)
+	}
+	if i := UnitOf(r.Units, &Finding{Location: Location{Path: "ab/c.go"}}); i != 0 {
+		t.Errorf("UnitOf ab/c.go = %d", i)
+	}
+}

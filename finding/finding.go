@@ -309,7 +309,10 @@ type Result struct {
 	Findings       []Finding      `json:"findings"`
 	Notifications  []Notification `json:"notifications,omitempty"`
 	State          State          `json:"state"`
-	Duration       time.Duration  `json:"-"` // the JSON report has it in milliseconds
+	// Units are the parts of the tree the tool analyzed one by one, each
+	// with its own state; nil for a tool that analyzes the tree as a whole.
+	Units    []Unit        `json:"units,omitempty"`
+	Duration time.Duration `json:"-"` // the JSON report has it in milliseconds
 }
 
 // Rule returns the rule with the given ID, or nil.

@@ -359,6 +359,7 @@ func joinShards(shards []*Shard) ([]finding.Result, error) {
 func joinResults(parts []finding.Result, from []string) (finding.Result, error) {
 	res := parts[0]
 	res.Findings = slices.Clone(res.Findings)
+	res.Units = slices.Clone(res.Units)
 	res.Rules = slices.Clone(res.Rules)
 	res.Notifications = slices.Clone(res.Notifications)
 	for k, p := range parts[1:] {
@@ -367,6 +368,7 @@ func joinResults(parts []finding.Result, from []string) (finding.Result, error) 
 		}
 		res.Version = cmp.Or(res.Version, p.Version)
 		res.Findings = append(res.Findings, p.Findings...)
+		res.Units = append(res.Units, p.Units...)
 		for _, rule := range p.Rules {
 			if res.Rule(rule.ID) == nil {
 				res.Rules = append(res.Rules, rule)
@@ -390,6 +392,7 @@ func joinResults(parts []finding.Result, from []string) (finding.Result, error) 
 		res.Errorf("%s: skipped in shard %s but run in shard %s: part of the tree was not analyzed", res.Tool,
 			strings.Join(states[finding.Skipped], ", "), strings.Join(states[finding.Completed], ", "))
 	}
+	res.SettleUnits()
 	slices.SortStableFunc(res.Rules, func(a, b finding.Rule) int { return cmp.Compare(a.ID, b.ID) })
 	return res, nil
 }
@@ -404,15 +407,9 @@ func sortByUnit(fs []finding.Finding, units []scanners.Unit) {
 	}
 	rs := make([]ranked, len(fs))
 	for k, f := range fs {
-		p := f.Location.Path
-		if f.Package != nil && f.Package.Manifest != "" {
-			p = f.Package.Manifest
-		}
-		best, depth := len(units), -1
-		for i, u := range units {
-			if (u.Path == p || u.Path == "." || strings.HasPrefix(p, u.Path+"/")) && len(u.Path) > depth {
-				best, depth = i, len(u.Path)
-			}
+		best := finding.UnitOfPath(units, f.UnitPath(), func(u scanners.Unit) string { return u.Path })
+		if best < 0 {
+			best = len(units)
 		}
 		rs[k] = ranked{best, f}
 	}

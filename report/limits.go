@@ -82,8 +82,9 @@ func worstOf(fs []finding.Finding) finding.Finding {
 // fitResults returns a copy of results that fits lim, with a warning
 // notification in each run it changed. The caller's results are not
 // modified. The order of truncation, documented in docs/github.md:
-//  1. two results of the same tool are merged into one run, because GitHub
-//     rejects two runs with the same tool and automationDetails.id;
+//  1. two results of the same tool are merged, because GitHub rejects two
+//     runs with the same tool and automationDetails.id, then split into one
+//     run per category of units (splitRuns);
 //  2. absolute paths, which must not leak, lose their location; a finding
 //     without a location (GitHub requires one) takes its manifest's, or is
 //     left out with a warning;
@@ -96,35 +97,11 @@ func worstOf(fs []finding.Finding) finding.Finding {
 //
 // The size limit is applied afterwards, on the rendered document
 // (shrinkSARIF).
-func fitResults(results []finding.Result, lim Limits) []finding.Result {
-	var out []finding.Result
-	index := map[string]int{}
-	for _, r := range results {
-		if r.State == finding.Skipped {
-			continue
-		}
-		r.Rules = slices.Clone(r.Rules)
-		r.Findings = slices.Clone(r.Findings)
-		r.Notifications = slices.Clone(r.Notifications)
-		i, seen := index[r.Tool]
-		if !seen {
-			index[r.Tool] = len(out)
-			out = append(out, r)
-			continue
-		}
-		m := &out[i]
-		for _, rule := range r.Rules {
-			m.AddRule(rule)
-		}
-		m.Findings = append(m.Findings, r.Findings...)
-		m.Notifications = append(m.Notifications, r.Notifications...)
-		if r.State == finding.Incomplete {
-			m.State = finding.Incomplete
-		}
-		m.Duration += r.Duration
-	}
+func fitResults(results []finding.Result, opt SARIFOptions, lim Limits) []runPart {
+	merged := mergeTools(results)
+	out, _ := splitRuns(merged, opt.Category, splitLevel(merged, lim.Runs), opt.KeepIncomplete)
 	for i := range out {
-		fitRun(&out[i], lim)
+		fitRun(&out[i].Result, lim)
 	}
 	if len(out) > lim.Runs {
 		order := make([]int, len(out))
@@ -144,10 +121,10 @@ func fitResults(results []finding.Result, lim Limits) []finding.Result {
 		var dropped []string
 		for i := range out {
 			if !slices.Contains(keep, i) {
-				dropped = append(dropped, fmt.Sprintf("%s (%d findings)", out[i].Tool, len(out[i].Findings)))
+				dropped = append(dropped, fmt.Sprintf("%s (%d findings)", out[i].id, len(out[i].Findings)))
 			}
 		}
-		var kept []finding.Result
+		var kept []runPart
 		for _, i := range keep {
 			kept = append(kept, out[i])
 		}
@@ -356,7 +333,7 @@ func uriRef(p string) string {
 // fitSARIF builds the document within opt.Limits (GitHub's by default).
 func fitSARIF(results []finding.Result, opt SARIFOptions) (*sarif.Report, error) {
 	lim := opt.Limits.orDefault()
-	fitted := fitResults(results, lim)
+	fitted := fitResults(results, opt, lim)
 	doc := buildSARIF(fitted, opt, lim)
 	size, err := gzipSizeOver(doc, lim.GzipBytes)
 	if err != nil {
@@ -368,7 +345,7 @@ func fitSARIF(results []finding.Result, opt SARIFOptions) (*sarif.Report, error)
 	return shrinkSARIF(fitted, opt, lim, size)
 }
 
-func buildSARIF(results []finding.Result, opt SARIFOptions, lim Limits) *sarif.Report {
+func buildSARIF(results []runPart, opt SARIFOptions, lim Limits) *sarif.Report {
 	doc := sarif.NewReport()
 	for i := range results {
 		doc.AddRun(sarifRun(&results[i], opt))
@@ -380,7 +357,7 @@ func buildSARIF(results []finding.Result, opt SARIFOptions, lim Limits) *sarif.R
 // shrinkSARIF makes the file fit GzipBytes: first it drops the rules no
 // result uses; if that is not enough, it keeps the K most severe findings
 // of the whole file, for the largest K that fits, and the rules they use.
-func shrinkSARIF(results []finding.Result, opt SARIFOptions, lim Limits, size int) (*sarif.Report, error) {
+func shrinkSARIF(results []runPart, opt SARIFOptions, lim Limits, size int) (*sarif.Report, error) {
 	type ref struct{ run, i int }
 	var all []ref
 	for r := range results {
@@ -391,7 +368,7 @@ func shrinkSARIF(results []finding.Result, opt SARIFOptions, lim Limits, size in
 	slices.SortStableFunc(all, func(a, b ref) int {
 		return moreSevere(results[a.run].Findings[a.i], results[b.run].Findings[b.i])
 	})
-	keepTop := func(k int) []finding.Result {
+	keepTop := func(k int) []runPart {
 		out := slices.Clone(results)
 		for r := range out {
 			out[r].Findings = nil

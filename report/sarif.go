@@ -34,10 +34,11 @@ type SARIFOptions struct {
 	// ("services/api", "/"-separated; "" when they are the same): URIs are
 	// relative to the repository root, which is how code scanning reads them.
 	ScanRoot string
-	// KeepIncomplete keeps the runs of tools that could not complete. By
-	// default they are left out: code scanning takes an uploaded run as the
-	// whole current state of its category, so an empty or partial run would
-	// close alerts that still hold.
+	// KeepIncomplete keeps the runs of tools, or of their units, that could
+	// not complete. By default they are left out: code scanning takes an
+	// uploaded run as the whole current state of its category, so an empty
+	// or partial run would close alerts that still hold. A tool's completed
+	// units have runs of their own (splitRuns) and are written either way.
 	KeepIncomplete bool
 }
 
@@ -46,9 +47,10 @@ type SARIFOptions struct {
 // relative to the scanned root. Absent when the two are the same.
 const ScanRootBaseID = "%SCANROOT%"
 
-// SARIF builds one run per tool that ran (skipped tools have no run, nor
-// incomplete ones unless opt.KeepIncomplete), within GitHub's upload limits
-// (opt.Limits).
+// SARIF builds one run per tool that ran, or per group of its units (Go
+// modules, lockfiles) when it has several, each in its own category;
+// skipped tools have no run, nor incomplete tools or units unless
+// opt.KeepIncomplete. It stays within GitHub's upload limits (opt.Limits).
 func SARIF(results []finding.Result, opt SARIFOptions) (*sarif.Report, error) {
 	if opt.Category == "" {
 		opt.Category = "scangate/"
@@ -60,9 +62,6 @@ func SARIF(results []finding.Result, opt SARIFOptions) (*sarif.Report, error) {
 	if opt.ScanRoot == "." {
 		opt.ScanRoot = ""
 	}
-	if !opt.KeepIncomplete {
-		results = completeOnly(results)
-	}
 	rep, err := fitSARIF(results, opt)
 	if err != nil {
 		return nil, err
@@ -73,22 +72,10 @@ func SARIF(results []finding.Result, opt SARIFOptions) (*sarif.Report, error) {
 	return rep, nil
 }
 
-// completeOnly leaves out every result of a tool that did not complete:
-// with two results of one tool (merged into one run), one incomplete part
-// makes the whole run incomplete.
-func completeOnly(results []finding.Result) []finding.Result {
-	incomplete := map[string]bool{}
-	for _, r := range results {
-		if r.State == finding.Incomplete {
-			incomplete[r.Tool] = true
-		}
-	}
-	return slices.DeleteFunc(slices.Clone(results), func(r finding.Result) bool { return incomplete[r.Tool] })
-}
-
 var semverRE = regexp.MustCompile(`^v?(\d+\.\d+\.\d+(?:[-+][0-9A-Za-z.+-]+)?)$`)
 
-func sarifRun(res *finding.Result, opt SARIFOptions) *sarif.Run {
+func sarifRun(part *runPart, opt SARIFOptions) *sarif.Run {
+	res := &part.Result
 	run := sarif.NewRunWithInformationURI(res.Tool, res.InformationURI)
 	if res.InformationURI == "" {
 		run.Tool.Driver.InformationURI = nil
@@ -99,7 +86,7 @@ func sarifRun(res *finding.Result, opt SARIFOptions) *sarif.Run {
 			run.Tool.Driver.WithSemanticVersion(m[1])
 		}
 	}
-	run.WithAutomationDetails(sarif.NewRunAutomationDetails().WithID(opt.Category + res.Tool + "/"))
+	run.WithAutomationDetails(sarif.NewRunAutomationDetails().WithID(part.id))
 	// No uri for %SRCROOT%: it would be a path of the scanning machine.
 	// GitHub resolves relative URIs against the checkout.
 	bases := map[string]sarif.ArtifactLocation{

@@ -169,6 +169,7 @@ func Settle(res *finding.Result, err error) error {
 
 func settle(name string, res *finding.Result, err error, paths *Paths) error {
 	res.State = StateOf(err)
+	res.SettleUnits()
 	var skip *SkipError
 	var partial *PartialError
 	switch {

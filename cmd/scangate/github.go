@@ -49,7 +49,10 @@ func (g *ghRun) finish(o *scanOptions, scan *pipeline.Report, sarifRuns int) err
 		return nil
 	}
 	g.resume()
-	leftOut := o.sarifOut != "" && !o.keepIncomplete
+	var leftOut []string
+	if o.sarifOut != "" && !o.keepIncomplete {
+		leftOut = report.SARIFLeftOut(scan.Results, report.SARIFOptions{})
+	}
 	anns := append(toolProblems(scan.Results, leftOut), ghactions.FromFindings(scan.Ranked(), o.scanRoot)...)
 	kept, dropped := ghactions.Cap(anns)
 	for _, a := range kept {
@@ -89,8 +92,8 @@ func (g *ghRun) finish(o *scanOptions, scan *pipeline.Report, sarifRuns int) err
 
 // toolProblems makes one error annotation per scanner that could not
 // complete, first in line: an incomplete scan fails the step too. leftOut
-// says their runs are not in the SARIF report.
-func toolProblems(results []finding.Result, leftOut bool) []ghactions.Annotation {
+// names the runs not in the SARIF report (report.SARIFLeftOut).
+func toolProblems(results []finding.Result, leftOut []string) []ghactions.Annotation {
 	var anns []ghactions.Annotation
 	for _, r := range results {
 		if r.State != finding.Incomplete {
@@ -105,8 +108,18 @@ func toolProblems(results []finding.Result, leftOut bool) []ghactions.Annotation
 		if len(msgs) == 0 {
 			msgs = append(msgs, r.Tool+" analyzed nothing or only part of the tree")
 		}
-		if leftOut {
+		var out []string
+		for _, name := range leftOut {
+			if name == r.Tool || strings.HasPrefix(name, r.Tool+" (") {
+				out = append(out, name)
+			}
+		}
+		switch {
+		case len(out) == 1 && out[0] == r.Tool:
 			msgs = append(msgs, "Its run is left out of the SARIF report, so that code scanning keeps "+r.Tool+"'s alerts as the last complete scan left them.")
+		case len(out) > 0:
+			msgs = append(msgs, "Left out of the SARIF report, so that code scanning keeps their alerts as the last complete scan left them: "+
+				strings.Join(out, ", ")+"; what "+r.Tool+" completed is in it.")
 		}
 		anns = append(anns, ghactions.Annotation{Level: ghactions.Error,
 			Title: "scangate: " + r.Tool + " could not complete", Message: strings.Join(msgs, "\n")})

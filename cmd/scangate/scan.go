@@ -261,9 +261,11 @@ func runScan(ctx context.Context, o *scanOptions, stdout, stderr io.Writer) erro
 	if err != nil {
 		return &exitError{code: exitIncomplete, err: err}
 	}
-	if inc := scan.Verdict.IncompleteTools; o.sarifOut != "" && !o.keepIncomplete && len(inc) > 0 {
-		fmt.Fprintf(stderr, "scangate: the SARIF report leaves out %s (could not complete), so that code scanning keeps their alerts as the last complete scan left them; --sarif-keep-incomplete writes them\n",
-			strings.Join(inc, ", "))
+	if o.sarifOut != "" && !o.keepIncomplete {
+		if out := report.SARIFLeftOut(scan.Results, report.SARIFOptions{}); len(out) > 0 {
+			fmt.Fprintf(stderr, "scangate: the SARIF report leaves out %s (could not complete), so that code scanning keeps their alerts as the last complete scan left them; --sarif-keep-incomplete writes them\n",
+				strings.Join(out, ", "))
+		}
 	}
 	finishErr := gh.finish(o, scan, sarifRuns)
 	// After the reports and the summary, so that a failed comment loses

@@ -4,6 +4,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -67,6 +68,11 @@ func TestUntidyModuleIsIncomplete(t *testing.T) {
 	}
 	if fixture == 0 || api != 0 {
 		t.Errorf("%d findings in the tidy module, %d in the untidy one; want some and none", fixture, api)
+	}
+	// The failed module is placed: the tidy one's findings can be reported.
+	wantUnits := []finding.Unit{{Kind: "go-module", Path: ".", State: finding.Completed}, {Kind: "go-module", Path: "api", State: finding.Incomplete}}
+	if !slices.Equal(o.res.Units, wantUnits) {
+		t.Errorf("units %+v, want %+v", o.res.Units, wantUnits)
 	}
 
 	// Excluded, the untidy module is not loaded at all: the scan completes.

@@ -195,17 +195,30 @@ func (s *Scanner) Scan(ctx context.Context, req *scanners.Request) (*finding.Res
 	mods = slices.DeleteFunc(mods, func(m scanners.GoModule) bool { return !req.Keeps(scanners.UnitGoModule, m.Rel) })
 	run := &run{opt: s.opt, req: req, paths: scanners.PathsFor(req), filter: filter, res: res, want: want, local: local, rules: map[string]finding.Severity{}, ruleMsg: map[string]string{}}
 	var scanErr error
+	// A module counts as complete once analyzed whole (see gaps): one that
+	// fails, or is never reached, keeps its code-scanning alerts.
+	for _, m := range mods {
+		res.Units = append(res.Units, finding.Unit{Kind: scanners.UnitGoModule, Path: m.Rel, State: finding.Incomplete})
+	}
+	incomplete := false
 	for i, m := range mods {
 		if err := ctx.Err(); err != nil {
 			scanErr = fmt.Errorf("gosec: stopped before module %s: %w", m.Path, context.Cause(ctx))
 			break
 		}
 		logf("module %d/%d: %s (%s)", i+1, len(mods), m.Path, m.Rel)
-		if err := run.module(ctx, m); err != nil {
+		run.incomplete = false
+		err := run.module(ctx, m)
+		if err == nil && !run.incomplete {
+			res.Units[i].State = finding.Completed
+		}
+		incomplete = incomplete || run.incomplete
+		if err != nil {
 			scanErr = err
 			break
 		}
 	}
+	run.incomplete = run.incomplete || incomplete
 	run.finish()
 	if run.analyzed == 0 && scanErr == nil {
 		scanErr = fmt.Errorf("gosec: no Go package could be analyzed in %d module(s); nothing was scanned", len(mods))

@@ -174,6 +174,11 @@ func (s *Scanner) Scan(ctx context.Context, req *scanners.Request) (*finding.Res
 	var scanned, failed int
 	partial := false // a module was scanned without some of its files
 	goVersions := map[string]bool{}
+	// A module counts as complete once scanned whole, so that one that
+	// fails, or is never reached, keeps its code-scanning alerts.
+	for _, m := range mods {
+		res.Units = append(res.Units, finding.Unit{Kind: scanners.UnitGoModule, Path: m.Rel, State: finding.Incomplete})
+	}
 	for i, m := range mods {
 		req.Log("module %d/%d: %s (%s)", i+1, len(mods), m.Path, m.Rel)
 		st, err := sc.module(ctx, m)
@@ -204,6 +209,8 @@ func (s *Scanner) Scan(ctx context.Context, req *scanners.Request) (*finding.Res
 			partial = true
 			res.Notifications = append(res.Notifications, finding.Notification{Level: finding.LevelWarning,
 				Message: scanners.CgoSkippedMessage("govulncheck", cgo), Location: finding.Location{Path: cgo[0]}})
+		} else {
+			res.Units[i].State = finding.Completed
 		}
 		if st != nil && st.config.GoVersion != "" {
 			goVersions[st.config.GoVersion] = true

@@ -46,6 +46,12 @@ func TestUnparsableLockfilesMakeTheRunIncomplete(t *testing.T) {
 			if got := rows(res); len(got) != len(treeWant) {
 				t.Errorf("findings %+v, want the tree's %d", got, len(treeWant))
 			}
+			// Only the broken lockfile's unit failed: the others report.
+			for _, u := range res.Units {
+				if (u.State == finding.Incomplete) != (u.Path == tc.file) {
+					t.Errorf("unit %s: %s", u.Path, u.State)
+				}
+			}
 
 			// Excluded, the broken lockfile is not read: the run completes.
 			req := &scanners.Request{Root: root, Offline: true, DB: db, Exclude: []string{filepath.Dir(tc.file)}, Logf: func(string, ...any) {}}

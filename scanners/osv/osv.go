@@ -118,6 +118,13 @@ func (s *Scanner) Scan(ctx context.Context, req *scanners.Request) (*finding.Res
 	if len(files) == 0 {
 		return res, nil
 	}
+	// A lockfile counts as complete once a call that held it succeeded,
+	// so that one that fails keeps its code-scanning alerts.
+	unitAt := map[string]int{}
+	for _, f := range files {
+		unitAt[f.Rel] = len(res.Units)
+		res.Units = append(res.Units, finding.Unit{Kind: scanners.UnitLockfile, Path: f.Rel, State: finding.Incomplete})
+	}
 	ignores, problems := loadRepoIgnores(req.Root, files)
 	for _, dir := range sortedKeys(ignores) {
 		res.Warnf("osv-scanner: %s", ignores[dir].warning())
@@ -267,12 +274,18 @@ func (s *Scanner) Scan(ctx context.Context, req *scanners.Request) (*finding.Res
 				partly = append(partly, "osv-scanner: "+m)
 			}
 			switch {
-			case err == nil, errors.Is(err, osvscanner.ErrVulnerabilitiesFound):
-			case errors.Is(err, osvscanner.ErrNoPackagesFound):
-				continue // lockfiles without dependencies
+			case err == nil, errors.Is(err, osvscanner.ErrVulnerabilitiesFound), errors.Is(err, osvscanner.ErrNoPackagesFound):
+				if len(logged) == 0 {
+					for _, f := range batch {
+						res.Units[unitAt[f.Rel]].State = finding.Completed
+					}
+				}
 			default:
 				errs = append(errs, fmt.Errorf("%s: %s", relList(batch), clean(err.Error())))
 				continue
+			}
+			if errors.Is(err, osvscanner.ErrNoPackagesFound) {
+				continue // lockfiles without dependencies
 			}
 			conv.add(vr)
 		}

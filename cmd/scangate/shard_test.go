@@ -168,10 +168,12 @@ func TestShardMergeEqualsUnsharded(t *testing.T) {
 		if code != exitFail {
 			t.Fatalf("merge of %d shards: exit %d, want %d\n%s", n, code, exitFail, stderr)
 		}
-		if !strings.Contains(stderr, "GO-2021-0113") || !strings.Contains(stderr, "Verdict: FAIL") {
+		got, gotText := reportOf(t, merged)
+		// GO-2021-0113 may fall outside the summary's top ten (gfix's
+		// generated file adds high findings): the report holds it.
+		if !strings.Contains(gotText, `"ruleId": "GO-2021-0113"`) || !strings.Contains(stderr, "Verdict: FAIL") {
 			t.Errorf("merge summary:\n%s", stderr)
 		}
-		got, gotText := reportOf(t, merged)
 		if gotText != wantText {
 			t.Errorf("merge of %d shards differs from the unsharded scan:\n%s", n, firstDiff(wantText, gotText))
 		}

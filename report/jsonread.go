@@ -32,9 +32,10 @@ type Budget struct {
 }
 
 // NewBudget is what one merge may read: 256 MiB of reports holding two
-// million JSON entries (a finding is about ten), at most 250,000 in one
-// list, strings up to 1 MiB, nested 32 deep. A shard of a real scan holds
-// a small part of that; decoded, the worst case stays under about 1 GB.
+// million JSON entries (a finding of a real report takes about 50, so some
+// 40,000 findings), at most 250,000 in one list, strings up to 1 MiB,
+// nested 32 deep. The worst case measured, 1.75 million empty findings in
+// a 5 MB file, peaks at 1.3 GB of heap before it is refused.
 func NewBudget() *Budget { return &Budget{Bytes: 256 << 20, Entries: 2_000_000} }
 
 // ReadJSONWithin is ReadJSON taking what it reads from b.

@@ -178,6 +178,9 @@ func Merge(p Plan, shards []Shard) (*Report, error) {
 	if len(shards) == 0 {
 		return nil, fmt.Errorf("no shard reports given")
 	}
+	if len(shards) > scanners.MaxShards {
+		return nil, fmt.Errorf("%d shard reports, but a scan has at most %d shards", len(shards), scanners.MaxShards)
+	}
 	c := p.Config
 	if c == nil {
 		c = config.Default(p.Root)
@@ -272,8 +275,8 @@ func checkShard(s Shard, version string, root *scanners.Paths) error {
 	switch {
 	case si == nil:
 		return fmt.Errorf("%s is not a shard's report: write one with scan --shard K/N --json FILE", s.Name)
-	case si.Count < 1 || si.Index < 1 || si.Index > si.Count:
-		return fmt.Errorf("%s: shard %d/%d is not a valid K/N", s.Name, si.Index, si.Count)
+	case si.Count < 1 || si.Index < 1 || si.Index > si.Count || si.Count > scanners.MaxShards:
+		return fmt.Errorf("%s: shard %d/%d is not a valid K/N (1 <= K <= N <= %d)", s.Name, si.Index, si.Count, scanners.MaxShards)
 	case s.Report.Version != version:
 		return fmt.Errorf("%s was written by scangate %s, this is scangate %s: merge with the version that scanned", s.Name, s.Report.Version, version)
 	}

@@ -93,3 +93,26 @@ func TestShardPartition(t *testing.T) {
 		t.Error("shard 3/2 accepted")
 	}
 }
+
+// merge trusts no count a shard report holds: N is bounded before
+// anything is sized by it, and the error names the file.
+func TestMergeBoundsTheShardCount(t *testing.T) {
+	root := t.TempDir()
+	for _, count := range []int{1 << 62, 300_000_000, scanners.MaxShards + 1, -1} {
+		shards := []Shard{{Name: "big.json", Report: &Report{Version: "v1", Shard: &ShardInfo{Index: 1, Count: count}}}}
+		_, err := Merge(Plan{Root: root, Version: "v1"}, shards)
+		if err == nil || !strings.HasPrefix(err.Error(), "big.json: shard 1/") || !strings.Contains(err.Error(), "<= 256") {
+			t.Errorf("count %d: %v", count, err)
+		}
+	}
+	many := make([]Shard, scanners.MaxShards+1)
+	if _, err := Merge(Plan{Root: root, Version: "v1"}, many); err == nil || !strings.Contains(err.Error(), "at most 256 shards") {
+		t.Errorf("257 reports: %v", err)
+	}
+	if _, _, err := scanners.ParseShard("1/257"); err == nil || !strings.Contains(err.Error(), "at most 256 shards") {
+		t.Errorf("--shard 1/257: %v", err)
+	}
+	if _, err := scanners.NewShard(1, 1<<62, nil); err == nil {
+		t.Error("NewShard sized by 2^62")
+	}
+}

@@ -16,6 +16,7 @@ import (
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
 	"github.com/scangate/scangate/finding"
+	"github.com/scangate/scangate/internal/jsonlimit"
 	"github.com/scangate/scangate/pipeline"
 	"github.com/scangate/scangate/scanners"
 )
@@ -315,6 +316,54 @@ func TestReadJSONErrors(t *testing.T) {
 	missing := filepath.Join(dir, "missing.json")
 	if _, err := ReadJSON(missing); err == nil || err.Error() != "JSON report "+missing+": no such file or directory" {
 		t.Errorf("missing file: %v", err)
+	}
+}
+
+// What merge reads is bounded: a hostile shard file cannot make the
+// decoder allocate without limit. Each bound is an error naming the file.
+func TestReadJSONBounds(t *testing.T) {
+	dir := t.TempDir()
+	good := renderJSON(t, fullReport())
+	write := func(name, doc string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(doc), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	head := `{"schemaVersion": 1, "verdict": {}, "tools": [{"tool": "gosec", "findings": [`
+	for _, tc := range []struct{ name, doc, want string }{
+		{"long list", head + strings.Repeat(`{},`, 250_000) + `{}]}]}`, `tools[0].findings: more than 250000 entries`},
+		{"long string", `{"schemaVersion": 1, "root": "` + strings.Repeat("a", 1<<20+1) + `"}`, "root: a string of 1048577 bytes, more than 1048576"},
+		{"deep", `{"schemaVersion": 1, "x": ` + strings.Repeat("[", 40) + strings.Repeat("]", 40) + `}`, "nested more than 32 deep"},
+	} {
+		file := write(tc.name+".json", tc.doc)
+		_, err := ReadJSON(file)
+		if err == nil || !strings.HasPrefix(err.Error(), "JSON report "+file+": ") || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: got %v, want an error naming %s with %q", tc.name, err, file, tc.want)
+		}
+	}
+
+	// One budget across files: each fits, together they do not.
+	a, b := write("a.json", string(good)), write("b.json", string(good))
+	budget := &Budget{Bytes: int64(len(good))*2 - 1, Entries: 1 << 20}
+	if _, err := ReadJSONWithin(a, budget); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ReadJSONWithin(b, budget); err == nil || !strings.HasPrefix(err.Error(), "JSON report "+b+": ") || !strings.Contains(err.Error(), "bytes, more than the") {
+		t.Errorf("bytes over the budget: %v", err)
+	}
+	entries, _ := jsonlimit.Check(good, jsonlimit.Limits{})
+	budget = &Budget{Bytes: 1 << 30, Entries: entries*2 - 1}
+	if _, err := ReadJSONWithin(a, budget); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ReadJSONWithin(b, budget); err == nil || !strings.Contains(err.Error(), "entries in the whole document") {
+		t.Errorf("entries over the budget: %v", err)
+	}
+	// A file that is not regular is read up to the bound, not to its end.
+	if _, err := ReadJSONWithin("/dev/zero", &Budget{Bytes: 1 << 20, Entries: 10}); err == nil || !strings.Contains(err.Error(), "more than the 1048576 bytes left to read") {
+		t.Errorf("/dev/zero: %v", err)
 	}
 }
 

@@ -57,8 +57,8 @@ func unitKey(kind, path string) string { return kind + "\x00" + path }
 // units give every shard the same answer. Units are placed largest first
 // on the least loaded shard, so shards are balanced by size.
 func NewShard(index, count int, per map[string][]Unit) (*Shard, error) {
-	if count < 1 || index < 1 || index > count {
-		return nil, fmt.Errorf("shard %d/%d: want K/N with 1 <= K <= N", index, count)
+	if count < 1 || index < 1 || index > count || count > MaxShards {
+		return nil, fmt.Errorf("shard %d/%d: want K/N with 1 <= K <= N <= %d", index, count, MaxShards)
 	}
 	s := &Shard{Index: index, Count: count, owner: map[string]int{}, whole: map[string]int{}, runs: map[string]bool{}}
 	all := AllUnits(per)
@@ -145,6 +145,10 @@ func (s *Shard) Keeper(scanner string) func(kind, path string) bool {
 	}
 }
 
+// MaxShards bounds N in --shard K/N and in the reports merge reads (a
+// GitHub Actions matrix has at most 256 jobs, GitLab's parallel 200).
+const MaxShards = 256
+
 // ParseShard parses "K/N".
 func ParseShard(v string) (index, count int, err error) {
 	k, n, ok := strings.Cut(v, "/")
@@ -152,6 +156,9 @@ func ParseShard(v string) (index, count int, err error) {
 	count, err2 := strconv.Atoi(n)
 	if !ok || err1 != nil || err2 != nil || count < 1 || index < 1 || index > count {
 		return 0, 0, fmt.Errorf("%q: want K/N, the shard K of N (1 <= K <= N), e.g. 2/4", v)
+	}
+	if count > MaxShards {
+		return 0, 0, fmt.Errorf("%q: at most %d shards", v, MaxShards)
 	}
 	return index, count, nil
 }

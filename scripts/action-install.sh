@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Install scangate for action.yml: the release archive for this runner, its
 # sha256 checked against the release's checksums.txt, kept in the runner's
-# tool cache; or a build from the action's own checkout.
+# tool cache, where each use hashes the programs again against the
+# checksums recorded at install; or a build from the action's own checkout.
 #
 # Everything comes from the environment that action.yml's step sets (never
 # from the scanned repository, which this script does not read):
@@ -98,10 +99,33 @@ fi
 
 cache=${RUNNER_TOOL_CACHE:-${RUNNER_TEMP:-${TMPDIR:-/tmp}}}/scangate/$version
 final=$cache/$platform
-cached() { [ -x "$final/scangate" ] && [ -x "$final/scangate-govulncheck" ] && [ -s "$final/.sha256" ]; }
+programs=(scangate scangate-govulncheck)
+# .sha256 is the archive's checksum; .programs.sha256 the programs', taken
+# from the verified archive at install.
+cached() { [ -x "$final/scangate" ] && [ -x "$final/scangate-govulncheck" ] && [ -s "$final/.sha256" ] && [ -s "$final/.programs.sha256" ]; }
+# The programs still hash to what was recorded: a persistent runner's tool
+# cache outlives the job that filled it (docs/security.md says what this
+# proves and what it does not).
+intact() {
+  local name want
+  for name in "${programs[@]}"; do
+    want=$(awk -v n="$name" '$2 == n { print $1 }' "$final/.programs.sha256")
+    [[ $want =~ ^[0-9a-f]{64}$ ]] && [ "$(sha256 "$final/$name")" = "$want" ] || return 1
+  done
+}
+# usable says whether the cached entry may run; a changed one is reported
+# once and installed again.
+warned=
+usable() {
+  cached || return 1
+  intact && return 0
+  [ -n "$warned" ] || echo "::warning title=scangate install::$final does not match the checksums recorded when it was installed (changed since): installing $version again"
+  warned=1
+  return 1
+}
 
 # A fixed release never changes: a complete entry is used without asking.
-if [[ $version =~ ^v[0-9]+\.[0-9]+\.[0-9]+ ]] && cached; then
+if [[ $version =~ ^v[0-9]+\.[0-9]+\.[0-9]+ ]] && usable; then
   echo "scangate install: $version $platform from the tool cache ($final)"
   output "$final"
   exit 0
@@ -120,7 +144,7 @@ want=$(awk -v a="$asset" '$2 == a || $2 == "*" a { print $1 }' "$tmp/checksums.t
 [[ $want =~ ^[0-9a-f]{64}$ ]] || fail "checksums.txt of $version has no sha256 for $asset"
 
 # A moving tag (v1) is checked against its current checksums.txt.
-if cached && [ "$(cat "$final/.sha256")" = "$want" ]; then
+if [ "$(cat "$final/.sha256" 2>/dev/null)" = "$want" ] && usable; then
   echo "scangate install: $version $platform from the tool cache ($final)"
   output "$final"
   exit 0
@@ -137,6 +161,9 @@ mkdir "$tmp/bin"
 tar -xzf "$tmp/$asset" -C "$tmp/bin" scangate scangate-govulncheck ||
   fail "$asset of $version does not hold scangate and scangate-govulncheck"
 echo "$want" >"$tmp/bin/.sha256"
+for name in "${programs[@]}"; do
+  printf '%s  %s\n' "$(sha256 "$tmp/bin/$name")" "$name"
+done >"$tmp/bin/.programs.sha256"
 # Complete before it is visible: the directory is renamed into place.
 old=
 if [ -e "$final" ]; then
@@ -145,7 +172,7 @@ if [ -e "$final" ]; then
 fi
 if ! mv "$tmp/bin" "$final" 2>/dev/null; then
   # Another job on this runner installed it meanwhile.
-  cached && [ "$(cat "$final/.sha256")" = "$want" ] || fail "cannot install into $final"
+  cached && [ "$(cat "$final/.sha256")" = "$want" ] && intact || fail "cannot install into $final"
 fi
 echo "scangate install: $version $platform verified (sha256 $want), in $final"
 output "$final"

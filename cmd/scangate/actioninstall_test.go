@@ -257,6 +257,33 @@ func TestActionInstallRelease(t *testing.T) {
 		t.Errorf("warm install of a fixed release made %d requests, want none", n)
 	}
 
+	// A program changed in the tool cache since its install (a persistent
+	// runner keeps the cache between jobs) is not run: the entry is
+	// installed again from the verified archive, with a warning.
+	marker := filepath.Join(t.TempDir(), "ran")
+	for _, name := range []string{"scangate", "scangate-govulncheck"} {
+		if err := os.WriteFile(filepath.Join(want, name), []byte("#!/bin/sh\ntouch "+marker+"\necho scangate v9.9.9\n"), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		gets := srv.count("/" + testReleaseTag + "/" + asset)
+		r = runInstall(t, srv, cache, env)
+		if r.err != nil || r.outputs["dir"] != want {
+			t.Fatalf("%s changed: %v, outputs %v\n%s", name, r.err, r.outputs, r.log)
+		}
+		if !strings.Contains(r.log, "::warning title=scangate install::"+want+" does not match the checksums recorded when it was installed (changed since): installing "+testReleaseTag+" again") {
+			t.Errorf("%s changed: no warning\n%s", name, r.log)
+		}
+		if n := srv.count("/"+testReleaseTag+"/"+asset) - gets; n != 1 {
+			t.Errorf("%s changed: %d downloads of the archive, want 1", name, n)
+		}
+		if got, packaged := sha256File(t, filepath.Join(want, name)), sha256File(t, filepath.Join(builtDir(t), name)); got != packaged {
+			t.Errorf("%s changed: reinstalled with sha256 %s, the release's is %s", name, got, packaged)
+		}
+	}
+	if _, err := os.Stat(marker); err == nil {
+		t.Error("the changed program in the tool cache ran")
+	}
+
 	// The version input wins over the ref (a commit pin names its release).
 	r = runInstall(t, srv, cache, map[string]string{"SCANGATE_ACTION_REF": "0123456789abcdef0123456789abcdef01234567", "SCANGATE_VERSION": testReleaseTag})
 	if r.err != nil || r.outputs["dir"] != want {

@@ -34,6 +34,38 @@ func TestHostileCacheDirInsideTree(t *testing.T) {
 	assertNowhere(t, o, root)
 }
 
+// A --cache-dir not made yet, reached through a link into the tree (here
+// a directory the tree itself holds): judged by where MkdirAll would put
+// it, refused on the first scan as on later ones.
+func TestHostileCacheDirThroughLinkIntoTree(t *testing.T) {
+	root := t.TempDir()
+	writeTree(t, root, map[string]string{
+		"go.mod":       "module example.com/h\n\ngo 1.21\n",
+		"main.go":      "package main\n\nimport \"crypto/md5\"\n\nfunc main() { _ = md5.Sum(nil) }\n",
+		"out/.keep.go": "package out\n",
+	})
+	outside := t.TempDir()
+	if err := os.Symlink(filepath.Join(root, "out"), filepath.Join(outside, "caches")); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 2 {
+		o := scanHostile(t, root, "--scanners", "gosec", "--cache-dir", filepath.Join(outside, "caches", "scangate"))
+		if o.code != 0 && o.code != 1 {
+			t.Fatalf("scan %d: exit %d\n%s", i, o.code, o.stderr)
+		}
+		if !strings.Contains(o.stderr, "result cache out/scangate (from the root) is inside the scanned tree: scanning uncached") {
+			t.Errorf("scan %d: no warning about a cache inside the tree:\n%s", i, o.stderr)
+		}
+		if _, err := os.Lstat(filepath.Join(root, "out", "scangate")); err == nil {
+			t.Fatalf("scan %d: the cache directory was created inside the scanned tree", i)
+		}
+		if !strings.Contains(o.sarif, `"G401"`) {
+			t.Errorf("scan %d did not run:\n%s", i, o.sarif)
+		}
+		assertNowhere(t, o, outside)
+	}
+}
+
 func TestHostileTreeCannotAnswerForAnother(t *testing.T) {
 	cache := t.TempDir()
 	root := filepath.Join(t.TempDir(), "checkout")

@@ -114,9 +114,13 @@ error (exit 2), never a pass.
 
 // merge reads the shards' reports and merges them with the plan's settings.
 func (o *scanOptions) merge(plan pipeline.Plan) (*pipeline.Report, error) {
+	if len(o.mergeFiles) > scanners.MaxShards {
+		return nil, usageErr("merge: %d files, but a scan has at most %d shards", len(o.mergeFiles), scanners.MaxShards)
+	}
 	var shards []pipeline.Shard
+	budget := report.NewBudget() // shared: the files may come from a pull request's jobs
 	for _, f := range o.mergeFiles {
-		r, err := report.ReadJSON(f)
+		r, err := report.ReadJSONWithin(f, budget)
 		if err != nil {
 			return nil, usageErr("%v", err)
 		}

@@ -2,7 +2,8 @@
 // date through GitHub's REST API: it finds the comment by a hidden marker
 // on its first line and edits it, or creates it. It speaks plain net/http.
 //
-// The token goes only to the API's own host, in the Authorization header,
+// The token goes only to the API's own scheme, host and port (redirects
+// and next pages included), in the Authorization header,
 // and never into an error or a log line; every response body is read
 // through a size cap.
 package prcomment
@@ -241,6 +242,37 @@ func (s *session) nextPage(link string) (*url.URL, error) {
 	return u, nil
 }
 
+// tokenStaysHome is hc dropping the token on a redirect to another
+// scheme, host or port than the request's: net/http keeps it for the same
+// host name (and its subdomains) on any port or scheme.
+func tokenStaysHome(hc *http.Client) *http.Client {
+	cp := *hc
+	next := hc.CheckRedirect
+	cp.CheckRedirect = func(req *http.Request, via []*http.Request) error {
+		// net/http copies the first request's headers on every hop.
+		if origin(req.URL) != origin(via[0].URL) {
+			req.Header.Del("Authorization")
+		}
+		if next != nil {
+			return next(req, via)
+		}
+		if len(via) >= 10 {
+			return errors.New("stopped after 10 redirects")
+		}
+		return nil
+	}
+	return &cp
+}
+
+// origin is a URL's scheme, host and port, the port spelled out.
+func origin(u *url.URL) string {
+	port := u.Port()
+	if port == "" {
+		port = map[string]string{"http": "80", "https": "443"}[strings.ToLower(u.Scheme)]
+	}
+	return strings.ToLower(u.Scheme) + "://" + strings.ToLower(u.Hostname()) + ":" + port
+}
+
 func (s *session) call(ctx context.Context, method, path string, payload []byte, out any, limit int64) error {
 	_, err := s.do(ctx, method, s.base.ResolveReference(&url.URL{Path: path}), payload, out, limit)
 	return err
@@ -254,6 +286,7 @@ func (s *session) do(ctx context.Context, method string, u *url.URL, payload []b
 	if hc == nil {
 		hc = &http.Client{Timeout: 30 * time.Second}
 	}
+	hc = tokenStaysHome(hc)
 	retries, maxWait := c.Retries, c.MaxWait
 	if retries <= 0 {
 		retries = 3

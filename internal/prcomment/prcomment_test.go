@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -284,6 +285,70 @@ func TestTokenStaysWithTheAPI(t *testing.T) {
 	_, err = (&Client{API: "http://api.example.com", Token: token}).Upsert(context.Background(), pr, "", "body")
 	if err == nil || !strings.Contains(err.Error(), "loopback") || strings.Contains(err.Error(), token) {
 		t.Errorf("error %v", err)
+	}
+}
+
+// A redirect keeps the token only to the API's own scheme, host and port:
+// net/http alone would send it to the same host on another port or scheme.
+func TestRedirectKeepsTheTokenHome(t *testing.T) {
+	type seen struct{ auth []string }
+	record := func(s *seen) http.HandlerFunc {
+		var mu sync.Mutex
+		return func(w http.ResponseWriter, r *http.Request) {
+			mu.Lock()
+			s.auth = append(s.auth, r.Header.Get("Authorization"))
+			mu.Unlock()
+			fmt.Fprint(w, "[]")
+		}
+	}
+	var port, scheme seen
+	otherPort := httptest.NewServer(record(&port)) // 127.0.0.1, another port
+	defer otherPort.Close()
+	otherScheme := httptest.NewTLSServer(record(&scheme))
+	defer otherScheme.Close()
+	// The same host name as the API, on another port and another scheme.
+	if !strings.HasPrefix(otherPort.URL, "http://127.0.0.1:") || !strings.HasPrefix(otherScheme.URL, "https://127.0.0.1:") {
+		t.Fatalf("servers at %s and %s", otherPort.URL, otherScheme.URL)
+	}
+	api := ghtest.NewAPI(t, token)
+	for _, tc := range []struct {
+		name, to string
+		seen     *seen
+	}{
+		{"another port", otherPort.URL, &port},
+		{"another scheme", otherScheme.URL, &scheme},
+	} {
+		api.Hook = func(w http.ResponseWriter, r *http.Request) bool {
+			if r.Method == http.MethodGet {
+				http.Redirect(w, r, tc.to+r.URL.RequestURI(), http.StatusTemporaryRedirect)
+				return true
+			}
+			return false
+		}
+		c := client(api, new([]time.Duration))
+		c.HTTP = otherScheme.Client() // trusts the TLS server; plain http as any client
+		_, err := c.Upsert(context.Background(), pr, "", "body")
+		if len(tc.seen.auth) == 0 {
+			t.Fatalf("%s: the redirect was not followed (err %v)", tc.name, err)
+		}
+		for _, a := range tc.seen.auth {
+			if a != "" {
+				t.Errorf("%s: the redirect target got Authorization %q", tc.name, a)
+			}
+		}
+	}
+
+	// A redirect within the API keeps the token: the fake API answers only
+	// with it.
+	api.Hook = func(w http.ResponseWriter, r *http.Request) bool {
+		if r.Method == http.MethodGet && r.URL.Query().Get("moved") == "" {
+			http.Redirect(w, r, api.URL+r.URL.Path+"?moved=1&"+r.URL.RawQuery, http.StatusMovedPermanently)
+			return true
+		}
+		return false
+	}
+	if _, err := client(api, new([]time.Duration)).Upsert(context.Background(), pr, "", "body"); err != nil {
+		t.Errorf("a redirect within the API: %v", err)
 	}
 }
 

@@ -31,6 +31,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/scangate/scangate/internal/intree"
 )
 
 // EnvDir names the environment variable that chooses the cache directory.
@@ -116,11 +118,13 @@ func Open(opt Options) *Cache {
 		warnf("result cache %s: %v: scanning uncached", opt.Dir, err)
 		return nil
 	}
-	if opt.Root != "" && inside(opt.Root, dir) {
-		// The tree is hostile input: it must not be able to plant entries.
-		shown := "."
-		if rel, err := filepath.Rel(opt.Root, dir); err == nil && !strings.HasPrefix(rel, "..") {
-			shown = filepath.ToSlash(rel)
+	// The tree is hostile input: it must not be able to plant entries. A
+	// directory not made yet is judged by its longest existing ancestor,
+	// links resolved, for MkdirAll would follow them.
+	if opt.Root != "" && intree.Named(opt.Root, dir) {
+		shown := intree.Rel(opt.Root, dir)
+		if strings.HasPrefix(shown, "../") || shown == ".." {
+			shown = "."
 		}
 		warnf("result cache %s (from the root) is inside the scanned tree: scanning uncached (choose another --cache-dir)", shown)
 		return nil
@@ -458,25 +462,6 @@ func (c *Cache) Close() error {
 		}
 	}
 	return nil
-}
-
-func inside(root, p string) bool {
-	for _, r := range []string{root, evalOr(root)} {
-		for _, q := range []string{p, evalOr(p)} {
-			rel, err := filepath.Rel(r, q)
-			if err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
-				return true
-			}
-		}
-	}
-	return false
-}
-
-func evalOr(p string) string {
-	if r, err := filepath.EvalSymlinks(p); err == nil {
-		return r
-	}
-	return p
 }
 
 func shortErr(err error) error {

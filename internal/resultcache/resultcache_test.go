@@ -1,6 +1,7 @@
 package resultcache
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -117,6 +118,49 @@ func TestRefusesDirectoryInsideRoot(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(root, "sub")); err == nil {
 		t.Error("created a directory in the root")
+	}
+}
+
+// A cache directory not made yet, reached through a link into the root,
+// is judged by its longest existing ancestor with links resolved: refused,
+// and nothing is created in the tree.
+func TestRefusesDirectoryReachedThroughLinkIntoRoot(t *testing.T) {
+	base := t.TempDir()
+	root := filepath.Join(base, "repo")
+	if err := os.MkdirAll(filepath.Join(root, "sub"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	outside := filepath.Join(base, "outside")
+	os.Mkdir(outside, 0o755)
+	if err := os.Symlink(filepath.Join(root, "sub"), filepath.Join(outside, "link")); err != nil {
+		t.Fatal(err)
+	}
+	// A dangling link whose target would be made inside the tree.
+	os.Symlink(filepath.Join(root, "notyet"), filepath.Join(outside, "dangling"))
+	for _, tc := range []struct{ dir, shown string }{
+		{filepath.Join(outside, "link", "cache"), "sub/cache"},
+		{filepath.Join(outside, "link", "a", "b", "cache"), "sub/a/b/cache"},
+		{filepath.Join(outside, "link"), "sub"},
+		{filepath.Join(outside, "dangling", "cache"), "notyet/cache"},
+	} {
+		var warned string
+		c := Open(Options{Dir: tc.dir, Root: root, Build: "b", Warnf: func(f string, a ...any) { warned = fmt.Sprintf(f, a...) }})
+		if c != nil || !strings.Contains(warned, "result cache "+tc.shown+" (from the root) is inside the scanned tree") {
+			t.Errorf("%s: cache %v, warning %q", tc.dir, c, warned)
+		}
+	}
+	entries, _ := os.ReadDir(filepath.Join(root, "sub"))
+	if len(entries) != 0 {
+		t.Errorf("created in the tree: %v", entries)
+	}
+	if _, err := os.Lstat(filepath.Join(root, "notyet")); err == nil {
+		t.Error("created the dangling link's target in the tree")
+	}
+	// Beside the tree, through a link that stays outside: accepted.
+	os.Mkdir(filepath.Join(base, "elsewhere"), 0o755)
+	os.Symlink(filepath.Join(base, "elsewhere"), filepath.Join(outside, "ok"))
+	if c := Open(Options{Dir: filepath.Join(outside, "ok", "cache"), Root: root, Build: "b"}); c == nil {
+		t.Error("a cache outside the tree was refused")
 	}
 }
 

@@ -34,8 +34,10 @@ import (
 	"github.com/scangate/scangate/scanners"
 )
 
-// Options configure the adapter. The zero value runs every rule, keeps every
-// finding and skips generated files.
+// Options configure the adapter. The zero value runs every rule and keeps
+// every finding. Files marked "Code generated ... DO NOT EDIT." are scanned
+// like any other, as gosec's own CLI scans them by default: the marker is a
+// comment anyone can write, so it must not hide code from the gate.
 type Options struct {
 	// Include, when not empty, runs only these rules and analyzers ("G401").
 	Include []string
@@ -46,9 +48,6 @@ type Options struct {
 	// finding.ParseSeverity reads "low|medium|high".
 	MinSeverity   finding.Severity
 	MinConfidence finding.Severity
-	// IncludeGenerated also scans files marked "Code generated ... DO NOT
-	// EDIT." (skipped by default, gosec's -exclude-generated).
-	IncludeGenerated bool
 	// IgnoreNoSec reports findings that #nosec, //gosec:disable or
 	// //nolint:gosec would suppress as plain findings (gosec's -nosec).
 	IgnoreNoSec bool

@@ -306,9 +306,10 @@ func (r *run) analyzer(logs *logCapture) (*securego.Analyzer, error) {
 	if len(rl.Rules) == 0 && len(al.Analyzers) == 0 {
 		return nil, fmt.Errorf("gosec: include %v and exclude %v leave no rule to run", r.opt.Include, r.opt.Exclude)
 	}
+	// excludeGenerated=false: generated files are scanned (see Options).
 	// trackSuppressions=true: suppressed issues come back with their
 	// justification instead of vanishing.
-	a := securego.NewAnalyzer(conf, r.req.Tests, !r.opt.IncludeGenerated, true, conc, log.New(logs, "", 0))
+	a := securego.NewAnalyzer(conf, r.req.Tests, false, true, conc, log.New(logs, "", 0))
 	a.LoadRules(rl.RulesInfo())
 	a.LoadAnalyzers(al.AnalyzersInfo())
 	return a, nil

@@ -240,6 +240,7 @@ func (s *Scanner) Scan(ctx context.Context, req *scanners.Request) (*finding.Res
 		units = append(units, unit{"all ecosystems", files})
 	}
 	var errs []error
+	gaps := 0 // located error notifications of lockfiles read in part
 	for i, u := range units {
 		if err := ctx.Err(); err != nil {
 			errs = append(errs, err)
@@ -266,10 +267,28 @@ func (s *Scanner) Scan(ctx context.Context, req *scanners.Request) (*finding.Res
 				}
 				continue
 			}
+			walked := len(batch) == 1 && err != nil && err.Error() == specifiedFailed && ctx.Err() == nil
+			if walked {
+				// A lockfile named by path fails whole on any extraction
+				// error, while osv-scanner's own walk (`osv-scanner -r`)
+				// keeps the packages the extractor did yield and logs the
+				// error. Give the file as a walk would see it: the error
+				// is still logged, named and makes the run incomplete.
+				actions.LockfilePaths = nil
+				actions.DirectoryPaths = []string{batch[0].Abs}
+				vr, logged, err = doScan(ctx, actions, cleanLogf)
+			}
 			for _, m := range logged {
 				m = clean(m)
 				if len(batch) == 1 && !strings.Contains(m, batch[0].Rel) {
 					m = batch[0].Rel + ": " + m
+				}
+				if walked {
+					// The file's packages are reported: the gap is located on it.
+					res.Notifications = append(res.Notifications, finding.Notification{Level: finding.LevelError,
+						Message: "osv-scanner: " + m, Location: finding.Location{Path: batch[0].Rel}})
+					gaps++
+					continue
 				}
 				partly = append(partly, "osv-scanner: "+m)
 			}
@@ -294,7 +313,7 @@ func (s *Scanner) Scan(ctx context.Context, req *scanners.Request) (*finding.Res
 	if len(errs) > 0 {
 		return fail(fmt.Errorf("osv-scanner: %w", errors.Join(errs...)))
 	}
-	if len(partly) > 0 {
+	if len(partly) > 0 || gaps > 0 {
 		return res, scanners.Partial(partly...)
 	}
 	if key != nil && ctx.Err() == nil {
@@ -346,6 +365,10 @@ func doScan(ctx context.Context, actions osvscanner.ScannerActions, logf func(st
 		return models.VulnerabilityResults{}, nil, context.Cause(ctx)
 	}
 }
+
+// specifiedFailed is DoScan's error (not exported) for a lockfile given in
+// LockfilePaths that its extractor returned an error for.
+const specifiedFailed = "extraction failed on specified lockfile"
 
 // unit is one group of lockfiles scanned by one DoScan call.
 type unit struct {

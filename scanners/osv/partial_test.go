@@ -1,0 +1,94 @@
+package osv
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"os"
+	"path/filepath"
+	"reflect"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/google/osv-scanner/v2/pkg/osvscanner"
+	"github.com/scangate/scangate/finding"
+)
+
+const partialLock = "../../testdata/osv/partial/pnpm-lock.yaml"
+
+// A lockfile osv-scalibr reads in part (one pnpm entry with an invalid
+// dependency path) reports the packages it yielded, as osv-scanner's own
+// directory walk does, with the error located on the file; the run is
+// incomplete, and the other lockfiles of its batch keep their findings.
+func TestPartlyParsedLockfileKeepsItsFindings(t *testing.T) {
+	db := importDB(t, advisoriesDir)
+	root := copyTree(t, t.TempDir())
+	b, err := os.ReadFile(partialLock)
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.MkdirAll(filepath.Join(root, "web2"), 0o755)
+	os.WriteFile(filepath.Join(root, "web2", "pnpm-lock.yaml"), b, 0o644)
+
+	res, err := scan(t, New(Options{MaxDBAge: -1}), root, db, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lodash := row{"web2/pnpm-lock.yaml", 28, 4, 10, "GHSA-35jh-r3h4-6jhm", []string{"CVE-2021-23337"},
+		"npm", "lodash", "4.17.20", []string{"4.17.21"}, finding.High, 7.2, "web2"}
+	want := slices.Clone(treeWant)
+	want = append(want, lodash)
+	if got := rows(res); !reflect.DeepEqual(got, want) {
+		t.Errorf("findings:\n got %+v\nwant %+v", got, want)
+	}
+	if res.State != finding.Incomplete {
+		t.Errorf("state %v, want incomplete", res.State)
+	}
+	located := 0
+	for _, n := range res.Notifications {
+		if strings.Contains(n.Message, root) || strings.Contains(n.Message, strings.TrimPrefix(root, "/")) {
+			t.Errorf("a machine path in %q", n.Message)
+		}
+		if n.Level != finding.LevelError {
+			continue
+		}
+		if n.Location.Path != "web2/pnpm-lock.yaml" || !strings.Contains(n.Message, "web2/pnpm-lock.yaml") ||
+			!strings.Contains(n.Message, "invalid dependency path: ms@2.1.3") {
+			t.Errorf("error notification %+v: want it located on web2/pnpm-lock.yaml, naming the error", n)
+			continue
+		}
+		located++
+	}
+	if located == 0 {
+		t.Errorf("no error names the partly read lockfile: %+v", res.Notifications)
+	}
+
+	// What osv-scanner alone gives: its walk of the directory
+	// (`osv-scanner -r`) reports lodash; the same file named by path fails
+	// whole, which is what the adapter works around.
+	actions := osvscanner.ScannerActions{
+		DirectoryPaths: []string{filepath.Join(root, "web2")}, Recursive: true,
+		CompareOffline: true, PluginNetworkDisabled: true, NoIgnore: true,
+		LocalDBPath: filepath.Join(db, "osv-scanner"), ConfigOverridePath: emptyConfig(t),
+		ExperimentalScannerActions: osvscanner.ExperimentalScannerActions{
+			TransitiveScanning: osvscanner.TransitiveScanningActions{Disabled: true},
+			HTTPClient:         &http.Client{Transport: noNetwork{}}},
+	}
+	vr, _, err := doScan(context.Background(), actions, nil)
+	if err != nil && !errors.Is(err, osvscanner.ErrVulnerabilitiesFound) {
+		t.Fatalf("DoScan of the directory: %v", err)
+	}
+	var ids []string
+	for _, v := range vr.Flatten() {
+		ids = append(ids, v.Package.Name+"@"+v.Package.Version+" "+v.Vulnerability.GetId())
+	}
+	if !reflect.DeepEqual(ids, []string{"lodash@4.17.20 GHSA-35jh-r3h4-6jhm"}) {
+		t.Errorf("osv-scanner's walk of web2: %q", ids)
+	}
+	actions.DirectoryPaths, actions.Recursive = nil, false
+	actions.LockfilePaths = []string{filepath.Join(root, "web2", "pnpm-lock.yaml")}
+	if _, _, err := doScan(context.Background(), actions, nil); err == nil || err.Error() != specifiedFailed {
+		t.Errorf("osv-scanner given the file by path: err %v, want %q (else the retry is dead code)", err, specifiedFailed)
+	}
+}

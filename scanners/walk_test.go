@@ -170,3 +170,53 @@ func TestPatternsAroundGaps(t *testing.T) {
 		t.Errorf("go list found %q, want %q", got, w)
 	}
 }
+
+// In a sharded scan each gap is reported once: with the module it lies in,
+// or, outside every module, as a unit of its own that some shard runs.
+func TestGapsInShards(t *testing.T) {
+	if !noperm.Isolate(t) {
+		return
+	}
+	root := t.TempDir()
+	write(t, root, "a/go.mod", "module example.com/a\n")
+	write(t, root, "a/x/x.go", "package x\n")
+	write(t, root, "b/go.mod", "module example.com/b\n")
+	write(t, root, "secret/go.mod", "module example.com/secret\n")
+	noperm.Deny(t, filepath.Join(root, "a", "x"))
+	noperm.Deny(t, filepath.Join(root, "secret"))
+	units, err := GoModuleUnits(root, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var paths []string
+	for _, u := range units {
+		paths = append(paths, u.Path)
+	}
+	if !slices.Equal(paths, []string{"a", "b", "secret"}) {
+		t.Fatalf("units %q, want a, b and the gap secret", paths)
+	}
+	tree, err := GoModules(root, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for n := 1; n <= 3; n++ {
+		seen := map[string]int{}
+		for k := 1; k <= n; k++ {
+			sh, err := NewShard(k, n, map[string][]Unit{"gosec": units})
+			if err != nil {
+				t.Fatal(err)
+			}
+			req := &Request{Root: root, Keep: sh.Keeper("gosec")}
+			gaps := tree.GapsFor(req)
+			if len(gaps) > 0 && !sh.Runs("gosec") {
+				t.Errorf("shard %d/%d reports gaps but does not run gosec", k, n)
+			}
+			for _, g := range gaps {
+				seen[g.Rel]++
+			}
+		}
+		if seen["a/x"] != 1 || seen["secret"] != 1 || len(seen) != 2 {
+			t.Errorf("%d shards: gaps reported %v, want a/x and secret once each", n, seen)
+		}
+	}
+}

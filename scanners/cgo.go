@@ -35,17 +35,8 @@ func CgoSkipped(req *Request, m GoModule) ([]string, error) {
 	on.CgoEnabled, off.CgoEnabled = true, false
 	on.BuildTags, off.BuildTags = req.Tags, req.Tags
 	var out []string
-	err := filepath.WalkDir(m.Dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			if p == m.Dir {
-				return err
-			}
-			return nil // the load reports unreadable directories
-		}
+	gaps, err := TreeWalk{Root: req.Root, Dir: m.Dir, Exclude: req.Exclude}.Walk(func(p, rel string, d fs.DirEntry) error {
 		if d.IsDir() {
-			if p == m.Dir {
-				return nil
-			}
 			if skipGoDir(d.Name()) {
 				return filepath.SkipDir
 			}
@@ -59,7 +50,6 @@ func CgoSkipped(req *Request, m GoModule) ([]string, error) {
 			strings.HasSuffix(name, "_test.go") && !req.Tests {
 			return nil
 		}
-		rel := RelPath(req.Root, p)
 		if Excluded(req.Exclude, rel) {
 			return nil
 		}
@@ -72,6 +62,11 @@ func CgoSkipped(req *Request, m GoModule) ([]string, error) {
 		}
 		return nil
 	})
+	// Gaps below the module are GoModules' to report; the module's own
+	// directory unreadable leaves this list unknown.
+	if len(gaps) > 0 && gaps[0].Rel == m.Rel {
+		err = gaps[0].Err
+	}
 	if err != nil {
 		return nil, fmt.Errorf("list cgo files in %s: %w", m.Rel, err)
 	}

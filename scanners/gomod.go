@@ -3,10 +3,13 @@ package scanners
 import (
 	"cmp"
 	"fmt"
+	"go/build"
 	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"sort"
+	"strings"
 
 	"golang.org/x/mod/modfile"
 
@@ -26,18 +29,35 @@ type GoModule struct {
 	// Scanners load such a module with GOWORK set to it, and others with
 	// GOWORK=off so that an unrelated workspace cannot change the build.
 	Work string
+	// blocked are the directories inside the module, relative to Dir, that
+	// the go command would walk but must not: excluded or unreadable ones.
+	blocked []string
 }
 
-// GoModules finds every Go module under root, sorted by path relative to root.
+// GoTree is what GoModules found.
+type GoTree struct {
+	Modules []GoModule // sorted by Rel
+	Gaps    []Gap      // what could not be read: it may hold modules or packages
+	// Excluded are the directories the exclude globs kept the walk out of.
+	Excluded []string
+}
+
+// GoModules finds every Go module under root, outside the directories the
+// go command skips and those the exclude globs match (which are not read at
+// all). A directory or go.mod it cannot read is a Gap, and the walk goes on.
 // A go.mod that cannot be parsed is an error naming the file.
-func GoModules(root string) ([]GoModule, error) {
-	var mods []GoModule
-	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
+func GoModules(root string, exclude []string) (*GoTree, error) {
+	t := &GoTree{}
+	var blocked []string // excluded or unreadable directories, which ./... would read
+	w := TreeWalk{Root: root, Exclude: exclude, Excluded: func(rel string) {
+		if !skipGoDir(path.Base(rel)) {
+			t.Excluded = append(t.Excluded, rel)
+			blocked = append(blocked, rel)
 		}
+	}}
+	gaps, err := w.Walk(func(p, rel string, d fs.DirEntry) error {
 		if d.IsDir() {
-			if p != root && skipGoDir(d.Name()) {
+			if skipGoDir(d.Name()) {
 				return filepath.SkipDir
 			}
 			return nil
@@ -47,39 +67,89 @@ func GoModules(root string) ([]GoModule, error) {
 		}
 		data, err := os.ReadFile(p)
 		if err != nil {
-			return err
+			t.Gaps = append(t.Gaps, Gap{Rel: rel, Err: bare(err)})
+			return nil
 		}
 		// Parse keeps toolchain and replace lines; ParseLax accepts go.mod
 		// files of newer Go releases with directives we do not know yet.
-		f, err := modfile.Parse(p, data, nil)
+		f, err := modfile.Parse(rel, data, nil)
 		if err != nil {
 			var lerr error
-			if f, lerr = modfile.ParseLax(p, data, nil); lerr != nil {
-				return fmt.Errorf("%s: %w", relOrAbs(root, p), err)
+			if f, lerr = modfile.ParseLax(rel, data, nil); lerr != nil {
+				return err
 			}
 		}
 		if f.Module == nil {
-			return fmt.Errorf("%s: no module directive", relOrAbs(root, p))
+			return fmt.Errorf("%s: no module directive", rel)
 		}
 		dir := filepath.Dir(p)
-		m := GoModule{Root: root, Dir: dir, Rel: relOrAbs(root, dir), Path: f.Module.Mod.Path}
+		m := GoModule{Root: root, Dir: dir, Rel: RelPath(root, dir), Path: f.Module.Mod.Path}
 		if f.Go != nil {
 			m.GoVersion = f.Go.Version
 		}
 		if f.Toolchain != nil {
 			m.Toolchain = f.Toolchain.Name
 		}
-		mods = append(mods, m)
+		t.Modules = append(t.Modules, m)
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	if err := applyWork(root, mods); err != nil {
+	for _, g := range gaps {
+		t.Gaps = append(t.Gaps, g)
+		blocked = append(blocked, g.Rel)
+	}
+	if len(gaps) > 0 && gaps[0].Rel == "." {
+		return t, nil // the root unread: nothing more to read either
+	}
+	if err := applyWork(root, t.Modules); err != nil {
 		return nil, err
 	}
-	sort.Slice(mods, func(i, j int) bool { return mods[i].Rel < mods[j].Rel })
-	return mods, nil
+	sort.Slice(t.Modules, func(i, j int) bool { return t.Modules[i].Rel < t.Modules[j].Rel })
+	sort.Slice(t.Gaps, func(i, j int) bool { return t.Gaps[i].Rel < t.Gaps[j].Rel })
+	// Each blocked directory belongs to the innermost module around it,
+	// whose packages are then listed around it (Patterns).
+	for _, b := range blocked {
+		in := -1
+		for i, m := range t.Modules {
+			if under(b, m.Rel) && b != m.Rel && (in < 0 || len(m.Rel) > len(t.Modules[in].Rel)) {
+				in = i
+			}
+		}
+		if in >= 0 {
+			m := &t.Modules[in]
+			if m.Rel != "." {
+				b = strings.TrimPrefix(b, m.Rel+"/")
+			}
+			m.blocked = append(m.blocked, b)
+		}
+	}
+	return t, nil
+}
+
+// GapsFor are the gaps a scan of the modules it keeps reports: those inside
+// a kept module, and those outside every module in the one scan that keeps
+// them as units of their own (see GoModuleUnits).
+func (t *GoTree) GapsFor(req *Request) []Gap {
+	var out []Gap
+	for _, g := range t.Gaps {
+		if req.Keeps(UnitGoModule, t.unitOf(g)) {
+			out = append(out, g)
+		}
+	}
+	return out
+}
+
+// unitOf is the module a gap lies in, or the gap itself outside every module.
+func (t *GoTree) unitOf(g Gap) string {
+	unit := g.Rel
+	for _, m := range t.Modules {
+		if under(g.Rel, m.Rel) && g.Rel != m.Rel && (unit == g.Rel || len(m.Rel) > len(unit)) {
+			unit = m.Rel
+		}
+	}
+	return unit
 }
 
 // applyWork marks the modules that root's go.work uses.
@@ -122,8 +192,6 @@ func RelPath(root, p string) string {
 	return filepath.ToSlash(rel)
 }
 
-func relOrAbs(root, p string) string { return RelPath(root, p) }
-
 // GoEnv is the environment for go commands run on a module: the minimal
 // child environment (shellout.Env, PATH without the scanned tree), the
 // user's own toolchain only, no cgo (CgoEnv turns it on), the module's
@@ -137,37 +205,86 @@ func GoEnv(m GoModule) []string {
 	return shellout.Env(cmp.Or(m.Root, m.Dir), "GOTOOLCHAIN=local", "CGO_ENABLED=0", work, "GOPACKAGESDRIVER=off")
 }
 
-// HasFile reports whether any file under root (skipping the directories
-// GoModules skips) satisfies match; it stops at the first.
-func HasFile(root string, match func(rel string, d fs.DirEntry) bool) bool {
+// HasFile reports whether any file under root, outside the directories
+// GoModules skips or the exclude globs match, satisfies match, or whether
+// some part of the tree could not be read (it may hold one): an unreadable
+// tree is scanned, and reported as such, never passed as holding nothing.
+// It stops at the first.
+func HasFile(root string, exclude []string, match func(rel string, d fs.DirEntry) bool) bool {
 	found := false
-	_ = filepath.WalkDir(root, hasFileVisit(root, match, &found))
-	return found
-}
-
-// hasFileVisit is HasFile's walk function. An error leaves out only the
-// entry it is about: an unreadable directory is skipped, an unreadable file
-// is passed over, and the rest of its directory is still walked.
-func hasFileVisit(root string, match func(rel string, d fs.DirEntry) bool, found *bool) fs.WalkDirFunc {
-	return func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			if d != nil && d.IsDir() {
-				return filepath.SkipDir
-			}
-			return nil
-		}
+	gaps, _ := TreeWalk{Root: root, Exclude: exclude}.Walk(func(p, rel string, d fs.DirEntry) error {
 		if d.IsDir() {
-			if p != root && skipGoDir(d.Name()) {
+			if skipGoDir(d.Name()) {
 				return filepath.SkipDir
 			}
 			return nil
 		}
-		if match(RelPath(root, p), d) {
-			*found = true
+		if match(rel, d) {
+			found = true
 			return filepath.SkipAll
 		}
 		return nil
+	})
+	return found || len(gaps) > 0
+}
+
+// Patterns are the go command's package patterns for the module: "./...",
+// unless a directory the go command would walk is excluded or unreadable:
+// it would read it, and fail as a whole. Then they name the packages around
+// it: each directory on the way to it alone, when it holds a Go file this
+// build compiles (as "./..." leaves out one that holds none), and every
+// other subtree with "/...". None means the module has no package outside
+// those directories.
+func (m GoModule) Patterns(req *Request) []string {
+	if len(m.blocked) == 0 {
+		return []string{"./..."}
 	}
+	ctx := build.Default
+	ctx.CgoEnabled, ctx.BuildTags = req.Cgo, req.Tags
+	var out []string
+	var cover func(dir, rel string)
+	cover = func(dir, rel string) {
+		inside := false
+		for _, b := range m.blocked {
+			if b == rel {
+				return
+			}
+			inside = inside || under(b, rel)
+		}
+		pat, all := ".", "./..."
+		if rel != "." {
+			pat, all = "./"+rel, "./"+rel+"/..."
+		}
+		if !inside {
+			out = append(out, all)
+			return
+		}
+		entries, err := os.ReadDir(dir)
+		if err != nil {
+			return // a gap GoModules reported
+		}
+		for _, e := range entries {
+			name := e.Name()
+			if e.Type().IsRegular() && strings.HasSuffix(name, ".go") && !strings.HasPrefix(name, ".") && !strings.HasPrefix(name, "_") {
+				if ok, err := ctx.MatchFile(dir, name); err == nil && ok && (req.Cgo || !importsC(filepath.Join(dir, name))) {
+					out = append(out, pat)
+					break
+				}
+			}
+		}
+		for _, e := range entries {
+			if !e.IsDir() || skipGoDir(e.Name()) {
+				continue
+			}
+			sub := filepath.Join(dir, e.Name())
+			if _, err := os.Lstat(filepath.Join(sub, "go.mod")); err == nil {
+				continue // another module
+			}
+			cover(sub, path.Join(rel, e.Name()))
+		}
+	}
+	cover(m.Dir, ".")
+	return out
 }
 
 // Excluded reports whether rel (a "/"-separated path relative to the root)

@@ -28,10 +28,11 @@ func TestGoModules(t *testing.T) {
 	write(t, root, ".git/m/go.mod", "module ignored/git\n")
 	write(t, root, "go.work", "go 1.22\n\nuse (\n\t.\n\t./svc/api\n)\n")
 
-	mods, err := GoModules(root)
+	tree, err := GoModules(root, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
+	mods := tree.Modules
 	var got []string
 	for _, m := range mods {
 		got = append(got, m.Rel+"="+m.Path+"@"+m.GoVersion+"/"+m.Toolchain+" work="+filepath.Base(m.Work))
@@ -58,10 +59,11 @@ func TestGoModules(t *testing.T) {
 func TestGoEnv(t *testing.T) {
 	root := t.TempDir()
 	write(t, root, "go.mod", "module example.com/root\n\ngo 1.22\n")
-	mods, err := GoModules(root)
+	tree, err := GoModules(root, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
+	mods := tree.Modules
 	t.Setenv("GITHUB_TOKEN", "ghs_secret")
 	t.Setenv("AWS_SECRET_ACCESS_KEY", "secret")
 	t.Setenv("GOTOOLCHAIN", "auto")
@@ -100,7 +102,7 @@ func contains(list []string, s string) bool {
 func TestGoModulesBadFile(t *testing.T) {
 	root := t.TempDir()
 	write(t, root, "sub/go.mod", "module example.com/x\nrequire (\n")
-	_, err := GoModules(root)
+	_, err := GoModules(root, nil)
 	if err == nil || !strings.Contains(err.Error(), "sub/go.mod") {
 		t.Fatalf("want an error naming sub/go.mod, got %v", err)
 	}

@@ -20,29 +20,18 @@ var pythonSkips = []string{
 // tool that walks the tree itself and is told to skip them (bandit's -x).
 func PythonSkippedDirs() []string { return append(SkippedDirs(), pythonSkips...) }
 
-// WalkPython walks a Python project the way bandit and safety should see it:
-// fn gets every file, with its "/"-separated path relative to root. It does
-// not descend into the directories PythonSkippedDirs names, *.egg-info
-// directories or virtual environments (any directory holding pyvenv.cfg),
-// which hold other people's code; venv, when not nil, gets each virtual
-// environment's relative path. An unreadable subtree is left out (the tool
-// reports it); an unreadable root is an error. fn may return fs.SkipAll to
+// WalkPython walks a Python project the way bandit and safety should see it
+// (w says where, and what is excluded): fn gets every file, with its
+// "/"-separated path relative to the root. It does not descend into the
+// directories PythonSkippedDirs names, *.egg-info directories or virtual
+// environments (any directory holding pyvenv.cfg), which hold other
+// people's code; venv, when not nil, gets each virtual environment's
+// relative path. What cannot be read is a Gap. fn may return fs.SkipAll to
 // stop early.
-func WalkPython(root string, venv func(rel string), fn func(rel string, d fs.DirEntry) error) error {
-	return filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			if p == root {
-				return err
-			}
-			return nil
-		}
-		rel, _ := filepath.Rel(root, p)
-		rel = filepath.ToSlash(rel)
+func WalkPython(w TreeWalk, venv func(rel string), fn func(rel string, d fs.DirEntry) error) ([]Gap, error) {
+	return w.Walk(func(p, rel string, d fs.DirEntry) error {
 		if !d.IsDir() {
 			return fn(rel, d)
-		}
-		if p == root {
-			return nil
 		}
 		name := d.Name()
 		if SkippedDir(name) || slices.Contains(pythonSkips, name) || strings.HasSuffix(name, ".egg-info") {

@@ -1,6 +1,7 @@
 package scanners
 
 import (
+	"errors"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -25,12 +26,12 @@ func TestWalkPython(t *testing.T) {
 		}
 	}
 	var files, venvs []string
-	err := WalkPython(root, func(rel string) { venvs = append(venvs, rel) }, func(rel string, d fs.DirEntry) error {
+	gaps, err := WalkPython(TreeWalk{Root: root}, func(rel string) { venvs = append(venvs, rel) }, func(rel string, d fs.DirEntry) error {
 		files = append(files, rel)
 		return nil
 	})
-	if err != nil {
-		t.Fatal(err)
+	if err != nil || gaps != nil {
+		t.Fatal(err, gaps)
 	}
 	if want := []string{"pkg/mod.py", "pkg/sub/requirements.txt", "setup.py"}; !slices.Equal(files, want) {
 		t.Errorf("files %v, want %v", files, want)
@@ -41,10 +42,12 @@ func TestWalkPython(t *testing.T) {
 
 	// fs.SkipAll stops the walk at the first file, without an error.
 	var n int
-	if err := WalkPython(root, nil, func(string, fs.DirEntry) error { n++; return fs.SkipAll }); err != nil || n != 1 {
+	if _, err := WalkPython(TreeWalk{Root: root}, nil, func(string, fs.DirEntry) error { n++; return fs.SkipAll }); err != nil || n != 1 {
 		t.Errorf("SkipAll: %d files, err %v", n, err)
 	}
-	if err := WalkPython(filepath.Join(root, "missing"), nil, func(string, fs.DirEntry) error { return nil }); err == nil {
-		t.Error("a missing root: no error")
+	// A root that cannot be read is a gap, never an empty tree.
+	gaps, err = WalkPython(TreeWalk{Root: filepath.Join(root, "missing")}, nil, func(string, fs.DirEntry) error { return nil })
+	if err != nil || len(gaps) != 1 || gaps[0].Rel != "." || !errors.Is(gaps[0].Err, fs.ErrNotExist) {
+		t.Errorf("a missing root: gaps %v, err %v", gaps, err)
 	}
 }

@@ -165,37 +165,35 @@ func ParseShard(v string) (index, count int, err error) {
 
 // GoModuleUnits are the Go modules gosec and govulncheck analyze, each
 // sized by the bytes of its Go files (nested modules and the directories
-// the go command skips left out).
+// the go command skips left out), and each part of the tree outside every
+// module that could not be read: some shard must report it.
 func GoModuleUnits(root string, exclude []string) ([]Unit, error) {
-	mods, err := GoModules(root)
+	t, err := GoModules(root, exclude)
 	if err != nil {
 		return nil, err
 	}
 	var out []Unit
-	for _, m := range mods {
-		if m.Rel != "." && Excluded(exclude, m.Rel) {
-			continue
+	for _, m := range t.Modules {
+		out = append(out, Unit{Kind: UnitGoModule, Path: m.Rel, Size: goBytes(m, exclude)})
+	}
+	for _, g := range t.Gaps {
+		if u := t.unitOf(g); u == g.Rel {
+			out = append(out, Unit{Kind: UnitGoModule, Path: u})
 		}
-		out = append(out, Unit{Kind: UnitGoModule, Path: m.Rel, Size: goBytes(m.Dir)})
 	}
 	return out, nil
 }
 
-// goBytes is the size of the .go files of the module at dir.
-func goBytes(dir string) int64 {
+// goBytes is the size of the .go files of module m.
+func goBytes(m GoModule, exclude []string) int64 {
 	var n int64
-	filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return nil
-		}
+	TreeWalk{Root: m.Root, Dir: m.Dir, Exclude: exclude}.Walk(func(p, rel string, d fs.DirEntry) error {
 		if d.IsDir() {
-			if p != dir && skipGoDir(d.Name()) {
+			if skipGoDir(d.Name()) {
 				return filepath.SkipDir
 			}
-			if p != dir {
-				if _, err := os.Lstat(filepath.Join(p, "go.mod")); err == nil {
-					return filepath.SkipDir // a nested module is a unit of its own
-				}
+			if _, err := os.Lstat(filepath.Join(p, "go.mod")); err == nil {
+				return filepath.SkipDir // a nested module is a unit of its own
 			}
 			return nil
 		}
@@ -212,9 +210,9 @@ func goBytes(dir string) int64 {
 // TreeUnit is the one unit of a scanner that analyzes the whole tree at
 // once (bandit, safety), sized by the bytes of the files match accepts among
 // those WalkPython visits.
-func TreeUnit(scanner, root string, match func(rel string) bool) []Unit {
+func TreeUnit(scanner, root string, exclude []string, match func(rel string) bool) []Unit {
 	var n int64
-	WalkPython(root, nil, func(rel string, d fs.DirEntry) error {
+	WalkPython(TreeWalk{Root: root, Exclude: exclude}, nil, func(rel string, d fs.DirEntry) error {
 		if d.Type().IsRegular() && match(rel) {
 			if info, err := d.Info(); err == nil {
 				n += info.Size()

@@ -117,13 +117,13 @@ const InformationURI = "https://github.com/PyCQA/bandit"
 // scanned.
 func (s *Scanner) Applies(req *scanners.Request) bool {
 	t, err := walk(req.Root, req.Tests, true, req.Exclude)
-	return err != nil || t.hasPy // an unreadable root is Scan's to report
+	return err != nil || t.hasPy || len(t.gaps) > 0 // an unreadable tree is Scan's to report
 }
 
 // Units is bandit's one unit, the tree, sized by its Python sources:
 // bandit is run once over the whole tree.
 func (s *Scanner) Units(req *scanners.Request) ([]scanners.Unit, error) {
-	return scanners.TreeUnit(s.Name(), req.Root, func(rel string) bool {
+	return scanners.TreeUnit(s.Name(), req.Root, req.Exclude, func(rel string) bool {
 		return strings.HasSuffix(rel, ".py") && !scanners.Excluded(req.Exclude, rel)
 	}), nil
 }
@@ -172,11 +172,14 @@ func (s *Scanner) scan(ctx context.Context, req *scanners.Request) (*finding.Res
 	}
 	defer version() // never leave the goroutine behind
 
-	args, err := s.args(req, version, res)
+	args, gaps, err := s.args(req, version, res)
 	if err != nil {
 		return res, err
 	}
 	key := s.cacheKey(req, path, version, args)
+	if gaps {
+		key = nil // an unreadable part is no input a key can hold
+	}
 	if key != nil {
 		var cached finding.Result
 		if req.Cache.Get(key, &cached) {
@@ -212,6 +215,11 @@ func (s *Scanner) scan(ctx context.Context, req *scanners.Request) (*finding.Res
 	}
 	if key != nil && ctx.Err() == nil {
 		req.Cache.Put(key, res)
+	}
+	if gaps {
+		// bandit passes over what it cannot read without a word; the walk
+		// above named it.
+		return res, scanners.Partial()
 	}
 	return res, nil
 }
@@ -289,19 +297,23 @@ func atLeast(version string, major, minor int) bool {
 var levels = map[string]string{"": "", "low": "l", "medium": "ll", "high": "lll"}
 
 // args builds bandit's command line, adding warnings to res for project
-// configuration that cannot be honoured.
-func (s *Scanner) args(req *scanners.Request, version func() (string, error), res *finding.Result) ([]string, error) {
+// configuration that cannot be honoured, and an error notification for each
+// part of the tree that cannot be read: gaps says there was one.
+func (s *Scanner) args(req *scanners.Request, version func() (string, error), res *finding.Result) (_ []string, gaps bool, err error) {
 	sev, ok := levels[strings.ToLower(s.opt.MinSeverity)]
 	if !ok {
-		return nil, fmt.Errorf("bandit: min severity %q: want low, medium or high", s.opt.MinSeverity)
+		return nil, false, fmt.Errorf("bandit: min severity %q: want low, medium or high", s.opt.MinSeverity)
 	}
 	conf, ok := levels[strings.ToLower(s.opt.MinConfidence)]
 	if !ok {
-		return nil, fmt.Errorf("bandit: min confidence %q: want low, medium or high", s.opt.MinConfidence)
+		return nil, false, fmt.Errorf("bandit: min confidence %q: want low, medium or high", s.opt.MinConfidence)
 	}
 	t, err := walk(req.Root, req.Tests, false, req.Exclude)
 	if err != nil {
-		return nil, fmt.Errorf("bandit: %w", err)
+		return nil, false, fmt.Errorf("bandit: %w", err)
+	}
+	if gaps = scanners.NoteGaps(res, "bandit", t.gaps); gaps && t.gaps[0].Rel == "." {
+		return nil, true, scanners.Partial() // nothing bandit could read either
 	}
 
 	excludes := append([]string{}, defaultExcludes...)
@@ -338,7 +350,7 @@ func (s *Scanner) args(req *scanners.Request, version func() (string, error), re
 	tests := s.opt.Tests
 	ini, err := s.iniFile(req.Root, t)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	if ini != "" {
 		iniPath := ini
@@ -347,12 +359,12 @@ func (s *Scanner) args(req *scanners.Request, version func() (string, error), re
 		}
 		data, err := os.ReadFile(iniPath)
 		if err != nil {
-			return nil, fmt.Errorf("bandit: %w", err)
+			return nil, false, fmt.Errorf("bandit: %w", err)
 		}
 		opts, ok, err := parseIni(data)
 		switch {
 		case err != nil:
-			return nil, fmt.Errorf("bandit: %s: %w", ini, err)
+			return nil, false, fmt.Errorf("bandit: %s: %w", ini, err)
 		case !ok:
 			res.Warnf("bandit: %s has no [bandit] section; bandit ignores it", ini)
 		default:
@@ -376,7 +388,7 @@ func (s *Scanner) args(req *scanners.Request, version func() (string, error), re
 	case t.pyproject:
 		v, err := version()
 		if err != nil {
-			return nil, err
+			return nil, false, err
 		}
 		if atLeast(v, 1, 7) {
 			extra = append(extra, "-c", "pyproject.toml")
@@ -387,7 +399,7 @@ func (s *Scanner) args(req *scanners.Request, version func() (string, error), re
 
 	for _, x := range excludes {
 		if strings.Contains(x, ",") {
-			return nil, fmt.Errorf("bandit: exclude pattern %q contains a comma, which bandit's -x cannot carry", x)
+			return nil, false, fmt.Errorf("bandit: exclude pattern %q contains a comma, which bandit's -x cannot carry", x)
 		}
 	}
 	args := []string{"-r"}
@@ -406,7 +418,7 @@ func (s *Scanner) args(req *scanners.Request, version func() (string, error), re
 	if conf != "" {
 		args = append(args, "-"+strings.Repeat("i", len(conf)))
 	}
-	return args, nil
+	return args, gaps, nil
 }
 
 // iniFile picks the .bandit file bandit would use: the configured one, the

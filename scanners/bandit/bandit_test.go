@@ -329,12 +329,12 @@ func TestSeveralIniFiles(t *testing.T) {
 	write(t, filepath.Join(root, "env", "pyvenv.cfg"), "home = /usr/bin\n")
 	write(t, filepath.Join(root, "env", "lib", ".bandit"), "[bandit]\n")
 	s := New(Options{})
-	_, err := s.args(request(root), v162, &finding.Result{})
+	_, _, err := s.args(request(root), v162, &finding.Result{})
 	if err == nil || !strings.Contains(err.Error(), "a/.bandit, b/.bandit") {
 		t.Fatalf("err = %v, want both .bandit files named", err)
 	}
 	os.Remove(filepath.Join(root, "b", ".bandit"))
-	args, err := s.args(request(root), v162, &finding.Result{})
+	args, _, err := s.args(request(root), v162, &finding.Result{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -386,7 +386,7 @@ func TestRealBanditSyntaxErrors(t *testing.T) {
 	// is told not to read them (-x) and their errors would be dropped.
 	req := request(root)
 	req.Exclude = []string{"legacy.py", "/tool.py"}
-	args, err := New(Options{}).args(req, v162, &finding.Result{})
+	args, _, err := New(Options{}).args(req, v162, &finding.Result{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -466,12 +466,12 @@ func TestExplicitProgramMissingIsAnError(t *testing.T) {
 
 func TestBadOptions(t *testing.T) {
 	for _, o := range []Options{{MinSeverity: "severe"}, {MinConfidence: "sure"}} {
-		_, err := New(o).args(request(t.TempDir()), v162, &finding.Result{})
+		_, _, err := New(o).args(request(t.TempDir()), v162, &finding.Result{})
 		if err == nil || !strings.Contains(err.Error(), "want low, medium or high") {
 			t.Errorf("%+v: err = %v", o, err)
 		}
 	}
-	args, err := New(Options{MinSeverity: "Medium", MinConfidence: "high", Tests: []string{"B602"}}).args(request(t.TempDir()), v162, &finding.Result{})
+	args, _, err := New(Options{MinSeverity: "Medium", MinConfidence: "high", Tests: []string{"B602"}}).args(request(t.TempDir()), v162, &finding.Result{})
 	if err != nil {
 		t.Fatal(err)
 	}

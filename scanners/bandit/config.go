@@ -51,17 +51,19 @@ type tree struct {
 	venvs     []string // virtual environments with unusual names (a pyvenv.cfg inside), "/"-separated
 	iniFiles  []string // .bandit files outside skipped directories
 	pyproject bool     // root pyproject.toml has a [tool.bandit] table
-	excluded  []string // the topmost paths holding Python sources the exclude globs drop, sorted
+	excluded  []string // the topmost excluded directories, and excluded Python sources elsewhere, sorted
+	gaps      []scanners.Gap
 }
 
 // walk looks at root the way the scan will. With quick set it stops at the
-// first Python source (for Applies). Sources matching the exclude globs do
-// not count, and their topmost excluded path is recorded.
+// first Python source (for Applies). Directories matching the exclude globs
+// are not read, and sources matching them do not count; both are recorded.
 func walk(root string, tests, quick bool, exclude []string) (tree, error) {
 	var t tree
 	venv := func(rel string) { t.venvs = append(t.venvs, rel) }
 	excluded := map[string]bool{}
-	err := scanners.WalkPython(root, venv, func(rel string, d fs.DirEntry) error {
+	w := scanners.TreeWalk{Root: root, Exclude: exclude, Excluded: func(rel string) { excluded[rel] = true }}
+	gaps, err := scanners.WalkPython(w, venv, func(rel string, d fs.DirEntry) error {
 		switch {
 		case d.Name() == ".bandit":
 			t.iniFiles = append(t.iniFiles, rel)
@@ -78,8 +80,9 @@ func walk(root string, tests, quick bool, exclude []string) (tree, error) {
 	if err != nil {
 		return t, err
 	}
+	t.gaps = gaps
 	t.excluded = slices.Sorted(maps.Keys(excluded))
-	if !quick {
+	if !quick && (len(gaps) == 0 || gaps[0].Rel != ".") { // the root unread: its gap says it
 		t.pyproject, err = hasToolBandit(filepath.Join(root, "pyproject.toml"))
 	}
 	return t, err

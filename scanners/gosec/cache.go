@@ -93,7 +93,7 @@ type cachePlan struct {
 // and analyzes everything, which reports the failure as usual. For a module
 // the cache has not seen with this configuration the listing would be
 // wasted: the plan is then cold, and lookup runs on the full load.
-func (r *run) plan(cfg *packages.Config, m scanners.GoModule, modGo string) (*cachePlan, error) {
+func (r *run) plan(cfg *packages.Config, m scanners.GoModule, modGo string, patterns []string) (*cachePlan, error) {
 	if r.pinned == "" {
 		r.pinned = pinGoVersion(r.want)
 	}
@@ -114,7 +114,7 @@ func (r *run) plan(cfg *packages.Config, m scanners.GoModule, modGo string) (*ca
 	}
 	lc := *cfg
 	lc.Mode = listMode
-	pkgs, err := packages.Load(&lc, "./...")
+	pkgs, err := packages.Load(&lc, patterns...)
 	if err != nil || len(pkgs) == 0 {
 		return nil, fmt.Errorf("list packages: %v", err)
 	}

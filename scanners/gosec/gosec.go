@@ -128,7 +128,7 @@ func (s *Scanner) Version() string { return strings.TrimPrefix(gosecVersion(), "
 
 // Applies when the tree holds a Go module.
 func (s *Scanner) Applies(req *scanners.Request) bool {
-	return scanners.HasFile(req.Root, func(_ string, d fs.DirEntry) bool { return d.Name() == "go.mod" })
+	return scanners.HasFile(req.Root, req.Exclude, func(_ string, d fs.DirEntry) bool { return d.Name() == "go.mod" })
 }
 
 // Units are the Go modules gosec analyzes, for sharded scans.
@@ -157,23 +157,22 @@ func (s *Scanner) Scan(ctx context.Context, req *scanners.Request) (*finding.Res
 		return res, fmt.Errorf("gosec: %w", err)
 	}
 	logf := req.Log
-	mods, err := scanners.GoModules(req.Root)
+	tree, err := scanners.GoModules(req.Root, req.Exclude)
 	if err != nil {
 		return res, fmt.Errorf("gosec: find Go modules: %w", err)
 	}
-	if len(mods) == 0 {
-		return res, fmt.Errorf("gosec: no Go module (go.mod) under the scanned root outside vendor and testdata")
+	for _, x := range tree.Excluded {
+		logf("%s: excluded, not read", x)
 	}
-	kept := mods[:0]
-	for _, m := range mods {
-		if m.Rel != "." && filter.excluded(m.Rel) {
-			logf("module %s (%s): excluded", m.Path, m.Rel)
-			continue
-		}
-		kept = append(kept, m)
-	}
-	if mods = kept; len(mods) == 0 {
+	gaps := scanners.NoteGaps(res, "gosec", tree.GapsFor(req))
+	mods := tree.Modules
+	switch {
+	case len(mods) == 0 && gaps:
+		return res, scanners.Partial()
+	case len(mods) == 0 && len(tree.Excluded) > 0:
 		return res, scanners.Skip("every Go module under the root is excluded")
+	case len(mods) == 0:
+		return res, fmt.Errorf("gosec: no Go module (go.mod) under the scanned root outside vendor and testdata")
 	}
 	local, err := localGoVersion(ctx, mods[0])
 	if err != nil {
@@ -219,10 +218,10 @@ func (s *Scanner) Scan(ctx context.Context, req *scanners.Request) (*finding.Res
 	}
 	run.incomplete = run.incomplete || incomplete
 	run.finish()
-	if run.analyzed == 0 && scanErr == nil {
+	if run.analyzed == 0 && scanErr == nil && !gaps {
 		scanErr = fmt.Errorf("gosec: no Go package could be analyzed in %d module(s); nothing was scanned", len(mods))
 	}
-	if scanErr == nil && run.incomplete {
+	if scanErr == nil && (run.incomplete || gaps) {
 		// The reasons are in the notifications, each with its go.mod or package.
 		scanErr = scanners.Partial()
 	}

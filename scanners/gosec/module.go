@@ -82,9 +82,14 @@ func (r *run) module(ctx context.Context, m scanners.GoModule) error {
 	// only those are loaded with types and analyzed.
 	var pl *cachePlan
 	var err error
-	patterns := []string{"./..."}
+	all := m.Patterns(r.req) // "./..." unless that would read an excluded or unreadable directory
+	if len(all) == 0 {
+		r.notify(finding.LevelNote, finding.Location{Path: gomod}, "gosec: module %s has no Go packages to scan outside excluded or unreadable directories", m.Path)
+		return nil
+	}
+	patterns := all
 	if r.req.Cache != nil {
-		if pl, err = r.plan(cfg, m, modGo); err != nil {
+		if pl, err = r.plan(cfg, m, modGo, all); err != nil {
 			pl = nil // analyze everything; the full load reports what failed
 		} else if !pl.cold {
 			patterns = pl.patterns
@@ -117,7 +122,7 @@ func (r *run) module(ctx context.Context, m scanners.GoModule) error {
 		// without it, which returns the go command's error.
 		probe := *cfg
 		probe.Mode = packages.NeedName
-		if _, perr := packages.Load(&probe, "./..."); perr != nil && ctx.Err() == nil {
+		if _, perr := packages.Load(&probe, all...); perr != nil && ctx.Err() == nil {
 			r.loadFailed(m, gomod, perr)
 			return nil
 		}

@@ -93,7 +93,7 @@ func (s *Scanner) Version() string {
 
 // Applies reports whether there is a go.mod under the root.
 func (s *Scanner) Applies(req *scanners.Request) bool {
-	return scanners.HasFile(req.Root, func(rel string, d fs.DirEntry) bool { return d.Name() == "go.mod" })
+	return scanners.HasFile(req.Root, req.Exclude, func(rel string, d fs.DirEntry) bool { return d.Name() == "go.mod" })
 }
 
 // Units are the Go modules govulncheck analyzes, for sharded scans.
@@ -149,25 +149,24 @@ func (s *Scanner) Scan(ctx context.Context, req *scanners.Request) (*finding.Res
 		dbDir = abs
 		dbURL = (&url.URL{Scheme: "file", Path: filepath.ToSlash(abs)}).String()
 	}
-	mods, err := scanners.GoModules(req.Root)
+	tree, err := scanners.GoModules(req.Root, req.Exclude)
 	if err != nil {
 		return res, fmt.Errorf("govulncheck: %w", err)
 	}
-	if len(mods) == 0 {
+	for _, x := range tree.Excluded {
+		req.Log("%s: excluded, not read", x)
+	}
+	gaps := scanners.NoteGaps(res, Name, tree.GapsFor(req))
+	mods := tree.Modules
+	switch {
+	case len(mods) == 0 && gaps:
+		return res, scanners.Partial()
+	case len(mods) == 0 && len(tree.Excluded) > 0:
+		return res, scanners.Skip("every Go module under the root is excluded")
+	case len(mods) == 0:
 		return res, errors.New("govulncheck: no go.mod found")
 	}
 	all := mods
-	kept := make([]scanners.GoModule, 0, len(mods))
-	for _, m := range mods {
-		if m.Rel != "." && scanners.Excluded(req.Exclude, m.Rel) {
-			req.Log("module %s (%s): excluded", m.Path, m.Rel)
-			continue
-		}
-		kept = append(kept, m)
-	}
-	if mods = kept; len(mods) == 0 {
-		return res, scanners.Skip("every Go module under the root is excluded")
-	}
 	mods = slices.DeleteFunc(mods, func(m scanners.GoModule) bool { return !req.Keeps(scanners.UnitGoModule, m.Rel) })
 	sc := &scan{s: s, req: req, paths: scanners.PathsFor(req), exe: exe, dbDir: dbDir, dbURL: dbURL, mods: all, res: res,
 		severity: map[string]advisorySeverity{}}
@@ -220,7 +219,7 @@ func (s *Scanner) Scan(ctx context.Context, req *scanners.Request) (*finding.Res
 		res.Notifications = append(res.Notifications, finding.Notification{Level: finding.LevelNote,
 			Message: fmt.Sprintf("govulncheck: standard library checked as %s, the Go toolchain that ran the scan (GOTOOLCHAIN=local)", v)})
 	}
-	if failed > 0 || scanned == 0 || partial {
+	if failed > 0 || scanned == 0 && len(mods) > 0 || partial || gaps {
 		// The reasons are in the notifications, each naming its module.
 		return res, scanners.Partial()
 	}
@@ -281,7 +280,14 @@ func (sc *scan) module(ctx context.Context, m scanners.GoModule) (*stream, error
 		args = append(args, "-db", sc.dbURL)
 	}
 	if sc.s.opt.ScanLevel != "module" {
-		args = append(args, "./...")
+		// "./..." unless that would read an excluded or unreadable directory.
+		pats := m.Patterns(sc.req)
+		if len(pats) == 0 {
+			sc.res.Notifications = append(sc.res.Notifications, finding.Notification{Level: finding.LevelNote,
+				Message: fmt.Sprintf("govulncheck: module %s (%s) has no Go packages to scan outside excluded or unreadable directories", m.Rel, m.Path)})
+			return nil, nil
+		}
+		args = append(args, pats...)
 	}
 	env := append(childEnv(sc.req, m), sc.s.opt.Env...)
 	key := sc.key(ctx, m, args, env)

@@ -110,36 +110,23 @@ type lockfile struct {
 }
 
 // discover walks root for lockfiles; with first it stops at the first one.
-func discover(root string, skip func(rel string) bool, first bool) ([]lockfile, error) {
+// The directories skip matches are not read; what cannot be read is a gap.
+func discover(root string, skip []string, first bool) ([]lockfile, []scanners.Gap, error) {
 	exs := extractors()
 	var out []lockfile
-	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			if p == root {
-				return err
-			}
-			return nil // an unreadable subtree is not worth failing the scan
-		}
+	gaps, err := scanners.TreeWalk{Root: root, Exclude: skip}.Walk(func(p, rel string, d fs.DirEntry) error {
 		if d.IsDir() {
-			if p != root && (scanners.SkippedDir(d.Name()) || skip != nil && skip(relSlash(root, p))) {
+			if scanners.SkippedDir(d.Name()) {
 				return filepath.SkipDir
 			}
 			return nil
 		}
-		if !d.Type().IsRegular() {
-			return nil
-		}
-		rel, err := filepath.Rel(root, p)
-		if err != nil {
-			return nil
-		}
-		rel = filepath.ToSlash(rel)
-		if skip != nil && skip(rel) {
+		if !d.Type().IsRegular() || scanners.Excluded(skip, rel) {
 			return nil
 		}
 		info, err := d.Info()
 		if err != nil {
-			return nil
+			return nil // gone since its directory was read
 		}
 		api := simplefileapi.New(rel, info)
 		for _, k := range exs {
@@ -154,23 +141,9 @@ func discover(root string, skip func(rel string) bool, first bool) ([]lockfile, 
 		return nil
 	})
 	sort.Slice(out, func(i, j int) bool { return out[i].Rel < out[j].Rel })
-	return out, err
+	return out, gaps, err
 }
 
-// skipper matches the skip-lockfiles globs and the scan's exclusions, in
+// skipped are the skip-lockfiles globs and the scan's exclusions, in
 // scangate's one glob dialect (scanners.Excluded).
-func skipper(globs ...[]string) func(rel string) bool {
-	all := slices.Concat(globs...)
-	if len(all) == 0 {
-		return nil
-	}
-	return func(rel string) bool { return scanners.Excluded(all, rel) }
-}
-
-func relSlash(root, p string) string {
-	rel, err := filepath.Rel(root, p)
-	if err != nil {
-		return ""
-	}
-	return filepath.ToSlash(rel)
-}
+func skipped(globs ...[]string) []string { return slices.Concat(globs...) }

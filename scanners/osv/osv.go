@@ -76,17 +76,20 @@ func (s *Scanner) Version() string {
 
 // Applies reports whether any lockfile osv-scanner understands is under the root.
 func (s *Scanner) Applies(req *scanners.Request) bool {
-	l, _ := discover(req.Root, skipper(s.opt.SkipLockfiles, req.Exclude), true)
-	return len(l) > 0
+	l, gaps, err := discover(req.Root, skipped(s.opt.SkipLockfiles, req.Exclude), true)
+	return len(l) > 0 || len(gaps) > 0 || err != nil // an unreadable tree is Scan's to report
 }
 
 // Units are the lockfiles osv-scanner reads, for sharded scans.
 func (s *Scanner) Units(req *scanners.Request) ([]scanners.Unit, error) {
-	files, err := discover(req.Root, skipper(s.opt.SkipLockfiles, req.Exclude), false)
+	files, gaps, err := discover(req.Root, skipped(s.opt.SkipLockfiles, req.Exclude), false)
 	if err != nil {
 		return nil, err
 	}
-	out := make([]scanners.Unit, 0, len(files))
+	out := make([]scanners.Unit, 0, len(files)+len(gaps))
+	for _, g := range gaps {
+		out = append(out, scanners.Unit{Kind: scanners.UnitLockfile, Path: g.Rel}) // some shard must report it
+	}
 	for _, f := range files {
 		u := scanners.Unit{Kind: scanners.UnitLockfile, Path: f.Rel}
 		if info, err := os.Stat(f.Abs); err == nil {
@@ -98,15 +101,24 @@ func (s *Scanner) Units(req *scanners.Request) ([]scanners.Unit, error) {
 }
 
 // Scan implements scanners.Scanner.
-func (s *Scanner) Scan(ctx context.Context, req *scanners.Request) (*finding.Result, error) {
+func (s *Scanner) Scan(ctx context.Context, req *scanners.Request) (_ *finding.Result, err error) {
 	res := &finding.Result{Tool: Name, Version: s.Version(), InformationURI: informationURI, Findings: []finding.Finding{}}
 	logf := req.Log
 	if logf == nil {
 		logf = func(string, ...any) {}
 	}
-	files, err := discover(req.Root, skipper(s.opt.SkipLockfiles, req.Exclude), false)
+	files, gaps, err := discover(req.Root, skipped(s.opt.SkipLockfiles, req.Exclude), false)
 	if err != nil {
 		return res, fmt.Errorf("osv-scanner: find lockfiles: %w", err)
+	}
+	gaps = slices.DeleteFunc(gaps, func(g scanners.Gap) bool { return !req.Keeps(scanners.UnitLockfile, g.Rel) })
+	if scanners.NoteGaps(res, Name, gaps) {
+		// What could not be read may hold lockfiles: never complete.
+		defer func() {
+			if err == nil {
+				err = scanners.Partial()
+			}
+		}()
 	}
 	// The database's age is judged for the whole tree's ecosystems, so
 	// that every shard of a sharded scan gives the unsharded scan's warning.

@@ -387,9 +387,9 @@ func TestDiscover(t *testing.T) {
 		os.MkdirAll(filepath.Dir(p), 0o755)
 		os.WriteFile(p, []byte("x"), 0o644)
 	}
-	got, err := discover(root, nil, false)
-	if err != nil {
-		t.Fatal(err)
+	got, gaps, err := discover(root, nil, false)
+	if err != nil || gaps != nil {
+		t.Fatal(err, gaps)
 	}
 	gotMap := map[string]string{}
 	for _, l := range got {

@@ -104,14 +104,14 @@ func (s *Scanner) Applies(req *scanners.Request) bool {
 	if len(s.opt.Files) > 0 {
 		return true
 	}
-	files, err := discover(req.Root, req.Exclude, true)
-	return err != nil || len(files) > 0
+	files, gaps, err := discover(req.Root, req.Exclude, true)
+	return err != nil || len(files) > 0 || len(gaps) > 0 // an unreadable tree is Scan's to report
 }
 
 // Units is safety's one unit, the tree, sized by its dependency files:
 // safety 3 scans the whole tree at once.
 func (s *Scanner) Units(req *scanners.Request) ([]scanners.Unit, error) {
-	return scanners.TreeUnit(s.Name(), req.Root, func(rel string) bool {
+	return scanners.TreeUnit(s.Name(), req.Root, req.Exclude, func(rel string) bool {
 		return isDepFile(rel) && !scanners.Excluded(req.Exclude, rel)
 	}), nil
 }
@@ -140,19 +140,35 @@ func (s *Scanner) scan(ctx context.Context, req *scanners.Request) (*finding.Res
 		return nil, err
 	}
 	res := &finding.Result{Tool: "safety", Version: version, InformationURI: InformationURI, Findings: []finding.Finding{}}
-	if major >= 3 {
-		return s.scan3(ctx, req, path, version, res)
-	}
-	return s.check2(ctx, req, path, version, res)
-}
-
-func (s *Scanner) check2(ctx context.Context, req *scanners.Request, path, version string, res *finding.Result) (*finding.Result, error) {
-	files := s.opt.Files
-	if len(files) == 0 {
-		var err error
-		if files, err = discover(req.Root, req.Exclude, false); err != nil {
+	// The files safety 2 is given, or the tree safety 3 walks itself,
+	// without a word about what it cannot read.
+	var files []string
+	var gaps []scanners.Gap
+	if len(s.opt.Files) == 0 {
+		if files, gaps, err = discover(req.Root, req.Exclude, false); err != nil {
 			return res, fmt.Errorf("safety: %w", err)
 		}
+	}
+	if major >= 3 {
+		res, err = s.scan3(ctx, req, path, version, res)
+	} else {
+		res, err = s.check2(ctx, req, path, version, files, res)
+	}
+	var skip *scanners.SkipError
+	if len(gaps) > 0 && res != nil && !errors.As(err, &skip) {
+		scanners.NoteGaps(res, "safety", gaps)
+		if err == nil {
+			err = scanners.Partial()
+		}
+	}
+	return res, err
+}
+
+// check2 runs safety 2's check on the configured files, or else on found.
+func (s *Scanner) check2(ctx context.Context, req *scanners.Request, path, version string, found []string, res *finding.Result) (*finding.Result, error) {
+	files := s.opt.Files
+	if len(files) == 0 {
+		files = found
 	}
 	if len(files) == 0 {
 		res.Warnf("safety: no dependency file to check")
@@ -389,11 +405,12 @@ func (s *Scanner) database(req *scanners.Request) (string, error) {
 }
 
 // discover lists the dependency files safety 2.x is given, root-relative and
-// sorted, leaving out those the exclude globs match; with first set it stops
-// at the first.
-func discover(root string, exclude []string, first bool) ([]string, error) {
+// sorted, leaving out those the exclude globs match (excluded directories are
+// not read), and what it could not read; with first set it stops at the
+// first.
+func discover(root string, exclude []string, first bool) ([]string, []scanners.Gap, error) {
 	var out []string
-	err := scanners.WalkPython(root, nil, func(rel string, d fs.DirEntry) error {
+	gaps, err := scanners.WalkPython(scanners.TreeWalk{Root: root, Exclude: exclude}, nil, func(rel string, d fs.DirEntry) error {
 		if isDepFile(rel) && !scanners.Excluded(exclude, rel) {
 			out = append(out, rel)
 			if first {
@@ -403,7 +420,7 @@ func discover(root string, exclude []string, first bool) ([]string, error) {
 		return nil
 	})
 	sort.Strings(out)
-	return out, err
+	return out, gaps, err
 }
 
 func isDepFile(rel string) bool {

@@ -411,16 +411,16 @@ func TestApplies(t *testing.T) {
 	for _, rel := range []string{"requirements.txt", "dev-requirements.txt", "requirements/base.txt", "svc/requirements-test.txt", "Pipfile.lock", "app/poetry.lock"} {
 		mk(rel)
 	}
-	files, err := discover(root, nil, false)
-	if err != nil {
-		t.Fatal(err)
+	files, gaps, err := discover(root, nil, false)
+	if err != nil || gaps != nil {
+		t.Fatal(err, gaps)
 	}
 	want := []string{"Pipfile.lock", "app/poetry.lock", "dev-requirements.txt", "requirements.txt", "requirements/base.txt", "svc/requirements-test.txt"}
 	if !slices.Equal(files, want) {
 		t.Errorf("discover = %q, want %q", files, want)
 	}
 	// Excluded files are not given to safety (scangate's glob dialect).
-	files, _ = discover(root, []string{"svc", "/requirements"}, false)
+	files, _, _ = discover(root, []string{"svc", "/requirements"}, false)
 	want = []string{"Pipfile.lock", "app/poetry.lock", "dev-requirements.txt", "requirements.txt"}
 	if !slices.Equal(files, want) {
 		t.Errorf("discover with exclusions = %q, want %q", files, want)

@@ -25,7 +25,7 @@ func TestDiscoverSkipsTheSharedDirs(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	files, err := discover(root, nil, false)
+	files, _, err := discover(root, nil, false)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -252,7 +252,7 @@ func (s *Scanner) Scan(ctx context.Context, req *scanners.Request) (_ *finding.R
 		units = append(units, unit{"all ecosystems", files})
 	}
 	var errs []error
-	gaps := 0 // located error notifications of lockfiles read in part
+	partRead := 0 // located error notifications of lockfiles read in part
 	for i, u := range units {
 		if err := ctx.Err(); err != nil {
 			errs = append(errs, err)
@@ -299,7 +299,7 @@ func (s *Scanner) Scan(ctx context.Context, req *scanners.Request) (_ *finding.R
 					// The file's packages are reported: the gap is located on it.
 					res.Notifications = append(res.Notifications, finding.Notification{Level: finding.LevelError,
 						Message: "osv-scanner: " + m, Location: finding.Location{Path: batch[0].Rel}})
-					gaps++
+					partRead++
 					continue
 				}
 				partly = append(partly, "osv-scanner: "+m)
@@ -325,7 +325,7 @@ func (s *Scanner) Scan(ctx context.Context, req *scanners.Request) (_ *finding.R
 	if len(errs) > 0 {
 		return fail(fmt.Errorf("osv-scanner: %w", errors.Join(errs...)))
 	}
-	if len(partly) > 0 || gaps > 0 {
+	if len(partly) > 0 || partRead > 0 {
 		return res, scanners.Partial(partly...)
 	}
 	if key != nil && ctx.Err() == nil {

@@ -187,6 +187,14 @@ func (r *run) lookup(pkgs []*packages.Package, baseSum string, m scanners.GoModu
 			cleanTestVariant[p.PkgPath] = true
 		}
 	}
+	var whole *resultcache.Key
+	moduleTree := func() *resultcache.Key {
+		if whole == nil {
+			whole = r.req.Cache.Key("gosec", "module tree")
+			scanners.KeyGoFiles(whole, m.Root, m.Dir, true)
+		}
+		return whole
+	}
 	pl := &cachePlan{keys: map[string]*resultcache.Key{}, miss: map[string]bool{},
 		listed: byID, imports: map[string]*resultcache.Key{}, base: baseSum}
 	for _, p := range pkgs {
@@ -205,6 +213,7 @@ func (r *run) lookup(pkgs []*packages.Package, baseSum string, m scanners.GoModu
 		// Every package of the module it depends on, in a stable order.
 		seen := map[string]bool{p.ID: true}
 		var deps []*packages.Package
+		unlisted := false
 		queue := []*packages.Package{p}
 		for len(queue) > 0 {
 			q := queue[0]
@@ -218,12 +227,21 @@ func (r *run) lookup(pkgs []*packages.Package, baseSum string, m scanners.GoModu
 					deps = append(deps, d)
 					queue = append(queue, d)
 				} else if ownPackage(imp.ID, m) {
-					// Not listed by ./... (reached through a symlinked
-					// directory, or under a "_" directory): its files
-					// are in no key.
-					err := fmt.Errorf("%s imports %s, which ./... does not list", p.PkgPath, imp.ID)
-					k.Fail(err)
-					ik.Fail(err)
+					unlisted = true
+				}
+			}
+		}
+		if unlisted {
+			// It imports a package of the module that ./... does not list
+			// (through a symlinked directory, or under a "_" directory),
+			// whose own imports the listing does not say: every Go file of
+			// the module, behind its symlinks, stands for them.
+			tree := moduleTree()
+			for _, key := range []*resultcache.Key{k, ik} {
+				if err := tree.Err(); err != nil {
+					key.Fail(err)
+				} else {
+					key.Add("module tree", tree.Sum())
 				}
 			}
 		}

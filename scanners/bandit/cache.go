@@ -1,6 +1,7 @@
 package bandit
 
 import (
+	"os"
 	"path/filepath"
 	"slices"
 
@@ -37,6 +38,8 @@ func (s *Scanner) cacheKey(req *scanners.Request, program string, version func()
 		switch {
 		case err != nil:
 			k.Fail(err)
+		case !isDir(real):
+			scanners.KeyFile(k, req.Root, abs) // read whatever its name
 		case !samePath(req.Root, abs, real):
 			scanners.KeyTree(k, tree, abs) // reached through a symlink
 		}
@@ -88,4 +91,9 @@ func samePath(root, abs, real string) bool {
 	}
 	rel, err := filepath.Rel(root, abs)
 	return err == nil && filepath.Join(realRoot, rel) == real
+}
+
+func isDir(p string) bool {
+	fi, err := os.Stat(p)
+	return err == nil && fi.IsDir()
 }

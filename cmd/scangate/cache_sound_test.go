@@ -301,3 +301,27 @@ func TestResultCacheSymlinkedVendorFile(t *testing.T) {
 		t.Errorf("the vendored file's new type did not reach the cached scan:\n%s\n%s", got.results, got.stderr)
 	}
 }
+
+// osv-scanner reads a go.mod's go.sum when the go directive is below 1.17
+// (its indirect requirements are there): the key holds it.
+func TestResultCacheOSVGoSum(t *testing.T) {
+	t.Parallel()
+	root := t.TempDir()
+	writeTree(t, root, map[string]string{
+		"go.mod": "module example.com/o\n\ngo 1.16\n",
+		"go.sum": "golang.org/x/text v0.3.6 h1:aRYxNxv6iGQlyVaZmk6ZgYEDa+Jg18DxebPSrd6bg1M=\n",
+	})
+	db := importDB(t, "../../examples/vulndb")
+	cache := filepath.Join(t.TempDir(), "cache")
+	for _, step := range []string{"vulnerable", "fixed"} {
+		got := scanCached(t, root, db, "--scanners", "osv-scanner", "--cache-dir", cache)
+		want := scanCached(t, root, db, "--scanners", "osv-scanner", "--no-cache")
+		if got.results != want.results {
+			t.Fatalf("%s: the cached scan differs from an uncached one:\n%s\nwant\n%s", step, got.results, want.results)
+		}
+		if vuln := strings.Contains(got.results, "GO-2021-0113"); vuln != (step == "vulnerable") {
+			t.Fatalf("%s: GO-2021-0113 reported: %v\n%s", step, vuln, got.results)
+		}
+		writeTree(t, root, map[string]string{"go.sum": "golang.org/x/text v0.3.8 h1:nAL+RVCQ9uMn3vJZbV+MRnydTJFPf8qqY42YiA6MrqY=\n"})
+	}
+}

@@ -2,6 +2,7 @@ package osv
 
 import (
 	"path"
+	"path/filepath"
 
 	"github.com/scangate/scangate/finding"
 	"github.com/scangate/scangate/internal/resultcache"
@@ -17,8 +18,8 @@ type cacheEntry struct {
 
 // cacheKey keys an offline scan on the database's digest, the options, and
 // every file osv-scanner reads: the lockfiles, the requirements files they
-// include (-r, -c) and the osv-scanner.toml beside them, whose ignores we
-// apply. Online scans are not cached: the answer changes with osv.dev.
+// include (-r, -c), a go.mod's go.sum and the osv-scanner.toml beside
+// them, whose ignores we report. Online scans are not cached: the answer changes with osv.dev.
 func (s *Scanner) cacheKey(req *scanners.Request, files []lockfile) *resultcache.Key {
 	if req.Cache == nil || !req.Offline || req.DBDigest == "" {
 		return nil
@@ -28,7 +29,12 @@ func (s *Scanner) cacheKey(req *scanners.Request, files []lockfile) *resultcache
 	k.JSON([]any{s.opt.SkipLockfiles, req.Exclude})
 	for _, f := range files {
 		k.Add(f.Rel, f.Ecosystem, f.Extractor, f.Arg)
-		scanners.KeyDepFiles(k, req.Root, f.Rel, path.Join(path.Dir(f.Rel), "osv-scanner.toml"))
+		dir := path.Dir(f.Rel)
+		scanners.KeyDepFiles(k, req.Root, f.Rel, path.Join(dir, "osv-scanner.toml"))
+		if path.Base(f.Rel) == "go.mod" {
+			// Below go 1.17 osv-scalibr reads the indirect requirements there.
+			scanners.KeyFile(k, req.Root, filepath.Join(req.Root, filepath.FromSlash(path.Join(dir, "go.sum"))))
+		}
 	}
 	if k.Err() != nil {
 		return nil

@@ -3,7 +3,6 @@ package scanners
 import (
 	"context"
 	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -30,39 +29,27 @@ func goInput(name string) bool {
 }
 
 // KeyGoFiles adds to k every file under dir that can change a Go build
-// (sources, go.mod, go.sum, vendor), by path relative to root. skipNested
-// leaves out nested modules (directories with their own go.mod). An
-// unreadable file makes k unusable.
+// (sources, go.mod, go.sum, vendor), by path relative to root and content,
+// through symlinked files and directories as the go command reads them.
+// skipNested leaves out nested modules (directories with their own go.mod).
+// What cannot be keyed (see KeyTree) makes k unusable.
 func KeyGoFiles(k *resultcache.Key, root, dir string, skipNested bool) {
-	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		if d.IsDir() {
-			if p == dir {
-				return nil
+	KeyTree(k, goTree(root, func(abs, name string) bool {
+		if skipNested {
+			if _, err := os.Lstat(filepath.Join(abs, "go.mod")); err == nil {
+				return true
 			}
-			if n := d.Name(); n == ".git" || n == "node_modules" {
-				return filepath.SkipDir
-			}
-			if skipNested {
-				if _, err := os.Lstat(filepath.Join(p, "go.mod")); err == nil {
-					return filepath.SkipDir
-				}
-			}
-			return nil
 		}
-		if d.Type().IsRegular() && goInput(d.Name()) {
-			k.File(p, RelPath(root, p))
-		} else if d.Type()&fs.ModeSymlink != 0 && goInput(d.Name()) {
-			target, _ := os.Readlink(p)
-			k.Add("symlink", RelPath(root, p), target)
-		}
-		return nil
-	})
-	if err != nil {
-		k.Fail(err)
-	}
+		return false
+	}), dir)
+}
+
+// goTree is what a Go build may read under root: Go inputs, through
+// symlinked directories, outside .git and node_modules and what skip says.
+func goTree(root string, skip func(abs, name string) bool) TreeKey {
+	return TreeKey{Root: root, Want: goInput, FollowDirs: true, Skip: func(abs, name string) bool {
+		return name == ".git" || name == "node_modules" || skip(abs, name)
+	}}
 }
 
 // KeyModule adds what a module's build depends on inside the tree: its own
@@ -143,18 +130,11 @@ func GoVersion(ctx context.Context, m GoModule) (string, error) {
 func KeyModuleFiles(k *resultcache.Key, m GoModule) {
 	k.Add("module files", m.Rel, m.Path, m.Work)
 	for _, name := range []string{"go.mod", "go.sum"} {
-		p := filepath.Join(m.Dir, name)
-		if _, err := os.Lstat(p); err != nil {
-			k.Add("absent", name)
-			continue
-		}
-		k.File(p, RelPath(m.Root, p))
+		KeyFile(k, m.Root, filepath.Join(m.Dir, name))
 	}
 	if m.Work != "" {
-		k.File(m.Work, RelPath(m.Root, m.Work))
-		if _, err := os.Lstat(m.Work + ".sum"); err == nil {
-			k.File(m.Work+".sum", RelPath(m.Root, m.Work)+".sum")
-		}
+		KeyFile(k, m.Root, m.Work)
+		KeyFile(k, m.Root, m.Work+".sum")
 	}
 	if fi, err := os.Stat(filepath.Join(m.Dir, "vendor")); err == nil && fi.IsDir() {
 		KeyGoFiles(k, m.Root, filepath.Join(m.Dir, "vendor"), false)
@@ -162,25 +142,6 @@ func KeyModuleFiles(k *resultcache.Key, m GoModule) {
 	if !wideBuild(k, m) {
 		return
 	}
-	err := filepath.WalkDir(m.Root, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		if d.IsDir() {
-			if n := d.Name(); p != m.Root && (n == ".git" || n == "node_modules") {
-				return filepath.SkipDir
-			}
-			if p == m.Dir {
-				return filepath.SkipDir // the module's own files: per package
-			}
-			return nil
-		}
-		if d.Type().IsRegular() && goInput(d.Name()) {
-			k.File(p, RelPath(m.Root, p))
-		}
-		return nil
-	})
-	if err != nil {
-		k.Fail(err)
-	}
+	// The module's own files are keyed per package.
+	KeyTree(k, goTree(m.Root, func(abs, _ string) bool { return abs == m.Dir }), m.Root)
 }

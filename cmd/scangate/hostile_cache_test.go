@@ -90,3 +90,83 @@ func TestHostileTreeCannotAnswerForAnother(t *testing.T) {
 		t.Errorf("the victim's package came from the cache:\n%s", o.stderr)
 	}
 }
+
+// Symlinks leading out of the tree: a Go file, a directory, a requirements
+// include, a Python file and a .bandit. The scanners would read what they
+// lead to, which no key may hold: the scanners reading it are not answered
+// from the cache, and nothing of the outside files reaches any output. The
+// same tree with a copy in place of the link is answered from the cache.
+func TestHostileCacheSymlinksOutside(t *testing.T) {
+	cases := []struct {
+		name, target, link, scanners string
+		files                        map[string]string
+	}{
+		{"a Go file", "secret.go", "leak.go", "gosec,govulncheck", nil},
+		{"a directory", "gopkg", "gopkg", "gosec,govulncheck", map[string]string{
+			"main.go": "package main\n\nimport _ \"example.com/h/gopkg\"\n\nfunc main() {}\n"}},
+		{"a requirements include", "requirements.txt", "shared.txt", "osv-scanner", map[string]string{
+			"requirements.txt": "-r shared.txt\nrequests==2.31.0\n"}},
+		{"a Python file", "secret.py", "tool.py", "bandit", nil},
+		{".bandit", "bandit.ini", ".bandit", "bandit", nil},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			if strings.Contains(c.scanners, "bandit") {
+				needBandit(t)
+			}
+			lt := newLeakTree(t)
+			writeTree(t, lt.outside, map[string]string{"bandit.ini": "[bandit]\nskips = B101\n# " + githubToken + "\n"})
+			writeTree(t, lt.repo, map[string]string{
+				"go.mod":  "module example.com/h\n\ngo 1.22\n",
+				"main.go": "package main\n\nfunc main() {}\n",
+				"app.py":  "import subprocess\nsubprocess.call('ls', shell=True)\n",
+			})
+			writeTree(t, lt.repo, c.files)
+			lt.symlink(t, c.target, c.link)
+			cache := t.TempDir()
+			hits := func(step string) map[string]string {
+				o := scanHostile(t, lt.repo, "--scanners", c.scanners, "--cache-dir", cache)
+				if o.code != 0 && o.code != 1 {
+					t.Fatalf("%s: exit %d\n%s", step, o.code, o.stderr)
+				}
+				if step != "a copy" {
+					assertSealed(t, lt, o)
+				}
+				got := map[string]string{}
+				if m := cacheLine.FindStringSubmatch(o.stderr); m != nil {
+					for _, part := range strings.Split(m[1], ", ") {
+						if f := strings.Fields(part); len(f) > 1 {
+							got[f[0]] = f[1]
+						}
+					}
+				}
+				return got
+			}
+			hits("cold")
+			for s, n := range hits("again") {
+				if !strings.HasPrefix(n, "0/") {
+					t.Errorf("%s answered from the cache (%s) through a link leading outside", s, n)
+				}
+			}
+			// The control: a copy of the outside file or directory.
+			p := filepath.Join(lt.repo, filepath.FromSlash(c.link))
+			if err := os.Remove(p); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.CopyFS(p+".d", os.DirFS(filepath.Join(lt.outside, filepath.Dir(c.target)))); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.Rename(filepath.Join(p+".d", filepath.Base(c.target)), p); err != nil {
+				t.Fatal(err)
+			}
+			os.RemoveAll(p + ".d")
+			hits("a copy")
+			got := hits("a copy")
+			for _, s := range strings.Split(c.scanners, ",") {
+				if n, m, _ := strings.Cut(got[s], "/"); n == "" || n == "0" || n != m {
+					t.Errorf("control: %s not answered from the cache for a copy in the tree: %q", s, got[s])
+				}
+			}
+		})
+	}
+}

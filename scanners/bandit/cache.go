@@ -1,8 +1,9 @@
 package bandit
 
 import (
-	"io/fs"
+	"os"
 	"path/filepath"
+	"slices"
 
 	"github.com/scangate/scangate/internal/resultcache"
 	"github.com/scangate/scangate/scanners"
@@ -10,7 +11,9 @@ import (
 
 // cacheKey keys a bandit run on the program (its file and version), its
 // arguments and every file under the root bandit can read: Python sources
-// and the configuration files it or its arguments name.
+// and the configuration files it or its arguments name, by content, behind
+// symlinks too. bandit's os.walk does not enter symlinked directories, but
+// it does walk a target that is one.
 func (s *Scanner) cacheKey(req *scanners.Request, program string, version func() (string, error), args []string) *resultcache.Key {
 	if req.Cache == nil {
 		return nil
@@ -25,32 +28,72 @@ func (s *Scanner) cacheKey(req *scanners.Request, program string, version func()
 	k.Add(args...)
 	k.Add(childEnv(req.Root)...)
 	k.JSON([]any{req.Exclude, req.Tests})
-	err = filepath.WalkDir(req.Root, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
+	tree := scanners.TreeKey{Root: req.Root, Want: banditReads, Skip: func(_, name string) bool {
+		return name == ".git" || name == "node_modules"
+	}}
+	scanners.KeyTree(k, tree, req.Root)
+	for _, t := range targets(args) {
+		abs := filepath.Join(req.Root, filepath.FromSlash(t))
+		real, err := filepath.EvalSymlinks(abs)
+		switch {
+		case err != nil:
+			k.Fail(err)
+		case !isDir(real):
+			scanners.KeyFile(k, req.Root, abs) // read whatever its name
+		case !samePath(req.Root, abs, real):
+			scanners.KeyTree(k, tree, abs) // reached through a symlink
 		}
-		if d.IsDir() {
-			if p != req.Root && (d.Name() == ".git" || d.Name() == "node_modules") {
-				return filepath.SkipDir
-			}
-			return nil
-		}
-		switch filepath.Ext(d.Name()) {
-		case ".py", ".pyw", ".pyi", ".cfg", ".toml", ".ini", ".yaml", ".yml":
+	}
+	// The configuration's own files, which may lie outside the tree.
+	for _, f := range []string{s.opt.ConfigFile, s.opt.Ini} {
+		switch {
+		case f == "":
+		case filepath.IsAbs(f) && !filepath.IsLocal(scanners.RelPath(req.Root, f)):
+			k.File(f, f)
 		default:
-			if d.Name() != ".bandit" {
-				return nil
+			if !filepath.IsAbs(f) {
+				f = filepath.Join(req.Root, f)
 			}
+			scanners.KeyFile(k, req.Root, f)
 		}
-		if d.Type().IsRegular() {
-			k.File(p, scanners.RelPath(req.Root, p))
-		} else {
-			k.Add("not a regular file", scanners.RelPath(req.Root, p), d.Type().String())
-		}
-		return nil
-	})
-	if err != nil || k.Err() != nil {
+	}
+	if k.Err() != nil {
 		return nil
 	}
 	return k
+}
+
+// banditReads reports whether bandit or the adapter may read a file of
+// this name: Python sources and configuration.
+func banditReads(name string) bool {
+	switch filepath.Ext(name) {
+	case ".py", ".pyw", ".pyi", ".cfg", ".toml", ".ini", ".yaml", ".yml":
+		return true
+	}
+	return name == ".bandit"
+}
+
+// targets are the paths args give bandit to walk (after -r, before -f).
+func targets(args []string) []string {
+	end := slices.Index(args, "-f")
+	if len(args) == 0 || args[0] != "-r" || end < 1 {
+		return nil
+	}
+	return args[1:end]
+}
+
+// samePath reports whether real is abs without symlinks on its way from
+// the root.
+func samePath(root, abs, real string) bool {
+	realRoot, err := filepath.EvalSymlinks(root)
+	if err != nil {
+		return false
+	}
+	rel, err := filepath.Rel(root, abs)
+	return err == nil && filepath.Join(realRoot, rel) == real
+}
+
+func isDir(p string) bool {
+	fi, err := os.Stat(p)
+	return err == nil && fi.IsDir()
 }

@@ -2,6 +2,7 @@ package gosec
 
 import (
 	"fmt"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -118,7 +119,7 @@ func (r *run) plan(cfg *packages.Config, m scanners.GoModule, modGo string, patt
 	if err != nil || len(pkgs) == 0 {
 		return nil, fmt.Errorf("list packages: %v", err)
 	}
-	return r.lookup(pkgs, baseSum), nil
+	return r.lookup(pkgs, baseSum, m), nil
 }
 
 // moduleMark is the key of the entry that says a module was analyzed with
@@ -130,7 +131,7 @@ func (r *run) moduleMark(baseSum string) *resultcache.Key {
 }
 
 // lookup keys each package of the load and looks it up.
-func (r *run) lookup(pkgs []*packages.Package, baseSum string) *cachePlan {
+func (r *run) lookup(pkgs []*packages.Package, baseSum string, m scanners.GoModule) *cachePlan {
 	byID := map[string]*packages.Package{}
 	for _, p := range pkgs {
 		byID[p.ID] = p
@@ -138,7 +139,7 @@ func (r *run) lookup(pkgs []*packages.Package, baseSum string) *cachePlan {
 
 	// Each package's own files, hashed once.
 	own := map[string]*resultcache.Key{}
-	ownSum := func(p *packages.Package) string {
+	ownKey := func(p *packages.Package) *resultcache.Key {
 		k, ok := own[p.ID]
 		if !ok {
 			k = r.req.Cache.Key("gosec", "files")
@@ -147,18 +148,27 @@ func (r *run) lookup(pkgs []*packages.Package, baseSum string) *cachePlan {
 				for _, f := range list {
 					rel, in := r.rel(f)
 					if !in {
-						k.Add("outside", f)
+						k.Fail(fmt.Errorf("%s: a file outside the scanned root", p.PkgPath))
 						continue
 					}
-					k.File(f, rel)
+					// By the name the go command gave, behind its symlinks.
+					scanners.KeyFile(k, r.req.Root, filepath.Join(r.req.Root, filepath.FromSlash(rel)))
 				}
 			}
 			own[p.ID] = k
 		}
-		if k.Err() != nil {
-			return "\x00unreadable"
+		return k
+	}
+	// addOwn adds p's files to the keys, or makes them unusable.
+	addOwn := func(p *packages.Package, prefix string, keys ...*resultcache.Key) {
+		ok := ownKey(p)
+		for _, k := range keys {
+			if err := ok.Err(); err != nil {
+				k.Fail(err)
+			} else {
+				k.Add(prefix + ok.Sum())
+			}
 		}
-		return k.Sum()
 	}
 	lookup := func(id string) *packages.Package {
 		if p := byID[id]; p != nil {
@@ -177,6 +187,14 @@ func (r *run) lookup(pkgs []*packages.Package, baseSum string) *cachePlan {
 			cleanTestVariant[p.PkgPath] = true
 		}
 	}
+	var whole *resultcache.Key
+	moduleTree := func() *resultcache.Key {
+		if whole == nil {
+			whole = r.req.Cache.Key("gosec", "module tree")
+			scanners.KeyGoFiles(whole, m.Root, m.Dir, true)
+		}
+		return whole
+	}
 	pl := &cachePlan{keys: map[string]*resultcache.Key{}, miss: map[string]bool{},
 		listed: byID, imports: map[string]*resultcache.Key{}, base: baseSum}
 	for _, p := range pkgs {
@@ -187,10 +205,15 @@ func (r *run) lookup(pkgs []*packages.Package, baseSum string) *cachePlan {
 			continue
 		}
 		k := r.req.Cache.Key("gosec", "package")
-		k.Add(baseSum, p.ID, ownSum(p))
+		k.Add(baseSum, p.ID)
+		addOwn(p, "", k)
+		// Its imports' export data depends on everything but its own files.
+		ik := r.req.Cache.Key("gosec", "imports")
+		ik.Add(baseSum, p.ID)
 		// Every package of the module it depends on, in a stable order.
 		seen := map[string]bool{p.ID: true}
-		var deps []string
+		var deps []*packages.Package
+		unlisted := false
 		queue := []*packages.Package{p}
 		for len(queue) > 0 {
 			q := queue[0]
@@ -201,18 +224,32 @@ func (r *run) lookup(pkgs []*packages.Package, baseSum string) *cachePlan {
 				}
 				seen[imp.ID] = true
 				if d := lookup(imp.ID); d != nil {
-					deps = append(deps, d.ID+"="+ownSum(d))
+					deps = append(deps, d)
 					queue = append(queue, d)
+				} else if ownPackage(imp.ID, m) {
+					unlisted = true
 				}
 			}
 		}
-		slices.Sort(deps)
-		k.Add(deps...)
+		if unlisted {
+			// It imports a package of the module that ./... does not list
+			// (through a symlinked directory, or under a "_" directory),
+			// whose own imports the listing does not say: every Go file of
+			// the module, behind its symlinks, stands for them.
+			tree := moduleTree()
+			for _, key := range []*resultcache.Key{k, ik} {
+				if err := tree.Err(); err != nil {
+					key.Fail(err)
+				} else {
+					key.Add("module tree", tree.Sum())
+				}
+			}
+		}
+		slices.SortFunc(deps, func(a, b *packages.Package) int { return strings.Compare(a.ID, b.ID) })
+		for _, d := range deps {
+			addOwn(d, d.ID+"=", k, ik)
+		}
 		pl.keys[p.ID] = k
-		// Its imports' export data depends on everything but its own files.
-		ik := r.req.Cache.Key("gosec", "imports")
-		ik.Add(baseSum, p.ID)
-		ik.Add(deps...)
 		pl.imports[p.ID] = ik
 		var e pkgEntry
 		if len(p.Errors) == 0 && r.req.Cache.Get(k, &e) && e.PkgPath == p.PkgPath {
@@ -305,4 +342,22 @@ func (r *run) restore(hits []pkgEntry, issues *[]*issue.Issue, gerrs map[string]
 			}
 		}
 	}
+}
+
+// ownPackage reports whether the package id (or its test variant) is one
+// of the module m's own, in its tree outside nested modules.
+func ownPackage(id string, m scanners.GoModule) bool {
+	if i := strings.Index(id, " ["); i > 0 {
+		id = id[:i]
+	}
+	rel, ok := strings.CutPrefix(id, m.Path)
+	if !ok || rel != "" && rel[0] != '/' {
+		return false
+	}
+	for d := filepath.Join(m.Dir, filepath.FromSlash(rel)); d != m.Dir && len(d) > len(m.Dir); d = filepath.Dir(d) {
+		if _, err := os.Lstat(filepath.Join(d, "go.mod")); err == nil {
+			return false // a nested module's: keyed by go.sum, or by the tree for a replace
+		}
+	}
+	return true
 }

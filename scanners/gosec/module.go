@@ -129,7 +129,7 @@ func (r *run) module(ctx context.Context, m scanners.GoModule) error {
 	}
 	pkgs = append(pkgs, fast...)
 	if pl != nil && pl.cold {
-		pl = r.lookup(pkgs, pl.base)
+		pl = r.lookup(pkgs, pl.base, m)
 	}
 	r.importErr = importErrors(cfg)
 	r.req.Log("%s: %d packages loaded in %s (%d type-checked from recorded export data)", m.Path, len(pkgs), time.Since(start).Round(time.Millisecond), len(fast))

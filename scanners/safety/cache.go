@@ -1,7 +1,7 @@
 package safety
 
 import (
-	"os"
+	"fmt"
 	"path/filepath"
 
 	"github.com/scangate/scangate/internal/resultcache"
@@ -24,17 +24,19 @@ func (s *Scanner) cacheKey(req *scanners.Request, program, version, db string, f
 	for _, f := range []string{"insecure.json", "insecure_full.json"} {
 		k.File(filepath.Join(db, f), f)
 	}
-	for _, f := range append(files, ".safety-policy.yml") {
-		abs := f
-		if !filepath.IsAbs(f) {
-			abs = filepath.Join(req.Root, filepath.FromSlash(f))
+	// safety reads what the files include (-r, -c) too.
+	for _, f := range files {
+		rel := filepath.ToSlash(f)
+		if filepath.IsAbs(f) {
+			rel = scanners.RelPath(req.Root, f)
 		}
-		if _, err := os.Stat(abs); err != nil {
-			k.Add("absent", f)
+		if !filepath.IsLocal(filepath.FromSlash(rel)) {
+			k.Fail(fmt.Errorf("%s is outside the scanned root", f)) // nor are its includes keyed
 			continue
 		}
-		k.File(abs, f)
+		scanners.KeyDepFiles(k, req.Root, rel)
 	}
+	scanners.KeyFile(k, req.Root, filepath.Join(req.Root, ".safety-policy.yml"))
 	if k.Err() != nil {
 		return nil
 	}

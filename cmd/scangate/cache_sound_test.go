@@ -1,0 +1,327 @@
+package main
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+)
+
+// The result cache is sound: a cached scan answers what an uncached scan of
+// the same tree answers, whatever symlinks, includes and configuration the
+// tree changed in between.
+
+// soundTree is the example module with its dependencies vendored, its
+// main.go a symlink to a file of another name, a package reached through a
+// symlinked directory (into _libs, which ./... does not list), requirements
+// that include another file, and a Python script behind a symlink.
+func soundTree(t *testing.T) string {
+	t.Helper()
+	root := filepath.Join(t.TempDir(), "repo")
+	if err := os.CopyFS(filepath.Join(root, "vendor"), os.DirFS("../../examples/project/vendor")); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []string{"go.mod", "go.sum"} {
+		b, err := os.ReadFile(filepath.Join("../../examples/project", f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		writeTree(t, root, map[string]string{f: string(b)})
+	}
+	writeTree(t, root, map[string]string{
+		"impl/main.txt":    soundMain,
+		"impl/alt.txt":     soundAlt,
+		"_libs/a/lib.go":   "package lib\n\nimport \"golang.org/x/text/language\"\n\n// Tag calls language.Parse (GO-2021-0113).\nfunc Tag(s string) string {\n\tt, _ := language.Parse(s)\n\treturn t.String()\n}\n",
+		"_libs/b/lib.go":   "package lib\n\n// Tag calls nothing vulnerable.\nfunc Tag(s string) string { return s }\n",
+		"requirements.txt": "-r reqs/base.txt\nrequests==2.31.0\n",
+		"reqs/base.txt":    "jinja2==2.11.2\n",
+		"py/notes.txt":     soundPy(true),
+	})
+	for link, target := range map[string]string{"main.go": "impl/main.txt", "lib": "_libs/a", "tools/notes.py": "../py/notes.txt"} {
+		relink(t, root, link, target)
+	}
+	return root
+}
+
+const soundMain = `package main
+
+import (
+	"fmt"
+	"os"
+
+	"example.com/scangate-example/lib"
+)
+
+func main() { fmt.Println(lib.Tag(os.Args[1])) }
+`
+
+// soundMainMD5 adds a weak hash (gosec G401, G501).
+var soundMainMD5 = strings.NewReplacer("\t\"fmt\"", "\t\"crypto/md5\"\n\t\"fmt\"", "lib.Tag(os.Args[1]))", "lib.Tag(os.Args[1]), md5.Sum(nil))").Replace(soundMain)
+
+// soundAlt runs its argument through a shell (gosec G204).
+const soundAlt = `package main
+
+import (
+	"os"
+	"os/exec"
+
+	"example.com/scangate-example/lib"
+)
+
+func main() {
+	_ = lib.Tag("en")
+	_ = exec.Command("sh", "-c", os.Args[1]).Run()
+}
+`
+
+func soundPy(shell bool) string {
+	return fmt.Sprintf("import subprocess\nimport sys\n\nsubprocess.call(sys.argv[1], shell=%s)\n", map[bool]string{true: "True", false: "False"}[shell])
+}
+
+// relink points the symlink link (relative to root) at target.
+func relink(t *testing.T, root, link, target string) {
+	t.Helper()
+	p := filepath.Join(root, filepath.FromSlash(link))
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Remove(p); err != nil && !os.IsNotExist(err) {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(filepath.FromSlash(target), p); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// A seeded random sequence of changes to soundTree, each followed by a
+// scan with the cache and one without (at once, on the same tree): their
+// results must be equal. The seed is logged; SCANGATE_TEST_SEED replays
+// another. As root, the chmod step cannot make a file unreadable, and
+// scans must still agree.
+func TestResultCacheDifferential(t *testing.T) {
+	t.Parallel()
+	seed := uint64(24)
+	if s := os.Getenv("SCANGATE_TEST_SEED"); s != "" {
+		v, err := strconv.ParseUint(s, 10, 64)
+		if err != nil {
+			t.Fatalf("SCANGATE_TEST_SEED: %v", err)
+		}
+		seed = v
+	}
+	t.Logf("seed %d (SCANGATE_TEST_SEED=%d replays it)", seed, seed)
+	rng := rand.New(rand.NewPCG(seed, seed))
+	root := soundTree(t)
+	db := importDB(t, "../../examples/vulndb")
+	cache := filepath.Join(t.TempDir(), "cache")
+	write := func(rel, body string) { writeTree(t, root, map[string]string{rel: body}) }
+	remove := func(rel string) {
+		if err := os.Remove(filepath.Join(root, filepath.FromSlash(rel))); err != nil && !os.IsNotExist(err) {
+			t.Fatal(err)
+		}
+	}
+	exists := func(rel string) bool {
+		_, err := os.Lstat(filepath.Join(root, filepath.FromSlash(rel)))
+		return err == nil
+	}
+	target := func(rel string) string {
+		s, _ := os.Readlink(filepath.Join(root, filepath.FromSlash(rel)))
+		return filepath.ToSlash(s)
+	}
+	toggle := func(rel, a, b string) {
+		cur, _ := os.ReadFile(filepath.Join(root, filepath.FromSlash(rel)))
+		if string(cur) == a {
+			write(rel, b)
+		} else {
+			write(rel, a)
+		}
+	}
+	// Each mutation flips one thing, so a sequence returns to states the
+	// cache has seen: those are the scans a stale entry would answer.
+	mutations := []struct {
+		name string
+		do   func()
+	}{
+		{"edit the file behind main.go", func() {
+			toggle("impl/main.txt", soundMain, soundMainMD5)
+		}},
+		{"retarget main.go", func() {
+			relink(t, root, "main.go", map[bool]string{true: "impl/alt.txt", false: "impl/main.txt"}[target("main.go") == "impl/main.txt"])
+		}},
+		{"retarget the symlinked directory lib", func() {
+			relink(t, root, "lib", map[bool]string{true: "_libs/b", false: "_libs/a"}[target("lib") == "_libs/a"])
+		}},
+		{"add or remove a Go file", func() {
+			if exists("extra.go") {
+				remove("extra.go")
+			} else {
+				write("extra.go", "package main\n\nimport \"crypto/sha1\"\n\nfunc init() { _ = sha1.Sum(nil) }\n")
+			}
+		}},
+		{"chmod the Python file behind a symlink", func() {
+			p := filepath.Join(root, "py", "notes.txt")
+			fi, err := os.Stat(p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			mode := os.FileMode(0o644)
+			if fi.Mode().Perm() != 0 {
+				mode = 0
+			}
+			if err := os.Chmod(p, mode); err != nil {
+				t.Fatal(err)
+			}
+		}},
+		{"edit the Python file behind a symlink", func() {
+			p := filepath.Join(root, "py", "notes.txt")
+			fi, _ := os.Stat(p)
+			os.Chmod(p, 0o644)
+			toggle("py/notes.txt", soundPy(true), soundPy(false))
+			os.Chmod(p, fi.Mode().Perm())
+		}},
+		{"change a requirements include", func() { toggle("reqs/base.txt", "jinja2==2.11.2\n", "jinja2==2.11.3\n") }},
+		{"retarget a requirements include", func() {
+			if target("reqs/base.txt") == "" {
+				write("reqs/pinned.txt", "jinja2==2.10\n")
+				relink(t, root, "reqs/base.txt", "pinned.txt")
+			} else {
+				remove("reqs/base.txt")
+				write("reqs/base.txt", "jinja2==2.11.2\n")
+			}
+		}},
+		{"change .bandit", func() {
+			if exists(".bandit") {
+				remove(".bandit")
+			} else {
+				write(".bandit", "[bandit]\nskips = B602\n")
+			}
+		}},
+	}
+
+	hits := 0
+	compare := func(step string) {
+		t.Helper()
+		var (
+			wg       sync.WaitGroup
+			uncached cachedScan
+			uerr     error
+		)
+		wg.Go(func() { uncached, uerr = scanNoFatal(root, db, "--no-cache") })
+		cached := scanCached(t, root, db, "--cache-dir", cache)
+		wg.Wait()
+		if uerr != nil {
+			t.Fatalf("%s: uncached scan: %v", step, uerr)
+		}
+		t.Logf("%s: %v", step, cached.counts)
+		for _, c := range cached.counts {
+			n, _, _ := strings.Cut(c, "/")
+			if v, _ := strconv.Atoi(n); v > 0 {
+				hits += v
+			}
+		}
+		if cached.results != uncached.results {
+			t.Fatalf("%s: the cached scan differs from an uncached one (seed %d):\n%s\nwant\n%s", step, seed, cached.results, uncached.results)
+		}
+	}
+	compare("initial tree")
+	// Every kind once, in a random order, then one more: 10 steps.
+	order := append(rng.Perm(len(mutations)), rng.IntN(len(mutations)))
+	for i, n := range order {
+		m := mutations[n]
+		m.do()
+		compare(fmt.Sprintf("step %d, %s", i+1, m.name))
+	}
+	if hits == 0 {
+		t.Error("no scan was answered from the cache: the test compared nothing")
+	}
+}
+
+// A symlinked main.go whose target changes behind it: the cached scan sees
+// the new call of a vulnerable function and fails the gate.
+func TestResultCacheSymlinkTargetEdited(t *testing.T) {
+	t.Parallel()
+	root := soundTree(t)
+	relink(t, root, "lib", "_libs/b")
+	for _, f := range []string{"requirements.txt", "reqs/base.txt", "tools/notes.py"} {
+		os.Remove(filepath.Join(root, f))
+	}
+	db := importDB(t, "../../examples/vulndb")
+	cache := filepath.Join(t.TempDir(), "cache")
+	gate := func(step string, want int, scanner string) string {
+		t.Helper()
+		code, _, stderr := runCLI(t, "scan", "--offline", "--db", db, "--scanners", scanner, "--cache-dir", cache, root)
+		if code != want {
+			t.Fatalf("%s: exit %d, want %d\n%s", step, code, want, stderr)
+		}
+		return stderr
+	}
+	gate("cold", 0, "govulncheck")
+	if stderr := gate("unchanged", 0, "govulncheck"); !strings.Contains(stderr, "govulncheck 1/1") {
+		t.Fatalf("the unchanged tree was not answered from the cache:\n%s", stderr)
+	}
+	writeTree(t, root, map[string]string{"impl/main.txt": strings.NewReplacer("\t\"fmt\"", "\t\"fmt\"\n\n\t\"golang.org/x/text/language\"",
+		"lib.Tag(os.Args[1]))", "lib.Tag(os.Args[1]), language.MustParse(os.Args[1]))").Replace(soundMain)})
+	if stderr := gate("main.go's target calls language.MustParse", 1, "govulncheck"); !strings.Contains(stderr, "GO-2021-0113") {
+		t.Errorf("the gate failed without naming GO-2021-0113:\n%s", stderr)
+	}
+}
+
+// gosec through a vendored file behind a symlink: main converts what the
+// vendored function returns, and its result type decides G115 (integer
+// overflow).
+func TestResultCacheSymlinkedVendorFile(t *testing.T) {
+	t.Parallel()
+	root := filepath.Join(t.TempDir(), "repo")
+	db := importDB(t, "../../examples/vulndb")
+	cache := filepath.Join(t.TempDir(), "cache")
+	writeTree(t, root, map[string]string{
+		"go.mod":             "module example.com/v\n\ngo 1.22\n\nrequire example.com/size v1.0.0\n",
+		"vendor/modules.txt": "# example.com/size v1.0.0\n## explicit\nexample.com/size\n",
+		"shared/size.txt":    "package size\n\nfunc Size() int32 { return 1 }\n",
+		"main.go":            "package main\n\nimport \"example.com/size\"\n\nfunc main() { println(int32(size.Size())) }\n",
+	})
+	relink(t, root, "vendor/example.com/size/size.go", "../../../shared/size.txt")
+	scan := func(step string, args ...string) cachedScan {
+		t.Helper()
+		got := scanCached(t, root, db, append([]string{"--scanners", "gosec"}, args...)...)
+		if want := scanCached(t, root, db, "--scanners", "gosec", "--no-cache"); got.results != want.results {
+			t.Fatalf("%s: the cached scan differs from an uncached one:\n%s\nwant\n%s", step, got.results, want.results)
+		}
+		return got
+	}
+	if got := scan("vendored int32", "--cache-dir", cache); strings.Contains(got.results, `"G115"`) {
+		t.Fatalf("G115 without a narrowing conversion:\n%s", got.results)
+	}
+	scan("unchanged", "--cache-dir", cache).hits(t, "unchanged", map[string]string{"gosec": "1/1"})
+	writeTree(t, root, map[string]string{"shared/size.txt": "package size\n\nfunc Size() int64 { return 1 }\n"})
+	if got := scan("vendored int64", "--cache-dir", cache); !strings.Contains(got.results, `"G115"`) {
+		t.Errorf("the vendored file's new type did not reach the cached scan:\n%s\n%s", got.results, got.stderr)
+	}
+}
+
+// osv-scanner reads a go.mod's go.sum when the go directive is below 1.17
+// (its indirect requirements are there): the key holds it.
+func TestResultCacheOSVGoSum(t *testing.T) {
+	t.Parallel()
+	root := t.TempDir()
+	writeTree(t, root, map[string]string{
+		"go.mod": "module example.com/o\n\ngo 1.16\n",
+		"go.sum": "golang.org/x/text v0.3.6 h1:aRYxNxv6iGQlyVaZmk6ZgYEDa+Jg18DxebPSrd6bg1M=\n",
+	})
+	db := importDB(t, "../../examples/vulndb")
+	cache := filepath.Join(t.TempDir(), "cache")
+	for _, step := range []string{"vulnerable", "fixed"} {
+		got := scanCached(t, root, db, "--scanners", "osv-scanner", "--cache-dir", cache)
+		want := scanCached(t, root, db, "--scanners", "osv-scanner", "--no-cache")
+		if got.results != want.results {
+			t.Fatalf("%s: the cached scan differs from an uncached one:\n%s\nwant\n%s", step, got.results, want.results)
+		}
+		if vuln := strings.Contains(got.results, "GO-2021-0113"); vuln != (step == "vulnerable") {
+			t.Fatalf("%s: GO-2021-0113 reported: %v\n%s", step, vuln, got.results)
+		}
+		writeTree(t, root, map[string]string{"go.sum": "golang.org/x/text v0.3.8 h1:nAL+RVCQ9uMn3vJZbV+MRnydTJFPf8qqY42YiA6MrqY=\n"})
+	}
+}

@@ -1,0 +1,263 @@
+package scanners
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+
+	"github.com/scangate/scangate/internal/resultcache"
+)
+
+// goKey is a module's govulncheck-style key of the tree at root: its sum,
+// or "" with the reason when it cannot be used.
+func goKey(root string) (sum string, err error) {
+	k := (*resultcache.Cache)(nil).Key("test", "module")
+	KeyGoFiles(k, root, root, true)
+	if err := k.Err(); err != nil {
+		return "", err
+	}
+	return k.Sum(), nil
+}
+
+func symlink(t *testing.T, target, link string) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(link), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	os.Remove(link)
+	if err := os.Symlink(target, link); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// Each change of what a symlink leads to changes the key: the file behind
+// a symlinked Go file, a file in a symlinked directory (vendor/ included),
+// and the link's target.
+func TestKeyGoFilesFollowsSymlinks(t *testing.T) {
+	root := t.TempDir()
+	write(t, root, "go.mod", "module example.com/m\n\ngo 1.22\n")
+	write(t, root, "impl/main.txt", "package main\n\nfunc main() {}\n")
+	write(t, root, "impl/other.txt", "package main\n\nfunc main() {}\n")
+	write(t, root, "shared/x/x.go", "package x\n")
+	write(t, root, "shared/vendor/golang.org/x/text/language/parse.go", "package language\n")
+	write(t, root, "shared/vendor/modules.txt", "# golang.org/x/text v0.3.6\n")
+	symlink(t, "impl/main.txt", filepath.Join(root, "main.go"))
+	symlink(t, "../shared/x", filepath.Join(root, "pkg/x"))
+	symlink(t, "shared/vendor", filepath.Join(root, "vendor"))
+
+	last, err := goKey(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	changes := []struct {
+		name   string
+		change func()
+	}{
+		{"the file behind main.go", func() {
+			write(t, root, "impl/main.txt", "package main\n\nfunc main() { println() }\n")
+		}},
+		{"main.go retargeted", func() { symlink(t, "impl/other.txt", filepath.Join(root, "main.go")) }},
+		{"a file in a symlinked directory", func() { write(t, root, "shared/x/x.go", "package x\n\nconst C = 1\n") }},
+		{"a file added to a symlinked directory", func() { write(t, root, "shared/x/y.go", "package x\n") }},
+		{"a file in a symlinked vendor directory", func() {
+			write(t, root, "shared/vendor/golang.org/x/text/language/parse.go", "package language\n\nfunc Parse() {}\n")
+		}},
+		{"a symlinked directory retargeted", func() { symlink(t, "../impl", filepath.Join(root, "pkg/x")) }},
+		{"a symlinked file replaced by its content", func() {
+			b, _ := os.ReadFile(filepath.Join(root, "impl/other.txt"))
+			os.Remove(filepath.Join(root, "main.go"))
+			write(t, root, "main.go", string(b)+"\n")
+		}},
+	}
+	for _, c := range changes {
+		c.change()
+		sum, err := goKey(root)
+		if err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		if sum == last {
+			t.Errorf("%s: the key did not change", c.name)
+		}
+		last = sum
+	}
+	// A file the go command does not read, in a symlinked directory: same key.
+	write(t, root, "shared/x/README.md", "readme\n")
+	if sum, _ := goKey(root); sum != last {
+		t.Error("a README changed the key")
+	}
+}
+
+// Keys hold paths relative to the root: the same tree elsewhere has the
+// same key (a restored cache, a base scanned in another directory).
+func TestKeyGoFilesSameTreeElsewhere(t *testing.T) {
+	var sums []string
+	for range 2 {
+		root := t.TempDir()
+		write(t, root, "go.mod", "module example.com/m\n\ngo 1.22\n")
+		write(t, root, "impl/a.txt", "package main\n")
+		write(t, root, "shared/x.go", "package x\n")
+		symlink(t, "impl/a.txt", filepath.Join(root, "main.go"))
+		symlink(t, filepath.Join(root, "shared"), filepath.Join(root, "pkg")) // absolute, inside
+		sum, err := goKey(root)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sums = append(sums, sum)
+	}
+	if sums[0] != sums[1] {
+		t.Error("the same tree at two paths has two keys")
+	}
+}
+
+// What cannot be keyed makes the key unusable, without hanging on a FIFO
+// and without reading outside the root.
+func TestKeyGoFilesCannotKey(t *testing.T) {
+	outside := t.TempDir()
+	write(t, outside, "x.go", "package x\n")
+	write(t, outside, "dir/y.go", "package y\n")
+	cases := []struct {
+		name  string
+		setup func(root string)
+		want  string
+	}{
+		{"a Go file leading outside", func(root string) {
+			symlink(t, filepath.Join(outside, "x.go"), filepath.Join(root, "x.go"))
+		}, "leads outside the scanned root"},
+		{"a Go file leading outside through a relative link", func(root string) {
+			rel, _ := filepath.Rel(filepath.Join(root, "sub"), filepath.Join(outside, "x.go"))
+			symlink(t, rel, filepath.Join(root, "sub/x.go"))
+		}, "leads outside the scanned root"},
+		{"a directory leading outside", func(root string) {
+			symlink(t, filepath.Join(outside, "dir"), filepath.Join(root, "pkg"))
+		}, "leads outside the scanned root"},
+		{"a vendor directory leading outside", func(root string) {
+			symlink(t, filepath.Join(outside, "dir"), filepath.Join(root, "vendor"))
+		}, "leads outside the scanned root"},
+		{"a cycle", func(root string) { symlink(t, ".", filepath.Join(root, "sub/here")) }, "cycle"},
+		{"a cycle to an ancestor", func(root string) { symlink(t, "..", filepath.Join(root, "a/b/up")) }, "cycle"},
+		{"a cycle of two links", func(root string) {
+			symlink(t, "../b", filepath.Join(root, "a/l"))
+			symlink(t, "../a", filepath.Join(root, "b/l"))
+		}, "cycle"},
+		{"a dangling Go file", func(root string) { symlink(t, "nowhere.go", filepath.Join(root, "x.go")) }, "no such file"},
+		{"a FIFO", func(root string) {
+			if err := syscall.Mkfifo(filepath.Join(root, "fifo.go"), 0o644); err != nil {
+				t.Skip(err)
+			}
+		}, "not a regular file"},
+		{"a link to a FIFO", func(root string) {
+			if err := syscall.Mkfifo(filepath.Join(root, "fifo"), 0o644); err != nil {
+				t.Skip(err)
+			}
+			symlink(t, "fifo", filepath.Join(root, "f.go"))
+		}, "not a regular file"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			root := t.TempDir()
+			write(t, root, "go.mod", "module example.com/m\n")
+			write(t, root, "main.go", "package main\n")
+			c.setup(root)
+			_, err := goKey(root)
+			if err == nil || !strings.Contains(err.Error(), c.want) {
+				t.Fatalf("error %v, want one saying %q", err, c.want)
+			}
+			if strings.Contains(err.Error(), outside) || strings.Contains(err.Error(), root) {
+				t.Errorf("the error names a machine path: %v", err)
+			}
+		})
+	}
+}
+
+// Links the go command does not read do not spoil the key: a dangling
+// link and a link leading outside under a name it ignores.
+func TestKeyGoFilesIgnoredLinks(t *testing.T) {
+	root := t.TempDir()
+	outside := t.TempDir()
+	write(t, outside, "notes.md", "x\n")
+	write(t, outside, "dir/y.go", "package y\n")
+	write(t, root, "go.mod", "module example.com/m\n")
+	write(t, root, "main.go", "package main\n")
+	symlink(t, "nowhere", filepath.Join(root, "dangling"))
+	symlink(t, filepath.Join(outside, "notes.md"), filepath.Join(root, "notes.md"))
+	symlink(t, filepath.Join(outside, "dir"), filepath.Join(root, "node_modules"))
+	if _, err := goKey(root); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestKeyGoFilesUnreadable(t *testing.T) {
+	if os.Geteuid() == 0 {
+		t.Skip("root reads everything")
+	}
+	root := t.TempDir()
+	write(t, root, "go.mod", "module example.com/m\n")
+	write(t, root, "main.go", "package main\n")
+	write(t, root, "secret/s.go", "package secret\n")
+	if err := os.Chmod(filepath.Join(root, "secret/s.go"), 0); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := goKey(root); err == nil {
+		t.Error("an unreadable Go file left the key usable")
+	}
+	os.Chmod(filepath.Join(root, "secret/s.go"), 0o644)
+	os.Chmod(filepath.Join(root, "secret"), 0)
+	defer os.Chmod(filepath.Join(root, "secret"), 0o755)
+	if _, err := goKey(root); err == nil {
+		t.Error("an unreadable directory left the key usable")
+	}
+}
+
+func depKey(root string, rels ...string) (string, error) {
+	k := (*resultcache.Cache)(nil).Key("test", "requirements")
+	KeyDepFiles(k, root, rels...)
+	return k.Sum(), k.Err()
+}
+
+// Includes are keyed by content, transitively, through symlinks; one that
+// leads outside the root makes the key unusable.
+func TestKeyDepFilesIncludes(t *testing.T) {
+	root := t.TempDir()
+	write(t, root, "requirements.txt", "-r reqs/base.txt\nrequests==2.25.0\n")
+	write(t, root, "reqs/base.txt", "--constraint=constraints.in\n")
+	write(t, root, "reqs/constraints.in", "-c pins.cfg\n")
+	write(t, root, "reqs/pins.cfg", "jinja2==2.11.2\n")
+	last, err := depKey(root, "requirements.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, c := range []func(){
+		func() { write(t, root, "reqs/pins.cfg", "jinja2==2.11.3\n") },
+		func() {
+			write(t, root, "shared/pins.cfg", "jinja2==3.0.0\n")
+			os.Remove(filepath.Join(root, "reqs/pins.cfg"))
+			symlink(t, "../shared/pins.cfg", filepath.Join(root, "reqs/pins.cfg"))
+		},
+		func() { write(t, root, "shared/pins.cfg", "jinja2==3.0.1\n") },
+		func() { os.Remove(filepath.Join(root, "shared/pins.cfg")) },
+	} {
+		c()
+		sum, err := depKey(root, "requirements.txt")
+		if err == nil && sum == last {
+			t.Errorf("step %d: the key did not change", i)
+		}
+		last = sum
+	}
+	outside := t.TempDir()
+	write(t, outside, "pins.txt", "jinja2==2.11.2\n")
+	os.Remove(filepath.Join(root, "reqs/pins.cfg"))
+	symlink(t, filepath.Join(outside, "pins.txt"), filepath.Join(root, "reqs/pins.cfg"))
+	if _, err := depKey(root, "requirements.txt"); err == nil || !strings.Contains(err.Error(), "outside") {
+		t.Errorf("an include leading outside: error %v", err)
+	}
+	write(t, root, "reqs/constraints.in", "-r ../../x.txt\n")
+	if _, err := depKey(root, "requirements.txt"); err == nil || !strings.Contains(err.Error(), "outside the tree") {
+		t.Errorf("an include climbing out: error %v", err)
+	}
+	write(t, root, "reqs/constraints.in", "-r ../requirements.txt\n") // a cycle is pip's to report
+	if _, err := depKey(root, "requirements.txt"); err != nil {
+		t.Errorf("an include cycle: %v", err)
+	}
+}

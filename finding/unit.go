@@ -1,6 +1,10 @@
 package finding
 
-import "strings"
+import (
+	"cmp"
+	"slices"
+	"strings"
+)
 
 // Unit is a part of the tree a tool analyzed on its own (a Go module, a
 // lockfile) and how that analysis ended, so that one failed unit does not
@@ -13,8 +17,13 @@ type Unit struct {
 
 // SettleUnits makes the units agree with the run's state: a completed run
 // completed every unit; an incomplete run that names no incomplete unit
-// could not say where its gap is, so no unit counts as complete.
+// could not say where its gap is, so no unit counts as complete. It also
+// puts them in one order (the root, then by path), whatever order an adapter
+// or the shards of a merge listed them in, so every report is the same.
 func (r *Result) SettleUnits() {
+	slices.SortStableFunc(r.Units, func(a, b Unit) int {
+		return cmp.Or(rootFirst(a.Path, b.Path), strings.Compare(a.Path, b.Path), strings.Compare(a.Kind, b.Kind))
+	})
 	located := false
 	for _, u := range r.Units {
 		located = located || u.State == Incomplete
@@ -27,6 +36,18 @@ func (r *Result) SettleUnits() {
 			r.Units[i].State = Incomplete
 		}
 	}
+}
+
+func rootFirst(a, b string) int {
+	switch {
+	case a == b:
+		return 0
+	case a == ".":
+		return -1
+	case b == ".":
+		return 1
+	}
+	return 0
 }
 
 // UnitOf is the index in units of the deepest unit holding f (its

@@ -1,8 +1,12 @@
 package osv
 
 import (
+	"go/version"
+	"os"
 	"path"
 	"path/filepath"
+
+	"golang.org/x/mod/modfile"
 
 	"github.com/scangate/scangate/finding"
 	"github.com/scangate/scangate/internal/resultcache"
@@ -31,8 +35,7 @@ func (s *Scanner) cacheKey(req *scanners.Request, files []lockfile) *resultcache
 		k.Add(f.Rel, f.Ecosystem, f.Extractor, f.Arg)
 		dir := path.Dir(f.Rel)
 		scanners.KeyDepFiles(k, req.Root, f.Rel, path.Join(dir, "osv-scanner.toml"))
-		if path.Base(f.Rel) == "go.mod" {
-			// Below go 1.17 osv-scalibr reads the indirect requirements there.
+		if path.Base(f.Rel) == "go.mod" && readsGoSum(filepath.Join(req.Root, filepath.FromSlash(f.Rel))) {
 			scanners.KeyFile(k, req.Root, filepath.Join(req.Root, filepath.FromSlash(path.Join(dir, "go.sum"))))
 		}
 	}
@@ -40,4 +43,20 @@ func (s *Scanner) cacheKey(req *scanners.Request, files []lockfile) *resultcache
 		return nil
 	}
 	return k
+}
+
+// readsGoSum says whether osv-scalibr reads the go.sum beside a go.mod: only
+// below go 1.17, for the indirect requirements (its gomod extractor). The
+// go.mod's own content is in the key, so this choice is keyed too; a go.mod
+// that cannot be read or parsed keys go.sum to be safe.
+func readsGoSum(gomod string) bool {
+	data, err := os.ReadFile(gomod)
+	if err != nil {
+		return true
+	}
+	f, err := modfile.ParseLax(gomod, data, nil)
+	if err != nil {
+		return true
+	}
+	return f.Go != nil && f.Go.Version != "" && version.Compare("go"+f.Go.Version, "go1.17") < 0
 }

@@ -448,7 +448,9 @@ func TestNewFromRevGitReadsObjectsOnly(t *testing.T) {
 		plant, clear func()
 	}{
 		{"replace ref", func() { gitT(t, repo, "replace", base, fake) }, func() { gitT(t, repo, "replace", "-d", base) }},
-		{"graft", func() { writeTree(t, repo, map[string]string{".git/info/grafts": gitT(t, repo, "rev-parse", "HEAD") + " " + fake + "\n"}) },
+		{"graft", func() {
+			writeTree(t, repo, map[string]string{".git/info/grafts": gitT(t, repo, "rev-parse", "HEAD") + " " + fake + "\n"})
+		},
 			func() { os.Remove(filepath.Join(repo, ".git", "info", "grafts")) }},
 	} {
 		tc.plant()

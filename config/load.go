@@ -30,6 +30,14 @@ const maxProblems = 50
 // not set a key tagged trust, nor name a path outside root, nor write a
 // report into root's .git directory.
 func Load(file, root string) (*Config, error) {
+	inTree := intree.Named(root, file)
+	// The tree's file leading out of it would be another file read as
+	// configuration, its keys and values quoted in errors.
+	if inTree && !intree.Contains(root, file) {
+		if _, err := os.Stat(file); err == nil {
+			return nil, fmt.Errorf("config %s: a symbolic link to a file outside the scanned root: not read (pass a configuration outside the tree with --config)", file)
+		}
+	}
 	data, err := os.ReadFile(file)
 	if err != nil {
 		if errors.Is(err, os.ErrNotExist) {
@@ -37,7 +45,7 @@ func Load(file, root string) (*Config, error) {
 		}
 		return nil, fmt.Errorf("config %s: %w", file, err)
 	}
-	return parse(file, data, root, intree.Named(root, file))
+	return parse(file, data, root, inTree)
 }
 
 // Parse reads a trusted configuration from data (one from outside the

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -13,6 +14,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/scangate/scangate/finding"
@@ -31,6 +33,9 @@ type Paths struct {
 
 	mu     sync.Mutex // scanners run concurrently
 	inside map[string]bool
+
+	wordsOnce sync.Once
+	words     []string // see outsideWords
 }
 
 type sub struct {
@@ -300,17 +305,26 @@ func (p *Paths) sourceLine(rel string, n int) string {
 	return ""
 }
 
-// Diagnostics cuts the output of the go command and the compilers it runs
-// (dir is the directory it ran in: relative positions are relative to it)
-// to what may be shown: a line with a position outside the root is
-// dropped, positions inside it are made relative to the root, and their
-// message goes through Message. With cgo, the C compiler also echoes the source
-// lines it complains about, from any file the repository includes, without
-// a position: strict then keeps only positioned lines and the go command's
+// Diagnostics is the one filter for what a child process printed (the go
+// command and the compilers it runs, govulncheck's child, bandit, safety)
+// before any of it goes into a message: dir is the directory it ran in
+// (relative positions are relative to it). A line with a position outside
+// the root is dropped, positions inside it are made relative to the root,
+// and their message goes through Message. A line that holds a word of a
+// file outside the root that a symbolic link of the tree leads to (go.mod,
+// requirements.txt, ... linked to a file elsewhere, which a tool quotes
+// when it cannot parse it) is dropped, wherever it comes from
+// (outsideWords). With cgo, the C compiler also echoes the source lines it
+// complains about, from any file the repository includes, without a
+// position: strict then keeps only positioned lines and the go command's
 // own (goCommandLine). dropped counts the lines left out.
 func (p *Paths) Diagnostics(text, dir string, strict bool) (out string, dropped int) {
 	var keep []string
 	for _, line := range strings.Split(text, "\n") {
+		if p.quotesOutside(line) {
+			dropped++
+			continue
+		}
 		m := position.FindStringSubmatch(line)
 		if m == nil {
 			t := strings.TrimSpace(line)
@@ -341,6 +355,172 @@ func (p *Paths) Diagnostics(text, dir string, strict bool) (out string, dropped 
 		keep = append(keep, pos+": "+p.Message(m[4], rel, n, strict))
 	}
 	return strings.TrimRight(strings.Join(keep, "\n"), "\n "), dropped
+}
+
+// Stderr is the end of a child's stderr for a message: at most lines
+// lines of what Diagnostics keeps of it, with the count of lines left out.
+// dir is the directory the child ran in.
+func (p *Paths) Stderr(o *shellout.Output, dir string, lines int, strict bool) (out string) {
+	if o == nil {
+		return ""
+	}
+	text, dropped := p.Diagnostics(string(o.Stderr), dir, strict)
+	var keep []string
+	for _, l := range strings.Split(text, "\n") {
+		if l = strings.TrimRight(l, " \t\r"); l != "" {
+			keep = append(keep, l)
+		}
+	}
+	if len(keep) > lines {
+		keep = keep[len(keep)-lines:]
+	}
+	out = strings.Join(keep, "\n")
+	if dropped > 0 {
+		out += " (" + strconv.Itoa(dropped) + " more lines about files outside the scanned root, or quoting source, left out)"
+	}
+	return out
+}
+
+// Bounds on what outsideWords reads: a link to a huge or endless file
+// (/dev/zero) must not stall an error message.
+const (
+	maxOutsideFiles = 256
+	maxOutsideFile  = 1 << 20
+	minOutsideWord  = 8 // shorter words (import, package) are too common to tell anything
+)
+
+// outsideWords are the words of the files outside the root that symbolic
+// links of the tree lead to, lower-cased: what a tool reading such a link
+// could quote. The tree is walked once per scan, on the first message
+// that needs it (.git is skipped: no tool reads it).
+func (p *Paths) outsideWords() []string {
+	p.wordsOnce.Do(func() {
+		seen := map[string]bool{}
+		files := 0
+		_ = filepath.WalkDir(p.root, func(path string, d os.DirEntry, err error) error {
+			if err != nil {
+				return nil
+			}
+			if d.IsDir() && d.Name() == ".git" && path != p.root {
+				return filepath.SkipDir
+			}
+			if d.Type()&os.ModeSymlink == 0 || files >= maxOutsideFiles {
+				return nil
+			}
+			real, err := filepath.EvalSymlinks(path)
+			if err != nil || within(p.realRoot, real) {
+				return nil
+			}
+			fi, err := os.Stat(real)
+			if err != nil || !fi.Mode().IsRegular() {
+				return nil
+			}
+			files++
+			f, err := os.Open(real)
+			if err != nil {
+				return nil
+			}
+			defer f.Close()
+			sc := bufio.NewScanner(io.LimitReader(f, maxOutsideFile))
+			sc.Buffer(make([]byte, 64<<10), maxOutsideFile)
+			for sc.Scan() {
+				for _, w := range outsideTokens(sc.Text()) {
+					if !seen[w] {
+						seen[w] = true
+						p.words = append(p.words, w)
+					}
+				}
+			}
+			return nil
+		})
+	})
+	return p.words
+}
+
+// outsideTokens are a line's whitespace-separated fields and the runs of
+// letters and digits in them, lower-cased, of at least minOutsideWord
+// bytes: a tool may quote a field whole or only a part of it, and may
+// change its case (git lower-cases configuration keys).
+func outsideTokens(line string) []string {
+	var out []string
+	for _, f := range strings.Fields(line) {
+		f = asciiLower(f)
+		if len(f) >= minOutsideWord {
+			out = append(out, f)
+		}
+		for _, w := range strings.FieldsFunc(f, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }) {
+			if len(w) >= minOutsideWord && w != f {
+				out = append(out, w)
+			}
+		}
+	}
+	return out
+}
+
+// quotesOutside reports whether line holds a word of outsideWords.
+func (p *Paths) quotesOutside(line string) bool {
+	_, n := p.cutOutside(line)
+	return n > 0
+}
+
+// cutOutside replaces each whole-word occurrence of a word of
+// outsideWords in line with "…" and counts them.
+func (p *Paths) cutOutside(line string) (string, int) {
+	if p == nil || len(strings.TrimSpace(line)) < minOutsideWord {
+		return line, 0
+	}
+	l := asciiLower(line) // byte offsets stay those of line
+	cut := make([]bool, len(line))
+	n := 0
+	for _, w := range p.outsideWords() {
+		for i := 0; ; {
+			j := strings.Index(l[i:], w)
+			if j < 0 {
+				break
+			}
+			start, end := i+j, i+j+len(w)
+			// A whole word: "requirement" is not in "requirements.txt".
+			if !wordByte(l, start-1) && !wordByte(l, end) {
+				n++
+				for k := start; k < end; k++ {
+					cut[k] = true
+				}
+			}
+			i = start + 1
+		}
+	}
+	if n == 0 {
+		return line, 0
+	}
+	var b strings.Builder
+	for i := 0; i < len(line); i++ {
+		if !cut[i] {
+			b.WriteByte(line[i])
+		} else if i == 0 || !cut[i-1] {
+			b.WriteString("…")
+		}
+	}
+	return b.String(), n
+}
+
+// asciiLower lower-cases ASCII letters only, keeping every byte offset.
+func asciiLower(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if c >= 'A' && c <= 'Z' {
+			b[i] = c + 'a' - 'A'
+		}
+	}
+	return string(b)
+}
+
+// wordByte reports whether s[i] exists and is a letter or digit.
+func wordByte(s string, i int) bool {
+	if i < 0 || i >= len(s) {
+		return false
+	}
+	c := s[i]
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c >= 0x80
 }
 
 // goCommandLine reports whether an unpositioned line is the go command's
@@ -388,15 +568,40 @@ type rootless struct {
 	paths *Paths
 }
 
-func (e rootless) Error() string { return e.paths.Text(e.err.Error()) }
+func (e rootless) Error() string { return e.paths.Clean(e.err.Error()) }
 func (e rootless) Unwrap() error { return e.err }
 
+// Clean is Text for a message that may hold a child's words or values
+// read through a link out of the tree: each word of a file outside the
+// root (outsideWords) is cut to "…", and the cuts are counted. Every
+// notification, error and log line of a scanner passes here (Apply, Run),
+// whichever adapter built it.
+func (p *Paths) Clean(s string) string {
+	if p == nil || s == "" {
+		return s
+	}
+	lines := strings.Split(s, "\n")
+	cuts := 0
+	for i, l := range lines {
+		var n int
+		lines[i], n = p.cutOutside(l)
+		cuts += n
+	}
+	out := p.Text(strings.Join(lines, "\n"))
+	if cuts > 0 {
+		out += " (" + strconv.Itoa(cuts) + " word(s) of a file outside the scanned root cut)"
+	}
+	return out
+}
+
 // Apply rewrites machine paths in a scanner's notifications, finding
-// messages and error.
+// messages and error, and passes notifications and the error through
+// Clean. Finding messages are the tool's rule texts about a file inside
+// the root (confine drops the others): only their paths are rewritten.
 func (p *Paths) Apply(res *finding.Result, err error) (*finding.Result, error) {
 	if res != nil {
 		for i := range res.Notifications {
-			res.Notifications[i].Message = p.Text(res.Notifications[i].Message)
+			res.Notifications[i].Message = p.Clean(res.Notifications[i].Message)
 		}
 		for i := range res.Findings {
 			res.Findings[i].Message = p.Text(res.Findings[i].Message)

@@ -2,6 +2,7 @@ package scanners
 
 import (
 	"context"
+	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -9,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/scangate/scangate/finding"
+	"github.com/scangate/scangate/scanners/shellout"
 )
 
 func goEnvValue(t *testing.T, name string) string {
@@ -90,6 +92,81 @@ func TestDiagnostics(t *testing.T) {
 	want = "go: updates to go.mod needed\nc.go:3:2: cannot use x (constant … of type string) as int value"
 	if got != want {
 		t.Errorf("Diagnostics = %q, want %q", got, want)
+	}
+}
+
+// The one filter for a child's output: a tree whose go.mod and
+// requirements.txt are links to files outside it. A child's line holding
+// a word of those files is dropped (Diagnostics, Stderr); a composed
+// message has the word cut (Clean, Apply). Short words, words inside
+// longer ones and a tree without such links are left alone, and a link to
+// an endless file does not stall.
+func TestOutsideWordsFilter(t *testing.T) {
+	const marker = "LeakMarkQ7zx"
+	base := t.TempDir()
+	root := filepath.Join(base, "root")
+	write(t, root, "main.go", "package main\n")
+	write(t, base, "outside/gomod", "module example.com/r\n\n"+marker+" directive\n")
+	write(t, base, "outside/req", "requirement\npw=shrt\n")
+	for link, target := range map[string]string{"go.mod": "outside/gomod", "requirements.txt": "outside/req", "zero": "/dev/zero"} {
+		if !filepath.IsAbs(target) {
+			target = filepath.Join(base, target)
+		}
+		if err := os.Symlink(target, filepath.Join(root, link)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	p := NewPaths(root, "")
+
+	child := "go: errors parsing go.mod:\ngo.mod:3: unknown directive: " + marker + "\nunknown directive " + strings.ToLower(marker) + " (quoted lower-cased)\n" +
+		"see requirements.txt\npw=shrt\nLeakMarkQ7zxLonger stays"
+	got, dropped := p.Diagnostics(child, root, false)
+	want := "go: errors parsing go.mod:\nsee requirements.txt\npw=shrt\nLeakMarkQ7zxLonger stays"
+	if got != want || dropped != 2 {
+		t.Errorf("Diagnostics = %q (%d dropped), want %q (2 dropped)", got, dropped, want)
+	}
+	out := &shellout.Output{Stderr: []byte(child)}
+	if got := p.Stderr(out, root, 2, false); got != "pw=shrt\nLeakMarkQ7zxLonger stays (2 more lines about files outside the scanned root, or quoting source, left out)" {
+		t.Errorf("Stderr = %q", got)
+	}
+	if got := p.Clean("bandit: key " + marker + ": not applied\nline two"); got != "bandit: key …: not applied\nline two (1 word(s) of a file outside the scanned root cut)" {
+		t.Errorf("Clean = %q", got)
+	}
+	res := &finding.Result{Notifications: []finding.Notification{{Message: "safety: " + marker}}}
+	_, err := p.Apply(res, errors.New("failed: "+marker))
+	if strings.Contains(res.Notifications[0].Message, marker) || strings.Contains(err.Error(), marker) {
+		t.Errorf("Apply kept the marker: %q, %v", res.Notifications[0].Message, err)
+	}
+
+	clean := NewPaths(t.TempDir(), "")
+	if got, dropped := clean.Diagnostics(child, root, false); dropped != 1 || strings.Contains(got, "go.mod:3") {
+		// Only the positioned line about a file outside that root goes.
+		t.Errorf("without outside links: %q (%d dropped)", got, dropped)
+	}
+}
+
+// Every message built from a child's stderr goes through the filter: no
+// program code reads Output.StderrTail, which is unfiltered.
+func TestNoUnfilteredStderr(t *testing.T) {
+	var bad []string
+	err := filepath.WalkDir("..", func(path string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
+			return err
+		}
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		if strings.Contains(string(b), ".StderrTail(") {
+			bad = append(bad, path)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(bad) > 0 {
+		t.Errorf("unfiltered stderr in messages (use scanners.Paths.Stderr): %v", bad)
 	}
 }
 

@@ -106,7 +106,8 @@ func git(ctx context.Context, args ...string) (string, error) {
 		return "", fmt.Errorf("git %s: %w", strings.Join(args, " "), err)
 	}
 	if out.ExitCode != 0 {
-		return "", fmt.Errorf("git %s: %s", strings.Join(args, " "), out.StderrTail(3))
+		// git's stderr can quote configuration values: never shown.
+		return "", fmt.Errorf("git %s: %s", strings.Join(args, " "), out.Status())
 	}
 	return strings.TrimSpace(string(out.Stdout)), nil
 }

@@ -274,3 +274,90 @@ func TestHostileLeakCachePath(t *testing.T) {
 	}
 	assertNote(t, o, "gosec", "$GOCACHE")
 }
+
+// safetyEcho stands in for safety (not installable here): it prints every
+// requirements file it is given to stderr and fails, as a tool quoting a
+// line it cannot parse would. The filter must hold whatever a child prints.
+func safetyEcho(t *testing.T) (config string) {
+	t.Helper()
+	bin := t.TempDir()
+	script := "#!/bin/sh\nif [ \"$1\" = \"--version\" ]; then echo 'safety, version 2.3.5'; exit 0; fi\n" +
+		"while [ $# -gt 0 ]; do if [ \"$1\" = -r ]; then cat \"$2\" >&2; shift; fi; shift; done\nexit 1\n"
+	if err := os.WriteFile(filepath.Join(bin, "safety"), []byte(script), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("PATH", bin+string(os.PathListSeparator)+os.Getenv("PATH"))
+	sdb := t.TempDir()
+	for _, f := range []string{"insecure.json", "insecure_full.json"} {
+		if err := os.WriteFile(filepath.Join(sdb, f), []byte("{}"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	config = filepath.Join(t.TempDir(), "scangate.yml")
+	if err := os.WriteFile(config, []byte("scanners:\n  safety:\n    db: "+sdb+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return config
+}
+
+// The files the tools read first (go.mod, go.sum, requirements.txt,
+// .bandit, .scangate.yml), each a symbolic link to a file outside the root
+// holding a marker line the tool complains about: the go command, bandit
+// and safety quote such lines in their errors. The marker reaches no
+// output, annotation or log line; the scan still says which file failed.
+func TestHostileLeakSymlinkedInputs(t *testing.T) {
+	const marker = "LEAKMARKq7Zx"
+	// A go.sum whose hashes are the marker: the go command prints the
+	// recorded hash on a mismatch.
+	badSum := "golang.org/x/text v0.3.6 h1:" + marker + "aRYxNxv6iGQlyVaZmk6ZgYEDa+Jg18Dx=\n" +
+		"golang.org/x/text v0.3.6/go.mod h1:" + marker + "5Zoc/QRtKVWzQhOtBMvqHzDpF6irO9z=\n"
+	needsText := map[string]string{
+		"go.mod":  "module example.com/repo\n\ngo 1.22\n\nrequire golang.org/x/text v0.3.6\n",
+		"main.go": "package main\n\nimport \"golang.org/x/text/language\"\n\nfunc main() { _, _ = language.Parse(\"en\") }\n",
+	}
+	for _, tc := range []struct {
+		name, link, target string
+		tree               map[string]string
+		scanners           string
+		python             bool
+	}{
+		{name: "go.mod", link: "go.mod", target: "module example.com/repo\n\ngo 1.22\n\n" + marker + " directive\n",
+			tree: map[string]string{"main.go": "package main\n\nfunc main() {}\n"}, scanners: "gosec,govulncheck"},
+		{name: "go.sum", link: "go.sum", target: badSum, tree: needsText, scanners: "gosec,govulncheck,osv-scanner"},
+		{name: "requirements.txt", link: "requirements.txt", target: "jinja2==2.11.2\n" + marker + " @@ not a requirement\n",
+			tree: map[string]string{"app.py": "x = 1\n"}, scanners: "osv-scanner,safety,bandit", python: true},
+		{name: ".bandit", link: ".bandit", target: marker + "\n[bandit]\nskips: B101\n",
+			tree: map[string]string{"app.py": "import subprocess\nsubprocess.call('ls', shell=True)\n"}, scanners: "bandit", python: true},
+		{name: ".scangate.yml", link: ".scangate.yml", target: "version: 1\n" + marker + ": [x\n",
+			tree: map[string]string{"main.go": "package main\n\nfunc main() {}\n", "go.mod": "module example.com/repo\n\ngo 1.22\n"}, scanners: "gosec"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if tc.python {
+				needBandit(t)
+			}
+			lt := newLeakTree(t)
+			writeTree(t, lt.outside, map[string]string{"target/" + tc.name: tc.target})
+			writeTree(t, lt.repo, tc.tree)
+			lt.symlink(t, "target/"+tc.name, tc.link)
+			args := []string{"--scanners", tc.scanners}
+			if strings.Contains(tc.scanners, "safety") {
+				args = append(args, "--config", safetyEcho(t))
+			}
+			o := scanHostile(t, lt.repo, args...)
+			if tc.link == ".scangate.yml" {
+				// A usage error names the file by the path given (here an
+				// absolute one), as every configuration error does.
+				assertNowhere(t, o, marker, awsSecret, githubToken)
+			} else {
+				assertSealed(t, lt, o)
+				assertNowhere(t, o, marker)
+			}
+			if o.code == exitPass {
+				t.Errorf("exit %d: a file that could not be read whole is not a clean pass\n%s", o.code, o.stderr)
+			}
+			if !strings.Contains(o.stderr, tc.link) {
+				t.Errorf("the summary does not name %s:\n%s", tc.link, o.stderr)
+			}
+		})
+	}
+}

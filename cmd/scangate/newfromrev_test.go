@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/scangate/scangate/finding"
+	"github.com/scangate/scangate/internal/gitrev/gitrevtest"
 )
 
 // gitT runs git for a test's own setup (never scangate's way of running it).
@@ -415,6 +416,84 @@ func TestNewFromRevHostileGitConfig(t *testing.T) {
 	code, _, stderr = runCLI(t, "scan", "-q", "--scanners", "gosec", "--new-from-rev", "HEAD~1", repo)
 	if code != exitUsage || !strings.Contains(stderr, "partial clone") {
 		t.Errorf("partial clone: exit %d\n%s", code, stderr)
+	}
+}
+
+// git reads objects and nothing else. The repository says, through its
+// own git settings, that the base has the change's tree (a replace ref, or
+// a graft making HEAD~1 a commit with HEAD's tree): the change's findings
+// stay new. A promisor remote whose transport is the repository's alias,
+// under a git that ignores GIT_NO_LAZY_FETCH, is refused and never runs.
+// An included file outside the repository, which git quotes in its
+// errors, reaches no message.
+func TestNewFromRevGitReadsObjectsOnly(t *testing.T) {
+	const marker = "leakmarkgit7q"
+	repo := filepath.Join(t.TempDir(), "repo")
+	marks := t.TempDir()
+	if err := os.MkdirAll(repo, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	gitT(t, repo, "init", "-q")
+	writeTree(t, repo, map[string]string{"go.mod": goModOnly, "main.go": weakHash})
+	base := commitT(t, repo, "base")
+	writeTree(t, repo, map[string]string{"exec.go": shellRun})
+	commitT(t, repo, "change")
+	fake := gitT(t, repo, "commit-tree", "HEAD^{tree}", "-m", "the change's tree")
+	scan := func(rev string) (int, string) {
+		code, _, stderr := runCLI(t, "scan", "--no-cache", "--scanners", "gosec", "--fail-on", "low", "--new-from-rev", rev, repo)
+		return code, stderr
+	}
+	for _, tc := range []struct {
+		name         string
+		plant, clear func()
+	}{
+		{"replace ref", func() { gitT(t, repo, "replace", base, fake) }, func() { gitT(t, repo, "replace", "-d", base) }},
+		{"graft", func() {
+			writeTree(t, repo, map[string]string{".git/info/grafts": gitT(t, repo, "rev-parse", "HEAD") + " " + fake + "\n"})
+		},
+			func() { os.Remove(filepath.Join(repo, ".git", "info", "grafts")) }},
+	} {
+		tc.plant()
+		// Control: plain git believes the setting, so the test would see it.
+		if gitT(t, repo, "rev-parse", "HEAD~1^{tree}") != gitT(t, repo, "rev-parse", "HEAD^{tree}") {
+			t.Fatalf("%s: control: plain git does not see the change's tree at HEAD~1", tc.name)
+		}
+		code, stderr := scan("HEAD~1")
+		if code != exitFail || !strings.Contains(stderr, "new relative to "+base[:7]) || !strings.Contains(stderr, "2 new") {
+			t.Errorf("%s: exit %d, want the change's 2 findings new relative to %s\n%s", tc.name, code, base[:7], stderr)
+		}
+		tc.clear()
+	}
+
+	outside := filepath.Join(t.TempDir(), "included")
+	writeTree(t, filepath.Dir(outside), map[string]string{"included": marker + " = 1\n"})
+	gitT(t, repo, "config", "include.path", outside)
+	code, stderr := scan("no-such-branch")
+	if code != exitUsage || !strings.Contains(stderr, "revision no-such-branch is not in this repository") || strings.Contains(stderr, marker) {
+		t.Errorf("included config: exit %d, want a usage error without the included file's line\n%s", code, stderr)
+	}
+	gitT(t, repo, "config", "--unset", "include.path")
+
+	gitrevtest.OldGit(t)
+	aliasRan := filepath.Join(marks, "alias-ran")
+	for k, v := range map[string]string{
+		"remote.origin.url":      "evil::x",
+		"remote.origin.promisor": "true",
+		"protocol.evil.allow":    "always",
+		"alias.remote-evil":      "!touch " + aliasRan + "; false",
+	} {
+		gitT(t, repo, "config", k, v)
+	}
+	blob := gitT(t, repo, "rev-parse", base+":main.go")
+	if err := os.Remove(filepath.Join(repo, ".git", "objects", blob[:2], blob[2:])); err != nil {
+		t.Fatal(err)
+	}
+	code, stderr = scan("HEAD~1")
+	if code != exitUsage || !strings.Contains(stderr, "promisor remote") {
+		t.Errorf("promisor remote: exit %d, want a refusal\n%s", code, stderr)
+	}
+	if _, err := os.Stat(aliasRan); err == nil {
+		t.Error("the repository's alias ran as a remote helper")
 	}
 }
 

@@ -2,16 +2,20 @@
 // merge-base of a revision and HEAD) and writes that commit's tree to a
 // directory, for --new-from-rev.
 //
-// The repository is hostile, and git reads its configuration (.git/config)
-// and attributes (.gitattributes), which can name programs: hooks, smudge
-// and process filters, fsmonitor, ssh commands and remote helpers for a
-// partial clone's lazy fetch. So git runs through scanners/shellout (no
-// shell, minimal environment, timeout, output cap) with those settings
-// overridden on the command line, and only plumbing that touches no work
-// tree or index: rev-parse, merge-base, ls-tree and cat-file. The tree is
-// written by us from the raw blobs, never checked out by git: no
-// worktree (nothing left in .git/worktrees), no filter, no attribute, no
-// hook can apply.
+// The repository is hostile, and git reads its configuration (.git/config
+// and what it includes) and attributes, which can name programs (hooks,
+// filters, fsmonitor, aliases, remote helpers for a promisor remote's lazy
+// fetch) and switch what an object id means (replace refs, grafts, the
+// commit-graph). So git never sees the repository's configuration: each
+// command runs with GIT_DIR at a directory of our making (shadow.go) that
+// holds our own config and only links to the repository's refs, HEAD and
+// shallow list, and with its objects directory. No transport is allowed
+// (GIT_ALLOW_PROTOCOL empty), no replace object or graft is read, and only
+// plumbing runs: rev-parse, merge-base, ls-tree and cat-file, through
+// scanners/shellout (no shell, minimal environment, timeout, output cap).
+// The tree is written by us from the raw blobs, never checked out by git.
+// git's stderr, which may quote a configuration value, is never shown:
+// errors name the command and its exit status.
 package gitrev
 
 import (
@@ -41,10 +45,10 @@ const (
 // of some 500,000 files.
 const maxListing = 64 << 20
 
-// safeConfig overrides, on every command, the repository settings that can
-// run a program or reach the network. Plumbing without a work tree uses few
-// of them; they are set anyway, so that a git that starts reading one (or a
-// partial clone that wants to fetch a missing object) finds nothing to run.
+// safeConfig overrides, on every command, the settings that can run a
+// program, reach the network or change what an object id means. git does
+// not read the repository's configuration (see shadow); they are set
+// anyway, so that a git that finds one elsewhere finds nothing to run.
 var safeConfig = []string{
 	"-c", "core.hooksPath=/dev/null",
 	"-c", "core.fsmonitor=false",
@@ -64,6 +68,9 @@ var safeConfig = []string{
 	"-c", "diff.external=",
 	"-c", "core.alternateRefsCommand=",
 	"-c", "uploadpack.packObjectsHook=",
+	// What an object id means: no replace refs, no commit-graph (its
+	// parents would be believed over the commits').
+	"-c", "core.useReplaceRefs=false", "-c", "core.commitGraph=false",
 }
 
 // Repo is a git repository at its root (the directory holding .git).
@@ -71,7 +78,7 @@ type Repo struct {
 	Root string
 }
 
-// git runs one git command at the root and returns its stdout.
+// git runs one git command and returns its stdout.
 func (r Repo) git(ctx context.Context, args ...string) ([]byte, error) {
 	return r.run(ctx, nil, nil, args...)
 }
@@ -85,18 +92,13 @@ func (r Repo) run(ctx context.Context, stdin io.Reader, stdout io.Writer, args .
 	}
 	ctx, cancel := context.WithTimeout(ctx, limit)
 	defer cancel()
-	env := shellout.Env(r.Root,
-		"GIT_NO_LAZY_FETCH=1",   // git 2.44+: never fetch a missing object
-		"GIT_TERMINAL_PROMPT=0", // never ask for credentials
-		"GIT_OPTIONAL_LOCKS=0",  // do not touch the index
-		"GIT_PAGER=cat",
-		"GIT_ASKPASS=",
-		"SSH_ASKPASS=",
-		// Never discover a repository above the root.
-		"GIT_CEILING_DIRECTORIES="+filepath.Dir(r.Root),
-	)
+	sh, err := newShadow(r.Root)
+	if err != nil {
+		return nil, err
+	}
+	defer sh.remove()
 	c := shellout.Cmd{Program: "git", Args: append(append([]string(nil), safeConfig...), args...),
-		Dir: r.Root, Env: env, Root: r.Root, Stdin: stdin, Stdout: stdout, MaxStdout: maxListing}
+		Dir: sh.dir, Env: sh.env(r.Root), Root: r.Root, Stdin: stdin, Stdout: stdout, MaxStdout: maxListing}
 	if stdout != nil {
 		c.MaxStdout = maxExport
 	}
@@ -105,24 +107,22 @@ func (r Repo) run(ctx context.Context, stdin io.Reader, stdout io.Writer, args .
 		return nil, fmt.Errorf("git %s: %w", args[0], err)
 	}
 	if out.ExitCode != 0 {
-		return out.Stdout, &Error{Args: args, Status: out.Status(), Stderr: out.StderrTail(3)}
+		return out.Stdout, &Error{Args: args, Status: out.Status(), ExitCode: out.ExitCode}
 	}
 	return out.Stdout, nil
 }
 
-// Error is a git command that ran and failed.
+// Error is a git command that ran and failed. Its stderr is not kept: git
+// quotes configuration values in it, and a value can come from any file
+// the repository's configuration includes.
 type Error struct {
-	Args   []string
-	Status string
-	Stderr string
+	Args     []string
+	Status   string
+	ExitCode int
 }
 
 func (e *Error) Error() string {
-	msg := fmt.Sprintf("git %s: %s", strings.Join(e.Args, " "), e.Status)
-	if e.Stderr != "" {
-		msg += ": " + e.Stderr
-	}
-	return msg
+	return fmt.Sprintf("git %s: %s", strings.Join(e.Args, " "), e.Status)
 }
 
 // Base is the commit a change is compared against.
@@ -146,10 +146,10 @@ func (r Repo) MergeBase(ctx context.Context, ref string) (Base, error) {
 	if ref == "" || strings.ContainsAny(ref, "\x00\n") {
 		return Base{}, fmt.Errorf("revision %q: not a revision", ref)
 	}
-	// A partial clone fetches missing objects with its own remote
-	// settings (git before 2.44 has no way to forbid it): refused.
-	if out, err := r.git(ctx, "config", "--get", "extensions.partialClone"); err == nil && len(bytes.TrimSpace(out)) > 0 {
-		return Base{}, fmt.Errorf("the repository is a partial clone (extensions.partialClone), whose missing objects git would fetch with the repository's own settings: clone it whole (actions/checkout without filter)")
+	// A partial clone lacks objects by design; git is never let fetch
+	// them (see shadow), so say why the comparison cannot work.
+	if err := refusePartial(r.Root); err != nil {
+		return Base{}, err
 	}
 	head, err := r.commit(ctx, "HEAD")
 	if err != nil {
@@ -163,7 +163,7 @@ func (r Repo) MergeBase(ctx context.Context, ref string) (Base, error) {
 			return Base{}, fmt.Errorf("revision %s is not in this clone, which is shallow: fetch it with the history down to its merge-base with HEAD (actions/checkout: fetch-depth: 0; or, in a pull request, pass the base commit ${{ github.event.pull_request.base.sha }} with fetch-depth: 2)", ref)
 		}
 		if errors.As(err, &ge) {
-			return Base{}, fmt.Errorf("revision %s is not in this repository (fetch it first; actions/checkout fetches one commit unless fetch-depth: 0): %s", ref, ge.Stderr)
+			return Base{}, fmt.Errorf("revision %s is not in this repository (fetch it first; actions/checkout fetches one commit unless fetch-depth: 0)", ref)
 		}
 		return Base{}, err
 	}
@@ -172,7 +172,7 @@ func (r Repo) MergeBase(ctx context.Context, ref string) (Base, error) {
 	switch {
 	case errors.As(err, &ge) && shallow:
 		return Base{}, fmt.Errorf("the merge-base of %s and HEAD is not in this clone, which is shallow: fetch more history (actions/checkout: fetch-depth: 0 fetches all of it; git fetch --deepen=N adds N commits)", ref)
-	case errors.As(err, &ge) && ge.Stderr == "":
+	case errors.As(err, &ge) && ge.ExitCode == 1: // merge-base's "none found"
 		return Base{}, fmt.Errorf("%s and HEAD have no common ancestor", ref)
 	case err != nil:
 		return Base{}, err
@@ -201,7 +201,7 @@ func (r Repo) shallow(ctx context.Context) bool {
 func oid(out []byte) (string, error) {
 	s := strings.TrimSpace(string(out))
 	if (len(s) != 40 && len(s) != 64) || strings.Trim(s, "0123456789abcdef") != "" {
-		return "", fmt.Errorf("unexpected output %q", firstLine(s))
+		return "", fmt.Errorf("unexpected output (%d bytes, not an object id)", len(s))
 	}
 	return s, nil
 }

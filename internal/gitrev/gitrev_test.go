@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/scangate/scangate/internal/gitrev/gitrevtest"
 )
 
 func gitT(t *testing.T, dir, stdin string, args ...string) string {
@@ -139,4 +141,163 @@ func TestPlace(t *testing.T) {
 		t.Errorf("stable inside the repository: %q, %v", d4, err)
 	}
 	rel4()
+}
+
+// commitFiles commits files on top of HEAD (or as the first commit) and
+// returns the commit id.
+func commitFiles(t *testing.T, repo string, files map[string]string) string {
+	t.Helper()
+	for name, body := range files {
+		if err := os.WriteFile(filepath.Join(repo, name), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	gitT(t, repo, "", "add", "-A")
+	gitT(t, repo, "", "commit", "-q", "-m", "c")
+	return gitT(t, repo, "", "rev-parse", "HEAD")
+}
+
+// A promisor remote whose transport is the repository's own alias (a
+// remote helper "evil" allowed by protocol.evil.allow=always, which beats
+// protocol.allow=never), and a missing object: a git that ignores
+// GIT_NO_LAZY_FETCH fetches it by running the alias. scangate's git runs
+// nothing of the repository's configuration: the export fails on the
+// missing object and the alias never runs. MergeBase refuses such a
+// repository outright, for promisor=true alone and for a
+// partialclonefilter alone.
+func TestPromisorRemoteNeverRuns(t *testing.T) {
+	repo := newRepo(t)
+	marks := t.TempDir()
+	base := commitFiles(t, repo, map[string]string{"a.txt": "base\n"})
+	commitFiles(t, repo, map[string]string{"a.txt": "head\n"})
+	blob := gitT(t, repo, "", "rev-parse", base+":a.txt")
+	if err := os.Remove(filepath.Join(repo, ".git", "objects", blob[:2], blob[2:])); err != nil {
+		t.Fatal(err)
+	}
+	marker := filepath.Join(marks, "alias-ran")
+	for _, kv := range [][2]string{
+		{"remote.origin.url", "evil::x"},
+		{"remote.origin.promisor", "true"},
+		{"protocol.evil.allow", "always"},
+		{"alias.remote-evil", "!touch " + marker + "; false"},
+	} {
+		gitT(t, repo, "", "config", kv[0], kv[1])
+	}
+	real := gitrevtest.OldGit(t)
+
+	err := (Repo{Root: repo}).Export(context.Background(), base, filepath.Join(t.TempDir(), "out"))
+	if err == nil {
+		t.Error("export of a commit with a missing blob succeeded")
+	}
+	if _, err := os.Stat(marker); err == nil {
+		t.Fatal("the repository's alias ran as a remote helper")
+	}
+	_, err = (Repo{Root: repo}).MergeBase(context.Background(), "HEAD~1")
+	if err == nil || !strings.Contains(err.Error(), "promisor remote") {
+		t.Errorf("promisor=true: %v, want a refusal", err)
+	}
+	gitT(t, repo, "", "config", "--unset", "remote.origin.promisor")
+	gitT(t, repo, "", "config", "remote.origin.partialclonefilter", "blob:none")
+	_, err = (Repo{Root: repo}).MergeBase(context.Background(), "HEAD~1")
+	if err == nil || !strings.Contains(err.Error(), "promisor remote") {
+		t.Errorf("partialclonefilter alone: %v, want a refusal", err)
+	}
+	gitT(t, repo, "", "config", "--unset", "remote.origin.partialclonefilter")
+	gitT(t, repo, "", "config", "core.repositoryformatversion", "1")
+	gitT(t, repo, "", "config", "extensions.partialClone", "origin")
+	_, err = (Repo{Root: repo}).MergeBase(context.Background(), "HEAD~1")
+	if err == nil || !strings.Contains(err.Error(), "partial clone") {
+		t.Errorf("extensions.partialClone: %v, want a refusal", err)
+	}
+	if _, err := os.Stat(marker); err == nil {
+		t.Fatal("the repository's alias ran as a remote helper")
+	}
+
+	// Control: the stand-in, asked as scangate used to ask (GIT_NO_LAZY_FETCH
+	// and protocol.allow=never), runs the alias.
+	cmd := exec.Command("git", "-c", "protocol.allow=never", "cat-file", "--batch")
+	cmd.Dir = repo
+	cmd.Stdin = strings.NewReader(blob + "\n")
+	cmd.Env = append(os.Environ(), "GIT_NO_LAZY_FETCH=1")
+	out, _ := cmd.CombinedOutput()
+	if _, err := os.Stat(marker); err != nil {
+		t.Errorf("control: the stand-in git (%s wrapped) did not run the alias; the test proves nothing:\n%s", real, out)
+	}
+}
+
+// Replace refs and grafts would let the repository say the base commit
+// has the head's tree (or that HEAD's parent is such a commit): the base
+// would then hold every finding of the change, and none would be new.
+// Neither is read: the export is the base's own tree, HEAD~1 its own
+// parent. Plain git, the control, believes both.
+func TestReplaceAndGraftsIgnored(t *testing.T) {
+	repo := newRepo(t)
+	base := commitFiles(t, repo, map[string]string{"a.txt": "base\n"})
+	head := commitFiles(t, repo, map[string]string{"a.txt": "head\n"})
+	fake := gitT(t, repo, "", "commit-tree", head+"^{tree}", "-p", base, "-m", "fake")
+	gitT(t, repo, "", "replace", base, fake)
+	if err := os.WriteFile(filepath.Join(repo, ".git", "info", "grafts"), []byte(head+" "+fake+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if got := gitT(t, repo, "", "rev-parse", "HEAD~1"); got != fake {
+		t.Fatalf("control: plain git's HEAD~1 is %s, want the graft's %s", got, fake)
+	}
+	if got := gitT(t, repo, "", "cat-file", "-p", base+":a.txt"); got != "head" {
+		t.Fatalf("control: plain git reads %q for the replaced base, want the head's", got)
+	}
+
+	r := Repo{Root: repo}
+	mb, err := r.MergeBase(context.Background(), "HEAD~1")
+	if err != nil || mb.Commit != base {
+		t.Fatalf("merge-base of HEAD~1: %+v, %v; want %s", mb, err, base)
+	}
+	dst := filepath.Join(t.TempDir(), "out")
+	if err := r.Export(context.Background(), base, dst); err != nil {
+		t.Fatal(err)
+	}
+	if b, err := os.ReadFile(filepath.Join(dst, "a.txt")); err != nil || string(b) != "base\n" {
+		t.Errorf("exported base: %q, %v; want its own blob", b, err)
+	}
+}
+
+// .git/config includes a file outside the repository, whose first line git
+// quotes in its errors ("key does not contain a section: …"). git never
+// reads the repository's config, and no error carries git's stderr.
+func TestIncludedConfigNeverQuoted(t *testing.T) {
+	const marker = "leakmarkinc7q"
+	repo := newRepo(t)
+	commitFiles(t, repo, map[string]string{"a.txt": "a\n"})
+	outside := filepath.Join(t.TempDir(), "secret")
+	if err := os.WriteFile(outside, []byte(marker+" = 1\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	gitT(t, repo, "", "config", "include.path", outside)
+	cmd := exec.Command("git", "rev-parse", "--verify", "no-such-rev")
+	cmd.Dir = repo
+	if out, _ := cmd.CombinedOutput(); !strings.Contains(string(out), marker) {
+		t.Fatalf("control: plain git does not quote the included file:\n%s", out)
+	}
+	r := Repo{Root: repo}
+	for _, tc := range []struct {
+		name string
+		err  func() error
+	}{
+		{"unknown revision", func() error { _, err := r.MergeBase(context.Background(), "no-such-rev"); return err }},
+		{"missing commit", func() error {
+			return r.Export(context.Background(), strings.Repeat("1", 40), filepath.Join(t.TempDir(), "out"))
+		}},
+		{"bad object", func() error { _, err := r.git(context.Background(), "cat-file", "-t", "no-such-rev"); return err }},
+	} {
+		err := tc.err()
+		if err == nil {
+			t.Errorf("%s: no error", tc.name)
+			continue
+		}
+		if strings.Contains(err.Error(), marker) {
+			t.Errorf("%s: the error quotes the included file: %v", tc.name, err)
+		}
+		if !strings.Contains(err.Error(), "git ") && !strings.Contains(err.Error(), "revision") {
+			t.Errorf("%s: the error names neither the command nor the revision: %v", tc.name, err)
+		}
+	}
 }

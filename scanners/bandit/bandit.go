@@ -190,9 +190,10 @@ func (s *Scanner) scan(ctx context.Context, req *scanners.Request) (*finding.Res
 	out, err := shellout.Run(ctx, shellout.Cmd{Program: path, Args: args, Dir: req.Root, Root: req.Root, Env: childEnv(req.Root), MaxStdout: s.opt.MaxOutput})
 	v, verr := version()
 	res.Version = v
+	paths := scanners.PathsFor(req)
 	if err != nil {
 		if out != nil {
-			if tail := out.StderrTail(5); tail != "" {
+			if tail := paths.Stderr(out, req.Root, 5, false); tail != "" {
 				err = fmt.Errorf("%w; stderr: %s", err, tail)
 			}
 		}
@@ -202,11 +203,11 @@ func (s *Scanner) scan(ctx context.Context, req *scanners.Request) (*finding.Res
 		return res, verr
 	}
 	if out.ExitCode != 0 && out.ExitCode != 1 {
-		return res, fmt.Errorf("bandit failed (%s): %s", out.Status(), orNone(out.StderrTail(5)))
+		return res, fmt.Errorf("bandit failed (%s): %s", out.Status(), orNone(paths.Stderr(out, req.Root, 5, false)))
 	}
 	if err := parseReport(out.Stdout, req.Root, req.Exclude, res); err != nil {
 		if len(strings.TrimSpace(string(out.Stdout))) == 0 {
-			err = fmt.Errorf("%w (%s; does the project's .bandit set an output file?); stderr: %s", err, out.Status(), orNone(out.StderrTail(5)))
+			err = fmt.Errorf("%w (%s; does the project's .bandit set an output file?); stderr: %s", err, out.Status(), orNone(paths.Stderr(out, req.Root, 5, false)))
 		}
 		return res, err
 	}
@@ -355,6 +356,11 @@ func (s *Scanner) args(req *scanners.Request, version func() (string, error), re
 	if ini != "" {
 		iniPath := ini
 		if !filepath.IsAbs(iniPath) {
+			// The tree's file, read by us: one that leads out of the
+			// tree would put another file's keys and lines in messages.
+			if !scanners.PathsFor(req).Inside(filepath.ToSlash(ini)) {
+				return nil, fmt.Errorf("bandit: %s leads outside the scanned root (a symbolic link): not read; name a settings file outside the tree in scangate's configuration (scanners.bandit) instead", ini)
+			}
 			iniPath = filepath.Join(req.Root, ini)
 		}
 		data, err := os.ReadFile(iniPath)

@@ -131,7 +131,7 @@ func (r *run) module(ctx context.Context, m scanners.GoModule) error {
 	if pl != nil && pl.cold {
 		pl = r.lookup(pkgs, pl.base, m)
 	}
-	r.importErr = importErrors(cfg)
+	r.importErr = importErrors(cfg, r.paths)
 	r.req.Log("%s: %d packages loaded in %s (%d type-checked from recorded export data)", m.Path, len(pkgs), time.Since(start).Round(time.Millisecond), len(fast))
 	if cgo, err := scanners.CgoSkipped(r.req, m); err != nil || len(cgo) > 0 {
 		r.incomplete = true
@@ -268,9 +268,10 @@ func (r *run) module(ctx context.Context, m scanners.GoModule) error {
 // whole output follows for the SARIF notification.
 func (r *run) loadFailed(m scanners.GoModule, gomod string, err error) {
 	r.incomplete = true
-	full := r.scrub(err.Error())
+	// The go command's output: through the filter before a line is picked.
+	full, dropped := r.paths.Diagnostics(err.Error(), m.Dir, r.req.Cgo)
 	r.notify(finding.LevelError, finding.Location{Path: gomod}, "gosec: module %s (%s) could not be loaded, nothing in it was scanned: %s\n%s",
-		m.Rel, m.Path, scanners.GoError(full), full)
+		m.Rel, m.Path, scanners.GoError(full), full+scanners.DroppedLines(dropped))
 }
 
 // analyzer builds one gosec Analyzer per module: CheckRules and
@@ -765,7 +766,7 @@ func (l *logCapture) ssaFailure() string {
 // importErrors returns a function that asks the go command, once per
 // import path, why that package could not be loaded, and returns its
 // decisive line ("missing go.sum entry …; to add: go get …").
-func importErrors(cfg *packages.Config) func(string) string {
+func importErrors(cfg *packages.Config, paths *scanners.Paths) func(string) string {
 	seen := map[string]string{}
 	return func(path string) string {
 		if why, ok := seen[path]; ok {
@@ -779,7 +780,8 @@ func importErrors(cfg *packages.Config) func(string) string {
 			for _, p := range pkgs {
 				for _, e := range p.Errors {
 					if why == "" && e.Kind == packages.ListError {
-						why = scanners.GoError(e.Msg)
+						msg, _ := paths.Diagnostics(e.Msg, cfg.Dir, false)
+						why = scanners.GoError(msg)
 					}
 				}
 			}

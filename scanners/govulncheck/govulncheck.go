@@ -308,8 +308,7 @@ func (sc *scan) module(ctx context.Context, m scanners.GoModule) (*stream, error
 	})
 	if err != nil {
 		if out != nil && len(out.Stderr) > 0 {
-			tail, dropped := sc.paths.Diagnostics(out.StderrTail(20), m.Dir, sc.req.Cgo)
-			return nil, fmt.Errorf("%w: %s%s", err, tail, scanners.DroppedLines(dropped))
+			return nil, fmt.Errorf("%w: %s", err, sc.paths.Stderr(out, m.Dir, 20, sc.req.Cgo))
 		}
 		return nil, err
 	}

@@ -208,12 +208,12 @@ func (s *Scanner) check2(ctx context.Context, req *scanners.Request, path, versi
 	switch out.ExitCode {
 	case 0, 64:
 	default:
-		return res, exitError(out, false)
+		return res, exitError(scanners.PathsFor(req), req.Root, out, false)
 	}
 
 	if err := parseCheck(out.Stdout, req.Root, files, res); err != nil {
 		if len(strings.TrimSpace(string(out.Stdout))) == 0 {
-			err = fmt.Errorf("%w (%s; a policy with continue-on-vulnerability-error hides safety's errors); stderr: %s", err, out.Status(), orNone(out.StderrTail(5)))
+			err = fmt.Errorf("%w (%s; a policy with continue-on-vulnerability-error hides safety's errors); stderr: %s", err, out.Status(), orNone(scanners.PathsFor(req).Stderr(out, req.Root, 5, false)))
 		}
 		return res, err
 	}
@@ -239,7 +239,7 @@ func (s *Scanner) scan3(ctx context.Context, req *scanners.Request, path, versio
 	case out.ExitCode == 1 && noReport && s.key() == "":
 		return nil, scanners.Skip("safety %s needs a Safety account: set an API key (the safety key option or SAFETY_API_KEY) or run `safety auth login` once; it exited 1 without a report", version)
 	case out.ExitCode != 0 && out.ExitCode != 64:
-		return res, exitError(out, true)
+		return res, exitError(scanners.PathsFor(req), req.Root, out, true)
 	}
 	if err := parseScan(out.Stdout, req.Root, res); err != nil {
 		return res, err
@@ -295,7 +295,7 @@ func (s *Scanner) run(ctx context.Context, req *scanners.Request, path string, a
 	out, err := shellout.Run(ctx, shellout.Cmd{Program: path, Args: args, Dir: req.Root, Root: req.Root, Env: childEnv(req.Root, env...), MaxStdout: s.opt.MaxOutput})
 	if err != nil {
 		if out != nil {
-			if tail := out.StderrTail(5); tail != "" {
+			if tail := scanners.PathsFor(req).Stderr(out, req.Root, 5, false); tail != "" {
 				err = fmt.Errorf("%w; stderr: %s", err, tail)
 			}
 		}
@@ -324,12 +324,12 @@ var exitMeanings = map[int]string{
 	75: "device enrollment failed (retry later)",
 }
 
-func exitError(out *shellout.Output, v3 bool) error {
+func exitError(paths *scanners.Paths, dir string, out *shellout.Output, v3 bool) error {
 	meaning, ok := exitMeanings[out.ExitCode]
 	if !ok || !v3 && out.ExitCode >= 70 {
 		meaning = "unexpected exit"
 	}
-	return fmt.Errorf("safety failed (%s: %s): %s", out.Status(), meaning, orNone(out.StderrTail(5)))
+	return fmt.Errorf("safety failed (%s: %s): %s", out.Status(), meaning, orNone(paths.Stderr(out, dir, 5, false)))
 }
 
 func orNone(s string) string {

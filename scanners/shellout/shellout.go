@@ -78,7 +78,10 @@ type Output struct {
 	Duration time.Duration
 }
 
-// StderrTail returns the last non-empty lines of stderr, for error messages.
+// StderrTail returns the last non-empty lines of stderr, unfiltered: for
+// tests. A message shown to anyone takes a child's output through
+// scanners.Paths (Stderr, Diagnostics), which drops what came from outside
+// the scanned root.
 func (o *Output) StderrTail(lines int) string {
 	var keep []string
 	for _, l := range strings.Split(string(o.Stderr), "\n") {

@@ -359,7 +359,7 @@ func (s *Scanner) args(req *scanners.Request, version func() (string, error), re
 			// The tree's file, read by us: one that leads out of the
 			// tree would put another file's keys and lines in messages.
 			if !scanners.PathsFor(req).Inside(filepath.ToSlash(ini)) {
-				return nil, fmt.Errorf("bandit: %s leads outside the scanned root (a symbolic link): not read; name a settings file outside the tree in scangate's configuration (scanners.bandit) instead", ini)
+				return nil, false, fmt.Errorf("bandit: %s leads outside the scanned root (a symbolic link): not read; name a settings file outside the tree in scangate's configuration (scanners.bandit) instead", ini)
 			}
 			iniPath = filepath.Join(req.Root, ini)
 		}

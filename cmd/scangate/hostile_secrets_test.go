@@ -1,0 +1,121 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/scangate/scangate/internal/ghtest"
+	"github.com/scangate/scangate/scanners/secrets/secretstest"
+)
+
+// A tree holding credentials of several detectors, one in a file name: no
+// output of a scan on a pull request (reports, annotations, summary, step
+// summary and outputs, the PR comment, the result cache, a shard's report)
+// holds any of them, or 8 characters of one, cold or from the cache.
+func TestSecretsAreNeverRepeated(t *testing.T) {
+	ws := t.TempDir()
+	ss := secretstest.All(t)
+	files := map[string]string{}
+	for _, s := range ss {
+		files["config/"+s.Rule+".env"] = "# credentials\n" + s.Text
+	}
+	files["keys/"+ss[0].Values[0]+".txt"] = "named after the token\n"
+	writeTree(t, ws, files)
+	cache := t.TempDir()
+	api := ghtest.NewAPI(t, prToken)
+	prEvent(t, api, pullRequestEvent)
+	t.Setenv("GITHUB_TOKEN", prToken)
+	check := func(what, text string) {
+		t.Helper()
+		if l := secretstest.Leaks(text, ss); len(l) > 0 {
+			t.Errorf("%s repeats secrets: %v", what, l)
+		}
+	}
+	for _, run := range []string{"cold", "from the cache"} {
+		o := scanHostile(t, ws, "--scanners", "secrets", "--cache-dir", cache, "--pr-comment")
+		if o.code != exitFail {
+			t.Fatalf("%s: exit %d, want %d (high and critical secrets)\n%s", run, o.code, exitFail, o.stderr)
+		}
+		o.each(func(name, text string) { check(run+": "+name, text) })
+		if run == "from the cache" && !strings.Contains(o.stderr, "secrets 10/10 files") {
+			t.Errorf("second scan not from the cache:\n%s", o.stderr)
+		}
+		cs := api.Comments(7)
+		if len(cs) == 0 || !strings.Contains(cs[len(cs)-1].Body, "privatekey") {
+			t.Fatalf("%s: no PR comment with the findings: %+v", run, cs)
+		}
+		check(run+": PR comment", cs[len(cs)-1].Body)
+		var doc struct {
+			Tools []struct {
+				Findings []struct {
+					RuleID     string            `json:"ruleId"`
+					Properties map[string]string `json:"properties"`
+				} `json:"findings"`
+			} `json:"tools"`
+		}
+		if err := json.Unmarshal([]byte(o.json), &doc); err != nil {
+			t.Fatal(err)
+		}
+		found := map[string]bool{}
+		for _, r := range doc.Tools {
+			for _, f := range r.Findings {
+				if f.Properties["secretHint"] != "" && f.Properties["secretDigest"] != "" {
+					found[f.RuleID] = true
+				}
+			}
+		}
+		for _, s := range ss {
+			if !found[s.Rule] {
+				t.Errorf("%s: no %s finding with hint and digest in the JSON report", run, s.Rule)
+			}
+		}
+		d := readGitLab(t, writeTemp(t, o.gitlabSecrets))
+		if d.Scan.Type != "secret_detection" || len(d.Vulnerabilities) < len(ss) {
+			t.Errorf("%s: GitLab secret detection report: %s, %d vulnerabilities", run, d.Scan.Type, len(d.Vulnerabilities))
+		}
+	}
+	filepath.WalkDir(cache, func(p string, e os.DirEntry, err error) error {
+		if err == nil && !e.IsDir() {
+			b, _ := os.ReadFile(p)
+			check("cache entry "+e.Name(), string(b))
+		}
+		return nil
+	})
+	shard := filepath.Join(t.TempDir(), "shard.json")
+	code, stdout, stderr := runCLI(t, "scan", "--scanners", "secrets", "--no-cache", "--shard", "1/1", "--json", shard, ws)
+	b, _ := os.ReadFile(shard)
+	if code != 0 || len(b) == 0 {
+		t.Fatalf("shard: exit %d, %d bytes\n%s", code, len(b), stderr)
+	}
+	check("shard report", string(b))
+	check("shard stdout and stderr", stdout+stderr)
+}
+
+func writeTemp(t *testing.T, text string) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), "report.json")
+	if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// --validate-secrets asks the network: refused offline, from the flag or
+// the configuration, and a configuration file inside the tree may not turn
+// it on.
+func TestValidateSecretsGating(t *testing.T) {
+	ws := t.TempDir()
+	writeTree(t, ws, map[string]string{"a.txt": "nothing\n"})
+	code, _, stderr := runCLI(t, "scan", "--scanners", "secrets", "--validate-secrets", ws) // runCLI adds --offline
+	if code != exitUsage || !strings.Contains(stderr, "--validate-secrets") || !strings.Contains(stderr, "--offline") {
+		t.Errorf("offline: exit %d\n%s", code, stderr)
+	}
+	writeTree(t, ws, map[string]string{".scangate.yml": "scanners:\n  secrets:\n    validate: true\n"})
+	code, _, stderr = runCLI(t, "scan", "--scanners", "secrets", ws)
+	if code != exitUsage || !strings.Contains(stderr, "scanners.secrets.validate") || !strings.Contains(stderr, "may not") {
+		t.Errorf("in-tree configuration: exit %d\n%s", code, stderr)
+	}
+}

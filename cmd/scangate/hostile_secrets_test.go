@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/scangate/scangate/internal/ghtest"
+	"github.com/scangate/scangate/report"
 	"github.com/scangate/scangate/scanners/secrets/secretstest"
 )
 
@@ -72,6 +73,7 @@ func TestSecretsAreNeverRepeated(t *testing.T) {
 				t.Errorf("%s: no %s finding with hint and digest in the JSON report", run, s.Rule)
 			}
 		}
+		schemaValidate(t, string(report.Schema()), writeTemp(t, o.json))
 		d := readGitLab(t, writeTemp(t, o.gitlabSecrets))
 		if d.Scan.Type != "secret_detection" || len(d.Vulnerabilities) < len(ss) {
 			t.Errorf("%s: GitLab secret detection report: %s, %d vulnerabilities", run, d.Scan.Type, len(d.Vulnerabilities))
@@ -117,5 +119,68 @@ func TestValidateSecretsGating(t *testing.T) {
 	code, _, stderr = runCLI(t, "scan", "--scanners", "secrets", ws)
 	if code != exitUsage || !strings.Contains(stderr, "scanners.secrets.validate") || !strings.Contains(stderr, "may not") {
 		t.Errorf("in-tree configuration: exit %d\n%s", code, stderr)
+	}
+}
+
+// Secrets are suppressed like any finding: in the ignore file by
+// fingerprint, path or rule, and a baseline keeps a secret moved to
+// another line (its fingerprint is the secret's digest, not its line).
+func TestSecretsSuppressedAndBaselined(t *testing.T) {
+	ws := t.TempDir()
+	ss := secretstest.All(t)
+	gh, gl, npm, gems := ss[0], ss[1], ss[4], ss[3]
+	writeTree(t, ws, map[string]string{
+		"a.env":          gh.Text,
+		"fixtures/b.env": gl.Text,
+		"c.env":          npm.Text,
+		"d.env":          gems.Text,
+	})
+	base := filepath.Join(t.TempDir(), "base.json")
+	if code, _, stderr := runCLI(t, "scan", "-q", "--scanners", "secrets", "--no-cache", "--json", base, ws); code != exitFail {
+		t.Fatalf("exit %d\n%s", code, stderr)
+	}
+	var doc struct {
+		Tools []struct {
+			Findings []struct {
+				RuleID      string `json:"ruleId"`
+				Fingerprint string `json:"fingerprint"`
+				Location    struct {
+					Path string `json:"path"`
+				} `json:"location"`
+			} `json:"findings"`
+		} `json:"tools"`
+	}
+	b, _ := os.ReadFile(base)
+	if err := json.Unmarshal(b, &doc); err != nil {
+		t.Fatal(err)
+	}
+	fp := ""
+	for _, f := range doc.Tools[0].Findings {
+		if f.Location.Path == "a.env" {
+			fp = f.Fingerprint
+		}
+	}
+	if fp == "" {
+		t.Fatalf("no finding in a.env: %s", b)
+	}
+	// Moved down two lines, the baseline still holds the secret: nothing new.
+	writeTree(t, ws, map[string]string{"a.env": "# moved\n\n" + gh.Text})
+	if code, _, stderr := runCLI(t, "scan", "--scanners", "secrets", "--no-cache", "--baseline", base, ws); code != 0 {
+		t.Errorf("baseline after a line move: exit %d\n%s", code, stderr)
+	}
+	ignore := filepath.Join(t.TempDir(), "ignore.yml")
+	if err := os.WriteFile(ignore, []byte("suppressions:\n"+
+		"  - fingerprint: "+fp+"\n    reason: rotated, test value\n"+
+		"  - path: fixtures/**\n    reason: fixtures\n"+
+		"  - rule: npmjsaccesstoken\n    reason: a local registry's token\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, _, stderr := runCLI(t, "scan", "--scanners", "secrets", "--no-cache", "--ignore-file", ignore, ws)
+	if code != exitFail || !strings.Contains(stderr, "rubygemsapikey") || strings.Count(stderr, "rotated, test value")+strings.Count(stderr, "fixtures")+strings.Count(stderr, "a local registry") < 3 {
+		t.Errorf("ignore file: exit %d (want %d: the RubyGems key is not suppressed)\n%s", code, exitFail, stderr)
+	}
+	writeTree(t, ws, map[string]string{"d.env": "# nothing left\n"})
+	if code, _, stderr := runCLI(t, "scan", "--scanners", "secrets", "--no-cache", "--ignore-file", ignore, ws); code != 0 {
+		t.Errorf("every secret suppressed: exit %d\n%s", code, stderr)
 	}
 }

@@ -3,9 +3,15 @@ package secrets_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
+	"maps"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -320,4 +326,71 @@ func TestCachePerFileContent(t *testing.T) {
 		}
 		return nil
 	})
+}
+
+// rewrite sends every request to the test server, whatever its host.
+type rewrite struct{ to *url.URL }
+
+func (r rewrite) RoundTrip(req *http.Request) (*http.Response, error) {
+	req = req.Clone(req.Context())
+	req.URL.Scheme, req.URL.Host = r.to.Scheme, r.to.Host
+	return http.DefaultTransport.RoundTrip(req)
+}
+
+// --validate-secrets: each provider is asked once per secret and its answer
+// is the finding's validation property; never offline, never by default.
+func TestValidate(t *testing.T) {
+	ss := secretstest.All(t)
+	live, revoked := ss[0].Values[0], secretstest.All(t)[0].Values[0]
+	var asked []string
+	var mu sync.Mutex
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		asked = append(asked, r.Host+r.URL.Path)
+		mu.Unlock()
+		switch r.Header.Get("Authorization") {
+		case "Bearer " + live:
+			w.WriteHeader(http.StatusOK)
+		case "Bearer " + revoked:
+			w.WriteHeader(http.StatusUnauthorized)
+		default:
+			w.WriteHeader(http.StatusInternalServerError)
+		}
+	}))
+	defer srv.Close()
+	u, _ := url.Parse(srv.URL)
+	client := &http.Client{Transport: rewrite{u}}
+	root := t.TempDir()
+	write(t, root, map[string]string{
+		"a.env": "A=" + live + "\nB=" + revoked + "\nC=" + live + "\n",
+		"b.env": ss[3].Text, // RubyGems: no validator
+	})
+	validation := func(opt secrets.Options, offline bool) map[string]string {
+		opt.HTTPClient = client
+		res := scan(t, secrets.New(opt), scanners.Request{Root: root, Offline: offline})
+		out := map[string]string{}
+		for _, f := range res.Findings {
+			out[fmt.Sprint(f.RuleID, ":", f.Location.StartLine)] = f.Properties["validation"]
+		}
+		return out
+	}
+	got := validation(secrets.Options{Validate: true}, false)
+	want := map[string]string{"githubclassicpat:1": "live", "githubclassicpat:2": "revoked", "githubclassicpat:3": "live", "rubygemsapikey:2": "unknown"}
+	if !maps.Equal(got, want) {
+		t.Errorf("validation %v, want %v", got, want)
+	}
+	if len(asked) != 2 || !strings.HasSuffix(asked[0], "/user") {
+		t.Errorf("asked %v, want the GitHub user endpoint once per secret", asked)
+	}
+	asked = nil
+	for name, opt := range map[string]secrets.Options{"by default": {}, "offline": {Validate: true}} {
+		for k, v := range validation(opt, name == "offline") {
+			if v != "" {
+				t.Errorf("%s: %s validated: %s", name, k, v)
+			}
+		}
+	}
+	if len(asked) != 0 {
+		t.Errorf("the network was used: %v", asked)
+	}
 }

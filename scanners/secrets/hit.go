@@ -115,7 +115,11 @@ func (s *Scanner) detect(data []byte) ([]hit, []veles.Secret) {
 	var secrets []veles.Secret
 	var lines *lineIndex
 	seen := map[string]bool{}
+	folded := foldASCII(data)
 	for _, d := range s.dets {
+		if d.need != nil && !containsAny(folded, d.need) {
+			continue
+		}
 		ss, ps := d.d.Detect(data)
 		for i, sec := range ss {
 			if lines == nil {
@@ -152,6 +156,28 @@ func (s *Scanner) detect(data []byte) ([]hit, []veles.Secret) {
 		}
 	}
 	return hits, secrets
+}
+
+// foldASCII lower-cases ASCII letters, and nothing else, so that offsets
+// stay those of data.
+func foldASCII(data []byte) []byte {
+	out := make([]byte, len(data))
+	for i, c := range data {
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		out[i] = c
+	}
+	return out
+}
+
+func containsAny(folded []byte, need []string) bool {
+	for _, n := range need {
+		if bytes.Contains(folded, []byte(n)) {
+			return true
+		}
+	}
+	return false
 }
 
 // lineIndex maps byte offsets to 1-based lines and columns (in characters).

@@ -136,6 +136,9 @@ func (s *Scanner) detect(data []byte) ([]hit, []veles.Secret) {
 					start, end = p+k, p+k+len(prim)
 				}
 			}
+			if keep := falsePositive[d.id]; keep != nil && !keep(data, start, end, prim) {
+				continue
+			}
 			h := hit{Rule: d.id, Hint: Hint(prim), Digest: digest(prim, sec)}
 			if prim == "" {
 				h.Hint = "(not shown)"

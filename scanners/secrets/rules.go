@@ -1,6 +1,8 @@
 package secrets
 
 import (
+	"strings"
+
 	"github.com/google/osv-scalibr/veles"
 	"github.com/google/osv-scalibr/veles/secrets/anthropicapikey"
 	"github.com/google/osv-scalibr/veles/secrets/awsaccesskey"
@@ -112,7 +114,7 @@ var catalogue = []detector{
 	{"gitlabpat", "GitLab personal access token", false, []string{"glpat-"}, gitlabpat.NewDetector},
 	{"grokxaiapikey", "xAI (Grok) API key", false, []string{"xai-"}, grokxaiapikey.NewAPIKeyDetector},
 	{"grokxaimanagementkey", "xAI (Grok) management key", false, []string{"xai-token-"}, grokxaiapikey.NewManagementKeyDetector},
-	{"hashicorpvaulttoken", "HashiCorp Vault token", true, nil, hashicorpvault.NewTokenDetector},
+	{"hashicorpvaulttoken", "HashiCorp Vault token", true, []string{"hvs.", "hvb."}, hashicorpvault.NewTokenDetector},
 	{"hashicorpvaultapprole", "HashiCorp Vault AppRole credentials", true, []string{"roleid", "role_id", "role-id", "secretid", "secret_id", "secret-id"}, hashicorpvault.NewAppRoleDetector},
 	{"hcpclientcredentials", "HashiCorp Cloud Platform client credentials", true, []string{"hcp_client_"}, hcp.NewPairDetector},
 	{"hcpaccesstoken", "HashiCorp Cloud Platform access token", true, nil, hcp.NewAccessTokenDetector},
@@ -163,4 +165,35 @@ var catalogue = []detector{
 	{"tinkkeyset", "Tink keyset (plaintext key material)", true, []string{"dhlwzs5nb29nbgvhcglzlmnvbs9nb29nbguuy3j5chrvlnrpbm", "r5cguuz29vz2xlyxbpcy5jb20vz29vz2xllmnyexb0by50aw5r", "0exbllmdvb2dszwfwaxmuy29tl2dvb2dszs5jcnlwdg8udglua", "primarykeyid"}, tinkkeyset.NewDetector},
 	{"urlcreds", "Credentials in a URL", false, []string{"://"}, urlcreds.NewDetector},
 	{"vapidkey", "VAPID private key", true, nil, vapid.NewDetector},
+}
+
+// falsePositive holds, per rule, what a match must also be to be reported,
+// each for a false positive found on a real repository (cli/cli v2.14.0):
+// keep reports whether the secret (data[start:end], whose value is
+// secret) is one.
+var falsePositive = map[string]func(data []byte, start, end int, secret string) bool{
+	// Vault's legacy "s.", "b." and "r." tokens (before Vault 1.10) cannot be
+	// told from a method call on a receiver named s, b or r
+	// (s.StartCodespaceWithRetry): only today's hvs. and hvb. tokens.
+	"hashicorpvaulttoken": func(_ []byte, _, _ int, secret string) bool {
+		return strings.HasPrefix(secret, "hvs.") || strings.HasPrefix(secret, "hvb.")
+	},
+	// A user without a password (ssh://git@github.com/o/r) is not a credential.
+	"urlcreds": func(_ []byte, _, _ int, secret string) bool {
+		_, rest, ok := strings.Cut(secret, "://")
+		userinfo, _, ok2 := strings.Cut(rest, "@")
+		return ok && ok2 && strings.Contains(userinfo, ":")
+	},
+	// EAAA plus 60 characters also occurs inside base64 (an SSH public key):
+	// the token must stand on its own.
+	"squarepersonalaccesstoken": standalone,
+}
+
+// standalone reports whether data[start:end] is not part of a longer word
+// or base64 run ("=" may follow one, not precede it: KEY=EAAA… stands alone).
+func standalone(data []byte, start, end int, _ string) bool {
+	in := func(c byte) bool {
+		return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '+' || c == '/' || c == '_' || c == '-'
+	}
+	return (start == 0 || !in(data[start-1])) && (end >= len(data) || !in(data[end]) && data[end] != '=')
 }

@@ -394,3 +394,29 @@ func TestValidate(t *testing.T) {
 		t.Errorf("the network was used: %v", asked)
 	}
 }
+
+// The false positives found on cli/cli v2.14.0 stay away, and the real
+// formats they resemble are still found.
+func TestFalsePositivesOfARealRepository(t *testing.T) {
+	root := t.TempDir()
+	write(t, root, map[string]string{
+		// Go method calls on a receiver named s, b or r (Vault's legacy token prefixes).
+		"codespaces.go": "func f() {\n\terr := s.StartCodespaceWithRetryAndWait(ctx)\n\tb.WaitForCodespaceStateChange(x)\n}\n",
+		"vault.env":     "VAULT_TOKEN=hvs.CAESIJ4gZsEqQqwlqxBJkVb3Vh0DMvYyXK2wAGZwQ8ua_bPoGh4KHGh2cy5vb0JYUWJ0bVFJWHhBSkRzQUxjdk1iREY\n",
+		// A user without a password is no credential; with one it is.
+		"url_test.go": "url := \"ssh://git@example.com/owner/repo\"\nother := \"https://monalisa@example.com\"\n",
+		"db.env":      "DATABASE_URL=postgres://app:s3cr3t-Passw0rd@db.internal:5432/app\n",
+		// EAAA inside an SSH public key's base64; a Square token standing alone.
+		"id_rsa.pub": "ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAAAgQC6VU6XsMaTot9ogsGcJ+juvJOmDvvCZmgJRTRwKkW0u2BLz4yVEAAAxQ8pzRPmmYdT2hXkFnqbuKi39ZWB0FpEJkLx7Oq6v9hUsDSHim1ttKI8rK0hRtJ2qhY me@host\n",
+		"square.env": "SQUARE_TOKEN=EAAAl2dGDWCYPJ1hbYN3JTSbJHjn8sZkE2rrNvb2mAWZpkNrZqqcxZGdQpjWk_Gt\n",
+	})
+	res := scan(t, secrets.New(secrets.Options{}), scanners.Request{Root: root})
+	got := map[string]string{}
+	for _, f := range res.Findings {
+		got[f.Location.Path] = f.RuleID
+	}
+	want := map[string]string{"vault.env": "hashicorpvaulttoken", "db.env": "urlcreds", "square.env": "squarepersonalaccesstoken"}
+	if !maps.Equal(got, want) {
+		t.Errorf("findings %v, want %v", got, want)
+	}
+}

@@ -187,6 +187,17 @@ var falsePositive = map[string]func(data []byte, start, end int, secret string) 
 	// EAAA plus 60 characters also occurs inside base64 (an SSH public key):
 	// the token must stand on its own.
 	"squarepersonalaccesstoken": standalone,
+	// Veles' Packagist detectors also return a lone "user NAME" or "name
+	// NAME" nearby as the token (in this file: "osv-scalibr"): only tokens.
+	"packagistsecret":               packagistToken,
+	"packagistorgreadtoken":         packagistToken,
+	"packagistorgupdatetoken":       packagistToken,
+	"packagistuserupdatetoken":      packagistToken,
+	"packagistconductorupdatetoken": packagistToken,
+}
+
+func packagistToken(_ []byte, _, _ int, secret string) bool {
+	return strings.HasPrefix(secret, "packagist_")
 }
 
 // standalone reports whether data[start:end] is not part of a longer word

@@ -402,13 +402,13 @@ func TestFalsePositivesOfARealRepository(t *testing.T) {
 	write(t, root, map[string]string{
 		// Go method calls on a receiver named s, b or r (Vault's legacy token prefixes).
 		"codespaces.go": "func f() {\n\terr := s.StartCodespaceWithRetryAndWait(ctx)\n\tb.WaitForCodespaceStateChange(x)\n}\n",
-		"vault.env":     "VAULT_TOKEN=hvs.CAESIJ4gZsEqQqwlqxBJkVb3Vh0DMvYyXK2wAGZwQ8ua_bPoGh4KHGh2cy5vb0JYUWJ0bVFJWHhBSkRzQUxjdk1iREY\n",
+		"vault.env":     "VAULT_TOKEN=hvs.CAESIJ4gZsEqQqwlqxBJkVb3Vh0DMvYyXK2wAGZwQ8ua_bPoGh4KHGh2cy5vb0JYUWJ0bVFJWHhBSkRzQUxjdk1iREY\n", // scangate:ignore secret (a test value)
 		// A user without a password is no credential; with one it is.
 		"url_test.go": "url := \"ssh://git@example.com/owner/repo\"\nother := \"https://monalisa@example.com\"\n",
-		"db.env":      "DATABASE_URL=postgres://app:s3cr3t-Passw0rd@db.internal:5432/app\n",
+		"db.env":      "DATABASE_URL=postgres://app:s3cr3t-Passw0rd@db.internal:5432/app\n", // scangate:ignore secret
 		// EAAA inside an SSH public key's base64; a Square token standing alone.
 		"id_rsa.pub": "ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAAAgQC6VU6XsMaTot9ogsGcJ+juvJOmDvvCZmgJRTRwKkW0u2BLz4yVEAAAxQ8pzRPmmYdT2hXkFnqbuKi39ZWB0FpEJkLx7Oq6v9hUsDSHim1ttKI8rK0hRtJ2qhY me@host\n",
-		"square.env": "SQUARE_TOKEN=EAAAl2dGDWCYPJ1hbYN3JTSbJHjn8sZkE2rrNvb2mAWZpkNrZqqcxZGdQpjWk_Gt\n",
+		"square.env": "SQUARE_TOKEN=EAAAl2dGDWCYPJ1hbYN3JTSbJHjn8sZkE2rrNvb2mAWZpkNrZqqcxZGdQpjWk_Gt\n", // scangate:ignore secret
 	})
 	res := scan(t, secrets.New(secrets.Options{}), scanners.Request{Root: root})
 	got := map[string]string{}
@@ -418,5 +418,19 @@ func TestFalsePositivesOfARealRepository(t *testing.T) {
 	want := map[string]string{"vault.env": "hashicorpvaulttoken", "db.env": "urlcreds", "square.env": "squarepersonalaccesstoken"}
 	if !maps.Equal(got, want) {
 		t.Errorf("findings %v, want %v", got, want)
+	}
+}
+
+// Veles' Packagist detectors return a nearby "name WORD" as a token; only
+// a token is reported.
+func TestPackagistNamesAreNoTokens(t *testing.T) {
+	root := t.TempDir()
+	write(t, root, map[string]string{
+		"notes.md":     "The packagist_uut_ prefix marks user update tokens.\nSet the name osv-scalibr here.\n",
+		"composer.env": "PACKAGIST_TOKEN=packagist_uut_" + strings.Repeat("0a1b2c3d", 8) + "4e5f\n",
+	})
+	res := scan(t, secrets.New(secrets.Options{}), scanners.Request{Root: root})
+	if len(res.Findings) != 1 || res.Findings[0].Location.Path != "composer.env" || res.Findings[0].RuleID != "packagistuserupdatetoken" {
+		t.Errorf("findings %+v, want the token in composer.env only", res.Findings)
 	}
 }

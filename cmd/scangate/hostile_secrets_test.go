@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -182,5 +183,39 @@ func TestSecretsSuppressedAndBaselined(t *testing.T) {
 	writeTree(t, ws, map[string]string{"d.env": "# nothing left\n"})
 	if code, _, stderr := runCLI(t, "scan", "--scanners", "secrets", "--no-cache", "--ignore-file", ignore, ws); code != 0 {
 		t.Errorf("every secret suppressed: exit %d\n%s", code, stderr)
+	}
+}
+
+// --new-from-rev: a secret the base had and the change moved to another
+// line is unchanged, one the change adds is new, one it deletes is fixed.
+func TestSecretsNewFromRev(t *testing.T) {
+	repo := filepath.Join(t.TempDir(), "repo")
+	if err := os.MkdirAll(repo, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	ss := secretstest.All(t)
+	gh, npm, gems := ss[0], ss[4], ss[3]
+	gitT(t, repo, "init", "-q")
+	writeTree(t, repo, map[string]string{"app.env": gh.Text, "old.env": gems.Text})
+	commitT(t, repo, "base")
+	gitT(t, repo, "checkout", "-q", "-b", "feature")
+	writeTree(t, repo, map[string]string{"app.env": "# moved\n\n\n" + gh.Text, "new.env": npm.Text})
+	if err := os.Remove(filepath.Join(repo, "old.env")); err != nil {
+		t.Fatal(err)
+	}
+	commitT(t, repo, "change")
+	out := filepath.Join(t.TempDir(), "out.json")
+	code, stdout, stderr := runCLI(t, "scan", "--scanners", "secrets", "--no-cache", "--new-from-rev", "main", "--json", out, repo)
+	if code != exitFail {
+		t.Fatalf("exit %d\n%s", code, stderr)
+	}
+	rep := readNewFromRev(t, out)
+	want := []string{"githubclassicpat app.env unchanged", "npmjsaccesstoken new.env new"}
+	if got := rep.statuses(); !slices.Equal(got, want) || rep.Verdict.Fixed != 1 {
+		t.Errorf("statuses %q, fixed %d; want %q and 1 fixed\n%s", got, rep.Verdict.Fixed, want, stderr)
+	}
+	b, _ := os.ReadFile(out)
+	if l := secretstest.Leaks(string(b)+stdout+stderr, ss); len(l) > 0 {
+		t.Errorf("the report or the summary repeats secrets: %v", l)
 	}
 }

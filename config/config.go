@@ -103,6 +103,7 @@ type Scanners struct {
 	OSV         OSV         `yaml:"osv-scanner"`
 	Bandit      Bandit      `yaml:"bandit"`
 	Safety      Safety      `yaml:"safety"`
+	Secrets     Secrets     `yaml:"secrets"`
 }
 
 // Common are the settings every scanner has.
@@ -162,6 +163,14 @@ type Safety struct {
 	// KeyEnv names the environment variable holding the API key; the key
 	// itself never appears in a file. Its value is sent to safety's server.
 	KeyEnv string `yaml:"key-env" pattern:"^[A-Za-z_][A-Za-z0-9_]*$" trust:"choose the environment variable sent to safety's server as its API key"`
+}
+
+// Secrets options for the secrets adapter.
+type Secrets struct {
+	Common `yaml:",inline"`
+	// Validate asks each provider whether a found secret is live
+	// (--validate-secrets); refused offline.
+	Validate bool `yaml:"validate" trust:"send the secrets found to their providers"`
 }
 
 // Defaults the rest of scangate shares: a scanner's time limit, and the

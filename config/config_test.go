@@ -256,7 +256,7 @@ func TestDefaults(t *testing.T) {
 	if c.Suppressions.File != filepath.Join("repo", IgnoreFileName) {
 		t.Errorf("default ignore file %q", c.Suppressions.File)
 	}
-	if !slices.Equal(c.Enabled(), []string{"gosec", "govulncheck", "osv-scanner", "bandit", "safety"}) {
+	if !slices.Equal(c.Enabled(), []string{"gosec", "govulncheck", "osv-scanner", "bandit", "safety", "secrets"}) {
 		t.Errorf("enabled %v", c.Enabled())
 	}
 	for _, doc := range []string{"# only a comment\n", "---\n", "~\n"} {
@@ -277,7 +277,7 @@ func TestErrors(t *testing.T) {
 		{"unknown nested key", "scanners:\n  gosec:\n    includes: [G101]\n",
 			[]string{`bad.yml:3:5: unknown key "includes" in scanners.gosec (did you mean "include"?) (allowed: enabled, required, timeout, fail-on, include, exclude, min-confidence)`}},
 		{"unknown scanner", "scanners:\n  semgrep: {}\n",
-			[]string{`bad.yml:2:3: unknown key "semgrep" in scanners (allowed: gosec, govulncheck, osv-scanner, bandit, safety)`}},
+			[]string{`bad.yml:2:3: unknown key "semgrep" in scanners (allowed: gosec, govulncheck, osv-scanner, bandit, safety, secrets)`}},
 		{"bad threshold", "fail-on: hgih\n",
 			[]string{`bad.yml:1:10: fail-on: invalid value "hgih" (did you mean "high"?) (allowed: critical, high, medium, low, none)`}},
 		{"wrong type bool", "allow-incomplete: yes\n",

@@ -296,6 +296,7 @@ const (
 	KindUnknown      Kind = iota // a scanner the registry does not know
 	KindCode                     // the sources themselves (gosec, bandit)
 	KindDependencies             // known vulnerabilities of dependencies (govulncheck, osv-scanner, safety)
+	KindSecrets                  // committed credentials (secrets)
 )
 
 // Result is one tool's run.

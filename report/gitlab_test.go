@@ -26,9 +26,10 @@ func gitlabSchemas(t testing.TB, dir string) map[string][]string {
 	out := map[string][]string{
 		"sast":                {filepath.Join(dir, "sast.schema.json")},
 		"dependency_scanning": {filepath.Join(dir, "dependency-scanning.schema.json")},
+		"secret_detection":    {filepath.Join(dir, "secret-detection.schema.json")},
 	}
 	if up := os.Getenv("SCANGATE_GITLAB_SCHEMAS"); up != "" {
-		for typ, name := range map[string]string{"sast": "sast-report-format.json", "dependency_scanning": "dependency-scanning-report-format.json"} {
+		for typ, name := range map[string]string{"sast": "sast-report-format.json", "dependency_scanning": "dependency-scanning-report-format.json", "secret_detection": "secret-detection-report-format.json"} {
 			p := filepath.Join(up, name)
 			if _, err := os.Stat(p); err != nil {
 				t.Fatalf("SCANGATE_GITLAB_SCHEMAS: %v", err)

@@ -40,6 +40,7 @@ var flagKeys = []struct {
 	{"cgo", []string{"cgo"}, func(o *scanOptions, c *config.Config) { c.Cgo = o.cgo }},
 	{"offline", []string{"db.offline"}, func(o *scanOptions, c *config.Config) { c.DB.Offline = o.offline }},
 	{"db", []string{"db.dir"}, func(o *scanOptions, c *config.Config) { c.DB.Dir = o.db }},
+	{"validate-secrets", []string{"scanners.secrets.validate"}, func(o *scanOptions, c *config.Config) { c.Scanners.Secrets.Validate = o.validateSecrets }},
 	{"sarif", []string{"outputs.sarif"}, func(o *scanOptions, c *config.Config) { c.Outputs.SARIF = o.sarifOut }},
 	{"json", []string{"outputs.json"}, func(o *scanOptions, c *config.Config) { c.Outputs.JSON = o.jsonOut }},
 	{"markdown", []string{"outputs.markdown"}, func(o *scanOptions, c *config.Config) { c.Outputs.Markdown = o.markdownOut }},
@@ -100,6 +101,9 @@ func (o *scanOptions) resolve(fs *pflag.FlagSet) error {
 	}
 	if err := checkPrograms(c, o.path); err != nil {
 		return err
+	}
+	if c.Scanners.Secrets.Validate && c.DB.Offline {
+		return usageErr("--validate-secrets (scanners.secrets.validate) asks each provider over the network: not with --offline (db.offline)")
 	}
 	o.cfg = c
 	o.cgo = c.Cgo

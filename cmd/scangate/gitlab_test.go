@@ -59,8 +59,8 @@ func readGitLab(t *testing.T, path string) gitlabDoc {
 	if err := json.Unmarshal(b, &d); err != nil {
 		t.Fatalf("%s: %v", path, err)
 	}
-	ours, theirs := map[string]string{"sast": "sast.schema.json", "dependency_scanning": "dependency-scanning.schema.json"},
-		map[string]string{"sast": "sast-report-format.json", "dependency_scanning": "dependency-scanning-report-format.json"}
+	ours, theirs := map[string]string{"sast": "sast.schema.json", "dependency_scanning": "dependency-scanning.schema.json", "secret_detection": "secret-detection.schema.json"},
+		map[string]string{"sast": "sast-report-format.json", "dependency_scanning": "dependency-scanning-report-format.json", "secret_detection": "secret-detection-report-format.json"}
 	schemas := []string{filepath.Join("../../testdata/gitlab-schemas", ours[d.Scan.Type])}
 	if dir := os.Getenv("SCANGATE_GITLAB_SCHEMAS"); dir != "" {
 		schemas = append(schemas, filepath.Join(dir, theirs[d.Scan.Type]))

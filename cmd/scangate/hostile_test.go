@@ -20,6 +20,7 @@ type hostileOutputs struct {
 	code                    int
 	sarif, json, markdown   string
 	gitlabSAST, gitlabDeps  string
+	gitlabSecrets           string
 	junit                   string
 	stdout, stderr          string
 	stepSummary, stepOutput string
@@ -29,7 +30,7 @@ type hostileOutputs struct {
 func (o hostileOutputs) each(f func(name, text string)) {
 	for _, x := range []struct{ name, text string }{
 		{"SARIF", o.sarif}, {"JSON", o.json}, {"markdown", o.markdown},
-		{"GitLab SAST", o.gitlabSAST}, {"GitLab dependency scanning", o.gitlabDeps}, {"JUnit", o.junit},
+		{"GitLab SAST", o.gitlabSAST}, {"GitLab dependency scanning", o.gitlabDeps}, {"GitLab secret detection", o.gitlabSecrets}, {"JUnit", o.junit},
 		{"stdout (annotations)", o.stdout}, {"stderr (summary)", o.stderr},
 		{"step summary", o.stepSummary}, {"step outputs", o.stepOutput},
 	} {
@@ -47,8 +48,9 @@ func scanHostile(t *testing.T, root string, args ...string) hostileOutputs {
 	// Incomplete scanners' runs kept: their notifications are output too,
 	// and the leak checks read every output.
 	sastPath, depsPath, junitPath := filepath.Join(dir, "sast.json"), filepath.Join(dir, "ds.json"), filepath.Join(dir, "junit.xml")
+	secretsPath := filepath.Join(dir, "sd.json")
 	all := append([]string{"scan", "--sarif", sarifPath, "--sarif-keep-incomplete", "--json", jsonPath, "--markdown", mdPath,
-		"--gitlab-sast", sastPath, "--gitlab-dependency-scanning", depsPath, "--junit", junitPath}, args...)
+		"--gitlab-sast", sastPath, "--gitlab-dependency-scanning", depsPath, "--gitlab-secret-detection", secretsPath, "--junit", junitPath}, args...)
 	code, stdout, stderr := runCLI(t, append(all, root)...)
 	read := func(p string) string {
 		b, err := os.ReadFile(p)
@@ -59,7 +61,7 @@ func scanHostile(t *testing.T, root string, args ...string) hostileOutputs {
 	}
 	return hostileOutputs{
 		code: code, sarif: read(sarifPath), json: read(jsonPath), markdown: read(mdPath),
-		gitlabSAST: read(sastPath), gitlabDeps: read(depsPath), junit: read(junitPath),
+		gitlabSAST: read(sastPath), gitlabDeps: read(depsPath), gitlabSecrets: read(secretsPath), junit: read(junitPath),
 		stdout: stdout, stderr: stderr, stepSummary: read(summary), stepOutput: read(outputs),
 	}
 }

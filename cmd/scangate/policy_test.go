@@ -176,7 +176,7 @@ scanners:
 	if p.Reachability.Imported != 0 || p.Severity["G401"] != finding.Critical {
 		t.Errorf("policy %+v", p)
 	}
-	if !slices.Equal(o.scanners, []string{"gosec", "govulncheck", "osv-scanner", "safety"}) {
+	if !slices.Equal(o.scanners, []string{"gosec", "govulncheck", "osv-scanner", "safety", "secrets"}) {
 		t.Errorf("scanners %v", o.scanners)
 	}
 	if !slices.Equal(config.ScannerNames(), registry.Names()) {

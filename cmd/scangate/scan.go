@@ -44,6 +44,8 @@ type scanOptions struct {
 	gitlabSAST      string // --gitlab-sast
 	gitlabDeps      string // --gitlab-dependency-scanning
 	junitOut        string // --junit
+	gitlabSecrets   string // --gitlab-secret-detection
+	validateSecrets bool   // --validate-secrets
 	quiet           bool
 	tests           bool
 	tags            []string
@@ -166,6 +168,8 @@ func addScanFlags(f *pflag.FlagSet, o *scanOptions) {
 	f.StringVar(&o.markdownOut, "markdown", "", "write the markdown summary to `FILE` (- for stdout)")
 	f.StringVar(&o.gitlabSAST, "gitlab-sast", "", "write GitLab's SAST report (gosec, bandit) to `FILE` (- for stdout)")
 	f.StringVar(&o.gitlabDeps, "gitlab-dependency-scanning", "", "write GitLab's dependency scanning report (govulncheck, osv-scanner, safety) to `FILE` (- for stdout)")
+	f.StringVar(&o.gitlabSecrets, "gitlab-secret-detection", "", "write GitLab's secret detection report (secrets) to `FILE` (- for stdout)")
+	f.BoolVar(&o.validateSecrets, "validate-secrets", false, "ask each provider whether a secret found is live (needs the network; not with --offline)")
 	f.StringVar(&o.junitOut, "junit", "", "write JUnit XML to `FILE` (- for stdout): a test suite per scanner, a failed test per finding that fails the gate")
 	f.BoolVarP(&o.quiet, "quiet", "q", false, "no progress output; the summary is still printed")
 	f.BoolVar(&o.tests, "tests", false, "also analyze test files (Go _test.go files)")
@@ -206,7 +210,7 @@ func (o *scanOptions) validate() error {
 		return usageErr("--timeout must be positive, got %s", o.timeout)
 	}
 	stdouts := 0
-	for _, out := range []string{o.sarifOut, o.jsonOut, o.markdownOut, o.gitlabSAST, o.gitlabDeps, o.junitOut} {
+	for _, out := range []string{o.sarifOut, o.jsonOut, o.markdownOut, o.gitlabSAST, o.gitlabDeps, o.gitlabSecrets, o.junitOut} {
 		if out == "-" {
 			stdouts++
 		}
@@ -215,7 +219,7 @@ func (o *scanOptions) validate() error {
 		}
 	}
 	if stdouts > 1 {
-		return usageErr("only one of --sarif, --json, --markdown, --gitlab-sast, --gitlab-dependency-scanning and --junit can write to stdout (-)")
+		return usageErr("only one of --sarif, --json, --markdown, --gitlab-sast, --gitlab-dependency-scanning, --gitlab-secret-detection and --junit can write to stdout (-)")
 	}
 	if err := o.checkNewFromRev(); err != nil {
 		return err
@@ -396,6 +400,7 @@ func writeReports(o *scanOptions, scan *pipeline.Report, stdout io.Writer) (sari
 		{o.markdownOut, report.Markdown},
 		{o.gitlabSAST, func(w io.Writer, s *pipeline.Report) error { return report.GitLabSAST(w, s, o.scanRoot) }},
 		{o.gitlabDeps, func(w io.Writer, s *pipeline.Report) error { return report.GitLabDependencyScanning(w, s, o.scanRoot) }},
+		{o.gitlabSecrets, func(w io.Writer, s *pipeline.Report) error { return report.GitLabSecretDetection(w, s, o.scanRoot) }},
 		{o.junitOut, report.JUnit},
 	} {
 		if out.path == "" {

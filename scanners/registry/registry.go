@@ -18,6 +18,7 @@ import (
 	"github.com/scangate/scangate/scanners/govulncheck"
 	"github.com/scangate/scangate/scanners/osv"
 	"github.com/scangate/scangate/scanners/safety"
+	"github.com/scangate/scangate/scanners/secrets"
 )
 
 // Def describes one scanner. When it applies is the Scanner's own Applies.
@@ -55,6 +56,9 @@ var All = []Def{
 	{Name: "safety", Kind: finding.KindDependencies, New: func(c *config.Config) scanners.Scanner {
 		o := c.Scanners.Safety
 		return safety.New(safety.Options{Program: o.Program, DB: o.DB, Key: keyFromEnv(o.KeyEnv)})
+	}},
+	{Name: secrets.Name, Kind: finding.KindSecrets, Module: "github.com/google/osv-scalibr", New: func(c *config.Config) scanners.Scanner {
+		return secrets.New(secrets.Options{Validate: c.Scanners.Secrets.Validate})
 	}},
 }
 

@@ -396,8 +396,6 @@ func joinResults(parts []finding.Result, from []string) (finding.Result, error) 
 			strings.Join(states[finding.Skipped], ", "), strings.Join(states[finding.Completed], ", "))
 	}
 	res.SettleUnits()
-	// In the unsharded run's order, whichever shard each unit fell to.
-	slices.SortStableFunc(res.Units, func(a, b finding.Unit) int { return cmp.Or(cmp.Compare(a.Kind, b.Kind), cmp.Compare(a.Path, b.Path)) })
 	slices.SortStableFunc(res.Rules, func(a, b finding.Rule) int { return cmp.Compare(a.ID, b.ID) })
 	return res, nil
 }

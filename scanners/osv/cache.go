@@ -3,6 +3,7 @@ package osv
 import (
 	"path"
 	"path/filepath"
+	"strings"
 
 	"github.com/scangate/scangate/finding"
 	"github.com/scangate/scangate/internal/resultcache"
@@ -25,10 +26,11 @@ func (s *Scanner) cacheKey(req *scanners.Request, files []lockfile) *resultcache
 		return nil
 	}
 	k := req.Cache.Key(Name, "lockfile set")
-	k.Add(req.DBDigest, req.Root)
+	k.Add(req.DBDigest) // not the root: paths are keyed and stored relative to it
 	k.JSON([]any{s.opt.SkipLockfiles, req.Exclude})
 	for _, f := range files {
-		k.Add(f.Rel, f.Ecosystem, f.Extractor, f.Arg)
+		// The parser the argument names, if any, without the absolute path.
+		k.Add(f.Rel, f.Ecosystem, f.Extractor, strings.TrimSuffix(f.Arg, f.Abs))
 		dir := path.Dir(f.Rel)
 		scanners.KeyDepFiles(k, req.Root, f.Rel, path.Join(dir, "osv-scanner.toml"))
 		if path.Base(f.Rel) == "go.mod" {

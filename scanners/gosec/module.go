@@ -75,7 +75,10 @@ func (r *run) module(ctx context.Context, m scanners.GoModule) error {
 		Mode:       securego.LoadMode | packages.NeedExportFile | packages.NeedEmbedFiles, // export files: see fastLoad
 		Dir:        m.Dir,
 		Env:        env,
-		BuildFlags: securego.CLIBuildTags(r.req.Tags),
+		// -trimpath: the build cache then keys the module's export data
+		// without its directory, so a tree at another path (a pull
+		// request's clone, the --new-from-rev base) reuses it.
+		BuildFlags: append(securego.CLIBuildTags(r.req.Tags), "-trimpath"),
 		Tests:      r.req.Tests,
 	}
 	// With a result cache, a cheap listing says which packages changed;

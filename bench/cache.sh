@@ -45,29 +45,11 @@ cp -r "$src" "$tmp/tree" && chmod -R u+w "$tmp/tree"
 tree=$tmp/tree
 cache=$tmp/cache
 
-# scan NAME [FLAGS...]: one scan; wall seconds to $tmp/NAME.wall, reports to $tmp/NAME.{sarif,json}.
-scan() {
-	local name=$1; shift
-	local t0 t1 rc=0
-	t0=$(date +%s.%N)
-	"$sg" scan --offline --db "$db" -q --allow-incomplete --fail-on none \
-		--sarif "$tmp/$name.sarif" --json "$tmp/$name.json" "$@" "$tree" 2>"$tmp/$name.log" || rc=$?
-	t1=$(date +%s.%N)
-	if [[ $rc -ne 0 ]]; then echo "bench: scan $name failed ($rc):" >&2; tail -20 "$tmp/$name.log" >&2; exit 1; fi
-	echo "$t1 - $t0" | bc -l >"$tmp/$name.wall"
-	echo "  $name: $(printf '%.2f' "$(cat "$tmp/$name.wall")") s  $(grep -o 'from the result cache.*' "$tmp/$name.log" || true)" >&2
-}
-gosec_s() { jq -r '.tools[] | select(.tool == "gosec") | .durationMs / 1000' "$tmp/$1.json"; }
-results() { jq -S '[.runs[] | {tool: .tool.driver.name, results: .results}]' "$tmp/$1.sarif"; }
-same() {
-	if diff <(results "$1") <(results "$2") >/dev/null; then echo identical; else echo DIFFERENT; fi
-}
-ratio() { printf '%.3f' "$(echo "$1 / $2" | bc -l)"; }
+# scan NAME [FLAGS...]: one scan of the tree (lib.sh's timed_scan).
+scan() { local name=$1; shift; timed_scan "$name" "$tree" "$@"; }
 
 # A leaf package: no package of the module imports it.
-leaf=$(cd "$tree" && go list -f '{{.ImportPath}} {{.Dir}}{{range .Imports}} {{.}}{{end}}' ./... | awk '
-	{ dir[$1] = $2; for (i = 3; i <= NF; i++) imported[$i] = 1; order[++n] = $1 }
-	END { for (i = 1; i <= n; i++) if (!imported[order[i]]) { print order[i], dir[order[i]]; exit } }')
+leaf=$(leaf_package "$tree")
 leafpkg=${leaf%% *}
 leafdir=${leaf#* }
 leaffile=$(ls "$leafdir"/*.go | grep -v '_test.go$' | head -1)

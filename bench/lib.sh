@@ -1,4 +1,4 @@
-# Sourced by the bench scripts (cache.sh, shard.sh): the scangate under test
+# Sourced by the bench scripts (cache.sh, prflow.sh, shard.sh): the scangate under test
 # and the database it scans with.
 
 # build_scangate DIR: builds scangate and its govulncheck companion into
@@ -17,4 +17,37 @@ open_db() {
 		echo "importing $OSV into $db" >&2
 		"$sg" db import --db "$db" "$OSV" >/dev/null 2>&1
 	fi
+}
+
+# timed_scan NAME DIR [FLAGS...]: one scan of DIR with every scanner that
+# applies, offline; wall seconds to $tmp/NAME.wall, reports to
+# $tmp/NAME.{sarif,json,log}. Exits on a failed scan.
+timed_scan() {
+	local name=$1 dir=$2; shift 2
+	local t0 t1 rc=0
+	t0=$(date +%s.%N)
+	"$sg" scan --offline --db "$db" -q --allow-incomplete --fail-on none \
+		--sarif "$tmp/$name.sarif" --json "$tmp/$name.json" "$@" "$dir" 2>"$tmp/$name.log" || rc=$?
+	t1=$(date +%s.%N)
+	if [[ $rc -ne 0 ]]; then echo "bench: scan $name failed ($rc):" >&2; tail -20 "$tmp/$name.log" >&2; exit 1; fi
+	echo "$t1 - $t0" | bc -l >"$tmp/$name.wall"
+	echo "  $name: $(printf '%.2f' "$(cat "$tmp/$name.wall")") s  $(grep -o 'from the result cache.*' "$tmp/$name.log" | tr '\n' ' ' || true)" >&2
+}
+
+# gosec_s NAME: gosec's part of scan NAME, in seconds (from the JSON report).
+gosec_s() { jq -r '.tools[] | select(.tool == "gosec") | .durationMs / 1000' "$tmp/$1.json"; }
+# results NAME: scan NAME's SARIF results by tool.
+results() { jq -S '[.runs[] | {tool: .tool.driver.name, results: .results}]' "$tmp/$1.sarif"; }
+same() {
+	if diff <(results "$1") <(results "$2") >/dev/null; then echo identical; else echo DIFFERENT; fi
+}
+ratio() { printf '%.3f' "$(echo "$1 / $2" | bc -l)"; }
+wall() { cat "$tmp/$1.wall"; }
+
+# leaf_package DIR: "import/path dir" of a package of the module in DIR
+# that no package of the module imports.
+leaf_package() {
+	(cd "$1" && go list -f '{{.ImportPath}} {{.Dir}}{{range .Imports}} {{.}}{{end}}' ./... | awk '
+	{ dir[$1] = $2; for (i = 3; i <= NF; i++) imported[$i] = 1; order[++n] = $1 }
+	END { for (i = 1; i <= n; i++) if (!imported[order[i]]) { print order[i], dir[order[i]]; exit } }')
 }

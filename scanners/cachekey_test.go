@@ -261,3 +261,84 @@ func TestKeyDepFilesIncludes(t *testing.T) {
 		t.Errorf("an include cycle: %v", err)
 	}
 }
+
+// moduleKey is the key of m's files and go command environment, as the Go
+// scanners build it.
+func moduleKey(m GoModule) (string, error) {
+	k := (*resultcache.Cache)(nil).Key("test", "module")
+	KeyModule(k, m)
+	KeyModuleFiles(k, m)
+	KeyGoEnv(k, m, GoEnv(m))
+	if err := k.Err(); err != nil {
+		return "", err
+	}
+	return k.Sum(), nil
+}
+
+// A workspace and a local replace inside the tree key the same at two
+// paths (the go.work's path, in GOWORK too, relative to the root). One
+// that names a directory outside the tree cannot be keyed: what it holds
+// is not hashed and changes with where the tree lies.
+func TestKeyModuleWorkspaceElsewhere(t *testing.T) {
+	tree := func(parent string, work, replace string) GoModule {
+		t.Helper()
+		root := filepath.Join(parent, "repo")
+		write(t, root, "go.work", work)
+		write(t, root, "app/go.mod", "module example.com/app\n\ngo 1.22\n\nrequire example.com/lib v0.0.0\n"+replace)
+		write(t, root, "app/main.go", "package main\n\nfunc main() {}\n")
+		write(t, root, "lib/go.mod", "module example.com/lib\n\ngo 1.22\n")
+		write(t, root, "lib/lib.go", "package lib\n")
+		write(t, parent, "outside/go.mod", "module example.com/out\n\ngo 1.22\n")
+		tr, err := GoModules(root, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range tr.Modules {
+			if m.Rel == "app" {
+				return m
+			}
+		}
+		t.Fatalf("no module app in %+v", tr.Modules)
+		return GoModule{}
+	}
+	inside := "go 1.22\n\nuse (\n\t./app\n\t./lib\n)\n"
+	var sums []string
+	for range 2 {
+		m := tree(t.TempDir(), inside, "")
+		if m.Work == "" || !contains(GoEnv(m), "GOWORK="+m.Work) {
+			t.Fatalf("the workspace is not used: %+v", m)
+		}
+		sum, err := moduleKey(m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sums = append(sums, sum)
+	}
+	if sums[0] != sums[1] {
+		t.Error("the same workspace at two paths has two keys")
+	}
+	// A replace inside the tree: the replacement's files are keyed.
+	m := tree(t.TempDir(), "go 1.22\n", "replace example.com/lib => ../lib\n")
+	before, err := moduleKey(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	write(t, m.Root, "lib/lib.go", "package lib\n\nfunc F() {}\n")
+	if after, err := moduleKey(m); err != nil || after == before {
+		t.Errorf("an edit in the replacement left the key as it was (%v)", err)
+	}
+	for _, tc := range []struct{ name, work, replace, want string }{
+		{"go.work uses ../outside", inside + "use ../outside\n", "", "go.work uses a directory outside the tree"},
+		{"go.work replaces with ../outside", inside + "replace example.com/lib => ../outside\n", "", "go.work replaces example.com/lib with a directory outside the tree"},
+		{"go.mod replaces with ../../outside", "go 1.22\n", "replace example.com/lib => ../../outside\n", "app/go.mod replaces example.com/lib with a directory outside the tree"},
+	} {
+		parent := t.TempDir()
+		m := tree(parent, tc.work, tc.replace)
+		if m.Work == "" && tc.replace == "" {
+			t.Fatalf("%s: the workspace is not used", tc.name)
+		}
+		if _, err := moduleKey(m); err == nil || !strings.Contains(err.Error(), tc.want) || strings.Contains(err.Error(), parent) {
+			t.Errorf("%s: key error %v, want %q without a machine path", tc.name, err, tc.want)
+		}
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"path"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -57,7 +58,7 @@ func goTree(root string, skip func(abs, name string) bool) TreeKey {
 // local directory or a go.work lists it, every Go file under the root (the
 // other modules' sources are then part of its build).
 func KeyModule(k *resultcache.Key, m GoModule) {
-	k.Add("module", m.Rel, m.Path, m.Work)
+	k.Add("module", m.Rel, m.Path, m.workRel())
 	if wideBuild(k, m) {
 		KeyGoFiles(k, m.Root, m.Root, false)
 		return
@@ -70,25 +71,77 @@ func KeyModule(k *resultcache.Key, m GoModule) {
 // directory (one outside the tree makes k unusable).
 func wideBuild(k *resultcache.Key, m GoModule) bool {
 	wide := m.Work != ""
+	gomod := path.Join(m.Rel, "go.mod")
 	if data, err := os.ReadFile(filepath.Join(m.Dir, "go.mod")); err == nil {
-		if f, err := modfile.ParseLax("go.mod", data, nil); err == nil {
-			for _, r := range f.Replace {
-				if r.New.Version != "" {
-					continue
-				}
+		// Parse, not ParseLax, which drops replace directives.
+		f, err := modfile.Parse(gomod, data, nil)
+		if err != nil {
+			k.Fail(fmt.Errorf("%s: its replace directives cannot be read: %w", gomod, err))
+			return wide
+		}
+		for _, r := range f.Replace {
+			if r.New.Version == "" {
 				wide = true
-				target := r.New.Path
-				if !filepath.IsAbs(target) {
-					target = filepath.Join(m.Dir, target)
-				}
-				if rel, err := filepath.Rel(m.Root, target); err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
-					// Its files are not hashed: no answer can be trusted.
-					k.Fail(fmt.Errorf("%s replaces %s with a directory outside the tree", m.Rel, r.Old.Path))
-				}
+				keyInside(k, m, m.Dir, r.New.Path, gomod+" replaces "+r.Old.Path+" with")
 			}
 		}
 	}
+	if m.Work == "" {
+		return wide
+	}
+	// The workspace's modules and replacements are part of the build too.
+	work := RelPath(m.Root, m.Work)
+	data, err := os.ReadFile(m.Work)
+	if err != nil {
+		k.Fail(keyErr(work, err))
+		return wide
+	}
+	f, err := modfile.ParseWork(work, data, nil)
+	if err != nil {
+		k.Fail(err)
+		return wide
+	}
+	for _, u := range f.Use {
+		keyInside(k, m, filepath.Dir(m.Work), u.Path, work+" uses")
+	}
+	for _, r := range f.Replace {
+		if r.New.Version == "" {
+			keyInside(k, m, filepath.Dir(m.Work), r.New.Path, work+" replaces "+r.Old.Path+" with")
+		}
+	}
 	return wide
+}
+
+// keyInside makes k unusable when the directory a go.mod or go.work names
+// (relative to dir) lies outside the tree: its files are not hashed, and
+// what it holds changes with where the tree lies, so no answer can be
+// trusted. One inside is hashed with the tree's Go files.
+func keyInside(k *resultcache.Key, m GoModule, dir, target, what string) {
+	if !filepath.IsAbs(target) {
+		target = filepath.Join(dir, target)
+	}
+	if rel, err := filepath.Rel(m.Root, target); err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+		k.Fail(fmt.Errorf("%s a directory outside the tree", what))
+	}
+}
+
+// workRel is the module's go.work relative to the root, "" when none.
+func (m GoModule) workRel() string {
+	if m.Work == "" {
+		return ""
+	}
+	return RelPath(m.Root, m.Work)
+}
+
+// KeyGoEnv adds the environment of a go command run on m: the go.work's
+// path as relative to the root, where GoEnv gives it in full.
+func KeyGoEnv(k *resultcache.Key, m GoModule, env []string) {
+	for _, e := range env {
+		if m.Work != "" && e == "GOWORK="+m.Work {
+			e = "GOWORK=" + m.workRel()
+		}
+		k.Add(e)
+	}
 }
 
 var goVersions sync.Map // PATH -> go version
@@ -128,7 +181,7 @@ func GoVersion(ctx context.Context, m GoModule) (string, error) {
 // workspace), every Go file of the tree outside the module itself. Callers
 // add each package's own files.
 func KeyModuleFiles(k *resultcache.Key, m GoModule) {
-	k.Add("module files", m.Rel, m.Path, m.Work)
+	k.Add("module files", m.Rel, m.Path, m.workRel())
 	for _, name := range []string{"go.mod", "go.sum"} {
 		KeyFile(k, m.Root, filepath.Join(m.Dir, name))
 	}

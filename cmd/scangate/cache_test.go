@@ -97,7 +97,9 @@ func readCachedScan(t *testing.T, sarif, jsonOut, stderr string) cachedScan {
 		_ = json.Unmarshal(b, &rep)
 	}
 	out := cachedScan{results: res, counts: map[string]string{}, stderr: stderr, notes: rep.Notes}
-	if m := cacheLine.FindStringSubmatch(stderr); m != nil {
+	// The last: with --new-from-rev the first is the base scan's.
+	if all := cacheLine.FindAllStringSubmatch(stderr, -1); all != nil {
+		m := all[len(all)-1]
 		for _, part := range strings.Split(m[1], ", ") {
 			f := strings.Fields(part)
 			out.counts[f[0]] = f[1]

@@ -12,6 +12,12 @@
 // warning and rewritten; a directory that cannot be written leaves the scan
 // uncached with a warning. The directory is bounded: Close evicts the least
 // recently used entries above the size limit.
+//
+// Keys and values do not depend on where the tree lies, so that a cache
+// restored at another path, or a base revision exported elsewhere, is
+// served: adapters key and store paths relative to the root, and Put
+// refuses a value that names the root, which could not be served at
+// another path.
 package resultcache
 
 import (
@@ -27,6 +33,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -49,7 +56,8 @@ type Options struct {
 	// Dir is the cache directory; "" is $SCANGATE_CACHE_DIR, else the user
 	// cache directory's scangate/results.
 	Dir string
-	// Root is the scanned tree: a cache directory inside it is refused.
+	// Root is the scanned tree: a cache directory inside it is refused,
+	// and so is a value naming it (Put).
 	Root string
 	// MaxBytes bounds the directory; 0 means DefaultMaxBytes.
 	MaxBytes int64
@@ -73,6 +81,7 @@ type Cache struct {
 	max      int64
 	readOnly bool
 	warnf    func(string, ...any)
+	roots    [][]byte // the root as JSON spells it, as given and resolved
 
 	mu    sync.Mutex
 	stats map[string]*Count
@@ -140,7 +149,7 @@ func Open(opt Options) *Cache {
 	if opt.Display != nil {
 		show = opt.Display(dir)
 	}
-	c := &Cache{dir: dir, show: show, build: build, max: opt.MaxBytes, warnf: warnf, stats: map[string]*Count{}}
+	c := &Cache{dir: dir, show: show, build: build, max: opt.MaxBytes, warnf: warnf, stats: map[string]*Count{}, roots: jsonRoots(opt.Root)}
 	if c.max <= 0 {
 		c.max = DefaultMaxBytes
 	}
@@ -333,6 +342,9 @@ func (c *Cache) Put(k *Key, v any) {
 		c.warnf("result cache: %s: %v: not stored", k.scanner, err)
 		return
 	}
+	if c.namesRoot(val) {
+		return // it would not hold at another path
+	}
 	sum := k.Sum()
 	b, err := json.Marshal(entry{Format: format, Key: sum, Scanner: k.scanner, Value: val})
 	if err != nil {
@@ -352,6 +364,52 @@ func (c *Cache) Put(k *Key, v any) {
 	c.mu.Lock()
 	c.wrote = true
 	c.mu.Unlock()
+}
+
+// jsonRoots are root's spellings inside a JSON string: as given and with
+// links resolved. None for a filesystem root, which every path is under.
+func jsonRoots(root string) [][]byte {
+	if root == "" {
+		return nil
+	}
+	abs, err := filepath.Abs(root)
+	if err != nil || filepath.Dir(abs) == abs {
+		return nil
+	}
+	var out [][]byte
+	for _, r := range []string{abs, intree.Real(abs)} {
+		if filepath.Dir(r) == r {
+			continue
+		}
+		b, _ := json.Marshal(r)
+		b = b[1 : len(b)-1]
+		if !slices.ContainsFunc(out, func(o []byte) bool { return bytes.Equal(o, b) }) {
+			out = append(out, b)
+		}
+	}
+	return out
+}
+
+// namesRoot reports whether a JSON value holds the root as a path: followed
+// by a separator, a quote or anything else that cannot continue a name.
+func (c *Cache) namesRoot(val []byte) bool {
+	for _, r := range c.roots {
+		for rest := val; ; {
+			i := bytes.Index(rest, r)
+			if i < 0 {
+				break
+			}
+			rest = rest[i+len(r):]
+			if len(rest) == 0 || !nameByte(rest[0]) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func nameByte(b byte) bool {
+	return b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' || b >= '0' && b <= '9' || b == '.' || b == '-' || b == '_' || b >= 0x80
 }
 
 func writeAtomic(p string, b []byte) error {

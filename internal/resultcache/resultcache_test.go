@@ -177,3 +177,53 @@ func TestSelfIDIsTheBuildID(t *testing.T) {
 		t.Errorf("/bin/sh: %q, %v", other, err)
 	}
 }
+
+// A value naming the root, as given or through a link, would not hold for
+// the tree at another path: it is not stored. A name that only begins
+// like the root (a sibling "repo2") is no mention of it.
+func TestPutRefusesValuesNamingTheRoot(t *testing.T) {
+	base := t.TempDir()
+	real := filepath.Join(base, "real", "repo")
+	if err := os.MkdirAll(real, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	link := filepath.Join(base, "link")
+	if err := os.Symlink(filepath.Join(base, "real"), link); err != nil {
+		t.Fatal(err)
+	}
+	root := filepath.Join(link, "repo")
+	c := Open(Options{Dir: filepath.Join(base, "cache"), Root: root, Build: "b"})
+	for _, tc := range []struct {
+		value  any
+		stored bool
+	}{
+		{"main.go:3: weak hash", true},
+		{map[string]string{"file": "cmd/main.go"}, true},
+		{"see " + root + "2/x.go", true},
+		{"see " + real + "_old", true},
+		{root, false},
+		{"open " + root + "/main.go: permission denied", false},
+		{[]string{"x", real + "/lib/a.go"}, false},
+		{"in " + real + ": no Go files", false},
+	} {
+		k := c.Key("s", "u")
+		k.JSON(tc.value)
+		c.Put(k, tc.value)
+		var got any
+		if c.Get(k, &got) != tc.stored {
+			t.Errorf("%q: stored %v, want %v", tc.value, !tc.stored, tc.stored)
+		}
+	}
+	// Without a root nothing is refused.
+	c = Open(Options{Dir: filepath.Join(base, "cache"), Build: "b"})
+	k := c.Key("s", "u")
+	k.Add("no root")
+	c.Put(k, "open "+root+"/main.go")
+	var got string
+	if !c.Get(k, &got) {
+		t.Error("without a root: not stored")
+	}
+	if len(jsonRoots(string(filepath.Separator))) != 0 {
+		t.Error("the filesystem root refuses values: every path is under it")
+	}
+}

@@ -24,7 +24,7 @@ func (s *Scanner) cacheKey(req *scanners.Request, program string, version func()
 	}
 	k := req.Cache.Key("bandit", "Python tree")
 	k.Program(program)
-	k.Add(v, req.Root)
+	k.Add(v) // not the root: paths are keyed and stored relative to it
 	k.Add(args...)
 	k.Add(childEnv(req.Root)...)
 	k.JSON([]any{req.Exclude, req.Tests})

@@ -102,8 +102,11 @@ func (r *run) plan(cfg *packages.Config, m scanners.GoModule, modGo string, patt
 	opt := r.opt
 	opt.Concurrency = 0 // changes the speed, not the answer
 	base.JSON(opt)
-	base.Add("go", r.pinned, r.local, modGo, strings.Join(cfg.Env, "\x00"), strings.Join(cfg.BuildFlags, "\x00"))
-	base.JSON([]any{r.req.Tests, r.req.Cgo, r.req.Offline, r.req.Exclude, r.req.Root})
+	base.Add("go", r.pinned, r.local, modGo, strings.Join(cfg.BuildFlags, "\x00"))
+	scanners.KeyGoEnv(base, m, cfg.Env)
+	// Not the root: every path below is relative to it, and Put refuses an
+	// entry that names it.
+	base.JSON([]any{r.req.Tests, r.req.Cgo, r.req.Offline, r.req.Exclude})
 	scanners.KeyModuleFiles(base, m)
 	if err := base.Err(); err != nil {
 		return nil, err

@@ -75,7 +75,7 @@ func (r *run) module(ctx context.Context, m scanners.GoModule) error {
 		Mode:       securego.LoadMode | packages.NeedExportFile | packages.NeedEmbedFiles, // export files: see fastLoad
 		Dir:        m.Dir,
 		Env:        env,
-		BuildFlags: securego.CLIBuildTags(r.req.Tags),
+		BuildFlags: buildFlags(r.req.Tags),
 		Tests:      r.req.Tests,
 	}
 	// With a result cache, a cheap listing says which packages changed;
@@ -261,6 +261,14 @@ func (r *run) module(ctx context.Context, m scanners.GoModule) error {
 	r.req.Log("%s: %d packages analyzed, %d with errors, %d findings in %s", m.Path, len(analyzed), len(failed),
 		len(r.res.Findings)-before, time.Since(start).Round(time.Millisecond))
 	return stopErr
+}
+
+// buildFlags are the go command's flags for gosec's loads: the tags, and
+// -trimpath, so that the build cache keys the module's export data without
+// its directory and a tree at another path (a pull request's clone, the
+// --new-from-rev base) reuses it.
+func buildFlags(tags []string) []string {
+	return append(securego.CLIBuildTags(tags), "-trimpath")
 }
 
 // loadFailed records a module whose packages could not be loaded: nothing

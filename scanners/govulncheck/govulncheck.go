@@ -355,14 +355,17 @@ func (sc *scan) key(ctx context.Context, m scanners.GoModule, args, env []string
 	}
 	k := sc.req.Cache.Key(Name, "module")
 	k.Program(sc.exe)
-	k.Add(gov, sc.req.DBDigest, m.Dir)
+	k.Add(gov, sc.req.DBDigest)
 	for _, a := range args {
-		if a == sc.dbURL {
+		switch a {
+		case sc.dbURL:
 			a = "db" // a temporary import's path changes, its digest does not
+		case m.Dir:
+			a = "module" // -C: KeyModule adds it relative to the root
 		}
 		k.Add(a)
 	}
-	k.Add(env...)
+	scanners.KeyGoEnv(k, m, env)
 	scanners.KeyModule(k, m)
 	if k.Err() != nil {
 		return nil

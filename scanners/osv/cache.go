@@ -5,6 +5,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"strings"
 
 	"golang.org/x/mod/modfile"
 
@@ -29,10 +30,11 @@ func (s *Scanner) cacheKey(req *scanners.Request, files []lockfile) *resultcache
 		return nil
 	}
 	k := req.Cache.Key(Name, "lockfile set")
-	k.Add(req.DBDigest, req.Root)
+	k.Add(req.DBDigest) // not the root: paths are keyed and stored relative to it
 	k.JSON([]any{s.opt.SkipLockfiles, req.Exclude})
 	for _, f := range files {
-		k.Add(f.Rel, f.Ecosystem, f.Extractor, f.Arg)
+		// The parser the argument names, if any, without the absolute path.
+		k.Add(f.Rel, f.Ecosystem, f.Extractor, strings.TrimSuffix(f.Arg, f.Abs))
 		dir := path.Dir(f.Rel)
 		scanners.KeyDepFiles(k, req.Root, f.Rel, path.Join(dir, "osv-scanner.toml"))
 		if path.Base(f.Rel) == "go.mod" && readsGoSum(filepath.Join(req.Root, filepath.FromSlash(f.Rel))) {

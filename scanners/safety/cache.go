@@ -18,7 +18,7 @@ func (s *Scanner) cacheKey(req *scanners.Request, program, version, db string, f
 	}
 	k := req.Cache.Key("safety", "requirements set")
 	k.Program(program)
-	k.Add(version, req.Root, db)
+	k.Add(version, db) // not the root: paths are keyed and stored relative to it
 	k.Add(args...)
 	k.JSON([]any{req.Exclude, s.key() != ""})
 	for _, f := range []string{"insecure.json", "insecure_full.json"} {

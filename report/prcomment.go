@@ -147,10 +147,7 @@ func rulesOf(s *pipeline.Report) map[ruleKey]*finding.Rule {
 }
 
 func findingRow(f finding.Finding, rule *finding.Rule, opt PRCommentOptions) string {
-	sev := f.Severity.String()
-	if f.SeverityUnknown {
-		sev = "unknown"
-	}
+	sev := f.SeverityLabel()
 	if f.Reachable == finding.Called {
 		sev += ", called"
 	}

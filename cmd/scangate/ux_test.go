@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -21,8 +22,9 @@ func TestOneWordOneCount(t *testing.T) {
 	t.Parallel()
 	out := t.TempDir()
 	jsonPath, mdPath, glPath := filepath.Join(out, "x.json"), filepath.Join(out, "x.md"), filepath.Join(out, "gl.json")
+	junitPath := filepath.Join(out, "junit.xml")
 	code, _, stderr := runCLI(t, "scan", "--offline", "--db", "../../examples/vulndb", "--json", jsonPath,
-		"--markdown", mdPath, "--gitlab-dependency-scanning", glPath, "../../examples/project")
+		"--markdown", mdPath, "--gitlab-dependency-scanning", glPath, "--junit", junitPath, "../../examples/project")
 	if code != exitFail {
 		t.Fatalf("exit %d\n%s", code, stderr)
 	}
@@ -100,6 +102,14 @@ func TestOneWordOneCount(t *testing.T) {
 	if !found {
 		t.Errorf("GO-2023-2402 not in the GitLab report:\n%s", b)
 	}
+	// Issue 28, point 10: the same scan's JUnit passes Jenkins' xunit
+	// junit-10 schema, which skips a file that fails it.
+	if xmllint, err := exec.LookPath("xmllint"); err == nil {
+		if b, err := exec.Command(xmllint, "--noout", "--schema", "../../testdata/junit/jenkins-junit-10.xsd", junitPath).CombinedOutput(); err != nil {
+			t.Errorf("JUnit against junit-10: %v\n%s", err, b)
+		}
+	}
+
 	var doc struct {
 		Verdict struct{ New, SeverityUnknown int } `json:"verdict"`
 	}

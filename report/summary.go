@@ -337,7 +337,7 @@ func Markdown(w io.Writer, s *pipeline.Report) error {
 				tools = f.Tool
 			}
 			sev := f.SeverityLabel()
-			p.f("| %s | %s | `%s` | %s | %s |\n", sev, mdEscape(f.RuleID), mdEscape(f.Location.String()), mdProse(oneLine(Message(f))), mdProse(tools))
+			p.f("| %s | %s | `%s` | %s | %s |\n", sev, mdEscape(f.RuleID), mdEscape(f.Location.String()), mdProse(rowMessage(f)), mdProse(tools))
 		}
 	}
 	if sup := s.Suppressed(); len(sup) > 0 {
@@ -354,7 +354,7 @@ func Markdown(w io.Writer, s *pipeline.Report) error {
 	if len(s.Remediations) > 0 {
 		p.f("\n### Remediation\n\n")
 		for _, r := range s.Remediations {
-			p.f("- %s\n", mdProse(r.String()))
+			p.f("- %s\n", remediationMarkdown(r, mdProse))
 		}
 	}
 	var problems []string

@@ -10,6 +10,10 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/scangate/scangate/internal/ghtest"
 )
 
 // Issue 28, point 6: one word and one count for each thing in every
@@ -121,5 +125,109 @@ func TestOneWordOneCount(t *testing.T) {
 	}
 	if v := doc.Verdict; v.SeverityUnknown != 1 || v.New != total {
 		t.Errorf("JSON verdict %+v, console new %d", v, total)
+	}
+}
+
+// Issue 28, point 7: the pull request comment of the example project, as
+// posted: its commands are code spans that paste as they are (no
+// zero-width space inside), its message column repeats neither the rule
+// nor the fix, and a list longer than ten rows folds into <details>.
+func TestPRCommentCommandsPaste(t *testing.T) {
+	ws := t.TempDir()
+	if err := os.CopyFS(ws, os.DirFS("../../examples/project")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Mkdir(filepath.Join(ws, ".git"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	actionsEnv(t, ws)
+	api := ghtest.NewAPI(t, prToken)
+	prEvent(t, api, pullRequestEvent)
+	t.Setenv("GITHUB_TOKEN", prToken)
+	db, err := filepath.Abs("../../examples/vulndb")
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, _, stderr := runCLI(t, "scan", "-q", "--offline", "--db", db, "--fail-on", "low", "--pr-comment", ws)
+	if code != exitFail {
+		t.Fatalf("exit %d\n%s", code, stderr)
+	}
+	cs := api.Comments(7)
+	if len(cs) != 1 {
+		t.Fatalf("%d comments\n%s", len(cs), stderr)
+	}
+	body := cs[0].Body
+	for _, want := range []string{
+		"`go get golang.org/x/text@v0.3.8`",
+		"`go get golang.org/x/crypto@v0.17.0`",
+		"pin `jinja2==2.11.3` in `requirements.txt`",
+		"<details><summary>",
+		"</details>",
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("comment lacks %q:\n%s", want, body)
+		}
+	}
+	for _, span := range regexp.MustCompile("`[^`]*`").FindAllString(body, -1) {
+		if strings.ContainsAny(span, "\\&") && !strings.Contains(span, " && ") {
+			t.Errorf("code span %s holds an escape or entity: it does not paste", span)
+		}
+	}
+	rows := 0
+	for _, line := range strings.Split(body, "\n") {
+		cells := strings.Split(line, " | ")
+		if !strings.HasPrefix(line, "| ") || len(cells) != 4 || strings.HasPrefix(line, "| Severity") || strings.HasPrefix(line, "| ---") {
+			continue
+		}
+		rows++
+		rule := regexp.MustCompile(`^\[?([^\]]*)`).FindStringSubmatch(cells[1])[1]
+		msg := cells[3]
+		if strings.HasPrefix(msg, rule) || strings.Contains(msg, "Fix\\:") || strings.Contains(msg, "go get") {
+			t.Errorf("message repeats the rule %s or the fix: %s", rule, line)
+		}
+	}
+	if rows < 11 {
+		t.Errorf("%d finding rows:\n%s", rows, body)
+	}
+}
+
+// Every workflow in the docs that runs the Action sets Go up first: the Go
+// scanners load modules with the runner's go, and without setup-go they
+// get whatever the image holds.
+func TestDocsWorkflowsSetUpGo(t *testing.T) {
+	block := regexp.MustCompile("(?s)```yaml\n(.*?)```")
+	n := 0
+	for _, doc := range []string{"../../README.md", "../../docs/github.md"} {
+		b, err := os.ReadFile(doc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, m := range block.FindAllSubmatch(b, -1) {
+			var wf struct {
+				Jobs map[string]struct {
+					Steps []struct {
+						Uses string `yaml:"uses"`
+					} `yaml:"steps"`
+				} `yaml:"jobs"`
+			}
+			if yaml.Unmarshal(m[1], &wf) != nil {
+				continue // TestDocsYAMLExamplesParse reports it
+			}
+			for name, job := range wf.Jobs {
+				setup := false
+				for _, s := range job.Steps {
+					setup = setup || strings.HasPrefix(s.Uses, "actions/setup-go@")
+					if strings.HasPrefix(s.Uses, "scangate/scangate@") {
+						n++
+						if !setup {
+							t.Errorf("%s: YAML example %d, job %s runs the Action without actions/setup-go before it", doc, i+1, name)
+						}
+					}
+				}
+			}
+		}
+	}
+	if n == 0 {
+		t.Fatal("no workflow in the docs runs the Action")
 	}
 }

@@ -231,3 +231,37 @@ func TestDocsWorkflowsSetUpGo(t *testing.T) {
 		t.Fatal("no workflow in the docs runs the Action")
 	}
 }
+
+// Issue 28, point 8: db status of a folder that scan takes as raw
+// advisories describes it as such, with what a scan reads from it, and
+// exits 0; an empty folder is no database rather than a corrupt one, and a
+// raw folder scan would refuse names the bad file.
+func TestDBStatusOfRawAdvisories(t *testing.T) {
+	code, out, errs := runDB(t, "status", "--db", "../../examples/vulndb")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	for _, want := range []string{
+		"../../examples/vulndb: raw OSV advisories, not an imported database",
+		"scangate db import ../../examples/vulndb --db DIR",
+		"\nGo         5 ",
+		"\nPyPI       4 ",
+		"govulncheck: 3 GO- advisories on 2 modules",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("status lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out+errs, "corrupt") {
+		t.Errorf("raw advisories called corrupt:\n%s%s", out, errs)
+	}
+	empty := t.TempDir()
+	if code, _, errs := runDB(t, "status", "--db", empty); code != exitFail || strings.Contains(errs, "corrupt") ||
+		!strings.Contains(errs, "holds neither scangate-db.json nor OSV advisories") {
+		t.Errorf("empty folder: exit %d: %s", code, errs)
+	}
+	if code, _, errs := runDB(t, "status", "--db", "../../testdata/osv/corrupt/bad-json"); code != exitFail ||
+		!strings.Contains(errs, "GHSA-35jh-r3h4-6jhm.json: bad JSON") {
+		t.Errorf("bad raw folder: exit %d: %s", code, errs)
+	}
+}

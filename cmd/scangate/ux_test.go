@@ -265,3 +265,22 @@ func TestDBStatusOfRawAdvisories(t *testing.T) {
 		t.Errorf("bad raw folder: exit %d: %s", code, errs)
 	}
 }
+
+// Issue 28, point 9: usage errors exit 2 (the README's table) and name the
+// near miss: hook install or uninstall outside a git repository, and a
+// misspelt scanner.
+func TestUsageErrorsOfANewUser(t *testing.T) {
+	t.Chdir(t.TempDir()) // no repository here or above
+	for _, args := range [][]string{{"hook", "install"}, {"hook", "uninstall"}} {
+		if code, _, stderr := runCLI(t, args...); code != exitUsage || !strings.Contains(stderr, "not in a git repository") {
+			t.Errorf("%v outside a repository: exit %d, want %d\n%s", args, code, exitUsage, stderr)
+		}
+	}
+	code, _, stderr := runCLI(t, "scan", "--scanners", "bandits", ".")
+	if code != exitUsage || !strings.Contains(stderr, `unknown scanner "bandits" in --scanners (did you mean "bandit"?)`) {
+		t.Errorf("--scanners bandits: exit %d\n%s", code, stderr)
+	}
+	if code, _, stderr := runCLI(t, "scan", "--scanners", "trivy", "."); code != exitUsage || strings.Contains(stderr, "did you mean") {
+		t.Errorf("--scanners trivy: exit %d, no near miss to suggest\n%s", code, stderr)
+	}
+}

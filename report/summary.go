@@ -322,7 +322,11 @@ func Markdown(w io.Writer, s *pipeline.Report) error {
 	p.f("\n\n")
 	p.f("| Scanner | State | Findings | Time |\n| --- | --- | ---: | ---: |\n")
 	for _, r := range s.Results {
-		p.f("| %s | %s | %d | %s |\n", mdEscape(r.Tool), r.State, len(r.Findings), r.Duration.Round(time.Millisecond))
+		state := r.State.String()
+		if r.State == finding.Skipped {
+			state = strings.TrimSpace(state + " " + mdProse(oneLine(skipReason(r)))) // why, as the console says
+		}
+		p.f("| %s | %s | %d | %s |\n", mdEscape(r.Tool), state, len(r.Findings), r.Duration.Round(time.Millisecond))
 	}
 	ranked := s.Ranked()
 	if len(ranked) > 0 {

@@ -79,6 +79,10 @@ func TestOneWordOneCount(t *testing.T) {
 	if !strings.Contains(string(md), "| unknown | GO-2023-2402 |") {
 		t.Errorf("markdown:\n%s", md)
 	}
+	// Point 9: the step summary says why a scanner was skipped.
+	if _, err := exec.LookPath("safety"); err != nil && !strings.Contains(string(md), "| safety | skipped (safety is not installed") {
+		t.Errorf("markdown does not say why safety was skipped:\n%s", md)
+	}
 	var gl struct {
 		Vulnerabilities []struct {
 			Severity    string `json:"severity"`

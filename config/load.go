@@ -210,7 +210,7 @@ func (d *decoder) mapping(n *yaml.Node, v reflect.Value, prefix string) {
 		seen[k.Value] = k.Line
 		i := slices.IndexFunc(fs, func(f field) bool { return f.key == k.Value })
 		if i < 0 {
-			d.errf(k, "unknown key %q %s%s (allowed: %s)", k.Value, where(prefix), suggest(k.Value, keysOf(fs)), strings.Join(keysOf(fs), ", "))
+			d.errf(k, "unknown key %q %s%s (allowed: %s)", k.Value, where(prefix), Suggest(k.Value, keysOf(fs)), strings.Join(keysOf(fs), ", "))
 			continue
 		}
 		d.value(val, v.FieldByIndex(fs[i].index), fs[i], join(prefix, k.Value))
@@ -350,7 +350,7 @@ func (d *decoder) str(n *yaml.Node, f field, key string) (string, bool) {
 	s := n.Value
 	switch {
 	case len(f.enum) > 0 && !slices.Contains(f.enum, s):
-		d.errf(n, "%s: invalid value %q%s (allowed: %s)", key, s, suggest(s, f.enum), strings.Join(f.enum, ", "))
+		d.errf(n, "%s: invalid value %q%s (allowed: %s)", key, s, Suggest(s, f.enum), strings.Join(f.enum, ", "))
 		return "", false
 	case f.pattern != nil && !f.pattern.MatchString(s):
 		d.errf(n, "%s: invalid value %q (want a match of %s)", key, s, f.pattern)
@@ -494,8 +494,9 @@ func (d *decoder) reachability(n *yaml.Node, r *Reachability, key string) {
 	d.set(key, n)
 }
 
-// suggest returns ` (did you mean "x"?)` for a near miss.
-func suggest(s string, options []string) string {
+// Suggest returns ` (did you mean "x"?)` for a near miss of one of
+// options, "" when none is near.
+func Suggest(s string, options []string) string {
 	best, bestD := "", 3
 	for _, o := range options {
 		if dist := levenshtein(strings.ToLower(s), o); dist < bestD {

@@ -346,6 +346,15 @@ func (r *Result) Warnf(format string, args ...any) {
 // Suppressed reports whether any suppression applies.
 func (f *Finding) Suppressed() bool { return len(f.Suppressions) > 0 }
 
+// SeverityLabel is the severity as outputs name it: "unknown" when the
+// advisory gave none, whatever severity the gate treats it as.
+func (f *Finding) SeverityLabel() string {
+	if f.SeverityUnknown {
+		return "unknown"
+	}
+	return f.Severity.String()
+}
+
 // Fingerprint hashes the parts of a finding that identify it independently
 // of where it sits in a file: pass the tool, rule, path and either the
 // normalized flagged code or package@version. Lines are deliberately absent.

@@ -42,7 +42,7 @@ func FromFindings(findings []finding.Finding, scanRoot string) []Annotation {
 			EndLine:   l.EndLine,
 			Col:       l.StartColumn,
 			EndColumn: l.EndColumn,
-			Title:     fmt.Sprintf("%s %s (%s)", strings.ToUpper(f.Severity.String()), f.RuleID, tools),
+			Title:     fmt.Sprintf("%s %s (%s)", strings.ToUpper(f.SeverityLabel()), f.RuleID, tools),
 			Message:   report.Message(f),
 		})
 	}

@@ -152,6 +152,7 @@ func TestFromFindings(t *testing.T) {
 			Location: finding.Location{Path: "go.mod", StartLine: 5}, Package: &finding.Package{Ecosystem: "Go", Name: "x", Version: "v1.2.0", Fixed: []string{"v1.2.3"}, Manifest: "go.mod"},
 			Remediation: "upgrade x to v1.2.3"},
 		{Tool: "bandit", RuleID: "B101", Severity: finding.Low, Message: "assert"},
+		{Tool: "govulncheck", RuleID: "GO-2023-2402", Severity: finding.Low, SeverityUnknown: true, Message: "no score"},
 	}
 	anns := FromFindings(fs, "svc")
 	// The message is report.Message's: the tool's text and the fix.
@@ -159,6 +160,7 @@ func TestFromFindings(t *testing.T) {
 		"::error file=svc/a/b.go,line=4,col=2,title=HIGH G401 (gosec)::",
 		"::warning file=svc/go.mod,line=5,title=MEDIUM GO-2024-1 (govulncheck+osv-scanner)::",
 		"::notice title=LOW B101 (bandit)::",
+		"::notice title=UNKNOWN GO-2023-2402 (govulncheck)::", // as every output names it
 	}
 	for i, a := range anns {
 		if w := want[i] + EscapeData(report.Message(fs[i])); a.String() != w {

@@ -10,8 +10,9 @@ import (
 	"github.com/scangate/scangate/pipeline"
 )
 
-// The JUnit XML elements CI systems read: Jenkins' xunit schema (which has
-// no skipped count on testsuites), and the testcase file GitLab reads.
+// The JUnit XML elements CI systems read: Jenkins' xunit junit-10 schema
+// (no skipped count on testsuites, no file on testcase: the plugin skips a
+// file that has one), which GitLab reads too. The path is in the case's name.
 type junitSuites struct {
 	XMLName  xml.Name     `xml:"testsuites"`
 	Name     string       `xml:"name,attr"`
@@ -35,7 +36,6 @@ type junitSuite struct {
 type junitCase struct {
 	Name      string        `xml:"name,attr"`
 	Classname string        `xml:"classname,attr"`
-	File      string        `xml:"file,attr,omitempty"`
 	Time      string        `xml:"time,attr"`
 	Skipped   *junitSkipped `xml:"skipped"`
 	Error     *junitProblem `xml:"error"`
@@ -127,7 +127,7 @@ func junitFailure(f finding.Finding, class string) junitCase {
 		short = f.RuleID + ": " + short
 	}
 	return junitCase{
-		Name: name, Classname: class, File: f.Location.Path, Time: "0",
+		Name: name, Classname: class, Time: "0",
 		Failure: &junitProblem{Message: f.Severity.String() + " " + short, Type: f.RuleID, Text: b.String()},
 	}
 }

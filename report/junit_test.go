@@ -93,7 +93,7 @@ func TestJUnit(t *testing.T) {
 	}
 	// Medium G401 is below the threshold and the other one is #nosec: only G999.
 	c := gosec.Cases[1]
-	if c.Name != "G999 at a/b.go:1" || c.Classname != "scangate.gosec" || c.File != "a/b.go" || c.Failure == nil ||
+	if c.Name != "G999 at a/b.go:1" || c.Classname != "scangate.gosec" || c.File != "" || c.Failure == nil ||
 		c.Failure.Type != "G999" || c.Failure.Message != "high G999: made-up rule" ||
 		!strings.Contains(c.Failure.Text, "Rule: G999\nSeverity: high\nLocation: a/b.go:1\n") {
 		t.Errorf("G999 case: %+v", c)
@@ -118,7 +118,7 @@ func TestJUnitHostileText(t *testing.T) {
 	f.Location.Path = `a"/<b>.go`
 	d := readJUnit(t, renderTo(t, func(w *bytes.Buffer) error { return JUnit(w, s) }))
 	c := d.Suites[0].Cases[1]
-	if c.File != `a"/<b>.go` || c.Failure == nil || !strings.Contains(c.Failure.Text, "]]></failure><injected/>") {
+	if c.Name != `G999 at a"/<b>.go:1` || c.Failure == nil || !strings.Contains(c.Failure.Text, "]]></failure><injected/>") {
 		t.Errorf("case: %+v", c)
 	}
 	if strings.ContainsAny(c.Failure.Text, "\x00\x1b") {
@@ -126,9 +126,11 @@ func TestJUnitHostileText(t *testing.T) {
 	}
 }
 
-// The output against the JUnit XSD written down from Jenkins' xunit schema
-// (testdata/junit/junit.xsd), when xmllint is installed (Debian:
-// libxml2-utils).
+// The output against two XSDs written for these tests, when xmllint is
+// installed (Debian: libxml2-utils): Jenkins' xunit junit-10 schema, which
+// refuses a testcase "file" attribute and makes the plugin skip the whole
+// file (testdata/junit/jenkins-junit-10.xsd), and the elements GitLab's
+// reader takes (testdata/junit/junit.xsd).
 func TestJUnitXSD(t *testing.T) {
 	xmllint, err := exec.LookPath("xmllint")
 	if err != nil {
@@ -136,20 +138,27 @@ func TestJUnitXSD(t *testing.T) {
 	}
 	s := gitlabSample(t)
 	s.Results[0].Findings[2].Message = "]]> & <b> \x1b[31m"
-	doc := filepath.Join(t.TempDir(), "junit.xml")
-	if err := os.WriteFile(doc, renderTo(t, func(w *bytes.Buffer) error { return JUnit(w, s) }), 0o644); err != nil {
-		t.Fatal(err)
+	dir := t.TempDir()
+	write := func(name string, b []byte) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
 	}
-	out, err := exec.Command(xmllint, "--noout", "--schema", "../testdata/junit/junit.xsd", doc).CombinedOutput()
-	if err != nil {
-		t.Errorf("xmllint: %v\n%s", err, out)
+	doc := write("junit.xml", renderTo(t, func(w *bytes.Buffer) error { return JUnit(w, s) }))
+	for _, xsd := range []string{"../testdata/junit/jenkins-junit-10.xsd", "../testdata/junit/junit.xsd"} {
+		if out, err := exec.Command(xmllint, "--noout", "--schema", xsd, doc).CombinedOutput(); err != nil {
+			t.Errorf("%s: xmllint: %v\n%s", xsd, err, out)
+		}
+		// The schemas are not rubber stamps: a testcase without a name fails both.
+		bad := write("bad.xml", []byte(`<testsuites><testsuite name="x" tests="1" failures="0" errors="0"><testcase classname="c"/></testsuite></testsuites>`))
+		if out, err := exec.Command(xmllint, "--noout", "--schema", xsd, bad).CombinedOutput(); err == nil {
+			t.Errorf("%s: xmllint accepts a testcase without a name:\n%s", xsd, out)
+		}
 	}
-	// The schema is not a rubber stamp: a testcase without a name fails it.
-	bad := filepath.Join(t.TempDir(), "bad.xml")
-	if err := os.WriteFile(bad, []byte(`<testsuites><testsuite name="x" tests="1"><testcase classname="c"/></testsuite></testsuites>`), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	if out, err := exec.Command(xmllint, "--noout", "--schema", "../testdata/junit/junit.xsd", bad).CombinedOutput(); err == nil {
-		t.Errorf("xmllint accepts a testcase without a name:\n%s", out)
+	file := write("file.xml", []byte(`<testsuites><testsuite name="x" tests="1" failures="0" errors="0"><testcase name="n" file="a.go"/></testsuite></testsuites>`))
+	if out, err := exec.Command(xmllint, "--noout", "--schema", "../testdata/junit/jenkins-junit-10.xsd", file).CombinedOutput(); err == nil {
+		t.Errorf("junit-10: xmllint accepts testcase@file, which Jenkins' xunit refuses:\n%s", out)
 	}
 }

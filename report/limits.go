@@ -301,12 +301,20 @@ func fitTags(tags []string, n int) []string {
 	return all[:min(n, len(all))]
 }
 
+// countBySeverity breaks findings down by severity so that the parts add
+// up: those of unknown severity count as unknown, not as what they are
+// gated as.
 func countBySeverity(fs []finding.Finding) string {
 	m := map[finding.Severity]int{}
+	unknown := 0
 	for _, f := range fs {
+		if f.SeverityUnknown {
+			unknown++
+			continue
+		}
 		m[f.Severity]++
 	}
-	return bySeverity(m)
+	return bySeverity(m, unknown)
 }
 
 var winAbsRE = regexp.MustCompile(`^[A-Za-z]:[\\/]`)

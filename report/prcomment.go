@@ -1,6 +1,7 @@
 package report
 
 import (
+	"cmp"
 	"fmt"
 	"net/url"
 	"regexp"
@@ -84,8 +85,13 @@ func PRComment(s *pipeline.Report, opt PRCommentOptions) string {
 	ranked := s.Ranked()
 	if len(ranked) > 0 {
 		rules := rulesOf(s)
-		fmt.Fprintf(&b, "\n### New findings (%d)\n\n| Severity | Finding | Location | Message |\n| --- | --- | --- | --- |\n", len(ranked))
+		const header = "| Severity | Finding | Location | Message |\n| --- | --- | --- | --- |\n"
+		fmt.Fprintf(&b, "\n### New findings (%d)\n\n%s", len(ranked), header)
 		for i, f := range ranked {
+			if i == prCommentShown {
+				// The rest folded: the comment stays short to read.
+				fmt.Fprintf(&b, "\n<details><summary>%d more new finding(s)</summary>\n\n%s", len(ranked)-i, header)
+			}
 			row := findingRow(f, rules[ruleKey{f.Tool, f.RuleID}], opt)
 			if !fits(row) {
 				fmt.Fprintf(&b, "\n… and %d more findings (see the step summary / SARIF).\n", len(ranked)-i)
@@ -93,12 +99,15 @@ func PRComment(s *pipeline.Report, opt PRCommentOptions) string {
 			}
 			b.WriteString(row)
 		}
+		if len(ranked) > prCommentShown {
+			b.WriteString("\n</details>\n")
+		}
 	}
 
 	if len(s.Remediations) > 0 {
 		b.WriteString("\n### Remediation\n\n")
 		for i, r := range s.Remediations {
-			line := "- " + MarkdownText(r.String(), 500) + "\n"
+			line := "- " + remediationMarkdown(r, func(s string) string { return MarkdownText(s, 500) }) + "\n"
 			if !fits(line) {
 				fmt.Fprintf(&b, "- … and %d more (see the step summary)\n", len(s.Remediations)-i)
 				break
@@ -117,6 +126,10 @@ func PRComment(s *pipeline.Report, opt PRCommentOptions) string {
 			since = s.NewFrom.Short()
 		}
 		fmt.Fprintf(&b, "\n### Fixed since %s (%d)\n\n", since, n)
+		folded := len(s.Fixed) > prCommentShown
+		if folded {
+			fmt.Fprintf(&b, "<details><summary>%d fixed</summary>\n\n", n)
+		}
 		for i, e := range s.Fixed {
 			line := "- " + fixedLine(e) + "\n"
 			if !fits(line) {
@@ -125,10 +138,57 @@ func PRComment(s *pipeline.Report, opt PRCommentOptions) string {
 			}
 			b.WriteString(line)
 		}
+		if folded {
+			b.WriteString("\n</details>\n")
+		}
 	}
 
 	b.WriteString("\n<sub>scangate " + MarkdownText(s.Version, 60) + ": the step summary and the SARIF report have every finding.</sub>\n")
 	return b.String()
+}
+
+// prCommentShown is how many rows of a list show before the rest folds
+// into <details>.
+const prCommentShown = 10
+
+// remediationMarkdown is a remediation line whose command is a code span,
+// so that it can be copied as it is; prose escapes the rest.
+func remediationMarkdown(r finding.Remediation, prose func(string) string) string {
+	apply := r.Apply
+	r.Apply = ""
+	line := prose(r.String())
+	if apply == "" {
+		return line
+	}
+	// "pin 'x==1.2' in requirements.txt" is an instruction around the
+	// line to write: only that line is code.
+	if rest, ok := strings.CutPrefix(apply, "pin "); ok {
+		if pin, file, ok := strings.Cut(rest, " in "); ok {
+			return line + ": pin " + codeSpan(pin, prose) + " in " + codeSpan(file, prose)
+		}
+	}
+	return line + ": " + codeSpan(apply, prose)
+}
+
+// codeSpan shows s, a command built from names in the scanned repository,
+// as a code span when it holds only characters a shell command of ours
+// uses: no backtick to end the span, no < or > to open HTML or close a
+// comment ("-->"). Otherwise it is prose, escaped.
+func codeSpan(s string, prose func(string) string) string {
+	if s == "" || len(s) > 300 || strings.ContainsFunc(s, func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune(" ._/@=:+~()&,'%-", r))
+	}) {
+		return prose(s)
+	}
+	return "`" + s + "`"
+}
+
+// rowMessage is a finding's message for a table row that shows its rule
+// and a remediation section that shows its fix: neither is repeated.
+func rowMessage(f finding.Finding) string {
+	f.Remediation = ""
+	msg := oneLine(Message(f))
+	return cmp.Or(strings.TrimPrefix(msg, f.RuleID+": "), msg)
 }
 
 type ruleKey struct{ tool, id string }
@@ -147,10 +207,7 @@ func rulesOf(s *pipeline.Report) map[ruleKey]*finding.Rule {
 }
 
 func findingRow(f finding.Finding, rule *finding.Rule, opt PRCommentOptions) string {
-	sev := f.Severity.String()
-	if f.SeverityUnknown {
-		sev = "unknown"
-	}
+	sev := f.SeverityLabel()
 	if f.Reachable == finding.Called {
 		sev += ", called"
 	}
@@ -173,7 +230,7 @@ func findingRow(f finding.Finding, rule *finding.Rule, opt PRCommentOptions) str
 			where = "[" + where + "](" + u + ")"
 		}
 	}
-	return fmt.Sprintf("| %s | %s | %s | %s |\n", sev, id, where, MarkdownText(oneLine(Message(f)), 300))
+	return fmt.Sprintf("| %s | %s | %s | %s |\n", sev, id, where, MarkdownText(rowMessage(f), 300))
 }
 
 // advisoryURL is the rule's help page when it is a plain https link, else

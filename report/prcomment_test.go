@@ -115,7 +115,7 @@ func TestPRCommentEscapesTheRepository(t *testing.T) {
 		}}},
 		Verdict: finding.Verdict{Outcome: finding.GateFail, Threshold: "high", New: 1, Failing: 1},
 		Remediations: []finding.Remediation{{Package: finding.Package{Name: "@evil/<b>pkg</b>", Version: "1.0", Manifest: "x/@admin/package.json"},
-			To: "2.0 @here -->", Fixes: 1}},
+			To: "2.0 @here -->", Fixes: 1, Apply: "go get @evil/x@`2.0` -->"}},
 		Fixed: []pipeline.Fixed{{Tool: "gosec", Rule: "G101", Path: hostilePath, Line: 4, Message: hostileMessage, Count: 1}},
 	}
 	got := PRComment(rep, linkOpts)
@@ -211,6 +211,23 @@ func TestPRCommentStaysUnderTheLimit(t *testing.T) {
 		}
 		if !strings.Contains(got, "### Fixed since the baseline (500)") || !regexp.MustCompile(`- … and \d+ more\n`).MatchString(got) {
 			t.Errorf("limit %d: the fixed list is not cut with a count:\n%s", limit, got[len(got)-500:])
+		}
+	}
+}
+
+// A command is a code span only when nothing in it can end the span or
+// open HTML; else it is escaped prose, as the rest of the line.
+func TestRemediationCommandCodeSpan(t *testing.T) {
+	prose := func(s string) string { return MarkdownText(s, 500) }
+	p := finding.Package{Name: "golang.org/x/text", Version: "v0.3.6", Manifest: "svc/go.mod"}
+	for apply, want := range map[string]string{
+		"(cd svc && go get golang.org/x/text@v0.3.8)": ": `(cd svc && go get golang.org/x/text@v0.3.8)`",
+		"pin 'jinja2==2.11.3' in requirements.txt":    ": pin `'jinja2==2.11.3'` in `requirements.txt`",
+		"go get x@`v1` --> <b>":                       ": go get x@&#8203;\\`v1\\` \\-\\-&gt; &lt;b&gt;",
+	} {
+		got := remediationMarkdown(finding.Remediation{Package: p, To: "v0.3.8", Fixes: 1, Apply: apply}, prose)
+		if !strings.HasSuffix(got, want) {
+			t.Errorf("%q:\n got %s\nwant suffix %s", apply, got, want)
 		}
 	}
 }

@@ -38,7 +38,7 @@ func TestSeverityUnknownRendered(t *testing.T) {
 		out  string
 		want []string
 	}{
-		"text":     {text.String(), []string{"1 of unknown severity", "UNKNOWN  GO-2021-0113", "Severity unknown", "Verdict: FAIL: 1 new vulnerability below high whose vulnerable code is called (fail-on-called)", "go.mod: upgrade golang.org/x/text v0.3.6 -> v0.3.7 fixes 1: go get golang.org/x/text@v0.3.7"}},
+		"text":     {text.String(), []string{"Findings: 1 new (unknown 1)", "UNKNOWN  GO-2021-0113", "Severity unknown", "Verdict: FAIL: 1 new vulnerability below high whose vulnerable code is called (fail-on-called)", "go.mod: upgrade golang.org/x/text v0.3.6 -> v0.3.7 fixes 1: go get golang.org/x/text@v0.3.7"}},
 		"markdown": {md.String(), []string{"| unknown | GO-2021-0113 |", "1 of unknown severity", "whose vulnerable code is called"}},
 		"short":    {short.String(), []string{"GO-2021-0113"}}, // the hook lists what fails
 	} {

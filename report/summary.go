@@ -84,10 +84,7 @@ func Text(w io.Writer, s *pipeline.Report, opt TextOptions) error {
 		p.f("%s\n", strings.TrimRight(line, " "))
 	}
 	v := s.Verdict
-	p.f("Findings: %d new (%s)", v.New, bySeverity(v.BySeverity))
-	if v.SeverityUnknown > 0 {
-		p.f(", %d of unknown severity", v.SeverityUnknown)
-	}
+	p.f("Findings: %d new (%s)", v.New, countBySeverity(s.Ranked()))
 	if v.Unfixed > 0 {
 		p.f(", %d without a fixed version", v.Unfixed)
 		if v.IgnoreUnfixed {
@@ -187,12 +184,15 @@ func skipReason(r finding.Result) string {
 	return ""
 }
 
-func bySeverity(m map[finding.Severity]int) string {
+func bySeverity(m map[finding.Severity]int, unknown int) string {
 	var parts []string
 	for s := finding.Critical; s >= finding.Info; s-- {
 		if m[s] > 0 {
 			parts = append(parts, fmt.Sprintf("%s %d", s, m[s]))
 		}
+	}
+	if unknown > 0 {
+		parts = append(parts, fmt.Sprintf("unknown %d", unknown))
 	}
 	if len(parts) == 0 {
 		return "none"
@@ -230,10 +230,10 @@ func (p *printer) c(code, s string) string {
 
 func (p *printer) sev(f finding.Finding) string {
 	s := f.Severity
+	label := fmt.Sprintf("%-8s", strings.ToUpper(f.SeverityLabel()))
 	if f.SeverityUnknown {
-		return fmt.Sprintf("%-8s", "UNKNOWN")
+		return label
 	}
-	label := fmt.Sprintf("%-8s", strings.ToUpper(s.String()))
 	switch {
 	case s >= finding.High:
 		return p.c(ansiRed, label)
@@ -322,7 +322,11 @@ func Markdown(w io.Writer, s *pipeline.Report) error {
 	p.f("\n\n")
 	p.f("| Scanner | State | Findings | Time |\n| --- | --- | ---: | ---: |\n")
 	for _, r := range s.Results {
-		p.f("| %s | %s | %d | %s |\n", mdEscape(r.Tool), r.State, len(r.Findings), r.Duration.Round(time.Millisecond))
+		state := r.State.String()
+		if r.State == finding.Skipped {
+			state = strings.TrimSpace(state + " " + mdProse(oneLine(skipReason(r)))) // why, as the console says
+		}
+		p.f("| %s | %s | %d | %s |\n", mdEscape(r.Tool), state, len(r.Findings), r.Duration.Round(time.Millisecond))
 	}
 	ranked := s.Ranked()
 	if len(ranked) > 0 {
@@ -336,11 +340,8 @@ func Markdown(w io.Writer, s *pipeline.Report) error {
 			if tools == "" {
 				tools = f.Tool
 			}
-			sev := f.Severity.String()
-			if f.SeverityUnknown {
-				sev = "unknown"
-			}
-			p.f("| %s | %s | `%s` | %s | %s |\n", sev, mdEscape(f.RuleID), mdEscape(f.Location.String()), mdProse(oneLine(Message(f))), mdProse(tools))
+			sev := f.SeverityLabel()
+			p.f("| %s | %s | `%s` | %s | %s |\n", sev, mdEscape(f.RuleID), mdEscape(f.Location.String()), mdProse(rowMessage(f)), mdProse(tools))
 		}
 	}
 	if sup := s.Suppressed(); len(sup) > 0 {
@@ -357,7 +358,7 @@ func Markdown(w io.Writer, s *pipeline.Report) error {
 	if len(s.Remediations) > 0 {
 		p.f("\n### Remediation\n\n")
 		for _, r := range s.Remediations {
-			p.f("- %s\n", mdProse(r.String()))
+			p.f("- %s\n", remediationMarkdown(r, mdProse))
 		}
 	}
 	var problems []string

@@ -88,7 +88,7 @@ func NewPaths(root, db string) *Paths {
 	if gp := filepath.SplitList(env["GOPATH"]); len(gp) > 0 {
 		add(gp[0], "$GOPATH", false)
 	}
-	add(os.TempDir(), "$TMPDIR", false)
+	add(os.TempDir(), TempMarker(), false)
 	if home, err := os.UserHomeDir(); err == nil {
 		add(home, "~", false)
 	}
@@ -104,6 +104,16 @@ func NewPaths(root, db string) *Paths {
 		}
 	}
 	return p
+}
+
+// TempMarker names the temporary directory in outputs so that a shell
+// reads the path back: "$TMPDIR", or with TMPDIR unset (os.TempDir is then
+// /tmp) "${TMPDIR:-/tmp}", since "$TMPDIR/x" would read as "/x".
+func TempMarker() string {
+	if os.Getenv("TMPDIR") == "" {
+		return "${TMPDIR:-/tmp}"
+	}
+	return "$TMPDIR"
 }
 
 // sortSubs puts the longest paths first (the root and the caches lie inside

@@ -32,25 +32,59 @@ func TestPathsText(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// shown is p as it must read: under the longest of the temp directory
+	// ($TMPDIR, or ${TMPDIR:-/tmp} when unset) and home (~), wherever HOME
+	// lies (HOME=/tmp in some containers); a shell reads it back as p.
+	shown := func(p string) string {
+		best, marker := "", ""
+		tmp := "$TMPDIR"
+		if os.Getenv("TMPDIR") == "" {
+			tmp = "${TMPDIR:-/tmp}"
+		}
+		// On a tie (HOME=/tmp) the temp directory's marker wins.
+		for _, d := range [][2]string{{os.TempDir(), tmp}, {home, "~"}} {
+			dir, m := d[0], d[1]
+			if strings.HasPrefix(p, dir+"/") && len(dir) > len(best) {
+				best, marker = dir, m
+			}
+		}
+		if best == "" {
+			return p
+		}
+		return marker + strings.TrimPrefix(p, best)
+	}
 	p := NewPaths(root, db)
 	for _, tc := range []struct{ in, want string }{
 		{root + "/sub/x.go:1:2: err", "sub/x.go:1:2: err"},
 		{"stat " + root + ": denied", "stat .: denied"},
-		{"open " + db + "/govulncheck/index/modules.json", "open $TMPDIR" + strings.TrimPrefix(db, os.TempDir()) + "/govulncheck/index/modules.json"},
-		{"open " + db[1:] + "/osv-scanner/PyPI/all.zip", "open $TMPDIR" + strings.TrimPrefix(db, os.TempDir()) + "/osv-scanner/PyPI/all.zip"},
+		{"open " + db + "/govulncheck/index/modules.json", "open " + shown(db) + "/govulncheck/index/modules.json"},
+		{"open " + db[1:] + "/osv-scanner/PyPI/all.zip", "open " + shown(db) + "/osv-scanner/PyPI/all.zip"},
 		// osv-scalibr drops the leading slash.
 		{"scan " + root[1:] + "/requirements.txt failed", "scan requirements.txt failed"},
 		{goEnvValue(t, "GOMODCACHE") + "/golang.org/x/text@v0.3.6/a.go", "$GOMODCACHE/golang.org/x/text@v0.3.6/a.go"},
 		{"failed to initialize build cache at " + goEnvValue(t, "GOCACHE") + ": mkdir", "failed to initialize build cache at $GOCACHE: mkdir"},
 		{goEnvValue(t, "GOROOT") + "/src/fmt/print.go:10", "$GOROOT/src/fmt/print.go:10"},
-		{filepath.Join(os.TempDir(), "scangate-osv-1/x.toml"), "$TMPDIR/scangate-osv-1/x.toml"},
-		{filepath.Join(home, ".netrc"), "~/.netrc"},
+		{filepath.Join(os.TempDir(), "scangate-osv-1/x.toml"), shown(filepath.Join(os.TempDir(), "scangate-osv-1/x.toml"))},
+		{filepath.Join(home, ".netrc"), shown(filepath.Join(home, ".netrc"))}, // ~/.netrc unless HOME is the temp directory
 		// A longer name that only starts with a known path is another path.
-		{home + "x/file", home + "x/file"},
-		{root + "-other/a.go", "$TMPDIR" + strings.TrimPrefix(filepath.Dir(root), os.TempDir()) + "/repo-other/a.go"},
+		{home + "x/file", shown(home + "x/file")},
+		{root + "-other/a.go", shown(root + "-other/a.go")},
 	} {
-		if got := p.Text(tc.in); got != tc.want {
+		got := p.Text(tc.in)
+		if got != tc.want {
 			t.Errorf("Text(%q)\n = %q\nwant %q", tc.in, got, tc.want)
+		}
+		// A path shown under the temp or home directory pastes back: a
+		// shell expands it to the path.
+		if strings.HasPrefix(got, "$TMPDIR") || strings.HasPrefix(got, "~") || strings.HasPrefix(got, "/") {
+			back := got
+			if rest, ok := strings.CutPrefix(got, "~"); ok {
+				back = home + rest
+			}
+			out, err := exec.Command("sh", "-c", `printf %s "`+back+`"`).Output()
+			if err != nil || string(out) != tc.in {
+				t.Errorf("Text(%q) = %q reads back in sh as %q (%v)", tc.in, got, out, err)
+			}
 		}
 	}
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"strings"
 
+	"github.com/scangate/scangate/config"
 	"github.com/scangate/scangate/scanners"
 	"github.com/scangate/scangate/scanners/registry"
 )
@@ -20,7 +21,7 @@ var tuneRun func(*scanners.Options)
 func checkScanners(names []string) error {
 	for _, n := range names {
 		if !registry.Known(n) {
-			return usageErr("unknown scanner %q in --scanners (known: %s)", n, strings.Join(registry.Names(), ", "))
+			return usageErr("unknown scanner %q in --scanners%s (known: %s)", n, config.Suggest(n, registry.Names()), strings.Join(registry.Names(), ", "))
 		}
 	}
 	return nil

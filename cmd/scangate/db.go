@@ -163,7 +163,10 @@ advisory (modified or published) of the exports it came from, since
 importing an old export today does not make it new. golang/vulndb's
 data/osv records carry no dates: their files' modification time counts.
 Ecosystems older than --max-age are marked stale and named in a warning;
-offline scans warn about the stale ecosystems they use (db.max-age).` + dbExitHelp,
+offline scans warn about the stale ecosystems they use (db.max-age).
+
+A directory or zip of raw OSV advisories, which scan also takes as --db, is
+described as such, with what a scan would read from it.` + dbExitHelp,
 		Example: `  scangate db status
   scangate db status --db /srv/scangate-db --max-age 72h`,
 		Args: cobra.NoArgs,
@@ -174,9 +177,21 @@ offline scans warn about the stale ecosystems they use (db.max-age).` + dbExitHe
 			}
 			st, err := vulndb.Status(dir)
 			if err != nil {
-				return dbFailed(fmt.Errorf("database %s: %w", dir, err))
+				// A directory or zip that scan reads as raw advisories is
+				// not corrupt: say what it is and what it holds.
+				raw, rerr := vulndb.OpenWith(dir, vulndb.OpenOptions{Logf: func(string, ...any) {}})
+				switch {
+				case rerr != nil:
+					return dbFailed(fmt.Errorf("database %s: %w", dir, rerr)) // why scan refuses it too
+				case !raw.Temporary:
+					return dbFailed(fmt.Errorf("database %s: %w", dir, err))
+				}
+				defer raw.Close()
+				fmt.Fprintf(cmd.OutOrStdout(), "%s: raw OSV advisories, not an imported database: scan reads them as they are, importing them into a temporary database each time (scangate db import %s --db DIR makes a lasting one); read just now:\n", dir, dir)
+				st = raw.Stats
+			} else {
+				fmt.Fprintf(cmd.OutOrStdout(), "database %s\n", dir)
 			}
-			fmt.Fprintf(cmd.OutOrStdout(), "database %s\n", dir)
 			printStats(cmd.OutOrStdout(), st, time.Now(), maxAge)
 			return nil
 		},

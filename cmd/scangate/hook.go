@@ -216,7 +216,7 @@ func hookInstall(ctx context.Context, stderr io.Writer, typ string, scanFlags []
 	}
 	dir, err := hooksDir(ctx)
 	if err != nil {
-		return &exitError{code: exitFail, err: err}
+		return &exitError{code: exitUsage, err: err} // run where there is no repository: usage
 	}
 	path := filepath.Join(dir, typ)
 	exists, ours, err := isOurs(path)
@@ -266,7 +266,7 @@ func writeExecutable(path, content string) error {
 func hookUninstall(ctx context.Context, stderr io.Writer, typ string) error {
 	dir, err := hooksDir(ctx)
 	if err != nil {
-		return &exitError{code: exitFail, err: err}
+		return &exitError{code: exitUsage, err: err} // run where there is no repository: usage
 	}
 	path := filepath.Join(dir, typ)
 	exists, ours, err := isOurs(path)

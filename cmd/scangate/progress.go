@@ -64,10 +64,11 @@ func (p *progress) event(e scanners.Event) {
 			fmt.Fprintf(p.w, "%s: started\n", e.Scanner)
 		}
 	case scanners.Progress:
-		// Messages name files and modules of the scanned repository.
-		p.last[e.Scanner] = report.TermLine(e.Message)
+		// Messages name files and modules of the scanned repository. The
+		// line is prefixed here: drop the adapter's own prefix.
+		p.last[e.Scanner] = report.TermLine(strings.TrimPrefix(e.Message, e.Scanner+": "))
 		if !p.animated {
-			fmt.Fprintf(p.w, "%s: %s\n", e.Scanner, p.last[e.Scanner])
+			fmt.Fprintf(p.w, "%s\n", truncate(e.Scanner+": "+p.last[e.Scanner], maxProgressLine))
 		}
 	case scanners.Finished:
 		delete(p.running, e.Scanner)
@@ -75,11 +76,17 @@ func (p *progress) event(e scanners.Event) {
 		case finding.Skipped:
 			fmt.Fprintf(p.w, "%s: skipped\n", e.Scanner)
 		default:
-			fmt.Fprintf(p.w, "%s: %s in %s, %d findings\n", e.Scanner, e.State, e.Duration.Round(time.Millisecond), e.Findings)
+			// Counted before one tool's finding is merged into another's
+			// (the summary's count): another word for another count.
+			fmt.Fprintf(p.w, "%s: %s in %s, %d results before merging duplicates\n", e.Scanner, e.State, e.Duration.Round(time.Millisecond), e.Findings)
 		}
 	}
 	p.draw()
 }
+
+// maxProgressLine keeps a CI log line readable: a command line of bandit's
+// excludes alone is 800 characters.
+const maxProgressLine = 199
 
 var spinner = []string{"⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"}
 

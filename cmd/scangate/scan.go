@@ -365,7 +365,7 @@ func (o *scanOptions) plan(stderr io.Writer) (pipeline.Plan, error) {
 // named: under the home or temporary directory by marker, else as given.
 func displayCacheDir(dir string) string {
 	if rel, err := filepath.Rel(os.TempDir(), dir); err == nil && !strings.HasPrefix(rel, "..") {
-		return filepath.ToSlash(filepath.Join("$TMPDIR", rel))
+		return scanners.TempMarker() + "/" + filepath.ToSlash(rel)
 	}
 	return vulndb.DisplayPath(dir)
 }

@@ -73,7 +73,7 @@ func TestCalledVulnerabilityOfUnknownSeverityFails(t *testing.T) {
 	}
 	for _, want := range []string{
 		"Verdict: FAIL: 1 new vulnerability below high whose vulnerable code is called (fail-on-called)",
-		"3 of unknown severity",
+		"Findings: 3 new (unknown 3)",
 		"UNKNOWN  GO-2021-0113",
 		"Severity unknown: no CVSS score or severity label in the advisory or its aliases (gated as medium)",
 	} {

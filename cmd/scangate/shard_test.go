@@ -474,6 +474,90 @@ func TestShardedWorkflow(t *testing.T) {
 	}
 }
 
+// A reusable workflow's run does not start unless its caller grants every
+// permission a job asks for: the header's call and the docs' call grant
+// at least what each job asks.
+func TestShardedWorkflowPermissions(t *testing.T) {
+	b, err := os.ReadFile("../../.github/workflows/scangate-sharded.yml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wf struct {
+		Permissions map[string]string `yaml:"permissions"`
+		Jobs        map[string]struct {
+			Permissions map[string]string `yaml:"permissions"`
+		} `yaml:"jobs"`
+	}
+	if err := yaml.Unmarshal(b, &wf); err != nil {
+		t.Fatalf("scangate-sharded.yml: %v", err)
+	}
+	// The call in the header comment: "#   jobs:" up to the first blank comment line.
+	var header []string
+	in := false
+	for _, l := range strings.Split(string(b), "\n") {
+		if l == "#   jobs:" {
+			in = true
+		}
+		if in && strings.TrimSpace(l) == "#" {
+			break
+		}
+		if in {
+			header = append(header, strings.TrimPrefix(l, "# "))
+		}
+	}
+	docs, err := os.ReadFile("../../docs/github.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	block := regexp.MustCompile("(?s)```yaml\n(.*?)```")
+	calls := map[string][]byte{"workflow header": []byte(strings.Join(header, "\n"))}
+	for i, m := range block.FindAllSubmatch(docs, -1) {
+		if bytes.Contains(m[1], []byte("scangate-sharded.yml")) {
+			calls[fmt.Sprintf("docs/github.md example %d", i+1)] = m[1]
+		}
+	}
+	if len(calls) < 2 {
+		t.Fatalf("want the header's call and a call in docs/github.md, got %d", len(calls))
+	}
+	level := map[string]int{"": 0, "none": 0, "read": 1, "write": 2}
+	for where, text := range calls {
+		var call struct {
+			Jobs map[string]struct {
+				Uses        string            `yaml:"uses"`
+				Permissions map[string]string `yaml:"permissions"`
+			} `yaml:"jobs"`
+		}
+		if err := yaml.Unmarshal(text, &call); err != nil {
+			t.Fatalf("%s: %v\n%s", where, err, text)
+		}
+		found := false
+		for _, j := range call.Jobs {
+			if !strings.Contains(j.Uses, "scangate-sharded.yml") {
+				continue
+			}
+			found = true
+			if len(j.Permissions) == 0 {
+				t.Errorf("%s: the call grants no permissions", where)
+			}
+			for name, job := range wf.Jobs {
+				for scope, want := range job.Permissions {
+					if level[j.Permissions[scope]] < level[want] {
+						t.Errorf("%s: job %s asks for %s: %s, the call grants %q", where, name, scope, want, j.Permissions[scope])
+					}
+				}
+			}
+			for scope, want := range wf.Permissions {
+				if level[j.Permissions[scope]] < level[want] {
+					t.Errorf("%s: the workflow asks for %s: %s, the call grants %q", where, scope, want, j.Permissions[scope])
+				}
+			}
+		}
+		if !found {
+			t.Errorf("%s: no job uses scangate-sharded.yml", where)
+		}
+	}
+}
+
 // Every YAML example in the docs parses: users copy them into workflows.
 func TestDocsYAMLExamplesParse(t *testing.T) {
 	block := regexp.MustCompile("(?s)```yaml\n(.*?)```")

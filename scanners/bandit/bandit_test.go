@@ -458,7 +458,7 @@ func TestExplicitProgramMissingIsAnError(t *testing.T) {
 	_, err := New(Options{Program: missing}).Scan(context.Background(), request(fixture(t, "banditapp")))
 	var skip *scanners.SkipError
 	// The temp directory is a machine path: reports name it $TMPDIR.
-	want := "$TMPDIR/" + strings.TrimPrefix(missing, os.TempDir()+"/")
+	want := scanners.TempMarker() + "/" + strings.TrimPrefix(missing, os.TempDir()+"/")
 	if err == nil || errors.As(err, &skip) || !strings.Contains(err.Error(), want) {
 		t.Fatalf("err = %v, want an error naming %s", err, want)
 	}

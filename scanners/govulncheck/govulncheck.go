@@ -320,7 +320,8 @@ func (sc *scan) module(ctx context.Context, m scanners.GoModule) (*stream, error
 				Message: fmt.Sprintf("govulncheck: module %s (%s) has no Go packages to scan", m.Rel, m.Path)})
 			return nil, nil
 		}
-		me := &moduleError{line: scanners.GoError(msg), full: msg}
+		// The summary names the tool already: "govulncheck: fetching …" would double it.
+		me := &moduleError{line: strings.TrimPrefix(scanners.GoError(msg), "govulncheck: "), full: msg}
 		if sc.req.Offline && strings.Contains(msg, "GOPROXY=off") {
 			hint := fmt.Sprintf("(offline: the module cache lacks a dependency; run `go mod download` in %s with network access first)", m.Rel)
 			me.line += " " + hint

@@ -411,3 +411,26 @@ func settle(res *finding.Result, err error) error {
 	}
 	return scanners.Settle(res, err)
 }
+
+// The child's own "govulncheck: " prefix is not repeated after the one the
+// message already has (issue 28): a database whose index is not JSON makes
+// the child fail with "govulncheck: fetching vulnerabilities: …" or similar.
+func TestChildErrorNotPrefixedTwice(t *testing.T) {
+	root := t.TempDir()
+	copyTree(t, "testdata/stdlib", filepath.Join(root, "std"))
+	db := t.TempDir()
+	writeFiles(t, db, map[string]string{"govulncheck/index/modules.json": "not json", "govulncheck/index/db.json": "not json"})
+	res, err := newScanner().Scan(context.Background(), request(root, db))
+	err = settle(res, err)
+	if err != nil {
+		t.Fatal(err)
+	}
+	msgs := notes(res)
+	if res.State != finding.Incomplete || !strings.Contains(msgs, "nothing in it was scanned") {
+		t.Fatalf("state %v, notifications:\n%s", res.State, msgs)
+	}
+	first, _, _ := strings.Cut(msgs, "\n")
+	if strings.Count(first, "govulncheck: ") != 1 {
+		t.Errorf("first line names govulncheck more than once: %s", first)
+	}
+}

@@ -275,7 +275,7 @@ func TestErrors(t *testing.T) {
 		{"unknown top-level key", "fail-on: high\nfail_on: low\n",
 			[]string{`bad.yml:2:1: unknown key "fail_on" at the top level (did you mean "fail-on"?) (allowed: version, fail-on, allow-incomplete,`}},
 		{"unknown nested key", "scanners:\n  gosec:\n    includes: [G101]\n",
-			[]string{`bad.yml:3:5: unknown key "includes" in scanners.gosec (did you mean "include"?) (allowed: enabled, required, timeout, fail-on, include, exclude, min-confidence)`}},
+			[]string{`bad.yml:3:5: unknown key "includes" in scanners.gosec (did you mean "include"?) (allowed: enabled, required, timeout, fail-on, include, exclude, min-confidence, config)`}},
 		{"unknown scanner", "scanners:\n  semgrep: {}\n",
 			[]string{`bad.yml:2:3: unknown key "semgrep" in scanners (allowed: gosec, govulncheck, osv-scanner, bandit, safety, secrets)`}},
 		{"bad threshold", "fail-on: hgih\n",
@@ -420,6 +420,9 @@ func equalConfig(a, b *Config) bool {
 	x.sources, y.sources, x.File, y.File = nil, nil, "", ""
 	if len(x.Severity) == 0 && len(y.Severity) == 0 {
 		x.Severity, y.Severity = nil, nil
+	}
+	if len(x.Scanners.Gosec.Config.G104) == 0 && len(y.Scanners.Gosec.Config.G104) == 0 {
+		x.Scanners.Gosec.Config.G104, y.Scanners.Gosec.Config.G104 = nil, nil
 	}
 	norm := func(c *Config) {
 		for _, p := range []*[]string{&c.Tags, &c.Exclude, &c.Scanners.Gosec.Include, &c.Scanners.Gosec.Exclude,

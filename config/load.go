@@ -102,9 +102,9 @@ type field struct {
 	lo, hi  int
 	ranged  bool
 	path    bool
-	glob    bool   // a path glob in scangate's dialect (internal/pathglob)
-	trust   string // what the key would let an in-tree file do; "" when it may set it
-	rules   string // the scanner whose rule IDs the values must be (see knownRules)
+	glob    bool           // a path glob in scangate's dialect (internal/pathglob)
+	trust   string         // what the key would let an in-tree file do; "" when it may set it
+	rules   string         // the scanner whose rule IDs the values must be (see knownRules)
 	keys    *regexp.Regexp // what a map's keys must match; nil: rule or advisory IDs
 	scalar  bool           // a YAML number is taken as the string it is written as
 	regexp  bool           // the value is a regular expression

@@ -35,6 +35,9 @@ const (
 //	                  (a file inside the scanned tree may only name paths inside it)
 //	trust:"why"       a file inside the scanned tree may not set the key at all; why says
 //	                  what the key would let the repository do
+//	keys:"re"         a map's keys must match re (else they are rule or advisory IDs)
+//	scalar:""         a string that may be written as a YAML number too ("0600", 0600, 80.0)
+//	regexp:""         a Go regular expression (RE2), compiled at load time
 
 // Config is the effective configuration of a scan.
 type Config struct {
@@ -127,6 +130,107 @@ type Gosec struct {
 	Include       []string `yaml:"include" pattern:"^G[0-9]{3}$" rules:"gosec"`
 	Exclude       []string `yaml:"exclude" pattern:"^G[0-9]{3}$" rules:"gosec"`
 	MinConfidence string   `yaml:"min-confidence" enum:"low,medium,high"`
+	// Config is gosec's own configuration, spelled as golangci-lint's
+	// linters-settings.gosec.config (and gosec's -conf file) spell it, so
+	// that a golangci-lint block can be copied as is.
+	Config GosecConfig `yaml:"config"`
+}
+
+// GosecConfig holds gosec's global options and the settings of the rules
+// that read any (gosec v2.30.0). Values gosec reads as strings (modes,
+// thresholds) are kept as written: "0600" is octal, as gosec parses it.
+type GosecConfig struct {
+	Global GosecGlobal `yaml:"global"`
+	G101   GosecG101   `yaml:"G101"`
+	// G104 adds functions whose unchecked error is not reported, by
+	// package name or type as called ("fmt", "bytes.Buffer").
+	G104 map[string][]string `yaml:"G104" keys:"^\\*?[A-Za-z_][A-Za-z0-9_./-]*$" pattern:"^[A-Za-z_][A-Za-z0-9_]*$"`
+	G111 GosecPattern        `yaml:"G111"`
+	G117 GosecPattern        `yaml:"G117"`
+	// The widest permission modes allowed: os.Mkdir(All), os.OpenFile and
+	// os.Chmod, os.WriteFile, and what os.Create's 0666 is held to.
+	G301 string `yaml:"G301" scalar:"" pattern:"^0o?[0-7]{1,4}$"`
+	G302 string `yaml:"G302" scalar:"" pattern:"^0o?[0-7]{1,4}$"`
+	G306 string `yaml:"G306" scalar:"" pattern:"^0o?[0-7]{1,4}$"`
+	G307 string `yaml:"G307" scalar:"" pattern:"^0o?[0-7]{1,4}$"`
+}
+
+// GosecGlobal are gosec's global options. An in-tree file may set them:
+// like exclude or fail-on they are the repository's policy (see
+// docs/security.md); none runs or reads anything.
+type GosecGlobal struct {
+	// Nosec true ignores #nosec, //gosec:disable and //nolint:gosec.
+	Nosec bool `yaml:"nosec"`
+	// NosecTag is a tag that works as #nosec does, besides it.
+	NosecTag string `yaml:"#nosec" pattern:"^#?[A-Za-z][A-Za-z0-9_-]{0,63}$"`
+	// ShowIgnored changes nothing: scangate always reports a suppressed
+	// finding, marked suppressed, and never fails on it.
+	ShowIgnored bool `yaml:"show-ignored"`
+	// Audit turns on gosec's audit checks (G104 then reports `_ = f()`).
+	Audit bool `yaml:"audit"`
+	// A #nosec or //gosec:disable without a rule ID, or without a reason
+	// after "--", suppresses nothing and is reported.
+	NosecRequireRules         bool `yaml:"nosec-require-rules"`
+	NosecRequireJustification bool `yaml:"nosec-require-justification"`
+}
+
+// GosecG101 configures G101 (hard-coded credentials).
+type GosecG101 struct {
+	Pattern          string `yaml:"pattern" regexp:""`
+	IgnoreEntropy    bool   `yaml:"ignore_entropy"`
+	EntropyThreshold string `yaml:"entropy_threshold" scalar:"" pattern:"^[0-9]{1,6}(\\.[0-9]{1,6})?$"`
+	PerCharThreshold string `yaml:"per_char_threshold" scalar:"" pattern:"^[0-9]{1,6}(\\.[0-9]{1,6})?$"`
+	Truncate         string `yaml:"truncate" scalar:"" pattern:"^[0-9]{1,6}$"`
+	MinEntropyLength string `yaml:"min_entropy_length" scalar:"" pattern:"^[0-9]{1,6}$"`
+}
+
+// GosecPattern configures a rule that matches a regular expression (G111:
+// the http.Dir call text; G117: the field or key name of a secret).
+type GosecPattern struct {
+	Pattern string `yaml:"pattern" regexp:""`
+}
+
+// Gosec v2.30.0's own defaults, so that `config print` shows what runs;
+// scanners/gosec's tests hold them equal to the library's.
+var DefaultGosecConfig = GosecConfig{
+	G101: GosecG101{
+		Pattern:          `(?i)passwd|pass|password|pwd|secret|token|pw|apiKey|bearer|cred`,
+		EntropyThreshold: "80.0",
+		PerCharThreshold: "3.0",
+		Truncate:         "16",
+		MinEntropyLength: "8",
+	},
+	G111: GosecPattern{Pattern: `http\.Dir\("\/"\)|http\.Dir\('\/'\)`},
+	G117: GosecPattern{Pattern: `(?i)\b((?:api|access|auth|bearer|client|oauth|private|refresh|session|jwt)[_-]?(?:key|secret|token)s?|password|passwd|pwd|pass|secret|cred|jwt)\b`},
+	G301: "0750",
+	G302: "0600",
+	G306: "0600",
+	G307: "0666",
+}
+
+// RuleConfig is the per-rule part of c as gosec.Config holds it: what
+// gosec's rules read, with the types they assert.
+func (c GosecConfig) RuleConfig() map[string]any {
+	g := c.G101
+	out := map[string]any{
+		"G101": map[string]any{"pattern": g.Pattern, "ignore_entropy": g.IgnoreEntropy, "entropy_threshold": g.EntropyThreshold,
+			"per_char_threshold": g.PerCharThreshold, "truncate": g.Truncate, "min_entropy_length": g.MinEntropyLength},
+		"G111": map[string]any{"pattern": c.G111.Pattern},
+		"G117": map[string]any{"pattern": c.G117.Pattern},
+		"G301": c.G301, "G302": c.G302, "G306": c.G306, "G307": c.G307,
+	}
+	if len(c.G104) > 0 {
+		funcs := map[string]any{}
+		for pkg, fs := range c.G104 {
+			list := make([]any, len(fs))
+			for i, f := range fs {
+				list[i] = f
+			}
+			funcs[pkg] = list
+		}
+		out["G104"] = funcs
+	}
+	return out
 }
 
 // Govulncheck options for the govulncheck adapter. Tags and Test default to
@@ -193,7 +297,7 @@ func Default(root string) *Config {
 		DB:           DB{MaxAge: 7 * 24 * time.Hour},
 		Outputs:      Outputs{Category: "scangate/"},
 		Scanners: Scanners{
-			Gosec:       Gosec{MinConfidence: "low"},
+			Gosec:       Gosec{MinConfidence: "low", Config: DefaultGosecConfig},
 			Govulncheck: Govulncheck{ScanLevel: "symbol"},
 			// Program stays "" so that the adapter looks for the tool on PATH
 			// and skips when it is absent; a named program must exist.

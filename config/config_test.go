@@ -275,7 +275,7 @@ func TestErrors(t *testing.T) {
 		{"unknown top-level key", "fail-on: high\nfail_on: low\n",
 			[]string{`bad.yml:2:1: unknown key "fail_on" at the top level (did you mean "fail-on"?) (allowed: version, fail-on, allow-incomplete,`}},
 		{"unknown nested key", "scanners:\n  gosec:\n    includes: [G101]\n",
-			[]string{`bad.yml:3:5: unknown key "includes" in scanners.gosec (did you mean "include"?) (allowed: enabled, required, timeout, fail-on, include, exclude, min-confidence)`}},
+			[]string{`bad.yml:3:5: unknown key "includes" in scanners.gosec (did you mean "include"?) (allowed: enabled, required, timeout, fail-on, include, exclude, min-confidence, config)`}},
 		{"unknown scanner", "scanners:\n  semgrep: {}\n",
 			[]string{`bad.yml:2:3: unknown key "semgrep" in scanners (allowed: gosec, govulncheck, osv-scanner, bandit, safety, secrets)`}},
 		{"bad threshold", "fail-on: hgih\n",
@@ -319,6 +319,22 @@ func TestErrors(t *testing.T) {
 			[]string{`bad.yml:2:1: a second YAML document`}},
 		{"bad env name", "scanners:\n  safety:\n    key-env: $SAFETY_KEY\n",
 			[]string{`bad.yml:3:14: scanners.safety.key-env: invalid value "$SAFETY_KEY"`}},
+		{"gosec config", "scanners:\n  gosec:\n    config:\n      global:\n        \"#nosec\": \"#\"\n        audit: yes\n" +
+			"      G101:\n        pattern: \"(?i)pass(\"\n        truncate: \"16 chars\"\n      G104:\n        fmt: Fscanf\n        \"bad key\": [X]\n" +
+			"      G306: 600\n      G307: \"0o999\"\n      G115: {}\n",
+			[]string{
+				`bad.yml:5:19: scanners.gosec.config.global.#nosec: invalid value "#" (want a match of ^#?[A-Za-z][A-Za-z0-9_-]{0,63}$)`,
+				`bad.yml:6:16: scanners.gosec.config.global.audit: want true or false, got the string "yes"`,
+				"bad.yml:8:18: scanners.gosec.config.G101.pattern: invalid regular expression: error parsing regexp: missing closing ): `(?i)pass(`",
+				`bad.yml:9:19: scanners.gosec.config.G101.truncate: invalid value "16 chars"`,
+				`bad.yml:11:14: scanners.gosec.config.G104.fmt: want a list of strings, got the string "Fscanf"`,
+				`bad.yml:12:9: scanners.gosec.config.G104: keys must match`,
+				`bad.yml:13:13: scanners.gosec.config.G306: invalid value "600" (want a match of ^0o?[0-7]{1,4}$)`,
+				`bad.yml:14:13: scanners.gosec.config.G307: invalid value "0o999"`,
+				`bad.yml:15:7: unknown key "G115" in scanners.gosec.config (did you mean "G111"?) (allowed: global, G101, G104, G111, G117, G301, G302, G306, G307)`,
+			}},
+		{"gosec pattern too long", "scanners:\n  gosec:\n    config:\n      G117:\n        pattern: \"" + strings.Repeat("a", 5000) + "\"\n",
+			[]string{`bad.yml:5:18: scanners.gosec.config.G117.pattern: a regular expression of 5000 bytes (at most 4096)`}},
 		{"several problems in file order", "timeout: 0s\nscanners:\n  gosec:\n    enabled: maybe\nfail-on: 3\n",
 			[]string{
 				"bad.yml:1:10: timeout: invalid value \"0s\"",
@@ -347,6 +363,9 @@ func TestSchemaRejectsBadFiles(t *testing.T) {
 		"fail_on: high\n", "fail-on: hgih\n", "scanners:\n  semgrep: {}\n", "scanners:\n  gosec:\n    exclude: [B101]\n",
 		"severity:\n  G104: severe\n", "reachability: on\n", "reachability:\n  imported: 7\n", "db:\n  max-age: 1w\n",
 		"allow-incomplete: yes\n", "timeout: 300\n", "version: 2\n",
+		"scanners:\n  gosec:\n    config:\n      G115: {}\n", "scanners:\n  gosec:\n    config:\n      G306: \"644\"\n",
+		"scanners:\n  gosec:\n    config:\n      global:\n        nosec: \"true\"\n",
+		"scanners:\n  gosec:\n    config:\n      G104:\n        fmt: [\"a b\"]\n",
 	} {
 		if _, err := Parse("x.yml", []byte(doc), "."); err == nil {
 			t.Errorf("loader accepts %q", doc)
@@ -420,6 +439,9 @@ func equalConfig(a, b *Config) bool {
 	x.sources, y.sources, x.File, y.File = nil, nil, "", ""
 	if len(x.Severity) == 0 && len(y.Severity) == 0 {
 		x.Severity, y.Severity = nil, nil
+	}
+	if len(x.Scanners.Gosec.Config.G104) == 0 && len(y.Scanners.Gosec.Config.G104) == 0 {
+		x.Scanners.Gosec.Config.G104, y.Scanners.Gosec.Config.G104 = nil, nil
 	}
 	norm := func(c *Config) {
 		for _, p := range []*[]string{&c.Tags, &c.Exclude, &c.Scanners.Gosec.Include, &c.Scanners.Gosec.Exclude,

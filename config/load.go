@@ -102,9 +102,12 @@ type field struct {
 	lo, hi  int
 	ranged  bool
 	path    bool
-	glob    bool   // a path glob in scangate's dialect (internal/pathglob)
-	trust   string // what the key would let an in-tree file do; "" when it may set it
-	rules   string // the scanner whose rule IDs the values must be (see knownRules)
+	glob    bool           // a path glob in scangate's dialect (internal/pathglob)
+	trust   string         // what the key would let an in-tree file do; "" when it may set it
+	rules   string         // the scanner whose rule IDs the values must be (see knownRules)
+	keys    *regexp.Regexp // what a map's keys must match; nil: rule or advisory IDs
+	scalar  bool           // a YAML number is taken as the string it is written as
+	regexp  bool           // the value is a regular expression
 }
 
 // fieldsOf lists the keys of a config struct in declaration order, with
@@ -141,6 +144,11 @@ func fieldsOf(t reflect.Type) []field {
 		_, f.glob = sf.Tag.Lookup("glob")
 		f.trust = sf.Tag.Get("trust")
 		f.rules = sf.Tag.Get("rules")
+		if k := sf.Tag.Get("keys"); k != "" {
+			f.keys = regexp.MustCompile(k)
+		}
+		_, f.scalar = sf.Tag.Lookup("scalar")
+		_, f.regexp = sf.Tag.Lookup("regexp")
 		out = append(out, f)
 	}
 	return out
@@ -277,23 +285,7 @@ func (d *decoder) value(n *yaml.Node, v reflect.Value, f field, key string) {
 			d.set(key, n)
 		}
 	case reflect.Slice:
-		if n.Kind != yaml.SequenceNode {
-			d.errf(n, "%s: want a list of strings, got %s", key, yamlerr.Kind(n))
-			return
-		}
-		list := []string{}
-		ok := true
-		for _, e := range n.Content {
-			if e.Kind == yaml.AliasNode {
-				d.errf(e, "%s: YAML aliases are not supported; write the value out", key)
-				ok = false
-				continue
-			}
-			s, good := d.str(e, f, key)
-			ok = ok && good
-			list = append(list, s)
-		}
-		if ok {
+		if list, ok := d.list(n, f, key); ok {
 			v.Set(reflect.ValueOf(list))
 			d.set(key, n)
 		}
@@ -302,6 +294,27 @@ func (d *decoder) value(n *yaml.Node, v reflect.Value, f field, key string) {
 	default:
 		panic(fmt.Sprintf("config: field %s has unsupported type %s", key, v.Type()))
 	}
+}
+
+// list decodes a sequence of strings, each checked as str checks it.
+func (d *decoder) list(n *yaml.Node, f field, key string) ([]string, bool) {
+	if n.Kind != yaml.SequenceNode {
+		d.errf(n, "%s: want a list of strings, got %s", key, yamlerr.Kind(n))
+		return nil, false
+	}
+	list := []string{}
+	ok := true
+	for _, e := range n.Content {
+		if e.Kind == yaml.AliasNode {
+			d.errf(e, "%s: YAML aliases are not supported; write the value out", key)
+			ok = false
+			continue
+		}
+		s, good := d.str(e, f, key)
+		ok = ok && good
+		list = append(list, s)
+	}
+	return list, ok
 }
 
 func (d *decoder) boolean(n *yaml.Node, key string) (bool, bool) {
@@ -339,7 +352,8 @@ func (d *decoder) integer(n *yaml.Node, f field, key string) (int, bool) {
 
 // str checks a string against the field's enum and pattern.
 func (d *decoder) str(n *yaml.Node, f field, key string) (string, bool) {
-	if n.Kind != yaml.ScalarNode || n.ShortTag() != "!!str" {
+	number := f.scalar && n.Kind == yaml.ScalarNode && (n.ShortTag() == "!!int" || n.ShortTag() == "!!float")
+	if !number && (n.Kind != yaml.ScalarNode || n.ShortTag() != "!!str") {
 		want := "a string"
 		if len(f.enum) > 0 {
 			want = "one of " + strings.Join(f.enum, ", ")
@@ -361,6 +375,15 @@ func (d *decoder) str(n *yaml.Node, f field, key string) (string, bool) {
 	case strings.TrimSpace(s) == "":
 		d.errf(n, "%s: empty string", key)
 		return "", false
+	case f.regexp && len(s) > maxRegexp:
+		d.errf(n, "%s: a regular expression of %d bytes (at most %d)", key, len(s), maxRegexp)
+		return "", false
+	}
+	if f.regexp {
+		if _, err := regexp.Compile(s); err != nil {
+			d.errf(n, "%s: invalid regular expression: %v", key, err)
+			return "", false
+		}
 	}
 	if f.glob {
 		if err := pathglob.Check(s); err != nil {
@@ -370,6 +393,10 @@ func (d *decoder) str(n *yaml.Node, f field, key string) (string, bool) {
 	}
 	return s, true
 }
+
+// maxRegexp bounds a regular expression from the file; RE2 matches in
+// linear time, so only its size needs a limit.
+const maxRegexp = 4096
 
 // inTreeFix is how a user sets what an in-tree file may not.
 const inTreeFix = "pass --config FILE from outside the tree, or the flag where the key has one"
@@ -444,17 +471,27 @@ func (d *decoder) duration(n *yaml.Node, key string) (time.Duration, bool) {
 	return dur, true
 }
 
-// stringMap decodes a mapping of IDs to strings (severity overrides).
+// stringMap decodes a mapping of IDs to strings (severity overrides) or,
+// with a keys tag, of names to lists of strings (gosec's G104).
 func (d *decoder) stringMap(n *yaml.Node, v reflect.Value, f field, key string) {
+	lists := v.Type().Elem().Kind() == reflect.Slice
 	if n.Kind != yaml.MappingNode {
-		d.errf(n, "%s: want a mapping of rule IDs to values, got %s", key, yamlerr.Kind(n))
+		want := "rule IDs to values"
+		if lists {
+			want = "names to lists"
+		}
+		d.errf(n, "%s: want a mapping of %s, got %s", key, want, yamlerr.Kind(n))
 		return
 	}
 	m := reflect.MakeMap(v.Type())
 	seen := map[string]int{}
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, val := n.Content[i], n.Content[i+1]
-		if k.Kind != yaml.ScalarNode || strings.TrimSpace(k.Value) == "" || strings.ContainsAny(k.Value, ". \t") {
+		switch {
+		case f.keys != nil && (k.Kind != yaml.ScalarNode || !f.keys.MatchString(k.Value)):
+			d.errf(k, "%s: keys must match %s, got %s", key, f.keys, yamlerr.Kind(k))
+			continue
+		case f.keys == nil && (k.Kind != yaml.ScalarNode || strings.TrimSpace(k.Value) == "" || strings.ContainsAny(k.Value, ". \t")):
 			d.errf(k, "%s: keys must be rule or advisory IDs, got %s", key, yamlerr.Kind(k))
 			continue
 		}
@@ -463,6 +500,19 @@ func (d *decoder) stringMap(n *yaml.Node, v reflect.Value, f field, key string) 
 			continue
 		}
 		seen[k.Value] = k.Line
+		if lists {
+			if val.Kind == yaml.AliasNode {
+				d.errf(val, "%s.%s: YAML aliases are not supported; write the value out", key, k.Value)
+				continue
+			}
+			l, ok := d.list(val, f, key+"."+k.Value)
+			if !ok {
+				continue
+			}
+			m.SetMapIndex(reflect.ValueOf(k.Value), reflect.ValueOf(l))
+			d.set(key+"."+k.Value, val)
+			continue
+		}
 		if val.Kind == yaml.AliasNode || yamlerr.IsNull(val) {
 			d.errf(val, "%s.%s: want one of %s, got %s", key, k.Value, strings.Join(f.enum, ", "), yamlerr.Kind(val))
 			continue
@@ -559,7 +609,7 @@ func Keys() []string {
 // KeySpec is what the loader allows for one key; the schema test compares
 // it with the JSON Schema.
 type KeySpec struct {
-	Type     string // JSON Schema type: boolean, integer, string, array, object; "object|string" for either
+	Type     string // JSON Schema type: boolean, integer, string, array, object; "object|string" or "number|string" for either
 	Enum     []string
 	Pattern  string
 	Min, Max *int
@@ -597,12 +647,17 @@ func Specs() map[string]KeySpec {
 				out[k] = KeySpec{Type: "object"}
 				k += ".*"
 				spec.Type = "string"
+				if f.typ.Elem().Kind() == reflect.Slice {
+					spec.Type = "array"
+				}
 			case f.typ.Kind() == reflect.Slice:
 				spec.Type = "array"
 			case f.typ.Kind() == reflect.Bool, f.typ.Kind() == reflect.Pointer:
 				spec.Type = "boolean"
 			case f.typ.Kind() == reflect.Int:
 				spec.Type = "integer"
+			case f.scalar:
+				spec.Type = "number|string"
 			default:
 				spec.Type = "string"
 			}

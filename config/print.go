@@ -24,18 +24,19 @@ func (c *Config) Print(w io.Writer) error {
 	walk = func(v reflect.Value, prefix string, indent int) {
 		for _, f := range fieldsOf(v.Type()) {
 			key := join(prefix, f.key)
+			name := scalar(f.key) // quoted when YAML needs it: "#nosec"
 			fv := v.FieldByIndex(f.index)
 			switch {
 			case fv.Type() == reflect.TypeFor[Reachability]():
 				r := fv.Interface().(Reachability)
 				if r.Off {
-					add(indent, f.key+": off", c.Source(key).String())
+					add(indent, name+": off", c.Source(key).String())
 					continue
 				}
-				add(indent, f.key+":", "")
+				add(indent, name+":", "")
 				walk(fv, key, indent+1)
 			case fv.Kind() == reflect.Struct && fv.Type() != durationType:
-				add(indent, f.key+":", "")
+				add(indent, name+":", "")
 				walk(fv, key, indent+1)
 			case fv.Kind() == reflect.Map:
 				ids := make([]string, 0, fv.Len())
@@ -43,16 +44,16 @@ func (c *Config) Print(w io.Writer) error {
 					ids = append(ids, k.String())
 				}
 				if len(ids) == 0 {
-					add(indent, f.key+": {}", c.Source(key).String())
+					add(indent, name+": {}", c.Source(key).String())
 					continue
 				}
 				slices.Sort(ids)
-				add(indent, f.key+":", "")
+				add(indent, name+":", "")
 				for _, id := range ids {
-					add(indent+1, scalar(id)+": "+scalar(fv.MapIndex(reflect.ValueOf(id)).String()), c.Source(key+"."+id).String())
+					add(indent+1, scalar(id)+": "+format(fv.MapIndex(reflect.ValueOf(id))), c.Source(key+"."+id).String())
 				}
 			default:
-				add(indent, f.key+": "+format(fv), c.Source(key).String())
+				add(indent, name+": "+format(fv), c.Source(key).String())
 			}
 		}
 	}

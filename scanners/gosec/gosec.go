@@ -27,6 +27,7 @@ import (
 	"context"
 	"fmt"
 	"io/fs"
+	"regexp"
 	"slices"
 	"strings"
 
@@ -56,8 +57,14 @@ type Options struct {
 	NoSecTag string
 	// Audit turns on gosec's audit mode (more checks, more noise).
 	Audit bool
+	// NoSecRequireRules and NoSecRequireJustification make a #nosec or
+	// //gosec:disable that names no rule, or gives no reason after "--",
+	// suppress nothing; gosec reports it (a warning notification).
+	NoSecRequireRules         bool
+	NoSecRequireJustification bool
 	// RuleConfig is gosec's per-rule configuration, as in its config file
-	// ({"G101": {"pattern": "(?i)secret"}}).
+	// ({"G101": {"pattern": "(?i)secret"}}), with the types gosec's rules
+	// assert (config.GosecConfig.RuleConfig builds it).
 	RuleConfig map[string]any
 	// GoVersion overrides the Go version gosec assumes ("go1.21"); by default
 	// it is taken from the scanned modules' go directives. gosec fixes it
@@ -104,6 +111,21 @@ func (o Options) Validate() error {
 	}
 	if o.GoVersion != "" && !validGoVersion(o.GoVersion) {
 		return fmt.Errorf("gosec: Go version %q: want a release such as go1.22", o.GoVersion)
+	}
+	if _, ok := o.RuleConfig["global"]; ok {
+		return fmt.Errorf("gosec: rule configuration: set the global options with their own fields, not a \"global\" key")
+	}
+	// gosec compiles these with regexp.MustCompile: a bad one would panic.
+	for _, id := range []string{"G101", "G111", "G117"} {
+		if m, ok := o.RuleConfig[id].(map[string]any); ok {
+			if p, ok := m["pattern"].(string); ok {
+				if _, err := regexp.Compile(p); err != nil {
+					return fmt.Errorf("gosec: %s pattern: %v", id, err)
+				}
+			}
+		} else if o.RuleConfig[id] != nil {
+			return fmt.Errorf("gosec: %s: want a mapping of settings, got %T", id, o.RuleConfig[id])
+		}
 	}
 	if o.Concurrency < 0 {
 		return fmt.Errorf("gosec: concurrency %d: must not be negative", o.Concurrency)
@@ -152,6 +174,7 @@ func (s *Scanner) Scan(ctx context.Context, req *scanners.Request) (*finding.Res
 	if err := s.opt.Validate(); err != nil {
 		return res, err
 	}
+	freshEntropyCache(s.opt.RuleConfig)
 	filter, err := newPathFilter(req.Exclude)
 	if err != nil {
 		return res, fmt.Errorf("gosec: %w", err)

@@ -296,6 +296,12 @@ func (r *run) analyzer(logs *logCapture) (*securego.Analyzer, error) {
 	if r.opt.Audit {
 		conf.SetGlobal(securego.Audit, "true")
 	}
+	if r.opt.NoSecRequireRules {
+		conf.SetGlobal(securego.NoSecRequireRules, "true")
+	}
+	if r.opt.NoSecRequireJustification {
+		conf.SetGlobal(securego.NoSecRequireJustification, "true")
+	}
 	for k, v := range r.opt.RuleConfig {
 		conf.Set(k, v)
 	}

@@ -41,7 +41,10 @@ type Def struct {
 var All = []Def{
 	{Name: "gosec", Kind: finding.KindCode, Module: "github.com/securego/gosec/v2", New: func(c *config.Config) scanners.Scanner {
 		o := c.Scanners.Gosec
-		return gosec.New(gosec.Options{Include: o.Include, Exclude: o.Exclude, MinConfidence: severityOrInfo(o.MinConfidence)})
+		g := o.Config.Global
+		return gosec.New(gosec.Options{Include: o.Include, Exclude: o.Exclude, MinConfidence: severityOrInfo(o.MinConfidence),
+			IgnoreNoSec: g.Nosec, NoSecTag: g.NosecTag, Audit: g.Audit, NoSecRequireRules: g.NosecRequireRules,
+			NoSecRequireJustification: g.NosecRequireJustification, RuleConfig: o.Config.RuleConfig()})
 	}},
 	{Name: "govulncheck", Kind: finding.KindDependencies, Module: "golang.org/x/vuln", New: func(c *config.Config) scanners.Scanner {
 		return govulncheck.New(govulncheck.Options{ScanLevel: c.Scanners.Govulncheck.ScanLevel, Executable: GovulncheckExecutable})

@@ -1,0 +1,3 @@
+module example.com/gosecconfig
+
+go 1.21

@@ -55,7 +55,7 @@ func (s *Scanner) cacheKey(req *scanners.Request, files []lockfile) *resultcache
 		}
 	}
 	for _, f := range files {
-		k.Add(f.Rel, f.Ecosystem, f.Extractor, f.Arg)
+		k.Add(f.Rel, f.Ecosystem, f.Extractor)
 		add(f.Rel, 0)
 		add(path.Join(path.Dir(f.Rel), "osv-scanner.toml"), 0)
 	}

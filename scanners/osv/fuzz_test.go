@@ -12,6 +12,23 @@ import (
 	"github.com/scangate/scangate/finding"
 )
 
+// addResults gives the converter osv-scanner's results (its JSON output,
+// decoded) as the adapter gives it its own: per lockfile.
+func addResults(c *converter, vr models.VulnerabilityResults) {
+	for _, src := range vr.Results {
+		var pvs []pkgVulns
+		for _, p := range src.Packages {
+			pv := pkgVulns{Pkg: p.Package.Inventory, Name: p.Package.Name, Version: p.Package.Version,
+				Ecosystem: p.Package.Ecosystem, Vulns: p.Vulnerabilities}
+			for _, g := range p.Groups {
+				pv.Groups = append(pv.Groups, group{IDs: g.IDs, Aliases: g.Aliases, MaxSeverity: g.MaxSeverity})
+			}
+			pvs = append(pvs, pv)
+		}
+		c.add(src.Source.Path, pvs)
+	}
+}
+
 // FuzzConvert: whatever results osv-scanner hands back, in the JSON shape
 // it prints them (`--format json`, which decodes into the same
 // models.VulnerabilityResults the library returns), the converter never
@@ -43,7 +60,7 @@ func FuzzConvert(f *testing.F) {
 		}
 		res := &finding.Result{Tool: Name}
 		c := &converter{root: root, res: res, files: manifests{}}
-		c.add(vr)
+		addResults(c, vr)
 		for _, fd := range res.Findings {
 			if res.Rule(fd.RuleID) == nil || fd.Package == nil {
 				t.Fatalf("finding without rule or package: %+v", fd)
@@ -71,7 +88,7 @@ func TestConvertOutsideRoot(t *testing.T) {
 		}},
 	}}}
 	res := &finding.Result{Tool: Name}
-	(&converter{root: root, res: res, files: manifests{}}).add(vr)
+	addResults(&converter{root: root, res: res, files: manifests{}}, vr)
 	if len(res.Findings) != 0 || len(res.Notifications) != 1 || !strings.Contains(res.Notifications[0].Message, "outside the scanned root") {
 		t.Fatalf("findings %+v, notifications %+v", res.Findings, res.Notifications)
 	}

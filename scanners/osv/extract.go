@@ -14,6 +14,7 @@ import (
 
 	"github.com/google/osv-scalibr/extractor"
 	"github.com/google/osv-scalibr/extractor/filesystem"
+	"github.com/google/osv-scalibr/extractor/filesystem/language/golang/gomod"
 	"github.com/google/osv-scalibr/extractor/filesystem/language/python/requirements"
 	"github.com/google/osv-scalibr/extractor/filesystem/language/ruby/gemfilelock"
 	scalibrfs "github.com/google/osv-scalibr/fs"
@@ -53,12 +54,12 @@ func openTree(root string) (*srcTree, *os.Root, error) {
 func (t *srcTree) extract(ctx context.Context, ex filesystem.Extractor, rel string) ([]*extractor.Package, error) {
 	f, err := t.fs.Open(rel)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("cannot be opened: %w", pathError(err))
 	}
 	defer f.Close()
 	info, err := f.Stat()
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("cannot be read: %w", pathError(err))
 	}
 	inv, err := ex.Extract(ctx, &filesystem.ScanInput{FS: t.fs, Path: rel, Root: t.abs, Info: info, Reader: f})
 	for _, p := range inv.Packages {
@@ -81,7 +82,7 @@ func scannable(pkgs []*extractor.Package) []*extractor.Package {
 			eco.Ecosystem == osvconstants.EcosystemMaven && p.Name == "unknown" {
 			continue // osv-scanner would match a bare commit; offline there is no GIT database
 		}
-		if eco.Ecosystem == osvconstants.EcosystemGo && p.Name == "go" {
+		if eco.Ecosystem == osvconstants.EcosystemGo && (p.Name == "go" || p.Name == "stdlib") && slices.Contains(p.Plugins, gomod.Name) {
 			continue
 		}
 		k := key{loc: p.Location.PathOrEmpty(), name: p.Name, version: p.Version, src: fmt.Sprintf("%v", p.SourceCode)}

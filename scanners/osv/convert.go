@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/google/osv-scalibr/extractor"
 	"github.com/google/osv-scalibr/semantic"
@@ -26,6 +27,7 @@ type converter struct {
 	res     *finding.Result
 	files   manifests
 	ignores map[string]*repoIgnores // by lockfile directory
+	now     time.Time               // for the ignores' expiry dates
 	seen    map[string]bool         // findings already added, by fingerprint and line
 }
 
@@ -146,7 +148,7 @@ func (c *converter) addGroup(abs, rel string, line int, pv pkgVulns, g group) {
 		f.Properties = map[string]string{"osvIds": strings.Join(g.IDs, ",")}
 	}
 	if ri := c.ignores[path.Dir(rel)]; ri != nil {
-		if why, ok := ri.match(g.Aliases, pkg.Name, pkg.Version); ok {
+		if why, ok := ri.match(g.Aliases, pv, c.now); ok {
 			if f.Properties == nil {
 				f.Properties = map[string]string{}
 			}

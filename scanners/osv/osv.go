@@ -256,7 +256,7 @@ func (s *Scanner) Scan(ctx context.Context, req *scanners.Request) (_ *finding.R
 	for eco, merr := range mfailed {
 		partly = append(partly, fmt.Sprintf("osv-scanner: %s not scanned: %s", relList(groups[eco]), clean(merr.Error())))
 	}
-	conv := &converter{root: req.Root, res: res, files: manifests{}, ignores: ignores}
+	conv := &converter{root: req.Root, res: res, files: manifests{}, ignores: ignores, now: s.now()}
 	for _, x := range read {
 		if mfailed[x.lf.Ecosystem] != nil {
 			continue

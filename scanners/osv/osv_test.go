@@ -207,6 +207,34 @@ func TestRepoConfigIgnoresAreReportedNotApplied(t *testing.T) {
 	}
 }
 
+// Each osv-scanner.toml is named once, with what it would ignore: entries
+// without a name, by ecosystem or by regexp too (which findings they would
+// hide is TestGolden/repoconfig's).
+func TestRepoConfigProbesWarned(t *testing.T) {
+	res, err := scan(t, New(Options{MaxDBAge: -1}), "../../testdata/osv/repoconfig", importDB(t, "../../testdata/osv/real-advisories"), true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var warns []string
+	for _, n := range res.Notifications {
+		warns = append(warns, n.Message)
+	}
+	got := strings.Join(warns, "\n")
+	for _, want := range []string{
+		"osv-scanner: catch-all/osv-scanner.toml: [[PackageOverrides]] ignoring every package: not applied",
+		"osv-scanner: ecosystem-only/osv-scanner.toml: [[PackageOverrides]] ignoring every package (PyPI): not applied",
+		"osv-scanner: regex/osv-scanner.toml: [[PackageOverrides]] ignoring /^url.*$/, req.*: not applied",
+		"osv-scanner: ignore-until/osv-scanner.toml: [[IgnoredVulns]] PYSEC-2021-66, CVE-2023-32681, PYSEC-2023-212: not applied",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("no warning %q in:\n%s", want, got)
+		}
+	}
+	if len(warns) != 7 || res.State != finding.Completed {
+		t.Errorf("state %v, %d warnings, want one per file:\n%s", res.State, len(warns), got)
+	}
+}
+
 func TestMissingEcosystemDatabase(t *testing.T) {
 	root := copyTree(t, t.TempDir())
 	// No Go advisories, so no Go zip.

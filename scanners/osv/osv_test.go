@@ -545,3 +545,35 @@ func TestBrokenLockfileKeepsTheOthers(t *testing.T) {
 	}
 	t.Logf("err: %v\nnotifications: %+v", err, res.Notifications)
 }
+
+// A cancelled scan stops with the context's error; scans share no state,
+// so several run at once (under -race) and each gives the one-scan answer.
+func TestCancelAndConcurrentScans(t *testing.T) {
+	db := importDB(t, advisoriesDir)
+	root, _ := filepath.Abs(treeDir)
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel()
+	if _, err := New(Options{MaxDBAge: -1}).Scan(ctx, &scanners.Request{Root: root, Offline: true, DB: db}); !errors.Is(err, context.Canceled) {
+		t.Errorf("cancelled scan: err %v", err)
+	}
+	var wg sync.WaitGroup
+	got := make([][]row, 4)
+	for i := range got {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			res, err := New(Options{MaxDBAge: -1}).Scan(t.Context(), &scanners.Request{Root: root, Offline: true, DB: db})
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			got[i] = rows(res)
+		}()
+	}
+	wg.Wait()
+	for i, g := range got {
+		if !reflect.DeepEqual(g, treeWant) {
+			t.Errorf("scan %d: %+v", i, g)
+		}
+	}
+}

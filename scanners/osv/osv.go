@@ -130,8 +130,8 @@ func (s *Scanner) Scan(ctx context.Context, req *scanners.Request) (_ *finding.R
 	if len(files) == 0 {
 		return res, nil
 	}
-	// A lockfile counts as complete once a call that held it succeeded,
-	// so that one that fails keeps its code-scanning alerts.
+	// A lockfile counts as complete once it was read whole and matched, so
+	// that one that fails alone keeps its code-scanning alerts.
 	unitAt := map[string]int{}
 	for _, f := range files {
 		unitAt[f.Rel] = len(res.Units)
@@ -145,7 +145,6 @@ func (s *Scanner) Scan(ctx context.Context, req *scanners.Request) (_ *finding.R
 		res.Warnf("osv-scanner: %s", p)
 	}
 
-	// Lockfiles by the ecosystem whose database they need.
 	var partly []string // why some lockfiles were not (fully) scanned
 	// A failed scan still reports why lockfiles were left out before it failed.
 	fail := func(err error) (*finding.Result, error) {
@@ -154,7 +153,7 @@ func (s *Scanner) Scan(ctx context.Context, req *scanners.Request) (_ *finding.R
 		}
 		return res, err
 	}
-	groups := map[string][]lockfile{}
+	groups := map[string][]lockfile{} // by the ecosystem whose database they need
 	for _, f := range files {
 		groups[f.Ecosystem] = append(groups[f.Ecosystem], f)
 	}

@@ -257,7 +257,7 @@ func TestHostileFileNames(t *testing.T) {
 		files[fmt.Sprintf("broken-%d-%s.py", i, n)] = "def (:\n" // bandit names it in a notification
 		// osv-scanner reports a pin once however many files hold it: one
 		// version each. It cannot open a path that is not UTF-8 (Go's
-		// io/fs), and says so.
+		// io/fs, through which it reads the tree), and says so.
 		files["requirements-"+n+".txt"] = fmt.Sprintf("jinja2==2.10.%d\n", i)
 		if utf8.ValidString(n) {
 			wantOSV++
@@ -292,7 +292,7 @@ func TestHostileFileNames(t *testing.T) {
 		`0esc\x1b]0;title\x07\x1b[2J\x1b[31m.py:5`,
 		`a\n::error file=pwn.py::injected.py:5`,
 		`bidi\u202egnp.py:5`,
-		`osv-scanner: fserr (non-permission error): stat requirements-bad\xff\xfeutf8.txt: invalid argument`,
+		`osv-scanner: requirements-bad\xff\xfeutf8.txt: cannot be opened: invalid argument`,
 		"file=0esc\\x1b]0;title\\x07\\x1b[2J\\x1b[31m.py,line=5",
 	} {
 		if !strings.Contains(o.stderr, want) {

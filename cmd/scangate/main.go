@@ -14,6 +14,7 @@ import (
 	"github.com/scangate/scangate/finding"
 	"github.com/scangate/scangate/report"
 	"github.com/scangate/scangate/scanners/govulncheck"
+	"github.com/scangate/scangate/scanners/osv"
 )
 
 // Exit codes, documented in the README and in `scangate scan --help`: the
@@ -56,6 +57,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if len(args) > 0 && args[0] == govulncheck.Subcommand {
 		return govulncheck.RunChild(context.Background(), args[1:], stdout, stderr)
 	}
+	osv.SilenceExtractorLogs() // they echo scanned files to stderr unescaped
 	root := newRootCmd(stdout, stderr)
 	root.SetArgs(args)
 	err := root.Execute()

@@ -1,11 +1,10 @@
 package osv
 
 import (
-	"go/version"
+	goversion "go/version"
 	"os"
 	"path"
 	"path/filepath"
-	"strings"
 
 	"golang.org/x/mod/modfile"
 
@@ -33,8 +32,7 @@ func (s *Scanner) cacheKey(req *scanners.Request, files []lockfile) *resultcache
 	k.Add(req.DBDigest) // not the root: paths are keyed and stored relative to it
 	k.JSON([]any{s.opt.SkipLockfiles, req.Exclude})
 	for _, f := range files {
-		// The parser the argument names, if any, without the absolute path.
-		k.Add(f.Rel, f.Ecosystem, f.Extractor, strings.TrimSuffix(f.Arg, f.Abs))
+		k.Add(f.Rel, f.Ecosystem, f.Extractor)
 		dir := path.Dir(f.Rel)
 		scanners.KeyDepFiles(k, req.Root, f.Rel, path.Join(dir, "osv-scanner.toml"))
 		if path.Base(f.Rel) == "go.mod" && readsGoSum(filepath.Join(req.Root, filepath.FromSlash(f.Rel))) {
@@ -60,5 +58,5 @@ func readsGoSum(gomod string) bool {
 	if err != nil {
 		return true
 	}
-	return f.Go != nil && f.Go.Version != "" && version.Compare("go"+f.Go.Version, "go1.17") < 0
+	return f.Go != nil && f.Go.Version != "" && goversion.Compare("go"+f.Go.Version, "go1.17") < 0
 }

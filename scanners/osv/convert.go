@@ -8,9 +8,10 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
+	"github.com/google/osv-scalibr/extractor"
 	"github.com/google/osv-scalibr/semantic"
-	"github.com/google/osv-scanner/v2/pkg/models"
 	osvpb "github.com/ossf/osv-schema/bindings/go/osvschema"
 	"github.com/scangate/scangate/finding"
 	"github.com/scangate/scangate/internal/intree"
@@ -26,32 +27,30 @@ type converter struct {
 	res     *finding.Result
 	files   manifests
 	ignores map[string]*repoIgnores // by lockfile directory
-	refused map[string]bool         // includes leaving the root, warned once
+	now     time.Time               // for the ignores' expiry dates
 	seen    map[string]bool         // findings already added, by fingerprint and line
 }
 
-func (c *converter) add(vr models.VulnerabilityResults) {
-	for _, src := range vr.Results {
-		abs := src.Source.Path
-		if !filepath.IsAbs(abs) {
-			abs = filepath.Join(c.root, abs)
-		}
-		// We pass lockfiles under the root only; anything else is not read
-		// (its lines would reach the report) nor reported.
-		rel, err := filepath.Rel(c.root, abs)
-		if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
-			c.res.Warnf("osv-scanner: results for a file outside the scanned root dropped (%s)", filepath.Base(abs))
+// add reports the advisories of the packages of one lockfile, src (relative
+// to the root, or absolute).
+func (c *converter) add(src string, pvs []pkgVulns) {
+	abs := src
+	if !filepath.IsAbs(abs) {
+		abs = filepath.Join(c.root, filepath.FromSlash(abs))
+	}
+	// Only files under the root are read (their lines reach the report).
+	if !intree.Within(c.root, abs) {
+		c.res.Warnf("osv-scanner: results for a file outside the scanned root dropped (%s)", filepath.Base(abs))
+		return
+	}
+	rel := lexicalRel(c.root, abs)
+	for _, pv := range pvs {
+		pabs, prel, line, ok := c.pinnedAt(abs, rel, pv.Pkg)
+		if !ok {
 			continue
 		}
-		rel = filepath.ToSlash(rel)
-		for _, pv := range src.Packages {
-			pabs, prel, line, ok := c.pinnedAt(abs, rel, pv.Package)
-			if !ok {
-				continue
-			}
-			for _, g := range pv.Groups {
-				c.addGroup(pabs, prel, line, pv, g)
-			}
+		for _, g := range pv.Groups {
+			c.addGroup(pabs, prel, line, pv, g)
 		}
 	}
 }
@@ -60,11 +59,10 @@ func (c *converter) add(vr models.VulnerabilityResults) {
 // package of a requirements file included with -r at the including line,
 // with the included file's own line as the first related location: the pin
 // is there, and that is the file to edit, so the finding goes there (and is
-// the same finding as the one of that file scanned on its own). An include
-// that leaves the root, lexically or through a symlink, is refused: its
-// packages are not reported, and one warning names the including line.
-func (c *converter) pinnedAt(abs, rel string, pkg models.PackageInfo) (string, string, int, bool) {
-	inv := pkg.Inventory
+// the same finding as the one of that file scanned on its own). The
+// extractors read through the root (os.Root), so an include cannot leave
+// it; a location outside it all the same is not reported.
+func (c *converter) pinnedAt(abs, rel string, inv *extractor.Package) (string, string, int, bool) {
 	if inv == nil || inv.Location.Descriptor == nil || inv.Location.Descriptor.File == nil {
 		return abs, rel, 0, true
 	}
@@ -72,46 +70,28 @@ func (c *converter) pinnedAt(abs, rel string, pkg models.PackageInfo) (string, s
 	if len(inv.Location.Related) == 0 || inv.Location.Related[0].File == nil {
 		return abs, rel, desc.LineNumber, true
 	}
-	// osv-scalibr's paths are relative to its walk root ("/"): Source.Path
-	// is the lockfile's absolute path, Descriptor the same file relative.
-	prefix, ok := strings.CutSuffix(abs, filepath.FromSlash(desc.Path))
-	if !ok {
-		prefix = string(filepath.Separator)
-	}
-	toAbs := func(p string) string {
-		if filepath.IsAbs(p) {
-			return filepath.Clean(p)
-		}
-		return filepath.Join(prefix, filepath.FromSlash(p))
-	}
 	inc := inv.Location.Related[0].File
-	incAbs, descAbs := toAbs(inc.Path), toAbs(desc.Path)
-	if !intree.Contains(c.root, descAbs) || !intree.Contains(c.root, incAbs) {
-		at := fmt.Sprintf("%s:%d", intree.Rel(c.root, descAbs), desc.LineNumber)
-		if !c.refused[at] {
-			if c.refused == nil {
-				c.refused = map[string]bool{}
-			}
-			c.refused[at] = true
-			c.res.Warnf("osv-scanner: %s includes a file outside the scanned root: not read, its packages not reported", at)
-		}
+	incAbs := filepath.Join(c.root, filepath.FromSlash(inc.Path))
+	if filepath.IsAbs(inc.Path) || !intree.Within(c.root, incAbs) {
 		return "", "", 0, false
 	}
-	incRel, err := filepath.Rel(c.root, incAbs)
-	if err != nil {
-		return abs, rel, desc.LineNumber, true
-	}
-	return incAbs, filepath.ToSlash(incRel), inc.LineNumber, true
+	return incAbs, lexicalRel(c.root, incAbs), inc.LineNumber, true
 }
 
-func (c *converter) addGroup(abs, rel string, line int, pv models.PackageVulns, g models.GroupInfo) {
+// lexicalRel names p, known to be under root, relative to it as spelled.
+func lexicalRel(root, p string) string {
+	r, _ := filepath.Rel(root, p)
+	return filepath.ToSlash(r)
+}
+
+func (c *converter) addGroup(abs, rel string, line int, pv pkgVulns, g group) {
 	if len(g.IDs) == 0 {
 		return
 	}
 	id := g.IDs[0] // osv-scanner's representative: CVE, then others (GO-, PYSEC-), then GHSA
 	var vulns []*osvpb.Vulnerability
 	for _, gid := range g.IDs {
-		for _, v := range pv.Vulnerabilities {
+		for _, v := range pv.Vulns {
 			if v.GetId() == gid {
 				vulns = append(vulns, v)
 			}
@@ -120,7 +100,7 @@ func (c *converter) addGroup(abs, rel string, line int, pv models.PackageVulns, 
 	if len(vulns) == 0 {
 		return
 	}
-	pkg := pv.Package
+	pkg := pv
 	var aliases []string
 	for _, a := range g.Aliases {
 		if a != id {
@@ -168,7 +148,7 @@ func (c *converter) addGroup(abs, rel string, line int, pv models.PackageVulns, 
 		f.Properties = map[string]string{"osvIds": strings.Join(g.IDs, ",")}
 	}
 	if ri := c.ignores[path.Dir(rel)]; ri != nil {
-		if why, ok := ri.match(g.Aliases, pkg.Name, pkg.Version); ok {
+		if why, ok := ri.match(g.Aliases, pv, c.now); ok {
 			if f.Properties == nil {
 				f.Properties = map[string]string{}
 			}

@@ -106,7 +106,6 @@ type lockfile struct {
 	Rel       string // relative to the root, "/" separated
 	Ecosystem string
 	Extractor string // osv-scalibr plugin name ("python/requirements")
-	Arg       string // how osv-scanner is given the file: see lockfileArg
 }
 
 // discover walks root for lockfiles; with first it stops at the first one.

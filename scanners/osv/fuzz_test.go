@@ -3,18 +3,68 @@ package osv
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
-	"github.com/google/osv-scanner/v2/pkg/models"
+	osvpb "github.com/ossf/osv-schema/bindings/go/osvschema"
 	"github.com/scangate/scangate/finding"
+	"google.golang.org/protobuf/encoding/protojson"
 )
 
+// osvResults is osv-scanner's JSON output (`--format json`), the fields
+// the converter is given.
+type osvResults struct {
+	Results []struct {
+		Source struct {
+			Path string `json:"path"`
+		} `json:"source"`
+		Packages []struct {
+			Package struct {
+				Name, Version, Ecosystem string
+			} `json:"package"`
+			Vulnerabilities []json.RawMessage `json:"vulnerabilities"`
+			Groups          []struct {
+				IDs         []string `json:"ids"`
+				Aliases     []string `json:"aliases"`
+				MaxSeverity string   `json:"max_severity"`
+			} `json:"groups"`
+		} `json:"packages"`
+	} `json:"results"`
+}
+
+// addResults gives the converter osv-scanner's results as the adapter
+// gives it its own: per lockfile.
+func addResults(c *converter, data []byte) error {
+	var vr osvResults
+	if err := json.Unmarshal(data, &vr); err != nil {
+		return err
+	}
+	for _, src := range vr.Results {
+		var pvs []pkgVulns
+		for _, p := range src.Packages {
+			pv := pkgVulns{Name: p.Package.Name, Version: p.Package.Version, Ecosystem: p.Package.Ecosystem}
+			for _, raw := range p.Vulnerabilities {
+				v := &osvpb.Vulnerability{}
+				if err := protojson.Unmarshal(raw, v); err != nil {
+					return fmt.Errorf("proto: %w", err)
+				}
+				pv.Vulns = append(pv.Vulns, v)
+			}
+			for _, g := range p.Groups {
+				pv.Groups = append(pv.Groups, group{IDs: g.IDs, Aliases: g.Aliases, MaxSeverity: g.MaxSeverity})
+			}
+			pvs = append(pvs, pv)
+		}
+		c.add(src.Source.Path, pvs)
+	}
+	return nil
+}
+
 // FuzzConvert: whatever results osv-scanner hands back, in the JSON shape
-// it prints them (`--format json`, which decodes into the same
-// models.VulnerabilityResults the library returns), the converter never
+// it prints them (`--format json`), the converter never
 // panics and gives findings with a rule, a package and a path relative to
 // the root. The seed testdata/osv/captured/results-tree.json is osv-scanner
 // v2.5.0's real result on testdata/osv/tree with the advisories of
@@ -34,16 +84,14 @@ func FuzzConvert(f *testing.F) {
 		`"vulnerabilities":[{"id":"A","affected":[{"package":{"name":"x","ecosystem":"PyPI"},"ranges":[{"type":"ECOSYSTEM","events":[{"introduced":"0"},{"fixed":"2"}]}]}]}],` +
 		`"groups":[{"ids":["A","B"],"aliases":["A","B"],"max_severity":"9.8"}]}]}]}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		var vr models.VulnerabilityResults
-		if err := json.Unmarshal(data, &vr); err != nil {
+		res := &finding.Result{Tool: Name}
+		c := &converter{root: root, res: res, files: manifests{}}
+		if err := addResults(c, data); err != nil {
 			if json.Valid(data) && !strings.Contains(err.Error(), "json") && !strings.Contains(err.Error(), "proto") {
 				t.Fatalf("error names no problem: %v", err)
 			}
 			return
 		}
-		res := &finding.Result{Tool: Name}
-		c := &converter{root: root, res: res, files: manifests{}}
-		c.add(vr)
 		for _, fd := range res.Findings {
 			if res.Rule(fd.RuleID) == nil || fd.Package == nil {
 				t.Fatalf("finding without rule or package: %+v", fd)
@@ -62,16 +110,10 @@ func TestConvertOutsideRoot(t *testing.T) {
 	if err := os.WriteFile(outside, []byte("jinja2==2.4.1 # SECRET-LINE\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	vr := models.VulnerabilityResults{Results: []models.PackageSource{{
-		Source: models.SourceInfo{Path: outside, Type: "lockfile"},
-		Packages: []models.PackageVulns{{
-			Package:         models.PackageInfo{Name: "jinja2", Version: "2.4.1", Ecosystem: "PyPI"},
-			Vulnerabilities: nil,
-			Groups:          []models.GroupInfo{{IDs: []string{"A"}}},
-		}},
-	}}}
 	res := &finding.Result{Tool: Name}
-	(&converter{root: root, res: res, files: manifests{}}).add(vr)
+	(&converter{root: root, res: res, files: manifests{}}).add(outside, []pkgVulns{{
+		Name: "jinja2", Version: "2.4.1", Ecosystem: "PyPI", Groups: []group{{IDs: []string{"A"}}},
+	}})
 	if len(res.Findings) != 0 || len(res.Notifications) != 1 || !strings.Contains(res.Notifications[0].Message, "outside the scanned root") {
 		t.Fatalf("findings %+v, notifications %+v", res.Findings, res.Notifications)
 	}

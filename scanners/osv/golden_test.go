@@ -52,12 +52,20 @@ var goldenCases = []struct {
 	name      string
 	root      string
 	db        string
-	lockfiles []string
+	lockfiles []string // nil: the whole tree, as osv-scanner's walk (-r) finds it
+	// The tree's osv-scanner.toml files applied by the standalone binary:
+	// scangate must mark (not drop) exactly what they hide.
+	repoConfig bool
 }{
-	{"tree", treeDir, advisoriesDir, []string{"go.mod", "py/requirements.txt", "rb/Gemfile.lock", "web/package-lock.json"}},
+	{"tree", treeDir, advisoriesDir, []string{"go.mod", "py/requirements.txt", "rb/Gemfile.lock", "web/package-lock.json"}, false},
 	// Only the Python part of the example: its Go module and advisories are
 	// another adapter's, and change with it.
-	{"examples-requirements", examplesProj, examplesDB, []string{"requirements.txt"}},
+	{"examples-requirements", examplesProj, examplesDB, []string{"requirements.txt"}, false},
+	// Real lockfiles of eight kinds and real advisories (testdata/osv/real/README.md),
+	// walked: the partly read pnpm lockfile keeps what it yielded.
+	{"real", "../../testdata/osv/real", "../../testdata/osv/real-advisories", nil, false},
+	// Probes of osv-scanner.toml ignores (testdata/osv/repoconfig/README.md).
+	{"repoconfig", "../../testdata/osv/repoconfig", "../../testdata/osv/real-advisories", nil, true},
 }
 
 func TestGolden(t *testing.T) {
@@ -70,7 +78,7 @@ func TestGolden(t *testing.T) {
 				t.Fatal(err)
 			}
 			if *standalone != "" {
-				record(t, gc.root, db, gc.lockfiles, goldenFile)
+				record(t, gc.root, db, gc.lockfiles, gc.repoConfig, goldenFile)
 			}
 			var want golden
 			b, err := os.ReadFile(goldenFile)
@@ -87,7 +95,8 @@ func TestGolden(t *testing.T) {
 			}
 			var got []goldenRow
 			for _, f := range res.Findings {
-				if !slices.Contains(gc.lockfiles, f.Location.Path) {
+				if gc.lockfiles != nil && !slices.Contains(gc.lockfiles, f.Location.Path) ||
+					gc.repoConfig && f.Properties["osvScannerIgnore"] != "" {
 					continue
 				}
 				got = append(got, toGolden(f))
@@ -142,13 +151,19 @@ func sortGolden(rows []goldenRow) {
 // config (as scangate, so that a repository's osv-scanner.toml is not
 // applied) and call analysis off (as scangate, which leaves it to
 // govulncheck).
-func record(t *testing.T, root, db string, lockfiles []string, goldenFile string) {
+func record(t *testing.T, root, db string, lockfiles []string, repoConfig bool, goldenFile string) {
 	empty := filepath.Join(t.TempDir(), "empty.toml")
 	os.WriteFile(empty, nil, 0o644)
 	args := []string{"scan", "source", "--offline", "--local-db-path=" + filepath.Join(db, "osv-scanner"),
 		"--config=" + empty, "--no-call-analysis=all", "--format=json"}
+	if repoConfig {
+		args = slices.DeleteFunc(args, func(a string) bool { return a == "--config="+empty })
+	}
 	for _, l := range lockfiles {
 		args = append(args, "-L", l)
+	}
+	if lockfiles == nil {
+		args = append(args, "-r", ".")
 	}
 	out, err := shellout.Run(context.Background(), shellout.Cmd{Program: *standalone, Args: args, Dir: root})
 	if err != nil {
@@ -198,7 +213,10 @@ func record(t *testing.T, root, db string, lockfiles []string, goldenFile string
 	g.Command = strings.Join(cmd, " ")
 	g.Command = strings.ReplaceAll(g.Command, filepath.Join(db, "osv-scanner"), "$DB/osv-scanner")
 	g.Command = strings.ReplaceAll(g.Command, empty, "$EMPTY_TOML")
-	g.Command += fmt.Sprintf("   # $DB: scangate db import of %s; $EMPTY_TOML: an empty file", filepath.ToSlash(mustRel(t, root)))
+	g.Command += fmt.Sprintf("   # $DB: scangate db import of %s", filepath.ToSlash(mustRel(t, root)))
+	if !repoConfig {
+		g.Command += "; $EMPTY_TOML: an empty file"
+	}
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)

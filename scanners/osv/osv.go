@@ -1,35 +1,39 @@
-// Package osv is the embedded osv-scanner (github.com/google/osv-scanner/v2
-// v2.5.0): dependency vulnerabilities in every lockfile and manifest it
-// understands.
+// Package osv is the osv-scanner scanner: dependency vulnerabilities in
+// every lockfile and manifest osv-scanner v2.5.0's source scan understands,
+// found as osv-scanner finds them, with its own parts (osv-scalibr's
+// extractors and vulnerability matchers) called directly instead of
+// osvscanner.DoScan.
 //
-// The adapter finds the lockfiles itself and scans them per ecosystem,
-// because osv-scanner v2.5.0 loses findings silently in offline mode: one
-// missing ecosystem database stops matching for all packages while DoScan
-// returns no error. Offline, each ecosystem's database is checked first;
-// ecosystems without one are reported as not scanned (incomplete), and
-// every ERROR record osv-scanner logs makes the run incomplete too. A
-// repository's osv-scanner.toml ignores are not applied (scangate has its
-// own suppressions): they are reported as warnings and noted on the
-// findings they would have hidden. Go call analysis stays off (govulncheck
-// does it, once); there is no transitive resolution (it would contact
-// repositories the scanned pom.xml names, with the user's Maven
-// credentials), and offline no network access at all.
+// The adapter finds the lockfiles itself and gives each to the extractor
+// that claimed it, so one bad lockfile fails alone and its error is named.
+// Offline, each ecosystem's database is checked first; ecosystems without
+// one are reported as not scanned (incomplete), where osv-scanner v2.5.0
+// stops matching for every package and returns no error. A repository's
+// osv-scanner.toml ignores are not applied (scangate has its own
+// suppressions): they are reported as warnings and noted on the findings
+// they would have hidden. Go call analysis stays off (govulncheck does it,
+// once); there is no transitive resolution (it would contact repositories
+// the scanned pom.xml names, with the user's Maven credentials), and
+// offline no network access at all.
 package osv
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"net/http"
 	"os"
-	"path/filepath"
 	"slices"
 	"sort"
 	"strings"
 	"time"
 
-	"github.com/google/osv-scanner/v2/pkg/models"
-	"github.com/google/osv-scanner/v2/pkg/osvscanner"
+	"github.com/google/osv-scalibr/enricher"
+	"github.com/google/osv-scalibr/enricher/vulnmatch/osvdev"
+	"github.com/google/osv-scalibr/extractor"
+	"github.com/google/osv-scalibr/extractor/filesystem"
+	"github.com/google/osv-scalibr/inventory"
+	osvpb "github.com/ossf/osv-schema/bindings/go/osvschema"
+	osvdevapi "osv.dev/bindings/go/osvdev"
+
 	"github.com/scangate/scangate/finding"
 	"github.com/scangate/scangate/scanners"
 	"github.com/scangate/scangate/vulndb"
@@ -39,8 +43,9 @@ import (
 const Name = "osv-scanner"
 
 const (
-	modulePath     = "github.com/google/osv-scanner/v2"
-	defaultVersion = "2.5.0"
+	// version is the osv-scanner release whose source scan this reproduces
+	// (its extractor preset, matching and grouping).
+	version        = "2.5.0"
 	informationURI = "https://github.com/google/osv-scanner"
 )
 
@@ -66,13 +71,8 @@ func New(opt Options) *Scanner { return &Scanner{opt: opt} }
 // Name implements scanners.Scanner.
 func (s *Scanner) Name() string { return Name }
 
-// Version is the embedded osv-scanner's module version.
-func (s *Scanner) Version() string {
-	if v, ok := scanners.LinkedVersion(modulePath); ok {
-		return strings.TrimPrefix(v, "v")
-	}
-	return defaultVersion
-}
+// Version is the osv-scanner release the scanner reproduces.
+func (s *Scanner) Version() string { return version }
 
 // Applies reports whether any lockfile osv-scanner understands is under the root.
 func (s *Scanner) Applies(req *scanners.Request) bool {
@@ -130,8 +130,8 @@ func (s *Scanner) Scan(ctx context.Context, req *scanners.Request) (_ *finding.R
 	if len(files) == 0 {
 		return res, nil
 	}
-	// A lockfile counts as complete once a call that held it succeeded,
-	// so that one that fails keeps its code-scanning alerts.
+	// A lockfile counts as complete once it was read whole and matched, so
+	// that one that fails alone keeps its code-scanning alerts.
 	unitAt := map[string]int{}
 	for _, f := range files {
 		unitAt[f.Rel] = len(res.Units)
@@ -145,7 +145,6 @@ func (s *Scanner) Scan(ctx context.Context, req *scanners.Request) (_ *finding.R
 		res.Warnf("osv-scanner: %s", p)
 	}
 
-	// Lockfiles by the ecosystem whose database they need.
 	var partly []string // why some lockfiles were not (fully) scanned
 	// A failed scan still reports why lockfiles were left out before it failed.
 	fail := func(err error) (*finding.Result, error) {
@@ -154,24 +153,11 @@ func (s *Scanner) Scan(ctx context.Context, req *scanners.Request) (_ *finding.R
 		}
 		return res, err
 	}
-	groups := map[string][]lockfile{}
+	groups := map[string][]lockfile{} // by the ecosystem whose database they need
 	for _, f := range files {
-		var ok bool
-		if f.Arg, ok = lockfileArg(f); !ok {
-			partly = append(partly, fmt.Sprintf("osv-scanner: %s not scanned: osv-scanner reads a ':' in a path as a parser name, and has no parser name for this kind of file", f.Rel))
-			continue
-		}
 		groups[f.Ecosystem] = append(groups[f.Ecosystem], f)
 	}
-	ecos := sortedKeys(groups)
-
-	base := osvscanner.ScannerActions{
-		NoIgnore: true, // we chose the files; a .gitignore must not veto one
-	}
-	// Transitive resolution fetches from the repositories a pom.xml of the
-	// scanned tree names, sending the credentials the user's Maven settings
-	// hold for a server of the same id: never, online either.
-	base.TransitiveScanning.Disabled = true
+	scanned := map[string]bool{}
 	var localDB string
 	if req.Offline {
 		if req.DBErr != nil {
@@ -189,22 +175,18 @@ func (s *Scanner) Scan(ctx context.Context, req *scanners.Request) (_ *finding.R
 			res.Warnf("osv-scanner: %s", w)
 		}
 		localDB = db.OSVScannerDir()
-		base.CompareOffline = true
-		base.LocalDBPath = localDB
-		base.PluginNetworkDisabled = true
-		base.TransitiveScanning.Disabled = true
-		base.HTTPClient = &http.Client{Transport: noNetwork{}}
-		var scan []string
-		for _, eco := range ecos {
-			// Both the metadata and the file: osv-scanner reads the file.
+		for _, eco := range sortedKeys(groups) {
 			if db.HasEcosystem(eco) && fileExists(vulndb.EcosystemZip(localDB, eco)) {
-				scan = append(scan, eco)
+				scanned[eco] = true
 				continue
 			}
 			partly = append(partly, fmt.Sprintf("osv-scanner: no %s advisories in the vulnerability database: %s not scanned (import %s advisories with scangate db import, or run scangate db update)",
 				eco, relList(groups[eco]), eco))
 		}
-		ecos = scan
+	} else {
+		for eco := range groups {
+			scanned[eco] = true
+		}
 	}
 
 	// Offline, the answer depends only on the files and the database: a
@@ -220,112 +202,78 @@ func (s *Scanner) Scan(ctx context.Context, req *scanners.Request) (_ *finding.R
 		}
 	}
 
-	// An empty override config keeps every osv-scanner.toml out.
-	tmp, err := os.MkdirTemp("", "scangate-osv-")
+	t, closeTree, err := openTree(req.Root)
 	if err != nil {
 		return fail(fmt.Errorf("osv-scanner: %w", err))
 	}
-	defer os.RemoveAll(tmp)
-	base.ConfigOverridePath = filepath.Join(tmp, "osv-scanner.toml")
-	if err := os.WriteFile(base.ConfigOverridePath, nil, 0o600); err != nil {
-		return fail(fmt.Errorf("osv-scanner: %w", err))
+	defer closeTree.Close()
+	paths := scanners.PathsFor(req)
+	clean := func(s string) string { return strings.TrimSpace(paths.Text(s)) }
+	byName := map[string]filesystem.Extractor{}
+	for _, k := range extractors() {
+		byName[k.ex.Name()] = k.ex
 	}
 
-	conv := &converter{root: req.Root, res: res, files: manifests{}, ignores: ignores}
-	paths := scanners.PathsFor(req)
-	clean := func(s string) string {
-		// The override config is ours: name it, not the temp directory.
-		s = strings.ReplaceAll(s, base.ConfigOverridePath, "<config>")
-		return strings.TrimSpace(paths.Text(s))
-	}
-	// osv-scanner's own log lines name paths of the machine too.
-	cleanLogf := func(format string, args ...any) { logf("%s", clean(fmt.Sprintf(format, args...))) }
-	// Offline, one call per ecosystem (see the package comment). Online one
-	// call for all: the online matcher has no per-ecosystem database, and
-	// its retries on a dead network would otherwise add up.
-	var units []unit
-	if req.Offline {
-		for _, eco := range ecos {
-			units = append(units, unit{eco, groups[eco]})
+	// Extract every lockfile; one that fails keeps the packages it yielded
+	// (osv-scanner's walk keeps them too) and its error, located on it.
+	located := 0 // located error notifications
+	failed := map[string]bool{}
+	var read []extracted
+	for _, f := range files {
+		if !scanned[f.Ecosystem] {
+			continue
 		}
-	} else {
-		units = append(units, unit{"all ecosystems", files})
-	}
-	var errs []error
-	partRead := 0 // located error notifications of lockfiles read in part
-	for i, u := range units {
 		if err := ctx.Err(); err != nil {
-			errs = append(errs, err)
-			break
+			return fail(fmt.Errorf("osv-scanner: %w", context.Cause(ctx)))
 		}
-		logf("%s: %d lockfile(s) (%d/%d)", u.label, len(u.files), i+1, len(units))
-		batches := [][]lockfile{u.files}
-		for len(batches) > 0 {
-			batch := batches[0]
-			batches = batches[1:]
-			actions := base
-			for _, f := range batch {
-				actions.LockfilePaths = append(actions.LockfilePaths, f.Arg)
-			}
-			vr, logged, err := doScan(ctx, actions, cleanLogf)
-			failed := err != nil && !errors.Is(err, osvscanner.ErrVulnerabilitiesFound) && !errors.Is(err, osvscanner.ErrNoPackagesFound)
-			if (failed || len(logged) > 0) && len(batch) > 1 && ctx.Err() == nil {
-				// One bad lockfile fails the whole call, or is only logged
-				// without its name ("Invalid spec line: ..."): scan them one
-				// by one, so that the others still report and the error
-				// names its file.
-				for _, f := range batch {
-					batches = append(batches, []lockfile{f})
-				}
-				continue
-			}
-			walked := len(batch) == 1 && err != nil && err.Error() == specifiedFailed && ctx.Err() == nil
-			if walked {
-				// A lockfile named by path fails whole on any extraction
-				// error, while osv-scanner's own walk (`osv-scanner -r`)
-				// keeps the packages the extractor did yield and logs the
-				// error. Give the file as a walk would see it: the error
-				// is still logged, named and makes the run incomplete.
-				actions.LockfilePaths = nil
-				actions.DirectoryPaths = []string{batch[0].Abs}
-				vr, logged, err = doScan(ctx, actions, cleanLogf)
-			}
-			for _, m := range logged {
-				m = clean(m)
-				if len(batch) == 1 && !strings.Contains(m, batch[0].Rel) {
-					m = batch[0].Rel + ": " + m
-				}
-				if walked {
-					// The file's packages are reported: the gap is located on it.
-					res.Notifications = append(res.Notifications, finding.Notification{Level: finding.LevelError,
-						Message: "osv-scanner: " + m, Location: finding.Location{Path: batch[0].Rel}})
-					partRead++
-					continue
-				}
-				partly = append(partly, "osv-scanner: "+m)
-			}
-			switch {
-			case err == nil, errors.Is(err, osvscanner.ErrVulnerabilitiesFound), errors.Is(err, osvscanner.ErrNoPackagesFound):
-				if len(logged) == 0 {
-					for _, f := range batch {
-						res.Units[unitAt[f.Rel]].State = finding.Completed
-					}
-				}
-			default:
-				errs = append(errs, fmt.Errorf("%s: %s", relList(batch), clean(err.Error())))
-				continue
-			}
-			if errors.Is(err, osvscanner.ErrNoPackagesFound) {
-				continue // lockfiles without dependencies
-			}
-			conv.add(vr)
+		ex := byName[f.Extractor]
+		pkgs, xerr := t.extract(ctx, ex, f.Rel)
+		if xerr != nil && ctx.Err() != nil {
+			return fail(fmt.Errorf("osv-scanner: %w", context.Cause(ctx)))
 		}
+		lost, refused := t.losses(ex, f.Rel)
+		for _, w := range refused {
+			res.Warnf("osv-scanner: %s", w)
+		}
+		if xerr != nil {
+			lost = append([]string{fmt.Sprintf("%s: %v", f.Rel, xerr)}, lost...)
+		}
+		for _, m := range lost {
+			logf("%s", clean(m))
+			res.Notifications = append(res.Notifications, finding.Notification{Level: finding.LevelError,
+				Message: "osv-scanner: " + clean(m), Location: finding.Location{Path: f.Rel}})
+			located++
+			failed[f.Rel] = true
+		}
+		read = append(read, extracted{f, scannable(pkgs)})
+	}
+
+	vulns, mfailed, err := s.match(ctx, req, localDB, read, logf)
+	if err != nil {
+		return fail(fmt.Errorf("osv-scanner: %s", clean(err.Error())))
+	}
+	for eco, merr := range mfailed {
+		partly = append(partly, fmt.Sprintf("osv-scanner: %s not scanned: %s", relList(groups[eco]), clean(merr.Error())))
+	}
+	conv := &converter{root: req.Root, res: res, files: manifests{}, ignores: ignores, now: s.now()}
+	for _, x := range read {
+		if mfailed[x.lf.Ecosystem] != nil {
+			continue
+		}
+		if !failed[x.lf.Rel] {
+			res.Units[unitAt[x.lf.Rel]].State = finding.Completed
+		}
+		var pvs []pkgVulns
+		for _, p := range x.pkgs {
+			if vs := vulns[p]; len(vs) > 0 {
+				pvs = append(pvs, pkgVulns{Pkg: p, Name: reportName(p), Version: p.Version,
+					Ecosystem: p.Ecosystem().String(), Vulns: vs, Groups: groupVulns(vs)})
+			}
+		}
+		conv.add(x.lf.Rel, pvs)
 	}
 	sortFindings(res.Findings)
-	if len(errs) > 0 {
-		return fail(fmt.Errorf("osv-scanner: %w", errors.Join(errs...)))
-	}
-	if len(partly) > 0 || partRead > 0 {
+	if len(partly) > 0 || located > 0 {
 		return res, scanners.Partial(partly...)
 	}
 	if key != nil && ctx.Err() == nil {
@@ -335,65 +283,88 @@ func (s *Scanner) Scan(ctx context.Context, req *scanners.Request) (_ *finding.R
 	return res, nil
 }
 
+// extracted is one lockfile's packages that osv-scanner would match.
+type extracted struct {
+	lf   lockfile
+	pkgs []*extractor.Package
+}
+
+// match finds the advisories of every package: offline with osv-scalibr's
+// local matcher over each ecosystem's zip (an ecosystem whose zip cannot be
+// read fails alone, in failed), online with its osv.dev matcher.
+func (s *Scanner) match(ctx context.Context, req *scanners.Request, localDB string, read []extracted, logf func(string, ...any)) (map[*extractor.Package][]*osvpb.Vulnerability, map[string]error, error) {
+	out := map[*extractor.Package][]*osvpb.Vulnerability{}
+	failed := map[string]error{}
+	byEco := map[string][]*extractor.Package{}
+	files := map[string]int{}
+	for _, x := range read {
+		files[x.lf.Ecosystem]++
+		byEco[x.lf.Ecosystem] = append(byEco[x.lf.Ecosystem], x.pkgs...)
+	}
+	if !req.Offline {
+		var all []*extractor.Package
+		for _, eco := range sortedKeys(byEco) {
+			all = append(all, byEco[eco]...)
+		}
+		logf("osv.dev: %d package(s) of %d lockfile(s)", len(all), len(read))
+		inv := &inventory.Inventory{Packages: all}
+		if err := s.online().Enrich(ctx, nil, inv); err != nil {
+			return nil, nil, err
+		}
+		for _, pv := range inv.PackageVulns {
+			out[pv.Package] = append(out[pv.Package], pv.Vulnerability)
+		}
+		return out, failed, nil
+	}
+	for i, eco := range sortedKeys(byEco) {
+		pkgs := byEco[eco]
+		logf("%s: %d lockfile(s), %d package(s) (%d/%d)", eco, files[eco], len(pkgs), i+1, len(byEco))
+		// A package's own ecosystem names its zip, as for osvlocal.
+		names := map[string]map[string]bool{}
+		for _, p := range pkgs {
+			z := string(p.Ecosystem().Ecosystem)
+			if names[z] == nil {
+				names[z] = map[string]bool{}
+			}
+			names[z][looseName(p.Name)] = true
+		}
+		loaded := map[string][]*osvpb.Vulnerability{}
+		for _, z := range sortedKeys(names) {
+			adv, err := advisories(ctx, localDB, z, names[z])
+			if err != nil {
+				if ctx.Err() != nil {
+					return nil, nil, context.Cause(ctx)
+				}
+				failed[eco] = err
+				break
+			}
+			loaded[z] = adv
+		}
+		if failed[eco] != nil {
+			continue
+		}
+		for _, p := range pkgs {
+			if vs := affecting(loaded[string(p.Ecosystem().Ecosystem)], p); len(vs) > 0 {
+				out[p] = vs
+			}
+		}
+	}
+	return out, failed, ctx.Err()
+}
+
+// online is osv-scalibr's osv.dev matcher, with osv-scanner's initial
+// query timeout.
+func (s *Scanner) online() enricher.Enricher {
+	c := osvdevapi.DefaultClient()
+	c.Config.UserAgent = "scangate (osv-scanner " + s.Version() + ")"
+	return osvdev.NewWithClient(c, 5*time.Minute)
+}
+
 func (s *Scanner) now() time.Time {
 	if s.opt.Now != nil {
 		return s.opt.Now()
 	}
 	return time.Now()
-}
-
-// doScan runs one DoScan with its log records captured. DoScan takes no
-// context: on cancellation we stop waiting and let it finish alone (it
-// holds scanMu until then, so the next scan's log stays its own).
-func doScan(ctx context.Context, actions osvscanner.ScannerActions, logf func(string, ...any)) (models.VulnerabilityResults, []string, error) {
-	type out struct {
-		vr     models.VulnerabilityResults
-		logged []string
-		err    error
-	}
-	done := make(chan out, 1)
-	go func() {
-		scanMu.Lock()
-		defer scanMu.Unlock()
-		s := &logSink{logf: logf}
-		restore := capture(s)
-		var o out
-		func() {
-			defer func() {
-				if p := recover(); p != nil {
-					o.err = fmt.Errorf("panic in osv-scanner: %v", p)
-				}
-			}()
-			o.vr, o.err = osvscanner.DoScan(actions)
-		}()
-		restore()
-		o.logged = s.errors()
-		done <- o
-	}()
-	select {
-	case o := <-done:
-		return o.vr, o.logged, o.err
-	case <-ctx.Done():
-		return models.VulnerabilityResults{}, nil, context.Cause(ctx)
-	}
-}
-
-// specifiedFailed is DoScan's error (not exported) for a lockfile given in
-// LockfilePaths that its extractor returned an error for.
-const specifiedFailed = "extraction failed on specified lockfile"
-
-// unit is one group of lockfiles scanned by one DoScan call.
-type unit struct {
-	label string
-	files []lockfile
-}
-
-// noNetwork is the HTTP transport of an offline scan: any request is a bug
-// we want to see, not a silent download.
-type noNetwork struct{}
-
-func (noNetwork) RoundTrip(r *http.Request) (*http.Response, error) {
-	return nil, fmt.Errorf("offline: network access to %s refused", r.URL.Host)
 }
 
 func fileExists(p string) bool {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"maps"
-	"net/http"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -13,7 +12,6 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/google/osv-scanner/v2/pkg/osvscanner"
 	osvpb "github.com/ossf/osv-schema/bindings/go/osvschema"
 	"github.com/scangate/scangate/finding"
 	"github.com/scangate/scangate/scanners"
@@ -207,18 +205,33 @@ func TestRepoConfigIgnoresAreReportedNotApplied(t *testing.T) {
 	if got := jinja.Properties["osvScannerIgnore"]; got != "py/osv-scanner.toml ignores PYSEC-2021-66: urlize is never used on user input (not applied)" {
 		t.Errorf("property %q", got)
 	}
+}
 
-	// What this guards against: osv-scanner itself applies the file silently.
-	abs, _ := filepath.Abs(filepath.Join(treeDir, "py", "requirements.txt"))
-	vr, _, err := doScan(context.Background(), osvscanner.ScannerActions{
-		LockfilePaths: []string{abs}, CompareOffline: true, PluginNetworkDisabled: true,
-		LocalDBPath: filepath.Join(tree.db, "osv-scanner"),
-		ExperimentalScannerActions: osvscanner.ExperimentalScannerActions{
-			TransitiveScanning: osvscanner.TransitiveScanningActions{Disabled: true},
-			HTTPClient:         &http.Client{Transport: noNetwork{}}},
-	}, nil)
-	if err != nil || len(vr.Flatten()) != 0 {
-		t.Errorf("osv-scanner without an override config: %d findings, err %v; want the ignore applied", len(vr.Flatten()), err)
+// Each osv-scanner.toml is named once, with what it would ignore: entries
+// without a name, by ecosystem or by regexp too (which findings they would
+// hide is TestGolden/repoconfig's).
+func TestRepoConfigProbesWarned(t *testing.T) {
+	res, err := scan(t, New(Options{MaxDBAge: -1}), "../../testdata/osv/repoconfig", importDB(t, "../../testdata/osv/real-advisories"), true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var warns []string
+	for _, n := range res.Notifications {
+		warns = append(warns, n.Message)
+	}
+	got := strings.Join(warns, "\n")
+	for _, want := range []string{
+		"osv-scanner: catch-all/osv-scanner.toml: [[PackageOverrides]] ignoring every package: not applied",
+		"osv-scanner: ecosystem-only/osv-scanner.toml: [[PackageOverrides]] ignoring every package (PyPI): not applied",
+		"osv-scanner: regex/osv-scanner.toml: [[PackageOverrides]] ignoring /^url.*$/, req.*: not applied",
+		"osv-scanner: ignore-until/osv-scanner.toml: [[IgnoredVulns]] PYSEC-2021-66, CVE-2023-32681, PYSEC-2023-212: not applied",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("no warning %q in:\n%s", want, got)
+		}
+	}
+	if len(warns) != 7 || res.State != finding.Completed {
+		t.Errorf("state %v, %d warnings, want one per file:\n%s", res.State, len(warns), got)
 	}
 }
 
@@ -250,28 +263,6 @@ func TestMissingEcosystemDatabase(t *testing.T) {
 	}
 	if len(errs) != 1 || !strings.Contains(errs[0], "no Go advisories in the vulnerability database: go.mod not scanned") {
 		t.Errorf("errors %q", errs)
-	}
-
-	// What this guards against: osv-scanner v2.5.0 given every lockfile
-	// stops matching at the missing database, returns no error, and only
-	// logs it.
-	var paths []string
-	for _, f := range []string{"go.mod", "py/requirements.txt", "rb/Gemfile.lock", "web/package-lock.json"} {
-		paths = append(paths, filepath.Join(root, f))
-	}
-	vr, logged, err := doScan(context.Background(), osvscanner.ScannerActions{
-		LockfilePaths: paths, CompareOffline: true, PluginNetworkDisabled: true,
-		LocalDBPath: filepath.Join(db, "osv-scanner"), ConfigOverridePath: emptyConfig(t),
-		ExperimentalScannerActions: osvscanner.ExperimentalScannerActions{
-			TransitiveScanning: osvscanner.TransitiveScanningActions{Disabled: true},
-			HTTPClient:         &http.Client{Transport: noNetwork{}}},
-	}, nil)
-	if err != nil && !errors.Is(err, osvscanner.ErrVulnerabilitiesFound) {
-		t.Fatalf("DoScan: %v", err)
-	}
-	t.Logf("osv-scanner alone without the Go database: %d findings, err %v, logged %q", len(vr.Flatten()), err, logged)
-	if len(vr.Flatten()) >= len(want) || len(logged) == 0 {
-		t.Errorf("osv-scanner alone found %d and logged %q: the silent loss this adapter guards against did not happen", len(vr.Flatten()), logged)
 	}
 }
 
@@ -553,4 +544,36 @@ func TestBrokenLockfileKeepsTheOthers(t *testing.T) {
 		}
 	}
 	t.Logf("err: %v\nnotifications: %+v", err, res.Notifications)
+}
+
+// A cancelled scan stops with the context's error; scans share no state,
+// so several run at once (under -race) and each gives the one-scan answer.
+func TestCancelAndConcurrentScans(t *testing.T) {
+	db := importDB(t, advisoriesDir)
+	root, _ := filepath.Abs(treeDir)
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel()
+	if _, err := New(Options{MaxDBAge: -1}).Scan(ctx, &scanners.Request{Root: root, Offline: true, DB: db}); !errors.Is(err, context.Canceled) {
+		t.Errorf("cancelled scan: err %v", err)
+	}
+	var wg sync.WaitGroup
+	got := make([][]row, 4)
+	for i := range got {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			res, err := New(Options{MaxDBAge: -1}).Scan(t.Context(), &scanners.Request{Root: root, Offline: true, DB: db})
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			got[i] = rows(res)
+		}()
+	}
+	wg.Wait()
+	for i, g := range got {
+		if !reflect.DeepEqual(g, treeWant) {
+			t.Errorf("scan %d: %+v", i, g)
+		}
+	}
 }

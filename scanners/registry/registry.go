@@ -49,7 +49,7 @@ var All = []Def{
 	{Name: "govulncheck", Kind: finding.KindDependencies, Module: "golang.org/x/vuln", New: func(c *config.Config) scanners.Scanner {
 		return govulncheck.New(govulncheck.Options{ScanLevel: c.Scanners.Govulncheck.ScanLevel, Executable: GovulncheckExecutable})
 	}},
-	{Name: "osv-scanner", Kind: finding.KindDependencies, Module: "github.com/google/osv-scanner/v2", New: func(c *config.Config) scanners.Scanner {
+	{Name: "osv-scanner", Kind: finding.KindDependencies, Module: "github.com/google/osv-scalibr", New: func(c *config.Config) scanners.Scanner {
 		return osv.New(osv.Options{SkipLockfiles: c.Scanners.OSV.SkipLockfiles, MaxDBAge: c.DB.MaxAge})
 	}},
 	{Name: "bandit", Kind: finding.KindCode, New: func(c *config.Config) scanners.Scanner {

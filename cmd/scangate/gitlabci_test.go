@@ -356,8 +356,14 @@ func TestGitLabTemplateJobs(t *testing.T) {
 			t.Errorf("%s report: %q, want %q", kind, whole[kind], want)
 		}
 	}
-	if strings.Contains(r.log, "--cyclonedx") {
-		t.Errorf("--cyclonedx passed to a scangate without it:\n%s", r.log)
+	// The SBOM comes with the release that has --cyclonedx, not before.
+	help, err := exec.Command(filepath.Join(builtDir(t), "scangate"), "scan", "--help").CombinedOutput()
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = os.Stat(filepath.Join(repo, "gl-sbom-scangate.cdx.json"))
+	if has := bytes.Contains(help, []byte("--cyclonedx")); has != (err == nil) {
+		t.Errorf("scangate has --cyclonedx: %v; gl-sbom-scangate.cdx.json: %v\n%s", has, err, r.log)
 	}
 	// The GitLab cache's paths hold the archive and the result cache again.
 	if _, err := os.Stat(filepath.Join(repo, ".scangate-cache/bin", testReleaseTag, asset)); err != nil {

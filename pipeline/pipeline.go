@@ -122,7 +122,7 @@ func Run(ctx context.Context, p Plan) (*Report, error) {
 			}
 		}
 		if p.Shard != nil {
-			if shard, err = shardOf(&req, list, c, *p.Shard, &opt); err != nil {
+			if shard, err = shardOf(&req, list, c, *p.Shard, p.Narrowed, &opt); err != nil {
 				return nil, err
 			}
 		}

@@ -122,6 +122,7 @@ func Run(ctx context.Context, p Plan) (*Report, error) {
 			}
 		}
 		if p.Shard != nil {
+			p.Ignore, p.Baseline = nil, nil // merge applies them, to every shard's findings at once
 			if shard, err = shardOf(&req, list, c, *p.Shard, p.Narrowed, &opt); err != nil {
 				return nil, err
 			}

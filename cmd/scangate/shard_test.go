@@ -241,12 +241,14 @@ func TestMergeRefusesMismatchedShards(t *testing.T) {
 	p := func(name string) string { return filepath.Join(out, name) }
 	db, _ := filepath.Abs("../../examples/vulndb")
 	common := []string{"-q", "--no-cache", "--scanners", "gosec,osv-scanner", "--offline", "--db", db}
-	shard := func(spec, file string, extra ...string) {
+	shard := func(spec, file string, extra ...string) string {
 		t.Helper()
 		args := append(append([]string{"scan", "--shard", spec, "--json", file}, common...), append(extra, root)...)
-		if code, _, stderr := runCLI(t, args...); code != 0 {
+		code, _, stderr := runCLI(t, args...)
+		if code != 0 {
 			t.Fatalf("scan --shard %s: exit %d\n%s", spec, code, stderr)
 		}
+		return stderr
 	}
 	shard("1/2", p("1.json"))
 	shard("2/2", p("2.json"))
@@ -254,6 +256,22 @@ func TestMergeRefusesMismatchedShards(t *testing.T) {
 	shard("2/2", p("2-tests.json"), "--tests")
 	if code, _, stderr := runCLI(t, append(append([]string{"scan", "--json", p("full.json")}, common...), root)...); code != exitFail {
 		t.Fatalf("scan: exit %d\n%s", code, stderr)
+	}
+	// A shard names its units and leaves severities and the verdict to
+	// merge: gosec's high findings in gfix are no FAIL of a part.
+	for _, spec := range []string{"1/2", "2/2"} {
+		out := shard(spec, p("b.json"), "--baseline", p("full.json"))
+		for _, want := range []string{"scanned shard " + spec + " of", "Units (", "go-module ", "No verdict: merge gates",
+			"--baseline full.json is applied by scangate merge"} {
+			if !strings.Contains(out, want) {
+				t.Errorf("shard %s: no %q:\n%s", spec, want, out)
+			}
+		}
+		for _, not := range []string{"Verdict", "FAIL", "high", "HIGH", "Findings:", "Top findings"} {
+			if strings.Contains(out, not) {
+				t.Errorf("shard %s says %q, which is merge's to say:\n%s", spec, not, out)
+			}
+		}
 	}
 	edit := func(name, from, to string) string {
 		t.Helper()

@@ -45,6 +45,10 @@ var flagKeys = []struct {
 	{"json", []string{"outputs.json"}, func(o *scanOptions, c *config.Config) { c.Outputs.JSON = o.jsonOut }},
 	{"markdown", []string{"outputs.markdown"}, func(o *scanOptions, c *config.Config) { c.Outputs.Markdown = o.markdownOut }},
 	{"category", []string{"outputs.category"}, func(o *scanOptions, c *config.Config) { c.Outputs.Category = o.category }},
+	{"gitlab-sast", []string{"outputs.gitlab-sast"}, func(o *scanOptions, c *config.Config) { c.Outputs.GitLabSAST = o.gitlabSAST }},
+	{"gitlab-dependency-scanning", []string{"outputs.gitlab-dependency-scanning"}, func(o *scanOptions, c *config.Config) { c.Outputs.GitLabDependencies = o.gitlabDeps }},
+	{"gitlab-secret-detection", []string{"outputs.gitlab-secret-detection"}, func(o *scanOptions, c *config.Config) { c.Outputs.GitLabSecretDetection = o.gitlabSecrets }},
+	{"junit", []string{"outputs.junit"}, func(o *scanOptions, c *config.Config) { c.Outputs.JUnit = o.junitOut }},
 	{"baseline", []string{"baseline"}, func(o *scanOptions, c *config.Config) { c.Baseline = o.baseline }},
 	{"ignore-file", []string{"suppressions.file"}, func(o *scanOptions, c *config.Config) { c.Suppressions.File = o.ignoreFile }},
 }
@@ -113,6 +117,7 @@ func (o *scanOptions) resolve(fs *pflag.FlagSet) error {
 	o.tests, o.tags, o.exclude = c.Tests, c.Tags, c.Exclude
 	o.offline, o.db = c.DB.Offline, c.DB.Dir
 	o.sarifOut, o.jsonOut, o.markdownOut, o.category = c.Outputs.SARIF, c.Outputs.JSON, c.Outputs.Markdown, c.Outputs.Category
+	o.gitlabSAST, o.gitlabDeps, o.gitlabSecrets, o.junitOut = c.Outputs.GitLabSAST, c.Outputs.GitLabDependencies, c.Outputs.GitLabSecretDetection, c.Outputs.JUnit
 	o.baseline, o.ignoreFile = c.Baseline, c.Suppressions.File
 	if !o.narrowed {
 		o.scanners = nil
@@ -196,7 +201,7 @@ default, file:line:column, or the flag. The output is itself a valid
 			return o.cfg.Print(cmd.OutOrStdout())
 		},
 	}
-	addScanFlags(cmd.Flags(), o)
+	addConfigFlags(cmd.Flags(), o)
 	return cmd
 }
 
@@ -233,7 +238,7 @@ scan of PATH would read. Exit 0 when they are valid, 2 with every problem
 			return nil
 		},
 	}
-	addScanFlags(cmd.Flags(), o)
+	addConfigFlags(cmd.Flags(), o)
 	return cmd
 }
 

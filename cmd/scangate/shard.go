@@ -131,6 +131,7 @@ another commit, tree, settings, database or scangate version, is an error
 
 // mergeFlags are the flags with a configuration key that merge itself uses.
 var mergeFlags = map[string]bool{"sarif": true, "json": true, "markdown": true, "category": true,
+	"gitlab-sast": true, "gitlab-dependency-scanning": true, "gitlab-secret-detection": true, "junit": true,
 	"baseline": true, "ignore-file": true}
 
 // merge reads the shards' reports and merges them with the plan's settings.

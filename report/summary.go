@@ -85,6 +85,9 @@ func Text(w io.Writer, s *pipeline.Report, opt TextOptions) error {
 		p.f(", %d unchanged, %d fixed since %s", v.Unchanged, v.Fixed, s.NewFrom.Short())
 	case s.Baseline != "" || v.Unchanged > 0 || v.Fixed > 0:
 		p.f(", %d unchanged, %d fixed since the baseline", v.Unchanged, v.Fixed)
+		if s.Baseline != "" {
+			p.f(" (%s)", s.Baseline)
+		}
 	}
 	if v.Suppressed > 0 {
 		p.f(", %d suppressed", v.Suppressed)

@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/scangate/scangate/config"
+	"github.com/scangate/scangate/internal/intree"
 	"github.com/scangate/scangate/policy"
 	"github.com/scangate/scangate/report"
 	"github.com/scangate/scangate/scanners"
@@ -126,6 +127,15 @@ func (o *scanOptions) resolve(fs *pflag.FlagSet) error {
 		}
 	}
 
+	// The baseline at its default place is read when present, as the
+	// ignore file is; --new-from-rev compares with the base instead, and
+	// --baseline= reads none (docs/policy.md).
+	if def := filepath.Join(o.path, config.BaselineFileName); o.baseline == "" && !changed("baseline") && o.newFromRev == "" && fileExists(def) {
+		if !intree.Contains(o.path, def) {
+			return usageErr("baseline %s: a symbolic link to a file outside the scanned root: not read (pass --baseline FILE, or --baseline= for none)", o.display(def))
+		}
+		o.baseline, c.Baseline = def, def
+	}
 	o.base, o.ignore = nil, nil
 	if o.baseline != "" {
 		b, err := policy.LoadBaseline(o.baseline, report.ReadFindings)

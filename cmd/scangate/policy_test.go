@@ -266,6 +266,15 @@ func TestBaselineFileAndSARIFBaseline(t *testing.T) {
 	if got := readSARIF(t, sarif); len(got) != 5 || slices.ContainsFunc(got, func(s string) bool { return !strings.HasPrefix(s, "unchanged ") }) {
 		t.Errorf("SARIF baselineState: %v", got)
 	}
+	// The baseline at its default place is read without --baseline, and
+	// named in the summary; --baseline= reads none.
+	code, _, stderr = runCLI(t, "scan", "-q", "--fail-on", "medium", dir)
+	if code != exitPass || !strings.Contains(stderr, "5 unchanged, 0 fixed since the baseline (.scangate-baseline.json)") {
+		t.Errorf("default baseline: exit %d\n%s", code, stderr)
+	}
+	if code, _, stderr = runCLI(t, "scan", "-q", "--fail-on", "medium", "--baseline=", dir); code != exitFail || strings.Contains(stderr, "unchanged") {
+		t.Errorf("--baseline= still reads the default baseline: exit %d\n%s", code, stderr)
+	}
 
 	// A previous scangate SARIF is a baseline too, and baseline: in the
 	// configuration works like the flag (the tree's configuration may name

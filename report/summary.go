@@ -205,12 +205,28 @@ func (p *printer) short(s *pipeline.Report, opt TextOptions) error {
 		}
 	}
 	for _, t := range s.Verdict.IncompleteTools {
-		p.f("  %s could not complete\n", t)
+		p.f("  %s could not complete%s\n", t, firstError(s, t))
 	}
 	if opt.FullReportHint != "" && s.Verdict.Outcome != finding.GatePass {
 		p.f("Full report: %s\n", opt.FullReportHint)
 	}
 	return p.err
+}
+
+// firstError is ": " and the tool's first error, for a one-line reason.
+func firstError(s *pipeline.Report, tool string) string {
+	for _, r := range s.Results {
+		for _, n := range r.Notifications {
+			if r.Tool == tool && n.Level == finding.LevelError {
+				msg := []rune(oneLine(strings.TrimPrefix(n.Message, tool+": ")))
+				if len(msg) > 160 {
+					msg = append(msg[:159], '…')
+				}
+				return ": " + string(msg)
+			}
+		}
+	}
+	return ""
 }
 
 func skipReason(r finding.Result) string {

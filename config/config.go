@@ -97,6 +97,11 @@ type Outputs struct {
 	JSON     string `yaml:"json" path:""`
 	Markdown string `yaml:"markdown" path:""`
 	Category string `yaml:"category"`
+	// GitLab's report artifacts and JUnit, as the flags of the same names.
+	GitLabSAST            string `yaml:"gitlab-sast" path:""`
+	GitLabDependencies    string `yaml:"gitlab-dependency-scanning" path:""`
+	GitLabSecretDetection string `yaml:"gitlab-secret-detection" path:""`
+	JUnit                 string `yaml:"junit" path:""`
 }
 
 // Scanners holds each scanner's settings; the keys are the scanner names.

@@ -12,13 +12,24 @@ import (
 	"gopkg.in/yaml.v3"
 )
 
-// Print writes the effective configuration as YAML that Load accepts, each
-// value followed by a comment saying where it came from.
-func (c *Config) Print(w io.Writer) error {
-	type line struct{ text, src string }
-	var lines []line
-	add := func(indent int, text string, src string) {
-		lines = append(lines, line{strings.Repeat("  ", indent) + text, src})
+// entry is one line of the printed configuration: a section's header
+// (key without value) or a leaf.
+type entry struct {
+	indent     int
+	text       string // "key: value" or "key:"
+	key, value string // value "" for a header
+	src        string
+}
+
+// entries walks the configuration in declaration order.
+func (c *Config) entries() []entry {
+	var out []entry
+	add := func(indent int, name, key, value, src string) {
+		text := name + ":"
+		if value != "" {
+			text += " " + value
+		}
+		out = append(out, entry{indent, strings.Repeat("  ", indent) + text, key, value, src})
 	}
 	var walk func(v reflect.Value, prefix string, indent int)
 	walk = func(v reflect.Value, prefix string, indent int) {
@@ -30,13 +41,13 @@ func (c *Config) Print(w io.Writer) error {
 			case fv.Type() == reflect.TypeFor[Reachability]():
 				r := fv.Interface().(Reachability)
 				if r.Off {
-					add(indent, name+": off", c.Source(key).String())
+					add(indent, name, key, "off", c.Source(key).String())
 					continue
 				}
-				add(indent, name+":", "")
+				add(indent, name, key, "", "")
 				walk(fv, key, indent+1)
 			case fv.Kind() == reflect.Struct && fv.Type() != durationType:
-				add(indent, name+":", "")
+				add(indent, name, key, "", "")
 				walk(fv, key, indent+1)
 			case fv.Kind() == reflect.Map:
 				ids := make([]string, 0, fv.Len())
@@ -44,21 +55,27 @@ func (c *Config) Print(w io.Writer) error {
 					ids = append(ids, k.String())
 				}
 				if len(ids) == 0 {
-					add(indent, name+": {}", c.Source(key).String())
+					add(indent, name, key, "{}", c.Source(key).String())
 					continue
 				}
 				slices.Sort(ids)
-				add(indent, name+":", "")
+				add(indent, name, key, "", "")
 				for _, id := range ids {
-					add(indent+1, scalar(id)+": "+format(fv.MapIndex(reflect.ValueOf(id))), c.Source(key+"."+id).String())
+					add(indent+1, scalar(id), key+"."+id, format(fv.MapIndex(reflect.ValueOf(id))), c.Source(key+"."+id).String())
 				}
 			default:
-				add(indent, name+": "+format(fv), c.Source(key).String())
+				add(indent, name, key, format(fv), c.Source(key).String())
 			}
 		}
 	}
 	walk(reflect.ValueOf(c).Elem(), "", 0)
+	return out
+}
 
+// Print writes the effective configuration as YAML that Load accepts, each
+// value followed by a comment saying where it came from.
+func (c *Config) Print(w io.Writer) error {
+	lines := c.entries()
 	width := 0
 	for _, l := range lines {
 		if l.src != "" && len(l.text) < 48 {
@@ -80,6 +97,30 @@ func (c *Config) Print(w io.Writer) error {
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// YAML is the configuration as a file Load accepts, without comments.
+func (c *Config) YAML() string {
+	var b strings.Builder
+	for _, l := range c.entries() {
+		b.WriteString(l.text + "\n")
+	}
+	return b.String()
+}
+
+// Setting is one key's value as the file writes it.
+type Setting struct{ Key, Value string }
+
+// Settings lists every key that has a value (a map's entries one by one),
+// in the order Print writes them.
+func (c *Config) Settings() []Setting {
+	var out []Setting
+	for _, l := range c.entries() {
+		if l.value != "" {
+			out = append(out, Setting{l.key, l.value})
+		}
+	}
+	return out
 }
 
 // format renders a leaf value in YAML.

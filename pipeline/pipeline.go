@@ -66,6 +66,9 @@ type Plan struct {
 	// then answers the database's severity lookup.
 	Replay []finding.Result
 	Rate   finding.SeverityLookup
+	// Hosts are the hosts each online scanner contacts, checked before an
+	// online scan (network.go); nil is OnlineHosts.
+	Hosts map[string][]string
 }
 
 // Run scans and applies the policy. It fails only when the plan cannot
@@ -113,20 +116,22 @@ func Run(ctx context.Context, p Plan) (*Report, error) {
 		defer done()
 		openCache(&req, p.Cache, &cn)
 		defer req.Cache.Close()
+		online := preflight(ctx, &req, list, p.Hosts)
 		if p.Base != nil {
 			if p.Baseline != nil || p.Shard != nil {
 				return nil, fmt.Errorf("a base revision cannot be compared against with a baseline file or in a shard")
 			}
-			if p.Baseline, cmp, err = scanBase(ctx, p, req, list, opt); err != nil {
+			if p.Baseline, cmp, err = scanBase(ctx, p, req, online, opt); err != nil {
 				return nil, err
 			}
 		}
 		if p.Shard != nil {
-			if shard, err = shardOf(&req, list, c, *p.Shard, &opt); err != nil {
+			p.Ignore, p.Baseline = nil, nil // merge applies them, to every shard's findings at once
+			if shard, err = shardOf(&req, list, c, *p.Shard, p.Narrowed, &opt); err != nil {
 				return nil, err
 			}
 		}
-		results = run(ctx, req, list, opt)
+		results = run(ctx, req, online, opt)
 		if shard != nil {
 			shard.Results = cloneResults(results)
 			shard.Ratings = ratingsOf(results, rate)

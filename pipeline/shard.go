@@ -34,9 +34,14 @@ type ShardInfo struct {
 	Index    int    `json:"index"`
 	Count    int    `json:"count"`
 	Commit   string `json:"commit,omitempty"`
-	Tree     string `json:"tree"`   // digest of every unit of the tree (kind, path, size)
-	Config   string `json:"config"` // digest of the effective configuration
+	Tree     string `json:"tree"` // digest of every unit of the tree (kind, path, size)
 	Database string `json:"database,omitempty"`
+	// Settings are the scan's settings (flags and .scangate.yml) as a
+	// .scangate.yml without this job's files and programs (SettingsOf):
+	// merge takes them from the shards, which must agree.
+	Settings string `json:"settings"`
+	// Narrowed says --scanners picked the scanners (Plan.Narrowed).
+	Narrowed bool `json:"narrowed,omitempty"`
 	// Units are this shard's units; Ran the scanners that had one.
 	Units []scanners.Unit `json:"units"`
 	Ran   []string        `json:"ran"`
@@ -55,22 +60,60 @@ type Rating struct {
 	Label     string   `json:"label,omitempty"`
 }
 
-// ConfigDigest identifies the settings that shape a scan's results. The
-// output files, the database's location (its content has a digest of its
-// own), the baseline file and the time limits are left out.
-func ConfigDigest(c *config.Config) string {
+// SettingsOf is the part of a configuration that shapes a scan's results
+// and gate: the output files, the database's location (its content has a
+// digest of its own), the baseline and ignore files (merge reads them),
+// the programs and the time limits are left out (zero).
+func SettingsOf(c *config.Config) *config.Config {
 	cp := *c
-	cp.Outputs = config.Outputs{}
-	cp.DB.Dir = ""
-	cp.Baseline = ""
-	cp.Suppressions.File = ""
-	cp.Timeout = 0
-	cp.File, cp.InTree = "", false
-	data, err := json.Marshal(cp)
-	if err != nil {
-		panic(err) // a Config is plain data
+	setLocal(&cp, &config.Config{})
+	return &cp
+}
+
+// setLocal sets dst's job-local settings, those SettingsOf leaves out, to src's.
+func setLocal(dst, src *config.Config) {
+	dst.Outputs, dst.DB.Dir, dst.Baseline, dst.Suppressions.File = src.Outputs, src.DB.Dir, src.Baseline, src.Suppressions.File
+	dst.Timeout, dst.File, dst.InTree = src.Timeout, src.File, src.InTree
+	dst.Scanners.Bandit.Program, dst.Scanners.Safety.Program, dst.Scanners.Safety.DB = src.Scanners.Bandit.Program, src.Scanners.Safety.Program, src.Scanners.Safety.DB
+	for _, n := range config.ScannerNames() {
+		dst.Scanner(n).Timeout = src.Scanner(n).Timeout
 	}
-	return digest(data)
+}
+
+// settingsOfShard reads a shard's settings as merge would a trusted
+// .scangate.yml, with every check the loader makes.
+func settingsOfShard(s Shard, root string) (*config.Config, error) {
+	c, err := config.Parse("settings", []byte(s.Report.Shard.Settings), root)
+	if err == nil {
+		err = c.Resolve()
+	}
+	if err != nil {
+		return nil, fmt.Errorf("%s: its settings are not a valid configuration: %v", s.Name, err)
+	}
+	return SettingsOf(c), nil
+}
+
+// settingDiffs names each setting a and b give different values, as
+// "key: <an> A, <bn> B".
+func settingDiffs(a, b *config.Config, an, bn string, only func(key string) bool) []string {
+	bv := map[string]string{}
+	for _, kv := range b.Settings() {
+		bv[kv.Key] = kv.Value
+	}
+	av := map[string]bool{}
+	var out []string
+	for _, kv := range a.Settings() {
+		av[kv.Key] = true
+		if (only == nil || only(kv.Key)) && bv[kv.Key] != kv.Value {
+			out = append(out, fmt.Sprintf("%s: %s %s, %s %s", kv.Key, an, kv.Value, bn, cmp.Or(bv[kv.Key], "(none)")))
+		}
+	}
+	for _, kv := range b.Settings() {
+		if !av[kv.Key] && (only == nil || only(kv.Key)) {
+			out = append(out, fmt.Sprintf("%s: %s (none), %s %s", kv.Key, an, bn, kv.Value))
+		}
+	}
+	return out
 }
 
 func digest(data []byte) string {
@@ -190,8 +233,12 @@ func Merge(p Plan, shards []Shard) (*Report, error) {
 		return nil, fmt.Errorf("scan path %s: %v", p.Root, err)
 	}
 	inside := scanners.NewPaths(root, "")
-	for _, s := range shards {
+	settings := make([]*config.Config, len(shards))
+	for i, s := range shards {
 		if err := checkShard(s, p.Version, inside); err != nil {
+			return nil, err
+		}
+		if settings[i], err = settingsOfShard(s, p.Root); err != nil {
 			return nil, err
 		}
 	}
@@ -210,8 +257,9 @@ func Merge(p Plan, shards []Shard) (*Report, error) {
 			return nil, fmt.Errorf("%s was scanned at commit %s, %s at %s: shards of different commits", s.Name, orUnknown(si.Commit), first.Name, orUnknown(fi.Commit))
 		case si.Tree != fi.Tree:
 			return nil, fmt.Errorf("%s and %s scanned different trees (their Go modules, lockfiles or Python files differ): shards of different checkouts", s.Name, first.Name)
-		case si.Config != fi.Config:
-			return nil, fmt.Errorf("%s and %s were scanned with different settings (flags or .scangate.yml): every shard and merge need the same ones", s.Name, first.Name)
+		case !slices.Equal(settings[i].Settings(), settings[0].Settings()):
+			d := settingDiffs(settings[0], settings[i], fmt.Sprintf("shard %d", fi.Index), fmt.Sprintf("shard %d", si.Index), nil)
+			return nil, fmt.Errorf("%s and %s were scanned with different settings (flags or .scangate.yml): %s", first.Name, s.Name, strings.Join(d, "; "))
 		case si.Database != fi.Database:
 			return nil, fmt.Errorf("%s and %s were scanned against different vulnerability databases", s.Name, first.Name)
 		case !slices.Equal(toolNames(s.Report.Results), toolNames(first.Report.Results)):
@@ -228,9 +276,15 @@ func Merge(p Plan, shards []Shard) (*Report, error) {
 	if len(missing) > 0 {
 		return nil, fmt.Errorf("missing shard %s: merge needs all %d shard reports", strings.Join(missing, ", "), n)
 	}
-	if d := ConfigDigest(c); d != first.Report.Shard.Config {
-		return nil, fmt.Errorf("the shards were scanned with other settings than merge has (flags or .scangate.yml): give merge the same ones as scan --shard")
+	// The shards' settings are the scan's; a flag given to merge may only
+	// repeat one. merge's own are its outputs and the files it reads.
+	byFlag := func(key string) bool { return c.Source(key).Flag != "" }
+	if d := settingDiffs(settings[0], SettingsOf(c), "the shards", "merge", byFlag); len(d) > 0 {
+		return nil, fmt.Errorf("merge takes the settings from the shards, but its flags say otherwise: %s: leave these flags out of merge (its flags choose outputs)", strings.Join(d, "; "))
 	}
+	eff := *settings[0]
+	setLocal(&eff, c)
+	c, p.Config, p.Narrowed = &eff, &eff, first.Report.Shard.Narrowed
 	list := p.Scanners
 	if list == nil {
 		list = registry.Build(c, c.Enabled())
@@ -423,7 +477,7 @@ func sortByUnit(fs []finding.Finding, units []scanners.Unit) {
 }
 
 // shardOf partitions the tree's units and sets the runner to this shard's.
-func shardOf(req *scanners.Request, list []scanners.Scanner, c *config.Config, spec ShardSpec, opt *scanners.Options) (*ShardInfo, error) {
+func shardOf(req *scanners.Request, list []scanners.Scanner, c *config.Config, spec ShardSpec, narrowed bool, opt *scanners.Options) (*ShardInfo, error) {
 	per := unitsOf(req, list)
 	sh, err := scanners.NewShard(spec.Index, spec.Count, per)
 	if err != nil {
@@ -431,7 +485,7 @@ func shardOf(req *scanners.Request, list []scanners.Scanner, c *config.Config, s
 	}
 	opt.Shard = sh
 	info := &ShardInfo{Index: spec.Index, Count: spec.Count, Commit: spec.Commit, Tree: treeDigest(per),
-		Config: ConfigDigest(c), Database: req.DBDigest, Units: sh.Units(), Ran: []string{}}
+		Settings: SettingsOf(c).YAML(), Narrowed: narrowed, Database: req.DBDigest, Units: sh.Units(), Ran: []string{}}
 	if info.Units == nil {
 		info.Units = []scanners.Unit{}
 	}

@@ -403,7 +403,7 @@ func TestShardJSONRoundTrip(t *testing.T) {
 		res.Duration = time.Duration(i+1) * time.Second
 		raw[i] = res
 	}
-	r.Shard = &pipeline.ShardInfo{Index: 2, Count: 3, Commit: strings.Repeat("a", 40), Tree: "t", Config: "c", Database: "d",
+	r.Shard = &pipeline.ShardInfo{Index: 2, Count: 3, Commit: strings.Repeat("a", 40), Tree: "t", Settings: "fail-on: medium\n", Narrowed: true, Database: "d",
 		Units: []scanners.Unit{{Kind: scanners.UnitGoModule, Path: ".", Size: 42}}, Ran: []string{"gosec"}, Results: raw,
 		Ratings: []pipeline.Rating{{Ecosystem: "Go", ID: "GHSA-69CH-W2M2-3VJP", Vectors: []string{"CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:N/I:N/A:H"}}}}
 	data := renderJSON(t, r)

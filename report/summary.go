@@ -1,6 +1,7 @@
 package report
 
 import (
+	"cmp"
 	"fmt"
 	"io"
 	"strings"
@@ -52,6 +53,9 @@ const (
 // Text writes the human summary (stderr in the CLI).
 func Text(w io.Writer, s *pipeline.Report, opt TextOptions) error {
 	p := &printer{w: w, color: opt.Color, term: true}
+	if s.Shard != nil {
+		return p.shard(s)
+	}
 	if opt.Short {
 		return p.short(s, opt)
 	}
@@ -67,22 +71,7 @@ func Text(w io.Writer, s *pipeline.Report, opt TextOptions) error {
 		}
 		p.f("\n")
 	}
-	for _, r := range s.Results {
-		state := r.State.String()
-		switch r.State {
-		case finding.Incomplete:
-			state = p.c(ansiRed, state)
-		case finding.Skipped:
-			state = p.c(ansiDim, state)
-		}
-		line := fmt.Sprintf("  %-12s %-10s", r.Tool, state)
-		if r.State != finding.Skipped {
-			line += fmt.Sprintf(" %3d findings  %s", len(r.Findings), r.Duration.Round(time.Millisecond))
-		} else if msg := skipReason(r); msg != "" {
-			line += " " + p.c(ansiDim, msg)
-		}
-		p.f("%s\n", strings.TrimRight(line, " "))
-	}
+	p.tools(s)
 	v := s.Verdict
 	p.f("Findings: %d new (%s)", v.New, countBySeverity(s.Ranked()))
 	if v.Unfixed > 0 {
@@ -96,6 +85,9 @@ func Text(w io.Writer, s *pipeline.Report, opt TextOptions) error {
 		p.f(", %d unchanged, %d fixed since %s", v.Unchanged, v.Fixed, s.NewFrom.Short())
 	case s.Baseline != "" || v.Unchanged > 0 || v.Fixed > 0:
 		p.f(", %d unchanged, %d fixed since the baseline", v.Unchanged, v.Fixed)
+		if s.Baseline != "" {
+			p.f(" (%s)", s.Baseline)
+		}
 	}
 	if v.Suppressed > 0 {
 		p.f(", %d suppressed", v.Suppressed)
@@ -134,6 +126,33 @@ func Text(w io.Writer, s *pipeline.Report, opt TextOptions) error {
 			p.f("  %s\n", r)
 		}
 	}
+	p.problems(s)
+	p.verdict(v)
+	return p.err
+}
+
+// tools writes a line per scanner: its state, findings and time, or why it was skipped.
+func (p *printer) tools(s *pipeline.Report) {
+	for _, r := range s.Results {
+		state := r.State.String()
+		switch r.State {
+		case finding.Incomplete:
+			state = p.c(ansiRed, state)
+		case finding.Skipped:
+			state = p.c(ansiDim, state)
+		}
+		line := fmt.Sprintf("  %-12s %-10s", r.Tool, state)
+		if r.State != finding.Skipped {
+			line += fmt.Sprintf(" %3d findings  %s", len(r.Findings), r.Duration.Round(time.Millisecond))
+		} else if msg := skipReason(r); msg != "" {
+			line += " " + p.c(ansiDim, msg)
+		}
+		p.f("%s\n", strings.TrimRight(line, " "))
+	}
+}
+
+// problems writes the scanners' errors and warnings, the scan's notes and the run notes.
+func (p *printer) problems(s *pipeline.Report) {
 	var problems []string
 	for _, r := range s.Results {
 		for _, n := range r.Notifications {
@@ -155,7 +174,26 @@ func Text(w io.Writer, s *pipeline.Report, opt TextOptions) error {
 			p.f("  %s\n", n)
 		}
 	}
-	p.verdict(v)
+}
+
+// shard is a shard's summary: what it scanned and whether each scanner
+// completed. Severities, statuses and the verdict are merge's (after
+// correlation, reachability and the baseline, over every shard), so a
+// shard shows none of them.
+func (p *printer) shard(s *pipeline.Report) error {
+	sh := s.Shard
+	p.f("%s %s: scanned shard %d/%d of %s in %s\n", p.c(ansiBold, "scangate"), s.Version, sh.Index, sh.Count, s.Root, s.Duration.Round(time.Millisecond))
+	p.tools(s)
+	units := make([]string, len(sh.Units))
+	for i, u := range sh.Units {
+		units[i] = u.Kind + " " + u.Path
+	}
+	if len(units) > 10 {
+		units = append(units[:10], fmt.Sprintf("… and %d more", len(units)-10))
+	}
+	p.f("Units (%d): %s\n", len(sh.Units), cmp.Or(strings.Join(units, ", "), "none"))
+	p.problems(s)
+	p.f("No verdict: merge gates (severities, suppressions and the gate apply to all %d shards at once)\n", sh.Count)
 	return p.err
 }
 
@@ -167,12 +205,28 @@ func (p *printer) short(s *pipeline.Report, opt TextOptions) error {
 		}
 	}
 	for _, t := range s.Verdict.IncompleteTools {
-		p.f("  %s could not complete\n", t)
+		p.f("  %s could not complete%s\n", t, firstError(s, t))
 	}
 	if opt.FullReportHint != "" && s.Verdict.Outcome != finding.GatePass {
 		p.f("Full report: %s\n", opt.FullReportHint)
 	}
 	return p.err
+}
+
+// firstError is ": " and the tool's first error, for a one-line reason.
+func firstError(s *pipeline.Report, tool string) string {
+	for _, r := range s.Results {
+		for _, n := range r.Notifications {
+			if r.Tool == tool && n.Level == finding.LevelError {
+				msg := []rune(oneLine(strings.TrimPrefix(n.Message, tool+": ")))
+				if len(msg) > 160 {
+					msg = append(msg[:159], '…')
+				}
+				return ": " + string(msg)
+			}
+		}
+	}
+	return ""
 }
 
 func skipReason(r finding.Result) string {

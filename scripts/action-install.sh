@@ -12,7 +12,8 @@
 #   SCANGATE_RELEASE_BASE_URL  <server>/<owner>/<repo>/releases/download
 #   RUNNER_OS, RUNNER_ARCH, RUNNER_TOOL_CACHE, RUNNER_TEMP, GITHUB_OUTPUT,
 #   GITHUB_ACTION_PATH         set by the runner
-# It writes dir=<directory holding scangate> and day=<UTC date> to
+# It writes dir=<directory holding scangate>, day=<UTC date> and
+# week=<ISO week, 2025-W07> to
 # $GITHUB_OUTPUT.
 set -euo pipefail
 
@@ -40,11 +41,12 @@ fi
 
 output() {
   case $1 in *$'\n'* | *$'\r'*) fail "a path with a line break: $1" ;; esac
-  # day keys the database cache (refreshed once a day).
+  # day keys the database cache (refreshed once a day), week the result
+  # cache (a new entry at most once a week per job and lockfile set).
   local v
   v=$("$1/scangate" version) || fail "$1/scangate does not run on this runner"
   echo "${v%%$'\n'*}"
-  printf 'dir=%s\nday=%s\n' "$1" "$(date -u +%Y-%m-%d)" >>"$GITHUB_OUTPUT"
+  printf 'dir=%s\nday=%s\nweek=%s\n' "$1" "$(date -u +%Y-%m-%d)" "$(date -u +%G-W%V)" >>"$GITHUB_OUTPUT"
 }
 
 # from_source builds scangate and its companion from the action's checkout

@@ -27,7 +27,7 @@ import (
 
 // actionSetupInputs are the inputs of action.yml that install and cache
 // scangate; they never reach the scan (TestActionYAML skips them).
-var actionSetupInputs = []string{"version", "install", "cache", "update-db"}
+var actionSetupInputs = []string{"version", "install", "cache", "skip-save-cache", "update-db"}
 
 const testReleaseTag = "v9.9.9"
 
@@ -223,7 +223,7 @@ func TestActionInstallRelease(t *testing.T) {
 		t.Fatalf("cold install: %v\n%s", r.err, r.log)
 	}
 	want := filepath.Join(cache, "scangate", testReleaseTag, runtime.GOOS+"-"+runtime.GOARCH)
-	if r.outputs["dir"] != want || !regexp.MustCompile(`^\d{4}-\d\d-\d\d$`).MatchString(r.outputs["day"]) {
+	if r.outputs["dir"] != want || !regexp.MustCompile(`^\d{4}-\d\d-\d\d$`).MatchString(r.outputs["day"]) || !regexp.MustCompile(`^\d{4}-W\d\d$`).MatchString(r.outputs["week"]) {
 		t.Fatalf("outputs %v, want dir %s and a day", r.outputs, want)
 	}
 	if n := srv.count("/" + testReleaseTag + "/" + asset); n != 1 {
@@ -540,7 +540,7 @@ func TestActionComposite(t *testing.T) {
 		if strings.Contains(s.Run, "${{") {
 			t.Errorf("step %d: an expression in run: %s", i, s.Run)
 		}
-		if s.Uses != "" && !regexp.MustCompile(`^actions/[a-z-]+@v\d+$`).MatchString(s.Uses) {
+		if s.Uses != "" && !regexp.MustCompile(`^actions/[a-z-]+(/[a-z-]+)?@v\d+$`).MatchString(s.Uses) {
 			t.Errorf("step %d: uses %s, want an actions/ action at a major version", i, s.Uses)
 		}
 	}
@@ -565,6 +565,7 @@ func TestActionComposite(t *testing.T) {
 			t.Errorf("output %s = %q, want %q", name, got, want)
 		}
 	}
+	checkResultCache(t, a.Runs.Steps)
 	install := byID["install"]
 	if got := install.Env["SCANGATE_RELEASE_BASE_URL"]; got != "${{ github.server_url }}/${{ github.action_repository }}/releases/download" {
 		t.Errorf("the install step's base URL is %q: it must come from the action's own repository, at step level", got)
@@ -716,4 +717,53 @@ func TestActionCompositeRuns(t *testing.T) {
 			}
 		}
 	})
+}
+
+// checkResultCache holds the result cache's steps to golangci-lint-action's
+// scheme: a key that does not change with every run (no run id), restore
+// keys by prefix, and a save after the scan only when the restored entry
+// was not the key's own and skip-save-cache is not set.
+func checkResultCache(t *testing.T, steps []compositeStep) {
+	t.Helper()
+	var restore, save = -1, -1
+	scan := slices.IndexFunc(steps, func(s compositeStep) bool { return s.ID == "scan" })
+	for i, s := range steps {
+		switch s.Uses {
+		case "actions/cache@v4":
+			if strings.Contains(s.With["path"], "scangate-results") {
+				t.Errorf("step %d: the result cache with actions/cache saves an entry after every run whose key is new", i)
+			}
+		case "actions/cache/restore@v4":
+			restore = i
+		case "actions/cache/save@v4":
+			save = i
+		}
+	}
+	if restore < 0 || save < 0 || !(restore < scan && scan < save) {
+		t.Fatalf("want the result cache restored before the scan (step %d) and saved after it: restore %d, save %d", scan, restore, save)
+	}
+	r, s := steps[restore], steps[save]
+	key := r.With["key"]
+	for _, not := range []string{"run_id", "run_attempt", "github.sha"} {
+		if strings.Contains(key, not) {
+			t.Errorf("the result cache's key changes with every run (%s): %s", not, key)
+		}
+	}
+	for _, want := range []string{"steps.install.outputs.week", "hashFiles(", "go.sum", "github.job", "runner.os"} {
+		if !strings.Contains(key, want) {
+			t.Errorf("the result cache's key lacks %s: %s", want, key)
+		}
+	}
+	prefix := key[:strings.Index(key, "${{ hashFiles(")]
+	if rk := strings.Split(r.With["restore-keys"], "\n"); len(rk) == 0 || rk[0] != prefix {
+		t.Errorf("restore-keys %q: want the key without its hash first (%q)", rk, prefix)
+	}
+	if r.With["path"] != s.With["path"] || s.With["key"] != "${{ steps."+r.ID+".outputs.cache-primary-key }}" {
+		t.Errorf("the save step saves %q under %q; the restore step restores %q (id %q)", s.With["path"], s.With["key"], r.With["path"], r.ID)
+	}
+	for _, want := range []string{"!cancelled()", "inputs.cache == 'true'", "inputs.skip-save-cache != 'true'", "steps." + r.ID + ".outputs.cache-hit != 'true'"} {
+		if !strings.Contains(s.If, want) {
+			t.Errorf("the save step's if %q lacks %s", s.If, want)
+		}
+	}
 }

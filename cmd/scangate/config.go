@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/scangate/scangate/config"
+	"github.com/scangate/scangate/internal/intree"
 	"github.com/scangate/scangate/policy"
 	"github.com/scangate/scangate/report"
 	"github.com/scangate/scangate/scanners"
@@ -45,6 +46,10 @@ var flagKeys = []struct {
 	{"json", []string{"outputs.json"}, func(o *scanOptions, c *config.Config) { c.Outputs.JSON = o.jsonOut }},
 	{"markdown", []string{"outputs.markdown"}, func(o *scanOptions, c *config.Config) { c.Outputs.Markdown = o.markdownOut }},
 	{"category", []string{"outputs.category"}, func(o *scanOptions, c *config.Config) { c.Outputs.Category = o.category }},
+	{"gitlab-sast", []string{"outputs.gitlab-sast"}, func(o *scanOptions, c *config.Config) { c.Outputs.GitLabSAST = o.gitlabSAST }},
+	{"gitlab-dependency-scanning", []string{"outputs.gitlab-dependency-scanning"}, func(o *scanOptions, c *config.Config) { c.Outputs.GitLabDependencies = o.gitlabDeps }},
+	{"gitlab-secret-detection", []string{"outputs.gitlab-secret-detection"}, func(o *scanOptions, c *config.Config) { c.Outputs.GitLabSecretDetection = o.gitlabSecrets }},
+	{"junit", []string{"outputs.junit"}, func(o *scanOptions, c *config.Config) { c.Outputs.JUnit = o.junitOut }},
 	{"baseline", []string{"baseline"}, func(o *scanOptions, c *config.Config) { c.Baseline = o.baseline }},
 	{"ignore-file", []string{"suppressions.file"}, func(o *scanOptions, c *config.Config) { c.Suppressions.File = o.ignoreFile }},
 }
@@ -113,6 +118,7 @@ func (o *scanOptions) resolve(fs *pflag.FlagSet) error {
 	o.tests, o.tags, o.exclude = c.Tests, c.Tags, c.Exclude
 	o.offline, o.db = c.DB.Offline, c.DB.Dir
 	o.sarifOut, o.jsonOut, o.markdownOut, o.category = c.Outputs.SARIF, c.Outputs.JSON, c.Outputs.Markdown, c.Outputs.Category
+	o.gitlabSAST, o.gitlabDeps, o.gitlabSecrets, o.junitOut = c.Outputs.GitLabSAST, c.Outputs.GitLabDependencies, c.Outputs.GitLabSecretDetection, c.Outputs.JUnit
 	o.baseline, o.ignoreFile = c.Baseline, c.Suppressions.File
 	if !o.narrowed {
 		o.scanners = nil
@@ -121,6 +127,15 @@ func (o *scanOptions) resolve(fs *pflag.FlagSet) error {
 		}
 	}
 
+	// The baseline at its default place is read when present, as the
+	// ignore file is; --new-from-rev compares with the base instead, and
+	// --baseline= reads none (docs/policy.md).
+	if def := filepath.Join(o.path, config.BaselineFileName); o.baseline == "" && !changed("baseline") && o.newFromRev == "" && fileExists(def) {
+		if !intree.Contains(o.path, def) {
+			return usageErr("baseline %s: a symbolic link to a file outside the scanned root: not read (pass --baseline FILE, or --baseline= for none)", o.display(def))
+		}
+		o.baseline, c.Baseline = def, def
+	}
 	o.base, o.ignore = nil, nil
 	if o.baseline != "" {
 		b, err := policy.LoadBaseline(o.baseline, report.ReadFindings)
@@ -196,7 +211,7 @@ default, file:line:column, or the flag. The output is itself a valid
 			return o.cfg.Print(cmd.OutOrStdout())
 		},
 	}
-	addScanFlags(cmd.Flags(), o)
+	addConfigFlags(cmd.Flags(), o)
 	return cmd
 }
 
@@ -233,7 +248,7 @@ scan of PATH would read. Exit 0 when they are valid, 2 with every problem
 			return nil
 		},
 	}
-	addScanFlags(cmd.Flags(), o)
+	addConfigFlags(cmd.Flags(), o)
 	return cmd
 }
 

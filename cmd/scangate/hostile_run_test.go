@@ -52,6 +52,10 @@ func TestHostileInTreeConfig(t *testing.T) {
 			`:2:10: outputs.sarif: "../outside.sarif" resolves outside the scanned repository`},
 		{"output into .git", "outputs:\n  json: .git/hooks/pre-push\n",
 			`:2:9: outputs.json: ".git/hooks/pre-push" is inside a .git directory`},
+		{"junit into .git", "outputs:\n  junit: .git/hooks/pre-commit\n",
+			`:2:10: outputs.junit: ".git/hooks/pre-commit" is inside a .git directory`},
+		{"gitlab report outside the tree", "outputs:\n  gitlab-sast: ../gl-sast.json\n",
+			`:2:16: outputs.gitlab-sast: "../gl-sast.json" resolves outside the scanned repository`},
 		{"baseline through a link out", "baseline: link/secret.json\n",
 			`:1:11: baseline: "link/secret.json" resolves outside the scanned repository`},
 		{"safety db", "scanners:\n  safety:\n    db: safety-db\n",
@@ -442,3 +446,42 @@ func banditPython(t *testing.T) string {
 }
 
 func pyQuote(s string) string { return "'" + strings.ReplaceAll(s, "'", "\\'") + "'" }
+
+// The baseline at its default place is the tree's, as its ignore file is:
+// one leading out of the tree is not read (exit 2, nothing of the outside
+// file in any output), and a malformed one is a usage error naming it.
+func TestHostileDefaultBaseline(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		link bool
+		body string
+		want string
+	}{
+		{"link out of the tree", true, "", "baseline .scangate-baseline.json: a symbolic link to a file outside the scanned root: not read"},
+		{"not JSON", false, "{\"findings\": [hostile-default-baseline-5e1d\n", ".scangate-baseline.json"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			base, root, _ := hostileBase(t)
+			writeTree(t, root, map[string]string{"main.go": "package main\n\nfunc main() {}\n", "go.mod": "module example.com/b\n\ngo 1.22\n"})
+			writeTree(t, base, map[string]string{"outside.json": `{"version": 1, "findings": [{"tool": "gosec", "rule": "G101", "path": "hostile-default-baseline-5e1d", "fingerprint": "0123456789abcdef"}]}`})
+			if tc.link {
+				if err := os.Symlink(filepath.Join(base, "outside.json"), filepath.Join(root, ".scangate-baseline.json")); err != nil {
+					t.Fatal(err)
+				}
+			} else {
+				writeTree(t, root, map[string]string{".scangate-baseline.json": tc.body})
+			}
+			o := scanHostile(t, root, "--scanners", "gosec")
+			if o.code != exitUsage || !strings.Contains(o.stderr, tc.want) {
+				t.Errorf("exit %d, want %d and %q:\n%s", o.code, exitUsage, tc.want, o.stderr)
+			}
+			if tc.link {
+				o.each(func(name, text string) {
+					if strings.Contains(text, "hostile-default-baseline-5e1d") || strings.Contains(text, base+"/outside") {
+						t.Errorf("%s holds the outside file's content or path", name)
+					}
+				})
+			}
+		})
+	}
+}

@@ -121,10 +121,21 @@ func TestFlagsOverrideTheFileAndPrintShowsSources(t *testing.T) {
 		t.Errorf("scanners.gosec.fail-on: exit %d\n%s", code, stderr)
 	}
 	// Outputs in the file are written under the scanned root.
-	write(t, filepath.Join(dir, ".scangate.yml"), "fail-on: none\noutputs:\n  json: reports/scan.json\n")
+	write(t, filepath.Join(dir, ".scangate.yml"), "fail-on: none\noutputs:\n  json: reports/scan.json\n  junit: reports/junit.xml\n"+
+		"  gitlab-sast: reports/sast.json\n  gitlab-dependency-scanning: reports/deps.json\n  gitlab-secret-detection: reports/secrets.json\n")
 	os.Mkdir(filepath.Join(dir, "reports"), 0o755)
-	if code, _, stderr := runCLI(t, "scan", "-q", dir); code != exitPass || !fileExists(filepath.Join(dir, "reports", "scan.json")) {
-		t.Errorf("outputs.json: exit %d\n%s", code, stderr)
+	code, _, stderr = runCLI(t, "scan", "-q", dir)
+	for _, f := range []string{"scan.json", "junit.xml", "sast.json", "deps.json", "secrets.json"} {
+		if code != exitPass || !fileExists(filepath.Join(dir, "reports", f)) {
+			t.Errorf("outputs: reports/%s: exit %d\n%s", f, code, stderr)
+		}
+	}
+	// config print shows them, from the file.
+	_, out, _ = runCLI(t, "config", "print", dir)
+	for _, want := range []string{"junit: .*reports/junit.xml", "gitlab-sast: .*reports/sast.json", "gitlab-dependency-scanning: .*reports/deps.json", "gitlab-secret-detection: .*reports/secrets.json"} {
+		if !regexp.MustCompile(`(?m)^  ` + want + ` +# .*\.scangate\.yml:`).MatchString(out) {
+			t.Errorf("config print: no %q:\n%s", want, out)
+		}
 	}
 }
 
@@ -255,6 +266,15 @@ func TestBaselineFileAndSARIFBaseline(t *testing.T) {
 	if got := readSARIF(t, sarif); len(got) != 5 || slices.ContainsFunc(got, func(s string) bool { return !strings.HasPrefix(s, "unchanged ") }) {
 		t.Errorf("SARIF baselineState: %v", got)
 	}
+	// The baseline at its default place is read without --baseline, and
+	// named in the summary; --baseline= reads none.
+	code, _, stderr = runCLI(t, "scan", "-q", "--fail-on", "medium", dir)
+	if code != exitPass || !strings.Contains(stderr, "5 unchanged, 0 fixed since the baseline (.scangate-baseline.json)") {
+		t.Errorf("default baseline: exit %d\n%s", code, stderr)
+	}
+	if code, _, stderr = runCLI(t, "scan", "-q", "--fail-on", "medium", "--baseline=", dir); code != exitFail || strings.Contains(stderr, "unchanged") {
+		t.Errorf("--baseline= still reads the default baseline: exit %d\n%s", code, stderr)
+	}
 
 	// A previous scangate SARIF is a baseline too, and baseline: in the
 	// configuration works like the flag (the tree's configuration may name
@@ -341,5 +361,23 @@ func TestConfigSchemaCommand(t *testing.T) {
 	var v map[string]any
 	if code != 0 || json.Unmarshal([]byte(out), &v) != nil || v["$schema"] == nil {
 		t.Errorf("config schema: exit %d\n%.200s", code, out)
+	}
+}
+
+// config print and check resolve the configuration and scan nothing: their
+// help offers the configuration's flags, not how a scan runs.
+func TestConfigCommandsOfferConfigFlags(t *testing.T) {
+	for _, sub := range []string{"check", "print"} {
+		_, out, _ := runCLI(t, "config", sub, "--help")
+		for _, want := range []string{"--fail-on", "--config", "--baseline", "--ignore-file", "--junit", "--exclude"} {
+			if !strings.Contains(out, want) {
+				t.Errorf("config %s --help: no %s:\n%s", sub, want, out)
+			}
+		}
+		for _, not := range []string{"--quiet", "--cache-dir", "--no-cache", "--sarif-keep-incomplete"} {
+			if strings.Contains(out, not) {
+				t.Errorf("config %s --help offers %s, a scan's flag:\n%s", sub, not, out)
+			}
+		}
 	}
 }

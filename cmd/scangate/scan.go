@@ -151,10 +151,20 @@ and an expiry date.
 	return cmd
 }
 
-// addScanFlags defines the flags of every command that scans or resolves
-// the configuration. Their defaults are the configuration's; a flag the user
-// gives overrides the file.
+// addScanFlags defines the flags of every command that scans: those of
+// the configuration, and how this run shows progress and uses the cache.
 func addScanFlags(f *pflag.FlagSet, o *scanOptions) {
+	addConfigFlags(f, o)
+	f.BoolVar(&o.keepIncomplete, "sarif-keep-incomplete", false, "also write the SARIF runs of scanners that could not complete (executionSuccessful: false); left out by default, since code scanning would close the alerts they miss")
+	f.BoolVarP(&o.quiet, "quiet", "q", false, "no progress output; the summary is still printed")
+	f.StringVar(&o.cacheDir, "cache-dir", "", "keep the result cache in `DIR` (default: $"+resultcache.EnvDir+", else the user cache dir, e.g. ~/.cache/scangate/results)")
+	f.BoolVar(&o.noCache, "no-cache", false, "neither read nor write the result cache")
+}
+
+// addConfigFlags defines the flags of every command that resolves the
+// configuration. Their defaults are the configuration's; a flag the user
+// gives overrides the file.
+func addConfigFlags(f *pflag.FlagSet, o *scanOptions) {
 	def := config.Default(".")
 	f.StringSliceVar(&o.scanners, "scanners", nil, "comma-separated scanners to run: "+strings.Join(registry.Names(), ", ")+" (default: all that apply)")
 	f.StringVar(&o.failOn, "fail-on", def.FailOn, "lowest severity that fails the gate: critical, high, medium, low or none")
@@ -163,7 +173,6 @@ func addScanFlags(f *pflag.FlagSet, o *scanOptions) {
 	f.BoolVar(&o.failOnCalled, "fail-on-called", def.FailOnCalled, "fail on a vulnerability whose code is called, whatever its severity (as govulncheck); =false gates it by severity")
 	f.BoolVar(&o.ignoreUnfixed, "ignore-unfixed", false, "vulnerabilities with no fixed version do not fail the gate (still reported)")
 	f.StringVar(&o.sarifOut, "sarif", "", "write SARIF 2.1.0 to `FILE` (- for stdout)")
-	f.BoolVar(&o.keepIncomplete, "sarif-keep-incomplete", false, "also write the SARIF runs of scanners that could not complete (executionSuccessful: false); left out by default, since code scanning would close the alerts they miss")
 	f.StringVar(&o.jsonOut, "json", "", "write the JSON report to `FILE` (- for stdout)")
 	f.StringVar(&o.markdownOut, "markdown", "", "write the markdown summary to `FILE` (- for stdout)")
 	f.StringVar(&o.gitlabSAST, "gitlab-sast", "", "write GitLab's SAST report (gosec, bandit) to `FILE` (- for stdout)")
@@ -171,7 +180,6 @@ func addScanFlags(f *pflag.FlagSet, o *scanOptions) {
 	f.StringVar(&o.gitlabSecrets, "gitlab-secret-detection", "", "write GitLab's secret detection report (secrets) to `FILE` (- for stdout)")
 	f.BoolVar(&o.validateSecrets, "validate-secrets", false, "ask each provider whether a secret found is live (needs the network; not with --offline)")
 	f.StringVar(&o.junitOut, "junit", "", "write JUnit XML to `FILE` (- for stdout): a test suite per scanner, a failed test per finding that fails the gate")
-	f.BoolVarP(&o.quiet, "quiet", "q", false, "no progress output; the summary is still printed")
 	f.BoolVar(&o.tests, "tests", false, "also analyze test files (Go _test.go files)")
 	f.StringSliceVar(&o.tags, "tags", nil, "Go build tags, comma-separated")
 	f.StringSliceVar(&o.exclude, "exclude", nil, "path globs no scanner scans or reports: a name at any depth ('legacy', '*_gen.go') or, with a '/', a path from PATH ('svc/legacy', 'internal/gen/**', '/tools')")
@@ -181,8 +189,6 @@ func addScanFlags(f *pflag.FlagSet, o *scanOptions) {
 	f.StringVar(&o.category, "category", def.Outputs.Category, "prefix of each SARIF run's automationDetails.id (code scanning category)")
 	f.StringVar(&o.configFile, "config", "", "read the configuration from `FILE` (default: .scangate.yml at PATH when present)")
 	f.StringVar(&o.baseline, "baseline", "", "count only findings missing from this baseline `FILE` (from scangate baseline create, or a previous scangate SARIF or JSON report)")
-	f.StringVar(&o.cacheDir, "cache-dir", "", "keep the result cache in `DIR` (default: $"+resultcache.EnvDir+", else the user cache dir, e.g. ~/.cache/scangate/results)")
-	f.BoolVar(&o.noCache, "no-cache", false, "neither read nor write the result cache")
 	f.StringVar(&o.ignoreFile, "ignore-file", "", "read suppressions from `FILE` (default: .scangate-ignore.yml at PATH when present)")
 }
 

@@ -66,6 +66,10 @@ func (o *scanOptions) shardOutputs(stderr io.Writer) {
 			*out.path = ""
 		}
 	}
+	if s := o.cfg.Source("baseline"); s.Flag != "" {
+		fmt.Fprintf(stderr, "scangate: shard %d/%d: %s %s is applied by scangate merge, which gates: give it to merge\n",
+			o.shard.Index, o.shard.Count, s.Flag, o.display(o.baseline))
+	}
 	if o.prComment {
 		fmt.Fprintf(stderr, "scangate: shard %d/%d: no pull request comment (it would hold this shard's findings only): give --pr-comment to scangate merge\n",
 			o.shard.Index, o.shard.Count)
@@ -86,11 +90,14 @@ shards (say a module's govulncheck run in one and its go.mod's osv-scanner
 run in another) becomes one finding, and then remediations, suppressions,
 the baseline and the gate apply once, as in scan.
 
-Give merge every shard's report and the same settings as the shards (the
-same flags, and a checkout of the same commit at --root for .scangate.yml,
-the ignore file and the baseline). A missing or duplicated shard, or shards
-of another commit, tree, configuration, database or scangate version, is an
-error (exit 2), never a pass.
+merge takes the scan's settings (the gate's threshold, exclusions, the
+scanners, severity overrides, ...) from the shards, which must agree, and
+needs no vulnerability database: the shards carry its answers. Its flags
+choose the outputs, and the baseline and ignore file it reads from a
+checkout of the same commit at --root. A setting flag given to merge must
+repeat the shards' value. A missing or duplicated shard, or shards of
+another commit, tree, settings, database or scangate version, is an error
+(exit 2) naming what differs, never a pass.
 ` + exitCodesHelp,
 		Example: `  # In each of 4 matrix jobs (K = 1..4), on the same commit:
   scangate scan --shard K/4 --json shard-K.json
@@ -109,8 +116,23 @@ error (exit 2), never a pass.
 	cmd.Flags().StringVar(&root, "root", ".", "the scanned `PATH` the shards scanned, in a checkout of the same commit")
 	addScanFlags(cmd.Flags(), o)
 	addPRCommentFlags(cmd.Flags(), o) // prcomment.go
+	// The settings come from the shards: their flags are accepted (a CI
+	// step may give every job the same ones) but not offered.
+	for _, fk := range flagKeys {
+		if !mergeFlags[fk.flag] {
+			cmd.Flags().MarkHidden(fk.flag)
+		}
+	}
+	for _, f := range []string{"scanners", "cache-dir", "no-cache"} {
+		cmd.Flags().MarkHidden(f)
+	}
 	return cmd
 }
+
+// mergeFlags are the flags with a configuration key that merge itself uses.
+var mergeFlags = map[string]bool{"sarif": true, "json": true, "markdown": true, "category": true,
+	"gitlab-sast": true, "gitlab-dependency-scanning": true, "gitlab-secret-detection": true, "junit": true,
+	"baseline": true, "ignore-file": true}
 
 // merge reads the shards' reports and merges them with the plan's settings.
 func (o *scanOptions) merge(plan pipeline.Plan) (*pipeline.Report, error) {

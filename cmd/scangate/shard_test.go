@@ -164,7 +164,9 @@ func TestShardMergeEqualsUnsharded(t *testing.T) {
 		mergedSARIF := p(fmt.Sprintf("merged-%d.sarif", n))
 		// Shards in any order.
 		slices.Reverse(files)
-		code, _, stderr := runCLI(t, append(append([]string{"merge", "--root", root}, common...), append([]string{"--json", merged, "--sarif", mergedSARIF}, files...)...)...)
+		// merge takes the settings from the shards and needs no database:
+		// its flags choose outputs only.
+		code, _, stderr := runCLI(t, append([]string{"merge", "-q", "--sarif-keep-incomplete", "--root", root, "--json", merged, "--sarif", mergedSARIF}, files...)...)
 		if code != exitFail {
 			t.Fatalf("merge of %d shards: exit %d, want %d\n%s", n, code, exitFail, stderr)
 		}
@@ -239,12 +241,14 @@ func TestMergeRefusesMismatchedShards(t *testing.T) {
 	p := func(name string) string { return filepath.Join(out, name) }
 	db, _ := filepath.Abs("../../examples/vulndb")
 	common := []string{"-q", "--no-cache", "--scanners", "gosec,osv-scanner", "--offline", "--db", db}
-	shard := func(spec, file string, extra ...string) {
+	shard := func(spec, file string, extra ...string) string {
 		t.Helper()
 		args := append(append([]string{"scan", "--shard", spec, "--json", file}, common...), append(extra, root)...)
-		if code, _, stderr := runCLI(t, args...); code != 0 {
+		code, _, stderr := runCLI(t, args...)
+		if code != 0 {
 			t.Fatalf("scan --shard %s: exit %d\n%s", spec, code, stderr)
 		}
+		return stderr
 	}
 	shard("1/2", p("1.json"))
 	shard("2/2", p("2.json"))
@@ -252,6 +256,22 @@ func TestMergeRefusesMismatchedShards(t *testing.T) {
 	shard("2/2", p("2-tests.json"), "--tests")
 	if code, _, stderr := runCLI(t, append(append([]string{"scan", "--json", p("full.json")}, common...), root)...); code != exitFail {
 		t.Fatalf("scan: exit %d\n%s", code, stderr)
+	}
+	// A shard names its units and leaves severities and the verdict to
+	// merge: gosec's high findings in gfix are no FAIL of a part.
+	for _, spec := range []string{"1/2", "2/2"} {
+		out := shard(spec, p("b.json"), "--baseline", p("full.json"))
+		for _, want := range []string{"scanned shard " + spec + " of", "Units (", "go-module ", "No verdict: merge gates",
+			"--baseline full.json is applied by scangate merge"} {
+			if !strings.Contains(out, want) {
+				t.Errorf("shard %s: no %q:\n%s", spec, want, out)
+			}
+		}
+		for _, not := range []string{"Verdict", "FAIL", "high", "HIGH", "Findings:", "Top findings"} {
+			if strings.Contains(out, not) {
+				t.Errorf("shard %s says %q, which is merge's to say:\n%s", spec, not, out)
+			}
+		}
 	}
 	edit := func(name, from, to string) string {
 		t.Helper()
@@ -287,6 +307,7 @@ func TestMergeRefusesMismatchedShards(t *testing.T) {
 	otherDB := edit("db.json", s2.Shard.Database, "0123")
 	otherTree := edit("tree.json", s2.Shard.Tree, "feedface")
 	huge := edit("huge.json", `"count": 2`, `"count": 4611686018427387904`)
+	badSettings := edit("badsettings.json", `\nfail-on: high\n`, `\nfail-on: bogus\n`)
 	var tooMany []string
 	for range 257 {
 		tooMany = append(tooMany, p("1.json"))
@@ -302,8 +323,9 @@ func TestMergeRefusesMismatchedShards(t *testing.T) {
 		{"duplicated", nil, []string{p("1.json"), p("1.json"), p("2.json")}, "are both shard 1/2"},
 		{"not a shard", nil, []string{p("1.json"), p("full.json")}, "full.json is not a shard's report"},
 		{"other count", nil, []string{p("1of3.json"), p("2.json")}, "shards of different runs"},
-		{"other settings between shards", nil, []string{p("1.json"), p("2-tests.json")}, "different settings"},
-		{"other settings in merge", []string{"--tests"}, []string{p("1.json"), p("2.json")}, "other settings than merge has"},
+		{"other settings between shards", nil, []string{p("1.json"), p("2-tests.json")}, "different settings (flags or .scangate.yml): tests: shard 1 false, shard 2 true; scanners.govulncheck.test: shard 1 false, shard 2 true"},
+		{"other settings in merge", []string{"--tests", "--fail-on", "medium"}, []string{p("1.json"), p("2.json")}, "fail-on: the shards high, merge medium; tests: the shards false, merge true"},
+		{"bad settings", nil, []string{p("1.json"), badSettings}, "badsettings.json: its settings are not a valid configuration: settings:2:10: fail-on: invalid value \"bogus\""},
 		{"other commit", nil, []string{p("1.json"), otherCommit}, "shards of different commits"},
 		{"other scangate", nil, []string{p("1.json"), otherVersion}, "written by scangate v0.0.1"},
 		{"other database", nil, []string{p("1.json"), otherDB}, "different vulnerability databases"},

@@ -133,10 +133,11 @@ func (m GoModule) workRel() string {
 	return RelPath(m.Root, m.Work)
 }
 
-// KeyGoEnv adds the environment of a go command run on m: the go.work's
-// path as relative to the root, where GoEnv gives it in full.
+// KeyGoEnv adds the environment of a go command run on m that can change
+// its answer (shellout.KeyEnv): the go.work's path as relative to the
+// root, where GoEnv gives it in full.
 func KeyGoEnv(k *resultcache.Key, m GoModule, env []string) {
-	for _, e := range env {
+	for _, e := range shellout.KeyEnv(env) {
 		if m.Work != "" && e == "GOWORK="+m.Work {
 			e = "GOWORK=" + m.workRel()
 		}

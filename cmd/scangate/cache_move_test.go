@@ -195,3 +195,24 @@ func TestNewFromRevBaseFromPushElsewhere(t *testing.T) {
 	}
 	assertCacheNamesNoPath(t, cache, push, pr)
 }
+
+// Another runner: another TMPDIR, and a PATH with another tool directory
+// in front (what setup actions add). Neither changes what a scanner
+// answers, so the cache still serves; GOFLAGS does change it, and misses.
+func TestResultCacheOtherRunner(t *testing.T) {
+	needBandit(t)
+	root := soundTree(t)
+	db := importDB(t, "../../examples/vulndb")
+	cache := filepath.Join(t.TempDir(), "cache")
+	scanCached(t, root, db, "--cache-dir", cache)
+
+	tools := t.TempDir()
+	t.Setenv("PATH", tools+string(os.PathListSeparator)+os.Getenv("PATH"))
+	t.Setenv("TMPDIR", t.TempDir())
+	again := scanCached(t, root, db, "--cache-dir", cache)
+	again.hits(t, "another TMPDIR and PATH", map[string]string{"gosec": "1/1", "govulncheck": "1/1", "osv-scanner": "1/1", "bandit": "1/1"})
+
+	t.Setenv("GOFLAGS", "-tags=other")
+	other := scanCached(t, root, db, "--cache-dir", cache)
+	other.hits(t, "another GOFLAGS", map[string]string{"gosec": "0/1", "govulncheck": "0/1", "osv-scanner": "1/1"})
+}

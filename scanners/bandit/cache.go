@@ -1,6 +1,7 @@
 package bandit
 
 import (
+	"github.com/scangate/scangate/scanners/shellout"
 	"os"
 	"path/filepath"
 	"slices"
@@ -26,7 +27,7 @@ func (s *Scanner) cacheKey(req *scanners.Request, program string, version func()
 	k.Program(program)
 	k.Add(v) // not the root: paths are keyed and stored relative to it
 	k.Add(args...)
-	k.Add(childEnv(req.Root)...)
+	k.Add(shellout.KeyEnv(childEnv(req.Root))...)
 	k.JSON([]any{req.Exclude, req.Tests})
 	tree := scanners.TreeKey{Root: req.Root, Want: banditReads, Skip: func(_, name string) bool {
 		return name == ".git" || name == "node_modules"

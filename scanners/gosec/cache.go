@@ -104,6 +104,14 @@ func (r *run) plan(cfg *packages.Config, m scanners.GoModule, modGo string, patt
 	base.JSON(opt)
 	base.Add("go", r.pinned, r.local, modGo, strings.Join(cfg.BuildFlags, "\x00"))
 	scanners.KeyGoEnv(base, m, cfg.Env)
+	if r.local == "" {
+		// An unversioned toolchain: which go runs is known by PATH alone.
+		for _, e := range cfg.Env {
+			if strings.HasPrefix(e, "PATH=") {
+				base.Add(e)
+			}
+		}
+	}
 	// Not the root: every path below is relative to it, and Put refuses an
 	// entry that names it.
 	base.JSON([]any{r.req.Tests, r.req.Cgo, r.req.Offline, r.req.Exclude})

@@ -157,3 +157,27 @@ func (t tree) searchPath(list string) string {
 	}
 	return strings.Join(keep, string(os.PathListSeparator))
 }
+
+// unkeyed are the variables that name only where a child keeps scratch or
+// cache files, or where a program is looked up, never what it answers: a
+// cache key leaves them out, so that a result cache restored on another
+// runner (another TMPDIR, a PATH with other tool directories) still
+// serves. The program itself is keyed by its identity instead (the go
+// command's version, bandit's executable), and the go command's module
+// and build caches are content-addressed.
+var unkeyed = map[string]bool{
+	"PATH": true, "TMPDIR": true, "TEMP": true, "TMP": true,
+	"GOCACHE": true, "GOMODCACHE": true, "GOPATH": true, "XDG_CACHE_HOME": true,
+}
+
+// KeyEnv is the part of a child's environment (Env's result) that can
+// change its answer: what a result cache key holds.
+func KeyEnv(env []string) []string {
+	var out []string
+	for _, e := range env {
+		if k, _, _ := strings.Cut(e, "="); !unkeyed[k] {
+			out = append(out, e)
+		}
+	}
+	return out
+}

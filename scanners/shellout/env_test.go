@@ -217,3 +217,11 @@ func TestCheckFirst(t *testing.T) {
 		t.Errorf("outside first: %v", err)
 	}
 }
+
+func TestKeyEnv(t *testing.T) {
+	env := []string{"PATH=/a:/b", "TMPDIR=/tmp/x", "GOCACHE=/c", "GOMODCACHE=/m", "GOPATH=/g", "HOME=/h", "GOFLAGS=-tags=x", "LANG=C"}
+	got := strings.Join(KeyEnv(env), " ")
+	if want := "HOME=/h GOFLAGS=-tags=x LANG=C"; got != want {
+		t.Errorf("KeyEnv = %q, want %q", got, want)
+	}
+}

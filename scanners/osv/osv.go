@@ -196,7 +196,7 @@ func (s *Scanner) Scan(ctx context.Context, req *scanners.Request) (_ *finding.R
 	if key != nil {
 		var e cacheEntry
 		if req.Cache.Get(key, &e) {
-			res.Findings, res.Rules = e.Findings, e.Rules
+			res.Findings, res.Rules, res.Packages = e.Findings, e.Rules, e.Packages
 			res.Notifications = append(res.Notifications, e.Notifications...)
 			return res, nil
 		}
@@ -248,6 +248,7 @@ func (s *Scanner) Scan(ctx context.Context, req *scanners.Request) (_ *finding.R
 		read = append(read, extracted{f, scannable(pkgs)})
 	}
 
+	res.Packages = packagesOf(read)
 	vulns, mfailed, err := s.match(ctx, req, localDB, read, logf)
 	if err != nil {
 		return fail(fmt.Errorf("osv-scanner: %s", clean(err.Error())))
@@ -278,7 +279,7 @@ func (s *Scanner) Scan(ctx context.Context, req *scanners.Request) (_ *finding.R
 	}
 	if key != nil && ctx.Err() == nil {
 		// Only a complete answer is kept: a partial one returned above.
-		req.Cache.Put(key, cacheEntry{Findings: res.Findings, Rules: res.Rules, Notifications: res.Notifications[mark:]})
+		req.Cache.Put(key, cacheEntry{Findings: res.Findings, Rules: res.Rules, Notifications: res.Notifications[mark:], Packages: res.Packages})
 	}
 	return res, nil
 }

@@ -218,9 +218,12 @@ func (s *Scanner) Scan(ctx context.Context, req *scanners.Request) (_ *finding.R
 	// (osv-scanner's walk keeps them too) and its error, located on it.
 	located := 0 // located error notifications
 	failed := map[string]bool{}
-	var read []extracted
+	var read, listed []extracted // listed: lockfiles without advisories, for the SBOM only
 	for _, f := range files {
 		if !scanned[f.Ecosystem] {
+			if pkgs, err := t.extract(ctx, byName[f.Extractor], f.Rel); err == nil {
+				listed = append(listed, extracted{f, scannable(pkgs)})
+			}
 			continue
 		}
 		if err := ctx.Err(); err != nil {
@@ -248,7 +251,7 @@ func (s *Scanner) Scan(ctx context.Context, req *scanners.Request) (_ *finding.R
 		read = append(read, extracted{f, scannable(pkgs)})
 	}
 
-	res.Packages = packagesOf(read)
+	res.Packages = packagesOf(append(listed, read...))
 	vulns, mfailed, err := s.match(ctx, req, localDB, read, logf)
 	if err != nil {
 		return fail(fmt.Errorf("osv-scanner: %s", clean(err.Error())))

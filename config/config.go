@@ -102,6 +102,7 @@ type Outputs struct {
 	GitLabDependencies    string `yaml:"gitlab-dependency-scanning" path:""`
 	GitLabSecretDetection string `yaml:"gitlab-secret-detection" path:""`
 	JUnit                 string `yaml:"junit" path:""`
+	CycloneDX             string `yaml:"cyclonedx" path:""` // an SBOM, as --cyclonedx
 }
 
 // Scanners holds each scanner's settings; the keys are the scanner names.

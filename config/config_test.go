@@ -84,7 +84,7 @@ func TestExampleLoadsAndSetsEveryKey(t *testing.T) {
 	if c.DB.MaxAge != 7*24*time.Hour || c.Severity["CVE-2021-38561"] != "critical" {
 		t.Errorf("db.max-age %v, severity %v", c.DB.MaxAge, c.Severity)
 	}
-	if src := c.Source("scanners.gosec.min-confidence").String(); src != exampleFile+":71:21" {
+	if src := c.Source("scanners.gosec.min-confidence").String(); src != exampleFile+":72:21" {
 		t.Errorf("source of scanners.gosec.min-confidence = %s", src)
 	}
 }

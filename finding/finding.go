@@ -312,7 +312,10 @@ type Result struct {
 	State          State          `json:"state"`
 	// Units are the parts of the tree the tool analyzed one by one, each
 	// with its own state; nil for a tool that analyzes the tree as a whole.
-	Units    []Unit        `json:"units,omitempty"`
+	Units []Unit `json:"units,omitempty"`
+	// Packages are the packages the tool found in its units, vulnerable
+	// or not (the SBOM's components); nil for a tool that lists none.
+	Packages []Component   `json:"packages,omitempty"`
 	Duration time.Duration `json:"-"` // the JSON report has it in milliseconds
 }
 

@@ -417,6 +417,7 @@ func joinResults(parts []finding.Result, from []string) (finding.Result, error) 
 	res := parts[0]
 	res.Findings = slices.Clone(res.Findings)
 	res.Units = slices.Clone(res.Units)
+	res.Packages = slices.Clone(res.Packages)
 	res.Rules = slices.Clone(res.Rules)
 	res.Notifications = slices.Clone(res.Notifications)
 	for k, p := range parts[1:] {
@@ -426,6 +427,7 @@ func joinResults(parts []finding.Result, from []string) (finding.Result, error) 
 		res.Version = cmp.Or(res.Version, p.Version)
 		res.Findings = append(res.Findings, p.Findings...)
 		res.Units = append(res.Units, p.Units...)
+		res.Packages = append(res.Packages, p.Packages...)
 		for _, rule := range p.Rules {
 			if res.Rule(rule.ID) == nil {
 				res.Rules = append(res.Rules, rule)
@@ -450,6 +452,7 @@ func joinResults(parts []finding.Result, from []string) (finding.Result, error) 
 			strings.Join(states[finding.Skipped], ", "), strings.Join(states[finding.Completed], ", "))
 	}
 	res.SettleUnits()
+	res.Packages = finding.SortPackages(res.Packages)
 	slices.SortStableFunc(res.Rules, func(a, b finding.Rule) int { return cmp.Compare(a.ID, b.ID) })
 	return res, nil
 }

@@ -42,6 +42,7 @@ func confine(p *Paths, res *finding.Result) {
 		}
 		res.Rules = rules
 	}
+	confinePackages(p, res)
 	for i := range res.Notifications {
 		if !p.Inside(res.Notifications[i].Location.Path) {
 			res.Notifications[i].Location = finding.Location{}

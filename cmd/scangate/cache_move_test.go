@@ -63,10 +63,17 @@ func TestResultCacheTreeMoved(t *testing.T) {
 	first.hits(t, "at A", map[string]string{"gosec": "0/1", "govulncheck": "0/1", "osv-scanner": "0/1", "bandit": "0/1"})
 	b := filepath.Join(t.TempDir(), "elsewhere", "checkout")
 	moveTree(t, a, b)
-	moved := scanCached(t, b, db, "--cache-dir", cache)
+	bom := func(name string) string { return filepath.Join(t.TempDir(), name) }
+	movedBOM, uncachedBOM := bom("moved.cdx.json"), bom("uncached.cdx.json")
+	moved := scanCached(t, b, db, "--cache-dir", cache, "--cyclonedx", movedBOM)
 	moved.hits(t, "moved to B", map[string]string{"gosec": "1/1", "govulncheck": "1/1", "osv-scanner": "1/1", "bandit": "1/1"})
-	if want := scanCached(t, b, db, "--no-cache"); moved.results != want.results {
+	if want := scanCached(t, b, db, "--no-cache", "--cyclonedx", uncachedBOM); moved.results != want.results {
 		t.Fatalf("the cached scan at B differs from an uncached one:\n%s\nwant\n%s", moved.results, want.results)
+	}
+	// The SBOM too: the cache entries carry the package inventory.
+	cachedBOM, got := readBOM(t, movedBOM)
+	if _, want := readBOM(t, uncachedBOM); got != want || len(cachedBOM.Components) == 0 {
+		t.Errorf("the SBOM of the cached scan differs from the uncached one's (%d components):\n%s", len(cachedBOM.Components), firstDiff(want, got))
 	}
 	if moved.results != first.results {
 		t.Errorf("the tree's findings changed with its path:\n%s\nwant\n%s", moved.results, first.results)

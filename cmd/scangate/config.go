@@ -50,6 +50,7 @@ var flagKeys = []struct {
 	{"gitlab-dependency-scanning", []string{"outputs.gitlab-dependency-scanning"}, func(o *scanOptions, c *config.Config) { c.Outputs.GitLabDependencies = o.gitlabDeps }},
 	{"gitlab-secret-detection", []string{"outputs.gitlab-secret-detection"}, func(o *scanOptions, c *config.Config) { c.Outputs.GitLabSecretDetection = o.gitlabSecrets }},
 	{"junit", []string{"outputs.junit"}, func(o *scanOptions, c *config.Config) { c.Outputs.JUnit = o.junitOut }},
+	{"cyclonedx", []string{"outputs.cyclonedx"}, func(o *scanOptions, c *config.Config) { c.Outputs.CycloneDX = o.cyclonedxOut }},
 	{"baseline", []string{"baseline"}, func(o *scanOptions, c *config.Config) { c.Baseline = o.baseline }},
 	{"ignore-file", []string{"suppressions.file"}, func(o *scanOptions, c *config.Config) { c.Suppressions.File = o.ignoreFile }},
 }
@@ -119,6 +120,7 @@ func (o *scanOptions) resolve(fs *pflag.FlagSet) error {
 	o.offline, o.db = c.DB.Offline, c.DB.Dir
 	o.sarifOut, o.jsonOut, o.markdownOut, o.category = c.Outputs.SARIF, c.Outputs.JSON, c.Outputs.Markdown, c.Outputs.Category
 	o.gitlabSAST, o.gitlabDeps, o.gitlabSecrets, o.junitOut = c.Outputs.GitLabSAST, c.Outputs.GitLabDependencies, c.Outputs.GitLabSecretDetection, c.Outputs.JUnit
+	o.cyclonedxOut = c.Outputs.CycloneDX
 	o.baseline, o.ignoreFile = c.Baseline, c.Suppressions.File
 	if !o.narrowed {
 		o.scanners = nil

@@ -45,6 +45,7 @@ type scanOptions struct {
 	gitlabDeps      string // --gitlab-dependency-scanning
 	junitOut        string // --junit
 	gitlabSecrets   string // --gitlab-secret-detection
+	cyclonedxOut    string // --cyclonedx
 	validateSecrets bool   // --validate-secrets
 	quiet           bool
 	tests           bool
@@ -180,6 +181,7 @@ func addConfigFlags(f *pflag.FlagSet, o *scanOptions) {
 	f.StringVar(&o.gitlabSecrets, "gitlab-secret-detection", "", "write GitLab's secret detection report (secrets) to `FILE` (- for stdout)")
 	f.BoolVar(&o.validateSecrets, "validate-secrets", false, "ask each provider whether a secret found is live (needs the network; not with --offline)")
 	f.StringVar(&o.junitOut, "junit", "", "write JUnit XML to `FILE` (- for stdout): a test suite per scanner, a failed test per finding that fails the gate")
+	f.StringVar(&o.cyclonedxOut, "cyclonedx", "", "write a CycloneDX 1.6 SBOM to `FILE` (- for stdout): every package found, each vulnerability with govulncheck's reachability as its VEX analysis")
 	f.BoolVar(&o.tests, "tests", false, "also analyze test files (Go _test.go files)")
 	f.StringSliceVar(&o.tags, "tags", nil, "Go build tags, comma-separated")
 	f.StringSliceVar(&o.exclude, "exclude", nil, "path globs no scanner scans or reports: a name at any depth ('legacy', '*_gen.go') or, with a '/', a path from PATH ('svc/legacy', 'internal/gen/**', '/tools')")
@@ -216,7 +218,7 @@ func (o *scanOptions) validate() error {
 		return usageErr("--timeout must be positive, got %s", o.timeout)
 	}
 	stdouts := 0
-	for _, out := range []string{o.sarifOut, o.jsonOut, o.markdownOut, o.gitlabSAST, o.gitlabDeps, o.gitlabSecrets, o.junitOut} {
+	for _, out := range []string{o.sarifOut, o.jsonOut, o.markdownOut, o.gitlabSAST, o.gitlabDeps, o.gitlabSecrets, o.junitOut, o.cyclonedxOut} {
 		if out == "-" {
 			stdouts++
 		}
@@ -225,7 +227,7 @@ func (o *scanOptions) validate() error {
 		}
 	}
 	if stdouts > 1 {
-		return usageErr("only one of --sarif, --json, --markdown, --gitlab-sast, --gitlab-dependency-scanning, --gitlab-secret-detection and --junit can write to stdout (-)")
+		return usageErr("only one of --sarif, --json, --markdown, --gitlab-sast, --gitlab-dependency-scanning, --gitlab-secret-detection, --junit and --cyclonedx can write to stdout (-)")
 	}
 	if err := o.checkNewFromRev(); err != nil {
 		return err
@@ -408,6 +410,9 @@ func writeReports(o *scanOptions, scan *pipeline.Report, stdout io.Writer) (sari
 		{o.gitlabDeps, func(w io.Writer, s *pipeline.Report) error { return report.GitLabDependencyScanning(w, s, o.scanRoot) }},
 		{o.gitlabSecrets, func(w io.Writer, s *pipeline.Report) error { return report.GitLabSecretDetection(w, s, o.scanRoot) }},
 		{o.junitOut, report.JUnit},
+		{o.cyclonedxOut, func(w io.Writer, s *pipeline.Report) error {
+			return report.CycloneDX(w, s, report.CycloneDXOptions{Name: rootName(o.path), ScanRoot: o.scanRoot})
+		}},
 	} {
 		if out.path == "" {
 			continue
@@ -417,4 +422,13 @@ func writeReports(o *scanOptions, scan *pipeline.Report, stdout io.Writer) (sari
 		}
 	}
 	return sarifRuns, nil
+}
+
+// rootName names the scanned directory in the SBOM when no Go module at
+// its root does: its last element, never the machine's path to it.
+func rootName(p string) string {
+	if abs, err := filepath.Abs(p); err == nil {
+		p = abs
+	}
+	return filepath.Base(p)
 }

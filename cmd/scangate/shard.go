@@ -59,7 +59,8 @@ func (o *scanOptions) shardOutputs(stderr io.Writer) {
 		flag string
 		path *string
 	}{{"--sarif", &o.sarifOut}, {"--markdown", &o.markdownOut}, {"--gitlab-sast", &o.gitlabSAST},
-		{"--gitlab-dependency-scanning", &o.gitlabDeps}, {"--gitlab-secret-detection", &o.gitlabSecrets}, {"--junit", &o.junitOut}} {
+		{"--gitlab-dependency-scanning", &o.gitlabDeps}, {"--gitlab-secret-detection", &o.gitlabSecrets}, {"--junit", &o.junitOut},
+		{"--cyclonedx", &o.cyclonedxOut}} {
 		if *out.path != "" {
 			fmt.Fprintf(stderr, "scangate: shard %d/%d: %s %s is not written (it would hold this shard's findings only): give it to scangate merge\n",
 				o.shard.Index, o.shard.Count, out.flag, o.display(*out.path))

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"maps"
 	"os"
+	"path"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -69,6 +70,7 @@ func exitPoint(trace []*frame) int {
 
 // convert adds one module's findings and rules to the result.
 func (sc *scan) convert(m scanners.GoModule, st *stream) error {
+	sc.inventory(m, st)
 	chosen := map[string]*choice{}
 	for _, v := range st.findings {
 		c := chosen[v.OSV]
@@ -106,6 +108,20 @@ func (sc *scan) convert(m scanners.GoModule, st *stream) error {
 		sc.res.Findings = append(sc.res.Findings, f)
 	}
 	return nil
+}
+
+// inventory adds the module's build list (govulncheck's SBOM message: the
+// main module, its dependencies and the standard library) to the result.
+func (sc *scan) inventory(m scanners.GoModule, st *stream) {
+	manifest := path.Join(m.Rel, "go.mod")
+	for _, mod := range st.sbom.Modules {
+		if mod.Path == "" {
+			continue
+		}
+		c := finding.Component{Ecosystem: "Go", Name: mod.Path, Version: finding.Spell("Go", mod.Path, mod.Version),
+			PURL: scanners.GoPURL(mod.Path, mod.Version), Manifest: manifest, Main: slices.Contains(st.sbom.Roots, mod.Path)}
+		sc.res.Packages = append(sc.res.Packages, c)
+	}
 }
 
 // qualified names a symbol with its package's last element, as govulncheck

@@ -18,6 +18,7 @@ type cacheEntry struct {
 	Findings      []finding.Finding      `json:"findings"`
 	Rules         []finding.Rule         `json:"rules,omitempty"`
 	Notifications []finding.Notification `json:"notifications,omitempty"`
+	Packages      []finding.Component    `json:"packages,omitempty"`
 }
 
 // cacheKey keys an offline scan on the database's digest, the options, and

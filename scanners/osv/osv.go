@@ -196,7 +196,7 @@ func (s *Scanner) Scan(ctx context.Context, req *scanners.Request) (_ *finding.R
 	if key != nil {
 		var e cacheEntry
 		if req.Cache.Get(key, &e) {
-			res.Findings, res.Rules = e.Findings, e.Rules
+			res.Findings, res.Rules, res.Packages = e.Findings, e.Rules, e.Packages
 			res.Notifications = append(res.Notifications, e.Notifications...)
 			return res, nil
 		}
@@ -218,9 +218,12 @@ func (s *Scanner) Scan(ctx context.Context, req *scanners.Request) (_ *finding.R
 	// (osv-scanner's walk keeps them too) and its error, located on it.
 	located := 0 // located error notifications
 	failed := map[string]bool{}
-	var read []extracted
+	var read, listed []extracted // listed: lockfiles without advisories, for the SBOM only
 	for _, f := range files {
 		if !scanned[f.Ecosystem] {
+			if pkgs, err := t.extract(ctx, byName[f.Extractor], f.Rel); err == nil {
+				listed = append(listed, extracted{f, scannable(pkgs)})
+			}
 			continue
 		}
 		if err := ctx.Err(); err != nil {
@@ -248,6 +251,7 @@ func (s *Scanner) Scan(ctx context.Context, req *scanners.Request) (_ *finding.R
 		read = append(read, extracted{f, scannable(pkgs)})
 	}
 
+	res.Packages = packagesOf(append(listed, read...))
 	vulns, mfailed, err := s.match(ctx, req, localDB, read, logf)
 	if err != nil {
 		return fail(fmt.Errorf("osv-scanner: %s", clean(err.Error())))
@@ -278,7 +282,7 @@ func (s *Scanner) Scan(ctx context.Context, req *scanners.Request) (_ *finding.R
 	}
 	if key != nil && ctx.Err() == nil {
 		// Only a complete answer is kept: a partial one returned above.
-		req.Cache.Put(key, cacheEntry{Findings: res.Findings, Rules: res.Rules, Notifications: res.Notifications[mark:]})
+		req.Cache.Put(key, cacheEntry{Findings: res.Findings, Rules: res.Rules, Notifications: res.Notifications[mark:], Packages: res.Packages})
 	}
 	return res, nil
 }

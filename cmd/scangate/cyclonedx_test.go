@@ -1,0 +1,193 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/scangate/scangate/internal/cdxtest"
+)
+
+// readBOM validates a CycloneDX file against the official 1.6 schema and
+// returns it with its components and vulnerabilities as comparable text
+// (the serial number and timestamp, which differ per run, left out).
+func readBOM(t *testing.T, path string) (*cdxtest.BOM, string) {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bom, err := cdxtest.Validate(b)
+	if err != nil {
+		t.Fatalf("%s: %v\n%s", path, err, b)
+	}
+	var d struct {
+		Components      []any `json:"components"`
+		Vulnerabilities []any `json:"vulnerabilities"`
+	}
+	json.Unmarshal(b, &d)
+	text, _ := json.MarshalIndent(d, "", " ")
+	return bom, string(text)
+}
+
+// The example project through --cyclonedx: every package of its go.mod
+// (the build list, with the standard library) and requirements.txt, and a
+// VEX analysis per vulnerability as govulncheck's reachability says.
+func TestCycloneDXEndToEnd(t *testing.T) {
+	t.Parallel()
+	bomPath := filepath.Join(t.TempDir(), "bom.cdx.json")
+	code, _, stderr := runCLI(t, "scan", "-q", "--offline", "--db", "../../examples/vulndb", "--cyclonedx", bomPath, "../../examples/project")
+	if code != exitFail {
+		t.Fatalf("exit %d\n%s", code, stderr)
+	}
+	bom, _ := readBOM(t, bomPath)
+	if bom.Metadata.Component.Name != "example.com/scangate-example" {
+		t.Errorf("the BOM's subject is %+v, want the root's Go module", bom.Metadata.Component)
+	}
+	purls := map[string]cdxtest.Component{}
+	for _, c := range bom.Components {
+		purls[c.PURL] = c
+	}
+	for purl, manifest := range map[string]string{
+		"pkg:golang/golang.org/x/text@v0.3.6":                               "examples/project/go.mod",
+		"pkg:golang/golang.org/x/crypto@v0.0.0-20220722155217-630584e8d5aa": "examples/project/go.mod",
+		"pkg:pypi/jinja2@2.11.2":                                            "examples/project/requirements.txt",
+		"pkg:pypi/requests@2.25.0":                                          "examples/project/requirements.txt",
+	} {
+		c, ok := purls[purl]
+		if !ok || len(c.Evidence.Occurrences) != 1 || c.Evidence.Occurrences[0].Location != manifest {
+			t.Errorf("component %s: %+v, want one found in %s (from the repository root)", purl, c, manifest)
+		}
+	}
+	std := slices.IndexFunc(bom.Components, func(c cdxtest.Component) bool { return c.Name == "stdlib" })
+	if std < 0 || !strings.HasPrefix(bom.Components[std].PURL, "pkg:golang/stdlib@v1.") || !strings.HasPrefix(bom.Components[std].Version, "go1.") {
+		t.Errorf("no standard library component: %+v", bom.Components)
+	}
+
+	type want struct{ state, justification, ref, detail string }
+	wants := map[string]want{
+		"GO-2021-0113":  {"exploitable", "", "pkg:golang/golang.org/x/text@v0.3.6", "golang.org/x/text/language.Parse"},
+		"GO-2022-1059":  {"not_affected", "code_not_reachable", "pkg:golang/golang.org/x/text@v0.3.6", "imported"},
+		"GO-2023-2402":  {"not_affected", "code_not_present", "pkg:golang/golang.org/x/crypto@v0.0.0-20220722155217-630584e8d5aa", "required"},
+		"PYSEC-2021-66": {"in_triage", "", "pkg:pypi/jinja2@2.11.2", "osv-scanner"},
+		"PYSEC-2023-74": {"in_triage", "", "pkg:pypi/requests@2.25.0", "osv-scanner"},
+	}
+	seen := map[string]bool{}
+	for _, v := range bom.Vulnerabilities {
+		w, ok := wants[v.ID]
+		if !ok {
+			continue // the advisories' aliases found on their own, if any
+		}
+		seen[v.ID] = true
+		a := v.Analysis
+		if a.State != w.state || a.Justification != w.justification || len(v.Affects) != 1 || v.Affects[0].Ref != w.ref || !strings.Contains(a.Detail, w.detail) {
+			t.Errorf("%s: analysis %+v affecting %+v, want %+v", v.ID, a, v.Affects, w)
+		}
+	}
+	for id := range wants {
+		if !seen[id] {
+			t.Errorf("%s is not among the BOM's vulnerabilities", id)
+		}
+	}
+}
+
+// A shard writes no SBOM (it would list its units' packages only); merge
+// writes the unsharded scan's.
+func TestCycloneDXMergeEqualsUnsharded(t *testing.T) {
+	t.Parallel()
+	root := shardTree(t)
+	db := importDB(t, "../../examples/vulndb")
+	out := t.TempDir()
+	p := func(name string) string { return filepath.Join(out, name) }
+	common := []string{"-q", "--offline", "--db", db, "--no-cache", "--fail-on", "none"}
+	run := func(args ...string) string {
+		t.Helper()
+		code, _, stderr := runCLI(t, append(append([]string{}, args...), common...)...)
+		if code != 0 {
+			t.Fatalf("%v: exit %d\n%s", args, code, stderr)
+		}
+		return stderr
+	}
+	run("scan", "--cyclonedx", p("full.cdx.json"), root)
+	_, want := readBOM(t, p("full.cdx.json"))
+	var files []string
+	for k := 1; k <= 2; k++ {
+		f := p(fmt.Sprintf("shard-%d.json", k))
+		stderr := run("scan", "--shard", fmt.Sprintf("%d/2", k), "--json", f, "--cyclonedx", p("ignored.cdx.json"), root)
+		if !strings.Contains(stderr, "--cyclonedx") {
+			t.Errorf("shard %d: no word on the SBOM it does not write:\n%s", k, stderr)
+		}
+		files = append(files, f)
+	}
+	if _, err := os.Stat(p("ignored.cdx.json")); err == nil {
+		t.Error("a shard wrote an SBOM")
+	}
+	run(append([]string{"merge", "--root", root, "--cyclonedx", p("merged.cdx.json")}, files...)...)
+	bom, got := readBOM(t, p("merged.cdx.json"))
+	if got != want {
+		t.Errorf("the merged SBOM differs from the unsharded one:\n%s", firstDiff(want, got))
+	}
+	// Both copies of the example are in it: x/text found in both go.mod files.
+	i := slices.IndexFunc(bom.Components, func(c cdxtest.Component) bool { return c.PURL == "pkg:golang/golang.org/x/text@v0.3.6" })
+	if i < 0 || len(bom.Components[i].Evidence.Occurrences) != 2 {
+		t.Errorf("x/text of svc/a and svc/b: %+v", bom.Components)
+	}
+}
+
+// Package names and versions of a hostile lockfile are data in the SBOM
+// (JSON strings, whatever they hold); a requirements include or a
+// symlinked lockfile leading out of the tree lists nothing from there; a
+// lockfile whose ecosystem has no advisories is still inventoried, and
+// the BOM says it is incomplete.
+func TestHostileCycloneDX(t *testing.T) {
+	t.Parallel()
+	parent := t.TempDir()
+	root, outside := filepath.Join(parent, "root"), filepath.Join(parent, "outside")
+	writeTree(t, outside, map[string]string{"requirements.txt": "secretpkg-outside==1.0\n"})
+	writeTree(t, root, map[string]string{
+		"requirements.txt": "-r ../outside/requirements.txt\nflask==0.12\n",
+		"web/package-lock.json": `{"name":"x","version":"1.0.0","lockfileVersion":3,"requires":true,"packages":{
+"":{"name":"x","version":"1.0.0"},
+"node_modules/evil\"</script>\n\u001b[31mname":{"version":"1.0.0\"}, {\"x\":\"../../../etc/passwd"},
+"node_modules/@scope/../../../../etc/passwd":{"version":"2.0.0"},
+"node_modules/left-pad":{"version":"1.3.0","dev":true}}}`,
+	})
+	if err := os.Symlink(filepath.Join("..", "..", "outside", "requirements.txt"), filepath.Join(root, "web", "requirements-dev.txt")); err != nil {
+		t.Fatal(err)
+	}
+	bomPath := filepath.Join(t.TempDir(), "bom.json")
+	code, _, stderr := runCLI(t, "scan", "-q", "--offline", "--db", "../../examples/vulndb", "--scanners", "osv-scanner", "--cyclonedx", bomPath, root)
+	if code != exitIncomplete { // no npm advisories
+		t.Fatalf("exit %d\n%s", code, stderr)
+	}
+	raw, err := os.ReadFile(bomPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bom, _ := readBOM(t, bomPath)
+	byName := map[string]cdxtest.Component{}
+	for _, c := range bom.Components {
+		byName[c.Name] = c
+	}
+	if c, ok := byName["script>\n\x1b[31mname"]; !ok || c.Version != `1.0.0"}, {"x":"../../../etc/passwd` {
+		t.Errorf("the hostile package is not listed as the data it is: %+v", bom.Components)
+	}
+	if c := byName["left-pad"]; c.Scope != "optional" || c.PURL != "pkg:npm/left-pad@1.3.0" {
+		t.Errorf("left-pad (a dev dependency): %+v", c)
+	}
+	if _, ok := byName["flask"]; !ok {
+		t.Errorf("flask is missing: %+v", bom.Components)
+	}
+	for _, leak := range []string{"secretpkg-outside", outside, parent} {
+		if strings.Contains(string(raw), leak) {
+			t.Errorf("the SBOM holds %q from outside the tree:\n%s", leak, raw)
+		}
+	}
+	if !strings.Contains(string(raw), `"aggregate": "incomplete"`) {
+		t.Errorf("the SBOM of a scan that could not complete does not say it is incomplete:\n%s", raw)
+	}
+}

@@ -1,6 +1,23 @@
 # Sourced by the bench scripts (cache.sh, prflow.sh, shard.sh): the scangate under test
 # and the database it scans with.
 
+# cli_source [DIR]: sets src to DIR, else to cli/cli v2.14.0 from the module
+# proxy with its dependencies; DB or OSV must name the database.
+cli_source() {
+	src=$1
+	if [[ -z $src ]]; then
+		local info
+		info=$(GOFLAGS=-mod=mod go mod download -json github.com/cli/cli/v2@v2.14.0 || true)
+		src=$(jq -r '.Dir // empty' <<<"$info")
+		[[ -d $src ]] || { echo "bench: could not download cli/cli v2.14.0: $(jq -r '.Error // empty' <<<"$info")" >&2; exit 2; }
+		(cd "$src" && GOFLAGS=-mod=mod go mod download)
+	fi
+	if [[ -z ${DB:-} && -z ${OSV:-} ]]; then
+		echo "bench: set DB (an imported database) or OSV (advisories to import)" >&2
+		exit 2
+	fi
+}
+
 # build_scangate DIR: builds scangate and its govulncheck companion into
 # DIR/bin and sets sg to scangate.
 build_scangate() {

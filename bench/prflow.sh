@@ -27,24 +27,14 @@ set -euo pipefail
 
 export GOTOOLCHAIN=local GOWORK=off GOFLAGS=${GOFLAGS:--mod=readonly}
 repo=$(cd "$(dirname "$0")/.." && pwd)
-src=${1:-}
+. "$repo/bench/lib.sh"
 change=${CHANGE:-pkg/cmd/actions/actions.go}
-if [[ -z $src ]]; then
-	info=$(GOFLAGS=-mod=mod go mod download -json github.com/cli/cli/v2@v2.14.0 || true)
-	src=$(jq -r '.Dir // empty' <<<"$info")
-	[[ -d $src ]] || { echo "bench: could not download cli/cli v2.14.0: $(jq -r '.Error // empty' <<<"$info")" >&2; exit 2; }
-	(cd "$src" && GOFLAGS=-mod=mod go mod download)
-fi
-if [[ -z ${DB:-} && -z ${OSV:-} ]]; then
-	echo "bench: set DB (an imported database) or OSV (advisories to import)" >&2
-	exit 2
-fi
+cli_source "${1:-}"
 [[ -f $src/$change ]] || { echo "bench: $src has no $change (set CHANGE)" >&2; exit 2; }
 command -v jq >/dev/null || { echo "bench: jq is required" >&2; exit 2; }
 tmp=$(mktemp -d)
 if [[ ${KEEP:-} != 1 ]]; then trap 'rm -rf "$tmp"' EXIT; else echo "keeping $tmp" >&2; fi
 
-. "$repo/bench/lib.sh"
 build_scangate "$tmp"
 open_db "$tmp"
 

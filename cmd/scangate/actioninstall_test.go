@@ -118,6 +118,27 @@ func (s *releaseServer) total() int {
 	return n
 }
 
+// publishBroken publishes two releases an installer must refuse: v9.9.8,
+// whose archive changed after its checksum was published, and v9.9.7,
+// whose checksums.txt lacks this platform's archive.
+func (s *releaseServer) publishBroken(t *testing.T) {
+	t.Helper()
+	_, _, asset := hostRunner(t)
+	dir := s.publish(t, "v9.9.8")
+	b, err := os.ReadFile(filepath.Join(dir, asset))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b[len(b)/2] ^= 1
+	if err := os.WriteFile(filepath.Join(dir, asset), b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	dir = s.publish(t, "v9.9.7")
+	if err := os.WriteFile(filepath.Join(dir, "checksums.txt"), []byte(strings.Repeat("0", 64)+"  scangate-plan9-amd64.tar.gz\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // publish copies the built release to the server as tag.
 func (s *releaseServer) publish(t *testing.T, tag string) string {
 	t.Helper()
@@ -348,21 +369,7 @@ func TestActionInstallRefuses(t *testing.T) {
 	t.Parallel()
 	osName, _, asset := hostRunner(t)
 	srv := newReleaseServer(t)
-	// v9.9.8: the archive changed after its checksum was published.
-	dir := srv.publish(t, "v9.9.8")
-	b, err := os.ReadFile(filepath.Join(dir, asset))
-	if err != nil {
-		t.Fatal(err)
-	}
-	b[len(b)/2] ^= 1
-	if err := os.WriteFile(filepath.Join(dir, asset), b, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	// v9.9.7: checksums.txt without this platform's archive.
-	dir = srv.publish(t, "v9.9.7")
-	if err := os.WriteFile(filepath.Join(dir, "checksums.txt"), []byte(strings.Repeat("0", 64)+"  scangate-plan9-amd64.tar.gz\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	srv.publishBroken(t)
 
 	for _, tc := range []struct {
 		name    string

@@ -32,6 +32,7 @@ set -euo pipefail
 RUNS=${RUNS:-3}
 export GOTOOLCHAIN=local GOWORK=off GOFLAGS=${GOFLAGS:--mod=readonly}
 repo=$(cd "$(dirname "$0")/.." && pwd)
+. "$repo/bench/lib.sh"
 cd "$repo"
 tmp=$(mktemp -d)
 if [[ ${KEEP:-} != 1 ]]; then trap 'rm -rf "$tmp"' EXIT; else echo "keeping $tmp" >&2; fi
@@ -86,29 +87,6 @@ fi
 cmd_gv() { cmd=("$tmp/bin/govulncheck" -db "file://$db/govulncheck" -C "$1" -format json ./...); }
 cmd_osv() { cmd=("$tmp/bin/osv-scanner" scan source -r --offline --local-db-path "$db/osv-scanner" --format json "$1"); }
 cmd_sg() { cmd=("$tmp/bin/scangate" scan --scanners govulncheck,osv-scanner --offline --db "$db" -q --json "$tmp/sg.json" "$1"); }
-
-# measure OUT OKCODES NAME DIR: runs cmd_NAME on DIR, appends "wall_s cpu_s maxrss_kb treepss_kb treeanon_kb"
-# to OUT and keeps its stdout in $tmp/NAME.out. OKCODES: the exit codes that mean success.
-measure() {
-	local out=$1 ok=$2 name=$3 dir=$4 rc=0 cmd tree
-	"cmd_$name" "$dir"
-	/usr/bin/time -v -o "$tmp/time.txt" "${cmd[@]}" >"$tmp/$name.out" 2>"$tmp/$name.err" &
-	local pid=$!
-	"$tmp/bin/treerss" "$pid" >"$tmp/tree.txt"
-	wait "$pid" || rc=$?
-	if [[ " $ok " != *" $rc "* ]]; then
-		log "$name on $dir failed (exit $rc):"; tail -20 "$tmp/$name.err" >&2; exit 1
-	fi
-	tree=$(cat "$tmp/tree.txt")
-	awk -F': ' -v tree="$tree" '
-		/Elapsed \(wall clock\)/ { n = split($2, p, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + p[i] }
-		/Maximum resident set size/ { rss = $2 }
-		/User time \(seconds\)/ || /System time \(seconds\)/ { cpu += $2 }
-		END { printf "%.2f %.2f %d %s\n", s, cpu, rss, tree }' "$tmp/time.txt" >>"$out"
-}
-
-median() { sort -n | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else printf "%.3f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
-col() { cut -d' ' -f"$2" "$1" | median; }
 
 # Finding counts, each as "advisories/called".
 gv_count() { # distinct OSV IDs with a finding / with a finding whose trace starts in a function

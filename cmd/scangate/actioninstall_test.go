@@ -27,7 +27,7 @@ import (
 
 // actionSetupInputs are the inputs of action.yml that install and cache
 // scangate; they never reach the scan (TestActionYAML skips them).
-var actionSetupInputs = []string{"version", "install", "cache", "skip-save-cache", "update-db"}
+var actionSetupInputs = []string{"go-version", "go-version-file", "version", "install", "cache", "skip-save-cache", "update-db"}
 
 const testReleaseTag = "v9.9.9"
 

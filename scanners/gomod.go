@@ -14,7 +14,7 @@ import (
 	"golang.org/x/mod/modfile"
 
 	"github.com/scangate/scangate/internal/pathglob"
-	"github.com/scangate/scangate/scanners/shellout"
+	"github.com/scangate/scangate/internal/shellout"
 )
 
 // GoModule is one go.mod under the scanned root.

@@ -12,7 +12,7 @@ import (
 	"golang.org/x/mod/modfile"
 
 	"github.com/scangate/scangate/internal/resultcache"
-	"github.com/scangate/scangate/scanners/shellout"
+	"github.com/scangate/scangate/internal/shellout"
 )
 
 // goInput reports whether a file can change what the go command builds:

@@ -18,7 +18,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/scangate/scangate/finding"
-	"github.com/scangate/scangate/scanners/shellout"
+	"github.com/scangate/scangate/internal/shellout"
 )
 
 // Paths keeps the machine's paths out of everything a scan reports: the

@@ -10,7 +10,7 @@ import (
 	"testing"
 
 	"github.com/scangate/scangate/finding"
-	"github.com/scangate/scangate/scanners/shellout"
+	"github.com/scangate/scangate/internal/shellout"
 )
 
 func goEnvValue(t *testing.T, name string) string {

@@ -14,9 +14,9 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
+	"github.com/scangate/scangate/internal/shellout"
 	"github.com/scangate/scangate/policy"
 	"github.com/scangate/scangate/report"
-	"github.com/scangate/scangate/scanners/shellout"
 )
 
 // hookMarker is in every hook scangate writes, and only in those: install

@@ -4,7 +4,7 @@ import (
 	"errors"
 
 	"github.com/scangate/scangate/config"
-	"github.com/scangate/scangate/scanners/shellout"
+	"github.com/scangate/scangate/internal/shellout"
 )
 
 // checkPrograms refuses, before a scan starts, a configured program that

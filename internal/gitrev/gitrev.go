@@ -12,7 +12,7 @@
 // shallow list, and with its objects directory. No transport is allowed
 // (GIT_ALLOW_PROTOCOL empty), no replace object or graft is read, and only
 // plumbing runs: rev-parse, merge-base, ls-tree and cat-file, through
-// scanners/shellout (no shell, minimal environment, timeout, output cap).
+// internal/shellout (no shell, minimal environment, timeout, output cap).
 // The tree is written by us from the raw blobs, never checked out by git.
 // git's stderr, which may quote a configuration value, is never shown:
 // errors name the command and its exit status.
@@ -31,7 +31,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/scangate/scangate/scanners/shellout"
+	"github.com/scangate/scangate/internal/shellout"
 )
 
 // Timeout bounds each git command but the tree export, exportTimeout the

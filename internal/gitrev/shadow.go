@@ -12,7 +12,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/scangate/scangate/scanners/shellout"
+	"github.com/scangate/scangate/internal/shellout"
 )
 
 // shadow is a git directory of our making: our own config, the

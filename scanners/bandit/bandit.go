@@ -1,5 +1,5 @@
 // Package bandit runs PyCQA bandit over the Python sources of the scanned
-// tree through scanners/shellout and turns its JSON report into findings.
+// tree through internal/shellout and turns its JSON report into findings.
 //
 // What it runs, from the scanned root as working directory:
 //
@@ -58,8 +58,8 @@ import (
 	"sync"
 
 	"github.com/scangate/scangate/finding"
+	"github.com/scangate/scangate/internal/shellout"
 	"github.com/scangate/scangate/scanners"
-	"github.com/scangate/scangate/scanners/shellout"
 )
 
 // Options configure the adapter; the zero value runs bandit from PATH with

@@ -1,7 +1,7 @@
 package bandit
 
 import (
-	"github.com/scangate/scangate/scanners/shellout"
+	"github.com/scangate/scangate/internal/shellout"
 	"os"
 	"path/filepath"
 	"slices"

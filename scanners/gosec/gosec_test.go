@@ -14,8 +14,8 @@ import (
 	"testing"
 
 	"github.com/scangate/scangate/finding"
+	"github.com/scangate/scangate/internal/shellout"
 	"github.com/scangate/scangate/scanners"
-	"github.com/scangate/scangate/scanners/shellout"
 )
 
 // Every fixture's lowest go directive is 1.21, so whichever test scans first

@@ -26,8 +26,8 @@ import (
 	"golang.org/x/tools/go/packages"
 
 	"github.com/scangate/scangate/finding"
+	"github.com/scangate/scangate/internal/shellout"
 	"github.com/scangate/scangate/scanners"
-	"github.com/scangate/scangate/scanners/shellout"
 )
 
 // run is one Scan: the state shared by its modules.

@@ -11,8 +11,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/scangate/scangate/internal/shellout"
 	"github.com/scangate/scangate/scanners"
-	"github.com/scangate/scangate/scanners/shellout"
 )
 
 // Companion is the program the adapter prefers as its child process when it

@@ -25,8 +25,8 @@ import (
 
 	"github.com/scangate/scangate/finding"
 	"github.com/scangate/scangate/internal/resultcache"
+	"github.com/scangate/scangate/internal/shellout"
 	"github.com/scangate/scangate/scanners"
-	"github.com/scangate/scangate/scanners/shellout"
 )
 
 // Name is the scanner's name in results and on the command line.

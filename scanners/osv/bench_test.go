@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/scangate/scangate/scanners/shellout"
+	"github.com/scangate/scangate/internal/shellout"
 	"github.com/scangate/scangate/vulndb"
 )
 

@@ -16,7 +16,7 @@ import (
 	"testing"
 
 	"github.com/scangate/scangate/finding"
-	"github.com/scangate/scangate/scanners/shellout"
+	"github.com/scangate/scangate/internal/shellout"
 	"github.com/scangate/scangate/vulndb"
 )
 

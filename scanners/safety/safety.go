@@ -1,5 +1,5 @@
 // Package safety runs pyup's safety over the Python dependency files of the
-// scanned tree through scanners/shellout and turns its JSON report into
+// scanned tree through internal/shellout and turns its JSON report into
 // dependency findings.
 //
 // The installed version decides the command (`safety --version`):
@@ -55,8 +55,8 @@ import (
 	"sync"
 
 	"github.com/scangate/scangate/finding"
+	"github.com/scangate/scangate/internal/shellout"
 	"github.com/scangate/scangate/scanners"
-	"github.com/scangate/scangate/scanners/shellout"
 )
 
 // Options configure the adapter.

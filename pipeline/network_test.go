@@ -6,7 +6,6 @@ import (
 	"net"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/scangate/scangate/finding"
 	"github.com/scangate/scangate/pipeline"
@@ -22,13 +21,11 @@ func TestPreflightNamesTheUnreachableHost(t *testing.T) {
 	t.Parallel()
 	p := gosecPlan(t)
 	p.Hosts = map[string][]string{"gosec": {"scangate-preflight.invalid"}}
-	start := time.Now()
+	// No wall-clock bound (the project's rule): the stand-in's message below
+	// shows the scanner never started.
 	r, err := pipeline.Run(context.Background(), p)
 	if err != nil {
 		t.Fatal(err)
-	}
-	if took := time.Since(start); took > 6*time.Second {
-		t.Errorf("took %s: a DNS failure must fail fast", took)
 	}
 	res := r.Results[0]
 	if res.State != finding.Incomplete || len(res.Notifications) == 0 {
@@ -68,13 +65,9 @@ func TestPreflightRealHosts(t *testing.T) {
 		on := n == "osv-scanner"
 		p.Config.Scanner(n).Enabled = &on
 	}
-	start := time.Now()
 	r, err := pipeline.Run(context.Background(), p)
 	if err != nil {
 		t.Fatal(err)
-	}
-	if took := time.Since(start); took > 6*time.Second {
-		t.Errorf("took %s", took)
 	}
 	if res := r.Results[0]; res.State != finding.Incomplete || len(res.Notifications) == 0 ||
 		!strings.Contains(res.Notifications[0].Message, "osv-scanner: cannot reach api.osv.dev") {

@@ -176,23 +176,7 @@ func record(t *testing.T, root, db string, lockfiles []string, repoConfig bool, 
 	if err != nil {
 		t.Fatal(err)
 	}
-	var doc struct {
-		Results []struct {
-			Source struct {
-				Path string `json:"path"`
-			} `json:"source"`
-			Packages []struct {
-				Package struct {
-					Name, Version, Ecosystem string
-				} `json:"package"`
-				Groups []struct {
-					IDs         []string `json:"ids"`
-					Aliases     []string `json:"aliases"`
-					MaxSeverity string   `json:"max_severity"`
-				} `json:"groups"`
-			} `json:"packages"`
-		} `json:"results"`
-	}
+	var doc osvResults // the fields the golden keeps are among those the converter is given
 	if err := json.Unmarshal(out.Stdout, &doc); err != nil {
 		t.Fatalf("osv-scanner output: %v", err)
 	}

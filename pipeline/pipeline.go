@@ -99,7 +99,7 @@ func Run(ctx context.Context, p Plan) (*Report, error) {
 	}
 	list := p.Scanners
 	if list == nil {
-		list = registry.Build(c, c.Enabled())
+		list = c.Build(c.Enabled())
 	}
 	req := requestOf(root, c)
 	var shard *ShardInfo

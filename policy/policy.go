@@ -7,7 +7,6 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/scangate/scangate/config"
 	"github.com/scangate/scangate/finding"
 )
 
@@ -49,8 +48,10 @@ type Reachability struct {
 	Required int
 }
 
-// DefaultReachability is the documented default rule, the configuration's.
-var DefaultReachability = Reachability{Imported: config.DefaultReachability.Imported, Required: config.DefaultReachability.Required}
+// DefaultReachability is the documented default rule (the configuration's
+// default too): an imported-only vulnerability loses one severity step, a
+// required-only one two.
+var DefaultReachability = Reachability{Imported: 1, Required: 2}
 
 // Policy is what the gate applies.
 type Policy struct {

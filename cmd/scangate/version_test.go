@@ -18,7 +18,7 @@ func TestVersionListsEveryAdapter(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("version: exit %d", code)
 	}
-	for _, s := range registry.Build(config.Default("."), nil) {
+	for _, s := range config.Default(".").Build(nil) {
 		want := "external: run when installed"
 		if v, ok := s.(scanners.Versioner); ok {
 			want = v.Version()

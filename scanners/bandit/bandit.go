@@ -105,7 +105,7 @@ func New(opt Options) *Scanner {
 }
 
 // Name implements scanners.Scanner.
-func (s *Scanner) Name() string { return "bandit" }
+func (s *Scanner) Name() string { return Name }
 
 // InstallHint is the notice a missing bandit is skipped with.
 const InstallHint = "install it: apt-get install bandit or pip install bandit"
@@ -135,7 +135,7 @@ func (s *Scanner) Scan(ctx context.Context, req *scanners.Request) (*finding.Res
 }
 
 func (s *Scanner) scan(ctx context.Context, req *scanners.Request) (*finding.Result, error) {
-	res := &finding.Result{Tool: "bandit", InformationURI: InformationURI, Findings: []finding.Finding{}}
+	res := &finding.Result{Tool: Name, InformationURI: InformationURI, Findings: []finding.Finding{}}
 
 	program := s.opt.Program
 	if program == "" {

@@ -513,7 +513,7 @@ func (r *run) convert(m scanners.GoModule, issues []*issue.Issue, dirs map[strin
 		}
 		code := flaggedCode(is.Code, start, end)
 		f := finding.Finding{
-			Tool:       "gosec",
+			Tool:       Name,
 			RuleID:     is.RuleID,
 			Severity:   sev,
 			Confidence: conf.String(),

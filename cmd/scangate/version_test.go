@@ -7,7 +7,6 @@ import (
 
 	"github.com/scangate/scangate/config"
 	"github.com/scangate/scangate/scanners"
-	"github.com/scangate/scangate/scanners/registry"
 )
 
 // `scangate version` lists every adapter once, each embedded one with the

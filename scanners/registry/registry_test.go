@@ -107,7 +107,7 @@ func TestEveryEntryIsDocumented(t *testing.T) {
 		if !strings.Contains(string(readme), "\n| `"+d.Name+"` |") {
 			t.Errorf("%s: no row in README.md's table of scanners", d.Name)
 		}
-		if !regexp.MustCompile(`(?m)^  `+regexp.QuoteMeta(d.Name)+`:`).Match(example) {
+		if !regexp.MustCompile(`(?m)^  ` + regexp.QuoteMeta(d.Name) + `:`).Match(example) {
 			t.Errorf("%s: no scanners.%s section in docs/scangate.example.yml", d.Name, d.Name)
 		}
 	}

@@ -1,5 +1,8 @@
 // Package config reads .scangate.yml: which scanners run and with what
 // options, the gate, baseline and suppression settings, and the outputs.
+// The scanners section derives from the registry: each scanner's keys,
+// defaults and checks are its Descriptor.Options' struct tags, and the
+// JSON Schema's scanners section is generated from them (go generate).
 // Every problem in the file is reported with file:line:column and, where the
 // value comes from a fixed set, the allowed values. Each effective value
 // remembers where it came from (default, file position or flag) so that
@@ -30,7 +33,7 @@ const (
 	BaselineFileName = ".scangate-baseline.json"
 )
 
-// Struct tags drive the loader, the printer and the schema test:
+// Struct tags drive the loader, the printer and the schema:
 //
 //	yaml:"key"        the key in the file (",inline" merges an embedded struct)
 //	enum:"a,b"        the only allowed values (for lists and maps: of each element)
@@ -43,6 +46,10 @@ const (
 //	keys:"re"         a map's keys must match re (else they are rule or advisory IDs)
 //	scalar:""         a string that may be written as a YAML number too ("0600", 0600, 80.0)
 //	regexp:""         a Go regular expression (RE2), compiled at load time
+//	rules:""          a scanner's rule ID, from its Descriptor.Rules (on a scanner's own keys)
+//	follows:"key"     a scanner option that takes the scan-wide key's value unless set
+//	doc:"text"        the key's description in the schema
+//	ref:"name"        the schema definition that describes the key
 
 // Config is the effective configuration of a scan.
 type Config struct {

@@ -1,6 +1,7 @@
-// Package scanners defines what an adapter is and runs adapters side by side,
-// each under its own timeout and panic guard, so that one failing tool never
-// loses the others' results.
+// Package scanners defines what an adapter is (a Scanner, and the
+// Descriptor each adapter package declares for the registry) and runs
+// adapters side by side, each under its own timeout and panic guard, so that
+// one failing tool never loses the others' results.
 package scanners
 
 import (
@@ -14,8 +15,9 @@ import (
 	"github.com/scangate/scangate/internal/resultcache"
 )
 
-// Scanner is one embedded or external tool. Values are built with their own
-// options in cmd/scangate; everything a scan shares is in the Request.
+// Scanner is one embedded or external tool. Values are built by their
+// Descriptor's New with their own options; everything a scan shares is in
+// the Request.
 type Scanner interface {
 	// Name is the stable name users pass to --scanners ("gosec", "bandit").
 	Name() string

@@ -19,7 +19,7 @@ import (
 	"time"
 
 	"github.com/scangate/scangate/policy"
-	"github.com/scangate/scangate/scanners"
+	"github.com/scangate/scangate/scanner"
 	"github.com/scangate/scangate/scanners/registry"
 )
 
@@ -128,7 +128,7 @@ type Section struct {
 	Common
 	// Options is this configuration's copy of Descriptor.Options.
 	Options    any
-	Descriptor *scanners.Descriptor
+	Descriptor *scanner.Descriptor
 }
 
 // Name is the scanner's name, the section's key.
@@ -151,7 +151,7 @@ func (c Common) IsEnabled() bool { return c.Enabled == nil || *c.Enabled }
 
 // newSection is d's section with its defaults: enabled, and a copy of its
 // options. The copy is shallow: the loader replaces lists and maps whole.
-func newSection(d *scanners.Descriptor) *Section {
+func newSection(d *scanner.Descriptor) *Section {
 	on := true
 	opts := reflect.New(reflect.TypeOf(d.Options).Elem())
 	opts.Elem().Set(reflect.ValueOf(d.Options).Elem())
@@ -179,7 +179,7 @@ func Options[T any](c *Config) *T {
 // Defaults the rest of scangate shares: a scanner's time limit, and the
 // reachability rule (an imported-only vulnerability loses one severity
 // step, a required-only one two).
-const DefaultTimeout = scanners.DefaultTimeout
+const DefaultTimeout = scanner.DefaultTimeout
 
 var DefaultReachability = Reachability{Imported: policy.DefaultReachability.Imported, Required: policy.DefaultReachability.Required}
 
@@ -217,8 +217,8 @@ func (c *Config) Clone() *Config {
 
 // Build builds the named scanners (every one when names is empty) with
 // their options, in registry order.
-func (c *Config) Build(names []string) []scanners.Scanner {
-	var out []scanners.Scanner
+func (c *Config) Build(names []string) []scanner.Scanner {
+	var out []scanner.Scanner
 	for _, s := range c.Scanners {
 		if len(names) == 0 || slices.Contains(names, s.Name()) {
 			out = append(out, s.Descriptor.New(s.Options))

@@ -17,7 +17,7 @@ import (
 	"github.com/xeipuuv/gojsonschema"
 	"gopkg.in/yaml.v3"
 
-	"github.com/scangate/scangate/scanners"
+	"github.com/scangate/scangate/scanner"
 	"github.com/scangate/scangate/scanners/gosec"
 	"github.com/scangate/scangate/scanners/govulncheck"
 	"github.com/scangate/scangate/scanners/registry"
@@ -469,7 +469,7 @@ func equalConfig(a, b *Config) bool {
 func emptyToNil(v reflect.Value) {
 	switch v.Kind() {
 	case reflect.Pointer, reflect.Interface:
-		if !v.IsNil() && v.Type() != reflect.TypeFor[*scanners.Descriptor]() {
+		if !v.IsNil() && v.Type() != reflect.TypeFor[*scanner.Descriptor]() {
 			emptyToNil(v.Elem())
 		}
 	case reflect.Struct:

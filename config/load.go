@@ -19,7 +19,7 @@ import (
 	"github.com/scangate/scangate/internal/intree"
 	"github.com/scangate/scangate/internal/pathglob"
 	"github.com/scangate/scangate/internal/yamlerr"
-	"github.com/scangate/scangate/scanners"
+	"github.com/scangate/scangate/scanner"
 	"github.com/scangate/scangate/scanners/registry"
 )
 
@@ -109,13 +109,13 @@ type field struct {
 	rules   bool     // the values must be rule IDs of the scanner's catalogue (Descriptor.Rules)
 	catalog []string // those rule IDs, and the scanner's name
 	owner   string
-	follows string               // the scan-wide key whose value this one takes unless set
-	doc     string               // the key's description in the schema
-	ref     string               // the schema definition that describes it
-	desc    *scanners.Descriptor // the scanner of a scanners.NAME key
-	keys    *regexp.Regexp       // what a map's keys must match; nil: rule or advisory IDs
-	scalar  bool                 // a YAML number is taken as the string it is written as
-	regexp  bool                 // the value is a regular expression
+	follows string              // the scan-wide key whose value this one takes unless set
+	doc     string              // the key's description in the schema
+	ref     string              // the schema definition that describes it
+	desc    *scanner.Descriptor // the scanner of a scanners.NAME key
+	keys    *regexp.Regexp      // what a map's keys must match; nil: rule or advisory IDs
+	scalar  bool                // a YAML number is taken as the string it is written as
+	regexp  bool                // the value is a regular expression
 }
 
 // fieldsOf lists the keys of a config struct in declaration order, with
@@ -713,7 +713,7 @@ func children(f field) []field {
 
 // scannerFields are the keys of the scanners section: one per scanner,
 // whose index is its place in the list.
-func scannerFields(list []*scanners.Descriptor) []field {
+func scannerFields(list []*scanner.Descriptor) []field {
 	out := make([]field, len(list))
 	for i, d := range list {
 		out[i] = field{key: d.Name, index: []int{i}, typ: sectionType, desc: d, doc: d.Doc}
@@ -721,8 +721,8 @@ func scannerFields(list []*scanners.Descriptor) []field {
 	return out
 }
 
-func (l Scanners) descriptors() []*scanners.Descriptor {
-	out := make([]*scanners.Descriptor, len(l))
+func (l Scanners) descriptors() []*scanner.Descriptor {
+	out := make([]*scanner.Descriptor, len(l))
 	for i, s := range l {
 		out[i] = s.Descriptor
 	}
@@ -731,7 +731,7 @@ func (l Scanners) descriptors() []*scanners.Descriptor {
 
 // sectionFields lists a scanner's keys: Common's, then its options'. An
 // index starts with 0 for Common, 1 for the options (Section.at).
-func sectionFields(d *scanners.Descriptor) []field {
+func sectionFields(d *scanner.Descriptor) []field {
 	var out []field
 	for _, f := range fieldsOf(reflect.TypeFor[Common]()) {
 		f.index = append([]int{0}, f.index...)

@@ -15,7 +15,7 @@ import (
 	"github.com/scangate/scangate/internal/intree"
 	"github.com/scangate/scangate/policy"
 	"github.com/scangate/scangate/report"
-	"github.com/scangate/scangate/scanners"
+	"github.com/scangate/scangate/scanner"
 	"github.com/scangate/scangate/scanners/registry"
 	"github.com/scangate/scangate/scanners/secrets"
 )
@@ -169,7 +169,7 @@ func (o *scanOptions) display(file string) string {
 	if err1 != nil || err2 != nil {
 		return filepath.ToSlash(file)
 	}
-	if rel := scanners.RelPath(root, abs); filepath.IsLocal(rel) {
+	if rel := scanner.RelPath(root, abs); filepath.IsLocal(rel) {
 		return rel
 	}
 	return filepath.Base(abs)

@@ -5,21 +5,21 @@ import (
 	"slices"
 
 	"github.com/scangate/scangate/finding"
-	"github.com/scangate/scangate/scanners"
+	"github.com/scangate/scangate/scanner"
 )
 
 // Name is the scanner's name in results, --scanners and the configuration.
 const Name = "bandit"
 
 // Descriptor is the adapter as the registry lists it.
-var Descriptor = &scanners.Descriptor{
+var Descriptor = &scanner.Descriptor{
 	Name:    Name,
 	Doc:     "Python source: bandit's checks, run as an external program when installed.",
 	Kind:    finding.KindCode,
 	Options: &Config{MinConfidence: "low"},
 	Rules:   slices.Sorted(maps.Keys(checkNames)),
 	Program: "program",
-	New: func(o any) scanners.Scanner {
+	New: func(o any) scanner.Scanner {
 		c := o.(*Config)
 		return New(Options{Program: c.Program, Skips: c.Skips, MinConfidence: c.MinConfidence})
 	},

@@ -14,7 +14,7 @@ import (
 
 	"github.com/scangate/scangate/finding"
 	"github.com/scangate/scangate/internal/resultcache"
-	"github.com/scangate/scangate/scanners"
+	"github.com/scangate/scangate/scanner"
 )
 
 // optionsFrom builds the adapter's options from a scanners.gosec.config
@@ -87,7 +87,7 @@ func minus(a, b []string) []string {
 func TestGosecSettings(t *testing.T) {
 	root := testdata(t, "config")
 	cache := resultcache.Open(resultcache.Options{Dir: t.TempDir(), Build: "A"})
-	withCache := func(r *scanners.Request) { r.Cache = cache }
+	withCache := func(r *scanner.Request) { r.Cache = cache }
 	run := func(t *testing.T, opt Options, hit bool) scanOut {
 		t.Helper()
 		before := cache.Stats()["gosec"]

@@ -2,21 +2,21 @@ package gosec
 
 import (
 	"github.com/scangate/scangate/finding"
-	"github.com/scangate/scangate/scanners"
+	"github.com/scangate/scangate/scanner"
 )
 
 // Name is the scanner's name in results, --scanners and the configuration.
 const Name = "gosec"
 
 // Descriptor is the adapter as the registry lists it.
-var Descriptor = &scanners.Descriptor{
+var Descriptor = &scanner.Descriptor{
 	Name:    Name,
 	Doc:     "Go source: gosec's rules and analyzers, embedded.",
 	Kind:    finding.KindCode,
 	Module:  "github.com/securego/gosec/v2",
 	Options: &Config{MinConfidence: "low", Config: DefaultSettings},
 	Rules:   RuleIDs(),
-	New:     func(o any) scanners.Scanner { return New(o.(*Config).Options()) },
+	New:     func(o any) scanner.Scanner { return New(o.(*Config).Options()) },
 }
 
 // Config is scanners.gosec in .scangate.yml.

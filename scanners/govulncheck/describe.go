@@ -2,17 +2,17 @@ package govulncheck
 
 import (
 	"github.com/scangate/scangate/finding"
-	"github.com/scangate/scangate/scanners"
+	"github.com/scangate/scangate/scanner"
 )
 
 // Descriptor is the adapter as the registry lists it.
-var Descriptor = &scanners.Descriptor{
+var Descriptor = &scanner.Descriptor{
 	Name:    Name,
 	Doc:     "Go modules' known vulnerabilities, with whether the code calls them: golang.org/x/vuln, embedded.",
 	Kind:    finding.KindDependencies,
 	Module:  "golang.org/x/vuln",
 	Options: &Config{ScanLevel: "symbol"},
-	New: func(o any) scanners.Scanner {
+	New: func(o any) scanner.Scanner {
 		return New(Options{ScanLevel: o.(*Config).ScanLevel, Executable: Executable})
 	},
 }

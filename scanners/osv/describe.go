@@ -2,17 +2,17 @@ package osv
 
 import (
 	"github.com/scangate/scangate/finding"
-	"github.com/scangate/scangate/scanners"
+	"github.com/scangate/scangate/scanner"
 )
 
 // Descriptor is the adapter as the registry lists it.
-var Descriptor = &scanners.Descriptor{
+var Descriptor = &scanner.Descriptor{
 	Name:    Name,
 	Doc:     "Known vulnerabilities of the packages every lockfile and manifest names: osv-scanner's source scan on osv-scalibr, embedded.",
 	Kind:    finding.KindDependencies,
 	Module:  "github.com/google/osv-scalibr",
 	Options: &Config{},
-	New: func(o any) scanners.Scanner {
+	New: func(o any) scanner.Scanner {
 		return New(Options{SkipLockfiles: o.(*Config).SkipLockfiles})
 	},
 }

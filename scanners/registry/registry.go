@@ -11,7 +11,7 @@ import (
 	"slices"
 
 	"github.com/scangate/scangate/finding"
-	"github.com/scangate/scangate/scanners"
+	"github.com/scangate/scangate/scanner"
 	"github.com/scangate/scangate/scanners/bandit"
 	"github.com/scangate/scangate/scanners/gosec"
 	"github.com/scangate/scangate/scanners/govulncheck"
@@ -24,7 +24,7 @@ import (
 // order also ranks evidence when two report the same vulnerability: the
 // earlier keeps the merged finding (govulncheck knows whether the code is
 // called, osv-scanner the manifest line, safety neither).
-var All = []*scanners.Descriptor{
+var All = []*scanner.Descriptor{
 	gosec.Descriptor,
 	govulncheck.Descriptor,
 	osv.Descriptor,
@@ -44,8 +44,8 @@ func Names() []string {
 
 // Lookup is the named scanner's descriptor, nil for a name the registry
 // does not hold.
-func Lookup(name string) *scanners.Descriptor {
-	if i := slices.IndexFunc(All, func(d *scanners.Descriptor) bool { return d.Name == name }); i >= 0 {
+func Lookup(name string) *scanner.Descriptor {
+	if i := slices.IndexFunc(All, func(d *scanner.Descriptor) bool { return d.Name == name }); i >= 0 {
 		return All[i]
 	}
 	return nil

@@ -13,7 +13,7 @@ import (
 
 	"github.com/scangate/scangate/config"
 	"github.com/scangate/scangate/finding"
-	"github.com/scangate/scangate/scanners"
+	"github.com/scangate/scangate/scanner"
 	"github.com/scangate/scangate/scanners/registry"
 )
 
@@ -54,7 +54,7 @@ func TestEveryEntryDescribesItself(t *testing.T) {
 
 // checkOptions holds the tags of an options struct to what config and the
 // schema read.
-func checkOptions(t *testing.T, d *scanners.Descriptor, typ reflect.Type, top bool) {
+func checkOptions(t *testing.T, d *scanner.Descriptor, typ reflect.Type, top bool) {
 	t.Helper()
 	rules, program := false, false
 	for i := range typ.NumField() {

@@ -4,20 +4,20 @@ import (
 	"os"
 
 	"github.com/scangate/scangate/finding"
-	"github.com/scangate/scangate/scanners"
+	"github.com/scangate/scangate/scanner"
 )
 
 // Name is the scanner's name in results, --scanners and the configuration.
 const Name = "safety"
 
 // Descriptor is the adapter as the registry lists it.
-var Descriptor = &scanners.Descriptor{
+var Descriptor = &scanner.Descriptor{
 	Name:    Name,
 	Doc:     "Known vulnerabilities of Python requirements: safety, run as an external program when installed.",
 	Kind:    finding.KindDependencies,
 	Options: &Config{KeyEnv: "SAFETY_API_KEY"},
 	Program: "program",
-	New: func(o any) scanners.Scanner {
+	New: func(o any) scanner.Scanner {
 		c := o.(*Config)
 		return New(Options{Program: c.Program, DB: c.DB, Key: keyFromEnv(c.KeyEnv)})
 	},

@@ -2,17 +2,17 @@ package secrets
 
 import (
 	"github.com/scangate/scangate/finding"
-	"github.com/scangate/scangate/scanners"
+	"github.com/scangate/scangate/scanner"
 )
 
 // Descriptor is the adapter as the registry lists it.
-var Descriptor = &scanners.Descriptor{
+var Descriptor = &scanner.Descriptor{
 	Name:    Name,
 	Doc:     "Committed credentials in every text file and path of the tree: osv-scalibr's Veles detectors, embedded.",
 	Kind:    finding.KindSecrets,
 	Module:  "github.com/google/osv-scalibr",
 	Options: &Config{},
-	New:     func(o any) scanners.Scanner { return New(Options{Validate: o.(*Config).Validate}) },
+	New:     func(o any) scanner.Scanner { return New(Options{Validate: o.(*Config).Validate}) },
 }
 
 // Config is scanners.secrets in .scangate.yml.

@@ -33,7 +33,7 @@ type ShardInfo struct {
 // Unit is one part of the tree a shard is given whole: a Go module, a
 // lockfile, or the whole tree for a scanner that has no units.
 type Unit struct {
-	Kind string `json:"kind"` // scanners.UnitGoModule, scanners.UnitLockfile, or a scanner's name for the whole tree
+	Kind string `json:"kind"` // scanner.UnitGoModule, scanner.UnitLockfile, or a scanner's name for the whole tree
 	Path string `json:"path"` // "/"-separated, relative to the root ("." for the root)
 	Size int64  `json:"size"` // bytes of the files it analyzes, what the partition balances
 }

@@ -18,7 +18,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/scangate/scangate/policy"
 	"github.com/scangate/scangate/scanner"
 	"github.com/scangate/scangate/scanners/registry"
 )
@@ -181,7 +180,7 @@ func Options[T any](c *Config) *T {
 // step, a required-only one two).
 const DefaultTimeout = scanner.DefaultTimeout
 
-var DefaultReachability = Reachability{Imported: policy.DefaultReachability.Imported, Required: policy.DefaultReachability.Required}
+var DefaultReachability = Reachability{Imported: 1, Required: 2}
 
 // Default is the configuration without a file or flags. root is the scanned
 // root as the user named it; default file paths are joined to it.

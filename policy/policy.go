@@ -48,11 +48,6 @@ type Reachability struct {
 	Required int
 }
 
-// DefaultReachability is the documented default rule (the configuration's
-// default too): an imported-only vulnerability loses one severity step, a
-// required-only one two.
-var DefaultReachability = Reachability{Imported: 1, Required: 2}
-
 // Policy is what the gate applies.
 type Policy struct {
 	FailOn          Threshold

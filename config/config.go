@@ -105,6 +105,19 @@ type Outputs struct {
 	CycloneDX             string `yaml:"cyclonedx" path:""` // an SBOM, as --cyclonedx
 }
 
+// File is the file of the output keyed name under outputs: (as
+// report.Outputs names it), nil for a key that names no file: the CLI
+// reaches every output through its name, not a field of its own.
+func (o *Outputs) File(name string) *string {
+	v := reflect.ValueOf(o).Elem()
+	for _, f := range fieldsOf(v.Type()) {
+		if f.key == name && f.path {
+			return v.FieldByIndex(f.index).Addr().Interface().(*string)
+		}
+	}
+	return nil
+}
+
 // Scanners holds each scanner's settings; the keys are the scanner names.
 type Scanners struct {
 	Gosec       Gosec       `yaml:"gosec"`

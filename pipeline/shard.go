@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -17,6 +18,21 @@ import (
 	"github.com/scangate/scangate/scanners"
 	"github.com/scangate/scangate/scanners/registry"
 )
+
+var commitRE = regexp.MustCompile(`^[0-9a-f]{40}([0-9a-f]{24})?$`)
+
+// CICommit is the commit the CI checked out (GitHub Actions, GitLab CI),
+// "" elsewhere: a shard records it and Merge compares it. scangate reads
+// nothing under .git (the tree is hostile), so the shards' trees are
+// compared by their units too.
+func CICommit(getenv func(string) string) string {
+	for _, k := range []string{"GITHUB_SHA", "CI_COMMIT_SHA"} {
+		if v := getenv(k); commitRE.MatchString(v) {
+			return v
+		}
+	}
+	return ""
+}
 
 // ShardSpec asks for part Index of Count of a sharded scan (scan --shard).
 type ShardSpec struct {

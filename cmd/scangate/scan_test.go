@@ -34,7 +34,7 @@ func withExtraScanners(t *testing.T, extra ...scanners.Scanner) {
 	t.Helper()
 	// gosec only among the real ones: the vulnerability scanners would go
 	// online, which tests cannot.
-	testAdapters = func(o *scanOptions) []scanners.Scanner {
+	testAdapters = func(o *configOptions) []scanners.Scanner {
 		return append(registry.Build(o.cfg, []string{"gosec"}), extra...)
 	}
 	t.Cleanup(func() { testAdapters = nil })

@@ -14,7 +14,7 @@ import (
 
 	"github.com/scangate/scangate/finding"
 	"github.com/scangate/scangate/internal/prcomment"
-	"github.com/scangate/scangate/pipeline"
+	"github.com/scangate/scangate/model"
 	"github.com/scangate/scangate/report"
 )
 
@@ -81,7 +81,7 @@ func (s *Sink) Stop() {
 // variable is skipped: the runner always sets both. A comment that fails
 // changes neither the error nor the reports; it comes last so that it
 // loses neither.
-func (s *Sink) Publish(ctx context.Context, r *pipeline.Report, p Publication) error {
+func (s *Sink) Publish(ctx context.Context, r *model.Report, p Publication) error {
 	var err error
 	if s.resume != nil {
 		s.Stop()
@@ -93,7 +93,7 @@ func (s *Sink) Publish(ctx context.Context, r *pipeline.Report, p Publication) e
 	return err
 }
 
-func (s *Sink) actions(r *pipeline.Report, p Publication) error {
+func (s *Sink) actions(r *model.Report, p Publication) error {
 	anns := append(toolProblems(r.Results, p.Written.LeftOut), FromFindings(r.Ranked(), p.ScanRoot)...)
 	kept, dropped := Cap(anns)
 	for _, a := range kept {
@@ -197,7 +197,7 @@ func pullRequest(path string) (number int, head string, ok bool, err error) {
 // reports and the step summary are already written. A token that may not
 // comment (a pull request from a fork) puts the comment in the step
 // summary instead.
-func (s *Sink) postPRComment(ctx context.Context, r *pipeline.Report, scanRoot string, o PRComment) {
+func (s *Sink) postPRComment(ctx context.Context, r *model.Report, scanRoot string, o PRComment) {
 	getenv, stderr := s.getenv, s.stderr
 	inActions := Enabled(getenv)
 	say := func(level Level, msg string) {

@@ -10,7 +10,7 @@ import (
 
 	"github.com/scangate/scangate/finding"
 	"github.com/scangate/scangate/internal/ghtest"
-	"github.com/scangate/scangate/pipeline"
+	"github.com/scangate/scangate/model"
 	"github.com/scangate/scangate/report"
 )
 
@@ -25,7 +25,7 @@ func TestSinkPublishes(t *testing.T) {
 	if !strings.HasPrefix(stderr.String(), "::stop-commands::") {
 		t.Fatalf("commands not paused: %q", stderr.String())
 	}
-	r := &pipeline.Report{Results: []finding.Result{{Tool: "gosec", State: finding.Incomplete}}}
+	r := &model.Report{Results: []finding.Result{{Tool: "gosec", State: finding.Incomplete}}}
 	r.Verdict.Outcome = finding.GateIncomplete
 	r.Verdict.IncompleteTools = []string{"gosec"}
 	err := s.Publish(context.Background(), r, Publication{SARIFFile: "x.sarif", Written: report.Written{SARIFRuns: 2, LeftOut: []string{"gosec"}}})

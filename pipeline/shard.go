@@ -2,7 +2,6 @@ package pipeline
 
 import (
 	"cmp"
-	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -15,8 +14,8 @@ import (
 
 	"github.com/scangate/scangate/config"
 	"github.com/scangate/scangate/finding"
-	"github.com/scangate/scangate/scanners"
-	"github.com/scangate/scangate/scanners/registry"
+	"github.com/scangate/scangate/model"
+	"github.com/scangate/scangate/scanner"
 )
 
 var commitRE = regexp.MustCompile(`^[0-9a-f]{40}([0-9a-f]{24})?$`)
@@ -42,58 +41,21 @@ type ShardSpec struct {
 	Commit string
 }
 
-// ShardInfo is what a shard's report carries for scangate merge: what it
-// scanned, the digests that must agree across shards, and its scanners'
-// results as they returned them, before correlation and policy, so that
-// merge runs those stages once over every shard's results.
-type ShardInfo struct {
-	Index    int    `json:"index"`
-	Count    int    `json:"count"`
-	Commit   string `json:"commit,omitempty"`
-	Tree     string `json:"tree"` // digest of every unit of the tree (kind, path, size)
-	Database string `json:"database,omitempty"`
-	// Settings are the scan's settings (flags and .scangate.yml) as a
-	// .scangate.yml without this job's files and programs (SettingsOf):
-	// merge takes them from the shards, which must agree.
-	Settings string `json:"settings"`
-	// Narrowed says --scanners picked the scanners (Plan.Narrowed).
-	Narrowed bool `json:"narrowed,omitempty"`
-	// Units are this shard's units; Ran the scanners that had one.
-	Units []scanners.Unit `json:"units"`
-	Ran   []string        `json:"ran"`
-	// Results are written by the JSON renderer, with each run's duration.
-	Results []finding.Result `json:"-"`
-	// Ratings are the database's answers for the advisories of Results,
-	// which the remediate stage asks for: merge needs no database.
-	Ratings []Rating `json:"ratings,omitempty"`
-}
-
-// Rating is one answer of the database's severity lookup.
-type Rating struct {
-	Ecosystem string   `json:"ecosystem"`
-	ID        string   `json:"id"`
-	Vectors   []string `json:"vectors,omitempty"`
-	Label     string   `json:"label,omitempty"`
-}
-
 // SettingsOf is the part of a configuration that shapes a scan's results
 // and gate: the output files, the database's location (its content has a
 // digest of its own), the baseline and ignore files (merge reads them),
 // the programs and the time limits are left out (zero).
 func SettingsOf(c *config.Config) *config.Config {
-	cp := *c
-	setLocal(&cp, &config.Config{})
-	return &cp
+	cp := c.Clone()
+	setLocal(cp, &config.Config{})
+	return cp
 }
 
 // setLocal sets dst's job-local settings, those SettingsOf leaves out, to src's.
 func setLocal(dst, src *config.Config) {
 	dst.Outputs, dst.DB.Dir, dst.Baseline, dst.Suppressions.File = src.Outputs, src.DB.Dir, src.Baseline, src.Suppressions.File
 	dst.Timeout, dst.File, dst.InTree = src.Timeout, src.File, src.InTree
-	dst.Scanners.Bandit.Program, dst.Scanners.Safety.Program, dst.Scanners.Safety.DB = src.Scanners.Bandit.Program, src.Scanners.Safety.Program, src.Scanners.Safety.DB
-	for _, n := range config.ScannerNames() {
-		dst.Scanner(n).Timeout = src.Scanner(n).Timeout
-	}
+	dst.SetJobLocal(src)
 }
 
 // settingsOfShard reads a shard's settings as merge would a trusted
@@ -141,11 +103,11 @@ func digest(data []byte) string {
 // scanner that cannot list them (an unreadable go.mod) is one unit: its
 // shard scans the whole tree and reports the error as an unsharded scan
 // would.
-func unitsOf(req *scanners.Request, list []scanners.Scanner) map[string][]scanners.Unit {
-	per := map[string][]scanners.Unit{}
+func unitsOf(req *scanner.Request, list []scanner.Scanner) map[string][]scanner.Unit {
+	per := map[string][]scanner.Unit{}
 	for _, s := range list {
-		var units []scanners.Unit
-		if ul, ok := s.(scanners.UnitLister); ok {
+		var units []scanner.Unit
+		if ul, ok := s.(scanner.UnitLister); ok {
 			if u, err := ul.Units(req); err == nil {
 				units = u
 			}
@@ -157,9 +119,9 @@ func unitsOf(req *scanners.Request, list []scanners.Scanner) map[string][]scanne
 
 // treeDigest identifies the tree by its units: two checkouts of different
 // commits almost always differ in some unit's size.
-func treeDigest(per map[string][]scanners.Unit) string {
+func treeDigest(per map[string][]scanner.Unit) string {
 	var b strings.Builder
-	for _, u := range scanners.AllUnits(per) {
+	for _, u := range scanner.AllUnits(per) {
 		fmt.Fprintf(&b, "%s\x00%s\x00%d\n", u.Kind, u.Path, u.Size)
 	}
 	return digest([]byte(b.String()))
@@ -181,12 +143,12 @@ func cloneResults(results []finding.Result) []finding.Result {
 
 // ratingsOf asks the database about every advisory ID of the dependency
 // findings, as the remediate stage may after correlation joins them.
-func ratingsOf(results []finding.Result, lookup finding.SeverityLookup) []Rating {
+func ratingsOf(results []finding.Result, lookup finding.SeverityLookup) []model.Rating {
 	if lookup == nil {
 		return nil
 	}
 	seen := map[string]bool{}
-	var out []Rating
+	var out []model.Rating
 	for _, r := range results {
 		for _, f := range r.Findings {
 			if f.Package == nil {
@@ -199,18 +161,20 @@ func ratingsOf(results []finding.Result, lookup finding.SeverityLookup) []Rating
 				}
 				seen[k] = true
 				if vectors, label, ok := lookup(f.Package.Ecosystem, id); ok {
-					out = append(out, Rating{Ecosystem: f.Package.Ecosystem, ID: strings.ToUpper(id), Vectors: vectors, Label: label})
+					out = append(out, model.Rating{Ecosystem: f.Package.Ecosystem, ID: strings.ToUpper(id), Vectors: vectors, Label: label})
 				}
 			}
 		}
 	}
-	slices.SortFunc(out, func(a, b Rating) int { return cmp.Or(cmp.Compare(a.Ecosystem, b.Ecosystem), cmp.Compare(a.ID, b.ID)) })
+	slices.SortFunc(out, func(a, b model.Rating) int {
+		return cmp.Or(cmp.Compare(a.Ecosystem, b.Ecosystem), cmp.Compare(a.ID, b.ID))
+	})
 	return out
 }
 
 // lookupOf answers the severity lookup from recorded ratings.
-func lookupOf(ratings []Rating) finding.SeverityLookup {
-	m := map[string]Rating{}
+func lookupOf(ratings []model.Rating) finding.SeverityLookup {
+	m := map[string]model.Rating{}
 	for _, r := range ratings {
 		m[r.Ecosystem+"\x00"+strings.ToUpper(r.ID)] = r
 	}
@@ -220,10 +184,33 @@ func lookupOf(ratings []Rating) finding.SeverityLookup {
 	}
 }
 
-// Shard is one shard's report as merge reads it.
+// Shard is one shard's report as merge reads it (model.ReadJSONWithin).
 type Shard struct {
 	Name   string // the file, for errors
-	Report *Report
+	Report *model.Report
+}
+
+// MergeFiles reads the shards' JSON reports and merges them (Merge). The
+// files may come from a pull request's jobs: they share one read budget,
+// and there are no more of them than a scan has shards.
+func MergeFiles(p Plan, files []string) (*model.Report, error) {
+	if len(files) > scanner.MaxShards {
+		return nil, fmt.Errorf("merge: %d files, but a scan has at most %d shards", len(files), scanner.MaxShards)
+	}
+	budget := model.NewBudget()
+	shards := make([]Shard, 0, len(files))
+	for _, f := range files {
+		r, err := model.ReadJSONWithin(f, budget)
+		if err != nil {
+			return nil, err
+		}
+		shards = append(shards, Shard{Name: f, Report: r})
+	}
+	r, err := Merge(p, shards)
+	if err != nil {
+		return nil, fmt.Errorf("merge: %w", err)
+	}
+	return r, nil
 }
 
 // Merge combines the reports of every shard of a sharded scan into the
@@ -233,22 +220,19 @@ type Shard struct {
 // run (correlate, remediate, suppress, evaluate) once over all of them.
 // p is the plan an unsharded scan would have had; its root is where merge
 // checks the tree. A missing, duplicated or mismatched shard is an error.
-func Merge(p Plan, shards []Shard) (*Report, error) {
+func Merge(p Plan, shards []Shard) (*model.Report, error) {
 	if len(shards) == 0 {
 		return nil, fmt.Errorf("no shard reports given")
 	}
-	if len(shards) > scanners.MaxShards {
-		return nil, fmt.Errorf("%d shard reports, but a scan has at most %d shards", len(shards), scanners.MaxShards)
+	if len(shards) > scanner.MaxShards {
+		return nil, fmt.Errorf("%d shard reports, but a scan has at most %d shards", len(shards), scanner.MaxShards)
 	}
-	c := p.Config
-	if c == nil {
-		c = config.Default(p.Root)
-	}
+	c := p.config()
 	root, err := filepath.Abs(p.Root)
 	if err != nil {
 		return nil, fmt.Errorf("scan path %s: %v", p.Root, err)
 	}
-	inside := scanners.NewPaths(root, "")
+	inside := scanner.NewPaths(root, "")
 	settings := make([]*config.Config, len(shards))
 	for i, s := range shards {
 		if err := checkShard(s, p.Version, inside); err != nil {
@@ -298,14 +282,15 @@ func Merge(p Plan, shards []Shard) (*Report, error) {
 	if d := settingDiffs(settings[0], SettingsOf(c), "the shards", "merge", byFlag); len(d) > 0 {
 		return nil, fmt.Errorf("merge takes the settings from the shards, but its flags say otherwise: %s: leave these flags out of merge (its flags choose outputs)", strings.Join(d, "; "))
 	}
-	eff := *settings[0]
-	setLocal(&eff, c)
-	c, p.Config, p.Narrowed = &eff, &eff, first.Report.Shard.Narrowed
-	list := p.Scanners
-	if list == nil {
-		list = registry.Build(c, c.Enabled())
+	eff := settings[0].Clone()
+	setLocal(eff, c)
+	c, p.Config, p.Narrowed = eff, eff, first.Report.Shard.Narrowed
+	pol, err := PolicyOf(c)
+	if err != nil {
+		return nil, err
 	}
 	req := requestOf(root, c)
+	list := p.list(c)
 	if treeDigest(unitsOf(&req, list)) != first.Report.Shard.Tree {
 		return nil, fmt.Errorf("the shards scanned another tree than %s (its Go modules, lockfiles or Python files differ): merge in a checkout of the commit the shards scanned", p.Root)
 	}
@@ -318,17 +303,11 @@ func Merge(p Plan, shards []Shard) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
-	var ratings []Rating
+	var ratings []model.Rating
 	for _, s := range ordered {
 		ratings = append(ratings, s.Report.Shard.Ratings...)
 	}
-	p.Replay = results
-	p.Rate = lookupOf(ratings)
-	p.Shard = nil
-	r, err := Run(context.Background(), p)
-	if err != nil {
-		return nil, err
-	}
+	r := stages(p, pol, req.Exclude, results, lookupOf(ratings))
 	// The scan's time is its slowest shard's; each scanner's, its slowest.
 	r.Started, r.Duration = ordered[0].Report.Started, 0
 	for _, s := range ordered {
@@ -340,13 +319,13 @@ func Merge(p Plan, shards []Shard) (*Report, error) {
 	return r, nil
 }
 
-func checkShard(s Shard, version string, root *scanners.Paths) error {
+func checkShard(s Shard, version string, root *scanner.Paths) error {
 	si := s.Report.Shard
 	switch {
 	case si == nil:
 		return fmt.Errorf("%s is not a shard's report: write one with scan --shard K/N --json FILE", s.Name)
-	case si.Count < 1 || si.Index < 1 || si.Index > si.Count || si.Count > scanners.MaxShards:
-		return fmt.Errorf("%s: shard %d/%d is not a valid K/N (1 <= K <= N <= %d)", s.Name, si.Index, si.Count, scanners.MaxShards)
+	case si.Count < 1 || si.Index < 1 || si.Index > si.Count || si.Count > scanner.MaxShards:
+		return fmt.Errorf("%s: shard %d/%d is not a valid K/N (1 <= K <= N <= %d)", s.Name, si.Index, si.Count, scanner.MaxShards)
 	case s.Report.Version != version:
 		return fmt.Errorf("%s was written by scangate %s, this is scangate %s: merge with the version that scanned", s.Name, s.Report.Version, version)
 	}
@@ -387,11 +366,11 @@ func toolNames(results []finding.Result) []string {
 // unsharded scan analyzes them in.
 func joinShards(shards []*Shard) ([]finding.Result, error) {
 	tools := toolNames(shards[0].Report.Shard.Results)
-	var units []scanners.Unit
+	var units []scanner.Unit
 	for _, s := range shards {
 		units = append(units, s.Report.Shard.Units...)
 	}
-	slices.SortFunc(units, scanners.CompareUnits)
+	slices.SortFunc(units, scanner.CompareUnits)
 	out := make([]finding.Result, len(tools))
 	for i, name := range tools {
 		var parts []finding.Result
@@ -476,14 +455,14 @@ func joinResults(parts []finding.Result, from []string) (finding.Result, error) 
 // sortByUnit orders findings by the unit holding them (the deepest unit
 // whose path is the finding's file, its manifest, or one of their
 // directories), keeping each unit's own order.
-func sortByUnit(fs []finding.Finding, units []scanners.Unit) {
+func sortByUnit(fs []finding.Finding, units []scanner.Unit) {
 	type ranked struct {
 		unit int
 		f    finding.Finding
 	}
 	rs := make([]ranked, len(fs))
 	for k, f := range fs {
-		best := finding.UnitOfPath(units, f.UnitPath(), func(u scanners.Unit) string { return u.Path })
+		best := finding.UnitOfPath(units, f.UnitPath(), func(u scanner.Unit) string { return u.Path })
 		if best < 0 {
 			best = len(units)
 		}
@@ -496,17 +475,17 @@ func sortByUnit(fs []finding.Finding, units []scanners.Unit) {
 }
 
 // shardOf partitions the tree's units and sets the runner to this shard's.
-func shardOf(req *scanners.Request, list []scanners.Scanner, c *config.Config, spec ShardSpec, narrowed bool, opt *scanners.Options) (*ShardInfo, error) {
+func shardOf(req *scanner.Request, list []scanner.Scanner, c *config.Config, spec ShardSpec, narrowed bool, opt *scanner.Options) (*model.ShardInfo, error) {
 	per := unitsOf(req, list)
-	sh, err := scanners.NewShard(spec.Index, spec.Count, per)
+	sh, err := scanner.NewShard(spec.Index, spec.Count, per)
 	if err != nil {
 		return nil, err
 	}
 	opt.Shard = sh
-	info := &ShardInfo{Index: spec.Index, Count: spec.Count, Commit: spec.Commit, Tree: treeDigest(per),
+	info := &model.ShardInfo{Index: spec.Index, Count: spec.Count, Commit: spec.Commit, Tree: treeDigest(per),
 		Settings: SettingsOf(c).YAML(), Narrowed: narrowed, Database: req.DBDigest, Units: sh.Units(), Ran: []string{}}
 	if info.Units == nil {
-		info.Units = []scanners.Unit{}
+		info.Units = []scanner.Unit{}
 	}
 	for _, s := range list {
 		if sh.Runs(s.Name()) {

@@ -5,7 +5,7 @@ import (
 	"io"
 	"strings"
 
-	"github.com/scangate/scangate/pipeline"
+	"github.com/scangate/scangate/model"
 )
 
 // Output is one report format: its name is both its flag (--NAME) and its
@@ -19,7 +19,7 @@ type Output struct {
 	// shards' findings (a partial SARIF makes code scanning close their
 	// alerts), so only merge writes them.
 	Partial bool
-	write   func(w io.Writer, r *pipeline.Report, o WriteOptions, n *Written) error
+	write   func(w io.Writer, r *model.Report, o WriteOptions, n *Written) error
 }
 
 // Outputs is every report format, in the order the help names them. The
@@ -28,25 +28,25 @@ type Output struct {
 var Outputs = []Output{
 	{Name: "sarif", Help: "write SARIF 2.1.0 to `FILE` (- for stdout)", write: writeSARIF},
 	{Name: "json", Partial: true, Help: "write the JSON report to `FILE` (- for stdout)",
-		write: func(w io.Writer, r *pipeline.Report, _ WriteOptions, _ *Written) error { return JSON(w, r) }},
+		write: func(w io.Writer, r *model.Report, _ WriteOptions, _ *Written) error { return JSON(w, r) }},
 	{Name: "markdown", Help: "write the markdown summary to `FILE` (- for stdout)",
-		write: func(w io.Writer, r *pipeline.Report, _ WriteOptions, _ *Written) error { return Markdown(w, r) }},
+		write: func(w io.Writer, r *model.Report, _ WriteOptions, _ *Written) error { return Markdown(w, r) }},
 	{Name: "gitlab-sast", Help: "write GitLab's SAST report (gosec, bandit) to `FILE` (- for stdout)",
-		write: func(w io.Writer, r *pipeline.Report, o WriteOptions, _ *Written) error {
+		write: func(w io.Writer, r *model.Report, o WriteOptions, _ *Written) error {
 			return GitLabSAST(w, r, o.ScanRoot)
 		}},
 	{Name: "gitlab-dependency-scanning", Help: "write GitLab's dependency scanning report (govulncheck, osv-scanner, safety) to `FILE` (- for stdout)",
-		write: func(w io.Writer, r *pipeline.Report, o WriteOptions, _ *Written) error {
+		write: func(w io.Writer, r *model.Report, o WriteOptions, _ *Written) error {
 			return GitLabDependencyScanning(w, r, o.ScanRoot)
 		}},
 	{Name: "gitlab-secret-detection", Help: "write GitLab's secret detection report (secrets) to `FILE` (- for stdout)",
-		write: func(w io.Writer, r *pipeline.Report, o WriteOptions, _ *Written) error {
+		write: func(w io.Writer, r *model.Report, o WriteOptions, _ *Written) error {
 			return GitLabSecretDetection(w, r, o.ScanRoot)
 		}},
 	{Name: "junit", Help: "write JUnit XML to `FILE` (- for stdout): a test suite per scanner, a failed test per finding that fails the gate",
-		write: func(w io.Writer, r *pipeline.Report, _ WriteOptions, _ *Written) error { return JUnit(w, r) }},
+		write: func(w io.Writer, r *model.Report, _ WriteOptions, _ *Written) error { return JUnit(w, r) }},
 	{Name: "cyclonedx", Help: "write a CycloneDX 1.6 SBOM to `FILE` (- for stdout): every package found, each vulnerability with govulncheck's reachability as its VEX analysis",
-		write: func(w io.Writer, r *pipeline.Report, o WriteOptions, _ *Written) error {
+		write: func(w io.Writer, r *model.Report, o WriteOptions, _ *Written) error {
 			return CycloneDX(w, r, CycloneDXOptions{Name: o.Name, ScanRoot: o.ScanRoot})
 		}},
 }
@@ -96,7 +96,7 @@ func (fs Files) Check() error {
 
 // Write writes every output fs names, each atomically (WriteFile), in
 // the table's order; it stops at the first that fails.
-func Write(r *pipeline.Report, fs Files, stdout io.Writer, o WriteOptions) (Written, error) {
+func Write(r *model.Report, fs Files, stdout io.Writer, o WriteOptions) (Written, error) {
 	var n Written
 	for _, out := range Outputs {
 		path := fs[out.Name]
@@ -112,11 +112,11 @@ func Write(r *pipeline.Report, fs Files, stdout io.Writer, o WriteOptions) (Writ
 
 // sarifOptions are the SARIF writer's options for r: results carry a
 // baselineState when a baseline or a base revision was compared.
-func sarifOptions(r *pipeline.Report, o WriteOptions) SARIFOptions {
+func sarifOptions(r *model.Report, o WriteOptions) SARIFOptions {
 	return SARIFOptions{Category: o.Category, Baseline: r.Baseline != "" || r.NewFrom != nil, ScanRoot: o.ScanRoot, KeepIncomplete: o.KeepIncomplete}
 }
 
-func writeSARIF(w io.Writer, r *pipeline.Report, o WriteOptions, n *Written) error {
+func writeSARIF(w io.Writer, r *model.Report, o WriteOptions, n *Written) error {
 	doc, err := SARIF(r.Results, sarifOptions(r, o))
 	if err != nil {
 		return err

@@ -17,8 +17,9 @@ import (
 	"github.com/scangate/scangate/internal/pathglob"
 	"github.com/scangate/scangate/policy"
 	"github.com/scangate/scangate/report"
-	"github.com/scangate/scangate/scanners"
+	"github.com/scangate/scangate/scanner"
 	"github.com/scangate/scangate/scanners/registry"
+	"github.com/scangate/scangate/scanners/secrets"
 )
 
 // configOptions are the scanned path and the flags of every command that
@@ -84,17 +85,15 @@ var flagKeys = append([]flagKey{
 	{"allow-incomplete", []string{"allow-incomplete"}, func(o *configOptions, c *config.Config) { c.AllowIncomplete = o.set.allowIncomplete }},
 	{"fail-on-called", []string{"fail-on-called"}, func(o *configOptions, c *config.Config) { c.FailOnCalled = o.set.failOnCalled }},
 	{"ignore-unfixed", []string{"ignore-unfixed"}, func(o *configOptions, c *config.Config) { c.IgnoreUnfixed = o.set.ignoreUnfixed }},
-	{"tests", []string{"tests", "scanners.govulncheck.test"}, func(o *configOptions, c *config.Config) {
-		c.Tests, c.Scanners.Govulncheck.Test = o.set.tests, o.set.tests
-	}},
-	{"tags", []string{"tags", "scanners.govulncheck.tags"}, func(o *configOptions, c *config.Config) {
-		c.Tags, c.Scanners.Govulncheck.Tags = o.set.tags, slices.Clone(o.set.tags)
-	}},
+	{"tests", []string{"tests"}, func(o *configOptions, c *config.Config) { c.Tests = o.set.tests }}, // and the keys that follow it
+	{"tags", []string{"tags"}, func(o *configOptions, c *config.Config) { c.Tags = o.set.tags }},
 	{"exclude", []string{"exclude"}, func(o *configOptions, c *config.Config) { c.Exclude = o.set.exclude }},
 	{"cgo", []string{"cgo"}, func(o *configOptions, c *config.Config) { c.Cgo = o.set.cgo }},
 	{"offline", []string{"db.offline"}, func(o *configOptions, c *config.Config) { c.DB.Offline = o.set.offline }},
 	{"db", []string{"db.dir"}, func(o *configOptions, c *config.Config) { c.DB.Dir = o.set.db }},
-	{"validate-secrets", []string{"scanners.secrets.validate"}, func(o *configOptions, c *config.Config) { c.Scanners.Secrets.Validate = o.set.validateSecrets }},
+	{"validate-secrets", []string{"scanners.secrets.validate"}, func(o *configOptions, c *config.Config) {
+		config.Options[secrets.Config](c).Validate = o.set.validateSecrets
+	}},
 	{"category", []string{"outputs.category"}, func(o *configOptions, c *config.Config) { c.Outputs.Category = o.set.category }},
 	{"baseline", []string{"baseline"}, func(o *configOptions, c *config.Config) { c.Baseline = o.set.baseline }},
 	{"ignore-file", []string{"suppressions.file"}, func(o *configOptions, c *config.Config) { c.Suppressions.File = o.set.ignoreFile }},
@@ -173,7 +172,7 @@ func (o *configOptions) resolve(fs *pflag.FlagSet) error {
 	if err := checkPrograms(c, o.path); err != nil {
 		return err
 	}
-	if c.Scanners.Secrets.Validate && c.DB.Offline {
+	if config.Options[secrets.Config](c).Validate && c.DB.Offline {
 		return usageErr("--validate-secrets (scanners.secrets.validate) asks each provider over the network: not with --offline (db.offline)")
 	}
 	o.cfg = c
@@ -196,7 +195,7 @@ func (o *configOptions) resolve(fs *pflag.FlagSet) error {
 	}
 	o.base, o.ignore = nil, nil
 	if o.baseline != "" {
-		b, err := policy.LoadBaseline(o.baseline, report.ReadFindings)
+		b, err := policy.LoadBaseline(o.baseline)
 		if err != nil {
 			return usageErr("%v", err)
 		}
@@ -291,7 +290,7 @@ func (o *configOptions) display(file string) string {
 	if err1 != nil || err2 != nil {
 		return filepath.ToSlash(file)
 	}
-	if rel := scanners.RelPath(root, abs); filepath.IsLocal(rel) {
+	if rel := scanner.RelPath(root, abs); filepath.IsLocal(rel) {
 		return rel
 	}
 	return filepath.Base(abs)

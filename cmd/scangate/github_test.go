@@ -14,8 +14,9 @@ import (
 
 	"github.com/scangate/scangate/finding"
 	"github.com/scangate/scangate/internal/ghtest"
+	"github.com/scangate/scangate/model"
 	"github.com/scangate/scangate/report"
-	"github.com/scangate/scangate/scanners"
+	"github.com/scangate/scangate/scanner"
 )
 
 // command is a workflow command as the runner reads it.
@@ -219,7 +220,7 @@ func TestActionEndToEnd(t *testing.T) {
 	if annotated := slices.Sorted(mapKeys(files)); !slices.Equal(uris, annotated) || !slices.Contains(uris, "services/api/main.go") {
 		t.Errorf("SARIF names %q, annotations %q; want the same files, services/api/main.go among them", uris, annotated)
 	}
-	if b := doc.Runs[0].OriginalUriBaseIds[report.ScanRootBaseID]; b.URI == nil || *b.URI != "services/api/" {
+	if b := doc.Runs[0].OriginalUriBaseIds[model.ScanRootBaseID]; b.URI == nil || *b.URI != "services/api/" {
 		t.Errorf("originalUriBaseIds: %+v", doc.Runs[0].OriginalUriBaseIds)
 	}
 }
@@ -238,9 +239,9 @@ func mapKeys[M ~map[string]V, V any](m M) func(func(string) bool) {
 // about our escaping and capping, not about a scanner.
 type crafted struct{ result finding.Result }
 
-func (c crafted) Name() string                   { return c.result.Tool }
-func (c crafted) Applies(*scanners.Request) bool { return true }
-func (c crafted) Scan(context.Context, *scanners.Request) (*finding.Result, error) {
+func (c crafted) Name() string                  { return c.result.Tool }
+func (c crafted) Applies(*scanner.Request) bool { return true }
+func (c crafted) Scan(context.Context, *scanner.Request) (*finding.Result, error) {
 	r := c.result
 	return &r, nil
 }

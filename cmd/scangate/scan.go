@@ -17,9 +17,10 @@ import (
 
 	"github.com/scangate/scangate/ghactions"
 	"github.com/scangate/scangate/internal/resultcache"
+	"github.com/scangate/scangate/model"
 	"github.com/scangate/scangate/pipeline"
 	"github.com/scangate/scangate/report"
-	"github.com/scangate/scangate/scanners"
+	"github.com/scangate/scangate/scanner"
 	"github.com/scangate/scangate/vulndb"
 )
 
@@ -181,7 +182,7 @@ func (o *scanOptions) scan(ctx context.Context, stdout, stderr io.Writer) error 
 // write prints the summary and writes the reports. The summary comes
 // first so that a report that cannot be written never hides what the
 // scan found.
-func (o *runOptions) write(rep *pipeline.Report, files report.Files, text report.TextOptions, stdout, stderr io.Writer) (report.Written, error) {
+func (o *runOptions) write(rep *model.Report, files report.Files, text report.TextOptions, stdout, stderr io.Writer) (report.Written, error) {
 	text.Color = useColor(stderr)
 	if err := report.Text(stderr, rep, text); err != nil {
 		return report.Written{}, &exitError{code: exitIncomplete, err: err}
@@ -198,7 +199,7 @@ func (o *runOptions) write(rep *pipeline.Report, files report.Files, text report
 }
 
 // writeReports writes the reports files names.
-func (o *runOptions) writeReports(rep *pipeline.Report, files report.Files, stdout io.Writer) (report.Written, error) {
+func (o *runOptions) writeReports(rep *model.Report, files report.Files, stdout io.Writer) (report.Written, error) {
 	written, err := report.Write(rep, files, stdout, report.WriteOptions{ScanRoot: o.scanRoot, Name: rootName(o.path),
 		Category: o.cfg.Outputs.Category, KeepIncomplete: o.keepIncomplete})
 	if err != nil {
@@ -208,7 +209,7 @@ func (o *runOptions) writeReports(rep *pipeline.Report, files report.Files, stdo
 }
 
 // publish hands the report to the GitHub sink, and gives the exit code.
-func (o *runOptions) publish(ctx context.Context, sink *ghactions.Sink, rep *pipeline.Report, files report.Files, written report.Written, pr prCommentOptions) error {
+func (o *runOptions) publish(ctx context.Context, sink *ghactions.Sink, rep *model.Report, files report.Files, written report.Written, pr prCommentOptions) error {
 	err := sink.Publish(ctx, rep, ghactions.Publication{ScanRoot: o.scanRoot, SARIFFile: files["sarif"], Written: written,
 		PRComment: pr.comment(os.Getenv)})
 	if err != nil {
@@ -220,11 +221,11 @@ func (o *runOptions) publish(ctx context.Context, sink *ghactions.Sink, rep *pip
 	return nil
 }
 
-func (o *configOptions) selected(all []scanners.Scanner) []scanners.Scanner {
+func (o *configOptions) selected(all []scanner.Scanner) []scanner.Scanner {
 	if len(o.scanners) == 0 {
 		return all
 	}
-	var out []scanners.Scanner
+	var out []scanner.Scanner
 	for _, s := range all {
 		if slices.Contains(o.scanners, s.Name()) {
 			out = append(out, s)
@@ -234,7 +235,7 @@ func (o *configOptions) selected(all []scanners.Scanner) []scanners.Scanner {
 }
 
 // run runs the plan: Ctrl-C stops it, and progress goes to stderr.
-func (o *runOptions) run(ctx context.Context, plan pipeline.Plan, stderr io.Writer) (*pipeline.Report, error) {
+func (o *runOptions) run(ctx context.Context, plan pipeline.Plan, stderr io.Writer) (*model.Report, error) {
 	if ctx == nil {
 		ctx = context.Background()
 	}
@@ -288,7 +289,7 @@ func (o *runOptions) plan(stderr io.Writer) pipeline.Plan {
 // named: under the home or temporary directory by marker, else as given.
 func displayCacheDir(dir string) string {
 	if rel, err := filepath.Rel(os.TempDir(), dir); err == nil && !strings.HasPrefix(rel, "..") {
-		return scanners.TempMarker() + "/" + filepath.ToSlash(rel)
+		return scanner.TempMarker() + "/" + filepath.ToSlash(rel)
 	}
 	return vulndb.DisplayPath(dir)
 }

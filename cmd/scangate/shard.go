@@ -12,7 +12,7 @@ import (
 	"github.com/scangate/scangate/ghactions"
 	"github.com/scangate/scangate/pipeline"
 	"github.com/scangate/scangate/report"
-	"github.com/scangate/scangate/scanners"
+	"github.com/scangate/scangate/scanner"
 )
 
 // A sharded scan: N jobs of the CI's own matrix each run
@@ -28,7 +28,7 @@ func (o *scanOptions) setShard(v string) error {
 	if v == "" {
 		return nil
 	}
-	k, n, err := scanners.ParseShard(v)
+	k, n, err := scanner.ParseShard(v)
 	if err != nil {
 		return usageErr("--shard: %v", err)
 	}
@@ -130,9 +130,11 @@ func (o *mergeOptions) merge(ctx context.Context, files []string, stdout, stderr
 	}
 	sink := ghactions.Start(os.Getenv, stderr)
 	defer sink.Stop()
-	rep, err := o.mergeShards(o.plan(stderr), files)
+	plan := o.plan(stderr)
+	plan.Commit = pipeline.CICommit(os.Getenv)
+	rep, err := pipeline.MergeFiles(plan, files)
 	if err != nil {
-		return err
+		return usageErr("%v", err)
 	}
 	outs := o.files()
 	written, err := o.write(rep, outs, report.TextOptions{}, stdout, stderr)
@@ -140,27 +142,4 @@ func (o *mergeOptions) merge(ctx context.Context, files []string, stdout, stderr
 		return err
 	}
 	return o.publish(ctx, sink, rep, outs, written, o.pr)
-}
-
-// mergeShards reads the shards' reports and merges them with the plan's
-// settings.
-func (o *mergeOptions) mergeShards(plan pipeline.Plan, files []string) (*pipeline.Report, error) {
-	if len(files) > scanners.MaxShards {
-		return nil, usageErr("merge: %d files, but a scan has at most %d shards", len(files), scanners.MaxShards)
-	}
-	var shards []pipeline.Shard
-	budget := report.NewBudget() // shared: the files may come from a pull request's jobs
-	for _, f := range files {
-		r, err := report.ReadJSONWithin(f, budget)
-		if err != nil {
-			return nil, usageErr("%v", err)
-		}
-		shards = append(shards, pipeline.Shard{Name: f, Report: r})
-	}
-	plan.Commit = pipeline.CICommit(os.Getenv)
-	r, err := pipeline.Merge(plan, shards)
-	if err != nil {
-		return nil, usageErr("merge: %v", err)
-	}
-	return r, nil
 }

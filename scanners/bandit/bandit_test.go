@@ -14,7 +14,7 @@ import (
 	"testing"
 
 	"github.com/scangate/scangate/finding"
-	"github.com/scangate/scangate/scanners"
+	"github.com/scangate/scangate/scanner"
 )
 
 // These tests run the real bandit (Debian's bandit 1.6.2 in CI) on the
@@ -40,8 +40,8 @@ func fixture(t testing.TB, name string) string {
 	return p
 }
 
-func request(root string) *scanners.Request {
-	return &scanners.Request{Root: root, Logf: func(string, ...any) {}}
+func request(root string) *scanner.Request {
+	return &scanner.Request{Root: root, Logf: func(string, ...any) {}}
 }
 
 // hit is a finding reduced to what the tests compare.
@@ -435,19 +435,19 @@ func TestNotInstalledSkips(t *testing.T) {
 	t.Setenv("PATH", t.TempDir())
 	root := fixture(t, "banditapp")
 	_, err := New(Options{}).Scan(context.Background(), request(root))
-	var skip *scanners.SkipError
+	var skip *scanner.SkipError
 	if !errors.As(err, &skip) || !strings.Contains(skip.Reason, InstallHint) {
 		t.Fatalf("err = %v, want a skip with the install hint", err)
 	}
 	// Through Run: skipped, not incomplete, with the notice.
-	results := scanners.Run(context.Background(), scanners.Request{Root: root}, []scanners.Scanner{New(Options{})}, scanners.Options{})
+	results := scanner.Run(context.Background(), scanner.Request{Root: root}, []scanner.Scanner{New(Options{})}, scanner.Options{})
 	r := results[0]
 	if r.State != finding.Skipped || len(r.Notifications) != 1 || !strings.Contains(r.Notifications[0].Message, "pip install bandit") {
 		t.Errorf("state %s notifications %+v", r.State, r.Notifications)
 	}
 	// Unless the configuration requires bandit.
-	results = scanners.Run(context.Background(), scanners.Request{Root: root}, []scanners.Scanner{New(Options{})},
-		scanners.Options{Required: map[string]bool{"bandit": true}})
+	results = scanner.Run(context.Background(), scanner.Request{Root: root}, []scanner.Scanner{New(Options{})},
+		scanner.Options{Required: map[string]bool{"bandit": true}})
 	if results[0].State != finding.Incomplete {
 		t.Errorf("required bandit missing: state %s", results[0].State)
 	}
@@ -456,9 +456,9 @@ func TestNotInstalledSkips(t *testing.T) {
 func TestExplicitProgramMissingIsAnError(t *testing.T) {
 	missing := filepath.Join(t.TempDir(), "bandit")
 	_, err := New(Options{Program: missing}).Scan(context.Background(), request(fixture(t, "banditapp")))
-	var skip *scanners.SkipError
+	var skip *scanner.SkipError
 	// The temp directory is a machine path: reports name it $TMPDIR.
-	want := scanners.TempMarker() + "/" + strings.TrimPrefix(missing, os.TempDir()+"/")
+	want := scanner.TempMarker() + "/" + strings.TrimPrefix(missing, os.TempDir()+"/")
 	if err == nil || errors.As(err, &skip) || !strings.Contains(err.Error(), want) {
 		t.Fatalf("err = %v, want an error naming %s", err, want)
 	}
@@ -580,11 +580,11 @@ func TestRealBanditIniNotReadByBandit(t *testing.T) {
 	}
 }
 
-// settle is what the runner does with a scan's outcome (scanners.Settle):
+// settle is what the runner does with a scan's outcome (scanner.Settle):
 // the state set, err kept only for a scan that failed.
 func settle(res *finding.Result, err error) error {
 	if res == nil {
 		return err
 	}
-	return scanners.Settle(res, err)
+	return scanner.Settle(res, err)
 }

@@ -5,7 +5,7 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/scangate/scangate/scanners"
+	"github.com/scangate/scangate/scanner/python"
 )
 
 // bandit walks the tree itself: its -x globs must leave out every directory
@@ -15,7 +15,7 @@ func TestRealBanditSkipsTheSharedDirs(t *testing.T) {
 	needBandit(t)
 	root := t.TempDir()
 	write(t, filepath.Join(root, "src", "app.py"), "eval(input())\n")
-	for _, d := range scanners.PythonSkippedDirs() {
+	for _, d := range python.SkippedDirs() {
 		write(t, filepath.Join(root, d, "lib.py"), "eval(input())\n")
 		write(t, filepath.Join(root, "src", d, "lib.py"), "eval(input())\n")
 	}

@@ -12,7 +12,7 @@ import (
 	"time"
 
 	"github.com/scangate/scangate/finding"
-	"github.com/scangate/scangate/scanners"
+	"github.com/scangate/scangate/scanner"
 )
 
 // The test binary doubles as the govulncheck child, as scangate's own
@@ -120,8 +120,8 @@ func absPath(t testing.TB, p string) string {
 	return a
 }
 
-func request(root, db string) *scanners.Request {
-	return &scanners.Request{Root: root, Offline: true, DB: db, Logf: func(string, ...any) {}}
+func request(root, db string) *scanner.Request {
+	return &scanner.Request{Root: root, Offline: true, DB: db, Logf: func(string, ...any) {}}
 }
 
 // copyTree copies a directory of small files.

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/scangate/scangate/internal/cdxtest"
+	"github.com/scangate/scangate/internal/testkit"
 )
 
 // readBOM validates a CycloneDX file against the official 1.6 schema and
@@ -147,8 +148,8 @@ func TestHostileCycloneDX(t *testing.T) {
 	t.Parallel()
 	parent := t.TempDir()
 	root, outside := filepath.Join(parent, "root"), filepath.Join(parent, "outside")
-	writeTree(t, outside, map[string]string{"requirements.txt": "secretpkg-outside==1.0\n"})
-	writeTree(t, root, map[string]string{
+	testkit.WriteFiles(t, outside, map[string]string{"requirements.txt": "secretpkg-outside==1.0\n"})
+	testkit.WriteFiles(t, root, map[string]string{
 		"requirements.txt": "-r ../outside/requirements.txt\nflask==0.12\n",
 		"web/package-lock.json": `{"name":"x","version":"1.0.0","lockfileVersion":3,"requires":true,"packages":{
 "":{"name":"x","version":"1.0.0"},

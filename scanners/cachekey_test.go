@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/scangate/scangate/internal/resultcache"
+	"github.com/scangate/scangate/internal/testkit"
 )
 
 // goKey is a module's govulncheck-style key of the tree at root: its sum,
@@ -37,12 +38,12 @@ func symlink(t *testing.T, target, link string) {
 // and the link's target.
 func TestKeyGoFilesFollowsSymlinks(t *testing.T) {
 	root := t.TempDir()
-	write(t, root, "go.mod", "module example.com/m\n\ngo 1.22\n")
-	write(t, root, "impl/main.txt", "package main\n\nfunc main() {}\n")
-	write(t, root, "impl/other.txt", "package main\n\nfunc main() {}\n")
-	write(t, root, "shared/x/x.go", "package x\n")
-	write(t, root, "shared/vendor/golang.org/x/text/language/parse.go", "package language\n")
-	write(t, root, "shared/vendor/modules.txt", "# golang.org/x/text v0.3.6\n")
+	testkit.WriteFile(t, filepath.Join(root, "go.mod"), "module example.com/m\n\ngo 1.22\n")
+	testkit.WriteFile(t, filepath.Join(root, "impl/main.txt"), "package main\n\nfunc main() {}\n")
+	testkit.WriteFile(t, filepath.Join(root, "impl/other.txt"), "package main\n\nfunc main() {}\n")
+	testkit.WriteFile(t, filepath.Join(root, "shared/x/x.go"), "package x\n")
+	testkit.WriteFile(t, filepath.Join(root, "shared/vendor/golang.org/x/text/language/parse.go"), "package language\n")
+	testkit.WriteFile(t, filepath.Join(root, "shared/vendor/modules.txt"), "# golang.org/x/text v0.3.6\n")
 	symlink(t, "impl/main.txt", filepath.Join(root, "main.go"))
 	symlink(t, "../shared/x", filepath.Join(root, "pkg/x"))
 	symlink(t, "shared/vendor", filepath.Join(root, "vendor"))
@@ -56,19 +57,19 @@ func TestKeyGoFilesFollowsSymlinks(t *testing.T) {
 		change func()
 	}{
 		{"the file behind main.go", func() {
-			write(t, root, "impl/main.txt", "package main\n\nfunc main() { println() }\n")
+			testkit.WriteFile(t, filepath.Join(root, "impl/main.txt"), "package main\n\nfunc main() { println() }\n")
 		}},
 		{"main.go retargeted", func() { symlink(t, "impl/other.txt", filepath.Join(root, "main.go")) }},
-		{"a file in a symlinked directory", func() { write(t, root, "shared/x/x.go", "package x\n\nconst C = 1\n") }},
-		{"a file added to a symlinked directory", func() { write(t, root, "shared/x/y.go", "package x\n") }},
+		{"a file in a symlinked directory", func() { testkit.WriteFile(t, filepath.Join(root, "shared/x/x.go"), "package x\n\nconst C = 1\n") }},
+		{"a file added to a symlinked directory", func() { testkit.WriteFile(t, filepath.Join(root, "shared/x/y.go"), "package x\n") }},
 		{"a file in a symlinked vendor directory", func() {
-			write(t, root, "shared/vendor/golang.org/x/text/language/parse.go", "package language\n\nfunc Parse() {}\n")
+			testkit.WriteFile(t, filepath.Join(root, "shared/vendor/golang.org/x/text/language/parse.go"), "package language\n\nfunc Parse() {}\n")
 		}},
 		{"a symlinked directory retargeted", func() { symlink(t, "../impl", filepath.Join(root, "pkg/x")) }},
 		{"a symlinked file replaced by its content", func() {
 			b, _ := os.ReadFile(filepath.Join(root, "impl/other.txt"))
 			os.Remove(filepath.Join(root, "main.go"))
-			write(t, root, "main.go", string(b)+"\n")
+			testkit.WriteFile(t, filepath.Join(root, "main.go"), string(b)+"\n")
 		}},
 	}
 	for _, c := range changes {
@@ -83,7 +84,7 @@ func TestKeyGoFilesFollowsSymlinks(t *testing.T) {
 		last = sum
 	}
 	// A file the go command does not read, in a symlinked directory: same key.
-	write(t, root, "shared/x/README.md", "readme\n")
+	testkit.WriteFile(t, filepath.Join(root, "shared/x/README.md"), "readme\n")
 	if sum, _ := goKey(root); sum != last {
 		t.Error("a README changed the key")
 	}
@@ -95,9 +96,9 @@ func TestKeyGoFilesSameTreeElsewhere(t *testing.T) {
 	var sums []string
 	for range 2 {
 		root := t.TempDir()
-		write(t, root, "go.mod", "module example.com/m\n\ngo 1.22\n")
-		write(t, root, "impl/a.txt", "package main\n")
-		write(t, root, "shared/x.go", "package x\n")
+		testkit.WriteFile(t, filepath.Join(root, "go.mod"), "module example.com/m\n\ngo 1.22\n")
+		testkit.WriteFile(t, filepath.Join(root, "impl/a.txt"), "package main\n")
+		testkit.WriteFile(t, filepath.Join(root, "shared/x.go"), "package x\n")
 		symlink(t, "impl/a.txt", filepath.Join(root, "main.go"))
 		symlink(t, filepath.Join(root, "shared"), filepath.Join(root, "pkg")) // absolute, inside
 		sum, err := goKey(root)
@@ -115,8 +116,8 @@ func TestKeyGoFilesSameTreeElsewhere(t *testing.T) {
 // and without reading outside the root.
 func TestKeyGoFilesCannotKey(t *testing.T) {
 	outside := t.TempDir()
-	write(t, outside, "x.go", "package x\n")
-	write(t, outside, "dir/y.go", "package y\n")
+	testkit.WriteFile(t, filepath.Join(outside, "x.go"), "package x\n")
+	testkit.WriteFile(t, filepath.Join(outside, "dir/y.go"), "package y\n")
 	cases := []struct {
 		name  string
 		setup func(root string)
@@ -157,8 +158,8 @@ func TestKeyGoFilesCannotKey(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			root := t.TempDir()
-			write(t, root, "go.mod", "module example.com/m\n")
-			write(t, root, "main.go", "package main\n")
+			testkit.WriteFile(t, filepath.Join(root, "go.mod"), "module example.com/m\n")
+			testkit.WriteFile(t, filepath.Join(root, "main.go"), "package main\n")
 			c.setup(root)
 			_, err := goKey(root)
 			if err == nil || !strings.Contains(err.Error(), c.want) {
@@ -176,10 +177,10 @@ func TestKeyGoFilesCannotKey(t *testing.T) {
 func TestKeyGoFilesIgnoredLinks(t *testing.T) {
 	root := t.TempDir()
 	outside := t.TempDir()
-	write(t, outside, "notes.md", "x\n")
-	write(t, outside, "dir/y.go", "package y\n")
-	write(t, root, "go.mod", "module example.com/m\n")
-	write(t, root, "main.go", "package main\n")
+	testkit.WriteFile(t, filepath.Join(outside, "notes.md"), "x\n")
+	testkit.WriteFile(t, filepath.Join(outside, "dir/y.go"), "package y\n")
+	testkit.WriteFile(t, filepath.Join(root, "go.mod"), "module example.com/m\n")
+	testkit.WriteFile(t, filepath.Join(root, "main.go"), "package main\n")
 	symlink(t, "nowhere", filepath.Join(root, "dangling"))
 	symlink(t, filepath.Join(outside, "notes.md"), filepath.Join(root, "notes.md"))
 	symlink(t, filepath.Join(outside, "dir"), filepath.Join(root, "node_modules"))
@@ -193,9 +194,9 @@ func TestKeyGoFilesUnreadable(t *testing.T) {
 		t.Skip("root reads everything")
 	}
 	root := t.TempDir()
-	write(t, root, "go.mod", "module example.com/m\n")
-	write(t, root, "main.go", "package main\n")
-	write(t, root, "secret/s.go", "package secret\n")
+	testkit.WriteFile(t, filepath.Join(root, "go.mod"), "module example.com/m\n")
+	testkit.WriteFile(t, filepath.Join(root, "main.go"), "package main\n")
+	testkit.WriteFile(t, filepath.Join(root, "secret/s.go"), "package secret\n")
 	if err := os.Chmod(filepath.Join(root, "secret/s.go"), 0); err != nil {
 		t.Fatal(err)
 	}
@@ -220,22 +221,22 @@ func depKey(root string, rels ...string) (string, error) {
 // leads outside the root makes the key unusable.
 func TestKeyDepFilesIncludes(t *testing.T) {
 	root := t.TempDir()
-	write(t, root, "requirements.txt", "-r reqs/base.txt\nrequests==2.25.0\n")
-	write(t, root, "reqs/base.txt", "--constraint=constraints.in\n")
-	write(t, root, "reqs/constraints.in", "-c pins.cfg\n")
-	write(t, root, "reqs/pins.cfg", "jinja2==2.11.2\n")
+	testkit.WriteFile(t, filepath.Join(root, "requirements.txt"), "-r reqs/base.txt\nrequests==2.25.0\n")
+	testkit.WriteFile(t, filepath.Join(root, "reqs/base.txt"), "--constraint=constraints.in\n")
+	testkit.WriteFile(t, filepath.Join(root, "reqs/constraints.in"), "-c pins.cfg\n")
+	testkit.WriteFile(t, filepath.Join(root, "reqs/pins.cfg"), "jinja2==2.11.2\n")
 	last, err := depKey(root, "requirements.txt")
 	if err != nil {
 		t.Fatal(err)
 	}
 	for i, c := range []func(){
-		func() { write(t, root, "reqs/pins.cfg", "jinja2==2.11.3\n") },
+		func() { testkit.WriteFile(t, filepath.Join(root, "reqs/pins.cfg"), "jinja2==2.11.3\n") },
 		func() {
-			write(t, root, "shared/pins.cfg", "jinja2==3.0.0\n")
+			testkit.WriteFile(t, filepath.Join(root, "shared/pins.cfg"), "jinja2==3.0.0\n")
 			os.Remove(filepath.Join(root, "reqs/pins.cfg"))
 			symlink(t, "../shared/pins.cfg", filepath.Join(root, "reqs/pins.cfg"))
 		},
-		func() { write(t, root, "shared/pins.cfg", "jinja2==3.0.1\n") },
+		func() { testkit.WriteFile(t, filepath.Join(root, "shared/pins.cfg"), "jinja2==3.0.1\n") },
 		func() { os.Remove(filepath.Join(root, "shared/pins.cfg")) },
 	} {
 		c()
@@ -246,17 +247,17 @@ func TestKeyDepFilesIncludes(t *testing.T) {
 		last = sum
 	}
 	outside := t.TempDir()
-	write(t, outside, "pins.txt", "jinja2==2.11.2\n")
+	testkit.WriteFile(t, filepath.Join(outside, "pins.txt"), "jinja2==2.11.2\n")
 	os.Remove(filepath.Join(root, "reqs/pins.cfg"))
 	symlink(t, filepath.Join(outside, "pins.txt"), filepath.Join(root, "reqs/pins.cfg"))
 	if _, err := depKey(root, "requirements.txt"); err == nil || !strings.Contains(err.Error(), "outside") {
 		t.Errorf("an include leading outside: error %v", err)
 	}
-	write(t, root, "reqs/constraints.in", "-r ../../x.txt\n")
+	testkit.WriteFile(t, filepath.Join(root, "reqs/constraints.in"), "-r ../../x.txt\n")
 	if _, err := depKey(root, "requirements.txt"); err == nil || !strings.Contains(err.Error(), "outside the tree") {
 		t.Errorf("an include climbing out: error %v", err)
 	}
-	write(t, root, "reqs/constraints.in", "-r ../requirements.txt\n") // a cycle is pip's to report
+	testkit.WriteFile(t, filepath.Join(root, "reqs/constraints.in"), "-r ../requirements.txt\n") // a cycle is pip's to report
 	if _, err := depKey(root, "requirements.txt"); err != nil {
 		t.Errorf("an include cycle: %v", err)
 	}
@@ -283,12 +284,12 @@ func TestKeyModuleWorkspaceElsewhere(t *testing.T) {
 	tree := func(parent string, work, replace string) GoModule {
 		t.Helper()
 		root := filepath.Join(parent, "repo")
-		write(t, root, "go.work", work)
-		write(t, root, "app/go.mod", "module example.com/app\n\ngo 1.22\n\nrequire example.com/lib v0.0.0\n"+replace)
-		write(t, root, "app/main.go", "package main\n\nfunc main() {}\n")
-		write(t, root, "lib/go.mod", "module example.com/lib\n\ngo 1.22\n")
-		write(t, root, "lib/lib.go", "package lib\n")
-		write(t, parent, "outside/go.mod", "module example.com/out\n\ngo 1.22\n")
+		testkit.WriteFile(t, filepath.Join(root, "go.work"), work)
+		testkit.WriteFile(t, filepath.Join(root, "app/go.mod"), "module example.com/app\n\ngo 1.22\n\nrequire example.com/lib v0.0.0\n"+replace)
+		testkit.WriteFile(t, filepath.Join(root, "app/main.go"), "package main\n\nfunc main() {}\n")
+		testkit.WriteFile(t, filepath.Join(root, "lib/go.mod"), "module example.com/lib\n\ngo 1.22\n")
+		testkit.WriteFile(t, filepath.Join(root, "lib/lib.go"), "package lib\n")
+		testkit.WriteFile(t, filepath.Join(parent, "outside/go.mod"), "module example.com/out\n\ngo 1.22\n")
 		tr, err := GoModules(root, nil)
 		if err != nil {
 			t.Fatal(err)
@@ -323,7 +324,7 @@ func TestKeyModuleWorkspaceElsewhere(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	write(t, m.Root, "lib/lib.go", "package lib\n\nfunc F() {}\n")
+	testkit.WriteFile(t, filepath.Join(m.Root, "lib/lib.go"), "package lib\n\nfunc F() {}\n")
 	if after, err := moduleKey(m); err != nil || after == before {
 		t.Errorf("an edit in the replacement left the key as it was (%v)", err)
 	}

@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/scangate/scangate/internal/testkit"
 )
 
 func TestCgoSkipped(t *testing.T) {
@@ -37,7 +39,7 @@ func TestCgoSkipped(t *testing.T) {
 		"deep/er/_underscore.go":      cgoFile,
 		"deep/er/ok_" + other + ".go": "package er\n",
 	} {
-		write(t, root, filepath.FromSlash(name), body)
+		testkit.WriteFile(t, filepath.Join(root, filepath.FromSlash(name)), body)
 	}
 	m := GoModule{Dir: root, Rel: "."}
 	req := &Request{Root: root, Exclude: []string{"gen"}}

@@ -5,28 +5,19 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-)
 
-func write(t *testing.T, root, rel, content string) {
-	t.Helper()
-	p := filepath.Join(root, rel)
-	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
-		t.Fatal(err)
-	}
-}
+	"github.com/scangate/scangate/internal/testkit"
+)
 
 func TestGoModules(t *testing.T) {
 	root := t.TempDir()
-	write(t, root, "go.mod", "module example.com/root\n\ngo 1.22\n\ntoolchain go1.22.4\n")
-	write(t, root, "tools/go.mod", "module example.com/tools\n\ngo 1.21\n")
-	write(t, root, "svc/api/go.mod", "module example.com/api\n")
-	write(t, root, "vendor/x/go.mod", "module ignored/vendor\n")
-	write(t, root, "testdata/m/go.mod", "module ignored/testdata\n")
-	write(t, root, ".git/m/go.mod", "module ignored/git\n")
-	write(t, root, "go.work", "go 1.22\n\nuse (\n\t.\n\t./svc/api\n)\n")
+	testkit.WriteFile(t, filepath.Join(root, "go.mod"), "module example.com/root\n\ngo 1.22\n\ntoolchain go1.22.4\n")
+	testkit.WriteFile(t, filepath.Join(root, "tools/go.mod"), "module example.com/tools\n\ngo 1.21\n")
+	testkit.WriteFile(t, filepath.Join(root, "svc/api/go.mod"), "module example.com/api\n")
+	testkit.WriteFile(t, filepath.Join(root, "vendor/x/go.mod"), "module ignored/vendor\n")
+	testkit.WriteFile(t, filepath.Join(root, "testdata/m/go.mod"), "module ignored/testdata\n")
+	testkit.WriteFile(t, filepath.Join(root, ".git/m/go.mod"), "module ignored/git\n")
+	testkit.WriteFile(t, filepath.Join(root, "go.work"), "go 1.22\n\nuse (\n\t.\n\t./svc/api\n)\n")
 
 	tree, err := GoModules(root, nil)
 	if err != nil {
@@ -58,7 +49,7 @@ func TestGoModules(t *testing.T) {
 // whatever the user's GOTOOLCHAIN says, and no go/packages driver.
 func TestGoEnv(t *testing.T) {
 	root := t.TempDir()
-	write(t, root, "go.mod", "module example.com/root\n\ngo 1.22\n")
+	testkit.WriteFile(t, filepath.Join(root, "go.mod"), "module example.com/root\n\ngo 1.22\n")
 	tree, err := GoModules(root, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -101,7 +92,7 @@ func contains(list []string, s string) bool {
 
 func TestGoModulesBadFile(t *testing.T) {
 	root := t.TempDir()
-	write(t, root, "sub/go.mod", "module example.com/x\nrequire (\n")
+	testkit.WriteFile(t, filepath.Join(root, "sub/go.mod"), "module example.com/x\nrequire (\n")
 	_, err := GoModules(root, nil)
 	if err == nil || !strings.Contains(err.Error(), "sub/go.mod") {
 		t.Fatalf("want an error naming sub/go.mod, got %v", err)

@@ -4,18 +4,20 @@ import (
 	"io/fs"
 	"path/filepath"
 	"testing"
+
+	"github.com/scangate/scangate/internal/testkit"
 )
 
 // Every walker of the scanned tree skips the same directories: a go.mod, a
 // Python source and a requirements file inside any of them are found by none.
 func TestWalkersSkipTheSameDirs(t *testing.T) {
 	root := t.TempDir()
-	write(t, root, "go.mod", "module example.com/root\n")
-	write(t, root, "app/main.py", "")
+	testkit.WriteFile(t, filepath.Join(root, "go.mod"), "module example.com/root\n")
+	testkit.WriteFile(t, filepath.Join(root, "app/main.py"), "")
 	for _, d := range SkippedDirs() {
-		write(t, root, d+"/m/go.mod", "module ignored/"+d+"\n")
-		write(t, root, d+"/lib/x.py", "")
-		write(t, root, "app/"+d+"/requirements.txt", "")
+		testkit.WriteFile(t, filepath.Join(root, d+"/m/go.mod"), "module ignored/"+d+"\n")
+		testkit.WriteFile(t, filepath.Join(root, d+"/lib/x.py"), "")
+		testkit.WriteFile(t, filepath.Join(root, "app/"+d+"/requirements.txt"), "")
 	}
 	tree, err := GoModules(root, nil)
 	if err != nil {
@@ -53,7 +55,7 @@ func TestWalkerSpecificSkips(t *testing.T) {
 		}
 	}
 	root := t.TempDir()
-	write(t, root, "build/go.mod", "module example.com/build\n")
+	testkit.WriteFile(t, filepath.Join(root, "build/go.mod"), "module example.com/build\n")
 	if tree, err := GoModules(root, nil); err != nil || len(tree.Modules) != 1 {
 		t.Errorf("GoModules skipped build/: %+v, %v", tree, err)
 	}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/scangate/scangate/finding"
 	"github.com/scangate/scangate/internal/shellout"
+	"github.com/scangate/scangate/internal/testkit"
 )
 
 func goEnvValue(t *testing.T, name string) string {
@@ -106,8 +107,8 @@ cgo-generated-wrapper:1: error: expected ',' or ';' at end of input
 func TestDiagnostics(t *testing.T) {
 	base := t.TempDir()
 	root := filepath.Join(base, "root")
-	write(t, root, "c.go", "package main\n\nvar n int = \"three\"\n")
-	write(t, base, "outside/secret.env", "AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMIK7MDENGbPxRfiCYSECRETLINE\n")
+	testkit.WriteFile(t, filepath.Join(root, "c.go"), "package main\n\nvar n int = \"three\"\n")
+	testkit.WriteFile(t, filepath.Join(base, "outside/secret.env"), "AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMIK7MDENGbPxRfiCYSECRETLINE\n")
 	p := NewPaths(root, "")
 
 	got, dropped := p.Diagnostics(cgoListError, root, true)
@@ -139,9 +140,9 @@ func TestOutsideWordsFilter(t *testing.T) {
 	const marker = "LeakMarkQ7zx"
 	base := t.TempDir()
 	root := filepath.Join(base, "root")
-	write(t, root, "main.go", "package main\n")
-	write(t, base, "outside/gomod", "module example.com/r\n\n"+marker+" directive\n")
-	write(t, base, "outside/req", "requirement\npw=shrt\n")
+	testkit.WriteFile(t, filepath.Join(root, "main.go"), "package main\n")
+	testkit.WriteFile(t, filepath.Join(base, "outside/gomod"), "module example.com/r\n\n"+marker+" directive\n")
+	testkit.WriteFile(t, filepath.Join(base, "outside/req"), "requirement\npw=shrt\n")
 	for link, target := range map[string]string{"go.mod": "outside/gomod", "requirements.txt": "outside/req", "zero": "/dev/zero"} {
 		if !filepath.IsAbs(target) {
 			target = filepath.Join(base, target)
@@ -207,8 +208,8 @@ func TestNoUnfilteredStderr(t *testing.T) {
 func TestInside(t *testing.T) {
 	base := t.TempDir()
 	root := filepath.Join(base, "root")
-	write(t, root, "a/ok.go", "package a\n")
-	write(t, base, "outside/secret.go", "package a\n")
+	testkit.WriteFile(t, filepath.Join(root, "a/ok.go"), "package a\n")
+	testkit.WriteFile(t, filepath.Join(base, "outside/secret.go"), "package a\n")
 	for link, target := range map[string]string{
 		"a/leak.go": filepath.Join(base, "outside/secret.go"),
 		"linkdir":   filepath.Join(base, "outside"),
@@ -235,8 +236,8 @@ func TestInside(t *testing.T) {
 func TestRunConfinesFindings(t *testing.T) {
 	base := t.TempDir()
 	root := filepath.Join(base, "root")
-	write(t, root, "app.py", "x = 1\n")
-	write(t, base, "secret.py", "AWS_SECRET_ACCESS_KEY='x'\n")
+	testkit.WriteFile(t, filepath.Join(root, "app.py"), "x = 1\n")
+	testkit.WriteFile(t, filepath.Join(base, "secret.py"), "AWS_SECRET_ACCESS_KEY='x'\n")
 	if err := os.Symlink(filepath.Join(base, "secret.py"), filepath.Join(root, "leak.py")); err != nil {
 		t.Fatal(err)
 	}

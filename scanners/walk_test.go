@@ -11,6 +11,7 @@ import (
 
 	"github.com/scangate/scangate/finding"
 	"github.com/scangate/scangate/internal/noperm"
+	"github.com/scangate/scangate/internal/testkit"
 )
 
 // gapList renders gaps as "rel: error" lines.
@@ -31,13 +32,13 @@ func TestWalkersReportUnreadable(t *testing.T) {
 		return
 	}
 	root := t.TempDir()
-	write(t, root, "go.mod", "module example.com/root\n\ngo 1.22\n")
-	write(t, root, "a/secret/go.mod", "module example.com/secret\n")
-	write(t, root, "a/secret/x.py", "")
-	write(t, root, "a/secret/requirements.txt", "")
-	write(t, root, "b/go.mod", "module example.com/b\n") // walked after the gap
-	write(t, root, "b/y.py", "")
-	write(t, root, "sub/go.mod", "module example.com/sub\n")
+	testkit.WriteFile(t, filepath.Join(root, "go.mod"), "module example.com/root\n\ngo 1.22\n")
+	testkit.WriteFile(t, filepath.Join(root, "a/secret/go.mod"), "module example.com/secret\n")
+	testkit.WriteFile(t, filepath.Join(root, "a/secret/x.py"), "")
+	testkit.WriteFile(t, filepath.Join(root, "a/secret/requirements.txt"), "")
+	testkit.WriteFile(t, filepath.Join(root, "b/go.mod"), "module example.com/b\n") // walked after the gap
+	testkit.WriteFile(t, filepath.Join(root, "b/y.py"), "")
+	testkit.WriteFile(t, filepath.Join(root, "sub/go.mod"), "module example.com/sub\n")
 	noperm.Deny(t, filepath.Join(root, "sub", "go.mod")) // a module that cannot be read
 	noperm.Deny(t, filepath.Join(root, "a", "secret"))
 
@@ -67,7 +68,7 @@ func TestWalkersReportUnreadable(t *testing.T) {
 	// Nothing but an unreadable directory: the Go scanners apply (and
 	// report it), never "nothing to scan here".
 	only := t.TempDir()
-	write(t, only, "secret/go.mod", "module example.com/secret\n")
+	testkit.WriteFile(t, filepath.Join(only, "secret/go.mod"), "module example.com/secret\n")
 	noperm.Deny(t, filepath.Join(only, "secret"))
 	if !HasFile(only, nil, func(string, fs.DirEntry) bool { return false }) {
 		t.Error("HasFile: false for a tree with an unreadable directory")
@@ -112,20 +113,20 @@ func TestPatternsAroundGaps(t *testing.T) {
 		return
 	}
 	root := t.TempDir()
-	write(t, root, "go.mod", "module example.com/m\n\ngo 1.22\n")
-	write(t, root, "main.go", "package main\n\nfunc main() {}\n")
-	write(t, root, "c/c.go", "package c\n")
-	write(t, root, "c/deep/deep.go", "package deep\n")
-	write(t, root, "d/d_test.go", "package d\n") // tests only: a package all the same
-	write(t, root, "d/legacy/l.go", "package legacy\n")
-	write(t, root, "e/e.go", "//go:build ignore\n\npackage e\n") // built nowhere: not named
-	write(t, root, "e/secret/s.go", "package secret\n")
-	write(t, root, "e/f/f.go", "package f\n")
-	write(t, root, "g/cgo.go", "package g\n\nimport \"C\"\n") // cgo off: not built
-	write(t, root, "g/sub/ok.go", "package sub\n")
-	write(t, root, "g/secret/s.go", "package secret\n")
-	write(t, root, "nested/go.mod", "module example.com/nested\n")
-	write(t, root, "nested/n.go", "package nested\n")
+	testkit.WriteFile(t, filepath.Join(root, "go.mod"), "module example.com/m\n\ngo 1.22\n")
+	testkit.WriteFile(t, filepath.Join(root, "main.go"), "package main\n\nfunc main() {}\n")
+	testkit.WriteFile(t, filepath.Join(root, "c/c.go"), "package c\n")
+	testkit.WriteFile(t, filepath.Join(root, "c/deep/deep.go"), "package deep\n")
+	testkit.WriteFile(t, filepath.Join(root, "d/d_test.go"), "package d\n") // tests only: a package all the same
+	testkit.WriteFile(t, filepath.Join(root, "d/legacy/l.go"), "package legacy\n")
+	testkit.WriteFile(t, filepath.Join(root, "e/e.go"), "//go:build ignore\n\npackage e\n") // built nowhere: not named
+	testkit.WriteFile(t, filepath.Join(root, "e/secret/s.go"), "package secret\n")
+	testkit.WriteFile(t, filepath.Join(root, "e/f/f.go"), "package f\n")
+	testkit.WriteFile(t, filepath.Join(root, "g/cgo.go"), "package g\n\nimport \"C\"\n") // cgo off: not built
+	testkit.WriteFile(t, filepath.Join(root, "g/sub/ok.go"), "package sub\n")
+	testkit.WriteFile(t, filepath.Join(root, "g/secret/s.go"), "package secret\n")
+	testkit.WriteFile(t, filepath.Join(root, "nested/go.mod"), "module example.com/nested\n")
+	testkit.WriteFile(t, filepath.Join(root, "nested/n.go"), "package nested\n")
 	noperm.Deny(t, filepath.Join(root, "e", "secret"))
 	noperm.Deny(t, filepath.Join(root, "g", "secret"))
 
@@ -178,10 +179,10 @@ func TestGapsInShards(t *testing.T) {
 		return
 	}
 	root := t.TempDir()
-	write(t, root, "a/go.mod", "module example.com/a\n")
-	write(t, root, "a/x/x.go", "package x\n")
-	write(t, root, "b/go.mod", "module example.com/b\n")
-	write(t, root, "secret/go.mod", "module example.com/secret\n")
+	testkit.WriteFile(t, filepath.Join(root, "a/go.mod"), "module example.com/a\n")
+	testkit.WriteFile(t, filepath.Join(root, "a/x/x.go"), "package x\n")
+	testkit.WriteFile(t, filepath.Join(root, "b/go.mod"), "module example.com/b\n")
+	testkit.WriteFile(t, filepath.Join(root, "secret/go.mod"), "module example.com/secret\n")
 	noperm.Deny(t, filepath.Join(root, "a", "x"))
 	noperm.Deny(t, filepath.Join(root, "secret"))
 	units, err := GoModuleUnits(root, nil)

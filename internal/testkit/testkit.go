@@ -54,7 +54,8 @@ func WriteProgram(t testing.TB, path string, data []byte) {
 	}
 }
 
-// CopyTree copies the tree at src to dst, which must not exist yet.
+// CopyTree copies the tree at src into dst, creating dst if need be; a
+// file that exists there already is an error.
 func CopyTree(t testing.TB, src, dst string) {
 	t.Helper()
 	if err := os.CopyFS(dst, os.DirFS(src)); err != nil {

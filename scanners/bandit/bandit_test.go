@@ -14,6 +14,7 @@ import (
 	"testing"
 
 	"github.com/scangate/scangate/finding"
+	"github.com/scangate/scangate/internal/testkit"
 	"github.com/scangate/scangate/scanners"
 )
 
@@ -213,37 +214,17 @@ func TestRealBanditMultiLine(t *testing.T) {
 	t.Error("no B602 in app/storage.py")
 }
 
-// copyTree copies a fixture so that a test can change it.
-func copyTree(t *testing.T, src string) string {
-	t.Helper()
-	dst := t.TempDir()
-	if err := os.CopyFS(dst, os.DirFS(src)); err != nil {
-		t.Fatal(err)
-	}
-	return dst
-}
-
-func write(t *testing.T, path, content string) {
-	t.Helper()
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
-		t.Fatal(err)
-	}
-}
-
 // With tests requested, tests/ is scanned; and shifting every line keeps the
 // fingerprints.
 func TestRealBanditTestsAndShiftedLines(t *testing.T) {
 	base := scanApp(t)
-	root := copyTree(t, fixture(t, "banditapp"))
+	root := testkit.TempCopy(t, fixture(t, "banditapp"))
 	svc := filepath.Join(root, "app", "service.py")
 	data, err := os.ReadFile(svc)
 	if err != nil {
 		t.Fatal(err)
 	}
-	write(t, svc, "# a header comment\n# and another\n\n"+string(data))
+	testkit.WriteFile(t, svc, "# a header comment\n# and another\n\n"+string(data))
 	req := request(root)
 	req.Tests = true
 	res, err := New(Options{}).Scan(context.Background(), req)
@@ -273,15 +254,15 @@ func TestRealBanditTestsAndShiftedLines(t *testing.T) {
 // though scangate passes its own -x and -s; its targets replace ".".
 func TestRealBanditProjectIni(t *testing.T) {
 	needBandit(t)
-	root := copyTree(t, fixture(t, "banditapp"))
-	write(t, filepath.Join(root, ".bandit"), `# project settings
+	root := testkit.TempCopy(t, fixture(t, "banditapp"))
+	testkit.WriteFile(t, filepath.Join(root, ".bandit"), `# project settings
 [bandit]
 skips: B101,B403
 exclude = app/storage.py
 targets = app
 `)
-	write(t, filepath.Join(root, "pyproject.toml"), "[project]\nname = \"x\"\n\n[tool.bandit]\nskips = [\"B602\"]\n")
-	write(t, filepath.Join(root, "scripts", "deploy.py"), "import os\nos.system('make deploy')\n")
+	testkit.WriteFile(t, filepath.Join(root, "pyproject.toml"), "[project]\nname = \"x\"\n\n[tool.bandit]\nskips = [\"B602\"]\n")
+	testkit.WriteFile(t, filepath.Join(root, "scripts", "deploy.py"), "import os\nos.system('make deploy')\n")
 	var logged []string
 	req := request(root)
 	req.Logf = func(f string, a ...any) { logged = append(logged, fmt.Sprintf(f, a...)) }
@@ -322,12 +303,12 @@ targets = app
 
 func TestSeveralIniFiles(t *testing.T) {
 	root := t.TempDir()
-	write(t, filepath.Join(root, "a", "x.py"), "x = 1\n")
-	write(t, filepath.Join(root, "a", ".bandit"), "[bandit]\nskips: B101\n")
-	write(t, filepath.Join(root, "b", ".bandit"), "[bandit]\nskips: B102\n")
+	testkit.WriteFile(t, filepath.Join(root, "a", "x.py"), "x = 1\n")
+	testkit.WriteFile(t, filepath.Join(root, "a", ".bandit"), "[bandit]\nskips: B101\n")
+	testkit.WriteFile(t, filepath.Join(root, "b", ".bandit"), "[bandit]\nskips: B102\n")
 	// A .bandit inside a virtual environment is not the project's.
-	write(t, filepath.Join(root, "env", "pyvenv.cfg"), "home = /usr/bin\n")
-	write(t, filepath.Join(root, "env", "lib", ".bandit"), "[bandit]\n")
+	testkit.WriteFile(t, filepath.Join(root, "env", "pyvenv.cfg"), "home = /usr/bin\n")
+	testkit.WriteFile(t, filepath.Join(root, "env", "lib", ".bandit"), "[bandit]\n")
 	s := New(Options{})
 	_, _, err := s.args(request(root), v162, &finding.Result{})
 	if err == nil || !strings.Contains(err.Error(), "a/.bandit, b/.bandit") {
@@ -371,8 +352,8 @@ func TestRealBanditSyntaxErrors(t *testing.T) {
 
 	// One good file among broken ones: still incomplete, since the broken
 	// ones were not scanned; the good file's finding is kept.
-	root := copyTree(t, fixture(t, "broken"))
-	write(t, filepath.Join(root, "ok.py"), "x = eval('1')\n")
+	root := testkit.TempCopy(t, fixture(t, "broken"))
+	testkit.WriteFile(t, filepath.Join(root, "ok.py"), "x = eval('1')\n")
 	res, err = New(Options{}).Scan(context.Background(), request(root))
 	err = settle(res, err)
 	if err != nil {
@@ -409,14 +390,14 @@ func TestApplies(t *testing.T) {
 	if s.Applies(request(root)) {
 		t.Error("applies to an empty tree")
 	}
-	write(t, filepath.Join(root, ".venv", "pyvenv.cfg"), "")
-	write(t, filepath.Join(root, ".venv", "lib", "x.py"), "")
-	write(t, filepath.Join(root, "myenv", "pyvenv.cfg"), "")
-	write(t, filepath.Join(root, "myenv", "lib", "x.py"), "")
-	write(t, filepath.Join(root, "node_modules", "x", "y.py"), "")
-	write(t, filepath.Join(root, "build", "lib", "y.py"), "")
-	write(t, filepath.Join(root, "tests", "test_y.py"), "")
-	write(t, filepath.Join(root, "README.md"), "")
+	testkit.WriteFile(t, filepath.Join(root, ".venv", "pyvenv.cfg"), "")
+	testkit.WriteFile(t, filepath.Join(root, ".venv", "lib", "x.py"), "")
+	testkit.WriteFile(t, filepath.Join(root, "myenv", "pyvenv.cfg"), "")
+	testkit.WriteFile(t, filepath.Join(root, "myenv", "lib", "x.py"), "")
+	testkit.WriteFile(t, filepath.Join(root, "node_modules", "x", "y.py"), "")
+	testkit.WriteFile(t, filepath.Join(root, "build", "lib", "y.py"), "")
+	testkit.WriteFile(t, filepath.Join(root, "tests", "test_y.py"), "")
+	testkit.WriteFile(t, filepath.Join(root, "README.md"), "")
 	if s.Applies(request(root)) {
 		t.Error("applies to a tree whose only Python is in virtualenvs, node_modules, build and tests")
 	}
@@ -425,7 +406,7 @@ func TestApplies(t *testing.T) {
 	if !s.Applies(req) {
 		t.Error("does not apply to test code when tests are requested")
 	}
-	write(t, filepath.Join(root, "src", "pkg", "mod.py"), "")
+	testkit.WriteFile(t, filepath.Join(root, "src", "pkg", "mod.py"), "")
 	if !s.Applies(request(root)) {
 		t.Error("does not apply to src/pkg/mod.py")
 	}
@@ -518,8 +499,8 @@ func v162() (string, error) { return "1.6.2", nil }
 // adapter scans "." too.
 func TestRealBanditDotSlashExclude(t *testing.T) {
 	needBandit(t)
-	root := copyTree(t, fixture(t, "banditapp"))
-	write(t, filepath.Join(root, ".bandit"), "[bandit]\nexclude: ./app/storage.py\n")
+	root := testkit.TempCopy(t, fixture(t, "banditapp"))
+	testkit.WriteFile(t, filepath.Join(root, ".bandit"), "[bandit]\nexclude: ./app/storage.py\n")
 	res, err := New(Options{}).Scan(context.Background(), request(root))
 	err = settle(res, err)
 	if err != nil {
@@ -545,11 +526,11 @@ func TestRealBanditIniNotReadByBandit(t *testing.T) {
 	base := t.TempDir()
 	root := filepath.Join(base, "repo")
 	outside := filepath.Join(base, "written-by-bandit.json")
-	write(t, filepath.Join(root, "app.py"), "import subprocess\nsubprocess.call('ls', shell=True)\nassert True\n")
-	write(t, filepath.Join(root, ".bandit"), "[bandit]\ntests: B602\noutput = "+outside+"\nbaseline = /etc/passwd\nformat = csv\n")
-	write(t, filepath.Join(root, ".venv", "pyvenv.cfg"), "home = /usr/bin\n")
-	write(t, filepath.Join(root, ".venv", "lib", ".bandit"), "[bandit]\nskips: B602\n")
-	write(t, filepath.Join(root, "node_modules", "x", ".bandit"), "[bandit]\nskips: B602\n")
+	testkit.WriteFile(t, filepath.Join(root, "app.py"), "import subprocess\nsubprocess.call('ls', shell=True)\nassert True\n")
+	testkit.WriteFile(t, filepath.Join(root, ".bandit"), "[bandit]\ntests: B602\noutput = "+outside+"\nbaseline = /etc/passwd\nformat = csv\n")
+	testkit.WriteFile(t, filepath.Join(root, ".venv", "pyvenv.cfg"), "home = /usr/bin\n")
+	testkit.WriteFile(t, filepath.Join(root, ".venv", "lib", ".bandit"), "[bandit]\nskips: B602\n")
+	testkit.WriteFile(t, filepath.Join(root, "node_modules", "x", ".bandit"), "[bandit]\nskips: B602\n")
 	res, err := New(Options{}).Scan(context.Background(), request(root))
 	err = settle(res, err)
 	if err != nil {

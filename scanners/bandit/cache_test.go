@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/scangate/scangate/internal/resultcache"
+	"github.com/scangate/scangate/internal/testkit"
 )
 
 // bandit's key holds what bandit reads behind symlinks: a Python file's
@@ -19,12 +20,12 @@ func TestRealBanditCacheFollowsSymlinks(t *testing.T) {
 	root := t.TempDir()
 	outside := t.TempDir()
 	cfg := filepath.Join(outside, "bandit.yml")
-	write(t, cfg, "skips: []\n")
+	testkit.WriteFile(t, cfg, "skips: []\n")
 	shell := "import subprocess\nsubprocess.call('ls', shell=True)\n"
-	write(t, filepath.Join(root, "py", "impl.txt"), shell)
-	write(t, filepath.Join(root, "lib", "a.py"), "x = 1\n")
-	write(t, filepath.Join(root, "lib2", "a.py"), "assert True\n")
-	write(t, filepath.Join(root, ".bandit"), "[bandit]\ntargets = src,tool.py\n")
+	testkit.WriteFile(t, filepath.Join(root, "py", "impl.txt"), shell)
+	testkit.WriteFile(t, filepath.Join(root, "lib", "a.py"), "x = 1\n")
+	testkit.WriteFile(t, filepath.Join(root, "lib2", "a.py"), "assert True\n")
+	testkit.WriteFile(t, filepath.Join(root, ".bandit"), "[bandit]\ntargets = src,tool.py\n")
 	for link, target := range map[string]string{"tool.py": "py/impl.txt", "src": "lib"} {
 		if err := os.Symlink(target, filepath.Join(root, link)); err != nil {
 			t.Fatal(err)
@@ -54,14 +55,14 @@ func TestRealBanditCacheFollowsSymlinks(t *testing.T) {
 	}
 	check("cold", 0, 1)
 	check("unchanged", 1, 0)
-	write(t, filepath.Join(root, "py", "impl.txt"), shell+"subprocess.call('ls', shell=True)\n")
+	testkit.WriteFile(t, filepath.Join(root, "py", "impl.txt"), shell+"subprocess.call('ls', shell=True)\n")
 	check("the file behind tool.py", 0, 1)
 	os.Remove(filepath.Join(root, "src"))
 	if err := os.Symlink("lib2", filepath.Join(root, "src")); err != nil {
 		t.Fatal(err)
 	}
 	check("the target src retargeted", 0, 1)
-	write(t, cfg, "skips: ['B602']\n")
+	testkit.WriteFile(t, cfg, "skips: ['B602']\n")
 	check("the config file outside the tree", 0, 1)
 	if err := os.Symlink(cfg, filepath.Join(root, "leak.py")); err != nil {
 		t.Fatal(err)

@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/scangate/scangate/internal/testkit"
 	"github.com/scangate/scangate/scanners"
 )
 
@@ -14,10 +15,10 @@ import (
 func TestRealBanditSkipsTheSharedDirs(t *testing.T) {
 	needBandit(t)
 	root := t.TempDir()
-	write(t, filepath.Join(root, "src", "app.py"), "eval(input())\n")
+	testkit.WriteFile(t, filepath.Join(root, "src", "app.py"), "eval(input())\n")
 	for _, d := range scanners.PythonSkippedDirs() {
-		write(t, filepath.Join(root, d, "lib.py"), "eval(input())\n")
-		write(t, filepath.Join(root, "src", d, "lib.py"), "eval(input())\n")
+		testkit.WriteFile(t, filepath.Join(root, d, "lib.py"), "eval(input())\n")
+		testkit.WriteFile(t, filepath.Join(root, "src", d, "lib.py"), "eval(input())\n")
 	}
 	res, err := New(Options{}).Scan(context.Background(), request(root))
 	if err != nil {

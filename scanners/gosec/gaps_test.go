@@ -2,38 +2,22 @@ package gosec
 
 import (
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/scangate/scangate/finding"
+	"github.com/scangate/scangate/internal/testkit"
 	"github.com/scangate/scangate/scanners"
 )
-
-// downloadUntidyDeps puts testdata/gomod/untidy's dependencies in the module
-// cache, so that the go command's answer is the go.mod problem and not a
-// failed download.
-func downloadUntidyDeps(t *testing.T) {
-	t.Helper()
-	dl := exec.Command("go", "mod", "download", "golang.org/x/net@v0.61.0", "golang.org/x/text@v0.43.0")
-	dl.Dir = t.TempDir()
-	dl.Env = append(os.Environ(), "GOTOOLCHAIN=local", "GOFLAGS=-mod=mod")
-	if out, err := dl.CombinedOutput(); err != nil {
-		t.Fatalf("go mod download: %v\n%s", err, out)
-	}
-}
 
 // A module whose go.mod is untidy loads no package at all: gosec's run is
 // incomplete, and the error names the module and the go command's line
 // that says what to do. The other module is still scanned.
 func TestUntidyModuleIsIncomplete(t *testing.T) {
-	downloadUntidyDeps(t)
 	root := copyTree(t, testdata(t, "fixture"))
-	if err := os.CopyFS(filepath.Join(root, "api"), os.DirFS(filepath.Join("..", "..", "testdata", "gomod", "untidy"))); err != nil {
-		t.Fatal(err)
-	}
+	testkit.UntidyModule(t, filepath.Join(root, "api"))
 	o := scan(t, root, Options{}, nil)
 	if o.err != nil {
 		t.Fatal(o.err)

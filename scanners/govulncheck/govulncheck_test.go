@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/scangate/scangate/finding"
+	"github.com/scangate/scangate/internal/testkit"
 	"github.com/scangate/scangate/scanners"
 )
 
@@ -159,8 +160,8 @@ func TestExampleResult(t *testing.T) {
 // naming it, and the run is incomplete.
 func TestModules(t *testing.T) {
 	root := t.TempDir()
-	copyTree(t, "testdata/stdlib", filepath.Join(root, "std"))
-	writeFiles(t, root, map[string]string{
+	testkit.CopyTree(t, "testdata/stdlib", filepath.Join(root, "std"))
+	testkit.WriteFiles(t, root, map[string]string{
 		"bad/go.mod":        "module example.com/bad\n\ngo 1.22\n",
 		"bad/bad.go":        "package bad\n\nfunc F() int { return \"not an int\" }\n",
 		"missingdep/go.mod": "module example.com/missingdep\n\ngo 1.22\n\nrequire example.com/notinthecache v1.0.0\n",
@@ -240,7 +241,7 @@ func TestModules(t *testing.T) {
 
 func TestNothingScanned(t *testing.T) {
 	root := t.TempDir()
-	writeFiles(t, root, map[string]string{
+	testkit.WriteFiles(t, root, map[string]string{
 		"go.mod": "module example.com/bad\n\ngo 1.22\n",
 		"bad.go": "package bad\n\nimport \"example.com/bad/nosuchpackage\"\n",
 	})
@@ -417,9 +418,9 @@ func settle(res *finding.Result, err error) error {
 // the child fail with "govulncheck: fetching vulnerabilities: …" or similar.
 func TestChildErrorNotPrefixedTwice(t *testing.T) {
 	root := t.TempDir()
-	copyTree(t, "testdata/stdlib", filepath.Join(root, "std"))
+	testkit.CopyTree(t, "testdata/stdlib", filepath.Join(root, "std"))
 	db := t.TempDir()
-	writeFiles(t, db, map[string]string{"govulncheck/index/modules.json": "not json", "govulncheck/index/db.json": "not json"})
+	testkit.WriteFiles(t, db, map[string]string{"govulncheck/index/modules.json": "not json", "govulncheck/index/db.json": "not json"})
 	res, err := newScanner().Scan(context.Background(), request(root, db))
 	err = settle(res, err)
 	if err != nil {

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/scangate/scangate/finding"
+	"github.com/scangate/scangate/internal/testkit"
 	"github.com/scangate/scangate/scanners"
 )
 
@@ -37,10 +38,8 @@ func TestMain(m *testing.M) {
 	// The fixture modules the tests write require these; the child runs
 	// offline (GOPROXY=off), so they must be in the module cache first.
 	// examples/project vendors its own.
-	dl := exec.Command("go", "mod", "download", "golang.org/x/text@v0.3.6", "golang.org/x/crypto@v0.0.0-20220722155217-630584e8d5aa")
-	dl.Env = append(os.Environ(), "GOTOOLCHAIN=local", "GOFLAGS=-mod=mod")
-	if out, err := dl.CombinedOutput(); err != nil {
-		fmt.Fprintf(os.Stderr, "go mod download: %v\n%s", err, out)
+	if err := testkit.DownloadModules("golang.org/x/text@v0.3.6", "golang.org/x/crypto@v0.0.0-20220722155217-630584e8d5aa"); err != nil {
+		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
 	dir, err := os.MkdirTemp("", "scangate-companion-")
@@ -122,27 +121,6 @@ func absPath(t testing.TB, p string) string {
 
 func request(root, db string) *scanners.Request {
 	return &scanners.Request{Root: root, Offline: true, DB: db, Logf: func(string, ...any) {}}
-}
-
-// copyTree copies a directory of small files.
-func copyTree(t testing.TB, src, dst string) {
-	t.Helper()
-	if err := os.CopyFS(dst, os.DirFS(src)); err != nil {
-		t.Fatal(err)
-	}
-}
-
-func writeFiles(t testing.TB, root string, files map[string]string) {
-	t.Helper()
-	for name, body := range files {
-		p := filepath.Join(root, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
 }
 
 // The example project is scanned once for every test that reads it.

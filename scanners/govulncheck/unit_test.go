@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/scangate/scangate/finding"
+	"github.com/scangate/scangate/internal/testkit"
 	"github.com/scangate/scangate/scanners"
 )
 
@@ -27,7 +28,7 @@ func TestTagsAndTests(t *testing.T) {
 			textSum = append(textSum, l)
 		}
 	}
-	writeFiles(t, root, map[string]string{
+	testkit.WriteFiles(t, root, map[string]string{
 		"go.mod":         "module example.com/tagged\n\ngo 1.22\n\nrequire golang.org/x/text v0.3.6\n",
 		"go.sum":         strings.Join(textSum, "\n") + "\n",
 		"tagged.go":      "package tagged\n\nfunc Name() string { return \"tagged\" }\n",
@@ -110,7 +111,7 @@ func TestGoFlags(t *testing.T) {
 	if got := goFlags("-mod=mod -buildvcs=false", dir); got != "-buildvcs=false -mod=readonly" {
 		t.Errorf("goFlags = %q", got)
 	}
-	writeFiles(t, dir, map[string]string{"vendor/modules.txt": "# example.com/x v1.0.0\n"})
+	testkit.WriteFiles(t, dir, map[string]string{"vendor/modules.txt": "# example.com/x v1.0.0\n"})
 	if got := goFlags("-mod=mod", dir); got != "" {
 		t.Errorf("goFlags with vendor = %q, want the go command's default", got)
 	}
@@ -150,7 +151,7 @@ func TestChildEnv(t *testing.T) {
 
 func TestLocate(t *testing.T) {
 	root := t.TempDir()
-	writeFiles(t, root, map[string]string{"a/go.mod": `module example.com/a
+	testkit.WriteFiles(t, root, map[string]string{"a/go.mod": `module example.com/a
 
 go 1.22
 
@@ -203,7 +204,7 @@ func TestVulnVersionPinned(t *testing.T) {
 
 func TestExclude(t *testing.T) {
 	root := t.TempDir()
-	writeFiles(t, root, map[string]string{
+	testkit.WriteFiles(t, root, map[string]string{
 		"a/go.mod": "module example.com/a\n\ngo 1.22\n",
 		"a/a.go":   "package a\n\nimport \"example.com/a/missing\"\n",
 		"b/go.mod": "module example.com/b\n\ngo 1.22\n",

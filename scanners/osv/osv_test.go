@@ -14,6 +14,7 @@ import (
 
 	osvpb "github.com/ossf/osv-schema/bindings/go/osvschema"
 	"github.com/scangate/scangate/finding"
+	"github.com/scangate/scangate/internal/testkit"
 	"github.com/scangate/scangate/scanners"
 	"github.com/scangate/scangate/vulndb"
 	"google.golang.org/protobuf/encoding/protojson"
@@ -35,9 +36,7 @@ func copyTree(t testing.TB, parent string) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := os.CopyFS(dst, os.DirFS(treeDir)); err != nil {
-		t.Fatal(err)
-	}
+	testkit.CopyTree(t, treeDir, dst)
 	os.MkdirAll(filepath.Join(dst, ".git"), 0o755)
 	os.WriteFile(filepath.Join(dst, ".git", "requirements.txt"), []byte("jinja2==2.11.2\n"), 0o644)
 	return dst

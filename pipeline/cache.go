@@ -5,7 +5,7 @@ import (
 	"sync"
 
 	"github.com/scangate/scangate/internal/resultcache"
-	"github.com/scangate/scangate/scanners"
+	"github.com/scangate/scangate/scanner"
 )
 
 // CacheOptions choose the result cache the run stage answers from.
@@ -39,7 +39,7 @@ func (n *cacheNotes) list() []string {
 }
 
 // openCache opens the result cache for req (nil when off).
-func openCache(req *scanners.Request, o CacheOptions, notes *cacheNotes) {
+func openCache(req *scanner.Request, o CacheOptions, notes *cacheNotes) {
 	if o.Off {
 		return
 	}

@@ -7,7 +7,7 @@ import (
 	"github.com/scangate/scangate/config"
 	"github.com/scangate/scangate/finding"
 	"github.com/scangate/scangate/policy"
-	"github.com/scangate/scangate/scanners"
+	"github.com/scangate/scangate/scanner"
 	"github.com/scangate/scangate/scanners/registry"
 )
 
@@ -48,8 +48,8 @@ func PolicyOf(c *config.Config) (policy.Policy, error) {
 }
 
 // RunOptionsOf are the scanner runner's settings from the configuration.
-func RunOptionsOf(c *config.Config) scanners.Options {
-	opt := scanners.Options{Timeout: c.Timeout}
+func RunOptionsOf(c *config.Config) scanner.Options {
+	opt := scanner.Options{Timeout: c.Timeout}
 	for _, n := range registry.Names() {
 		s := c.Scanner(n)
 		if s.Required {
@@ -69,7 +69,7 @@ func RunOptionsOf(c *config.Config) scanners.Options {
 }
 
 // requestOf is what every scanner of the scan receives, from the configuration.
-func requestOf(root string, c *config.Config) scanners.Request {
-	return scanners.Request{Root: root, Tests: c.Tests, Tags: c.Tags, Exclude: c.Exclude,
+func requestOf(root string, c *config.Config) scanner.Request {
+	return scanner.Request{Root: root, Tests: c.Tests, Tags: c.Tags, Exclude: c.Exclude,
 		Offline: c.DB.Offline, DB: c.DB.Dir, Cgo: c.Cgo}
 }

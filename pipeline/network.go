@@ -13,7 +13,7 @@ import (
 	"time"
 
 	"github.com/scangate/scangate/finding"
-	"github.com/scangate/scangate/scanners"
+	"github.com/scangate/scangate/scanner"
 )
 
 // OnlineHosts are the hosts each vulnerability scanner contacts when the
@@ -32,7 +32,7 @@ const resolveWithin = 5 * time.Second
 // run: it fails at once with the host and the offline hint, where its
 // client would retry for a minute and then fail with no reason. The other
 // scanners run as usual. hosts nil is OnlineHosts.
-func preflight(ctx context.Context, req *scanners.Request, list []scanners.Scanner, hosts map[string][]string) []scanners.Scanner {
+func preflight(ctx context.Context, req *scanner.Request, list []scanner.Scanner, hosts map[string][]string) []scanner.Scanner {
 	if req.Offline {
 		return list
 	}
@@ -66,7 +66,7 @@ func preflight(ctx context.Context, req *scanners.Request, list []scanners.Scann
 		})
 	}
 	wg.Wait()
-	out := make([]scanners.Scanner, len(list))
+	out := make([]scanner.Scanner, len(list))
 	for i, s := range list {
 		out[i] = s
 		for _, h := range hosts[s.Name()] {
@@ -95,10 +95,10 @@ func noNetwork(host string, err error) error {
 // unreachable stands for a scanner whose server cannot be reached: it
 // applies as the scanner does and fails without running.
 type unreachable struct {
-	scanners.Scanner
+	scanner.Scanner
 	err error
 }
 
-func (u unreachable) Scan(context.Context, *scanners.Request) (*finding.Result, error) {
+func (u unreachable) Scan(context.Context, *scanner.Request) (*finding.Result, error) {
 	return nil, u.err
 }

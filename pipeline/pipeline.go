@@ -14,7 +14,7 @@ import (
 	"github.com/scangate/scangate/config"
 	"github.com/scangate/scangate/finding"
 	"github.com/scangate/scangate/policy"
-	"github.com/scangate/scangate/scanners"
+	"github.com/scangate/scangate/scanner"
 	"github.com/scangate/scangate/scanners/registry"
 	"github.com/scangate/scangate/vulndb"
 )
@@ -30,7 +30,7 @@ type Plan struct {
 	Config *config.Config
 	// Scanners replaces the registry's enabled scanners built from Config (tests
 	// that need a scanner that panics or hangs); nil in production.
-	Scanners []scanners.Scanner
+	Scanners []scanner.Scanner
 	// Baseline, when set, marks the findings it holds as unchanged;
 	// BaselineName is how reports name its file.
 	Baseline     *policy.Baseline
@@ -49,10 +49,10 @@ type Plan struct {
 	// Cache is the result cache the run stage answers from.
 	Cache CacheOptions
 	// OnEvent receives the runner's progress events; nil is quiet.
-	OnEvent func(scanners.Event)
+	OnEvent func(scanner.Event)
 	// Tune adjusts the runner's options (tests: a short timeout for a
 	// scanner that hangs); nil in production.
-	Tune    func(*scanners.Options)
+	Tune    func(*scanner.Options)
 	Version string // scangate's version, for the report
 	// Now is the time suppressions' expiry is judged against; zero is now.
 	Now time.Time
@@ -163,7 +163,7 @@ func Run(ctx context.Context, p Plan) (*Report, error) {
 // baseline. The ignore file is not applied: a finding the base had is not
 // new, suppressed or not. It has a result cache of its own, so that the
 // report's cache line speaks of the head alone.
-func scanBase(ctx context.Context, p Plan, head scanners.Request, list []scanners.Scanner, opt scanners.Options) (*policy.Baseline, *Comparison, error) {
+func scanBase(ctx context.Context, p Plan, head scanner.Request, list []scanner.Scanner, opt scanner.Options) (*policy.Baseline, *Comparison, error) {
 	root, err := filepath.Abs(p.Base.Root)
 	if err != nil {
 		return nil, nil, fmt.Errorf("base tree %s: %v", p.Base.Root, err)
@@ -204,7 +204,7 @@ func scanBase(ctx context.Context, p Plan, head scanners.Request, list []scanner
 // here. When it cannot be opened each vulnerability scanner reports why (the
 // path tried and what to do), and the other scanners' results still count.
 // It returns the lookup that rates unscored advisories by an alias.
-func openDB(req *scanners.Request, logf func(string, ...any)) (finding.SeverityLookup, func()) {
+func openDB(req *scanner.Request, logf func(string, ...any)) (finding.SeverityLookup, func()) {
 	if !req.Offline {
 		return nil, func() {}
 	}
@@ -227,9 +227,9 @@ func openDB(req *scanners.Request, logf func(string, ...any)) (finding.SeverityL
 	return sl.Severity, func() { sl.Close(); db.Close() }
 }
 
-// run runs the scanners; scanners.Run decides each one's state.
-func run(ctx context.Context, req scanners.Request, list []scanners.Scanner, opt scanners.Options) []finding.Result {
-	return scanners.Run(ctx, req, list, opt)
+// run runs the scanners; scanner.Run decides each one's state.
+func run(ctx context.Context, req scanner.Request, list []scanner.Scanner, opt scanner.Options) []finding.Result {
+	return scanner.Run(ctx, req, list, opt)
 }
 
 // classify gives each result its scanner's kind from the registry.
@@ -249,7 +249,7 @@ func exclude(results []finding.Result, globs []string) []finding.Result {
 	for i := range results {
 		kept := results[i].Findings[:0]
 		for _, f := range results[i].Findings {
-			if !scanners.Excluded(globs, f.Location.Path) {
+			if !scanner.Excluded(globs, f.Location.Path) {
 				kept = append(kept, f)
 			}
 		}
@@ -297,7 +297,7 @@ func evaluate(results []finding.Result, pol policy.Policy, fixed []Fixed) findin
 }
 
 // names are the scanners' names, in order.
-func names(list []scanners.Scanner) []string {
+func names(list []scanner.Scanner) []string {
 	out := make([]string, len(list))
 	for i, s := range list {
 		out[i] = s.Name()

@@ -14,7 +14,7 @@ import (
 
 	"github.com/scangate/scangate/config"
 	"github.com/scangate/scangate/finding"
-	"github.com/scangate/scangate/scanners"
+	"github.com/scangate/scangate/scanner"
 	"github.com/scangate/scangate/scanners/registry"
 )
 
@@ -43,8 +43,8 @@ type ShardInfo struct {
 	// Narrowed says --scanners picked the scanners (Plan.Narrowed).
 	Narrowed bool `json:"narrowed,omitempty"`
 	// Units are this shard's units; Ran the scanners that had one.
-	Units []scanners.Unit `json:"units"`
-	Ran   []string        `json:"ran"`
+	Units []scanner.Unit `json:"units"`
+	Ran   []string       `json:"ran"`
 	// Results are written by the JSON renderer, with each run's duration.
 	Results []finding.Result `json:"-"`
 	// Ratings are the database's answers for the advisories of Results,
@@ -125,11 +125,11 @@ func digest(data []byte) string {
 // scanner that cannot list them (an unreadable go.mod) is one unit: its
 // shard scans the whole tree and reports the error as an unsharded scan
 // would.
-func unitsOf(req *scanners.Request, list []scanners.Scanner) map[string][]scanners.Unit {
-	per := map[string][]scanners.Unit{}
+func unitsOf(req *scanner.Request, list []scanner.Scanner) map[string][]scanner.Unit {
+	per := map[string][]scanner.Unit{}
 	for _, s := range list {
-		var units []scanners.Unit
-		if ul, ok := s.(scanners.UnitLister); ok {
+		var units []scanner.Unit
+		if ul, ok := s.(scanner.UnitLister); ok {
 			if u, err := ul.Units(req); err == nil {
 				units = u
 			}
@@ -141,9 +141,9 @@ func unitsOf(req *scanners.Request, list []scanners.Scanner) map[string][]scanne
 
 // treeDigest identifies the tree by its units: two checkouts of different
 // commits almost always differ in some unit's size.
-func treeDigest(per map[string][]scanners.Unit) string {
+func treeDigest(per map[string][]scanner.Unit) string {
 	var b strings.Builder
-	for _, u := range scanners.AllUnits(per) {
+	for _, u := range scanner.AllUnits(per) {
 		fmt.Fprintf(&b, "%s\x00%s\x00%d\n", u.Kind, u.Path, u.Size)
 	}
 	return digest([]byte(b.String()))
@@ -221,8 +221,8 @@ func Merge(p Plan, shards []Shard) (*Report, error) {
 	if len(shards) == 0 {
 		return nil, fmt.Errorf("no shard reports given")
 	}
-	if len(shards) > scanners.MaxShards {
-		return nil, fmt.Errorf("%d shard reports, but a scan has at most %d shards", len(shards), scanners.MaxShards)
+	if len(shards) > scanner.MaxShards {
+		return nil, fmt.Errorf("%d shard reports, but a scan has at most %d shards", len(shards), scanner.MaxShards)
 	}
 	c := p.Config
 	if c == nil {
@@ -232,7 +232,7 @@ func Merge(p Plan, shards []Shard) (*Report, error) {
 	if err != nil {
 		return nil, fmt.Errorf("scan path %s: %v", p.Root, err)
 	}
-	inside := scanners.NewPaths(root, "")
+	inside := scanner.NewPaths(root, "")
 	settings := make([]*config.Config, len(shards))
 	for i, s := range shards {
 		if err := checkShard(s, p.Version, inside); err != nil {
@@ -324,13 +324,13 @@ func Merge(p Plan, shards []Shard) (*Report, error) {
 	return r, nil
 }
 
-func checkShard(s Shard, version string, root *scanners.Paths) error {
+func checkShard(s Shard, version string, root *scanner.Paths) error {
 	si := s.Report.Shard
 	switch {
 	case si == nil:
 		return fmt.Errorf("%s is not a shard's report: write one with scan --shard K/N --json FILE", s.Name)
-	case si.Count < 1 || si.Index < 1 || si.Index > si.Count || si.Count > scanners.MaxShards:
-		return fmt.Errorf("%s: shard %d/%d is not a valid K/N (1 <= K <= N <= %d)", s.Name, si.Index, si.Count, scanners.MaxShards)
+	case si.Count < 1 || si.Index < 1 || si.Index > si.Count || si.Count > scanner.MaxShards:
+		return fmt.Errorf("%s: shard %d/%d is not a valid K/N (1 <= K <= N <= %d)", s.Name, si.Index, si.Count, scanner.MaxShards)
 	case s.Report.Version != version:
 		return fmt.Errorf("%s was written by scangate %s, this is scangate %s: merge with the version that scanned", s.Name, s.Report.Version, version)
 	}
@@ -371,11 +371,11 @@ func toolNames(results []finding.Result) []string {
 // unsharded scan analyzes them in.
 func joinShards(shards []*Shard) ([]finding.Result, error) {
 	tools := toolNames(shards[0].Report.Shard.Results)
-	var units []scanners.Unit
+	var units []scanner.Unit
 	for _, s := range shards {
 		units = append(units, s.Report.Shard.Units...)
 	}
-	slices.SortFunc(units, scanners.CompareUnits)
+	slices.SortFunc(units, scanner.CompareUnits)
 	out := make([]finding.Result, len(tools))
 	for i, name := range tools {
 		var parts []finding.Result
@@ -460,14 +460,14 @@ func joinResults(parts []finding.Result, from []string) (finding.Result, error) 
 // sortByUnit orders findings by the unit holding them (the deepest unit
 // whose path is the finding's file, its manifest, or one of their
 // directories), keeping each unit's own order.
-func sortByUnit(fs []finding.Finding, units []scanners.Unit) {
+func sortByUnit(fs []finding.Finding, units []scanner.Unit) {
 	type ranked struct {
 		unit int
 		f    finding.Finding
 	}
 	rs := make([]ranked, len(fs))
 	for k, f := range fs {
-		best := finding.UnitOfPath(units, f.UnitPath(), func(u scanners.Unit) string { return u.Path })
+		best := finding.UnitOfPath(units, f.UnitPath(), func(u scanner.Unit) string { return u.Path })
 		if best < 0 {
 			best = len(units)
 		}
@@ -480,9 +480,9 @@ func sortByUnit(fs []finding.Finding, units []scanners.Unit) {
 }
 
 // shardOf partitions the tree's units and sets the runner to this shard's.
-func shardOf(req *scanners.Request, list []scanners.Scanner, c *config.Config, spec ShardSpec, narrowed bool, opt *scanners.Options) (*ShardInfo, error) {
+func shardOf(req *scanner.Request, list []scanner.Scanner, c *config.Config, spec ShardSpec, narrowed bool, opt *scanner.Options) (*ShardInfo, error) {
 	per := unitsOf(req, list)
-	sh, err := scanners.NewShard(spec.Index, spec.Count, per)
+	sh, err := scanner.NewShard(spec.Index, spec.Count, per)
 	if err != nil {
 		return nil, err
 	}
@@ -490,7 +490,7 @@ func shardOf(req *scanners.Request, list []scanners.Scanner, c *config.Config, s
 	info := &ShardInfo{Index: spec.Index, Count: spec.Count, Commit: spec.Commit, Tree: treeDigest(per),
 		Settings: SettingsOf(c).YAML(), Narrowed: narrowed, Database: req.DBDigest, Units: sh.Units(), Ran: []string{}}
 	if info.Units == nil {
-		info.Units = []scanners.Unit{}
+		info.Units = []scanner.Unit{}
 	}
 	for _, s := range list {
 		if sh.Runs(s.Name()) {

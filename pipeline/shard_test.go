@@ -5,7 +5,7 @@ import (
 	"testing"
 
 	"github.com/scangate/scangate/finding"
-	"github.com/scangate/scangate/scanners"
+	"github.com/scangate/scangate/scanner"
 )
 
 // A scanner's parts join into a complete run only when every shard that
@@ -53,16 +53,16 @@ func TestJoinResultsState(t *testing.T) {
 // The partition is deterministic, puts each unit in one shard, and
 // balances by size; a scanner without units is one unit.
 func TestShardPartition(t *testing.T) {
-	per := map[string][]scanners.Unit{
-		"gosec":       {{Kind: scanners.UnitGoModule, Path: "a", Size: 900}, {Kind: scanners.UnitGoModule, Path: "b", Size: 500}, {Kind: scanners.UnitGoModule, Path: "c", Size: 400}},
-		"govulncheck": {{Kind: scanners.UnitGoModule, Path: "a", Size: 900}, {Kind: scanners.UnitGoModule, Path: "b", Size: 500}, {Kind: scanners.UnitGoModule, Path: "c", Size: 400}},
-		"osv-scanner": {{Kind: scanners.UnitLockfile, Path: "a/go.mod", Size: 10}},
+	per := map[string][]scanner.Unit{
+		"gosec":       {{Kind: scanner.UnitGoModule, Path: "a", Size: 900}, {Kind: scanner.UnitGoModule, Path: "b", Size: 500}, {Kind: scanner.UnitGoModule, Path: "c", Size: 400}},
+		"govulncheck": {{Kind: scanner.UnitGoModule, Path: "a", Size: 900}, {Kind: scanner.UnitGoModule, Path: "b", Size: 500}, {Kind: scanner.UnitGoModule, Path: "c", Size: 400}},
+		"osv-scanner": {{Kind: scanner.UnitLockfile, Path: "a/go.mod", Size: 10}},
 		"bandit":      nil,
 	}
 	owner := map[string]int{}
 	load := map[int]int64{}
 	for k := 1; k <= 2; k++ {
-		sh, err := scanners.NewShard(k, 2, per)
+		sh, err := scanner.NewShard(k, 2, per)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -78,7 +78,7 @@ func TestShardPartition(t *testing.T) {
 		}
 		keep := sh.Keeper("gosec")
 		for _, m := range []string{"a", "b", "c"} {
-			if keep(scanners.UnitGoModule, m) != (owner[scanners.UnitGoModule+m] == k) && owner[scanners.UnitGoModule+m] != 0 {
+			if keep(scanner.UnitGoModule, m) != (owner[scanner.UnitGoModule+m] == k) && owner[scanner.UnitGoModule+m] != 0 {
 				t.Errorf("shard %d: Keeper and Units disagree on module %s", k, m)
 			}
 		}
@@ -89,7 +89,7 @@ func TestShardPartition(t *testing.T) {
 	if load[1] != 910 || load[2] != 900 {
 		t.Errorf("loads %v, want 910 and 900 (largest first on the lighter shard, ties to the first)", load)
 	}
-	if _, err := scanners.NewShard(3, 2, per); err == nil {
+	if _, err := scanner.NewShard(3, 2, per); err == nil {
 		t.Error("shard 3/2 accepted")
 	}
 }
@@ -98,21 +98,21 @@ func TestShardPartition(t *testing.T) {
 // anything is sized by it, and the error names the file.
 func TestMergeBoundsTheShardCount(t *testing.T) {
 	root := t.TempDir()
-	for _, count := range []int{1 << 62, 300_000_000, scanners.MaxShards + 1, -1} {
+	for _, count := range []int{1 << 62, 300_000_000, scanner.MaxShards + 1, -1} {
 		shards := []Shard{{Name: "big.json", Report: &Report{Version: "v1", Shard: &ShardInfo{Index: 1, Count: count}}}}
 		_, err := Merge(Plan{Root: root, Version: "v1"}, shards)
 		if err == nil || !strings.HasPrefix(err.Error(), "big.json: shard 1/") || !strings.Contains(err.Error(), "<= 256") {
 			t.Errorf("count %d: %v", count, err)
 		}
 	}
-	many := make([]Shard, scanners.MaxShards+1)
+	many := make([]Shard, scanner.MaxShards+1)
 	if _, err := Merge(Plan{Root: root, Version: "v1"}, many); err == nil || !strings.Contains(err.Error(), "at most 256 shards") {
 		t.Errorf("257 reports: %v", err)
 	}
-	if _, _, err := scanners.ParseShard("1/257"); err == nil || !strings.Contains(err.Error(), "at most 256 shards") {
+	if _, _, err := scanner.ParseShard("1/257"); err == nil || !strings.Contains(err.Error(), "at most 256 shards") {
 		t.Errorf("--shard 1/257: %v", err)
 	}
-	if _, err := scanners.NewShard(1, 1<<62, nil); err == nil {
+	if _, err := scanner.NewShard(1, 1<<62, nil); err == nil {
 		t.Error("NewShard sized by 2^62")
 	}
 }

@@ -16,7 +16,6 @@ import (
 	"github.com/scangate/scangate/finding"
 	"github.com/scangate/scangate/internal/pathglob"
 	"github.com/scangate/scangate/internal/yamlerr"
-	"github.com/scangate/scangate/scanners"
 )
 
 // Ignore is a parsed .scangate-ignore.yml: findings the team accepted, each
@@ -250,7 +249,7 @@ func (e IgnoreEntry) Matches(f *finding.Finding) bool {
 	if e.Rule != "" && !hasID(f, e.Rule) {
 		return false
 	}
-	if e.Path != "" && !scanners.Excluded([]string{e.Path}, f.Location.Path) {
+	if e.Path != "" && !pathglob.Match([]string{e.Path}, f.Location.Path) {
 		return false
 	}
 	if e.Package != "" {

@@ -18,7 +18,7 @@ import (
 	"github.com/scangate/scangate/finding"
 	"github.com/scangate/scangate/internal/jsonlimit"
 	"github.com/scangate/scangate/pipeline"
-	"github.com/scangate/scangate/scanners"
+	"github.com/scangate/scangate/scanner"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/report.golden.json from the JSON report of fullReport")
@@ -404,7 +404,7 @@ func TestShardJSONRoundTrip(t *testing.T) {
 		raw[i] = res
 	}
 	r.Shard = &pipeline.ShardInfo{Index: 2, Count: 3, Commit: strings.Repeat("a", 40), Tree: "t", Settings: "fail-on: medium\n", Narrowed: true, Database: "d",
-		Units: []scanners.Unit{{Kind: scanners.UnitGoModule, Path: ".", Size: 42}}, Ran: []string{"gosec"}, Results: raw,
+		Units: []scanner.Unit{{Kind: scanner.UnitGoModule, Path: ".", Size: 42}}, Ran: []string{"gosec"}, Results: raw,
 		Ratings: []pipeline.Rating{{Ecosystem: "Go", ID: "GHSA-69CH-W2M2-3VJP", Vectors: []string{"CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:N/I:N/A:H"}}}}
 	data := renderJSON(t, r)
 	validateJSON(t, data)

@@ -17,7 +17,7 @@ import (
 	"path/filepath"
 	"syscall"
 
-	"github.com/scangate/scangate/scanners"
+	"github.com/scangate/scangate/scanner"
 	"github.com/scangate/scangate/scanners/govulncheck"
 )
 
@@ -37,7 +37,7 @@ func main() {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(2)
 	}
-	req := &scanners.Request{Root: root, Offline: *db != "", DB: *db,
+	req := &scanner.Request{Root: root, Offline: *db != "", DB: *db,
 		Logf: func(format string, args ...any) { fmt.Fprintf(os.Stderr, format+"\n", args...) }}
 	res, err := govulncheck.New(govulncheck.Options{ScanLevel: *level}).Scan(context.Background(), req)
 	for _, f := range res.Findings {

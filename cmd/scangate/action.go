@@ -11,7 +11,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/scangate/scangate/scanners"
+	"github.com/scangate/scangate/scanner"
 )
 
 // The GitHub Action (action.yml) runs scangate with the hidden subcommand
@@ -119,7 +119,7 @@ func actionArgs(getenv func(string) string) ([]string, error) {
 				return nil, usageErr("input args: %v", err)
 			}
 		case inputShard:
-			k, n, err := scanners.ParseShard(v)
+			k, n, err := scanner.ParseShard(v)
 			if err != nil {
 				return nil, usageErr("input shard: %v", err)
 			}

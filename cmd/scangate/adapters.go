@@ -4,18 +4,18 @@ import (
 	"strings"
 
 	"github.com/scangate/scangate/config"
-	"github.com/scangate/scangate/scanners"
+	"github.com/scangate/scangate/scanner"
 	"github.com/scangate/scangate/scanners/registry"
 )
 
 // testAdapters, when set, replaces the registry's scanners: tests that need
 // a scanner that panics or hangs next to real ones. The pipeline builds the
 // scanners otherwise.
-var testAdapters func(o *scanOptions) []scanners.Scanner
+var testAdapters func(o *scanOptions) []scanner.Scanner
 
 // tuneRun lets tests give their own misbehaving scanners a short timeout
 // while the real adapters keep theirs.
-var tuneRun func(*scanners.Options)
+var tuneRun func(*scanner.Options)
 
 // checkScanners is the one check of names given to --scanners.
 func checkScanners(names []string) error {

@@ -15,7 +15,7 @@ import (
 	"github.com/scangate/scangate/internal/intree"
 	"github.com/scangate/scangate/policy"
 	"github.com/scangate/scangate/report"
-	"github.com/scangate/scangate/scanners"
+	"github.com/scangate/scangate/scanner"
 	"github.com/scangate/scangate/scanners/registry"
 )
 
@@ -31,17 +31,17 @@ var flagKeys = []struct {
 	{"allow-incomplete", []string{"allow-incomplete"}, func(o *scanOptions, c *config.Config) { c.AllowIncomplete = o.allowIncomplete }},
 	{"fail-on-called", []string{"fail-on-called"}, func(o *scanOptions, c *config.Config) { c.FailOnCalled = o.failOnCalled }},
 	{"ignore-unfixed", []string{"ignore-unfixed"}, func(o *scanOptions, c *config.Config) { c.IgnoreUnfixed = o.ignoreUnfixed }},
-	{"tests", []string{"tests", "scanners.govulncheck.test"}, func(o *scanOptions, c *config.Config) {
+	{"tests", []string{"tests", "scanner.govulncheck.test"}, func(o *scanOptions, c *config.Config) {
 		c.Tests, c.Scanners.Govulncheck.Test = o.tests, o.tests
 	}},
-	{"tags", []string{"tags", "scanners.govulncheck.tags"}, func(o *scanOptions, c *config.Config) {
+	{"tags", []string{"tags", "scanner.govulncheck.tags"}, func(o *scanOptions, c *config.Config) {
 		c.Tags, c.Scanners.Govulncheck.Tags = o.tags, slices.Clone(o.tags)
 	}},
 	{"exclude", []string{"exclude"}, func(o *scanOptions, c *config.Config) { c.Exclude = o.exclude }},
 	{"cgo", []string{"cgo"}, func(o *scanOptions, c *config.Config) { c.Cgo = o.cgo }},
 	{"offline", []string{"db.offline"}, func(o *scanOptions, c *config.Config) { c.DB.Offline = o.offline }},
 	{"db", []string{"db.dir"}, func(o *scanOptions, c *config.Config) { c.DB.Dir = o.db }},
-	{"validate-secrets", []string{"scanners.secrets.validate"}, func(o *scanOptions, c *config.Config) { c.Scanners.Secrets.Validate = o.validateSecrets }},
+	{"validate-secrets", []string{"scanner.secrets.validate"}, func(o *scanOptions, c *config.Config) { c.Scanners.Secrets.Validate = o.validateSecrets }},
 	{"sarif", []string{"outputs.sarif"}, func(o *scanOptions, c *config.Config) { c.Outputs.SARIF = o.sarifOut }},
 	{"json", []string{"outputs.json"}, func(o *scanOptions, c *config.Config) { c.Outputs.JSON = o.jsonOut }},
 	{"markdown", []string{"outputs.markdown"}, func(o *scanOptions, c *config.Config) { c.Outputs.Markdown = o.markdownOut }},
@@ -109,7 +109,7 @@ func (o *scanOptions) resolve(fs *pflag.FlagSet) error {
 		return err
 	}
 	if c.Scanners.Secrets.Validate && c.DB.Offline {
-		return usageErr("--validate-secrets (scanners.secrets.validate) asks each provider over the network: not with --offline (db.offline)")
+		return usageErr("--validate-secrets (scanner.secrets.validate) asks each provider over the network: not with --offline (db.offline)")
 	}
 	o.cfg = c
 	o.cgo = c.Cgo
@@ -170,7 +170,7 @@ func (o *scanOptions) display(file string) string {
 	if err1 != nil || err2 != nil {
 		return filepath.ToSlash(file)
 	}
-	if rel := scanners.RelPath(root, abs); filepath.IsLocal(rel) {
+	if rel := scanner.RelPath(root, abs); filepath.IsLocal(rel) {
 		return rel
 	}
 	return filepath.Base(abs)

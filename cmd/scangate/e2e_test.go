@@ -10,7 +10,7 @@ import (
 	"testing"
 
 	"github.com/scangate/scangate/report/reporttest"
-	"github.com/scangate/scangate/scanners"
+	"github.com/scangate/scangate/scanner"
 )
 
 // The README's example, through an imported database: every reachability
@@ -92,7 +92,7 @@ func TestOfflineWithoutDatabase(t *testing.T) {
 	}
 	// The path tried, and db import for machines without network; --db was
 	// given, so no advice to pass it.
-	shown := scanners.TempMarker() + strings.TrimPrefix(none, os.TempDir()) // the path tried, without the machine's temp dir
+	shown := scanner.TempMarker() + strings.TrimPrefix(none, os.TempDir()) // the path tried, without the machine's temp dir
 	if strings.Count(stderr, "no vulnerability database at "+shown+" (does not exist): run scangate db update, or without network build it with scangate db import SRC") != 2 ||
 		strings.Contains(stderr, "pass --db") || !strings.Contains(stderr, "G204") {
 		t.Errorf("summary:\n%s", stderr)

@@ -15,7 +15,7 @@ import (
 	"github.com/scangate/scangate/finding"
 	"github.com/scangate/scangate/internal/ghtest"
 	"github.com/scangate/scangate/report"
-	"github.com/scangate/scangate/scanners"
+	"github.com/scangate/scangate/scanner"
 )
 
 // command is a workflow command as the runner reads it.
@@ -238,9 +238,9 @@ func mapKeys[M ~map[string]V, V any](m M) func(func(string) bool) {
 // about our escaping and capping, not about a scanner.
 type crafted struct{ result finding.Result }
 
-func (c crafted) Name() string                   { return c.result.Tool }
-func (c crafted) Applies(*scanners.Request) bool { return true }
-func (c crafted) Scan(context.Context, *scanners.Request) (*finding.Result, error) {
+func (c crafted) Name() string                  { return c.result.Tool }
+func (c crafted) Applies(*scanner.Request) bool { return true }
+func (c crafted) Scan(context.Context, *scanner.Request) (*finding.Result, error) {
 	r := c.result
 	return &r, nil
 }

@@ -23,7 +23,7 @@ import (
 	"github.com/scangate/scangate/internal/testkit"
 	"github.com/scangate/scangate/report"
 	"github.com/scangate/scangate/report/reporttest"
-	"github.com/scangate/scangate/scanners"
+	"github.com/scangate/scangate/scanner"
 )
 
 // shellPy makes bandit report B602 with high severity and confidence.
@@ -527,8 +527,8 @@ func TestHostileProgressEscapes(t *testing.T) {
 	for _, animated := range []bool{false, true} {
 		var b strings.Builder
 		p := newProgress(&b, animated)
-		p.event(scanners.Event{Kind: scanners.Started, Scanner: "bandit"})
-		p.event(scanners.Event{Kind: scanners.Progress, Scanner: "bandit", Message: msg})
+		p.event(scanner.Event{Kind: scanner.Started, Scanner: "bandit"})
+		p.event(scanner.Event{Kind: scanner.Progress, Scanner: "bandit", Message: msg})
 		p.mu.Lock()
 		p.clear()
 		p.draw()

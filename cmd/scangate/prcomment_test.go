@@ -12,7 +12,7 @@ import (
 	"github.com/scangate/scangate/finding"
 	"github.com/scangate/scangate/internal/ghtest"
 	"github.com/scangate/scangate/internal/prcomment"
-	"github.com/scangate/scangate/scanners"
+	"github.com/scangate/scangate/scanner"
 )
 
 const (
@@ -122,8 +122,8 @@ func TestActionPRCommentEndToEnd(t *testing.T) {
 // the environment last. It returns the exit code, stderr and the step summary.
 func prScan(t *testing.T, api *ghtest.API, event string, adjust func()) (int, string, string) {
 	t.Helper()
-	testAdapters = func(*scanOptions) []scanners.Scanner {
-		return []scanners.Scanner{crafted{finding.Result{Tool: "crafted", Findings: []finding.Finding{{
+	testAdapters = func(*scanOptions) []scanner.Scanner {
+		return []scanner.Scanner{crafted{finding.Result{Tool: "crafted", Findings: []finding.Finding{{
 			Tool: "crafted", RuleID: "C1", Severity: finding.High, Message: "hostile @octocat <b>x</b> -->",
 			Location: finding.Location{Path: "a.go", StartLine: 2}, Fingerprint: "c1"}}}}}
 	}

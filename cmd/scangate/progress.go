@@ -13,7 +13,7 @@ import (
 
 	"github.com/scangate/scangate/finding"
 	"github.com/scangate/scangate/report"
-	"github.com/scangate/scangate/scanners"
+	"github.com/scangate/scangate/scanner"
 )
 
 // isTerminal reports whether w is a character device (a terminal).
@@ -53,24 +53,24 @@ func newProgress(w io.Writer, animated bool) *progress {
 	return p
 }
 
-func (p *progress) event(e scanners.Event) {
+func (p *progress) event(e scanner.Event) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.clear()
 	switch e.Kind {
-	case scanners.Started:
+	case scanner.Started:
 		p.running[e.Scanner] = time.Now()
 		if !p.animated {
 			fmt.Fprintf(p.w, "%s: started\n", e.Scanner)
 		}
-	case scanners.Progress:
+	case scanner.Progress:
 		// Messages name files and modules of the scanned repository. The
 		// line is prefixed here: drop the adapter's own prefix.
 		p.last[e.Scanner] = report.TermLine(strings.TrimPrefix(e.Message, e.Scanner+": "))
 		if !p.animated {
 			fmt.Fprintf(p.w, "%s\n", truncate(e.Scanner+": "+p.last[e.Scanner], maxProgressLine))
 		}
-	case scanners.Finished:
+	case scanner.Finished:
 		delete(p.running, e.Scanner)
 		switch e.State {
 		case finding.Skipped:

@@ -21,7 +21,7 @@ import (
 	"github.com/scangate/scangate/pipeline"
 	"github.com/scangate/scangate/policy"
 	"github.com/scangate/scangate/report"
-	"github.com/scangate/scangate/scanners"
+	"github.com/scangate/scangate/scanner"
 	"github.com/scangate/scangate/scanners/registry"
 	"github.com/scangate/scangate/vulndb"
 )
@@ -235,11 +235,11 @@ func (o *scanOptions) validate() error {
 	return o.findScanRoot()
 }
 
-func (o *scanOptions) selected(all []scanners.Scanner) []scanners.Scanner {
+func (o *scanOptions) selected(all []scanner.Scanner) []scanner.Scanner {
 	if len(o.scanners) == 0 {
 		return all
 	}
-	var out []scanners.Scanner
+	var out []scanner.Scanner
 	for _, s := range all {
 		if slices.Contains(o.scanners, s.Name()) {
 			out = append(out, s)
@@ -373,7 +373,7 @@ func (o *scanOptions) plan(stderr io.Writer) (pipeline.Plan, error) {
 // named: under the home or temporary directory by marker, else as given.
 func displayCacheDir(dir string) string {
 	if rel, err := filepath.Rel(os.TempDir(), dir); err == nil && !strings.HasPrefix(rel, "..") {
-		return scanners.TempMarker() + "/" + filepath.ToSlash(rel)
+		return scanner.TempMarker() + "/" + filepath.ToSlash(rel)
 	}
 	return vulndb.DisplayPath(dir)
 }

@@ -13,7 +13,7 @@ import (
 	"github.com/owenrumney/go-sarif/v3/pkg/report/v210/sarif"
 
 	"github.com/scangate/scangate/finding"
-	"github.com/scangate/scangate/scanners"
+	"github.com/scangate/scangate/scanner"
 	"github.com/scangate/scangate/scanners/registry"
 )
 
@@ -24,17 +24,17 @@ type misbehaving struct {
 	scan func(ctx context.Context) (*finding.Result, error)
 }
 
-func (m misbehaving) Name() string                   { return m.name }
-func (m misbehaving) Applies(*scanners.Request) bool { return true }
-func (m misbehaving) Scan(ctx context.Context, _ *scanners.Request) (*finding.Result, error) {
+func (m misbehaving) Name() string                  { return m.name }
+func (m misbehaving) Applies(*scanner.Request) bool { return true }
+func (m misbehaving) Scan(ctx context.Context, _ *scanner.Request) (*finding.Result, error) {
 	return m.scan(ctx)
 }
 
-func withExtraScanners(t *testing.T, extra ...scanners.Scanner) {
+func withExtraScanners(t *testing.T, extra ...scanner.Scanner) {
 	t.Helper()
 	// gosec only among the real ones: the vulnerability scanners would go
 	// online, which tests cannot.
-	testAdapters = func(o *scanOptions) []scanners.Scanner {
+	testAdapters = func(o *scanOptions) []scanner.Scanner {
 		return append(registry.Build(o.cfg, []string{"gosec"}), extra...)
 	}
 	t.Cleanup(func() { testAdapters = nil })
@@ -57,7 +57,7 @@ func TestFailingScannersKeepGoodResults(t *testing.T) {
 	sarifPath, jsonPath, mdPath := filepath.Join(dir, "out.sarif"), filepath.Join(dir, "out.json"), filepath.Join(dir, "out.md")
 	// gosec keeps the default timeout (a cold build cache compiles the
 	// standard library first); only the hanging scanner gets a short one.
-	tuneRun = func(o *scanners.Options) {
+	tuneRun = func(o *scanner.Options) {
 		o.Timeouts = map[string]time.Duration{"hanger": 2 * time.Second}
 		o.Grace = time.Second
 	}

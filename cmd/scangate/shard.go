@@ -10,7 +10,7 @@ import (
 
 	"github.com/scangate/scangate/pipeline"
 	"github.com/scangate/scangate/report"
-	"github.com/scangate/scangate/scanners"
+	"github.com/scangate/scangate/scanner"
 )
 
 // A sharded scan: N jobs of the CI's own matrix each run
@@ -26,7 +26,7 @@ func (o *scanOptions) setShard(v string) error {
 	if v == "" {
 		return nil
 	}
-	k, n, err := scanners.ParseShard(v)
+	k, n, err := scanner.ParseShard(v)
 	if err != nil {
 		return usageErr("--shard: %v", err)
 	}
@@ -137,8 +137,8 @@ var mergeFlags = map[string]bool{"sarif": true, "json": true, "markdown": true, 
 
 // merge reads the shards' reports and merges them with the plan's settings.
 func (o *scanOptions) merge(plan pipeline.Plan) (*pipeline.Report, error) {
-	if len(o.mergeFiles) > scanners.MaxShards {
-		return nil, usageErr("merge: %d files, but a scan has at most %d shards", len(o.mergeFiles), scanners.MaxShards)
+	if len(o.mergeFiles) > scanner.MaxShards {
+		return nil, usageErr("merge: %d files, but a scan has at most %d shards", len(o.mergeFiles), scanner.MaxShards)
 	}
 	var shards []pipeline.Shard
 	budget := report.NewBudget() // shared: the files may come from a pull request's jobs

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
@@ -21,7 +20,7 @@ const leakyMain = "package main\n\nimport \"fmt\"\n\nconst apiToken = \"f62e5bcd
 func TestShortSummaryUsesPerScannerFailOn(t *testing.T) {
 	t.Parallel()
 	dir := project(t)
-	testkit.WriteFile(t, filepath.Join(dir, "main.go"), leakyMain)
+	testkit.Write(t, dir, "main.go", leakyMain)
 	listed := regexp.MustCompile(`(?m)^  \S+\s+(G\d{3}) `)
 	for _, tc := range []struct {
 		name, cfg, verdict string
@@ -32,7 +31,7 @@ func TestShortSummaryUsesPerScannerFailOn(t *testing.T) {
 		{"gosec laxer than the global", "fail-on: low\nscanners:\n  gosec:\n    fail-on: none\n", "Verdict: PASS: no new finding at or above low (gosec: none)\n", nil},
 		{"gosec above its findings", "fail-on: medium\nscanners:\n  gosec:\n    fail-on: critical\n", "Verdict: PASS: no new finding at or above medium (gosec: critical)\n", nil},
 	} {
-		testkit.WriteFile(t, filepath.Join(dir, ".scangate.yml"), tc.cfg)
+		testkit.Write(t, dir, ".scangate.yml", tc.cfg)
 		code, _, stderr := runCLI(t, "scan", "--short", "--scanners", "gosec", dir)
 		var got []string
 		for _, m := range listed.FindAllStringSubmatch(stderr, -1) {

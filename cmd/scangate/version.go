@@ -7,7 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/scangate/scangate/scanners"
+	"github.com/scangate/scangate/scanner"
 	"github.com/scangate/scangate/scanners/registry"
 )
 
@@ -39,7 +39,7 @@ func newVersionCmd() *cobra.Command {
 			for _, d := range registry.All {
 				fmt.Fprintf(out, "  %-12s %s\n", d.Name, d.Version())
 			}
-			sarif, ok := scanners.LinkedVersion(sarifModule)
+			sarif, ok := scanner.LinkedVersion(sarifModule)
 			if !ok {
 				sarif = "not linked"
 			}

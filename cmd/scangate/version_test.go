@@ -6,12 +6,12 @@ import (
 	"testing"
 
 	"github.com/scangate/scangate/config"
-	"github.com/scangate/scangate/scanners"
+	"github.com/scangate/scangate/scanner"
 	"github.com/scangate/scangate/scanners/registry"
 )
 
 // `scangate version` lists every adapter once, each embedded one with the
-// version it reports in its results (scanners.Versioner).
+// version it reports in its results (scanner.Versioner).
 func TestVersionListsEveryAdapter(t *testing.T) {
 	t.Parallel()
 	code, out, _ := runCLI(t, "version")
@@ -20,7 +20,7 @@ func TestVersionListsEveryAdapter(t *testing.T) {
 	}
 	for _, s := range registry.Build(config.Default("."), nil) {
 		want := "external: run when installed"
-		if v, ok := s.(scanners.Versioner); ok {
+		if v, ok := s.(scanner.Versioner); ok {
 			want = v.Version()
 		}
 		if line := fmt.Sprintf("  %-12s %s\n", s.Name(), want); strings.Count(out, line) != 1 {

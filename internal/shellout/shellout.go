@@ -80,7 +80,7 @@ type Output struct {
 
 // StderrTail returns the last non-empty lines of stderr, unfiltered: for
 // tests. A message shown to anyone takes a child's output through
-// scanners.Paths (Stderr, Diagnostics), which drops what came from outside
+// scanner.Paths (Stderr, Diagnostics), which drops what came from outside
 // the scanned root.
 func (o *Output) StderrTail(lines int) string {
 	var keep []string

@@ -1,6 +1,7 @@
 // Package testkit holds the helpers the project's tests share: writing and
-// copying file trees, git for a test's own setup, and the modules fixtures
-// require. Only tests import it.
+// copying file trees, programs and environments for the children tests
+// run, git for a test's own setup, and the modules fixtures require. Only
+// tests import it.
 package testkit
 
 import (
@@ -24,6 +25,12 @@ func WriteFiles(t testing.TB, root string, files map[string]string) {
 	}
 }
 
+// Write writes content to root/rel with WriteFile.
+func Write(t testing.TB, root, rel, content string) {
+	t.Helper()
+	WriteFile(t, filepath.Join(root, rel), content)
+}
+
 // WriteFile writes a file, creating the directories it needs; a name
 // ending in .sh is written executable.
 func WriteFile(t testing.TB, path, content string) {
@@ -36,6 +43,18 @@ func WriteFile(t testing.TB, path, content string) {
 		mode = 0o755
 	}
 	if err := os.WriteFile(path, []byte(content), mode); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// Symlink makes link point to target, replacing what link was.
+func Symlink(t testing.TB, target, link string) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(link), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	os.Remove(link)
+	if err := os.Symlink(target, link); err != nil {
 		t.Fatal(err)
 	}
 }

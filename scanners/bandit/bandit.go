@@ -59,7 +59,8 @@ import (
 
 	"github.com/scangate/scangate/finding"
 	"github.com/scangate/scangate/internal/shellout"
-	"github.com/scangate/scangate/scanners"
+	"github.com/scangate/scangate/scanner"
+	"github.com/scangate/scangate/scanner/python"
 )
 
 // Options configure the adapter; the zero value runs bandit from PATH with
@@ -104,7 +105,7 @@ func New(opt Options) *Scanner {
 	return &Scanner{opt: opt, versions: map[string]string{}}
 }
 
-// Name implements scanners.Scanner.
+// Name implements scanner.Scanner.
 func (s *Scanner) Name() string { return "bandit" }
 
 // InstallHint is the notice a missing bandit is skipped with.
@@ -115,26 +116,26 @@ const InformationURI = "https://github.com/PyCQA/bandit"
 
 // Applies reports whether the tree holds a Python source that would be
 // scanned.
-func (s *Scanner) Applies(req *scanners.Request) bool {
+func (s *Scanner) Applies(req *scanner.Request) bool {
 	t, err := walk(req.Root, req.Tests, true, req.Exclude)
 	return err != nil || t.hasPy || len(t.gaps) > 0 // an unreadable tree is Scan's to report
 }
 
 // Units is bandit's one unit, the tree, sized by its Python sources:
 // bandit is run once over the whole tree.
-func (s *Scanner) Units(req *scanners.Request) ([]scanners.Unit, error) {
-	return scanners.TreeUnit(s.Name(), req.Root, req.Exclude, func(rel string) bool {
-		return strings.HasSuffix(rel, ".py") && !scanners.Excluded(req.Exclude, rel)
+func (s *Scanner) Units(req *scanner.Request) ([]scanner.Unit, error) {
+	return python.TreeUnit(s.Name(), req.Root, req.Exclude, func(rel string) bool {
+		return strings.HasSuffix(rel, ".py") && !scanner.Excluded(req.Exclude, rel)
 	}), nil
 }
 
-// Scan implements scanners.Scanner.
-func (s *Scanner) Scan(ctx context.Context, req *scanners.Request) (*finding.Result, error) {
+// Scan implements scanner.Scanner.
+func (s *Scanner) Scan(ctx context.Context, req *scanner.Request) (*finding.Result, error) {
 	res, err := s.scan(ctx, req)
-	return scanners.PathsFor(req).Apply(res, err)
+	return scanner.PathsFor(req).Apply(res, err)
 }
 
-func (s *Scanner) scan(ctx context.Context, req *scanners.Request) (*finding.Result, error) {
+func (s *Scanner) scan(ctx context.Context, req *scanner.Request) (*finding.Result, error) {
 	res := &finding.Result{Tool: "bandit", InformationURI: InformationURI, Findings: []finding.Finding{}}
 
 	program := s.opt.Program
@@ -145,7 +146,7 @@ func (s *Scanner) scan(ctx context.Context, req *scanners.Request) (*finding.Res
 	var ni *shellout.NotInstalledError
 	switch {
 	case errors.As(err, &ni) && !ni.Explicit:
-		return nil, scanners.Skip("bandit is not installed (not found on PATH); %s", InstallHint)
+		return nil, scanner.Skip("bandit is not installed (not found on PATH); %s", InstallHint)
 	case err != nil:
 		return nil, fmt.Errorf("bandit: %w", err)
 	}
@@ -190,7 +191,7 @@ func (s *Scanner) scan(ctx context.Context, req *scanners.Request) (*finding.Res
 	out, err := shellout.Run(ctx, shellout.Cmd{Program: path, Args: args, Dir: req.Root, Root: req.Root, Env: childEnv(req.Root), MaxStdout: s.opt.MaxOutput})
 	v, verr := version()
 	res.Version = v
-	paths := scanners.PathsFor(req)
+	paths := scanner.PathsFor(req)
 	if err != nil {
 		if out != nil {
 			if tail := paths.Stderr(out, req.Root, 5, false); tail != "" {
@@ -220,7 +221,7 @@ func (s *Scanner) scan(ctx context.Context, req *scanners.Request) (*finding.Res
 	if gaps {
 		// bandit passes over what it cannot read without a word; the walk
 		// above named it.
-		return res, scanners.Partial()
+		return res, scanner.Partial()
 	}
 	return res, nil
 }
@@ -300,7 +301,7 @@ var levels = map[string]string{"": "", "low": "l", "medium": "ll", "high": "lll"
 // args builds bandit's command line, adding warnings to res for project
 // configuration that cannot be honoured, and an error notification for each
 // part of the tree that cannot be read: gaps says there was one.
-func (s *Scanner) args(req *scanners.Request, version func() (string, error), res *finding.Result) (_ []string, gaps bool, err error) {
+func (s *Scanner) args(req *scanner.Request, version func() (string, error), res *finding.Result) (_ []string, gaps bool, err error) {
 	sev, ok := levels[strings.ToLower(s.opt.MinSeverity)]
 	if !ok {
 		return nil, false, fmt.Errorf("bandit: min severity %q: want low, medium or high", s.opt.MinSeverity)
@@ -313,8 +314,8 @@ func (s *Scanner) args(req *scanners.Request, version func() (string, error), re
 	if err != nil {
 		return nil, false, fmt.Errorf("bandit: %w", err)
 	}
-	if gaps = scanners.NoteGaps(res, "bandit", t.gaps); gaps && t.gaps[0].Rel == "." {
-		return nil, true, scanners.Partial() // nothing bandit could read either
+	if gaps = scanner.NoteGaps(res, "bandit", t.gaps); gaps && t.gaps[0].Rel == "." {
+		return nil, true, scanner.Partial() // nothing bandit could read either
 	}
 
 	excludes := append([]string{}, defaultExcludes...)
@@ -358,8 +359,8 @@ func (s *Scanner) args(req *scanners.Request, version func() (string, error), re
 		if !filepath.IsAbs(iniPath) {
 			// The tree's file, read by us: one that leads out of the
 			// tree would put another file's keys and lines in messages.
-			if !scanners.PathsFor(req).Inside(filepath.ToSlash(ini)) {
-				return nil, false, fmt.Errorf("bandit: %s leads outside the scanned root (a symbolic link): not read; name a settings file outside the tree in scangate's configuration (scanners.bandit) instead", ini)
+			if !scanner.PathsFor(req).Inside(filepath.ToSlash(ini)) {
+				return nil, false, fmt.Errorf("bandit: %s leads outside the scanned root (a symbolic link): not read; name a settings file outside the tree in scangate's configuration (scanner.bandit) instead", ini)
 			}
 			iniPath = filepath.Join(req.Root, ini)
 		}

@@ -15,7 +15,7 @@ import (
 
 	"github.com/scangate/scangate/finding"
 	"github.com/scangate/scangate/internal/testkit"
-	"github.com/scangate/scangate/scanners"
+	"github.com/scangate/scangate/scanner"
 )
 
 // These tests run the real bandit (Debian's bandit 1.6.2 in CI) on the
@@ -41,8 +41,8 @@ func fixture(t testing.TB, name string) string {
 	return p
 }
 
-func request(root string) *scanners.Request {
-	return &scanners.Request{Root: root, Logf: func(string, ...any) {}}
+func request(root string) *scanner.Request {
+	return &scanner.Request{Root: root, Logf: func(string, ...any) {}}
 }
 
 // hit is a finding reduced to what the tests compare.
@@ -255,14 +255,14 @@ func TestRealBanditTestsAndShiftedLines(t *testing.T) {
 func TestRealBanditProjectIni(t *testing.T) {
 	needBandit(t)
 	root := testkit.TempCopy(t, fixture(t, "banditapp"))
-	testkit.WriteFile(t, filepath.Join(root, ".bandit"), `# project settings
+	testkit.Write(t, root, ".bandit", `# project settings
 [bandit]
 skips: B101,B403
 exclude = app/storage.py
 targets = app
 `)
-	testkit.WriteFile(t, filepath.Join(root, "pyproject.toml"), "[project]\nname = \"x\"\n\n[tool.bandit]\nskips = [\"B602\"]\n")
-	testkit.WriteFile(t, filepath.Join(root, "scripts", "deploy.py"), "import os\nos.system('make deploy')\n")
+	testkit.Write(t, root, "pyproject.toml", "[project]\nname = \"x\"\n\n[tool.bandit]\nskips = [\"B602\"]\n")
+	testkit.Write(t, root, filepath.Join("scripts", "deploy.py"), "import os\nos.system('make deploy')\n")
 	var logged []string
 	req := request(root)
 	req.Logf = func(f string, a ...any) { logged = append(logged, fmt.Sprintf(f, a...)) }
@@ -303,12 +303,12 @@ targets = app
 
 func TestSeveralIniFiles(t *testing.T) {
 	root := t.TempDir()
-	testkit.WriteFile(t, filepath.Join(root, "a", "x.py"), "x = 1\n")
-	testkit.WriteFile(t, filepath.Join(root, "a", ".bandit"), "[bandit]\nskips: B101\n")
-	testkit.WriteFile(t, filepath.Join(root, "b", ".bandit"), "[bandit]\nskips: B102\n")
+	testkit.Write(t, root, filepath.Join("a", "x.py"), "x = 1\n")
+	testkit.Write(t, root, filepath.Join("a", ".bandit"), "[bandit]\nskips: B101\n")
+	testkit.Write(t, root, filepath.Join("b", ".bandit"), "[bandit]\nskips: B102\n")
 	// A .bandit inside a virtual environment is not the project's.
-	testkit.WriteFile(t, filepath.Join(root, "env", "pyvenv.cfg"), "home = /usr/bin\n")
-	testkit.WriteFile(t, filepath.Join(root, "env", "lib", ".bandit"), "[bandit]\n")
+	testkit.Write(t, root, filepath.Join("env", "pyvenv.cfg"), "home = /usr/bin\n")
+	testkit.Write(t, root, filepath.Join("env", "lib", ".bandit"), "[bandit]\n")
 	s := New(Options{})
 	_, _, err := s.args(request(root), v162, &finding.Result{})
 	if err == nil || !strings.Contains(err.Error(), "a/.bandit, b/.bandit") {
@@ -353,7 +353,7 @@ func TestRealBanditSyntaxErrors(t *testing.T) {
 	// One good file among broken ones: still incomplete, since the broken
 	// ones were not scanned; the good file's finding is kept.
 	root := testkit.TempCopy(t, fixture(t, "broken"))
-	testkit.WriteFile(t, filepath.Join(root, "ok.py"), "x = eval('1')\n")
+	testkit.Write(t, root, "ok.py", "x = eval('1')\n")
 	res, err = New(Options{}).Scan(context.Background(), request(root))
 	err = settle(res, err)
 	if err != nil {
@@ -390,14 +390,14 @@ func TestApplies(t *testing.T) {
 	if s.Applies(request(root)) {
 		t.Error("applies to an empty tree")
 	}
-	testkit.WriteFile(t, filepath.Join(root, ".venv", "pyvenv.cfg"), "")
-	testkit.WriteFile(t, filepath.Join(root, ".venv", "lib", "x.py"), "")
-	testkit.WriteFile(t, filepath.Join(root, "myenv", "pyvenv.cfg"), "")
-	testkit.WriteFile(t, filepath.Join(root, "myenv", "lib", "x.py"), "")
-	testkit.WriteFile(t, filepath.Join(root, "node_modules", "x", "y.py"), "")
-	testkit.WriteFile(t, filepath.Join(root, "build", "lib", "y.py"), "")
-	testkit.WriteFile(t, filepath.Join(root, "tests", "test_y.py"), "")
-	testkit.WriteFile(t, filepath.Join(root, "README.md"), "")
+	testkit.Write(t, root, filepath.Join(".venv", "pyvenv.cfg"), "")
+	testkit.Write(t, root, filepath.Join(".venv", "lib", "x.py"), "")
+	testkit.Write(t, root, filepath.Join("myenv", "pyvenv.cfg"), "")
+	testkit.Write(t, root, filepath.Join("myenv", "lib", "x.py"), "")
+	testkit.Write(t, root, filepath.Join("node_modules", "x", "y.py"), "")
+	testkit.Write(t, root, filepath.Join("build", "lib", "y.py"), "")
+	testkit.Write(t, root, filepath.Join("tests", "test_y.py"), "")
+	testkit.Write(t, root, "README.md", "")
 	if s.Applies(request(root)) {
 		t.Error("applies to a tree whose only Python is in virtualenvs, node_modules, build and tests")
 	}
@@ -406,7 +406,7 @@ func TestApplies(t *testing.T) {
 	if !s.Applies(req) {
 		t.Error("does not apply to test code when tests are requested")
 	}
-	testkit.WriteFile(t, filepath.Join(root, "src", "pkg", "mod.py"), "")
+	testkit.Write(t, root, filepath.Join("src", "pkg", "mod.py"), "")
 	if !s.Applies(request(root)) {
 		t.Error("does not apply to src/pkg/mod.py")
 	}
@@ -416,19 +416,19 @@ func TestNotInstalledSkips(t *testing.T) {
 	t.Setenv("PATH", t.TempDir())
 	root := fixture(t, "banditapp")
 	_, err := New(Options{}).Scan(context.Background(), request(root))
-	var skip *scanners.SkipError
+	var skip *scanner.SkipError
 	if !errors.As(err, &skip) || !strings.Contains(skip.Reason, InstallHint) {
 		t.Fatalf("err = %v, want a skip with the install hint", err)
 	}
 	// Through Run: skipped, not incomplete, with the notice.
-	results := scanners.Run(context.Background(), scanners.Request{Root: root}, []scanners.Scanner{New(Options{})}, scanners.Options{})
+	results := scanner.Run(context.Background(), scanner.Request{Root: root}, []scanner.Scanner{New(Options{})}, scanner.Options{})
 	r := results[0]
 	if r.State != finding.Skipped || len(r.Notifications) != 1 || !strings.Contains(r.Notifications[0].Message, "pip install bandit") {
 		t.Errorf("state %s notifications %+v", r.State, r.Notifications)
 	}
 	// Unless the configuration requires bandit.
-	results = scanners.Run(context.Background(), scanners.Request{Root: root}, []scanners.Scanner{New(Options{})},
-		scanners.Options{Required: map[string]bool{"bandit": true}})
+	results = scanner.Run(context.Background(), scanner.Request{Root: root}, []scanner.Scanner{New(Options{})},
+		scanner.Options{Required: map[string]bool{"bandit": true}})
 	if results[0].State != finding.Incomplete {
 		t.Errorf("required bandit missing: state %s", results[0].State)
 	}
@@ -437,9 +437,9 @@ func TestNotInstalledSkips(t *testing.T) {
 func TestExplicitProgramMissingIsAnError(t *testing.T) {
 	missing := filepath.Join(t.TempDir(), "bandit")
 	_, err := New(Options{Program: missing}).Scan(context.Background(), request(fixture(t, "banditapp")))
-	var skip *scanners.SkipError
+	var skip *scanner.SkipError
 	// The temp directory is a machine path: reports name it $TMPDIR.
-	want := scanners.TempMarker() + "/" + strings.TrimPrefix(missing, os.TempDir()+"/")
+	want := scanner.TempMarker() + "/" + strings.TrimPrefix(missing, os.TempDir()+"/")
 	if err == nil || errors.As(err, &skip) || !strings.Contains(err.Error(), want) {
 		t.Fatalf("err = %v, want an error naming %s", err, want)
 	}
@@ -500,7 +500,7 @@ func v162() (string, error) { return "1.6.2", nil }
 func TestRealBanditDotSlashExclude(t *testing.T) {
 	needBandit(t)
 	root := testkit.TempCopy(t, fixture(t, "banditapp"))
-	testkit.WriteFile(t, filepath.Join(root, ".bandit"), "[bandit]\nexclude: ./app/storage.py\n")
+	testkit.Write(t, root, ".bandit", "[bandit]\nexclude: ./app/storage.py\n")
 	res, err := New(Options{}).Scan(context.Background(), request(root))
 	err = settle(res, err)
 	if err != nil {
@@ -526,11 +526,11 @@ func TestRealBanditIniNotReadByBandit(t *testing.T) {
 	base := t.TempDir()
 	root := filepath.Join(base, "repo")
 	outside := filepath.Join(base, "written-by-bandit.json")
-	testkit.WriteFile(t, filepath.Join(root, "app.py"), "import subprocess\nsubprocess.call('ls', shell=True)\nassert True\n")
-	testkit.WriteFile(t, filepath.Join(root, ".bandit"), "[bandit]\ntests: B602\noutput = "+outside+"\nbaseline = /etc/passwd\nformat = csv\n")
-	testkit.WriteFile(t, filepath.Join(root, ".venv", "pyvenv.cfg"), "home = /usr/bin\n")
-	testkit.WriteFile(t, filepath.Join(root, ".venv", "lib", ".bandit"), "[bandit]\nskips: B602\n")
-	testkit.WriteFile(t, filepath.Join(root, "node_modules", "x", ".bandit"), "[bandit]\nskips: B602\n")
+	testkit.Write(t, root, "app.py", "import subprocess\nsubprocess.call('ls', shell=True)\nassert True\n")
+	testkit.Write(t, root, ".bandit", "[bandit]\ntests: B602\noutput = "+outside+"\nbaseline = /etc/passwd\nformat = csv\n")
+	testkit.Write(t, root, filepath.Join(".venv", "pyvenv.cfg"), "home = /usr/bin\n")
+	testkit.Write(t, root, filepath.Join(".venv", "lib", ".bandit"), "[bandit]\nskips: B602\n")
+	testkit.Write(t, root, filepath.Join("node_modules", "x", ".bandit"), "[bandit]\nskips: B602\n")
 	res, err := New(Options{}).Scan(context.Background(), request(root))
 	err = settle(res, err)
 	if err != nil {
@@ -561,11 +561,11 @@ func TestRealBanditIniNotReadByBandit(t *testing.T) {
 	}
 }
 
-// settle is what the runner does with a scan's outcome (scanners.Settle):
+// settle is what the runner does with a scan's outcome (scanner.Settle):
 // the state set, err kept only for a scan that failed.
 func settle(res *finding.Result, err error) error {
 	if res == nil {
 		return err
 	}
-	return scanners.Settle(res, err)
+	return scanner.Settle(res, err)
 }

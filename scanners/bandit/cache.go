@@ -1,13 +1,14 @@
 package bandit
 
 import (
-	"github.com/scangate/scangate/internal/shellout"
 	"os"
 	"path/filepath"
 	"slices"
 
+	"github.com/scangate/scangate/internal/shellout"
+
 	"github.com/scangate/scangate/internal/resultcache"
-	"github.com/scangate/scangate/scanners"
+	"github.com/scangate/scangate/scanner"
 )
 
 // cacheKey keys a bandit run on the program (its file and version), its
@@ -15,7 +16,7 @@ import (
 // and the configuration files it or its arguments name, by content, behind
 // symlinks too. bandit's os.walk does not enter symlinked directories, but
 // it does walk a target that is one.
-func (s *Scanner) cacheKey(req *scanners.Request, program string, version func() (string, error), args []string) *resultcache.Key {
+func (s *Scanner) cacheKey(req *scanner.Request, program string, version func() (string, error), args []string) *resultcache.Key {
 	if req.Cache == nil {
 		return nil
 	}
@@ -29,10 +30,10 @@ func (s *Scanner) cacheKey(req *scanners.Request, program string, version func()
 	k.Add(args...)
 	k.Add(shellout.KeyEnv(childEnv(req.Root))...)
 	k.JSON([]any{req.Exclude, req.Tests})
-	tree := scanners.TreeKey{Root: req.Root, Want: banditReads, Skip: func(_, name string) bool {
+	tree := scanner.TreeKey{Root: req.Root, Want: banditReads, Skip: func(_, name string) bool {
 		return name == ".git" || name == "node_modules"
 	}}
-	scanners.KeyTree(k, tree, req.Root)
+	scanner.KeyTree(k, tree, req.Root)
 	for _, t := range targets(args) {
 		abs := filepath.Join(req.Root, filepath.FromSlash(t))
 		real, err := filepath.EvalSymlinks(abs)
@@ -40,22 +41,22 @@ func (s *Scanner) cacheKey(req *scanners.Request, program string, version func()
 		case err != nil:
 			k.Fail(err)
 		case !isDir(real):
-			scanners.KeyFile(k, req.Root, abs) // read whatever its name
+			scanner.KeyFile(k, req.Root, abs) // read whatever its name
 		case !samePath(req.Root, abs, real):
-			scanners.KeyTree(k, tree, abs) // reached through a symlink
+			scanner.KeyTree(k, tree, abs) // reached through a symlink
 		}
 	}
 	// The configuration's own files, which may lie outside the tree.
 	for _, f := range []string{s.opt.ConfigFile, s.opt.Ini} {
 		switch {
 		case f == "":
-		case filepath.IsAbs(f) && !filepath.IsLocal(scanners.RelPath(req.Root, f)):
+		case filepath.IsAbs(f) && !filepath.IsLocal(scanner.RelPath(req.Root, f)):
 			k.File(f, f)
 		default:
 			if !filepath.IsAbs(f) {
 				f = filepath.Join(req.Root, f)
 			}
-			scanners.KeyFile(k, req.Root, f)
+			scanner.KeyFile(k, req.Root, f)
 		}
 	}
 	if k.Err() != nil {

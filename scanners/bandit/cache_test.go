@@ -22,10 +22,10 @@ func TestRealBanditCacheFollowsSymlinks(t *testing.T) {
 	cfg := filepath.Join(outside, "bandit.yml")
 	testkit.WriteFile(t, cfg, "skips: []\n")
 	shell := "import subprocess\nsubprocess.call('ls', shell=True)\n"
-	testkit.WriteFile(t, filepath.Join(root, "py", "impl.txt"), shell)
-	testkit.WriteFile(t, filepath.Join(root, "lib", "a.py"), "x = 1\n")
-	testkit.WriteFile(t, filepath.Join(root, "lib2", "a.py"), "assert True\n")
-	testkit.WriteFile(t, filepath.Join(root, ".bandit"), "[bandit]\ntargets = src,tool.py\n")
+	testkit.Write(t, root, filepath.Join("py", "impl.txt"), shell)
+	testkit.Write(t, root, filepath.Join("lib", "a.py"), "x = 1\n")
+	testkit.Write(t, root, filepath.Join("lib2", "a.py"), "assert True\n")
+	testkit.Write(t, root, ".bandit", "[bandit]\ntargets = src,tool.py\n")
 	for link, target := range map[string]string{"tool.py": "py/impl.txt", "src": "lib"} {
 		if err := os.Symlink(target, filepath.Join(root, link)); err != nil {
 			t.Fatal(err)
@@ -55,7 +55,7 @@ func TestRealBanditCacheFollowsSymlinks(t *testing.T) {
 	}
 	check("cold", 0, 1)
 	check("unchanged", 1, 0)
-	testkit.WriteFile(t, filepath.Join(root, "py", "impl.txt"), shell+"subprocess.call('ls', shell=True)\n")
+	testkit.Write(t, root, filepath.Join("py", "impl.txt"), shell+"subprocess.call('ls', shell=True)\n")
 	check("the file behind tool.py", 0, 1)
 	os.Remove(filepath.Join(root, "src"))
 	if err := os.Symlink("lib2", filepath.Join(root, "src")); err != nil {

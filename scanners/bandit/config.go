@@ -13,16 +13,17 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/scangate/scangate/scanners"
+	"github.com/scangate/scangate/scanner"
+	"github.com/scangate/scangate/scanner/python"
 )
 
-// defaultExcludes are the directories scanners.WalkPython skips, as bandit
+// defaultExcludes are the directories python.Walk skips, as bandit
 // -x globs, so that bandit reads what the walk saw. bandit matches each
 // glob with fnmatch against the whole path as it walked it ("./src/x.py"
 // or, for a target "src", "src/x.py"), and "*" crosses "/".
 var defaultExcludes = func() []string {
 	var out []string
-	for _, d := range scanners.PythonSkippedDirs() {
+	for _, d := range python.SkippedDirs() {
 		out = append(out, "*/"+d+"/*")
 	}
 	return out
@@ -52,7 +53,7 @@ type tree struct {
 	iniFiles  []string // .bandit files outside skipped directories
 	pyproject bool     // root pyproject.toml has a [tool.bandit] table
 	excluded  []string // the topmost excluded directories, and excluded Python sources elsewhere, sorted
-	gaps      []scanners.Gap
+	gaps      []scanner.Gap
 }
 
 // walk looks at root the way the scan will. With quick set it stops at the
@@ -62,12 +63,12 @@ func walk(root string, tests, quick bool, exclude []string) (tree, error) {
 	var t tree
 	venv := func(rel string) { t.venvs = append(t.venvs, rel) }
 	excluded := map[string]bool{}
-	w := scanners.TreeWalk{Root: root, Exclude: exclude, Excluded: func(rel string) { excluded[rel] = true }}
-	gaps, err := scanners.WalkPython(w, venv, func(rel string, d fs.DirEntry) error {
+	w := scanner.TreeWalk{Root: root, Exclude: exclude, Excluded: func(rel string) { excluded[rel] = true }}
+	gaps, err := python.Walk(w, venv, func(rel string, d fs.DirEntry) error {
 		switch {
 		case d.Name() == ".bandit":
 			t.iniFiles = append(t.iniFiles, rel)
-		case strings.HasSuffix(d.Name(), ".py") && scanners.Excluded(exclude, rel):
+		case strings.HasSuffix(d.Name(), ".py") && scanner.Excluded(exclude, rel):
 			excluded[topExcluded(exclude, rel)] = true
 		case strings.HasSuffix(d.Name(), ".py") && (tests || !isTestFile(rel)):
 			t.hasPy = true
@@ -92,7 +93,7 @@ func walk(root string, tests, quick bool, exclude []string) (tree, error) {
 func topExcluded(globs []string, rel string) string {
 	parts := strings.Split(rel, "/")
 	for i := 1; i < len(parts); i++ {
-		if p := strings.Join(parts[:i], "/"); scanners.Excluded(globs, p) {
+		if p := strings.Join(parts[:i], "/"); scanner.Excluded(globs, p) {
 			return p
 		}
 	}

@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"github.com/scangate/scangate/finding"
-	"github.com/scangate/scangate/scanners"
+	"github.com/scangate/scangate/scanner"
 )
 
 // The tests in this file stand a misbehaving program in for bandit: a shell
@@ -37,7 +37,7 @@ func fakeBandit(t *testing.T, body string) string {
 
 // named gives a scanner another name so that Run's results tell them apart.
 type named struct {
-	scanners.Scanner
+	scanner.Scanner
 	name string
 }
 
@@ -66,7 +66,7 @@ func TestFailureModesThroughRun(t *testing.T) {
 	flood := fakeBandit(t, "exec yes '{\"results\": [],'")
 	fails := fakeBandit(t, "echo '[main]\tINFO\tprofile include tests: None' >&2\necho '[main]\tERROR\tNo tests would be run, please check the profile.' >&2\nexit 2")
 
-	list := []scanners.Scanner{
+	list := []scanner.Scanner{
 		New(Options{}),
 		named{New(Options{Program: hang}), "bandit-hang"},
 		named{New(Options{Program: garbage}), "bandit-garbage"},
@@ -77,7 +77,7 @@ func TestFailureModesThroughRun(t *testing.T) {
 	}
 	const timeout = 8 * time.Second
 	start := time.Now()
-	results := scanners.Run(context.Background(), scanners.Request{Root: fixture(t, "banditapp")}, list, scanners.Options{Timeout: timeout})
+	results := scanner.Run(context.Background(), scanner.Request{Root: fixture(t, "banditapp")}, list, scanner.Options{Timeout: timeout})
 	if d := time.Since(start); d > timeout+30*time.Second {
 		t.Errorf("Run took %s with a %s timeout", d, timeout)
 	}

@@ -11,7 +11,7 @@ import (
 	"strings"
 
 	"github.com/scangate/scangate/finding"
-	"github.com/scangate/scangate/scanners"
+	"github.com/scangate/scangate/scanner"
 )
 
 // report is bandit's `-f json` document. bandit 1.6.2 writes errors,
@@ -110,7 +110,7 @@ func parseReport(data []byte, root string, exclude []string, res *finding.Result
 		for _, e := range *rep.Errors {
 			p := relPath(root, e.Filename)
 			failed[p] = true
-			if scanners.Excluded(exclude, p) {
+			if scanner.Excluded(exclude, p) {
 				continue
 			}
 			unscanned = true
@@ -139,7 +139,7 @@ func parseReport(data []byte, root string, exclude []string, res *finding.Result
 		if is.TestID == "" || is.Filename == "" {
 			return fmt.Errorf("bandit's report: result %d has no test_id or filename", i)
 		}
-		if scanners.Excluded(exclude, relPath(root, is.Filename)) {
+		if scanner.Excluded(exclude, relPath(root, is.Filename)) {
 			continue
 		}
 		f, rule := convert(is, root)
@@ -153,7 +153,7 @@ func parseReport(data []byte, root string, exclude []string, res *finding.Result
 	slices.SortStableFunc(res.Rules, func(a, b finding.Rule) int { return strings.Compare(a.ID, b.ID) })
 	if unscanned {
 		// The reasons are in the notifications, each naming its file.
-		return scanners.Partial()
+		return scanner.Partial()
 	}
 	return nil
 }
@@ -273,7 +273,7 @@ func snippet(lines map[int]string, line int, lineRange []int) string {
 // paths as it walked them from its working directory ("./app/x.py").
 func relPath(root, p string) string {
 	if filepath.IsAbs(p) {
-		return scanners.RelPath(root, p)
+		return scanner.RelPath(root, p)
 	}
 	return filepath.ToSlash(filepath.Clean(p))
 }

@@ -6,7 +6,7 @@ import (
 	"testing"
 
 	"github.com/scangate/scangate/internal/testkit"
-	"github.com/scangate/scangate/scanners"
+	"github.com/scangate/scangate/scanner/python"
 )
 
 // bandit walks the tree itself: its -x globs must leave out every directory
@@ -15,10 +15,10 @@ import (
 func TestRealBanditSkipsTheSharedDirs(t *testing.T) {
 	needBandit(t)
 	root := t.TempDir()
-	testkit.WriteFile(t, filepath.Join(root, "src", "app.py"), "eval(input())\n")
-	for _, d := range scanners.PythonSkippedDirs() {
-		testkit.WriteFile(t, filepath.Join(root, d, "lib.py"), "eval(input())\n")
-		testkit.WriteFile(t, filepath.Join(root, "src", d, "lib.py"), "eval(input())\n")
+	testkit.Write(t, root, filepath.Join("src", "app.py"), "eval(input())\n")
+	for _, d := range python.SkippedDirs() {
+		testkit.Write(t, root, filepath.Join(d, "lib.py"), "eval(input())\n")
+		testkit.Write(t, root, filepath.Join("src", d, "lib.py"), "eval(input())\n")
 	}
 	res, err := New(Options{}).Scan(context.Background(), request(root))
 	if err != nil {

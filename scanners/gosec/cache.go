@@ -12,7 +12,8 @@ import (
 	"golang.org/x/tools/go/packages"
 
 	"github.com/scangate/scangate/internal/resultcache"
-	"github.com/scangate/scangate/scanners"
+	"github.com/scangate/scangate/scanner"
+	"github.com/scangate/scangate/scanner/golang"
 )
 
 // Results are cached per package. gosec's rules and SSA analyzers see one
@@ -94,7 +95,7 @@ type cachePlan struct {
 // and analyzes everything, which reports the failure as usual. For a module
 // the cache has not seen with this configuration the listing would be
 // wasted: the plan is then cold, and lookup runs on the full load.
-func (r *run) plan(cfg *packages.Config, m scanners.GoModule, modGo string, patterns []string) (*cachePlan, error) {
+func (r *run) plan(cfg *packages.Config, m golang.Module, modGo string, patterns []string) (*cachePlan, error) {
 	if r.pinned == "" {
 		r.pinned = pinGoVersion(r.want)
 	}
@@ -103,7 +104,7 @@ func (r *run) plan(cfg *packages.Config, m scanners.GoModule, modGo string, patt
 	opt.Concurrency = 0 // changes the speed, not the answer
 	base.JSON(opt)
 	base.Add("go", r.pinned, r.local, modGo, strings.Join(cfg.BuildFlags, "\x00"))
-	scanners.KeyGoEnv(base, m, cfg.Env)
+	golang.KeyEnv(base, m, cfg.Env)
 	if r.local == "" {
 		// An unversioned toolchain: which go runs is known by PATH alone.
 		for _, e := range cfg.Env {
@@ -115,7 +116,7 @@ func (r *run) plan(cfg *packages.Config, m scanners.GoModule, modGo string, patt
 	// Not the root: every path below is relative to it, and Put refuses an
 	// entry that names it.
 	base.JSON([]any{r.req.Tests, r.req.Cgo, r.req.Offline, r.req.Exclude})
-	scanners.KeyModuleFiles(base, m)
+	golang.KeyModuleFiles(base, m)
 	if err := base.Err(); err != nil {
 		return nil, err
 	}
@@ -142,7 +143,7 @@ func (r *run) moduleMark(baseSum string) *resultcache.Key {
 }
 
 // lookup keys each package of the load and looks it up.
-func (r *run) lookup(pkgs []*packages.Package, baseSum string, m scanners.GoModule) *cachePlan {
+func (r *run) lookup(pkgs []*packages.Package, baseSum string, m golang.Module) *cachePlan {
 	byID := map[string]*packages.Package{}
 	for _, p := range pkgs {
 		byID[p.ID] = p
@@ -163,7 +164,7 @@ func (r *run) lookup(pkgs []*packages.Package, baseSum string, m scanners.GoModu
 						continue
 					}
 					// By the name the go command gave, behind its symlinks.
-					scanners.KeyFile(k, r.req.Root, filepath.Join(r.req.Root, filepath.FromSlash(rel)))
+					scanner.KeyFile(k, r.req.Root, filepath.Join(r.req.Root, filepath.FromSlash(rel)))
 				}
 			}
 			own[p.ID] = k
@@ -202,7 +203,7 @@ func (r *run) lookup(pkgs []*packages.Package, baseSum string, m scanners.GoModu
 	moduleTree := func() *resultcache.Key {
 		if whole == nil {
 			whole = r.req.Cache.Key("gosec", "module tree")
-			scanners.KeyGoFiles(whole, m.Root, m.Dir, true)
+			golang.KeyFiles(whole, m.Root, m.Dir, true)
 		}
 		return whole
 	}
@@ -357,7 +358,7 @@ func (r *run) restore(hits []pkgEntry, issues *[]*issue.Issue, gerrs map[string]
 
 // ownPackage reports whether the package id (or its test variant) is one
 // of the module m's own, in its tree outside nested modules.
-func ownPackage(id string, m scanners.GoModule) bool {
+func ownPackage(id string, m golang.Module) bool {
 	if i := strings.Index(id, " ["); i > 0 {
 		id = id[:i]
 	}

@@ -8,7 +8,7 @@ import (
 	"testing"
 
 	"github.com/scangate/scangate/internal/resultcache"
-	"github.com/scangate/scangate/scanners"
+	"github.com/scangate/scangate/scanner"
 )
 
 // answer is what a scan reports, without its timing.
@@ -50,7 +50,7 @@ func TestResultCachePerPackage(t *testing.T) {
 	cached := func(build string, opt Options) (scanOut, resultcache.Count) {
 		t.Helper()
 		c := resultcache.Open(resultcache.Options{Dir: dir, Build: build, Warnf: func(f string, a ...any) { warnings = append(warnings, f) }})
-		out := scan(t, root, opt, func(r *scanners.Request) { r.Cache = c })
+		out := scan(t, root, opt, func(r *scanner.Request) { r.Cache = c })
 		return out, c.Stats()["gosec"]
 	}
 	var fastLoads []string // what each check's log said of the fast path

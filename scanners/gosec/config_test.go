@@ -14,10 +14,10 @@ import (
 	"github.com/scangate/scangate/config"
 	"github.com/scangate/scangate/finding"
 	"github.com/scangate/scangate/internal/resultcache"
-	"github.com/scangate/scangate/scanners"
+	"github.com/scangate/scangate/scanner"
 )
 
-// optionsFrom builds the adapter's options from a scanners.gosec.config
+// optionsFrom builds the adapter's options from a scanner.gosec.config
 // block of a .scangate.yml, as the registry does.
 func optionsFrom(t *testing.T, block string) Options {
 	t.Helper()
@@ -90,7 +90,7 @@ func minus(a, b []string) []string {
 func TestGosecSettings(t *testing.T) {
 	root := testdata(t, "config")
 	cache := resultcache.Open(resultcache.Options{Dir: t.TempDir(), Build: "A"})
-	withCache := func(r *scanners.Request) { r.Cache = cache }
+	withCache := func(r *scanner.Request) { r.Cache = cache }
 	run := func(t *testing.T, opt Options, hit bool) scanOut {
 		t.Helper()
 		before := cache.Stats()["gosec"]

@@ -5,11 +5,11 @@ import (
 	"strings"
 
 	"github.com/scangate/scangate/internal/pathglob"
-	"github.com/scangate/scangate/scanners"
+	"github.com/scangate/scangate/scanner"
 )
 
 // pathFilter drops findings in paths the user excluded (Request.Exclude, in
-// scangate's one glob dialect: scanners.Excluded) and in trees that hold
+// scangate's one glob dialect: scanner.Excluded) and in trees that hold
 // other people's code, as gosec's CLI does by default.
 type pathFilter struct {
 	globs []string
@@ -30,15 +30,15 @@ func newPathFilter(globs []string) (*pathFilter, error) {
 }
 
 // excluded reports whether rel ("/"-separated, relative to the root) is
-// excluded: under a directory every walker skips (scanners.SkippedDir: the
+// excluded: under a directory every walker skips (scanner.SkippedDir: the
 // go command itself leaves vendor and testdata out of ./..., but not
 // node_modules), or matched by an exclude glob.
 func (f *pathFilter) excluded(rel string) bool {
 	parts := strings.Split(rel, "/")
 	for _, p := range parts[:len(parts)-1] {
-		if scanners.SkippedDir(p) {
+		if scanner.SkippedDir(p) {
 			return true
 		}
 	}
-	return scanners.Excluded(f.globs, rel)
+	return scanner.Excluded(f.globs, rel)
 }

@@ -9,7 +9,7 @@ import (
 
 	"github.com/scangate/scangate/finding"
 	"github.com/scangate/scangate/internal/testkit"
-	"github.com/scangate/scangate/scanners"
+	"github.com/scangate/scangate/scanner"
 )
 
 // A module whose go.mod is untidy loads no package at all: gosec's run is
@@ -60,7 +60,7 @@ func TestUntidyModuleIsIncomplete(t *testing.T) {
 	}
 
 	// Excluded, the untidy module is not loaded at all: the scan completes.
-	o = scan(t, root, Options{}, func(r *scanners.Request) { r.Exclude = []string{"api"} })
+	o = scan(t, root, Options{}, func(r *scanner.Request) { r.Exclude = []string{"api"} })
 	if o.err != nil || o.res.State == finding.Incomplete {
 		t.Errorf("excluded: err %v state %s notifications %+v", o.err, o.res.State, o.res.Notifications)
 	}
@@ -79,7 +79,7 @@ func TestMissingDependencyNamesTheFix(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	o := scan(t, root, Options{}, func(r *scanners.Request) { r.Offline = true })
+	o := scan(t, root, Options{}, func(r *scanner.Request) { r.Offline = true })
 	if o.err != nil {
 		t.Fatal(o.err)
 	}

@@ -32,7 +32,8 @@ import (
 	"strings"
 
 	"github.com/scangate/scangate/finding"
-	"github.com/scangate/scangate/scanners"
+	"github.com/scangate/scangate/scanner"
+	"github.com/scangate/scangate/scanner/golang"
 )
 
 // Options configure the adapter. The zero value runs every rule and keeps
@@ -149,19 +150,19 @@ func (s *Scanner) Name() string { return "gosec" }
 func (s *Scanner) Version() string { return strings.TrimPrefix(gosecVersion(), "v") }
 
 // Applies when the tree holds a Go module.
-func (s *Scanner) Applies(req *scanners.Request) bool {
-	return scanners.HasFile(req.Root, req.Exclude, func(_ string, d fs.DirEntry) bool { return d.Name() == "go.mod" })
+func (s *Scanner) Applies(req *scanner.Request) bool {
+	return golang.HasFile(req.Root, req.Exclude, func(_ string, d fs.DirEntry) bool { return d.Name() == "go.mod" })
 }
 
 // Units are the Go modules gosec analyzes, for sharded scans.
-func (s *Scanner) Units(req *scanners.Request) ([]scanners.Unit, error) {
-	return scanners.GoModuleUnits(req.Root, req.Exclude)
+func (s *Scanner) Units(req *scanner.Request) ([]scanner.Unit, error) {
+	return golang.Units(req.Root, req.Exclude)
 }
 
 // Scan runs gosec over every module under req.Root. Package load and type
 // errors become notifications naming file:line and mark the result
 // incomplete; the packages that load are still scanned.
-func (s *Scanner) Scan(ctx context.Context, req *scanners.Request) (*finding.Result, error) {
+func (s *Scanner) Scan(ctx context.Context, req *scanner.Request) (*finding.Result, error) {
 	res := &finding.Result{
 		Tool:           s.Name(),
 		Version:        s.Version(),
@@ -180,20 +181,20 @@ func (s *Scanner) Scan(ctx context.Context, req *scanners.Request) (*finding.Res
 		return res, fmt.Errorf("gosec: %w", err)
 	}
 	logf := req.Log
-	tree, err := scanners.GoModules(req.Root, req.Exclude)
+	tree, err := golang.Modules(req.Root, req.Exclude)
 	if err != nil {
 		return res, fmt.Errorf("gosec: find Go modules: %w", err)
 	}
 	for _, x := range tree.Excluded {
 		logf("%s: excluded, not read", x)
 	}
-	gaps := scanners.NoteGaps(res, "gosec", tree.GapsFor(req))
+	gaps := scanner.NoteGaps(res, "gosec", tree.GapsFor(req))
 	mods := tree.Modules
 	switch {
 	case len(mods) == 0 && gaps:
-		return res, scanners.Partial()
+		return res, scanner.Partial()
 	case len(mods) == 0 && len(tree.Excluded) > 0:
-		return res, scanners.Skip("every Go module under the root is excluded")
+		return res, scanner.Skip("every Go module under the root is excluded")
 	case len(mods) == 0:
 		return res, fmt.Errorf("gosec: no Go module (go.mod) under the scanned root outside vendor and testdata")
 	}
@@ -213,13 +214,13 @@ func (s *Scanner) Scan(ctx context.Context, req *scanners.Request) (*finding.Res
 
 	// A shard analyzes its modules only, at the Go version the whole tree
 	// chose above, so that its findings are those of an unsharded scan.
-	mods = slices.DeleteFunc(mods, func(m scanners.GoModule) bool { return !req.Keeps(scanners.UnitGoModule, m.Rel) })
-	run := &run{opt: s.opt, req: req, paths: scanners.PathsFor(req), filter: filter, res: res, want: want, local: local, rules: map[string]finding.Severity{}, ruleMsg: map[string]string{}}
+	mods = slices.DeleteFunc(mods, func(m golang.Module) bool { return !req.Keeps(scanner.UnitGoModule, m.Rel) })
+	run := &run{opt: s.opt, req: req, paths: scanner.PathsFor(req), filter: filter, res: res, want: want, local: local, rules: map[string]finding.Severity{}, ruleMsg: map[string]string{}}
 	var scanErr error
 	// A module counts as complete once analyzed whole (see gaps): one that
 	// fails, or is never reached, keeps its code-scanning alerts.
 	for _, m := range mods {
-		res.Units = append(res.Units, finding.Unit{Kind: scanners.UnitGoModule, Path: m.Rel, State: finding.Incomplete})
+		res.Units = append(res.Units, finding.Unit{Kind: scanner.UnitGoModule, Path: m.Rel, State: finding.Incomplete})
 	}
 	incomplete := false
 	for i, m := range mods {
@@ -246,7 +247,7 @@ func (s *Scanner) Scan(ctx context.Context, req *scanners.Request) (*finding.Res
 	}
 	if scanErr == nil && (run.incomplete || gaps) {
 		// The reasons are in the notifications, each with its go.mod or package.
-		scanErr = scanners.Partial()
+		scanErr = scanner.Partial()
 	}
 	return res, scanErr
 }
@@ -254,7 +255,7 @@ func (s *Scanner) Scan(ctx context.Context, req *scanners.Request) (*finding.Res
 // gosecVersion is the embedded gosec's version, or the one go.mod pins
 // when the build information does not say (test binaries).
 func gosecVersion() string {
-	if v, ok := scanners.LinkedVersion("github.com/securego/gosec/v2"); ok && v != "(devel)" {
+	if v, ok := scanner.LinkedVersion("github.com/securego/gosec/v2"); ok && v != "(devel)" {
 		return v
 	}
 	return "v2.30.0"

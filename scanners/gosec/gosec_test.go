@@ -15,7 +15,7 @@ import (
 
 	"github.com/scangate/scangate/finding"
 	"github.com/scangate/scangate/internal/shellout"
-	"github.com/scangate/scangate/scanners"
+	"github.com/scangate/scangate/scanner"
 )
 
 // Every fixture's lowest go directive is 1.21, so whichever test scans first
@@ -41,11 +41,11 @@ type scanOut struct {
 	logs []string
 }
 
-func scan(t testing.TB, root string, opt Options, edit func(*scanners.Request)) scanOut {
+func scan(t testing.TB, root string, opt Options, edit func(*scanner.Request)) scanOut {
 	t.Helper()
 	var out scanOut
 	var mu sync.Mutex
-	req := &scanners.Request{Root: root, Logf: func(f string, a ...any) {
+	req := &scanner.Request{Root: root, Logf: func(f string, a ...any) {
 		mu.Lock()
 		out.logs = append(out.logs, fmt.Sprintf(f, a...))
 		mu.Unlock()
@@ -57,7 +57,7 @@ func scan(t testing.TB, root string, opt Options, edit func(*scanners.Request)) 
 	if out.res == nil {
 		t.Fatalf("Scan(%s) returned a nil result (err %v)", root, out.err)
 	}
-	out.err = scanners.Settle(out.res, out.err) // as the runner decides it: err is for a failed scan
+	out.err = scanner.Settle(out.res, out.err) // as the runner decides it: err is for a failed scan
 	return out
 }
 
@@ -67,7 +67,7 @@ var shared = struct {
 	m map[string]scanOut
 }{m: map[string]scanOut{}}
 
-func sharedScan(t *testing.T, name string, root func() string, opt Options, edit func(*scanners.Request)) scanOut {
+func sharedScan(t *testing.T, name string, root func() string, opt Options, edit func(*scanner.Request)) scanOut {
 	t.Helper()
 	shared.Lock()
 	defer shared.Unlock()
@@ -335,7 +335,7 @@ func TestInSourceSuppressions(t *testing.T) {
 }
 
 func TestTestsAndTags(t *testing.T) {
-	o := scan(t, testdata(t, "fixture"), Options{}, func(r *scanners.Request) {
+	o := scan(t, testdata(t, "fixture"), Options{}, func(r *scanner.Request) {
 		r.Tests = true
 		r.Tags = []string{"scangate_extra"}
 	})
@@ -367,7 +367,7 @@ func TestTestsAndTags(t *testing.T) {
 
 func TestRuleAndPathOptions(t *testing.T) {
 	root := testdata(t, "fixture")
-	o := scan(t, root, Options{Exclude: []string{"G401", "G501"}, MinConfidence: finding.Medium}, func(r *scanners.Request) {
+	o := scan(t, root, Options{Exclude: []string{"G401", "G501"}, MinConfidence: finding.Medium}, func(r *scanner.Request) {
 		r.Exclude = []string{"internal/**"}
 	})
 	if o.err != nil {
@@ -645,7 +645,7 @@ func TestMultiModuleWorkspace(t *testing.T) {
 	}
 
 	// An excluded module is not loaded, nor even read.
-	o = scan(t, testdata(t, "multi"), Options{}, func(r *scanners.Request) { r.Exclude = []string{"app", "lib/**"} })
+	o = scan(t, testdata(t, "multi"), Options{}, func(r *scanner.Request) { r.Exclude = []string{"app", "lib/**"} })
 	if o.err != nil {
 		t.Fatal(o.err)
 	}
@@ -655,8 +655,8 @@ func TestMultiModuleWorkspace(t *testing.T) {
 	if logs := strings.Join(o.logs, "\n"); !strings.Contains(logs, "app: excluded, not read") || strings.Contains(logs, "multi/lib: 1 packages loaded") {
 		t.Errorf("progress: %q", o.logs)
 	}
-	o = scan(t, testdata(t, "multi"), Options{}, func(r *scanners.Request) { r.Exclude = []string{"*"} })
-	var skip *scanners.SkipError
+	o = scan(t, testdata(t, "multi"), Options{}, func(r *scanner.Request) { r.Exclude = []string{"*"} })
+	var skip *scanner.SkipError
 	if !errors.As(o.err, &skip) {
 		t.Errorf("everything excluded: err %v, want a skip", o.err)
 	}
@@ -665,8 +665,8 @@ func TestMultiModuleWorkspace(t *testing.T) {
 func TestCancelledContext(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	res, err := New(Options{}).Scan(ctx, &scanners.Request{Root: testdata(t, "fixture"), Logf: func(string, ...any) {}})
-	if err == nil || !errors.Is(err, context.Canceled) || res == nil || scanners.StateOf(err) != finding.Incomplete {
+	res, err := New(Options{}).Scan(ctx, &scanner.Request{Root: testdata(t, "fixture"), Logf: func(string, ...any) {}})
+	if err == nil || !errors.Is(err, context.Canceled) || res == nil || scanner.StateOf(err) != finding.Incomplete {
 		t.Errorf("cancelled scan: res %+v err %v", res, err)
 	}
 }
@@ -676,14 +676,14 @@ func TestApplies(t *testing.T) {
 	if s.Name() != "gosec" {
 		t.Errorf("name %q", s.Name())
 	}
-	if !s.Applies(&scanners.Request{Root: testdata(t, "multi")}) {
+	if !s.Applies(&scanner.Request{Root: testdata(t, "multi")}) {
 		t.Error("does not apply to a tree of Go modules")
 	}
 	empty := t.TempDir()
 	if err := os.WriteFile(filepath.Join(empty, "app.py"), []byte("print(1)\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if s.Applies(&scanners.Request{Root: empty}) {
+	if s.Applies(&scanner.Request{Root: empty}) {
 		t.Error("applies to a tree without go.mod")
 	}
 }

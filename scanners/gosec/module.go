@@ -4,7 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"go/scanner"
+	goscanner "go/scanner"
 	"go/token"
 	"go/version"
 	"log"
@@ -27,14 +27,15 @@ import (
 
 	"github.com/scangate/scangate/finding"
 	"github.com/scangate/scangate/internal/shellout"
-	"github.com/scangate/scangate/scanners"
+	"github.com/scangate/scangate/scanner"
+	"github.com/scangate/scangate/scanner/golang"
 )
 
 // run is one Scan: the state shared by its modules.
 type run struct {
 	opt    Options
-	req    *scanners.Request
-	paths  *scanners.Paths
+	req    *scanner.Request
+	paths  *scanner.Paths
 	filter *pathFilter
 	res    *finding.Result
 	want   string // Go version to pin for gosec, from the modules' go directives
@@ -52,7 +53,7 @@ type run struct {
 }
 
 // module loads one module's packages once and runs gosec on each.
-func (r *run) module(ctx context.Context, m scanners.GoModule) error {
+func (r *run) module(ctx context.Context, m golang.Module) error {
 	start := time.Now()
 	gomod := joinRel(m.Rel, "go.mod")
 	modGo := moduleGoVersion(m.GoVersion)
@@ -64,7 +65,7 @@ func (r *run) module(ctx context.Context, m scanners.GoModule) error {
 		return nil
 	}
 
-	env := append(scanners.GoEnv(m), scanners.CgoEnv(r.req)...)
+	env := append(golang.Env(m), golang.CgoEnv(r.req)...)
 	if r.req.Offline {
 		// --offline promises no network: loading must not fetch modules.
 		env = append(env, "GOPROXY=off")
@@ -133,12 +134,12 @@ func (r *run) module(ctx context.Context, m scanners.GoModule) error {
 	}
 	r.importErr = importErrors(cfg, r.paths)
 	r.req.Log("%s: %d packages loaded in %s (%d type-checked from recorded export data)", m.Path, len(pkgs), time.Since(start).Round(time.Millisecond), len(fast))
-	if cgo, err := scanners.CgoSkipped(r.req, m); err != nil || len(cgo) > 0 {
+	if cgo, err := golang.CgoSkipped(r.req, m); err != nil || len(cgo) > 0 {
 		r.incomplete = true
 		if err != nil {
 			r.notify(finding.LevelError, finding.Location{}, "gosec: %s", r.scrub(err.Error()))
 		} else {
-			r.notify(finding.LevelWarning, finding.Location{Path: cgo[0]}, "%s", scanners.CgoSkippedMessage("gosec", cgo))
+			r.notify(finding.LevelWarning, finding.Location{Path: cgo[0]}, "%s", golang.CgoSkippedMessage("gosec", cgo))
 		}
 	}
 
@@ -274,12 +275,12 @@ func buildFlags(tags []string) []string {
 // loadFailed records a module whose packages could not be loaded: nothing
 // in it was scanned. The first line is the go command's decisive one; the
 // whole output follows for the SARIF notification.
-func (r *run) loadFailed(m scanners.GoModule, gomod string, err error) {
+func (r *run) loadFailed(m golang.Module, gomod string, err error) {
 	r.incomplete = true
 	// The go command's output: through the filter before a line is picked.
 	full, dropped := r.paths.Diagnostics(err.Error(), m.Dir, r.req.Cgo)
 	r.notify(finding.LevelError, finding.Location{Path: gomod}, "gosec: module %s (%s) could not be loaded, nothing in it was scanned: %s\n%s",
-		m.Rel, m.Path, scanners.GoError(full), full+scanners.DroppedLines(dropped))
+		m.Rel, m.Path, golang.ErrorLine(full), full+scanner.DroppedLines(dropped))
 }
 
 // analyzer builds one gosec Analyzer per module: CheckRules and
@@ -355,7 +356,7 @@ func (r *run) packageExcluded(p *packages.Package) bool {
 // packageErrors records p's load, parse and type errors: one notification
 // per file (its first error, with file:line:col, and how many follow), so
 // that a cascade of parse errors stays readable.
-func (r *run) packageErrors(m scanners.GoModule, p *packages.Package, seen map[string]bool) {
+func (r *run) packageErrors(m golang.Module, p *packages.Package, seen map[string]bool) {
 	type fileErrs struct {
 		first finding.Location
 		msg   string
@@ -398,7 +399,7 @@ func (r *run) packageErrors(m scanners.GoModule, p *packages.Package, seen map[s
 			// The go command's report: compiler output with positions of its own.
 			var dropped int
 			msg, dropped = r.paths.Diagnostics(msg, m.Dir, r.req.Cgo)
-			msg += scanners.DroppedLines(dropped)
+			msg += scanner.DroppedLines(dropped)
 		}
 		key := p.PkgPath + "\x00" + loc.Path
 		if loc.Path == "" {
@@ -488,7 +489,7 @@ func (r *run) gosecErrors(errs map[string][]securego.Error) {
 var codeLine = regexp.MustCompile(`^(\d+): ?(.*)$`)
 
 // convert maps gosec issues to findings.
-func (r *run) convert(m scanners.GoModule, issues []*issue.Issue, dirs map[string]fileDirectives, drop map[string]bool) {
+func (r *run) convert(m golang.Module, issues []*issue.Issue, dirs map[string]fileDirectives, drop map[string]bool) {
 	seen := map[string]bool{}
 	var out []finding.Finding
 	for _, is := range issues {
@@ -669,7 +670,7 @@ func flaggedCode(code string, start, end int) string {
 func normalizeCode(code string) string {
 	fset := token.NewFileSet()
 	src := []byte(code)
-	var s scanner.Scanner
+	var s goscanner.Scanner
 	s.Init(fset.AddFile("", -1, len(src)), src, func(token.Position, string) {}, 0)
 	var toks []string
 	for {
@@ -725,12 +726,12 @@ func validGoVersion(v string) bool {
 
 // localGoVersion asks the go command that go/packages will run for its
 // version, so that a module needing a newer Go is reported clearly.
-func localGoVersion(ctx context.Context, m scanners.GoModule) (string, error) {
+func localGoVersion(ctx context.Context, m golang.Module) (string, error) {
 	// go/packages starts the first go on PATH: it must not be the tree's.
 	if err := shellout.CheckFirst("go", m.Root); err != nil {
 		return "", err
 	}
-	out, err := shellout.Run(ctx, shellout.Cmd{Program: "go", Args: []string{"env", "GOVERSION"}, Dir: m.Dir, Root: m.Root, Env: scanners.GoEnv(m), MaxStdout: 1 << 10})
+	out, err := shellout.Run(ctx, shellout.Cmd{Program: "go", Args: []string{"env", "GOVERSION"}, Dir: m.Dir, Root: m.Root, Env: golang.Env(m), MaxStdout: 1 << 10})
 	if err != nil {
 		if ctx.Err() != nil {
 			return "", fmt.Errorf("stopped: %w", context.Cause(ctx))
@@ -780,7 +781,7 @@ func (l *logCapture) ssaFailure() string {
 // importErrors returns a function that asks the go command, once per
 // import path, why that package could not be loaded, and returns its
 // decisive line ("missing go.sum entry …; to add: go get …").
-func importErrors(cfg *packages.Config, paths *scanners.Paths) func(string) string {
+func importErrors(cfg *packages.Config, paths *scanner.Paths) func(string) string {
 	seen := map[string]string{}
 	return func(path string) string {
 		if why, ok := seen[path]; ok {
@@ -795,7 +796,7 @@ func importErrors(cfg *packages.Config, paths *scanners.Paths) func(string) stri
 				for _, e := range p.Errors {
 					if why == "" && e.Kind == packages.ListError {
 						msg, _ := paths.Diagnostics(e.Msg, cfg.Dir, false)
-						why = scanners.GoError(msg)
+						why = golang.ErrorLine(msg)
 					}
 				}
 			}

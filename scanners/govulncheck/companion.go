@@ -12,7 +12,7 @@ import (
 	"time"
 
 	"github.com/scangate/scangate/internal/shellout"
-	"github.com/scangate/scangate/scanners"
+	"github.com/scangate/scangate/scanner"
 )
 
 // Companion is the program the adapter prefers as its child process when it
@@ -94,7 +94,7 @@ func childProgram(ctx context.Context, self string) (exe, warning string) {
 // protocol covers our own side of the contract. A build of ours that lists
 // no modules (a test binary) is compared on the x/vuln version only.
 func mismatch(ours, theirs *debug.BuildInfo) string {
-	tv, ok := scanners.ModuleVersion(theirs, "golang.org/x/vuln")
+	tv, ok := scanner.ModuleVersion(theirs, "golang.org/x/vuln")
 	if !ok {
 		return "it does not link golang.org/x/vuln"
 	}
@@ -108,8 +108,8 @@ func mismatch(ours, theirs *debug.BuildInfo) string {
 		return fmt.Sprintf("it is built with %s, scangate with %s", theirs.GoVersion, ours.GoVersion)
 	}
 	for _, d := range theirs.Deps {
-		tv, _ := scanners.ModuleVersion(theirs, d.Path)
-		ov, ok := scanners.ModuleVersion(ours, d.Path)
+		tv, _ := scanner.ModuleVersion(theirs, d.Path)
+		ov, ok := scanner.ModuleVersion(ours, d.Path)
 		if !ok {
 			ov = "nothing"
 		}

@@ -14,7 +14,8 @@ import (
 	"golang.org/x/mod/semver"
 
 	"github.com/scangate/scangate/finding"
-	"github.com/scangate/scangate/scanners"
+	"github.com/scangate/scangate/scanner"
+	"github.com/scangate/scangate/scanner/golang"
 )
 
 const stdlib = "stdlib" // govulncheck's module path for the standard library
@@ -69,7 +70,7 @@ func exitPoint(trace []*frame) int {
 }
 
 // convert adds one module's findings and rules to the result.
-func (sc *scan) convert(m scanners.GoModule, st *stream) error {
+func (sc *scan) convert(m golang.Module, st *stream) error {
 	sc.inventory(m, st)
 	chosen := map[string]*choice{}
 	for _, v := range st.findings {
@@ -101,7 +102,7 @@ func (sc *scan) convert(m scanners.GoModule, st *stream) error {
 		}
 		sev := sc.advisorySeverity(e)
 		f := sc.finding(m, st, gm, e, c, sev)
-		if scanners.Excluded(sc.req.Exclude, f.Location.Path) {
+		if scanner.Excluded(sc.req.Exclude, f.Location.Path) {
 			continue // a call site in an excluded path
 		}
 		sc.res.AddRule(rule(e, sev))
@@ -112,14 +113,14 @@ func (sc *scan) convert(m scanners.GoModule, st *stream) error {
 
 // inventory adds the module's build list (govulncheck's SBOM message: the
 // main module, its dependencies and the standard library) to the result.
-func (sc *scan) inventory(m scanners.GoModule, st *stream) {
+func (sc *scan) inventory(m golang.Module, st *stream) {
 	manifest := path.Join(m.Rel, "go.mod")
 	for _, mod := range st.sbom.Modules {
 		if mod.Path == "" {
 			continue
 		}
 		c := finding.Component{Ecosystem: "Go", Name: mod.Path, Version: finding.Spell("Go", mod.Path, mod.Version),
-			PURL: scanners.GoPURL(mod.Path, mod.Version), Manifest: manifest, Main: slices.Contains(st.sbom.Roots, mod.Path)}
+			PURL: golang.PURL(mod.Path, mod.Version), Manifest: manifest, Main: slices.Contains(st.sbom.Roots, mod.Path)}
 		sc.res.Packages = append(sc.res.Packages, c)
 	}
 }
@@ -175,7 +176,7 @@ func rule(e *entry, sev advisorySeverity) finding.Rule {
 	}
 }
 
-func (sc *scan) finding(m scanners.GoModule, st *stream, gm *goMod, e *entry, c *choice, sev advisorySeverity) finding.Finding {
+func (sc *scan) finding(m golang.Module, st *stream, gm *goMod, e *entry, c *choice, sev advisorySeverity) finding.Finding {
 	v := c.v
 	vf := v.Trace[0]
 	reach := v.level()
@@ -286,7 +287,7 @@ func goTag(v string) string {
 // trace converts govulncheck's stack (vulnerable symbol first) into
 // finding frames in call order: the entry point in the scanned module
 // first, the vulnerable symbol last.
-func (sc *scan) trace(m scanners.GoModule, t []*frame) []finding.Frame {
+func (sc *scan) trace(m golang.Module, t []*frame) []finding.Frame {
 	out := make([]finding.Frame, 0, len(t))
 	for i := len(t) - 1; i >= 0; i-- {
 		f := t[i]
@@ -313,7 +314,7 @@ func (sc *scan) trace(m scanners.GoModule, t []*frame) []finding.Frame {
 
 // modRel finds a module of the scanned tree by path: the one being
 // scanned (cur) first, since two modules of a tree may share a path.
-func (sc *scan) modRel(cur scanners.GoModule, modPath string) (string, bool) {
+func (sc *scan) modRel(cur golang.Module, modPath string) (string, bool) {
 	if cur.Path == modPath {
 		return cur.Rel, true
 	}
@@ -325,7 +326,7 @@ func (sc *scan) modRel(cur scanners.GoModule, modPath string) (string, bool) {
 	return "", false
 }
 
-func (sc *scan) framePath(cur scanners.GoModule, f *frame) string {
+func (sc *scan) framePath(cur golang.Module, f *frame) string {
 	if rel, ok := sc.modRel(cur, f.Module); ok {
 		return relTo(rel, f.Position.Filename)
 	}
@@ -338,9 +339,9 @@ type goMod struct {
 	file *modfile.File
 }
 
-func readGoMod(root string, m scanners.GoModule) (*goMod, error) {
+func readGoMod(root string, m golang.Module) (*goMod, error) {
 	p := filepath.Join(m.Dir, "go.mod")
-	rel := scanners.RelPath(root, p)
+	rel := scanner.RelPath(root, p)
 	data, err := os.ReadFile(p)
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", rel, err)

@@ -7,7 +7,8 @@ import (
 	"testing"
 
 	"github.com/scangate/scangate/finding"
-	"github.com/scangate/scangate/scanners"
+	"github.com/scangate/scangate/scanner"
+	"github.com/scangate/scangate/scanner/golang"
 )
 
 // FuzzStream: whatever the govulncheck child prints, decoding never panics
@@ -41,7 +42,7 @@ func FuzzStream(f *testing.F) {
 				t.Fatalf("accepted invalid JSON: %v", err)
 			}
 		}
-		sc := &scan{req: &scanners.Request{Root: root}, mods: []scanners.GoModule{{Dir: root, Rel: ".", Path: "example.com/scangate-example"}},
+		sc := &scan{req: &scanner.Request{Root: root}, mods: []golang.Module{{Dir: root, Rel: ".", Path: "example.com/scangate-example"}},
 			res: &finding.Result{Tool: Name}, severity: map[string]advisorySeverity{}}
 		if err := sc.convert(sc.mods[0], st); err != nil {
 			t.Fatalf("convert: %v", err)

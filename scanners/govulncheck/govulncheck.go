@@ -26,7 +26,8 @@ import (
 	"github.com/scangate/scangate/finding"
 	"github.com/scangate/scangate/internal/resultcache"
 	"github.com/scangate/scangate/internal/shellout"
-	"github.com/scangate/scangate/scanners"
+	"github.com/scangate/scangate/scanner"
+	"github.com/scangate/scangate/scanner/golang"
 )
 
 // Name is the scanner's name in results and on the command line.
@@ -85,26 +86,26 @@ const vulnVersion = "v1.9.0"
 
 // Version is the embedded golang.org/x/vuln version.
 func (s *Scanner) Version() string {
-	if v, ok := scanners.LinkedVersion("golang.org/x/vuln"); ok {
+	if v, ok := scanner.LinkedVersion("golang.org/x/vuln"); ok {
 		return v
 	}
 	return vulnVersion
 }
 
 // Applies reports whether there is a go.mod under the root.
-func (s *Scanner) Applies(req *scanners.Request) bool {
-	return scanners.HasFile(req.Root, req.Exclude, func(rel string, d fs.DirEntry) bool { return d.Name() == "go.mod" })
+func (s *Scanner) Applies(req *scanner.Request) bool {
+	return golang.HasFile(req.Root, req.Exclude, func(rel string, d fs.DirEntry) bool { return d.Name() == "go.mod" })
 }
 
 // Units are the Go modules govulncheck analyzes, for sharded scans.
-func (s *Scanner) Units(req *scanners.Request) ([]scanners.Unit, error) {
-	return scanners.GoModuleUnits(req.Root, req.Exclude)
+func (s *Scanner) Units(req *scanner.Request) ([]scanner.Unit, error) {
+	return golang.Units(req.Root, req.Exclude)
 }
 
 // Scan runs govulncheck once per module, one module after another: two
 // symbol scans side by side on two cores were slower than in sequence and
 // doubled the peak memory (bench/vuln.sh).
-func (s *Scanner) Scan(ctx context.Context, req *scanners.Request) (*finding.Result, error) {
+func (s *Scanner) Scan(ctx context.Context, req *scanner.Request) (*finding.Result, error) {
 	res := &finding.Result{
 		Tool:           Name,
 		Version:        s.Version(),
@@ -149,26 +150,26 @@ func (s *Scanner) Scan(ctx context.Context, req *scanners.Request) (*finding.Res
 		dbDir = abs
 		dbURL = (&url.URL{Scheme: "file", Path: filepath.ToSlash(abs)}).String()
 	}
-	tree, err := scanners.GoModules(req.Root, req.Exclude)
+	tree, err := golang.Modules(req.Root, req.Exclude)
 	if err != nil {
 		return res, fmt.Errorf("govulncheck: %w", err)
 	}
 	for _, x := range tree.Excluded {
 		req.Log("%s: excluded, not read", x)
 	}
-	gaps := scanners.NoteGaps(res, Name, tree.GapsFor(req))
+	gaps := scanner.NoteGaps(res, Name, tree.GapsFor(req))
 	mods := tree.Modules
 	switch {
 	case len(mods) == 0 && gaps:
-		return res, scanners.Partial()
+		return res, scanner.Partial()
 	case len(mods) == 0 && len(tree.Excluded) > 0:
-		return res, scanners.Skip("every Go module under the root is excluded")
+		return res, scanner.Skip("every Go module under the root is excluded")
 	case len(mods) == 0:
 		return res, errors.New("govulncheck: no go.mod found")
 	}
 	all := mods
-	mods = slices.DeleteFunc(mods, func(m scanners.GoModule) bool { return !req.Keeps(scanners.UnitGoModule, m.Rel) })
-	sc := &scan{s: s, req: req, paths: scanners.PathsFor(req), exe: exe, dbDir: dbDir, dbURL: dbURL, mods: all, res: res,
+	mods = slices.DeleteFunc(mods, func(m golang.Module) bool { return !req.Keeps(scanner.UnitGoModule, m.Rel) })
+	sc := &scan{s: s, req: req, paths: scanner.PathsFor(req), exe: exe, dbDir: dbDir, dbURL: dbURL, mods: all, res: res,
 		severity: map[string]advisorySeverity{}}
 	var scanned, failed int
 	partial := false // a module was scanned without some of its files
@@ -176,7 +177,7 @@ func (s *Scanner) Scan(ctx context.Context, req *scanners.Request) (*finding.Res
 	// A module counts as complete once scanned whole, so that one that
 	// fails, or is never reached, keeps its code-scanning alerts.
 	for _, m := range mods {
-		res.Units = append(res.Units, finding.Unit{Kind: scanners.UnitGoModule, Path: m.Rel, State: finding.Incomplete})
+		res.Units = append(res.Units, finding.Unit{Kind: scanner.UnitGoModule, Path: m.Rel, State: finding.Incomplete})
 	}
 	for i, m := range mods {
 		req.Log("module %d/%d: %s (%s)", i+1, len(mods), m.Path, m.Rel)
@@ -192,14 +193,14 @@ func (s *Scanner) Scan(ctx context.Context, req *scanners.Request) (*finding.Res
 			var me *moduleError
 			if errors.As(err, &me) {
 				msg = sc.paths.Text(me.line) + "\n" + sc.paths.Text(me.full)
-			} else if d := scanners.GoError(msg); d != msg {
+			} else if d := golang.ErrorLine(msg); d != msg {
 				msg = d + "\n" + msg
 			}
 			res.Errorf("govulncheck: module %s (%s): nothing in it was scanned: %s", m.Rel, m.Path, msg)
 			continue
 		}
 		scanned++
-		if cgo, err := scanners.CgoSkipped(req, m); err != nil {
+		if cgo, err := golang.CgoSkipped(req, m); err != nil {
 			partial = true
 			res.Errorf("govulncheck: %s", sc.paths.Text(err.Error()))
 		} else if len(cgo) > 0 {
@@ -207,7 +208,7 @@ func (s *Scanner) Scan(ctx context.Context, req *scanners.Request) (*finding.Res
 			// called only there would be missed.
 			partial = true
 			res.Notifications = append(res.Notifications, finding.Notification{Level: finding.LevelWarning,
-				Message: scanners.CgoSkippedMessage("govulncheck", cgo), Location: finding.Location{Path: cgo[0]}})
+				Message: golang.CgoSkippedMessage("govulncheck", cgo), Location: finding.Location{Path: cgo[0]}})
 		} else {
 			res.Units[i].State = finding.Completed
 		}
@@ -221,7 +222,7 @@ func (s *Scanner) Scan(ctx context.Context, req *scanners.Request) (*finding.Res
 	}
 	if failed > 0 || scanned == 0 && len(mods) > 0 || partial || gaps {
 		// The reasons are in the notifications, each naming its module.
-		return res, scanners.Partial()
+		return res, scanner.Partial()
 	}
 	return res, nil
 }
@@ -256,19 +257,19 @@ func usableDB(dir string) bool {
 // scan is the state of one Scan call.
 type scan struct {
 	s        *Scanner
-	req      *scanners.Request
-	paths    *scanners.Paths
+	req      *scanner.Request
+	paths    *scanner.Paths
 	exe      string
 	dbDir    string // absolute govulncheck database directory; "" online
 	dbURL    string
-	mods     []scanners.GoModule
+	mods     []golang.Module
 	res      *finding.Result
 	severity map[string]advisorySeverity
 }
 
 // module scans one module and adds its findings; a nil stream with a nil
 // error means the module has no packages.
-func (sc *scan) module(ctx context.Context, m scanners.GoModule) (*stream, error) {
+func (sc *scan) module(ctx context.Context, m golang.Module) (*stream, error) {
 	args := []string{Subcommand, "-C", m.Dir, "-format", "json", "-scan", sc.s.opt.ScanLevel}
 	if len(sc.req.Tags) > 0 && sc.s.opt.ScanLevel != "module" {
 		args = append(args, "-tags", strings.Join(sc.req.Tags, ","))
@@ -314,14 +315,14 @@ func (sc *scan) module(ctx context.Context, m scanners.GoModule) (*stream, error
 	}
 	if out.ExitCode != 0 {
 		msg, dropped := sc.paths.Diagnostics(childError(string(out.Stderr)), m.Dir, sc.req.Cgo)
-		msg += scanners.DroppedLines(dropped)
+		msg += scanner.DroppedLines(dropped)
 		if strings.Contains(msg, "no packages matched the provided patterns") {
 			sc.res.Notifications = append(sc.res.Notifications, finding.Notification{Level: finding.LevelNote,
 				Message: fmt.Sprintf("govulncheck: module %s (%s) has no Go packages to scan", m.Rel, m.Path)})
 			return nil, nil
 		}
 		// The summary names the tool already: "govulncheck: fetching …" would double it.
-		me := &moduleError{line: strings.TrimPrefix(scanners.GoError(msg), "govulncheck: "), full: msg}
+		me := &moduleError{line: strings.TrimPrefix(golang.ErrorLine(msg), "govulncheck: "), full: msg}
 		if sc.req.Offline && strings.Contains(msg, "GOPROXY=off") {
 			hint := fmt.Sprintf("(offline: the module cache lacks a dependency; run `go mod download` in %s with network access first)", m.Rel)
 			me.line += " " + hint
@@ -346,11 +347,11 @@ func (sc *scan) module(ctx context.Context, m scanners.GoModule) (*stream, error
 // arguments and environment, the toolchain, the database's digest and the
 // module's files. Online scans are not cached: the answer changes with
 // vuln.go.dev, which has no digest to key on.
-func (sc *scan) key(ctx context.Context, m scanners.GoModule, args, env []string) *resultcache.Key {
+func (sc *scan) key(ctx context.Context, m golang.Module, args, env []string) *resultcache.Key {
 	if sc.req.Cache == nil || !sc.req.Offline || sc.req.DBDigest == "" {
 		return nil
 	}
-	gov, err := scanners.GoVersion(ctx, m)
+	gov, err := golang.Version(ctx, m)
 	if err != nil {
 		return nil
 	}
@@ -366,8 +367,8 @@ func (sc *scan) key(ctx context.Context, m scanners.GoModule, args, env []string
 		}
 		k.Add(a)
 	}
-	scanners.KeyGoEnv(k, m, env)
-	scanners.KeyModule(k, m)
+	golang.KeyEnv(k, m, env)
+	golang.KeyModule(k, m)
 	if k.Err() != nil {
 		return nil
 	}
@@ -383,8 +384,8 @@ func (e *moduleError) Error() string { return e.full }
 // childEnv is the child's environment: the user's toolchain only, the
 // module's workspace, cgo only when trusted, never a write to go.mod, and
 // no download offline.
-func childEnv(req *scanners.Request, m scanners.GoModule) []string {
-	env := append(scanners.GoEnv(m), scanners.CgoEnv(req)...)
+func childEnv(req *scanner.Request, m golang.Module) []string {
+	env := append(golang.Env(m), golang.CgoEnv(req)...)
 	env = append(env, "GOFLAGS="+goFlags(os.Getenv("GOFLAGS"), m.Dir))
 	if req.Offline {
 		env = append(env, "GOPROXY=off")

@@ -16,7 +16,7 @@ import (
 
 	"github.com/scangate/scangate/finding"
 	"github.com/scangate/scangate/internal/testkit"
-	"github.com/scangate/scangate/scanners"
+	"github.com/scangate/scangate/scanner"
 )
 
 // examples/project requires golang.org/x/text v0.3.6 (calls language.Parse)
@@ -277,7 +277,7 @@ func TestOfflineWithoutDB(t *testing.T) {
 			t.Errorf("db %q: result %+v", db, res)
 		}
 		// Through the runner: an incomplete run with the error notification.
-		out := scanners.Run(context.Background(), *request(root, db), []scanners.Scanner{s}, scanners.Options{})
+		out := scanner.Run(context.Background(), *request(root, db), []scanner.Scanner{s}, scanner.Options{})
 		if out[0].State != finding.Incomplete || !strings.Contains(notes(&out[0]), "govulncheck: no vulnerability database") {
 			t.Errorf("db %q: run state %v, notifications:\n%s", db, out[0].State, notes(&out[0]))
 		}
@@ -404,13 +404,13 @@ func checkCall(t *testing.T, file string, line, col int, callee string) {
 	}
 }
 
-// settle is what the runner does with a scan's outcome (scanners.Settle):
+// settle is what the runner does with a scan's outcome (scanner.Settle):
 // the state set, err kept only for a scan that failed.
 func settle(res *finding.Result, err error) error {
 	if res == nil {
 		return err
 	}
-	return scanners.Settle(res, err)
+	return scanner.Settle(res, err)
 }
 
 // The child's own "govulncheck: " prefix is not repeated after the one the

@@ -13,7 +13,7 @@ import (
 
 	"github.com/scangate/scangate/finding"
 	"github.com/scangate/scangate/internal/testkit"
-	"github.com/scangate/scangate/scanners"
+	"github.com/scangate/scangate/scanner"
 )
 
 // The test binary doubles as the govulncheck child, as scangate's own
@@ -119,8 +119,8 @@ func absPath(t testing.TB, p string) string {
 	return a
 }
 
-func request(root, db string) *scanners.Request {
-	return &scanners.Request{Root: root, Offline: true, DB: db, Logf: func(string, ...any) {}}
+func request(root, db string) *scanner.Request {
+	return &scanner.Request{Root: root, Offline: true, DB: db, Logf: func(string, ...any) {}}
 }
 
 // The example project is scanned once for every test that reads it.

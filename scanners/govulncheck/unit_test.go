@@ -11,7 +11,8 @@ import (
 
 	"github.com/scangate/scangate/finding"
 	"github.com/scangate/scangate/internal/testkit"
-	"github.com/scangate/scangate/scanners"
+	"github.com/scangate/scangate/scanner"
+	"github.com/scangate/scangate/scanner/golang"
 )
 
 // Build tags and test files reach govulncheck: the only calls of x/text
@@ -127,7 +128,7 @@ func TestChildEnv(t *testing.T) {
 	t.Setenv("MY_API_KEY", "secret")
 	t.Setenv("GOTOOLCHAIN", "auto")
 	t.Setenv("PATH", filepath.Join(root, "bin")+string(os.PathListSeparator)+os.Getenv("PATH"))
-	env := childEnv(&scanners.Request{Offline: true}, scanners.GoModule{Root: root, Dir: dir})
+	env := childEnv(&scanner.Request{Offline: true}, golang.Module{Root: root, Dir: dir})
 	for _, want := range []string{"GOTOOLCHAIN=local", "GOPROXY=off", "GOWORK=off", "GOPACKAGESDRIVER=off", "CGO_ENABLED=0"} {
 		if !slices.Contains(env, want) {
 			t.Errorf("child env lacks %s", want)
@@ -143,7 +144,7 @@ func TestChildEnv(t *testing.T) {
 		}
 	}
 	// --cgo: the last CGO_ENABLED wins (os/exec keeps the last of duplicates).
-	env = childEnv(&scanners.Request{Cgo: true}, scanners.GoModule{Root: root, Dir: dir})
+	env = childEnv(&scanner.Request{Cgo: true}, golang.Module{Root: root, Dir: dir})
 	if i, j := slices.Index(env, "CGO_ENABLED=0"), slices.Index(env, "CGO_ENABLED=1"); j < 0 || j < i {
 		t.Errorf("with Cgo the child env must end with CGO_ENABLED=1: %v", env[max(0, len(env)-6):])
 	}
@@ -165,7 +166,7 @@ require (
 
 replace example.com/old => example.com/fork v1.2.0
 `})
-	gm, err := readGoMod(root, scanners.GoModule{Dir: filepath.Join(root, "a"), Rel: "a"})
+	gm, err := readGoMod(root, golang.Module{Dir: filepath.Join(root, "a"), Rel: "a"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -224,7 +225,7 @@ func TestExclude(t *testing.T) {
 	}
 	req.Exclude = []string{"a", "b/**"}
 	_, err = s.Scan(context.Background(), req)
-	var skip *scanners.SkipError
+	var skip *scanner.SkipError
 	if !errors.As(err, &skip) || skip.Reason != "every Go module under the root is excluded" {
 		t.Errorf("with every module excluded: err = %v", err)
 	}
@@ -255,9 +256,9 @@ func TestAdvisorySeverity(t *testing.T) {
 // module's files, not in the first module of that path.
 func TestTraceInTheScannedModuleOfASharedPath(t *testing.T) {
 	root := t.TempDir()
-	a := scanners.GoModule{Root: root, Dir: filepath.Join(root, "svc", "a"), Rel: "svc/a", Path: "example.com/same"}
-	b := scanners.GoModule{Root: root, Dir: filepath.Join(root, "svc", "b"), Rel: "svc/b", Path: "example.com/same"}
-	sc := &scan{req: &scanners.Request{Root: root}, mods: []scanners.GoModule{a, b}}
+	a := golang.Module{Root: root, Dir: filepath.Join(root, "svc", "a"), Rel: "svc/a", Path: "example.com/same"}
+	b := golang.Module{Root: root, Dir: filepath.Join(root, "svc", "b"), Rel: "svc/b", Path: "example.com/same"}
+	sc := &scan{req: &scanner.Request{Root: root}, mods: []golang.Module{a, b}}
 	tr := sc.trace(b, []*frame{{Module: "example.com/same", Package: "example.com/same", Function: "main",
 		Position: &position{Filename: "main.go", Line: 38, Column: 23}}})
 	if len(tr) != 1 || tr[0].Location.Path != "svc/b/main.go" || tr[0].External {

@@ -10,7 +10,7 @@ import (
 
 	"github.com/scangate/scangate/finding"
 	"github.com/scangate/scangate/internal/resultcache"
-	"github.com/scangate/scangate/scanners"
+	"github.com/scangate/scangate/scanner"
 )
 
 // cacheEntry is an offline scan's answer after the database checks.
@@ -25,7 +25,7 @@ type cacheEntry struct {
 // every file osv-scanner reads: the lockfiles, the requirements files they
 // include (-r, -c), a go.mod's go.sum and the osv-scanner.toml beside
 // them, whose ignores we report. Online scans are not cached: the answer changes with osv.dev.
-func (s *Scanner) cacheKey(req *scanners.Request, files []lockfile) *resultcache.Key {
+func (s *Scanner) cacheKey(req *scanner.Request, files []lockfile) *resultcache.Key {
 	if req.Cache == nil || !req.Offline || req.DBDigest == "" {
 		return nil
 	}
@@ -35,9 +35,9 @@ func (s *Scanner) cacheKey(req *scanners.Request, files []lockfile) *resultcache
 	for _, f := range files {
 		k.Add(f.Rel, f.Ecosystem, f.Extractor)
 		dir := path.Dir(f.Rel)
-		scanners.KeyDepFiles(k, req.Root, f.Rel, path.Join(dir, "osv-scanner.toml"))
+		scanner.KeyDepFiles(k, req.Root, f.Rel, path.Join(dir, "osv-scanner.toml"))
 		if path.Base(f.Rel) == "go.mod" && readsGoSum(filepath.Join(req.Root, filepath.FromSlash(f.Rel))) {
-			scanners.KeyFile(k, req.Root, filepath.Join(req.Root, filepath.FromSlash(path.Join(dir, "go.sum"))))
+			scanner.KeyFile(k, req.Root, filepath.Join(req.Root, filepath.FromSlash(path.Join(dir, "go.sum"))))
 		}
 	}
 	if k.Err() != nil {

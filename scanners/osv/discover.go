@@ -39,7 +39,7 @@ import (
 	"github.com/google/osv-scalibr/extractor/filesystem/language/swift/packageresolved"
 	"github.com/google/osv-scalibr/extractor/filesystem/simplefileapi"
 
-	"github.com/scangate/scangate/scanners"
+	"github.com/scangate/scangate/scanner"
 )
 
 // kinds are the language extractors of osv-scanner v2.5.0's "lockfile"
@@ -110,17 +110,17 @@ type lockfile struct {
 
 // discover walks root for lockfiles; with first it stops at the first one.
 // The directories skip matches are not read; what cannot be read is a gap.
-func discover(root string, skip []string, first bool) ([]lockfile, []scanners.Gap, error) {
+func discover(root string, skip []string, first bool) ([]lockfile, []scanner.Gap, error) {
 	exs := extractors()
 	var out []lockfile
-	gaps, err := scanners.TreeWalk{Root: root, Exclude: skip}.Walk(func(p, rel string, d fs.DirEntry) error {
+	gaps, err := scanner.TreeWalk{Root: root, Exclude: skip}.Walk(func(p, rel string, d fs.DirEntry) error {
 		if d.IsDir() {
-			if scanners.SkippedDir(d.Name()) {
+			if scanner.SkippedDir(d.Name()) {
 				return filepath.SkipDir
 			}
 			return nil
 		}
-		if !d.Type().IsRegular() || scanners.Excluded(skip, rel) {
+		if !d.Type().IsRegular() || scanner.Excluded(skip, rel) {
 			return nil
 		}
 		info, err := d.Info()
@@ -144,5 +144,5 @@ func discover(root string, skip []string, first bool) ([]lockfile, []scanners.Ga
 }
 
 // skipped are the skip-lockfiles globs and the scan's exclusions, in
-// scangate's one glob dialect (scanners.Excluded).
+// scangate's one glob dialect (scanner.Excluded).
 func skipped(globs ...[]string) []string { return slices.Concat(globs...) }

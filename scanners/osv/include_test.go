@@ -11,7 +11,7 @@ import (
 
 	"github.com/scangate/scangate/finding"
 	"github.com/scangate/scangate/internal/testkit"
-	"github.com/scangate/scangate/scanners"
+	"github.com/scangate/scangate/scanner"
 )
 
 func findingsAt(res *finding.Result) []string {
@@ -99,10 +99,10 @@ func TestLogLinesNotNamedTwice(t *testing.T) {
 	root := t.TempDir()
 	testkit.WriteFiles(t, root, map[string]string{"requirements.txt": "-r missing.txt\njinja2==2.11.2\n"})
 	var lines []string
-	req := &scanners.Request{Root: root, Offline: true, DB: importDB(t, advisoriesDir),
+	req := &scanner.Request{Root: root, Offline: true, DB: importDB(t, advisoriesDir),
 		Logf: func(format string, args ...any) { lines = append(lines, fmt.Sprintf(format, args...)) }}
 	res, err := New(Options{MaxDBAge: -1}).Scan(context.Background(), req)
-	if err := scanners.Settle(res, err); err != nil { // as the runner: the state set
+	if err := scanner.Settle(res, err); err != nil { // as the runner: the state set
 		t.Fatal(err)
 	}
 	if len(res.Findings) != 1 {
@@ -126,9 +126,9 @@ func TestLogLinesNotNamedTwice(t *testing.T) {
 func TestMissingIncludeIsIncomplete(t *testing.T) {
 	root := t.TempDir()
 	testkit.WriteFiles(t, root, map[string]string{"requirements.txt": "-r missing.txt\njinja2==2.11.2\n"})
-	req := &scanners.Request{Root: root, Offline: true, DB: importDB(t, advisoriesDir)}
+	req := &scanner.Request{Root: root, Offline: true, DB: importDB(t, advisoriesDir)}
 	res, err := New(Options{MaxDBAge: -1}).Scan(context.Background(), req)
-	if err := scanners.Settle(res, err); err != nil { // as the runner: the state set
+	if err := scanner.Settle(res, err); err != nil { // as the runner: the state set
 		t.Fatal(err)
 	}
 	if res.State != finding.Incomplete || len(res.Findings) != 1 {

@@ -7,7 +7,7 @@ import (
 	"github.com/ossf/osv-schema/bindings/go/osvconstants"
 
 	"github.com/scangate/scangate/finding"
-	"github.com/scangate/scangate/scanners"
+	"github.com/scangate/scangate/scanner/golang"
 )
 
 // packagesOf lists the packages read from the lockfiles, vulnerable or not,
@@ -22,7 +22,7 @@ func packagesOf(read []extracted) []finding.Component {
 			c.Version = finding.Spell(c.Ecosystem, c.Name, p.Version)
 			switch {
 			case eco.Ecosystem == osvconstants.EcosystemGo:
-				c.PURL = scanners.GoPURL(p.Name, p.Version) // with govulncheck's v
+				c.PURL = golang.PURL(p.Name, p.Version) // with govulncheck's v
 			case p.PURL() != nil:
 				c.PURL = p.PURL().String()
 			}

@@ -35,7 +35,7 @@ import (
 	osvdevapi "osv.dev/bindings/go/osvdev"
 
 	"github.com/scangate/scangate/finding"
-	"github.com/scangate/scangate/scanners"
+	"github.com/scangate/scangate/scanner"
 	"github.com/scangate/scangate/vulndb"
 )
 
@@ -52,7 +52,7 @@ const (
 // Options configure the scanner.
 type Options struct {
 	// SkipLockfiles are globs of lockfiles not to scan, in scangate's one
-	// glob dialect (scanners.Excluded): "requirements-dev.txt" anywhere,
+	// glob dialect (scanner.Excluded): "requirements-dev.txt" anywhere,
 	// "tools/*/go.mod" from the root. Request.Exclude skips files as well.
 	SkipLockfiles []string
 	// MaxDBAge is the age above which an offline database draws a warning:
@@ -68,30 +68,30 @@ type Scanner struct{ opt Options }
 // New returns the scanner.
 func New(opt Options) *Scanner { return &Scanner{opt: opt} }
 
-// Name implements scanners.Scanner.
+// Name implements scanner.Scanner.
 func (s *Scanner) Name() string { return Name }
 
 // Version is the osv-scanner release the scanner reproduces.
 func (s *Scanner) Version() string { return version }
 
 // Applies reports whether any lockfile osv-scanner understands is under the root.
-func (s *Scanner) Applies(req *scanners.Request) bool {
+func (s *Scanner) Applies(req *scanner.Request) bool {
 	l, gaps, err := discover(req.Root, skipped(s.opt.SkipLockfiles, req.Exclude), true)
 	return len(l) > 0 || len(gaps) > 0 || err != nil // an unreadable tree is Scan's to report
 }
 
 // Units are the lockfiles osv-scanner reads, for sharded scans.
-func (s *Scanner) Units(req *scanners.Request) ([]scanners.Unit, error) {
+func (s *Scanner) Units(req *scanner.Request) ([]scanner.Unit, error) {
 	files, gaps, err := discover(req.Root, skipped(s.opt.SkipLockfiles, req.Exclude), false)
 	if err != nil {
 		return nil, err
 	}
-	out := make([]scanners.Unit, 0, len(files)+len(gaps))
+	out := make([]scanner.Unit, 0, len(files)+len(gaps))
 	for _, g := range gaps {
-		out = append(out, scanners.Unit{Kind: scanners.UnitLockfile, Path: g.Rel}) // some shard must report it
+		out = append(out, scanner.Unit{Kind: scanner.UnitLockfile, Path: g.Rel}) // some shard must report it
 	}
 	for _, f := range files {
-		u := scanners.Unit{Kind: scanners.UnitLockfile, Path: f.Rel}
+		u := scanner.Unit{Kind: scanner.UnitLockfile, Path: f.Rel}
 		if info, err := os.Stat(f.Abs); err == nil {
 			u.Size = info.Size()
 		}
@@ -100,8 +100,8 @@ func (s *Scanner) Units(req *scanners.Request) ([]scanners.Unit, error) {
 	return out, nil
 }
 
-// Scan implements scanners.Scanner.
-func (s *Scanner) Scan(ctx context.Context, req *scanners.Request) (_ *finding.Result, err error) {
+// Scan implements scanner.Scanner.
+func (s *Scanner) Scan(ctx context.Context, req *scanner.Request) (_ *finding.Result, err error) {
 	res := &finding.Result{Tool: Name, Version: s.Version(), InformationURI: informationURI, Findings: []finding.Finding{}}
 	logf := req.Log
 	if logf == nil {
@@ -111,12 +111,12 @@ func (s *Scanner) Scan(ctx context.Context, req *scanners.Request) (_ *finding.R
 	if err != nil {
 		return res, fmt.Errorf("osv-scanner: find lockfiles: %w", err)
 	}
-	gaps = slices.DeleteFunc(gaps, func(g scanners.Gap) bool { return !req.Keeps(scanners.UnitLockfile, g.Rel) })
-	if scanners.NoteGaps(res, Name, gaps) {
+	gaps = slices.DeleteFunc(gaps, func(g scanner.Gap) bool { return !req.Keeps(scanner.UnitLockfile, g.Rel) })
+	if scanner.NoteGaps(res, Name, gaps) {
 		// What could not be read may hold lockfiles: never complete.
 		defer func() {
 			if err == nil {
-				err = scanners.Partial()
+				err = scanner.Partial()
 			}
 		}()
 	}
@@ -126,7 +126,7 @@ func (s *Scanner) Scan(ctx context.Context, req *scanners.Request) (_ *finding.R
 	for _, f := range files {
 		treeEcos[f.Ecosystem] = true
 	}
-	files = slices.DeleteFunc(files, func(f lockfile) bool { return !req.Keeps(scanners.UnitLockfile, f.Rel) })
+	files = slices.DeleteFunc(files, func(f lockfile) bool { return !req.Keeps(scanner.UnitLockfile, f.Rel) })
 	if len(files) == 0 {
 		return res, nil
 	}
@@ -135,7 +135,7 @@ func (s *Scanner) Scan(ctx context.Context, req *scanners.Request) (_ *finding.R
 	unitAt := map[string]int{}
 	for _, f := range files {
 		unitAt[f.Rel] = len(res.Units)
-		res.Units = append(res.Units, finding.Unit{Kind: scanners.UnitLockfile, Path: f.Rel, State: finding.Incomplete})
+		res.Units = append(res.Units, finding.Unit{Kind: scanner.UnitLockfile, Path: f.Rel, State: finding.Incomplete})
 	}
 	ignores, problems := loadRepoIgnores(req.Root, files)
 	for _, dir := range sortedKeys(ignores) {
@@ -207,7 +207,7 @@ func (s *Scanner) Scan(ctx context.Context, req *scanners.Request) (_ *finding.R
 		return fail(fmt.Errorf("osv-scanner: %w", err))
 	}
 	defer closeTree.Close()
-	paths := scanners.PathsFor(req)
+	paths := scanner.PathsFor(req)
 	clean := func(s string) string { return strings.TrimSpace(paths.Text(s)) }
 	byName := map[string]filesystem.Extractor{}
 	for _, k := range extractors() {
@@ -278,7 +278,7 @@ func (s *Scanner) Scan(ctx context.Context, req *scanners.Request) (_ *finding.R
 	}
 	sortFindings(res.Findings)
 	if len(partly) > 0 || located > 0 {
-		return res, scanners.Partial(partly...)
+		return res, scanner.Partial(partly...)
 	}
 	if key != nil && ctx.Err() == nil {
 		// Only a complete answer is kept: a partial one returned above.
@@ -296,7 +296,7 @@ type extracted struct {
 // match finds the advisories of every package: offline with osv-scalibr's
 // local matcher over each ecosystem's zip (an ecosystem whose zip cannot be
 // read fails alone, in failed), online with its osv.dev matcher.
-func (s *Scanner) match(ctx context.Context, req *scanners.Request, localDB string, read []extracted, logf func(string, ...any)) (map[*extractor.Package][]*osvpb.Vulnerability, map[string]error, error) {
+func (s *Scanner) match(ctx context.Context, req *scanner.Request, localDB string, read []extracted, logf func(string, ...any)) (map[*extractor.Package][]*osvpb.Vulnerability, map[string]error, error) {
 	out := map[*extractor.Package][]*osvpb.Vulnerability{}
 	failed := map[string]error{}
 	byEco := map[string][]*extractor.Package{}

@@ -13,11 +13,12 @@ import (
 	"testing"
 
 	osvpb "github.com/ossf/osv-schema/bindings/go/osvschema"
+	"google.golang.org/protobuf/encoding/protojson"
+
 	"github.com/scangate/scangate/finding"
 	"github.com/scangate/scangate/internal/testkit"
-	"github.com/scangate/scangate/scanners"
+	"github.com/scangate/scangate/scanner"
 	"github.com/scangate/scangate/vulndb"
-	"google.golang.org/protobuf/encoding/protojson"
 )
 
 const (
@@ -68,10 +69,10 @@ func importDB(t testing.TB, src string, skip ...string) string {
 func scan(t testing.TB, s *Scanner, root, db string, offline bool) (*finding.Result, error) {
 	t.Helper()
 	abs, _ := filepath.Abs(root)
-	req := &scanners.Request{Root: abs, Offline: offline, DB: db, Logf: func(string, ...any) {}}
+	req := &scanner.Request{Root: abs, Offline: offline, DB: db, Logf: func(string, ...any) {}}
 	res, err := s.Scan(context.Background(), req)
 	if res != nil {
-		err = scanners.Settle(res, err) // as the runner: the state set, err only for a failed scan
+		err = scanner.Settle(res, err) // as the runner: the state set, err only for a failed scan
 	}
 	return res, err
 }
@@ -342,7 +343,7 @@ func TestSkipLockfiles(t *testing.T) {
 		t.Errorf("findings %+v, want only the requirements.txt one", got)
 	}
 	all := New(Options{SkipLockfiles: []string{"*.lock", "*.json", "*.txt", "go.mod"}})
-	if all.Applies(&scanners.Request{Root: root}) {
+	if all.Applies(&scanner.Request{Root: root}) {
 		t.Error("applies to a tree whose lockfiles are all skipped")
 	}
 }
@@ -394,7 +395,7 @@ func TestDiscover(t *testing.T) {
 	empty := t.TempDir()
 	os.MkdirAll(filepath.Join(empty, "vendor"), 0o755)
 	os.WriteFile(filepath.Join(empty, "vendor", "requirements.txt"), []byte("a==1\n"), 0o644)
-	if New(Options{}).Applies(&scanners.Request{Root: empty}) {
+	if New(Options{}).Applies(&scanner.Request{Root: empty}) {
 		t.Error("applies to a tree with only vendored lockfiles")
 	}
 }
@@ -552,7 +553,7 @@ func TestCancelAndConcurrentScans(t *testing.T) {
 	root, _ := filepath.Abs(treeDir)
 	ctx, cancel := context.WithCancel(t.Context())
 	cancel()
-	if _, err := New(Options{MaxDBAge: -1}).Scan(ctx, &scanners.Request{Root: root, Offline: true, DB: db}); !errors.Is(err, context.Canceled) {
+	if _, err := New(Options{MaxDBAge: -1}).Scan(ctx, &scanner.Request{Root: root, Offline: true, DB: db}); !errors.Is(err, context.Canceled) {
 		t.Errorf("cancelled scan: err %v", err)
 	}
 	var wg sync.WaitGroup
@@ -561,7 +562,7 @@ func TestCancelAndConcurrentScans(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			res, err := New(Options{MaxDBAge: -1}).Scan(t.Context(), &scanners.Request{Root: root, Offline: true, DB: db})
+			res, err := New(Options{MaxDBAge: -1}).Scan(t.Context(), &scanner.Request{Root: root, Offline: true, DB: db})
 			if err != nil {
 				t.Error(err)
 				return

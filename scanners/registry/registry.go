@@ -12,7 +12,7 @@ import (
 
 	"github.com/scangate/scangate/config"
 	"github.com/scangate/scangate/finding"
-	"github.com/scangate/scangate/scanners"
+	"github.com/scangate/scangate/scanner"
 	"github.com/scangate/scangate/scanners/bandit"
 	"github.com/scangate/scangate/scanners/gosec"
 	"github.com/scangate/scangate/scanners/govulncheck"
@@ -23,13 +23,13 @@ import (
 
 // Def describes one scanner. When it applies is the Scanner's own Applies.
 type Def struct {
-	// Name is what --scanners and the configuration's scanners.NAME accept.
+	// Name is what --scanners and the configuration's scanner.NAME accept.
 	Name string
 	// Module is the Go module of the embedded library whose linked version
 	// `scangate version` shows; "" for an external program.
 	Module string
 	// New builds the scanner with its options from the configuration.
-	New func(c *config.Config) scanners.Scanner
+	New func(c *config.Config) scanner.Scanner
 	// Kind is what it analyzes: code or dependencies.
 	Kind finding.Kind
 }
@@ -39,28 +39,28 @@ type Def struct {
 // earlier keeps the merged finding (govulncheck knows whether the code is
 // called, osv-scanner the manifest line, safety neither).
 var All = []Def{
-	{Name: "gosec", Kind: finding.KindCode, Module: "github.com/securego/gosec/v2", New: func(c *config.Config) scanners.Scanner {
+	{Name: "gosec", Kind: finding.KindCode, Module: "github.com/securego/gosec/v2", New: func(c *config.Config) scanner.Scanner {
 		o := c.Scanners.Gosec
 		g := o.Config.Global
 		return gosec.New(gosec.Options{Include: o.Include, Exclude: o.Exclude, MinConfidence: severityOrInfo(o.MinConfidence),
 			IgnoreNoSec: g.Nosec, NoSecTag: g.NosecTag, Audit: g.Audit, NoSecRequireRules: g.NosecRequireRules,
 			NoSecRequireJustification: g.NosecRequireJustification, RuleConfig: o.Config.RuleConfig()})
 	}},
-	{Name: "govulncheck", Kind: finding.KindDependencies, Module: "golang.org/x/vuln", New: func(c *config.Config) scanners.Scanner {
+	{Name: "govulncheck", Kind: finding.KindDependencies, Module: "golang.org/x/vuln", New: func(c *config.Config) scanner.Scanner {
 		return govulncheck.New(govulncheck.Options{ScanLevel: c.Scanners.Govulncheck.ScanLevel, Executable: GovulncheckExecutable})
 	}},
-	{Name: "osv-scanner", Kind: finding.KindDependencies, Module: "github.com/google/osv-scalibr", New: func(c *config.Config) scanners.Scanner {
+	{Name: "osv-scanner", Kind: finding.KindDependencies, Module: "github.com/google/osv-scalibr", New: func(c *config.Config) scanner.Scanner {
 		return osv.New(osv.Options{SkipLockfiles: c.Scanners.OSV.SkipLockfiles, MaxDBAge: c.DB.MaxAge})
 	}},
-	{Name: "bandit", Kind: finding.KindCode, New: func(c *config.Config) scanners.Scanner {
+	{Name: "bandit", Kind: finding.KindCode, New: func(c *config.Config) scanner.Scanner {
 		o := c.Scanners.Bandit
 		return bandit.New(bandit.Options{Program: o.Program, Skips: o.Skips, MinConfidence: o.MinConfidence})
 	}},
-	{Name: "safety", Kind: finding.KindDependencies, New: func(c *config.Config) scanners.Scanner {
+	{Name: "safety", Kind: finding.KindDependencies, New: func(c *config.Config) scanner.Scanner {
 		o := c.Scanners.Safety
 		return safety.New(safety.Options{Program: o.Program, DB: o.DB, Key: keyFromEnv(o.KeyEnv)})
 	}},
-	{Name: secrets.Name, Kind: finding.KindSecrets, Module: "github.com/google/osv-scalibr", New: func(c *config.Config) scanners.Scanner {
+	{Name: secrets.Name, Kind: finding.KindSecrets, Module: "github.com/google/osv-scalibr", New: func(c *config.Config) scanner.Scanner {
 		return secrets.New(secrets.Options{Validate: c.Scanners.Secrets.Validate})
 	}},
 }
@@ -98,8 +98,8 @@ func Known(name string) bool {
 
 // Build builds the named scanners (every one when names is empty) from the
 // configuration, in registry order.
-func Build(c *config.Config, names []string) []scanners.Scanner {
-	var out []scanners.Scanner
+func Build(c *config.Config, names []string) []scanner.Scanner {
+	var out []scanner.Scanner
 	for _, d := range All {
 		if len(names) == 0 || slices.Contains(names, d.Name) {
 			out = append(out, d.New(c))
@@ -109,10 +109,10 @@ func Build(c *config.Config, names []string) []scanners.Scanner {
 }
 
 // Version is the version the scanner reports in its results (the linked
-// library's, read by scanners.LinkedVersion), or what an external
+// library's, read by scanner.LinkedVersion), or what an external
 // program's version depends on.
 func (d Def) Version() string {
-	if v, ok := d.New(config.Default(".")).(scanners.Versioner); ok {
+	if v, ok := d.New(config.Default(".")).(scanner.Versioner); ok {
 		return v.Version()
 	}
 	return "external: run when installed"

@@ -5,14 +5,14 @@ import (
 	"path/filepath"
 
 	"github.com/scangate/scangate/internal/resultcache"
-	"github.com/scangate/scangate/scanners"
+	"github.com/scangate/scangate/scanner"
 )
 
 // cacheKey keys a safety 2 check against a local database on the program
 // and its version, the arguments, the database's files, the dependency
 // files and the repository's .safety-policy.yml. Checks against the online
 // database are not cached: its answer changes without a digest to key on.
-func (s *Scanner) cacheKey(req *scanners.Request, program, version, db string, files, args []string) *resultcache.Key {
+func (s *Scanner) cacheKey(req *scanner.Request, program, version, db string, files, args []string) *resultcache.Key {
 	if req.Cache == nil || db == "" {
 		return nil
 	}
@@ -28,15 +28,15 @@ func (s *Scanner) cacheKey(req *scanners.Request, program, version, db string, f
 	for _, f := range files {
 		rel := filepath.ToSlash(f)
 		if filepath.IsAbs(f) {
-			rel = scanners.RelPath(req.Root, f)
+			rel = scanner.RelPath(req.Root, f)
 		}
 		if !filepath.IsLocal(filepath.FromSlash(rel)) {
 			k.Fail(fmt.Errorf("%s is outside the scanned root", f)) // nor are its includes keyed
 			continue
 		}
-		scanners.KeyDepFiles(k, req.Root, rel)
+		scanner.KeyDepFiles(k, req.Root, rel)
 	}
-	scanners.KeyFile(k, req.Root, filepath.Join(req.Root, ".safety-policy.yml"))
+	scanner.KeyFile(k, req.Root, filepath.Join(req.Root, ".safety-policy.yml"))
 	if k.Err() != nil {
 		return nil
 	}

@@ -7,7 +7,7 @@ import (
 	"strings"
 
 	"github.com/scangate/scangate/finding"
-	"github.com/scangate/scangate/scanners"
+	"github.com/scangate/scangate/scanner"
 )
 
 // checkReport is what `safety check --json` prints in safety 2.x: the
@@ -129,7 +129,7 @@ func parseCheck(out []byte, root string, files []string, res *finding.Result) er
 	}
 	policy := ".safety-policy.yml"
 	if p := rep.ReportMeta.PolicyFile; p != nil && *p != "" && *p != "-" {
-		policy = scanners.RelPath(root, *p)
+		policy = scanner.RelPath(root, *p)
 	}
 	found := map[string]string{}
 	for key, p := range rep.AffectedPackages {

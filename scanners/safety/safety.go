@@ -56,7 +56,8 @@ import (
 
 	"github.com/scangate/scangate/finding"
 	"github.com/scangate/scangate/internal/shellout"
-	"github.com/scangate/scangate/scanners"
+	"github.com/scangate/scangate/scanner"
+	"github.com/scangate/scangate/scanner/python"
 )
 
 // Options configure the adapter.
@@ -90,7 +91,7 @@ func New(opt Options) *Scanner {
 	return &Scanner{opt: opt, versions: map[string]string{}}
 }
 
-// Name implements scanners.Scanner.
+// Name implements scanner.Scanner.
 func (s *Scanner) Name() string { return "safety" }
 
 // InstallHint is the notice a missing safety is skipped with.
@@ -100,7 +101,7 @@ const InstallHint = "install it: pip install safety"
 const InformationURI = "https://github.com/pyupio/safety"
 
 // Applies reports whether the tree has a dependency file safety reads.
-func (s *Scanner) Applies(req *scanners.Request) bool {
+func (s *Scanner) Applies(req *scanner.Request) bool {
 	if len(s.opt.Files) > 0 {
 		return true
 	}
@@ -110,19 +111,19 @@ func (s *Scanner) Applies(req *scanners.Request) bool {
 
 // Units is safety's one unit, the tree, sized by its dependency files:
 // safety 3 scans the whole tree at once.
-func (s *Scanner) Units(req *scanners.Request) ([]scanners.Unit, error) {
-	return scanners.TreeUnit(s.Name(), req.Root, req.Exclude, func(rel string) bool {
-		return isDepFile(rel) && !scanners.Excluded(req.Exclude, rel)
+func (s *Scanner) Units(req *scanner.Request) ([]scanner.Unit, error) {
+	return python.TreeUnit(s.Name(), req.Root, req.Exclude, func(rel string) bool {
+		return isDepFile(rel) && !scanner.Excluded(req.Exclude, rel)
 	}), nil
 }
 
-// Scan implements scanners.Scanner.
-func (s *Scanner) Scan(ctx context.Context, req *scanners.Request) (*finding.Result, error) {
+// Scan implements scanner.Scanner.
+func (s *Scanner) Scan(ctx context.Context, req *scanner.Request) (*finding.Result, error) {
 	res, err := s.scan(ctx, req)
-	return scanners.PathsFor(req).Apply(res, err)
+	return scanner.PathsFor(req).Apply(res, err)
 }
 
-func (s *Scanner) scan(ctx context.Context, req *scanners.Request) (*finding.Result, error) {
+func (s *Scanner) scan(ctx context.Context, req *scanner.Request) (*finding.Result, error) {
 	program := s.opt.Program
 	if program == "" {
 		program = "safety"
@@ -131,7 +132,7 @@ func (s *Scanner) scan(ctx context.Context, req *scanners.Request) (*finding.Res
 	var ni *shellout.NotInstalledError
 	switch {
 	case errors.As(err, &ni) && !ni.Explicit:
-		return nil, scanners.Skip("safety is not installed (not found on PATH); %s", InstallHint)
+		return nil, scanner.Skip("safety is not installed (not found on PATH); %s", InstallHint)
 	case err != nil:
 		return nil, fmt.Errorf("safety: %w", err)
 	}
@@ -143,7 +144,7 @@ func (s *Scanner) scan(ctx context.Context, req *scanners.Request) (*finding.Res
 	// The files safety 2 is given, or the tree safety 3 walks itself,
 	// without a word about what it cannot read.
 	var files []string
-	var gaps []scanners.Gap
+	var gaps []scanner.Gap
 	if len(s.opt.Files) == 0 {
 		if files, gaps, err = discover(req.Root, req.Exclude, false); err != nil {
 			return res, fmt.Errorf("safety: %w", err)
@@ -154,18 +155,18 @@ func (s *Scanner) scan(ctx context.Context, req *scanners.Request) (*finding.Res
 	} else {
 		res, err = s.check2(ctx, req, path, version, files, res)
 	}
-	var skip *scanners.SkipError
+	var skip *scanner.SkipError
 	if len(gaps) > 0 && res != nil && !errors.As(err, &skip) {
-		scanners.NoteGaps(res, "safety", gaps)
+		scanner.NoteGaps(res, "safety", gaps)
 		if err == nil {
-			err = scanners.Partial()
+			err = scanner.Partial()
 		}
 	}
 	return res, err
 }
 
 // check2 runs safety 2's check on the configured files, or else on found.
-func (s *Scanner) check2(ctx context.Context, req *scanners.Request, path, version string, found []string, res *finding.Result) (*finding.Result, error) {
+func (s *Scanner) check2(ctx context.Context, req *scanner.Request, path, version string, found []string, res *finding.Result) (*finding.Result, error) {
 	files := s.opt.Files
 	if len(files) == 0 {
 		files = found
@@ -179,7 +180,7 @@ func (s *Scanner) check2(ctx context.Context, req *scanners.Request, path, versi
 		return res, err
 	}
 	if db == "" && req.Offline {
-		return nil, scanners.Skip("offline, and safety %s needs its vulnerability database: set a local safety database (a directory with insecure.json and insecure_full.json)", version)
+		return nil, scanner.Skip("offline, and safety %s needs its vulnerability database: set a local safety database (a directory with insecure.json and insecure_full.json)", version)
 	}
 
 	var args []string
@@ -208,12 +209,12 @@ func (s *Scanner) check2(ctx context.Context, req *scanners.Request, path, versi
 	switch out.ExitCode {
 	case 0, 64:
 	default:
-		return res, exitError(scanners.PathsFor(req), req.Root, out, false)
+		return res, exitError(scanner.PathsFor(req), req.Root, out, false)
 	}
 
 	if err := parseCheck(out.Stdout, req.Root, files, res); err != nil {
 		if len(strings.TrimSpace(string(out.Stdout))) == 0 {
-			err = fmt.Errorf("%w (%s; a policy with continue-on-vulnerability-error hides safety's errors); stderr: %s", err, out.Status(), orNone(scanners.PathsFor(req).Stderr(out, req.Root, 5, false)))
+			err = fmt.Errorf("%w (%s; a policy with continue-on-vulnerability-error hides safety's errors); stderr: %s", err, out.Status(), orNone(scanner.PathsFor(req).Stderr(out, req.Root, 5, false)))
 		}
 		return res, err
 	}
@@ -224,9 +225,9 @@ func (s *Scanner) check2(ctx context.Context, req *scanners.Request, path, versi
 	return res, nil
 }
 
-func (s *Scanner) scan3(ctx context.Context, req *scanners.Request, path, version string, res *finding.Result) (*finding.Result, error) {
+func (s *Scanner) scan3(ctx context.Context, req *scanner.Request, path, version string, res *finding.Result) (*finding.Result, error) {
 	if req.Offline {
-		return nil, scanners.Skip("offline, and safety %s scans through the Safety platform, which needs the network", version)
+		return nil, scanner.Skip("offline, and safety %s scans through the Safety platform, which needs the network", version)
 	}
 	args := []string{"--disable-optional-telemetry", "scan", "--target", ".", "--output", "json", "--detailed-output"}
 	req.Log("safety %s: %s", version, strings.Join(args, " "))
@@ -237,9 +238,9 @@ func (s *Scanner) scan3(ctx context.Context, req *scanners.Request, path, versio
 	noReport := len(strings.TrimSpace(string(out.Stdout))) == 0
 	switch {
 	case out.ExitCode == 1 && noReport && s.key() == "":
-		return nil, scanners.Skip("safety %s needs a Safety account: set an API key (the safety key option or SAFETY_API_KEY) or run `safety auth login` once; it exited 1 without a report", version)
+		return nil, scanner.Skip("safety %s needs a Safety account: set an API key (the safety key option or SAFETY_API_KEY) or run `safety auth login` once; it exited 1 without a report", version)
 	case out.ExitCode != 0 && out.ExitCode != 64:
-		return res, exitError(scanners.PathsFor(req), req.Root, out, true)
+		return res, exitError(scanner.PathsFor(req), req.Root, out, true)
 	}
 	if err := parseScan(out.Stdout, req.Root, res); err != nil {
 		return res, err
@@ -286,7 +287,7 @@ func childEnv(root string, extra ...string) []string {
 	return shellout.Env(root, append([]string{"PYTHONSAFEPATH=1"}, extra...)...)
 }
 
-func (s *Scanner) run(ctx context.Context, req *scanners.Request, path string, args, env []string) (*shellout.Output, error) {
+func (s *Scanner) run(ctx context.Context, req *scanner.Request, path string, args, env []string) (*shellout.Output, error) {
 	// The minimal environment has no *_KEY variable: the key goes to safety
 	// only when the trusted configuration named it.
 	if s.opt.Key != "" {
@@ -295,7 +296,7 @@ func (s *Scanner) run(ctx context.Context, req *scanners.Request, path string, a
 	out, err := shellout.Run(ctx, shellout.Cmd{Program: path, Args: args, Dir: req.Root, Root: req.Root, Env: childEnv(req.Root, env...), MaxStdout: s.opt.MaxOutput})
 	if err != nil {
 		if out != nil {
-			if tail := scanners.PathsFor(req).Stderr(out, req.Root, 5, false); tail != "" {
+			if tail := scanner.PathsFor(req).Stderr(out, req.Root, 5, false); tail != "" {
 				err = fmt.Errorf("%w; stderr: %s", err, tail)
 			}
 		}
@@ -324,7 +325,7 @@ var exitMeanings = map[int]string{
 	75: "device enrollment failed (retry later)",
 }
 
-func exitError(paths *scanners.Paths, dir string, out *shellout.Output, v3 bool) error {
+func exitError(paths *scanner.Paths, dir string, out *shellout.Output, v3 bool) error {
 	meaning, ok := exitMeanings[out.ExitCode]
 	if !ok || !v3 && out.ExitCode >= 70 {
 		meaning = "unexpected exit"
@@ -381,7 +382,7 @@ func askVersion(ctx context.Context, root, path string) (string, error) {
 
 // database picks the local safety database: Options.DB, else Request.DB
 // when it holds one.
-func (s *Scanner) database(req *scanners.Request) (string, error) {
+func (s *Scanner) database(req *scanner.Request) (string, error) {
 	dir := s.opt.DB
 	if dir == "" {
 		if req.DB == "" {
@@ -408,10 +409,10 @@ func (s *Scanner) database(req *scanners.Request) (string, error) {
 // sorted, leaving out those the exclude globs match (excluded directories are
 // not read), and what it could not read; with first set it stops at the
 // first.
-func discover(root string, exclude []string, first bool) ([]string, []scanners.Gap, error) {
+func discover(root string, exclude []string, first bool) ([]string, []scanner.Gap, error) {
 	var out []string
-	gaps, err := scanners.WalkPython(scanners.TreeWalk{Root: root, Exclude: exclude}, nil, func(rel string, d fs.DirEntry) error {
-		if isDepFile(rel) && !scanners.Excluded(exclude, rel) {
+	gaps, err := python.Walk(scanner.TreeWalk{Root: root, Exclude: exclude}, nil, func(rel string, d fs.DirEntry) error {
+		if isDepFile(rel) && !scanner.Excluded(exclude, rel) {
 			out = append(out, rel)
 			if first {
 				return fs.SkipAll

@@ -14,7 +14,7 @@ import (
 	"time"
 
 	"github.com/scangate/scangate/finding"
-	"github.com/scangate/scangate/scanners"
+	"github.com/scangate/scangate/scanner"
 )
 
 // safety cannot be installed here (PyPI is unreachable). These tests put an
@@ -75,8 +75,8 @@ func (f fake) lines(t *testing.T, file string) []string {
 	return strings.Fields(string(data))
 }
 
-func request(root string) *scanners.Request {
-	return &scanners.Request{Root: root, Logf: func(string, ...any) {}}
+func request(root string) *scanner.Request {
+	return &scanner.Request{Root: root, Logf: func(string, ...any) {}}
 }
 
 type hit struct {
@@ -255,7 +255,7 @@ func TestSafety3NeedsAccount(t *testing.T) {
 	// safety 3 without a login: in JSON mode it prints nothing and exits 1.
 	fakeSafety(t, "3.6.0", "", "", 1)
 	root := fixture(t, "pypkg")
-	results := scanners.Run(context.Background(), scanners.Request{Root: root}, []scanners.Scanner{New(Options{})}, scanners.Options{})
+	results := scanner.Run(context.Background(), scanner.Request{Root: root}, []scanner.Scanner{New(Options{})}, scanner.Options{})
 	r := results[0]
 	if r.State != finding.Skipped || len(r.Notifications) != 1 || !strings.Contains(r.Notifications[0].Message, "safety auth login") ||
 		!strings.Contains(r.Notifications[0].Message, "API key") {
@@ -272,8 +272,8 @@ func TestSafety3NeedsAccount(t *testing.T) {
 func TestSafety2Offline(t *testing.T) {
 	f := fakeSafety(t, "2.3.5", fixture(t, "safety/check-2.3.5-pypkg.json"), "", 64)
 	root := fixture(t, "pypkg")
-	req := scanners.Request{Root: root, Offline: true}
-	results := scanners.Run(context.Background(), req, []scanners.Scanner{New(Options{})}, scanners.Options{})
+	req := scanner.Request{Root: root, Offline: true}
+	results := scanner.Run(context.Background(), req, []scanner.Scanner{New(Options{})}, scanner.Options{})
 	if r := results[0]; r.State != finding.Skipped || !strings.Contains(r.Notifications[0].Message, "offline") {
 		t.Errorf("offline without a database: state %s %+v", r.State, r.Notifications)
 	}
@@ -358,7 +358,7 @@ func TestSafetyBadOutput(t *testing.T) {
 func TestNotInstalled(t *testing.T) {
 	t.Setenv("PATH", t.TempDir())
 	_, err := New(Options{}).Scan(context.Background(), request(fixture(t, "pypkg")))
-	var skip *scanners.SkipError
+	var skip *scanner.SkipError
 	if !errors.As(err, &skip) || !strings.Contains(skip.Reason, "pip install safety") {
 		t.Fatalf("err = %v", err)
 	}

@@ -6,7 +6,7 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/scangate/scangate/scanners"
+	"github.com/scangate/scangate/scanner/python"
 )
 
 // safety is given no dependency file from a directory every walker skips
@@ -16,7 +16,7 @@ func TestDiscoverSkipsTheSharedDirs(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(root, "requirements.txt"), nil, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	for _, d := range scanners.PythonSkippedDirs() {
+	for _, d := range python.SkippedDirs() {
 		p := filepath.Join(root, "svc", d, "requirements.txt")
 		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
 			t.Fatal(err)

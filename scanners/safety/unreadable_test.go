@@ -9,7 +9,7 @@ import (
 	"testing"
 
 	"github.com/scangate/scangate/internal/noperm"
-	"github.com/scangate/scangate/scanners"
+	"github.com/scangate/scangate/scanner"
 )
 
 // A folder safety's discovery cannot read is named, and the scan is partial
@@ -39,7 +39,7 @@ func TestSafetyUnreadable(t *testing.T) {
 		t.Fatal("does not apply")
 	}
 	res, err := s.Scan(context.Background(), req)
-	var partial *scanners.PartialError
+	var partial *scanner.PartialError
 	if !errors.As(err, &partial) {
 		t.Fatalf("err %v, want a partial scan", err)
 	}

@@ -17,7 +17,7 @@ import (
 
 	"github.com/scangate/scangate/finding"
 	"github.com/scangate/scangate/internal/resultcache"
-	"github.com/scangate/scangate/scanners"
+	"github.com/scangate/scangate/scanner"
 )
 
 // hit is one secret found in a file, as findings and cache entries hold it:
@@ -315,7 +315,7 @@ func (d detector) rule() finding.Rule {
 
 // cacheKey keys one file's hits on its content and the detectors: not on
 // its path, so a renamed or copied file is answered too.
-func (s *Scanner) cacheKey(req *scanners.Request, data []byte) *resultcache.Key {
+func (s *Scanner) cacheKey(req *scanner.Request, data []byte) *resultcache.Key {
 	if req.Cache == nil {
 		return nil
 	}

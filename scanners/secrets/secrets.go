@@ -30,7 +30,7 @@ import (
 	"github.com/google/osv-scalibr/veles"
 
 	"github.com/scangate/scangate/finding"
-	"github.com/scangate/scangate/scanners"
+	"github.com/scangate/scangate/scanner"
 )
 
 // Name is the scanner's name.
@@ -85,19 +85,19 @@ func New(opt Options) *Scanner {
 	return s
 }
 
-// Name implements scanners.Scanner.
+// Name implements scanner.Scanner.
 func (s *Scanner) Name() string { return Name }
 
 // Version is the linked osv-scalibr's.
 func (s *Scanner) Version() string {
-	if v, ok := scanners.LinkedVersion(module); ok {
+	if v, ok := scanner.LinkedVersion(module); ok {
 		return v
 	}
 	return pinnedVersion
 }
 
 // Applies always: every tree can hold a credential.
-func (s *Scanner) Applies(*scanners.Request) bool { return true }
+func (s *Scanner) Applies(*scanner.Request) bool { return true }
 
 // file is one file to read.
 type file struct {
@@ -114,8 +114,8 @@ type outcome struct {
 	problem string
 }
 
-// Scan implements scanners.Scanner.
-func (s *Scanner) Scan(ctx context.Context, req *scanners.Request) (*finding.Result, error) {
+// Scan implements scanner.Scanner.
+func (s *Scanner) Scan(ctx context.Context, req *scanner.Request) (*finding.Result, error) {
 	res := &finding.Result{Tool: Name, Version: s.Version(), InformationURI: informationURI, Findings: []finding.Finding{}}
 	files, nameHits, problems, err := s.walk(req)
 	if err != nil {
@@ -199,19 +199,19 @@ func (s *Scanner) Scan(ctx context.Context, req *scanners.Request) (*finding.Res
 	}
 	if len(problems) > 0 {
 		slices.Sort(problems)
-		return res, scanners.Partial(problems...)
+		return res, scanner.Partial(problems...)
 	}
 	return res, nil
 }
 
 // walk lists the files to read and scans their paths. An unreadable root
 // is an error; an unreadable directory or file below it is a problem.
-func (s *Scanner) walk(req *scanners.Request) (files []file, names []nameHit, problems []string, err error) {
+func (s *Scanner) walk(req *scanner.Request) (files []file, names []nameHit, problems []string, err error) {
 	root := req.Root
 	var rels []string
 	var entries []file
 	err = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
-		rel := scanners.RelPath(root, p)
+		rel := scanner.RelPath(root, p)
 		if err != nil {
 			if p == root {
 				return err
@@ -224,13 +224,13 @@ func (s *Scanner) walk(req *scanners.Request) (files []file, names []nameHit, pr
 			return nil
 		}
 		if d.IsDir() {
-			if p != root && (scanners.SkippedDir(d.Name()) || scanners.Excluded(req.Exclude, rel)) {
+			if p != root && (scanner.SkippedDir(d.Name()) || scanner.Excluded(req.Exclude, rel)) {
 				return filepath.SkipDir
 			}
 			return nil
 		}
 		// Symlinks, devices, pipes and sockets are never opened.
-		if !d.Type().IsRegular() || scanners.Excluded(req.Exclude, rel) {
+		if !d.Type().IsRegular() || scanner.Excluded(req.Exclude, rel) {
 			return nil
 		}
 		info, err := d.Info()
@@ -260,7 +260,7 @@ func (s *Scanner) walk(req *scanners.Request) (files []file, names []nameHit, pr
 
 // scanFile reads one file and runs every detector over it, from the result
 // cache when the same content was scanned before.
-func (s *Scanner) scanFile(req *scanners.Request, f file) (o outcome) {
+func (s *Scanner) scanFile(req *scanner.Request, f file) (o outcome) {
 	if f.size > s.opt.MaxFileSize {
 		return outcome{big: true}
 	}

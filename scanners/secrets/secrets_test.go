@@ -18,15 +18,15 @@ import (
 	"github.com/scangate/scangate/finding"
 	"github.com/scangate/scangate/internal/resultcache"
 	"github.com/scangate/scangate/internal/testkit"
-	"github.com/scangate/scangate/scanners"
+	"github.com/scangate/scangate/scanner"
 	"github.com/scangate/scangate/scanners/secrets"
 	"github.com/scangate/scangate/scanners/secrets/secretstest"
 )
 
 // scan runs the adapter as the runner does and returns its result.
-func scan(t testing.TB, s *secrets.Scanner, req scanners.Request) finding.Result {
+func scan(t testing.TB, s *secrets.Scanner, req scanner.Request) finding.Result {
 	t.Helper()
-	return scanners.Run(context.Background(), req, []scanners.Scanner{s}, scanners.Options{})[0]
+	return scanner.Run(context.Background(), req, []scanner.Scanner{s}, scanner.Options{})[0]
 }
 
 func byRule(res finding.Result) map[string][]finding.Finding {
@@ -52,7 +52,7 @@ func TestEveryDetectorFoundAndNothingRepeated(t *testing.T) {
 		files["conf/"+s.Rule+".txt"] = "# settings\n\n" + s.Text
 	}
 	testkit.WriteFiles(t, root, files)
-	res := scan(t, secrets.New(secrets.Options{}), scanners.Request{Root: root})
+	res := scan(t, secrets.New(secrets.Options{}), scanner.Request{Root: root})
 	if res.State != finding.Completed {
 		t.Fatalf("state %v: %+v", res.State, res.Notifications)
 	}
@@ -118,7 +118,7 @@ func TestInlineMarkers(t *testing.T) {
 		"e.go":  "var e = \"" + npm + "\" //nolint\n",
 		"f.txt": npm + "\n",
 	})
-	res := scan(t, secrets.New(secrets.Options{}), scanners.Request{Root: root})
+	res := scan(t, secrets.New(secrets.Options{}), scanner.Request{Root: root})
 	want := map[string]string{"a.go": "gitleaks:allow", "b.py": "trufflehog:ignore", "c.go": "nolint:secrets", "d.sh": "scangate:ignore secret", "e.go": "", "f.txt": ""}
 	for _, f := range res.Findings {
 		m := ""
@@ -147,7 +147,7 @@ func TestFingerprintSurvivesLineMoves(t *testing.T) {
 	fp := func(text string) string {
 		root := t.TempDir()
 		testkit.WriteFiles(t, root, map[string]string{"cfg/app.env": text})
-		res := scan(t, secrets.New(secrets.Options{}), scanners.Request{Root: root})
+		res := scan(t, secrets.New(secrets.Options{}), scanner.Request{Root: root})
 		if len(res.Findings) != 1 {
 			t.Fatalf("%d findings: %+v", len(res.Findings), res.Findings)
 		}
@@ -185,7 +185,7 @@ func TestWhatIsRead(t *testing.T) {
 	if err := os.Symlink(outside, filepath.Join(root, "linkdir")); err != nil {
 		t.Fatal(err)
 	}
-	res := scan(t, secrets.New(secrets.Options{}), scanners.Request{Root: root, Exclude: []string{"legacy"}})
+	res := scan(t, secrets.New(secrets.Options{}), scanner.Request{Root: root, Exclude: []string{"legacy"}})
 	var paths []string
 	for _, f := range res.Findings {
 		paths = append(paths, f.Location.Path)
@@ -224,7 +224,7 @@ func TestHostileFiles(t *testing.T) {
 		t.Fatal(err)
 	}
 	start := time.Now()
-	res := scan(t, secrets.New(secrets.Options{}), scanners.Request{Root: root})
+	res := scan(t, secrets.New(secrets.Options{}), scanner.Request{Root: root})
 	if d := time.Since(start); d > 20*time.Second {
 		t.Errorf("took %s", d)
 	}
@@ -254,7 +254,7 @@ func TestSecretInFileName(t *testing.T) {
 	if err := os.Chmod(filepath.Join(root, "dir-"+npm, "a.txt"), 0); err != nil {
 		t.Fatal(err)
 	}
-	res := scan(t, secrets.New(secrets.Options{}), scanners.Request{Root: root})
+	res := scan(t, secrets.New(secrets.Options{}), scanner.Request{Root: root})
 	b, _ := json.Marshal(res)
 	noLeaks(t, "the result", string(b), ss)
 	got := byRule(res)
@@ -287,7 +287,7 @@ func TestCachePerFileContent(t *testing.T) {
 	testkit.WriteFiles(t, root, files)
 	run := func() (finding.Result, resultcache.Count) {
 		c := resultcache.Open(resultcache.Options{Dir: dir, Build: "test"})
-		res := scan(t, secrets.New(secrets.Options{}), scanners.Request{Root: root, Cache: c})
+		res := scan(t, secrets.New(secrets.Options{}), scanner.Request{Root: root, Cache: c})
 		c.Close()
 		return res, c.Stats()["secrets"]
 	}
@@ -355,7 +355,7 @@ func TestValidate(t *testing.T) {
 	})
 	validation := func(opt secrets.Options, offline bool) map[string]string {
 		opt.HTTPClient = client
-		res := scan(t, secrets.New(opt), scanners.Request{Root: root, Offline: offline})
+		res := scan(t, secrets.New(opt), scanner.Request{Root: root, Offline: offline})
 		out := map[string]string{}
 		for _, f := range res.Findings {
 			out[fmt.Sprint(f.RuleID, ":", f.Location.StartLine)] = f.Properties["validation"]
@@ -398,7 +398,7 @@ func TestFalsePositivesOfARealRepository(t *testing.T) {
 		"id_rsa.pub": "ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAAAgQC6VU6XsMaTot9ogsGcJ+juvJOmDvvCZmgJRTRwKkW0u2BLz4yVEAAAxQ8pzRPmmYdT2hXkFnqbuKi39ZWB0FpEJkLx7Oq6v9hUsDSHim1ttKI8rK0hRtJ2qhY me@host\n",
 		"square.env": "SQUARE_TOKEN=EAAAl2dGDWCYPJ1hbYN3JTSbJHjn8sZkE2rrNvb2mAWZpkNrZqqcxZGdQpjWk_Gt\n", // scangate:ignore secret
 	})
-	res := scan(t, secrets.New(secrets.Options{}), scanners.Request{Root: root})
+	res := scan(t, secrets.New(secrets.Options{}), scanner.Request{Root: root})
 	got := map[string]string{}
 	for _, f := range res.Findings {
 		got[f.Location.Path] = f.RuleID
@@ -417,7 +417,7 @@ func TestPackagistNamesAreNoTokens(t *testing.T) {
 		"notes.md":     "The packagist_uut_ prefix marks user update tokens.\nSet the name osv-scalibr here.\n",
 		"composer.env": "PACKAGIST_TOKEN=packagist_uut_" + strings.Repeat("0a1b2c3d", 8) + "4e5f\n",
 	})
-	res := scan(t, secrets.New(secrets.Options{}), scanners.Request{Root: root})
+	res := scan(t, secrets.New(secrets.Options{}), scanner.Request{Root: root})
 	if len(res.Findings) != 1 || res.Findings[0].Location.Path != "composer.env" || res.Findings[0].RuleID != "packagistuserupdatetoken" {
 		t.Errorf("findings %+v, want the token in composer.env only", res.Findings)
 	}

@@ -13,7 +13,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/scangate/scangate/scanners"
+	"github.com/scangate/scangate/scanner"
 	"github.com/scangate/scangate/scanners/gosec"
 )
 
@@ -32,7 +32,7 @@ func main() {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(2)
 	}
-	req := &scanners.Request{Root: root, Tests: *tests, Logf: func(string, ...any) {}}
+	req := &scanner.Request{Root: root, Tests: *tests, Logf: func(string, ...any) {}}
 	if *tags != "" {
 		req.Tags = strings.Split(*tags, ",")
 	}

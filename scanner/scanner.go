@@ -1,7 +1,10 @@
-// Package scanners defines what an adapter is and runs adapters side by side,
+// Package scanner defines what an adapter is and runs adapters side by side,
 // each under its own timeout and panic guard, so that one failing tool never
-// loses the others' results.
-package scanners
+// loses the others' results. It also holds what every adapter shares: path
+// sanitizing (Paths), the tree walk and skip lists, cache keys, and the shard
+// partition. Go and Python helpers live in scanner/golang and scanner/python,
+// which import this package; it imports neither.
+package scanner
 
 import (
 	"context"

@@ -1,4 +1,4 @@
-package scanners
+package scanner
 
 import (
 	"bufio"
@@ -91,11 +91,7 @@ func resolve(realRoot, abs, rel string) (string, fs.FileInfo, error) {
 
 // keyErr names rel, never a machine path, in an error about it.
 func keyErr(rel string, err error) error {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		err = pe.Err
-	}
-	return fmt.Errorf("%s: %w", rel, err)
+	return fmt.Errorf("%s: %w", rel, Bare(err))
 }
 
 func realRel(realRoot, p string) string {

@@ -1,4 +1,7 @@
-package scanners
+// Package golang holds what the Go adapters (gosec, govulncheck) share: the
+// modules of the tree, the go command's environment and version, cgo, cache
+// keys of Go builds, the go command's errors, and Go package URLs.
+package golang
 
 import (
 	"cmp"
@@ -11,14 +14,15 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/scangate/scangate/scanner"
+
 	"golang.org/x/mod/modfile"
 
-	"github.com/scangate/scangate/internal/pathglob"
 	"github.com/scangate/scangate/internal/shellout"
 )
 
-// GoModule is one go.mod under the scanned root.
-type GoModule struct {
+// Module is one go.mod under the scanned root.
+type Module struct {
 	Root      string // the scanned root the module was found under
 	Dir       string // absolute directory holding go.mod
 	Rel       string // Dir relative to the root, "/" separated ("." for the root)
@@ -34,30 +38,30 @@ type GoModule struct {
 	blocked []string
 }
 
-// GoTree is what GoModules found.
-type GoTree struct {
-	Modules []GoModule // sorted by Rel
-	Gaps    []Gap      // what could not be read: it may hold modules or packages
+// Tree is what Modules found.
+type Tree struct {
+	Modules []Module      // sorted by Rel
+	Gaps    []scanner.Gap // what could not be read: it may hold modules or packages
 	// Excluded are the directories the exclude globs kept the walk out of.
 	Excluded []string
 }
 
-// GoModules finds every Go module under root, outside the directories the
+// Modules finds every Go module under root, outside the directories the
 // go command skips and those the exclude globs match (which are not read at
 // all). A directory or go.mod it cannot read is a Gap, and the walk goes on.
 // A go.mod that cannot be parsed is an error naming the file.
-func GoModules(root string, exclude []string) (*GoTree, error) {
-	t := &GoTree{}
+func Modules(root string, exclude []string) (*Tree, error) {
+	t := &Tree{}
 	var blocked []string // excluded or unreadable directories, which ./... would read
-	w := TreeWalk{Root: root, Exclude: exclude, Excluded: func(rel string) {
-		if !skipGoDir(path.Base(rel)) {
+	w := scanner.TreeWalk{Root: root, Exclude: exclude, Excluded: func(rel string) {
+		if !skipDir(path.Base(rel)) {
 			t.Excluded = append(t.Excluded, rel)
 			blocked = append(blocked, rel)
 		}
 	}}
 	gaps, err := w.Walk(func(p, rel string, d fs.DirEntry) error {
 		if d.IsDir() {
-			if skipGoDir(d.Name()) {
+			if skipDir(d.Name()) {
 				return filepath.SkipDir
 			}
 			return nil
@@ -67,7 +71,7 @@ func GoModules(root string, exclude []string) (*GoTree, error) {
 		}
 		data, err := os.ReadFile(p)
 		if err != nil {
-			t.Gaps = append(t.Gaps, Gap{Rel: rel, Err: bare(err)})
+			t.Gaps = append(t.Gaps, scanner.Gap{Rel: rel, Err: scanner.Bare(err)})
 			return nil
 		}
 		// Parse keeps toolchain and replace lines; ParseLax accepts go.mod
@@ -83,7 +87,7 @@ func GoModules(root string, exclude []string) (*GoTree, error) {
 			return fmt.Errorf("%s: no module directive", rel)
 		}
 		dir := filepath.Dir(p)
-		m := GoModule{Root: root, Dir: dir, Rel: RelPath(root, dir), Path: f.Module.Mod.Path}
+		m := Module{Root: root, Dir: dir, Rel: scanner.RelPath(root, dir), Path: f.Module.Mod.Path}
 		if f.Go != nil {
 			m.GoVersion = f.Go.Version
 		}
@@ -130,11 +134,11 @@ func GoModules(root string, exclude []string) (*GoTree, error) {
 
 // GapsFor are the gaps a scan of the modules it keeps reports: those inside
 // a kept module, and those outside every module in the one scan that keeps
-// them as units of their own (see GoModuleUnits).
-func (t *GoTree) GapsFor(req *Request) []Gap {
-	var out []Gap
+// them as units of their own (see Units).
+func (t *Tree) GapsFor(req *scanner.Request) []scanner.Gap {
+	var out []scanner.Gap
 	for _, g := range t.Gaps {
-		if req.Keeps(UnitGoModule, t.unitOf(g)) {
+		if req.Keeps(scanner.UnitGoModule, t.unitOf(g)) {
 			out = append(out, g)
 		}
 	}
@@ -142,7 +146,7 @@ func (t *GoTree) GapsFor(req *Request) []Gap {
 }
 
 // unitOf is the module a gap lies in, or the gap itself outside every module.
-func (t *GoTree) unitOf(g Gap) string {
+func (t *Tree) unitOf(g scanner.Gap) string {
 	unit := g.Rel
 	for _, m := range t.Modules {
 		if under(g.Rel, m.Rel) && g.Rel != m.Rel && (unit == g.Rel || len(m.Rel) > len(unit)) {
@@ -153,7 +157,7 @@ func (t *GoTree) unitOf(g Gap) string {
 }
 
 // applyWork marks the modules that root's go.work uses.
-func applyWork(root string, mods []GoModule) error {
+func applyWork(root string, mods []Module) error {
 	wp := filepath.Join(root, "go.work")
 	data, err := os.ReadFile(wp)
 	if os.IsNotExist(err) {
@@ -178,26 +182,12 @@ func applyWork(root string, mods []GoModule) error {
 	return nil
 }
 
-// RelPath makes p relative to root with "/" separators. A path outside
-// root keeps its climb out ("../x/y"), never a machine path, so that Run
-// sees a finding there is outside the root and drops it.
-func RelPath(root, p string) string {
-	if !filepath.IsAbs(p) {
-		return filepath.ToSlash(filepath.Clean(p))
-	}
-	rel, err := filepath.Rel(root, p)
-	if err != nil {
-		return "../" + filepath.Base(p)
-	}
-	return filepath.ToSlash(rel)
-}
-
-// GoEnv is the environment for go commands run on a module: the minimal
+// Env is the environment for go commands run on a module: the minimal
 // child environment (shellout.Env, PATH without the scanned tree), the
 // user's own toolchain only, no cgo (CgoEnv turns it on), the module's
 // workspace (or none), and no
 // go/packages driver program (one found on PATH would be run instead of go).
-func GoEnv(m GoModule) []string {
+func Env(m Module) []string {
 	work := "GOWORK=off"
 	if m.Work != "" {
 		work = "GOWORK=" + m.Work
@@ -206,15 +196,15 @@ func GoEnv(m GoModule) []string {
 }
 
 // HasFile reports whether any file under root, outside the directories
-// GoModules skips or the exclude globs match, satisfies match, or whether
+// Modules skips or the exclude globs match, satisfies match, or whether
 // some part of the tree could not be read (it may hold one): an unreadable
 // tree is scanned, and reported as such, never passed as holding nothing.
 // It stops at the first.
 func HasFile(root string, exclude []string, match func(rel string, d fs.DirEntry) bool) bool {
 	found := false
-	gaps, _ := TreeWalk{Root: root, Exclude: exclude}.Walk(func(p, rel string, d fs.DirEntry) error {
+	gaps, _ := scanner.TreeWalk{Root: root, Exclude: exclude}.Walk(func(p, rel string, d fs.DirEntry) error {
 		if d.IsDir() {
-			if skipGoDir(d.Name()) {
+			if skipDir(d.Name()) {
 				return filepath.SkipDir
 			}
 			return nil
@@ -235,7 +225,7 @@ func HasFile(root string, exclude []string, match func(rel string, d fs.DirEntry
 // build compiles (as "./..." leaves out one that holds none), and every
 // other subtree with "/...". None means the module has no package outside
 // those directories.
-func (m GoModule) Patterns(req *Request) []string {
+func (m Module) Patterns(req *scanner.Request) []string {
 	if len(m.blocked) == 0 {
 		return []string{"./..."}
 	}
@@ -261,7 +251,7 @@ func (m GoModule) Patterns(req *Request) []string {
 		}
 		entries, err := os.ReadDir(dir)
 		if err != nil {
-			return // a gap GoModules reported
+			return // a gap Modules reported
 		}
 		for _, e := range entries {
 			name := e.Name()
@@ -273,7 +263,7 @@ func (m GoModule) Patterns(req *Request) []string {
 			}
 		}
 		for _, e := range entries {
-			if !e.IsDir() || skipGoDir(e.Name()) {
+			if !e.IsDir() || skipDir(e.Name()) {
 				continue
 			}
 			sub := filepath.Join(dir, e.Name())
@@ -287,11 +277,14 @@ func (m GoModule) Patterns(req *Request) []string {
 	return out
 }
 
-// Excluded reports whether rel (a "/"-separated path relative to the root)
-// matches one of the globs, in scangate's one path-glob dialect (see
-// internal/pathglob): a glob without "/" names a file or directory at any
-// depth, one with "/" is matched from the root, "**" spans directories, and
-// a matched directory excludes everything below it.
-func Excluded(globs []string, rel string) bool {
-	return pathglob.Match(globs, rel)
+// skipDir adds what the go command itself ignores for ./... patterns:
+// directories whose name begins with "." or "_".
+func skipDir(name string) bool {
+	return scanner.SkippedDir(name) || strings.HasPrefix(name, ".") || strings.HasPrefix(name, "_")
+}
+
+// under reports whether rel is dir or below it (both "/"-separated,
+// relative to the root).
+func under(rel, dir string) bool {
+	return dir == "." || rel == dir || strings.HasPrefix(rel, dir+"/")
 }

@@ -1,6 +1,8 @@
-package scanners
+package golang
 
-import "testing"
+import (
+	"testing"
+)
 
 func TestGoError(t *testing.T) {
 	for _, tc := range []struct{ name, out, want string }{
@@ -21,7 +23,7 @@ func TestGoError(t *testing.T) {
 			"bad/bad.go:3:23: cannot use \"not an int\" (untyped string constant) as int value in return statement"},
 		{"empty", "", ""},
 	} {
-		if got := GoError(tc.out); got != tc.want {
+		if got := ErrorLine(tc.out); got != tc.want {
 			t.Errorf("%s:\n got %q\nwant %q", tc.name, got, tc.want)
 		}
 	}

@@ -1,4 +1,4 @@
-package scanners
+package python
 
 import (
 	"errors"
@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"slices"
 	"testing"
+
+	"github.com/scangate/scangate/scanner"
 )
 
 func TestWalkPython(t *testing.T) {
@@ -26,7 +28,7 @@ func TestWalkPython(t *testing.T) {
 		}
 	}
 	var files, venvs []string
-	gaps, err := WalkPython(TreeWalk{Root: root}, func(rel string) { venvs = append(venvs, rel) }, func(rel string, d fs.DirEntry) error {
+	gaps, err := Walk(scanner.TreeWalk{Root: root}, func(rel string) { venvs = append(venvs, rel) }, func(rel string, d fs.DirEntry) error {
 		files = append(files, rel)
 		return nil
 	})
@@ -42,11 +44,11 @@ func TestWalkPython(t *testing.T) {
 
 	// fs.SkipAll stops the walk at the first file, without an error.
 	var n int
-	if _, err := WalkPython(TreeWalk{Root: root}, nil, func(string, fs.DirEntry) error { n++; return fs.SkipAll }); err != nil || n != 1 {
+	if _, err := Walk(scanner.TreeWalk{Root: root}, nil, func(string, fs.DirEntry) error { n++; return fs.SkipAll }); err != nil || n != 1 {
 		t.Errorf("SkipAll: %d files, err %v", n, err)
 	}
 	// A root that cannot be read is a gap, never an empty tree.
-	gaps, err = WalkPython(TreeWalk{Root: filepath.Join(root, "missing")}, nil, func(string, fs.DirEntry) error { return nil })
+	gaps, err = Walk(scanner.TreeWalk{Root: filepath.Join(root, "missing")}, nil, func(string, fs.DirEntry) error { return nil })
 	if err != nil || len(gaps) != 1 || gaps[0].Rel != "." || !errors.Is(gaps[0].Err, fs.ErrNotExist) {
 		t.Errorf("a missing root: gaps %v, err %v", gaps, err)
 	}

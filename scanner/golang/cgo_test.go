@@ -1,4 +1,4 @@
-package scanners
+package golang
 
 import (
 	"path/filepath"
@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/scangate/scangate/internal/testkit"
+	"github.com/scangate/scangate/scanner"
 )
 
 func TestCgoSkipped(t *testing.T) {
@@ -39,10 +40,10 @@ func TestCgoSkipped(t *testing.T) {
 		"deep/er/_underscore.go":      cgoFile,
 		"deep/er/ok_" + other + ".go": "package er\n",
 	} {
-		testkit.WriteFile(t, filepath.Join(root, filepath.FromSlash(name)), body)
+		testkit.Write(t, root, filepath.FromSlash(name), body)
 	}
-	m := GoModule{Dir: root, Rel: "."}
-	req := &Request{Root: root, Exclude: []string{"gen"}}
+	m := Module{Dir: root, Rel: "."}
+	req := &scanner.Request{Root: root, Exclude: []string{"gen"}}
 	got, err := CgoSkipped(req, m)
 	if err != nil {
 		t.Fatal(err)
@@ -68,8 +69,8 @@ func TestCgoSkipped(t *testing.T) {
 	if env := CgoEnv(req); !slices.Equal(env, []string{"CGO_ENABLED=1"}) {
 		t.Errorf("CgoEnv = %q", env)
 	}
-	if env := GoEnv(m); !slices.Contains(env, "CGO_ENABLED=0") {
-		t.Error("GoEnv must turn cgo off")
+	if env := Env(m); !slices.Contains(env, "CGO_ENABLED=0") {
+		t.Error("Env must turn cgo off")
 	}
 
 	msg := CgoSkippedMessage("gosec", []string{"a.go", "b.go"})

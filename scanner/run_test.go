@@ -1,4 +1,4 @@
-package scanners
+package scanner
 
 import (
 	"context"
@@ -155,7 +155,7 @@ func TestPanicStackHasNoMachinePaths(t *testing.T) {
 		panic("boom")
 	}}}, Options{})
 	msg := res[0].Notifications[0].Message
-	if !strings.Contains(msg, "scanners/run_test.go:") {
+	if !strings.Contains(msg, "scanner/run_test.go:") {
 		t.Errorf("stack should keep package/file:line: %s", msg)
 	}
 	for _, l := range strings.Split(msg, "\n") {

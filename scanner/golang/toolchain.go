@@ -1,4 +1,4 @@
-package scanners
+package golang
 
 import (
 	"context"
@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+
+	"github.com/scangate/scangate/scanner"
 
 	"golang.org/x/mod/modfile"
 
@@ -29,13 +31,13 @@ func goInput(name string) bool {
 	return false
 }
 
-// KeyGoFiles adds to k every file under dir that can change a Go build
+// KeyFiles adds to k every file under dir that can change a Go build
 // (sources, go.mod, go.sum, vendor), by path relative to root and content,
 // through symlinked files and directories as the go command reads them.
 // skipNested leaves out nested modules (directories with their own go.mod).
 // What cannot be keyed (see KeyTree) makes k unusable.
-func KeyGoFiles(k *resultcache.Key, root, dir string, skipNested bool) {
-	KeyTree(k, goTree(root, func(abs, name string) bool {
+func KeyFiles(k *resultcache.Key, root, dir string, skipNested bool) {
+	scanner.KeyTree(k, goTree(root, func(abs, name string) bool {
 		if skipNested {
 			if _, err := os.Lstat(filepath.Join(abs, "go.mod")); err == nil {
 				return true
@@ -47,8 +49,8 @@ func KeyGoFiles(k *resultcache.Key, root, dir string, skipNested bool) {
 
 // goTree is what a Go build may read under root: Go inputs, through
 // symlinked directories, outside .git and node_modules and what skip says.
-func goTree(root string, skip func(abs, name string) bool) TreeKey {
-	return TreeKey{Root: root, Want: goInput, FollowDirs: true, Skip: func(abs, name string) bool {
+func goTree(root string, skip func(abs, name string) bool) scanner.TreeKey {
+	return scanner.TreeKey{Root: root, Want: goInput, FollowDirs: true, Skip: func(abs, name string) bool {
 		return name == ".git" || name == "node_modules" || skip(abs, name)
 	}}
 }
@@ -57,19 +59,19 @@ func goTree(root string, skip func(abs, name string) bool) TreeKey {
 // files without nested modules, or, when its go.mod replaces a module with a
 // local directory or a go.work lists it, every Go file under the root (the
 // other modules' sources are then part of its build).
-func KeyModule(k *resultcache.Key, m GoModule) {
+func KeyModule(k *resultcache.Key, m Module) {
 	k.Add("module", m.Rel, m.Path, m.workRel())
 	if wideBuild(k, m) {
-		KeyGoFiles(k, m.Root, m.Root, false)
+		KeyFiles(k, m.Root, m.Root, false)
 		return
 	}
-	KeyGoFiles(k, m.Root, m.Dir, true)
+	KeyFiles(k, m.Root, m.Dir, true)
 }
 
 // wideBuild reports whether the module's build reads other modules of the
 // tree: a go.work lists it, or its go.mod replaces a module with a local
 // directory (one outside the tree makes k unusable).
-func wideBuild(k *resultcache.Key, m GoModule) bool {
+func wideBuild(k *resultcache.Key, m Module) bool {
 	wide := m.Work != ""
 	gomod := path.Join(m.Rel, "go.mod")
 	if data, err := os.ReadFile(filepath.Join(m.Dir, "go.mod")); err == nil {
@@ -90,10 +92,10 @@ func wideBuild(k *resultcache.Key, m GoModule) bool {
 		return wide
 	}
 	// The workspace's modules and replacements are part of the build too.
-	work := RelPath(m.Root, m.Work)
+	work := scanner.RelPath(m.Root, m.Work)
 	data, err := os.ReadFile(m.Work)
 	if err != nil {
-		k.Fail(keyErr(work, err))
+		k.Fail(fmt.Errorf("%s: %w", work, scanner.Bare(err)))
 		return wide
 	}
 	f, err := modfile.ParseWork(work, data, nil)
@@ -116,7 +118,7 @@ func wideBuild(k *resultcache.Key, m GoModule) bool {
 // (relative to dir) lies outside the tree: its files are not hashed, and
 // what it holds changes with where the tree lies, so no answer can be
 // trusted. One inside is hashed with the tree's Go files.
-func keyInside(k *resultcache.Key, m GoModule, dir, target, what string) {
+func keyInside(k *resultcache.Key, m Module, dir, target, what string) {
 	if !filepath.IsAbs(target) {
 		target = filepath.Join(dir, target)
 	}
@@ -126,17 +128,17 @@ func keyInside(k *resultcache.Key, m GoModule, dir, target, what string) {
 }
 
 // workRel is the module's go.work relative to the root, "" when none.
-func (m GoModule) workRel() string {
+func (m Module) workRel() string {
 	if m.Work == "" {
 		return ""
 	}
-	return RelPath(m.Root, m.Work)
+	return scanner.RelPath(m.Root, m.Work)
 }
 
-// KeyGoEnv adds the environment of a go command run on m that can change
+// KeyEnv adds the environment of a go command run on m that can change
 // its answer (shellout.KeyEnv): the go.work's path as relative to the
-// root, where GoEnv gives it in full.
-func KeyGoEnv(k *resultcache.Key, m GoModule, env []string) {
+// root, where Env gives it in full.
+func KeyEnv(k *resultcache.Key, m Module, env []string) {
 	for _, e := range shellout.KeyEnv(env) {
 		if m.Work != "" && e == "GOWORK="+m.Work {
 			e = "GOWORK=" + m.workRel()
@@ -147,11 +149,11 @@ func KeyGoEnv(k *resultcache.Key, m GoModule, env []string) {
 
 var goVersions sync.Map // PATH -> go version
 
-// GoVersion is the version of the go command the module's scanners run
+// Version is the version of the go command the module's scanners run
 // ("go1.26.8"): part of every cache key of a Go scanner. It is asked once
 // per PATH and process.
-func GoVersion(ctx context.Context, m GoModule) (string, error) {
-	env := GoEnv(m)
+func Version(ctx context.Context, m Module) (string, error) {
+	env := Env(m)
 	path := ""
 	for _, e := range env {
 		if strings.HasPrefix(e, "PATH=") {
@@ -181,21 +183,21 @@ func GoVersion(ctx context.Context, m GoModule) (string, error) {
 // module whose build reaches other modules of the tree (a local replace, a
 // workspace), every Go file of the tree outside the module itself. Callers
 // add each package's own files.
-func KeyModuleFiles(k *resultcache.Key, m GoModule) {
+func KeyModuleFiles(k *resultcache.Key, m Module) {
 	k.Add("module files", m.Rel, m.Path, m.workRel())
 	for _, name := range []string{"go.mod", "go.sum"} {
-		KeyFile(k, m.Root, filepath.Join(m.Dir, name))
+		scanner.KeyFile(k, m.Root, filepath.Join(m.Dir, name))
 	}
 	if m.Work != "" {
-		KeyFile(k, m.Root, m.Work)
-		KeyFile(k, m.Root, m.Work+".sum")
+		scanner.KeyFile(k, m.Root, m.Work)
+		scanner.KeyFile(k, m.Root, m.Work+".sum")
 	}
 	if fi, err := os.Stat(filepath.Join(m.Dir, "vendor")); err == nil && fi.IsDir() {
-		KeyGoFiles(k, m.Root, filepath.Join(m.Dir, "vendor"), false)
+		KeyFiles(k, m.Root, filepath.Join(m.Dir, "vendor"), false)
 	}
 	if !wideBuild(k, m) {
 		return
 	}
 	// The module's own files are keyed per package.
-	KeyTree(k, goTree(m.Root, func(abs, _ string) bool { return abs == m.Dir }), m.Root)
+	scanner.KeyTree(k, goTree(m.Root, func(abs, _ string) bool { return abs == m.Dir }), m.Root)
 }

@@ -1,13 +1,13 @@
-package scanners
+package scanner
 
 import (
 	"errors"
 	"fmt"
 	"io/fs"
 	"path/filepath"
-	"strings"
 
 	"github.com/scangate/scangate/finding"
+	"github.com/scangate/scangate/internal/pathglob"
 )
 
 // A Gap is a part of the tree a walk could not read. It may hold anything a
@@ -64,7 +64,7 @@ func (w TreeWalk) Walk(fn func(p, rel string, d fs.DirEntry) error) ([]Gap, erro
 	err := filepath.WalkDir(start, func(p string, d fs.DirEntry, err error) error {
 		rel := RelPath(w.Root, p)
 		if err != nil {
-			gaps = append(gaps, Gap{Rel: rel, Err: bare(err)})
+			gaps = append(gaps, Gap{Rel: rel, Err: Bare(err)})
 			if d == nil || d.IsDir() {
 				return filepath.SkipDir
 			}
@@ -84,8 +84,8 @@ func (w TreeWalk) Walk(fn func(p, rel string, d fs.DirEntry) error) ([]Gap, erro
 	return gaps, err
 }
 
-// bare is err without the path an fs.PathError carries: a machine path.
-func bare(err error) error {
+// Bare is err without the path an fs.PathError carries: a machine path.
+func Bare(err error) error {
 	var pe *fs.PathError
 	if errors.As(err, &pe) {
 		return pe.Err
@@ -93,8 +93,25 @@ func bare(err error) error {
 	return err
 }
 
-// under reports whether rel is dir or below it (both "/"-separated,
-// relative to the root).
-func under(rel, dir string) bool {
-	return dir == "." || rel == dir || strings.HasPrefix(rel, dir+"/")
+// RelPath makes p relative to root with "/" separators. A path outside
+// root keeps its climb out ("../x/y"), never a machine path, so that Run
+// sees a finding there is outside the root and drops it.
+func RelPath(root, p string) string {
+	if !filepath.IsAbs(p) {
+		return filepath.ToSlash(filepath.Clean(p))
+	}
+	rel, err := filepath.Rel(root, p)
+	if err != nil {
+		return "../" + filepath.Base(p)
+	}
+	return filepath.ToSlash(rel)
+}
+
+// Excluded reports whether rel (a "/"-separated path relative to the root)
+// matches one of the globs, in scangate's one path-glob dialect (see
+// internal/pathglob): a glob without "/" names a file or directory at any
+// depth, one with "/" is matched from the root, "**" spans directories, and
+// a matched directory excludes everything below it.
+func Excluded(globs []string, rel string) bool {
+	return pathglob.Match(globs, rel)
 }

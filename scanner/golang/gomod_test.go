@@ -1,8 +1,9 @@
-package scanners
+package golang
 
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -11,15 +12,15 @@ import (
 
 func TestGoModules(t *testing.T) {
 	root := t.TempDir()
-	testkit.WriteFile(t, filepath.Join(root, "go.mod"), "module example.com/root\n\ngo 1.22\n\ntoolchain go1.22.4\n")
-	testkit.WriteFile(t, filepath.Join(root, "tools/go.mod"), "module example.com/tools\n\ngo 1.21\n")
-	testkit.WriteFile(t, filepath.Join(root, "svc/api/go.mod"), "module example.com/api\n")
-	testkit.WriteFile(t, filepath.Join(root, "vendor/x/go.mod"), "module ignored/vendor\n")
-	testkit.WriteFile(t, filepath.Join(root, "testdata/m/go.mod"), "module ignored/testdata\n")
-	testkit.WriteFile(t, filepath.Join(root, ".git/m/go.mod"), "module ignored/git\n")
-	testkit.WriteFile(t, filepath.Join(root, "go.work"), "go 1.22\n\nuse (\n\t.\n\t./svc/api\n)\n")
+	testkit.Write(t, root, "go.mod", "module example.com/root\n\ngo 1.22\n\ntoolchain go1.22.4\n")
+	testkit.Write(t, root, "tools/go.mod", "module example.com/tools\n\ngo 1.21\n")
+	testkit.Write(t, root, "svc/api/go.mod", "module example.com/api\n")
+	testkit.Write(t, root, "vendor/x/go.mod", "module ignored/vendor\n")
+	testkit.Write(t, root, "testdata/m/go.mod", "module ignored/testdata\n")
+	testkit.Write(t, root, ".git/m/go.mod", "module ignored/git\n")
+	testkit.Write(t, root, "go.work", "go 1.22\n\nuse (\n\t.\n\t./svc/api\n)\n")
 
-	tree, err := GoModules(root, nil)
+	tree, err := Modules(root, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -36,10 +37,10 @@ func TestGoModules(t *testing.T) {
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("modules:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
-	if env := GoEnv(mods[2]); !contains(env, "GOWORK=off") || !contains(env, "GOTOOLCHAIN=local") {
+	if env := Env(mods[2]); !slices.Contains(env, "GOWORK=off") || !slices.Contains(env, "GOTOOLCHAIN=local") {
 		t.Errorf("module outside the workspace must run with GOWORK=off and GOTOOLCHAIN=local: %v", env)
 	}
-	if env := GoEnv(mods[0]); !contains(env, "GOWORK="+filepath.Join(root, "go.work")) {
+	if env := Env(mods[0]); !slices.Contains(env, "GOWORK="+filepath.Join(root, "go.work")) {
 		t.Errorf("module in the workspace must run with its go.work: %v", env)
 	}
 }
@@ -49,8 +50,8 @@ func TestGoModules(t *testing.T) {
 // whatever the user's GOTOOLCHAIN says, and no go/packages driver.
 func TestGoEnv(t *testing.T) {
 	root := t.TempDir()
-	testkit.WriteFile(t, filepath.Join(root, "go.mod"), "module example.com/root\n\ngo 1.22\n")
-	tree, err := GoModules(root, nil)
+	testkit.Write(t, root, "go.mod", "module example.com/root\n\ngo 1.22\n")
+	tree, err := Modules(root, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -62,7 +63,7 @@ func TestGoEnv(t *testing.T) {
 	t.Setenv("GOFLAGS", "-tags=netgo")
 	t.Setenv("PATH", filepath.Join(root, "bin")+string(os.PathListSeparator)+os.Getenv("PATH"))
 	env := map[string][]string{}
-	for _, e := range GoEnv(mods[0]) {
+	for _, e := range Env(mods[0]) {
 		k, v, _ := strings.Cut(e, "=")
 		env[k] = append(env[k], v)
 	}
@@ -81,31 +82,11 @@ func TestGoEnv(t *testing.T) {
 	}
 }
 
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
-}
-
 func TestGoModulesBadFile(t *testing.T) {
 	root := t.TempDir()
-	testkit.WriteFile(t, filepath.Join(root, "sub/go.mod"), "module example.com/x\nrequire (\n")
-	_, err := GoModules(root, nil)
+	testkit.Write(t, root, "sub/go.mod", "module example.com/x\nrequire (\n")
+	_, err := Modules(root, nil)
 	if err == nil || !strings.Contains(err.Error(), "sub/go.mod") {
 		t.Fatalf("want an error naming sub/go.mod, got %v", err)
-	}
-}
-
-func TestRelPath(t *testing.T) {
-	if got := RelPath("/a/b", "/a/b/c/d.go"); got != "c/d.go" {
-		t.Errorf("got %q", got)
-	}
-	// Outside the root: no machine path, but visibly outside, so that Run
-	// drops a finding located there.
-	if got := RelPath("/a/b", "/etc/passwd"); got != "../../etc/passwd" || filepath.IsLocal(got) {
-		t.Errorf("outside path: got %q", got)
 	}
 }

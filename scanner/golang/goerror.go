@@ -1,14 +1,16 @@
-package scanners
+package golang
 
-import "strings"
+import (
+	"strings"
+)
 
-// GoError picks the decisive line of the go command's error output, the
+// ErrorLine picks the decisive line of the go command's error output, the
 // one that says what to do ("go: updates to go.mod needed, disabled by
 // -mod=readonly; to update it: go mod tidy"), rather than its first line,
 // which is often progress ("go: downloading ..."). An indented line
 // continues the line above it. Wrappers that go/packages and govulncheck
 // put around the output ("... err: exit status 1: stderr: ") are dropped.
-func GoError(out string) string {
+func ErrorLine(out string) string {
 	var lines []string
 	for _, l := range strings.Split(out, "\n") {
 		if strings.TrimSpace(l) == "" {

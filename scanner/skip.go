@@ -1,8 +1,7 @@
-package scanners
+package scanner
 
 import (
 	"slices"
-	"strings"
 )
 
 // skippedDirs are the directories no walker of the scanned tree enters:
@@ -18,9 +17,3 @@ func SkippedDir(name string) bool { return slices.Contains(skippedDirs, name) }
 
 // SkippedDirs returns the names SkippedDir skips.
 func SkippedDirs() []string { return slices.Clone(skippedDirs) }
-
-// skipGoDir adds what the go command itself ignores for ./... patterns:
-// directories whose name begins with "." or "_".
-func skipGoDir(name string) bool {
-	return SkippedDir(name) || strings.HasPrefix(name, ".") || strings.HasPrefix(name, "_")
-}

@@ -1,4 +1,4 @@
-package scanners
+package golang
 
 import (
 	"fmt"
@@ -10,11 +10,13 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+
+	"github.com/scangate/scangate/scanner"
 )
 
-// CgoEnv is appended to GoEnv's environment: GoEnv turns cgo off, and only
+// CgoEnv is appended to Env's environment: Env turns cgo off, and only
 // a trusted --cgo turns it back on.
-func CgoEnv(req *Request) []string {
+func CgoEnv(req *scanner.Request) []string {
 	if req.Cgo {
 		return []string{"CGO_ENABLED=1"}
 	}
@@ -27,7 +29,7 @@ func CgoEnv(req *Request) []string {
 // built for this platform and these tags. Standalone gosec and govulncheck,
 // where a C compiler is installed, would analyze them; the scan did not.
 // It returns nothing when req.Cgo is set.
-func CgoSkipped(req *Request, m GoModule) ([]string, error) {
+func CgoSkipped(req *scanner.Request, m Module) ([]string, error) {
 	if req.Cgo {
 		return nil, nil
 	}
@@ -35,9 +37,9 @@ func CgoSkipped(req *Request, m GoModule) ([]string, error) {
 	on.CgoEnabled, off.CgoEnabled = true, false
 	on.BuildTags, off.BuildTags = req.Tags, req.Tags
 	var out []string
-	gaps, err := TreeWalk{Root: req.Root, Dir: m.Dir, Exclude: req.Exclude}.Walk(func(p, rel string, d fs.DirEntry) error {
+	gaps, err := scanner.TreeWalk{Root: req.Root, Dir: m.Dir, Exclude: req.Exclude}.Walk(func(p, rel string, d fs.DirEntry) error {
 		if d.IsDir() {
-			if skipGoDir(d.Name()) {
+			if skipDir(d.Name()) {
 				return filepath.SkipDir
 			}
 			if _, err := os.Stat(filepath.Join(p, "go.mod")); err == nil {
@@ -50,7 +52,7 @@ func CgoSkipped(req *Request, m GoModule) ([]string, error) {
 			strings.HasSuffix(name, "_test.go") && !req.Tests {
 			return nil
 		}
-		if Excluded(req.Exclude, rel) {
+		if scanner.Excluded(req.Exclude, rel) {
 			return nil
 		}
 		dir := filepath.Dir(p)
@@ -62,7 +64,7 @@ func CgoSkipped(req *Request, m GoModule) ([]string, error) {
 		}
 		return nil
 	})
-	// Gaps below the module are GoModules' to report; the module's own
+	// Gaps below the module are Modules' to report; the module's own
 	// directory unreadable leaves this list unknown.
 	if len(gaps) > 0 && gaps[0].Rel == m.Rel {
 		err = gaps[0].Err

@@ -1,4 +1,4 @@
-package scanners
+package golang
 
 import (
 	"encoding/json"
@@ -9,13 +9,16 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/scangate/scangate/internal/testkit"
+	"github.com/scangate/scangate/scanner"
+	"github.com/scangate/scangate/scanner/python"
+
 	"github.com/scangate/scangate/finding"
 	"github.com/scangate/scangate/internal/noperm"
-	"github.com/scangate/scangate/internal/testkit"
 )
 
 // gapList renders gaps as "rel: error" lines.
-func gapList(gaps []Gap) string {
+func gapList(gaps []scanner.Gap) string {
 	var out []string
 	for _, g := range gaps {
 		out = append(out, g.Rel+": "+g.Err.Error())
@@ -32,17 +35,17 @@ func TestWalkersReportUnreadable(t *testing.T) {
 		return
 	}
 	root := t.TempDir()
-	testkit.WriteFile(t, filepath.Join(root, "go.mod"), "module example.com/root\n\ngo 1.22\n")
-	testkit.WriteFile(t, filepath.Join(root, "a/secret/go.mod"), "module example.com/secret\n")
-	testkit.WriteFile(t, filepath.Join(root, "a/secret/x.py"), "")
-	testkit.WriteFile(t, filepath.Join(root, "a/secret/requirements.txt"), "")
-	testkit.WriteFile(t, filepath.Join(root, "b/go.mod"), "module example.com/b\n") // walked after the gap
-	testkit.WriteFile(t, filepath.Join(root, "b/y.py"), "")
-	testkit.WriteFile(t, filepath.Join(root, "sub/go.mod"), "module example.com/sub\n")
+	testkit.Write(t, root, "go.mod", "module example.com/root\n\ngo 1.22\n")
+	testkit.Write(t, root, "a/secret/go.mod", "module example.com/secret\n")
+	testkit.Write(t, root, "a/secret/x.py", "")
+	testkit.Write(t, root, "a/secret/requirements.txt", "")
+	testkit.Write(t, root, "b/go.mod", "module example.com/b\n") // walked after the gap
+	testkit.Write(t, root, "b/y.py", "")
+	testkit.Write(t, root, "sub/go.mod", "module example.com/sub\n")
 	noperm.Deny(t, filepath.Join(root, "sub", "go.mod")) // a module that cannot be read
 	noperm.Deny(t, filepath.Join(root, "a", "secret"))
 
-	tree, err := GoModules(root, nil)
+	tree, err := Modules(root, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -51,24 +54,24 @@ func TestWalkersReportUnreadable(t *testing.T) {
 		rels = append(rels, m.Rel)
 	}
 	if !slices.Equal(rels, []string{".", "b"}) {
-		t.Errorf("GoModules found %v, want . and b", rels)
+		t.Errorf("Modules found %v, want . and b", rels)
 	}
 	want := "a/secret: permission denied\nsub/go.mod: permission denied"
 	if got := gapList(tree.Gaps); got != want {
-		t.Errorf("GoModules gaps:\n%s\nwant:\n%s", got, want)
+		t.Errorf("Modules gaps:\n%s\nwant:\n%s", got, want)
 	}
 	files := map[string]bool{}
-	gaps, err := WalkPython(TreeWalk{Root: root}, nil, func(rel string, d fs.DirEntry) error {
+	gaps, err := python.Walk(scanner.TreeWalk{Root: root}, nil, func(rel string, d fs.DirEntry) error {
 		files[rel] = true
 		return nil
 	})
 	if err != nil || gapList(gaps) != "a/secret: permission denied" || !files["b/y.py"] {
-		t.Errorf("WalkPython: gaps %q, err %v, files %v", gapList(gaps), err, files)
+		t.Errorf("python.Walk: gaps %q, err %v, files %v", gapList(gaps), err, files)
 	}
 	// Nothing but an unreadable directory: the Go scanners apply (and
 	// report it), never "nothing to scan here".
 	only := t.TempDir()
-	testkit.WriteFile(t, filepath.Join(only, "secret/go.mod"), "module example.com/secret\n")
+	testkit.Write(t, only, "secret/go.mod", "module example.com/secret\n")
 	noperm.Deny(t, filepath.Join(only, "secret"))
 	if !HasFile(only, nil, func(string, fs.DirEntry) bool { return false }) {
 		t.Error("HasFile: false for a tree with an unreadable directory")
@@ -78,26 +81,26 @@ func TestWalkersReportUnreadable(t *testing.T) {
 	}
 
 	// Excluded: not read, no gap, the other modules found.
-	tree, err = GoModules(root, []string{"secret"})
+	tree, err = Modules(root, []string{"secret"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(tree.Modules) != 2 || gapList(tree.Gaps) != "sub/go.mod: permission denied" || !slices.Equal(tree.Excluded, []string{"a/secret"}) {
 		t.Errorf("with a/secret excluded: modules %d, gaps %q, excluded %v", len(tree.Modules), gapList(tree.Gaps), tree.Excluded)
 	}
-	gaps, _ = WalkPython(TreeWalk{Root: root, Exclude: []string{"a/secret"}}, nil, func(string, fs.DirEntry) error { return nil })
+	gaps, _ = python.Walk(scanner.TreeWalk{Root: root, Exclude: []string{"a/secret"}}, nil, func(string, fs.DirEntry) error { return nil })
 	if len(gaps) != 0 {
-		t.Errorf("WalkPython with a/secret excluded: gaps %q", gapList(gaps))
+		t.Errorf("python.Walk with a/secret excluded: gaps %q", gapList(gaps))
 	}
 
 	// The root itself unreadable: one gap, ".", and no error.
 	noperm.Deny(t, root)
-	tree, err = GoModules(root, nil)
+	tree, err = Modules(root, nil)
 	if err != nil || len(tree.Modules) != 0 || gapList(tree.Gaps) != ".: permission denied" {
 		t.Errorf("unreadable root: %+v, %v", tree, err)
 	}
 	res := &finding.Result{}
-	if !NoteGaps(res, "gosec", tree.Gaps) || len(res.Notifications) != 1 {
+	if !scanner.NoteGaps(res, "gosec", tree.Gaps) || len(res.Notifications) != 1 {
 		t.Fatalf("notes: %+v", res.Notifications)
 	}
 	if n := res.Notifications[0]; n.Level != finding.LevelError || strings.Contains(n.Message, root) || !strings.Contains(n.Message, "gosec: the scanned root (.) cannot be read (permission denied)") {
@@ -113,24 +116,24 @@ func TestPatternsAroundGaps(t *testing.T) {
 		return
 	}
 	root := t.TempDir()
-	testkit.WriteFile(t, filepath.Join(root, "go.mod"), "module example.com/m\n\ngo 1.22\n")
-	testkit.WriteFile(t, filepath.Join(root, "main.go"), "package main\n\nfunc main() {}\n")
-	testkit.WriteFile(t, filepath.Join(root, "c/c.go"), "package c\n")
-	testkit.WriteFile(t, filepath.Join(root, "c/deep/deep.go"), "package deep\n")
-	testkit.WriteFile(t, filepath.Join(root, "d/d_test.go"), "package d\n") // tests only: a package all the same
-	testkit.WriteFile(t, filepath.Join(root, "d/legacy/l.go"), "package legacy\n")
-	testkit.WriteFile(t, filepath.Join(root, "e/e.go"), "//go:build ignore\n\npackage e\n") // built nowhere: not named
-	testkit.WriteFile(t, filepath.Join(root, "e/secret/s.go"), "package secret\n")
-	testkit.WriteFile(t, filepath.Join(root, "e/f/f.go"), "package f\n")
-	testkit.WriteFile(t, filepath.Join(root, "g/cgo.go"), "package g\n\nimport \"C\"\n") // cgo off: not built
-	testkit.WriteFile(t, filepath.Join(root, "g/sub/ok.go"), "package sub\n")
-	testkit.WriteFile(t, filepath.Join(root, "g/secret/s.go"), "package secret\n")
-	testkit.WriteFile(t, filepath.Join(root, "nested/go.mod"), "module example.com/nested\n")
-	testkit.WriteFile(t, filepath.Join(root, "nested/n.go"), "package nested\n")
+	testkit.Write(t, root, "go.mod", "module example.com/m\n\ngo 1.22\n")
+	testkit.Write(t, root, "main.go", "package main\n\nfunc main() {}\n")
+	testkit.Write(t, root, "c/c.go", "package c\n")
+	testkit.Write(t, root, "c/deep/deep.go", "package deep\n")
+	testkit.Write(t, root, "d/d_test.go", "package d\n") // tests only: a package all the same
+	testkit.Write(t, root, "d/legacy/l.go", "package legacy\n")
+	testkit.Write(t, root, "e/e.go", "//go:build ignore\n\npackage e\n") // built nowhere: not named
+	testkit.Write(t, root, "e/secret/s.go", "package secret\n")
+	testkit.Write(t, root, "e/f/f.go", "package f\n")
+	testkit.Write(t, root, "g/cgo.go", "package g\n\nimport \"C\"\n") // cgo off: not built
+	testkit.Write(t, root, "g/sub/ok.go", "package sub\n")
+	testkit.Write(t, root, "g/secret/s.go", "package secret\n")
+	testkit.Write(t, root, "nested/go.mod", "module example.com/nested\n")
+	testkit.Write(t, root, "nested/n.go", "package nested\n")
 	noperm.Deny(t, filepath.Join(root, "e", "secret"))
 	noperm.Deny(t, filepath.Join(root, "g", "secret"))
 
-	tree, err := GoModules(root, []string{"legacy"})
+	tree, err := Modules(root, []string{"legacy"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -138,17 +141,17 @@ func TestPatternsAroundGaps(t *testing.T) {
 		t.Errorf("gaps %q", gapList(tree.Gaps))
 	}
 	m := tree.Modules[0]
-	pats := m.Patterns(&Request{Root: root})
+	pats := m.Patterns(&scanner.Request{Root: root})
 	want := []string{".", "./c/...", "./d", "./e/f/...", "./g/sub/..."}
 	if !slices.Equal(pats, want) {
 		t.Errorf("patterns %q, want %q", pats, want)
 	}
-	if p := tree.Modules[1].Patterns(&Request{Root: root}); !slices.Equal(p, []string{"./..."}) {
+	if p := tree.Modules[1].Patterns(&scanner.Request{Root: root}); !slices.Equal(p, []string{"./..."}) {
 		t.Errorf("a module without gaps: %q", p)
 	}
 
 	list := exec.Command("go", append([]string{"list", "-e", "-json=ImportPath,Error"}, pats...)...)
-	list.Dir, list.Env = m.Dir, GoEnv(m)
+	list.Dir, list.Env = m.Dir, Env(m)
 	out, err := list.Output()
 	if err != nil {
 		t.Fatalf("go list %q: %v", pats, err)
@@ -179,13 +182,13 @@ func TestGapsInShards(t *testing.T) {
 		return
 	}
 	root := t.TempDir()
-	testkit.WriteFile(t, filepath.Join(root, "a/go.mod"), "module example.com/a\n")
-	testkit.WriteFile(t, filepath.Join(root, "a/x/x.go"), "package x\n")
-	testkit.WriteFile(t, filepath.Join(root, "b/go.mod"), "module example.com/b\n")
-	testkit.WriteFile(t, filepath.Join(root, "secret/go.mod"), "module example.com/secret\n")
+	testkit.Write(t, root, "a/go.mod", "module example.com/a\n")
+	testkit.Write(t, root, "a/x/x.go", "package x\n")
+	testkit.Write(t, root, "b/go.mod", "module example.com/b\n")
+	testkit.Write(t, root, "secret/go.mod", "module example.com/secret\n")
 	noperm.Deny(t, filepath.Join(root, "a", "x"))
 	noperm.Deny(t, filepath.Join(root, "secret"))
-	units, err := GoModuleUnits(root, nil)
+	units, err := Units(root, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -196,18 +199,18 @@ func TestGapsInShards(t *testing.T) {
 	if !slices.Equal(paths, []string{"a", "b", "secret"}) {
 		t.Fatalf("units %q, want a, b and the gap secret", paths)
 	}
-	tree, err := GoModules(root, nil)
+	tree, err := Modules(root, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	for n := 1; n <= 3; n++ {
 		seen := map[string]int{}
 		for k := 1; k <= n; k++ {
-			sh, err := NewShard(k, n, map[string][]Unit{"gosec": units})
+			sh, err := scanner.NewShard(k, n, map[string][]scanner.Unit{"gosec": units})
 			if err != nil {
 				t.Fatal(err)
 			}
-			req := &Request{Root: root, Keep: sh.Keeper("gosec")}
+			req := &scanner.Request{Root: root, Keep: sh.Keeper("gosec")}
 			gaps := tree.GapsFor(req)
 			if len(gaps) > 0 && !sh.Runs("gosec") {
 				t.Errorf("shard %d/%d reports gaps but does not run gosec", k, n)

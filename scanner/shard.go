@@ -1,12 +1,9 @@
-package scanners
+package scanner
 
 import (
 	"cmp"
 	"fmt"
 	"hash/fnv"
-	"io/fs"
-	"os"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -161,64 +158,4 @@ func ParseShard(v string) (index, count int, err error) {
 		return 0, 0, fmt.Errorf("%q: at most %d shards", v, MaxShards)
 	}
 	return index, count, nil
-}
-
-// GoModuleUnits are the Go modules gosec and govulncheck analyze, each
-// sized by the bytes of its Go files (nested modules and the directories
-// the go command skips left out), and each part of the tree outside every
-// module that could not be read: some shard must report it.
-func GoModuleUnits(root string, exclude []string) ([]Unit, error) {
-	t, err := GoModules(root, exclude)
-	if err != nil {
-		return nil, err
-	}
-	var out []Unit
-	for _, m := range t.Modules {
-		out = append(out, Unit{Kind: UnitGoModule, Path: m.Rel, Size: goBytes(m, exclude)})
-	}
-	for _, g := range t.Gaps {
-		if u := t.unitOf(g); u == g.Rel {
-			out = append(out, Unit{Kind: UnitGoModule, Path: u})
-		}
-	}
-	return out, nil
-}
-
-// goBytes is the size of the .go files of module m.
-func goBytes(m GoModule, exclude []string) int64 {
-	var n int64
-	TreeWalk{Root: m.Root, Dir: m.Dir, Exclude: exclude}.Walk(func(p, rel string, d fs.DirEntry) error {
-		if d.IsDir() {
-			if skipGoDir(d.Name()) {
-				return filepath.SkipDir
-			}
-			if _, err := os.Lstat(filepath.Join(p, "go.mod")); err == nil {
-				return filepath.SkipDir // a nested module is a unit of its own
-			}
-			return nil
-		}
-		if d.Type().IsRegular() && strings.HasSuffix(d.Name(), ".go") {
-			if info, err := d.Info(); err == nil {
-				n += info.Size()
-			}
-		}
-		return nil
-	})
-	return n
-}
-
-// TreeUnit is the one unit of a scanner that analyzes the whole tree at
-// once (bandit, safety), sized by the bytes of the files match accepts among
-// those WalkPython visits.
-func TreeUnit(scanner, root string, exclude []string, match func(rel string) bool) []Unit {
-	var n int64
-	WalkPython(TreeWalk{Root: root, Exclude: exclude}, nil, func(rel string, d fs.DirEntry) error {
-		if d.Type().IsRegular() && match(rel) {
-			if info, err := d.Info(); err == nil {
-				n += info.Size()
-			}
-		}
-		return nil
-	})
-	return []Unit{{Kind: scanner, Path: ".", Size: n}}
 }

@@ -1,4 +1,4 @@
-package scanners
+package scanner
 
 import (
 	"github.com/scangate/scangate/finding"
@@ -54,5 +54,24 @@ func confine(p *Paths, res *finding.Result) {
 			noun = "finding"
 		}
 		res.Warnf("%s: %d %s located outside the scanned root (a symlink, an include or a replace leading out of the tree) dropped: only the repository's own files are reported", res.Tool, dropped, noun)
+	}
+}
+
+// confinePackages drops inventory entries whose manifest lies outside the
+// root, and bounds the inventory at finding.MaxPackages with a warning.
+func confinePackages(p *Paths, res *finding.Result) {
+	kept := res.Packages[:0]
+	for _, c := range res.Packages {
+		if p.Inside(c.Manifest) {
+			kept = append(kept, c)
+		}
+	}
+	if n := len(res.Packages) - len(kept); n > 0 {
+		res.Warnf("%s: %d packages of manifests outside the scanned root not listed", res.Tool, n)
+	}
+	res.Packages = finding.SortPackages(kept)
+	if n := len(res.Packages); n > finding.MaxPackages {
+		res.Packages = res.Packages[:finding.MaxPackages]
+		res.Warnf("%s: %d packages found, the first %d (by manifest and name) listed: the SBOM is incomplete", res.Tool, n, finding.MaxPackages)
 	}
 }

@@ -1,4 +1,4 @@
-package scanners
+package scanner
 
 import (
 	"bufio"
@@ -132,6 +132,12 @@ func PathsFor(req *Request) *Paths {
 	return NewPaths(req.Root, req.DB)
 }
 
+// goEnv is golang.Env for a module without a workspace (golang imports this
+// package, not the reverse), without GOFLAGS.
+func goEnv(root string) []string {
+	return shellout.Env(root, "GOTOOLCHAIN=local", "CGO_ENABLED=0", "GOWORK=off", "GOPACKAGESDRIVER=off", "GOFLAGS=")
+}
+
 // goEnvDirs asks the go command for its directories. Without a go command
 // the environment and the go command's own defaults stand in. The go
 // command is never one from a PATH entry inside root.
@@ -140,7 +146,7 @@ func goEnvDirs(root string) map[string]string {
 	defer cancel()
 	// Not in the scanned tree: its go.mod or go.work must not matter here.
 	res, err := shellout.Run(ctx, shellout.Cmd{Program: "go", Args: []string{"env", "-json", "GOCACHE", "GOMODCACHE", "GOROOT", "GOPATH"},
-		Dir: os.TempDir(), Root: root, Env: append(GoEnv(GoModule{Root: root}), "GOFLAGS="), MaxStdout: 64 << 10})
+		Dir: os.TempDir(), Root: root, Env: goEnv(root), MaxStdout: 64 << 10})
 	out := map[string]string{}
 	if err == nil && res.ExitCode == 0 {
 		_ = json.Unmarshal(res.Stdout, &out)

@@ -7,6 +7,7 @@ import (
 
 	"github.com/scangate/scangate/internal/testkit"
 	"github.com/scangate/scangate/scanner/python"
+	"github.com/scangate/scangate/scanner/scannertest"
 )
 
 // bandit walks the tree itself: its -x globs must leave out every directory
@@ -20,7 +21,7 @@ func TestRealBanditSkipsTheSharedDirs(t *testing.T) {
 		testkit.Write(t, root, filepath.Join(d, "lib.py"), "eval(input())\n")
 		testkit.Write(t, root, filepath.Join("src", d, "lib.py"), "eval(input())\n")
 	}
-	res, err := New(Options{}).Scan(context.Background(), request(root))
+	res, err := New(Options{}).Scan(context.Background(), scannertest.Request(root))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -26,10 +26,13 @@ import (
 
 var update = flag.Bool("update", false, "rewrite the adapter tests' golden files from what the adapters report")
 
-// Testdata returns the path of the repository's testdata/<rel...>.
-func Testdata(rel ...string) string {
-	return filepath.Join(append([]string{testkit.Root(), "testdata"}, rel...)...)
+// Repo returns the path of rel (its elements joined) in the repository.
+func Repo(rel ...string) string {
+	return filepath.Join(append([]string{testkit.Root()}, rel...)...)
 }
+
+// Testdata returns the path of the repository's testdata/<rel...>.
+func Testdata(rel ...string) string { return Repo(append([]string{"testdata"}, rel...)...) }
 
 // Request returns a request for root that discards the adapter's progress;
 // Run collects it.

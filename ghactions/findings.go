@@ -21,7 +21,7 @@ func LevelOf(s finding.Severity) Level {
 	return Notice
 }
 
-// FromFindings turns findings, most severe first (report.Scan.Ranked), into
+// FromFindings turns findings, most severe first (model.Report.Ranked), into
 // annotations. scanRoot is the scanned root relative to the repository root
 // ("" when it is the root): annotations name files from the repository root,
 // as the SARIF report does (report.RepoPath), our findings from the scanned

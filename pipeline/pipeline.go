@@ -1,7 +1,8 @@
-// Package pipeline is the scan: a Plan in, a Report out. Its stages run in
-// one order (run, exclude, correlate, remediate, suppress, evaluate), each a
-// small named function below. The CLI builds the Plan and renders the
-// Report; it holds no step of its own.
+// Package pipeline is the scan: a Plan in, a model.Report out. Its stages
+// run in one order (run, exclude, correlate, remediate, suppress, evaluate),
+// each a small named function below; Merge runs the stages after run over
+// the results of a sharded scan's shards. The CLI builds the Plan and
+// renders the Report; it holds no step of its own.
 package pipeline
 
 import (
@@ -13,6 +14,7 @@ import (
 
 	"github.com/scangate/scangate/config"
 	"github.com/scangate/scangate/finding"
+	"github.com/scangate/scangate/model"
 	"github.com/scangate/scangate/policy"
 	"github.com/scangate/scangate/scanner"
 	"github.com/scangate/scangate/scanners/registry"
@@ -61,29 +63,26 @@ type Plan struct {
 	Shard *ShardSpec
 	// Commit is the commit the tree is at, "" when unknown (Merge checks it).
 	Commit string
-	// Replay, when set, stands for the run stage: these results, as the
-	// scanners returned them, go through the later stages (Merge). Rate
-	// then answers the database's severity lookup.
-	Replay []finding.Result
-	Rate   finding.SeverityLookup
 	// Hosts are the hosts each online scanner contacts, checked before an
 	// online scan (network.go); nil is OnlineHosts.
 	Hosts map[string][]string
 }
 
+// Base names the tree a change is compared against: a directory holding
+// the base commit's files, at the same subdirectory as the scanned root.
+type Base struct {
+	Root   string // the directory to scan: the scanned subdirectory in the base's tree
+	Ref    string // the revision as the user named it
+	Commit string // the merge-base of Ref and HEAD
+}
+
 // Run scans and applies the policy. It fails only when the plan cannot
 // start; scanners' errors are in the Report's results.
-func Run(ctx context.Context, p Plan) (*Report, error) {
+func Run(ctx context.Context, p Plan) (*model.Report, error) {
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	if p.Now.IsZero() {
-		p.Now = time.Now()
-	}
-	c := p.Config
-	if c == nil {
-		c = config.Default(p.Root)
-	}
+	c := p.config()
 	root, err := filepath.Abs(p.Root)
 	if err != nil {
 		return nil, fmt.Errorf("scan path %s: %v", p.Root, err)
@@ -97,76 +96,102 @@ func Run(ctx context.Context, p Plan) (*Report, error) {
 	if p.Tune != nil {
 		p.Tune(&opt)
 	}
-	list := p.Scanners
-	if list == nil {
-		list = registry.Build(c, c.Enabled())
-	}
+	list := p.list(c)
 	req := requestOf(root, c)
-	var shard *ShardInfo
+	var shard *model.ShardInfo
 	var cn cacheNotes
 	start := time.Now()
-	var cmp *Comparison
-	var results []finding.Result
-	rate := p.Rate
-	if p.Replay != nil {
-		results = p.Replay
-	} else {
-		var done func()
-		rate, done = openDB(&req, p.Logf)
-		defer done()
-		openCache(&req, p.Cache, &cn)
-		defer req.Cache.Close()
-		online := preflight(ctx, &req, list, p.Hosts)
-		if p.Base != nil {
-			if p.Baseline != nil || p.Shard != nil {
-				return nil, fmt.Errorf("a base revision cannot be compared against with a baseline file or in a shard")
-			}
-			if p.Baseline, cmp, err = scanBase(ctx, p, req, online, opt); err != nil {
-				return nil, err
-			}
+	var cmp *model.Comparison
+	var baseNotes []string
+	rate, done := openDB(&req, p.Logf)
+	defer done()
+	openCache(&req, p.Cache, &cn)
+	defer req.Cache.Close()
+	online := preflight(ctx, &req, list, p.Hosts)
+	if p.Base != nil {
+		if p.Baseline != nil || p.Shard != nil {
+			return nil, fmt.Errorf("a base revision cannot be compared against with a baseline file or in a shard")
 		}
-		if p.Shard != nil {
-			p.Ignore, p.Baseline = nil, nil // merge applies them, to every shard's findings at once
-			if shard, err = shardOf(&req, list, c, *p.Shard, p.Narrowed, &opt); err != nil {
-				return nil, err
-			}
-		}
-		results = run(ctx, req, online, opt)
-		if shard != nil {
-			shard.Results = cloneResults(results)
-			shard.Ratings = ratingsOf(results, rate)
+		if p.Baseline, cmp, baseNotes, err = scanBase(ctx, p, req, online, opt); err != nil {
+			return nil, err
 		}
 	}
+	if p.Shard != nil {
+		p.Ignore, p.Baseline = nil, nil // merge applies them, to every shard's findings at once
+		if shard, err = shardOf(&req, list, c, *p.Shard, p.Narrowed, &opt); err != nil {
+			return nil, err
+		}
+	}
+	results := run(ctx, req, online, opt)
+	if shard != nil {
+		shard.Results = cloneResults(results)
+		shard.Ratings = ratingsOf(results, rate)
+	}
+	r := stages(p, pol, req.Exclude, results, rate)
+	r.Notes = append(append(r.Notes, baseNotes...), cn.list()...)
+	r.Started, r.Duration = start, time.Since(start)
+	r.Shard, r.NewFrom = shard, cmp
+	r.Cache = req.Cache.Summary(names(list))
+	return r, nil
+}
+
+// stages runs the stages after run over the scanners' results: a scan's,
+// or the joined results of a sharded scan's shards (Merge).
+func stages(p Plan, pol policy.Policy, globs []string, results []finding.Result, rate finding.SeverityLookup) *model.Report {
+	if p.Now.IsZero() {
+		p.Now = time.Now()
+	}
 	classify(results)
-	results = exclude(results, req.Exclude)
+	results = exclude(results, globs)
 	correlate(results)
 	rems := remediate(results, rate)
 	fixed, notes := suppress(results, p)
 	verdict := evaluate(results, pol, fixed)
-	if cmp != nil {
-		notes = append(notes, cmp.notes...)
-	}
-	notes = append(notes, cn.list()...)
-	r := &Report{Root: displayRoot(p.Root), Version: p.Version, Results: results, Verdict: verdict,
-		Remediations: rems, Fixed: fixed, Started: start, Duration: time.Since(start), Notes: notes, Shard: shard, NewFrom: cmp}
-	if p.Replay == nil {
-		r.Cache = req.Cache.Summary(names(list))
-	}
-	if p.Baseline != nil && cmp == nil {
+	r := &model.Report{Root: displayRoot(p.Root), Version: p.Version, Results: results, Verdict: verdict,
+		Remediations: rems, Fixed: fixed, Notes: notes}
+	if p.Baseline != nil && p.Base == nil {
 		r.Baseline = p.BaselineName
 	}
-	return r, nil
+	return r
+}
+
+// config is the plan's configuration, the defaults when it has none.
+func (p *Plan) config() *config.Config {
+	if p.Config == nil {
+		return config.Default(p.Root)
+	}
+	return p.Config
+}
+
+// list is the plan's scanners: the registry's enabled ones unless the
+// plan names its own.
+func (p *Plan) list(c *config.Config) []scanner.Scanner {
+	if p.Scanners == nil {
+		return registry.Build(c, c.Enabled())
+	}
+	return p.Scanners
+}
+
+// displayRoot is the scanned root as reports name it: as the user wrote
+// it, but an absolute path (a runner's workspace, a temp checkout) by its
+// last element only, since reports leave the machine.
+func displayRoot(p string) string {
+	if filepath.IsAbs(p) {
+		return filepath.Base(p)
+	}
+	return p
 }
 
 // scanBase scans the base tree as the head will be scanned (the same
 // scanners, configuration, database) and returns its findings as the
-// baseline. The ignore file is not applied: a finding the base had is not
+// baseline, with the notes the report adds (tools that could not complete
+// there). The ignore file is not applied: a finding the base had is not
 // new, suppressed or not. It has a result cache of its own, so that the
 // report's cache line speaks of the head alone.
-func scanBase(ctx context.Context, p Plan, head scanner.Request, list []scanner.Scanner, opt scanner.Options) (*policy.Baseline, *Comparison, error) {
+func scanBase(ctx context.Context, p Plan, head scanner.Request, list []scanner.Scanner, opt scanner.Options) (*policy.Baseline, *model.Comparison, []string, error) {
 	root, err := filepath.Abs(p.Base.Root)
 	if err != nil {
-		return nil, nil, fmt.Errorf("base tree %s: %v", p.Base.Root, err)
+		return nil, nil, nil, fmt.Errorf("base tree %s: %v", p.Base.Root, err)
 	}
 	req := head
 	req.Root = root
@@ -180,23 +205,23 @@ func scanBase(ctx context.Context, p Plan, head scanner.Request, list []scanner.
 	start := time.Now()
 	results := run(ctx, req, list, opt)
 	if err := context.Cause(ctx); err != nil {
-		return nil, nil, fmt.Errorf("base scan: %w", err)
+		return nil, nil, nil, fmt.Errorf("base scan: %w", err)
 	}
 	classify(results)
 	results = exclude(results, req.Exclude)
 	correlate(results)
-	c := &Comparison{Ref: p.Base.Ref, Commit: p.Base.Commit, Duration: time.Since(start), Cache: req.Cache.Summary(names(list))}
-	short := c.Short()
+	c := &model.Comparison{Ref: p.Base.Ref, Commit: p.Base.Commit, Duration: time.Since(start), Cache: req.Cache.Summary(names(list))}
+	var notes []string
 	for _, r := range results {
 		if r.State == finding.Incomplete {
 			c.Incomplete = append(c.Incomplete, r.Tool)
-			c.notes = append(c.notes, fmt.Sprintf("%s could not complete on the base %s: what it finds counts as new", r.Tool, short))
+			notes = append(notes, fmt.Sprintf("%s could not complete on the base %s: what it finds counts as new", r.Tool, c.Short()))
 		}
 	}
 	for _, n := range cn.list() {
-		c.notes = append(c.notes, "base scan: "+n)
+		notes = append(notes, "base scan: "+n)
 	}
-	return policy.RevisionBaseline(results), c, nil
+	return policy.RevisionBaseline(results), c, notes, nil
 }
 
 // openDB opens the database once for every vulnerability scanner: a
@@ -272,14 +297,14 @@ func remediate(results []finding.Result, rate finding.SeverityLookup) []finding.
 // suppress applies inline markers, the ignore file and the baseline, in
 // that order: each finding ends with its status. It returns the baseline's
 // entries no longer found (fixed) and the ignore file's notes.
-func suppress(results []finding.Result, p Plan) (fixed []Fixed, notes []string) {
+func suppress(results []finding.Result, p Plan) (fixed []model.Fixed, notes []string) {
 	if p.Ignore != nil {
 		partial := p.Narrowed || slices.ContainsFunc(results, func(r finding.Result) bool { return r.State == finding.Incomplete })
 		notes = p.Ignore.Apply(results, p.Now).Notes(partial)
 	}
 	if p.Baseline != nil {
 		for _, e := range p.Baseline.MarkFixed(results) {
-			fixed = append(fixed, Fixed{Tool: e.Tool, Rule: e.Rule, Path: e.Path, Line: e.Line,
+			fixed = append(fixed, model.Fixed{Tool: e.Tool, Rule: e.Rule, Path: e.Path, Line: e.Line,
 				Package: e.Package, Message: e.Message, Count: e.Count})
 		}
 	}
@@ -288,7 +313,7 @@ func suppress(results []finding.Result, p Plan) (fixed []Fixed, notes []string) 
 }
 
 // evaluate gives each finding its final severity and the scan its verdict.
-func evaluate(results []finding.Result, pol policy.Policy, fixed []Fixed) finding.Verdict {
+func evaluate(results []finding.Result, pol policy.Policy, fixed []model.Fixed) finding.Verdict {
 	v := policy.Evaluate(results, pol)
 	for _, f := range fixed {
 		v.Fixed += f.Count

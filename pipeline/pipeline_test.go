@@ -11,6 +11,7 @@ import (
 
 	"github.com/scangate/scangate/config"
 	"github.com/scangate/scangate/finding"
+	"github.com/scangate/scangate/model"
 	"github.com/scangate/scangate/pipeline"
 	"github.com/scangate/scangate/policy"
 	"github.com/scangate/scangate/report"
@@ -33,7 +34,7 @@ func gosecPlan(t *testing.T) pipeline.Plan {
 	return pipeline.Plan{Root: root, Config: c, Now: time.Date(2026, 8, 10, 0, 0, 0, 0, time.UTC), Version: "test"}
 }
 
-func run(t *testing.T, p pipeline.Plan) *pipeline.Report {
+func run(t *testing.T, p pipeline.Plan) *model.Report {
 	t.Helper()
 	r, err := pipeline.Run(context.Background(), p)
 	if err != nil {
@@ -45,7 +46,7 @@ func run(t *testing.T, p pipeline.Plan) *pipeline.Report {
 	return r
 }
 
-func count(r *pipeline.Report, st finding.Status) int {
+func count(r *model.Report, st finding.Status) int {
 	n := 0
 	for _, res := range r.Results {
 		for _, f := range res.Findings {
@@ -81,7 +82,7 @@ func TestStages(t *testing.T) {
 	if err := policy.NewBaseline(cold.Results).Write(&buf); err != nil {
 		t.Fatal(err)
 	}
-	base, err := policy.ParseBaseline("b.json", buf.Bytes(), report.ReadSARIF)
+	base, err := policy.ParseBaseline("b.json", buf.Bytes())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -101,7 +102,7 @@ func TestStages(t *testing.T) {
 	if err := doc.Write(&sarif); err != nil {
 		t.Fatal(err)
 	}
-	fromSARIF, err := policy.ParseBaseline("cold.sarif", sarif.Bytes(), report.ReadSARIF)
+	fromSARIF, err := policy.ParseBaseline("cold.sarif", sarif.Bytes())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,7 +2,6 @@ package pipeline
 
 import (
 	"cmp"
-	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -14,8 +13,8 @@ import (
 
 	"github.com/scangate/scangate/config"
 	"github.com/scangate/scangate/finding"
+	"github.com/scangate/scangate/model"
 	"github.com/scangate/scangate/scanner"
-	"github.com/scangate/scangate/scanners/registry"
 )
 
 // ShardSpec asks for part Index of Count of a sharded scan (scan --shard).
@@ -24,40 +23,6 @@ type ShardSpec struct {
 	// Commit is the commit the tree was checked out at, "" when unknown;
 	// merge refuses shards of different commits.
 	Commit string
-}
-
-// ShardInfo is what a shard's report carries for scangate merge: what it
-// scanned, the digests that must agree across shards, and its scanners'
-// results as they returned them, before correlation and policy, so that
-// merge runs those stages once over every shard's results.
-type ShardInfo struct {
-	Index    int    `json:"index"`
-	Count    int    `json:"count"`
-	Commit   string `json:"commit,omitempty"`
-	Tree     string `json:"tree"` // digest of every unit of the tree (kind, path, size)
-	Database string `json:"database,omitempty"`
-	// Settings are the scan's settings (flags and .scangate.yml) as a
-	// .scangate.yml without this job's files and programs (SettingsOf):
-	// merge takes them from the shards, which must agree.
-	Settings string `json:"settings"`
-	// Narrowed says --scanners picked the scanners (Plan.Narrowed).
-	Narrowed bool `json:"narrowed,omitempty"`
-	// Units are this shard's units; Ran the scanners that had one.
-	Units []scanner.Unit `json:"units"`
-	Ran   []string       `json:"ran"`
-	// Results are written by the JSON renderer, with each run's duration.
-	Results []finding.Result `json:"-"`
-	// Ratings are the database's answers for the advisories of Results,
-	// which the remediate stage asks for: merge needs no database.
-	Ratings []Rating `json:"ratings,omitempty"`
-}
-
-// Rating is one answer of the database's severity lookup.
-type Rating struct {
-	Ecosystem string   `json:"ecosystem"`
-	ID        string   `json:"id"`
-	Vectors   []string `json:"vectors,omitempty"`
-	Label     string   `json:"label,omitempty"`
 }
 
 // SettingsOf is the part of a configuration that shapes a scan's results
@@ -165,12 +130,12 @@ func cloneResults(results []finding.Result) []finding.Result {
 
 // ratingsOf asks the database about every advisory ID of the dependency
 // findings, as the remediate stage may after correlation joins them.
-func ratingsOf(results []finding.Result, lookup finding.SeverityLookup) []Rating {
+func ratingsOf(results []finding.Result, lookup finding.SeverityLookup) []model.Rating {
 	if lookup == nil {
 		return nil
 	}
 	seen := map[string]bool{}
-	var out []Rating
+	var out []model.Rating
 	for _, r := range results {
 		for _, f := range r.Findings {
 			if f.Package == nil {
@@ -183,18 +148,20 @@ func ratingsOf(results []finding.Result, lookup finding.SeverityLookup) []Rating
 				}
 				seen[k] = true
 				if vectors, label, ok := lookup(f.Package.Ecosystem, id); ok {
-					out = append(out, Rating{Ecosystem: f.Package.Ecosystem, ID: strings.ToUpper(id), Vectors: vectors, Label: label})
+					out = append(out, model.Rating{Ecosystem: f.Package.Ecosystem, ID: strings.ToUpper(id), Vectors: vectors, Label: label})
 				}
 			}
 		}
 	}
-	slices.SortFunc(out, func(a, b Rating) int { return cmp.Or(cmp.Compare(a.Ecosystem, b.Ecosystem), cmp.Compare(a.ID, b.ID)) })
+	slices.SortFunc(out, func(a, b model.Rating) int {
+		return cmp.Or(cmp.Compare(a.Ecosystem, b.Ecosystem), cmp.Compare(a.ID, b.ID))
+	})
 	return out
 }
 
 // lookupOf answers the severity lookup from recorded ratings.
-func lookupOf(ratings []Rating) finding.SeverityLookup {
-	m := map[string]Rating{}
+func lookupOf(ratings []model.Rating) finding.SeverityLookup {
+	m := map[string]model.Rating{}
 	for _, r := range ratings {
 		m[r.Ecosystem+"\x00"+strings.ToUpper(r.ID)] = r
 	}
@@ -204,10 +171,10 @@ func lookupOf(ratings []Rating) finding.SeverityLookup {
 	}
 }
 
-// Shard is one shard's report as merge reads it.
+// Shard is one shard's report as merge reads it (model.ReadJSONWithin).
 type Shard struct {
 	Name   string // the file, for errors
-	Report *Report
+	Report *model.Report
 }
 
 // Merge combines the reports of every shard of a sharded scan into the
@@ -217,17 +184,14 @@ type Shard struct {
 // run (correlate, remediate, suppress, evaluate) once over all of them.
 // p is the plan an unsharded scan would have had; its root is where merge
 // checks the tree. A missing, duplicated or mismatched shard is an error.
-func Merge(p Plan, shards []Shard) (*Report, error) {
+func Merge(p Plan, shards []Shard) (*model.Report, error) {
 	if len(shards) == 0 {
 		return nil, fmt.Errorf("no shard reports given")
 	}
 	if len(shards) > scanner.MaxShards {
 		return nil, fmt.Errorf("%d shard reports, but a scan has at most %d shards", len(shards), scanner.MaxShards)
 	}
-	c := p.Config
-	if c == nil {
-		c = config.Default(p.Root)
-	}
+	c := p.config()
 	root, err := filepath.Abs(p.Root)
 	if err != nil {
 		return nil, fmt.Errorf("scan path %s: %v", p.Root, err)
@@ -285,11 +249,12 @@ func Merge(p Plan, shards []Shard) (*Report, error) {
 	eff := *settings[0]
 	setLocal(&eff, c)
 	c, p.Config, p.Narrowed = &eff, &eff, first.Report.Shard.Narrowed
-	list := p.Scanners
-	if list == nil {
-		list = registry.Build(c, c.Enabled())
+	pol, err := PolicyOf(c)
+	if err != nil {
+		return nil, err
 	}
 	req := requestOf(root, c)
+	list := p.list(c)
 	if treeDigest(unitsOf(&req, list)) != first.Report.Shard.Tree {
 		return nil, fmt.Errorf("the shards scanned another tree than %s (its Go modules, lockfiles or Python files differ): merge in a checkout of the commit the shards scanned", p.Root)
 	}
@@ -302,17 +267,11 @@ func Merge(p Plan, shards []Shard) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
-	var ratings []Rating
+	var ratings []model.Rating
 	for _, s := range ordered {
 		ratings = append(ratings, s.Report.Shard.Ratings...)
 	}
-	p.Replay = results
-	p.Rate = lookupOf(ratings)
-	p.Shard = nil
-	r, err := Run(context.Background(), p)
-	if err != nil {
-		return nil, err
-	}
+	r := stages(p, pol, req.Exclude, results, lookupOf(ratings))
 	// The scan's time is its slowest shard's; each scanner's, its slowest.
 	r.Started, r.Duration = ordered[0].Report.Started, 0
 	for _, s := range ordered {
@@ -480,14 +439,14 @@ func sortByUnit(fs []finding.Finding, units []scanner.Unit) {
 }
 
 // shardOf partitions the tree's units and sets the runner to this shard's.
-func shardOf(req *scanner.Request, list []scanner.Scanner, c *config.Config, spec ShardSpec, narrowed bool, opt *scanner.Options) (*ShardInfo, error) {
+func shardOf(req *scanner.Request, list []scanner.Scanner, c *config.Config, spec ShardSpec, narrowed bool, opt *scanner.Options) (*model.ShardInfo, error) {
 	per := unitsOf(req, list)
 	sh, err := scanner.NewShard(spec.Index, spec.Count, per)
 	if err != nil {
 		return nil, err
 	}
 	opt.Shard = sh
-	info := &ShardInfo{Index: spec.Index, Count: spec.Count, Commit: spec.Commit, Tree: treeDigest(per),
+	info := &model.ShardInfo{Index: spec.Index, Count: spec.Count, Commit: spec.Commit, Tree: treeDigest(per),
 		Settings: SettingsOf(c).YAML(), Narrowed: narrowed, Database: req.DBDigest, Units: sh.Units(), Ran: []string{}}
 	if info.Units == nil {
 		info.Units = []scanner.Unit{}

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/scangate/scangate/finding"
+	"github.com/scangate/scangate/model"
 	"github.com/scangate/scangate/scanner"
 )
 
@@ -99,7 +100,7 @@ func TestShardPartition(t *testing.T) {
 func TestMergeBoundsTheShardCount(t *testing.T) {
 	root := t.TempDir()
 	for _, count := range []int{1 << 62, 300_000_000, scanner.MaxShards + 1, -1} {
-		shards := []Shard{{Name: "big.json", Report: &Report{Version: "v1", Shard: &ShardInfo{Index: 1, Count: count}}}}
+		shards := []Shard{{Name: "big.json", Report: &model.Report{Version: "v1", Shard: &model.ShardInfo{Index: 1, Count: count}}}}
 		_, err := Merge(Plan{Root: root, Version: "v1"}, shards)
 		if err == nil || !strings.HasPrefix(err.Error(), "big.json: shard 1/") || !strings.Contains(err.Error(), "<= 256") {
 			t.Errorf("count %d: %v", count, err)

@@ -13,6 +13,7 @@ import (
 
 	"github.com/scangate/scangate/finding"
 	"github.com/scangate/scangate/internal/jsonpos"
+	"github.com/scangate/scangate/model"
 )
 
 // BaselineVersion is the format version of the baseline file.
@@ -162,13 +163,9 @@ func (b *Baseline) Len() int {
 	return n
 }
 
-// ReadReport reads the findings of a report scangate wrote, a SARIF file
-// or a JSON report (report.ReadFindings); its errors name the file.
-type ReadReport func(name string, data []byte) ([]finding.Finding, error)
-
-// LoadBaseline reads a baseline file or, with read, a SARIF file or JSON
-// report written by scangate.
-func LoadBaseline(file string, read ReadReport) (*Baseline, error) {
+// LoadBaseline reads a baseline file, or a SARIF file or JSON report
+// written by scangate.
+func LoadBaseline(file string) (*Baseline, error) {
 	data, err := os.ReadFile(file)
 	if err != nil {
 		if errors.Is(err, os.ErrNotExist) {
@@ -176,14 +173,14 @@ func LoadBaseline(file string, read ReadReport) (*Baseline, error) {
 		}
 		return nil, fmt.Errorf("baseline %s: %w", file, err)
 	}
-	return ParseBaseline(file, data, read)
+	return ParseBaseline(file, data)
 }
 
 // ParseBaseline reads a scangate baseline ({"version", "findings"}), or a
-// SARIF 2.1.0 file or JSON report written by scangate, read by read (nil
-// refuses them); name is used in errors. The findings of a report are
-// recorded as a baseline file records them: by the same fingerprint.
-func ParseBaseline(name string, data []byte, read ReadReport) (*Baseline, error) {
+// SARIF 2.1.0 file or JSON report written by scangate (model.ReadFindings);
+// name is used in errors. The findings of a report are recorded as a
+// baseline file records them: by the same fingerprint.
+func ParseBaseline(name string, data []byte) (*Baseline, error) {
 	var top map[string]json.RawMessage
 	if err := json.Unmarshal(data, &top); err != nil {
 		var te *json.UnmarshalTypeError
@@ -194,10 +191,7 @@ func ParseBaseline(name string, data []byte, read ReadReport) (*Baseline, error)
 	}
 	switch {
 	case top["runs"] != nil || top["schemaVersion"] != nil:
-		if read == nil {
-			return nil, fmt.Errorf("baseline %s: a scangate report, which this reader does not read", name)
-		}
-		fs, err := read(name, data)
+		fs, err := model.ReadFindings(name, data)
 		if err != nil {
 			return nil, err
 		}

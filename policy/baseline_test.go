@@ -9,7 +9,7 @@ import (
 	"testing"
 
 	"github.com/scangate/scangate/finding"
-	"github.com/scangate/scangate/pipeline"
+	"github.com/scangate/scangate/model"
 	"github.com/scangate/scangate/policy"
 	"github.com/scangate/scangate/report"
 	"github.com/scangate/scangate/scanners/registry"
@@ -40,7 +40,7 @@ func roundTrip(t *testing.T, b *policy.Baseline) *policy.Baseline {
 	if err := b.Write(&buf); err != nil {
 		t.Fatal(err)
 	}
-	back, err := policy.ParseBaseline("b.json", buf.Bytes(), report.ReadSARIF)
+	back, err := policy.ParseBaseline("b.json", buf.Bytes())
 	if err != nil {
 		t.Fatalf("%v\n%s", err, buf.String())
 	}
@@ -100,7 +100,7 @@ func TestOneNewFindingFailsWithExactlyThatFinding(t *testing.T) {
 	if v.Outcome != policy.Fail || v.New != 1 || v.Failing != 1 || v.Unchanged != 6 {
 		t.Fatalf("verdict %+v", v)
 	}
-	sc := &pipeline.Report{Results: results, Verdict: v}
+	sc := &model.Report{Results: results, Verdict: v}
 	ranked := sc.Ranked()
 	if len(ranked) != 1 || ranked[0].Location.Path != "internal/admin/run.go" {
 		t.Fatalf("new findings %+v", ranked)
@@ -268,7 +268,7 @@ func TestBaselineFromSARIF(t *testing.T) {
 		t.Fatal(err)
 	}
 	os.WriteFile(file, buf.Bytes(), 0o644)
-	fromSARIF, err := policy.LoadBaseline(file, report.ReadSARIF)
+	fromSARIF, err := policy.LoadBaseline(file)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -294,14 +294,14 @@ func TestBaselineFromJSON(t *testing.T) {
 	policy.MarkSuppressed(results)
 	v := policy.Evaluate(results, policy.Policy{FailOn: failOnLow})
 	var buf bytes.Buffer
-	if err := report.JSON(&buf, &pipeline.Report{Version: "test", Root: "repo", Results: results, Verdict: v}); err != nil {
+	if err := report.JSON(&buf, &model.Report{Version: "test", Root: "repo", Results: results, Verdict: v}); err != nil {
 		t.Fatal(err)
 	}
 	file := filepath.Join(t.TempDir(), "previous.json")
 	if err := os.WriteFile(file, buf.Bytes(), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	fromJSON, err := policy.LoadBaseline(file, report.ReadFindings)
+	fromJSON, err := policy.LoadBaseline(file)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -315,7 +315,7 @@ func TestBaselineFromJSON(t *testing.T) {
 	if v.New != 0 || v.Unchanged != 6 || v.Fixed != 0 {
 		t.Fatalf("verdict %+v", v)
 	}
-	if _, err := policy.ParseBaseline("new.json", []byte(`{"schemaVersion": 2, "tools": []}`), report.ReadFindings); err == nil ||
+	if _, err := policy.ParseBaseline("new.json", []byte(`{"schemaVersion": 2, "tools": []}`)); err == nil ||
 		err.Error() != "baseline new.json: schemaVersion 2, but this scangate reads schemaVersion 1 (docs/json.md)" {
 		t.Errorf("newer JSON report: %v", err)
 	}
@@ -341,13 +341,13 @@ func TestMalformedBaseline(t *testing.T) {
 		{"old SARIF", `{"version":"2.0.0","runs":[]}`, `baseline b.json: SARIF version "2.0.0", want 2.1.0`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := policy.ParseBaseline("b.json", []byte(tc.doc), report.ReadSARIF)
+			_, err := policy.ParseBaseline("b.json", []byte(tc.doc))
 			if err == nil || err.Error() != tc.want {
 				t.Fatalf("got  %v\nwant %s", err, tc.want)
 			}
 		})
 	}
-	_, err := policy.LoadBaseline(filepath.Join(t.TempDir(), "missing.json"), report.ReadSARIF)
+	_, err := policy.LoadBaseline(filepath.Join(t.TempDir(), "missing.json"))
 	if err == nil || !strings.Contains(err.Error(), "does not exist (create it with scangate baseline create)") {
 		t.Fatalf("missing file: %v", err)
 	}

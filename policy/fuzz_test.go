@@ -8,7 +8,6 @@ import (
 
 	"github.com/scangate/scangate/finding"
 	"github.com/scangate/scangate/policy"
-	"github.com/scangate/scangate/report"
 	"github.com/scangate/scangate/scanners/registry"
 )
 
@@ -22,7 +21,7 @@ func FuzzParseBaseline(f *testing.F) {
 	f.Add([]byte(`{"version":1,"findings":[{"tool":"npm","rule":"GHSA-x","package":"@scope/pkg@1.0.0","fingerprint":"ff","count":3}]}`))
 	f.Add([]byte(`{"schemaVersion":1,"verdict":{},"tools":[{"tool":"gosec","findings":[{"tool":"gosec","ruleId":"G101","fingerprint":"ab","location":{"path":"main.go"},"suppressions":[{"kind":"inSource"}]}]}]}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		b, err := policy.ParseBaseline("fuzz.json", data, report.ReadFindings)
+		b, err := policy.ParseBaseline("fuzz.json", data)
 		if err != nil {
 			if !strings.HasPrefix(err.Error(), "baseline fuzz.json: ") {
 				t.Fatalf("error does not name the file: %v", err)
@@ -33,7 +32,7 @@ func FuzzParseBaseline(f *testing.F) {
 		if err := b.Write(&out); err != nil {
 			t.Fatal(err)
 		}
-		again, err := policy.ParseBaseline("written.json", out.Bytes(), report.ReadFindings)
+		again, err := policy.ParseBaseline("written.json", out.Bytes())
 		if err != nil {
 			t.Fatalf("written baseline does not read: %v\n%s", err, out.String())
 		}

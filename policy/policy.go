@@ -7,7 +7,6 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/scangate/scangate/config"
 	"github.com/scangate/scangate/finding"
 )
 
@@ -48,9 +47,6 @@ type Reachability struct {
 	Imported int
 	Required int
 }
-
-// DefaultReachability is the documented default rule, the configuration's.
-var DefaultReachability = Reachability{Imported: config.DefaultReachability.Imported, Required: config.DefaultReachability.Required}
 
 // Policy is what the gate applies.
 type Policy struct {

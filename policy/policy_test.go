@@ -3,8 +3,12 @@ package policy
 import (
 	"testing"
 
+	"github.com/scangate/scangate/config"
 	"github.com/scangate/scangate/finding"
 )
+
+// defaultReachability is the documented default rule, the configuration's.
+var defaultReachability = Reachability{Imported: config.DefaultReachability.Imported, Required: config.DefaultReachability.Required}
 
 func TestParseThreshold(t *testing.T) {
 	for _, s := range []string{"critical", "HIGH", "medium", "low", "none"} {
@@ -43,8 +47,8 @@ func TestEvaluate(t *testing.T) {
 		{"incomplete allowed", results(finding.Incomplete), Policy{FailOn: high, AllowIncomplete: true}, Pass, 0, 0},
 		{"fail beats incomplete", results(finding.Incomplete, finding.Finding{Severity: finding.High}), Policy{FailOn: high}, Fail, 1, 1},
 		{"per tool", results(finding.Completed, finding.Finding{Tool: "t", Severity: finding.Low}), Policy{FailOn: high, PerTool: map[string]Threshold{"t": {Severity: finding.Low}}}, Fail, 1, 1},
-		{"required step-down", results(finding.Completed, finding.Finding{Severity: finding.High, Reachable: finding.Required}), Policy{FailOn: high, Reachability: DefaultReachability}, Pass, 0, 0},
-		{"called keeps", results(finding.Completed, finding.Finding{Severity: finding.High, Reachable: finding.Called}), Policy{FailOn: high, Reachability: DefaultReachability}, Fail, 1, 1},
+		{"required step-down", results(finding.Completed, finding.Finding{Severity: finding.High, Reachable: finding.Required}), Policy{FailOn: high, Reachability: defaultReachability}, Pass, 0, 0},
+		{"called keeps", results(finding.Completed, finding.Finding{Severity: finding.High, Reachable: finding.Called}), Policy{FailOn: high, Reachability: defaultReachability}, Fail, 1, 1},
 	} {
 		v := Evaluate(tc.res, tc.pol)
 		if v.Outcome != tc.out || v.ExitCode() != tc.code || v.Failing != tc.count {
@@ -61,7 +65,7 @@ func TestReachabilityRule(t *testing.T) {
 		finding.Finding{Severity: finding.Info, Reachable: finding.Required},
 		finding.Finding{Severity: finding.High, Reachable: finding.ReachUnknown},
 	)
-	Evaluate(res, Policy{Reachability: DefaultReachability})
+	Evaluate(res, Policy{Reachability: defaultReachability})
 	want := []finding.Severity{finding.High, finding.Medium, finding.Low, finding.Info, finding.High}
 	for i, w := range want {
 		f := res[0].Findings[i]
@@ -73,7 +77,7 @@ func TestReachabilityRule(t *testing.T) {
 		t.Error("the advisory's own severity must be kept")
 	}
 	// Evaluating twice must not step down twice.
-	Evaluate(res, Policy{Reachability: DefaultReachability})
+	Evaluate(res, Policy{Reachability: defaultReachability})
 	if res[0].Findings[0].Severity != finding.High {
 		t.Error("second evaluation stepped down again")
 	}
@@ -107,8 +111,8 @@ func TestFailOnCalled(t *testing.T) {
 			return f
 		}(), Policy{FailOn: high, FailOnCalled: true}, true, 1},
 		{"called, high", func() finding.Finding { f := unknown(finding.Called); f.Severity = finding.High; return f }(), Policy{FailOn: high, FailOnCalled: true}, true, 0},
-		{"imported", unknown(finding.Imported), Policy{FailOn: high, FailOnCalled: true, Reachability: DefaultReachability}, false, 0},
-		{"required", unknown(finding.Required), Policy{FailOn: high, FailOnCalled: true, Reachability: DefaultReachability}, false, 0},
+		{"imported", unknown(finding.Imported), Policy{FailOn: high, FailOnCalled: true, Reachability: defaultReachability}, false, 0},
+		{"required", unknown(finding.Required), Policy{FailOn: high, FailOnCalled: true, Reachability: defaultReachability}, false, 0},
 		{"osv-scanner", func() finding.Finding { f := unknown(finding.ReachUnknown); f.Tool = "osv-scanner"; return f }(), Policy{FailOn: high, FailOnCalled: true}, false, 0},
 		{"switched off", unknown(finding.Called), Policy{FailOn: high}, false, 0},
 		{"fail-on none", unknown(finding.Called), Policy{FailOn: Threshold{None: true}, FailOnCalled: true}, false, 0},

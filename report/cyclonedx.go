@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"github.com/scangate/scangate/finding"
-	"github.com/scangate/scangate/pipeline"
+	"github.com/scangate/scangate/model"
 )
 
 // The CycloneDX 1.6 SBOM (--cyclonedx): the scanners' package inventory as
@@ -131,7 +131,7 @@ type cdxCompose struct {
 }
 
 // CycloneDX writes the scan as a CycloneDX 1.6 JSON SBOM.
-func CycloneDX(w io.Writer, s *pipeline.Report, opt CycloneDXOptions) error {
+func CycloneDX(w io.Writer, s *model.Report, opt CycloneDXOptions) error {
 	serial := opt.Serial
 	if serial == "" {
 		serial = "urn:uuid:" + randomUUID()

@@ -10,10 +10,10 @@ import (
 
 	"github.com/scangate/scangate/finding"
 	"github.com/scangate/scangate/internal/cdxtest"
-	"github.com/scangate/scangate/pipeline"
+	"github.com/scangate/scangate/model"
 )
 
-func cdxSample() *pipeline.Report {
+func cdxSample() *model.Report {
 	high := finding.High
 	gv := finding.Result{Tool: "govulncheck", Version: "v1.9.0", Kind: finding.KindDependencies, State: finding.Completed,
 		Packages: []finding.Component{
@@ -63,7 +63,7 @@ func cdxSample() *pipeline.Report {
 	gosec := finding.Result{Tool: "gosec", Version: "2.30.0", Kind: finding.KindCode, State: finding.Completed,
 		Findings: []finding.Finding{{Tool: "gosec", RuleID: "G401", Severity: finding.Medium, Location: finding.Location{Path: "main.go", StartLine: 3}}}}
 	skipped := finding.Result{Tool: "bandit", State: finding.Skipped}
-	return &pipeline.Report{Root: "repo", Version: "v1.2.3", Results: []finding.Result{gv, osv, safety, gosec, skipped},
+	return &model.Report{Root: "repo", Version: "v1.2.3", Results: []finding.Result{gv, osv, safety, gosec, skipped},
 		Started: time.Date(2026, 3, 4, 5, 6, 7, 0, time.UTC)}
 }
 
@@ -170,7 +170,7 @@ func TestCycloneDX(t *testing.T) {
 // empty scan is still a valid BOM.
 func TestCycloneDXEmpty(t *testing.T) {
 	var buf bytes.Buffer
-	if err := CycloneDX(&buf, &pipeline.Report{Version: "dev"}, CycloneDXOptions{Name: "checkout"}); err != nil {
+	if err := CycloneDX(&buf, &model.Report{Version: "dev"}, CycloneDXOptions{Name: "checkout"}); err != nil {
 		t.Fatal(err)
 	}
 	b, err := cdxtest.Validate(buf.Bytes())

@@ -15,7 +15,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/scangate/scangate/finding"
-	"github.com/scangate/scangate/pipeline"
+	"github.com/scangate/scangate/model"
 )
 
 // GitLabSchemaVersion is the version of GitLab's security report schemas
@@ -129,7 +129,7 @@ type glDepFile struct {
 // findings of the scanners that analyze code (gosec, bandit).
 // scanRoot is the scanned root relative to the repository root, as for
 // SARIF: GitLab names files from the project's root.
-func GitLabSAST(w io.Writer, s *pipeline.Report, scanRoot string) error {
+func GitLabSAST(w io.Writer, s *model.Report, scanRoot string) error {
 	return writeGitLab(w, gitlabReport(s, finding.KindCode, scanRoot))
 }
 
@@ -137,14 +137,14 @@ func GitLabSAST(w io.Writer, s *pipeline.Report, scanRoot string) error {
 // (gl-dependency-scanning-report.json): the findings of the vulnerability
 // scanners (govulncheck, osv-scanner, safety), and the manifests they were
 // found in.
-func GitLabDependencyScanning(w io.Writer, s *pipeline.Report, scanRoot string) error {
+func GitLabDependencyScanning(w io.Writer, s *model.Report, scanRoot string) error {
 	return writeGitLab(w, gitlabReport(s, finding.KindDependencies, scanRoot))
 }
 
 // GitLabSecretDetection writes GitLab's secret detection report
 // (gl-secret-detection-report.json): the secrets scanner's findings, each
 // with its hint and fingerprint, never the secret.
-func GitLabSecretDetection(w io.Writer, s *pipeline.Report, scanRoot string) error {
+func GitLabSecretDetection(w io.Writer, s *model.Report, scanRoot string) error {
 	return writeGitLab(w, gitlabReport(s, finding.KindSecrets, scanRoot))
 }
 
@@ -160,7 +160,7 @@ func covers(r finding.Result, kind finding.Kind) bool {
 	return r.Kind == kind || r.Kind == finding.KindUnknown
 }
 
-func gitlabReport(s *pipeline.Report, kind finding.Kind, scanRoot string) *glReport {
+func gitlabReport(s *model.Report, kind finding.Kind, scanRoot string) *glReport {
 	scanRoot = strings.Trim(scanRoot, "/")
 	if scanRoot == "." {
 		scanRoot = ""

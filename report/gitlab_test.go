@@ -14,7 +14,7 @@ import (
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
 	"github.com/scangate/scangate/finding"
-	"github.com/scangate/scangate/pipeline"
+	"github.com/scangate/scangate/model"
 	"github.com/scangate/scangate/policy"
 )
 
@@ -74,7 +74,7 @@ func validateJSONSchema(path string, doc []byte) error {
 	return sch.Validate(inst)
 }
 
-func gitlabSample(t *testing.T) *pipeline.Report {
+func gitlabSample(t *testing.T) *model.Report {
 	t.Helper()
 	results := sampleResults()
 	for i := range results {
@@ -85,7 +85,7 @@ func gitlabSample(t *testing.T) *pipeline.Report {
 	}
 	policy.MarkSuppressed(results)
 	v := policy.Evaluate(results, policy.Policy{FailOn: policy.Threshold{Severity: finding.High}})
-	return &pipeline.Report{Root: "repo", Version: "v1.2.3", Results: results, Verdict: v,
+	return &model.Report{Root: "repo", Version: "v1.2.3", Results: results, Verdict: v,
 		Started: time.Date(2026, 3, 4, 5, 6, 7, 800, time.FixedZone("X", 3600)), Duration: 90 * time.Second}
 }
 
@@ -249,7 +249,7 @@ func TestGitLabIDsStableAndUnique(t *testing.T) {
 // Every scanner of a kind complete and nothing found: an empty, valid,
 // successful report; a scanner of unknown kind that failed fails both.
 func TestGitLabStatus(t *testing.T) {
-	s := &pipeline.Report{Version: "dev", Started: time.Now(), Results: []finding.Result{
+	s := &model.Report{Version: "dev", Started: time.Now(), Results: []finding.Result{
 		{Tool: "gosec", Kind: finding.KindCode, State: finding.Completed},
 		{Tool: "osv-scanner", Kind: finding.KindDependencies, State: finding.Completed},
 	}}

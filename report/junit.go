@@ -7,7 +7,7 @@ import (
 	"strings"
 
 	"github.com/scangate/scangate/finding"
-	"github.com/scangate/scangate/pipeline"
+	"github.com/scangate/scangate/model"
 )
 
 // The JUnit XML elements CI systems read: Jenkins' xunit junit-10 schema
@@ -57,7 +57,7 @@ type junitSkipped struct {
 // skipped when it did not run), then one failed test case per finding that
 // fails the gate. A scanner that did not analyze everything is never a
 // silent pass.
-func JUnit(w io.Writer, s *pipeline.Report) error {
+func JUnit(w io.Writer, s *model.Report) error {
 	doc := junitSuites{Name: "scangate", Time: seconds(s.Duration.Seconds())}
 	for _, r := range s.Results {
 		suite := junitSuite{Name: r.Tool, Time: seconds(r.Duration.Seconds())}

@@ -9,7 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/scangate/scangate/finding"
-	"github.com/scangate/scangate/pipeline"
+	"github.com/scangate/scangate/model"
 )
 
 // PRCommentLimit is the most bytes PRComment writes by default. GitHub
@@ -43,7 +43,7 @@ var (
 // findings, and says how many. Everything from the scanned repository is
 // escaped with MarkdownText, so the comment holds no markup, mention or
 // comment end ("-->") of the repository's making.
-func PRComment(s *pipeline.Report, opt PRCommentOptions) string {
+func PRComment(s *model.Report, opt PRCommentOptions) string {
 	limit := opt.Limit
 	if limit <= 0 {
 		limit = PRCommentLimit
@@ -195,7 +195,7 @@ type ruleKey struct{ tool, id string }
 
 // rulesOf indexes each result's rules by tool and ID; a correlated finding
 // keeps its first tool, whose result holds its rule.
-func rulesOf(s *pipeline.Report) map[ruleKey]*finding.Rule {
+func rulesOf(s *model.Report) map[ruleKey]*finding.Rule {
 	out := map[ruleKey]*finding.Rule{}
 	for i := range s.Results {
 		r := &s.Results[i]
@@ -281,7 +281,7 @@ func blobURL(path string, line int, opt PRCommentOptions) string {
 	return u
 }
 
-func fixedLine(e pipeline.Fixed) string {
+func fixedLine(e model.Fixed) string {
 	var b strings.Builder
 	b.WriteString(MarkdownText(e.Rule, 100))
 	where := e.Path

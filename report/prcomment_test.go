@@ -8,16 +8,16 @@ import (
 	"unicode/utf8"
 
 	"github.com/scangate/scangate/finding"
-	"github.com/scangate/scangate/pipeline"
+	"github.com/scangate/scangate/model"
 )
 
 const headSHA = "0123456789abcdef0123456789abcdef01234567"
 
 var linkOpts = PRCommentOptions{ScanRoot: "services/api", Server: "https://github.com", Repo: "octo/app", HeadSHA: headSHA}
 
-func commentReport() *pipeline.Report {
+func commentReport() *model.Report {
 	text := finding.Package{Ecosystem: "Go", Name: "golang.org/x/text", Version: "v0.3.5", Fixed: []string{"v0.3.7"}, Manifest: "go.mod"}
-	return &pipeline.Report{
+	return &model.Report{
 		Version: "1.2.3",
 		Results: []finding.Result{
 			{Tool: "gosec", State: finding.Completed,
@@ -40,7 +40,7 @@ func commentReport() *pipeline.Report {
 		Verdict: finding.Verdict{Outcome: finding.GateFail, Threshold: "high", New: 3, Unchanged: 1, Fixed: 3, Failing: 2,
 			IncompleteTools: []string{"govulncheck"}},
 		Remediations: []finding.Remediation{{Package: text, To: "v0.3.7", Fixes: 1, Findings: 1}},
-		Fixed: []pipeline.Fixed{
+		Fixed: []model.Fixed{
 			{Tool: "gosec", Rule: "G304", Path: "files.go", Line: 12, Message: "Potential file inclusion via variable", Count: 2},
 			{Tool: "osv-scanner", Rule: "PYSEC-2019-217", Path: "requirements.txt", Package: "Jinja2@2.10", Count: 1},
 		},
@@ -75,7 +75,7 @@ func TestPRComment(t *testing.T) {
 	}
 	// Compared with a revision, fixed is since its commit.
 	rev := commentReport()
-	rev.NewFrom = &pipeline.Comparison{Ref: "origin/main", Commit: headSHA}
+	rev.NewFrom = &model.Comparison{Ref: "origin/main", Commit: headSHA}
 	if got := PRComment(rev, linkOpts); !strings.Contains(got, "### Fixed since "+headSHA[:7]+" (3)") {
 		t.Errorf("--new-from-rev comment does not say fixed since the base commit:\n%s", got)
 	}
@@ -109,14 +109,14 @@ const hostilePath = "docs/<img src=x onerror=alert(1)>/[a](javascript:alert(1))/
 const hostileMessage = "`rm -rf /` <script>alert(1)</script> @octocat please review #12 --> **bold** | pipe ![i](https://t.example/p.png) :+1: $x^2$\nsecond line"
 
 func TestPRCommentEscapesTheRepository(t *testing.T) {
-	rep := &pipeline.Report{
+	rep := &model.Report{
 		Results: []finding.Result{{Tool: "gosec", State: finding.Completed, Findings: []finding.Finding{
 			{Tool: "gosec", RuleID: "G101", Severity: finding.High, Message: hostileMessage, Location: finding.Location{Path: hostilePath, StartLine: 3}},
 		}}},
 		Verdict: finding.Verdict{Outcome: finding.GateFail, Threshold: "high", New: 1, Failing: 1},
 		Remediations: []finding.Remediation{{Package: finding.Package{Name: "@evil/<b>pkg</b>", Version: "1.0", Manifest: "x/@admin/package.json"},
 			To: "2.0 @here -->", Fixes: 1, Apply: "go get @evil/x@`2.0` -->"}},
-		Fixed: []pipeline.Fixed{{Tool: "gosec", Rule: "G101", Path: hostilePath, Line: 4, Message: hostileMessage, Count: 1}},
+		Fixed: []model.Fixed{{Tool: "gosec", Rule: "G101", Path: hostilePath, Line: 4, Message: hostileMessage, Count: 1}},
 	}
 	got := PRComment(rep, linkOpts)
 	t.Logf("comment:\n%s", got)
@@ -186,11 +186,11 @@ func TestPRCommentStaysUnderTheLimit(t *testing.T) {
 		fs = append(fs, finding.Finding{Tool: "gosec", RuleID: "G101", Severity: sev, Message: strings.Repeat("é@<", 200),
 			Location: finding.Location{Path: fmt.Sprintf("pkg/%04d/file.go", i), StartLine: i + 1}})
 	}
-	var fixed []pipeline.Fixed
+	var fixed []model.Fixed
 	for i := range 500 {
-		fixed = append(fixed, pipeline.Fixed{Tool: "gosec", Rule: "G104", Path: fmt.Sprintf("gone/%d.go", i), Count: 1})
+		fixed = append(fixed, model.Fixed{Tool: "gosec", Rule: "G104", Path: fmt.Sprintf("gone/%d.go", i), Count: 1})
 	}
-	rep := &pipeline.Report{Results: []finding.Result{{Tool: "gosec", Findings: fs}}, Fixed: fixed,
+	rep := &model.Report{Results: []finding.Result{{Tool: "gosec", Findings: fs}}, Fixed: fixed,
 		Verdict: finding.Verdict{Outcome: finding.GateFail, Threshold: "high", New: 3000, Failing: 3, Fixed: 500}}
 	for _, limit := range []int{0, 20000} {
 		got := PRComment(rep, PRCommentOptions{Limit: limit})

@@ -14,7 +14,7 @@ import (
 	"github.com/owenrumney/go-sarif/v3/pkg/report/v210/sarif"
 
 	"github.com/scangate/scangate/finding"
-	"github.com/scangate/scangate/pipeline"
+	"github.com/scangate/scangate/model"
 	"github.com/scangate/scangate/policy"
 )
 
@@ -89,7 +89,7 @@ func TestSARIF(t *testing.T) {
 		if *rule.ID != *r.RuleID {
 			t.Errorf("result %d: ruleIndex points at %s, ruleId %s", i, *rule.ID, *r.RuleID)
 		}
-		if r.PartialFingerprints[FingerprintKey] == "" {
+		if r.PartialFingerprints[model.FingerprintKey] == "" {
 			t.Errorf("result %d: no fingerprint", i)
 		}
 	}
@@ -130,7 +130,7 @@ func TestSummaries(t *testing.T) {
 	results := sampleResults()
 	policy.MarkSuppressed(results)
 	v := policy.Evaluate(results, policy.Policy{FailOn: policy.Threshold{Severity: finding.High}})
-	s := &pipeline.Report{Root: "examples/project", Version: "dev", Results: results, Verdict: v, Duration: time.Second,
+	s := &model.Report{Root: "examples/project", Version: "dev", Results: results, Verdict: v, Duration: time.Second,
 		Remediations: finding.Remediate(results)}
 	var text bytes.Buffer
 	if err := Text(&text, s, TextOptions{}); err != nil {
@@ -194,7 +194,7 @@ func TestShortSummary(t *testing.T) {
 	policy.MarkSuppressed(results)
 	v := policy.Evaluate(results, policy.Policy{FailOn: policy.Threshold{Severity: finding.High}})
 	var b bytes.Buffer
-	_ = Text(&b, &pipeline.Report{Results: results, Verdict: v}, TextOptions{Short: true, FullReportHint: "scangate scan ."})
+	_ = Text(&b, &model.Report{Results: results, Verdict: v}, TextOptions{Short: true, FullReportHint: "scangate scan ."})
 	out := b.String()
 	if !strings.HasPrefix(out, "Verdict: FAIL") || strings.Contains(out, "G401") || !strings.Contains(out, "Full report: scangate scan .") {
 		t.Errorf("short summary:\n%s", out)

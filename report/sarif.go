@@ -1,6 +1,7 @@
-// Package report renders scan results: SARIF 2.1.0 for code scanning, a
-// text and a markdown summary for people, JSON for programs. It knows
-// nothing of any one scanner.
+// Package report renders the scan report (model.Report): SARIF 2.1.0 for
+// code scanning, a text and a markdown summary for people, JSON for
+// programs, GitLab's reports, JUnit and CycloneDX. It depends on the model
+// and finding only: it knows nothing of the pipeline or any one scanner.
 package report
 
 import (
@@ -14,11 +15,8 @@ import (
 	"github.com/owenrumney/go-sarif/v3/pkg/report/v210/sarif"
 
 	"github.com/scangate/scangate/finding"
+	"github.com/scangate/scangate/model"
 )
-
-// FingerprintKey names our partialFingerprints entry. GitHub computes its own
-// primaryLocationLineHash, so ours lives under a namespaced key.
-const FingerprintKey = "scangate/v1"
 
 // SARIFOptions tune the SARIF document.
 type SARIFOptions struct {
@@ -41,11 +39,6 @@ type SARIFOptions struct {
 	// units have runs of their own (splitRuns) and are written either way.
 	KeepIncomplete bool
 }
-
-// ScanRootBaseID names, in a run's originalUriBaseIds, the scanned root
-// relative to %SRCROOT%; a baseline reader uses it to go back to paths
-// relative to the scanned root. Absent when the two are the same.
-const ScanRootBaseID = "%SCANROOT%"
 
 // SARIF builds one run per tool that ran, or per group of its units (Go
 // modules, lockfiles) when it has several, each in its own category;
@@ -93,7 +86,7 @@ func sarifRun(part *runPart, opt SARIFOptions) *sarif.Run {
 		"%SRCROOT%": *sarif.NewArtifactLocation().WithDescription(sarif.NewTextMessage("The root of the repository (the scanned directory when no .git was found above it).")),
 	}
 	if opt.ScanRoot != "" {
-		bases[ScanRootBaseID] = *sarif.NewSimpleArtifactLocation(uriRef(opt.ScanRoot) + "/").WithURIBaseID("%SRCROOT%").
+		bases[model.ScanRootBaseID] = *sarif.NewSimpleArtifactLocation(uriRef(opt.ScanRoot) + "/").WithURIBaseID("%SRCROOT%").
 			WithDescription(sarif.NewTextMessage("The scanned directory, relative to the root of the repository."))
 	}
 	run.WithOriginalUriBaseIds(bases)
@@ -273,7 +266,7 @@ func sarifResult(run *sarif.Run, f finding.Finding, opt SARIFOptions) *sarif.Res
 	r := run.CreateResultForRule(f.RuleID).
 		WithLevel(level).
 		WithMessage(sarif.NewTextMessage(Message(f))).
-		WithPartialFingerprints(map[string]string{FingerprintKey: f.Fingerprint})
+		WithPartialFingerprints(map[string]string{model.FingerprintKey: f.Fingerprint})
 	if f.Location.Path != "" {
 		r.AddLocation(physical(f.Location, opt.ScanRoot))
 	}

@@ -6,7 +6,7 @@ import (
 	"testing"
 
 	"github.com/scangate/scangate/finding"
-	"github.com/scangate/scangate/pipeline"
+	"github.com/scangate/scangate/model"
 	"github.com/scangate/scangate/policy"
 )
 
@@ -22,7 +22,7 @@ func TestSeverityUnknownRendered(t *testing.T) {
 	rems := finding.Remediate(results)
 	policy.MarkSuppressed(results)
 	v := policy.Evaluate(results, policy.Policy{FailOn: policy.Threshold{Severity: finding.High}, FailOnCalled: true})
-	s := &pipeline.Report{Root: ".", Results: results, Verdict: v, Remediations: rems}
+	s := &model.Report{Root: ".", Results: results, Verdict: v, Remediations: rems}
 	var text, md bytes.Buffer
 	if err := Text(&text, s, TextOptions{}); err != nil {
 		t.Fatal(err)

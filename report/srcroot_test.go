@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/scangate/scangate/finding"
+	"github.com/scangate/scangate/model"
 )
 
 // rawRun is the part of a rendered run these tests read, as JSON has it.
@@ -91,12 +92,12 @@ func TestSARIFPathsFromRepositoryRoot(t *testing.T) {
 				}
 			}
 		}
-		src, scan := run.OriginalURIBaseIDs["%SRCROOT%"], run.OriginalURIBaseIDs[ScanRootBaseID]
+		src, scan := run.OriginalURIBaseIDs["%SRCROOT%"], run.OriginalURIBaseIDs[model.ScanRootBaseID]
 		if _, hasURI := src["uri"]; src == nil || hasURI {
 			t.Errorf("%s: %%SRCROOT%% must be declared, without a uri (a path of this machine): %v", run.Tool.Driver.Name, src)
 		}
 		if scan["uri"] != "services/api/" || scan["uriBaseId"] != "%SRCROOT%" {
-			t.Errorf("%s: %s = %v", run.Tool.Driver.Name, ScanRootBaseID, scan)
+			t.Errorf("%s: %s = %v", run.Tool.Driver.Name, model.ScanRootBaseID, scan)
 		}
 	}
 	want := []string{
@@ -114,8 +115,8 @@ func TestSARIFPathsFromRepositoryRoot(t *testing.T) {
 
 	// The repository root scanned: paths as before, no %SCANROOT%.
 	for _, run := range rawRuns(t, render(t, mustSARIF(t, withNotice(), SARIFOptions{ScanRoot: "."}))) {
-		if _, ok := run.OriginalURIBaseIDs[ScanRootBaseID]; ok {
-			t.Errorf("%s declared at the repository root", ScanRootBaseID)
+		if _, ok := run.OriginalURIBaseIDs[model.ScanRootBaseID]; ok {
+			t.Errorf("%s declared at the repository root", model.ScanRootBaseID)
 		}
 		if u := run.Results[0].Locations[0].PhysicalLocation.String(); u != "%SRCROOT% main.go" {
 			t.Errorf("uri at the root: %s", u)
@@ -158,7 +159,7 @@ func TestReadSARIFBothForms(t *testing.T) {
 	var forms [][]finding.Finding
 	for _, root := range []string{"", "services/api", "odd dir/x%y:z"} {
 		data := render(t, mustSARIF(t, results, SARIFOptions{ScanRoot: root, KeepIncomplete: true}))
-		fs, err := ReadSARIF("b.sarif", data)
+		fs, err := model.ReadSARIF("b.sarif", data)
 		if err != nil {
 			t.Fatalf("scan root %q: %v", root, err)
 		}
@@ -179,7 +180,7 @@ func TestReadSARIFBothForms(t *testing.T) {
 			t.Errorf("form %d:\n got %q\nwant %q", i, got, want)
 		}
 	}
-	old, err := ReadSARIF("old.sarif", []byte(oldSARIF))
+	old, err := model.ReadSARIF("old.sarif", []byte(oldSARIF))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -195,7 +196,7 @@ func TestReadSARIFBadScanRoot(t *testing.T) {
 		`{"uri": "bad%zz/", "uriBaseId": "%SRCROOT%"}`,
 	} {
 		doc := strings.Replace(oldSARIF, `"originalUriBaseIds": {`, `"originalUriBaseIds": {"%SCANROOT%": `+base+`, `, 1)
-		_, err := ReadSARIF("b.sarif", []byte(doc))
+		_, err := model.ReadSARIF("b.sarif", []byte(doc))
 		if err == nil || !strings.HasPrefix(err.Error(), `baseline b.sarif: runs[0].originalUriBaseIds["%SCANROOT%"]`) {
 			t.Errorf("%s: %v", base, err)
 		}

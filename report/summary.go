@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/scangate/scangate/finding"
-	"github.com/scangate/scangate/pipeline"
+	"github.com/scangate/scangate/model"
 )
 
 // suppressedBy says which marker suppressed a finding and why: "#nosec: reason".
@@ -51,7 +51,7 @@ const (
 )
 
 // Text writes the human summary (stderr in the CLI).
-func Text(w io.Writer, s *pipeline.Report, opt TextOptions) error {
+func Text(w io.Writer, s *model.Report, opt TextOptions) error {
 	p := &printer{w: w, color: opt.Color, term: true}
 	if s.Shard != nil {
 		return p.shard(s)
@@ -132,7 +132,7 @@ func Text(w io.Writer, s *pipeline.Report, opt TextOptions) error {
 }
 
 // tools writes a line per scanner: its state, findings and time, or why it was skipped.
-func (p *printer) tools(s *pipeline.Report) {
+func (p *printer) tools(s *model.Report) {
 	for _, r := range s.Results {
 		state := r.State.String()
 		switch r.State {
@@ -152,7 +152,7 @@ func (p *printer) tools(s *pipeline.Report) {
 }
 
 // problems writes the scanners' errors and warnings, the scan's notes and the run notes.
-func (p *printer) problems(s *pipeline.Report) {
+func (p *printer) problems(s *model.Report) {
 	var problems []string
 	for _, r := range s.Results {
 		for _, n := range r.Notifications {
@@ -180,7 +180,7 @@ func (p *printer) problems(s *pipeline.Report) {
 // completed. Severities, statuses and the verdict are merge's (after
 // correlation, reachability and the baseline, over every shard), so a
 // shard shows none of them.
-func (p *printer) shard(s *pipeline.Report) error {
+func (p *printer) shard(s *model.Report) error {
 	sh := s.Shard
 	p.f("%s %s: scanned shard %d/%d of %s in %s\n", p.c(ansiBold, "scangate"), s.Version, sh.Index, sh.Count, s.Root, s.Duration.Round(time.Millisecond))
 	p.tools(s)
@@ -197,7 +197,7 @@ func (p *printer) shard(s *pipeline.Report) error {
 	return p.err
 }
 
-func (p *printer) short(s *pipeline.Report, opt TextOptions) error {
+func (p *printer) short(s *model.Report, opt TextOptions) error {
 	p.verdict(s.Verdict)
 	for _, f := range s.Ranked() {
 		if f.Fails {
@@ -214,7 +214,7 @@ func (p *printer) short(s *pipeline.Report, opt TextOptions) error {
 }
 
 // firstError is ": " and the tool's first error, for a one-line reason.
-func firstError(s *pipeline.Report, tool string) string {
+func firstError(s *model.Report, tool string) string {
 	for _, r := range s.Results {
 		for _, n := range r.Notifications {
 			if r.Tool == tool && n.Level == finding.LevelError {
@@ -350,7 +350,7 @@ func plural(n int, one, many string) string {
 }
 
 // Markdown writes the summary for pull requests and $GITHUB_STEP_SUMMARY.
-func Markdown(w io.Writer, s *pipeline.Report) error {
+func Markdown(w io.Writer, s *model.Report) error {
 	p := &printer{w: w}
 	v := s.Verdict
 	icon := map[finding.Outcome]string{finding.GatePass: "✅ Pass", finding.GateFail: "❌ Fail", finding.GateIncomplete: "⚠️ Incomplete"}[v.Outcome]
@@ -441,7 +441,7 @@ func Markdown(w io.Writer, s *pipeline.Report) error {
 
 // runNotes are the informational notifications of the tools that ran, such
 // as the Go version govulncheck checked the standard library as.
-func runNotes(s *pipeline.Report) []string {
+func runNotes(s *model.Report) []string {
 	var out []string
 	for _, r := range s.Results {
 		if r.State == finding.Skipped {

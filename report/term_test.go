@@ -7,7 +7,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/scangate/scangate/finding"
-	"github.com/scangate/scangate/pipeline"
+	"github.com/scangate/scangate/model"
 	"github.com/scangate/scangate/policy"
 )
 
@@ -37,7 +37,7 @@ func TestTermLine(t *testing.T) {
 func textSummary(t *testing.T, color bool) string {
 	t.Helper()
 	evil := "x.py\x1b]52;c;cHduZWQ=\x07\x1b[2J\r\nFAKE LINE\u202e"
-	s := &pipeline.Report{
+	s := &model.Report{
 		Root:    "repo\x1b[31m",
 		Version: "v1",
 		Results: []finding.Result{{

@@ -7,16 +7,15 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/scangate/scangate/model"
 )
 
 // A Unit is a part of the tree that a scanner analyzes on its own: a Go
 // module, a lockfile, or the whole tree for a scanner that cannot split its
-// work. Sharded scans (scan --shard K/N) assign each unit to one shard.
-type Unit struct {
-	Kind string `json:"kind"` // UnitGoModule, UnitLockfile, or a scanner's name for the whole tree
-	Path string `json:"path"` // "/"-separated, relative to the root ("." for the root)
-	Size int64  `json:"size"` // bytes of the files it analyzes, what the partition balances
-}
+// work. Sharded scans (scan --shard K/N) assign each unit to one shard, and
+// a shard's report lists its units (model.ShardInfo).
+type Unit = model.Unit
 
 // The unit kinds that several scanners share: gosec and govulncheck analyze
 // the same Go modules, so a module's two analyses land on one shard.

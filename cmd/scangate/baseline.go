@@ -10,7 +10,7 @@ import (
 
 	"github.com/scangate/scangate/config"
 	"github.com/scangate/scangate/finding"
-	"github.com/scangate/scangate/pipeline"
+	"github.com/scangate/scangate/model"
 	"github.com/scangate/scangate/policy"
 	"github.com/scangate/scangate/report"
 )
@@ -97,7 +97,7 @@ func createBaseline(cmd *cobra.Command, o *scanOptions, output string) error {
 	return nil
 }
 
-func summarizeBaseline(w io.Writer, scan *pipeline.Report, b *policy.Baseline, output string) {
+func summarizeBaseline(w io.Writer, scan *model.Report, b *policy.Baseline, output string) {
 	per := map[string]int{}
 	suppressed := 0
 	for _, e := range b.Findings {

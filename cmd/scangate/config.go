@@ -14,7 +14,6 @@ import (
 	"github.com/scangate/scangate/config"
 	"github.com/scangate/scangate/internal/intree"
 	"github.com/scangate/scangate/policy"
-	"github.com/scangate/scangate/report"
 	"github.com/scangate/scangate/scanner"
 	"github.com/scangate/scangate/scanners/registry"
 )
@@ -140,7 +139,7 @@ func (o *scanOptions) resolve(fs *pflag.FlagSet) error {
 	}
 	o.base, o.ignore = nil, nil
 	if o.baseline != "" {
-		b, err := policy.LoadBaseline(o.baseline, report.ReadFindings)
+		b, err := policy.LoadBaseline(o.baseline)
 		if err != nil {
 			return usageErr("%v", err)
 		}

@@ -10,7 +10,7 @@ import (
 
 	"github.com/scangate/scangate/finding"
 	"github.com/scangate/scangate/ghactions"
-	"github.com/scangate/scangate/pipeline"
+	"github.com/scangate/scangate/model"
 	"github.com/scangate/scangate/report"
 )
 
@@ -44,7 +44,7 @@ func (g *ghRun) stop() {
 // human output), the markdown summary to $GITHUB_STEP_SUMMARY and the step
 // outputs to $GITHUB_OUTPUT. An unset file variable is skipped: the runner
 // always sets both. sarifRuns is how many runs the SARIF report holds.
-func (g *ghRun) finish(o *scanOptions, scan *pipeline.Report, sarifRuns int) error {
+func (g *ghRun) finish(o *scanOptions, scan *model.Report, sarifRuns int) error {
 	if g == nil {
 		return nil
 	}

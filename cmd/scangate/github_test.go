@@ -14,6 +14,7 @@ import (
 
 	"github.com/scangate/scangate/finding"
 	"github.com/scangate/scangate/internal/ghtest"
+	"github.com/scangate/scangate/model"
 	"github.com/scangate/scangate/report"
 	"github.com/scangate/scangate/scanner"
 )
@@ -219,7 +220,7 @@ func TestActionEndToEnd(t *testing.T) {
 	if annotated := slices.Sorted(mapKeys(files)); !slices.Equal(uris, annotated) || !slices.Contains(uris, "services/api/main.go") {
 		t.Errorf("SARIF names %q, annotations %q; want the same files, services/api/main.go among them", uris, annotated)
 	}
-	if b := doc.Runs[0].OriginalUriBaseIds[report.ScanRootBaseID]; b.URI == nil || *b.URI != "services/api/" {
+	if b := doc.Runs[0].OriginalUriBaseIds[model.ScanRootBaseID]; b.URI == nil || *b.URI != "services/api/" {
 		t.Errorf("originalUriBaseIds: %+v", doc.Runs[0].OriginalUriBaseIds)
 	}
 }

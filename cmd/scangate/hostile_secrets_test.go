@@ -10,7 +10,7 @@ import (
 
 	"github.com/scangate/scangate/internal/ghtest"
 	"github.com/scangate/scangate/internal/testkit"
-	"github.com/scangate/scangate/report"
+	"github.com/scangate/scangate/model"
 	"github.com/scangate/scangate/report/reporttest"
 	"github.com/scangate/scangate/scanners/secrets/secretstest"
 )
@@ -76,7 +76,7 @@ func TestSecretsAreNeverRepeated(t *testing.T) {
 				t.Errorf("%s: no %s finding with hint and digest in the JSON report", run, s.Rule)
 			}
 		}
-		schemaValidate(t, string(report.Schema()), writeTemp(t, o.json))
+		schemaValidate(t, string(model.Schema()), writeTemp(t, o.json))
 		d := reporttest.ReadGitLab(t, writeTemp(t, o.gitlabSecrets))
 		if d.Scan.Type != "secret_detection" || len(d.Vulnerabilities) < len(ss) {
 			t.Errorf("%s: GitLab secret detection report: %s, %d vulnerabilities", run, d.Scan.Type, len(d.Vulnerabilities))

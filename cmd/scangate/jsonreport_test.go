@@ -10,7 +10,7 @@ import (
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
 	"github.com/scangate/scangate/finding"
-	"github.com/scangate/scangate/report"
+	"github.com/scangate/scangate/model"
 )
 
 // schemaValidate validates a JSON report against the schema that scangate
@@ -45,7 +45,7 @@ func schemaValidate(t *testing.T, schema string, file string) {
 
 func TestReportSchemaCommand(t *testing.T) {
 	code, out, stderr := runCLI(t, "report", "schema")
-	if code != 0 || out != string(report.Schema()) || !strings.Contains(out, `"$schema": "https://json-schema.org/draft/2020-12/schema"`) {
+	if code != 0 || out != string(model.Schema()) || !strings.Contains(out, `"$schema": "https://json-schema.org/draft/2020-12/schema"`) {
 		t.Fatalf("report schema: exit %d, %d bytes\n%s", code, len(out), stderr)
 	}
 	code, help, _ := runCLI(t, "report", "schema", "--help")
@@ -78,7 +78,7 @@ func TestJSONReportContractEndToEnd(t *testing.T) {
 		t.Fatalf("first scan: exit %d\n%s", code, stderr)
 	}
 	schemaValidate(t, schema, first)
-	cold, err := report.ReadJSON(first)
+	cold, err := model.ReadJSON(first)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -91,7 +91,7 @@ func TestJSONReportContractEndToEnd(t *testing.T) {
 		t.Fatalf("against its own JSON report: exit %d\n%s", code, stderr)
 	}
 	schemaValidate(t, schema, second)
-	warm, err := report.ReadJSON(second)
+	warm, err := model.ReadJSON(second)
 	if err != nil {
 		t.Fatal(err)
 	}

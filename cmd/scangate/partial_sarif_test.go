@@ -9,7 +9,7 @@ import (
 	"testing"
 
 	"github.com/scangate/scangate/finding"
-	"github.com/scangate/scangate/report"
+	"github.com/scangate/scangate/model"
 )
 
 type sarifRunView struct {
@@ -150,7 +150,7 @@ func TestPartialScanReportsCompletedUnits(t *testing.T) {
 	}
 
 	// The JSON report says which units each tool completed.
-	schemaValidate(t, string(report.Schema()), file("r.json"))
+	schemaValidate(t, string(model.Schema()), file("r.json"))
 	var rep struct {
 		Tools []struct {
 			Tool  string

@@ -13,7 +13,7 @@ import (
 
 	"github.com/scangate/scangate/ghactions"
 	"github.com/scangate/scangate/internal/prcomment"
-	"github.com/scangate/scangate/pipeline"
+	"github.com/scangate/scangate/model"
 	"github.com/scangate/scangate/report"
 )
 
@@ -60,7 +60,7 @@ func pullRequest(path string) (number int, head string, ok bool, err error) {
 // reports and the step summary are already written. A token that may not
 // comment (a pull request from a fork) puts the comment in the step
 // summary instead.
-func (o *scanOptions) postPRComment(ctx context.Context, scan *pipeline.Report, stderr io.Writer, getenv func(string) string) {
+func (o *scanOptions) postPRComment(ctx context.Context, scan *model.Report, stderr io.Writer, getenv func(string) string) {
 	if !o.prComment {
 		return
 	}

@@ -5,7 +5,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/scangate/scangate/report"
+	"github.com/scangate/scangate/model"
 )
 
 func newReportCmd() *cobra.Command {
@@ -27,14 +27,14 @@ a key is renamed or removed or its meaning changes; new keys keep it, so
 readers must ignore keys they do not know. Every object of the schema has
 additionalProperties: false, so a report from a newer scangate with new keys
 validates against that scangate's schema, not necessarily this one.
-docs/json.md describes every key.`, report.SchemaVersion),
+docs/json.md describes every key.`, model.SchemaVersion),
 		Example: `  # Validate a report with any draft 2020-12 validator.
   scangate report schema > scangate-report.schema.json
   scangate scan --json report.json
   check-jsonschema --schemafile scangate-report.schema.json report.json`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			_, err := cmd.OutOrStdout().Write(report.Schema())
+			_, err := cmd.OutOrStdout().Write(model.Schema())
 			return err
 		},
 	})

@@ -18,6 +18,7 @@ import (
 	"github.com/scangate/scangate/config"
 	"github.com/scangate/scangate/internal/pathglob"
 	"github.com/scangate/scangate/internal/resultcache"
+	"github.com/scangate/scangate/model"
 	"github.com/scangate/scangate/pipeline"
 	"github.com/scangate/scangate/policy"
 	"github.com/scangate/scangate/report"
@@ -298,7 +299,7 @@ func runScan(ctx context.Context, o *scanOptions, stdout, stderr io.Writer) erro
 }
 
 // run builds the plan from the options and runs the pipeline.
-func (o *scanOptions) run(ctx context.Context, stderr io.Writer) (*pipeline.Report, error) {
+func (o *scanOptions) run(ctx context.Context, stderr io.Writer) (*model.Report, error) {
 	plan, err := o.plan(stderr)
 	if err != nil {
 		return nil, err
@@ -384,7 +385,7 @@ var cacheBuild string
 
 // writeReports writes the reports asked for; sarifRuns is how many runs
 // the SARIF report holds.
-func writeReports(o *scanOptions, scan *pipeline.Report, stdout io.Writer) (sarifRuns int, err error) {
+func writeReports(o *scanOptions, scan *model.Report, stdout io.Writer) (sarifRuns int, err error) {
 	if o.sarifOut != "" {
 		doc, err := report.SARIF(scan.Results, report.SARIFOptions{Category: o.category, Baseline: o.base != nil || o.newFromRev != "",
 			ScanRoot: o.scanRoot, KeepIncomplete: o.keepIncomplete})
@@ -403,14 +404,14 @@ func writeReports(o *scanOptions, scan *pipeline.Report, stdout io.Writer) (sari
 	}
 	for _, out := range []struct {
 		path   string
-		render func(io.Writer, *pipeline.Report) error
+		render func(io.Writer, *model.Report) error
 	}{
 		{o.markdownOut, report.Markdown},
-		{o.gitlabSAST, func(w io.Writer, s *pipeline.Report) error { return report.GitLabSAST(w, s, o.scanRoot) }},
-		{o.gitlabDeps, func(w io.Writer, s *pipeline.Report) error { return report.GitLabDependencyScanning(w, s, o.scanRoot) }},
-		{o.gitlabSecrets, func(w io.Writer, s *pipeline.Report) error { return report.GitLabSecretDetection(w, s, o.scanRoot) }},
+		{o.gitlabSAST, func(w io.Writer, s *model.Report) error { return report.GitLabSAST(w, s, o.scanRoot) }},
+		{o.gitlabDeps, func(w io.Writer, s *model.Report) error { return report.GitLabDependencyScanning(w, s, o.scanRoot) }},
+		{o.gitlabSecrets, func(w io.Writer, s *model.Report) error { return report.GitLabSecretDetection(w, s, o.scanRoot) }},
 		{o.junitOut, report.JUnit},
-		{o.cyclonedxOut, func(w io.Writer, s *pipeline.Report) error {
+		{o.cyclonedxOut, func(w io.Writer, s *model.Report) error {
 			return report.CycloneDX(w, s, report.CycloneDXOptions{Name: rootName(o.path), ScanRoot: o.scanRoot})
 		}},
 	} {

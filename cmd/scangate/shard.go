@@ -8,8 +8,8 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/scangate/scangate/model"
 	"github.com/scangate/scangate/pipeline"
-	"github.com/scangate/scangate/report"
 	"github.com/scangate/scangate/scanner"
 )
 
@@ -136,14 +136,14 @@ var mergeFlags = map[string]bool{"sarif": true, "json": true, "markdown": true, 
 	"baseline": true, "ignore-file": true}
 
 // merge reads the shards' reports and merges them with the plan's settings.
-func (o *scanOptions) merge(plan pipeline.Plan) (*pipeline.Report, error) {
+func (o *scanOptions) merge(plan pipeline.Plan) (*model.Report, error) {
 	if len(o.mergeFiles) > scanner.MaxShards {
 		return nil, usageErr("merge: %d files, but a scan has at most %d shards", len(o.mergeFiles), scanner.MaxShards)
 	}
 	var shards []pipeline.Shard
-	budget := report.NewBudget() // shared: the files may come from a pull request's jobs
+	budget := model.NewBudget() // shared: the files may come from a pull request's jobs
 	for _, f := range o.mergeFiles {
-		r, err := report.ReadJSONWithin(f, budget)
+		r, err := model.ReadJSONWithin(f, budget)
 		if err != nil {
 			return nil, usageErr("%v", err)
 		}

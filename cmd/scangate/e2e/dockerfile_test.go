@@ -206,15 +206,11 @@ func scangateBinary(t *testing.T) string {
 // builtDir builds both programs once (see scangateBinary) and returns the
 // directory that holds them; tests must not change it.
 //
-// scangate is built with the compile flags of this test binary (-race
-// when it has it) instead of the image's CGO_ENABLED=0 -trimpath: every
-// package is then one `go test` compiled already, where the image's flags
-// would compile all of scangate's dependencies a second time (a quarter of
-// a cold test run's CPU). The companion is built with the image's flags,
-// as the govulncheck adapter's tests build it: govulncheck in a race-built
-// child would cost several times the CPU, and scangate must accept a
-// companion built apart. .ci/run builds the image's flags exactly
-// (scripts/dockerfile-check.sh).
+// The build is the image's, flags and all (CGO_ENABLED=0 -trimpath): not
+// the race-instrumented test build, since the programs run real scans and
+// the race detector would multiply their CPU; scangate's own code is
+// race-tested in-process by cmd/scangate's tests. .ci/run builds the same
+// flags first (scripts/dockerfile-check.sh), so this build links only.
 func builtDir(t *testing.T) string {
 	t.Helper()
 	built.once.Do(func() {
@@ -234,20 +230,12 @@ func builtDir(t *testing.T) string {
 		}
 		dir := filepath.Join(testTmp, "docker-build")
 		args[i+1] = dir + string(filepath.Separator)
-		companion := []string{"build", "-trimpath", "-o", filepath.Join(dir, govulncheck.Companion), "./cmd/" + govulncheck.Companion}
-		args = slices.DeleteFunc(args, func(a string) bool { return a == "-trimpath" || a == "./cmd/"+govulncheck.Companion })
-		if raceEnabled {
-			args = slices.Insert(args, 1, "-race")
-		}
-		env = slices.DeleteFunc(env, func(e string) bool { return strings.HasPrefix(e, "CGO_ENABLED=") })
-		for _, b := range []struct{ args, env []string }{{args, env}, {companion, []string{"CGO_ENABLED=0", "GOTOOLCHAIN=local"}}} {
-			cmd := exec.Command("go", b.args...)
-			cmd.Dir = "../../.."
-			cmd.Env = append(os.Environ(), b.env...)
-			if out, err := cmd.CombinedOutput(); err != nil {
-				built.err = fmt.Errorf("go %s: %v\n%s", strings.Join(b.args, " "), err, out)
-				return
-			}
+		cmd := exec.Command("go", args...)
+		cmd.Dir = "../../.."
+		cmd.Env = append(os.Environ(), env...)
+		if out, err := cmd.CombinedOutput(); err != nil {
+			built.err = fmt.Errorf("go %s: %v\n%s", strings.Join(args, " "), err, out)
+			return
 		}
 		built.dir = dir
 	})

@@ -1,4 +1,4 @@
-package report
+package model
 
 import (
 	"bytes"
@@ -13,14 +13,13 @@ import (
 	"github.com/scangate/scangate/finding"
 	"github.com/scangate/scangate/internal/jsonlimit"
 	"github.com/scangate/scangate/internal/jsonpos"
-	"github.com/scangate/scangate/pipeline"
 )
 
 // ReadJSON reads a JSON report written by scangate scan --json back into
-// the scan model. Keys it does not know are ignored (a newer scangate may
+// the model. Keys it does not know are ignored (a newer scangate may
 // add some, docs/json.md); another schemaVersion is an error. Errors name
 // the file.
-func ReadJSON(path string) (*pipeline.Report, error) {
+func ReadJSON(path string) (*Report, error) {
 	return ReadJSONWithin(path, NewBudget())
 }
 
@@ -39,7 +38,7 @@ type Budget struct {
 func NewBudget() *Budget { return &Budget{Bytes: 256 << 20, Entries: 2_000_000} }
 
 // ReadJSONWithin is ReadJSON taking what it reads from b.
-func ReadJSONWithin(path string, b *Budget) (*pipeline.Report, error) {
+func ReadJSONWithin(path string, b *Budget) (*Report, error) {
 	data, err := readBounded(path, b.Bytes)
 	if err != nil {
 		if pe, ok := errors.AsType[*fs.PathError](err); ok {
@@ -97,7 +96,7 @@ func ReadFindings(name string, data []byte) ([]finding.Finding, error) {
 	return out, nil
 }
 
-func parseJSON(data []byte) (*pipeline.Report, error) {
+func parseJSON(data []byte) (*Report, error) {
 	var top map[string]json.RawMessage
 	if err := json.Unmarshal(data, &top); err != nil {
 		if te, ok := errors.AsType[*json.UnmarshalTypeError](err); ok {
@@ -123,7 +122,7 @@ func parseJSON(data []byte) (*pipeline.Report, error) {
 	if top["tools"] == nil || top["verdict"] == nil {
 		return nil, errors.New(`"tools" and "verdict" are required`)
 	}
-	r := &pipeline.Report{
+	r := &Report{
 		Root:         doc.Root,
 		Version:      doc.Version,
 		Verdict:      doc.Verdict,

@@ -1,4 +1,4 @@
-package report
+package model
 
 import (
 	"encoding/json"
@@ -9,6 +9,15 @@ import (
 	"github.com/scangate/scangate/finding"
 	"github.com/scangate/scangate/internal/jsonpos"
 )
+
+// FingerprintKey names our partialFingerprints entry. GitHub computes its own
+// primaryLocationLineHash, so ours lives under a namespaced key.
+const FingerprintKey = "scangate/v1"
+
+// ScanRootBaseID names, in a run's originalUriBaseIds, the scanned root
+// relative to %SRCROOT%; a baseline reader uses it to go back to paths
+// relative to the scanned root. Absent when the two are the same.
+const ScanRootBaseID = "%SCANROOT%"
 
 // sarifDoc is the part of a SARIF file a baseline needs.
 type sarifDoc struct {

@@ -1,9 +1,14 @@
-package pipeline
+// Package model is the scan report: what a scan found, per tool and unit,
+// with each finding's status, the remediations, the verdict, the base it
+// was compared against and, in a shard's report, what merge needs; and its
+// JSON codec (the JSON report and its schema, reading a report or SARIF file
+// back). It is a leaf beside finding: the pipeline fills it, the writers,
+// the policy and the GitHub sink read it, and none of them needs the other.
+package model
 
 import (
 	"cmp"
 	"fmt"
-	"path/filepath"
 	"slices"
 	"time"
 
@@ -35,25 +40,18 @@ type Report struct {
 	NewFrom *Comparison
 }
 
-// Base names the tree a change is compared against: a directory holding
-// the base commit's files, at the same subdirectory as the scanned root.
-type Base struct {
-	Root   string // the directory to scan: the scanned subdirectory in the base's tree
-	Ref    string // the revision as the user named it
-	Commit string // the merge-base of Ref and HEAD
-}
-
 // Comparison is what the report says of the base it compared against.
 type Comparison struct {
 	Ref    string `json:"ref"`
 	Commit string `json:"commit"`
 	// Incomplete are the scanners that could not complete on the base:
 	// every finding of theirs counts as new.
-	Incomplete []string      `json:"incomplete,omitempty"`
-	Duration   time.Duration `json:"-"`
+	Incomplete []string `json:"incomplete,omitempty"`
 	// Cache says which of the base's units came from the result cache.
 	Cache string `json:"cache,omitempty"`
-	notes []string
+	// Duration is how long the base scan took, for the summary; the JSON
+	// report has the scan's duration only.
+	Duration time.Duration `json:"-"`
 }
 
 // Short is the commit's first 7 hex digits, as git and GitHub show it.
@@ -118,14 +116,4 @@ func (r *Report) Ranked() []finding.Finding {
 			cmp.Compare(a.RuleID, b.RuleID))
 	})
 	return out
-}
-
-// displayRoot is the scanned root as reports name it: as the user wrote
-// it, but an absolute path (a runner's workspace, a temp checkout) by its
-// last element only, since reports leave the machine.
-func displayRoot(p string) string {
-	if filepath.IsAbs(p) {
-		return filepath.Base(p)
-	}
-	return p
 }

@@ -1,11 +1,10 @@
-package report
+package model
 
 import (
 	"bytes"
 	"encoding/json"
 	"flag"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -17,8 +16,6 @@ import (
 
 	"github.com/scangate/scangate/finding"
 	"github.com/scangate/scangate/internal/jsonlimit"
-	"github.com/scangate/scangate/pipeline"
-	"github.com/scangate/scangate/scanner"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/report.golden.json from the JSON report of fullReport")
@@ -27,7 +24,7 @@ var update = flag.Bool("update", false, "rewrite testdata/report.golden.json fro
 // one that found nothing, and for a scan with no scanner.
 func TestJSONEmptyListsAreArrays(t *testing.T) {
 	t.Parallel()
-	s := &pipeline.Report{Version: "test", Root: "repo", Results: []finding.Result{
+	s := &Report{Version: "test", Root: "repo", Results: []finding.Result{
 		{Tool: "bandit", State: finding.Skipped, Notifications: []finding.Notification{{Level: finding.LevelNote, Message: "bandit: skipped: not installed"}}},
 		{Tool: "gosec", State: finding.Completed, Findings: []finding.Finding{}},
 	}}
@@ -39,7 +36,7 @@ func TestJSONEmptyListsAreArrays(t *testing.T) {
 		Remediations json.RawMessage `json:"remediations"`
 	}
 	var buf bytes.Buffer
-	if err := JSON(&buf, s); err != nil {
+	if err := WriteJSON(&buf, s); err != nil {
 		t.Fatal(err)
 	}
 	if err := json.Unmarshal(buf.Bytes(), &doc); err != nil {
@@ -58,7 +55,7 @@ func TestJSONEmptyListsAreArrays(t *testing.T) {
 	}
 
 	buf.Reset()
-	if err := JSON(&buf, &pipeline.Report{Version: "test"}); err != nil {
+	if err := WriteJSON(&buf, &Report{Version: "test"}); err != nil {
 		t.Fatal(err)
 	}
 	var empty struct {
@@ -82,10 +79,10 @@ func sev(s finding.Severity) *finding.Severity { return &s }
 // fullReport has every optional part of the model: a baseline, suppressed,
 // unchanged and new findings, a trace, remediations, typed severities,
 // properties, an incomplete and a skipped tool. No timing, fixed versions.
-func fullReport() *pipeline.Report {
+func fullReport() *Report {
 	text := finding.Package{Ecosystem: "Go", Name: "golang.org/x/text", Version: "v0.3.6", Fixed: []string{"v0.3.7"}, Manifest: "go.mod"}
 	fix := "go.mod: upgrade golang.org/x/text v0.3.6 -> v0.3.7 fixes 1: go get golang.org/x/text@v0.3.7"
-	return &pipeline.Report{
+	return &Report{
 		Root:     "repo",
 		Version:  "v1.2.3",
 		Baseline: ".scangate-baseline.json",
@@ -153,17 +150,17 @@ func fullReport() *pipeline.Report {
 	}
 }
 
-func renderJSON(t *testing.T, s *pipeline.Report) []byte {
+func renderJSON(t *testing.T, s *Report) []byte {
 	t.Helper()
 	var buf bytes.Buffer
-	if err := JSON(&buf, s); err != nil {
+	if err := WriteJSON(&buf, s); err != nil {
 		t.Fatal(err)
 	}
 	return buf.Bytes()
 }
 
 // The JSON of a fixed report is the golden file: a change of the contract
-// shows in review. go test ./report -update rewrites it.
+// shows in review. go test ./model -update rewrites it.
 func TestJSONGolden(t *testing.T) {
 	got := renderJSON(t, fullReport())
 	golden := filepath.Join("testdata", "report.golden.json")
@@ -177,10 +174,10 @@ func TestJSONGolden(t *testing.T) {
 	}
 	want, err := os.ReadFile(golden)
 	if err != nil {
-		t.Fatalf("%v (go test ./report -update writes it)", err)
+		t.Fatalf("%v (go test ./model -update writes it)", err)
 	}
 	if !bytes.Equal(got, want) {
-		t.Errorf("the JSON report differs from %s (review the change; go test ./report -update rewrites it):\n%s", golden, firstDiff(got, want))
+		t.Errorf("the JSON report differs from %s (review the change; go test ./model -update rewrites it):\n%s", golden, firstDiff(got, want))
 	}
 }
 
@@ -274,7 +271,7 @@ func TestReadJSONRoundTrip(t *testing.T) {
 	want.Results[0].Duration = 250 * time.Millisecond
 	want.Results[3].Findings = []finding.Finding{} // JSON has [] for none
 	file := filepath.Join(t.TempDir(), "scan.json")
-	if err := WriteFile(file, nil, func(w io.Writer) error { return JSON(w, want) }); err != nil {
+	if err := os.WriteFile(file, renderJSON(t, want), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	got, err := ReadJSON(file)
@@ -403,9 +400,9 @@ func TestShardJSONRoundTrip(t *testing.T) {
 		res.Duration = time.Duration(i+1) * time.Second
 		raw[i] = res
 	}
-	r.Shard = &pipeline.ShardInfo{Index: 2, Count: 3, Commit: strings.Repeat("a", 40), Tree: "t", Settings: "fail-on: medium\n", Narrowed: true, Database: "d",
-		Units: []scanner.Unit{{Kind: scanner.UnitGoModule, Path: ".", Size: 42}}, Ran: []string{"gosec"}, Results: raw,
-		Ratings: []pipeline.Rating{{Ecosystem: "Go", ID: "GHSA-69CH-W2M2-3VJP", Vectors: []string{"CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:N/I:N/A:H"}}}}
+	r.Shard = &ShardInfo{Index: 2, Count: 3, Commit: strings.Repeat("a", 40), Tree: "t", Settings: "fail-on: medium\n", Narrowed: true, Database: "d",
+		Units: []Unit{{Kind: "go-module", Path: ".", Size: 42}}, Ran: []string{"gosec"}, Results: raw,
+		Ratings: []Rating{{Ecosystem: "Go", ID: "GHSA-69CH-W2M2-3VJP", Vectors: []string{"CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:N/I:N/A:H"}}}}
 	data := renderJSON(t, r)
 	validateJSON(t, data)
 	path := filepath.Join(t.TempDir(), "shard.json")
@@ -440,7 +437,7 @@ func TestShardJSONRoundTrip(t *testing.T) {
 // knows the object.
 func TestJSONNewFrom(t *testing.T) {
 	r := fullReport()
-	r.NewFrom = &pipeline.Comparison{Ref: "origin/main", Commit: "0123456789abcdef0123456789abcdef01234567", Incomplete: []string{"govulncheck"}}
+	r.NewFrom = &Comparison{Ref: "origin/main", Commit: "0123456789abcdef0123456789abcdef01234567", Incomplete: []string{"govulncheck"}}
 	doc := renderJSON(t, r)
 	validateJSON(t, doc)
 	var got struct {

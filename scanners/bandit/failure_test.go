@@ -152,10 +152,7 @@ func TestFailureModesThroughRun(t *testing.T) {
 func TestExitOneWithoutFindings(t *testing.T) {
 	fake := fakeBandit(t, `printf '{"errors": [], "metrics": {"./a.py": {"loc": 1}}, "results": []}'
 exit 1`)
-	res, err := New(Options{Program: fake}).Scan(context.Background(), scannertest.Request(t.TempDir()))
-	if err != nil {
-		t.Fatal(err)
-	}
+	res := scannertest.Scan(t, New(Options{Program: fake}), scannertest.Request(t.TempDir()))
 	if len(res.Notifications) != 1 || !strings.Contains(res.Notifications[0].Message, "exited 1") {
 		t.Errorf("%+v", res.Notifications)
 	}

@@ -1,7 +1,6 @@
 package bandit
 
 import (
-	"context"
 	"path/filepath"
 	"testing"
 
@@ -21,10 +20,7 @@ func TestRealBanditSkipsTheSharedDirs(t *testing.T) {
 		testkit.Write(t, root, filepath.Join(d, "lib.py"), "eval(input())\n")
 		testkit.Write(t, root, filepath.Join("src", d, "lib.py"), "eval(input())\n")
 	}
-	res, err := New(Options{}).Scan(context.Background(), scannertest.Request(root))
-	if err != nil {
-		t.Fatal(err)
-	}
+	res := scannertest.Scan(t, New(Options{}), scannertest.Request(root))
 	var paths []string
 	for _, f := range res.Findings {
 		if f.RuleID == "B307" {

@@ -66,20 +66,28 @@ func TestCalled(t *testing.T) {
 	}
 }
 
-func TestImported(t *testing.T) {
+// requireFinding is the example scan's finding id, checked to be reachable
+// at reach without a trace and placed at module's require line in go.mod.
+func requireFinding(t *testing.T, id string, reach finding.Reachability, module string) *finding.Finding {
+	t.Helper()
 	res := exampleScan(t).Res
-	f := byRule(res, "GO-2022-1059")
+	f := byRule(res, id)
 	if f == nil {
-		t.Fatalf("no GO-2022-1059 finding; got %+v", res.Findings)
+		t.Fatalf("no %s finding; got %+v", id, res.Findings)
 	}
-	// Its symbols are ParseAcceptLanguage and MatchStrings; only Parse is called.
-	if f.Reachable != finding.Imported || len(f.Trace) != 0 {
-		t.Errorf("reachability = %v, trace %v; want imported without trace", f.Reachable, f.Trace)
+	if f.Reachable != reach || len(f.Trace) != 0 {
+		t.Errorf("reachability = %v, trace %v; want %v without trace", f.Reachable, f.Trace, reach)
 	}
-	line, col := requireLine(t, "../../examples/project/go.mod", "golang.org/x/text")
+	line, col := requireLine(t, filepath.Join(exampleRoot, "go.mod"), module)
 	if f.Location.Path != "go.mod" || f.Location.StartLine != line || f.Location.StartColumn != col {
 		t.Errorf("location = %+v, want go.mod:%d:%d", f.Location, line, col)
 	}
+	return f
+}
+
+func TestImported(t *testing.T) {
+	// Its symbols are ParseAcceptLanguage and MatchStrings; only Parse is called.
+	f := requireFinding(t, "GO-2022-1059", finding.Imported, "golang.org/x/text")
 	if f.Package == nil || f.Package.Name != "golang.org/x/text" || !slices.Equal(f.Package.Fixed, []string{"v0.3.8"}) {
 		t.Errorf("package = %+v", f.Package)
 	}
@@ -92,18 +100,7 @@ func TestImported(t *testing.T) {
 }
 
 func TestRequired(t *testing.T) {
-	res := exampleScan(t).Res
-	f := byRule(res, "GO-2023-2402")
-	if f == nil {
-		t.Fatalf("no GO-2023-2402 finding; got %+v", res.Findings)
-	}
-	if f.Reachable != finding.Required || len(f.Trace) != 0 {
-		t.Errorf("reachability = %v, trace %v; want required without trace", f.Reachable, f.Trace)
-	}
-	line, col := requireLine(t, "../../examples/project/go.mod", "golang.org/x/crypto")
-	if f.Location.Path != "go.mod" || f.Location.StartLine != line || f.Location.StartColumn != col {
-		t.Errorf("location = %+v, want go.mod:%d:%d", f.Location, line, col)
-	}
+	f := requireFinding(t, "GO-2023-2402", finding.Required, "golang.org/x/crypto")
 	want := finding.Package{Ecosystem: "Go", Name: "golang.org/x/crypto", Version: "v0.0.0-20220722155217-630584e8d5aa", Fixed: []string{"v0.17.0"}, Manifest: "go.mod"}
 	if f.Package == nil || !equalPackage(*f.Package, want) {
 		t.Errorf("package = %+v, want %+v", f.Package, want)

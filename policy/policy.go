@@ -4,6 +4,7 @@ package policy
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 
@@ -193,12 +194,7 @@ func override(f *finding.Finding, m map[string]finding.Severity) {
 		sev, ok = m[a]
 	}
 	if !ok { // IDs are case-insensitive (GHSA IDs come in both cases)
-		ids := make([]string, 0, len(m))
-		for id := range m {
-			ids = append(ids, id)
-		}
-		slices.Sort(ids)
-		for _, id := range ids {
+		for _, id := range slices.Sorted(maps.Keys(m)) {
 			if hasID(f, id) {
 				sev, ok = m[id], true
 				break

@@ -7,6 +7,9 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+
+	"github.com/scangate/scangate/scanners/bandit"
+	"github.com/scangate/scangate/scanners/safety"
 )
 
 // A .scangate.yml inside the scanned tree is written by whoever wrote the
@@ -90,7 +93,7 @@ outputs:
 	if err != nil {
 		t.Fatalf("trusted config: %v", err)
 	}
-	if c.InTree || c.Scanners.Bandit.Program != "./evil.sh" || c.Scanners.Safety.KeyEnv != "GITHUB_TOKEN" ||
+	if c.InTree || Options[bandit.Config](c).Program != "./evil.sh" || Options[safety.Config](c).KeyEnv != "GITHUB_TOKEN" ||
 		c.Outputs.Markdown != filepath.Join(root, ".git", "hooks", "pre-push") {
 		t.Errorf("trusted config not applied: %+v", c)
 	}

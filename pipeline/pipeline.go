@@ -167,7 +167,7 @@ func (p *Plan) config() *config.Config {
 // plan names its own.
 func (p *Plan) list(c *config.Config) []scanner.Scanner {
 	if p.Scanners == nil {
-		return registry.Build(c, c.Enabled())
+		return c.Build(c.Enabled())
 	}
 	return p.Scanners
 }

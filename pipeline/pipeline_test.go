@@ -15,6 +15,7 @@ import (
 	"github.com/scangate/scangate/pipeline"
 	"github.com/scangate/scangate/policy"
 	"github.com/scangate/scangate/report"
+	"github.com/scangate/scangate/scanners/registry"
 )
 
 // gosecPlan scans the gosec fixture, a real Go module with real gosec
@@ -26,7 +27,7 @@ func gosecPlan(t *testing.T) pipeline.Plan {
 		t.Fatal(err)
 	}
 	c := config.Default(root)
-	for _, n := range config.ScannerNames() {
+	for _, n := range registry.Names() {
 		on := n == "gosec"
 		c.Scanner(n).Enabled = &on
 	}

@@ -30,19 +30,16 @@ type ShardSpec struct {
 // digest of its own), the baseline and ignore files (merge reads them),
 // the programs and the time limits are left out (zero).
 func SettingsOf(c *config.Config) *config.Config {
-	cp := *c
-	setLocal(&cp, &config.Config{})
-	return &cp
+	cp := c.Clone()
+	setLocal(cp, &config.Config{})
+	return cp
 }
 
 // setLocal sets dst's job-local settings, those SettingsOf leaves out, to src's.
 func setLocal(dst, src *config.Config) {
 	dst.Outputs, dst.DB.Dir, dst.Baseline, dst.Suppressions.File = src.Outputs, src.DB.Dir, src.Baseline, src.Suppressions.File
 	dst.Timeout, dst.File, dst.InTree = src.Timeout, src.File, src.InTree
-	dst.Scanners.Bandit.Program, dst.Scanners.Safety.Program, dst.Scanners.Safety.DB = src.Scanners.Bandit.Program, src.Scanners.Safety.Program, src.Scanners.Safety.DB
-	for _, n := range config.ScannerNames() {
-		dst.Scanner(n).Timeout = src.Scanner(n).Timeout
-	}
+	dst.SetJobLocal(src)
 }
 
 // settingsOfShard reads a shard's settings as merge would a trusted
@@ -246,9 +243,9 @@ func Merge(p Plan, shards []Shard) (*model.Report, error) {
 	if d := settingDiffs(settings[0], SettingsOf(c), "the shards", "merge", byFlag); len(d) > 0 {
 		return nil, fmt.Errorf("merge takes the settings from the shards, but its flags say otherwise: %s: leave these flags out of merge (its flags choose outputs)", strings.Join(d, "; "))
 	}
-	eff := *settings[0]
-	setLocal(&eff, c)
-	c, p.Config, p.Narrowed = &eff, &eff, first.Report.Shard.Narrowed
+	eff := settings[0].Clone()
+	setLocal(eff, c)
+	c, p.Config, p.Narrowed = eff, eff, first.Report.Shard.Narrowed
 	pol, err := PolicyOf(c)
 	if err != nil {
 		return nil, err

@@ -16,6 +16,7 @@ import (
 	"github.com/scangate/scangate/policy"
 	"github.com/scangate/scangate/scanner"
 	"github.com/scangate/scangate/scanners/registry"
+	"github.com/scangate/scangate/scanners/secrets"
 )
 
 // flagKeys maps each flag that has a configuration key to the keys it sets
@@ -30,17 +31,15 @@ var flagKeys = []struct {
 	{"allow-incomplete", []string{"allow-incomplete"}, func(o *scanOptions, c *config.Config) { c.AllowIncomplete = o.allowIncomplete }},
 	{"fail-on-called", []string{"fail-on-called"}, func(o *scanOptions, c *config.Config) { c.FailOnCalled = o.failOnCalled }},
 	{"ignore-unfixed", []string{"ignore-unfixed"}, func(o *scanOptions, c *config.Config) { c.IgnoreUnfixed = o.ignoreUnfixed }},
-	{"tests", []string{"tests", "scanner.govulncheck.test"}, func(o *scanOptions, c *config.Config) {
-		c.Tests, c.Scanners.Govulncheck.Test = o.tests, o.tests
-	}},
-	{"tags", []string{"tags", "scanner.govulncheck.tags"}, func(o *scanOptions, c *config.Config) {
-		c.Tags, c.Scanners.Govulncheck.Tags = o.tags, slices.Clone(o.tags)
-	}},
+	{"tests", []string{"tests"}, func(o *scanOptions, c *config.Config) { c.Tests = o.tests }}, // and the keys that follow it
+	{"tags", []string{"tags"}, func(o *scanOptions, c *config.Config) { c.Tags = o.tags }},
 	{"exclude", []string{"exclude"}, func(o *scanOptions, c *config.Config) { c.Exclude = o.exclude }},
 	{"cgo", []string{"cgo"}, func(o *scanOptions, c *config.Config) { c.Cgo = o.cgo }},
 	{"offline", []string{"db.offline"}, func(o *scanOptions, c *config.Config) { c.DB.Offline = o.offline }},
 	{"db", []string{"db.dir"}, func(o *scanOptions, c *config.Config) { c.DB.Dir = o.db }},
-	{"validate-secrets", []string{"scanner.secrets.validate"}, func(o *scanOptions, c *config.Config) { c.Scanners.Secrets.Validate = o.validateSecrets }},
+	{"validate-secrets", []string{"scanners.secrets.validate"}, func(o *scanOptions, c *config.Config) {
+		config.Options[secrets.Config](c).Validate = o.validateSecrets
+	}},
 	{"sarif", []string{"outputs.sarif"}, func(o *scanOptions, c *config.Config) { c.Outputs.SARIF = o.sarifOut }},
 	{"json", []string{"outputs.json"}, func(o *scanOptions, c *config.Config) { c.Outputs.JSON = o.jsonOut }},
 	{"markdown", []string{"outputs.markdown"}, func(o *scanOptions, c *config.Config) { c.Outputs.Markdown = o.markdownOut }},
@@ -107,8 +106,8 @@ func (o *scanOptions) resolve(fs *pflag.FlagSet) error {
 	if err := checkPrograms(c, o.path); err != nil {
 		return err
 	}
-	if c.Scanners.Secrets.Validate && c.DB.Offline {
-		return usageErr("--validate-secrets (scanner.secrets.validate) asks each provider over the network: not with --offline (db.offline)")
+	if config.Options[secrets.Config](c).Validate && c.DB.Offline {
+		return usageErr("--validate-secrets (scanners.secrets.validate) asks each provider over the network: not with --offline (db.offline)")
 	}
 	o.cfg = c
 	o.cgo = c.Cgo

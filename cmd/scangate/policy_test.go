@@ -13,7 +13,6 @@ import (
 	"github.com/scangate/scangate/config"
 	"github.com/scangate/scangate/finding"
 	"github.com/scangate/scangate/pipeline"
-	"github.com/scangate/scangate/scanners/registry"
 )
 
 func write(t *testing.T, path, content string) {
@@ -189,9 +188,6 @@ scanners:
 	}
 	if !slices.Equal(o.scanners, []string{"gosec", "govulncheck", "osv-scanner", "safety", "secrets"}) {
 		t.Errorf("scanners %v", o.scanners)
-	}
-	if !slices.Equal(config.ScannerNames(), registry.Names()) {
-		t.Errorf("config knows %v, the registry %v", config.ScannerNames(), registry.Names())
 	}
 	keys := config.Keys()
 	for _, fk := range flagKeys {

@@ -14,7 +14,6 @@ import (
 
 	"github.com/scangate/scangate/finding"
 	"github.com/scangate/scangate/scanner"
-	"github.com/scangate/scangate/scanners/registry"
 )
 
 // Misbehaving scanners run next to the real gosec adapter: they stand for a
@@ -35,7 +34,7 @@ func withExtraScanners(t *testing.T, extra ...scanner.Scanner) {
 	// gosec only among the real ones: the vulnerability scanners would go
 	// online, which tests cannot.
 	testAdapters = func(o *scanOptions) []scanner.Scanner {
-		return append(registry.Build(o.cfg, []string{"gosec"}), extra...)
+		return append(o.cfg.Build([]string{"gosec"}), extra...)
 	}
 	t.Cleanup(func() { testAdapters = nil })
 }

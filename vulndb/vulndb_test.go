@@ -12,6 +12,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/scangate/scangate/internal/testfs"
 )
 
 const (
@@ -184,8 +186,7 @@ func TestImportDuplicateID(t *testing.T) {
 	src := t.TempDir()
 	b, _ := os.ReadFile(filepath.Join(advisories, "GO-2021-0113.json"))
 	for _, d := range []string{"a", "b"} {
-		os.MkdirAll(filepath.Join(src, d), 0o755)
-		os.WriteFile(filepath.Join(src, d, "GO-2021-0113.json"), b, 0o644)
+		testfs.Write(t, src, d+"/GO-2021-0113.json", string(b))
 	}
 	_, err := Import(src, filepath.Join(t.TempDir(), "db"))
 	if err == nil || !strings.Contains(err.Error(), "b/GO-2021-0113.json: advisory GO-2021-0113 is also in a/GO-2021-0113.json") {

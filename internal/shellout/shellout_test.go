@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/scangate/scangate/internal/testfs"
 )
 
 // These tests run only standard programs (sh, sleep, yes, head) so that they
@@ -117,9 +119,7 @@ func TestExplicitPathNotExecutable(t *testing.T) {
 func TestRelativePathEntryRefused(t *testing.T) {
 	needUnix(t)
 	dir := t.TempDir()
-	if err := os.WriteFile(filepath.Join(dir, "evil-tool"), []byte("#!/bin/sh\necho ran\n"), 0o755); err != nil {
-		t.Fatal(err)
-	}
+	testfs.Script(t, filepath.Join(dir, "evil-tool"), "#!/bin/sh\necho ran\n")
 	t.Chdir(dir)
 	t.Setenv("PATH", ".")
 	out, err := Run(context.Background(), Cmd{Program: "evil-tool"})

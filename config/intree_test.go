@@ -3,7 +3,6 @@ package config
 import (
 	"errors"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"testing"
 
@@ -17,9 +16,7 @@ import (
 // lead out of the tree, nor write reports into .git. The same file from
 // outside the tree (--config) may.
 func TestInTreeConfigRefused(t *testing.T) {
-	if runtime.GOOS == "windows" {
-		t.Skip("symlinks")
-	}
+	testfs.SkipOnWindows(t, "symlinks")
 	base := t.TempDir()
 	root := filepath.Join(base, "repo")
 	testfs.Mkdir(t, filepath.Join(root, "reports"))

@@ -2,16 +2,13 @@ package intree
 
 import (
 	"path/filepath"
-	"runtime"
 	"testing"
 
 	"github.com/scangate/scangate/internal/testfs"
 )
 
 func TestContainsAndNamed(t *testing.T) {
-	if runtime.GOOS == "windows" {
-		t.Skip("symlinks")
-	}
+	testfs.SkipOnWindows(t, "symlinks")
 	base := t.TempDir()
 	root := filepath.Join(base, "repo")
 	outside := filepath.Join(base, "outside")

@@ -3,7 +3,6 @@ package shellout
 import (
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"testing"
 
@@ -11,9 +10,7 @@ import (
 )
 
 func TestDistVersionLayouts(t *testing.T) {
-	if runtime.GOOS == "windows" {
-		t.Skip("unix layouts")
-	}
+	testfs.SkipOnWindows(t, "Unix layouts")
 	mk := func(paths ...string) string {
 		root := t.TempDir()
 		for _, p := range paths {
@@ -50,9 +47,7 @@ func TestDistVersionLayouts(t *testing.T) {
 // A symlinked script (pipx puts links in ~/.local/bin) is followed to its
 // environment.
 func TestDistVersionSymlink(t *testing.T) {
-	if runtime.GOOS == "windows" {
-		t.Skip("unix layouts")
-	}
+	testfs.SkipOnWindows(t, "Unix layouts")
 	root := t.TempDir()
 	venv := filepath.Join(root, "pipx", "venvs", "bandit")
 	testfs.Mkdir(t, filepath.Join(venv, "lib", "python3.11", "site-packages", "bandit-1.8.6.dist-info"))

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
-	"runtime"
 	"strconv"
 	"strings"
 	"testing"
@@ -20,9 +19,7 @@ import (
 
 func needUnix(t *testing.T) {
 	t.Helper()
-	if runtime.GOOS == "windows" {
-		t.Skip("needs sh and process groups")
-	}
+	testfs.SkipOnWindows(t, "sh and process groups")
 }
 
 // alive reports whether pid is a live process. A zombie counts as dead: it

@@ -1,12 +1,23 @@
 // Package testfs builds file trees for tests: files, executable scripts,
-// directories and symlinks, with their parent directories.
+// directories and symlinks, with their parent directories; SkipOnWindows
+// guards the tests that need symlinks or sh.
 package testfs
 
 import (
 	"os"
 	"path/filepath"
+	"runtime"
 	"testing"
 )
+
+// SkipOnWindows skips the test on Windows, saying what it needs (symlinks,
+// sh, Unix file modes).
+func SkipOnWindows(t testing.TB, needs string) {
+	t.Helper()
+	if runtime.GOOS == "windows" {
+		t.Skip("needs " + needs)
+	}
+}
 
 // Write writes content to root/rel, creating its directories.
 func Write(t testing.TB, root, rel, content string) {

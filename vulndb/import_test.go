@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"bytes"
 	"encoding/json"
+	"io/fs"
 	"maps"
 	"os"
 	"path"
@@ -165,22 +166,11 @@ func TestImportPublicSourcesMerged(t *testing.T) {
 
 func zipEntry(t *testing.T, zp, name string) []byte {
 	t.Helper()
-	zr, err := zip.OpenReader(zp)
+	b, err := fs.ReadFile(openZip(t, zp), name)
 	if err != nil {
-		t.Fatal(err)
+		t.Fatalf("%s: %v", zp, err)
 	}
-	defer zr.Close()
-	for _, f := range zr.File {
-		if f.Name == name {
-			rc, _ := f.Open()
-			defer rc.Close()
-			var buf bytes.Buffer
-			buf.ReadFrom(rc)
-			return buf.Bytes()
-		}
-	}
-	t.Fatalf("%s: no %s", zp, name)
-	return nil
+	return b
 }
 
 // Of one ID in several sources, the one modified last wins, whatever the

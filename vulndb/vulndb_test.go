@@ -32,15 +32,22 @@ func mustImport(t *testing.T, src string) (string, *Stats) {
 	return dst, st
 }
 
-func zipNames(t *testing.T, p string) []string {
+// openZip opens a zip file for the rest of the test.
+func openZip(t *testing.T, p string) *zip.Reader {
 	t.Helper()
 	zr, err := zip.OpenReader(p)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer zr.Close()
+	t.Cleanup(func() { zr.Close() })
+	return &zr.Reader
+}
+
+// zipNames lists a zip's entries in their order.
+func zipNames(t *testing.T, p string) []string {
+	t.Helper()
 	var names []string
-	for _, f := range zr.File {
+	for _, f := range openZip(t, p).File {
 		names = append(names, f.Name)
 	}
 	return names

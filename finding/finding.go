@@ -1,5 +1,7 @@
-// Package finding is the model every scanner adapter produces and every
-// later stage (policy, report) consumes. It imports no other package of ours.
+// Package finding is what every scanner adapter produces and every later
+// stage consumes: findings, each tool's result with its units, and what
+// works on them alone (correlation across tools, remediation, CVSS, the
+// package inventory, the Verdict). It imports no other package of ours.
 package finding
 
 import (

@@ -1,5 +1,8 @@
-// Package policy is the gate: it decides which findings count, applies the
-// reachability rule to severities, and gives one Verdict for the scan.
+// Package policy is the gate: it decides which findings count (thresholds,
+// per tool too, and the reachability rule on severities), suppresses
+// (inline markers, the ignore file's entries with reason and expiry, the
+// baseline: a baseline file or a previous SARIF or JSON report), and gives
+// one Verdict for the scan.
 package policy
 
 import (

@@ -116,6 +116,19 @@ type Outputs struct {
 	CycloneDX             string `yaml:"cyclonedx" path:""` // an SBOM, as --cyclonedx
 }
 
+// File is the file of the output keyed name under outputs: (as
+// report.Outputs names it), nil for a key that names no file: the CLI
+// reaches every output through its name, not a field of its own.
+func (o *Outputs) File(name string) *string {
+	v := reflect.ValueOf(o).Elem()
+	for _, f := range fieldsOf(v.Type()) {
+		if f.key == name && f.path {
+			return v.FieldByIndex(f.index).Addr().Interface().(*string)
+		}
+	}
+	return nil
+}
+
 // Scanners holds each scanner's settings in registry order: the keys of
 // the scanners section are the names of registry.All.
 type Scanners []*Section

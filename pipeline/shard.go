@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -16,6 +17,21 @@ import (
 	"github.com/scangate/scangate/model"
 	"github.com/scangate/scangate/scanner"
 )
+
+var commitRE = regexp.MustCompile(`^[0-9a-f]{40}([0-9a-f]{24})?$`)
+
+// CICommit is the commit the CI checked out (GitHub Actions, GitLab CI),
+// "" elsewhere: a shard records it and Merge compares it. scangate reads
+// nothing under .git (the tree is hostile), so the shards' trees are
+// compared by their units too.
+func CICommit(getenv func(string) string) string {
+	for _, k := range []string{"GITHUB_SHA", "CI_COMMIT_SHA"} {
+		if v := getenv(k); commitRE.MatchString(v) {
+			return v
+		}
+	}
+	return ""
+}
 
 // ShardSpec asks for part Index of Count of a sharded scan (scan --shard).
 type ShardSpec struct {
@@ -172,6 +188,29 @@ func lookupOf(ratings []model.Rating) finding.SeverityLookup {
 type Shard struct {
 	Name   string // the file, for errors
 	Report *model.Report
+}
+
+// MergeFiles reads the shards' JSON reports and merges them (Merge). The
+// files may come from a pull request's jobs: they share one read budget,
+// and there are no more of them than a scan has shards.
+func MergeFiles(p Plan, files []string) (*model.Report, error) {
+	if len(files) > scanner.MaxShards {
+		return nil, fmt.Errorf("merge: %d files, but a scan has at most %d shards", len(files), scanner.MaxShards)
+	}
+	budget := model.NewBudget()
+	shards := make([]Shard, 0, len(files))
+	for _, f := range files {
+		r, err := model.ReadJSONWithin(f, budget)
+		if err != nil {
+			return nil, err
+		}
+		shards = append(shards, Shard{Name: f, Report: r})
+	}
+	r, err := Merge(p, shards)
+	if err != nil {
+		return nil, fmt.Errorf("merge: %w", err)
+	}
+	return r, nil
 }
 
 // Merge combines the reports of every shard of a sharded scan into the

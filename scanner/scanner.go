@@ -2,8 +2,8 @@
 // each adapter package declares for the registry) and runs adapters side by
 // side, each under its own timeout and panic guard, so that one failing tool never
 // loses the others' results. It also holds what every adapter shares: path
-// sanitizing (Paths), the tree walk and skip lists, cache keys, and the shard
-// partition. Go and Python helpers live in scanner/golang and scanner/python,
+// sanitizing (Paths), the tree walk and skip lists, cache keys, the shard
+// partition, and the versions of the libraries linked in. Go and Python helpers live in scanner/golang and scanner/python,
 // which import this package; it imports neither.
 package scanner
 

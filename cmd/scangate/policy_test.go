@@ -162,7 +162,7 @@ scanners:
   bandit:
     enabled: false
 `)
-	o := &scanOptions{path: dir}
+	o := &configOptions{path: dir}
 	if err := o.resolve(nil); err != nil {
 		t.Fatal(err)
 	}

@@ -33,7 +33,7 @@ func withExtraScanners(t *testing.T, extra ...scanner.Scanner) {
 	t.Helper()
 	// gosec only among the real ones: the vulnerability scanners would go
 	// online, which tests cannot.
-	testAdapters = func(o *scanOptions) []scanner.Scanner {
+	testAdapters = func(o *configOptions) []scanner.Scanner {
 		return append(o.cfg.Build([]string{"gosec"}), extra...)
 	}
 	t.Cleanup(func() { testAdapters = nil })

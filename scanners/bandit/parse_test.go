@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/scangate/scangate/finding"
+	"github.com/scangate/scangate/internal/testkit"
 	"github.com/scangate/scangate/scanner"
 )
 
@@ -205,7 +206,7 @@ func TestHasToolBandit(t *testing.T) {
 		"[tool.banditry]\n":                         false,
 		"[tool.black]\n# [tool.bandit] commented\n": false,
 	} {
-		write(t, p, doc)
+		testkit.WriteFile(t, p, doc)
 		if got, err := hasToolBandit(p); err != nil || got != want {
 			t.Errorf("%q: got %v err %v", doc, got, err)
 		}

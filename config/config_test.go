@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -193,13 +194,13 @@ func TestSchemaScannersAreGenerated(t *testing.T) {
 
 func TestSchemaAgreesWithLoader(t *testing.T) {
 	schema, loader := schemaKeys(t), Specs()
-	if !slices.Equal(sortedKeys(loader), sortedKeys(schema)) {
-		for _, k := range sortedKeys(loader) {
+	if !slices.Equal(slices.Sorted(maps.Keys(loader)), slices.Sorted(maps.Keys(schema))) {
+		for _, k := range slices.Sorted(maps.Keys(loader)) {
 			if _, ok := schema[k]; !ok {
 				t.Errorf("key %s: accepted by the loader, missing from the schema", k)
 			}
 		}
-		for _, k := range sortedKeys(schema) {
+		for _, k := range slices.Sorted(maps.Keys(schema)) {
 			if _, ok := loader[k]; !ok {
 				t.Errorf("key %s: in the schema, unknown to the loader", k)
 			}
@@ -207,8 +208,8 @@ func TestSchemaAgreesWithLoader(t *testing.T) {
 	}
 	keys := Keys()
 	slices.Sort(keys)
-	if !slices.Equal(keys, sortedKeys(loader)) {
-		t.Errorf("Keys and Specs disagree:\n%v\n%v", keys, sortedKeys(loader))
+	if !slices.Equal(keys, slices.Sorted(maps.Keys(loader))) {
+		t.Errorf("Keys and Specs disagree:\n%v\n%v", keys, slices.Sorted(maps.Keys(loader)))
 	}
 	for k, l := range loader {
 		s, ok := schema[k]
@@ -219,15 +220,6 @@ func TestSchemaAgreesWithLoader(t *testing.T) {
 			t.Errorf("key %s: loader allows %s, schema allows %s", k, specString(l), specString(s))
 		}
 	}
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	slices.Sort(out)
-	return out
 }
 
 func specString(s KeySpec) string {

@@ -44,19 +44,27 @@ func parseCommand(line string) (name string, props map[string]string, data strin
 	return name, props, data, true
 }
 
+// roundTrip writes a and reads it back as the runner does: one line, a
+// command named by a's level.
+func roundTrip(t *testing.T, a Annotation) (props map[string]string, data, line string) {
+	t.Helper()
+	line = a.String()
+	if strings.ContainsAny(line, "\r\n") {
+		t.Fatalf("command spans lines: %q", line)
+	}
+	name, props, data, ok := parseCommand(line)
+	if !ok || name != string(a.Level) {
+		t.Fatalf("not parsed as a %s command: %q", a.Level, line)
+	}
+	return props, data, line
+}
+
 const nasty = "50%25 100% a:b, c,d\r\n::error file=x.go::injected\n::add-mask::secret %0A ::"
 
 func TestAnnotationEscapingRoundTrips(t *testing.T) {
 	a := Annotation{Level: Error, File: "dir%2C/we%ird:na,me::x\n::warning::pwn.go", Line: 7, Col: 3, EndColumn: 9,
 		Title: "HIGH G101 (gosec): a,b:c", Message: nasty}
-	line := a.String()
-	if strings.ContainsAny(line, "\r\n") {
-		t.Fatalf("command spans lines: %q", line)
-	}
-	name, props, data, ok := parseCommand(line)
-	if !ok || name != "error" {
-		t.Fatalf("not parsed as an error command: %q", line)
-	}
+	props, data, line := roundTrip(t, a)
 	want := map[string]string{"file": a.File, "line": "7", "col": "3", "endColumn": "9", "title": a.Title}
 	if fmt.Sprint(props) != fmt.Sprint(want) {
 		t.Errorf("properties\n got %q\nwant %q\nline %s", props, want, line)
@@ -71,15 +79,7 @@ func FuzzAnnotationRoundTrip(f *testing.F) {
 	f.Add("we%ird:na,me::x\n::error::y", "t,i:t%le", nasty)
 	f.Add("%0A%25%3A", "%2C", "%250A")
 	f.Fuzz(func(t *testing.T, file, title, msg string) {
-		a := Annotation{Level: Warning, File: file, Line: 1, Title: title, Message: msg}
-		line := a.String()
-		if strings.ContainsAny(line, "\r\n") {
-			t.Fatalf("command spans lines: %q", line)
-		}
-		name, props, data, ok := parseCommand(line)
-		if !ok || name != "warning" {
-			t.Fatalf("not parsed: %q", line)
-		}
+		props, data, _ := roundTrip(t, Annotation{Level: Warning, File: file, Line: 1, Title: title, Message: msg})
 		if len(props) > 3 {
 			t.Errorf("extra properties: %q", props)
 		}

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/scangate/scangate/internal/testfs"
+	"github.com/scangate/scangate/internal/testkit"
 
 	"github.com/scangate/scangate/internal/resultcache"
 )
@@ -21,22 +21,22 @@ func depKey(root string, rels ...string) (string, error) {
 // leads outside the root makes the key unusable.
 func TestKeyDepFilesIncludes(t *testing.T) {
 	root := t.TempDir()
-	testfs.Write(t, root, "requirements.txt", "-r reqs/base.txt\nrequests==2.25.0\n")
-	testfs.Write(t, root, "reqs/base.txt", "--constraint=constraints.in\n")
-	testfs.Write(t, root, "reqs/constraints.in", "-c pins.cfg\n")
-	testfs.Write(t, root, "reqs/pins.cfg", "jinja2==2.11.2\n")
+	testkit.Write(t, root, "requirements.txt", "-r reqs/base.txt\nrequests==2.25.0\n")
+	testkit.Write(t, root, "reqs/base.txt", "--constraint=constraints.in\n")
+	testkit.Write(t, root, "reqs/constraints.in", "-c pins.cfg\n")
+	testkit.Write(t, root, "reqs/pins.cfg", "jinja2==2.11.2\n")
 	last, err := depKey(root, "requirements.txt")
 	if err != nil {
 		t.Fatal(err)
 	}
 	for i, c := range []func(){
-		func() { testfs.Write(t, root, "reqs/pins.cfg", "jinja2==2.11.3\n") },
+		func() { testkit.Write(t, root, "reqs/pins.cfg", "jinja2==2.11.3\n") },
 		func() {
-			testfs.Write(t, root, "shared/pins.cfg", "jinja2==3.0.0\n")
+			testkit.Write(t, root, "shared/pins.cfg", "jinja2==3.0.0\n")
 			os.Remove(filepath.Join(root, "reqs/pins.cfg"))
-			testfs.Symlink(t, "../shared/pins.cfg", filepath.Join(root, "reqs/pins.cfg"))
+			testkit.Symlink(t, "../shared/pins.cfg", filepath.Join(root, "reqs/pins.cfg"))
 		},
-		func() { testfs.Write(t, root, "shared/pins.cfg", "jinja2==3.0.1\n") },
+		func() { testkit.Write(t, root, "shared/pins.cfg", "jinja2==3.0.1\n") },
 		func() { os.Remove(filepath.Join(root, "shared/pins.cfg")) },
 	} {
 		c()
@@ -47,17 +47,17 @@ func TestKeyDepFilesIncludes(t *testing.T) {
 		last = sum
 	}
 	outside := t.TempDir()
-	testfs.Write(t, outside, "pins.txt", "jinja2==2.11.2\n")
+	testkit.Write(t, outside, "pins.txt", "jinja2==2.11.2\n")
 	os.Remove(filepath.Join(root, "reqs/pins.cfg"))
-	testfs.Symlink(t, filepath.Join(outside, "pins.txt"), filepath.Join(root, "reqs/pins.cfg"))
+	testkit.Symlink(t, filepath.Join(outside, "pins.txt"), filepath.Join(root, "reqs/pins.cfg"))
 	if _, err := depKey(root, "requirements.txt"); err == nil || !strings.Contains(err.Error(), "outside") {
 		t.Errorf("an include leading outside: error %v", err)
 	}
-	testfs.Write(t, root, "reqs/constraints.in", "-r ../../x.txt\n")
+	testkit.Write(t, root, "reqs/constraints.in", "-r ../../x.txt\n")
 	if _, err := depKey(root, "requirements.txt"); err == nil || !strings.Contains(err.Error(), "outside the tree") {
 		t.Errorf("an include climbing out: error %v", err)
 	}
-	testfs.Write(t, root, "reqs/constraints.in", "-r ../requirements.txt\n") // a cycle is pip's to report
+	testkit.Write(t, root, "reqs/constraints.in", "-r ../requirements.txt\n") // a cycle is pip's to report
 	if _, err := depKey(root, "requirements.txt"); err != nil {
 		t.Errorf("an include cycle: %v", err)
 	}

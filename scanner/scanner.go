@@ -1,12 +1,13 @@
 // Package scanner defines what an adapter is (a Scanner, and the Descriptor
 // each adapter package declares for the registry) and runs adapters side by
-// side, each under its own timeout and panic guard, so that one failing tool never
-// loses the others' results. The runner alone turns what an adapter returns
-// (one error, carrying the Gaps of a partial run) into its state and
-// notifications, named after it and without machine paths. It also holds what every adapter shares: path
-// sanitizing (Paths), the tree walk and skip lists, cache keys, and the shard
-// partition. Go and Python helpers live in scanner/golang and scanner/python,
-// which import this package; it imports neither.
+// side, each under its own timeout and panic guard, so that one failing tool
+// never loses the others' results. The runner alone turns what an adapter
+// returns (one error, carrying the Gaps of a partial run) into its state and
+// notifications, named after it and without machine paths. It also holds
+// what every adapter shares: path sanitizing (Paths), the tree walk and skip
+// lists, cache keys, the shard partition, and the versions of the libraries
+// linked in. Go and Python helpers live in scanner/golang and
+// scanner/python, which import this package; it imports neither.
 package scanner
 
 import (

@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/scangate/scangate/internal/testfs"
+	"github.com/scangate/scangate/internal/testkit"
 
 	"github.com/scangate/scangate/finding"
 	"github.com/scangate/scangate/internal/shellout"
@@ -108,8 +108,8 @@ cgo-generated-wrapper:1: error: expected ',' or ';' at end of input
 func TestDiagnostics(t *testing.T) {
 	base := t.TempDir()
 	root := filepath.Join(base, "root")
-	testfs.Write(t, root, "c.go", "package main\n\nvar n int = \"three\"\n")
-	testfs.Write(t, base, "outside/secret.env", "AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMIK7MDENGbPxRfiCYSECRETLINE\n")
+	testkit.Write(t, root, "c.go", "package main\n\nvar n int = \"three\"\n")
+	testkit.Write(t, base, "outside/secret.env", "AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMIK7MDENGbPxRfiCYSECRETLINE\n")
 	p := NewPaths(root, "")
 
 	got, dropped := p.Diagnostics(cgoListError, root, true)
@@ -141,9 +141,9 @@ func TestOutsideWordsFilter(t *testing.T) {
 	const marker = "LeakMarkQ7zx"
 	base := t.TempDir()
 	root := filepath.Join(base, "root")
-	testfs.Write(t, root, "main.go", "package main\n")
-	testfs.Write(t, base, "outside/gomod", "module example.com/r\n\n"+marker+" directive\n")
-	testfs.Write(t, base, "outside/req", "requirement\npw=shrt\n")
+	testkit.Write(t, root, "main.go", "package main\n")
+	testkit.Write(t, base, "outside/gomod", "module example.com/r\n\n"+marker+" directive\n")
+	testkit.Write(t, base, "outside/req", "requirement\npw=shrt\n")
 	for link, target := range map[string]string{"go.mod": "outside/gomod", "requirements.txt": "outside/req", "zero": "/dev/zero"} {
 		if !filepath.IsAbs(target) {
 			target = filepath.Join(base, target)
@@ -209,8 +209,8 @@ func TestNoUnfilteredStderr(t *testing.T) {
 func TestInside(t *testing.T) {
 	base := t.TempDir()
 	root := filepath.Join(base, "root")
-	testfs.Write(t, root, "a/ok.go", "package a\n")
-	testfs.Write(t, base, "outside/secret.go", "package a\n")
+	testkit.Write(t, root, "a/ok.go", "package a\n")
+	testkit.Write(t, base, "outside/secret.go", "package a\n")
 	for link, target := range map[string]string{
 		"a/leak.go": filepath.Join(base, "outside/secret.go"),
 		"linkdir":   filepath.Join(base, "outside"),
@@ -237,8 +237,8 @@ func TestInside(t *testing.T) {
 func TestRunConfinesFindings(t *testing.T) {
 	base := t.TempDir()
 	root := filepath.Join(base, "root")
-	testfs.Write(t, root, "app.py", "x = 1\n")
-	testfs.Write(t, base, "secret.py", "AWS_SECRET_ACCESS_KEY='x'\n")
+	testkit.Write(t, root, "app.py", "x = 1\n")
+	testkit.Write(t, base, "secret.py", "AWS_SECRET_ACCESS_KEY='x'\n")
 	if err := os.Symlink(filepath.Join(base, "secret.py"), filepath.Join(root, "leak.py")); err != nil {
 		t.Fatal(err)
 	}

@@ -127,7 +127,7 @@ type actionInputYAML struct {
 // TestActionYAML checks action.yml against the code: every input is
 // translated, with the same default; every output is set; and
 // docs/github.md documents the same defaults. The composite steps are
-// checked by TestActionComposite (actioninstall_test.go).
+// checked by TestActionComposite (below).
 func TestActionYAML(t *testing.T) {
 	b, err := os.ReadFile("../../action.yml")
 	if err != nil {
@@ -226,4 +226,177 @@ func TestActionInputsReachTheScan(t *testing.T) {
 			t.Errorf("exit %d:\n%s", code, stderr)
 		}
 	})
+}
+
+// actionSetupInputs are the inputs of action.yml that install and cache
+// scangate; they never reach the scan (TestActionYAML skips them).
+var actionSetupInputs = []string{"go-version", "go-version-file", "version", "install", "cache", "skip-save-cache", "update-db"}
+
+type compositeStep struct {
+	ID               string            `yaml:"id"`
+	If               string            `yaml:"if"`
+	Uses             string            `yaml:"uses"`
+	Run              string            `yaml:"run"`
+	Shell            string            `yaml:"shell"`
+	WorkingDirectory string            `yaml:"working-directory"`
+	Env              map[string]string `yaml:"env"`
+	With             map[string]string `yaml:"with"`
+}
+
+type compositeAction struct {
+	Inputs map[string]struct {
+		Default string `yaml:"default"`
+	} `yaml:"inputs"`
+	Outputs map[string]struct {
+		Value string `yaml:"value"`
+	} `yaml:"outputs"`
+	Runs struct {
+		Using string          `yaml:"using"`
+		Steps []compositeStep `yaml:"steps"`
+	} `yaml:"runs"`
+}
+
+func readComposite(t *testing.T) (compositeAction, string) {
+	t.Helper()
+	b, err := os.ReadFile("../../action.yml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var a compositeAction
+	if err := yaml.Unmarshal(b, &a); err != nil {
+		t.Fatalf("action.yml: %v", err)
+	}
+	return a, string(b)
+}
+
+// TestActionComposite checks the composite steps: no input is ever part of
+// a script's text (only of its environment), every scan input reaches
+// `scangate action` under the name getInput reads, and the outputs are the
+// scan step's.
+func TestActionComposite(t *testing.T) {
+	t.Parallel()
+	a, text := readComposite(t)
+	if a.Runs.Using != "composite" || len(a.Runs.Steps) == 0 {
+		t.Fatalf("runs: %+v", a.Runs)
+	}
+	byID := map[string]compositeStep{}
+	for i, s := range a.Runs.Steps {
+		byID[s.ID] = s
+		if (s.Run == "") == (s.Uses == "") {
+			t.Errorf("step %d: want exactly one of run and uses", i)
+		}
+		if s.Run != "" && s.Shell != "bash" {
+			t.Errorf("step %d: shell %q, want bash", i, s.Shell)
+		}
+		// An expression in a script is pasted into its text before the
+		// shell reads it: an input there would be shell code.
+		if strings.Contains(s.Run, "${{") {
+			t.Errorf("step %d: an expression in run: %s", i, s.Run)
+		}
+		// Pinned by commit (TestWorkflowActionsPinned checks the tag comment).
+		if s.Uses != "" && !regexp.MustCompile(`^actions/[a-z-]+(/[a-z-]+)?@[0-9a-f]{40}$`).MatchString(s.Uses) {
+			t.Errorf("step %d: uses %s, want an actions/ action pinned by commit", i, s.Uses)
+		}
+	}
+	scan, ok := byID["scan"]
+	if !ok {
+		t.Fatal("no step with id scan")
+	}
+	if !strings.HasSuffix(scan.Run, `/scangate" action`) {
+		t.Errorf("the scan step runs %s, want scangate action", scan.Run)
+	}
+	for _, in := range actionInputs {
+		key := "INPUT_" + strings.ToUpper(strings.ReplaceAll(in.name, "-", "_"))
+		if got, want := scan.Env[key], "${{ inputs."+in.name+" }}"; got != want {
+			t.Errorf("scan step env %s = %q, want %q", key, got, want)
+		}
+		if getInput(envOf(map[string]string{key: "x"}), in.name) != "x" {
+			t.Errorf("getInput(%s) does not read %s", in.name, key)
+		}
+	}
+	for _, name := range actionOutputs {
+		if got, want := a.Outputs[name].Value, "${{ steps.scan.outputs."+name+" }}"; got != want {
+			t.Errorf("output %s = %q, want %q", name, got, want)
+		}
+	}
+	checkResultCache(t, a.Runs.Steps)
+	install := byID["install"]
+	if got := install.Env["SCANGATE_RELEASE_BASE_URL"]; got != "${{ github.server_url }}/${{ github.action_repository }}/releases/download" {
+		t.Errorf("the install step's base URL is %q: it must come from the action's own repository, at step level", got)
+	}
+	if install.Run != `"$GITHUB_ACTION_PATH/scripts/action-install.sh"` {
+		t.Errorf("the install step runs %s", install.Run)
+	}
+	// The setup inputs are used, and documented with their defaults.
+	docs, err := os.ReadFile("../../docs/github.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range actionSetupInputs {
+		in, ok := a.Inputs[name]
+		if !ok {
+			t.Errorf("action.yml has no input %s", name)
+			continue
+		}
+		if !strings.Contains(text, "inputs."+name+" ") {
+			t.Errorf("input %s is not used", name)
+		}
+		def := "—"
+		if in.Default != "" {
+			def = "`" + in.Default + "`"
+		}
+		if !regexp.MustCompile("(?m)^\\| `" + regexp.QuoteMeta(name) + "` \\| " + regexp.QuoteMeta(def) + " \\|").Match(docs) {
+			t.Errorf("docs/github.md has no row for input %s with default %s", name, def)
+		}
+	}
+}
+
+// checkResultCache holds the result cache's steps to golangci-lint-action's
+// scheme: a key that does not change with every run (no run id), restore
+// keys by prefix, and a save after the scan only when the restored entry
+// was not the key's own and skip-save-cache is not set.
+func checkResultCache(t *testing.T, steps []compositeStep) {
+	t.Helper()
+	var restore, save = -1, -1
+	scan := slices.IndexFunc(steps, func(s compositeStep) bool { return s.ID == "scan" })
+	for i, s := range steps {
+		action, _, _ := strings.Cut(s.Uses, "@")
+		switch action {
+		case "actions/cache":
+			if strings.Contains(s.With["path"], "scangate-results") {
+				t.Errorf("step %d: the result cache with actions/cache saves an entry after every run whose key is new", i)
+			}
+		case "actions/cache/restore":
+			restore = i
+		case "actions/cache/save":
+			save = i
+		}
+	}
+	if restore < 0 || save < 0 || !(restore < scan && scan < save) {
+		t.Fatalf("want the result cache restored before the scan (step %d) and saved after it: restore %d, save %d", scan, restore, save)
+	}
+	r, s := steps[restore], steps[save]
+	key := r.With["key"]
+	for _, not := range []string{"run_id", "run_attempt", "github.sha"} {
+		if strings.Contains(key, not) {
+			t.Errorf("the result cache's key changes with every run (%s): %s", not, key)
+		}
+	}
+	for _, want := range []string{"steps.install.outputs.week", "hashFiles(", "go.sum", "github.job", "runner.os"} {
+		if !strings.Contains(key, want) {
+			t.Errorf("the result cache's key lacks %s: %s", want, key)
+		}
+	}
+	prefix := key[:strings.Index(key, "${{ hashFiles(")]
+	if rk := strings.Split(r.With["restore-keys"], "\n"); len(rk) == 0 || rk[0] != prefix {
+		t.Errorf("restore-keys %q: want the key without its hash first (%q)", rk, prefix)
+	}
+	if r.With["path"] != s.With["path"] || s.With["key"] != "${{ steps."+r.ID+".outputs.cache-primary-key }}" {
+		t.Errorf("the save step saves %q under %q; the restore step restores %q (id %q)", s.With["path"], s.With["key"], r.With["path"], r.ID)
+	}
+	for _, want := range []string{"!cancelled()", "inputs.cache == 'true'", "inputs.skip-save-cache != 'true'", "steps." + r.ID + ".outputs.cache-hit != 'true'"} {
+		if !strings.Contains(s.If, want) {
+			t.Errorf("the save step's if %q lacks %s", s.If, want)
+		}
+	}
 }

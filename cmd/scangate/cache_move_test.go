@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/scangate/scangate/internal/testkit"
 )
 
 // The result cache does not depend on where the tree lies: a tree scanned
@@ -112,9 +114,9 @@ func TestHostileCacheBuildReadsOutside(t *testing.T) {
 			t.Parallel()
 			parent := filepath.Join(t.TempDir(), "a")
 			repo, outside := filepath.Join(parent, "repo"), filepath.Join(parent, "outside")
-			writeTree(t, repo, c.files)
-			writeTree(t, repo, map[string]string{"main.go": "package main\n\nimport \"example.com/size\"\n\nfunc main() { println(int32(size.Size())) }\n"})
-			writeTree(t, outside, map[string]string{"go.mod": "module example.com/size\n\ngo 1.22\n", "size.go": size("int32")})
+			testkit.WriteFiles(t, repo, c.files)
+			testkit.WriteFiles(t, repo, map[string]string{"main.go": "package main\n\nimport \"example.com/size\"\n\nfunc main() { println(int32(size.Size())) }\n"})
+			testkit.WriteFiles(t, outside, map[string]string{"go.mod": "module example.com/size\n\ngo 1.22\n", "size.go": size("int32")})
 			cache := filepath.Join(t.TempDir(), "cache")
 			step := func(name string, g115 bool) {
 				t.Helper()
@@ -133,13 +135,13 @@ func TestHostileCacheBuildReadsOutside(t *testing.T) {
 				}
 			}
 			step("int32 outside", false)
-			writeTree(t, outside, map[string]string{"size.go": size("int64")})
+			testkit.WriteFiles(t, outside, map[string]string{"size.go": size("int64")})
 			step("int64 outside, same path", true)
 			// Elsewhere, ../outside holds the int32 version again.
 			moved := filepath.Join(t.TempDir(), "b")
 			moveTree(t, parent, moved)
 			repo, outside = filepath.Join(moved, "repo"), filepath.Join(moved, "outside")
-			writeTree(t, outside, map[string]string{"size.go": size("int32")})
+			testkit.WriteFiles(t, outside, map[string]string{"size.go": size("int32")})
 			step("moved, int32 outside", false)
 		})
 	}
@@ -156,23 +158,23 @@ func TestNewFromRevBaseFromPushElsewhere(t *testing.T) {
 	if err := os.MkdirAll(push, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	gitT(t, push, "init", "-q")
-	writeTree(t, push, map[string]string{
+	testkit.Git(t, push, "init", "-q")
+	testkit.WriteFiles(t, push, map[string]string{
 		"go.mod": goModOnly, "main.go": weakHash, "token.go": randToken,
 		"lib/lib.go":       "package lib\n\nimport \"os/exec\"\n\nfunc Run(s string) error { return exec.Command(\"sh\", \"-c\", s).Run() }\n",
 		"requirements.txt": "jinja2==2.11.2\n",
 	})
-	commitT(t, push, "base")
+	testkit.Commit(t, push, "base")
 	db := importDB(t, "../../examples/vulndb")
 	cache := filepath.Join(t.TempDir(), "cache")
 	args := []string{"--scanners", "gosec,govulncheck,osv-scanner"}
 	scanCached(t, push, db, append(args, "--cache-dir", cache)...).hits(t, "push", map[string]string{"gosec": "0/2"})
 
 	pr := filepath.Join(t.TempDir(), "ci-2", "repo")
-	gitT(t, filepath.Dir(push), "clone", "-q", push, pr)
-	gitT(t, pr, "checkout", "-q", "-b", "change")
-	writeTree(t, pr, map[string]string{"token.go": "// Package main changed.\n" + randToken})
-	commitT(t, pr, "change")
+	testkit.Git(t, filepath.Dir(push), "clone", "-q", push, pr)
+	testkit.Git(t, pr, "checkout", "-q", "-b", "change")
+	testkit.WriteFiles(t, pr, map[string]string{"token.go": "// Package main changed.\n" + randToken})
+	testkit.Commit(t, pr, "change")
 
 	nfr := func(extra ...string) (cachedScan, string) {
 		t.Helper()

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"github.com/scangate/scangate/internal/noperm"
+	"github.com/scangate/scangate/internal/testkit"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -31,9 +32,9 @@ func soundTree(t *testing.T) string {
 		if err != nil {
 			t.Fatal(err)
 		}
-		writeTree(t, root, map[string]string{f: string(b)})
+		testkit.WriteFiles(t, root, map[string]string{f: string(b)})
 	}
-	writeTree(t, root, map[string]string{
+	testkit.WriteFiles(t, root, map[string]string{
 		"impl/main.txt":    soundMain,
 		"impl/alt.txt":     soundAlt,
 		"_libs/a/lib.go":   "package lib\n\nimport \"golang.org/x/text/language\"\n\n// Tag calls language.Parse (GO-2021-0113).\nfunc Tag(s string) string {\n\tt, _ := language.Parse(s)\n\treturn t.String()\n}\n",
@@ -121,7 +122,7 @@ func TestResultCacheDifferential(t *testing.T) {
 	root := soundTree(t)
 	db := importDB(t, "../../examples/vulndb")
 	cache := filepath.Join(t.TempDir(), "cache")
-	write := func(rel, body string) { writeTree(t, root, map[string]string{rel: body}) }
+	write := func(rel, body string) { testkit.WriteFiles(t, root, map[string]string{rel: body}) }
 	remove := func(rel string) {
 		if err := os.Remove(filepath.Join(root, filepath.FromSlash(rel))); err != nil && !os.IsNotExist(err) {
 			t.Fatal(err)
@@ -269,7 +270,7 @@ func TestResultCacheSymlinkTargetEdited(t *testing.T) {
 	if stderr := gate("unchanged", 0, "govulncheck"); !strings.Contains(stderr, "govulncheck 1/1") {
 		t.Fatalf("the unchanged tree was not answered from the cache:\n%s", stderr)
 	}
-	writeTree(t, root, map[string]string{"impl/main.txt": strings.NewReplacer("\t\"fmt\"", "\t\"fmt\"\n\n\t\"golang.org/x/text/language\"",
+	testkit.WriteFiles(t, root, map[string]string{"impl/main.txt": strings.NewReplacer("\t\"fmt\"", "\t\"fmt\"\n\n\t\"golang.org/x/text/language\"",
 		"lib.Tag(os.Args[1]))", "lib.Tag(os.Args[1]), language.MustParse(os.Args[1]))").Replace(soundMain)})
 	if stderr := gate("main.go's target calls language.MustParse", 1, "govulncheck"); !strings.Contains(stderr, "GO-2021-0113") {
 		t.Errorf("the gate failed without naming GO-2021-0113:\n%s", stderr)
@@ -284,7 +285,7 @@ func TestResultCacheSymlinkedVendorFile(t *testing.T) {
 	root := filepath.Join(t.TempDir(), "repo")
 	db := importDB(t, "../../examples/vulndb")
 	cache := filepath.Join(t.TempDir(), "cache")
-	writeTree(t, root, map[string]string{
+	testkit.WriteFiles(t, root, map[string]string{
 		"go.mod":             "module example.com/v\n\ngo 1.22\n\nrequire example.com/size v1.0.0\n",
 		"vendor/modules.txt": "# example.com/size v1.0.0\n## explicit\nexample.com/size\n",
 		"shared/size.txt":    "package size\n\nfunc Size() int32 { return 1 }\n",
@@ -303,7 +304,7 @@ func TestResultCacheSymlinkedVendorFile(t *testing.T) {
 		t.Fatalf("G115 without a narrowing conversion:\n%s", got.results)
 	}
 	scan("unchanged", "--cache-dir", cache).hits(t, "unchanged", map[string]string{"gosec": "1/1"})
-	writeTree(t, root, map[string]string{"shared/size.txt": "package size\n\nfunc Size() int64 { return 1 }\n"})
+	testkit.WriteFiles(t, root, map[string]string{"shared/size.txt": "package size\n\nfunc Size() int64 { return 1 }\n"})
 	if got := scan("vendored int64", "--cache-dir", cache); !strings.Contains(got.results, `"G115"`) {
 		t.Errorf("the vendored file's new type did not reach the cached scan:\n%s\n%s", got.results, got.stderr)
 	}
@@ -314,7 +315,7 @@ func TestResultCacheSymlinkedVendorFile(t *testing.T) {
 func TestResultCacheOSVGoSum(t *testing.T) {
 	t.Parallel()
 	root := t.TempDir()
-	writeTree(t, root, map[string]string{
+	testkit.WriteFiles(t, root, map[string]string{
 		"go.mod": "module example.com/o\n\ngo 1.16\n",
 		"go.sum": "golang.org/x/text v0.3.6 h1:aRYxNxv6iGQlyVaZmk6ZgYEDa+Jg18DxebPSrd6bg1M=\n",
 	})
@@ -329,6 +330,6 @@ func TestResultCacheOSVGoSum(t *testing.T) {
 		if vuln := strings.Contains(got.results, "GO-2021-0113"); vuln != (step == "vulnerable") {
 			t.Fatalf("%s: GO-2021-0113 reported: %v\n%s", step, vuln, got.results)
 		}
-		writeTree(t, root, map[string]string{"go.sum": "golang.org/x/text v0.3.8 h1:nAL+RVCQ9uMn3vJZbV+MRnydTJFPf8qqY42YiA6MrqY=\n"})
+		testkit.WriteFiles(t, root, map[string]string{"go.sum": "golang.org/x/text v0.3.8 h1:nAL+RVCQ9uMn3vJZbV+MRnydTJFPf8qqY42YiA6MrqY=\n"})
 	}
 }

@@ -12,21 +12,12 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/scangate/scangate/internal/testkit"
 )
 
 // The result cache end to end, with the real scanners on the example
 // project against a database imported from the example advisories.
-
-// copyDir copies a tree (the example project, its vendor directory
-// included) so that a test can change it.
-func copyDir(t *testing.T, src string) string {
-	t.Helper()
-	dst := filepath.Join(t.TempDir(), filepath.Base(src))
-	if err := os.CopyFS(dst, os.DirFS(src)); err != nil {
-		t.Fatal(err)
-	}
-	return dst
-}
 
 func importDB(t *testing.T, src string) string {
 	t.Helper()
@@ -119,7 +110,7 @@ func (c cachedScan) hits(t *testing.T, step string, want map[string]string) {
 
 func TestResultCacheHitsAndMisses(t *testing.T) {
 	t.Parallel()
-	root := copyDir(t, "../../examples/project")
+	root := testkit.TempCopy(t, "../../examples/project")
 	db := importDB(t, "../../examples/vulndb")
 	cache := filepath.Join(t.TempDir(), "cache")
 	uncached := func() string { return scanCached(t, root, db, "--no-cache").results }
@@ -184,7 +175,7 @@ func TestResultCacheHitsAndMisses(t *testing.T) {
 	// The same advisories imported again: same digest, so hits.
 	db = importDB(t, "../../examples/vulndb")
 	step("the same database again", map[string]string{"gosec": "1/1", "govulncheck": "1/1", "osv-scanner": "1/1"})
-	changed := copyDir(t, "../../examples/vulndb")
+	changed := testkit.TempCopy(t, "../../examples/vulndb")
 	p := filepath.Join(changed, "GO-2022-1059.json")
 	b, err := os.ReadFile(p)
 	if err != nil {
@@ -244,7 +235,7 @@ func scanChild(t *testing.T, env []string, args ...string) cachedScan {
 
 func TestResultCacheCorruptEntries(t *testing.T) {
 	t.Parallel()
-	root := copyDir(t, "../../examples/project")
+	root := testkit.TempCopy(t, "../../examples/project")
 	db := importDB(t, "../../examples/vulndb")
 	cache := filepath.Join(t.TempDir(), "cache")
 	cold := scanCached(t, root, db, "--cache-dir", cache, "--scanners", "gosec,govulncheck,osv-scanner")
@@ -311,7 +302,7 @@ func readOnlyDir(t *testing.T) string {
 
 func TestResultCacheReadOnlyDirectory(t *testing.T) {
 	t.Parallel()
-	root := copyDir(t, "../../examples/project")
+	root := testkit.TempCopy(t, "../../examples/project")
 	db := importDB(t, "../../examples/vulndb")
 	dir := readOnlyDir(t)
 	want := scanCached(t, root, db, "--no-cache").results
@@ -331,7 +322,7 @@ func TestResultCacheReadOnlyDirectory(t *testing.T) {
 // are whole (a third scan hits every one without a warning).
 func TestResultCacheTwoProcesses(t *testing.T) {
 	t.Parallel()
-	root := copyDir(t, "../../examples/project")
+	root := testkit.TempCopy(t, "../../examples/project")
 	db := importDB(t, "../../examples/vulndb")
 	cache := filepath.Join(t.TempDir(), "cache")
 	want := scanCached(t, root, db, "--no-cache").results

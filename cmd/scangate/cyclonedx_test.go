@@ -2,7 +2,6 @@ package main
 
 import (
 	"encoding/json"
-	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -10,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/scangate/scangate/internal/cdxtest"
+	"github.com/scangate/scangate/internal/testkit"
 )
 
 // readBOM validates a CycloneDX file against the official 1.6 schema and
@@ -95,49 +95,6 @@ func TestCycloneDXEndToEnd(t *testing.T) {
 	}
 }
 
-// A shard writes no SBOM (it would list its units' packages only); merge
-// writes the unsharded scan's.
-func TestCycloneDXMergeEqualsUnsharded(t *testing.T) {
-	t.Parallel()
-	root := shardTree(t)
-	db := importDB(t, "../../examples/vulndb")
-	out := t.TempDir()
-	p := func(name string) string { return filepath.Join(out, name) }
-	common := []string{"-q", "--offline", "--db", db, "--no-cache", "--fail-on", "none"}
-	run := func(args ...string) string {
-		t.Helper()
-		code, _, stderr := runCLI(t, append(append([]string{}, args...), common...)...)
-		if code != 0 {
-			t.Fatalf("%v: exit %d\n%s", args, code, stderr)
-		}
-		return stderr
-	}
-	run("scan", "--cyclonedx", p("full.cdx.json"), root)
-	_, want := readBOM(t, p("full.cdx.json"))
-	var files []string
-	for k := 1; k <= 2; k++ {
-		f := p(fmt.Sprintf("shard-%d.json", k))
-		stderr := run("scan", "--shard", fmt.Sprintf("%d/2", k), "--json", f, "--cyclonedx", p("ignored.cdx.json"), root)
-		if !strings.Contains(stderr, "--cyclonedx") {
-			t.Errorf("shard %d: no word on the SBOM it does not write:\n%s", k, stderr)
-		}
-		files = append(files, f)
-	}
-	if _, err := os.Stat(p("ignored.cdx.json")); err == nil {
-		t.Error("a shard wrote an SBOM")
-	}
-	run(append([]string{"merge", "--root", root, "--cyclonedx", p("merged.cdx.json")}, files...)...)
-	bom, got := readBOM(t, p("merged.cdx.json"))
-	if got != want {
-		t.Errorf("the merged SBOM differs from the unsharded one:\n%s", firstDiff(want, got))
-	}
-	// Both copies of the example are in it: x/text found in both go.mod files.
-	i := slices.IndexFunc(bom.Components, func(c cdxtest.Component) bool { return c.PURL == "pkg:golang/golang.org/x/text@v0.3.6" })
-	if i < 0 || len(bom.Components[i].Evidence.Occurrences) != 2 {
-		t.Errorf("x/text of svc/a and svc/b: %+v", bom.Components)
-	}
-}
-
 // Package names and versions of a hostile lockfile are data in the SBOM
 // (JSON strings, whatever they hold); a requirements include or a
 // symlinked lockfile leading out of the tree lists nothing from there; a
@@ -147,8 +104,8 @@ func TestHostileCycloneDX(t *testing.T) {
 	t.Parallel()
 	parent := t.TempDir()
 	root, outside := filepath.Join(parent, "root"), filepath.Join(parent, "outside")
-	writeTree(t, outside, map[string]string{"requirements.txt": "secretpkg-outside==1.0\n"})
-	writeTree(t, root, map[string]string{
+	testkit.WriteFiles(t, outside, map[string]string{"requirements.txt": "secretpkg-outside==1.0\n"})
+	testkit.WriteFiles(t, root, map[string]string{
 		"requirements.txt": "-r ../outside/requirements.txt\nflask==0.12\n",
 		"web/package-lock.json": `{"name":"x","version":"1.0.0","lockfileVersion":3,"requires":true,"packages":{
 "":{"name":"x","version":"1.0.0"},

@@ -9,53 +9,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/owenrumney/go-sarif/v3/pkg/report/v210/sarif"
-
+	"github.com/scangate/scangate/report/reporttest"
 	"github.com/scangate/scangate/scanner"
-	"github.com/scangate/scangate/scanners/govulncheck"
 )
-
-// sarifResults flattens a SARIF file into tool, rule and properties per result.
-type sarifHit struct {
-	tool, rule string
-	props      map[string]any
-	baseline   string
-}
-
-func readHits(t *testing.T, path string) []sarifHit {
-	t.Helper()
-	rep, err := sarif.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := rep.Validate(); err != nil {
-		t.Fatalf("%s: %v", path, err)
-	}
-	var hits []sarifHit
-	for _, run := range rep.Runs {
-		for _, r := range run.Results {
-			h := sarifHit{tool: *run.Tool.Driver.Name, rule: *r.RuleID}
-			if r.Properties != nil {
-				h.props = r.Properties.Properties
-			}
-			if r.BaselineState != nil {
-				h.baseline = *r.BaselineState
-			}
-			hits = append(hits, h)
-		}
-	}
-	return hits
-}
-
-func count(hits []sarifHit, rule string) (n int, h sarifHit) {
-	for _, x := range hits {
-		if x.rule == rule {
-			n++
-			h = x
-		}
-	}
-	return n, h
-}
 
 // The README's example, through an imported database: every reachability
 // kind, and each Go advisory reported by both govulncheck and osv-scanner
@@ -73,33 +29,33 @@ func TestExampleProjectEndToEnd(t *testing.T) {
 	if code != exitFail {
 		t.Fatalf("exit %d\n%s", code, stderr)
 	}
-	hits := readHits(t, sarifPath)
+	hits := reporttest.SARIF(t, sarifPath)
 	for rule, reach := range map[string]string{"GO-2021-0113": "called", "GO-2022-1059": "imported", "GO-2023-2402": "required"} {
-		n, h := count(hits, rule)
+		n, h := reporttest.Count(hits, rule)
 		if n != 1 {
 			t.Errorf("%s appears %d times in SARIF, want once", rule, n)
 			continue
 		}
-		if h.tool != "govulncheck" || h.props["reachability"] != reach {
-			t.Errorf("%s: in %s's run with reachability %v, want govulncheck and %s", rule, h.tool, h.props["reachability"], reach)
+		if h.Tool != "govulncheck" || h.Props["reachability"] != reach {
+			t.Errorf("%s: in %s's run with reachability %v, want govulncheck and %s", rule, h.Tool, h.Props["reachability"], reach)
 		}
-		if tools, _ := h.props["tools"].([]any); len(tools) != 2 {
-			t.Errorf("%s: reported by %v, want govulncheck and osv-scanner", rule, h.props["tools"])
+		if tools, _ := h.Props["tools"].([]any); len(tools) != 2 {
+			t.Errorf("%s: reported by %v, want govulncheck and osv-scanner", rule, h.Props["tools"])
 		}
 	}
 	// The real GO- records are unscored: GO-2021-0113 is rated by its GHSA
 	// alias (high, 7.5), which osv-scanner groups with it; GO-2023-2402's
 	// alias is not in the example database, so its severity is unknown.
-	if _, h := count(hits, "GO-2021-0113"); h.props["severity"] != "high" || h.props["cvss-score"] != 7.5 || h.props["severity-from"] != "osv-scanner" {
-		t.Errorf("GO-2021-0113: %v", h.props)
+	if _, h := reporttest.Count(hits, "GO-2021-0113"); h.Props["severity"] != "high" || h.Props["cvss-score"] != 7.5 || h.Props["severity-from"] != "osv-scanner" {
+		t.Errorf("GO-2021-0113: %v", h.Props)
 	}
-	if _, h := count(hits, "GO-2023-2402"); h.props["severity"] != "unknown" {
-		t.Errorf("GO-2023-2402: %v", h.props)
+	if _, h := reporttest.Count(hits, "GO-2023-2402"); h.Props["severity"] != "unknown" {
+		t.Errorf("GO-2023-2402: %v", h.Props)
 	}
-	if n, _ := count(hits, "GHSA-ppp9-7jff-5vj2"); n != 0 {
+	if n, _ := reporttest.Count(hits, "GHSA-ppp9-7jff-5vj2"); n != 0 {
 		t.Error("osv-scanner's GHSA form of GO-2021-0113 was not merged")
 	}
-	if n, _ := count(hits, "PYSEC-2021-66"); n != 1 {
+	if n, _ := reporttest.Count(hits, "PYSEC-2021-66"); n != 1 {
 		t.Errorf("jinja2 advisory: %d", n)
 	}
 	if strings.Count(stderr, "GO-2021-0113 ") != 1 || !strings.Contains(stderr, "go.mod: upgrade golang.org/x/text v0.3.6 -> v0.3.8 fixes 2: go get golang.org/x/text@v0.3.8") ||
@@ -174,21 +130,21 @@ func TestPythonPackageEndToEnd(t *testing.T) {
 	if code != exitFail {
 		t.Fatalf("exit %d\n%s", code, stderr)
 	}
-	hits := readHits(t, sarifPath)
+	hits := reporttest.SARIF(t, sarifPath)
 	for _, rule := range []string{"PYSEC-2021-66", "PYSEC-2023-74"} {
-		n, h := count(hits, rule)
-		tools, _ := h.props["tools"].([]any)
-		if n != 1 || h.tool != "osv-scanner" || len(tools) != 2 {
-			t.Errorf("%s: %d results, in %s's run, tools %v; want one, osv-scanner's, with safety merged", rule, n, h.tool, tools)
+		n, h := reporttest.Count(hits, rule)
+		tools, _ := h.Props["tools"].([]any)
+		if n != 1 || h.Tool != "osv-scanner" || len(tools) != 2 {
+			t.Errorf("%s: %d results, in %s's run, tools %v; want one, osv-scanner's, with safety merged", rule, n, h.Tool, tools)
 		}
 	}
 	var safetyRules, banditRules []string
 	for _, h := range hits {
-		switch h.tool {
+		switch h.Tool {
 		case "safety":
-			safetyRules = append(safetyRules, h.rule)
+			safetyRules = append(safetyRules, h.Rule)
 		case "bandit":
-			banditRules = append(banditRules, h.rule)
+			banditRules = append(banditRules, h.Rule)
 		}
 	}
 	// jinja2's and requests' advisories moved into osv-scanner's run; PyYAML's
@@ -227,66 +183,5 @@ func TestBaselineFollowsPackageVersions(t *testing.T) {
 	code, _, stderr = runCLI(t, append(append([]string{"scan", "--fail-on", "low", "--baseline", base}, args...), dir)...)
 	if code != exitFail || !strings.Contains(stderr, "1 new (medium 1), 1 unchanged, 1 fixed") {
 		t.Errorf("changed version: exit %d\n%s", code, stderr)
-	}
-}
-
-// The built binaries, as installed: scangate runs govulncheck in the small
-// companion beside it; without the companion, or beside a file it cannot
-// vouch for, it runs govulncheck in itself, says why, and finds the same.
-func TestBuiltBinaryUsesGovulncheckCompanion(t *testing.T) {
-	t.Parallel()
-	bin := scangateBinary(t)
-	companion := filepath.Join(filepath.Dir(bin), govulncheck.Companion)
-	scan := func(wantChild, wantWarning string) []sarifHit {
-		t.Helper()
-		sarifPath := filepath.Join(t.TempDir(), "x.sarif")
-		cmd := exec.Command(bin, "scan", "--scanners", "govulncheck", "--offline", "--db", "../../examples/vulndb",
-			"--sarif", sarifPath, "../../examples/project")
-		out, err := cmd.CombinedOutput()
-		if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != exitFail {
-			t.Fatalf("exit %v, want %d\n%s", err, exitFail, out)
-		}
-		if !strings.Contains(string(out), "govulncheck: child process: "+wantChild+"\n") {
-			t.Errorf("want the child %s:\n%s", wantChild, out)
-		}
-		if wantWarning != "" && !strings.Contains(string(out), wantWarning) {
-			t.Errorf("want the warning %q:\n%s", wantWarning, out)
-		}
-		if wantWarning == "" && strings.Contains(string(out), "beside scangate is not used") {
-			t.Errorf("want no warning about the companion:\n%s", out)
-		}
-		return readHits(t, sarifPath)
-	}
-	rules := func(hits []sarifHit) []string {
-		var r []string
-		for _, h := range hits {
-			r = append(r, h.rule+" "+h.props["reachability"].(string))
-		}
-		slices.Sort(r)
-		return r
-	}
-
-	// By hand, the companion says what it is for and refuses.
-	out, err := exec.Command(companion, "./...").CombinedOutput()
-	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != exitUsage || !strings.Contains(string(out), "run `scangate scan` instead") {
-		t.Errorf("%s by hand: %v\n%s", govulncheck.Companion, err, out)
-	}
-
-	with := rules(scan(govulncheck.Companion, ""))
-	if want := []string{"GO-2021-0113 called", "GO-2022-1059 imported", "GO-2023-2402 required"}; !slices.Equal(with, want) {
-		t.Fatalf("with the companion: %v, want %v", with, want)
-	}
-	// A file of that name that is no Go program is not run.
-	if err := writeTestProgram(companion, []byte("#!/bin/sh\nexit 0\n")); err != nil {
-		t.Fatal(err)
-	}
-	if got := rules(scan("scangate", "scangate-govulncheck beside scangate is not used: not a Go program")); !slices.Equal(got, with) {
-		t.Errorf("beside a foreign file: %v, want %v", got, with)
-	}
-	if err := os.Remove(companion); err != nil {
-		t.Fatal(err)
-	}
-	if got := rules(scan("scangate", "")); !slices.Equal(got, with) {
-		t.Errorf("without the companion: %v, want %v", got, with)
 	}
 }

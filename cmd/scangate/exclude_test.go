@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/scangate/scangate/finding"
+	"github.com/scangate/scangate/internal/testkit"
 )
 
 // One glob dialect for every scanner: the same --exclude glob drops the same
@@ -32,7 +33,7 @@ func TestOneGlobDialectForEveryScanner(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Outside it, one thing for gosec, bandit and safety to see.
-	writeTree(t, root, map[string]string{
+	testkit.WriteFiles(t, root, map[string]string{
 		"go.mod":           "module example.com/app\n\ngo 1.22\n",
 		"main.go":          "package main\n\nimport (\n\t\"crypto/md5\"\n\t\"fmt\"\n)\n\nfunc main() { fmt.Println(md5.Sum([]byte(\"x\"))) }\n",
 		"app.py":           "import subprocess\n\nsubprocess.call('ls', shell=True)\n",
@@ -60,9 +61,7 @@ func TestOneGlobDialectForEveryScanner(t *testing.T) {
 	os.WriteFile(cleanReport, clean, 0o644)
 	script := "#!/bin/sh\nif [ \"$1\" = \"--version\" ]; then echo 'safety, version 2.3.5'; exit 0; fi\n" +
 		"case \"$*\" in *svc/legacy/py/requirements.txt*) cat '" + report + "'; exit 64;; esac\ncat '" + cleanReport + "'\nexit 0\n"
-	if err := writeTestProgram(filepath.Join(bin, "safety"), []byte(script)); err != nil {
-		t.Fatal(err)
-	}
+	testkit.WriteProgram(t, filepath.Join(bin, "safety"), []byte(script))
 	sdb := t.TempDir()
 	for _, f := range []string{"insecure.json", "insecure_full.json"} {
 		os.WriteFile(filepath.Join(sdb, f), []byte("{}"), 0o644)

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"encoding/json"
 	"encoding/xml"
 	"os"
@@ -10,91 +9,10 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/santhosh-tekuri/jsonschema/v6"
-
 	"github.com/scangate/scangate/internal/reporoot"
 	"github.com/scangate/scangate/report"
+	"github.com/scangate/scangate/report/reporttest"
 )
-
-// gitlabDoc is what the tests read of a GitLab security report.
-type gitlabDoc struct {
-	Scan struct {
-		Type     string `json:"type"`
-		Status   string `json:"status"`
-		Messages []struct {
-			Level string `json:"level"`
-			Value string `json:"value"`
-		} `json:"messages"`
-	} `json:"scan"`
-	Vulnerabilities []struct {
-		ID          string `json:"id"`
-		Identifiers []struct {
-			Type  string `json:"type"`
-			Value string `json:"value"`
-		} `json:"identifiers"`
-		Location struct {
-			File       string `json:"file"`
-			Dependency *struct {
-				Package struct {
-					Name string `json:"name"`
-				} `json:"package"`
-			} `json:"dependency"`
-		} `json:"location"`
-	} `json:"vulnerabilities"`
-	DependencyFiles []struct {
-		Path string `json:"path"`
-	} `json:"dependency_files"`
-}
-
-// readGitLab reads a GitLab report and validates it against our schemas for
-// its type (testdata/gitlab-schemas) and, when $SCANGATE_GITLAB_SCHEMAS
-// names a directory holding them, GitLab's published files.
-func readGitLab(t *testing.T, path string) gitlabDoc {
-	t.Helper()
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var d gitlabDoc
-	if err := json.Unmarshal(b, &d); err != nil {
-		t.Fatalf("%s: %v", path, err)
-	}
-	ours, theirs := map[string]string{"sast": "sast.schema.json", "dependency_scanning": "dependency-scanning.schema.json", "secret_detection": "secret-detection.schema.json"},
-		map[string]string{"sast": "sast-report-format.json", "dependency_scanning": "dependency-scanning-report-format.json", "secret_detection": "secret-detection-report-format.json"}
-	schemas := []string{filepath.Join("../../testdata/gitlab-schemas", ours[d.Scan.Type])}
-	if dir := os.Getenv("SCANGATE_GITLAB_SCHEMAS"); dir != "" {
-		schemas = append(schemas, filepath.Join(dir, theirs[d.Scan.Type]))
-	}
-	for _, p := range schemas {
-		sch, err := jsonschema.NewCompiler().Compile(p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		inst, err := jsonschema.UnmarshalJSON(bytes.NewReader(b))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := sch.Validate(inst); err != nil {
-			t.Errorf("%s does not validate against %s: %v", path, p, err)
-		}
-	}
-	return d
-}
-
-type junitDoc struct {
-	Tests    int `xml:"tests,attr"`
-	Failures int `xml:"failures,attr"`
-	Errors   int `xml:"errors,attr"`
-	Suites   []struct {
-		Name    string `xml:"name,attr"`
-		Skipped int    `xml:"skipped,attr"`
-		Cases   []struct {
-			Name    string    `xml:"name,attr"`
-			Failure *struct{} `xml:"failure"`
-			Error   *struct{} `xml:"error"`
-		} `xml:"testcase"`
-	} `xml:"testsuite"`
-}
 
 // The README's example through every GitLab output: each finding the JSON
 // report counts lands in the report of its kind, valid against the schema,
@@ -152,7 +70,7 @@ func TestGitLabReportsEndToEnd(t *testing.T) {
 	}
 	fromRoot := func(name string) string { return report.RepoPath(where.Prefix, name) }
 	for kind, path := range map[string]string{"sast": p("sast.json"), "dependency_scanning": p("ds.json")} {
-		d := readGitLab(t, path)
+		d := reporttest.ReadGitLab(t, path)
 		if d.Scan.Type != kind || d.Scan.Status != "success" {
 			t.Errorf("%s: type %s status %s", path, d.Scan.Type, d.Scan.Status)
 		}
@@ -182,7 +100,7 @@ func TestGitLabReportsEndToEnd(t *testing.T) {
 		}
 	}
 
-	var j junitDoc
+	var j reporttest.JUnit
 	if err := xml.Unmarshal([]byte(stdout), &j); err != nil {
 		t.Fatalf("--junit -: %v\n%s", err, stdout)
 	}
@@ -207,7 +125,7 @@ func TestGitLabReportsIncompleteScan(t *testing.T) {
 	if code != exitIncomplete {
 		t.Fatalf("exit %d\n%s", code, stderr)
 	}
-	d := readGitLab(t, ds)
+	d := reporttest.ReadGitLab(t, ds)
 	if d.Scan.Status != "failure" {
 		t.Errorf("status %s for an incomplete scan", d.Scan.Status)
 	}
@@ -224,7 +142,7 @@ func TestGitLabReportsIncompleteScan(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var j junitDoc
+	var j reporttest.JUnit
 	if err := xml.Unmarshal(b, &j); err != nil {
 		t.Fatal(err)
 	}

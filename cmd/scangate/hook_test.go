@@ -3,198 +3,28 @@ package main
 import (
 	"bytes"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"slices"
 	"strings"
 	"testing"
+
+	"github.com/scangate/scangate/internal/testkit"
 )
-
-// gitEnv isolates git from the machine's configuration (a global
-// core.hooksPath would change where hooks go) and names the committer. Go
-// keeps its caches, which would otherwise move with HOME.
-func gitEnv(t *testing.T) []string {
-	t.Helper()
-	home := t.TempDir()
-	goenv, err := exec.Command("go", "env", "GOCACHE", "GOMODCACHE", "GOPATH").Output()
-	if err != nil {
-		t.Fatalf("go env: %v", err)
-	}
-	dirs := strings.Fields(string(goenv))
-	return append(os.Environ(),
-		"GOCACHE="+dirs[0], "GOMODCACHE="+dirs[1], "GOPATH="+dirs[2],
-		"HOME="+home, "XDG_CONFIG_HOME="+home, "GIT_CONFIG_NOSYSTEM=1", "GIT_CONFIG_GLOBAL="+filepath.Join(home, "gitconfig"),
-		"GIT_AUTHOR_NAME=t", "GIT_AUTHOR_EMAIL=t@example.com", "GIT_COMMITTER_NAME=t", "GIT_COMMITTER_EMAIL=t@example.com",
-		"SCANGATE_SKIP=", "SCANGATE=")
-}
-
-type gitRepo struct {
-	t   *testing.T
-	dir string
-	env []string
-}
-
-// run runs a program in the repository and returns its combined output
-// and whether it exited 0.
-func (r *gitRepo) run(extraEnv []string, prog string, args ...string) (string, bool) {
-	r.t.Helper()
-	cmd := exec.Command(prog, args...)
-	cmd.Dir = r.dir
-	cmd.Env = append(slices.Clone(r.env), extraEnv...)
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		if _, ok := err.(*exec.ExitError); !ok {
-			r.t.Fatalf("%s %v: %v", prog, args, err)
-		}
-	}
-	return string(out), err == nil
-}
-
-func (r *gitRepo) git(args ...string) string {
-	r.t.Helper()
-	out, ok := r.run(nil, "git", args...)
-	if !ok {
-		r.t.Fatalf("git %v:\n%s", args, out)
-	}
-	return strings.TrimSpace(out)
-}
-
-func (r *gitRepo) write(name, content string) {
-	r.t.Helper()
-	if err := os.WriteFile(filepath.Join(r.dir, name), []byte(content), 0o644); err != nil {
-		r.t.Fatal(err)
-	}
-}
-
-func newRepoWithRemote(t *testing.T) (*gitRepo, string) {
-	t.Helper()
-	base := t.TempDir()
-	remote := filepath.Join(base, "remote.git")
-	r := &gitRepo{t: t, dir: filepath.Join(base, "work"), env: gitEnv(t)}
-	if out, err := exec.Command("git", "init", "-q", "--bare", remote).CombinedOutput(); err != nil {
-		t.Fatalf("git init --bare: %v\n%s", err, out)
-	}
-	if err := os.Mkdir(r.dir, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	r.git("init", "-q", "-b", "main")
-	r.git("remote", "add", "origin", remote)
-	return r, remote
-}
-
-const (
-	cleanMain = "package main\n\nimport \"fmt\"\n\nfunc main() { fmt.Println(\"hello\") }\n"
-	// G101: a hard-coded credential, high severity: over the default threshold.
-	leakyMain = "package main\n\nimport \"fmt\"\n\nconst apiToken = \"f62e5bcda4fae4f82370da0c6f20697b8f8447ef\"\n\nfunc main() { fmt.Println(\"hello\", apiToken) }\n"
-)
-
-// TestHookBlocksAPushWithAFinding is the real thing: a repository with a
-// bare remote, the hook installed by the built binary, a commit that adds
-// a gosec finding over the threshold, and git push refused, then accepted
-// after the fix; a foreign hook is left alone throughout.
-func TestHookBlocksAPushWithAFinding(t *testing.T) {
-	t.Parallel()
-	bin := scangateBinary(t)
-	r, remote := newRepoWithRemote(t)
-	r.write("go.mod", "module example.com/hooked\n\ngo 1.26\n")
-	r.write("main.go", cleanMain)
-	r.git("add", ".")
-	r.git("commit", "-q", "-m", "clean")
-
-	hooks := filepath.Join(r.dir, ".git", "hooks")
-	foreign := "#!/bin/sh\n# the team's own pre-commit hook\nexit 0\n"
-	if err := writeTestProgram(filepath.Join(hooks, "pre-commit"), []byte(foreign)); err != nil {
-		t.Fatal(err)
-	}
-	out, ok := r.run(nil, bin, "hook", "install", "--", "--scanners", "gosec", "--timeout", "5m")
-	if !ok || !strings.Contains(out, "installed pre-push hook") {
-		t.Fatalf("install: %s", out)
-	}
-	out, ok = r.run(nil, bin, "hook", "install", "--pre-commit")
-	if ok || !strings.Contains(out, "was not written by scangate; it is left untouched") || !strings.Contains(out, "scangate hook run pre-commit -- \"$@\" || exit 1") {
-		t.Errorf("install over a foreign hook: ok=%v\n%s", ok, out)
-	}
-
-	// A clean push goes through.
-	if out, ok := r.run(nil, "git", "push", "-q", "origin", "main"); !ok {
-		t.Fatalf("clean push refused:\n%s", out)
-	}
-	pushed := r.git("rev-parse", "HEAD")
-
-	// A finding over the threshold blocks the push.
-	r.write("main.go", leakyMain)
-	r.git("commit", "-q", "-am", "add a token")
-	out, ok = r.run(nil, "git", "push", "origin", "main")
-	if ok {
-		t.Fatalf("push with a G101 finding accepted:\n%s", out)
-	}
-	for _, want := range []string{"Verdict: FAIL", "G101", "main.go:5", "Full report: scangate scan --scanners gosec --timeout 5m", "push blocked", "SCANGATE_SKIP=1"} {
-		if !strings.Contains(out, want) {
-			t.Errorf("hook output lacks %q:\n%s", want, out)
-		}
-	}
-	if got := remoteHead(t, remote); got != pushed {
-		t.Errorf("the remote moved to %s", got)
-	}
-	// Both ways to skip, without pushing.
-	if out, ok := r.run([]string{"SCANGATE_SKIP=1"}, "git", "push", "--dry-run", "origin", "main"); !ok || !strings.Contains(out, "SCANGATE_SKIP=1, not scanning") {
-		t.Errorf("SCANGATE_SKIP=1: ok=%v\n%s", ok, out)
-	}
-	if out, ok := r.run(nil, "git", "push", "--dry-run", "--no-verify", "origin", "main"); !ok || strings.Contains(out, "Verdict") {
-		t.Errorf("--no-verify: ok=%v\n%s", ok, out)
-	}
-
-	// The fix goes through.
-	r.write("main.go", cleanMain)
-	r.git("commit", "-q", "-am", "remove the token")
-	if out, ok := r.run(nil, "git", "push", "origin", "main"); !ok {
-		t.Fatalf("push after the fix refused:\n%s", out)
-	}
-	if got := remoteHead(t, remote); got != r.git("rev-parse", "HEAD") {
-		t.Errorf("the remote is at %s after the push", got)
-	}
-
-	// Uninstall removes our hook only.
-	out, ok = r.run(nil, bin, "hook", "uninstall", "--pre-commit")
-	if ok || !strings.Contains(out, "left untouched") {
-		t.Errorf("uninstall of a foreign hook: ok=%v\n%s", ok, out)
-	}
-	if out, ok := r.run(nil, bin, "hook", "uninstall"); !ok || !strings.Contains(out, "removed") {
-		t.Errorf("uninstall: %s", out)
-	}
-	if _, err := os.Stat(filepath.Join(hooks, "pre-push")); !os.IsNotExist(err) {
-		t.Errorf("pre-push still there: %v", err)
-	}
-	if b, err := os.ReadFile(filepath.Join(hooks, "pre-commit")); err != nil || string(b) != foreign {
-		t.Errorf("the foreign hook changed: %q, %v", b, err)
-	}
-}
-
-func remoteHead(t *testing.T, remote string) string {
-	t.Helper()
-	out, err := exec.Command("git", "--git-dir", remote, "rev-parse", "main").CombinedOutput()
-	if err != nil {
-		t.Fatalf("remote: %v\n%s", err, out)
-	}
-	return strings.TrimSpace(string(out))
-}
 
 // TestHookInstallRespectsHooksPath runs install and uninstall in-process
 // (run, as main does) in a repository whose core.hooksPath is set.
 func TestHookInstallRespectsHooksPath(t *testing.T) {
-	r, _ := newRepoWithRemote(t)
-	for _, kv := range r.env {
-		if k, v, _ := strings.Cut(kv, "="); strings.HasPrefix(k, "GIT_") || k == "HOME" || k == "XDG_CONFIG_HOME" {
-			t.Setenv(k, v)
-		}
-	}
-	r.git("config", "core.hooksPath", "team-hooks")
-	t.Chdir(r.dir)
+	// The hook's git, in-process, apart from the machine's configuration.
+	t.Setenv("GIT_CONFIG_NOSYSTEM", "1")
+	t.Setenv("GIT_CONFIG_GLOBAL", os.DevNull)
+	dir := t.TempDir()
+	testkit.Git(t, dir, "init", "-q")
+	testkit.Git(t, dir, "config", "core.hooksPath", "team-hooks")
+	t.Chdir(dir)
 	code, _, stderr := runCLI(t, "hook", "install", "--pre-commit", "--", "--fail-on", "medium")
 	if code != 0 {
 		t.Fatalf("exit %d\n%s", code, stderr)
 	}
-	path := filepath.Join(r.dir, "team-hooks", "pre-commit")
+	path := filepath.Join(dir, "team-hooks", "pre-commit")
 	b, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatalf("no hook in core.hooksPath: %v\n%s", err, stderr)
@@ -204,7 +34,7 @@ func TestHookInstallRespectsHooksPath(t *testing.T) {
 		!bytes.Contains(b, []byte("hook run pre-commit --fail-on medium -- \"$@\"")) {
 		t.Errorf("hook %v:\n%s", st.Mode(), b)
 	}
-	if _, err := os.Stat(filepath.Join(r.dir, ".git", "hooks", "pre-commit")); err == nil {
+	if _, err := os.Stat(filepath.Join(dir, ".git", "hooks", "pre-commit")); err == nil {
 		t.Error("also wrote into .git/hooks")
 	}
 	// Installing again updates our own hook.

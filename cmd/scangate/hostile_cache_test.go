@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/scangate/scangate/internal/testkit"
 )
 
 // The result cache and a hostile repository: the cache is never kept under
@@ -14,7 +16,7 @@ import (
 
 func TestHostileCacheDirInsideTree(t *testing.T) {
 	root := t.TempDir()
-	writeTree(t, root, map[string]string{
+	testkit.WriteFiles(t, root, map[string]string{
 		"go.mod":  "module example.com/h\n\ngo 1.21\n",
 		"main.go": "package main\n\nimport \"crypto/md5\"\n\nfunc main() { _ = md5.Sum(nil) }\n",
 	})
@@ -39,7 +41,7 @@ func TestHostileCacheDirInsideTree(t *testing.T) {
 // it, refused on the first scan as on later ones.
 func TestHostileCacheDirThroughLinkIntoTree(t *testing.T) {
 	root := t.TempDir()
-	writeTree(t, root, map[string]string{
+	testkit.WriteFiles(t, root, map[string]string{
 		"go.mod":       "module example.com/h\n\ngo 1.21\n",
 		"main.go":      "package main\n\nimport \"crypto/md5\"\n\nfunc main() { _ = md5.Sum(nil) }\n",
 		"out/.keep.go": "package out\n",
@@ -71,7 +73,7 @@ func TestHostileTreeCannotAnswerForAnother(t *testing.T) {
 	root := filepath.Join(t.TempDir(), "checkout")
 	// The hostile tree: the same module, package and file names as the
 	// victim, with no finding. Scanned first, its answer is cached.
-	writeTree(t, root, map[string]string{
+	testkit.WriteFiles(t, root, map[string]string{
 		"go.mod":  "module example.com/victim\n\ngo 1.21\n",
 		"main.go": "package main\n\nfunc main() {}\n",
 	})
@@ -79,7 +81,7 @@ func TestHostileTreeCannotAnswerForAnother(t *testing.T) {
 		t.Fatalf("hostile tree: exit %d\n%s", o.code, o.stderr)
 	}
 	// The victim, checked out at the same path afterwards.
-	writeTree(t, root, map[string]string{
+	testkit.WriteFiles(t, root, map[string]string{
 		"main.go": "package main\n\nimport \"crypto/md5\"\n\nfunc main() { _ = md5.Sum(nil) }\n",
 	})
 	o := scanHostile(t, root, "--scanners", "gosec", "--cache-dir", cache)
@@ -117,13 +119,13 @@ func TestHostileCacheSymlinksOutside(t *testing.T) {
 				needBandit(t)
 			}
 			lt := newLeakTree(t)
-			writeTree(t, lt.outside, map[string]string{"bandit.ini": "[bandit]\nskips = B101\n# " + githubToken + "\n"})
-			writeTree(t, lt.repo, map[string]string{
+			testkit.WriteFiles(t, lt.outside, map[string]string{"bandit.ini": "[bandit]\nskips = B101\n# " + githubToken + "\n"})
+			testkit.WriteFiles(t, lt.repo, map[string]string{
 				"go.mod":  "module example.com/h\n\ngo 1.22\n",
 				"main.go": "package main\n\nfunc main() {}\n",
 				"app.py":  "import subprocess\nsubprocess.call('ls', shell=True)\n",
 			})
-			writeTree(t, lt.repo, c.files)
+			testkit.WriteFiles(t, lt.repo, c.files)
 			lt.symlink(t, c.target, c.link)
 			cache := t.TempDir()
 			hits := func(step string) map[string]string {

@@ -5,6 +5,8 @@ import (
 	"os/exec"
 	"strings"
 	"testing"
+
+	"github.com/scangate/scangate/internal/testkit"
 )
 
 // osv-scalibr's extractors log lines of the scanned files to the process's
@@ -15,7 +17,7 @@ import (
 func TestHostileExtractorLogLines(t *testing.T) {
 	t.Parallel()
 	root := t.TempDir()
-	writeTree(t, root, map[string]string{
+	testkit.WriteFiles(t, root, map[string]string{
 		"web/pnpm-lock.yaml": "lockfileVersion: 5.4\n\npackages:\n\n  \"ms\\n::error file=pwn.txt::injected@2.1.3\":\n    dev: false\n",
 		"rb/Gemfile.lock":    "GEM\n  remote: https://rubygems.org/\n  specs:\n    rack (2.2.3\x1b[2J\n\nBUNDLED WITH\n   2.1.4\n",
 		"requirements.txt":   "-r \x1b[31mmissing.txt\njinja2==2.11.2\n",

@@ -1,11 +1,12 @@
 package main
 
 import (
-	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/scangate/scangate/internal/testkit"
 )
 
 // An untidy module (testdata/gomod/untidy, as found in real repositories)
@@ -13,21 +14,13 @@ import (
 // names the module and shows the go command's decisive line, and no machine
 // path or environment value reaches any output.
 func TestHostileUntidyModule(t *testing.T) {
-	dl := exec.Command("go", "mod", "download", "golang.org/x/net@v0.61.0", "golang.org/x/text@v0.43.0")
-	dl.Dir = t.TempDir()
-	dl.Env = append(os.Environ(), "GOTOOLCHAIN=local", "GOFLAGS=-mod=mod")
-	if out, err := dl.CombinedOutput(); err != nil {
-		t.Fatalf("go mod download: %v\n%s", err, out)
-	}
 	modcache, _ := exec.Command("go", "env", "GOMODCACHE").Output()
 	const secret = "hostile-gaps-secret-6f1d"
 	t.Setenv("SCANGATE_HOSTILE_SECRET", secret)
 
 	root := t.TempDir()
-	if err := os.CopyFS(filepath.Join(root, "api"), os.DirFS("../../testdata/gomod/untidy")); err != nil {
-		t.Fatal(err)
-	}
-	writeTree(t, root, map[string]string{
+	testkit.UntidyModule(t, filepath.Join(root, "api"))
+	testkit.WriteFiles(t, root, map[string]string{
 		"go.mod":  "module example.com/app\n\ngo 1.22\n",
 		"main.go": "package main\n\nfunc main() {}\n",
 	})

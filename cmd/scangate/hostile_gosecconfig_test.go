@@ -5,6 +5,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/scangate/scangate/internal/testkit"
 )
 
 // gosec's settings in the tree's .scangate.yml (scanners.gosec.config) are
@@ -27,7 +29,7 @@ func Tag(b []byte) [16]byte {
 	scanWith := func(t *testing.T, cfg string) (hostileOutputs, string) {
 		t.Helper()
 		root := t.TempDir()
-		writeTree(t, root, map[string]string{"go.mod": "module example.com/app\n\ngo 1.22\n", "app.go": src,
+		testkit.WriteFiles(t, root, map[string]string{"go.mod": "module example.com/app\n\ngo 1.22\n", "app.go": src,
 			".scangate.yml": "fail-on: medium\nscanners:\n  gosec:\n    exclude: [G501]\n    config:\n" + cfg})
 		return scanHostile(t, root, "--scanners", "gosec"), root
 	}

@@ -14,6 +14,7 @@ import (
 	"testing"
 
 	"github.com/scangate/scangate/finding"
+	"github.com/scangate/scangate/internal/testkit"
 )
 
 // The secrets of the files outside the root, and the parts of them a test
@@ -37,7 +38,7 @@ func newLeakTree(t *testing.T) leakTree {
 	t.Helper()
 	base := t.TempDir()
 	lt := leakTree{base: base, repo: filepath.Join(base, "repo"), outside: filepath.Join(base, "outside")}
-	writeTree(t, lt.outside, map[string]string{
+	testkit.WriteFiles(t, lt.outside, map[string]string{
 		"secret.env": secretEnv,
 		// gosec G101 flags this line; its snippet is the secret.
 		"secret.go": "package main\n\nvar awsSecretAccessKey = \"" + awsSecret + "\"\n",
@@ -122,7 +123,7 @@ const goMain = "package main\n\nfunc main() { hello() }\n"
 // cut to positions inside the root with quotes removed.
 func TestHostileLeakCgoInclude(t *testing.T) {
 	lt := newLeakTree(t)
-	writeTree(t, lt.repo, map[string]string{
+	testkit.WriteFiles(t, lt.repo, map[string]string{
 		"go.mod":  "module example.com/repo\n\ngo 1.22\n",
 		"main.go": goMain,
 		"c.go": "package main\n\n/*\n#include \"" + filepath.Join(lt.outside, "secret.env") + "\"\n#include \"../outside/secret.env\"\n*/\n" +
@@ -164,7 +165,7 @@ func TestHostileLeakCgoInclude(t *testing.T) {
 // A configuration file inside the tree may not turn cgo on; one outside it may.
 func TestHostileLeakCgoFromConfig(t *testing.T) {
 	lt := newLeakTree(t)
-	writeTree(t, lt.repo, map[string]string{
+	testkit.WriteFiles(t, lt.repo, map[string]string{
 		"go.mod":        "module example.com/repo\n\ngo 1.22\n",
 		"main.go":       "package main\n\nfunc main() {}\n",
 		".scangate.yml": "version: 1\ncgo: true\n",
@@ -178,7 +179,7 @@ func TestHostileLeakCgoFromConfig(t *testing.T) {
 	assertNowhere(t, o, awsSecret, githubToken)
 
 	trusted := filepath.Join(lt.base, "trusted.yml")
-	writeTree(t, lt.base, map[string]string{"trusted.yml": "version: 1\ncgo: true\n"})
+	testkit.WriteFiles(t, lt.base, map[string]string{"trusted.yml": "version: 1\ncgo: true\n"})
 	o = scanHostile(t, lt.repo, "--scanners", "gosec", "--config", trusted)
 	if o.code != exitPass {
 		t.Errorf("a configuration outside the tree may turn cgo on: exit %d\n%s", o.code, o.stderr)
@@ -190,7 +191,7 @@ func TestHostileLeakCgoFromConfig(t *testing.T) {
 // counted, without a path.
 func TestHostileLeakSymlinks(t *testing.T) {
 	lt := newLeakTree(t)
-	writeTree(t, lt.repo, map[string]string{
+	testkit.WriteFiles(t, lt.repo, map[string]string{
 		"go.mod":  "module example.com/repo\n\ngo 1.22\n",
 		"main.go": "package main\n\nfunc main() {}\n",
 		"app.py":  "import subprocess\nsubprocess.call('ls', shell=True)\n",
@@ -219,7 +220,7 @@ func TestHostileLeakSymlinks(t *testing.T) {
 // secret constant.
 func TestHostileLeakReplace(t *testing.T) {
 	lt := newLeakTree(t)
-	writeTree(t, lt.repo, map[string]string{
+	testkit.WriteFiles(t, lt.repo, map[string]string{
 		"go.mod":  "module example.com/repo\n\ngo 1.22\n\nrequire example.com/x v0.0.0\n\nreplace example.com/x => ../outside/x\n",
 		"main.go": "package main\n\nimport \"example.com/x\"\n\nvar n int = x.Token\n\nfunc main() { println(n, x.Password) }\n",
 	})
@@ -236,7 +237,7 @@ func TestHostileLeakReplace(t *testing.T) {
 // whose targets name directories outside it.
 func TestHostileLeakIncludes(t *testing.T) {
 	lt := newLeakTree(t)
-	writeTree(t, lt.repo, map[string]string{
+	testkit.WriteFiles(t, lt.repo, map[string]string{
 		"requirements.txt": "-r ../outside/requirements.txt\n-r " + filepath.Join(lt.outside, "requirements.txt") + "\nrequests==2.25.0\n",
 		"app.py":           "x = 1\n",
 		".bandit":          "[bandit]\ntargets = ../outside," + filepath.Join(lt.outside, "pydir") + ",.\n",
@@ -256,7 +257,7 @@ func TestHostileLeakIncludes(t *testing.T) {
 // directory can be made): the path appears as $GOCACHE.
 func TestHostileLeakCachePath(t *testing.T) {
 	lt := newLeakTree(t)
-	writeTree(t, lt.repo, map[string]string{
+	testkit.WriteFiles(t, lt.repo, map[string]string{
 		"go.mod":  "module example.com/repo\n\ngo 1.22\n",
 		"main.go": "package main\n\nfunc main() {}\n",
 	})
@@ -336,8 +337,8 @@ func TestHostileLeakSymlinkedInputs(t *testing.T) {
 				needBandit(t)
 			}
 			lt := newLeakTree(t)
-			writeTree(t, lt.outside, map[string]string{"target/" + tc.name: tc.target})
-			writeTree(t, lt.repo, tc.tree)
+			testkit.WriteFiles(t, lt.outside, map[string]string{"target/" + tc.name: tc.target})
+			testkit.WriteFiles(t, lt.repo, tc.tree)
 			lt.symlink(t, "target/"+tc.name, tc.link)
 			args := []string{"--scanners", tc.scanners}
 			if strings.Contains(tc.scanners, "safety") {

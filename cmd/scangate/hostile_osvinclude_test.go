@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/scangate/scangate/finding"
+	"github.com/scangate/scangate/internal/testkit"
 )
 
 // Requirements that include a file outside the root, by "../" and through a
@@ -19,7 +20,7 @@ import (
 // is reported in each (standalone osv-scanner v2.5.0 reports both).
 func TestHostileOSVIncludeOutsideRoot(t *testing.T) {
 	lt := newLeakTree(t) // outside/requirements.txt pins jinja2==2.11.2 among secrets
-	writeTree(t, lt.repo, map[string]string{
+	testkit.WriteFiles(t, lt.repo, map[string]string{
 		"requirements.txt":     "-r ../outside/requirements.txt\nrequests==2.25.0\n",
 		"requirements-dev.txt": "requests==2.25.0\n-r shared.txt\n",
 	})

@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/scangate/scangate/internal/testkit"
 )
 
 // Remediation commands name folders of the scanned repository: a folder
@@ -21,7 +23,7 @@ func TestHostileRemediationCommand(t *testing.T) {
 	root := t.TempDir()
 	marker := filepath.Join(t.TempDir(), "pwned")
 	evil := "svc';touch '" + marker + "';'$(touch " + marker + ")"
-	writeTree(t, root, map[string]string{
+	testkit.WriteFiles(t, root, map[string]string{
 		evil + "/go.mod": "module example.com/svc\n\ngo 1.22\n\nrequire golang.org/x/text v0.3.6\n",
 	})
 	o := scanHostile(t, root, "--scanners", "osv-scanner", "--offline", "--db", "../../examples/vulndb")

@@ -13,6 +13,8 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+
+	"github.com/scangate/scangate/internal/testkit"
 )
 
 func needSh(t *testing.T) {
@@ -65,12 +67,12 @@ func TestHostileInTreeConfig(t *testing.T) {
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			base, root, marker := hostileBase(t)
-			writeTree(t, root, map[string]string{
+			testkit.WriteFiles(t, root, map[string]string{
 				".scangate.yml": c.config,
 				"evil.sh":       markerScript(marker),
 				"app.py":        "import subprocess\nsubprocess.call('ls', shell=True)\n",
 			})
-			writeTree(t, base, map[string]string{"outside/secret.json": `{"AWS_SECRET_ACCESS_KEY": "hostile-run-secret"}`})
+			testkit.WriteFiles(t, base, map[string]string{"outside/secret.json": `{"AWS_SECRET_ACCESS_KEY": "hostile-run-secret"}`})
 			if err := os.Symlink(filepath.Join(base, "outside"), filepath.Join(root, "link")); err != nil {
 				t.Fatal(err)
 			}
@@ -96,9 +98,9 @@ func TestHostileInTreeConfig(t *testing.T) {
 func TestHostileInTreeConfigLinkedOut(t *testing.T) {
 	needSh(t)
 	base, root, marker := hostileBase(t)
-	writeTree(t, base, map[string]string{"elsewhere/cfg.yml": "scanners:\n  bandit:\n    program: " + filepath.Join(base, "evil.sh") + "\n"})
-	writeTree(t, base, map[string]string{"evil.sh": markerScript(marker)})
-	writeTree(t, root, map[string]string{"app.py": "x = 1\n"})
+	testkit.WriteFiles(t, base, map[string]string{"elsewhere/cfg.yml": "scanners:\n  bandit:\n    program: " + filepath.Join(base, "evil.sh") + "\n"})
+	testkit.WriteFiles(t, base, map[string]string{"evil.sh": markerScript(marker)})
+	testkit.WriteFiles(t, root, map[string]string{"app.py": "x = 1\n"})
 	if err := os.Symlink(filepath.Join(base, "elsewhere", "cfg.yml"), filepath.Join(root, ".scangate.yml")); err != nil {
 		t.Fatal(err)
 	}
@@ -115,14 +117,14 @@ func TestHostileInTreeConfigLinkedOut(t *testing.T) {
 func TestHostileProgramInsideTreeFromTrustedConfig(t *testing.T) {
 	needSh(t)
 	base, root, marker := hostileBase(t)
-	writeTree(t, root, map[string]string{"tools/evil.sh": markerScript(marker), "app.py": "x = 1\n"})
+	testkit.WriteFiles(t, root, map[string]string{"tools/evil.sh": markerScript(marker), "app.py": "x = 1\n"})
 	link := filepath.Join(base, "bandit")
 	if err := os.Symlink(filepath.Join(root, "tools", "evil.sh"), link); err != nil {
 		t.Fatal(err)
 	}
 	for _, program := range []string{filepath.Join(root, "tools", "evil.sh"), link} {
 		cfg := filepath.Join(base, "trusted.yml")
-		writeTree(t, base, map[string]string{"trusted.yml": "scanners:\n  bandit:\n    program: " + program + "\n"})
+		testkit.WriteFiles(t, base, map[string]string{"trusted.yml": "scanners:\n  bandit:\n    program: " + program + "\n"})
 		o := scanHostile(t, root, "--config", cfg, "--scanners", "bandit")
 		want := "scanners.bandit.program (" + cfg + ":3:14): "
 		if o.code != exitUsage || !strings.Contains(o.stderr, want) ||
@@ -171,13 +173,13 @@ func TestHostileChildEnvironment(t *testing.T) {
 	t.Setenv("SCANGATE_TEST_SAFETY_KEY", "the-safety-key")
 	t.Setenv("PATH", filepath.Join(root, "bin")+string(os.PathListSeparator)+os.Getenv("PATH"))
 	t.Setenv("PYTHONPATH", root+string(os.PathListSeparator)+".")
-	writeTree(t, root, map[string]string{"app.py": "x = 1\n", "requirements.txt": "jinja2==2.11.2\n"})
-	writeTree(t, base, map[string]string{"safetydb/insecure.json": "{}", "safetydb/insecure_full.json": "{}"})
+	testkit.WriteFiles(t, root, map[string]string{"app.py": "x = 1\n", "requirements.txt": "jinja2==2.11.2\n"})
+	testkit.WriteFiles(t, base, map[string]string{"safetydb/insecure.json": "{}", "safetydb/insecure_full.json": "{}"})
 	banditEnv, safetyEnv := filepath.Join(base, "bandit.env"), filepath.Join(base, "safety.env")
 	envPrinter(t, filepath.Join(base, "bandit"), "bandit 1.6.2", banditEnv)
 	envPrinter(t, filepath.Join(base, "safety"), "safety, version 2.3.5", safetyEnv)
 	cfg := filepath.Join(base, "trusted.yml")
-	writeTree(t, base, map[string]string{"trusted.yml": "scanners:\n  bandit:\n    program: " + filepath.Join(base, "bandit") +
+	testkit.WriteFiles(t, base, map[string]string{"trusted.yml": "scanners:\n  bandit:\n    program: " + filepath.Join(base, "bandit") +
 		"\n  safety:\n    program: " + filepath.Join(base, "safety") + "\n    key-env: SCANGATE_TEST_SAFETY_KEY\n    db: " + filepath.Join(base, "safetydb") + "\n"})
 
 	o := scanHostile(t, root, "--config", cfg, "--scanners", "bandit,safety")
@@ -219,7 +221,7 @@ func plantTools(t *testing.T, dir, marker string, names ...string) {
 	for _, n := range names {
 		files[n+".sh"] = markerScript(marker)
 	}
-	writeTree(t, dir, files)
+	testkit.WriteFiles(t, dir, files)
 	for _, n := range names {
 		if err := os.Rename(filepath.Join(dir, n+".sh"), filepath.Join(dir, n)); err != nil {
 			t.Fatal(err)
@@ -238,7 +240,7 @@ func TestHostilePathEntryInsideTree(t *testing.T) {
 	_, root, marker := hostileBase(t)
 	plantTools(t, filepath.Join(root, "bin"), marker, "go", "gopackagesdriver", "bandit", "safety", "python", "python3",
 		"pip", "npm", "mvn", "gradle", "git", "pkg-config", "cc", "gcc", "node", "cargo", "dotnet", "composer")
-	writeTree(t, root, map[string]string{
+	testkit.WriteFiles(t, root, map[string]string{
 		"go.mod":           "module example.com/hostile\n\ngo 1.22\n",
 		"main.go":          "package main\n\nimport \"os/exec\"\n\nfunc main() { _ = exec.Command(\"sh\", \"-c\", \"x\").Run() }\n",
 		"app.py":           "import subprocess\nsubprocess.call('ls', shell=True)\n",
@@ -290,7 +292,7 @@ func TestHostileGoCommand(t *testing.T) {
 	_, root, marker := hostileBase(t)
 	bin := filepath.Join(root, "bin")
 	plantTools(t, bin, marker, "toolexec", "cc1", "as", "ld", "collect2", "pkg-config", "cc", "gcc", "gopackagesdriver")
-	writeTree(t, root, map[string]string{
+	testkit.WriteFiles(t, root, map[string]string{
 		"go.env": "GOFLAGS=-toolexec=" + filepath.Join(bin, "toolexec") + "\nGOTOOLCHAIN=auto\nCC=" + filepath.Join(bin, "cc") +
 			"\nGOPACKAGESDRIVER=" + filepath.Join(bin, "gopackagesdriver") + "\n",
 		"go.work": "go 1.22\n\ntoolchain go1.99.0\n\ngodebug default=go1.21\n\nuse .\n",
@@ -343,7 +345,7 @@ func TestHostileToolchainLines(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			_, root, _ := hostileBase(t)
 			c.files["main.go"] = "package main\n\nfunc main() {}\n"
-			writeTree(t, root, c.files)
+			testkit.WriteFiles(t, root, c.files)
 			o := scanHostile(t, root, "--scanners", "gosec,govulncheck")
 			if o.code != c.code {
 				t.Errorf("exit %d, want %d; stderr:\n%s", o.code, c.code, o.stderr)
@@ -373,7 +375,7 @@ func TestHostilePythonImports(t *testing.T) {
 	python := banditPython(t)
 	base, root, marker := hostileBase(t)
 	touch := "open(" + pyQuote(marker) + ", 'a').write(__file__ + '\\n')\n"
-	writeTree(t, root, map[string]string{
+	testkit.WriteFiles(t, root, map[string]string{
 		"app.py":                              "import subprocess\nsubprocess.call('ls', shell=True)\n",
 		"sitecustomize.py":                    touch,
 		"usercustomize.py":                    touch,
@@ -413,7 +415,7 @@ func TestHostilePythonImports(t *testing.T) {
 		t.Fatal(err)
 	}
 	cfg := filepath.Join(base, "trusted.yml")
-	writeTree(t, base, map[string]string{"trusted.yml": "scanners:\n  bandit:\n    program: " + wrapper + "\n"})
+	testkit.WriteFiles(t, base, map[string]string{"trusted.yml": "scanners:\n  bandit:\n    program: " + wrapper + "\n"})
 	o = scanHostile(t, root, "--config", cfg, "--scanners", "bandit")
 	assertNotRun(t, marker)
 	if o.code != exitPass || !strings.Contains(o.sarif, `"B602"`) {
@@ -462,14 +464,14 @@ func TestHostileDefaultBaseline(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			base, root, _ := hostileBase(t)
-			writeTree(t, root, map[string]string{"main.go": "package main\n\nfunc main() {}\n", "go.mod": "module example.com/b\n\ngo 1.22\n"})
-			writeTree(t, base, map[string]string{"outside.json": `{"version": 1, "findings": [{"tool": "gosec", "rule": "G101", "path": "hostile-default-baseline-5e1d", "fingerprint": "0123456789abcdef"}]}`})
+			testkit.WriteFiles(t, root, map[string]string{"main.go": "package main\n\nfunc main() {}\n", "go.mod": "module example.com/b\n\ngo 1.22\n"})
+			testkit.WriteFiles(t, base, map[string]string{"outside.json": `{"version": 1, "findings": [{"tool": "gosec", "rule": "G101", "path": "hostile-default-baseline-5e1d", "fingerprint": "0123456789abcdef"}]}`})
 			if tc.link {
 				if err := os.Symlink(filepath.Join(base, "outside.json"), filepath.Join(root, ".scangate-baseline.json")); err != nil {
 					t.Fatal(err)
 				}
 			} else {
-				writeTree(t, root, map[string]string{".scangate-baseline.json": tc.body})
+				testkit.WriteFiles(t, root, map[string]string{".scangate-baseline.json": tc.body})
 			}
 			o := scanHostile(t, root, "--scanners", "gosec")
 			if o.code != exitUsage || !strings.Contains(o.stderr, tc.want) {

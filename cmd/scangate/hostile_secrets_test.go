@@ -9,7 +9,9 @@ import (
 	"testing"
 
 	"github.com/scangate/scangate/internal/ghtest"
+	"github.com/scangate/scangate/internal/testkit"
 	"github.com/scangate/scangate/model"
+	"github.com/scangate/scangate/report/reporttest"
 	"github.com/scangate/scangate/scanners/secrets/secretstest"
 )
 
@@ -25,7 +27,7 @@ func TestSecretsAreNeverRepeated(t *testing.T) {
 		files["config/"+s.Rule+".env"] = "# credentials\n" + s.Text
 	}
 	files["keys/"+ss[0].Values[0]+".txt"] = "named after the token\n"
-	writeTree(t, ws, files)
+	testkit.WriteFiles(t, ws, files)
 	cache := t.TempDir()
 	api := ghtest.NewAPI(t, prToken)
 	prEvent(t, api, pullRequestEvent)
@@ -75,7 +77,7 @@ func TestSecretsAreNeverRepeated(t *testing.T) {
 			}
 		}
 		schemaValidate(t, string(model.Schema()), writeTemp(t, o.json))
-		d := readGitLab(t, writeTemp(t, o.gitlabSecrets))
+		d := reporttest.ReadGitLab(t, writeTemp(t, o.gitlabSecrets))
 		if d.Scan.Type != "secret_detection" || len(d.Vulnerabilities) < len(ss) {
 			t.Errorf("%s: GitLab secret detection report: %s, %d vulnerabilities", run, d.Scan.Type, len(d.Vulnerabilities))
 		}
@@ -111,12 +113,12 @@ func writeTemp(t *testing.T, text string) string {
 // it on.
 func TestValidateSecretsGating(t *testing.T) {
 	ws := t.TempDir()
-	writeTree(t, ws, map[string]string{"a.txt": "nothing\n"})
+	testkit.WriteFiles(t, ws, map[string]string{"a.txt": "nothing\n"})
 	code, _, stderr := runCLI(t, "scan", "--scanners", "secrets", "--validate-secrets", ws) // runCLI adds --offline
 	if code != exitUsage || !strings.Contains(stderr, "--validate-secrets") || !strings.Contains(stderr, "--offline") {
 		t.Errorf("offline: exit %d\n%s", code, stderr)
 	}
-	writeTree(t, ws, map[string]string{".scangate.yml": "scanners:\n  secrets:\n    validate: true\n"})
+	testkit.WriteFiles(t, ws, map[string]string{".scangate.yml": "scanners:\n  secrets:\n    validate: true\n"})
 	code, _, stderr = runCLI(t, "scan", "--scanners", "secrets", ws)
 	if code != exitUsage || !strings.Contains(stderr, "scanners.secrets.validate") || !strings.Contains(stderr, "may not") {
 		t.Errorf("in-tree configuration: exit %d\n%s", code, stderr)
@@ -130,7 +132,7 @@ func TestSecretsSuppressedAndBaselined(t *testing.T) {
 	ws := t.TempDir()
 	ss := secretstest.All(t)
 	gh, gl, npm, gems := ss[0], ss[1], ss[4], ss[3]
-	writeTree(t, ws, map[string]string{
+	testkit.WriteFiles(t, ws, map[string]string{
 		"a.env":          gh.Text,
 		"fixtures/b.env": gl.Text,
 		"c.env":          npm.Text,
@@ -165,7 +167,7 @@ func TestSecretsSuppressedAndBaselined(t *testing.T) {
 		t.Fatalf("no finding in a.env: %s", b)
 	}
 	// Moved down two lines, the baseline still holds the secret: nothing new.
-	writeTree(t, ws, map[string]string{"a.env": "# moved\n\n" + gh.Text})
+	testkit.WriteFiles(t, ws, map[string]string{"a.env": "# moved\n\n" + gh.Text})
 	if code, _, stderr := runCLI(t, "scan", "--scanners", "secrets", "--no-cache", "--baseline", base, ws); code != 0 {
 		t.Errorf("baseline after a line move: exit %d\n%s", code, stderr)
 	}
@@ -180,7 +182,7 @@ func TestSecretsSuppressedAndBaselined(t *testing.T) {
 	if code != exitFail || !strings.Contains(stderr, "rubygemsapikey") || strings.Count(stderr, "rotated, test value")+strings.Count(stderr, "fixtures")+strings.Count(stderr, "a local registry") < 3 {
 		t.Errorf("ignore file: exit %d (want %d: the RubyGems key is not suppressed)\n%s", code, exitFail, stderr)
 	}
-	writeTree(t, ws, map[string]string{"d.env": "# nothing left\n"})
+	testkit.WriteFiles(t, ws, map[string]string{"d.env": "# nothing left\n"})
 	if code, _, stderr := runCLI(t, "scan", "--scanners", "secrets", "--no-cache", "--ignore-file", ignore, ws); code != 0 {
 		t.Errorf("every secret suppressed: exit %d\n%s", code, stderr)
 	}
@@ -195,15 +197,15 @@ func TestSecretsNewFromRev(t *testing.T) {
 	}
 	ss := secretstest.All(t)
 	gh, npm, gems := ss[0], ss[4], ss[3]
-	gitT(t, repo, "init", "-q")
-	writeTree(t, repo, map[string]string{"app.env": gh.Text, "old.env": gems.Text})
-	commitT(t, repo, "base")
-	gitT(t, repo, "checkout", "-q", "-b", "feature")
-	writeTree(t, repo, map[string]string{"app.env": "# moved\n\n\n" + gh.Text, "new.env": npm.Text})
+	testkit.Git(t, repo, "init", "-q")
+	testkit.WriteFiles(t, repo, map[string]string{"app.env": gh.Text, "old.env": gems.Text})
+	testkit.Commit(t, repo, "base")
+	testkit.Git(t, repo, "checkout", "-q", "-b", "feature")
+	testkit.WriteFiles(t, repo, map[string]string{"app.env": "# moved\n\n\n" + gh.Text, "new.env": npm.Text})
 	if err := os.Remove(filepath.Join(repo, "old.env")); err != nil {
 		t.Fatal(err)
 	}
-	commitT(t, repo, "change")
+	testkit.Commit(t, repo, "change")
 	out := filepath.Join(t.TempDir(), "out.json")
 	code, stdout, stderr := runCLI(t, "scan", "--scanners", "secrets", "--no-cache", "--new-from-rev", "main", "--json", out, repo)
 	if code != exitFail {

@@ -7,9 +7,7 @@ package main
 
 import (
 	"encoding/json"
-	"encoding/xml"
 	"fmt"
-	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -22,7 +20,9 @@ import (
 
 	"github.com/owenrumney/go-sarif/v3/pkg/report/v210/sarif"
 
+	"github.com/scangate/scangate/internal/testkit"
 	"github.com/scangate/scangate/report"
+	"github.com/scangate/scangate/report/reporttest"
 	"github.com/scangate/scangate/scanner"
 )
 
@@ -86,7 +86,7 @@ func wellFormed(t *testing.T, o hostileOutputs) sarifDoc {
 		}
 	}
 	if o.junit != "" {
-		if err := wellFormedXML(o.junit); err != nil || !utf8.ValidString(o.junit) {
+		if err := reporttest.WellFormedXML(o.junit); err != nil || !utf8.ValidString(o.junit) {
 			t.Errorf("JUnit is not well-formed UTF-8 XML: %v", err)
 		}
 	}
@@ -151,7 +151,7 @@ func outsideSecret(t *testing.T) (dir, secret string) {
 	t.Helper()
 	dir = t.TempDir()
 	secret = "AKIA" + "OUTSIDEROOT7SECRET"
-	writeTree(t, dir, map[string]string{
+	testkit.WriteFiles(t, dir, map[string]string{
 		"secret.py":        "import pickle\npassword = '" + secret + "'\nexec(password)\n",
 		"requirements.txt": "jinja2==2.11.2  # " + secret + "\n",
 		"go.mod":           "module example.com/outside // " + secret + "\n\ngo 1.22\n",
@@ -171,7 +171,7 @@ func TestHostileSymlinks(t *testing.T) {
 	needBandit(t)
 	outside, secret := outsideSecret(t)
 	root := t.TempDir()
-	writeTree(t, root, map[string]string{
+	testkit.WriteFiles(t, root, map[string]string{
 		"go.mod":           "module example.com/links\n\ngo 1.22\n",
 		"main.go":          "package main\n\nimport \"fmt\"\n\nfunc main() { fmt.Println(\"hi\") }\n",
 		"app/tool.py":      shellPy,
@@ -270,7 +270,7 @@ func TestHostileFileNames(t *testing.T) {
 			wantGosec++
 		}
 	}
-	writeTree(t, root, files)
+	testkit.WriteFiles(t, root, files)
 
 	o := scanHostile(t, root, "--scanners", "gosec,osv-scanner,bandit", "--timeout", "2m")
 	doc := wellFormed(t, o)
@@ -335,7 +335,7 @@ func TestHostileAliasBomb(t *testing.T) {
 	} {
 		t.Run(tc.file, func(t *testing.T) {
 			root := t.TempDir()
-			writeTree(t, root, map[string]string{
+			testkit.WriteFiles(t, root, map[string]string{
 				tc.file:   aliasBomb(tc.key),
 				"go.mod":  "module example.com/bomb\n\ngo 1.22\n",
 				"main.go": "package main\n\nfunc main() {}\n",
@@ -364,24 +364,12 @@ func TestHostileAliasBomb(t *testing.T) {
 	}
 }
 
-// wellFormedXML reads every token of doc.
-func wellFormedXML(doc string) error {
-	d := xml.NewDecoder(strings.NewReader(doc))
-	for {
-		if _, err := d.Token(); err == io.EOF {
-			return nil
-		} else if err != nil {
-			return err
-		}
-	}
-}
-
 // Terminal escapes in the repository's text reach the terminal escaped:
 // a .scangate.yml value quoted in an error, and file names in the summary
 // (TestHostileFileNames) and in progress lines.
 func TestHostileConfigEscapes(t *testing.T) {
 	root := t.TempDir()
-	writeTree(t, root, map[string]string{
+	testkit.WriteFiles(t, root, map[string]string{
 		".scangate.yml": "fail-on: \"\\e]0;pwned\\a\\e[2Jhigh\"\n",
 		"go.mod":        "module example.com/esc\n\ngo 1.22\n",
 	})
@@ -435,7 +423,7 @@ func TestHostileHugeGoFile(t *testing.T) {
 		t.Fatalf("generated %d lines", got)
 	}
 	root := t.TempDir()
-	writeTree(t, root, map[string]string{"go.mod": "module example.com/big\n\ngo 1.22\n", "big.go": src})
+	testkit.WriteFiles(t, root, map[string]string{"go.mod": "module example.com/big\n\ngo 1.22\n", "big.go": src})
 	start := time.Now()
 	o := scanHostile(t, root, "--scanners", "gosec", "--timeout", "5m")
 	t.Logf("200,000 lines scanned in %s", time.Since(start).Round(time.Millisecond))
@@ -481,7 +469,7 @@ func TestHostileTenThousandBanditResults(t *testing.T) {
 		}
 		files[fmt.Sprintf("pkg/m%03d.py", f)] = b.String()
 	}
-	writeTree(t, root, files)
+	testkit.WriteFiles(t, root, files)
 	start := time.Now()
 	o := scanHostile(t, root, "--scanners", "bandit", "--timeout", "5m")
 	t.Logf("bandit's 10,000 results in %s, SARIF %d bytes", time.Since(start).Round(time.Millisecond), len(o.sarif))

@@ -85,24 +85,6 @@ func excerpt(text, needle string) string {
 	return text[lo:hi]
 }
 
-// writeTree writes files (relative path -> content) under root.
-func writeTree(t *testing.T, root string, files map[string]string) {
-	t.Helper()
-	for name, body := range files {
-		p := filepath.Join(root, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		mode := os.FileMode(0o644)
-		if strings.HasSuffix(name, ".sh") {
-			mode = 0o755
-		}
-		if err := os.WriteFile(p, []byte(body), mode); err != nil {
-			t.Fatal(err)
-		}
-	}
-}
-
 // markerScript returns the body of a script that creates marker when run: a
 // test that finds no marker afterwards proves the script never ran.
 func markerScript(marker string) string {

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/scangate/scangate/internal/noperm"
+	"github.com/scangate/scangate/internal/testkit"
 )
 
 // unreadableScan is one scan by the scangate binary (the test binary run
@@ -95,8 +96,8 @@ func scanUnreadable(t *testing.T, env []string, root string, args ...string) unr
 // The scans run without the power to read past permission bits, as root
 // too (CI runs as root).
 func TestHostileUnreadable(t *testing.T) {
-	root := copyDir(t, "../../examples/project")
-	writeTree(t, root, map[string]string{
+	root := testkit.TempCopy(t, "../../examples/project")
+	testkit.WriteFiles(t, root, map[string]string{
 		"secret/secret.go":         "package secret\n",
 		"secret/requirements.txt":  "requests==2.19.0\n",
 		"secret/app.py":            "import pickle\n",

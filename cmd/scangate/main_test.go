@@ -15,8 +15,8 @@ import (
 // govulncheck adapter re-executes itself as its child process, and builds
 // the govulncheck companion once for the in-process scans: govulncheck in
 // the race-instrumented test binary costs several times the CPU, and the
-// child's own code is race-tested in scanners/govulncheck. The build uses the
-// Dockerfile's flags, so scangateBinary's build reuses its packages.
+// child's own code is race-tested in scanners/govulncheck. The built
+// programs are tested in ./e2e.
 func TestMain(m *testing.M) {
 	if len(os.Args) > 1 && os.Args[1] == govulncheck.Subcommand {
 		os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
@@ -34,8 +34,8 @@ func TestMain(m *testing.M) {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
-	// Scans of the tests, and of the binaries they build, keep their result
-	// cache in a directory of their own, never the user's.
+	// The tests' scans keep their result cache in a directory of their own,
+	// never the user's.
 	os.Setenv(resultcache.EnvDir, filepath.Join(testTmp, "cache"))
 	code := func() int {
 		defer os.RemoveAll(testTmp)
@@ -58,5 +58,6 @@ func TestMain(m *testing.M) {
 // run as scangate.
 const testChildVar = "SCANGATE_TEST_GOVULNCHECK_CHILD"
 
-// testTmp holds the programs the tests build once; TestMain removes it.
+// testTmp holds the companion and the tests' result cache; TestMain
+// removes it.
 var testTmp string

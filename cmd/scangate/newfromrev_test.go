@@ -13,28 +13,8 @@ import (
 
 	"github.com/scangate/scangate/finding"
 	"github.com/scangate/scangate/internal/gitrev/gitrevtest"
+	"github.com/scangate/scangate/internal/testkit"
 )
-
-// gitT runs git for a test's own setup (never scangate's way of running it).
-func gitT(t *testing.T, dir string, args ...string) string {
-	t.Helper()
-	cmd := exec.Command("git", append([]string{"-c", "user.name=t", "-c", "user.email=t@example.com", "-c", "init.defaultBranch=main",
-		"-c", "protocol.file.allow=always"}, args...)...)
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "GIT_CONFIG_NOSYSTEM=1", "GIT_CONFIG_GLOBAL=/dev/null")
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		t.Fatalf("git %s: %v\n%s", strings.Join(args, " "), err, out)
-	}
-	return strings.TrimSpace(string(out))
-}
-
-func commitT(t *testing.T, dir, msg string) string {
-	t.Helper()
-	gitT(t, dir, "add", "-A")
-	gitT(t, dir, "commit", "-q", "-m", msg)
-	return gitT(t, dir, "rev-parse", "HEAD")
-}
 
 // newFromRevReport is the part of the JSON report these tests read.
 type newFromRevReport struct {
@@ -124,22 +104,22 @@ func TestNewFromRevGosec(t *testing.T) {
 	if err := os.MkdirAll(repo, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	gitT(t, repo, "init", "-q")
-	writeTree(t, repo, map[string]string{"svc/go.mod": goModOnly, "svc/main.go": weakHash, "svc/token.go": randToken, "README": "x\n"})
-	branchPoint := commitT(t, repo, "base")
-	gitT(t, repo, "checkout", "-q", "-b", "feature")
-	writeTree(t, repo, map[string]string{
+	testkit.Git(t, repo, "init", "-q")
+	testkit.WriteFiles(t, repo, map[string]string{"svc/go.mod": goModOnly, "svc/main.go": weakHash, "svc/token.go": randToken, "README": "x\n"})
+	branchPoint := testkit.Commit(t, repo, "base")
+	testkit.Git(t, repo, "checkout", "-q", "-b", "feature")
+	testkit.WriteFiles(t, repo, map[string]string{
 		"svc/main.go": "// Package main moved down.\n\n" + weakHash,
 		"svc/exec.go": shellRun,
 	})
 	if err := os.Remove(filepath.Join(repo, "svc/token.go")); err != nil {
 		t.Fatal(err)
 	}
-	commitT(t, repo, "change")
-	gitT(t, repo, "checkout", "-q", "main")
-	writeTree(t, repo, map[string]string{"svc/later.go": strings.Replace(shellRun, "func run()", "func later()", 1)})
-	commitT(t, repo, "main goes on")
-	gitT(t, repo, "checkout", "-q", "feature")
+	testkit.Commit(t, repo, "change")
+	testkit.Git(t, repo, "checkout", "-q", "main")
+	testkit.WriteFiles(t, repo, map[string]string{"svc/later.go": strings.Replace(shellRun, "func run()", "func later()", 1)})
+	testkit.Commit(t, repo, "main goes on")
+	testkit.Git(t, repo, "checkout", "-q", "feature")
 
 	cache := filepath.Join(t.TempDir(), "cache")
 	out := filepath.Join(t.TempDir(), "out.json")
@@ -214,7 +194,7 @@ func assertNoBaseLeft(t *testing.T, repo, cache string) {
 // GO-2022-1059 stays imported, requirements.txt and the shell command are
 // untouched: all unchanged.
 func TestNewFromRevVulnerabilities(t *testing.T) {
-	repo := copyDir(t, "../../examples/project")
+	repo := testkit.TempCopy(t, "../../examples/project")
 	head := map[string][]byte{}
 	for _, name := range []string{"go.mod", "main.go", "vendor/modules.txt"} {
 		b, err := os.ReadFile(filepath.Join(repo, name))
@@ -235,17 +215,17 @@ func TestNewFromRevVulnerabilities(t *testing.T) {
 	mods := string(head["vendor/modules.txt"])
 	mods = mods[strings.Index(mods, "# golang.org/x/text"):]
 	gomod := strings.Replace(string(head["go.mod"]), "\tgolang.org/x/crypto v0.0.0-20220722155217-630584e8d5aa\n", "", 1)
-	writeTree(t, repo, map[string]string{"main.go": main, "vendor/modules.txt": mods, "go.mod": gomod})
-	gitT(t, repo, "init", "-q")
-	base := commitT(t, repo, "base")
-	gitT(t, repo, "checkout", "-q", "-b", "change")
+	testkit.WriteFiles(t, repo, map[string]string{"main.go": main, "vendor/modules.txt": mods, "go.mod": gomod})
+	testkit.Git(t, repo, "init", "-q")
+	base := testkit.Commit(t, repo, "base")
+	testkit.Git(t, repo, "checkout", "-q", "-b", "change")
 	if err := os.Rename(keep, crypto); err != nil {
 		t.Fatal(err)
 	}
 	for name, b := range head {
-		writeTree(t, repo, map[string]string{name: string(b)})
+		testkit.WriteFiles(t, repo, map[string]string{name: string(b)})
 	}
-	commitT(t, repo, "call Parse, require x/crypto")
+	testkit.Commit(t, repo, "call Parse, require x/crypto")
 
 	out := filepath.Join(t.TempDir(), "out.json")
 	code, _, stderr := runCLI(t, "scan", "--scanners", "govulncheck,osv-scanner,gosec", "--fail-on", "critical",
@@ -293,16 +273,16 @@ func featureRepo(t *testing.T) (repo, branchPoint string) {
 	if err := os.MkdirAll(repo, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	gitT(t, repo, "init", "-q")
-	writeTree(t, repo, map[string]string{"go.mod": goModOnly, "main.go": weakHash})
-	branchPoint = commitT(t, repo, "base")
-	gitT(t, repo, "checkout", "-q", "-b", "feature")
-	writeTree(t, repo, map[string]string{"exec.go": shellRun})
-	commitT(t, repo, "change")
-	gitT(t, repo, "checkout", "-q", "main")
-	writeTree(t, repo, map[string]string{"token.go": randToken})
-	commitT(t, repo, "main goes on")
-	gitT(t, repo, "checkout", "-q", "feature")
+	testkit.Git(t, repo, "init", "-q")
+	testkit.WriteFiles(t, repo, map[string]string{"go.mod": goModOnly, "main.go": weakHash})
+	branchPoint = testkit.Commit(t, repo, "base")
+	testkit.Git(t, repo, "checkout", "-q", "-b", "feature")
+	testkit.WriteFiles(t, repo, map[string]string{"exec.go": shellRun})
+	testkit.Commit(t, repo, "change")
+	testkit.Git(t, repo, "checkout", "-q", "main")
+	testkit.WriteFiles(t, repo, map[string]string{"token.go": randToken})
+	testkit.Commit(t, repo, "main goes on")
+	testkit.Git(t, repo, "checkout", "-q", "feature")
 	return repo, branchPoint
 }
 
@@ -312,14 +292,14 @@ func featureRepo(t *testing.T) (repo, branchPoint string) {
 // and its base commit as the revision, the comparison works.
 func TestNewFromRevShallowClone(t *testing.T) {
 	repo, branchPoint := featureRepo(t)
-	gitT(t, repo, "checkout", "-q", "-b", "pr-merge", "main")
-	gitT(t, repo, "merge", "-q", "--no-ff", "-m", "merge feature", "feature")
-	mainTip := gitT(t, repo, "rev-parse", "main")
-	gitT(t, repo, "checkout", "-q", "feature")
+	testkit.Git(t, repo, "checkout", "-q", "-b", "pr-merge", "main")
+	testkit.Git(t, repo, "merge", "-q", "--no-ff", "-m", "merge feature", "feature")
+	mainTip := testkit.Git(t, repo, "rev-parse", "main")
+	testkit.Git(t, repo, "checkout", "-q", "feature")
 	url := "file://" + repo
 	clone := func(args ...string) string {
 		dst := filepath.Join(t.TempDir(), "clone")
-		gitT(t, t.TempDir(), append(append([]string{"clone", "-q"}, args...), url, dst)...)
+		testkit.Git(t, t.TempDir(), append(append([]string{"clone", "-q"}, args...), url, dst)...)
 		return dst
 	}
 	scan := func(dir, rev string) (int, string) {
@@ -363,12 +343,12 @@ func TestNewFromRevHostileGitConfig(t *testing.T) {
 	if err := os.MkdirAll(repo, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	gitT(t, repo, "init", "-q")
-	writeTree(t, repo, map[string]string{"go.mod": goModOnly, "main.go": weakHash, ".gitattributes": "* filter=evil\n",
+	testkit.Git(t, repo, "init", "-q")
+	testkit.WriteFiles(t, repo, map[string]string{"go.mod": goModOnly, "main.go": weakHash, ".gitattributes": "* filter=evil\n",
 		"hooks/post-checkout": "#!/bin/sh\ntouch " + marks + "/hook\n", "hooks/reference-transaction": "#!/bin/sh\ntouch " + marks + "/hook\n"})
-	base := commitT(t, repo, "base")
-	writeTree(t, repo, map[string]string{"exec.go": shellRun})
-	commitT(t, repo, "change")
+	base := testkit.Commit(t, repo, "base")
+	testkit.WriteFiles(t, repo, map[string]string{"exec.go": shellRun})
+	testkit.Commit(t, repo, "change")
 	for _, h := range []string{"post-checkout", "reference-transaction"} {
 		if err := os.Chmod(filepath.Join(repo, "hooks", h), 0o755); err != nil {
 			t.Fatal(err)
@@ -385,7 +365,7 @@ func TestNewFromRevHostileGitConfig(t *testing.T) {
 		"core.sshCommand":      touch("ssh"),
 		"diff.external":        touch("diff"),
 	} {
-		gitT(t, repo, "config", k, v)
+		testkit.Git(t, repo, "config", k, v)
 	}
 	code, _, stderr := runCLI(t, "scan", "--scanners", "gosec", "--fail-on", "low", "--new-from-rev", "HEAD~1", repo)
 	if code != exitFail || !strings.Contains(stderr, "new relative to "+base[:7]) || !strings.Contains(stderr, "2 unchanged, 0 fixed since") {
@@ -411,8 +391,8 @@ func TestNewFromRevHostileGitConfig(t *testing.T) {
 		}
 	}
 
-	gitT(t, repo, "config", "core.repositoryformatversion", "1")
-	gitT(t, repo, "config", "extensions.partialClone", "origin")
+	testkit.Git(t, repo, "config", "core.repositoryformatversion", "1")
+	testkit.Git(t, repo, "config", "extensions.partialClone", "origin")
 	code, _, stderr = runCLI(t, "scan", "-q", "--scanners", "gosec", "--new-from-rev", "HEAD~1", repo)
 	if code != exitUsage || !strings.Contains(stderr, "partial clone") {
 		t.Errorf("partial clone: exit %d\n%s", code, stderr)
@@ -433,12 +413,12 @@ func TestNewFromRevGitReadsObjectsOnly(t *testing.T) {
 	if err := os.MkdirAll(repo, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	gitT(t, repo, "init", "-q")
-	writeTree(t, repo, map[string]string{"go.mod": goModOnly, "main.go": weakHash})
-	base := commitT(t, repo, "base")
-	writeTree(t, repo, map[string]string{"exec.go": shellRun})
-	commitT(t, repo, "change")
-	fake := gitT(t, repo, "commit-tree", "HEAD^{tree}", "-m", "the change's tree")
+	testkit.Git(t, repo, "init", "-q")
+	testkit.WriteFiles(t, repo, map[string]string{"go.mod": goModOnly, "main.go": weakHash})
+	base := testkit.Commit(t, repo, "base")
+	testkit.WriteFiles(t, repo, map[string]string{"exec.go": shellRun})
+	testkit.Commit(t, repo, "change")
+	fake := testkit.Git(t, repo, "commit-tree", "HEAD^{tree}", "-m", "the change's tree")
 	scan := func(rev string) (int, string) {
 		code, _, stderr := runCLI(t, "scan", "--no-cache", "--scanners", "gosec", "--fail-on", "low", "--new-from-rev", rev, repo)
 		return code, stderr
@@ -447,15 +427,15 @@ func TestNewFromRevGitReadsObjectsOnly(t *testing.T) {
 		name         string
 		plant, clear func()
 	}{
-		{"replace ref", func() { gitT(t, repo, "replace", base, fake) }, func() { gitT(t, repo, "replace", "-d", base) }},
+		{"replace ref", func() { testkit.Git(t, repo, "replace", base, fake) }, func() { testkit.Git(t, repo, "replace", "-d", base) }},
 		{"graft", func() {
-			writeTree(t, repo, map[string]string{".git/info/grafts": gitT(t, repo, "rev-parse", "HEAD") + " " + fake + "\n"})
+			testkit.WriteFiles(t, repo, map[string]string{".git/info/grafts": testkit.Git(t, repo, "rev-parse", "HEAD") + " " + fake + "\n"})
 		},
 			func() { os.Remove(filepath.Join(repo, ".git", "info", "grafts")) }},
 	} {
 		tc.plant()
 		// Control: plain git believes the setting, so the test would see it.
-		if gitT(t, repo, "rev-parse", "HEAD~1^{tree}") != gitT(t, repo, "rev-parse", "HEAD^{tree}") {
+		if testkit.Git(t, repo, "rev-parse", "HEAD~1^{tree}") != testkit.Git(t, repo, "rev-parse", "HEAD^{tree}") {
 			t.Fatalf("%s: control: plain git does not see the change's tree at HEAD~1", tc.name)
 		}
 		code, stderr := scan("HEAD~1")
@@ -466,13 +446,13 @@ func TestNewFromRevGitReadsObjectsOnly(t *testing.T) {
 	}
 
 	outside := filepath.Join(t.TempDir(), "included")
-	writeTree(t, filepath.Dir(outside), map[string]string{"included": marker + " = 1\n"})
-	gitT(t, repo, "config", "include.path", outside)
+	testkit.WriteFiles(t, filepath.Dir(outside), map[string]string{"included": marker + " = 1\n"})
+	testkit.Git(t, repo, "config", "include.path", outside)
 	code, stderr := scan("no-such-branch")
 	if code != exitUsage || !strings.Contains(stderr, "revision no-such-branch is not in this repository") || strings.Contains(stderr, marker) {
 		t.Errorf("included config: exit %d, want a usage error without the included file's line\n%s", code, stderr)
 	}
-	gitT(t, repo, "config", "--unset", "include.path")
+	testkit.Git(t, repo, "config", "--unset", "include.path")
 
 	gitrevtest.OldGit(t)
 	aliasRan := filepath.Join(marks, "alias-ran")
@@ -482,9 +462,9 @@ func TestNewFromRevGitReadsObjectsOnly(t *testing.T) {
 		"protocol.evil.allow":    "always",
 		"alias.remote-evil":      "!touch " + aliasRan + "; false",
 	} {
-		gitT(t, repo, "config", k, v)
+		testkit.Git(t, repo, "config", k, v)
 	}
-	blob := gitT(t, repo, "rev-parse", base+":main.go")
+	blob := testkit.Git(t, repo, "rev-parse", base+":main.go")
 	if err := os.Remove(filepath.Join(repo, ".git", "objects", blob[:2], blob[2:])); err != nil {
 		t.Fatal(err)
 	}
@@ -509,7 +489,7 @@ func TestNewFromRevUsage(t *testing.T) {
 	if code != exitUsage || !strings.Contains(stderr, "--new-from-rev and --baseline cannot be combined") {
 		t.Errorf("with --baseline: exit %d\n%s", code, stderr)
 	}
-	writeTree(t, repo, map[string]string{".scangate.yml": "baseline: baseline.json\n"})
+	testkit.WriteFiles(t, repo, map[string]string{".scangate.yml": "baseline: baseline.json\n"})
 	code, _, stderr = runCLI(t, "scan", "-q", "--scanners", "gosec", "--new-from-rev", "main", repo)
 	if code != exitUsage || !strings.Contains(stderr, "--new-from-rev and baseline (") || !strings.Contains(stderr, ".scangate.yml") {
 		t.Errorf("with a configured baseline: exit %d\n%s", code, stderr)
@@ -527,7 +507,7 @@ func TestNewFromRevUsage(t *testing.T) {
 		t.Errorf("with --shard: exit %d\n%s", code, stderr)
 	}
 	plain := t.TempDir()
-	writeTree(t, plain, map[string]string{"go.mod": goModOnly, "main.go": weakHash})
+	testkit.WriteFiles(t, plain, map[string]string{"go.mod": goModOnly, "main.go": weakHash})
 	code, _, stderr = runCLI(t, "scan", "-q", "--scanners", "gosec", "--new-from-rev", "main", plain)
 	if code != exitUsage || !strings.Contains(stderr, "is not in a git repository") {
 		t.Errorf("no repository: exit %d\n%s", code, stderr)

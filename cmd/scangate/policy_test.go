@@ -12,18 +12,9 @@ import (
 
 	"github.com/scangate/scangate/config"
 	"github.com/scangate/scangate/finding"
+	"github.com/scangate/scangate/internal/testkit"
 	"github.com/scangate/scangate/pipeline"
 )
-
-func write(t *testing.T, path, content string) {
-	t.Helper()
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
-		t.Fatal(err)
-	}
-}
 
 const cacheGo = `package cache
 
@@ -38,8 +29,8 @@ func Key(data []byte) [16]byte {
 // is the fixtures' 1.21: gosec pins the Go version once per process.
 func project(t *testing.T) string {
 	dir := t.TempDir()
-	write(t, filepath.Join(dir, "go.mod"), "module example.com/shop\n\ngo 1.21\n")
-	write(t, filepath.Join(dir, "cache", "cache.go"), cacheGo)
+	testkit.Write(t, dir, "go.mod", "module example.com/shop\n\ngo 1.21\n")
+	testkit.Write(t, dir, filepath.Join("cache", "cache.go"), cacheGo)
 	return dir
 }
 
@@ -58,7 +49,7 @@ func TestMalformedConfigExits2(t *testing.T) {
 		{"unknown bandit test", "scanners:\n  bandit:\n    skips: [B999]\n",
 			`/.scangate.yml:3:13: scanners.bandit.skips: unknown bandit rule "B999" (known: B101, B102,`},
 	} {
-		write(t, filepath.Join(dir, ".scangate.yml"), tc.doc)
+		testkit.Write(t, dir, ".scangate.yml", tc.doc)
 		for _, args := range [][]string{{"scan", dir}, {"config", "print", dir}, {"config", "check", dir}, {"baseline", "create", dir}} {
 			code, _, stderr := runCLI(t, args...)
 			if code != exitUsage || !strings.Contains(stderr, "scangate: invalid configuration:\n"+dir+tc.want) {
@@ -68,7 +59,7 @@ func TestMalformedConfigExits2(t *testing.T) {
 	}
 	// The same through --config, from anywhere.
 	other := filepath.Join(t.TempDir(), "ci.yml")
-	write(t, other, "timeout: 5\n")
+	testkit.WriteFile(t, other, "timeout: 5\n")
 	code, _, stderr := runCLI(t, "scan", "--config", other, project(t))
 	if code != exitUsage || !strings.Contains(stderr, other+":1:10: timeout: want a positive duration such as 90s, 5m, 1h30m or 7d, got the integer 5") {
 		t.Errorf("--config: exit %d\n%s", code, stderr)
@@ -82,7 +73,7 @@ func TestMalformedConfigExits2(t *testing.T) {
 func TestFlagsOverrideTheFileAndPrintShowsSources(t *testing.T) {
 	t.Parallel()
 	dir := project(t)
-	write(t, filepath.Join(dir, ".scangate.yml"), "fail-on: medium\ntimeout: 5m\nscanners:\n  gosec:\n    timeout: 1m\n")
+	testkit.Write(t, dir, ".scangate.yml", "fail-on: medium\ntimeout: 5m\nscanners:\n  gosec:\n    timeout: 1m\n")
 	code, out, stderr := runCLI(t, "config", "print", "--fail-on", "critical", "--tags", "integration", dir)
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
@@ -102,7 +93,7 @@ func TestFlagsOverrideTheFileAndPrintShowsSources(t *testing.T) {
 	}
 	// The printed configuration is a valid file that gives the same result.
 	printed := filepath.Join(t.TempDir(), "printed.yml")
-	write(t, printed, out)
+	testkit.WriteFile(t, printed, out)
 	if code, _, stderr := runCLI(t, "config", "check", "--config", printed, dir); code != 0 {
 		t.Errorf("printed config does not check: %s", stderr)
 	}
@@ -115,12 +106,12 @@ func TestFlagsOverrideTheFileAndPrintShowsSources(t *testing.T) {
 		t.Errorf("--fail-on high over the file: exit %d, want 0", code)
 	}
 	// A per-scanner threshold applies to that scanner's findings.
-	write(t, filepath.Join(dir, ".scangate.yml"), "fail-on: low\nscanners:\n  gosec:\n    fail-on: critical\n")
+	testkit.Write(t, dir, ".scangate.yml", "fail-on: low\nscanners:\n  gosec:\n    fail-on: critical\n")
 	if code, _, stderr := runCLI(t, "scan", "-q", dir); code != exitPass {
 		t.Errorf("scanners.gosec.fail-on: exit %d\n%s", code, stderr)
 	}
 	// Outputs in the file are written under the scanned root.
-	write(t, filepath.Join(dir, ".scangate.yml"), "fail-on: none\noutputs:\n  json: reports/scan.json\n  junit: reports/junit.xml\n"+
+	testkit.Write(t, dir, ".scangate.yml", "fail-on: none\noutputs:\n  json: reports/scan.json\n  junit: reports/junit.xml\n"+
 		"  gitlab-sast: reports/sast.json\n  gitlab-dependency-scanning: reports/deps.json\n  gitlab-secret-detection: reports/secrets.json\n")
 	os.Mkdir(filepath.Join(dir, "reports"), 0o755)
 	code, _, stderr = runCLI(t, "scan", "-q", dir)
@@ -142,18 +133,18 @@ func TestFlagsOverrideTheFileAndPrintShowsSources(t *testing.T) {
 func TestGosecOptionsFromConfig(t *testing.T) {
 	t.Parallel()
 	dir := project(t)
-	write(t, filepath.Join(dir, ".scangate.yml"), "fail-on: low\nscanners:\n  gosec:\n    exclude: [G401]\n")
+	testkit.Write(t, dir, ".scangate.yml", "fail-on: low\nscanners:\n  gosec:\n    exclude: [G401]\n")
 	code, _, stderr := runCLI(t, "scan", "-q", dir)
 	if code != exitFail || strings.Contains(stderr, "G401") || !strings.Contains(stderr, "G501") {
 		t.Errorf("exclude: exit %d\n%s", code, stderr)
 	}
-	write(t, filepath.Join(dir, ".scangate.yml"), "fail-on: low\nscanners:\n  gosec:\n    include: [G101]\n")
+	testkit.Write(t, dir, ".scangate.yml", "fail-on: low\nscanners:\n  gosec:\n    include: [G101]\n")
 	if code, _, stderr := runCLI(t, "scan", "-q", dir); code != exitPass || !strings.Contains(stderr, "0 findings") {
 		t.Errorf("include: exit %d\n%s", code, stderr)
 	}
 	// G101 fires with low confidence on the fixture's token.
 	fx := fixtureCopy(t)
-	write(t, filepath.Join(fx, ".scangate.yml"), "scanners:\n  gosec:\n    min-confidence: medium\n")
+	testkit.Write(t, fx, ".scangate.yml", "scanners:\n  gosec:\n    min-confidence: medium\n")
 	if _, _, stderr := runCLI(t, "scan", "-q", fx); strings.Contains(stderr, "G101") || !strings.Contains(stderr, "G401") {
 		t.Errorf("min-confidence: the low-confidence G101 must go, the rest stay:\n%s", stderr)
 	}
@@ -161,7 +152,7 @@ func TestGosecOptionsFromConfig(t *testing.T) {
 
 func TestConfigWiring(t *testing.T) {
 	dir := project(t)
-	write(t, filepath.Join(dir, ".scangate.yml"), `reachability: off
+	testkit.Write(t, dir, ".scangate.yml", `reachability: off
 severity:
   G401: critical
 scanners:
@@ -244,7 +235,7 @@ func readSARIF(t *testing.T, file string) (states []string) {
 func TestBaselineFileAndSARIFBaseline(t *testing.T) {
 	t.Parallel()
 	dir := project(t)
-	write(t, filepath.Join(dir, "legacy", "hash.go"), "package legacy\n\nimport \"crypto/md5\"\n\nfunc A(b []byte) { md5.Sum(b) }\n\nfunc B(b []byte) { md5.Sum(append(b, 1)) }\n")
+	testkit.Write(t, dir, filepath.Join("legacy", "hash.go"), "package legacy\n\nimport \"crypto/md5\"\n\nfunc A(b []byte) { md5.Sum(b) }\n\nfunc B(b []byte) { md5.Sum(append(b, 1)) }\n")
 	if code, _, _ := runCLI(t, "scan", "-q", "--fail-on", "medium", dir); code != exitFail {
 		t.Fatalf("without a baseline the gate must fail, exit %d", code)
 	}
@@ -276,10 +267,10 @@ func TestBaselineFileAndSARIFBaseline(t *testing.T) {
 	// configuration works like the flag (the tree's configuration may name
 	// a baseline inside the tree only).
 	prev := filepath.Join(dir, "prev.sarif")
-	write(t, filepath.Join(dir, "api", "etag.go"), "package api\n\nimport \"crypto/md5\"\n\nfunc ETag(b []byte) [16]byte { return md5.Sum(b) }\n")
+	testkit.Write(t, dir, filepath.Join("api", "etag.go"), "package api\n\nimport \"crypto/md5\"\n\nfunc ETag(b []byte) [16]byte { return md5.Sum(b) }\n")
 	runCLI(t, "scan", "-q", "--sarif", prev, dir)
 	os.Remove(filepath.Join(dir, "legacy", "hash.go"))
-	write(t, filepath.Join(dir, ".scangate.yml"), "fail-on: medium\nbaseline: "+prev+"\n")
+	testkit.Write(t, dir, ".scangate.yml", "fail-on: medium\nbaseline: "+prev+"\n")
 	code, _, stderr = runCLI(t, "scan", "-q", dir)
 	if code != exitPass || !strings.Contains(stderr, "0 new (none), 4 unchanged, 3 fixed") {
 		t.Fatalf("SARIF baseline from the configuration: exit %d\n%s", code, stderr)
@@ -289,7 +280,7 @@ func TestBaselineFileAndSARIFBaseline(t *testing.T) {
 func TestMalformedBaselineAndIgnoreFilesExit2(t *testing.T) {
 	dir := project(t)
 	bad := filepath.Join(dir, "bad.json")
-	write(t, bad, `{"version": 1, "findings": [{"tool": "gosec"}]}`)
+	testkit.WriteFile(t, bad, `{"version": 1, "findings": [{"tool": "gosec"}]}`)
 	code, _, stderr := runCLI(t, "scan", "--baseline", bad, dir)
 	if code != exitUsage || !strings.Contains(stderr, "scangate: baseline "+bad+": findings[0]: missing or invalid fingerprint") {
 		t.Errorf("bad baseline: exit %d\n%s", code, stderr)
@@ -298,7 +289,7 @@ func TestMalformedBaselineAndIgnoreFilesExit2(t *testing.T) {
 	if code != exitUsage || !strings.Contains(stderr, "none.json: does not exist (create it with scangate baseline create)") {
 		t.Errorf("missing baseline: exit %d\n%s", code, stderr)
 	}
-	write(t, filepath.Join(dir, ".scangate-ignore.yml"), "suppressions:\n  - rule: G401\n    why: legacy\n")
+	testkit.Write(t, dir, ".scangate-ignore.yml", "suppressions:\n  - rule: G401\n    why: legacy\n")
 	code, _, stderr = runCLI(t, "scan", dir)
 	if code != exitUsage || !strings.Contains(stderr, "scangate: invalid ignore file:\n.scangate-ignore.yml:3:5: suppressions[0]: unknown key \"why\" (allowed: rule, path, package, fingerprint, reason, expires)") {
 		t.Errorf("bad ignore file: exit %d\n%s", code, stderr)
@@ -308,8 +299,8 @@ func TestMalformedBaselineAndIgnoreFilesExit2(t *testing.T) {
 		t.Errorf("missing --ignore-file: exit %d\n%s", code, stderr)
 	}
 	// The configuration can require an expiry date.
-	write(t, filepath.Join(dir, ".scangate-ignore.yml"), "suppressions:\n  - rule: G401\n    reason: legacy\n")
-	write(t, filepath.Join(dir, ".scangate.yml"), "suppressions:\n  require-expiry: true\n")
+	testkit.Write(t, dir, ".scangate-ignore.yml", "suppressions:\n  - rule: G401\n    reason: legacy\n")
+	testkit.Write(t, dir, ".scangate.yml", "suppressions:\n  require-expiry: true\n")
 	code, _, stderr = runCLI(t, "config", "check", dir)
 	if code != exitUsage || !strings.Contains(stderr, ".scangate-ignore.yml:2:5: suppressions[0]: expires is required by the configuration") {
 		t.Errorf("require-expiry: exit %d\n%s", code, stderr)
@@ -319,10 +310,10 @@ func TestMalformedBaselineAndIgnoreFilesExit2(t *testing.T) {
 func TestSuppressionsThroughTheCLI(t *testing.T) {
 	t.Parallel()
 	dir := project(t)
-	write(t, filepath.Join(dir, "legacy", "hash.go"), "package legacy\n\nimport \"crypto/md5\"\n\nfunc A(b []byte) { md5.Sum(b) } // #nosec G401 -- checksum of a public file\n")
+	testkit.Write(t, dir, filepath.Join("legacy", "hash.go"), "package legacy\n\nimport \"crypto/md5\"\n\nfunc A(b []byte) { md5.Sum(b) } // #nosec G401 -- checksum of a public file\n")
 	ignore := filepath.Join(dir, ".scangate-ignore.yml")
 	future := time.Now().AddDate(1, 0, 0).Format(time.DateOnly)
-	write(t, ignore, "suppressions:\n  - rule: G401\n    path: cache/**\n    reason: cache keys, not security\n    expires: "+future+"\n"+
+	testkit.WriteFile(t, ignore, "suppressions:\n  - rule: G401\n    path: cache/**\n    reason: cache keys, not security\n    expires: "+future+"\n"+
 		"  - rule: G101\n    reason: console test password\n    expires: "+future+"\n"+
 		"  - rule: G501\n    reason: md5 is imported for checksums\n    expires: "+future+"\n")
 	md := filepath.Join(t.TempDir(), "summary.md")

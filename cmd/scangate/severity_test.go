@@ -7,6 +7,9 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/scangate/scangate/internal/testkit"
+	"github.com/scangate/scangate/report/reporttest"
 )
 
 // goOnlyDB is a directory holding examples/vulndb's GO- records alone, as
@@ -84,9 +87,9 @@ func TestCalledVulnerabilityOfUnknownSeverityFails(t *testing.T) {
 	if v := readVerdict(t, jsonPath); v.Failing != 1 || v.FailingCalled != 1 || v.SeverityUnknown != 3 {
 		t.Errorf("verdict %+v", v)
 	}
-	_, h := count(readHits(t, sarifPath), "GO-2021-0113")
-	if h.props["severity"] != "unknown" || h.props["gated-as"] != "medium" || h.props["reachability"] != "called" {
-		t.Errorf("SARIF properties: %v", h.props)
+	_, h := reporttest.Count(reporttest.SARIF(t, sarifPath), "GO-2021-0113")
+	if h.Props["severity"] != "unknown" || h.Props["gated-as"] != "medium" || h.Props["reachability"] != "called" {
+		t.Errorf("SARIF properties: %v", h.Props)
 	}
 	doc := readSARIFDoc(t, sarifPath)
 	for _, run := range doc.Runs {
@@ -134,16 +137,16 @@ func TestSeverityFromAliasInDatabase(t *testing.T) {
 	if code != exitFail {
 		t.Fatalf("exit %d\n%s", code, stderr)
 	}
-	hits := readHits(t, sarifPath)
-	if _, h := count(hits, "GO-2021-0113"); h.props["severity"] != "high" || h.props["severity-from"] != "GHSA-ppp9-7jff-5vj2" || h.props["cvss-score"] != 7.5 {
-		t.Errorf("GO-2021-0113: %v", h.props)
+	hits := reporttest.SARIF(t, sarifPath)
+	if _, h := reporttest.Count(hits, "GO-2021-0113"); h.Props["severity"] != "high" || h.Props["severity-from"] != "GHSA-ppp9-7jff-5vj2" || h.Props["cvss-score"] != 7.5 {
+		t.Errorf("GO-2021-0113: %v", h.Props)
 	}
 	// Imported: the alias's high, one step down.
-	if _, h := count(hits, "GO-2022-1059"); h.props["advisorySeverity"] != "high" || h.props["severity"] != "medium" || h.props["severity-from"] != "GHSA-69ch-w2m2-3vjp" {
-		t.Errorf("GO-2022-1059: %v", h.props)
+	if _, h := reporttest.Count(hits, "GO-2022-1059"); h.Props["advisorySeverity"] != "high" || h.Props["severity"] != "medium" || h.Props["severity-from"] != "GHSA-69ch-w2m2-3vjp" {
+		t.Errorf("GO-2022-1059: %v", h.Props)
 	}
-	if _, h := count(hits, "GO-2023-2402"); h.props["severity"] != "unknown" {
-		t.Errorf("GO-2023-2402: %v", h.props)
+	if _, h := reporttest.Count(hits, "GO-2023-2402"); h.Props["severity"] != "unknown" {
+		t.Errorf("GO-2023-2402: %v", h.Props)
 	}
 	if !strings.Contains(stderr, "Verdict: FAIL: 1 new finding(s) at or above high") {
 		t.Errorf("summary:\n%s", stderr)
@@ -163,7 +166,7 @@ func TestRemediationPerManifest(t *testing.T) {
 	if err := os.CopyFS(filepath.Join(root, "svc"), os.DirFS("../../examples/project")); err != nil {
 		t.Fatal(err)
 	}
-	writeTree(t, root, map[string]string{"tools/requirements-dev.txt": "jinja2==2.10\n"})
+	testkit.WriteFiles(t, root, map[string]string{"tools/requirements-dev.txt": "jinja2==2.10\n"})
 	jsonPath := filepath.Join(t.TempDir(), "x.json")
 	code, _, stderr := runCLI(t, "scan", "-q", "--scanners", "govulncheck,osv-scanner", "--offline", "--db", "../../examples/vulndb", "--json", jsonPath, root)
 	if code != exitFail {
@@ -216,7 +219,7 @@ func TestIgnoreUnfixed(t *testing.T) {
 		t.Fatal(err)
 	}
 	root := t.TempDir()
-	writeTree(t, root, map[string]string{"requirements.txt": "mycli==1.27.0\n"})
+	testkit.WriteFiles(t, root, map[string]string{"requirements.txt": "mycli==1.27.0\n"})
 	args := []string{"scan", "--scanners", "osv-scanner", "--offline", "--db", db, "--fail-on", "low"}
 	jsonPath := filepath.Join(t.TempDir(), "x.json")
 	code, _, stderr := runCLI(t, append(args, "--json", jsonPath, root)...)

@@ -14,6 +14,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/scangate/scangate/internal/cdxtest"
 	"github.com/scangate/scangate/internal/ghtest"
 )
 
@@ -100,8 +101,9 @@ func readShard(t *testing.T, path string) shardSection {
 
 // merge(shards) is the unsharded scan: the same findings with the same
 // statuses, correlation across shards included, the same verdict,
-// remediations and SARIF, for 2 and 4 shards; and the shards split the
-// units between them, each exactly once.
+// remediations, SARIF and SBOM, for 2 and 4 shards; and the shards split
+// the units between them, each exactly once. A shard writes no SARIF and
+// no SBOM (they would hold its units' findings and packages only).
 func TestShardMergeEqualsUnsharded(t *testing.T) {
 	t.Parallel()
 	root := shardTree(t)
@@ -117,8 +119,9 @@ func TestShardMergeEqualsUnsharded(t *testing.T) {
 		}
 		return stderr
 	}
-	scan(exitFail, "--no-cache", "--json", p("full.json"), "--sarif", p("full.sarif"))
+	scan(exitFail, "--no-cache", "--json", p("full.json"), "--sarif", p("full.sarif"), "--cyclonedx", p("full.cdx.json"))
 	want, wantText := reportOf(t, p("full.json"))
+	_, wantBOM := readBOM(t, p("full.cdx.json"))
 	if _, err := exec.LookPath("bandit"); err == nil {
 		// bandit is one unit, the whole tree: one shard runs it.
 		if !strings.Contains(wantText, `"tool": "bandit"`) || !strings.Contains(wantText, `"ruleId": "B`) {
@@ -138,17 +141,20 @@ func TestShardMergeEqualsUnsharded(t *testing.T) {
 		units := map[string]int{}
 		for k := 1; k <= n; k++ {
 			f := p(fmt.Sprintf("shard-%d-of-%d.json", k, n))
-			stderr := scan(0, "--cache-dir", cache, "--shard", fmt.Sprintf("%d/%d", k, n), "--json", f, "--sarif", p("ignored.sarif"))
-			if !strings.Contains(stderr, "--sarif") || !strings.Contains(stderr, "not written") {
-				t.Errorf("shard %d/%d: no word on the SARIF it does not write:\n%s", k, n, stderr)
+			stderr := scan(0, "--cache-dir", cache, "--shard", fmt.Sprintf("%d/%d", k, n), "--json", f, "--sarif", p("ignored.sarif"),
+				"--cyclonedx", p("ignored.cdx.json"))
+			if !strings.Contains(stderr, "--sarif") || !strings.Contains(stderr, "--cyclonedx") || !strings.Contains(stderr, "not written") {
+				t.Errorf("shard %d/%d: no word on the SARIF and SBOM it does not write:\n%s", k, n, stderr)
 			}
 			files = append(files, f)
 			for _, u := range readShard(t, f).Units {
 				units[u.Kind+" "+u.Path]++
 			}
 		}
-		if _, err := os.Stat(p("ignored.sarif")); err == nil {
-			t.Errorf("a shard wrote SARIF")
+		for _, f := range []string{"ignored.sarif", "ignored.cdx.json"} {
+			if _, err := os.Stat(p(f)); err == nil {
+				t.Errorf("a shard wrote %s", f)
+			}
 		}
 		for u, c := range units {
 			if c != 1 {
@@ -161,12 +167,13 @@ func TestShardMergeEqualsUnsharded(t *testing.T) {
 			}
 		}
 		merged := p(fmt.Sprintf("merged-%d.json", n))
-		mergedSARIF := p(fmt.Sprintf("merged-%d.sarif", n))
+		mergedSARIF, mergedBOM := p(fmt.Sprintf("merged-%d.sarif", n)), p(fmt.Sprintf("merged-%d.cdx.json", n))
 		// Shards in any order.
 		slices.Reverse(files)
 		// merge takes the settings from the shards and needs no database:
 		// its flags choose outputs only.
-		code, _, stderr := runCLI(t, append([]string{"merge", "-q", "--sarif-keep-incomplete", "--root", root, "--json", merged, "--sarif", mergedSARIF}, files...)...)
+		code, _, stderr := runCLI(t, append([]string{"merge", "-q", "--sarif-keep-incomplete", "--root", root, "--json", merged, "--sarif", mergedSARIF,
+			"--cyclonedx", mergedBOM}, files...)...)
 		if code != exitFail {
 			t.Fatalf("merge of %d shards: exit %d, want %d\n%s", n, code, exitFail, stderr)
 		}
@@ -188,6 +195,15 @@ func TestShardMergeEqualsUnsharded(t *testing.T) {
 		}
 		if !bytes.Equal(gotSARIF, wantSARIF) {
 			t.Errorf("merged SARIF of %d shards differs:\n%s", n, firstDiff(string(wantSARIF), string(gotSARIF)))
+		}
+		bom, gotBOM := readBOM(t, mergedBOM)
+		if gotBOM != wantBOM {
+			t.Errorf("merged SBOM of %d shards differs:\n%s", n, firstDiff(wantBOM, gotBOM))
+		}
+		// Both copies of the example are in it: x/text found in both go.mod files.
+		i := slices.IndexFunc(bom.Components, func(c cdxtest.Component) bool { return c.PURL == "pkg:golang/golang.org/x/text@v0.3.6" })
+		if i < 0 || len(bom.Components[i].Evidence.Occurrences) != 2 {
+			t.Errorf("x/text of svc/a and svc/b: %+v", bom.Components)
 		}
 		if n == 4 {
 			crossShardCorrelation(t, files)

@@ -1,12 +1,16 @@
 package main
 
 import (
-	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/scangate/scangate/internal/testkit"
 )
+
+// leakyMain has a hard-coded credential, gosec's G101 (high).
+const leakyMain = "package main\n\nimport \"fmt\"\n\nconst apiToken = \"f62e5bcda4fae4f82370da0c6f20697b8f8447ef\"\n\nfunc main() { fmt.Println(\"hello\", apiToken) }\n"
 
 // The hook's short summary lists exactly the findings that fail the gate
 // under the scanner's own fail-on, never the global threshold's, and never
@@ -16,7 +20,7 @@ import (
 func TestShortSummaryUsesPerScannerFailOn(t *testing.T) {
 	t.Parallel()
 	dir := project(t)
-	write(t, filepath.Join(dir, "main.go"), leakyMain)
+	testkit.Write(t, dir, "main.go", leakyMain)
 	listed := regexp.MustCompile(`(?m)^  \S+\s+(G\d{3}) `)
 	for _, tc := range []struct {
 		name, cfg, verdict string
@@ -27,7 +31,7 @@ func TestShortSummaryUsesPerScannerFailOn(t *testing.T) {
 		{"gosec laxer than the global", "fail-on: low\nscanners:\n  gosec:\n    fail-on: none\n", "Verdict: PASS: no new finding at or above low (gosec: none)\n", nil},
 		{"gosec above its findings", "fail-on: medium\nscanners:\n  gosec:\n    fail-on: critical\n", "Verdict: PASS: no new finding at or above medium (gosec: critical)\n", nil},
 	} {
-		write(t, filepath.Join(dir, ".scangate.yml"), tc.cfg)
+		testkit.Write(t, dir, ".scangate.yml", tc.cfg)
 		code, _, stderr := runCLI(t, "scan", "--short", "--scanners", "gosec", dir)
 		var got []string
 		for _, m := range listed.FindAllStringSubmatch(stderr, -1) {

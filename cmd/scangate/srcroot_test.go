@@ -12,6 +12,7 @@ import (
 	"github.com/owenrumney/go-sarif/v3/pkg/report/v210/sarif"
 
 	"github.com/scangate/scangate/internal/ghtest"
+	"github.com/scangate/scangate/internal/testkit"
 )
 
 // monorepo writes a checkout (with its .git directory) holding, in
@@ -21,7 +22,7 @@ import (
 func monorepo(t *testing.T) (ws string) {
 	t.Helper()
 	ws = t.TempDir()
-	writeTree(t, ws, map[string]string{
+	testkit.WriteFiles(t, ws, map[string]string{
 		".git/HEAD":                        "ref: refs/heads/main\n",
 		"services/api/go.mod":              "module example.com/api\n\ngo 1.22\n",
 		"services/api/good/good.go":        "package good\n\nimport \"crypto/md5\"\n\nfunc Sum(b []byte) [16]byte { return md5.Sum(b) }\n",
@@ -146,7 +147,7 @@ func TestSubdirectorySARIFAndBaseline(t *testing.T) {
 	t.Setenv("GITHUB_WORKSPACE", "")
 	ws := t.TempDir()
 	api := filepath.Join(ws, "services", "api")
-	writeTree(t, ws, map[string]string{".git": "gitdir: /elsewhere/.git/worktrees/x\n"}) // a worktree
+	testkit.WriteFiles(t, ws, map[string]string{".git": "gitdir: /elsewhere/.git/worktrees/x\n"}) // a worktree
 	if err := os.MkdirAll(api, 0o755); err != nil {
 		t.Fatal(err)
 	}
@@ -173,9 +174,9 @@ func TestSubdirectorySARIFAndBaseline(t *testing.T) {
 func TestHostileGitMarkers(t *testing.T) {
 	const marker = "gitmarker-3f9a1c"
 	outside := filepath.Join(t.TempDir(), marker)
-	writeTree(t, outside, map[string]string{"config": "[core]\n\tworktree = /" + marker + "\n", "HEAD": marker + "\n"})
+	testkit.WriteFiles(t, outside, map[string]string{"config": "[core]\n\tworktree = /" + marker + "\n", "HEAD": marker + "\n"})
 	ws := t.TempDir()
-	writeTree(t, ws, map[string]string{".git": "gitdir: " + outside + "\n"})
+	testkit.WriteFiles(t, ws, map[string]string{".git": "gitdir: " + outside + "\n"})
 	api := filepath.Join(ws, "services", "api")
 	if err := os.MkdirAll(api, 0o755); err != nil {
 		t.Fatal(err)

@@ -11,6 +11,8 @@ import (
 	"testing"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/scangate/scangate/internal/testkit"
 )
 
 // The workflows in .github/workflows: the reusable ones start as their
@@ -312,7 +314,7 @@ func TestPRWorkflow(t *testing.T) {
 			env[k] = strings.ReplaceAll(v, "\\n", "\n")
 		}
 		cmd := exec.Command("bash", "-e", "-c", plan)
-		cmd.Env = actionEnv(env)
+		cmd.Env = testkit.Env(env, "GITHUB_", "RUNNER_", "SCANGATE_", "INPUT_")
 		out, err := cmd.CombinedOutput()
 		code := 0
 		if ee, ok := err.(*exec.ExitError); ok {

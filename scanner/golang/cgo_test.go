@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/scangate/scangate/internal/testfs"
+	"github.com/scangate/scangate/internal/testkit"
 	"github.com/scangate/scangate/scanner"
 )
 
@@ -40,7 +40,7 @@ func TestCgoSkipped(t *testing.T) {
 		"deep/er/_underscore.go":      cgoFile,
 		"deep/er/ok_" + other + ".go": "package er\n",
 	} {
-		testfs.Write(t, root, filepath.FromSlash(name), body)
+		testkit.Write(t, root, filepath.FromSlash(name), body)
 	}
 	m := Module{Dir: root, Rel: "."}
 	req := &scanner.Request{Root: root, Exclude: []string{"gen"}}

@@ -7,18 +7,18 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/scangate/scangate/internal/testfs"
+	"github.com/scangate/scangate/internal/testkit"
 )
 
 func TestGoModules(t *testing.T) {
 	root := t.TempDir()
-	testfs.Write(t, root, "go.mod", "module example.com/root\n\ngo 1.22\n\ntoolchain go1.22.4\n")
-	testfs.Write(t, root, "tools/go.mod", "module example.com/tools\n\ngo 1.21\n")
-	testfs.Write(t, root, "svc/api/go.mod", "module example.com/api\n")
-	testfs.Write(t, root, "vendor/x/go.mod", "module ignored/vendor\n")
-	testfs.Write(t, root, "testdata/m/go.mod", "module ignored/testdata\n")
-	testfs.Write(t, root, ".git/m/go.mod", "module ignored/git\n")
-	testfs.Write(t, root, "go.work", "go 1.22\n\nuse (\n\t.\n\t./svc/api\n)\n")
+	testkit.Write(t, root, "go.mod", "module example.com/root\n\ngo 1.22\n\ntoolchain go1.22.4\n")
+	testkit.Write(t, root, "tools/go.mod", "module example.com/tools\n\ngo 1.21\n")
+	testkit.Write(t, root, "svc/api/go.mod", "module example.com/api\n")
+	testkit.Write(t, root, "vendor/x/go.mod", "module ignored/vendor\n")
+	testkit.Write(t, root, "testdata/m/go.mod", "module ignored/testdata\n")
+	testkit.Write(t, root, ".git/m/go.mod", "module ignored/git\n")
+	testkit.Write(t, root, "go.work", "go 1.22\n\nuse (\n\t.\n\t./svc/api\n)\n")
 
 	tree, err := Modules(root, nil)
 	if err != nil {
@@ -50,7 +50,7 @@ func TestGoModules(t *testing.T) {
 // whatever the user's GOTOOLCHAIN says, and no go/packages driver.
 func TestGoEnv(t *testing.T) {
 	root := t.TempDir()
-	testfs.Write(t, root, "go.mod", "module example.com/root\n\ngo 1.22\n")
+	testkit.Write(t, root, "go.mod", "module example.com/root\n\ngo 1.22\n")
 	tree, err := Modules(root, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -84,7 +84,7 @@ func TestGoEnv(t *testing.T) {
 
 func TestGoModulesBadFile(t *testing.T) {
 	root := t.TempDir()
-	testfs.Write(t, root, "sub/go.mod", "module example.com/x\nrequire (\n")
+	testkit.Write(t, root, "sub/go.mod", "module example.com/x\nrequire (\n")
 	_, err := Modules(root, nil)
 	if err == nil || !strings.Contains(err.Error(), "sub/go.mod") {
 		t.Fatalf("want an error naming sub/go.mod, got %v", err)

@@ -5,7 +5,7 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/scangate/scangate/internal/testfs"
+	"github.com/scangate/scangate/internal/testkit"
 	"github.com/scangate/scangate/scanner"
 	"github.com/scangate/scangate/scanner/python"
 )
@@ -14,12 +14,12 @@ import (
 // Python source and a requirements file inside any of them are found by none.
 func TestWalkersSkipTheSameDirs(t *testing.T) {
 	root := t.TempDir()
-	testfs.Write(t, root, "go.mod", "module example.com/root\n")
-	testfs.Write(t, root, "app/main.py", "")
+	testkit.Write(t, root, "go.mod", "module example.com/root\n")
+	testkit.Write(t, root, "app/main.py", "")
 	for _, d := range scanner.SkippedDirs() {
-		testfs.Write(t, root, d+"/m/go.mod", "module ignored/"+d+"\n")
-		testfs.Write(t, root, d+"/lib/x.py", "")
-		testfs.Write(t, root, "app/"+d+"/requirements.txt", "")
+		testkit.Write(t, root, d+"/m/go.mod", "module ignored/"+d+"\n")
+		testkit.Write(t, root, d+"/lib/x.py", "")
+		testkit.Write(t, root, "app/"+d+"/requirements.txt", "")
 	}
 	tree, err := Modules(root, nil)
 	if err != nil {
@@ -57,7 +57,7 @@ func TestWalkerSpecificSkips(t *testing.T) {
 		}
 	}
 	root := t.TempDir()
-	testfs.Write(t, root, "build/go.mod", "module example.com/build\n")
+	testkit.Write(t, root, "build/go.mod", "module example.com/build\n")
 	if tree, err := Modules(root, nil); err != nil || len(tree.Modules) != 1 {
 		t.Errorf("Modules skipped build/: %+v, %v", tree, err)
 	}

@@ -8,7 +8,7 @@ import (
 	"syscall"
 	"testing"
 
-	"github.com/scangate/scangate/internal/testfs"
+	"github.com/scangate/scangate/internal/testkit"
 
 	"github.com/scangate/scangate/internal/resultcache"
 )
@@ -29,15 +29,15 @@ func goKey(root string) (sum string, err error) {
 // and the link's target.
 func TestKeyGoFilesFollowsSymlinks(t *testing.T) {
 	root := t.TempDir()
-	testfs.Write(t, root, "go.mod", "module example.com/m\n\ngo 1.22\n")
-	testfs.Write(t, root, "impl/main.txt", "package main\n\nfunc main() {}\n")
-	testfs.Write(t, root, "impl/other.txt", "package main\n\nfunc main() {}\n")
-	testfs.Write(t, root, "shared/x/x.go", "package x\n")
-	testfs.Write(t, root, "shared/vendor/golang.org/x/text/language/parse.go", "package language\n")
-	testfs.Write(t, root, "shared/vendor/modules.txt", "# golang.org/x/text v0.3.6\n")
-	testfs.Symlink(t, "impl/main.txt", filepath.Join(root, "main.go"))
-	testfs.Symlink(t, "../shared/x", filepath.Join(root, "pkg/x"))
-	testfs.Symlink(t, "shared/vendor", filepath.Join(root, "vendor"))
+	testkit.Write(t, root, "go.mod", "module example.com/m\n\ngo 1.22\n")
+	testkit.Write(t, root, "impl/main.txt", "package main\n\nfunc main() {}\n")
+	testkit.Write(t, root, "impl/other.txt", "package main\n\nfunc main() {}\n")
+	testkit.Write(t, root, "shared/x/x.go", "package x\n")
+	testkit.Write(t, root, "shared/vendor/golang.org/x/text/language/parse.go", "package language\n")
+	testkit.Write(t, root, "shared/vendor/modules.txt", "# golang.org/x/text v0.3.6\n")
+	testkit.Symlink(t, "impl/main.txt", filepath.Join(root, "main.go"))
+	testkit.Symlink(t, "../shared/x", filepath.Join(root, "pkg/x"))
+	testkit.Symlink(t, "shared/vendor", filepath.Join(root, "vendor"))
 
 	last, err := goKey(root)
 	if err != nil {
@@ -48,19 +48,19 @@ func TestKeyGoFilesFollowsSymlinks(t *testing.T) {
 		change func()
 	}{
 		{"the file behind main.go", func() {
-			testfs.Write(t, root, "impl/main.txt", "package main\n\nfunc main() { println() }\n")
+			testkit.Write(t, root, "impl/main.txt", "package main\n\nfunc main() { println() }\n")
 		}},
-		{"main.go retargeted", func() { testfs.Symlink(t, "impl/other.txt", filepath.Join(root, "main.go")) }},
-		{"a file in a symlinked directory", func() { testfs.Write(t, root, "shared/x/x.go", "package x\n\nconst C = 1\n") }},
-		{"a file added to a symlinked directory", func() { testfs.Write(t, root, "shared/x/y.go", "package x\n") }},
+		{"main.go retargeted", func() { testkit.Symlink(t, "impl/other.txt", filepath.Join(root, "main.go")) }},
+		{"a file in a symlinked directory", func() { testkit.Write(t, root, "shared/x/x.go", "package x\n\nconst C = 1\n") }},
+		{"a file added to a symlinked directory", func() { testkit.Write(t, root, "shared/x/y.go", "package x\n") }},
 		{"a file in a symlinked vendor directory", func() {
-			testfs.Write(t, root, "shared/vendor/golang.org/x/text/language/parse.go", "package language\n\nfunc Parse() {}\n")
+			testkit.Write(t, root, "shared/vendor/golang.org/x/text/language/parse.go", "package language\n\nfunc Parse() {}\n")
 		}},
-		{"a symlinked directory retargeted", func() { testfs.Symlink(t, "../impl", filepath.Join(root, "pkg/x")) }},
+		{"a symlinked directory retargeted", func() { testkit.Symlink(t, "../impl", filepath.Join(root, "pkg/x")) }},
 		{"a symlinked file replaced by its content", func() {
 			b, _ := os.ReadFile(filepath.Join(root, "impl/other.txt"))
 			os.Remove(filepath.Join(root, "main.go"))
-			testfs.Write(t, root, "main.go", string(b)+"\n")
+			testkit.Write(t, root, "main.go", string(b)+"\n")
 		}},
 	}
 	for _, c := range changes {
@@ -75,7 +75,7 @@ func TestKeyGoFilesFollowsSymlinks(t *testing.T) {
 		last = sum
 	}
 	// A file the go command does not read, in a symlinked directory: same key.
-	testfs.Write(t, root, "shared/x/README.md", "readme\n")
+	testkit.Write(t, root, "shared/x/README.md", "readme\n")
 	if sum, _ := goKey(root); sum != last {
 		t.Error("a README changed the key")
 	}
@@ -87,11 +87,11 @@ func TestKeyGoFilesSameTreeElsewhere(t *testing.T) {
 	var sums []string
 	for range 2 {
 		root := t.TempDir()
-		testfs.Write(t, root, "go.mod", "module example.com/m\n\ngo 1.22\n")
-		testfs.Write(t, root, "impl/a.txt", "package main\n")
-		testfs.Write(t, root, "shared/x.go", "package x\n")
-		testfs.Symlink(t, "impl/a.txt", filepath.Join(root, "main.go"))
-		testfs.Symlink(t, filepath.Join(root, "shared"), filepath.Join(root, "pkg")) // absolute, inside
+		testkit.Write(t, root, "go.mod", "module example.com/m\n\ngo 1.22\n")
+		testkit.Write(t, root, "impl/a.txt", "package main\n")
+		testkit.Write(t, root, "shared/x.go", "package x\n")
+		testkit.Symlink(t, "impl/a.txt", filepath.Join(root, "main.go"))
+		testkit.Symlink(t, filepath.Join(root, "shared"), filepath.Join(root, "pkg")) // absolute, inside
 		sum, err := goKey(root)
 		if err != nil {
 			t.Fatal(err)
@@ -107,33 +107,33 @@ func TestKeyGoFilesSameTreeElsewhere(t *testing.T) {
 // and without reading outside the root.
 func TestKeyGoFilesCannotKey(t *testing.T) {
 	outside := t.TempDir()
-	testfs.Write(t, outside, "x.go", "package x\n")
-	testfs.Write(t, outside, "dir/y.go", "package y\n")
+	testkit.Write(t, outside, "x.go", "package x\n")
+	testkit.Write(t, outside, "dir/y.go", "package y\n")
 	cases := []struct {
 		name  string
 		setup func(root string)
 		want  string
 	}{
 		{"a Go file leading outside", func(root string) {
-			testfs.Symlink(t, filepath.Join(outside, "x.go"), filepath.Join(root, "x.go"))
+			testkit.Symlink(t, filepath.Join(outside, "x.go"), filepath.Join(root, "x.go"))
 		}, "leads outside the scanned root"},
 		{"a Go file leading outside through a relative link", func(root string) {
 			rel, _ := filepath.Rel(filepath.Join(root, "sub"), filepath.Join(outside, "x.go"))
-			testfs.Symlink(t, rel, filepath.Join(root, "sub/x.go"))
+			testkit.Symlink(t, rel, filepath.Join(root, "sub/x.go"))
 		}, "leads outside the scanned root"},
 		{"a directory leading outside", func(root string) {
-			testfs.Symlink(t, filepath.Join(outside, "dir"), filepath.Join(root, "pkg"))
+			testkit.Symlink(t, filepath.Join(outside, "dir"), filepath.Join(root, "pkg"))
 		}, "leads outside the scanned root"},
 		{"a vendor directory leading outside", func(root string) {
-			testfs.Symlink(t, filepath.Join(outside, "dir"), filepath.Join(root, "vendor"))
+			testkit.Symlink(t, filepath.Join(outside, "dir"), filepath.Join(root, "vendor"))
 		}, "leads outside the scanned root"},
-		{"a cycle", func(root string) { testfs.Symlink(t, ".", filepath.Join(root, "sub/here")) }, "cycle"},
-		{"a cycle to an ancestor", func(root string) { testfs.Symlink(t, "..", filepath.Join(root, "a/b/up")) }, "cycle"},
+		{"a cycle", func(root string) { testkit.Symlink(t, ".", filepath.Join(root, "sub/here")) }, "cycle"},
+		{"a cycle to an ancestor", func(root string) { testkit.Symlink(t, "..", filepath.Join(root, "a/b/up")) }, "cycle"},
 		{"a cycle of two links", func(root string) {
-			testfs.Symlink(t, "../b", filepath.Join(root, "a/l"))
-			testfs.Symlink(t, "../a", filepath.Join(root, "b/l"))
+			testkit.Symlink(t, "../b", filepath.Join(root, "a/l"))
+			testkit.Symlink(t, "../a", filepath.Join(root, "b/l"))
 		}, "cycle"},
-		{"a dangling Go file", func(root string) { testfs.Symlink(t, "nowhere.go", filepath.Join(root, "x.go")) }, "no such file"},
+		{"a dangling Go file", func(root string) { testkit.Symlink(t, "nowhere.go", filepath.Join(root, "x.go")) }, "no such file"},
 		{"a FIFO", func(root string) {
 			if err := syscall.Mkfifo(filepath.Join(root, "fifo.go"), 0o644); err != nil {
 				t.Skip(err)
@@ -143,14 +143,14 @@ func TestKeyGoFilesCannotKey(t *testing.T) {
 			if err := syscall.Mkfifo(filepath.Join(root, "fifo"), 0o644); err != nil {
 				t.Skip(err)
 			}
-			testfs.Symlink(t, "fifo", filepath.Join(root, "f.go"))
+			testkit.Symlink(t, "fifo", filepath.Join(root, "f.go"))
 		}, "not a regular file"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			root := t.TempDir()
-			testfs.Write(t, root, "go.mod", "module example.com/m\n")
-			testfs.Write(t, root, "main.go", "package main\n")
+			testkit.Write(t, root, "go.mod", "module example.com/m\n")
+			testkit.Write(t, root, "main.go", "package main\n")
 			c.setup(root)
 			_, err := goKey(root)
 			if err == nil || !strings.Contains(err.Error(), c.want) {
@@ -168,13 +168,13 @@ func TestKeyGoFilesCannotKey(t *testing.T) {
 func TestKeyGoFilesIgnoredLinks(t *testing.T) {
 	root := t.TempDir()
 	outside := t.TempDir()
-	testfs.Write(t, outside, "notes.md", "x\n")
-	testfs.Write(t, outside, "dir/y.go", "package y\n")
-	testfs.Write(t, root, "go.mod", "module example.com/m\n")
-	testfs.Write(t, root, "main.go", "package main\n")
-	testfs.Symlink(t, "nowhere", filepath.Join(root, "dangling"))
-	testfs.Symlink(t, filepath.Join(outside, "notes.md"), filepath.Join(root, "notes.md"))
-	testfs.Symlink(t, filepath.Join(outside, "dir"), filepath.Join(root, "node_modules"))
+	testkit.Write(t, outside, "notes.md", "x\n")
+	testkit.Write(t, outside, "dir/y.go", "package y\n")
+	testkit.Write(t, root, "go.mod", "module example.com/m\n")
+	testkit.Write(t, root, "main.go", "package main\n")
+	testkit.Symlink(t, "nowhere", filepath.Join(root, "dangling"))
+	testkit.Symlink(t, filepath.Join(outside, "notes.md"), filepath.Join(root, "notes.md"))
+	testkit.Symlink(t, filepath.Join(outside, "dir"), filepath.Join(root, "node_modules"))
 	if _, err := goKey(root); err != nil {
 		t.Fatal(err)
 	}
@@ -185,9 +185,9 @@ func TestKeyGoFilesUnreadable(t *testing.T) {
 		t.Skip("root reads everything")
 	}
 	root := t.TempDir()
-	testfs.Write(t, root, "go.mod", "module example.com/m\n")
-	testfs.Write(t, root, "main.go", "package main\n")
-	testfs.Write(t, root, "secret/s.go", "package secret\n")
+	testkit.Write(t, root, "go.mod", "module example.com/m\n")
+	testkit.Write(t, root, "main.go", "package main\n")
+	testkit.Write(t, root, "secret/s.go", "package secret\n")
 	if err := os.Chmod(filepath.Join(root, "secret/s.go"), 0); err != nil {
 		t.Fatal(err)
 	}
@@ -223,12 +223,12 @@ func TestKeyModuleWorkspaceElsewhere(t *testing.T) {
 	tree := func(parent string, work, replace string) Module {
 		t.Helper()
 		root := filepath.Join(parent, "repo")
-		testfs.Write(t, root, "go.work", work)
-		testfs.Write(t, root, "app/go.mod", "module example.com/app\n\ngo 1.22\n\nrequire example.com/lib v0.0.0\n"+replace)
-		testfs.Write(t, root, "app/main.go", "package main\n\nfunc main() {}\n")
-		testfs.Write(t, root, "lib/go.mod", "module example.com/lib\n\ngo 1.22\n")
-		testfs.Write(t, root, "lib/lib.go", "package lib\n")
-		testfs.Write(t, parent, "outside/go.mod", "module example.com/out\n\ngo 1.22\n")
+		testkit.Write(t, root, "go.work", work)
+		testkit.Write(t, root, "app/go.mod", "module example.com/app\n\ngo 1.22\n\nrequire example.com/lib v0.0.0\n"+replace)
+		testkit.Write(t, root, "app/main.go", "package main\n\nfunc main() {}\n")
+		testkit.Write(t, root, "lib/go.mod", "module example.com/lib\n\ngo 1.22\n")
+		testkit.Write(t, root, "lib/lib.go", "package lib\n")
+		testkit.Write(t, parent, "outside/go.mod", "module example.com/out\n\ngo 1.22\n")
 		tr, err := Modules(root, nil)
 		if err != nil {
 			t.Fatal(err)
@@ -263,7 +263,7 @@ func TestKeyModuleWorkspaceElsewhere(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	testfs.Write(t, m.Root, "lib/lib.go", "package lib\n\nfunc F() {}\n")
+	testkit.Write(t, m.Root, "lib/lib.go", "package lib\n\nfunc F() {}\n")
 	if after, err := moduleKey(m); err != nil || after == before {
 		t.Errorf("an edit in the replacement left the key as it was (%v)", err)
 	}

@@ -10,7 +10,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/scangate/scangate/internal/testfs"
+	"github.com/scangate/scangate/internal/testkit"
 	"github.com/scangate/scangate/scanner"
 	"github.com/scangate/scangate/scanner/python"
 
@@ -37,13 +37,13 @@ func TestWalkersReportUnreadable(t *testing.T) {
 		return
 	}
 	root := t.TempDir()
-	testfs.Write(t, root, "go.mod", "module example.com/root\n\ngo 1.22\n")
-	testfs.Write(t, root, "a/secret/go.mod", "module example.com/secret\n")
-	testfs.Write(t, root, "a/secret/x.py", "")
-	testfs.Write(t, root, "a/secret/requirements.txt", "")
-	testfs.Write(t, root, "b/go.mod", "module example.com/b\n") // walked after the gap
-	testfs.Write(t, root, "b/y.py", "")
-	testfs.Write(t, root, "sub/go.mod", "module example.com/sub\n")
+	testkit.Write(t, root, "go.mod", "module example.com/root\n\ngo 1.22\n")
+	testkit.Write(t, root, "a/secret/go.mod", "module example.com/secret\n")
+	testkit.Write(t, root, "a/secret/x.py", "")
+	testkit.Write(t, root, "a/secret/requirements.txt", "")
+	testkit.Write(t, root, "b/go.mod", "module example.com/b\n") // walked after the gap
+	testkit.Write(t, root, "b/y.py", "")
+	testkit.Write(t, root, "sub/go.mod", "module example.com/sub\n")
 	noperm.Deny(t, filepath.Join(root, "sub", "go.mod")) // a module that cannot be read
 	noperm.Deny(t, filepath.Join(root, "a", "secret"))
 
@@ -73,7 +73,7 @@ func TestWalkersReportUnreadable(t *testing.T) {
 	// Nothing but an unreadable directory: the Go scanners apply (and
 	// report it), never "nothing to scan here".
 	only := t.TempDir()
-	testfs.Write(t, only, "secret/go.mod", "module example.com/secret\n")
+	testkit.Write(t, only, "secret/go.mod", "module example.com/secret\n")
 	noperm.Deny(t, filepath.Join(only, "secret"))
 	if !HasFile(only, nil, func(string, fs.DirEntry) bool { return false }) {
 		t.Error("HasFile: false for a tree with an unreadable directory")
@@ -119,20 +119,20 @@ func TestPatternsAroundGaps(t *testing.T) {
 		return
 	}
 	root := t.TempDir()
-	testfs.Write(t, root, "go.mod", "module example.com/m\n\ngo 1.22\n")
-	testfs.Write(t, root, "main.go", "package main\n\nfunc main() {}\n")
-	testfs.Write(t, root, "c/c.go", "package c\n")
-	testfs.Write(t, root, "c/deep/deep.go", "package deep\n")
-	testfs.Write(t, root, "d/d_test.go", "package d\n") // tests only: a package all the same
-	testfs.Write(t, root, "d/legacy/l.go", "package legacy\n")
-	testfs.Write(t, root, "e/e.go", "//go:build ignore\n\npackage e\n") // built nowhere: not named
-	testfs.Write(t, root, "e/secret/s.go", "package secret\n")
-	testfs.Write(t, root, "e/f/f.go", "package f\n")
-	testfs.Write(t, root, "g/cgo.go", "package g\n\nimport \"C\"\n") // cgo off: not built
-	testfs.Write(t, root, "g/sub/ok.go", "package sub\n")
-	testfs.Write(t, root, "g/secret/s.go", "package secret\n")
-	testfs.Write(t, root, "nested/go.mod", "module example.com/nested\n")
-	testfs.Write(t, root, "nested/n.go", "package nested\n")
+	testkit.Write(t, root, "go.mod", "module example.com/m\n\ngo 1.22\n")
+	testkit.Write(t, root, "main.go", "package main\n\nfunc main() {}\n")
+	testkit.Write(t, root, "c/c.go", "package c\n")
+	testkit.Write(t, root, "c/deep/deep.go", "package deep\n")
+	testkit.Write(t, root, "d/d_test.go", "package d\n") // tests only: a package all the same
+	testkit.Write(t, root, "d/legacy/l.go", "package legacy\n")
+	testkit.Write(t, root, "e/e.go", "//go:build ignore\n\npackage e\n") // built nowhere: not named
+	testkit.Write(t, root, "e/secret/s.go", "package secret\n")
+	testkit.Write(t, root, "e/f/f.go", "package f\n")
+	testkit.Write(t, root, "g/cgo.go", "package g\n\nimport \"C\"\n") // cgo off: not built
+	testkit.Write(t, root, "g/sub/ok.go", "package sub\n")
+	testkit.Write(t, root, "g/secret/s.go", "package secret\n")
+	testkit.Write(t, root, "nested/go.mod", "module example.com/nested\n")
+	testkit.Write(t, root, "nested/n.go", "package nested\n")
 	noperm.Deny(t, filepath.Join(root, "e", "secret"))
 	noperm.Deny(t, filepath.Join(root, "g", "secret"))
 
@@ -185,10 +185,10 @@ func TestGapsInShards(t *testing.T) {
 		return
 	}
 	root := t.TempDir()
-	testfs.Write(t, root, "a/go.mod", "module example.com/a\n")
-	testfs.Write(t, root, "a/x/x.go", "package x\n")
-	testfs.Write(t, root, "b/go.mod", "module example.com/b\n")
-	testfs.Write(t, root, "secret/go.mod", "module example.com/secret\n")
+	testkit.Write(t, root, "a/go.mod", "module example.com/a\n")
+	testkit.Write(t, root, "a/x/x.go", "package x\n")
+	testkit.Write(t, root, "b/go.mod", "module example.com/b\n")
+	testkit.Write(t, root, "secret/go.mod", "module example.com/secret\n")
 	noperm.Deny(t, filepath.Join(root, "a", "x"))
 	noperm.Deny(t, filepath.Join(root, "secret"))
 	units, err := Units(root, nil)

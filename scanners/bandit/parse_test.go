@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/scangate/scangate/finding"
+	"github.com/scangate/scangate/internal/testkit"
 	"github.com/scangate/scangate/scanner"
 )
 
@@ -22,7 +23,7 @@ func TestParseBandit19(t *testing.T) {
 		t.Fatal(err)
 	}
 	res := &finding.Result{}
-	if err := scanner.Settle(res, parseReport(data, "/src/banditapp", nil, res)); err != nil {
+	if err := scanner.Settle(res, parseReport(data, "/src/banditapp", nil, res), nil); err != nil {
 		t.Fatal(err)
 	}
 	if res.State != finding.Completed || len(res.Notifications) != 0 {
@@ -147,7 +148,7 @@ func TestParseAllFilesFailed(t *testing.T) {
   "results": []
 }`
 	res := &finding.Result{}
-	if err := scanner.Settle(res, parseReport([]byte(doc), "/r", nil, res)); err != nil {
+	if err := scanner.Settle(res, parseReport([]byte(doc), "/r", nil, res), nil); err != nil {
 		t.Fatal(err)
 	}
 	if res.State != finding.Incomplete || len(res.Notifications) != 2 {
@@ -158,7 +159,7 @@ func TestParseAllFilesFailed(t *testing.T) {
 	}
 	// The same report with the file excluded: nothing is missing.
 	res = &finding.Result{}
-	if err := scanner.Settle(res, parseReport([]byte(doc), "/r", []string{"legacy.py"}, res)); err != nil {
+	if err := scanner.Settle(res, parseReport([]byte(doc), "/r", []string{"legacy.py"}, res), nil); err != nil {
 		t.Fatal(err)
 	}
 	if res.State == finding.Incomplete || len(res.Notifications) != 1 || res.Notifications[0].Level != finding.LevelWarning {
@@ -205,7 +206,7 @@ func TestHasToolBandit(t *testing.T) {
 		"[tool.banditry]\n":                         false,
 		"[tool.black]\n# [tool.bandit] commented\n": false,
 	} {
-		write(t, p, doc)
+		testkit.WriteFile(t, p, doc)
 		if got, err := hasToolBandit(p); err != nil || got != want {
 			t.Errorf("%q: got %v err %v", doc, got, err)
 		}

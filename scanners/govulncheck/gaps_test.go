@@ -1,34 +1,23 @@
 package govulncheck
 
 import (
-	"context"
-	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/scangate/scangate/finding"
+	"github.com/scangate/scangate/internal/testkit"
+	"github.com/scangate/scangate/scanner/scannertest"
 )
 
 // An untidy module (testdata/gomod/untidy) fails govulncheck's package
 // load: the run is incomplete and the error's first line (the one the
 // summary shows) names the module and the go command's decisive line.
 func TestUntidyModuleDecisiveLine(t *testing.T) {
-	dl := exec.Command("go", "mod", "download", "golang.org/x/net@v0.61.0", "golang.org/x/text@v0.43.0")
-	dl.Dir = t.TempDir()
-	dl.Env = append(os.Environ(), "GOTOOLCHAIN=local", "GOFLAGS=-mod=mod")
-	if out, err := dl.CombinedOutput(); err != nil {
-		t.Fatalf("go mod download: %v\n%s", err, out)
-	}
 	root := t.TempDir()
-	copyTree(t, "testdata/stdlib", root)
-	copyTree(t, filepath.Join("..", "..", "testdata", "gomod", "untidy"), filepath.Join(root, "api"))
-	res, err := newScanner().Scan(context.Background(), request(root, exampleDB(t, "testdata/vulndb/GO-9999-0001.json")))
-	err = settle(res, err)
-	if err != nil {
-		t.Fatal(err)
-	}
+	testkit.CopyTree(t, "testdata/stdlib", root)
+	testkit.UntidyModule(t, filepath.Join(root, "api"))
+	res := scannertest.Scan(t, newScanner(), request(root, exampleDB(t, "testdata/vulndb/GO-9999-0001.json")))
 	if res.State != finding.Incomplete {
 		t.Errorf("state %s, want incomplete", res.State)
 	}

@@ -7,12 +7,13 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/scangate/scangate/finding"
+	"github.com/scangate/scangate/internal/testkit"
 	"github.com/scangate/scangate/scanner"
+	"github.com/scangate/scangate/scanner/scannertest"
 )
 
 // The test binary doubles as the govulncheck child, as scangate's own
@@ -37,10 +38,8 @@ func TestMain(m *testing.M) {
 	// The fixture modules the tests write require these; the child runs
 	// offline (GOPROXY=off), so they must be in the module cache first.
 	// examples/project vendors its own.
-	dl := exec.Command("go", "mod", "download", "golang.org/x/text@v0.3.6", "golang.org/x/crypto@v0.0.0-20220722155217-630584e8d5aa")
-	dl.Env = append(os.Environ(), "GOTOOLCHAIN=local", "GOFLAGS=-mod=mod")
-	if out, err := dl.CombinedOutput(); err != nil {
-		fmt.Fprintf(os.Stderr, "go mod download: %v\n%s", err, out)
+	if err := testkit.DownloadModules("golang.org/x/text@v0.3.6", "golang.org/x/crypto@v0.0.0-20220722155217-630584e8d5aa"); err != nil {
+		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
 	dir, err := os.MkdirTemp("", "scangate-companion-")
@@ -111,61 +110,27 @@ func exampleDB(t testing.TB, extra ...string) string {
 	return db
 }
 
-func absPath(t testing.TB, p string) string {
-	t.Helper()
-	a, err := filepath.Abs(p)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return a
-}
-
 func request(root, db string) *scanner.Request {
-	return &scanner.Request{Root: root, Offline: true, DB: db, Logf: func(string, ...any) {}}
+	r := scannertest.Request(root)
+	r.Offline, r.DB = true, db
+	return r
 }
 
-// copyTree copies a directory of small files.
-func copyTree(t testing.TB, src, dst string) {
+// exampleRoot is examples/project, a module with vulnerable dependencies.
+var exampleRoot = scannertest.Repo("examples", "project")
+
+// example is examples/project's scan, made once for every test that reads it.
+var example scannertest.Shared
+
+func exampleScan(t *testing.T) scannertest.Outcome {
 	t.Helper()
-	if err := os.CopyFS(dst, os.DirFS(src)); err != nil {
-		t.Fatal(err)
-	}
-}
-
-func writeFiles(t testing.TB, root string, files map[string]string) {
-	t.Helper()
-	for name, body := range files {
-		p := filepath.Join(root, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-}
-
-// The example project is scanned once for every test that reads it.
-var example struct {
-	once sync.Once
-	root string
-	res  *finding.Result
-	err  error
-	logs []string
-}
-
-func exampleScan(t *testing.T) (*finding.Result, string) {
-	t.Helper()
-	example.once.Do(func() {
-		example.root = absPath(t, "../../examples/project")
-		req := request(example.root, exampleDB(t))
-		req.Logf = func(format string, args ...any) { example.logs = append(example.logs, fmt.Sprintf(format, args...)) }
-		example.res, example.err = newScanner().Scan(context.Background(), req)
+	o := example.Get("project", func() scannertest.Outcome {
+		return scannertest.Run(t, newScanner(), request(exampleRoot, exampleDB(t)))
 	})
-	if example.err != nil {
-		t.Fatalf("scan examples/project: %v", example.err)
+	if o.Err != nil || o.Res.State != finding.Completed {
+		t.Fatalf("scan examples/project: %v %+v", o.Err, o.Res.Notifications)
 	}
-	return example.res, example.root
+	return o
 }
 
 func byRule(res *finding.Result, id string) *finding.Finding {

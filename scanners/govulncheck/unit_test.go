@@ -1,7 +1,6 @@
 package govulncheck
 
 import (
-	"context"
 	"errors"
 	"os"
 	"path/filepath"
@@ -10,8 +9,10 @@ import (
 	"testing"
 
 	"github.com/scangate/scangate/finding"
+	"github.com/scangate/scangate/internal/testkit"
 	"github.com/scangate/scangate/scanner"
 	"github.com/scangate/scangate/scanner/golang"
+	"github.com/scangate/scangate/scanner/scannertest"
 )
 
 // Build tags and test files reach govulncheck: the only calls of x/text
@@ -28,7 +29,7 @@ func TestTagsAndTests(t *testing.T) {
 			textSum = append(textSum, l)
 		}
 	}
-	writeFiles(t, root, map[string]string{
+	testkit.WriteFiles(t, root, map[string]string{
 		"go.mod":         "module example.com/tagged\n\ngo 1.22\n\nrequire golang.org/x/text v0.3.6\n",
 		"go.sum":         strings.Join(textSum, "\n") + "\n",
 		"tagged.go":      "package tagged\n\nfunc Name() string { return \"tagged\" }\n",
@@ -39,19 +40,13 @@ func TestTagsAndTests(t *testing.T) {
 	s := newScanner()
 
 	req := request(root, db)
-	res, err := s.Scan(context.Background(), req)
-	if err != nil {
-		t.Fatal(err)
-	}
+	res := scannertest.Scan(t, s, req)
 	if len(res.Findings) != 0 || res.State != finding.Completed {
 		t.Fatalf("without tags and tests: state %v, findings %+v\n%s", res.State, res.Findings, notes(res))
 	}
 
 	req.Tags, req.Tests = []string{"special"}, true
-	res, err = s.Scan(context.Background(), req)
-	if err != nil {
-		t.Fatal(err)
-	}
+	res = scannertest.Scan(t, s, req)
 	f := byRule(res, "GO-2021-0113")
 	if f == nil || f.Reachable != finding.Called {
 		t.Fatalf("with tags and tests: findings %+v\n%s", res.Findings, notes(res))
@@ -111,7 +106,7 @@ func TestGoFlags(t *testing.T) {
 	if got := goFlags("-mod=mod -buildvcs=false", dir); got != "-buildvcs=false -mod=readonly" {
 		t.Errorf("goFlags = %q", got)
 	}
-	writeFiles(t, dir, map[string]string{"vendor/modules.txt": "# example.com/x v1.0.0\n"})
+	testkit.WriteFiles(t, dir, map[string]string{"vendor/modules.txt": "# example.com/x v1.0.0\n"})
 	if got := goFlags("-mod=mod", dir); got != "" {
 		t.Errorf("goFlags with vendor = %q, want the go command's default", got)
 	}
@@ -151,7 +146,7 @@ func TestChildEnv(t *testing.T) {
 
 func TestLocate(t *testing.T) {
 	root := t.TempDir()
-	writeFiles(t, root, map[string]string{"a/go.mod": `module example.com/a
+	testkit.WriteFiles(t, root, map[string]string{"a/go.mod": `module example.com/a
 
 go 1.22
 
@@ -204,7 +199,7 @@ func TestVulnVersionPinned(t *testing.T) {
 
 func TestExclude(t *testing.T) {
 	root := t.TempDir()
-	writeFiles(t, root, map[string]string{
+	testkit.WriteFiles(t, root, map[string]string{
 		"a/go.mod": "module example.com/a\n\ngo 1.22\n",
 		"a/a.go":   "package a\n\nimport \"example.com/a/missing\"\n",
 		"b/go.mod": "module example.com/b\n\ngo 1.22\n",
@@ -214,16 +209,12 @@ func TestExclude(t *testing.T) {
 	s := newScanner()
 	req := request(root, db)
 	req.Exclude = []string{"a"}
-	res, err := s.Scan(context.Background(), req)
-	err = settle(res, err)
-	if err != nil {
-		t.Fatal(err)
-	}
+	res := scannertest.Scan(t, s, req)
 	if msgs := notes(res); strings.Contains(msgs, "example.com/a") || !strings.Contains(msgs, "module b (example.com/b)") {
 		t.Errorf("with a excluded:\n%s", msgs)
 	}
 	req.Exclude = []string{"a", "b/**"}
-	_, err = s.Scan(context.Background(), req)
+	err := scannertest.Run(t, s, req).Err
 	var skip *scanner.SkipError
 	if !errors.As(err, &skip) || skip.Reason != "every Go module under the root is excluded" {
 		t.Errorf("with every module excluded: err = %v", err)

@@ -1,8 +1,6 @@
 package osv
 
 import (
-	"context"
-	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -10,21 +8,9 @@ import (
 	"testing"
 
 	"github.com/scangate/scangate/finding"
-	"github.com/scangate/scangate/scanner"
+	"github.com/scangate/scangate/internal/testkit"
+	"github.com/scangate/scangate/scanner/scannertest"
 )
-
-func writeFiles(t *testing.T, root string, files map[string]string) {
-	t.Helper()
-	for name, body := range files {
-		p := filepath.Join(root, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-}
 
 func findingsAt(res *finding.Result) []string {
 	var out []string
@@ -38,7 +24,7 @@ func findingsAt(res *finding.Result) []string {
 // edit, and once when that file is scanned on its own too.
 func TestIncludedPinAtItsOwnLine(t *testing.T) {
 	root := t.TempDir()
-	writeFiles(t, root, map[string]string{
+	testkit.WriteFiles(t, root, map[string]string{
 		"requirements.txt":     "flask==2.3.3\njinja2==2.11.2\n",
 		"requirements-dev.txt": "-r requirements.txt\n-r common/pins.txt\n",
 		// Not a name osv-scanner looks for: read only through the include.
@@ -69,8 +55,8 @@ func TestIncludedPinAtItsOwnLine(t *testing.T) {
 func TestIncludeOutsideRootRefused(t *testing.T) {
 	base := t.TempDir()
 	root, outside := filepath.Join(base, "repo"), filepath.Join(base, "outside")
-	writeFiles(t, outside, map[string]string{"requirements.txt": "jinja2==2.11.2\n"})
-	writeFiles(t, root, map[string]string{
+	testkit.WriteFiles(t, outside, map[string]string{"requirements.txt": "jinja2==2.11.2\n"})
+	testkit.WriteFiles(t, root, map[string]string{
 		"requirements.txt":     "-r ../outside/requirements.txt\nrequests==2.31.0\n",
 		"requirements-dev.txt": "flask==2.3.3\n-r link.txt\n",
 	})
@@ -109,14 +95,14 @@ func TestIncludeOutsideRootRefused(t *testing.T) {
 // puts "osv-scanner: " before every line, so the adapter does not.
 func TestLogLinesNotNamedTwice(t *testing.T) {
 	root := t.TempDir()
-	writeFiles(t, root, map[string]string{"requirements.txt": "-r missing.txt\njinja2==2.11.2\n"})
-	var lines []string
-	req := &scanner.Request{Root: root, Offline: true, DB: importDB(t, advisoriesDir),
-		Logf: func(format string, args ...any) { lines = append(lines, fmt.Sprintf(format, args...)) }}
-	res, err := New(Options{MaxDBAge: -1}).Scan(context.Background(), req)
-	if err := scanner.Settle(res, err); err != nil { // as the runner: the state set
-		t.Fatal(err)
+	testkit.WriteFiles(t, root, map[string]string{"requirements.txt": "-r missing.txt\njinja2==2.11.2\n"})
+	req := scannertest.Request(root)
+	req.Offline, req.DB = true, importDB(t, advisoriesDir)
+	o := scannertest.Run(t, New(Options{MaxDBAge: -1}), req)
+	if o.Err != nil {
+		t.Fatal(o.Err)
 	}
+	res, lines := o.Res, o.Logs
 	if len(res.Findings) != 1 {
 		t.Errorf("findings %v", findingsAt(res))
 	}
@@ -137,10 +123,9 @@ func TestLogLinesNotNamedTwice(t *testing.T) {
 // while the file's own pins are still reported.
 func TestMissingIncludeIsIncomplete(t *testing.T) {
 	root := t.TempDir()
-	writeFiles(t, root, map[string]string{"requirements.txt": "-r missing.txt\njinja2==2.11.2\n"})
-	req := &scanner.Request{Root: root, Offline: true, DB: importDB(t, advisoriesDir)}
-	res, err := New(Options{MaxDBAge: -1}).Scan(context.Background(), req)
-	if err := scanner.Settle(res, err); err != nil { // as the runner: the state set
+	testkit.WriteFiles(t, root, map[string]string{"requirements.txt": "-r missing.txt\njinja2==2.11.2\n"})
+	res, err := scan(t, New(Options{MaxDBAge: -1}), root, importDB(t, advisoriesDir), true)
+	if err != nil {
 		t.Fatal(err)
 	}
 	if res.State != finding.Incomplete || len(res.Findings) != 1 {

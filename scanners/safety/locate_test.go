@@ -1,9 +1,9 @@
 package safety
 
 import (
-	"os"
-	"path/filepath"
 	"testing"
+
+	"github.com/scangate/scangate/internal/testkit"
 )
 
 func TestNormalize(t *testing.T) {
@@ -20,15 +20,7 @@ func TestNormalize(t *testing.T) {
 func writeFiles(t *testing.T, files map[string]string) string {
 	t.Helper()
 	root := t.TempDir()
-	for rel, content := range files {
-		p := filepath.Join(root, filepath.FromSlash(rel))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	testkit.WriteFiles(t, root, files)
 	return root
 }
 

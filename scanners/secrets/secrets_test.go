@@ -17,23 +17,11 @@ import (
 
 	"github.com/scangate/scangate/finding"
 	"github.com/scangate/scangate/internal/resultcache"
+	"github.com/scangate/scangate/internal/testkit"
 	"github.com/scangate/scangate/scanner"
 	"github.com/scangate/scangate/scanners/secrets"
 	"github.com/scangate/scangate/scanners/secrets/secretstest"
 )
-
-func write(t testing.TB, root string, files map[string]string) {
-	t.Helper()
-	for name, text := range files {
-		p := filepath.Join(root, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-}
 
 // scan runs the adapter as the runner does and returns its result.
 func scan(t testing.TB, s *secrets.Scanner, req scanner.Request) finding.Result {
@@ -63,7 +51,7 @@ func TestEveryDetectorFoundAndNothingRepeated(t *testing.T) {
 	for _, s := range ss {
 		files["conf/"+s.Rule+".txt"] = "# settings\n\n" + s.Text
 	}
-	write(t, root, files)
+	testkit.WriteFiles(t, root, files)
 	res := scan(t, secrets.New(secrets.Options{}), scanner.Request{Root: root})
 	if res.State != finding.Completed {
 		t.Fatalf("state %v: %+v", res.State, res.Notifications)
@@ -122,7 +110,7 @@ func TestInlineMarkers(t *testing.T) {
 	root := t.TempDir()
 	ss := secretstest.All(t)
 	gh, npm := ss[0].Values[0], ss[4].Values[0]
-	write(t, root, map[string]string{
+	testkit.WriteFiles(t, root, map[string]string{
 		"a.go":  "var a = \"" + gh + "\" // gitleaks:allow\n",
 		"b.py":  "b = '" + gh + "'  # trufflehog:ignore\n",
 		"c.go":  "var c = \"" + gh + "\" //nolint:gosec,secrets // test value\n",
@@ -158,7 +146,7 @@ func TestFingerprintSurvivesLineMoves(t *testing.T) {
 	gh := ss[0].Values[0]
 	fp := func(text string) string {
 		root := t.TempDir()
-		write(t, root, map[string]string{"cfg/app.env": text})
+		testkit.WriteFiles(t, root, map[string]string{"cfg/app.env": text})
 		res := scan(t, secrets.New(secrets.Options{}), scanner.Request{Root: root})
 		if len(res.Findings) != 1 {
 			t.Fatalf("%d findings: %+v", len(res.Findings), res.Findings)
@@ -181,7 +169,7 @@ func TestWhatIsRead(t *testing.T) {
 	outside := t.TempDir()
 	ss := secretstest.All(t)
 	gh := ss[0].Values[0]
-	write(t, root, map[string]string{
+	testkit.WriteFiles(t, root, map[string]string{
 		"src/app.txt":            gh + "\n",
 		"vendor/x/key.txt":       gh + "\n",
 		"node_modules/x/key.txt": gh + "\n",
@@ -190,7 +178,7 @@ func TestWhatIsRead(t *testing.T) {
 		"bin/tool":               "\x00\x01" + gh + "\n",
 		"docs/notes.md":          "no secret here\n",
 	})
-	write(t, outside, map[string]string{"creds.txt": gh + "\n"})
+	testkit.WriteFiles(t, outside, map[string]string{"creds.txt": gh + "\n"})
 	if err := os.Symlink(filepath.Join(outside, "creds.txt"), filepath.Join(root, "link.txt")); err != nil {
 		t.Fatal(err)
 	}
@@ -230,7 +218,7 @@ func TestHostileFiles(t *testing.T) {
 		line[i] = 'a'
 	}
 	copy(line[50<<20:], gh)
-	write(t, root, map[string]string{"one-line.min.js": string(line), "ok.txt": "fine\n"})
+	testkit.WriteFiles(t, root, map[string]string{"one-line.min.js": string(line), "ok.txt": "fine\n"})
 	line = nil
 	if err := os.Symlink("/proc/self/environ", filepath.Join(root, "environ")); err != nil {
 		t.Fatal(err)
@@ -259,7 +247,7 @@ func TestSecretInFileName(t *testing.T) {
 	root := t.TempDir()
 	ss := secretstest.All(t)
 	gh, npm := ss[0].Values[0], ss[4].Values[0]
-	write(t, root, map[string]string{
+	testkit.WriteFiles(t, root, map[string]string{
 		"tokens/" + gh + ".txt": "TOKEN=" + npm + "\n",
 		"dir-" + npm + "/a.txt": "nothing\n",
 	})
@@ -296,7 +284,7 @@ func TestCachePerFileContent(t *testing.T) {
 	for _, s := range ss {
 		files[s.Rule+".cfg"] = s.Text
 	}
-	write(t, root, files)
+	testkit.WriteFiles(t, root, files)
 	run := func() (finding.Result, resultcache.Count) {
 		c := resultcache.Open(resultcache.Options{Dir: dir, Build: "test"})
 		res := scan(t, secrets.New(secrets.Options{}), scanner.Request{Root: root, Cache: c})
@@ -361,7 +349,7 @@ func TestValidate(t *testing.T) {
 	u, _ := url.Parse(srv.URL)
 	client := &http.Client{Transport: rewrite{u}}
 	root := t.TempDir()
-	write(t, root, map[string]string{
+	testkit.WriteFiles(t, root, map[string]string{
 		"a.env": "A=" + live + "\nB=" + revoked + "\nC=" + live + "\n",
 		"b.env": ss[3].Text, // RubyGems: no validator
 	})
@@ -399,7 +387,7 @@ func TestValidate(t *testing.T) {
 // formats they resemble are still found.
 func TestFalsePositivesOfARealRepository(t *testing.T) {
 	root := t.TempDir()
-	write(t, root, map[string]string{
+	testkit.WriteFiles(t, root, map[string]string{
 		// Go method calls on a receiver named s, b or r (Vault's legacy token prefixes).
 		"codespaces.go": "func f() {\n\terr := s.StartCodespaceWithRetryAndWait(ctx)\n\tb.WaitForCodespaceStateChange(x)\n}\n",
 		"vault.env":     "VAULT_TOKEN=hvs.CAESIJ4gZsEqQqwlqxBJkVb3Vh0DMvYyXK2wAGZwQ8ua_bPoGh4KHGh2cy5vb0JYUWJ0bVFJWHhBSkRzQUxjdk1iREY\n", // scangate:ignore secret (a test value)
@@ -425,7 +413,7 @@ func TestFalsePositivesOfARealRepository(t *testing.T) {
 // a token is reported.
 func TestPackagistNamesAreNoTokens(t *testing.T) {
 	root := t.TempDir()
-	write(t, root, map[string]string{
+	testkit.WriteFiles(t, root, map[string]string{
 		"notes.md":     "The packagist_uut_ prefix marks user update tokens.\nSet the name osv-scalibr here.\n",
 		"composer.env": "PACKAGIST_TOKEN=packagist_uut_" + strings.Repeat("0a1b2c3d", 8) + "4e5f\n",
 	})

@@ -1,4 +1,4 @@
-package main
+package e2e
 
 import (
 	"cmp"
@@ -11,9 +11,9 @@ import (
 	"slices"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 
+	"github.com/scangate/scangate/internal/testkit"
 	"github.com/scangate/scangate/scanners/govulncheck"
 )
 
@@ -28,7 +28,7 @@ type stage struct {
 
 func parseDockerfile(t *testing.T) (args map[string]string, stages []stage) {
 	t.Helper()
-	b, err := os.ReadFile("../../Dockerfile")
+	b, err := os.ReadFile("../../../Dockerfile")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -146,7 +146,7 @@ func dockerBuild(t *testing.T) (env, args []string, err error) {
 			if !strings.HasPrefix(l, "RUN ") || !strings.Contains(l, "go build") {
 				continue
 			}
-			words, err := splitArgs(strings.ReplaceAll(strings.TrimPrefix(l, "RUN "), "${VERSION}", "dockerfile-check"))
+			words, err := shellWords(strings.TrimPrefix(l, "RUN "))
 			if err != nil {
 				return nil, nil, err
 			}
@@ -172,16 +172,23 @@ func dockerBuild(t *testing.T) (env, args []string, err error) {
 	return nil, nil, nil
 }
 
-// scangateBinary builds scangate with the Dockerfile's go build (its output
-// directory and link flags), once per test binary, for tests that need a
-// real executable, and puts the tests' govulncheck companion beside it. It
-// builds scangate with -race instead of the image's CGO_ENABLED=0 -trimpath: then every
-// package is the one `go test -race` compiled already, where the image's
-// flags would compile all of scangate's dependencies a second time (a
-// quarter of a cold test run's CPU). .ci/run builds the image's flags
-// exactly (scripts/dockerfile-check.sh). Each test gets its own copy of both
-// programs in a temporary directory (tests change what sits beside
-// scangate), and the path of its scangate.
+// shellWords splits a RUN line into words as the image's shell does,
+// with VERSION set.
+func shellWords(line string) ([]string, error) {
+	cmd := exec.Command("bash", "-c", `printf '%s\0' `+line)
+	cmd.Env = append(os.Environ(), "VERSION=dockerfile-check")
+	out, err := cmd.Output()
+	if err != nil {
+		return nil, fmt.Errorf("bash: %v: %s", err, line)
+	}
+	return strings.Split(strings.TrimSuffix(string(out), "\x00"), "\x00"), nil
+}
+
+// scangateBinary builds both programs with the Dockerfile's go build (its
+// output directory and link flags), once per test binary, for tests that
+// need a real executable. Each test gets its own copy of both programs in
+// a temporary directory (tests change what sits beside scangate), and the
+// path of its scangate.
 func scangateBinary(t *testing.T) string {
 	t.Helper()
 	src := builtDir(t)
@@ -191,15 +198,19 @@ func scangateBinary(t *testing.T) string {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := writeTestProgram(filepath.Join(dir, name), data); err != nil {
-			t.Fatal(err)
-		}
+		testkit.WriteProgram(t, filepath.Join(dir, name), data)
 	}
 	return filepath.Join(dir, "scangate")
 }
 
 // builtDir builds both programs once (see scangateBinary) and returns the
 // directory that holds them; tests must not change it.
+//
+// The build is the image's, flags and all (CGO_ENABLED=0 -trimpath): not
+// the race-instrumented test build, since the programs run real scans and
+// the race detector would multiply their CPU; scangate's own code is
+// race-tested in-process by cmd/scangate's tests. .ci/run builds the same
+// flags first (scripts/dockerfile-check.sh), so this build links only.
 func builtDir(t *testing.T) string {
 	t.Helper()
 	built.once.Do(func() {
@@ -219,25 +230,11 @@ func builtDir(t *testing.T) string {
 		}
 		dir := filepath.Join(testTmp, "docker-build")
 		args[i+1] = dir + string(filepath.Separator)
-		// The companion is the one TestMain built with the image's compile
-		// flags: govulncheck in a race-built child would cost several times
-		// the CPU, and scangate must accept a companion built apart.
-		args = slices.DeleteFunc(args, func(a string) bool { return a == "-trimpath" || a == "./cmd/"+govulncheck.Companion })
-		args = slices.Insert(args, 1, "-race")
-		env = slices.DeleteFunc(env, func(e string) bool { return strings.HasPrefix(e, "CGO_ENABLED=") })
 		cmd := exec.Command("go", args...)
-		cmd.Dir = "../.."
+		cmd.Dir = "../../.."
 		cmd.Env = append(os.Environ(), env...)
 		if out, err := cmd.CombinedOutput(); err != nil {
 			built.err = fmt.Errorf("go %s: %v\n%s", strings.Join(args, " "), err, out)
-			return
-		}
-		comp, err := os.ReadFile(filepath.Join(testTmp, govulncheck.Companion))
-		if err == nil {
-			err = os.WriteFile(filepath.Join(dir, govulncheck.Companion), comp, 0o755)
-		}
-		if err != nil {
-			built.err = err
 			return
 		}
 		built.dir = dir
@@ -253,14 +250,4 @@ var built struct {
 	once sync.Once
 	dir  string
 	err  error
-}
-
-// writeTestProgram writes a program that the tests then run, holding
-// syscall.ForkLock so that no child forked meanwhile by a parallel test
-// inherits the open file: exec would then fail with "text file busy"
-// (golang.org/issue/22315).
-func writeTestProgram(path string, data []byte) error {
-	syscall.ForkLock.Lock()
-	defer syscall.ForkLock.Unlock()
-	return os.WriteFile(path, data, 0o755)
 }

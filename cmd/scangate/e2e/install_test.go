@@ -1,4 +1,4 @@
-package main
+package e2e
 
 import (
 	"crypto/sha256"
@@ -12,22 +12,19 @@ import (
 	"path/filepath"
 	"regexp"
 	"runtime"
-	"slices"
 	"strings"
 	"sync"
 	"testing"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/scangate/scangate/internal/testkit"
 )
 
 // The composite action (action.yml) and its installer
 // (scripts/action-install.sh), tested without GitHub: a release that
 // scripts/release-package.sh packages for this machine is served by an
 // httptest server, and the action's run steps run as the runner runs them.
-
-// actionSetupInputs are the inputs of action.yml that install and cache
-// scangate; they never reach the scan (TestActionYAML skips them).
-var actionSetupInputs = []string{"go-version", "go-version-file", "version", "install", "cache", "skip-save-cache", "update-db"}
 
 const testReleaseTag = "v9.9.9"
 
@@ -49,7 +46,7 @@ func releaseBuild(t *testing.T) string {
 	testRelease.once.Do(func() {
 		dir := filepath.Join(testTmp, "release", testReleaseTag)
 		cmd := exec.Command("bash", "scripts/release-package.sh", dir, runtime.GOOS+"/"+runtime.GOARCH+"="+bin)
-		cmd.Dir = "../.."
+		cmd.Dir = "../../.."
 		if out, err := cmd.CombinedOutput(); err != nil {
 			testRelease.err = fmt.Errorf("release-package.sh: %v\n%s", err, out)
 			return
@@ -166,14 +163,7 @@ func (s *releaseServer) publish(t *testing.T, tag string) string {
 // actionEnv is the environment of a run step: this process's, without
 // anything of the runner's or scangate's, plus env.
 func actionEnv(env map[string]string) []string {
-	out := slices.DeleteFunc(os.Environ(), func(kv string) bool {
-		return strings.HasPrefix(kv, "GITHUB_") || strings.HasPrefix(kv, "RUNNER_") ||
-			strings.HasPrefix(kv, "SCANGATE_") || strings.HasPrefix(kv, "INPUT_")
-	})
-	for k, v := range env {
-		out = append(out, k+"="+v)
-	}
-	return out
+	return testkit.Env(env, "GITHUB_", "RUNNER_", "SCANGATE_", "INPUT_")
 }
 
 // readOutputs reads a $GITHUB_OUTPUT file of name=value lines.
@@ -213,7 +203,7 @@ func runInstall(t *testing.T, srv *releaseServer, toolCache string, env map[stri
 	for k, v := range env {
 		base[k] = v
 	}
-	cmd := exec.Command("bash", "../../scripts/action-install.sh")
+	cmd := exec.Command("bash", "../../../scripts/action-install.sh")
 	cmd.Env = actionEnv(base)
 	out, err := cmd.CombinedOutput()
 	return installResult{err: err, log: string(out), outputs: readOutputs(t, filepath.Join(dir, "output"))}
@@ -232,6 +222,7 @@ func sha256File(t *testing.T, path string) string {
 // TestActionInstallRelease: the first job downloads and verifies the
 // archive; the second finds it in the tool cache and asks for nothing.
 func TestActionInstallRelease(t *testing.T) {
+	skipShort(t)
 	t.Parallel()
 	_, _, asset := hostRunner(t)
 	srv := newReleaseServer(t)
@@ -316,6 +307,7 @@ func TestActionInstallRelease(t *testing.T) {
 // a cached copy is checked against its current checksums.txt: the same
 // archive is not downloaded again, a new one is.
 func TestActionInstallMovingTag(t *testing.T) {
+	skipShort(t)
 	t.Parallel()
 	_, _, asset := hostRunner(t)
 	srv := newReleaseServer(t)
@@ -366,6 +358,7 @@ func TestActionInstallMovingTag(t *testing.T) {
 // TestActionInstallRefuses: what the installer must not install, each
 // with an error that says what to do, and nothing left in the tool cache.
 func TestActionInstallRefuses(t *testing.T) {
+	skipShort(t)
 	t.Parallel()
 	osName, _, asset := hostRunner(t)
 	srv := newReleaseServer(t)
@@ -433,29 +426,24 @@ func TestActionInstallRefuses(t *testing.T) {
 // get the download instead.
 //
 // The installer's go build runs through a go on PATH that records the
-// command and then builds with -race instead of CGO_ENABLED=0 -trimpath:
-// every package is then one that `go test -race` compiled already, where
-// the release flags would compile all dependencies again (.ci/run builds
-// with them: scripts/dockerfile-check.sh and scripts/release-build.sh).
+// command and runs it: its flags are the image's, which builtDir built
+// already, so it links only.
 func TestActionInstallSource(t *testing.T) {
+	skipShort(t)
 	t.Parallel()
 	realGo, err := exec.LookPath("go")
 	if err != nil {
 		t.Skip("no go on PATH")
 	}
+	builtDir(t) // the image's build: the installer's reuses its packages
 	shim, log := t.TempDir(), filepath.Join(t.TempDir(), "go.log")
 	script := `#!/bin/bash
-printf '%s\n' "CGO_ENABLED=${CGO_ENABLED-} GOWORK=${GOWORK-} go $*" >>` + shArg(log) + `
-args=()
-for a in "$@"; do [ "$a" = -trimpath ] || args+=("$a"); done
-[ "${args[0]}" = build ] && args=(build -race "${args[@]:1}")
-CGO_ENABLED=1 exec ` + shArg(realGo) + ` "${args[@]}"
+printf '%s\n' "CGO_ENABLED=${CGO_ENABLED-} GOWORK=${GOWORK-} go $*" >>'` + log + `'
+exec '` + realGo + `' "$@"
 `
-	if err := writeTestProgram(filepath.Join(shim, "go"), []byte(script)); err != nil {
-		t.Fatal(err)
-	}
+	testkit.WriteProgram(t, filepath.Join(shim, "go"), []byte(script))
 	srv := newReleaseServer(t)
-	root, err := filepath.Abs("../..")
+	root, err := filepath.Abs("../../..")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -486,125 +474,6 @@ CGO_ENABLED=1 exec ` + shArg(realGo) + ` "${args[@]}"
 	}
 }
 
-type compositeStep struct {
-	ID               string            `yaml:"id"`
-	If               string            `yaml:"if"`
-	Uses             string            `yaml:"uses"`
-	Run              string            `yaml:"run"`
-	Shell            string            `yaml:"shell"`
-	WorkingDirectory string            `yaml:"working-directory"`
-	Env              map[string]string `yaml:"env"`
-	With             map[string]string `yaml:"with"`
-}
-
-type compositeAction struct {
-	Inputs map[string]struct {
-		Default string `yaml:"default"`
-	} `yaml:"inputs"`
-	Outputs map[string]struct {
-		Value string `yaml:"value"`
-	} `yaml:"outputs"`
-	Runs struct {
-		Using string          `yaml:"using"`
-		Steps []compositeStep `yaml:"steps"`
-	} `yaml:"runs"`
-}
-
-func readComposite(t *testing.T) (compositeAction, string) {
-	t.Helper()
-	b, err := os.ReadFile("../../action.yml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var a compositeAction
-	if err := yaml.Unmarshal(b, &a); err != nil {
-		t.Fatalf("action.yml: %v", err)
-	}
-	return a, string(b)
-}
-
-// TestActionComposite checks the composite steps: no input is ever part of
-// a script's text (only of its environment), every scan input reaches
-// `scangate action` under the name getInput reads, and the outputs are the
-// scan step's.
-func TestActionComposite(t *testing.T) {
-	t.Parallel()
-	a, text := readComposite(t)
-	if a.Runs.Using != "composite" || len(a.Runs.Steps) == 0 {
-		t.Fatalf("runs: %+v", a.Runs)
-	}
-	byID := map[string]compositeStep{}
-	for i, s := range a.Runs.Steps {
-		byID[s.ID] = s
-		if (s.Run == "") == (s.Uses == "") {
-			t.Errorf("step %d: want exactly one of run and uses", i)
-		}
-		if s.Run != "" && s.Shell != "bash" {
-			t.Errorf("step %d: shell %q, want bash", i, s.Shell)
-		}
-		// An expression in a script is pasted into its text before the
-		// shell reads it: an input there would be shell code.
-		if strings.Contains(s.Run, "${{") {
-			t.Errorf("step %d: an expression in run: %s", i, s.Run)
-		}
-		// Pinned by commit (TestWorkflowActionsPinned checks the tag comment).
-		if s.Uses != "" && !regexp.MustCompile(`^actions/[a-z-]+(/[a-z-]+)?@[0-9a-f]{40}$`).MatchString(s.Uses) {
-			t.Errorf("step %d: uses %s, want an actions/ action pinned by commit", i, s.Uses)
-		}
-	}
-	scan, ok := byID["scan"]
-	if !ok {
-		t.Fatal("no step with id scan")
-	}
-	if !strings.HasSuffix(scan.Run, `/scangate" action`) {
-		t.Errorf("the scan step runs %s, want scangate action", scan.Run)
-	}
-	for _, in := range actionInputs {
-		key := "INPUT_" + strings.ToUpper(strings.ReplaceAll(in.name, "-", "_"))
-		if got, want := scan.Env[key], "${{ inputs."+in.name+" }}"; got != want {
-			t.Errorf("scan step env %s = %q, want %q", key, got, want)
-		}
-		if getInput(envOf(map[string]string{key: "x"}), in.name) != "x" {
-			t.Errorf("getInput(%s) does not read %s", in.name, key)
-		}
-	}
-	for _, name := range actionOutputs {
-		if got, want := a.Outputs[name].Value, "${{ steps.scan.outputs."+name+" }}"; got != want {
-			t.Errorf("output %s = %q, want %q", name, got, want)
-		}
-	}
-	checkResultCache(t, a.Runs.Steps)
-	install := byID["install"]
-	if got := install.Env["SCANGATE_RELEASE_BASE_URL"]; got != "${{ github.server_url }}/${{ github.action_repository }}/releases/download" {
-		t.Errorf("the install step's base URL is %q: it must come from the action's own repository, at step level", got)
-	}
-	if install.Run != `"$GITHUB_ACTION_PATH/scripts/action-install.sh"` {
-		t.Errorf("the install step runs %s", install.Run)
-	}
-	// The setup inputs are used, and documented with their defaults.
-	docs, err := os.ReadFile("../../docs/github.md")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, name := range actionSetupInputs {
-		in, ok := a.Inputs[name]
-		if !ok {
-			t.Errorf("action.yml has no input %s", name)
-			continue
-		}
-		if !strings.Contains(text, "inputs."+name+" ") {
-			t.Errorf("input %s is not used", name)
-		}
-		def := "—"
-		if in.Default != "" {
-			def = "`" + in.Default + "`"
-		}
-		if !regexp.MustCompile("(?m)^\\| `" + regexp.QuoteMeta(name) + "` \\| " + regexp.QuoteMeta(def) + " \\|").Match(docs) {
-			t.Errorf("docs/github.md has no row for input %s with default %s", name, def)
-		}
-	}
-}
-
 // expression is one ${{ }} of action.yml; only context paths are
 // evaluated here (a.b or a.b.c), which keeps the expressions simple.
 var expression = regexp.MustCompile(`\$\{\{\s*(.*?)\s*\}\}`)
@@ -616,8 +485,25 @@ var expression = regexp.MustCompile(`\$\{\{\s*(.*?)\s*\}\}`)
 func runComposite(t *testing.T, srv *releaseServer, ws string, inputs map[string]string) (map[string]string, error, string) {
 	t.Helper()
 	osName, arch, _ := hostRunner(t)
-	a, _ := readComposite(t)
-	root, err := filepath.Abs("../..")
+	var a struct {
+		Inputs  map[string]struct{ Default string }
+		Outputs map[string]struct{ Value string }
+		Runs    struct {
+			Steps []struct {
+				ID, If, Run      string
+				WorkingDirectory string `yaml:"working-directory"`
+				Env              map[string]string
+			}
+		}
+	}
+	b, err := os.ReadFile("../../../action.yml")
+	if err == nil {
+		err = yaml.Unmarshal(b, &a)
+	}
+	if err != nil {
+		t.Fatalf("action.yml: %v", err)
+	}
+	root, err := filepath.Abs("../../..")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -691,6 +577,7 @@ func runComposite(t *testing.T, srv *releaseServer, ws string, inputs map[string
 // the release is installed, the inputs reach the scan, and the scan step's
 // outputs are the action's.
 func TestActionCompositeRuns(t *testing.T) {
+	skipShort(t)
 	t.Parallel()
 	srv := newReleaseServer(t)
 	srv.publish(t, "scangate/scangate/releases/download/"+testReleaseTag)
@@ -725,54 +612,4 @@ func TestActionCompositeRuns(t *testing.T) {
 			}
 		}
 	})
-}
-
-// checkResultCache holds the result cache's steps to golangci-lint-action's
-// scheme: a key that does not change with every run (no run id), restore
-// keys by prefix, and a save after the scan only when the restored entry
-// was not the key's own and skip-save-cache is not set.
-func checkResultCache(t *testing.T, steps []compositeStep) {
-	t.Helper()
-	var restore, save = -1, -1
-	scan := slices.IndexFunc(steps, func(s compositeStep) bool { return s.ID == "scan" })
-	for i, s := range steps {
-		action, _, _ := strings.Cut(s.Uses, "@")
-		switch action {
-		case "actions/cache":
-			if strings.Contains(s.With["path"], "scangate-results") {
-				t.Errorf("step %d: the result cache with actions/cache saves an entry after every run whose key is new", i)
-			}
-		case "actions/cache/restore":
-			restore = i
-		case "actions/cache/save":
-			save = i
-		}
-	}
-	if restore < 0 || save < 0 || !(restore < scan && scan < save) {
-		t.Fatalf("want the result cache restored before the scan (step %d) and saved after it: restore %d, save %d", scan, restore, save)
-	}
-	r, s := steps[restore], steps[save]
-	key := r.With["key"]
-	for _, not := range []string{"run_id", "run_attempt", "github.sha"} {
-		if strings.Contains(key, not) {
-			t.Errorf("the result cache's key changes with every run (%s): %s", not, key)
-		}
-	}
-	for _, want := range []string{"steps.install.outputs.week", "hashFiles(", "go.sum", "github.job", "runner.os"} {
-		if !strings.Contains(key, want) {
-			t.Errorf("the result cache's key lacks %s: %s", want, key)
-		}
-	}
-	prefix := key[:strings.Index(key, "${{ hashFiles(")]
-	if rk := strings.Split(r.With["restore-keys"], "\n"); len(rk) == 0 || rk[0] != prefix {
-		t.Errorf("restore-keys %q: want the key without its hash first (%q)", rk, prefix)
-	}
-	if r.With["path"] != s.With["path"] || s.With["key"] != "${{ steps."+r.ID+".outputs.cache-primary-key }}" {
-		t.Errorf("the save step saves %q under %q; the restore step restores %q (id %q)", s.With["path"], s.With["key"], r.With["path"], r.ID)
-	}
-	for _, want := range []string{"!cancelled()", "inputs.cache == 'true'", "inputs.skip-save-cache != 'true'", "steps." + r.ID + ".outputs.cache-hit != 'true'"} {
-		if !strings.Contains(s.If, want) {
-			t.Errorf("the save step's if %q lacks %s", s.If, want)
-		}
-	}
 }

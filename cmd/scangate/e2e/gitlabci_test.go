@@ -1,4 +1,4 @@
-package main
+package e2e
 
 import (
 	"bytes"
@@ -18,6 +18,8 @@ import (
 	"github.com/santhosh-tekuri/jsonschema/v6"
 	"gopkg.in/yaml.v3"
 
+	"github.com/scangate/scangate/internal/testkit"
+	"github.com/scangate/scangate/report/reporttest"
 	"github.com/scangate/scangate/scanners/secrets/secretstest"
 )
 
@@ -28,7 +30,7 @@ import (
 // variables of the pipeline, against the release archive the Action tests
 // serve.
 
-const gitlabTemplate = "../../ci/gitlab/scangate.gitlab-ci.yml"
+const gitlabTemplate = "../../../ci/gitlab/scangate.gitlab-ci.yml"
 
 // ciSchema is GitLab's .gitlab-ci.yml schema (testdata/gitlab-ci) and its
 // job_template: the schema lets a hidden key (.name) hold any YAML, so the
@@ -38,7 +40,7 @@ type ciSchema struct{ doc, job *jsonschema.Schema }
 func gitlabCISchema(t *testing.T) ciSchema {
 	t.Helper()
 	c := jsonschema.NewCompiler()
-	const file = "../../testdata/gitlab-ci/ci.json"
+	const file = "../../../testdata/gitlab-ci/ci.json"
 	doc, err := c.Compile(file)
 	if err != nil {
 		t.Fatalf("GitLab's CI schema: %v", err)
@@ -96,14 +98,14 @@ func TestGitLabTemplateSchema(t *testing.T) {
 	}
 	block := regexp.MustCompile("(?s)```yaml\n(.*?)```")
 	n := 0
-	for _, doc := range []string{"../../docs/gitlab.md", "../../README.md"} {
+	for _, doc := range []string{"../../../docs/gitlab.md", "../../../README.md"} {
 		b, err := os.ReadFile(doc)
 		if err != nil {
 			t.Fatal(err)
 		}
 		for i, m := range block.FindAllSubmatch(b, -1) {
 			// README.md's GitLab examples are those that include the template.
-			if doc == "../../README.md" && !bytes.Contains(m[1], []byte("scangate.gitlab-ci.yml")) {
+			if doc == "../../../README.md" && !bytes.Contains(m[1], []byte("scangate.gitlab-ci.yml")) {
 				continue
 			}
 			n++
@@ -262,14 +264,7 @@ func (ci gitlabCI) runJob(t *testing.T, name, dir string, predefined, over map[s
 // gitlabEnv is this process's environment without the runner's or
 // scangate's variables, plus env.
 func gitlabEnv(env map[string]string) []string {
-	out := slices.DeleteFunc(os.Environ(), func(kv string) bool {
-		return strings.HasPrefix(kv, "CI_") || strings.HasPrefix(kv, "GITLAB_") || strings.HasPrefix(kv, "GITHUB_") ||
-			strings.HasPrefix(kv, "SCANGATE_") || strings.HasPrefix(kv, "TMPDIR=")
-	})
-	for k, v := range env {
-		out = append(out, k+"="+v)
-	}
-	return out
+	return testkit.Env(env, "CI_", "GITLAB_", "GITHUB_", "SCANGATE_", "TMPDIR=")
 }
 
 // gitlabReports reads and validates the reports a scan job left, and
@@ -278,7 +273,7 @@ func gitlabReports(t *testing.T, dir string) map[string][]string {
 	t.Helper()
 	out := map[string][]string{}
 	for _, name := range []string{"gl-sast-report.json", "gl-dependency-scanning-report.json", "gl-secret-detection-report.json"} {
-		d := readGitLab(t, filepath.Join(dir, name))
+		d := reporttest.ReadGitLab(t, filepath.Join(dir, name))
 		var ids []string
 		for _, v := range d.Vulnerabilities {
 			ids = append(ids, v.Identifiers[0].Value+" "+v.Location.File)
@@ -290,7 +285,7 @@ func gitlabReports(t *testing.T, dir string) map[string][]string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := wellFormedXML(string(b)); err != nil {
+	if err := reporttest.WellFormedXML(string(b)); err != nil {
 		t.Errorf("scangate-junit.xml: %v", err)
 	}
 	return out
@@ -301,6 +296,7 @@ func gitlabReports(t *testing.T, dir string) map[string][]string {
 // between jobs, and in a merge request pipeline fails only on what the
 // merge request brings; shards and merge give the unsharded reports.
 func TestGitLabTemplateJobs(t *testing.T) {
+	skipShort(t)
 	_, _, asset := hostRunner(t)
 	ci := readGitLabCI(t)
 	srv := newReleaseServer(t)
@@ -308,17 +304,17 @@ func TestGitLabTemplateJobs(t *testing.T) {
 
 	// The example project on main; the merge request adds a secret.
 	repo := filepath.Join(t.TempDir(), "repo")
-	if err := os.CopyFS(repo, os.DirFS("../../examples/project")); err != nil {
+	if err := os.CopyFS(repo, os.DirFS("../../../examples/project")); err != nil {
 		t.Fatal(err)
 	}
-	gitT(t, repo, "init", "-q")
-	base := commitT(t, repo, "base")
-	gitT(t, repo, "checkout", "-q", "-b", "feature")
+	testkit.Git(t, repo, "init", "-q")
+	base := testkit.Commit(t, repo, "base")
+	testkit.Git(t, repo, "checkout", "-q", "-b", "feature")
 	secret := secretstest.All(t)[0]
-	writeTree(t, repo, map[string]string{"app.env": "# deploy\n" + secret.Text})
-	head := commitT(t, repo, "add a token")
+	testkit.WriteFiles(t, repo, map[string]string{"app.env": "# deploy\n" + secret.Text})
+	head := testkit.Commit(t, repo, "add a token")
 
-	db, err := filepath.Abs("../../examples/vulndb")
+	db, err := filepath.Abs("../../../examples/vulndb")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -374,7 +370,7 @@ func TestGitLabTemplateJobs(t *testing.T) {
 	}
 
 	// The next job with the cache restored: no download, no scan again.
-	fresh := func() { gitT(t, repo, "clean", "-ffdxq", "-e", ".scangate-cache") } // as the runner does
+	fresh := func() { testkit.Git(t, repo, "clean", "-ffdxq", "-e", ".scangate-cache") } // as the runner does
 	fresh()
 	r = ci.runJob(t, "scangate", repo, predefined("CI_JOB_ID", "102"), settings)
 	if r.code != exitFail || !strings.Contains(r.log, "scangate install: "+testReleaseTag) || !strings.Contains(r.log, "from the cache") {
@@ -405,7 +401,7 @@ func TestGitLabTemplateJobs(t *testing.T) {
 	if r.code != exitFail || !strings.Contains(r.log, "new relative to "+base[:7]) {
 		t.Errorf("merge request: exit %d, want %d relative to %s\n%s", r.code, exitFail, base[:7], r.log)
 	}
-	var junit junitDoc
+	var junit reporttest.JUnit
 	b, err := os.ReadFile(filepath.Join(repo, "scangate-junit.xml"))
 	if err == nil {
 		err = xml.Unmarshal(b, &junit)
@@ -429,10 +425,10 @@ func TestGitLabTemplateJobs(t *testing.T) {
 
 	// Two shards and the merge, each in its own checkout, as docs/gitlab.md
 	// defines them: the merge's reports are the unsharded job's.
-	ci = ci.include(t, docsExample(t, "../../docs/gitlab.md", "extends: .scangate-shard"))
+	ci = ci.include(t, docsExample(t, "../../../docs/gitlab.md", "extends: .scangate-shard"))
 	var shards []string
 	for k := 1; k <= 2; k++ {
-		dir := copyDir(t, repo)
+		dir := testkit.TempCopy(t, repo)
 		os.RemoveAll(filepath.Join(dir, ".scangate-cache"))
 		r := ci.runJob(t, "scangate-shard", dir, predefined("CI_JOB_ID", fmt.Sprint(200+k), "CI_NODE_INDEX", fmt.Sprint(k), "CI_NODE_TOTAL", "2",
 			"CI_JOB_NAME_SLUG", fmt.Sprintf("scangate-shard-%d-2", k)), settings)
@@ -441,7 +437,7 @@ func TestGitLabTemplateJobs(t *testing.T) {
 		}
 		shards = append(shards, filepath.Join(dir, fmt.Sprintf("scangate-shard-%d.json", k)))
 	}
-	dir := copyDir(t, repo)
+	dir := testkit.TempCopy(t, repo)
 	for _, s := range shards {
 		b, err := os.ReadFile(s)
 		if err == nil {
@@ -463,7 +459,7 @@ func TestGitLabTemplateJobs(t *testing.T) {
 	}
 
 	// A shard job without parallel: says so.
-	r = ci.runJob(t, "scangate-shard", copyDir(t, repo), predefined("CI_JOB_ID", "220"), settings)
+	r = ci.runJob(t, "scangate-shard", testkit.TempCopy(t, repo), predefined("CI_JOB_ID", "220"), settings)
 	if r.code != 2 || !strings.Contains(r.log, "needs parallel: N") {
 		t.Errorf("shard without parallel: exit %d\n%s", r.code, r.log)
 	}
@@ -472,15 +468,16 @@ func TestGitLabTemplateJobs(t *testing.T) {
 // TestGitLabTemplateRefuses: what the template's job must not install or
 // trust, each with an error that says why, and no scan after a refusal.
 func TestGitLabTemplateRefuses(t *testing.T) {
+	skipShort(t)
 	_, _, asset := hostRunner(t)
 	ci := readGitLabCI(t)
 	srv := newReleaseServer(t)
 	srv.publish(t, testReleaseTag)
 	srv.publishBroken(t)
 	repo := filepath.Join(t.TempDir(), "repo")
-	writeTree(t, repo, map[string]string{"app.env": secretstest.All(t)[0].Text})
-	gitT(t, repo, "init", "-q")
-	commitT(t, repo, "base")
+	testkit.WriteFiles(t, repo, map[string]string{"app.env": secretstest.All(t)[0].Text})
+	testkit.Git(t, repo, "init", "-q")
+	testkit.Commit(t, repo, "base")
 	predefined := map[string]string{"CI_JOB_ID": "7", "CI_PIPELINE_SOURCE": "push", "CI_COMMIT_BRANCH": "main", "TMPDIR": t.TempDir()}
 	for _, tc := range []struct{ version, want string }{
 		{"v9.9.8", "checksum mismatch for " + asset + " of v9.9.8: checksums.txt says "},
@@ -506,15 +503,15 @@ func TestGitLabTemplateRefuses(t *testing.T) {
 
 	// A .scangate-cache the repository tracks is its content, not a cache:
 	// neither read as one nor replaced by the job's.
-	gitT(t, repo, "clean", "-ffdxq")
-	writeTree(t, repo, map[string]string{".scangate-cache/results/planted": "{}"})
-	commitT(t, repo, "plant a cache")
+	testkit.Git(t, repo, "clean", "-ffdxq")
+	testkit.WriteFiles(t, repo, map[string]string{".scangate-cache/results/planted": "{}"})
+	testkit.Commit(t, repo, "plant a cache")
 	r := ci.runJob(t, "scangate", repo, map[string]string{"CI_JOB_ID": "8", "CI_PIPELINE_SOURCE": "push", "CI_COMMIT_BRANCH": "main", "TMPDIR": t.TempDir()},
 		map[string]string{"SCANGATE_VERSION": testReleaseTag, "SCANGATE_RELEASE_URL": srv.URL, "SCANGATE_ARGS": "--scanners secrets --offline"})
 	if r.code != exitFail || !strings.Contains(r.log, ".scangate-cache is tracked by the repository") {
 		t.Errorf("tracked .scangate-cache: exit %d, want %d and a note\n%s", r.code, exitFail, r.log)
 	}
-	if st := gitT(t, repo, "status", "--porcelain", "--", ".scangate-cache"); st != "" {
+	if st := testkit.Git(t, repo, "status", "--porcelain", "--", ".scangate-cache"); st != "" {
 		t.Errorf("the job changed the repository's .scangate-cache:\n%s", st)
 	}
 }

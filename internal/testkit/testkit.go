@@ -1,0 +1,160 @@
+// Package testkit holds the helpers the project's tests share: writing and
+// copying file trees, programs and environments for the children tests
+// run, git for a test's own setup, and the modules fixtures require. Only
+// tests import it.
+package testkit
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
+	"syscall"
+	"testing"
+)
+
+// WriteFiles writes files (slash-separated names relative to root, and
+// their contents) with WriteFile.
+func WriteFiles(t testing.TB, root string, files map[string]string) {
+	t.Helper()
+	for name, body := range files {
+		WriteFile(t, filepath.Join(root, filepath.FromSlash(name)), body)
+	}
+}
+
+// Write writes content to root/rel with WriteFile.
+func Write(t testing.TB, root, rel, content string) {
+	t.Helper()
+	WriteFile(t, filepath.Join(root, rel), content)
+}
+
+// WriteFile writes a file, creating the directories it needs; a name
+// ending in .sh is written executable.
+func WriteFile(t testing.TB, path, content string) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	mode := os.FileMode(0o644)
+	if strings.HasSuffix(path, ".sh") {
+		mode = 0o755
+	}
+	if err := os.WriteFile(path, []byte(content), mode); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// Symlink makes link point to target, replacing what link was.
+func Symlink(t testing.TB, target, link string) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(link), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	os.Remove(link)
+	if err := os.Symlink(target, link); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// WriteProgram writes an executable that the test then runs, holding
+// syscall.ForkLock so that no child forked meanwhile by a parallel test
+// inherits the open file: exec would then fail with "text file busy"
+// (golang.org/issue/22315).
+func WriteProgram(t testing.TB, path string, data []byte) {
+	t.Helper()
+	syscall.ForkLock.Lock()
+	err := os.WriteFile(path, data, 0o755)
+	syscall.ForkLock.Unlock()
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// CopyTree copies the tree at src into dst, creating dst if need be; a
+// file that exists there already is an error.
+func CopyTree(t testing.TB, src, dst string) {
+	t.Helper()
+	if err := os.CopyFS(dst, os.DirFS(src)); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TempCopy copies the tree at src into a new temporary directory, under
+// src's own name, so that a test can change it; it returns the copy.
+func TempCopy(t testing.TB, src string) string {
+	t.Helper()
+	dst := filepath.Join(t.TempDir(), filepath.Base(src))
+	CopyTree(t, src, dst)
+	return dst
+}
+
+// Git runs git in dir for a test's own setup (never scangate's way of
+// running it), apart from the machine's configuration, and returns its
+// output trimmed.
+func Git(t testing.TB, dir string, args ...string) string {
+	t.Helper()
+	cmd := exec.Command("git", append([]string{"-c", "user.name=t", "-c", "user.email=t@example.com", "-c", "init.defaultBranch=main",
+		"-c", "protocol.file.allow=always"}, args...)...)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "GIT_CONFIG_NOSYSTEM=1", "GIT_CONFIG_GLOBAL=/dev/null")
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("git %s: %v\n%s", strings.Join(args, " "), err, out)
+	}
+	return strings.TrimSpace(string(out))
+}
+
+// Commit commits everything in the work tree at dir and returns the
+// commit's hash.
+func Commit(t testing.TB, dir, msg string) string {
+	t.Helper()
+	Git(t, dir, "add", "-A")
+	Git(t, dir, "commit", "-q", "-m", msg)
+	return Git(t, dir, "rev-parse", "HEAD")
+}
+
+// Env is this process's environment without the variables whose names
+// start with one of the prefixes, plus set: a child's environment as a CI
+// runner would give it.
+func Env(set map[string]string, prefixes ...string) []string {
+	out := slices.DeleteFunc(os.Environ(), func(kv string) bool {
+		return slices.ContainsFunc(prefixes, func(p string) bool { return strings.HasPrefix(kv, p) })
+	})
+	for k, v := range set {
+		out = append(out, k+"="+v)
+	}
+	return out
+}
+
+// Root is the repository's root directory.
+func Root() string {
+	_, self, _, _ := runtime.Caller(0)
+	return filepath.Join(filepath.Dir(self), "..", "..")
+}
+
+// DownloadModules puts modules (path@version) into the module cache, for
+// fixtures that scans load offline (GOPROXY=off).
+func DownloadModules(mods ...string) error {
+	cmd := exec.Command("go", append([]string{"mod", "download"}, mods...)...)
+	cmd.Dir = os.TempDir() // outside any module: the versions are all there is
+	cmd.Env = append(os.Environ(), "GOTOOLCHAIN=local", "GOFLAGS=-mod=mod")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return fmt.Errorf("go mod download: %v\n%s", err, out)
+	}
+	return nil
+}
+
+// UntidyModule copies testdata/gomod/untidy, a module whose go.mod misses
+// golang.org/x/text (which its golang.org/x/net needs), to dst, with both
+// modules in the module cache: loaded offline, it fails on the untidy
+// go.mod alone, not on a download.
+func UntidyModule(t testing.TB, dst string) {
+	t.Helper()
+	if err := DownloadModules("golang.org/x/net@v0.61.0", "golang.org/x/text@v0.43.0"); err != nil {
+		t.Fatal(err)
+	}
+	CopyTree(t, filepath.Join(Root(), "testdata", "gomod", "untidy"), dst)
+}

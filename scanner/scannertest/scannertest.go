@@ -46,9 +46,9 @@ type Outcome struct {
 	// its State set, its gaps and a skip's reason noted, its messages named
 	// and cleaned of machine paths.
 	Res *finding.Result
-	// Err is the error of a scan that failed or was skipped, as Scan
-	// returned it; a partly analyzed scan's gaps are in Res, as the runner
-	// puts them.
+	// Err is the error of a scan that failed or was skipped, cleaned of
+	// machine paths; a partly analyzed scan's gaps are in Res, as the
+	// runner puts them.
 	Err error
 	// Logs is what the adapter logged through Request.Log, in order.
 	Logs []string
@@ -79,6 +79,8 @@ func RunContext(ctx context.Context, t testing.TB, s scanner.Scanner, req *scann
 	o.Res, o.Err = s.Scan(ctx, &r)
 	if o.Res != nil {
 		o.Err = scanner.Settle(o.Res, o.Err, r.Paths)
+	} else {
+		_, o.Err = r.Paths.Apply(nil, o.Err)
 	}
 	mu.Lock()
 	defer mu.Unlock()

@@ -88,6 +88,8 @@ const vulnVersion = "v1.9.0"
 // database's govulncheck part.
 func (s *Scanner) ReadsDB() {}
 
+var _ scanner.DBReader = (*Scanner)(nil)
+
 // Version is the embedded golang.org/x/vuln version.
 func (s *Scanner) Version() string {
 	if v, ok := scanner.LinkedVersion("golang.org/x/vuln"); ok {

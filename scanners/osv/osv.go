@@ -78,6 +78,8 @@ func (s *Scanner) Name() string { return Name }
 // local database.
 func (s *Scanner) ReadsDB() {}
 
+var _ scanner.DBReader = (*Scanner)(nil)
+
 // Version is the osv-scanner release the scanner reproduces.
 func (s *Scanner) Version() string { return version }
 

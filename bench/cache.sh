@@ -24,9 +24,8 @@ export GOTOOLCHAIN=local GOWORK=off GOFLAGS=${GOFLAGS:--mod=readonly}
 repo=$(cd "$(dirname "$0")/.." && pwd)
 . "$repo/bench/lib.sh"
 cli_source "${1:-}"
-tmp=$(mktemp -d)
-if [[ ${KEEP:-} != 1 ]]; then trap 'rm -rf "$tmp"' EXIT; else echo "keeping $tmp" >&2; fi
-command -v jq >/dev/null || { echo "bench: jq is required" >&2; exit 2; }
+bench_tmp
+need_jq
 
 build_scangate "$tmp"
 open_db "$tmp"

@@ -19,9 +19,8 @@ export GOTOOLCHAIN=local GOWORK=off GOFLAGS=${GOFLAGS:--mod=readonly}
 repo=$(cd "$(dirname "$0")/.." && pwd)
 . "$repo/bench/lib.sh"
 cli_source "${1:-}"
-[[ -x /usr/bin/time ]] || { echo "bench: /usr/bin/time (GNU time) is required: apt-get install time" >&2; exit 2; }
-tmp=$(mktemp -d)
-if [[ ${KEEP:-} != 1 ]]; then trap 'rm -rf "$tmp"' EXIT; else echo "keeping $tmp" >&2; fi
+need_time
+bench_tmp
 
 build_scangate "$tmp"
 GOBIN=$tmp/bin GOFLAGS= go install golang.org/x/vuln/cmd/govulncheck@v1.9.0

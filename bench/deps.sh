@@ -34,11 +34,9 @@ export GOTOOLCHAIN=local GOWORK=off GOFLAGS=${GOFLAGS:--mod=readonly}
 repo=$(cd "$(dirname "$0")/.." && pwd)
 . "$repo/bench/lib.sh"
 cd "$repo"
-tmp=$(mktemp -d)
-if [[ ${KEEP:-} != 1 ]]; then trap 'rm -rf "$tmp"' EXIT; else echo "keeping $tmp" >&2; fi
-
-[[ -x /usr/bin/time ]] || { echo "bench: /usr/bin/time (GNU time) is required: apt-get install time" >&2; exit 2; }
-command -v jq >/dev/null || { echo "bench: jq is required: apt-get install jq" >&2; exit 2; }
+bench_tmp
+need_time
+need_jq
 
 log() { echo "bench: $*" >&2; }
 

@@ -15,10 +15,9 @@ set -euo pipefail
 RUNS=${RUNS:-5}
 export GOTOOLCHAIN=local GOWORK=off GOFLAGS=${GOFLAGS:--mod=readonly}
 repo=$(cd "$(dirname "$0")/.." && pwd)
-tmp=$(mktemp -d)
-if [[ ${KEEP:-} != 1 ]]; then trap 'rm -rf "$tmp"' EXIT; else echo "keeping $tmp" >&2; fi
-
-[[ -x /usr/bin/time ]] || { echo "bench: /usr/bin/time (GNU time) is required: apt-get install time" >&2; exit 2; }
+. "$repo/bench/lib.sh"
+bench_tmp
+need_time
 
 echo "building gosec v2.30.0 and gosecbench into $tmp" >&2
 if [[ -n ${GOSEC:-} ]]; then
@@ -57,7 +56,6 @@ measure() {
 		END { printf "%.3f %d %.2f\n", s, rss, cpu }' "$tmp/time.txt" >>"$out"
 }
 
-median() { sort -n | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else printf "%.3f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
 printf '\n%-12s %-8s %8s %8s %8s %10s %10s %10s %7s %5s %13s\n' target tool wall_s cpu_s rss_MB wall_ratio cpu_ratio rss_ratio issues runs 'wall_min/max'
 for dir in "${targets[@]}"; do

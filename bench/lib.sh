@@ -1,5 +1,23 @@
-# Sourced by the bench scripts (cache.sh, prflow.sh, shard.sh): the scangate under test
-# and the database it scans with.
+# Sourced by the bench scripts: their temporary directory and the tools they need, the
+# scangate under test and the database it scans with, timing and medians.
+
+# bench_tmp: sets tmp to a new directory, removed at exit unless KEEP=1.
+bench_tmp() {
+	tmp=$(mktemp -d)
+	if [[ ${KEEP:-} != 1 ]]; then trap 'chmod -R u+w "$tmp"; rm -rf "$tmp"' EXIT; else echo "keeping $tmp" >&2; fi
+}
+
+# need_jq, need_time: exit 2 when jq, or GNU time as /usr/bin/time, is missing.
+need_jq() { command -v jq >/dev/null || { echo "bench: jq is required: apt-get install jq" >&2; exit 2; }; }
+need_time() { [[ -x /usr/bin/time ]] || { echo "bench: /usr/bin/time (GNU time) is required: apt-get install time" >&2; exit 2; }; }
+
+# need_db: exit 2 unless DB or OSV names the database (see open_db).
+need_db() {
+	if [[ -z ${DB:-} && -z ${OSV:-} ]]; then
+		echo "bench: set DB (an imported database) or OSV (advisories to import)" >&2
+		exit 2
+	fi
+}
 
 # cli_source [DIR]: sets src to DIR, else to cli/cli v2.14.0 from the module
 # proxy with its dependencies; DB or OSV must name the database.
@@ -12,10 +30,7 @@ cli_source() {
 		[[ -d $src ]] || { echo "bench: could not download cli/cli v2.14.0: $(jq -r '.Error // empty' <<<"$info")" >&2; exit 2; }
 		(cd "$src" && GOFLAGS=-mod=mod go mod download)
 	fi
-	if [[ -z ${DB:-} && -z ${OSV:-} ]]; then
-		echo "bench: set DB (an imported database) or OSV (advisories to import)" >&2
-		exit 2
-	fi
+	need_db
 }
 
 # build_scangate DIR: builds scangate and its govulncheck companion into

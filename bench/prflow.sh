@@ -31,9 +31,8 @@ repo=$(cd "$(dirname "$0")/.." && pwd)
 change=${CHANGE:-pkg/cmd/actions/actions.go}
 cli_source "${1:-}"
 [[ -f $src/$change ]] || { echo "bench: $src has no $change (set CHANGE)" >&2; exit 2; }
-command -v jq >/dev/null || { echo "bench: jq is required" >&2; exit 2; }
-tmp=$(mktemp -d)
-if [[ ${KEEP:-} != 1 ]]; then trap 'rm -rf "$tmp"' EXIT; else echo "keeping $tmp" >&2; fi
+need_jq
+bench_tmp
 
 build_scangate "$tmp"
 open_db "$tmp"

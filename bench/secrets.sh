@@ -12,9 +12,8 @@ set -euo pipefail
 RUNS=${RUNS:-5}
 export GOTOOLCHAIN=local GOFLAGS=${GOFLAGS:--buildvcs=false}
 repo=$(cd "$(dirname "$0")/.." && pwd)
-tmp=$(mktemp -d)
-if [[ ${KEEP:-} != 1 ]]; then trap 'rm -rf "$tmp"' EXIT; else echo "keeping $tmp" >&2; fi
-source "$repo/bench/lib.sh"
+. "$repo/bench/lib.sh"
+bench_tmp
 build_scangate "$tmp"
 
 tree=${1:-}

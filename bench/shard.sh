@@ -21,13 +21,10 @@ set -euo pipefail
 
 export GOTOOLCHAIN=local GOWORK=off
 repo=$(cd "$(dirname "$0")/.." && pwd)
-command -v jq >/dev/null || { echo "bench: jq is required" >&2; exit 2; }
-if [[ -z ${DB:-} && -z ${OSV:-} ]]; then
-	echo "bench: set DB (an imported database) or OSV (advisories to import)" >&2
-	exit 2
-fi
-tmp=$(mktemp -d)
-if [[ ${KEEP:-} != 1 ]]; then trap 'chmod -R u+w "$tmp"; rm -rf "$tmp"' EXIT; else echo "keeping $tmp" >&2; fi
+. "$repo/bench/lib.sh"
+need_jq
+need_db
+bench_tmp
 
 tree=${1:-}
 if [[ -z $tree ]]; then
@@ -47,7 +44,6 @@ if [[ -z $tree ]]; then
 	cp "$repo/examples/project/requirements.txt" "$tree/requirements.txt"
 fi
 
-. "$repo/bench/lib.sh"
 build_scangate "$tmp"
 open_db "$tmp"
 flags=(--offline --db "$db" -q --no-cache --allow-incomplete --fail-on none)

@@ -1,5 +1,8 @@
 // Package config reads .scangate.yml: which scanners run and with what
 // options, the gate, baseline and suppression settings, and the outputs.
+// The scanners section derives from the registry: each scanner's keys,
+// defaults and checks are its Descriptor.Options' struct tags, and the
+// JSON Schema's scanners section is generated from them (go generate).
 // Every problem in the file is reported with file:line:column and, where the
 // value comes from a fixed set, the allowed values. Each effective value
 // remembers where it came from (default, file position or flag) so that
@@ -8,11 +11,15 @@ package config
 
 import (
 	"fmt"
+	"maps"
 	"path/filepath"
 	"reflect"
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/scangate/scangate/scanner"
+	"github.com/scangate/scangate/scanners/registry"
 )
 
 // FileName is the configuration file looked for at the scanned root.
@@ -25,7 +32,7 @@ const (
 	BaselineFileName = ".scangate-baseline.json"
 )
 
-// Struct tags drive the loader, the printer and the schema test:
+// Struct tags drive the loader, the printer and the schema:
 //
 //	yaml:"key"        the key in the file (",inline" merges an embedded struct)
 //	enum:"a,b"        the only allowed values (for lists and maps: of each element)
@@ -38,6 +45,10 @@ const (
 //	keys:"re"         a map's keys must match re (else they are rule or advisory IDs)
 //	scalar:""         a string that may be written as a YAML number too ("0600", 0600, 80.0)
 //	regexp:""         a Go regular expression (RE2), compiled at load time
+//	rules:""          a scanner's rule ID, from its Descriptor.Rules (on a scanner's own keys)
+//	follows:"key"     a scanner option that takes the scan-wide key's value unless set
+//	doc:"text"        the key's description in the schema
+//	ref:"name"        the schema definition that describes the key
 
 // Config is the effective configuration of a scan.
 type Config struct {
@@ -58,7 +69,7 @@ type Config struct {
 	Suppressions Suppressions      `yaml:"suppressions"`
 	DB           DB                `yaml:"db"`
 	Outputs      Outputs           `yaml:"outputs"`
-	Scanners     Scanners          `yaml:"scanners"`
+	Scanners     Scanners          `yaml:"scanners" doc:"Per-scanner settings. Every scanner is enabled unless it says enabled: false."`
 
 	// File is the configuration file that was read, "" when none was.
 	File string `yaml:"-"`
@@ -105,188 +116,82 @@ type Outputs struct {
 	CycloneDX             string `yaml:"cyclonedx" path:""` // an SBOM, as --cyclonedx
 }
 
-// Scanners holds each scanner's settings; the keys are the scanner names.
-type Scanners struct {
-	Gosec       Gosec       `yaml:"gosec"`
-	Govulncheck Govulncheck `yaml:"govulncheck"`
-	OSV         OSV         `yaml:"osv-scanner"`
-	Bandit      Bandit      `yaml:"bandit"`
-	Safety      Safety      `yaml:"safety"`
-	Secrets     Secrets     `yaml:"secrets"`
+// File is the file of the output keyed name under outputs: (as
+// report.Outputs names it), nil for a key that names no file: the CLI
+// reaches every output through its name, not a field of its own.
+func (o *Outputs) File(name string) *string {
+	v := reflect.ValueOf(o).Elem()
+	for _, f := range fieldsOf(v.Type()) {
+		if f.key == name && f.path {
+			return v.FieldByIndex(f.index).Addr().Interface().(*string)
+		}
+	}
+	return nil
 }
+
+// Scanners holds each scanner's settings in registry order: the keys of
+// the scanners section are the names of registry.All.
+type Scanners []*Section
+
+// Section is one scanner's settings: those every scanner has, and its
+// adapter's own (Descriptor.Options, whose yaml-tagged fields are the
+// section's other keys).
+type Section struct {
+	Common
+	// Options is this configuration's copy of Descriptor.Options.
+	Options    any
+	Descriptor *scanner.Descriptor
+}
+
+// Name is the scanner's name, the section's key.
+func (s *Section) Name() string { return s.Descriptor.Name }
 
 // Common are the settings every scanner has.
 type Common struct {
 	// Enabled is nil when nothing said otherwise; Default sets it to true.
-	Enabled *bool `yaml:"enabled"`
+	Enabled *bool `yaml:"enabled" ref:"enabled"`
 	// Required makes a skipped or failed run an incomplete scan.
-	Required bool `yaml:"required"`
+	Required bool `yaml:"required" ref:"required"`
 	// Timeout overrides the scan-wide timeout; 0 means the scan-wide one.
-	Timeout time.Duration `yaml:"timeout"`
+	Timeout time.Duration `yaml:"timeout" ref:"scannerTimeout"`
 	// FailOn overrides the scan-wide threshold for this scanner's findings; "" means the scan-wide one.
-	FailOn string `yaml:"fail-on" enum:"critical,high,medium,low,none"`
+	FailOn string `yaml:"fail-on" enum:"critical,high,medium,low,none" ref:"scannerFailOn"`
 }
 
 // IsEnabled reports whether the scanner runs (nil counts as enabled).
 func (c Common) IsEnabled() bool { return c.Enabled == nil || *c.Enabled }
 
-// Gosec options for the gosec adapter.
-type Gosec struct {
-	Common        `yaml:",inline"`
-	Include       []string `yaml:"include" pattern:"^G[0-9]{3}$" rules:"gosec"`
-	Exclude       []string `yaml:"exclude" pattern:"^G[0-9]{3}$" rules:"gosec"`
-	MinConfidence string   `yaml:"min-confidence" enum:"low,medium,high"`
-	// Config is gosec's own configuration, spelled as golangci-lint's
-	// linters-settings.gosec.config (and gosec's -conf file) spell it, so
-	// that a golangci-lint block can be copied as is.
-	Config GosecConfig `yaml:"config"`
+// newSection is d's section with its defaults: enabled, and a copy of its
+// options. The copy is shallow: the loader replaces lists and maps whole.
+func newSection(d *scanner.Descriptor) *Section {
+	on := true
+	opts := reflect.New(reflect.TypeOf(d.Options).Elem())
+	opts.Elem().Set(reflect.ValueOf(d.Options).Elem())
+	return &Section{Common: Common{Enabled: &on}, Options: opts.Interface(), Descriptor: d}
 }
 
-// GosecConfig holds gosec's global options and the settings of the rules
-// that read any (gosec v2.30.0). Values gosec reads as strings (modes,
-// thresholds) are kept as written: "0600" is octal, as gosec parses it.
-type GosecConfig struct {
-	Global GosecGlobal `yaml:"global"`
-	G101   GosecG101   `yaml:"G101"`
-	// G104 adds functions whose unchecked error is not reported, by
-	// package name or type as called ("fmt", "bytes.Buffer").
-	G104 map[string][]string `yaml:"G104" keys:"^\\*?[A-Za-z_][A-Za-z0-9_./-]*$" pattern:"^[A-Za-z_][A-Za-z0-9_]*$"`
-	G111 GosecPattern        `yaml:"G111"`
-	G117 GosecPattern        `yaml:"G117"`
-	// The widest permission modes allowed: os.Mkdir(All), os.OpenFile and
-	// os.Chmod, os.WriteFile, and what os.Create's 0666 is held to.
-	G301 string `yaml:"G301" scalar:"" pattern:"^0o?[0-7]{1,4}$"`
-	G302 string `yaml:"G302" scalar:"" pattern:"^0o?[0-7]{1,4}$"`
-	G306 string `yaml:"G306" scalar:"" pattern:"^0o?[0-7]{1,4}$"`
-	G307 string `yaml:"G307" scalar:"" pattern:"^0o?[0-7]{1,4}$"`
+func (s *Section) clone() *Section {
+	cp := newSection(s.Descriptor)
+	cp.Common = s.Common
+	reflect.ValueOf(cp.Options).Elem().Set(reflect.ValueOf(s.Options).Elem())
+	return cp
 }
 
-// GosecGlobal are gosec's global options. An in-tree file may set them:
-// like exclude or fail-on they are the repository's policy (see
-// docs/security.md); none runs or reads anything.
-type GosecGlobal struct {
-	// Nosec true ignores #nosec, //gosec:disable and //nolint:gosec.
-	Nosec bool `yaml:"nosec"`
-	// NosecTag is a tag that works as #nosec does, besides it.
-	NosecTag string `yaml:"#nosec" pattern:"^#?[A-Za-z][A-Za-z0-9_-]{0,63}$"`
-	// ShowIgnored changes nothing: scangate always reports a suppressed
-	// finding, marked suppressed, and never fails on it.
-	ShowIgnored bool `yaml:"show-ignored"`
-	// Audit turns on gosec's audit checks (G104 then reports `_ = f()`).
-	Audit bool `yaml:"audit"`
-	// A #nosec or //gosec:disable without a rule ID, or without a reason
-	// after "--", suppresses nothing and is reported.
-	NosecRequireRules         bool `yaml:"nosec-require-rules"`
-	NosecRequireJustification bool `yaml:"nosec-require-justification"`
-}
-
-// GosecG101 configures G101 (hard-coded credentials).
-type GosecG101 struct {
-	Pattern          string `yaml:"pattern" regexp:""`
-	IgnoreEntropy    bool   `yaml:"ignore_entropy"`
-	EntropyThreshold string `yaml:"entropy_threshold" scalar:"" pattern:"^[0-9]{1,6}(\\.[0-9]{1,6})?$"`
-	PerCharThreshold string `yaml:"per_char_threshold" scalar:"" pattern:"^[0-9]{1,6}(\\.[0-9]{1,6})?$"`
-	Truncate         string `yaml:"truncate" scalar:"" pattern:"^[0-9]{1,6}$"`
-	MinEntropyLength string `yaml:"min_entropy_length" scalar:"" pattern:"^[0-9]{1,6}$"`
-}
-
-// GosecPattern configures a rule that matches a regular expression (G111:
-// the http.Dir call text; G117: the field or key name of a secret).
-type GosecPattern struct {
-	Pattern string `yaml:"pattern" regexp:""`
-}
-
-// Gosec v2.30.0's own defaults, so that `config print` shows what runs;
-// scanners/gosec's tests hold them equal to the library's.
-var DefaultGosecConfig = GosecConfig{
-	G101: GosecG101{
-		Pattern:          `(?i)passwd|pass|password|pwd|secret|token|pw|apiKey|bearer|cred`,
-		EntropyThreshold: "80.0",
-		PerCharThreshold: "3.0",
-		Truncate:         "16",
-		MinEntropyLength: "8",
-	},
-	G111: GosecPattern{Pattern: `http\.Dir\("\/"\)|http\.Dir\('\/'\)`},
-	G117: GosecPattern{Pattern: `(?i)\b((?:api|access|auth|bearer|client|oauth|private|refresh|session|jwt)[_-]?(?:key|secret|token)s?|password|passwd|pwd|pass|secret|cred|jwt)\b`},
-	G301: "0750",
-	G302: "0600",
-	G306: "0600",
-	G307: "0666",
-}
-
-// RuleConfig is the per-rule part of c as gosec.Config holds it: what
-// gosec's rules read, with the types they assert.
-func (c GosecConfig) RuleConfig() map[string]any {
-	g := c.G101
-	out := map[string]any{
-		"G101": map[string]any{"pattern": g.Pattern, "ignore_entropy": g.IgnoreEntropy, "entropy_threshold": g.EntropyThreshold,
-			"per_char_threshold": g.PerCharThreshold, "truncate": g.Truncate, "min_entropy_length": g.MinEntropyLength},
-		"G111": map[string]any{"pattern": c.G111.Pattern},
-		"G117": map[string]any{"pattern": c.G117.Pattern},
-		"G301": c.G301, "G302": c.G302, "G306": c.G306, "G307": c.G307,
-	}
-	if len(c.G104) > 0 {
-		funcs := map[string]any{}
-		for pkg, fs := range c.G104 {
-			list := make([]any, len(fs))
-			for i, f := range fs {
-				list[i] = f
-			}
-			funcs[pkg] = list
+// Options is the options of the scanner whose Descriptor.Options is a *T
+// (gosec.Config, ...), as c sets them; nil when no scanner has them.
+func Options[T any](c *Config) *T {
+	for _, s := range c.Scanners {
+		if o, ok := s.Options.(*T); ok {
+			return o
 		}
-		out["G104"] = funcs
 	}
-	return out
-}
-
-// Govulncheck options for the govulncheck adapter. Tags and Test default to
-// the scan-wide tags and tests.
-type Govulncheck struct {
-	Common    `yaml:",inline"`
-	Tags      []string `yaml:"tags"`
-	Test      bool     `yaml:"test"`
-	ScanLevel string   `yaml:"scan-level" enum:"symbol,package,module"`
-}
-
-// OSV options for the osv-scanner adapter.
-type OSV struct {
-	Common `yaml:",inline"`
-	// SkipLockfiles are path globs (relative to the root, as Exclude) of lockfiles and manifests not to scan.
-	SkipLockfiles []string `yaml:"skip-lockfiles" glob:""`
-}
-
-// Bandit options for the bandit adapter.
-type Bandit struct {
-	Common        `yaml:",inline"`
-	Skips         []string `yaml:"skips" pattern:"^B[0-9]{3}$" rules:"bandit"`
-	MinConfidence string   `yaml:"min-confidence" enum:"low,medium,high"`
-	// Program is the bandit executable; "" means bandit on PATH, skipped when absent.
-	Program string `yaml:"program" trust:"name a program"`
-}
-
-// Safety options for the safety adapter.
-type Safety struct {
-	Common `yaml:",inline"`
-	// Program is the safety executable; "" means safety on PATH, skipped when absent.
-	Program string `yaml:"program" trust:"name a program"`
-	DB      string `yaml:"db" path:"" trust:"choose the vulnerability database (one from the tree could leave out any advisory)"`
-	// KeyEnv names the environment variable holding the API key; the key
-	// itself never appears in a file. Its value is sent to safety's server.
-	KeyEnv string `yaml:"key-env" pattern:"^[A-Za-z_][A-Za-z0-9_]*$" trust:"choose the environment variable sent to safety's server as its API key"`
-}
-
-// Secrets options for the secrets adapter.
-type Secrets struct {
-	Common `yaml:",inline"`
-	// Validate asks each provider whether a found secret is live
-	// (--validate-secrets); refused offline.
-	Validate bool `yaml:"validate" trust:"send the secrets found to their providers"`
+	return nil
 }
 
 // Defaults the rest of scangate shares: a scanner's time limit, and the
 // reachability rule (an imported-only vulnerability loses one severity
 // step, a required-only one two).
-const DefaultTimeout = 10 * time.Minute
+const DefaultTimeout = scanner.DefaultTimeout
 
 var DefaultReachability = Reachability{Imported: 1, Required: 2}
 
@@ -302,50 +207,61 @@ func Default(root string) *Config {
 		Suppressions: Suppressions{File: filepath.Join(root, IgnoreFileName)},
 		DB:           DB{MaxAge: 7 * 24 * time.Hour},
 		Outputs:      Outputs{Category: "scangate/"},
-		Scanners: Scanners{
-			Gosec:       Gosec{MinConfidence: "low", Config: DefaultGosecConfig},
-			Govulncheck: Govulncheck{ScanLevel: "symbol"},
-			// Program stays "" so that the adapter looks for the tool on PATH
-			// and skips when it is absent; a named program must exist.
-			Bandit: Bandit{MinConfidence: "low"},
-			Safety: Safety{KeyEnv: "SAFETY_API_KEY"},
-		},
-		sources: map[string]Source{},
+		sources:      map[string]Source{},
 	}
-	for _, n := range ScannerNames() {
-		t := true
-		c.Scanner(n).Enabled = &t
+	for _, d := range registry.All {
+		c.Scanners = append(c.Scanners, newSection(d))
 	}
 	return c
 }
 
-// ScannerNames are the keys of the scanners section, in declaration order.
-func ScannerNames() []string {
-	var out []string
-	for _, f := range fieldsOf(reflect.TypeFor[Scanners]()) {
-		out = append(out, f.key)
+// Clone is a copy of c that shares nothing with it.
+func (c *Config) Clone() *Config {
+	cp := *c
+	cp.Scanners = make(Scanners, len(c.Scanners))
+	for i, s := range c.Scanners {
+		cp.Scanners[i] = s.clone()
+	}
+	cp.Tags, cp.Exclude, cp.Severity = slices.Clone(c.Tags), slices.Clone(c.Exclude), maps.Clone(c.Severity)
+	cp.sources = maps.Clone(c.sources)
+	return &cp
+}
+
+// Build builds the named scanners (every one when names is empty) with
+// their options, in registry order.
+func (c *Config) Build(names []string) []scanner.Scanner {
+	var out []scanner.Scanner
+	for _, s := range c.Scanners {
+		if len(names) == 0 || slices.Contains(names, s.Name()) {
+			out = append(out, s.Descriptor.New(s.Options))
+		}
 	}
 	return out
 }
 
-// Scanner returns the common settings of the named scanner, or nil: the
-// field of Scanners whose key is name (the struct is config's one list).
+// Scanner returns the common settings of the named scanner, or nil.
 func (c *Config) Scanner(name string) *Common {
-	v := reflect.ValueOf(&c.Scanners).Elem()
-	for i := range v.NumField() {
-		if v.Type().Field(i).Tag.Get("yaml") == name {
-			return v.Field(i).FieldByName("Common").Addr().Interface().(*Common)
+	if s := c.section(name); s != nil {
+		return &s.Common
+	}
+	return nil
+}
+
+func (c *Config) section(name string) *Section {
+	for _, s := range c.Scanners {
+		if s.Name() == name {
+			return s
 		}
 	}
 	return nil
 }
 
-// Enabled lists the scanners that run, in declaration order.
+// Enabled lists the scanners that run, in registry order.
 func (c *Config) Enabled() []string {
 	var out []string
-	for _, n := range ScannerNames() {
-		if c.Scanner(n).IsEnabled() {
-			out = append(out, n)
+	for _, s := range c.Scanners {
+		if s.IsEnabled() {
+			out = append(out, s.Name())
 		}
 	}
 	return out
@@ -378,31 +294,45 @@ func (s Source) IsDefault() bool { return s.File == "" && s.Flag == "" }
 // For a map entry pass "severity.G104"; for the whole map, "severity".
 func (c *Config) Source(key string) Source { return c.sources[key] }
 
-// SetSource records where key's value came from; the CLI calls it for flags.
+// SetSource records where key's value came from; the CLI calls it for
+// flags. A flag sets the keys that follow key too (Resolve copies it).
 func (c *Config) SetSource(key string, s Source) {
 	if c.sources == nil {
 		c.sources = map[string]Source{}
 	}
 	c.sources[key] = s
+	if s.Flag != "" {
+		for _, fl := range c.followers() {
+			if fl.leader == key {
+				delete(c.sources, fl.key)
+			}
+		}
+	}
 }
 
-// Resolve fills the values that default to another one (govulncheck's tags
-// and test flag follow the scan-wide ones) and checks what involves several
-// keys. Call it after flags are applied.
+// Resolve fills the values that default to another one (an option tagged
+// follows:"tags" takes the scan-wide tags unless set) and checks what
+// involves several keys. Call it after flags are applied.
 func (c *Config) Resolve() error {
-	g := &c.Scanners.Govulncheck
-	if c.Source("scanners.govulncheck.tags").IsDefault() {
-		g.Tags = slices.Clone(c.Tags)
-		c.SetSource("scanners.govulncheck.tags", c.Source("tags"))
-	}
-	if c.Source("scanners.govulncheck.test").IsDefault() {
-		g.Test = c.Tests
-		c.SetSource("scanners.govulncheck.test", c.Source("tests"))
+	top := reflect.ValueOf(c).Elem()
+	for _, fl := range c.followers() {
+		if !c.Source(fl.key).IsDefault() {
+			continue
+		}
+		i := slices.IndexFunc(fieldsOf(top.Type()), func(f field) bool { return f.key == fl.leader })
+		v := top.FieldByIndex(fieldsOf(top.Type())[i].index)
+		if v.Kind() == reflect.Slice && !v.IsNil() {
+			cp := reflect.MakeSlice(v.Type(), v.Len(), v.Len())
+			reflect.Copy(cp, v)
+			v = cp
+		}
+		fl.value.Set(v)
+		c.SetSource(fl.key, c.Source(fl.leader))
 	}
 	var probs []Problem
-	for _, n := range ScannerNames() {
-		s := c.Scanner(n)
+	for _, s := range c.Scanners {
 		if s.Required && !s.IsEnabled() {
+			n := s.Name()
 			key := "scanners." + n + ".required"
 			src := c.Source(key)
 			probs = append(probs, Problem{File: src.File, Line: src.Line, Col: src.Col,
@@ -416,6 +346,62 @@ func (c *Config) Resolve() error {
 		return &Error{Problems: probs}
 	}
 	return nil
+}
+
+// follower is a scanner option that takes a scan-wide key's value unless set.
+type follower struct {
+	key, leader string
+	value       reflect.Value
+}
+
+func (c *Config) followers() []follower {
+	var out []follower
+	for _, s := range c.Scanners {
+		for _, f := range sectionFields(s.Descriptor) {
+			if f.follows != "" {
+				out = append(out, follower{"scanners." + s.Name() + "." + f.key, f.follows, s.field(f)})
+			}
+		}
+	}
+	return out
+}
+
+// Programs are the external programs the configuration names, as
+// scanners.NAME.KEY settings (Descriptor.Program); one left empty (the
+// adapter looks for its tool on PATH) is not listed.
+func (c *Config) Programs() []Setting {
+	var out []Setting
+	for _, s := range c.Scanners {
+		for _, f := range sectionFields(s.Descriptor) {
+			if f.key == s.Descriptor.Program && f.index[0] == 1 {
+				if p := s.field(f).String(); p != "" {
+					out = append(out, Setting{"scanners." + s.Name() + "." + f.key, p})
+				}
+			}
+		}
+	}
+	return out
+}
+
+// SetJobLocal sets the scanner settings that belong to the job running
+// the scan rather than to the repository's policy, to src's (the zero value
+// for a scanner src lacks): the time limits, the programs and the options
+// tagged path (files of this machine).
+func (c *Config) SetJobLocal(src *Config) {
+	for _, s := range c.Scanners {
+		from := newSection(s.Descriptor)
+		reflect.ValueOf(from.Options).Elem().SetZero()
+		from.Common = Common{}
+		if o := src.section(s.Name()); o != nil {
+			from = o
+		}
+		s.Timeout = from.Timeout
+		for _, f := range sectionFields(s.Descriptor) {
+			if f.index[0] == 1 && (f.path || f.key == s.Descriptor.Program) {
+				s.field(f).Set(from.field(f))
+			}
+		}
+	}
 }
 
 func describe(s Source) string {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -16,6 +17,11 @@ import (
 
 	"github.com/xeipuuv/gojsonschema"
 	"gopkg.in/yaml.v3"
+
+	"github.com/scangate/scangate/scanner"
+	"github.com/scangate/scangate/scanners/gosec"
+	"github.com/scangate/scangate/scanners/govulncheck"
+	"github.com/scangate/scangate/scanners/registry"
 )
 
 const exampleFile = "../docs/scangate.example.yml"
@@ -72,10 +78,10 @@ func TestExampleLoadsAndSetsEveryKey(t *testing.T) {
 			t.Errorf("the example does not set %s", k)
 		}
 	}
-	if got := c.Scanners.Gosec.Exclude; !slices.Equal(got, []string{"G104", "G307"}) {
+	if got := Options[gosec.Config](c).Exclude; !slices.Equal(got, []string{"G104", "G307"}) {
 		t.Errorf("gosec exclude = %v", got)
 	}
-	if c.Scanners.Safety.IsEnabled() || !c.Scanners.Gosec.Required || c.Scanners.Govulncheck.Timeout != 15*time.Minute {
+	if c.Scanner("safety").IsEnabled() || !c.Scanner("gosec").Required || c.Scanner("govulncheck").Timeout != 15*time.Minute {
 		t.Errorf("scanner settings not loaded: %+v", c.Scanners)
 	}
 	if c.Baseline != "/repo/.scangate-baseline.json" || c.Outputs.SARIF != "/repo/scangate.sarif" {
@@ -169,15 +175,32 @@ func schemaKeys(t *testing.T) map[string]KeySpec {
 	return out
 }
 
+// The schema's scanners section is the one the descriptors give: a scanner
+// added, or an option changed, without go generate ./config fails here.
+func TestSchemaScannersAreGenerated(t *testing.T) {
+	got, err := WithScanners(Schema)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, Schema) {
+		t.Error("scangate.schema.json's scanners section differs from the registry's: run go generate ./config")
+	}
+	// And the comparison can fail: a changed description shows.
+	edited := bytes.Replace(Schema, []byte("Run only these rules."), []byte("Run these."), 1)
+	if again, _ := WithScanners(edited); bytes.Equal(again, edited) {
+		t.Error("WithScanners kept an edited description")
+	}
+}
+
 func TestSchemaAgreesWithLoader(t *testing.T) {
 	schema, loader := schemaKeys(t), Specs()
-	if !slices.Equal(sortedKeys(loader), sortedKeys(schema)) {
-		for _, k := range sortedKeys(loader) {
+	if !slices.Equal(slices.Sorted(maps.Keys(loader)), slices.Sorted(maps.Keys(schema))) {
+		for _, k := range slices.Sorted(maps.Keys(loader)) {
 			if _, ok := schema[k]; !ok {
 				t.Errorf("key %s: accepted by the loader, missing from the schema", k)
 			}
 		}
-		for _, k := range sortedKeys(schema) {
+		for _, k := range slices.Sorted(maps.Keys(schema)) {
 			if _, ok := loader[k]; !ok {
 				t.Errorf("key %s: in the schema, unknown to the loader", k)
 			}
@@ -185,8 +208,8 @@ func TestSchemaAgreesWithLoader(t *testing.T) {
 	}
 	keys := Keys()
 	slices.Sort(keys)
-	if !slices.Equal(keys, sortedKeys(loader)) {
-		t.Errorf("Keys and Specs disagree:\n%v\n%v", keys, sortedKeys(loader))
+	if !slices.Equal(keys, slices.Sorted(maps.Keys(loader))) {
+		t.Errorf("Keys and Specs disagree:\n%v\n%v", keys, slices.Sorted(maps.Keys(loader)))
 	}
 	for k, l := range loader {
 		s, ok := schema[k]
@@ -197,15 +220,6 @@ func TestSchemaAgreesWithLoader(t *testing.T) {
 			t.Errorf("key %s: loader allows %s, schema allows %s", k, specString(l), specString(s))
 		}
 	}
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	slices.Sort(out)
-	return out
 }
 
 func specString(s KeySpec) string {
@@ -256,7 +270,7 @@ func TestDefaults(t *testing.T) {
 	if c.Suppressions.File != filepath.Join("repo", IgnoreFileName) {
 		t.Errorf("default ignore file %q", c.Suppressions.File)
 	}
-	if !slices.Equal(c.Enabled(), []string{"gosec", "govulncheck", "osv-scanner", "bandit", "safety", "secrets"}) {
+	if !slices.Equal(c.Enabled(), registry.Names()) {
 		t.Errorf("enabled %v", c.Enabled())
 	}
 	for _, doc := range []string{"# only a comment\n", "---\n", "~\n"} {
@@ -396,14 +410,14 @@ func TestGovulncheckFollowsScanWideTagsAndTests(t *testing.T) {
 	if err := c.Resolve(); err != nil {
 		t.Fatal(err)
 	}
-	g := c.Scanners.Govulncheck
+	g := Options[govulncheck.Config](c)
 	if !g.Test || !slices.Equal(g.Tags, []string{"a", "b"}) || c.Source("scanners.govulncheck.tags").String() != "c.yml:2:7" {
 		t.Errorf("govulncheck %+v from %s", g, c.Source("scanners.govulncheck.tags"))
 	}
 	c, _ = Parse("c.yml", []byte("tags: [a]\nscanners:\n  govulncheck:\n    tags: [vuln]\n"), ".")
 	c.Resolve()
-	if !slices.Equal(c.Scanners.Govulncheck.Tags, []string{"vuln"}) {
-		t.Errorf("own tags lost: %v", c.Scanners.Govulncheck.Tags)
+	if g := Options[govulncheck.Config](c); !slices.Equal(g.Tags, []string{"vuln"}) {
+		t.Errorf("own tags lost: %v", g.Tags)
 	}
 }
 
@@ -435,25 +449,37 @@ func checkRoundTrip(t *testing.T, c *Config) {
 }
 
 func equalConfig(a, b *Config) bool {
-	x, y := *a, *b
+	x, y := a.Clone(), b.Clone()
 	x.sources, y.sources, x.File, y.File = nil, nil, "", ""
-	if len(x.Severity) == 0 && len(y.Severity) == 0 {
-		x.Severity, y.Severity = nil, nil
-	}
-	if len(x.Scanners.Gosec.Config.G104) == 0 && len(y.Scanners.Gosec.Config.G104) == 0 {
-		x.Scanners.Gosec.Config.G104, y.Scanners.Gosec.Config.G104 = nil, nil
-	}
-	norm := func(c *Config) {
-		for _, p := range []*[]string{&c.Tags, &c.Exclude, &c.Scanners.Gosec.Include, &c.Scanners.Gosec.Exclude,
-			&c.Scanners.Govulncheck.Tags, &c.Scanners.OSV.SkipLockfiles, &c.Scanners.Bandit.Skips} {
-			if len(*p) == 0 {
-				*p = nil
+	emptyToNil(reflect.ValueOf(x).Elem())
+	emptyToNil(reflect.ValueOf(y).Elem())
+	return reflect.DeepEqual(x, y)
+}
+
+// emptyToNil sets every empty list and map under v to nil: the printed
+// file writes both as [] or {}.
+func emptyToNil(v reflect.Value) {
+	switch v.Kind() {
+	case reflect.Pointer, reflect.Interface:
+		if !v.IsNil() && v.Type() != reflect.TypeFor[*scanner.Descriptor]() {
+			emptyToNil(v.Elem())
+		}
+	case reflect.Struct:
+		for i := range v.NumField() {
+			if v.Type().Field(i).IsExported() {
+				emptyToNil(v.Field(i))
+			}
+		}
+	case reflect.Slice, reflect.Map:
+		if v.Len() == 0 && v.CanSet() {
+			v.SetZero()
+		}
+		if v.Kind() == reflect.Slice {
+			for i := range v.Len() {
+				emptyToNil(v.Index(i))
 			}
 		}
 	}
-	norm(&x)
-	norm(&y)
-	return reflect.DeepEqual(x, y)
 }
 
 func TestPrintShowsSources(t *testing.T) {

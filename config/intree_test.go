@@ -2,11 +2,13 @@ package config
 
 import (
 	"errors"
-	"os"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"testing"
+
+	"github.com/scangate/scangate/internal/testkit"
+	"github.com/scangate/scangate/scanners/bandit"
+	"github.com/scangate/scangate/scanners/safety"
 )
 
 // A .scangate.yml inside the scanned tree is written by whoever wrote the
@@ -14,17 +16,11 @@ import (
 // lead out of the tree, nor write reports into .git. The same file from
 // outside the tree (--config) may.
 func TestInTreeConfigRefused(t *testing.T) {
-	if runtime.GOOS == "windows" {
-		t.Skip("symlinks")
-	}
+	testkit.SkipOnWindows(t, "symlinks")
 	base := t.TempDir()
 	root := filepath.Join(base, "repo")
-	if err := os.MkdirAll(filepath.Join(root, "reports"), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.Symlink(filepath.Join(base, "elsewhere"), filepath.Join(root, "link")); err != nil {
-		t.Fatal(err)
-	}
+	testkit.Mkdir(t, filepath.Join(root, "reports"))
+	testkit.Symlink(t, filepath.Join(base, "elsewhere"), filepath.Join(root, "link"))
 	const body = `scanners:
   bandit:
     program: ./evil.sh
@@ -42,13 +38,8 @@ outputs:
   json: ~/report.json
   markdown: .git/hooks/pre-push
 `
-	write := func(p string) {
-		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	testkit.Write(t, root, FileName, body)
 	inside := filepath.Join(root, FileName)
-	write(inside)
 	_, err := Load(inside, root)
 	var ce *Error
 	if !errors.As(err, &ce) {
@@ -76,21 +67,19 @@ outputs:
 	}
 
 	// Named through a link to the tree, the file is still the tree's.
-	if err := os.Symlink(root, filepath.Join(base, "repo-link")); err != nil {
-		t.Fatal(err)
-	}
+	testkit.Symlink(t, root, filepath.Join(base, "repo-link"))
 	if _, err := Load(filepath.Join(base, "repo-link", FileName), root); !errors.As(err, &ce) {
 		t.Errorf("in-tree config named through a link: err = %v", err)
 	}
 
 	// The same settings from a file outside the tree are the user's own.
+	testkit.Write(t, base, "trusted.yml", body)
 	outside := filepath.Join(base, "trusted.yml")
-	write(outside)
 	c, err := Load(outside, root)
 	if err != nil {
 		t.Fatalf("trusted config: %v", err)
 	}
-	if c.InTree || c.Scanners.Bandit.Program != "./evil.sh" || c.Scanners.Safety.KeyEnv != "GITHUB_TOKEN" ||
+	if c.InTree || Options[bandit.Config](c).Program != "./evil.sh" || Options[safety.Config](c).KeyEnv != "GITHUB_TOKEN" ||
 		c.Outputs.Markdown != filepath.Join(root, ".git", "hooks", "pre-push") {
 		t.Errorf("trusted config not applied: %+v", c)
 	}
@@ -99,12 +88,8 @@ outputs:
 // Paths inside the tree, and stdout, stay allowed in an in-tree file.
 func TestInTreeConfigInsidePaths(t *testing.T) {
 	root := t.TempDir()
-	p := filepath.Join(root, FileName)
-	body := "outputs:\n  sarif: out/scangate.sarif\n  json: '-'\nbaseline: .scangate-baseline.json\n"
-	if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	c, err := Load(p, root)
+	testkit.Write(t, root, FileName, "outputs:\n  sarif: out/scangate.sarif\n  json: '-'\nbaseline: .scangate-baseline.json\n")
+	c, err := Load(filepath.Join(root, FileName), root)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -19,6 +19,8 @@ import (
 	"github.com/scangate/scangate/internal/intree"
 	"github.com/scangate/scangate/internal/pathglob"
 	"github.com/scangate/scangate/internal/yamlerr"
+	"github.com/scangate/scangate/scanner"
+	"github.com/scangate/scangate/scanners/registry"
 )
 
 // maxProblems bounds the error list of a badly broken file.
@@ -102,12 +104,18 @@ type field struct {
 	lo, hi  int
 	ranged  bool
 	path    bool
-	glob    bool           // a path glob in scangate's dialect (internal/pathglob)
-	trust   string         // what the key would let an in-tree file do; "" when it may set it
-	rules   string         // the scanner whose rule IDs the values must be (see knownRules)
-	keys    *regexp.Regexp // what a map's keys must match; nil: rule or advisory IDs
-	scalar  bool           // a YAML number is taken as the string it is written as
-	regexp  bool           // the value is a regular expression
+	glob    bool     // a path glob in scangate's dialect (internal/pathglob)
+	trust   string   // what the key would let an in-tree file do; "" when it may set it
+	rules   bool     // the values must be rule IDs of the scanner's catalogue (Descriptor.Rules)
+	catalog []string // those rule IDs, and the scanner's name
+	owner   string
+	follows string              // the scan-wide key whose value this one takes unless set
+	doc     string              // the key's description in the schema
+	ref     string              // the schema definition that describes it
+	desc    *scanner.Descriptor // the scanner of a scanners.NAME key
+	keys    *regexp.Regexp      // what a map's keys must match; nil: rule or advisory IDs
+	scalar  bool                // a YAML number is taken as the string it is written as
+	regexp  bool                // the value is a regular expression
 }
 
 // fieldsOf lists the keys of a config struct in declaration order, with
@@ -143,7 +151,10 @@ func fieldsOf(t reflect.Type) []field {
 		_, f.path = sf.Tag.Lookup("path")
 		_, f.glob = sf.Tag.Lookup("glob")
 		f.trust = sf.Tag.Get("trust")
-		f.rules = sf.Tag.Get("rules")
+		_, f.rules = sf.Tag.Lookup("rules")
+		f.follows = sf.Tag.Get("follows")
+		f.doc = sf.Tag.Get("doc")
+		f.ref = sf.Tag.Get("ref")
 		if k := sf.Tag.Get("keys"); k != "" {
 			f.keys = regexp.MustCompile(k)
 		}
@@ -199,11 +210,15 @@ func where(prefix string) string {
 
 // mapping decodes a YAML mapping into the struct v.
 func (d *decoder) mapping(n *yaml.Node, v reflect.Value, prefix string) {
+	d.keys(n, fieldsOf(v.Type()), v.FieldByIndex, prefix)
+}
+
+// keys decodes a YAML mapping whose keys are fs, each stored in at(f.index).
+func (d *decoder) keys(n *yaml.Node, fs []field, at func(index []int) reflect.Value, prefix string) {
 	if n.Kind != yaml.MappingNode {
 		d.errf(n, "%s: want a mapping, got %s", orTop(prefix), yamlerr.Kind(n))
 		return
 	}
-	fs := fieldsOf(v.Type())
 	seen := map[string]int{}
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, val := n.Content[i], n.Content[i+1]
@@ -221,7 +236,7 @@ func (d *decoder) mapping(n *yaml.Node, v reflect.Value, prefix string) {
 			d.errf(k, "unknown key %q %s%s (allowed: %s)", k.Value, where(prefix), Suggest(k.Value, keysOf(fs)), strings.Join(keysOf(fs), ", "))
 			continue
 		}
-		d.value(val, v.FieldByIndex(fs[i].index), fs[i], join(prefix, k.Value))
+		d.value(val, at(fs[i].index), fs[i], join(prefix, k.Value))
 	}
 }
 
@@ -241,8 +256,17 @@ func (d *decoder) value(n *yaml.Node, v reflect.Value, f field, key string) {
 	if yamlerr.IsNull(n) {
 		return
 	}
-	if v.Type() == reflect.TypeFor[Reachability]() {
+	switch v.Type() {
+	case reflect.TypeFor[Reachability]():
 		d.reachability(n, v.Addr().Interface().(*Reachability), key)
+		return
+	case scannersType:
+		list := v.Interface().(Scanners)
+		d.keys(n, scannerFields(list.descriptors()), func(index []int) reflect.Value { return reflect.ValueOf(list[index[0]]) }, key)
+		return
+	case sectionType:
+		s := v.Interface().(*Section)
+		d.keys(n, sectionFields(s.Descriptor), s.at, key)
 		return
 	}
 	if v.Type() == durationType {
@@ -369,8 +393,8 @@ func (d *decoder) str(n *yaml.Node, f field, key string) (string, bool) {
 	case f.pattern != nil && !f.pattern.MatchString(s):
 		d.errf(n, "%s: invalid value %q (want a match of %s)", key, s, f.pattern)
 		return "", false
-	case f.rules != "" && !slices.Contains(knownRules[f.rules], s):
-		d.errf(n, "%s: unknown %s rule %q (known: %s)", key, f.rules, s, strings.Join(knownRules[f.rules], ", "))
+	case f.rules && !slices.Contains(f.catalog, s):
+		d.errf(n, "%s: unknown %s rule %q (known: %s)", key, f.owner, s, strings.Join(f.catalog, ", "))
 		return "", false
 	case strings.TrimSpace(s) == "":
 		d.errf(n, "%s: empty string", key)
@@ -587,22 +611,22 @@ func levenshtein(a, b string) int {
 // a map's entries are "severity.*".
 func Keys() []string {
 	var out []string
-	var walk func(t reflect.Type, prefix string)
-	walk = func(t reflect.Type, prefix string) {
-		for _, f := range fieldsOf(t) {
+	var walk func(fs []field, prefix string)
+	walk = func(fs []field, prefix string) {
+		for _, f := range fs {
 			k := join(prefix, f.key)
 			switch {
-			case f.typ.Kind() == reflect.Struct && f.typ != durationType:
-				out = append(out, k)
-				walk(f.typ, k)
 			case f.typ.Kind() == reflect.Map:
 				out = append(out, k, k+".*")
+			case children(f) != nil:
+				out = append(out, k)
+				walk(children(f), k)
 			default:
 				out = append(out, k)
 			}
 		}
 	}
-	walk(reflect.TypeFor[Config](), "")
+	walk(fieldsOf(reflect.TypeFor[Config]()), "")
 	return out
 }
 
@@ -620,9 +644,9 @@ type KeySpec struct {
 // each element; a map's values are described under "severity.*".
 func Specs() map[string]KeySpec {
 	out := map[string]KeySpec{}
-	var walk func(t reflect.Type, prefix string)
-	walk = func(t reflect.Type, prefix string) {
-		for _, f := range fieldsOf(t) {
+	var walk func(fs []field, prefix string)
+	walk = func(fs []field, prefix string) {
+		for _, f := range fs {
 			k := join(prefix, f.key)
 			spec := KeySpec{Enum: f.enum}
 			if f.pattern != nil {
@@ -637,11 +661,11 @@ func Specs() map[string]KeySpec {
 				spec.Type, spec.Duration = "string", true
 			case f.typ == reflect.TypeFor[Reachability]():
 				out[k] = KeySpec{Type: "object|string", Enum: []string{"off"}}
-				walk(f.typ, k)
+				walk(children(f), k)
 				continue
-			case f.typ.Kind() == reflect.Struct:
+			case children(f) != nil:
 				out[k] = KeySpec{Type: "object"}
-				walk(f.typ, k)
+				walk(children(f), k)
 				continue
 			case f.typ.Kind() == reflect.Map:
 				out[k] = KeySpec{Type: "object"}
@@ -664,6 +688,69 @@ func Specs() map[string]KeySpec {
 			out[k] = spec
 		}
 	}
-	walk(reflect.TypeFor[Config](), "")
+	walk(fieldsOf(reflect.TypeFor[Config]()), "")
 	return out
 }
+
+var (
+	scannersType = reflect.TypeFor[Scanners]()
+	sectionType  = reflect.TypeFor[*Section]()
+)
+
+// children are the keys under f: a struct's fields, the scanners section's
+// scanners, or one scanner's keys; nil for a leaf.
+func children(f field) []field {
+	switch {
+	case f.typ == scannersType:
+		return scannerFields(registry.All)
+	case f.typ == sectionType:
+		return sectionFields(f.desc)
+	case f.typ.Kind() == reflect.Struct && f.typ != durationType:
+		return fieldsOf(f.typ)
+	}
+	return nil
+}
+
+// scannerFields are the keys of the scanners section: one per scanner,
+// whose index is its place in the list.
+func scannerFields(list []*scanner.Descriptor) []field {
+	out := make([]field, len(list))
+	for i, d := range list {
+		out[i] = field{key: d.Name, index: []int{i}, typ: sectionType, desc: d, doc: d.Doc}
+	}
+	return out
+}
+
+func (l Scanners) descriptors() []*scanner.Descriptor {
+	out := make([]*scanner.Descriptor, len(l))
+	for i, s := range l {
+		out[i] = s.Descriptor
+	}
+	return out
+}
+
+// sectionFields lists a scanner's keys: Common's, then its options'. An
+// index starts with 0 for Common, 1 for the options (Section.at).
+func sectionFields(d *scanner.Descriptor) []field {
+	var out []field
+	for _, f := range fieldsOf(reflect.TypeFor[Common]()) {
+		f.index = append([]int{0}, f.index...)
+		out = append(out, f)
+	}
+	for _, f := range fieldsOf(reflect.TypeOf(d.Options).Elem()) {
+		f.index = append([]int{1}, f.index...)
+		f.catalog, f.owner = d.Rules, d.Name
+		out = append(out, f)
+	}
+	return out
+}
+
+// at is the value of the key whose sectionFields index is index.
+func (s *Section) at(index []int) reflect.Value {
+	if index[0] == 0 {
+		return reflect.ValueOf(&s.Common).Elem().FieldByIndex(index[1:])
+	}
+	return reflect.ValueOf(s.Options).Elem().FieldByIndex(index[1:])
+}
+
+func (s *Section) field(f field) reflect.Value { return s.at(f.index) }

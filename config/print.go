@@ -31,13 +31,21 @@ func (c *Config) entries() []entry {
 		}
 		out = append(out, entry{indent, strings.Repeat("  ", indent) + text, key, value, src})
 	}
-	var walk func(v reflect.Value, prefix string, indent int)
-	walk = func(v reflect.Value, prefix string, indent int) {
-		for _, f := range fieldsOf(v.Type()) {
+	var walk func(fs []field, at func([]int) reflect.Value, prefix string, indent int)
+	walk = func(fs []field, at func([]int) reflect.Value, prefix string, indent int) {
+		for _, f := range fs {
 			key := join(prefix, f.key)
 			name := scalar(f.key) // quoted when YAML needs it: "#nosec"
-			fv := v.FieldByIndex(f.index)
+			fv := at(f.index)
 			switch {
+			case fv.Type() == scannersType:
+				add(indent, name, key, "", "")
+				list := fv.Interface().(Scanners)
+				walk(scannerFields(list.descriptors()), func(i []int) reflect.Value { return reflect.ValueOf(list[i[0]]) }, key, indent+1)
+			case fv.Type() == sectionType:
+				s := fv.Interface().(*Section)
+				add(indent, name, key, "", "")
+				walk(sectionFields(s.Descriptor), s.at, key, indent+1)
 			case fv.Type() == reflect.TypeFor[Reachability]():
 				r := fv.Interface().(Reachability)
 				if r.Off {
@@ -45,10 +53,10 @@ func (c *Config) entries() []entry {
 					continue
 				}
 				add(indent, name, key, "", "")
-				walk(fv, key, indent+1)
+				walk(fieldsOf(fv.Type()), fv.FieldByIndex, key, indent+1)
 			case fv.Kind() == reflect.Struct && fv.Type() != durationType:
 				add(indent, name, key, "", "")
-				walk(fv, key, indent+1)
+				walk(fieldsOf(fv.Type()), fv.FieldByIndex, key, indent+1)
 			case fv.Kind() == reflect.Map:
 				ids := make([]string, 0, fv.Len())
 				for _, k := range fv.MapKeys() {
@@ -68,7 +76,8 @@ func (c *Config) entries() []entry {
 			}
 		}
 	}
-	walk(reflect.ValueOf(c).Elem(), "", 0)
+	top := reflect.ValueOf(c).Elem()
+	walk(fieldsOf(top.Type()), top.FieldByIndex, "", 0)
 	return out
 }
 

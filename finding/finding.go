@@ -1,5 +1,7 @@
-// Package finding is the model every scanner adapter produces and every
-// later stage (policy, report) consumes. It imports no other package of ours.
+// Package finding is what every scanner adapter produces and every later
+// stage consumes: findings, each tool's result with its units, and what
+// works on them alone (correlation across tools, remediation, CVSS, the
+// package inventory, the Verdict). It imports no other package of ours.
 package finding
 
 import (
@@ -388,37 +390,30 @@ func (s *Severity) UnmarshalText(b []byte) error {
 func (r Reachability) MarshalText() ([]byte, error) { return []byte(r.String()), nil }
 
 func (r *Reachability) UnmarshalText(b []byte) error {
-	for _, v := range []Reachability{ReachUnknown, Required, Imported, Called} {
-		if v.String() == string(b) {
-			*r = v
-			return nil
-		}
-	}
-	return fmt.Errorf("unknown reachability %q", b)
+	return unmarshalText(r, b, "reachability", ReachUnknown, Required, Imported, Called)
 }
 
 func (s Status) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
 
 func (s *Status) UnmarshalText(b []byte) error {
-	for _, v := range []Status{StatusNew, StatusBaseline, StatusSuppressed} {
-		if v.String() == string(b) {
-			*s = v
-			return nil
-		}
-	}
-	return fmt.Errorf("unknown status %q", b)
+	return unmarshalText(s, b, "status", StatusNew, StatusBaseline, StatusSuppressed)
 }
 
 func (s State) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
 
 func (s *State) UnmarshalText(b []byte) error {
-	for _, v := range []State{Completed, Incomplete, Skipped} {
+	return unmarshalText(s, b, "state", Completed, Incomplete, Skipped)
+}
+
+// unmarshalText sets *p to the one of values whose text is b.
+func unmarshalText[T fmt.Stringer](p *T, b []byte, what string, values ...T) error {
+	for _, v := range values {
 		if v.String() == string(b) {
-			*s = v
+			*p = v
 			return nil
 		}
 	}
-	return fmt.Errorf("unknown state %q", b)
+	return fmt.Errorf("unknown %s %q", what, b)
 }
 
 // SecurityScore is the finding's numeric severity (GitHub's 0.0-10.0

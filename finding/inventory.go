@@ -36,12 +36,13 @@ func SortPackages(ps []Component) []Component {
 	slices.SortFunc(ps, func(a, b Component) int {
 		return cmp.Or(cmp.Compare(a.Manifest, b.Manifest), cmp.Compare(a.Ecosystem, b.Ecosystem),
 			cmp.Compare(a.Name, b.Name), cmp.Compare(a.Version, b.Version), cmp.Compare(a.PURL, b.PURL),
-			boolOrder(a.Main, b.Main), boolOrder(a.Dev, b.Dev))
+			CompareBool(a.Main, b.Main), CompareBool(a.Dev, b.Dev))
 	})
 	return slices.Compact(ps)
 }
 
-func boolOrder(a, b bool) int {
+// CompareBool orders false before true, as cmp.Compare orders numbers.
+func CompareBool(a, b bool) int {
 	switch {
 	case a == b:
 		return 0

@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/scangate/scangate/internal/testkit"
 )
 
 // Two go.mod and two requirements files: one line per (manifest, package),
@@ -76,9 +78,7 @@ func TestRemediateCommandQuotesHostileNames(t *testing.T) {
 	}
 	root := t.TempDir()
 	dir := "svc $(touch pwned) ; touch pwned2 '`touch pwned3`"
-	if err := os.MkdirAll(filepath.Join(root, dir), 0o755); err != nil {
-		t.Fatal(err)
-	}
+	testkit.Mkdir(t, filepath.Join(root, dir))
 	results := []Result{{Findings: []Finding{
 		{RuleID: "GO-2021-0113", Package: &Package{Ecosystem: "Go", Name: "golang.org/x/text", Version: "v0.3.6", Fixed: []string{"v0.3.7"}, Manifest: dir + "/go.mod"}},
 	}}}
@@ -90,9 +90,7 @@ func TestRemediateCommandQuotesHostileNames(t *testing.T) {
 	bin := t.TempDir()
 	log := filepath.Join(t.TempDir(), "go.log")
 	script := "#!/bin/sh\npwd > '" + log + "'\nprintf '%s\\n' \"$@\" >> '" + log + "'\n"
-	if err := os.WriteFile(filepath.Join(bin, "go"), []byte(script), 0o755); err != nil {
-		t.Fatal(err)
-	}
+	testkit.Script(t, filepath.Join(bin, "go"), script)
 	cmd := exec.Command("sh", "-c", rems[0].Apply)
 	cmd.Dir = root
 	cmd.Env = []string{"PATH=" + bin + ":/usr/bin:/bin"}

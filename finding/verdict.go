@@ -1,7 +1,6 @@
 package finding
 
 import (
-	"fmt"
 	"maps"
 	"slices"
 	"strings"
@@ -32,13 +31,7 @@ func (o Outcome) String() string {
 func (o Outcome) MarshalText() ([]byte, error) { return []byte(o.String()), nil }
 
 func (o *Outcome) UnmarshalText(b []byte) error {
-	for _, v := range []Outcome{GatePass, GateFail, GateIncomplete} {
-		if v.String() == string(b) {
-			*o = v
-			return nil
-		}
-	}
-	return fmt.Errorf("unknown outcome %q", b)
+	return unmarshalText(o, b, "outcome", GatePass, GateFail, GateIncomplete)
 }
 
 // Verdict summarizes a scan for the gate.

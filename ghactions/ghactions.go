@@ -1,8 +1,9 @@
-// Package ghactions speaks the GitHub Actions runner's file and workflow
-// command protocols: annotations, step outputs, the step summary, and
-// pausing command processing around untrusted text. Everything that comes
-// from a scanned repository (paths, messages) is escaped by the runner's
-// rules before it reaches a command line.
+// Package ghactions is the GitHub sink: it publishes a scan's report as
+// annotations, step outputs, the step summary and the pull request comment
+// (Sink), and speaks the runner's file and workflow command protocols for
+// it, pausing command processing around untrusted text. Everything that
+// comes from a scanned repository (paths, messages) is escaped by the
+// runner's rules before it reaches a command line.
 package ghactions
 
 import (

@@ -2,6 +2,7 @@ package ghactions
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/scangate/scangate/finding"
 	"github.com/scangate/scangate/internal/ghtest"
+	"github.com/scangate/scangate/model"
 	"github.com/scangate/scangate/report"
 )
 
@@ -42,19 +44,27 @@ func parseCommand(line string) (name string, props map[string]string, data strin
 	return name, props, data, true
 }
 
+// roundTrip writes a and reads it back as the runner does: one line, a
+// command named by a's level.
+func roundTrip(t *testing.T, a Annotation) (props map[string]string, data, line string) {
+	t.Helper()
+	line = a.String()
+	if strings.ContainsAny(line, "\r\n") {
+		t.Fatalf("command spans lines: %q", line)
+	}
+	name, props, data, ok := parseCommand(line)
+	if !ok || name != string(a.Level) {
+		t.Fatalf("not parsed as a %s command: %q", a.Level, line)
+	}
+	return props, data, line
+}
+
 const nasty = "50%25 100% a:b, c,d\r\n::error file=x.go::injected\n::add-mask::secret %0A ::"
 
 func TestAnnotationEscapingRoundTrips(t *testing.T) {
 	a := Annotation{Level: Error, File: "dir%2C/we%ird:na,me::x\n::warning::pwn.go", Line: 7, Col: 3, EndColumn: 9,
 		Title: "HIGH G101 (gosec): a,b:c", Message: nasty}
-	line := a.String()
-	if strings.ContainsAny(line, "\r\n") {
-		t.Fatalf("command spans lines: %q", line)
-	}
-	name, props, data, ok := parseCommand(line)
-	if !ok || name != "error" {
-		t.Fatalf("not parsed as an error command: %q", line)
-	}
+	props, data, line := roundTrip(t, a)
 	want := map[string]string{"file": a.File, "line": "7", "col": "3", "endColumn": "9", "title": a.Title}
 	if fmt.Sprint(props) != fmt.Sprint(want) {
 		t.Errorf("properties\n got %q\nwant %q\nline %s", props, want, line)
@@ -69,15 +79,7 @@ func FuzzAnnotationRoundTrip(f *testing.F) {
 	f.Add("we%ird:na,me::x\n::error::y", "t,i:t%le", nasty)
 	f.Add("%0A%25%3A", "%2C", "%250A")
 	f.Fuzz(func(t *testing.T, file, title, msg string) {
-		a := Annotation{Level: Warning, File: file, Line: 1, Title: title, Message: msg}
-		line := a.String()
-		if strings.ContainsAny(line, "\r\n") {
-			t.Fatalf("command spans lines: %q", line)
-		}
-		name, props, data, ok := parseCommand(line)
-		if !ok || name != "warning" {
-			t.Fatalf("not parsed: %q", line)
-		}
+		props, data, _ := roundTrip(t, Annotation{Level: Warning, File: file, Line: 1, Title: title, Message: msg})
 		if len(props) > 3 {
 			t.Errorf("extra properties: %q", props)
 		}
@@ -232,5 +234,44 @@ func TestSummaryAppendsAndTruncates(t *testing.T) {
 	}
 	if err := AppendSummary("", []byte("x")); err == nil || !strings.Contains(err.Error(), "GITHUB_STEP_SUMMARY") {
 		t.Errorf("unset path: %v", err)
+	}
+}
+
+// The sink publishes once, inside Actions only: commands stay paused until
+// it does, an incomplete scanner is the first annotation, and the step
+// outputs carry the verdict and the SARIF report's figures.
+func TestSinkPublishes(t *testing.T) {
+	dir := t.TempDir()
+	env := map[string]string{"GITHUB_ACTIONS": "true", "GITHUB_OUTPUT": filepath.Join(dir, "out"), "GITHUB_STEP_SUMMARY": filepath.Join(dir, "summary.md")}
+	var stderr bytes.Buffer
+	s := Start(func(k string) string { return env[k] }, &stderr)
+	if !strings.HasPrefix(stderr.String(), "::stop-commands::") {
+		t.Fatalf("commands not paused: %q", stderr.String())
+	}
+	r := &model.Report{Results: []finding.Result{{Tool: "gosec", State: finding.Incomplete}}}
+	r.Verdict.Outcome = finding.GateIncomplete
+	r.Verdict.IncompleteTools = []string{"gosec"}
+	err := s.Publish(context.Background(), r, Publication{SARIFFile: "x.sarif", Written: report.Written{SARIFRuns: 2, LeftOut: []string{"gosec"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Stop() // already resumed: no second resume line
+	lines := strings.Split(strings.TrimSpace(stderr.String()), "\n")
+	if len(lines) != 3 || !strings.HasPrefix(lines[2], "::error title=scangate%3A gosec could not complete::") || !strings.Contains(lines[2], "left out of the SARIF report") {
+		t.Errorf("stderr:\n%s", stderr.String())
+	}
+	out := ghtest.ReadOutputs(t, env["GITHUB_OUTPUT"])
+	if len(out) != len(Outputs) || out["sarif-file"] != "x.sarif" || out["sarif-runs"] != "2" || out["incomplete"] != "gosec" || out["verdict"] != finding.GateIncomplete.String() {
+		t.Errorf("outputs %q", out)
+	}
+	if md, err := os.ReadFile(env["GITHUB_STEP_SUMMARY"]); err != nil || !bytes.Contains(md, []byte("## scangate")) {
+		t.Errorf("summary %q, %v", md, err)
+	}
+
+	// Outside Actions, and without a comment to post, nothing is written.
+	stderr.Reset()
+	s = Start(func(string) string { return "" }, &stderr)
+	if err := s.Publish(context.Background(), r, Publication{}); err != nil || stderr.Len() > 0 {
+		t.Errorf("outside Actions: %v, %q", err, stderr.String())
 	}
 }

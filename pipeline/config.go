@@ -71,5 +71,5 @@ func RunOptionsOf(c *config.Config) scanner.Options {
 // requestOf is what every scanner of the scan receives, from the configuration.
 func requestOf(root string, c *config.Config) scanner.Request {
 	return scanner.Request{Root: root, Tests: c.Tests, Tags: c.Tags, Exclude: c.Exclude,
-		Offline: c.DB.Offline, DB: c.DB.Dir, Cgo: c.Cgo}
+		Offline: c.DB.Offline, DB: c.DB.Dir, DBMaxAge: c.DB.MaxAge, Cgo: c.Cgo}
 }

@@ -1,8 +1,10 @@
 // Package pipeline is the scan: a Plan in, a model.Report out. Its stages
 // run in one order (run, exclude, correlate, remediate, suppress, evaluate),
-// each a small named function below; Merge runs the stages after run over
-// the results of a sharded scan's shards. The CLI builds the Plan and
-// renders the Report; it holds no step of its own.
+// each a small named function below. Its entry points are Run (which also
+// writes and scans the --new-from-rev base, base.go) and Merge (which runs
+// the stages after run over the results of a sharded scan's shards,
+// shard.go). The CLI builds the Plan and hands the Report to the writers
+// and sinks; it holds no step of its own.
 package pipeline
 
 import (
@@ -41,6 +43,8 @@ type Plan struct {
 	// (--new-from-rev): it is scanned first, with the same configuration,
 	// and its findings are the Baseline. Not with Baseline.
 	Base *Base
+	// NewFrom, when set, is --new-from-rev: Run prepares Base from it.
+	NewFrom *NewFrom
 	// Ignore holds the ignore file's suppressions, nil when there is none.
 	Ignore *policy.Ignore
 	// Narrowed says the user picked some scanners for this run, so an
@@ -103,6 +107,16 @@ func Run(ctx context.Context, p Plan) (*model.Report, error) {
 	start := time.Now()
 	var cmp *model.Comparison
 	var baseNotes []string
+	if p.NewFrom != nil {
+		// Before the database opens, so that a base that cannot be had
+		// fails before anything long.
+		base, release, err := prepareBase(ctx, p)
+		defer release()
+		if err != nil {
+			return nil, err
+		}
+		p.Base = base
+	}
 	rate, done := openDB(&req, p.Logf)
 	defer done()
 	openCache(&req, p.Cache, &cn)
@@ -167,7 +181,7 @@ func (p *Plan) config() *config.Config {
 // plan names its own.
 func (p *Plan) list(c *config.Config) []scanner.Scanner {
 	if p.Scanners == nil {
-		return registry.Build(c, c.Enabled())
+		return c.Build(c.Enabled())
 	}
 	return p.Scanners
 }

@@ -3,6 +3,7 @@ package pipeline_test
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"path/filepath"
 	"strings"
@@ -15,6 +16,7 @@ import (
 	"github.com/scangate/scangate/pipeline"
 	"github.com/scangate/scangate/policy"
 	"github.com/scangate/scangate/report"
+	"github.com/scangate/scangate/scanners/registry"
 )
 
 // gosecPlan scans the gosec fixture, a real Go module with real gosec
@@ -26,7 +28,7 @@ func gosecPlan(t *testing.T) pipeline.Plan {
 		t.Fatal(err)
 	}
 	c := config.Default(root)
-	for _, n := range config.ScannerNames() {
+	for _, n := range registry.Names() {
 		on := n == "gosec"
 		c.Scanner(n).Enabled = &on
 	}
@@ -163,5 +165,19 @@ func TestStages(t *testing.T) {
 	}
 	if want := total - excluded.Verdict.Total; n != want || fixed.Verdict.Fixed != want {
 		t.Errorf("fixed: %d listed, verdict %d; want %d", n, fixed.Verdict.Fixed, want)
+	}
+}
+
+// A base that cannot be had is the plan's error, before anything is
+// scanned: not an incomplete scan.
+func TestNewFromOutsideAGitRepository(t *testing.T) {
+	root := t.TempDir()
+	c := config.Default(root)
+	p := pipeline.Plan{Root: root, Config: c, Cache: pipeline.CacheOptions{Off: true},
+		NewFrom: &pipeline.NewFrom{Rev: "main", RepoRoot: root}}
+	r, err := pipeline.Run(context.Background(), p)
+	var ie *pipeline.IncompleteError
+	if r != nil || err == nil || !strings.Contains(err.Error(), "--new-from-rev: "+root+" is not in a git repository") || errors.As(err, &ie) {
+		t.Errorf("report %v, error %v", r, err)
 	}
 }

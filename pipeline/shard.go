@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -16,6 +17,21 @@ import (
 	"github.com/scangate/scangate/model"
 	"github.com/scangate/scangate/scanner"
 )
+
+var commitRE = regexp.MustCompile(`^[0-9a-f]{40}([0-9a-f]{24})?$`)
+
+// CICommit is the commit the CI checked out (GitHub Actions, GitLab CI),
+// "" elsewhere: a shard records it and Merge compares it. scangate reads
+// nothing under .git (the tree is hostile), so the shards' trees are
+// compared by their units too.
+func CICommit(getenv func(string) string) string {
+	for _, k := range []string{"GITHUB_SHA", "CI_COMMIT_SHA"} {
+		if v := getenv(k); commitRE.MatchString(v) {
+			return v
+		}
+	}
+	return ""
+}
 
 // ShardSpec asks for part Index of Count of a sharded scan (scan --shard).
 type ShardSpec struct {
@@ -30,19 +46,16 @@ type ShardSpec struct {
 // digest of its own), the baseline and ignore files (merge reads them),
 // the programs and the time limits are left out (zero).
 func SettingsOf(c *config.Config) *config.Config {
-	cp := *c
-	setLocal(&cp, &config.Config{})
-	return &cp
+	cp := c.Clone()
+	setLocal(cp, &config.Config{})
+	return cp
 }
 
 // setLocal sets dst's job-local settings, those SettingsOf leaves out, to src's.
 func setLocal(dst, src *config.Config) {
 	dst.Outputs, dst.DB.Dir, dst.Baseline, dst.Suppressions.File = src.Outputs, src.DB.Dir, src.Baseline, src.Suppressions.File
 	dst.Timeout, dst.File, dst.InTree = src.Timeout, src.File, src.InTree
-	dst.Scanners.Bandit.Program, dst.Scanners.Safety.Program, dst.Scanners.Safety.DB = src.Scanners.Bandit.Program, src.Scanners.Safety.Program, src.Scanners.Safety.DB
-	for _, n := range config.ScannerNames() {
-		dst.Scanner(n).Timeout = src.Scanner(n).Timeout
-	}
+	dst.SetJobLocal(src)
 }
 
 // settingsOfShard reads a shard's settings as merge would a trusted
@@ -177,6 +190,29 @@ type Shard struct {
 	Report *model.Report
 }
 
+// MergeFiles reads the shards' JSON reports and merges them (Merge). The
+// files may come from a pull request's jobs: they share one read budget,
+// and there are no more of them than a scan has shards.
+func MergeFiles(p Plan, files []string) (*model.Report, error) {
+	if len(files) > scanner.MaxShards {
+		return nil, fmt.Errorf("merge: %d files, but a scan has at most %d shards", len(files), scanner.MaxShards)
+	}
+	budget := model.NewBudget()
+	shards := make([]Shard, 0, len(files))
+	for _, f := range files {
+		r, err := model.ReadJSONWithin(f, budget)
+		if err != nil {
+			return nil, err
+		}
+		shards = append(shards, Shard{Name: f, Report: r})
+	}
+	r, err := Merge(p, shards)
+	if err != nil {
+		return nil, fmt.Errorf("merge: %w", err)
+	}
+	return r, nil
+}
+
 // Merge combines the reports of every shard of a sharded scan into the
 // report one unsharded scan of the tree would give: it checks that they
 // are the N parts of one scan (same commit, tree, configuration, database
@@ -246,9 +282,9 @@ func Merge(p Plan, shards []Shard) (*model.Report, error) {
 	if d := settingDiffs(settings[0], SettingsOf(c), "the shards", "merge", byFlag); len(d) > 0 {
 		return nil, fmt.Errorf("merge takes the settings from the shards, but its flags say otherwise: %s: leave these flags out of merge (its flags choose outputs)", strings.Join(d, "; "))
 	}
-	eff := *settings[0]
-	setLocal(&eff, c)
-	c, p.Config, p.Narrowed = &eff, &eff, first.Report.Shard.Narrowed
+	eff := settings[0].Clone()
+	setLocal(eff, c)
+	c, p.Config, p.Narrowed = eff, eff, first.Report.Shard.Narrowed
 	pol, err := PolicyOf(c)
 	if err != nil {
 		return nil, err

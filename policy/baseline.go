@@ -98,7 +98,7 @@ func entryOf(f *finding.Finding) BaselineEntry {
 func (b *Baseline) normalize() {
 	slices.SortFunc(b.Findings, func(x, y BaselineEntry) int {
 		return cmp.Or(cmp.Compare(x.Path, y.Path), cmp.Compare(x.Tool, y.Tool), cmp.Compare(x.Rule, y.Rule),
-			cmp.Compare(x.Package, y.Package), cmp.Compare(x.Fingerprint, y.Fingerprint), compareBool(x.Suppressed, y.Suppressed),
+			cmp.Compare(x.Package, y.Package), cmp.Compare(x.Fingerprint, y.Fingerprint), finding.CompareBool(x.Suppressed, y.Suppressed),
 			cmp.Compare(x.Reachable, y.Reachable), cmp.Compare(x.Line, y.Line)) // a folded entry shows its first line
 	})
 	out := b.Findings[:0]
@@ -110,16 +110,6 @@ func (b *Baseline) normalize() {
 		out = append(out, e)
 	}
 	b.Findings = out
-}
-
-func compareBool(a, b bool) int {
-	switch {
-	case a == b:
-		return 0
-	case a:
-		return 1
-	}
-	return -1
 }
 
 // sameEntry compares what identifies an entry: the count is folded, and a

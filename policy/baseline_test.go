@@ -3,12 +3,12 @@ package policy_test
 import (
 	"bytes"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/scangate/scangate/finding"
+	"github.com/scangate/scangate/internal/testkit"
 	"github.com/scangate/scangate/model"
 	"github.com/scangate/scangate/policy"
 	"github.com/scangate/scangate/report"
@@ -253,6 +253,25 @@ func TestBaselineFileIsSortedAndDiffFriendly(t *testing.T) {
 	}
 }
 
+// loadAsBaseline loads a previous report, written to a file named name, as
+// the baseline, which must be the baseline file of results.
+func loadAsBaseline(t *testing.T, name, doc string, results []finding.Result) *policy.Baseline {
+	t.Helper()
+	dir := t.TempDir()
+	testkit.Write(t, dir, name, doc)
+	b, err := policy.LoadBaseline(filepath.Join(dir, name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got, want bytes.Buffer
+	b.Write(&got)
+	policy.NewBaseline(results).Write(&want)
+	if got.String() != want.String() {
+		t.Fatalf("baseline from %s differs from the baseline file:\n%s\n%s", name, got.String(), want.String())
+	}
+	return b
+}
+
 // A previous scangate SARIF works as a baseline.
 func TestBaselineFromSARIF(t *testing.T) {
 	results := finding.Correlate(scan(), registry.Names())
@@ -262,22 +281,11 @@ func TestBaselineFromSARIF(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	file := filepath.Join(t.TempDir(), "previous.sarif")
 	var buf bytes.Buffer
 	if err := doc.PrettyWrite(&buf); err != nil {
 		t.Fatal(err)
 	}
-	os.WriteFile(file, buf.Bytes(), 0o644)
-	fromSARIF, err := policy.LoadBaseline(file)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var x, y bytes.Buffer
-	fromSARIF.Write(&x)
-	policy.NewBaseline(results).Write(&y)
-	if x.String() != y.String() {
-		t.Fatalf("baseline from SARIF differs from the baseline file:\n%s\n%s", x.String(), y.String())
-	}
+	fromSARIF := loadAsBaseline(t, "previous.sarif", buf.String(), results)
 	_, v := stages(scan(), policy.Policy{FailOn: failOnLow}, fromSARIF)
 	if v.New != 0 || v.Unchanged != 6 {
 		t.Fatalf("verdict %+v", v)
@@ -297,20 +305,7 @@ func TestBaselineFromJSON(t *testing.T) {
 	if err := report.JSON(&buf, &model.Report{Version: "test", Root: "repo", Results: results, Verdict: v}); err != nil {
 		t.Fatal(err)
 	}
-	file := filepath.Join(t.TempDir(), "previous.json")
-	if err := os.WriteFile(file, buf.Bytes(), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	fromJSON, err := policy.LoadBaseline(file)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var x, y bytes.Buffer
-	fromJSON.Write(&x)
-	policy.NewBaseline(results).Write(&y)
-	if x.String() != y.String() {
-		t.Fatalf("baseline from JSON differs from the baseline file:\n%s\n%s", x.String(), y.String())
-	}
+	fromJSON := loadAsBaseline(t, "previous.json", buf.String(), results)
 	_, v = stages(scan(), policy.Policy{FailOn: failOnLow}, fromJSON)
 	if v.New != 0 || v.Unchanged != 6 || v.Fixed != 0 {
 		t.Fatalf("verdict %+v", v)

@@ -1,9 +1,13 @@
-// Package policy is the gate: it decides which findings count, applies the
-// reachability rule to severities, and gives one Verdict for the scan.
+// Package policy is the gate: it decides which findings count (thresholds,
+// per tool too, and the reachability rule on severities), suppresses
+// (inline markers, the ignore file's entries with reason and expiry, the
+// baseline: a baseline file or a previous SARIF or JSON report), and gives
+// one Verdict for the scan.
 package policy
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 
@@ -193,12 +197,7 @@ func override(f *finding.Finding, m map[string]finding.Severity) {
 		sev, ok = m[a]
 	}
 	if !ok { // IDs are case-insensitive (GHSA IDs come in both cases)
-		ids := make([]string, 0, len(m))
-		for id := range m {
-			ids = append(ids, id)
-		}
-		slices.Sort(ids)
-		for _, id := range ids {
+		for _, id := range slices.Sorted(maps.Keys(m)) {
 			if hasID(f, id) {
 				sev, ok = m[id], true
 				break

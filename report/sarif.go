@@ -1,7 +1,9 @@
 // Package report renders the scan report (model.Report): SARIF 2.1.0 for
-// code scanning, a text and a markdown summary for people, JSON for
-// programs, GitLab's reports, JUnit and CycloneDX. It depends on the model
-// and finding only: it knows nothing of the pipeline or any one scanner.
+// code scanning, a text and a markdown summary for people, the pull
+// request comment, JSON for programs, GitLab's reports, JUnit and CycloneDX.
+// Outputs is the one table of formats; Write writes each output named, each
+// atomically. It depends on the model and finding only: it knows nothing of
+// the pipeline or any one scanner.
 package report
 
 import (

@@ -10,7 +10,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/scangate/scangate/config"
 	"github.com/scangate/scangate/finding"
 )
 
@@ -19,7 +18,7 @@ import (
 // timeouts become error notifications in that scanner's Result.
 func Run(ctx context.Context, req Request, list []Scanner, opt Options) []finding.Result {
 	if opt.Timeout <= 0 {
-		opt.Timeout = config.DefaultTimeout
+		opt.Timeout = DefaultTimeout
 	}
 	if opt.Grace <= 0 {
 		opt.Grace = 5 * time.Second

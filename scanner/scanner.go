@@ -1,8 +1,9 @@
-// Package scanner defines what an adapter is and runs adapters side by side,
-// each under its own timeout and panic guard, so that one failing tool never
+// Package scanner defines what an adapter is (a Scanner, and the Descriptor
+// each adapter package declares for the registry) and runs adapters side by
+// side, each under its own timeout and panic guard, so that one failing tool never
 // loses the others' results. It also holds what every adapter shares: path
-// sanitizing (Paths), the tree walk and skip lists, cache keys, and the shard
-// partition. Go and Python helpers live in scanner/golang and scanner/python,
+// sanitizing (Paths), the tree walk and skip lists, cache keys, the shard
+// partition, and the versions of the libraries linked in. Go and Python helpers live in scanner/golang and scanner/python,
 // which import this package; it imports neither.
 package scanner
 
@@ -17,8 +18,9 @@ import (
 	"github.com/scangate/scangate/internal/resultcache"
 )
 
-// Scanner is one embedded or external tool. Values are built with their own
-// options in cmd/scangate; everything a scan shares is in the Request.
+// Scanner is one embedded or external tool. Values are built by their
+// Descriptor's New with their own options; everything a scan shares is in
+// the Request.
 type Scanner interface {
 	// Name is the stable name users pass to --scanners ("gosec", "bandit").
 	Name() string
@@ -34,6 +36,53 @@ type Scanner interface {
 	// alone: the runner alone decides it, from the error.
 	Scan(ctx context.Context, req *Request) (*finding.Result, error)
 }
+
+// Descriptor is one adapter as the rest of scangate knows it, as a
+// go/analysis Analyzer is: the registry lists these values, and the names
+// --scanners accepts, the configuration's scanners.NAME keys, defaults and
+// checks, the JSON Schema's fragment, the programs checked before a scan
+// and the kind each report is filed under all derive from them. Each
+// adapter package declares one (var Descriptor).
+type Descriptor struct {
+	// Name is what --scanners, scanners.NAME and the reports call it.
+	Name string
+	// Doc says in one line what it finds; the schema shows it.
+	Doc string
+	// Kind is what it analyzes; GitLab's reports are split by it.
+	Kind finding.Kind
+	// Module is the Go module of the embedded library whose linked version
+	// `scangate version` shows; "" for an external program.
+	Module string
+	// Options points at the adapter's settings with their defaults: a
+	// struct whose yaml-tagged fields are the keys of scanners.NAME beside
+	// enabled, required, timeout and fail-on, in config's tag dialect (see
+	// package config; doc:"..." is a key's description in the schema). It is
+	// a prototype: each configuration works on its own copy.
+	Options any
+	// Rules is the rule catalogue: the IDs an option tagged rules:"" may
+	// name, sorted; nil when no option names rules.
+	Rules []string
+	// Program is the key of Options naming the external program it runs,
+	// "" when it embeds its tool: a configured program is looked up before
+	// the scan starts, and refused inside the scanned tree.
+	Program string
+	// New builds the scanner from a copy of Options as the configuration
+	// set it (the same pointer type as Options).
+	New func(options any) Scanner
+}
+
+// Version is the version the scanner reports in its results (the linked
+// library's, read by LinkedVersion), or what an external program's version
+// depends on.
+func (d *Descriptor) Version() string {
+	if v, ok := d.New(d.Options).(Versioner); ok {
+		return v.Version()
+	}
+	return "external: run when installed"
+}
+
+// DefaultTimeout bounds a scanner's run when nothing says otherwise.
+const DefaultTimeout = 10 * time.Minute
 
 // Versioner is implemented by scanners that can say their version without
 // scanning (embedded libraries); `scangate version` lists them.
@@ -55,6 +104,9 @@ type Request struct {
 	// DBErr is why the caller could not open DB (it names the path tried
 	// and what to do); the vulnerability scanners report it as their error.
 	DBErr error
+	// DBMaxAge is the age above which an offline database draws a
+	// warning (db.max-age); 0 leaves it to the scanner.
+	DBMaxAge time.Duration
 	// DBDigest identifies the content of the verified database DB ("" when
 	// none was verified); result cache keys of vulnerability scanners use it.
 	DBDigest string
@@ -144,7 +196,7 @@ type Event struct {
 
 // Options control Run.
 type Options struct {
-	// Timeout bounds each scanner; 0 means config.DefaultTimeout.
+	// Timeout bounds each scanner; 0 means DefaultTimeout.
 	Timeout time.Duration
 	// Timeouts overrides Timeout for the named scanners.
 	Timeouts map[string]time.Duration

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"hash"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -284,12 +285,7 @@ func collect(ins []*input, lenient bool) (*collected, error) {
 	if c.skipped > len(c.rejected) {
 		c.rejected = append(c.rejected, Rejected{Error: fmt.Sprintf("... and %d more", c.skipped-len(c.rejected))})
 	}
-	ids := make([]string, 0, len(byID))
-	for id := range byID {
-		ids = append(ids, id)
-	}
-	slices.Sort(ids)
-	for _, id := range ids {
+	for _, id := range slices.Sorted(maps.Keys(byID)) {
 		e := byID[id]
 		switch {
 		case e.withdrawn:
@@ -471,13 +467,8 @@ func writeZips(root string, c *collected, only []string) ([]Ecosystem, error) {
 			byEco[eco] = append(byEco[eco], e)
 		}
 	}
-	names := make([]string, 0, len(byEco))
-	for n := range byEco {
-		names = append(names, n)
-	}
-	slices.Sort(names)
 	var out []Ecosystem
-	for _, name := range names {
+	for _, name := range slices.Sorted(maps.Keys(byEco)) {
 		rel := filepath.ToSlash(filepath.Join(OSVScannerDir, "osv-scalibr", name, "all.zip"))
 		eco, err := writeZip(filepath.Join(root, filepath.FromSlash(rel)), byEco[name])
 		if err != nil {

@@ -4,6 +4,8 @@ import (
 	"archive/zip"
 	"bytes"
 	"encoding/json"
+	"io/fs"
+	"maps"
 	"os"
 	"path"
 	"path/filepath"
@@ -55,12 +57,7 @@ func writeZipFile(t *testing.T, p string, files map[string][]byte) {
 	t.Helper()
 	var buf bytes.Buffer
 	zw := zip.NewWriter(&buf)
-	names := make([]string, 0, len(files))
-	for n := range files {
-		names = append(names, n)
-	}
-	slices.Sort(names)
-	for _, n := range names {
+	for _, n := range slices.Sorted(maps.Keys(files)) {
 		w, err := zw.Create(n)
 		if err != nil {
 			t.Fatal(err)
@@ -169,22 +166,11 @@ func TestImportPublicSourcesMerged(t *testing.T) {
 
 func zipEntry(t *testing.T, zp, name string) []byte {
 	t.Helper()
-	zr, err := zip.OpenReader(zp)
+	b, err := fs.ReadFile(openZip(t, zp), name)
 	if err != nil {
-		t.Fatal(err)
+		t.Fatalf("%s: %v", zp, err)
 	}
-	defer zr.Close()
-	for _, f := range zr.File {
-		if f.Name == name {
-			rc, _ := f.Open()
-			defer rc.Close()
-			var buf bytes.Buffer
-			buf.ReadFrom(rc)
-			return buf.Bytes()
-		}
-	}
-	t.Fatalf("%s: no %s", zp, name)
-	return nil
+	return b
 }
 
 // Of one ID in several sources, the one modified last wins, whatever the

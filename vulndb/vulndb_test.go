@@ -12,6 +12,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/scangate/scangate/internal/testkit"
 )
 
 const (
@@ -30,15 +32,22 @@ func mustImport(t *testing.T, src string) (string, *Stats) {
 	return dst, st
 }
 
-func zipNames(t *testing.T, p string) []string {
+// openZip opens a zip file for the rest of the test.
+func openZip(t *testing.T, p string) *zip.Reader {
 	t.Helper()
 	zr, err := zip.OpenReader(p)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer zr.Close()
+	t.Cleanup(func() { zr.Close() })
+	return &zr.Reader
+}
+
+// zipNames lists a zip's entries in their order.
+func zipNames(t *testing.T, p string) []string {
+	t.Helper()
 	var names []string
-	for _, f := range zr.File {
+	for _, f := range openZip(t, p).File {
 		names = append(names, f.Name)
 	}
 	return names
@@ -184,8 +193,7 @@ func TestImportDuplicateID(t *testing.T) {
 	src := t.TempDir()
 	b, _ := os.ReadFile(filepath.Join(advisories, "GO-2021-0113.json"))
 	for _, d := range []string{"a", "b"} {
-		os.MkdirAll(filepath.Join(src, d), 0o755)
-		os.WriteFile(filepath.Join(src, d, "GO-2021-0113.json"), b, 0o644)
+		testkit.Write(t, src, d+"/GO-2021-0113.json", string(b))
 	}
 	_, err := Import(src, filepath.Join(t.TempDir(), "db"))
 	if err == nil || !strings.Contains(err.Error(), "b/GO-2021-0113.json: advisory GO-2021-0113 is also in a/GO-2021-0113.json") {

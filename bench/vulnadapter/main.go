@@ -14,9 +14,9 @@ import (
 	"flag"
 	"fmt"
 	"os"
-	"path/filepath"
 	"syscall"
 
+	"github.com/scangate/scangate/bench/internal/benchcli"
 	"github.com/scangate/scangate/scanner"
 	"github.com/scangate/scangate/scanners/govulncheck"
 )
@@ -27,18 +27,8 @@ func main() {
 	}
 	db := flag.String("db", "", "offline database directory (holding govulncheck/)")
 	level := flag.String("scan", "symbol", "govulncheck scan level")
-	flag.Parse()
-	if flag.NArg() != 1 {
-		fmt.Fprintln(os.Stderr, "usage: vulnadapter [-db DIR] [-scan LEVEL] ROOT")
-		os.Exit(2)
-	}
-	root, err := filepath.Abs(flag.Arg(0))
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(2)
-	}
-	req := &scanner.Request{Root: root, Offline: *db != "", DB: *db,
-		Logf: func(format string, args ...any) { fmt.Fprintf(os.Stderr, format+"\n", args...) }}
+	root := benchcli.Root("vulnadapter [-db DIR] [-scan LEVEL] ROOT")
+	req := &scanner.Request{Root: root, Offline: *db != "", DB: *db, Logf: benchcli.Logf}
 	res, err := govulncheck.New(govulncheck.Options{ScanLevel: *level}).Scan(context.Background(), req)
 	for _, f := range res.Findings {
 		fmt.Printf("%s %s %s %s\n", f.RuleID, f.Reachable, f.Location, f.Package.Name)

@@ -11,6 +11,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/scangate/scangate/ghactions"
 	"github.com/scangate/scangate/scanner"
 )
 
@@ -63,8 +64,9 @@ var actionInputs = []actionInput{
 	{name: "github-token", kind: inputSecret, def: "${{ github.token }}"},
 }
 
-// actionOutputs are the outputs finish writes to $GITHUB_OUTPUT.
-var actionOutputs = []string{"sarif-file", "findings", "new-findings", "verdict", "incomplete", "sarif-runs"}
+// actionOutputs are the outputs the GitHub sink writes to $GITHUB_OUTPUT,
+// which action.yml declares.
+var actionOutputs = ghactions.Outputs
 
 // getInput reads an input as the runner passes it: INPUT_ and the name in
 // upper case with spaces as underscores, hyphens kept (INPUT_FAIL-ON).

@@ -11,7 +11,7 @@ import (
 // testAdapters, when set, replaces the registry's scanners: tests that need
 // a scanner that panics or hangs next to real ones. The pipeline builds the
 // scanners otherwise.
-var testAdapters func(o *scanOptions) []scanner.Scanner
+var testAdapters func(o *configOptions) []scanner.Scanner
 
 // tuneRun lets tests give their own misbehaving scanners a short timeout
 // while the real adapters keep theirs.

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"cmp"
+	"context"
 	"fmt"
 	"io"
 	"path/filepath"
@@ -26,9 +28,14 @@ func newBaselineCmd() *cobra.Command {
 	return cmd
 }
 
+// baselineOptions are baseline create's: a run, and the file it writes.
+type baselineOptions struct {
+	runOptions
+	output string
+}
+
 func newBaselineCreateCmd() *cobra.Command {
-	o := &scanOptions{}
-	var output string
+	o := &baselineOptions{}
 	cmd := &cobra.Command{
 		Use:   "create [PATH]",
 		Short: "Scan PATH and record its findings in a baseline file",
@@ -52,45 +59,44 @@ write a baseline (exit 3) unless --allow-incomplete is given.`,
 			if err := o.resolve(cmd.Flags()); err != nil {
 				return err
 			}
-			if output == "" {
-				output = o.baseline
-			}
-			if output == "" {
-				output = filepath.Join(o.path, config.BaselineFileName)
+			if o.output == "" {
+				o.output = cmp.Or(o.baseline, filepath.Join(o.path, config.BaselineFileName))
 			}
 			o.base, o.baseline = nil, "" // record everything, whatever the configuration compares with
-			return createBaseline(cmd, o, output)
+			return o.create(cmd.Context(), cmd.OutOrStdout(), cmd.ErrOrStderr())
 		},
 	}
-	addScanFlags(cmd.Flags(), o)
-	cmd.Flags().StringVarP(&output, "output", "o", "", "write the baseline to `FILE` (default: .scangate-baseline.json at PATH)")
+	addRunFlags(cmd.Flags(), &o.runOptions)
+	cmd.Flags().StringVarP(&o.output, "output", "o", "", "write the baseline to `FILE` (default: .scangate-baseline.json at PATH)")
 	cmd.Flags().MarkHidden("baseline")
 	return cmd
 }
 
-func createBaseline(cmd *cobra.Command, o *scanOptions, output string) error {
+// create is the baseline create command: plan, run, write the reports
+// and the baseline.
+func (o *baselineOptions) create(ctx context.Context, stdout, stderr io.Writer) error {
+	output := o.output
 	if err := o.validate(); err != nil {
 		return err
 	}
 	if err := report.CheckWritable(output); err != nil {
 		return usageErr("%v", err)
 	}
-	stderr := cmd.ErrOrStderr()
-	scan, err := o.run(cmd.Context(), stderr)
+	scan, err := o.run(ctx, o.plan(stderr), stderr)
 	if err != nil {
 		return err
 	}
-	if _, err := writeReports(o, scan, cmd.OutOrStdout()); err != nil {
-		return &exitError{code: exitIncomplete, err: err}
+	if _, err := o.writeReports(scan, o.files(), stdout); err != nil {
+		return err
 	}
-	if inc := scan.Verdict.IncompleteTools; len(inc) > 0 && !o.allowIncomplete {
+	if inc := scan.Verdict.IncompleteTools; len(inc) > 0 && !o.cfg.AllowIncomplete {
 		report.Text(stderr, scan, report.TextOptions{Color: useColor(stderr)})
 		return &exitError{code: exitIncomplete, err: fmt.Errorf(
 			"baseline not written: %s could not complete, and a baseline without their findings would report them as new later (--allow-incomplete writes it anyway)",
 			strings.Join(inc, ", "))}
 	}
 	b := policy.NewBaseline(scan.Results)
-	if err := report.WriteFile(output, cmd.OutOrStdout(), b.Write); err != nil {
+	if err := report.WriteFile(output, stdout, b.Write); err != nil {
 		return &exitError{code: exitIncomplete, err: err}
 	}
 	summarizeBaseline(stderr, scan, b, output)

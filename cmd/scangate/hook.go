@@ -25,18 +25,25 @@ const hookMarker = "# scangate-hook: "
 
 var hookTypes = []string{"pre-push", "pre-commit"}
 
-func addShortFlags(f *pflag.FlagSet, o *scanOptions) {
+// summaryOptions choose the summary on stderr: --short is the hook's.
+type summaryOptions struct {
+	short      bool
+	reportHint string // the command that shows the full report, in short mode
+}
+
+func addSummaryFlags(f *pflag.FlagSet, o *summaryOptions) {
 	f.BoolVar(&o.short, "short", false, "short summary, as in git hooks: the verdict, the findings over the threshold, and how to see the rest")
 	f.StringVar(&o.reportHint, "report-hint", "", "with --short, the command shown for the full report")
 	_ = f.MarkHidden("report-hint")
 }
 
-// fullReportHint is what a short summary tells the user to run.
-func (o *scanOptions) fullReportHint() string {
+// fullReportHint is what a short summary of a scan of path tells the
+// user to run.
+func (o summaryOptions) fullReportHint(path string) string {
 	if o.reportHint != "" {
 		return o.reportHint
 	}
-	return shellQuote([]string{"scangate", "scan", o.path})
+	return shellQuote([]string{"scangate", "scan", path})
 }
 
 func newHookCmd() *cobra.Command {

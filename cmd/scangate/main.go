@@ -1,5 +1,10 @@
 // Command scangate runs security scanners over a repository, merges their
 // findings into one SARIF file and a summary, and applies a pass/fail gate.
+//
+// Each command has its own options type and reads the same way: parse the
+// flags and resolve the configuration, build a pipeline.Plan, call the
+// pipeline (Run or Merge), hand the report to the writers (report.Write)
+// and the GitHub sink (ghactions.Sink), and exit with the verdict's code.
 package main
 
 import (

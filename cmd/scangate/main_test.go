@@ -9,7 +9,6 @@ import (
 
 	"github.com/scangate/scangate/internal/resultcache"
 	"github.com/scangate/scangate/scanners/govulncheck"
-	"github.com/scangate/scangate/scanners/registry"
 )
 
 // TestMain lets the test binary stand in for the scangate binary when the
@@ -26,7 +25,7 @@ func TestMain(m *testing.M) {
 	// It runs govulncheck in the same companion as its parent, so that both
 	// compute the same result-cache keys.
 	if os.Getenv("SCANGATE_TEST_AS_CLI") == "1" {
-		registry.GovulncheckExecutable = os.Getenv(testChildVar)
+		govulncheck.Executable = os.Getenv(testChildVar)
 		cacheBuild = os.Getenv(testCacheBuildVar)
 		os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 	}
@@ -48,7 +47,7 @@ func TestMain(m *testing.M) {
 			fmt.Fprintf(os.Stderr, "build %s: %v\n%s", govulncheck.Companion, err, out)
 			return 1
 		}
-		registry.GovulncheckExecutable = comp
+		govulncheck.Executable = comp
 		os.Setenv(testChildVar, comp)
 		return m.Run()
 	}()

@@ -14,7 +14,6 @@ import (
 	"github.com/scangate/scangate/finding"
 	"github.com/scangate/scangate/internal/testkit"
 	"github.com/scangate/scangate/pipeline"
-	"github.com/scangate/scangate/scanners/registry"
 )
 
 const cacheGo = `package cache
@@ -163,7 +162,7 @@ scanners:
   bandit:
     enabled: false
 `)
-	o := &scanOptions{path: dir}
+	o := &configOptions{path: dir}
 	if err := o.resolve(nil); err != nil {
 		t.Fatal(err)
 	}
@@ -180,9 +179,6 @@ scanners:
 	}
 	if !slices.Equal(o.scanners, []string{"gosec", "govulncheck", "osv-scanner", "safety", "secrets"}) {
 		t.Errorf("scanners %v", o.scanners)
-	}
-	if !slices.Equal(config.ScannerNames(), registry.Names()) {
-		t.Errorf("config knows %v, the registry %v", config.ScannerNames(), registry.Names())
 	}
 	keys := config.Keys()
 	for _, fk := range flagKeys {

@@ -122,7 +122,7 @@ func TestActionPRCommentEndToEnd(t *testing.T) {
 // the environment last. It returns the exit code, stderr and the step summary.
 func prScan(t *testing.T, api *ghtest.API, event string, adjust func()) (int, string, string) {
 	t.Helper()
-	testAdapters = func(*scanOptions) []scanner.Scanner {
+	testAdapters = func(*configOptions) []scanner.Scanner {
 		return []scanner.Scanner{crafted{finding.Result{Tool: "crafted", Findings: []finding.Finding{{
 			Tool: "crafted", RuleID: "C1", Severity: finding.High, Message: "hostile @octocat <b>x</b> -->",
 			Location: finding.Location{Path: "a.go", StartLine: 2}, Fingerprint: "c1"}}}}}

@@ -12,16 +12,10 @@ import (
 // being scanned never supplies a program scangate runs. A program found on
 // PATH by default is checked by its adapter, which then fails.
 func checkPrograms(c *config.Config, root string) error {
-	for _, p := range []struct{ key, program string }{
-		{"scanners.bandit.program", c.Scanners.Bandit.Program},
-		{"scanners.safety.program", c.Scanners.Safety.Program},
-	} {
-		if p.program == "" {
-			continue
-		}
+	for _, p := range c.Programs() {
 		var ue *shellout.UntrustedError
-		if _, err := shellout.Lookup(p.program, root); errors.As(err, &ue) {
-			return usageErr("%s (%s): %v", p.key, c.Source(p.key), err)
+		if _, err := shellout.Lookup(p.Value, root); errors.As(err, &ue) {
+			return usageErr("%s (%s): %v", p.Key, c.Source(p.Key), err)
 		}
 	}
 	return nil

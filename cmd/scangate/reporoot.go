@@ -10,7 +10,7 @@ import (
 // scanned path relative to it, which SARIF URIs and annotations start
 // from: GitHub reads both as paths in the repository. Inside GitHub
 // Actions the root lies within $GITHUB_WORKSPACE.
-func (o *scanOptions) findScanRoot() error {
+func (o *configOptions) findScanRoot() error {
 	root, err := reporoot.Find(o.path, os.Getenv("GITHUB_WORKSPACE"))
 	if err != nil {
 		return usageErr("repository root: %v", err)

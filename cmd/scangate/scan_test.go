@@ -14,7 +14,6 @@ import (
 
 	"github.com/scangate/scangate/finding"
 	"github.com/scangate/scangate/scanner"
-	"github.com/scangate/scangate/scanners/registry"
 )
 
 // Misbehaving scanners run next to the real gosec adapter: they stand for a
@@ -34,8 +33,8 @@ func withExtraScanners(t *testing.T, extra ...scanner.Scanner) {
 	t.Helper()
 	// gosec only among the real ones: the vulnerability scanners would go
 	// online, which tests cannot.
-	testAdapters = func(o *scanOptions) []scanner.Scanner {
-		return append(registry.Build(o.cfg, []string{"gosec"}), extra...)
+	testAdapters = func(o *configOptions) []scanner.Scanner {
+		return append(o.cfg.Build([]string{"gosec"}), extra...)
 	}
 	t.Cleanup(func() { testAdapters = nil })
 }

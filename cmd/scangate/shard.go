@@ -1,15 +1,17 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"os"
-	"regexp"
+	"slices"
 
 	"github.com/spf13/cobra"
 
-	"github.com/scangate/scangate/model"
+	"github.com/scangate/scangate/ghactions"
 	"github.com/scangate/scangate/pipeline"
+	"github.com/scangate/scangate/report"
 	"github.com/scangate/scangate/scanner"
 )
 
@@ -30,56 +32,43 @@ func (o *scanOptions) setShard(v string) error {
 	if err != nil {
 		return usageErr("--shard: %v", err)
 	}
-	if o.jsonOut == "" {
+	if o.files()["json"] == "" {
 		return usageErr("--shard %s needs --json FILE: scangate merge reads the shards' JSON reports", v)
 	}
-	o.shard = &pipeline.ShardSpec{Index: k, Count: n, Commit: ciCommit(os.Getenv)}
+	o.shard = &pipeline.ShardSpec{Index: k, Count: n, Commit: pipeline.CICommit(os.Getenv)}
 	return nil
 }
 
-var commitRE = regexp.MustCompile(`^[0-9a-f]{40}([0-9a-f]{24})?$`)
-
-// ciCommit is the commit the CI checked out (GitHub Actions, GitLab CI), ""
-// elsewhere. scangate reads nothing under .git (the tree is hostile), so the
-// shards' trees are compared by their units too.
-func ciCommit(getenv func(string) string) string {
-	for _, k := range []string{"GITHUB_SHA", "CI_COMMIT_SHA"} {
-		if v := getenv(k); commitRE.MatchString(v) {
-			return v
-		}
-	}
-	return ""
-}
-
-// shardOutputs drops the reports a shard does not write: each would hold
-// part of the findings (a partial SARIF would make code scanning close the
-// other shards' alerts). merge writes them.
-func (o *scanOptions) shardOutputs(stderr io.Writer) {
-	for _, out := range []struct {
-		flag string
-		path *string
-	}{{"--sarif", &o.sarifOut}, {"--markdown", &o.markdownOut}, {"--gitlab-sast", &o.gitlabSAST},
-		{"--gitlab-dependency-scanning", &o.gitlabDeps}, {"--gitlab-secret-detection", &o.gitlabSecrets}, {"--junit", &o.junitOut},
-		{"--cyclonedx", &o.cyclonedxOut}} {
-		if *out.path != "" {
-			fmt.Fprintf(stderr, "scangate: shard %d/%d: %s %s is not written (it would hold this shard's findings only): give it to scangate merge\n",
-				o.shard.Index, o.shard.Count, out.flag, o.display(*out.path))
-			*out.path = ""
+// shardOutputs drops from files the reports a shard does not write
+// (report.Output.Partial), and says what else merge does instead.
+func (o *scanOptions) shardOutputs(files report.Files, stderr io.Writer) {
+	for _, w := range report.Outputs {
+		if path := files[w.Name]; path != "" && !w.Partial {
+			fmt.Fprintf(stderr, "scangate: shard %d/%d: --%s %s is not written (it would hold this shard's findings only): give it to scangate merge\n",
+				o.shard.Index, o.shard.Count, w.Name, o.display(path))
+			delete(files, w.Name)
 		}
 	}
 	if s := o.cfg.Source("baseline"); s.Flag != "" {
 		fmt.Fprintf(stderr, "scangate: shard %d/%d: %s %s is applied by scangate merge, which gates: give it to merge\n",
 			o.shard.Index, o.shard.Count, s.Flag, o.display(o.baseline))
 	}
-	if o.prComment {
+	if o.pr.on {
 		fmt.Fprintf(stderr, "scangate: shard %d/%d: no pull request comment (it would hold this shard's findings only): give --pr-comment to scangate merge\n",
 			o.shard.Index, o.shard.Count)
-		o.prComment = false
+		o.pr.on = false
 	}
 }
 
+// mergeOptions are merge's: a run whose results come from the shards'
+// reports, and its pull request comment.
+type mergeOptions struct {
+	runOptions
+	pr prCommentOptions
+}
+
 func newMergeCmd() *cobra.Command {
-	o := &scanOptions{}
+	o := &mergeOptions{}
 	var root string
 	cmd := &cobra.Command{
 		Use:   "merge [flags] SHARD.json...",
@@ -110,17 +99,17 @@ another commit, tree, settings, database or scangate version, is an error
 			if err := o.resolve(cmd.Flags()); err != nil {
 				return err
 			}
-			o.mergeFiles = args
-			return runScan(cmd.Context(), o, cmd.OutOrStdout(), cmd.ErrOrStderr())
+			return o.merge(cmd.Context(), args, cmd.OutOrStdout(), cmd.ErrOrStderr())
 		},
 	}
 	cmd.Flags().StringVar(&root, "root", ".", "the scanned `PATH` the shards scanned, in a checkout of the same commit")
-	addScanFlags(cmd.Flags(), o)
-	addPRCommentFlags(cmd.Flags(), o) // prcomment.go
+	addRunFlags(cmd.Flags(), &o.runOptions)
+	addPRCommentFlags(cmd.Flags(), &o.pr) // prcomment.go
 	// The settings come from the shards: their flags are accepted (a CI
-	// step may give every job the same ones) but not offered.
+	// step may give every job the same ones) but not offered; merge's own
+	// choose the outputs and the files it reads.
 	for _, fk := range flagKeys {
-		if !mergeFlags[fk.flag] {
+		if !slices.Contains(fk.keys, "outputs."+fk.flag) && !mergeFlags[fk.flag] {
 			cmd.Flags().MarkHidden(fk.flag)
 		}
 	}
@@ -130,29 +119,27 @@ another commit, tree, settings, database or scangate version, is an error
 	return cmd
 }
 
-// mergeFlags are the flags with a configuration key that merge itself uses.
-var mergeFlags = map[string]bool{"sarif": true, "json": true, "markdown": true, "category": true,
-	"gitlab-sast": true, "gitlab-dependency-scanning": true, "gitlab-secret-detection": true, "junit": true,
-	"baseline": true, "ignore-file": true}
+// mergeFlags are the flags with a configuration key, beside the outputs,
+// that merge itself uses.
+var mergeFlags = map[string]bool{"category": true, "baseline": true, "ignore-file": true}
 
-// merge reads the shards' reports and merges them with the plan's settings.
-func (o *scanOptions) merge(plan pipeline.Plan) (*model.Report, error) {
-	if len(o.mergeFiles) > scanner.MaxShards {
-		return nil, usageErr("merge: %d files, but a scan has at most %d shards", len(o.mergeFiles), scanner.MaxShards)
+// merge is the merge command: plan, merge, write, publish, exit code.
+func (o *mergeOptions) merge(ctx context.Context, files []string, stdout, stderr io.Writer) error {
+	if err := o.validate(); err != nil {
+		return err
 	}
-	var shards []pipeline.Shard
-	budget := model.NewBudget() // shared: the files may come from a pull request's jobs
-	for _, f := range o.mergeFiles {
-		r, err := model.ReadJSONWithin(f, budget)
-		if err != nil {
-			return nil, usageErr("%v", err)
-		}
-		shards = append(shards, pipeline.Shard{Name: f, Report: r})
-	}
-	plan.Commit = ciCommit(os.Getenv)
-	r, err := pipeline.Merge(plan, shards)
+	sink := ghactions.Start(os.Getenv, stderr)
+	defer sink.Stop()
+	plan := o.plan(stderr)
+	plan.Commit = pipeline.CICommit(os.Getenv)
+	rep, err := pipeline.MergeFiles(plan, files)
 	if err != nil {
-		return nil, usageErr("merge: %v", err)
+		return usageErr("%v", err)
 	}
-	return r, nil
+	outs := o.files()
+	written, err := o.write(rep, outs, report.TextOptions{}, stdout, stderr)
+	if err != nil {
+		return err
+	}
+	return o.publish(ctx, sink, rep, outs, written, o.pr)
 }

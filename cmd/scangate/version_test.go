@@ -7,7 +7,6 @@ import (
 
 	"github.com/scangate/scangate/config"
 	"github.com/scangate/scangate/scanner"
-	"github.com/scangate/scangate/scanners/registry"
 )
 
 // `scangate version` lists every adapter once, each embedded one with the
@@ -18,7 +17,7 @@ func TestVersionListsEveryAdapter(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("version: exit %d", code)
 	}
-	for _, s := range registry.Build(config.Default("."), nil) {
+	for _, s := range config.Default(".").Build(nil) {
 		want := "external: run when installed"
 		if v, ok := s.(scanner.Versioner); ok {
 			want = v.Version()

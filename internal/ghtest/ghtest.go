@@ -1,4 +1,5 @@
-// Package ghtest holds test helpers for GitHub Actions' runner files.
+// Package ghtest holds test helpers for GitHub: the Actions runner's files
+// (ReadOutputs) and a fake REST API for issue comments (API).
 package ghtest
 
 import (

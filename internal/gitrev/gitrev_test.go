@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/scangate/scangate/internal/gitrev/gitrevtest"
+	"github.com/scangate/scangate/internal/testkit"
 )
 
 func gitT(t *testing.T, dir, stdin string, args ...string) string {
@@ -42,15 +43,9 @@ func TestExportRawBlobs(t *testing.T) {
 		"run.sh":         "#!/bin/sh\necho hi\n",
 	}
 	for name, body := range files {
-		p := filepath.Join(repo, name)
-		os.MkdirAll(filepath.Dir(p), 0o755)
-		if err := os.WriteFile(p, []byte(body), 0o755); err != nil {
-			t.Fatal(err)
-		}
+		testkit.Script(t, filepath.Join(repo, name), body)
 	}
-	if err := os.Symlink("a/b/main.go", filepath.Join(repo, "link")); err != nil {
-		t.Fatal(err)
-	}
+	testkit.Symlink(t, "a/b/main.go", filepath.Join(repo, "link"))
 	gitT(t, repo, "", "add", "-A")
 	tree := gitT(t, repo, "", "write-tree")
 	// A submodule entry, as a checkout without submodules has it.

@@ -1,28 +1,20 @@
 package intree
 
 import (
-	"os"
 	"path/filepath"
-	"runtime"
 	"testing"
+
+	"github.com/scangate/scangate/internal/testkit"
 )
 
 func TestContainsAndNamed(t *testing.T) {
-	if runtime.GOOS == "windows" {
-		t.Skip("symlinks")
-	}
+	testkit.SkipOnWindows(t, "symlinks")
 	base := t.TempDir()
 	root := filepath.Join(base, "repo")
 	outside := filepath.Join(base, "outside")
-	for _, d := range []string{filepath.Join(root, "sub"), outside} {
-		if err := os.MkdirAll(d, 0o755); err != nil {
-			t.Fatal(err)
-		}
-	}
+	testkit.Mkdir(t, filepath.Join(root, "sub"), outside)
 	link := func(target, name string) string {
-		if err := os.Symlink(target, name); err != nil {
-			t.Fatal(err)
-		}
+		testkit.Symlink(t, target, name)
 		return name
 	}
 	rootLink := link(root, filepath.Join(base, "repo-link"))

@@ -122,18 +122,25 @@ func TestMarkerCannotBeClosedByTheKey(t *testing.T) {
 	}
 }
 
+// answerWrites answers every request but a read with status and body; the
+// fake API answers the reads.
+func answerWrites(status int, body string) func(w http.ResponseWriter, r *http.Request) bool {
+	return func(w http.ResponseWriter, r *http.Request) bool {
+		if r.Method == http.MethodGet {
+			return false
+		}
+		w.WriteHeader(status)
+		fmt.Fprint(w, body)
+		return true
+	}
+}
+
 // A fork's pull request gets a read-only token: GitHub answers 403
 // "Resource not accessible by integration", which ReadOnly recognizes.
 func TestUpsertReadOnlyToken(t *testing.T) {
 	api := ghtest.NewAPI(t, token)
-	api.Hook = func(w http.ResponseWriter, r *http.Request) bool {
-		if r.Method == http.MethodGet {
-			return false
-		}
-		w.WriteHeader(http.StatusForbidden)
-		fmt.Fprint(w, `{"message":"Resource not accessible by integration","documentation_url":"https://docs.github.com/rest/issues/comments#create-an-issue-comment","status":"403"}`)
-		return true
-	}
+	api.Hook = answerWrites(http.StatusForbidden,
+		`{"message":"Resource not accessible by integration","documentation_url":"https://docs.github.com/rest/issues/comments#create-an-issue-comment","status":"403"}`)
 	var waits []time.Duration
 	_, err := client(api, &waits).Upsert(context.Background(), pr, "", "body")
 	if !ReadOnly(err) || len(waits) != 0 {
@@ -355,14 +362,7 @@ func TestRedirectKeepsTheTokenHome(t *testing.T) {
 // Answers are read through a cap.
 func TestAnswerSizeCap(t *testing.T) {
 	api := ghtest.NewAPI(t, token)
-	api.Hook = func(w http.ResponseWriter, r *http.Request) bool {
-		if r.Method == http.MethodGet {
-			return false
-		}
-		w.WriteHeader(http.StatusCreated)
-		fmt.Fprintf(w, `{"id":1,"body":"%s"}`, strings.Repeat("x", responseCap))
-		return true
-	}
+	api.Hook = answerWrites(http.StatusCreated, `{"id":1,"body":"`+strings.Repeat("x", responseCap)+`"}`)
 	var waits []time.Duration
 	_, err := client(api, &waits).Upsert(context.Background(), pr, "", "body")
 	if err == nil || !strings.Contains(err.Error(), fmt.Sprintf("answer over %d bytes", responseCap)) {

@@ -8,6 +8,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/scangate/scangate/internal/testkit"
 )
 
 func open(t *testing.T, dir string, max int64) (*Cache, *[]string) {
@@ -127,16 +129,11 @@ func TestRefusesDirectoryInsideRoot(t *testing.T) {
 func TestRefusesDirectoryReachedThroughLinkIntoRoot(t *testing.T) {
 	base := t.TempDir()
 	root := filepath.Join(base, "repo")
-	if err := os.MkdirAll(filepath.Join(root, "sub"), 0o755); err != nil {
-		t.Fatal(err)
-	}
+	testkit.Mkdir(t, filepath.Join(root, "sub"))
 	outside := filepath.Join(base, "outside")
-	os.Mkdir(outside, 0o755)
-	if err := os.Symlink(filepath.Join(root, "sub"), filepath.Join(outside, "link")); err != nil {
-		t.Fatal(err)
-	}
+	testkit.Symlink(t, filepath.Join(root, "sub"), filepath.Join(outside, "link"))
 	// A dangling link whose target would be made inside the tree.
-	os.Symlink(filepath.Join(root, "notyet"), filepath.Join(outside, "dangling"))
+	testkit.Symlink(t, filepath.Join(root, "notyet"), filepath.Join(outside, "dangling"))
 	for _, tc := range []struct{ dir, shown string }{
 		{filepath.Join(outside, "link", "cache"), "sub/cache"},
 		{filepath.Join(outside, "link", "a", "b", "cache"), "sub/a/b/cache"},
@@ -157,8 +154,8 @@ func TestRefusesDirectoryReachedThroughLinkIntoRoot(t *testing.T) {
 		t.Error("created the dangling link's target in the tree")
 	}
 	// Beside the tree, through a link that stays outside: accepted.
-	os.Mkdir(filepath.Join(base, "elsewhere"), 0o755)
-	os.Symlink(filepath.Join(base, "elsewhere"), filepath.Join(outside, "ok"))
+	testkit.Mkdir(t, filepath.Join(base, "elsewhere"))
+	testkit.Symlink(t, filepath.Join(base, "elsewhere"), filepath.Join(outside, "ok"))
 	if c := Open(Options{Dir: filepath.Join(outside, "ok", "cache"), Root: root, Build: "b"}); c == nil {
 		t.Error("a cache outside the tree was refused")
 	}
@@ -184,13 +181,9 @@ func TestSelfIDIsTheBuildID(t *testing.T) {
 func TestPutRefusesValuesNamingTheRoot(t *testing.T) {
 	base := t.TempDir()
 	real := filepath.Join(base, "real", "repo")
-	if err := os.MkdirAll(real, 0o755); err != nil {
-		t.Fatal(err)
-	}
+	testkit.Mkdir(t, real)
 	link := filepath.Join(base, "link")
-	if err := os.Symlink(filepath.Join(base, "real"), link); err != nil {
-		t.Fatal(err)
-	}
+	testkit.Symlink(t, filepath.Join(base, "real"), link)
 	root := filepath.Join(link, "repo")
 	c := Open(Options{Dir: filepath.Join(base, "cache"), Root: root, Build: "b"})
 	for _, tc := range []struct {

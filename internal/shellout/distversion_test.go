@@ -1,29 +1,24 @@
 package shellout
 
 import (
-	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"testing"
+
+	"github.com/scangate/scangate/internal/testkit"
 )
 
 func TestDistVersionLayouts(t *testing.T) {
-	if runtime.GOOS == "windows" {
-		t.Skip("unix layouts")
-	}
+	testkit.SkipOnWindows(t, "Unix layouts")
 	mk := func(paths ...string) string {
 		root := t.TempDir()
 		for _, p := range paths {
 			full := filepath.Join(root, filepath.FromSlash(p))
-			if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
-				t.Fatal(err)
-			}
 			if filepath.Ext(p) == "" || filepath.Base(filepath.Dir(p)) == "bin" {
-				os.WriteFile(full, []byte("#!/usr/bin/python3\n"), 0o755)
+				testkit.Script(t, full, "#!/usr/bin/python3\n")
 			} else {
-				os.MkdirAll(full, 0o755)
+				testkit.Mkdir(t, full)
 			}
 		}
 		return root
@@ -52,19 +47,13 @@ func TestDistVersionLayouts(t *testing.T) {
 // A symlinked script (pipx puts links in ~/.local/bin) is followed to its
 // environment.
 func TestDistVersionSymlink(t *testing.T) {
-	if runtime.GOOS == "windows" {
-		t.Skip("unix layouts")
-	}
+	testkit.SkipOnWindows(t, "Unix layouts")
 	root := t.TempDir()
 	venv := filepath.Join(root, "pipx", "venvs", "bandit")
-	os.MkdirAll(filepath.Join(venv, "bin"), 0o755)
-	os.MkdirAll(filepath.Join(venv, "lib", "python3.11", "site-packages", "bandit-1.8.6.dist-info"), 0o755)
-	os.WriteFile(filepath.Join(venv, "bin", "bandit"), []byte("#!/bin/sh\n"), 0o755)
-	os.MkdirAll(filepath.Join(root, "bin"), 0o755)
+	testkit.Mkdir(t, filepath.Join(venv, "lib", "python3.11", "site-packages", "bandit-1.8.6.dist-info"))
+	testkit.Script(t, filepath.Join(venv, "bin", "bandit"), "#!/bin/sh\n")
 	link := filepath.Join(root, "bin", "bandit")
-	if err := os.Symlink(filepath.Join(venv, "bin", "bandit"), link); err != nil {
-		t.Fatal(err)
-	}
+	testkit.Symlink(t, filepath.Join(venv, "bin", "bandit"), link)
 	if got := DistVersion(link, "bandit"); got != "1.8.6" {
 		t.Errorf("got %q", got)
 	}

@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/scangate/scangate/internal/testkit"
 )
 
 // childEnv runs the real env program through Run, as every adapter's child
@@ -85,16 +87,10 @@ func TestEnvSearchPathsLeaveTheTreeOut(t *testing.T) {
 	base := t.TempDir()
 	root := filepath.Join(base, "repo")
 	outside := filepath.Join(base, "tools")
-	for _, d := range []string{filepath.Join(root, "bin"), outside} {
-		if err := os.MkdirAll(d, 0o755); err != nil {
-			t.Fatal(err)
-		}
-	}
+	testkit.Mkdir(t, filepath.Join(root, "bin"), outside)
 	// A link outside the tree that leads into it counts as inside.
 	link := filepath.Join(base, "link")
-	if err := os.Symlink(filepath.Join(root, "bin"), link); err != nil {
-		t.Fatal(err)
-	}
+	testkit.Symlink(t, filepath.Join(root, "bin"), link)
 	sep := string(os.PathListSeparator)
 	t.Setenv("PATH", strings.Join([]string{filepath.Join(root, "bin"), ".", "", "bin", link, outside, os.Getenv("PATH")}, sep))
 	t.Setenv("PYTHONPATH", strings.Join([]string{".", root, outside}, sep))
@@ -135,12 +131,7 @@ func TestEnvExtra(t *testing.T) {
 // tool writes an executable script that creates marker when run.
 func tool(t *testing.T, path, marker string) {
 	t.Helper()
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(path, []byte("#!/bin/sh\ntouch '"+marker+"'\n"), 0o755); err != nil {
-		t.Fatal(err)
-	}
+	testkit.Script(t, path, "#!/bin/sh\ntouch '"+marker+"'\n")
 }
 
 func TestProgramInsideTreeRefused(t *testing.T) {
@@ -152,13 +143,9 @@ func TestProgramInsideTreeRefused(t *testing.T) {
 	tool(t, filepath.Join(base, "tools", "othertool"), marker)
 	// The root as a link, the program through another link: both resolved.
 	rootLink := filepath.Join(base, "repo-link")
-	if err := os.Symlink(root, rootLink); err != nil {
-		t.Fatal(err)
-	}
+	testkit.Symlink(t, root, rootLink)
 	outLink := filepath.Join(base, "tools", "scantool")
-	if err := os.Symlink(filepath.Join(root, "bin", "scantool"), outLink); err != nil {
-		t.Fatal(err)
-	}
+	testkit.Symlink(t, filepath.Join(root, "bin", "scantool"), outLink)
 	sep := string(os.PathListSeparator)
 
 	for _, c := range []struct {

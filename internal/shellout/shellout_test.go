@@ -6,11 +6,12 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
-	"runtime"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/scangate/scangate/internal/testkit"
 )
 
 // These tests run only standard programs (sh, sleep, yes, head) so that they
@@ -18,9 +19,7 @@ import (
 
 func needUnix(t *testing.T) {
 	t.Helper()
-	if runtime.GOOS == "windows" {
-		t.Skip("needs sh and process groups")
-	}
+	testkit.SkipOnWindows(t, "sh and process groups")
 }
 
 // alive reports whether pid is a live process. A zombie counts as dead: it
@@ -117,9 +116,7 @@ func TestExplicitPathNotExecutable(t *testing.T) {
 func TestRelativePathEntryRefused(t *testing.T) {
 	needUnix(t)
 	dir := t.TempDir()
-	if err := os.WriteFile(filepath.Join(dir, "evil-tool"), []byte("#!/bin/sh\necho ran\n"), 0o755); err != nil {
-		t.Fatal(err)
-	}
+	testkit.Script(t, filepath.Join(dir, "evil-tool"), "#!/bin/sh\necho ran\n")
 	t.Chdir(dir)
 	t.Setenv("PATH", ".")
 	out, err := Run(context.Background(), Cmd{Program: "evil-tool"})

@@ -1,6 +1,7 @@
 // Package golang holds what the Go adapters (gosec, govulncheck) share: the
-// modules of the tree, the go command's environment and version, cgo, cache
-// keys of Go builds, the go command's errors, and Go package URLs.
+// modules of the tree and their shard units, the go command's environment
+// and version, cgo, cache keys of Go builds, the go command's errors, and Go
+// package URLs.
 package golang
 
 import (

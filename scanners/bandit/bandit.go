@@ -106,7 +106,7 @@ func New(opt Options) *Scanner {
 }
 
 // Name implements scanner.Scanner.
-func (s *Scanner) Name() string { return "bandit" }
+func (s *Scanner) Name() string { return Name }
 
 // InstallHint is the notice a missing bandit is skipped with.
 const InstallHint = "install it: apt-get install bandit or pip install bandit"
@@ -136,7 +136,7 @@ func (s *Scanner) Scan(ctx context.Context, req *scanner.Request) (*finding.Resu
 }
 
 func (s *Scanner) scan(ctx context.Context, req *scanner.Request) (*finding.Result, error) {
-	res := &finding.Result{Tool: "bandit", InformationURI: InformationURI, Findings: []finding.Finding{}}
+	res := &finding.Result{Tool: Name, InformationURI: InformationURI, Findings: []finding.Finding{}}
 
 	program := s.opt.Program
 	if program == "" {
@@ -360,7 +360,7 @@ func (s *Scanner) args(req *scanner.Request, version func() (string, error), res
 			// The tree's file, read by us: one that leads out of the
 			// tree would put another file's keys and lines in messages.
 			if !scanner.PathsFor(req).Inside(filepath.ToSlash(ini)) {
-				return nil, false, fmt.Errorf("bandit: %s leads outside the scanned root (a symbolic link): not read; name a settings file outside the tree in scangate's configuration (scanner.bandit) instead", ini)
+				return nil, false, fmt.Errorf("bandit: %s leads outside the scanned root (a symbolic link): not read; name a settings file outside the tree in scangate's configuration (scanners.bandit) instead", ini)
 			}
 			iniPath = filepath.Join(req.Root, ini)
 		}

@@ -189,7 +189,7 @@ func convert(is issue, root string) (finding.Finding, finding.Rule) {
 	}
 	sev := Severity(is.IssueSeverity, is.IssueConfidence)
 	f := finding.Finding{
-		Tool:        "bandit",
+		Tool:        Name,
 		RuleID:      is.TestID,
 		Severity:    sev,
 		Confidence:  strings.ToLower(is.IssueConfidence),

@@ -10,26 +10,23 @@ import (
 
 	securego "github.com/securego/gosec/v2"
 	"github.com/securego/gosec/v2/rules"
+	"gopkg.in/yaml.v3"
 
-	"github.com/scangate/scangate/config"
 	"github.com/scangate/scangate/finding"
 	"github.com/scangate/scangate/internal/resultcache"
 	"github.com/scangate/scangate/scanner"
 )
 
-// optionsFrom builds the adapter's options from a scanner.gosec.config
-// block of a .scangate.yml, as the registry does.
+// optionsFrom builds the adapter's options from a scanners.gosec.config
+// block of a .scangate.yml over the defaults, as the registry does (the
+// loader's own checks are config's tests).
 func optionsFrom(t *testing.T, block string) Options {
 	t.Helper()
-	doc := "scanners:\n  gosec:\n    config:\n" + indent(block, "      ")
-	c, err := config.Parse("c.yml", []byte(doc), ".")
-	if err != nil {
-		t.Fatalf("config:\n%s\n%v", doc, err)
+	c := *Descriptor.Options.(*Config)
+	if err := yaml.Unmarshal([]byte("config:\n"+indent(block, "  ")), &c); err != nil {
+		t.Fatalf("config:\n%s\n%v", block, err)
 	}
-	g := c.Scanners.Gosec.Config
-	return Options{IgnoreNoSec: g.Global.Nosec, NoSecTag: g.Global.NosecTag, Audit: g.Global.Audit,
-		NoSecRequireRules: g.Global.NosecRequireRules, NoSecRequireJustification: g.Global.NosecRequireJustification,
-		RuleConfig: g.RuleConfig()}
+	return c.Options()
 }
 
 func indent(s, by string) string {
@@ -187,11 +184,11 @@ func TestGosecSettings(t *testing.T) {
 	}
 }
 
-// config.DefaultGosecConfig, which `config print` shows and every scan
+// DefaultSettings, which `config print` shows and every scan
 // passes, builds each rule exactly as gosec's own defaults do.
 func TestGosecConfigDefaultsAreGosecs(t *testing.T) {
 	ours := securego.NewConfig()
-	for k, v := range config.DefaultGosecConfig.RuleConfig() {
+	for k, v := range DefaultSettings.RuleConfig() {
 		ours.Set(k, v)
 	}
 	defs := rules.Generate(false).Rules

@@ -65,7 +65,7 @@ type Options struct {
 	NoSecRequireJustification bool
 	// RuleConfig is gosec's per-rule configuration, as in its config file
 	// ({"G101": {"pattern": "(?i)secret"}}), with the types gosec's rules
-	// assert (config.GosecConfig.RuleConfig builds it).
+	// assert (Settings.RuleConfig builds it).
 	RuleConfig map[string]any
 	// GoVersion overrides the Go version gosec assumes ("go1.21"); by default
 	// it is taken from the scanned modules' go directives. gosec fixes it
@@ -144,7 +144,7 @@ type Scanner struct {
 func New(opt Options) *Scanner { return &Scanner{opt: opt} }
 
 // Name is the name users pass to --scanners.
-func (s *Scanner) Name() string { return "gosec" }
+func (s *Scanner) Name() string { return Name }
 
 // Version is the embedded gosec's version, without the "v".
 func (s *Scanner) Version() string { return strings.TrimPrefix(gosecVersion(), "v") }

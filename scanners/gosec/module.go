@@ -514,7 +514,7 @@ func (r *run) convert(m golang.Module, issues []*issue.Issue, dirs map[string]fi
 		}
 		code := flaggedCode(is.Code, start, end)
 		f := finding.Finding{
-			Tool:       "gosec",
+			Tool:       Name,
 			RuleID:     is.RuleID,
 			Severity:   sev,
 			Confidence: conf.String(),

@@ -18,6 +18,7 @@
 package osv
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"os"
@@ -56,7 +57,8 @@ type Options struct {
 	// "tools/*/go.mod" from the root. Request.Exclude skips files as well.
 	SkipLockfiles []string
 	// MaxDBAge is the age above which an offline database draws a warning:
-	// 0 means vulndb.DefaultMaxAge (7 days), a negative value never warns.
+	// 0 means Request.DBMaxAge, else vulndb.DefaultMaxAge (7 days); a
+	// negative value never warns.
 	MaxDBAge time.Duration
 	// Now is the clock for the age check; nil means time.Now.
 	Now func() time.Time
@@ -171,7 +173,7 @@ func (s *Scanner) Scan(ctx context.Context, req *scanner.Request) (_ *finding.Re
 			return fail(fmt.Errorf("osv-scanner: vulnerability database (--db): %w", err))
 		}
 		defer db.Close()
-		if w := db.Stats.StaleWarningFor(sortedKeys(treeEcos), s.opt.MaxDBAge, s.now()); w != "" {
+		if w := db.Stats.StaleWarningFor(sortedKeys(treeEcos), cmp.Or(s.opt.MaxDBAge, req.DBMaxAge), s.now()); w != "" {
 			res.Warnf("osv-scanner: %s", w)
 		}
 		localDB = db.OSVScannerDir()

@@ -79,7 +79,7 @@ func (v *vuln) convert() (finding.Finding, finding.Rule) {
 
 	module := path.Dir(v.file)
 	f := finding.Finding{
-		Tool:     "safety",
+		Tool:     Name,
 		RuleID:   rid,
 		Severity: sev,
 		Score:    v.score,

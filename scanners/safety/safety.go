@@ -92,7 +92,7 @@ func New(opt Options) *Scanner {
 }
 
 // Name implements scanner.Scanner.
-func (s *Scanner) Name() string { return "safety" }
+func (s *Scanner) Name() string { return Name }
 
 // InstallHint is the notice a missing safety is skipped with.
 const InstallHint = "install it: pip install safety"
@@ -140,7 +140,7 @@ func (s *Scanner) scan(ctx context.Context, req *scanner.Request) (*finding.Resu
 	if err != nil {
 		return nil, err
 	}
-	res := &finding.Result{Tool: "safety", Version: version, InformationURI: InformationURI, Findings: []finding.Finding{}}
+	res := &finding.Result{Tool: Name, Version: version, InformationURI: InformationURI, Findings: []finding.Finding{}}
 	// The files safety 2 is given, or the tree safety 3 walks itself,
 	// without a word about what it cannot read.
 	var files []string

@@ -9,10 +9,10 @@ import (
 	"flag"
 	"fmt"
 	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
+	"github.com/scangate/scangate/bench/internal/benchcli"
 	"github.com/scangate/scangate/scanner"
 	"github.com/scangate/scangate/scanners/gosec"
 )
@@ -22,22 +22,13 @@ func main() {
 	tags := flag.String("tags", "", "comma-separated build tags")
 	asJSON := flag.Bool("json", false, "print the result as JSON on stdout")
 	verbose := flag.Bool("v", false, "print progress on stderr")
-	flag.Parse()
-	if flag.NArg() != 1 {
-		fmt.Fprintln(os.Stderr, "usage: gosecbench [-tests] [-tags a,b] [-json] [-v] DIR")
-		os.Exit(2)
-	}
-	root, err := filepath.Abs(flag.Arg(0))
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(2)
-	}
+	root := benchcli.Root("gosecbench [-tests] [-tags a,b] [-json] [-v] DIR")
 	req := &scanner.Request{Root: root, Tests: *tests, Logf: func(string, ...any) {}}
 	if *tags != "" {
 		req.Tags = strings.Split(*tags, ",")
 	}
 	if *verbose {
-		req.Logf = func(format string, args ...any) { fmt.Fprintf(os.Stderr, format+"\n", args...) }
+		req.Logf = benchcli.Logf
 	}
 	start := time.Now()
 	res, err := gosec.New(gosec.Options{}).Scan(context.Background(), req)

@@ -23,18 +23,16 @@ import (
 	"path/filepath"
 	"strconv"
 	"time"
+
+	"github.com/scangate/scangate/bench/internal/benchcli"
 )
 
 func main() {
 	every := flag.Duration("every", 50*time.Millisecond, "sampling interval")
-	flag.Parse()
-	if flag.NArg() != 1 {
-		fmt.Fprintln(os.Stderr, "usage: treerss [-every D] PID")
-		os.Exit(2)
-	}
-	root, err := strconv.Atoi(flag.Arg(0))
+	arg := benchcli.Arg("treerss [-every D] PID")
+	root, err := strconv.Atoi(arg)
 	if err != nil {
-		fmt.Fprintf(os.Stderr, "treerss: bad pid %q: %v\n", flag.Arg(0), err)
+		fmt.Fprintf(os.Stderr, "treerss: bad pid %q: %v\n", arg, err)
 		os.Exit(2)
 	}
 	page := int64(os.Getpagesize()) / 1024

@@ -1,5 +1,5 @@
 // Package python holds what the Python adapters (bandit, safety) share: the
-// walk of a Python project and its one shard unit.
+// walk of a Python project, its one shard unit, and the program they run.
 package python
 
 import (

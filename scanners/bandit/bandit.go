@@ -48,14 +48,12 @@ package bandit
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
-	"sync"
 
 	"github.com/scangate/scangate/finding"
 	"github.com/scangate/scangate/internal/shellout"
@@ -94,15 +92,13 @@ type Options struct {
 
 // Scanner is the bandit adapter.
 type Scanner struct {
-	opt Options
-
-	mu       sync.Mutex
-	versions map[string]string // program path -> version
+	opt  Options
+	prog python.Program
 }
 
 // New returns a bandit adapter.
 func New(opt Options) *Scanner {
-	return &Scanner{opt: opt, versions: map[string]string{}}
+	return &Scanner{opt: opt, prog: python.Program{Name: Name, Hint: InstallHint}}
 }
 
 // Name implements scanner.Scanner.
@@ -138,17 +134,9 @@ func (s *Scanner) Scan(ctx context.Context, req *scanner.Request) (*finding.Resu
 func (s *Scanner) scan(ctx context.Context, req *scanner.Request) (*finding.Result, error) {
 	res := &finding.Result{Tool: Name, InformationURI: InformationURI, Findings: []finding.Finding{}}
 
-	program := s.opt.Program
-	if program == "" {
-		program = "bandit"
-	}
-	path, err := shellout.Lookup(program, req.Root)
-	var ni *shellout.NotInstalledError
-	switch {
-	case errors.As(err, &ni) && !ni.Explicit:
-		return nil, scanner.Skip("bandit is not installed (not found on PATH); %s", InstallHint)
-	case err != nil:
-		return nil, fmt.Errorf("bandit: %w", err)
+	path, err := s.prog.Lookup(s.opt.Program, req.Root)
+	if err != nil {
+		return nil, err
 	}
 
 	// When the version is not in the installed metadata, asking bandit
@@ -229,9 +217,7 @@ func (s *Scanner) scan(ctx context.Context, req *scanner.Request) (*finding.Resu
 // childEnv is bandit's environment: the minimal one, and Python told not to
 // put the working directory (the scanned root) on its import path, should
 // bandit be started as `python -m bandit` by a wrapper.
-func childEnv(root string) []string {
-	return shellout.Env(root, "PYTHONSAFEPATH=1")
-}
+func childEnv(root string) []string { return python.Env(root) }
 
 // prefixed makes sure an error names bandit without saying it twice.
 func prefixed(err error) error {
@@ -258,31 +244,7 @@ var versionRE = regexp.MustCompile(`(?m)^(?:bandit|__main__\.py) ((\d+)\.(\d+)(?
 // version reads bandit's version from its installed metadata, or else runs
 // `bandit --version`, once per program path.
 func (s *Scanner) version(ctx context.Context, root, path string) (string, error) {
-	s.mu.Lock()
-	v, ok := s.versions[path]
-	s.mu.Unlock()
-	if ok {
-		return v, nil
-	}
-	if v := shellout.DistVersion(path, "bandit"); v != "" {
-		s.mu.Lock()
-		s.versions[path] = v
-		s.mu.Unlock()
-		return v, nil
-	}
-	out, err := shellout.Run(ctx, shellout.Cmd{Program: path, Args: []string{"--version"}, Root: root, Env: childEnv(root), MaxStdout: 1 << 20})
-	if err != nil {
-		return "", fmt.Errorf("bandit --version: %w", err)
-	}
-	m := versionRE.FindSubmatch(append(out.Stdout, out.Stderr...))
-	if out.ExitCode != 0 || m == nil {
-		return "", fmt.Errorf("bandit --version (%s) did not print a bandit version: %q", out.Status(), excerpt(append(out.Stdout, out.Stderr...)))
-	}
-	v = string(m[1])
-	s.mu.Lock()
-	s.versions[path] = v
-	s.mu.Unlock()
-	return v, nil
+	return s.prog.Version(ctx, root, path, childEnv(root), versionRE)
 }
 
 // atLeast reports whether version ("1.7.5") is at least major.minor.

@@ -10,12 +10,12 @@ import (
 	"slices"
 	"sort"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/scangate/scangate/finding"
 	"github.com/scangate/scangate/internal/testkit"
 	"github.com/scangate/scangate/scanner"
+	"github.com/scangate/scangate/scanner/scannertest"
 )
 
 // These tests run the real bandit (Debian's bandit 1.6.2 in CI) on the
@@ -32,20 +32,7 @@ func needBandit(t *testing.T) {
 	}
 }
 
-func fixture(t testing.TB, name string) string {
-	t.Helper()
-	p, err := filepath.Abs(filepath.Join("..", "..", "testdata", "python", name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return p
-}
-
-func request(root string) *scanner.Request {
-	return &scanner.Request{Root: root, Logf: func(string, ...any) {}}
-}
-
-// hit is a finding reduced to what the tests compare.
+// hit is a finding reduced to what every bandit version reports alike.
 type hit struct {
 	Path string
 	Rule string
@@ -67,45 +54,45 @@ func hits(res *finding.Result) []hit {
 	return out
 }
 
-// Debian's bandit 1.6.2 on banditapp, tests excluded. B105 (the password
-// on service.py:7) and B108 (/tmp on storage.py:6) do not fire there:
-// bandit 1.6.2 looks for ast.Str nodes, which Python 3.8+ no longer makes.
-// The `# nosec` eval on service.py:34, build/, .venv/ and tests/ must not
-// appear.
-var want162 = []hit{
-	{"app/service.py", "B403", 2},
-	{"app/service.py", "B404", 3},
-	{"app/service.py", "B602", 11},
-	{"app/service.py", "B301", 15},
-	{"app/service.py", "B307", 19},
-	{"app/service.py", "B324", 23},
-	{"app/service.py", "B506", 27},
-	{"app/service.py", "B101", 31},
-	{"app/storage.py", "B311", 10},
-	{"app/storage.py", "B303", 15},
-	{"app/storage.py", "B306", 19},
-	{"app/storage.py", "B404", 23},
-	{"app/storage.py", "B602", 26},
+// goldenHits are the hits of a golden file (scannertest.Line), which holds
+// what Debian's bandit 1.6.2 reports: another version is compared on them.
+func goldenHits(t *testing.T, golden string) []hit {
+	t.Helper()
+	var out []hit
+	for _, l := range scannertest.ReadGolden(t, golden) {
+		var h hit
+		var col int
+		var sev string
+		path, rest, _ := strings.Cut(l, ":")
+		if _, err := fmt.Sscanf(rest, "%d:%d: %s %s", &h.Line, &col, &h.Rule, &sev); err != nil {
+			t.Fatalf("%s: %q: %v", golden, l, err)
+		}
+		h.Path = path
+		out = append(out, h)
+	}
+	return out
 }
 
-var (
-	appOnce sync.Once
-	appRes  *finding.Result
-	appErr  error
-)
+// The findings of Debian's bandit 1.6.2 on banditapp, tests excluded. B105
+// (the password on service.py:7) and B108 (/tmp on storage.py:6) do not fire
+// there: bandit 1.6.2 looks for ast.Str nodes, which Python 3.8+ no longer
+// makes. The `# nosec` eval on service.py:34, build/, .venv/ and tests/ must
+// not appear.
+const banditappGolden = "testdata/banditapp.golden"
+
+var app scannertest.Shared
 
 // scanApp scans banditapp once for every test that only reads the result.
 func scanApp(t *testing.T) *finding.Result {
 	t.Helper()
 	needBandit(t)
-	appOnce.Do(func() {
-		appRes, appErr = New(Options{}).Scan(context.Background(), request(fixture(t, "banditapp")))
-		appErr = settle(appRes, appErr)
+	o := app.Get("banditapp", func() scannertest.Outcome {
+		return scannertest.Run(t, New(Options{}), scannertest.Request(scannertest.Testdata("python", "banditapp")))
 	})
-	if appErr != nil {
-		t.Fatalf("Scan: %v", appErr)
+	if o.Err != nil {
+		t.Fatalf("Scan: %v", o.Err)
 	}
-	return appRes
+	return o.Res
 }
 
 func TestRealBanditFindings(t *testing.T) {
@@ -115,14 +102,12 @@ func TestRealBanditFindings(t *testing.T) {
 	}
 	got := hits(res)
 	if res.Version == "1.6.2" {
-		if !slices.Equal(got, want162) {
-			t.Errorf("findings differ from bandit 1.6.2's\n got %v\nwant %v", got, want162)
-		}
+		scannertest.Golden(t, banditappGolden, res)
 	} else {
 		// Newer bandit adds checks and moves md5 from B303 to B324; the
 		// core must still be there, with the same lines.
 		t.Logf("bandit %s: comparing the checks every version reports", res.Version)
-		for _, w := range want162 {
+		for _, w := range goldenHits(t, banditappGolden) {
 			if w.Rule == "B303" {
 				continue
 			}
@@ -218,20 +203,16 @@ func TestRealBanditMultiLine(t *testing.T) {
 // fingerprints.
 func TestRealBanditTestsAndShiftedLines(t *testing.T) {
 	base := scanApp(t)
-	root := testkit.TempCopy(t, fixture(t, "banditapp"))
+	root := testkit.TempCopy(t, scannertest.Testdata("python", "banditapp"))
 	svc := filepath.Join(root, "app", "service.py")
 	data, err := os.ReadFile(svc)
 	if err != nil {
 		t.Fatal(err)
 	}
 	testkit.WriteFile(t, svc, "# a header comment\n# and another\n\n"+string(data))
-	req := request(root)
+	req := scannertest.Request(root)
 	req.Tests = true
-	res, err := New(Options{}).Scan(context.Background(), req)
-	err = settle(res, err)
-	if err != nil {
-		t.Fatal(err)
-	}
+	res := scannertest.Scan(t, New(Options{}), req)
 	got := hits(res)
 	if !slices.Contains(got, hit{"tests/test_service.py", "B101", 5}) {
 		t.Errorf("tests/ not scanned with Tests set: %v", got)
@@ -254,7 +235,7 @@ func TestRealBanditTestsAndShiftedLines(t *testing.T) {
 // though scangate passes its own -x and -s; its targets replace ".".
 func TestRealBanditProjectIni(t *testing.T) {
 	needBandit(t)
-	root := testkit.TempCopy(t, fixture(t, "banditapp"))
+	root := testkit.TempCopy(t, scannertest.Testdata("python", "banditapp"))
 	testkit.Write(t, root, ".bandit", `# project settings
 [bandit]
 skips: B101,B403
@@ -264,13 +245,9 @@ targets = app
 	testkit.Write(t, root, "pyproject.toml", "[project]\nname = \"x\"\n\n[tool.bandit]\nskips = [\"B602\"]\n")
 	testkit.Write(t, root, filepath.Join("scripts", "deploy.py"), "import os\nos.system('make deploy')\n")
 	var logged []string
-	req := request(root)
+	req := scannertest.Request(root)
 	req.Logf = func(f string, a ...any) { logged = append(logged, fmt.Sprintf(f, a...)) }
-	res, err := New(Options{Skips: []string{"B311"}}).Scan(context.Background(), req)
-	err = settle(res, err)
-	if err != nil {
-		t.Fatal(err)
-	}
+	res := scannertest.Scan(t, New(Options{Skips: []string{"B311"}}), req)
 	for _, h := range hits(res) {
 		switch {
 		case h.Rule == "B101" || h.Rule == "B403" || h.Rule == "B311":
@@ -310,12 +287,12 @@ func TestSeveralIniFiles(t *testing.T) {
 	testkit.Write(t, root, filepath.Join("env", "pyvenv.cfg"), "home = /usr/bin\n")
 	testkit.Write(t, root, filepath.Join("env", "lib", ".bandit"), "[bandit]\n")
 	s := New(Options{})
-	_, _, err := s.args(request(root), v162, &finding.Result{})
+	_, _, err := s.args(scannertest.Request(root), v162, &finding.Result{})
 	if err == nil || !strings.Contains(err.Error(), "a/.bandit, b/.bandit") {
 		t.Fatalf("err = %v, want both .bandit files named", err)
 	}
 	os.Remove(filepath.Join(root, "b", ".bandit"))
-	args, _, err := s.args(request(root), v162, &finding.Result{})
+	args, _, err := s.args(scannertest.Request(root), v162, &finding.Result{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -328,11 +305,7 @@ func TestSeveralIniFiles(t *testing.T) {
 func TestRealBanditSyntaxErrors(t *testing.T) {
 	needBandit(t)
 	// bandit exits 0 although it analyzed nothing.
-	res, err := New(Options{}).Scan(context.Background(), request(fixture(t, "broken")))
-	err = settle(res, err)
-	if err != nil {
-		t.Fatal(err)
-	}
+	res := scannertest.Scan(t, New(Options{}), scannertest.Request(scannertest.Testdata("python", "broken")))
 	if res.State != finding.Incomplete {
 		t.Errorf("state %s, want incomplete when no file could be parsed", res.State)
 	}
@@ -352,20 +325,16 @@ func TestRealBanditSyntaxErrors(t *testing.T) {
 
 	// One good file among broken ones: still incomplete, since the broken
 	// ones were not scanned; the good file's finding is kept.
-	root := testkit.TempCopy(t, fixture(t, "broken"))
+	root := testkit.TempCopy(t, scannertest.Testdata("python", "broken"))
 	testkit.Write(t, root, "ok.py", "x = eval('1')\n")
-	res, err = New(Options{}).Scan(context.Background(), request(root))
-	err = settle(res, err)
-	if err != nil {
-		t.Fatal(err)
-	}
+	res = scannertest.Scan(t, New(Options{}), scannertest.Request(root))
 	if res.State != finding.Incomplete || len(res.Findings) != 1 || len(res.Notifications) != 2 {
 		t.Errorf("state %s findings %v notifications %+v", res.State, hits(res), res.Notifications)
 	}
 
 	// Excluding the broken files is what makes the scan complete: bandit
 	// is told not to read them (-x) and their errors would be dropped.
-	req := request(root)
+	req := scannertest.Request(root)
 	req.Exclude = []string{"legacy.py", "/tool.py"}
 	args, _, err := New(Options{}).args(req, v162, &finding.Result{})
 	if err != nil {
@@ -374,11 +343,7 @@ func TestRealBanditSyntaxErrors(t *testing.T) {
 	if x := args[slices.Index(args, "-x")+1]; !strings.HasSuffix(x, ",./legacy.py,./tool.py") {
 		t.Errorf("-x %q, want the excluded files at its end", x)
 	}
-	res, err = New(Options{}).Scan(context.Background(), req)
-	err = settle(res, err)
-	if err != nil {
-		t.Fatal(err)
-	}
+	res = scannertest.Scan(t, New(Options{}), req)
 	if res.State != finding.Completed || len(res.Findings) != 1 || len(res.Notifications) != 0 {
 		t.Errorf("excluded: state %s findings %v notifications %+v", res.State, hits(res), res.Notifications)
 	}
@@ -387,7 +352,7 @@ func TestRealBanditSyntaxErrors(t *testing.T) {
 func TestApplies(t *testing.T) {
 	s := New(Options{})
 	root := t.TempDir()
-	if s.Applies(request(root)) {
+	if s.Applies(scannertest.Request(root)) {
 		t.Error("applies to an empty tree")
 	}
 	testkit.Write(t, root, filepath.Join(".venv", "pyvenv.cfg"), "")
@@ -398,24 +363,24 @@ func TestApplies(t *testing.T) {
 	testkit.Write(t, root, filepath.Join("build", "lib", "y.py"), "")
 	testkit.Write(t, root, filepath.Join("tests", "test_y.py"), "")
 	testkit.Write(t, root, "README.md", "")
-	if s.Applies(request(root)) {
+	if s.Applies(scannertest.Request(root)) {
 		t.Error("applies to a tree whose only Python is in virtualenvs, node_modules, build and tests")
 	}
-	req := request(root)
+	req := scannertest.Request(root)
 	req.Tests = true
 	if !s.Applies(req) {
 		t.Error("does not apply to test code when tests are requested")
 	}
 	testkit.Write(t, root, filepath.Join("src", "pkg", "mod.py"), "")
-	if !s.Applies(request(root)) {
+	if !s.Applies(scannertest.Request(root)) {
 		t.Error("does not apply to src/pkg/mod.py")
 	}
 }
 
 func TestNotInstalledSkips(t *testing.T) {
 	t.Setenv("PATH", t.TempDir())
-	root := fixture(t, "banditapp")
-	_, err := New(Options{}).Scan(context.Background(), request(root))
+	root := scannertest.Testdata("python", "banditapp")
+	_, err := New(Options{}).Scan(context.Background(), scannertest.Request(root))
 	var skip *scanner.SkipError
 	if !errors.As(err, &skip) || !strings.Contains(skip.Reason, InstallHint) {
 		t.Fatalf("err = %v, want a skip with the install hint", err)
@@ -436,7 +401,7 @@ func TestNotInstalledSkips(t *testing.T) {
 
 func TestExplicitProgramMissingIsAnError(t *testing.T) {
 	missing := filepath.Join(t.TempDir(), "bandit")
-	_, err := New(Options{Program: missing}).Scan(context.Background(), request(fixture(t, "banditapp")))
+	_, err := New(Options{Program: missing}).Scan(context.Background(), scannertest.Request(scannertest.Testdata("python", "banditapp")))
 	var skip *scanner.SkipError
 	// The temp directory is a machine path: reports name it $TMPDIR.
 	want := scanner.TempMarker() + "/" + strings.TrimPrefix(missing, os.TempDir()+"/")
@@ -447,12 +412,12 @@ func TestExplicitProgramMissingIsAnError(t *testing.T) {
 
 func TestBadOptions(t *testing.T) {
 	for _, o := range []Options{{MinSeverity: "severe"}, {MinConfidence: "sure"}} {
-		_, _, err := New(o).args(request(t.TempDir()), v162, &finding.Result{})
+		_, _, err := New(o).args(scannertest.Request(t.TempDir()), v162, &finding.Result{})
 		if err == nil || !strings.Contains(err.Error(), "want low, medium or high") {
 			t.Errorf("%+v: err = %v", o, err)
 		}
 	}
-	args, _, err := New(Options{MinSeverity: "Medium", MinConfidence: "high", Tests: []string{"B602"}}).args(request(t.TempDir()), v162, &finding.Result{})
+	args, _, err := New(Options{MinSeverity: "Medium", MinConfidence: "high", Tests: []string{"B602"}}).args(scannertest.Request(t.TempDir()), v162, &finding.Result{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -466,26 +431,17 @@ func TestBadOptions(t *testing.T) {
 // it), skips the .c file and, without tests requested, tests/.
 func TestRealBanditPackageLayout(t *testing.T) {
 	needBandit(t)
-	res, err := New(Options{}).Scan(context.Background(), request(fixture(t, "pypkg")))
-	err = settle(res, err)
-	if err != nil {
-		t.Fatal(err)
-	}
-	want := []hit{
-		{"src/examplepkg/core.py", "B404", 1},
-		{"src/examplepkg/core.py", "B501", 9},
-		{"src/examplepkg/core.py", "B701", 13},
-		{"src/examplepkg/core.py", "B506", 18},
-		{"src/examplepkg/core.py", "B602", 22},
-	}
-	got := hits(res)
-	for _, w := range want {
-		if !slices.Contains(got, w) {
-			t.Errorf("missing %v in %v", w, got)
+	res := scannertest.Scan(t, New(Options{}), scannertest.Request(scannertest.Testdata("python", "pypkg")))
+	const golden = "testdata/pypkg.golden"
+	if res.Version == "1.6.2" {
+		scannertest.Golden(t, golden, res)
+	} else {
+		got := hits(res)
+		for _, w := range goldenHits(t, golden) {
+			if !slices.Contains(got, w) {
+				t.Errorf("missing %v in %v", w, got)
+			}
 		}
-	}
-	if res.Version == "1.6.2" && !slices.Equal(got, want) {
-		t.Errorf("got %v\nwant exactly %v", got, want)
 	}
 	if res.State != finding.Completed || len(res.Notifications) != 0 {
 		t.Errorf("state %s notifications %+v", res.State, res.Notifications)
@@ -499,13 +455,9 @@ func v162() (string, error) { return "1.6.2", nil }
 // adapter scans "." too.
 func TestRealBanditDotSlashExclude(t *testing.T) {
 	needBandit(t)
-	root := testkit.TempCopy(t, fixture(t, "banditapp"))
+	root := testkit.TempCopy(t, scannertest.Testdata("python", "banditapp"))
 	testkit.Write(t, root, ".bandit", "[bandit]\nexclude: ./app/storage.py\n")
-	res, err := New(Options{}).Scan(context.Background(), request(root))
-	err = settle(res, err)
-	if err != nil {
-		t.Fatal(err)
-	}
+	res := scannertest.Scan(t, New(Options{}), scannertest.Request(root))
 	got := hits(res)
 	for _, h := range got {
 		if h.Path == "app/storage.py" {
@@ -531,11 +483,7 @@ func TestRealBanditIniNotReadByBandit(t *testing.T) {
 	testkit.Write(t, root, filepath.Join(".venv", "pyvenv.cfg"), "home = /usr/bin\n")
 	testkit.Write(t, root, filepath.Join(".venv", "lib", ".bandit"), "[bandit]\nskips: B602\n")
 	testkit.Write(t, root, filepath.Join("node_modules", "x", ".bandit"), "[bandit]\nskips: B602\n")
-	res, err := New(Options{}).Scan(context.Background(), request(root))
-	err = settle(res, err)
-	if err != nil {
-		t.Fatal(err)
-	}
+	res := scannertest.Scan(t, New(Options{}), scannertest.Request(root))
 	if got := hits(res); len(got) != 1 || got[0].Rule != "B602" {
 		t.Errorf("hits %v, want only B602 (the root .bandit's tests)", got)
 	}
@@ -551,21 +499,8 @@ func TestRealBanditIniNotReadByBandit(t *testing.T) {
 	}
 	// Without the root's file, the two in skipped trees change nothing.
 	os.Remove(filepath.Join(root, ".bandit"))
-	res, err = New(Options{}).Scan(context.Background(), request(root))
-	err = settle(res, err)
-	if err != nil {
-		t.Fatal(err)
-	}
+	res = scannertest.Scan(t, New(Options{}), scannertest.Request(root))
 	if got := hits(res); !slices.Contains(got, hit{"app.py", "B602", 2}) {
 		t.Errorf("hits %v, want B602 at app.py:2", got)
 	}
-}
-
-// settle is what the runner does with a scan's outcome (scanner.Settle):
-// the state set, err kept only for a scan that failed.
-func settle(res *finding.Result, err error) error {
-	if res == nil {
-		return err
-	}
-	return scanner.Settle(res, err)
 }

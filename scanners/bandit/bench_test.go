@@ -2,6 +2,7 @@ package bandit
 
 import (
 	"context"
+	"github.com/scangate/scangate/scanner/scannertest"
 	"os/exec"
 	"testing"
 	"time"
@@ -20,7 +21,7 @@ func BenchmarkAdapterVsStandalone(b *testing.B) {
 	}
 	for _, name := range []string{"banditapp", "pypkg"} {
 		b.Run(name, func(b *testing.B) {
-			root := fixture(b, name)
+			root := scannertest.Testdata("python", name)
 			var alone, adapter, reused time.Duration
 			warm := New(Options{})
 			for b.Loop() {
@@ -33,7 +34,7 @@ func BenchmarkAdapterVsStandalone(b *testing.B) {
 				alone += time.Since(start)
 
 				start = time.Now()
-				if _, err := New(Options{}).Scan(context.Background(), request(root)); err != nil {
+				if _, err := New(Options{}).Scan(context.Background(), scannertest.Request(root)); err != nil {
 					b.Fatal(err)
 				}
 				adapter += time.Since(start)
@@ -41,7 +42,7 @@ func BenchmarkAdapterVsStandalone(b *testing.B) {
 				// The same with bandit's version already known: what
 				// the adapter costs beyond asking bandit its version.
 				start = time.Now()
-				if _, err := warm.Scan(context.Background(), request(root)); err != nil {
+				if _, err := warm.Scan(context.Background(), scannertest.Request(root)); err != nil {
 					b.Fatal(err)
 				}
 				reused += time.Since(start)

@@ -9,6 +9,7 @@ import (
 
 	"github.com/scangate/scangate/internal/resultcache"
 	"github.com/scangate/scangate/internal/testkit"
+	"github.com/scangate/scangate/scanner/scannertest"
 )
 
 // bandit's key holds what bandit reads behind symlinks: a Python file's
@@ -36,7 +37,7 @@ func TestRealBanditCacheFollowsSymlinks(t *testing.T) {
 	check := func(step string, nHits, nMisses int) {
 		t.Helper()
 		c := resultcache.Open(resultcache.Options{Dir: dir, Build: "test"})
-		rq := request(root)
+		rq := scannertest.Request(root)
 		rq.Cache = c
 		got, err := New(opt).Scan(context.Background(), rq)
 		if err != nil {
@@ -45,10 +46,7 @@ func TestRealBanditCacheFollowsSymlinks(t *testing.T) {
 		if n := c.Stats()["bandit"]; n.Hits != nHits || n.Misses != nMisses {
 			t.Errorf("%s: %d hits, %d misses; want %d, %d", step, n.Hits, n.Misses, nHits, nMisses)
 		}
-		want, err := New(opt).Scan(context.Background(), request(root))
-		if err != nil {
-			t.Fatal(err)
-		}
+		want := scannertest.Scan(t, New(opt), scannertest.Request(root))
 		if g, w := hits(got), hits(want); !slices.Equal(g, w) {
 			t.Errorf("%s: cached %v, uncached %v", step, g, w)
 		}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/scangate/scangate/finding"
 	"github.com/scangate/scangate/scanner"
+	"github.com/scangate/scangate/scanner/scannertest"
 )
 
 // The tests in this file stand a misbehaving program in for bandit: a shell
@@ -77,13 +78,13 @@ func TestFailureModesThroughRun(t *testing.T) {
 	}
 	const timeout = 8 * time.Second
 	start := time.Now()
-	results := scanner.Run(context.Background(), scanner.Request{Root: fixture(t, "banditapp")}, list, scanner.Options{Timeout: timeout})
+	results := scanner.Run(context.Background(), scanner.Request{Root: scannertest.Testdata("python", "banditapp")}, list, scanner.Options{Timeout: timeout})
 	if d := time.Since(start); d > timeout+30*time.Second {
 		t.Errorf("Run took %s with a %s timeout", d, timeout)
 	}
 
 	real := results[0]
-	if real.State != finding.Completed || len(real.Findings) < len(want162)-1 || real.Tool != "bandit" {
+	if real.State != finding.Completed || len(real.Findings) < len(goldenHits(t, banditappGolden))-1 || real.Tool != "bandit" {
 		t.Errorf("the real bandit's result was not kept intact: state %s, %d findings, %+v", real.State, len(real.Findings), real.Notifications)
 	}
 
@@ -151,10 +152,7 @@ func TestFailureModesThroughRun(t *testing.T) {
 func TestExitOneWithoutFindings(t *testing.T) {
 	fake := fakeBandit(t, `printf '{"errors": [], "metrics": {"./a.py": {"loc": 1}}, "results": []}'
 exit 1`)
-	res, err := New(Options{Program: fake}).Scan(context.Background(), request(t.TempDir()))
-	if err != nil {
-		t.Fatal(err)
-	}
+	res := scannertest.Scan(t, New(Options{Program: fake}), scannertest.Request(t.TempDir()))
 	if len(res.Notifications) != 1 || !strings.Contains(res.Notifications[0].Message, "exited 1") {
 		t.Errorf("%+v", res.Notifications)
 	}
@@ -168,7 +166,7 @@ func TestVersionGarbage(t *testing.T) {
 	if err := os.WriteFile(p, []byte("#!/bin/sh\necho 'usage: something else'\nexit 2\n"), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	_, err := New(Options{Program: p}).Scan(context.Background(), request(t.TempDir()))
+	_, err := New(Options{Program: p}).Scan(context.Background(), scannertest.Request(t.TempDir()))
 	if err == nil || !strings.Contains(err.Error(), "did not print a bandit version") {
 		t.Fatalf("err = %v", err)
 	}

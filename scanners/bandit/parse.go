@@ -12,6 +12,7 @@ import (
 
 	"github.com/scangate/scangate/finding"
 	"github.com/scangate/scangate/scanner"
+	"github.com/scangate/scangate/scanner/python"
 )
 
 // report is bandit's `-f json` document. bandit 1.6.2 writes errors,
@@ -92,14 +93,14 @@ func parseReport(data []byte, root string, exclude []string, res *finding.Result
 	var rep report
 	dec := json.NewDecoder(bytes.NewReader(trimmed))
 	if err := dec.Decode(&rep); err != nil {
-		return fmt.Errorf("bandit's report is not valid JSON (%v); it starts with %q", err, excerpt(trimmed))
+		return fmt.Errorf("bandit's report is not valid JSON (%v); it starts with %q", err, python.Excerpt(trimmed))
 	}
 	// dec.More is false before a stray '}' or ']': look at the bytes left.
 	if rest := bytes.TrimSpace(trimmed[dec.InputOffset():]); len(rest) > 0 {
-		return fmt.Errorf("bandit's report has trailing data after the JSON document: %q", excerpt(rest))
+		return fmt.Errorf("bandit's report has trailing data after the JSON document: %q", python.Excerpt(rest))
 	}
 	if rep.Results == nil {
-		return fmt.Errorf("bandit's report has no \"results\" array; it starts with %q", excerpt(trimmed))
+		return fmt.Errorf("bandit's report has no \"results\" array; it starts with %q", python.Excerpt(trimmed))
 	}
 
 	// A file bandit could not read was not scanned: the run is incomplete,
@@ -276,12 +277,4 @@ func relPath(root, p string) string {
 		return scanner.RelPath(root, p)
 	}
 	return filepath.ToSlash(filepath.Clean(p))
-}
-
-func excerpt(b []byte) string {
-	const n = 120
-	if len(b) > n {
-		return string(b[:n]) + "..."
-	}
-	return string(b)
 }

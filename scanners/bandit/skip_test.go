@@ -1,12 +1,12 @@
 package bandit
 
 import (
-	"context"
 	"path/filepath"
 	"testing"
 
 	"github.com/scangate/scangate/internal/testkit"
 	"github.com/scangate/scangate/scanner/python"
+	"github.com/scangate/scangate/scanner/scannertest"
 )
 
 // bandit walks the tree itself: its -x globs must leave out every directory
@@ -20,10 +20,7 @@ func TestRealBanditSkipsTheSharedDirs(t *testing.T) {
 		testkit.Write(t, root, filepath.Join(d, "lib.py"), "eval(input())\n")
 		testkit.Write(t, root, filepath.Join("src", d, "lib.py"), "eval(input())\n")
 	}
-	res, err := New(Options{}).Scan(context.Background(), request(root))
-	if err != nil {
-		t.Fatal(err)
-	}
+	res := scannertest.Scan(t, New(Options{}), scannertest.Request(root))
 	var paths []string
 	for _, f := range res.Findings {
 		if f.RuleID == "B307" {

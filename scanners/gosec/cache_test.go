@@ -9,6 +9,7 @@ import (
 
 	"github.com/scangate/scangate/internal/resultcache"
 	"github.com/scangate/scangate/scanner"
+	"github.com/scangate/scangate/scanner/scannertest"
 )
 
 // answer is what a scan reports, without its timing.
@@ -18,7 +19,7 @@ func answer(t *testing.T, o scanOut) string {
 		F, R, N any
 		S       string
 		E       string
-	}{o.res.Findings, o.res.Rules, o.res.Notifications, o.res.State.String(), errString(o.err)}, "", " ")
+	}{o.Res.Findings, o.Res.Rules, o.Res.Notifications, o.Res.State.String(), errString(o.Err)}, "", " ")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -37,7 +38,7 @@ func errString(err error) string {
 // re-analyzes the packages it can affect, and every cached answer equals an
 // uncached scan of the same tree.
 func TestResultCachePerPackage(t *testing.T) {
-	root := copyTree(t, testdata(t, "fixture"))
+	root := copyTree(t, scannertest.Testdata("gosec", "fixture"))
 	leaf := filepath.Join(root, "internal", "leaf", "leaf.go")
 	if err := os.MkdirAll(filepath.Dir(leaf), 0o755); err != nil {
 		t.Fatal(err)
@@ -57,7 +58,7 @@ func TestResultCachePerPackage(t *testing.T) {
 	check := func(step string, opt Options, build string, hits, misses int) {
 		t.Helper()
 		got, n := cached(build, opt)
-		fastLoads = append(fastLoads, fastLoaded(got.logs))
+		fastLoads = append(fastLoads, fastLoaded(got.Logs))
 		if n.Hits != hits || n.Misses != misses {
 			t.Errorf("%s: %d hits, %d misses; want %d, %d", step, n.Hits, n.Misses, hits, misses)
 		}
@@ -71,7 +72,7 @@ func TestResultCachePerPackage(t *testing.T) {
 	if n.Hits != 0 || packages != 3 {
 		t.Fatalf("cold: %d hits, %d misses; want 0 and 3 (main, internal/store, internal/leaf)", n.Hits, n.Misses)
 	}
-	if len(cold.res.Findings) < 5 || !strings.Contains(answer(t, cold), `"internal/leaf/leaf.go"`) {
+	if len(cold.Res.Findings) < 5 || !strings.Contains(answer(t, cold), `"internal/leaf/leaf.go"`) {
 		t.Fatalf("cold scan found too little:\n%s", answer(t, cold))
 	}
 	check("unchanged", Options{}, "A", 3, 0)

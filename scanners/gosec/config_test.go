@@ -15,6 +15,7 @@ import (
 	"github.com/scangate/scangate/finding"
 	"github.com/scangate/scangate/internal/resultcache"
 	"github.com/scangate/scangate/scanner"
+	"github.com/scangate/scangate/scanner/scannertest"
 )
 
 // optionsFrom builds the adapter's options from a scanners.gosec.config
@@ -41,7 +42,7 @@ func indent(s, by string) string {
 // holding text; a text ending in "$" must end the line.
 func lineOf(t *testing.T, file, text string) string {
 	t.Helper()
-	data, err := os.ReadFile(testdata(t, "config", file))
+	data, err := os.ReadFile(scannertest.Testdata("gosec", "config", file))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -59,7 +60,7 @@ func lineOf(t *testing.T, file, text string) string {
 // " suppressed" when an in-source marker suppresses it.
 func reported(o scanOut) []string {
 	var out []string
-	for _, f := range o.res.Findings {
+	for _, f := range o.Res.Findings {
 		s := fmt.Sprintf("%s %s:%d", f.RuleID, f.Location.Path, f.Location.StartLine)
 		if f.Suppressed() {
 			s += " suppressed"
@@ -85,15 +86,15 @@ func minus(a, b []string) []string {
 // and is part of the result cache's key: a scan with a changed setting is
 // answered by gosec, not by the entry of another configuration.
 func TestGosecSettings(t *testing.T) {
-	root := testdata(t, "config")
+	root := scannertest.Testdata("gosec", "config")
 	cache := resultcache.Open(resultcache.Options{Dir: t.TempDir(), Build: "A"})
 	withCache := func(r *scanner.Request) { r.Cache = cache }
 	run := func(t *testing.T, opt Options, hit bool) scanOut {
 		t.Helper()
 		before := cache.Stats()["gosec"]
 		o := scan(t, root, opt, withCache)
-		if o.err != nil {
-			t.Fatalf("scan: %v", o.err)
+		if o.Err != nil {
+			t.Fatalf("scan: %v", o.Err)
 		}
 		if n := cache.Stats()["gosec"]; (n.Hits != before.Hits) != hit {
 			t.Errorf("%d cache hits, want hits: %v", n.Hits-before.Hits, hit)
@@ -169,10 +170,10 @@ func TestGosecSettings(t *testing.T) {
 			if !slices.Equal(added, c.added) || !slices.Equal(removed, c.removed) {
 				t.Errorf("%s: added %q, removed %q; want added %q, removed %q", strings.TrimSpace(c.block), added, removed, c.added, c.removed)
 			}
-			if c.notification != "" && !slices.ContainsFunc(o.res.Notifications, func(n finding.Notification) bool {
+			if c.notification != "" && !slices.ContainsFunc(o.Res.Notifications, func(n finding.Notification) bool {
 				return strings.Contains(n.Message, c.notification)
 			}) {
-				t.Errorf("no notification %q: %+v", c.notification, o.res.Notifications)
+				t.Errorf("no notification %q: %+v", c.notification, o.Res.Notifications)
 			}
 		})
 	}

@@ -10,24 +10,25 @@ import (
 	"github.com/scangate/scangate/finding"
 	"github.com/scangate/scangate/internal/testkit"
 	"github.com/scangate/scangate/scanner"
+	"github.com/scangate/scangate/scanner/scannertest"
 )
 
 // A module whose go.mod is untidy loads no package at all: gosec's run is
 // incomplete, and the error names the module and the go command's line
 // that says what to do. The other module is still scanned.
 func TestUntidyModuleIsIncomplete(t *testing.T) {
-	root := copyTree(t, testdata(t, "fixture"))
+	root := copyTree(t, scannertest.Testdata("gosec", "fixture"))
 	testkit.UntidyModule(t, filepath.Join(root, "api"))
 	o := scan(t, root, Options{}, nil)
-	if o.err != nil {
-		t.Fatal(o.err)
+	if o.Err != nil {
+		t.Fatal(o.Err)
 	}
-	if o.res.State != finding.Incomplete {
-		t.Errorf("state %s, want incomplete", o.res.State)
+	if o.Res.State != finding.Incomplete {
+		t.Errorf("state %s, want incomplete", o.Res.State)
 	}
 	want := "gosec: module api (example.com/untidy/api) could not be loaded, nothing in it was scanned: go: updates to go.mod needed; to update it: go mod tidy"
 	var found bool
-	for _, n := range o.res.Notifications {
+	for _, n := range o.Res.Notifications {
 		first, _, _ := strings.Cut(n.Message, "\n")
 		if n.Level == finding.LevelNote && strings.Contains(n.Message, "api") {
 			t.Errorf("the untidy module is a note: %q", n.Message)
@@ -40,10 +41,10 @@ func TestUntidyModuleIsIncomplete(t *testing.T) {
 		}
 	}
 	if !found {
-		t.Errorf("no error %q at api/go.mod in %+v", want, o.res.Notifications)
+		t.Errorf("no error %q at api/go.mod in %+v", want, o.Res.Notifications)
 	}
 	var fixture, api int
-	for _, f := range o.res.Findings {
+	for _, f := range o.Res.Findings {
 		if strings.HasPrefix(f.Location.Path, "api/") {
 			api++
 		} else {
@@ -55,14 +56,14 @@ func TestUntidyModuleIsIncomplete(t *testing.T) {
 	}
 	// The failed module is placed: the tidy one's findings can be reported.
 	wantUnits := []finding.Unit{{Kind: "go-module", Path: ".", State: finding.Completed}, {Kind: "go-module", Path: "api", State: finding.Incomplete}}
-	if !slices.Equal(o.res.Units, wantUnits) {
-		t.Errorf("units %+v, want %+v", o.res.Units, wantUnits)
+	if !slices.Equal(o.Res.Units, wantUnits) {
+		t.Errorf("units %+v, want %+v", o.Res.Units, wantUnits)
 	}
 
 	// Excluded, the untidy module is not loaded at all: the scan completes.
 	o = scan(t, root, Options{}, func(r *scanner.Request) { r.Exclude = []string{"api"} })
-	if o.err != nil || o.res.State == finding.Incomplete {
-		t.Errorf("excluded: err %v state %s notifications %+v", o.err, o.res.State, o.res.Notifications)
+	if o.Err != nil || o.Res.State == finding.Incomplete {
+		t.Errorf("excluded: err %v state %s notifications %+v", o.Err, o.Res.State, o.Res.Notifications)
 	}
 }
 
@@ -80,17 +81,17 @@ func TestMissingDependencyNamesTheFix(t *testing.T) {
 		}
 	}
 	o := scan(t, root, Options{}, func(r *scanner.Request) { r.Offline = true })
-	if o.err != nil {
-		t.Fatal(o.err)
+	if o.Err != nil {
+		t.Fatal(o.Err)
 	}
-	if o.res.State != finding.Incomplete {
-		t.Errorf("state %s, want incomplete", o.res.State)
+	if o.Res.State != finding.Incomplete {
+		t.Errorf("state %s, want incomplete", o.Res.State)
 	}
-	for _, n := range o.res.Notifications {
+	for _, n := range o.Res.Notifications {
 		if n.Level == finding.LevelError && n.Location.Path == "main.go" &&
 			strings.Contains(n.Message, "could not import example.com/notinthecache/lib: missing go.sum entry") && strings.Contains(n.Message, "to add:") {
 			return
 		}
 	}
-	t.Errorf("no error at main.go with the go command's fix: %+v", o.res.Notifications)
+	t.Errorf("no error at main.go with the go command's fix: %+v", o.Res.Notifications)
 }

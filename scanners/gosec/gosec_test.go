@@ -10,12 +10,12 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/scangate/scangate/finding"
 	"github.com/scangate/scangate/internal/shellout"
 	"github.com/scangate/scangate/scanner"
+	"github.com/scangate/scangate/scanner/scannertest"
 )
 
 // Every fixture's lowest go directive is 1.21, so whichever test scans first
@@ -26,64 +26,31 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
-func testdata(t testing.TB, parts ...string) string {
-	t.Helper()
-	p, err := filepath.Abs(filepath.Join(append([]string{"..", "..", "testdata", "gosec"}, parts...)...))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return p
-}
+type scanOut = scannertest.Outcome
 
-type scanOut struct {
-	res  *finding.Result
-	err  error
-	logs []string
-}
-
+// scan scans root with opt, as the runner settles it, after edit changed
+// the request.
 func scan(t testing.TB, root string, opt Options, edit func(*scanner.Request)) scanOut {
 	t.Helper()
-	var out scanOut
-	var mu sync.Mutex
-	req := &scanner.Request{Root: root, Logf: func(f string, a ...any) {
-		mu.Lock()
-		out.logs = append(out.logs, fmt.Sprintf(f, a...))
-		mu.Unlock()
-	}}
+	req := scannertest.Request(root)
 	if edit != nil {
 		edit(req)
 	}
-	out.res, out.err = New(opt).Scan(context.Background(), req)
-	if out.res == nil {
-		t.Fatalf("Scan(%s) returned a nil result (err %v)", root, out.err)
+	o := scannertest.Run(t, New(opt), req)
+	if o.Res == nil {
+		t.Fatalf("Scan(%s) returned a nil result (err %v)", root, o.Err)
 	}
-	out.err = scanner.Settle(out.res, out.err) // as the runner decides it: err is for a failed scan
-	return out
-}
-
-// shared scans are run once per test binary and reused by several tests.
-var shared = struct {
-	sync.Mutex
-	m map[string]scanOut
-}{m: map[string]scanOut{}}
-
-func sharedScan(t *testing.T, name string, root func() string, opt Options, edit func(*scanner.Request)) scanOut {
-	t.Helper()
-	shared.Lock()
-	defer shared.Unlock()
-	if o, ok := shared.m[name]; ok {
-		return o
-	}
-	o := scan(t, root(), opt, edit)
-	shared.m[name] = o
 	return o
 }
 
+// shared scans are run once per test binary and reused by several tests.
+var shared scannertest.Shared
+
 func fixture(t *testing.T) scanOut {
 	t.Helper()
-	o := sharedScan(t, "fixture", func() string { return testdata(t, "fixture") }, Options{}, nil)
-	if o.err != nil {
-		t.Fatalf("scan fixture: %v", o.err)
+	o := shared.Get("fixture", func() scanOut { return scan(t, scannertest.Testdata("gosec", "fixture"), Options{}, nil) })
+	if o.Err != nil {
+		t.Fatalf("scan fixture: %v", o.Err)
 	}
 	return o
 }
@@ -138,8 +105,8 @@ type goldenIssue struct {
 }
 
 func TestMatchesStandaloneGolden(t *testing.T) {
-	res := fixture(t).res
-	data, err := os.ReadFile(testdata(t, "golden.json"))
+	res := fixture(t).Res
+	data, err := os.ReadFile(scannertest.Testdata("gosec", "golden.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -211,7 +178,7 @@ func contains(list []string, s string) bool {
 
 func TestFixtureExactFindings(t *testing.T) {
 	o := fixture(t)
-	res := o.res
+	res := o.Res
 	if res.State != finding.Completed || res.Tool != "gosec" || res.Version != "2.30.0" {
 		t.Errorf("tool %q version %q state %s", res.Tool, res.Version, res.State)
 	}
@@ -296,13 +263,13 @@ func TestFixtureExactFindings(t *testing.T) {
 	if len(res.Notifications) != 0 {
 		t.Errorf("notifications on a clean module: %+v", res.Notifications)
 	}
-	if len(o.logs) == 0 || !strings.Contains(strings.Join(o.logs, "\n"), "module 1/1: example.com/gosecfixture") {
-		t.Errorf("progress lines: %q", o.logs)
+	if len(o.Logs) == 0 || !strings.Contains(strings.Join(o.Logs, "\n"), "module 1/1: example.com/gosecfixture") {
+		t.Errorf("progress lines: %q", o.Logs)
 	}
 }
 
 func TestInSourceSuppressions(t *testing.T) {
-	got := findingsByKey(t, fixture(t).res.Findings)
+	got := findingsByKey(t, fixture(t).Res.Findings)
 	nosec := got[key{"G401", "main.go", 23, 9}]
 	want := []finding.Suppression{{Kind: "inSource", Justification: "cache key only, never used for security", Marker: "#nosec"}}
 	if fmt.Sprint(nosec.Suppressions) != fmt.Sprint(want) || !nosec.Suppressed() {
@@ -319,11 +286,11 @@ func TestInSourceSuppressions(t *testing.T) {
 		}
 	}
 	// IgnoreNoSec reports the same findings, none suppressed.
-	o := scan(t, testdata(t, "fixture"), Options{IgnoreNoSec: true}, nil)
-	if o.err != nil {
-		t.Fatal(o.err)
+	o := scan(t, scannertest.Testdata("gosec", "fixture"), Options{IgnoreNoSec: true}, nil)
+	if o.Err != nil {
+		t.Fatal(o.Err)
 	}
-	all := findingsByKey(t, o.res.Findings)
+	all := findingsByKey(t, o.Res.Findings)
 	if len(all) != len(got) {
 		t.Errorf("IgnoreNoSec: %d findings, want %d", len(all), len(got))
 	}
@@ -335,17 +302,17 @@ func TestInSourceSuppressions(t *testing.T) {
 }
 
 func TestTestsAndTags(t *testing.T) {
-	o := scan(t, testdata(t, "fixture"), Options{}, func(r *scanner.Request) {
+	o := scan(t, scannertest.Testdata("gosec", "fixture"), Options{}, func(r *scanner.Request) {
 		r.Tests = true
 		r.Tags = []string{"scangate_extra"}
 	})
-	if o.err != nil {
-		t.Fatal(o.err)
+	if o.Err != nil {
+		t.Fatal(o.Err)
 	}
 	// findingsByKey fails on duplicates: the package and its test variant
 	// both contain main.go.
-	got := findingsByKey(t, o.res.Findings)
-	base := findingsByKey(t, fixture(t).res.Findings)
+	got := findingsByKey(t, o.Res.Findings)
+	base := findingsByKey(t, fixture(t).Res.Findings)
 	for k := range base {
 		if _, ok := got[k]; !ok {
 			t.Errorf("with tests: %+v missing", k)
@@ -366,14 +333,14 @@ func TestTestsAndTags(t *testing.T) {
 }
 
 func TestRuleAndPathOptions(t *testing.T) {
-	root := testdata(t, "fixture")
+	root := scannertest.Testdata("gosec", "fixture")
 	o := scan(t, root, Options{Exclude: []string{"G401", "G501"}, MinConfidence: finding.Medium}, func(r *scanner.Request) {
 		r.Exclude = []string{"internal/**"}
 	})
-	if o.err != nil {
-		t.Fatal(o.err)
+	if o.Err != nil {
+		t.Fatal(o.Err)
 	}
-	for _, f := range o.res.Findings {
+	for _, f := range o.Res.Findings {
 		switch {
 		case f.RuleID == "G401" || f.RuleID == "G501":
 			t.Errorf("excluded rule reported: %+v", keyOf(f))
@@ -384,7 +351,7 @@ func TestRuleAndPathOptions(t *testing.T) {
 		}
 	}
 	var left []string
-	for _, f := range o.res.Findings {
+	for _, f := range o.Res.Findings {
 		left = append(left, f.RuleID)
 	}
 	sort.Strings(left)
@@ -394,14 +361,14 @@ func TestRuleAndPathOptions(t *testing.T) {
 	}
 
 	o = scan(t, root, Options{Include: []string{"G104", "G304"}, MinSeverity: finding.Medium}, nil)
-	if o.err != nil {
-		t.Fatal(o.err)
+	if o.Err != nil {
+		t.Fatal(o.Err)
 	}
-	if len(o.res.Findings) != 1 || keyOf(o.res.Findings[0]) != (key{"G304", "main.go", 33, 9}) {
-		t.Errorf("include G104,G304 at medium severity or more: %+v", o.res.Findings)
+	if len(o.Res.Findings) != 1 || keyOf(o.Res.Findings[0]) != (key{"G304", "main.go", 33, 9}) {
+		t.Errorf("include G104,G304 at medium severity or more: %+v", o.Res.Findings)
 	}
-	if len(o.res.Rules) != 1 || o.res.Rules[0].ID != "G304" {
-		t.Errorf("rules %+v", o.res.Rules)
+	if len(o.Res.Rules) != 1 || o.Res.Rules[0].ID != "G304" {
+		t.Errorf("rules %+v", o.Res.Rules)
 	}
 }
 
@@ -413,9 +380,9 @@ func TestInvalidOptions(t *testing.T) {
 		{GoVersion: "1.21"},
 		{Include: []string{"G401"}, Exclude: []string{"G401"}},
 	} {
-		o := scan(t, testdata(t, "fixture"), opt, nil)
-		if o.err == nil || o.res.State != finding.Incomplete || !strings.HasPrefix(o.err.Error(), "gosec: ") {
-			t.Errorf("%+v: err %v state %s, want a gosec error and incomplete", opt, o.err, o.res.State)
+		o := scan(t, scannertest.Testdata("gosec", "fixture"), opt, nil)
+		if o.Err == nil || o.Res.State != finding.Incomplete || !strings.HasPrefix(o.Err.Error(), "gosec: ") {
+			t.Errorf("%+v: err %v state %s, want a gosec error and incomplete", opt, o.Err, o.Res.State)
 		}
 	}
 	if err := (Options{Exclude: []string{"G104"}, MinSeverity: finding.High}).Validate(); err != nil {
@@ -466,8 +433,8 @@ func editFile(t *testing.T, path string, edit func(string) string) {
 }
 
 func TestFingerprintsSurviveLineShiftsAndReindent(t *testing.T) {
-	base := fixture(t).res.Findings
-	dir := copyTree(t, testdata(t, "fixture"))
+	base := fixture(t).Res.Findings
+	dir := copyTree(t, scannertest.Testdata("gosec", "fixture"))
 	// Three blank lines above every finding in main.go, every line of it
 	// re-indented, and a comment added to a flagged line.
 	editFile(t, filepath.Join(dir, "main.go"), func(s string) string {
@@ -479,10 +446,10 @@ func TestFingerprintsSurviveLineShiftsAndReindent(t *testing.T) {
 		return strings.Replace(s, "package store\n", "package store\n\n// Reports live in the temporary directory.\n", 1)
 	})
 	o := scan(t, dir, Options{}, nil)
-	if o.err != nil {
-		t.Fatal(o.err)
+	if o.Err != nil {
+		t.Fatal(o.Err)
 	}
-	shifted := o.res.Findings
+	shifted := o.Res.Findings
 	if len(shifted) != len(base) {
 		t.Fatalf("%d findings after the edit, %d before", len(shifted), len(base))
 	}
@@ -507,11 +474,11 @@ func TestFingerprintsSurviveLineShiftsAndReindent(t *testing.T) {
 		return strings.Replace(s, "return md5.Sum(data)", "return md5.Sum(data[1:])", 1)
 	})
 	o = scan(t, dir, Options{}, nil)
-	if o.err != nil {
-		t.Fatal(o.err)
+	if o.Err != nil {
+		t.Fatal(o.Err)
 	}
 	changed := 0
-	for _, f := range o.res.Findings {
+	for _, f := range o.Res.Findings {
 		if _, ok := before[f.Fingerprint]; !ok {
 			changed++
 			if f.RuleID != "G401" || f.Location.StartLine != 22 {
@@ -525,11 +492,11 @@ func TestFingerprintsSurviveLineShiftsAndReindent(t *testing.T) {
 }
 
 func TestPackagesThatDoNotLoad(t *testing.T) {
-	root := copyTree(t, testdata(t, "broken")) // .go.txt become .go: two packages that do not parse
+	root := copyTree(t, scannertest.Testdata("gosec", "broken")) // .go.txt become .go: two packages that do not parse
 	o := scan(t, root, Options{}, nil)
-	res := o.res
-	if o.err != nil {
-		t.Fatalf("broken packages are notifications, not a failed scan: %v", o.err)
+	res := o.Res
+	if o.Err != nil {
+		t.Fatalf("broken packages are notifications, not a failed scan: %v", o.Err)
 	}
 	if res.State != finding.Incomplete {
 		t.Errorf("state %s, want incomplete: some packages were not fully analyzed", res.State)
@@ -583,41 +550,41 @@ func TestPackagesThatDoNotLoad(t *testing.T) {
 }
 
 func TestModuleThatLoadsNothing(t *testing.T) {
-	o := scan(t, testdata(t, "toonew"), Options{}, nil)
-	if o.res.State != finding.Incomplete || o.err == nil {
-		t.Fatalf("state %s err %v: a module no toolchain here can load must not pass", o.res.State, o.err)
+	o := scan(t, scannertest.Testdata("gosec", "toonew"), Options{}, nil)
+	if o.Res.State != finding.Incomplete || o.Err == nil {
+		t.Fatalf("state %s err %v: a module no toolchain here can load must not pass", o.Res.State, o.Err)
 	}
-	if !strings.Contains(o.err.Error(), "no Go package could be analyzed") {
-		t.Errorf("error %q", o.err)
+	if !strings.Contains(o.Err.Error(), "no Go package could be analyzed") {
+		t.Errorf("error %q", o.Err)
 	}
-	if len(o.res.Notifications) != 1 {
-		t.Fatalf("notifications %+v", o.res.Notifications)
+	if len(o.Res.Notifications) != 1 {
+		t.Fatalf("notifications %+v", o.Res.Notifications)
 	}
-	n := o.res.Notifications[0]
+	n := o.Res.Notifications[0]
 	if n.Level != finding.LevelError || n.Location.Path != "go.mod" ||
 		!strings.Contains(n.Message, "module example.com/toonew (go.mod) requires go1.99 but the local Go toolchain is go1.") {
 		t.Errorf("notification %+v", n)
 	}
-	if len(o.res.Findings) != 0 {
-		t.Errorf("findings %+v", o.res.Findings)
+	if len(o.Res.Findings) != 0 {
+		t.Errorf("findings %+v", o.Res.Findings)
 	}
 
 	// A tree with no module at all is not a clean pass either.
 	o = scan(t, t.TempDir(), Options{}, nil)
-	if o.err == nil || o.res.State != finding.Incomplete {
-		t.Errorf("no module: state %s err %v", o.res.State, o.err)
+	if o.Err == nil || o.Res.State != finding.Incomplete {
+		t.Errorf("no module: state %s err %v", o.Res.State, o.Err)
 	}
 }
 
 func TestMultiModuleWorkspace(t *testing.T) {
-	o := scan(t, testdata(t, "multi"), Options{}, nil)
-	if o.err != nil {
-		t.Fatal(o.err)
+	o := scan(t, scannertest.Testdata("gosec", "multi"), Options{}, nil)
+	if o.Err != nil {
+		t.Fatal(o.Err)
 	}
-	if o.res.State != finding.Completed {
-		t.Errorf("state %s: %+v", o.res.State, o.res.Notifications)
+	if o.Res.State != finding.Completed {
+		t.Errorf("state %s: %+v", o.Res.State, o.Res.Notifications)
 	}
-	got := findingsByKey(t, o.res.Findings)
+	got := findingsByKey(t, o.Res.Findings)
 	want := map[key]string{
 		{"G204", "app/main.go", 25, 14}:   "example.com/multi/app",
 		{"G702", "app/main.go", 25, 26}:   "example.com/multi/app",
@@ -640,32 +607,32 @@ func TestMultiModuleWorkspace(t *testing.T) {
 			t.Errorf("G601 reported in a go1.22 module: %+v", k)
 		}
 	}
-	if !strings.Contains(strings.Join(o.logs, "\n"), "module 3/3: example.com/multi/tools (tools)") {
-		t.Errorf("progress: %q", o.logs)
+	if !strings.Contains(strings.Join(o.Logs, "\n"), "module 3/3: example.com/multi/tools (tools)") {
+		t.Errorf("progress: %q", o.Logs)
 	}
 
 	// An excluded module is not loaded, nor even read.
-	o = scan(t, testdata(t, "multi"), Options{}, func(r *scanner.Request) { r.Exclude = []string{"app", "lib/**"} })
-	if o.err != nil {
-		t.Fatal(o.err)
+	o = scan(t, scannertest.Testdata("gosec", "multi"), Options{}, func(r *scanner.Request) { r.Exclude = []string{"app", "lib/**"} })
+	if o.Err != nil {
+		t.Fatal(o.Err)
 	}
-	if len(o.res.Findings) != 1 || o.res.Findings[0].Module != "example.com/multi/tools" {
-		t.Errorf("with app and lib excluded: %+v", o.res.Findings)
+	if len(o.Res.Findings) != 1 || o.Res.Findings[0].Module != "example.com/multi/tools" {
+		t.Errorf("with app and lib excluded: %+v", o.Res.Findings)
 	}
-	if logs := strings.Join(o.logs, "\n"); !strings.Contains(logs, "app: excluded, not read") || strings.Contains(logs, "multi/lib: 1 packages loaded") {
-		t.Errorf("progress: %q", o.logs)
+	if logs := strings.Join(o.Logs, "\n"); !strings.Contains(logs, "app: excluded, not read") || strings.Contains(logs, "multi/lib: 1 packages loaded") {
+		t.Errorf("progress: %q", o.Logs)
 	}
-	o = scan(t, testdata(t, "multi"), Options{}, func(r *scanner.Request) { r.Exclude = []string{"*"} })
+	o = scan(t, scannertest.Testdata("gosec", "multi"), Options{}, func(r *scanner.Request) { r.Exclude = []string{"*"} })
 	var skip *scanner.SkipError
-	if !errors.As(o.err, &skip) {
-		t.Errorf("everything excluded: err %v, want a skip", o.err)
+	if !errors.As(o.Err, &skip) {
+		t.Errorf("everything excluded: err %v, want a skip", o.Err)
 	}
 }
 
 func TestCancelledContext(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	res, err := New(Options{}).Scan(ctx, &scanner.Request{Root: testdata(t, "fixture"), Logf: func(string, ...any) {}})
+	res, err := New(Options{}).Scan(ctx, &scanner.Request{Root: scannertest.Testdata("gosec", "fixture"), Logf: func(string, ...any) {}})
 	if err == nil || !errors.Is(err, context.Canceled) || res == nil || scanner.StateOf(err) != finding.Incomplete {
 		t.Errorf("cancelled scan: res %+v err %v", res, err)
 	}
@@ -676,7 +643,7 @@ func TestApplies(t *testing.T) {
 	if s.Name() != "gosec" {
 		t.Errorf("name %q", s.Name())
 	}
-	if !s.Applies(&scanner.Request{Root: testdata(t, "multi")}) {
+	if !s.Applies(&scanner.Request{Root: scannertest.Testdata("gosec", "multi")}) {
 		t.Error("does not apply to a tree of Go modules")
 	}
 	empty := t.TempDir()
@@ -712,17 +679,17 @@ func TestChildPinnedGoVersion(t *testing.T) {
 	if os.Getenv("SCANGATE_GOSEC_CHILD") != "1" {
 		t.Skip("run by TestMixedGoVersions in a child process")
 	}
-	o := scan(t, testdata(t, "multi"), Options{GoVersion: "go1.22"}, nil)
-	if o.err != nil {
-		t.Fatal(o.err)
+	o := scan(t, scannertest.Testdata("gosec", "multi"), Options{GoVersion: "go1.22"}, nil)
+	if o.Err != nil {
+		t.Fatal(o.Err)
 	}
-	for _, f := range o.res.Findings {
+	for _, f := range o.Res.Findings {
 		if f.RuleID == "G601" {
 			t.Errorf("G601 reported although gosec assumes go1.22: %+v", keyOf(f))
 		}
 	}
 	var warned bool
-	for _, n := range o.res.Notifications {
+	for _, n := range o.Res.Notifications {
 		if n.Level == finding.LevelWarning && n.Location.Path == "tools/go.mod" &&
 			strings.Contains(n.Message, "module example.com/multi/tools: G601 (implicit memory aliasing in range loops) was not checked: the module declares go1.21 but gosec's Go version is fixed at go1.22") {
 			warned = true
@@ -731,9 +698,9 @@ func TestChildPinnedGoVersion(t *testing.T) {
 		}
 	}
 	if !warned {
-		t.Errorf("no warning for the go1.21 module: %+v", o.res.Notifications)
+		t.Errorf("no warning for the go1.21 module: %+v", o.Res.Notifications)
 	}
-	if len(o.res.Findings) != 4 {
-		t.Errorf("findings %+v", o.res.Findings)
+	if len(o.Res.Findings) != 4 {
+		t.Errorf("findings %+v", o.Res.Findings)
 	}
 }

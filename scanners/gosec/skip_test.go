@@ -27,11 +27,11 @@ func TestSkippedDirsFindingsDropped(t *testing.T) {
 		}
 	}
 	o := scan(t, root, Options{}, nil)
-	if o.err != nil {
-		t.Fatal(o.err)
+	if o.Err != nil {
+		t.Fatal(o.Err)
 	}
 	paths := map[string]bool{}
-	for _, f := range o.res.Findings {
+	for _, f := range o.Res.Findings {
 		paths[f.Location.Path] = true
 	}
 	if !paths["own/own.go"] || len(paths) != 1 {

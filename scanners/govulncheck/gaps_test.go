@@ -1,13 +1,13 @@
 package govulncheck
 
 import (
-	"context"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/scangate/scangate/finding"
 	"github.com/scangate/scangate/internal/testkit"
+	"github.com/scangate/scangate/scanner/scannertest"
 )
 
 // An untidy module (testdata/gomod/untidy) fails govulncheck's package
@@ -17,11 +17,7 @@ func TestUntidyModuleDecisiveLine(t *testing.T) {
 	root := t.TempDir()
 	testkit.CopyTree(t, "testdata/stdlib", root)
 	testkit.UntidyModule(t, filepath.Join(root, "api"))
-	res, err := newScanner().Scan(context.Background(), request(root, exampleDB(t, "testdata/vulndb/GO-9999-0001.json")))
-	err = settle(res, err)
-	if err != nil {
-		t.Fatal(err)
-	}
+	res := scannertest.Scan(t, newScanner(), request(root, exampleDB(t, "testdata/vulndb/GO-9999-0001.json")))
 	if res.State != finding.Incomplete {
 		t.Errorf("state %s, want incomplete", res.State)
 	}

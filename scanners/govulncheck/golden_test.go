@@ -77,7 +77,7 @@ func TestGolden(t *testing.T) {
 	if len(want) != 3 {
 		t.Fatalf("golden file has %d advisories, want 3", len(want))
 	}
-	res, _ := exampleScan(t)
+	res := exampleScan(t).Res
 	if len(res.Findings) != len(want) {
 		t.Errorf("%d findings, golden has %d advisories", len(res.Findings), len(want))
 	}

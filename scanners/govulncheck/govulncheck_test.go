@@ -17,13 +17,14 @@ import (
 	"github.com/scangate/scangate/finding"
 	"github.com/scangate/scangate/internal/testkit"
 	"github.com/scangate/scangate/scanner"
+	"github.com/scangate/scangate/scanner/scannertest"
 )
 
 // examples/project requires golang.org/x/text v0.3.6 (calls language.Parse)
 // and golang.org/x/crypto at a 2022 pseudo-version (uses bcrypt only).
 
 func TestCalled(t *testing.T) {
-	res, _ := exampleScan(t)
+	res := exampleScan(t).Res
 	f := byRule(res, "GO-2021-0113")
 	if f == nil {
 		t.Fatalf("no GO-2021-0113 finding; got %+v", res.Findings)
@@ -65,20 +66,28 @@ func TestCalled(t *testing.T) {
 	}
 }
 
-func TestImported(t *testing.T) {
-	res, _ := exampleScan(t)
-	f := byRule(res, "GO-2022-1059")
+// requireFinding is the example scan's finding id, checked to be reachable
+// at reach without a trace and placed at module's require line in go.mod.
+func requireFinding(t *testing.T, id string, reach finding.Reachability, module string) *finding.Finding {
+	t.Helper()
+	res := exampleScan(t).Res
+	f := byRule(res, id)
 	if f == nil {
-		t.Fatalf("no GO-2022-1059 finding; got %+v", res.Findings)
+		t.Fatalf("no %s finding; got %+v", id, res.Findings)
 	}
-	// Its symbols are ParseAcceptLanguage and MatchStrings; only Parse is called.
-	if f.Reachable != finding.Imported || len(f.Trace) != 0 {
-		t.Errorf("reachability = %v, trace %v; want imported without trace", f.Reachable, f.Trace)
+	if f.Reachable != reach || len(f.Trace) != 0 {
+		t.Errorf("reachability = %v, trace %v; want %v without trace", f.Reachable, f.Trace, reach)
 	}
-	line, col := requireLine(t, "../../examples/project/go.mod", "golang.org/x/text")
+	line, col := requireLine(t, filepath.Join(exampleRoot, "go.mod"), module)
 	if f.Location.Path != "go.mod" || f.Location.StartLine != line || f.Location.StartColumn != col {
 		t.Errorf("location = %+v, want go.mod:%d:%d", f.Location, line, col)
 	}
+	return f
+}
+
+func TestImported(t *testing.T) {
+	// Its symbols are ParseAcceptLanguage and MatchStrings; only Parse is called.
+	f := requireFinding(t, "GO-2022-1059", finding.Imported, "golang.org/x/text")
 	if f.Package == nil || f.Package.Name != "golang.org/x/text" || !slices.Equal(f.Package.Fixed, []string{"v0.3.8"}) {
 		t.Errorf("package = %+v", f.Package)
 	}
@@ -91,18 +100,7 @@ func TestImported(t *testing.T) {
 }
 
 func TestRequired(t *testing.T) {
-	res, _ := exampleScan(t)
-	f := byRule(res, "GO-2023-2402")
-	if f == nil {
-		t.Fatalf("no GO-2023-2402 finding; got %+v", res.Findings)
-	}
-	if f.Reachable != finding.Required || len(f.Trace) != 0 {
-		t.Errorf("reachability = %v, trace %v; want required without trace", f.Reachable, f.Trace)
-	}
-	line, col := requireLine(t, "../../examples/project/go.mod", "golang.org/x/crypto")
-	if f.Location.Path != "go.mod" || f.Location.StartLine != line || f.Location.StartColumn != col {
-		t.Errorf("location = %+v, want go.mod:%d:%d", f.Location, line, col)
-	}
+	f := requireFinding(t, "GO-2023-2402", finding.Required, "golang.org/x/crypto")
 	want := finding.Package{Ecosystem: "Go", Name: "golang.org/x/crypto", Version: "v0.0.0-20220722155217-630584e8d5aa", Fixed: []string{"v0.17.0"}, Manifest: "go.mod"}
 	if f.Package == nil || !equalPackage(*f.Package, want) {
 		t.Errorf("package = %+v, want %+v", f.Package, want)
@@ -116,7 +114,7 @@ func TestRequired(t *testing.T) {
 }
 
 func TestExampleResult(t *testing.T) {
-	res, root := exampleScan(t)
+	res, root := exampleScan(t).Res, exampleRoot
 	if res.State != finding.Completed || len(res.Findings) != 3 {
 		t.Fatalf("state %v, %d findings, want completed with 3; notifications:\n%s", res.State, len(res.Findings), notes(res))
 	}
@@ -138,8 +136,8 @@ func TestExampleResult(t *testing.T) {
 			t.Errorf("%s fingerprint %s, want %s", id, f.Fingerprint, want)
 		}
 	}
-	if len(example.logs) != 1 || example.logs[0] != "module 1/1: example.com/scangate-example (.)" {
-		t.Errorf("progress = %q", example.logs)
+	if logs := exampleScan(t).Logs; len(logs) != 1 || logs[0] != "module 1/1: example.com/scangate-example (.)" {
+		t.Errorf("progress = %q", logs)
 	}
 	// No machine path anywhere in the result.
 	b, _ := json.Marshal(res)
@@ -174,11 +172,7 @@ func TestModules(t *testing.T) {
 	var logs []string
 	req := request(root, exampleDB(t, "testdata/vulndb/GO-9999-0001.json"))
 	req.Logf = func(format string, args ...any) { logs = append(logs, format) }
-	res, err := newScanner().Scan(context.Background(), req)
-	err = settle(res, err)
-	if err != nil {
-		t.Fatal(err)
-	}
+	res := scannertest.Scan(t, newScanner(), req)
 	if res.State != finding.Incomplete {
 		t.Errorf("state = %v, want incomplete", res.State)
 	}
@@ -245,11 +239,7 @@ func TestNothingScanned(t *testing.T) {
 		"go.mod": "module example.com/bad\n\ngo 1.22\n",
 		"bad.go": "package bad\n\nimport \"example.com/bad/nosuchpackage\"\n",
 	})
-	res, err := newScanner().Scan(context.Background(), request(root, exampleDB(t)))
-	err = settle(res, err)
-	if err != nil {
-		t.Fatal(err)
-	}
+	res := scannertest.Scan(t, newScanner(), request(root, exampleDB(t)))
 	if res.State != finding.Incomplete || len(res.Findings) != 0 {
 		t.Errorf("state %v, %d findings; want incomplete, none", res.State, len(res.Findings))
 	}
@@ -259,7 +249,7 @@ func TestNothingScanned(t *testing.T) {
 }
 
 func TestOfflineWithoutDB(t *testing.T) {
-	root := absPath(t, "../../examples/project")
+	root := exampleRoot
 	noDir := t.TempDir() // a directory without govulncheck/
 	emptyDir := t.TempDir()
 	if err := os.Mkdir(filepath.Join(emptyDir, "govulncheck"), 0o755); err != nil {
@@ -289,11 +279,11 @@ func TestOfflineWithoutDB(t *testing.T) {
 func TestTimeoutKillsChild(t *testing.T) {
 	marker := "SCANGATE_GOVULNCHECK_TEST_MARKER=" + strconv.Itoa(os.Getpid()) + "-" + strconv.FormatInt(time.Now().UnixNano(), 36)
 	s := newTestScanner(t, marker)
-	root := absPath(t, "../../examples/project")
+	root := exampleRoot
 	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
 	defer cancel()
-	res, err := s.Scan(ctx, request(root, exampleDB(t)))
-	err = settle(res, err)
+	o := scannertest.RunContext(ctx, t, s, request(root, exampleDB(t)))
+	res, err := o.Res, o.Err
 	if !errors.Is(err, context.DeadlineExceeded) || !strings.Contains(err.Error(), "killed after") {
 		t.Fatalf("err = %v, want the child killed on the deadline", err)
 	}
@@ -322,14 +312,14 @@ func TestTimeoutKillsChild(t *testing.T) {
 // parent reports the crash and survives. The crash depends on where the
 // deadline lands, so a few deadlines are tried.
 func TestChildCrashIsolated(t *testing.T) {
-	root := absPath(t, "../../examples/project")
+	root := exampleRoot
 	db := exampleDB(t)
 	for _, d := range []string{"1s", "2s", "500ms"} {
-		res, err := newTestScanner(t, cancelAfterVar+"="+d).Scan(context.Background(), request(root, db))
-		err = settle(res, err)
-		if err != nil {
-			t.Fatalf("cancel after %s: %v", d, err)
+		o := scannertest.Run(t, newTestScanner(t, cancelAfterVar+"="+d), request(root, db))
+		if o.Err != nil {
+			t.Fatalf("cancel after %s: %v", d, o.Err)
 		}
+		res := o.Res
 		msgs := notes(res)
 		if strings.Contains(msgs, "govulncheck crashed in the child process: panic: runtime error: invalid memory address or nil pointer dereference") {
 			if res.State != finding.Incomplete || len(res.Findings) != 0 ||
@@ -404,15 +394,6 @@ func checkCall(t *testing.T, file string, line, col int, callee string) {
 	}
 }
 
-// settle is what the runner does with a scan's outcome (scanner.Settle):
-// the state set, err kept only for a scan that failed.
-func settle(res *finding.Result, err error) error {
-	if res == nil {
-		return err
-	}
-	return scanner.Settle(res, err)
-}
-
 // The child's own "govulncheck: " prefix is not repeated after the one the
 // message already has (issue 28): a database whose index is not JSON makes
 // the child fail with "govulncheck: fetching vulnerabilities: …" or similar.
@@ -421,11 +402,7 @@ func TestChildErrorNotPrefixedTwice(t *testing.T) {
 	testkit.CopyTree(t, "testdata/stdlib", filepath.Join(root, "std"))
 	db := t.TempDir()
 	testkit.WriteFiles(t, db, map[string]string{"govulncheck/index/modules.json": "not json", "govulncheck/index/db.json": "not json"})
-	res, err := newScanner().Scan(context.Background(), request(root, db))
-	err = settle(res, err)
-	if err != nil {
-		t.Fatal(err)
-	}
+	res := scannertest.Scan(t, newScanner(), request(root, db))
 	msgs := notes(res)
 	if res.State != finding.Incomplete || !strings.Contains(msgs, "nothing in it was scanned") {
 		t.Fatalf("state %v, notifications:\n%s", res.State, msgs)

@@ -13,7 +13,7 @@ import (
 // every required module and the standard library as the toolchain that ran
 // the scan, with package URLs.
 func TestInventory(t *testing.T) {
-	res, _ := exampleScan(t)
+	res := exampleScan(t).Res
 	std := "v" + strings.TrimPrefix(runtime.Version(), "go")
 	want := []finding.Component{
 		{Ecosystem: "Go", Name: "example.com/scangate-example", PURL: "pkg:golang/example.com/scangate-example", Manifest: "go.mod", Main: true},

@@ -7,13 +7,13 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/scangate/scangate/finding"
 	"github.com/scangate/scangate/internal/testkit"
 	"github.com/scangate/scangate/scanner"
+	"github.com/scangate/scangate/scanner/scannertest"
 )
 
 // The test binary doubles as the govulncheck child, as scangate's own
@@ -110,40 +110,27 @@ func exampleDB(t testing.TB, extra ...string) string {
 	return db
 }
 
-func absPath(t testing.TB, p string) string {
-	t.Helper()
-	a, err := filepath.Abs(p)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return a
-}
-
 func request(root, db string) *scanner.Request {
-	return &scanner.Request{Root: root, Offline: true, DB: db, Logf: func(string, ...any) {}}
+	r := scannertest.Request(root)
+	r.Offline, r.DB = true, db
+	return r
 }
 
-// The example project is scanned once for every test that reads it.
-var example struct {
-	once sync.Once
-	root string
-	res  *finding.Result
-	err  error
-	logs []string
-}
+// exampleRoot is examples/project, a module with vulnerable dependencies.
+var exampleRoot = scannertest.Repo("examples", "project")
 
-func exampleScan(t *testing.T) (*finding.Result, string) {
+// example is examples/project's scan, made once for every test that reads it.
+var example scannertest.Shared
+
+func exampleScan(t *testing.T) scannertest.Outcome {
 	t.Helper()
-	example.once.Do(func() {
-		example.root = absPath(t, "../../examples/project")
-		req := request(example.root, exampleDB(t))
-		req.Logf = func(format string, args ...any) { example.logs = append(example.logs, fmt.Sprintf(format, args...)) }
-		example.res, example.err = newScanner().Scan(context.Background(), req)
+	o := example.Get("project", func() scannertest.Outcome {
+		return scannertest.Run(t, newScanner(), request(exampleRoot, exampleDB(t)))
 	})
-	if example.err != nil {
-		t.Fatalf("scan examples/project: %v", example.err)
+	if o.Err != nil || o.Res.State != finding.Completed {
+		t.Fatalf("scan examples/project: %v %+v", o.Err, o.Res.Notifications)
 	}
-	return example.res, example.root
+	return o
 }
 
 func byRule(res *finding.Result, id string) *finding.Finding {

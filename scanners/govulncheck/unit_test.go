@@ -1,7 +1,6 @@
 package govulncheck
 
 import (
-	"context"
 	"errors"
 	"os"
 	"path/filepath"
@@ -13,6 +12,7 @@ import (
 	"github.com/scangate/scangate/internal/testkit"
 	"github.com/scangate/scangate/scanner"
 	"github.com/scangate/scangate/scanner/golang"
+	"github.com/scangate/scangate/scanner/scannertest"
 )
 
 // Build tags and test files reach govulncheck: the only calls of x/text
@@ -40,19 +40,13 @@ func TestTagsAndTests(t *testing.T) {
 	s := newScanner()
 
 	req := request(root, db)
-	res, err := s.Scan(context.Background(), req)
-	if err != nil {
-		t.Fatal(err)
-	}
+	res := scannertest.Scan(t, s, req)
 	if len(res.Findings) != 0 || res.State != finding.Completed {
 		t.Fatalf("without tags and tests: state %v, findings %+v\n%s", res.State, res.Findings, notes(res))
 	}
 
 	req.Tags, req.Tests = []string{"special"}, true
-	res, err = s.Scan(context.Background(), req)
-	if err != nil {
-		t.Fatal(err)
-	}
+	res = scannertest.Scan(t, s, req)
 	f := byRule(res, "GO-2021-0113")
 	if f == nil || f.Reachable != finding.Called {
 		t.Fatalf("with tags and tests: findings %+v\n%s", res.Findings, notes(res))
@@ -215,16 +209,12 @@ func TestExclude(t *testing.T) {
 	s := newScanner()
 	req := request(root, db)
 	req.Exclude = []string{"a"}
-	res, err := s.Scan(context.Background(), req)
-	err = settle(res, err)
-	if err != nil {
-		t.Fatal(err)
-	}
+	res := scannertest.Scan(t, s, req)
 	if msgs := notes(res); strings.Contains(msgs, "example.com/a") || !strings.Contains(msgs, "module b (example.com/b)") {
 		t.Errorf("with a excluded:\n%s", msgs)
 	}
 	req.Exclude = []string{"a", "b/**"}
-	_, err = s.Scan(context.Background(), req)
+	err := scannertest.Run(t, s, req).Err
 	var skip *scanner.SkipError
 	if !errors.As(err, &skip) || skip.Reason != "every Go module under the root is excluded" {
 		t.Errorf("with every module excluded: err = %v", err)

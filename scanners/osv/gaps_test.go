@@ -7,7 +7,7 @@ import (
 	"testing"
 
 	"github.com/scangate/scangate/finding"
-	"github.com/scangate/scangate/scanner"
+	"github.com/scangate/scangate/scanner/scannertest"
 )
 
 // A lockfile osv-scanner cannot parse was not scanned: the run is
@@ -54,9 +54,10 @@ func TestUnparsableLockfilesMakeTheRunIncomplete(t *testing.T) {
 			}
 
 			// Excluded, the broken lockfile is not read: the run completes.
-			req := &scanner.Request{Root: root, Offline: true, DB: db, Exclude: []string{filepath.Dir(tc.file)}, Logf: func(string, ...any) {}}
-			res, err = New(Options{MaxDBAge: -1}).Scan(t.Context(), req)
-			if err != nil || res.State == finding.Incomplete {
+			req := scannertest.Request(root)
+			req.Offline, req.DB, req.Exclude = true, db, []string{filepath.Dir(tc.file)}
+			o := scannertest.Run(t, New(Options{MaxDBAge: -1}), req)
+			if res, err = o.Res, o.Err; err != nil || res.State == finding.Incomplete {
 				t.Errorf("excluded: err %v state %s notifications %+v", err, res.State, res.Notifications)
 			}
 		})

@@ -1,8 +1,6 @@
 package osv
 
 import (
-	"context"
-	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -11,7 +9,7 @@ import (
 
 	"github.com/scangate/scangate/finding"
 	"github.com/scangate/scangate/internal/testkit"
-	"github.com/scangate/scangate/scanner"
+	"github.com/scangate/scangate/scanner/scannertest"
 )
 
 func findingsAt(res *finding.Result) []string {
@@ -98,13 +96,13 @@ func TestIncludeOutsideRootRefused(t *testing.T) {
 func TestLogLinesNotNamedTwice(t *testing.T) {
 	root := t.TempDir()
 	testkit.WriteFiles(t, root, map[string]string{"requirements.txt": "-r missing.txt\njinja2==2.11.2\n"})
-	var lines []string
-	req := &scanner.Request{Root: root, Offline: true, DB: importDB(t, advisoriesDir),
-		Logf: func(format string, args ...any) { lines = append(lines, fmt.Sprintf(format, args...)) }}
-	res, err := New(Options{MaxDBAge: -1}).Scan(context.Background(), req)
-	if err := scanner.Settle(res, err); err != nil { // as the runner: the state set
-		t.Fatal(err)
+	req := scannertest.Request(root)
+	req.Offline, req.DB = true, importDB(t, advisoriesDir)
+	o := scannertest.Run(t, New(Options{MaxDBAge: -1}), req)
+	if o.Err != nil {
+		t.Fatal(o.Err)
 	}
+	res, lines := o.Res, o.Logs
 	if len(res.Findings) != 1 {
 		t.Errorf("findings %v", findingsAt(res))
 	}
@@ -126,9 +124,8 @@ func TestLogLinesNotNamedTwice(t *testing.T) {
 func TestMissingIncludeIsIncomplete(t *testing.T) {
 	root := t.TempDir()
 	testkit.WriteFiles(t, root, map[string]string{"requirements.txt": "-r missing.txt\njinja2==2.11.2\n"})
-	req := &scanner.Request{Root: root, Offline: true, DB: importDB(t, advisoriesDir)}
-	res, err := New(Options{MaxDBAge: -1}).Scan(context.Background(), req)
-	if err := scanner.Settle(res, err); err != nil { // as the runner: the state set
+	res, err := scan(t, New(Options{MaxDBAge: -1}), root, importDB(t, advisoriesDir), true)
+	if err != nil {
 		t.Fatal(err)
 	}
 	if res.State != finding.Incomplete || len(res.Findings) != 1 {

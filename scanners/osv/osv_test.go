@@ -18,6 +18,7 @@ import (
 	"github.com/scangate/scangate/finding"
 	"github.com/scangate/scangate/internal/testkit"
 	"github.com/scangate/scangate/scanner"
+	"github.com/scangate/scangate/scanner/scannertest"
 	"github.com/scangate/scangate/vulndb"
 )
 
@@ -69,23 +70,16 @@ func importDB(t testing.TB, src string, skip ...string) string {
 func scan(t testing.TB, s *Scanner, root, db string, offline bool) (*finding.Result, error) {
 	t.Helper()
 	abs, _ := filepath.Abs(root)
-	req := &scanner.Request{Root: abs, Offline: offline, DB: db, Logf: func(string, ...any) {}}
-	res, err := s.Scan(context.Background(), req)
-	if res != nil {
-		err = scanner.Settle(res, err) // as the runner: the state set, err only for a failed scan
-	}
-	return res, err
+	req := scannertest.Request(abs)
+	req.Offline, req.DB = offline, db
+	o := scannertest.Run(t, s, req)
+	return o.Res, o.Err
 }
 
 // One scan of the tree, shared by the tests that read it.
 var (
-	shared   string // removed by TestMain
-	treeOnce sync.Once
-	tree     struct {
-		root, db string
-		res      *finding.Result
-		err      error
-	}
+	shared string // removed by TestMain
+	tree   scannertest.Shared
 )
 
 func TestMain(m *testing.M) {
@@ -99,19 +93,20 @@ func TestMain(m *testing.M) {
 }
 
 func treeScan(t *testing.T) *finding.Result {
-	treeOnce.Do(func() {
-		tree.root = copyTree(t, shared)
-		tree.db = filepath.Join(shared, "db")
-		if _, tree.err = vulndb.Import(advisoriesDir, tree.db); tree.err != nil {
-			return
+	o := tree.Get("tree", func() scannertest.Outcome {
+		db := filepath.Join(shared, "db")
+		if _, err := vulndb.Import(advisoriesDir, db); err != nil {
+			return scannertest.Outcome{Err: err}
 		}
 		// The fixtures are old: the age warning has its own test.
-		tree.res, tree.err = scan(t, New(Options{MaxDBAge: -1}), tree.root, tree.db, true)
+		req := scannertest.Request(copyTree(t, shared))
+		req.Offline, req.DB = true, db
+		return scannertest.Run(t, New(Options{MaxDBAge: -1}), req)
 	})
-	if tree.err != nil {
-		t.Fatal(tree.err)
+	if o.Err != nil {
+		t.Fatal(o.Err)
 	}
-	return tree.res
+	return o.Res
 }
 
 // row is what the tests compare of a finding.

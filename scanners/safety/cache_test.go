@@ -7,13 +7,14 @@ import (
 	"testing"
 
 	"github.com/scangate/scangate/internal/resultcache"
+	"github.com/scangate/scangate/scanner/scannertest"
 )
 
 // The key of a safety check holds what the requirements include (-r, -c),
 // which safety reads too: a changed include is a miss; one leading outside
 // the root is not cached at all.
 func TestSafetyCacheKeysIncludes(t *testing.T) {
-	fakeSafety(t, "2.3.5", fixture(t, "safety/check-2.3.5-pypkg.json"), "", 64)
+	fakeSafety(t, "2.3.5", scannertest.Testdata("python", "safety/check-2.3.5-pypkg.json"), "", 64)
 	root := t.TempDir()
 	write := func(rel, body string) {
 		t.Helper()
@@ -35,7 +36,7 @@ func TestSafetyCacheKeysIncludes(t *testing.T) {
 	check := func(step string, hits, misses int) {
 		t.Helper()
 		c := resultcache.Open(resultcache.Options{Dir: dir, Build: "test"})
-		rq := request(root)
+		rq := scannertest.Request(root)
 		rq.Offline, rq.Cache = true, c
 		if _, err := New(Options{DB: db}).Scan(context.Background(), rq); err != nil {
 			t.Fatalf("%s: %v", step, err)

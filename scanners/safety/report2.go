@@ -8,6 +8,7 @@ import (
 
 	"github.com/scangate/scangate/finding"
 	"github.com/scangate/scangate/scanner"
+	"github.com/scangate/scangate/scanner/python"
 )
 
 // checkReport is what `safety check --json` prints in safety 2.x: the
@@ -99,17 +100,17 @@ func decodeJSON(tool string, out []byte, v any, res *finding.Result) error {
 	}
 	if data[0] != '{' {
 		if i := bytes.Index(data, []byte("\n{")); i >= 0 {
-			res.Warnf("%s printed text before its JSON report, ignored: %q", tool, excerpt(data[:i]))
+			res.Warnf("%s printed text before its JSON report, ignored: %q", tool, python.Excerpt(data[:i]))
 			data = data[i+1:]
 		}
 	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	if err := dec.Decode(v); err != nil {
-		return fmt.Errorf("%s's report is not valid JSON (%v); it starts with %q", tool, err, excerpt(data))
+		return fmt.Errorf("%s's report is not valid JSON (%v); it starts with %q", tool, err, python.Excerpt(data))
 	}
 	// dec.More is false before a stray '}' or ']': look at the bytes left.
 	if rest := bytes.TrimSpace(data[dec.InputOffset():]); len(rest) > 0 {
-		return fmt.Errorf("%s's report has trailing data after the JSON document: %q", tool, excerpt(rest))
+		return fmt.Errorf("%s's report has trailing data after the JSON document: %q", tool, python.Excerpt(rest))
 	}
 	return nil
 }
@@ -122,7 +123,7 @@ func parseCheck(out []byte, root string, files []string, res *finding.Result) er
 		return err
 	}
 	if rep.ReportMeta == nil || rep.Vulnerabilities == nil {
-		return fmt.Errorf("safety's report lacks report_meta or vulnerabilities: not a `safety check --json` report; it starts with %q", excerpt(bytes.TrimSpace(out)))
+		return fmt.Errorf("safety's report lacks report_meta or vulnerabilities: not a `safety check --json` report; it starts with %q", python.Excerpt(bytes.TrimSpace(out)))
 	}
 	for _, a := range rep.Announcements {
 		res.Notifications = append(res.Notifications, finding.Notification{Level: finding.LevelNote, Message: "safety announcement (" + a.Type + "): " + a.Message})
@@ -213,11 +214,3 @@ func parseCheck(out []byte, root string, files []string, res *finding.Result) er
 }
 
 func foundIn(root, p string) bool { _, ok := inRoot(root, p); return ok }
-
-func excerpt(b []byte) string {
-	const n = 120
-	if len(b) > n {
-		return string(b[:n]) + "..."
-	}
-	return string(b)
-}

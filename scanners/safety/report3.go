@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/scangate/scangate/finding"
+	"github.com/scangate/scangate/scanner/python"
 )
 
 // scanReport is what `safety scan --output json --detailed-output` prints in
@@ -80,7 +81,7 @@ func parseScan(out []byte, root string, res *finding.Result) error {
 		return err
 	}
 	if rep.Meta == nil || rep.ScanResults == nil {
-		return fmt.Errorf("safety's report lacks meta or scan_results: not a `safety scan --output json` report; it starts with %q", excerpt(bytes.TrimSpace(out)))
+		return fmt.Errorf("safety's report lacks meta or scan_results: not a `safety scan --output json` report; it starts with %q", python.Excerpt(bytes.TrimSpace(out)))
 	}
 	type detail struct {
 		aliases  []string

@@ -52,7 +52,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"sync"
 
 	"github.com/scangate/scangate/finding"
 	"github.com/scangate/scangate/internal/shellout"
@@ -80,15 +79,13 @@ type Options struct {
 
 // Scanner is the safety adapter.
 type Scanner struct {
-	opt Options
-
-	mu       sync.Mutex
-	versions map[string]string
+	opt  Options
+	prog python.Program
 }
 
 // New returns a safety adapter.
 func New(opt Options) *Scanner {
-	return &Scanner{opt: opt, versions: map[string]string{}}
+	return &Scanner{opt: opt, prog: python.Program{Name: Name, Hint: InstallHint}}
 }
 
 // Name implements scanner.Scanner.
@@ -124,17 +121,9 @@ func (s *Scanner) Scan(ctx context.Context, req *scanner.Request) (*finding.Resu
 }
 
 func (s *Scanner) scan(ctx context.Context, req *scanner.Request) (*finding.Result, error) {
-	program := s.opt.Program
-	if program == "" {
-		program = "safety"
-	}
-	path, err := shellout.Lookup(program, req.Root)
-	var ni *shellout.NotInstalledError
-	switch {
-	case errors.As(err, &ni) && !ni.Explicit:
-		return nil, scanner.Skip("safety is not installed (not found on PATH); %s", InstallHint)
-	case err != nil:
-		return nil, fmt.Errorf("safety: %w", err)
+	path, err := s.prog.Lookup(s.opt.Program, req.Root)
+	if err != nil {
+		return nil, err
 	}
 	version, major, err := s.version(ctx, req.Root, path)
 	if err != nil {
@@ -283,9 +272,7 @@ func (s *Scanner) key() string { return s.opt.Key }
 // childEnv is safety's environment: the minimal one, and Python told not
 // to put the working directory (the scanned root) on its import path when
 // safety is started as `python -m safety` by a wrapper.
-func childEnv(root string, extra ...string) []string {
-	return shellout.Env(root, append([]string{"PYTHONSAFEPATH=1"}, extra...)...)
-}
+func childEnv(root string, extra ...string) []string { return python.Env(root, extra...) }
 
 func (s *Scanner) run(ctx context.Context, req *scanner.Request, path string, args, env []string) (*shellout.Output, error) {
 	// The minimal environment has no *_KEY variable: the key goes to safety
@@ -345,39 +332,15 @@ var versionRE = regexp.MustCompile(`(?i)version\s+v?((\d+)\.(\d+)(?:\.\d+)?\S*)`
 // version reads safety's version from its installed metadata, or else runs
 // `safety --version`, once per program path.
 func (s *Scanner) version(ctx context.Context, root, path string) (string, int, error) {
-	s.mu.Lock()
-	v, ok := s.versions[path]
-	s.mu.Unlock()
-	if !ok {
-		var err error
-		if v, err = askVersion(ctx, root, path); err != nil {
-			return "", 0, err
-		}
-		s.mu.Lock()
-		s.versions[path] = v
-		s.mu.Unlock()
+	v, err := s.prog.Version(ctx, root, path, childEnv(root, "SAFETY_STAGE=cicd"), versionRE)
+	if err != nil {
+		return "", 0, err
 	}
 	major, _ := strconv.Atoi(strings.SplitN(v, ".", 2)[0])
 	if major < 2 {
 		return v, major, fmt.Errorf("safety %s is too old: scangate reads the JSON of safety 2.x and 3.x", v)
 	}
 	return v, major, nil
-}
-
-func askVersion(ctx context.Context, root, path string) (string, error) {
-	if v := shellout.DistVersion(path, "safety"); v != "" {
-		return v, nil
-	}
-	out, err := shellout.Run(ctx, shellout.Cmd{Program: path, Args: []string{"--version"}, MaxStdout: 1 << 20, Root: root, Env: childEnv(root, "SAFETY_STAGE=cicd")})
-	if err != nil {
-		return "", fmt.Errorf("safety --version: %w", err)
-	}
-	all := append(append([]byte{}, out.Stdout...), out.Stderr...)
-	m := versionRE.FindSubmatch(all)
-	if out.ExitCode != 0 || m == nil {
-		return "", fmt.Errorf("safety --version (%s) did not print a safety version: %q", out.Status(), excerpt(all))
-	}
-	return string(m[1]), nil
 }
 
 // database picks the local safety database: Options.DB, else Request.DB

@@ -7,7 +7,6 @@ import (
 	"path/filepath"
 	"runtime"
 	"slices"
-	"sort"
 	"strconv"
 	"strings"
 	"testing"
@@ -15,6 +14,7 @@ import (
 
 	"github.com/scangate/scangate/finding"
 	"github.com/scangate/scangate/scanner"
+	"github.com/scangate/scangate/scanner/scannertest"
 )
 
 // safety cannot be installed here (PyPI is unreachable). These tests put an
@@ -22,15 +22,6 @@ import (
 // like the real one and then prints a report in the exact format that
 // safety version prints (testdata/python/safety, see its README), records
 // its arguments and environment, and exits with safety's real exit code.
-
-func fixture(t *testing.T, name string) string {
-	t.Helper()
-	p, err := filepath.Abs(filepath.Join("..", "..", "testdata", "python", name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return p
-}
 
 type fake struct {
 	dir  string // holds the safety executable
@@ -75,24 +66,6 @@ func (f fake) lines(t *testing.T, file string) []string {
 	return strings.Fields(string(data))
 }
 
-func request(root string) *scanner.Request {
-	return &scanner.Request{Root: root, Logf: func(string, ...any) {}}
-}
-
-type hit struct {
-	Rule, Path string
-	Line       int
-}
-
-func hits(res *finding.Result) []hit {
-	var out []hit
-	for _, f := range res.Findings {
-		out = append(out, hit{f.RuleID, f.Location.Path, f.Location.StartLine})
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Rule < out[j].Rule })
-	return out
-}
-
 func byRule(res *finding.Result, id string) *finding.Finding {
 	for i := range res.Findings {
 		if res.Findings[i].RuleID == id {
@@ -102,23 +75,18 @@ func byRule(res *finding.Result, id string) *finding.Finding {
 	return nil
 }
 
-// Both safety versions must yield these findings for pypkg: the pin lines,
-// deduplicated although safety 2 reports Jinja2 and requests twice (once
-// for requirements.txt, once through requirements-dev.txt's -r).
-var wantPypkg = []hit{
-	{"PYUP-39525", "requirements.txt", 2},
-	{"PYUP-39611", "requirements-dev.txt", 3},
-	{"PYUP-58755", "requirements.txt", 3},
-	{"PYUP-71064", "requirements.txt", 3},
-}
+// Both safety versions must yield testdata/pypkg.golden for pypkg: the pin
+// lines, deduplicated although safety 2 reports Jinja2 and requests twice
+// (once for requirements.txt, once through requirements-dev.txt's -r).
 
 func checkPypkg(t *testing.T, res *finding.Result) {
 	t.Helper()
 	if res.State != finding.Completed {
 		t.Errorf("state %s, notifications %+v", res.State, res.Notifications)
 	}
-	if got := hits(res); !slices.Equal(got, wantPypkg) {
-		t.Fatalf("findings %v, want %v", got, wantPypkg)
+	scannertest.Golden(t, "testdata/pypkg.golden", res)
+	if t.Failed() {
+		t.FailNow()
 	}
 	// The policy's ignore is said, not only kept as a suppression.
 	said := false
@@ -176,11 +144,8 @@ func checkPypkg(t *testing.T, res *finding.Result) {
 }
 
 func TestSafety2Check(t *testing.T) {
-	f := fakeSafety(t, "2.3.5", fixture(t, "safety/check-2.3.5-pypkg.json"), "", 64)
-	res, err := New(Options{Key: "k-123"}).Scan(context.Background(), request(fixture(t, "pypkg")))
-	if err != nil {
-		t.Fatal(err)
-	}
+	f := fakeSafety(t, "2.3.5", scannertest.Testdata("python", "safety/check-2.3.5-pypkg.json"), "", 64)
+	res := scannertest.Scan(t, New(Options{Key: "k-123"}), scannertest.Request(scannertest.Testdata("python", "pypkg")))
 	if res.Version != "2.3.5" {
 		t.Errorf("version %q", res.Version)
 	}
@@ -198,8 +163,8 @@ func TestSafety2Check(t *testing.T) {
 }
 
 func TestSafety3Scan(t *testing.T) {
-	root := fixture(t, "pypkg")
-	tmpl, err := os.ReadFile(fixture(t, "safety/scan-3.6.0-pypkg.json"))
+	root := scannertest.Testdata("python", "pypkg")
+	tmpl, err := os.ReadFile(scannertest.Testdata("python", "safety/scan-3.6.0-pypkg.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -208,10 +173,7 @@ func TestSafety3Scan(t *testing.T) {
 		t.Fatal(err)
 	}
 	f := fakeSafety(t, "3.6.0", report, "", 64)
-	res, err := New(Options{Key: "k-123"}).Scan(context.Background(), request(root))
-	if err != nil {
-		t.Fatal(err)
-	}
+	res := scannertest.Scan(t, New(Options{Key: "k-123"}), scannertest.Request(root))
 	checkPypkg(t, res)
 	if ig := byRule(res, "PYUP-71064"); !strings.Contains(ig.Suppressions[0].Marker, "manual") {
 		t.Errorf("marker %q", ig.Suppressions[0].Marker)
@@ -228,20 +190,14 @@ func TestSafety3Scan(t *testing.T) {
 
 // The same vulnerability from safety 2 and safety 3 is the same finding.
 func TestSafetyVersionsAgree(t *testing.T) {
-	root := fixture(t, "pypkg")
-	fakeSafety(t, "2.3.5", fixture(t, "safety/check-2.3.5-pypkg.json"), "", 64)
-	r2, err := New(Options{}).Scan(context.Background(), request(root))
-	if err != nil {
-		t.Fatal(err)
-	}
-	tmpl, _ := os.ReadFile(fixture(t, "safety/scan-3.6.0-pypkg.json"))
+	root := scannertest.Testdata("python", "pypkg")
+	fakeSafety(t, "2.3.5", scannertest.Testdata("python", "safety/check-2.3.5-pypkg.json"), "", 64)
+	r2 := scannertest.Scan(t, New(Options{}), scannertest.Request(root))
+	tmpl, _ := os.ReadFile(scannertest.Testdata("python", "safety/scan-3.6.0-pypkg.json"))
 	report := filepath.Join(t.TempDir(), "report.json")
 	os.WriteFile(report, []byte(strings.ReplaceAll(string(tmpl), "{{ROOT}}", root)), 0o644)
 	fakeSafety(t, "3.6.0", report, "", 64)
-	r3, err := New(Options{}).Scan(context.Background(), request(root))
-	if err != nil {
-		t.Fatal(err)
-	}
+	r3 := scannertest.Scan(t, New(Options{}), scannertest.Request(root))
 	for i := range r2.Findings {
 		a, b := r2.Findings[i], *byRule(r3, r2.Findings[i].RuleID)
 		if a.Fingerprint != b.Fingerprint || a.Location != b.Location || !slices.Equal(a.Aliases, b.Aliases) {
@@ -254,7 +210,7 @@ func TestSafety3NeedsAccount(t *testing.T) {
 	t.Setenv("SAFETY_API_KEY", "")
 	// safety 3 without a login: in JSON mode it prints nothing and exits 1.
 	fakeSafety(t, "3.6.0", "", "", 1)
-	root := fixture(t, "pypkg")
+	root := scannertest.Testdata("python", "pypkg")
 	results := scanner.Run(context.Background(), scanner.Request{Root: root}, []scanner.Scanner{New(Options{})}, scanner.Options{})
 	r := results[0]
 	if r.State != finding.Skipped || len(r.Notifications) != 1 || !strings.Contains(r.Notifications[0].Message, "safety auth login") ||
@@ -263,15 +219,15 @@ func TestSafety3NeedsAccount(t *testing.T) {
 	}
 	// With a key that safety rejects, it is an error.
 	fakeSafety(t, "3.6.0", "", "Your API Key is invalid.", 65)
-	_, err := New(Options{Key: "bad"}).Scan(context.Background(), request(root))
+	err := scannertest.Run(t, New(Options{Key: "bad"}), scannertest.Request(root)).Err
 	if err == nil || !strings.Contains(err.Error(), "exit status 65: the API key was rejected") || !strings.Contains(err.Error(), "Your API Key is invalid.") {
 		t.Errorf("err = %v", err)
 	}
 }
 
 func TestSafety2Offline(t *testing.T) {
-	f := fakeSafety(t, "2.3.5", fixture(t, "safety/check-2.3.5-pypkg.json"), "", 64)
-	root := fixture(t, "pypkg")
+	f := fakeSafety(t, "2.3.5", scannertest.Testdata("python", "safety/check-2.3.5-pypkg.json"), "", 64)
+	root := scannertest.Testdata("python", "pypkg")
 	req := scanner.Request{Root: root, Offline: true}
 	results := scanner.Run(context.Background(), req, []scanner.Scanner{New(Options{})}, scanner.Options{})
 	if r := results[0]; r.State != finding.Skipped || !strings.Contains(r.Notifications[0].Message, "offline") {
@@ -279,7 +235,7 @@ func TestSafety2Offline(t *testing.T) {
 	}
 
 	db := t.TempDir()
-	_, err := New(Options{DB: db}).Scan(context.Background(), request(root))
+	err := scannertest.Run(t, New(Options{DB: db}), scannertest.Request(root)).Err
 	if err == nil || !strings.Contains(err.Error(), "has no insecure.json") {
 		t.Errorf("empty database dir: err = %v", err)
 	}
@@ -287,12 +243,9 @@ func TestSafety2Offline(t *testing.T) {
 		os.WriteFile(filepath.Join(db, n), []byte("{}"), 0o644)
 	}
 	// The OSV database of the request is not safety's; a safety one is used.
-	rq := request(root)
+	rq := scannertest.Request(root)
 	rq.Offline, rq.DB = true, db
-	res, err := New(Options{}).Scan(context.Background(), rq)
-	if err != nil {
-		t.Fatal(err)
-	}
+	res := scannertest.Scan(t, New(Options{}), rq)
 	if len(res.Findings) != 4 {
 		t.Errorf("%d findings", len(res.Findings))
 	}
@@ -302,7 +255,7 @@ func TestSafety2Offline(t *testing.T) {
 }
 
 func TestSafetyExitCodes(t *testing.T) {
-	root := fixture(t, "pypkg")
+	root := scannertest.Testdata("python", "pypkg")
 	for _, c := range []struct {
 		version string
 		code    int
@@ -316,7 +269,7 @@ func TestSafetyExitCodes(t *testing.T) {
 		{"3.6.0", 72, "Email not verified", "exit status 72: the Safety account's email is not verified"},
 	} {
 		fakeSafety(t, c.version, "", c.stderr, c.code)
-		_, err := New(Options{Key: "k"}).Scan(context.Background(), request(root))
+		err := scannertest.Run(t, New(Options{Key: "k"}), scannertest.Request(root)).Err
 		if err == nil || !strings.Contains(err.Error(), c.want) || !strings.HasPrefix(err.Error(), "safety failed") {
 			t.Errorf("%s exit %d: err = %v, want %q", c.version, c.code, err, c.want)
 		}
@@ -324,7 +277,7 @@ func TestSafetyExitCodes(t *testing.T) {
 }
 
 func TestSafetyBadOutput(t *testing.T) {
-	root := fixture(t, "pypkg")
+	root := scannertest.Testdata("python", "pypkg")
 	dir := t.TempDir()
 	write := func(name, content string) string {
 		p := filepath.Join(dir, name)
@@ -341,28 +294,28 @@ func TestSafetyBadOutput(t *testing.T) {
 		{"bad vuln", write("bad", `{"report_meta": {}, "vulnerabilities": [{"package_name": "x"}]}`), "vulnerability 0 has no vulnerability_id", 64},
 	} {
 		fakeSafety(t, "2.3.5", c.report, "", c.code)
-		_, err := New(Options{}).Scan(context.Background(), request(root))
+		err := scannertest.Run(t, New(Options{}), scannertest.Request(root)).Err
 		if err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%s: err = %v, want %q", c.name, err, c.want)
 		}
 	}
 	// A banner line before the document is tolerated, with a warning.
-	doc, _ := os.ReadFile(fixture(t, "safety/check-2.3.5-pypkg.json"))
+	doc, _ := os.ReadFile(scannertest.Testdata("python", "safety/check-2.3.5-pypkg.json"))
 	fakeSafety(t, "2.3.5", write("banner", "+==== Safety is moving ====+\n"+string(doc)), "", 64)
-	res, err := New(Options{}).Scan(context.Background(), request(root))
-	if err != nil || len(res.Findings) != 4 || len(res.Notifications) != 2 || !strings.Contains(res.Notifications[0].Message, "text before its JSON") {
+	o := scannertest.Run(t, New(Options{}), scannertest.Request(root))
+	if res, err := o.Res, o.Err; err != nil || len(res.Findings) != 4 || len(res.Notifications) != 2 || !strings.Contains(res.Notifications[0].Message, "text before its JSON") {
 		t.Errorf("banner: err %v findings %d notifications %+v", err, len(res.Findings), res.Notifications)
 	}
 }
 
 func TestNotInstalled(t *testing.T) {
 	t.Setenv("PATH", t.TempDir())
-	_, err := New(Options{}).Scan(context.Background(), request(fixture(t, "pypkg")))
+	err := scannertest.Run(t, New(Options{}), scannertest.Request(scannertest.Testdata("python", "pypkg"))).Err
 	var skip *scanner.SkipError
 	if !errors.As(err, &skip) || !strings.Contains(skip.Reason, "pip install safety") {
 		t.Fatalf("err = %v", err)
 	}
-	_, err = New(Options{Program: filepath.Join(t.TempDir(), "safety")}).Scan(context.Background(), request(fixture(t, "pypkg")))
+	err = scannertest.Run(t, New(Options{Program: filepath.Join(t.TempDir(), "safety")}), scannertest.Request(scannertest.Testdata("python", "pypkg"))).Err
 	if err == nil || errors.As(err, &skip) {
 		t.Fatalf("explicit missing program: err = %v, want an error", err)
 	}
@@ -405,7 +358,7 @@ func TestApplies(t *testing.T) {
 	mk("env/pyvenv.cfg")
 	mk("env/requirements.txt")
 	mk("node_modules/x/requirements.txt")
-	if s.Applies(request(root)) {
+	if s.Applies(scannertest.Request(root)) {
 		t.Error("applies with requirement files only in virtualenvs and node_modules")
 	}
 	for _, rel := range []string{"requirements.txt", "dev-requirements.txt", "requirements/base.txt", "svc/requirements-test.txt", "Pipfile.lock", "app/poetry.lock"} {
@@ -425,38 +378,38 @@ func TestApplies(t *testing.T) {
 	if !slices.Equal(files, want) {
 		t.Errorf("discover with exclusions = %q, want %q", files, want)
 	}
-	if !s.Applies(request(root)) {
+	if !s.Applies(scannertest.Request(root)) {
 		t.Error("does not apply")
 	}
 }
 
 func TestRootPathKeptOutOfMessages(t *testing.T) {
-	root := fixture(t, "pypkg")
+	root := scannertest.Testdata("python", "pypkg")
 	dir := t.TempDir()
 	bad := filepath.Join(dir, "bad")
 	os.WriteFile(bad, []byte("Traceback (most recent call last):\n  File \""+root+"/requirements.txt\", line 1\n"), 0o644)
 	fakeSafety(t, "3.6.0", bad, "Traceback: File \""+root+"/setup.py\"", 64)
-	_, err := New(Options{Key: "k"}).Scan(context.Background(), request(root))
+	err := scannertest.Run(t, New(Options{Key: "k"}), scannertest.Request(root)).Err
 	if err == nil || strings.Contains(err.Error(), root) || !strings.Contains(err.Error(), "requirements.txt") {
 		t.Errorf("err = %v", err)
 	}
 	fakeSafety(t, "2.3.5", "", "Unable to find vulnerability database in "+root+"/db", 67)
-	_, err = New(Options{}).Scan(context.Background(), request(root))
+	err = scannertest.Run(t, New(Options{}), scannertest.Request(root)).Err
 	if err == nil || strings.Contains(err.Error(), root) || !strings.Contains(err.Error(), "database in db") {
 		t.Errorf("err = %v", err)
 	}
 }
 
 func TestSafetyVersionProblems(t *testing.T) {
-	root := fixture(t, "pypkg")
+	root := scannertest.Testdata("python", "pypkg")
 	fakeSafety(t, "1.10.3", "", "", 0)
-	_, err := New(Options{}).Scan(context.Background(), request(root))
+	err := scannertest.Run(t, New(Options{}), scannertest.Request(root)).Err
 	if err == nil || !strings.Contains(err.Error(), "safety 1.10.3 is too old") {
 		t.Errorf("old safety: err = %v", err)
 	}
 	dir := t.TempDir()
 	os.WriteFile(filepath.Join(dir, "safety"), []byte("#!/bin/sh\necho 'Usage: something else'\nexit 2\n"), 0o755)
-	_, err = New(Options{Program: filepath.Join(dir, "safety")}).Scan(context.Background(), request(root))
+	err = scannertest.Run(t, New(Options{Program: filepath.Join(dir, "safety")}), scannertest.Request(root)).Err
 	if err == nil || !strings.Contains(err.Error(), "did not print a safety version") {
 		t.Errorf("garbage version: err = %v", err)
 	}
@@ -467,11 +420,8 @@ func TestSafetyVersionProblems(t *testing.T) {
 // for the same advisory (osv.dev's PYSEC record aliases the CVE and spells
 // the package as the requirement does) absorbs safety's.
 func TestSafetyCorrelatesWithOSV(t *testing.T) {
-	fakeSafety(t, "2.3.5", fixture(t, "safety/check-2.3.5-pypkg.json"), "", 64)
-	res, err := New(Options{}).Scan(context.Background(), request(fixture(t, "pypkg")))
-	if err != nil {
-		t.Fatal(err)
-	}
+	fakeSafety(t, "2.3.5", scannertest.Testdata("python", "safety/check-2.3.5-pypkg.json"), "", 64)
+	res := scannertest.Scan(t, New(Options{}), scannertest.Request(scannertest.Testdata("python", "pypkg")))
 	osv := finding.Result{Tool: "osv-scanner", Findings: []finding.Finding{{
 		Tool: "osv-scanner", RuleID: "PYSEC-2021-66", Aliases: []string{"CVE-2020-28493", "GHSA-g3rq-g295-4j3m"},
 		Package:  &finding.Package{Ecosystem: "PyPI", Name: "Jinja2", Version: "2.11.2", Manifest: "requirements.txt"},
@@ -487,6 +437,6 @@ func TestSafetyCorrelatesWithOSV(t *testing.T) {
 		}
 	}
 	if len(results[1].Findings) != 3 {
-		t.Errorf("safety's other findings: %v", hits(&results[1]))
+		t.Errorf("safety's other findings: %v", scannertest.Lines(&results[1]))
 	}
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/scangate/scangate/internal/noperm"
 	"github.com/scangate/scangate/scanner"
+	"github.com/scangate/scangate/scanner/scannertest"
 )
 
 // A folder safety's discovery cannot read is named, and the scan is partial
@@ -19,9 +20,9 @@ func TestSafetyUnreadable(t *testing.T) {
 	if !noperm.Isolate(t) {
 		return
 	}
-	fakeSafety(t, "2.3.5", fixture(t, "safety/check-2.3.5-pypkg.json"), "", 64)
+	fakeSafety(t, "2.3.5", scannertest.Testdata("python", "safety/check-2.3.5-pypkg.json"), "", 64)
 	root := filepath.Join(t.TempDir(), "pypkg")
-	if err := os.CopyFS(root, os.DirFS(fixture(t, "pypkg"))); err != nil {
+	if err := os.CopyFS(root, os.DirFS(scannertest.Testdata("python", "pypkg"))); err != nil {
 		t.Fatal(err)
 	}
 	secret := filepath.Join(root, "secret")
@@ -34,7 +35,7 @@ func TestSafetyUnreadable(t *testing.T) {
 	noperm.Deny(t, secret)
 
 	s := New(Options{})
-	req := request(root)
+	req := scannertest.Request(root)
 	if !s.Applies(req) {
 		t.Fatal("does not apply")
 	}

@@ -72,7 +72,8 @@ func All(t testing.TB) []Secret {
 	stripe := "sk_live_" + random(t, alnum, 48)
 	slack := "xapp-1-A" + random(t, upper, 10) + "-" + random(t, "0123456789", 13) + "-" + random(t, hexa, 64)
 	awsID := "AKIA" + random(t, upper, 16)
-	awsSecret := random(t, b64, 40)
+	// The detector wants a word boundary at both ends: no '+' or '/' there.
+	awsSecret := random(t, alnum, 1) + random(t, b64, 38) + random(t, alnum, 1)
 	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
 		t.Fatal(err)

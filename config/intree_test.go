@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/scangate/scangate/internal/testfs"
+	"github.com/scangate/scangate/internal/testkit"
 	"github.com/scangate/scangate/scanners/bandit"
 	"github.com/scangate/scangate/scanners/safety"
 )
@@ -16,11 +16,11 @@ import (
 // lead out of the tree, nor write reports into .git. The same file from
 // outside the tree (--config) may.
 func TestInTreeConfigRefused(t *testing.T) {
-	testfs.SkipOnWindows(t, "symlinks")
+	testkit.SkipOnWindows(t, "symlinks")
 	base := t.TempDir()
 	root := filepath.Join(base, "repo")
-	testfs.Mkdir(t, filepath.Join(root, "reports"))
-	testfs.Symlink(t, filepath.Join(base, "elsewhere"), filepath.Join(root, "link"))
+	testkit.Mkdir(t, filepath.Join(root, "reports"))
+	testkit.Symlink(t, filepath.Join(base, "elsewhere"), filepath.Join(root, "link"))
 	const body = `scanners:
   bandit:
     program: ./evil.sh
@@ -38,7 +38,7 @@ outputs:
   json: ~/report.json
   markdown: .git/hooks/pre-push
 `
-	testfs.Write(t, root, FileName, body)
+	testkit.Write(t, root, FileName, body)
 	inside := filepath.Join(root, FileName)
 	_, err := Load(inside, root)
 	var ce *Error
@@ -67,13 +67,13 @@ outputs:
 	}
 
 	// Named through a link to the tree, the file is still the tree's.
-	testfs.Symlink(t, root, filepath.Join(base, "repo-link"))
+	testkit.Symlink(t, root, filepath.Join(base, "repo-link"))
 	if _, err := Load(filepath.Join(base, "repo-link", FileName), root); !errors.As(err, &ce) {
 		t.Errorf("in-tree config named through a link: err = %v", err)
 	}
 
 	// The same settings from a file outside the tree are the user's own.
-	testfs.Write(t, base, "trusted.yml", body)
+	testkit.Write(t, base, "trusted.yml", body)
 	outside := filepath.Join(base, "trusted.yml")
 	c, err := Load(outside, root)
 	if err != nil {
@@ -88,7 +88,7 @@ outputs:
 // Paths inside the tree, and stdout, stay allowed in an in-tree file.
 func TestInTreeConfigInsidePaths(t *testing.T) {
 	root := t.TempDir()
-	testfs.Write(t, root, FileName, "outputs:\n  sarif: out/scangate.sarif\n  json: '-'\nbaseline: .scangate-baseline.json\n")
+	testkit.Write(t, root, FileName, "outputs:\n  sarif: out/scangate.sarif\n  json: '-'\nbaseline: .scangate-baseline.json\n")
 	c, err := Load(filepath.Join(root, FileName), root)
 	if err != nil {
 		t.Fatal(err)

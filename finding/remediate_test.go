@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/scangate/scangate/internal/testfs"
+	"github.com/scangate/scangate/internal/testkit"
 )
 
 // Two go.mod and two requirements files: one line per (manifest, package),
@@ -78,7 +78,7 @@ func TestRemediateCommandQuotesHostileNames(t *testing.T) {
 	}
 	root := t.TempDir()
 	dir := "svc $(touch pwned) ; touch pwned2 '`touch pwned3`"
-	testfs.Mkdir(t, filepath.Join(root, dir))
+	testkit.Mkdir(t, filepath.Join(root, dir))
 	results := []Result{{Findings: []Finding{
 		{RuleID: "GO-2021-0113", Package: &Package{Ecosystem: "Go", Name: "golang.org/x/text", Version: "v0.3.6", Fixed: []string{"v0.3.7"}, Manifest: dir + "/go.mod"}},
 	}}}
@@ -90,7 +90,7 @@ func TestRemediateCommandQuotesHostileNames(t *testing.T) {
 	bin := t.TempDir()
 	log := filepath.Join(t.TempDir(), "go.log")
 	script := "#!/bin/sh\npwd > '" + log + "'\nprintf '%s\\n' \"$@\" >> '" + log + "'\n"
-	testfs.Script(t, filepath.Join(bin, "go"), script)
+	testkit.Script(t, filepath.Join(bin, "go"), script)
 	cmd := exec.Command("sh", "-c", rems[0].Apply)
 	cmd.Dir = root
 	cmd.Env = []string{"PATH=" + bin + ":/usr/bin:/bin"}

@@ -8,7 +8,7 @@ import (
 	"testing"
 
 	"github.com/scangate/scangate/finding"
-	"github.com/scangate/scangate/internal/testfs"
+	"github.com/scangate/scangate/internal/testkit"
 	"github.com/scangate/scangate/model"
 	"github.com/scangate/scangate/policy"
 	"github.com/scangate/scangate/report"
@@ -258,7 +258,7 @@ func TestBaselineFileIsSortedAndDiffFriendly(t *testing.T) {
 func loadAsBaseline(t *testing.T, name, doc string, results []finding.Result) *policy.Baseline {
 	t.Helper()
 	dir := t.TempDir()
-	testfs.Write(t, dir, name, doc)
+	testkit.Write(t, dir, name, doc)
 	b, err := policy.LoadBaseline(filepath.Join(dir, name))
 	if err != nil {
 		t.Fatal(err)

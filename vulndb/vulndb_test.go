@@ -13,7 +13,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/scangate/scangate/internal/testfs"
+	"github.com/scangate/scangate/internal/testkit"
 )
 
 const (
@@ -193,7 +193,7 @@ func TestImportDuplicateID(t *testing.T) {
 	src := t.TempDir()
 	b, _ := os.ReadFile(filepath.Join(advisories, "GO-2021-0113.json"))
 	for _, d := range []string{"a", "b"} {
-		testfs.Write(t, src, d+"/GO-2021-0113.json", string(b))
+		testkit.Write(t, src, d+"/GO-2021-0113.json", string(b))
 	}
 	_, err := Import(src, filepath.Join(t.TempDir(), "db"))
 	if err == nil || !strings.Contains(err.Error(), "b/GO-2021-0113.json: advisory GO-2021-0113 is also in a/GO-2021-0113.json") {

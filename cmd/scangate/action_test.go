@@ -129,14 +129,8 @@ type actionInputYAML struct {
 // docs/github.md documents the same defaults. The composite steps are
 // checked by TestActionComposite (below).
 func TestActionYAML(t *testing.T) {
-	b, err := os.ReadFile("../../action.yml")
-	if err != nil {
-		t.Fatal(err)
-	}
 	var a actionYAML
-	if err := yaml.Unmarshal(b, &a); err != nil {
-		t.Fatalf("action.yml: %v", err)
-	}
+	readAction(t, &a)
 	if a.Runs.Using != "composite" {
 		t.Errorf("runs.using %q, want composite (a release binary, see scripts/action-install.sh)", a.Runs.Using)
 	}
@@ -256,17 +250,17 @@ type compositeAction struct {
 	} `yaml:"runs"`
 }
 
-func readComposite(t *testing.T) (compositeAction, string) {
+// readAction decodes action.yml into v and returns its text.
+func readAction(t *testing.T, v any) string {
 	t.Helper()
 	b, err := os.ReadFile("../../action.yml")
 	if err != nil {
 		t.Fatal(err)
 	}
-	var a compositeAction
-	if err := yaml.Unmarshal(b, &a); err != nil {
+	if err := yaml.Unmarshal(b, v); err != nil {
 		t.Fatalf("action.yml: %v", err)
 	}
-	return a, string(b)
+	return string(b)
 }
 
 // TestActionComposite checks the composite steps: no input is ever part of
@@ -275,7 +269,8 @@ func readComposite(t *testing.T) (compositeAction, string) {
 // scan step's.
 func TestActionComposite(t *testing.T) {
 	t.Parallel()
-	a, text := readComposite(t)
+	var a compositeAction
+	text := readAction(t, &a)
 	if a.Runs.Using != "composite" || len(a.Runs.Steps) == 0 {
 		t.Fatalf("runs: %+v", a.Runs)
 	}

@@ -61,7 +61,7 @@ func TestOneGlobDialectForEveryScanner(t *testing.T) {
 	os.WriteFile(cleanReport, clean, 0o644)
 	script := "#!/bin/sh\nif [ \"$1\" = \"--version\" ]; then echo 'safety, version 2.3.5'; exit 0; fi\n" +
 		"case \"$*\" in *svc/legacy/py/requirements.txt*) cat '" + report + "'; exit 64;; esac\ncat '" + cleanReport + "'\nexit 0\n"
-	testkit.WriteProgram(t, filepath.Join(bin, "safety"), []byte(script))
+	testkit.Script(t, filepath.Join(bin, "safety"), script)
 	sdb := t.TempDir()
 	for _, f := range []string{"insecure.json", "insecure_full.json"} {
 		os.WriteFile(filepath.Join(sdb, f), []byte("{}"), 0o644)

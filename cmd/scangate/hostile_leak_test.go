@@ -280,24 +280,22 @@ func TestHostileLeakCachePath(t *testing.T) {
 // requirements file it is given to stderr and fails, as a tool quoting a
 // line it cannot parse would. The filter must hold whatever a child prints.
 func safetyEcho(t *testing.T) (config string) {
+	return fakeSafety(t, "while [ $# -gt 0 ]; do if [ \"$1\" = -r ]; then cat \"$2\" >&2; shift; fi; shift; done\nexit 1\n")
+}
+
+// fakeSafety puts first on PATH a stand-in for safety 2.3.5 (safety cannot
+// be installed here) that runs script, and returns a configuration giving
+// it a local database: safety 2 runs offline only with one of its own,
+// which the stand-in never reads but the adapter checks.
+func fakeSafety(t *testing.T, script string) (config string) {
 	t.Helper()
 	bin := t.TempDir()
-	script := "#!/bin/sh\nif [ \"$1\" = \"--version\" ]; then echo 'safety, version 2.3.5'; exit 0; fi\n" +
-		"while [ $# -gt 0 ]; do if [ \"$1\" = -r ]; then cat \"$2\" >&2; shift; fi; shift; done\nexit 1\n"
-	if err := os.WriteFile(filepath.Join(bin, "safety"), []byte(script), 0o755); err != nil {
-		t.Fatal(err)
-	}
+	testkit.Script(t, filepath.Join(bin, "safety"), "#!/bin/sh\nif [ \"$1\" = \"--version\" ]; then echo 'safety, version 2.3.5'; exit 0; fi\n"+script)
 	t.Setenv("PATH", bin+string(os.PathListSeparator)+os.Getenv("PATH"))
 	sdb := t.TempDir()
-	for _, f := range []string{"insecure.json", "insecure_full.json"} {
-		if err := os.WriteFile(filepath.Join(sdb, f), []byte("{}"), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	testkit.WriteFiles(t, sdb, map[string]string{"insecure.json": "{}", "insecure_full.json": "{}"})
 	config = filepath.Join(t.TempDir(), "scangate.yml")
-	if err := os.WriteFile(config, []byte("scanners:\n  safety:\n    db: "+sdb+"\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	testkit.WriteFile(t, config, "scanners:\n  safety:\n    db: "+sdb+"\n")
 	return config
 }
 

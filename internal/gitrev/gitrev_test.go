@@ -9,7 +9,7 @@ import (
 	"testing"
 
 	"github.com/scangate/scangate/internal/gitrev/gitrevtest"
-	"github.com/scangate/scangate/internal/testfs"
+	"github.com/scangate/scangate/internal/testkit"
 )
 
 func gitT(t *testing.T, dir, stdin string, args ...string) string {
@@ -43,9 +43,9 @@ func TestExportRawBlobs(t *testing.T) {
 		"run.sh":         "#!/bin/sh\necho hi\n",
 	}
 	for name, body := range files {
-		testfs.Script(t, filepath.Join(repo, name), body)
+		testkit.Script(t, filepath.Join(repo, name), body)
 	}
-	testfs.Symlink(t, "a/b/main.go", filepath.Join(repo, "link"))
+	testkit.Symlink(t, "a/b/main.go", filepath.Join(repo, "link"))
 	gitT(t, repo, "", "add", "-A")
 	tree := gitT(t, repo, "", "write-tree")
 	// A submodule entry, as a checkout without submodules has it.

@@ -4,17 +4,17 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/scangate/scangate/internal/testfs"
+	"github.com/scangate/scangate/internal/testkit"
 )
 
 func TestContainsAndNamed(t *testing.T) {
-	testfs.SkipOnWindows(t, "symlinks")
+	testkit.SkipOnWindows(t, "symlinks")
 	base := t.TempDir()
 	root := filepath.Join(base, "repo")
 	outside := filepath.Join(base, "outside")
-	testfs.Mkdir(t, filepath.Join(root, "sub"), outside)
+	testkit.Mkdir(t, filepath.Join(root, "sub"), outside)
 	link := func(target, name string) string {
-		testfs.Symlink(t, target, name)
+		testkit.Symlink(t, target, name)
 		return name
 	}
 	rootLink := link(root, filepath.Join(base, "repo-link"))

@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/scangate/scangate/internal/testfs"
+	"github.com/scangate/scangate/internal/testkit"
 )
 
 func open(t *testing.T, dir string, max int64) (*Cache, *[]string) {
@@ -129,11 +129,11 @@ func TestRefusesDirectoryInsideRoot(t *testing.T) {
 func TestRefusesDirectoryReachedThroughLinkIntoRoot(t *testing.T) {
 	base := t.TempDir()
 	root := filepath.Join(base, "repo")
-	testfs.Mkdir(t, filepath.Join(root, "sub"))
+	testkit.Mkdir(t, filepath.Join(root, "sub"))
 	outside := filepath.Join(base, "outside")
-	testfs.Symlink(t, filepath.Join(root, "sub"), filepath.Join(outside, "link"))
+	testkit.Symlink(t, filepath.Join(root, "sub"), filepath.Join(outside, "link"))
 	// A dangling link whose target would be made inside the tree.
-	testfs.Symlink(t, filepath.Join(root, "notyet"), filepath.Join(outside, "dangling"))
+	testkit.Symlink(t, filepath.Join(root, "notyet"), filepath.Join(outside, "dangling"))
 	for _, tc := range []struct{ dir, shown string }{
 		{filepath.Join(outside, "link", "cache"), "sub/cache"},
 		{filepath.Join(outside, "link", "a", "b", "cache"), "sub/a/b/cache"},
@@ -154,8 +154,8 @@ func TestRefusesDirectoryReachedThroughLinkIntoRoot(t *testing.T) {
 		t.Error("created the dangling link's target in the tree")
 	}
 	// Beside the tree, through a link that stays outside: accepted.
-	testfs.Mkdir(t, filepath.Join(base, "elsewhere"))
-	testfs.Symlink(t, filepath.Join(base, "elsewhere"), filepath.Join(outside, "ok"))
+	testkit.Mkdir(t, filepath.Join(base, "elsewhere"))
+	testkit.Symlink(t, filepath.Join(base, "elsewhere"), filepath.Join(outside, "ok"))
 	if c := Open(Options{Dir: filepath.Join(outside, "ok", "cache"), Root: root, Build: "b"}); c == nil {
 		t.Error("a cache outside the tree was refused")
 	}
@@ -181,9 +181,9 @@ func TestSelfIDIsTheBuildID(t *testing.T) {
 func TestPutRefusesValuesNamingTheRoot(t *testing.T) {
 	base := t.TempDir()
 	real := filepath.Join(base, "real", "repo")
-	testfs.Mkdir(t, real)
+	testkit.Mkdir(t, real)
 	link := filepath.Join(base, "link")
-	testfs.Symlink(t, filepath.Join(base, "real"), link)
+	testkit.Symlink(t, filepath.Join(base, "real"), link)
 	root := filepath.Join(link, "repo")
 	c := Open(Options{Dir: filepath.Join(base, "cache"), Root: root, Build: "b"})
 	for _, tc := range []struct {

@@ -6,19 +6,19 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/scangate/scangate/internal/testfs"
+	"github.com/scangate/scangate/internal/testkit"
 )
 
 func TestDistVersionLayouts(t *testing.T) {
-	testfs.SkipOnWindows(t, "Unix layouts")
+	testkit.SkipOnWindows(t, "Unix layouts")
 	mk := func(paths ...string) string {
 		root := t.TempDir()
 		for _, p := range paths {
 			full := filepath.Join(root, filepath.FromSlash(p))
 			if filepath.Ext(p) == "" || filepath.Base(filepath.Dir(p)) == "bin" {
-				testfs.Script(t, full, "#!/usr/bin/python3\n")
+				testkit.Script(t, full, "#!/usr/bin/python3\n")
 			} else {
-				testfs.Mkdir(t, full)
+				testkit.Mkdir(t, full)
 			}
 		}
 		return root
@@ -47,13 +47,13 @@ func TestDistVersionLayouts(t *testing.T) {
 // A symlinked script (pipx puts links in ~/.local/bin) is followed to its
 // environment.
 func TestDistVersionSymlink(t *testing.T) {
-	testfs.SkipOnWindows(t, "Unix layouts")
+	testkit.SkipOnWindows(t, "Unix layouts")
 	root := t.TempDir()
 	venv := filepath.Join(root, "pipx", "venvs", "bandit")
-	testfs.Mkdir(t, filepath.Join(venv, "lib", "python3.11", "site-packages", "bandit-1.8.6.dist-info"))
-	testfs.Script(t, filepath.Join(venv, "bin", "bandit"), "#!/bin/sh\n")
+	testkit.Mkdir(t, filepath.Join(venv, "lib", "python3.11", "site-packages", "bandit-1.8.6.dist-info"))
+	testkit.Script(t, filepath.Join(venv, "bin", "bandit"), "#!/bin/sh\n")
 	link := filepath.Join(root, "bin", "bandit")
-	testfs.Symlink(t, filepath.Join(venv, "bin", "bandit"), link)
+	testkit.Symlink(t, filepath.Join(venv, "bin", "bandit"), link)
 	if got := DistVersion(link, "bandit"); got != "1.8.6" {
 		t.Errorf("got %q", got)
 	}

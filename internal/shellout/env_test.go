@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/scangate/scangate/internal/testfs"
+	"github.com/scangate/scangate/internal/testkit"
 )
 
 // childEnv runs the real env program through Run, as every adapter's child
@@ -87,10 +87,10 @@ func TestEnvSearchPathsLeaveTheTreeOut(t *testing.T) {
 	base := t.TempDir()
 	root := filepath.Join(base, "repo")
 	outside := filepath.Join(base, "tools")
-	testfs.Mkdir(t, filepath.Join(root, "bin"), outside)
+	testkit.Mkdir(t, filepath.Join(root, "bin"), outside)
 	// A link outside the tree that leads into it counts as inside.
 	link := filepath.Join(base, "link")
-	testfs.Symlink(t, filepath.Join(root, "bin"), link)
+	testkit.Symlink(t, filepath.Join(root, "bin"), link)
 	sep := string(os.PathListSeparator)
 	t.Setenv("PATH", strings.Join([]string{filepath.Join(root, "bin"), ".", "", "bin", link, outside, os.Getenv("PATH")}, sep))
 	t.Setenv("PYTHONPATH", strings.Join([]string{".", root, outside}, sep))
@@ -131,7 +131,7 @@ func TestEnvExtra(t *testing.T) {
 // tool writes an executable script that creates marker when run.
 func tool(t *testing.T, path, marker string) {
 	t.Helper()
-	testfs.Script(t, path, "#!/bin/sh\ntouch '"+marker+"'\n")
+	testkit.Script(t, path, "#!/bin/sh\ntouch '"+marker+"'\n")
 }
 
 func TestProgramInsideTreeRefused(t *testing.T) {
@@ -143,9 +143,9 @@ func TestProgramInsideTreeRefused(t *testing.T) {
 	tool(t, filepath.Join(base, "tools", "othertool"), marker)
 	// The root as a link, the program through another link: both resolved.
 	rootLink := filepath.Join(base, "repo-link")
-	testfs.Symlink(t, root, rootLink)
+	testkit.Symlink(t, root, rootLink)
 	outLink := filepath.Join(base, "tools", "scantool")
-	testfs.Symlink(t, filepath.Join(root, "bin", "scantool"), outLink)
+	testkit.Symlink(t, filepath.Join(root, "bin", "scantool"), outLink)
 	sep := string(os.PathListSeparator)
 
 	for _, c := range []struct {

@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/scangate/scangate/internal/testfs"
+	"github.com/scangate/scangate/internal/testkit"
 )
 
 // These tests run only standard programs (sh, sleep, yes, head) so that they
@@ -19,7 +19,7 @@ import (
 
 func needUnix(t *testing.T) {
 	t.Helper()
-	testfs.SkipOnWindows(t, "sh and process groups")
+	testkit.SkipOnWindows(t, "sh and process groups")
 }
 
 // alive reports whether pid is a live process. A zombie counts as dead: it
@@ -116,7 +116,7 @@ func TestExplicitPathNotExecutable(t *testing.T) {
 func TestRelativePathEntryRefused(t *testing.T) {
 	needUnix(t)
 	dir := t.TempDir()
-	testfs.Script(t, filepath.Join(dir, "evil-tool"), "#!/bin/sh\necho ran\n")
+	testkit.Script(t, filepath.Join(dir, "evil-tool"), "#!/bin/sh\necho ran\n")
 	t.Chdir(dir)
 	t.Setenv("PATH", ".")
 	out, err := Run(context.Background(), Cmd{Program: "evil-tool"})

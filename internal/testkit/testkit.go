@@ -35,9 +35,7 @@ func Write(t testing.TB, root, rel, content string) {
 // ending in .sh is written executable.
 func WriteFile(t testing.TB, path, content string) {
 	t.Helper()
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		t.Fatal(err)
-	}
+	Mkdir(t, filepath.Dir(path))
 	mode := os.FileMode(0o644)
 	if strings.HasSuffix(path, ".sh") {
 		mode = 0o755
@@ -50,26 +48,44 @@ func WriteFile(t testing.TB, path, content string) {
 // Symlink makes link point to target, replacing what link was.
 func Symlink(t testing.TB, target, link string) {
 	t.Helper()
-	if err := os.MkdirAll(filepath.Dir(link), 0o755); err != nil {
-		t.Fatal(err)
-	}
+	Mkdir(t, filepath.Dir(link))
 	os.Remove(link)
 	if err := os.Symlink(target, link); err != nil {
 		t.Fatal(err)
 	}
 }
 
-// WriteProgram writes an executable that the test then runs, holding
-// syscall.ForkLock so that no child forked meanwhile by a parallel test
-// inherits the open file: exec would then fail with "text file busy"
+// Script writes an executable file at path, creating its directories. It
+// holds syscall.ForkLock so that no child forked meanwhile by a parallel
+// test inherits the open file: exec would then fail with "text file busy"
 // (golang.org/issue/22315).
-func WriteProgram(t testing.TB, path string, data []byte) {
+func Script(t testing.TB, path, content string) {
 	t.Helper()
+	Mkdir(t, filepath.Dir(path))
 	syscall.ForkLock.Lock()
-	err := os.WriteFile(path, data, 0o755)
+	err := os.WriteFile(path, []byte(content), 0o755)
 	syscall.ForkLock.Unlock()
 	if err != nil {
 		t.Fatal(err)
+	}
+}
+
+// Mkdir makes each directory with its parents.
+func Mkdir(t testing.TB, dirs ...string) {
+	t.Helper()
+	for _, d := range dirs {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// SkipOnWindows skips the test on Windows, saying what it needs (symlinks,
+// sh, Unix file modes).
+func SkipOnWindows(t testing.TB, needs string) {
+	t.Helper()
+	if runtime.GOOS == "windows" {
+		t.Skip("needs " + needs)
 	}
 }
 

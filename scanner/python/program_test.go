@@ -38,8 +38,8 @@ func TestProgramVersionAskedOnce(t *testing.T) {
 	dir := t.TempDir()
 	count := filepath.Join(dir, "count")
 	good, bad := filepath.Join(dir, "tool"), filepath.Join(dir, "other")
-	testkit.WriteProgram(t, good, []byte("#!/bin/sh\necho x >> '"+count+"'\necho 'tool 1.2.3'\n"))
-	testkit.WriteProgram(t, bad, []byte("#!/bin/sh\necho 'usage: something else'\nexit 2\n"))
+	testkit.Script(t, good, "#!/bin/sh\necho x >> '"+count+"'\necho 'tool 1.2.3'\n")
+	testkit.Script(t, bad, "#!/bin/sh\necho 'usage: something else'\nexit 2\n")
 	p, root := &Program{Name: "tool"}, t.TempDir()
 	re := regexp.MustCompile(`tool (\S+)`)
 	for range 2 {

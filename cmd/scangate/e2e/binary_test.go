@@ -61,7 +61,7 @@ func TestBuiltBinaryUsesGovulncheckCompanion(t *testing.T) {
 		t.Fatalf("with the companion: %v, want %v", with, want)
 	}
 	// A file of that name that is no Go program is not run.
-	testkit.WriteProgram(t, companion, []byte("#!/bin/sh\nexit 0\n"))
+	testkit.Script(t, companion, "#!/bin/sh\nexit 0\n")
 	if got := rules(scan("scangate", "scangate-govulncheck beside scangate is not used: not a Go program")); !slices.Equal(got, with) {
 		t.Errorf("beside a foreign file: %v, want %v", got, with)
 	}
@@ -167,7 +167,7 @@ func TestHookBlocksAPushWithAFinding(t *testing.T) {
 
 	hooks := filepath.Join(r.dir, ".git", "hooks")
 	foreign := "#!/bin/sh\n# the team's own pre-commit hook\nexit 0\n"
-	testkit.WriteProgram(t, filepath.Join(hooks, "pre-commit"), []byte(foreign))
+	testkit.Script(t, filepath.Join(hooks, "pre-commit"), foreign)
 	out, ok := r.run(nil, bin, "hook", "install", "--", "--scanners", "gosec", "--timeout", "5m")
 	if !ok || !strings.Contains(out, "installed pre-push hook") {
 		t.Fatalf("install: %s", out)

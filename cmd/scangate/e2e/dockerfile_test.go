@@ -198,7 +198,7 @@ func scangateBinary(t *testing.T) string {
 		if err != nil {
 			t.Fatal(err)
 		}
-		testkit.WriteProgram(t, filepath.Join(dir, name), data)
+		testkit.Script(t, filepath.Join(dir, name), string(data))
 	}
 	return filepath.Join(dir, "scangate")
 }

@@ -441,7 +441,7 @@ func TestActionInstallSource(t *testing.T) {
 printf '%s\n' "CGO_ENABLED=${CGO_ENABLED-} GOWORK=${GOWORK-} go $*" >>'` + log + `'
 exec '` + realGo + `' "$@"
 `
-	testkit.WriteProgram(t, filepath.Join(shim, "go"), []byte(script))
+	testkit.Script(t, filepath.Join(shim, "go"), script)
 	srv := newReleaseServer(t)
 	root, err := filepath.Abs("../../..")
 	if err != nil {

@@ -73,8 +73,8 @@ func TestCgoSkipped(t *testing.T) {
 		t.Error("Env must turn cgo off")
 	}
 
-	msg := CgoSkippedMessage("gosec", []string{"a.go", "b.go"})
-	for _, w := range []string{"gosec: 2 Go files use cgo and were not analyzed", "a.go, b.go", "--cgo", "--allow-incomplete"} {
+	msg := CgoSkippedMessage([]string{"a.go", "b.go"})
+	for _, w := range []string{"2 Go files use cgo and were not analyzed", "a.go, b.go", "--cgo", "--allow-incomplete"} {
 		if !strings.Contains(msg, w) {
 			t.Errorf("message %q lacks %q", msg, w)
 		}

@@ -26,7 +26,6 @@ package gosec
 import (
 	"context"
 	"fmt"
-	"io/fs"
 	"regexp"
 	"slices"
 	"strings"
@@ -136,7 +135,8 @@ func (o Options) Validate() error {
 
 // Scanner is the embedded gosec adapter.
 type Scanner struct {
-	opt Options
+	golang.PerModule // applies where a go.mod is; a unit per module
+	opt              Options
 }
 
 // New returns a gosec scanner. Invalid options make Scan fail; call
@@ -148,16 +148,6 @@ func (s *Scanner) Name() string { return Name }
 
 // Version is the embedded gosec's version, without the "v".
 func (s *Scanner) Version() string { return strings.TrimPrefix(gosecVersion(), "v") }
-
-// Applies when the tree holds a Go module.
-func (s *Scanner) Applies(req *scanner.Request) bool {
-	return golang.HasFile(req.Root, req.Exclude, func(_ string, d fs.DirEntry) bool { return d.Name() == "go.mod" })
-}
-
-// Units are the Go modules gosec analyzes, for sharded scans.
-func (s *Scanner) Units(req *scanner.Request) ([]scanner.Unit, error) {
-	return golang.Units(req.Root, req.Exclude)
-}
 
 // Scan runs gosec over every module under req.Root. Package load and type
 // errors become notifications naming file:line and mark the result

@@ -14,7 +14,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io/fs"
 	"maps"
 	"net/url"
 	"os"
@@ -64,7 +63,8 @@ type Options struct {
 
 // Scanner is the govulncheck adapter.
 type Scanner struct {
-	opt Options
+	golang.PerModule // applies where a go.mod is; a unit per module
+	opt              Options
 }
 
 // New returns a govulncheck scanner.
@@ -96,16 +96,6 @@ func (s *Scanner) Version() string {
 		return v
 	}
 	return vulnVersion
-}
-
-// Applies reports whether there is a go.mod under the root.
-func (s *Scanner) Applies(req *scanner.Request) bool {
-	return golang.HasFile(req.Root, req.Exclude, func(rel string, d fs.DirEntry) bool { return d.Name() == "go.mod" })
-}
-
-// Units are the Go modules govulncheck analyzes, for sharded scans.
-func (s *Scanner) Units(req *scanner.Request) ([]scanner.Unit, error) {
-	return golang.Units(req.Root, req.Exclude)
 }
 
 // Scan runs govulncheck once per module, one module after another: two

@@ -156,6 +156,7 @@ func outsideSecret(t *testing.T) (dir, secret string) {
 		"requirements.txt": "jinja2==2.11.2  # " + secret + "\n",
 		"go.mod":           "module example.com/outside // " + secret + "\n\ngo 1.22\n",
 		"main.go":          "package main\n\nimport \"crypto/md5\"\n\n// " + secret + "\nfunc main() { md5.Sum(nil) }\n",
+		"ci.yml":           "jobs:\n  x:\n    steps:\n      - run: echo \"${{ github.head_ref || '" + secret + "' }}\"\n",
 	})
 	return dir, secret
 }
@@ -196,8 +197,9 @@ func TestHostileSymlinks(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	testkit.Symlink(t, filepath.Join(outside, "ci.yml"), filepath.Join(root, ".github/workflows/ci.yml"))
 	start := time.Now()
-	o := scanHostile(t, root, "--scanners", "gosec,osv-scanner,bandit", "--timeout", "2m")
+	o := scanHostile(t, root, "--scanners", "gosec,osv-scanner,bandit,workflows", "--timeout", "2m")
 	t.Logf("scan took %s, exit %d", time.Since(start).Round(time.Millisecond), o.code)
 	doc := wellFormed(t, o)
 	assertNowhere(t, o, secret, outside, "pickle", "B403", "B102")
@@ -207,6 +209,9 @@ func TestHostileSymlinks(t *testing.T) {
 		if !strings.Contains(o.stderr, want) {
 			t.Errorf("stderr lacks %q", want)
 		}
+	}
+	if strings.Contains(o.stderr, "workflows: 1 finding located outside") {
+		t.Error("workflows read a workflow through a link")
 	}
 	// The in-tree findings are there: links neither hide nor duplicate them.
 	got := doc.results()

@@ -60,7 +60,8 @@ type Descriptor struct {
 	// Kind is what it analyzes; GitLab's reports are split by it.
 	Kind finding.Kind
 	// Module is the Go module of the embedded library whose linked version
-	// `scangate version` shows; "" for an external program.
+	// `scangate version` shows (github.com/scangate/scangate for rules
+	// written here, which version themselves); "" for an external program.
 	Module string
 	// Options points at the adapter's settings with their defaults: a
 	// struct whose yaml-tagged fields are the keys of scanners.NAME beside

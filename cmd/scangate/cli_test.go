@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/scangate/scangate/internal/testkit"
 )
 
 // runCLI runs the command as main does and returns exit code and output.
@@ -64,11 +66,7 @@ func TestVersion(t *testing.T) {
 
 func TestHelpExplains(t *testing.T) {
 	code, out, _ := runCLI(t, "scan", "--help")
-	for _, want := range []string{"Exit codes:", "--fail-on", "--sarif FILE", "Examples:"} {
-		if !strings.Contains(out, want) {
-			t.Errorf("scan --help lacks %q", want)
-		}
-	}
+	testkit.ContainsAll(t, "scan --help", out, "Exit codes:", "--fail-on", "--sarif FILE", "Examples:")
 	if code != 0 {
 		t.Errorf("help exit %d", code)
 	}

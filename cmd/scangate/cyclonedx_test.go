@@ -139,11 +139,7 @@ func TestHostileCycloneDX(t *testing.T) {
 	if _, ok := byName["flask"]; !ok {
 		t.Errorf("flask is missing: %+v", bom.Components)
 	}
-	for _, leak := range []string{"secretpkg-outside", outside, parent} {
-		if strings.Contains(string(raw), leak) {
-			t.Errorf("the SBOM holds %q from outside the tree:\n%s", leak, raw)
-		}
-	}
+	testkit.ContainsNone(t, "the SBOM", string(raw), "secretpkg-outside", outside, parent)
 	if !strings.Contains(string(raw), `"aggregate": "incomplete"`) {
 		t.Errorf("the SBOM of a scan that could not complete does not say it is incomplete:\n%s", raw)
 	}

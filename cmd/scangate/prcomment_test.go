@@ -12,6 +12,7 @@ import (
 	"github.com/scangate/scangate/finding"
 	"github.com/scangate/scangate/internal/ghtest"
 	"github.com/scangate/scangate/internal/prcomment"
+	"github.com/scangate/scangate/internal/testkit"
 	"github.com/scangate/scangate/scanner"
 )
 
@@ -97,14 +98,10 @@ func TestActionPRCommentEndToEnd(t *testing.T) {
 	if len(cs) != 106 || !strings.HasPrefix(body, prcomment.Marker("services/api")+"\n## scangate: ❌ Fail\n") {
 		t.Fatalf("%d comments; ours:\n%s", len(cs), body)
 	}
-	for _, link := range []string{
-		"(https://github.com/octo/app/blob/" + prHead + "/services/api/main.go#L5)",
-		"(https://github.com/octo/app/blob/" + prHead + "/services/api/we%25ird:na%2Cme::x.go#L3)",
-	} {
-		if !strings.Contains(body, link) {
-			t.Errorf("comment lacks the link %s:\n%s", link, body)
-		}
-	}
+	testkit.ContainsAll(t, "comment", body,
+		"(https://github.com/octo/app/blob/"+prHead+"/services/api/main.go#L5)",
+		"(https://github.com/octo/app/blob/"+prHead+"/services/api/we%25ird:na%2Cme::x.go#L3)",
+	)
 	if !strings.Contains(stderr, "scangate: pull request comment updated: https://github.com/octo/app/pull/1#issuecomment-") {
 		t.Errorf("stderr does not say where the comment is:\n%s", stderr)
 	}

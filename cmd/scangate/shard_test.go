@@ -16,6 +16,7 @@ import (
 
 	"github.com/scangate/scangate/internal/cdxtest"
 	"github.com/scangate/scangate/internal/ghtest"
+	"github.com/scangate/scangate/internal/testkit"
 )
 
 // shardTree is a multi-module repository: the example project (a called
@@ -277,17 +278,10 @@ func TestMergeRefusesMismatchedShards(t *testing.T) {
 	// merge: gosec's high findings in gfix are no FAIL of a part.
 	for _, spec := range []string{"1/2", "2/2"} {
 		out := shard(spec, p("b.json"), "--baseline", p("full.json"))
-		for _, want := range []string{"scanned shard " + spec + " of", "Units (", "go-module ", "No verdict: merge gates",
-			"--baseline full.json is applied by scangate merge"} {
-			if !strings.Contains(out, want) {
-				t.Errorf("shard %s: no %q:\n%s", spec, want, out)
-			}
-		}
-		for _, not := range []string{"Verdict", "FAIL", "high", "HIGH", "Findings:", "Top findings"} {
-			if strings.Contains(out, not) {
-				t.Errorf("shard %s says %q, which is merge's to say:\n%s", spec, not, out)
-			}
-		}
+		testkit.ContainsAll(t, "shard "+spec, out, "scanned shard "+spec+" of", "Units (", "go-module ", "No verdict: merge gates",
+			"--baseline full.json is applied by scangate merge")
+		// What merge is to say.
+		testkit.ContainsNone(t, "shard "+spec, out, "Verdict", "FAIL", "high", "HIGH", "Findings:", "Top findings")
 	}
 	edit := func(name, from, to string) string {
 		t.Helper()

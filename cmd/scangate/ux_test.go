@@ -14,6 +14,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/scangate/scangate/internal/ghtest"
+	"github.com/scangate/scangate/internal/testkit"
 )
 
 // Issue 28, point 6: one word and one count for each thing in every
@@ -161,17 +162,13 @@ func TestPRCommentCommandsPaste(t *testing.T) {
 		t.Fatalf("%d comments\n%s", len(cs), stderr)
 	}
 	body := cs[0].Body
-	for _, want := range []string{
+	testkit.ContainsAll(t, "comment", body,
 		"`go get golang.org/x/text@v0.3.8`",
 		"`go get golang.org/x/crypto@v0.17.0`",
 		"pin `jinja2==2.11.3` in `requirements.txt`",
 		"<details><summary>",
 		"</details>",
-	} {
-		if !strings.Contains(body, want) {
-			t.Errorf("comment lacks %q:\n%s", want, body)
-		}
-	}
+	)
 	for _, span := range regexp.MustCompile("`[^`]*`").FindAllString(body, -1) {
 		if strings.ContainsAny(span, "\\&") && !strings.Contains(span, " && ") {
 			t.Errorf("code span %s holds an escape or entity: it does not paste", span)
@@ -245,17 +242,13 @@ func TestDBStatusOfRawAdvisories(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errs)
 	}
-	for _, want := range []string{
+	testkit.ContainsAll(t, "status", out,
 		"../../examples/vulndb: raw OSV advisories, not an imported database",
 		"scangate db import ../../examples/vulndb --db DIR",
 		"\nGo         5 ",
 		"\nPyPI       4 ",
 		"govulncheck: 3 GO- advisories on 2 modules",
-	} {
-		if !strings.Contains(out, want) {
-			t.Errorf("status lacks %q:\n%s", want, out)
-		}
-	}
+	)
 	if strings.Contains(out+errs, "corrupt") {
 		t.Errorf("raw advisories called corrupt:\n%s%s", out, errs)
 	}

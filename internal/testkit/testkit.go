@@ -1,7 +1,7 @@
 // Package testkit holds the helpers the project's tests share: writing and
 // copying file trees, programs and environments for the children tests
-// run, git for a test's own setup, and the modules fixtures require. Only
-// tests import it.
+// run, git for a test's own setup, the modules fixtures require, and
+// checks of what a text holds. Only tests import it.
 package testkit
 
 import (
@@ -173,4 +173,26 @@ func UntidyModule(t testing.TB, dst string) {
 		t.Fatal(err)
 	}
 	CopyTree(t, filepath.Join(Root(), "testdata", "gomod", "untidy"), dst)
+}
+
+// ContainsAll reports each of wants that got lacks; what names got in the
+// message.
+func ContainsAll(t testing.TB, what, got string, wants ...string) {
+	t.Helper()
+	for _, w := range wants {
+		if !strings.Contains(got, w) {
+			t.Errorf("%s lacks %q:\n%s", what, w, got)
+		}
+	}
+}
+
+// ContainsNone reports each of nots that got holds; what names got in the
+// message.
+func ContainsNone(t testing.TB, what, got string, nots ...string) {
+	t.Helper()
+	for _, n := range nots {
+		if strings.Contains(got, n) {
+			t.Errorf("%s holds %q:\n%s", what, n, got)
+		}
+	}
 }

@@ -14,8 +14,9 @@ import (
 )
 
 // Run runs every scanner that applies, concurrently, and returns one Result
-// per scanner in the order given. It never fails: errors, panics and
-// timeouts become error notifications in that scanner's Result.
+// per scanner in the order given. It never fails: errors, gaps, panics and
+// timeouts become error notifications in that scanner's Result, named
+// after it and without machine paths, and decide its State.
 func Run(ctx context.Context, req Request, list []Scanner, opt Options) []finding.Result {
 	if opt.Timeout <= 0 {
 		opt.Timeout = DefaultTimeout
@@ -106,15 +107,16 @@ func runOne(ctx context.Context, s Scanner, req *Request, opt Options) finding.R
 	defer cancel()
 
 	done := make(chan outcome, 1)
-	go func() {
-		defer func() {
-			if p := recover(); p != nil {
-				done <- outcome{err: fmt.Errorf("panic: %v\n%s", p, firstFrames(debug.Stack(), 12))}
-			}
-		}()
-		res, err := s.Scan(ctx, req)
-		done <- outcome{res, err}
-	}()
+	if _, ok := s.(DBReader); ok && req.Offline && req.DBErr != nil {
+		// Nothing it would do can stand in for the database.
+		res := &finding.Result{Tool: name}
+		if v, ok := s.(Versioner); ok {
+			res.Version = v.Version()
+		}
+		done <- outcome{res, req.DBErr}
+	} else {
+		go scan(ctx, s, req, done)
+	}
 
 	var o outcome
 	select {
@@ -139,6 +141,7 @@ func runOne(ctx context.Context, s Scanner, req *Request, opt Options) finding.R
 	if res.Findings == nil {
 		res.Findings = []finding.Finding{}
 	}
+	report(name, &res, o.err, req.Paths)
 	confine(req.Paths, &res)
 	if err := settle(name, &res, o.err, req.Paths); err != nil {
 		msg := err.Error()
@@ -147,28 +150,55 @@ func runOne(ctx context.Context, s Scanner, req *Request, opt Options) finding.R
 		} else if errors.Is(err, context.Canceled) {
 			msg = "cancelled: " + msg
 		}
-		if !strings.HasPrefix(msg, name+":") {
-			msg = name + ": " + msg
-		}
-		res.Errorf("%s", msg)
+		res.Errorf("%s", named(name, msg))
 	}
 	return res
 }
 
 // Settle applies the Scanner contract to what Scan returned, as Run does:
-// it sets the result's State from err (StateOf), records a skip's reason as
-// a note and a partial run's reasons as errors. It returns err unless the
-// run was partial: a partly analyzed run's reasons are in its result.
-// Callers of an adapter's Scan alone (tests) use it to see what Run would.
-func Settle(res *finding.Result, err error) error {
-	settle(res.Tool, res, err, nil)
-	var partial *PartialError
-	if errors.As(err, &partial) {
-		return nil
+// it names the scanner in the result's notifications, records each gap as
+// an error notification at its place, a skip's reason as a note, and sets
+// the result's State from err (StateOf). paths, when not nil, keeps machine
+// paths out of the messages. It returns err when the scan failed or was
+// skipped, nil when it completed or only left gaps: those are in its
+// result. Callers of an adapter's Scan alone (tests) use it to see what Run
+// would.
+func Settle(res *finding.Result, err error, paths *Paths) error {
+	if paths != nil {
+		res, err = paths.Apply(res, err)
+	}
+	report(res.Tool, res, err, paths)
+	if failed := settle(res.Tool, res, err, paths); failed != nil || res.State != finding.Skipped {
+		return failed
 	}
 	return err
 }
 
+// report names the scanner in the notifications its Scan wrote and adds
+// one for each gap err carries (see Gap), cleaned by paths.
+func report(name string, res *finding.Result, err error, paths *Paths) {
+	for i := range res.Notifications {
+		res.Notifications[i].Message = named(name, res.Notifications[i].Message)
+	}
+	var partial *PartialError
+	if !errors.As(err, &partial) {
+		return
+	}
+	for _, g := range partial.Gaps {
+		n := finding.Notification{Level: finding.LevelError, Message: named(name, paths.Clean(g.Err.Error()))}
+		if g.Warn {
+			n.Level = finding.LevelWarning
+		}
+		if g.Rel != "." {
+			n.Location = finding.Location{Path: g.Rel, StartLine: g.Line, StartColumn: g.Column}
+		}
+		res.Notifications = append(res.Notifications, n)
+	}
+}
+
+// settle sets the result's State from err, records a skip's reason as a
+// note, and returns err when the scan failed, nil when it completed, was
+// skipped or only left gaps.
 func settle(name string, res *finding.Result, err error, paths *Paths) error {
 	res.State = StateOf(err)
 	res.SettleUnits()
@@ -177,17 +207,30 @@ func settle(name string, res *finding.Result, err error, paths *Paths) error {
 	switch {
 	case errors.As(err, &skip):
 		res.Notifications = append(res.Notifications, finding.Notification{Level: finding.LevelNote, Message: name + ": skipped: " + paths.Clean(skip.Reason)})
-	case errors.As(err, &partial):
-		for _, why := range partial.Reasons {
-			if !strings.HasPrefix(why, name+":") {
-				why = name + ": " + why
-			}
-			res.Errorf("%s", paths.Clean(why))
-		}
-	default:
-		return err
+		return nil
+	case errors.As(err, &partial) && partial.Err == nil:
+		return nil
 	}
-	return nil
+	return err
+}
+
+// named is msg with the scanner's name in front, once.
+func named(name, msg string) string {
+	if strings.HasPrefix(msg, name+":") {
+		return msg
+	}
+	return name + ": " + msg
+}
+
+// scan runs s.Scan into done, a panic included.
+func scan(ctx context.Context, s Scanner, req *Request, done chan<- outcome) {
+	defer func() {
+		if p := recover(); p != nil {
+			done <- outcome{err: fmt.Errorf("panic: %v\n%s", p, firstFrames(debug.Stack(), 12))}
+		}
+	}()
+	res, err := s.Scan(ctx, req)
+	done <- outcome{res, err}
 }
 
 // firstFrames keeps a panic's stack short enough for a SARIF notification,

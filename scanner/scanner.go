@@ -1,16 +1,20 @@
 // Package scanner defines what an adapter is (a Scanner, and the Descriptor
 // each adapter package declares for the registry) and runs adapters side by
-// side, each under its own timeout and panic guard, so that one failing tool never
-// loses the others' results. It also holds what every adapter shares: path
-// sanitizing (Paths), the tree walk and skip lists, cache keys, the shard
-// partition, and the versions of the libraries linked in. Go and Python helpers live in scanner/golang and scanner/python,
-// which import this package; it imports neither.
+// side, each under its own timeout and panic guard, so that one failing tool
+// never loses the others' results. The runner alone turns what an adapter
+// returns (one error, carrying the Gaps of a partial run) into its state and
+// notifications, named after it and without machine paths. It also holds
+// what every adapter shares: path sanitizing (Paths), the tree walk and skip
+// lists, cache keys, the shard partition, and the versions of the libraries
+// linked in. Go and Python helpers live in scanner/golang and
+// scanner/python, which import this package; it imports neither.
 package scanner
 
 import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -28,12 +32,17 @@ type Scanner interface {
 	// It must be cheap: it runs before any scan starts.
 	Applies(req *Request) bool
 	// Scan analyzes req.Root and returns what it found, and how far it got
-	// as its error: nil when it analyzed everything that applied;
-	// Partial(reasons...) when it analyzed only part of it; Skip(...) when
-	// it did not run for a reason that is not a failure (an optional tool
-	// not installed); any other error when it failed. The findings of the
-	// returned Result are kept in every case. Scan leaves Result.State
-	// alone: the runner alone decides it, from the error.
+	// as its one error: nil when it analyzed everything that applied;
+	// Partial(gaps...) when it analyzed all but its gaps, each a place it
+	// could not analyze and why; Skip(...) when it did not run for a reason
+	// that is not a failure (an optional tool not installed); any other
+	// error when it failed, with the gaps it left before attached
+	// (WithGaps). The findings of the returned Result are kept in every
+	// case. The runner alone turns the error and the gaps into the
+	// Result's State and notifications, prefixes messages with the
+	// scanner's name and keeps machine paths out of them: Scan writes no
+	// error notification, leaves State alone, and names neither itself nor
+	// a machine path.
 	Scan(ctx context.Context, req *Request) (*finding.Result, error)
 }
 
@@ -102,7 +111,8 @@ type Request struct {
 	// scanners need not hash its files again.
 	DBVerified bool
 	// DBErr is why the caller could not open DB (it names the path tried
-	// and what to do); the vulnerability scanners report it as their error.
+	// and what to do): the runner reports it as the error of every
+	// DBReader, which then does not run.
 	DBErr error
 	// DBMaxAge is the age above which an offline database draws a
 	// warning (db.max-age); 0 leaves it to the scanner.
@@ -146,21 +156,86 @@ func Skip(format string, args ...any) error {
 	return &SkipError{Reason: fmt.Sprintf(format, args...)}
 }
 
-// PartialError marks a scan that analyzed part of what applied: its Result
-// holds what was analyzed, and the run is incomplete. Each reason becomes an
-// error notification; an adapter whose reasons have a location (a go.mod, a
-// package) records them as notifications itself and may give none here.
-type PartialError struct{ Reasons []string }
-
-func (e *PartialError) Error() string {
-	if len(e.Reasons) == 0 {
-		return "partly analyzed"
-	}
-	return "partly analyzed: " + strings.Join(e.Reasons, "; ")
+// A Gap is a part of what applied that a scan did not analyze: a module
+// that failed to load, an unreadable folder, a lockfile read in part. The
+// runner reports each as an error notification located at Rel.
+type Gap struct {
+	// Rel is where: "/"-separated, relative to the root; "." is the root
+	// itself and "" no one place (neither locates the notification).
+	Rel string
+	// Line and Column place it in Rel when its reason is about one
+	// position there (a compile error's); 0 when about the whole of Rel.
+	Line, Column int
+	// Err is why, as a sentence saying what was not analyzed, without the
+	// scanner's name.
+	Err error
+	// Warn reports the gap as a warning: the part was analyzed, only not
+	// all of the way (gosec's AST rules ran but not its SSA analyzers).
+	Warn bool
 }
 
-// Partial returns a PartialError with the reasons.
-func Partial(reasons ...string) error { return &PartialError{Reasons: reasons} }
+// GapAt is a Gap at rel whose reason is formatted.
+func GapAt(rel, format string, args ...any) Gap {
+	return Gap{Rel: rel, Err: fmt.Errorf(format, args...)}
+}
+
+// PartialError is the error of a scan that left gaps: its Result holds
+// what it analyzed, and the run is incomplete. Err, when set, is why the
+// scan then stopped: it failed, and its gaps are reported still.
+type PartialError struct {
+	Gaps []Gap
+	Err  error
+}
+
+func (e *PartialError) Error() string {
+	if e.Err != nil {
+		return e.Err.Error()
+	}
+	why := make([]string, len(e.Gaps))
+	for i, g := range e.Gaps {
+		why[i] = g.Err.Error()
+	}
+	if len(why) == 0 {
+		return "partly analyzed"
+	}
+	return "partly analyzed: " + strings.Join(why, "; ")
+}
+
+func (e *PartialError) Unwrap() error { return e.Err }
+
+// Partial is the error of a scan that analyzed all but its gaps. Without
+// gaps it still makes the run incomplete: a scan that cannot say where its
+// gap is has one all the same.
+func Partial(gaps ...Gap) error { return &PartialError{Gaps: gaps} }
+
+// WithGaps is how a scan ended that left gaps and then stopped with err
+// (nil when it did not): nil when it has neither, Partial(gaps...) without
+// err, err with its gaps attached otherwise. An err that is a
+// *PartialError adds its gaps after these.
+func WithGaps(err error, gaps []Gap) error {
+	if p, ok := err.(*PartialError); ok {
+		gaps, err = append(slices.Clip(gaps), p.Gaps...), p.Err
+		if err == nil {
+			return Partial(gaps...) // partial still, even without gaps
+		}
+	}
+	switch {
+	case len(gaps) == 0:
+		return err
+	case err == nil:
+		return Partial(gaps...)
+	}
+	return &PartialError{Gaps: gaps, Err: err}
+}
+
+// DBReader is implemented by scanners that read the local vulnerability
+// database of an offline scan. When the caller could not open it
+// (Request.DBErr), the runner fails them with that error instead of
+// running them: before Scan does any work, after Applies and the shard
+// said the scanner has something to scan.
+type DBReader interface {
+	ReadsDB()
+}
 
 // StateOf is the state a scanner's run ends in, given what Scan returned:
 // the one rule the runner applies.

@@ -614,6 +614,8 @@ func (p *Paths) Clean(s string) string {
 // messages and error, and passes notifications and the error through
 // Clean. Finding messages are the tool's rule texts about a file inside
 // the root (confine drops the others): only their paths are rewritten.
+// The runner applies it to what every Scan returns (Run, Settle); a gap's
+// reason is cleaned as it becomes a notification.
 func (p *Paths) Apply(res *finding.Result, err error) (*finding.Result, error) {
 	if res != nil {
 		for i := range res.Notifications {

@@ -6,43 +6,37 @@ import (
 	"io/fs"
 	"path/filepath"
 
-	"github.com/scangate/scangate/finding"
 	"github.com/scangate/scangate/internal/pathglob"
 )
 
-// A Gap is a part of the tree a walk could not read. It may hold anything a
-// scanner analyzes, so a scanner that meets one is incomplete: an unreadable
-// tree is never a clean one.
-type Gap struct {
-	Rel string // "/"-separated, relative to the root; "." is the root itself
-	Err error  // why, without a machine path ("permission denied")
+// Unreadable is the Gap of a part of the tree a walk could not read: it
+// may hold anything a scanner analyzes, so a scanner that meets one is
+// incomplete (an unreadable tree is never a clean one). err loses the
+// machine path an fs.PathError carries; errors.Unwrap of the gap's Err
+// gives it back ("permission denied").
+func Unreadable(rel string, err error) Gap {
+	return Gap{Rel: rel, Err: unreadable{rel, Bare(err)}}
 }
 
-// Message says what was not read and how to leave it out knowingly.
-func (g Gap) Message(tool string) string {
-	if g.Rel == "." {
-		return fmt.Sprintf("%s: the scanned root (.) cannot be read (%v): nothing was scanned", tool, g.Err)
-	}
-	return fmt.Sprintf("%s: %s cannot be read (%v): nothing in it was scanned; exclude it (--exclude) if it holds nothing to scan", tool, g.Rel, g.Err)
+type unreadable struct {
+	rel string
+	err error
 }
 
-// NoteGaps records each gap as an error notification of tool, located at
-// its path, and reports whether there was one: the scan is then partial.
-func NoteGaps(res *finding.Result, tool string, gaps []Gap) bool {
-	for _, g := range gaps {
-		n := finding.Notification{Level: finding.LevelError, Message: g.Message(tool)}
-		if g.Rel != "." {
-			n.Location = finding.Location{Path: g.Rel}
-		}
-		res.Notifications = append(res.Notifications, n)
+// Error says what was not read and how to leave it out knowingly.
+func (u unreadable) Error() string {
+	if u.rel == "." {
+		return fmt.Sprintf("the scanned root (.) cannot be read (%v): nothing was scanned", u.err)
 	}
-	return len(gaps) > 0
+	return fmt.Sprintf("%s cannot be read (%v): nothing in it was scanned; exclude it (--exclude) if it holds nothing to scan", u.rel, u.err)
 }
+
+func (u unreadable) Unwrap() error { return u.err }
 
 // TreeWalk walks the scanned tree the way every walker of it must: a
 // directory the exclude globs match is not entered, nor even listed, so
 // that excluding an unreadable directory makes it no gap; what cannot be
-// read is a Gap, and the walk goes on past it.
+// read is a Gap (Unreadable), and the walk goes on past it.
 type TreeWalk struct {
 	Root    string   // the scanned root: paths and globs are relative to it
 	Dir     string   // where the walk starts, under Root; "" is Root
@@ -64,7 +58,7 @@ func (w TreeWalk) Walk(fn func(p, rel string, d fs.DirEntry) error) ([]Gap, erro
 	err := filepath.WalkDir(start, func(p string, d fs.DirEntry, err error) error {
 		rel := RelPath(w.Root, p)
 		if err != nil {
-			gaps = append(gaps, Gap{Rel: rel, Err: Bare(err)})
+			gaps = append(gaps, Unreadable(rel, err))
 			if d == nil || d.IsDir() {
 				return filepath.SkipDir
 			}

@@ -1,6 +1,7 @@
 package golang
 
 import (
+	"errors"
 	"fmt"
 	"go/build"
 	"go/parser"
@@ -67,7 +68,7 @@ func CgoSkipped(req *scanner.Request, m Module) ([]string, error) {
 	// Gaps below the module are Modules' to report; the module's own
 	// directory unreadable leaves this list unknown.
 	if len(gaps) > 0 && gaps[0].Rel == m.Rel {
-		err = gaps[0].Err
+		err = errors.Unwrap(gaps[0].Err) // why, without the sentence around it
 	}
 	if err != nil {
 		return nil, fmt.Errorf("list cgo files in %s: %w", m.Rel, err)
@@ -91,9 +92,9 @@ func importsC(path string) bool {
 	return false
 }
 
-// CgoSkippedMessage is the notification for files CgoSkipped listed: which
+// CgoSkippedMessage is the gap's reason for files CgoSkipped listed: which
 // files, why, and the two ways out.
-func CgoSkippedMessage(tool string, files []string) string {
+func CgoSkippedMessage(files []string) string {
 	const show = 10
 	list := strings.Join(files[:min(len(files), show)], ", ")
 	if len(files) > show {
@@ -103,6 +104,6 @@ func CgoSkippedMessage(tool string, files []string) string {
 	if len(files) == 1 {
 		noun, were = "file uses", "was"
 	}
-	return fmt.Sprintf("%s: %d Go %s cgo and %s not analyzed, because cgo is off for the scanned tree (a C compiler would read every file its #include lines name, from anywhere on this machine): %s; "+
-		"scan with --cgo if you trust the repository, or accept the gap with --allow-incomplete", tool, len(files), noun, were, list)
+	return fmt.Sprintf("%d Go %s cgo and %s not analyzed, because cgo is off for the scanned tree (a C compiler would read every file its #include lines name, from anywhere on this machine): %s; "+
+		"scan with --cgo if you trust the repository, or accept the gap with --allow-incomplete", len(files), noun, were, list)
 }

@@ -72,6 +72,6 @@ func TestCgoSkipped(t *testing.T) {
 		t.Error("Env must turn cgo off")
 	}
 
-	msg := CgoSkippedMessage("gosec", []string{"a.go", "b.go"})
-	testkit.ContainsAll(t, "message", msg, "gosec: 2 Go files use cgo and were not analyzed", "a.go, b.go", "--cgo", "--allow-incomplete")
+	msg := CgoSkippedMessage([]string{"a.go", "b.go"})
+	testkit.ContainsAll(t, "message", msg, "2 Go files use cgo and were not analyzed", "a.go, b.go", "--cgo", "--allow-incomplete")
 }

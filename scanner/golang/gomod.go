@@ -72,7 +72,7 @@ func Modules(root string, exclude []string) (*Tree, error) {
 		}
 		data, err := os.ReadFile(p)
 		if err != nil {
-			t.Gaps = append(t.Gaps, scanner.Gap{Rel: rel, Err: scanner.Bare(err)})
+			t.Gaps = append(t.Gaps, scanner.Unreadable(rel, err))
 			return nil
 		}
 		// Parse keeps toolchain and replace lines; ParseLax accepts go.mod

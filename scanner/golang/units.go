@@ -9,6 +9,21 @@ import (
 	"github.com/scangate/scangate/scanner"
 )
 
+// PerModule is embedded by the adapters that analyze each Go module of the
+// tree (gosec, govulncheck): they apply where a go.mod is, and each module is
+// a shard unit.
+type PerModule struct{}
+
+// Applies reports whether the tree holds a go.mod.
+func (PerModule) Applies(req *scanner.Request) bool {
+	return HasFile(req.Root, req.Exclude, func(_ string, d fs.DirEntry) bool { return d.Name() == "go.mod" })
+}
+
+// Units are the tree's Go modules, for sharded scans.
+func (PerModule) Units(req *scanner.Request) ([]scanner.Unit, error) {
+	return Units(req.Root, req.Exclude)
+}
+
 // Units are the Go modules gosec and govulncheck analyze, each
 // sized by the bytes of its Go files (nested modules and the directories
 // the go command skips left out), and each part of the tree outside every

@@ -35,7 +35,7 @@ func (p *Program) Lookup(program, root string) (string, error) {
 	case errors.As(err, &ni) && !ni.Explicit:
 		return "", scanner.Skip("%s is not installed (not found on PATH); %s", p.Name, p.Hint)
 	case err != nil:
-		return "", fmt.Errorf("%s: %w", p.Name, err)
+		return "", err
 	}
 	return path, nil
 }

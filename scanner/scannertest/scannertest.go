@@ -43,10 +43,12 @@ func Request(root string) *scanner.Request {
 // Outcome is what one scan ended in.
 type Outcome struct {
 	// Res is the result Scan returned (nil if it returned none), settled:
-	// its State set, a skip's or a partial run's reasons noted.
+	// its State set, its gaps and a skip's reason noted, its messages named
+	// and cleaned of machine paths.
 	Res *finding.Result
-	// Err is the error of a scan that failed or was skipped; a partly
-	// analyzed scan's reasons are in Res, as the runner puts them.
+	// Err is the error of a scan that failed or was skipped, cleaned of
+	// machine paths; a partly analyzed scan's gaps are in Res, as the
+	// runner puts them.
 	Err error
 	// Logs is what the adapter logged through Request.Log, in order.
 	Logs []string
@@ -71,9 +73,14 @@ func RunContext(ctx context.Context, t testing.TB, s scanner.Scanner, req *scann
 		mu.Unlock()
 		req.Log(format, args...)
 	}
+	if r.Paths == nil {
+		r.Paths = scanner.NewPaths(r.Root, r.DB) // as Run sets it
+	}
 	o.Res, o.Err = s.Scan(ctx, &r)
 	if o.Res != nil {
-		o.Err = scanner.Settle(o.Res, o.Err)
+		o.Err = scanner.Settle(o.Res, o.Err, r.Paths)
+	} else {
+		_, o.Err = r.Paths.Apply(nil, o.Err)
 	}
 	mu.Lock()
 	defer mu.Unlock()

@@ -39,7 +39,7 @@ func TestRunSettlesAsTheRunner(t *testing.T) {
 	}{
 		{nil, finding.Completed, false, ""},
 		{scanner.Skip("not installed"), finding.Skipped, true, "fake: skipped: not installed"},
-		{scanner.Partial("a.py unreadable"), finding.Incomplete, false, "fake: a.py unreadable"},
+		{scanner.Partial(scanner.GapAt("a.py", "/src/app/a.py unreadable")), finding.Incomplete, false, "fake: a.py unreadable"},
 		{errors.New("boom"), finding.Incomplete, true, ""},
 	} {
 		o := Run(t, fake{&finding.Result{Tool: "fake"}, c.err}, req)
@@ -54,7 +54,13 @@ func TestRunSettlesAsTheRunner(t *testing.T) {
 			t.Errorf("%v: notifications %q, want %q", c.err, notes, c.note)
 		}
 	}
-	if len(logged) != 4 {
+	// The adapter's own messages are named and lose the root, as in Run.
+	res := &finding.Result{Tool: "fake"}
+	res.Warnf("/src/app/setup.cfg ignored")
+	if o := Run(t, fake{res, nil}, req); len(o.Res.Notifications) != 1 || o.Res.Notifications[0].Message != "fake: setup.cfg ignored" {
+		t.Errorf("notifications %+v", o.Res.Notifications)
+	}
+	if len(logged) != 5 {
 		t.Errorf("the request's own Logf got %q", logged)
 	}
 	if o := Run(t, fake{nil, scanner.Skip("x")}, req); o.Res != nil || o.Err == nil {

@@ -127,11 +127,6 @@ func (s *Scanner) Units(req *scanner.Request) ([]scanner.Unit, error) {
 
 // Scan implements scanner.Scanner.
 func (s *Scanner) Scan(ctx context.Context, req *scanner.Request) (*finding.Result, error) {
-	res, err := s.scan(ctx, req)
-	return scanner.PathsFor(req).Apply(res, err)
-}
-
-func (s *Scanner) scan(ctx context.Context, req *scanner.Request) (*finding.Result, error) {
 	res := &finding.Result{Tool: Name, InformationURI: InformationURI, Findings: []finding.Finding{}}
 
 	path, err := s.prog.Lookup(s.opt.Program, req.Root)
@@ -163,10 +158,10 @@ func (s *Scanner) scan(ctx context.Context, req *scanner.Request) (*finding.Resu
 
 	args, gaps, err := s.args(req, version, res)
 	if err != nil {
-		return res, err
+		return res, scanner.WithGaps(err, gaps)
 	}
 	key := s.cacheKey(req, path, version, args)
-	if gaps {
+	if len(gaps) > 0 {
 		key = nil // an unreadable part is no input a key can hold
 	}
 	if key != nil {
@@ -175,7 +170,7 @@ func (s *Scanner) scan(ctx context.Context, req *scanner.Request) (*finding.Resu
 			return &cached, nil
 		}
 	}
-	req.Log("bandit: %s", strings.Join(args, " "))
+	req.Log("%s", strings.Join(args, " "))
 	out, err := shellout.Run(ctx, shellout.Cmd{Program: path, Args: args, Dir: req.Root, Root: req.Root, Env: childEnv(req.Root), MaxStdout: s.opt.MaxOutput})
 	v, verr := version()
 	res.Version = v
@@ -186,46 +181,35 @@ func (s *Scanner) scan(ctx context.Context, req *scanner.Request) (*finding.Resu
 				err = fmt.Errorf("%w; stderr: %s", err, tail)
 			}
 		}
-		return res, prefixed(err)
+		return res, scanner.WithGaps(err, gaps)
 	}
 	if verr != nil {
-		return res, verr
+		return res, scanner.WithGaps(verr, gaps)
 	}
 	if out.ExitCode != 0 && out.ExitCode != 1 {
-		return res, fmt.Errorf("bandit failed (%s): %s", out.Status(), orNone(paths.Stderr(out, req.Root, 5, false)))
+		return res, scanner.WithGaps(fmt.Errorf("bandit failed (%s): %s", out.Status(), orNone(paths.Stderr(out, req.Root, 5, false))), gaps)
 	}
+	// bandit passes over what it cannot read without a word: the walk
+	// above named it, before the files bandit could not parse.
 	if err := parseReport(out.Stdout, req.Root, req.Exclude, res); err != nil {
 		if len(strings.TrimSpace(string(out.Stdout))) == 0 {
 			err = fmt.Errorf("%w (%s; does the project's .bandit set an output file?); stderr: %s", err, out.Status(), orNone(paths.Stderr(out, req.Root, 5, false)))
 		}
-		return res, err
+		return res, scanner.WithGaps(err, gaps)
 	}
 	if out.ExitCode == 1 && len(res.Findings) == 0 {
-		res.Warnf("bandit exited 1 (issues found) but its report lists none")
+		res.Warnf("exited 1 (issues found) but its report lists none")
 	}
 	if key != nil && ctx.Err() == nil {
 		req.Cache.Put(key, res)
 	}
-	if gaps {
-		// bandit passes over what it cannot read without a word; the walk
-		// above named it.
-		return res, scanner.Partial()
-	}
-	return res, nil
+	return res, scanner.WithGaps(nil, gaps)
 }
 
 // childEnv is bandit's environment: the minimal one, and Python told not to
 // put the working directory (the scanned root) on its import path, should
 // bandit be started as `python -m bandit` by a wrapper.
 func childEnv(root string) []string { return python.Env(root) }
-
-// prefixed makes sure an error names bandit without saying it twice.
-func prefixed(err error) error {
-	if strings.HasPrefix(err.Error(), "bandit") {
-		return err
-	}
-	return fmt.Errorf("bandit: %w", err)
-}
 
 func orNone(s string) string {
 	if s == "" {
@@ -261,23 +245,23 @@ func atLeast(version string, major, minor int) bool {
 var levels = map[string]string{"": "", "low": "l", "medium": "ll", "high": "lll"}
 
 // args builds bandit's command line, adding warnings to res for project
-// configuration that cannot be honoured, and an error notification for each
-// part of the tree that cannot be read: gaps says there was one.
-func (s *Scanner) args(req *scanner.Request, version func() (string, error), res *finding.Result) (_ []string, gaps bool, err error) {
+// configuration that cannot be honoured; gaps are the parts of the tree
+// that cannot be read.
+func (s *Scanner) args(req *scanner.Request, version func() (string, error), res *finding.Result) (_ []string, gaps []scanner.Gap, err error) {
 	sev, ok := levels[strings.ToLower(s.opt.MinSeverity)]
 	if !ok {
-		return nil, false, fmt.Errorf("bandit: min severity %q: want low, medium or high", s.opt.MinSeverity)
+		return nil, gaps, fmt.Errorf("min severity %q: want low, medium or high", s.opt.MinSeverity)
 	}
 	conf, ok := levels[strings.ToLower(s.opt.MinConfidence)]
 	if !ok {
-		return nil, false, fmt.Errorf("bandit: min confidence %q: want low, medium or high", s.opt.MinConfidence)
+		return nil, gaps, fmt.Errorf("min confidence %q: want low, medium or high", s.opt.MinConfidence)
 	}
 	t, err := walk(req.Root, req.Tests, false, req.Exclude)
 	if err != nil {
-		return nil, false, fmt.Errorf("bandit: %w", err)
+		return nil, gaps, err
 	}
-	if gaps = scanner.NoteGaps(res, "bandit", t.gaps); gaps && t.gaps[0].Rel == "." {
-		return nil, true, scanner.Partial() // nothing bandit could read either
+	if gaps = t.gaps; len(gaps) > 0 && gaps[0].Rel == "." {
+		return nil, gaps, scanner.Partial() // nothing bandit could read either
 	}
 
 	excludes := append([]string{}, defaultExcludes...)
@@ -314,7 +298,7 @@ func (s *Scanner) args(req *scanner.Request, version func() (string, error), res
 	tests := s.opt.Tests
 	ini, err := s.iniFile(req.Root, t)
 	if err != nil {
-		return nil, false, err
+		return nil, gaps, err
 	}
 	if ini != "" {
 		iniPath := ini
@@ -322,20 +306,20 @@ func (s *Scanner) args(req *scanner.Request, version func() (string, error), res
 			// The tree's file, read by us: one that leads out of the
 			// tree would put another file's keys and lines in messages.
 			if !scanner.PathsFor(req).Inside(filepath.ToSlash(ini)) {
-				return nil, false, fmt.Errorf("bandit: %s leads outside the scanned root (a symbolic link): not read; name a settings file outside the tree in scangate's configuration (scanners.bandit) instead", ini)
+				return nil, gaps, fmt.Errorf("%s leads outside the scanned root (a symbolic link): not read; name a settings file outside the tree in scangate's configuration (scanners.bandit) instead", ini)
 			}
 			iniPath = filepath.Join(req.Root, ini)
 		}
 		data, err := os.ReadFile(iniPath)
 		if err != nil {
-			return nil, false, fmt.Errorf("bandit: %w", err)
+			return nil, gaps, err
 		}
 		opts, ok, err := parseIni(data)
 		switch {
 		case err != nil:
-			return nil, false, fmt.Errorf("bandit: %s: %w", ini, err)
+			return nil, gaps, fmt.Errorf("%s: %w", ini, err)
 		case !ok:
-			res.Warnf("bandit: %s has no [bandit] section; bandit ignores it", ini)
+			res.Warnf("%s has no [bandit] section; bandit ignores it", ini)
 		default:
 			excludes = append(excludes, opts.exclude...)
 			skips = append(append([]string{}, opts.skips...), skips...)
@@ -343,7 +327,7 @@ func (s *Scanner) args(req *scanner.Request, version func() (string, error), res
 				tests = opts.tests
 			}
 			if len(opts.others) > 0 {
-				res.Warnf("bandit: %s sets %s: not applied (scangate takes only targets, exclude, skips and tests from it)", ini, strings.Join(opts.others, ", "))
+				res.Warnf("%s sets %s: not applied (scangate takes only targets, exclude, skips and tests from it)", ini, strings.Join(opts.others, ", "))
 			}
 			if len(opts.targets) > 0 {
 				targets = s.iniTargets(req.Root, ini, opts.targets, targets, res)
@@ -357,18 +341,18 @@ func (s *Scanner) args(req *scanner.Request, version func() (string, error), res
 	case t.pyproject:
 		v, err := version()
 		if err != nil {
-			return nil, false, err
+			return nil, gaps, err
 		}
 		if atLeast(v, 1, 7) {
 			extra = append(extra, "-c", "pyproject.toml")
 		} else {
-			res.Warnf("bandit: pyproject.toml has a [tool.bandit] table, but bandit %s cannot read it (bandit reads pyproject.toml from 1.7.0 on, with -c); its settings were not applied", v)
+			res.Warnf("pyproject.toml has a [tool.bandit] table, but bandit %s cannot read it (bandit reads pyproject.toml from 1.7.0 on, with -c); its settings were not applied", v)
 		}
 	}
 
 	for _, x := range excludes {
 		if strings.Contains(x, ",") {
-			return nil, false, fmt.Errorf("bandit: exclude pattern %q contains a comma, which bandit's -x cannot carry", x)
+			return nil, gaps, fmt.Errorf("exclude pattern %q contains a comma, which bandit's -x cannot carry", x)
 		}
 	}
 	args := []string{"-r"}
@@ -407,7 +391,7 @@ func (s *Scanner) iniFile(root string, t tree) (string, error) {
 			return f, nil
 		}
 	}
-	return "", fmt.Errorf("bandit: several .bandit files (%s) and none at the root; bandit cannot choose between them either: name one in the configuration", strings.Join(t.iniFiles, ", "))
+	return "", fmt.Errorf("several .bandit files (%s) and none at the root; bandit cannot choose between them either: name one in the configuration", strings.Join(t.iniFiles, ", "))
 }
 
 // iniTargets keeps the .bandit targets that exist inside root.
@@ -416,17 +400,17 @@ func (s *Scanner) iniTargets(root, ini string, targets, fallback []string, res *
 	for _, tg := range targets {
 		clean := filepath.Clean(filepath.FromSlash(tg))
 		if filepath.IsAbs(clean) || clean == ".." || strings.HasPrefix(clean, ".."+string(filepath.Separator)) {
-			res.Warnf("bandit: %s: target %q is outside the scanned tree; ignored", ini, tg)
+			res.Warnf("%s: target %q is outside the scanned tree; ignored", ini, tg)
 			continue
 		}
 		if _, err := os.Stat(filepath.Join(root, clean)); err != nil {
-			res.Warnf("bandit: %s: target %q does not exist; ignored", ini, tg)
+			res.Warnf("%s: target %q does not exist; ignored", ini, tg)
 			continue
 		}
 		keep = append(keep, filepath.ToSlash(clean))
 	}
 	if len(keep) == 0 {
-		res.Warnf("bandit: %s names no usable target; scanning the whole tree", ini)
+		res.Warnf("%s names no usable target; scanning the whole tree", ini)
 		return fallback
 	}
 	return keep

@@ -316,8 +316,8 @@ func TestRealBanditSyntaxErrors(t *testing.T) {
 		}
 	}
 	want := []string{
-		"legacy.py: bandit could not analyze legacy.py: syntax error while parsing AST from file; it was not scanned (fix it, or --exclude it if it is not Python 3 source)",
-		"tool.py: bandit could not analyze tool.py: syntax error while parsing AST from file; it was not scanned (fix it, or --exclude it if it is not Python 3 source)",
+		"legacy.py: bandit: could not analyze legacy.py: syntax error while parsing AST from file; it was not scanned (fix it, or --exclude it if it is not Python 3 source)",
+		"tool.py: bandit: could not analyze tool.py: syntax error while parsing AST from file; it was not scanned (fix it, or --exclude it if it is not Python 3 source)",
 	}
 	if !slices.Equal(errs, want) {
 		t.Errorf("errors %q", errs)
@@ -401,7 +401,7 @@ func TestNotInstalledSkips(t *testing.T) {
 
 func TestExplicitProgramMissingIsAnError(t *testing.T) {
 	missing := filepath.Join(t.TempDir(), "bandit")
-	_, err := New(Options{Program: missing}).Scan(context.Background(), scannertest.Request(scannertest.Testdata("python", "banditapp")))
+	err := scannertest.Run(t, New(Options{Program: missing}), scannertest.Request(scannertest.Testdata("python", "banditapp"))).Err
 	var skip *scanner.SkipError
 	// The temp directory is a machine path: reports name it $TMPDIR.
 	want := scanner.TempMarker() + "/" + strings.TrimPrefix(missing, os.TempDir()+"/")

@@ -28,7 +28,7 @@ func FuzzParseReport(f *testing.F) {
 	f.Add([]byte(`{"results":[{"test_id":"B101","filename":"/src/app/a.py","line_number":2,"line_range":[2,3],"code":"2 assert x\n3 y\n","col_offset":-1,"end_col_offset":0}]}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		res := &finding.Result{}
-		err := scanner.Settle(res, parseReport(data, "/src", nil, res))
+		err := scanner.Settle(res, parseReport(data, "/src", nil, res), nil)
 		if err != nil {
 			if !strings.HasPrefix(err.Error(), "bandit") {
 				t.Fatalf("error does not name bandit: %v", err)

@@ -81,7 +81,8 @@ func Severity(severity, confidence string) finding.Severity {
 	return s - 1
 }
 
-// parseReport turns bandit's JSON into findings, rules and notifications.
+// parseReport turns bandit's JSON into findings, rules and notifications;
+// the files bandit could not analyze are its error's gaps.
 // root is the scanned root: result paths (relative to bandit's working
 // directory, which is root) come out relative to it. Findings and errors in
 // paths matching the exclude globs are dropped.
@@ -106,7 +107,7 @@ func parseReport(data []byte, root string, exclude []string, res *finding.Result
 	// A file bandit could not read was not scanned: the run is incomplete,
 	// unless the file is excluded, when its absence is what was asked for.
 	failed := map[string]bool{}
-	unscanned := false // a file that was not excluded could not be analyzed
+	var gaps []scanner.Gap // files that were not excluded and could not be analyzed
 	if rep.Errors != nil {
 		for _, e := range *rep.Errors {
 			p := relPath(root, e.Filename)
@@ -114,12 +115,7 @@ func parseReport(data []byte, root string, exclude []string, res *finding.Result
 			if scanner.Excluded(exclude, p) {
 				continue
 			}
-			unscanned = true
-			res.Notifications = append(res.Notifications, finding.Notification{
-				Level:    finding.LevelError,
-				Message:  fmt.Sprintf("bandit could not analyze %s: %s; it was not scanned (fix it, or --exclude it if it is not Python 3 source)", p, e.Reason),
-				Location: finding.Location{Path: p},
-			})
+			gaps = append(gaps, scanner.GapAt(p, "could not analyze %s: %s; it was not scanned (fix it, or --exclude it if it is not Python 3 source)", p, e.Reason))
 		}
 	}
 	analyzed := 0
@@ -130,15 +126,15 @@ func parseReport(data []byte, root string, exclude []string, res *finding.Result
 		}
 	}
 	switch {
-	case len(failed) > 0 && analyzed == 0 && unscanned:
-		res.Errorf("bandit: none of the %d Python files it found could be analyzed", len(failed))
+	case len(failed) > 0 && analyzed == 0 && len(gaps) > 0:
+		gaps = append(gaps, scanner.GapAt("", "none of the %d Python files it found could be analyzed", len(failed)))
 	case analyzed == 0 && len(*rep.Results) == 0:
-		res.Warnf("bandit analyzed no Python file: its exclusions cover them all")
+		res.Warnf("analyzed no Python file: its exclusions cover them all")
 	}
 
 	for i, is := range *rep.Results {
 		if is.TestID == "" || is.Filename == "" {
-			return fmt.Errorf("bandit's report: result %d has no test_id or filename", i)
+			return scanner.WithGaps(fmt.Errorf("bandit's report: result %d has no test_id or filename", i), gaps)
 		}
 		if scanner.Excluded(exclude, relPath(root, is.Filename)) {
 			continue
@@ -152,11 +148,7 @@ func parseReport(data []byte, root string, exclude []string, res *finding.Result
 		}
 	}
 	slices.SortStableFunc(res.Rules, func(a, b finding.Rule) int { return strings.Compare(a.ID, b.ID) })
-	if unscanned {
-		// The reasons are in the notifications, each naming its file.
-		return scanner.Partial()
-	}
-	return nil
+	return scanner.WithGaps(nil, gaps)
 }
 
 func convert(is issue, root string) (finding.Finding, finding.Rule) {

@@ -23,7 +23,7 @@ func TestParseBandit19(t *testing.T) {
 		t.Fatal(err)
 	}
 	res := &finding.Result{}
-	if err := scanner.Settle(res, parseReport(data, "/src/banditapp", nil, res)); err != nil {
+	if err := scanner.Settle(res, parseReport(data, "/src/banditapp", nil, res), nil); err != nil {
 		t.Fatal(err)
 	}
 	if res.State != finding.Completed || len(res.Notifications) != 0 {
@@ -148,7 +148,7 @@ func TestParseAllFilesFailed(t *testing.T) {
   "results": []
 }`
 	res := &finding.Result{}
-	if err := scanner.Settle(res, parseReport([]byte(doc), "/r", nil, res)); err != nil {
+	if err := scanner.Settle(res, parseReport([]byte(doc), "/r", nil, res), nil); err != nil {
 		t.Fatal(err)
 	}
 	if res.State != finding.Incomplete || len(res.Notifications) != 2 {
@@ -159,7 +159,7 @@ func TestParseAllFilesFailed(t *testing.T) {
 	}
 	// The same report with the file excluded: nothing is missing.
 	res = &finding.Result{}
-	if err := scanner.Settle(res, parseReport([]byte(doc), "/r", []string{"legacy.py"}, res)); err != nil {
+	if err := scanner.Settle(res, parseReport([]byte(doc), "/r", []string{"legacy.py"}, res), nil); err != nil {
 		t.Fatal(err)
 	}
 	if res.State == finding.Incomplete || len(res.Notifications) != 1 || res.Notifications[0].Level != finding.LevelWarning {

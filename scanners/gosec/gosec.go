@@ -26,7 +26,6 @@ package gosec
 import (
 	"context"
 	"fmt"
-	"io/fs"
 	"regexp"
 	"slices"
 	"strings"
@@ -83,7 +82,7 @@ func (o Options) Validate() error {
 	}{{"include", o.Include}, {"exclude", o.Exclude}} {
 		for _, id := range list.ids {
 			if _, ok := catalogue[strings.TrimSpace(id)]; !ok {
-				return fmt.Errorf("gosec: %s: unknown rule %q (gosec %s has %s)", list.name, id, gosecVersion(), strings.Join(RuleIDs(), ", "))
+				return fmt.Errorf("%s: unknown rule %q (gosec %s has %s)", list.name, id, gosecVersion(), strings.Join(RuleIDs(), ", "))
 			}
 		}
 	}
@@ -99,7 +98,7 @@ func (o Options) Validate() error {
 			}
 		}
 		if left == 0 {
-			return fmt.Errorf("gosec: include %v and exclude %v leave no rule to run", o.Include, o.Exclude)
+			return fmt.Errorf("include %v and exclude %v leave no rule to run", o.Include, o.Exclude)
 		}
 	}
 	for _, s := range []struct {
@@ -107,36 +106,37 @@ func (o Options) Validate() error {
 		v    finding.Severity
 	}{{"minimum severity", o.MinSeverity}, {"minimum confidence", o.MinConfidence}} {
 		if s.v < finding.Info || s.v > finding.High {
-			return fmt.Errorf("gosec: %s %s: gosec levels are low, medium and high", s.name, s.v)
+			return fmt.Errorf("%s %s: gosec levels are low, medium and high", s.name, s.v)
 		}
 	}
 	if o.GoVersion != "" && !validGoVersion(o.GoVersion) {
-		return fmt.Errorf("gosec: Go version %q: want a release such as go1.22", o.GoVersion)
+		return fmt.Errorf("Go version %q: want a release such as go1.22", o.GoVersion)
 	}
 	if _, ok := o.RuleConfig["global"]; ok {
-		return fmt.Errorf("gosec: rule configuration: set the global options with their own fields, not a \"global\" key")
+		return fmt.Errorf("rule configuration: set the global options with their own fields, not a \"global\" key")
 	}
 	// gosec compiles these with regexp.MustCompile: a bad one would panic.
 	for _, id := range []string{"G101", "G111", "G117"} {
 		if m, ok := o.RuleConfig[id].(map[string]any); ok {
 			if p, ok := m["pattern"].(string); ok {
 				if _, err := regexp.Compile(p); err != nil {
-					return fmt.Errorf("gosec: %s pattern: %v", id, err)
+					return fmt.Errorf("%s pattern: %v", id, err)
 				}
 			}
 		} else if o.RuleConfig[id] != nil {
-			return fmt.Errorf("gosec: %s: want a mapping of settings, got %T", id, o.RuleConfig[id])
+			return fmt.Errorf("%s: want a mapping of settings, got %T", id, o.RuleConfig[id])
 		}
 	}
 	if o.Concurrency < 0 {
-		return fmt.Errorf("gosec: concurrency %d: must not be negative", o.Concurrency)
+		return fmt.Errorf("concurrency %d: must not be negative", o.Concurrency)
 	}
 	return nil
 }
 
 // Scanner is the embedded gosec adapter.
 type Scanner struct {
-	opt Options
+	golang.PerModule // applies where a go.mod is; a unit per module
+	opt              Options
 }
 
 // New returns a gosec scanner. Invalid options make Scan fail; call
@@ -149,16 +149,6 @@ func (s *Scanner) Name() string { return Name }
 // Version is the embedded gosec's version, without the "v".
 func (s *Scanner) Version() string { return strings.TrimPrefix(gosecVersion(), "v") }
 
-// Applies when the tree holds a Go module.
-func (s *Scanner) Applies(req *scanner.Request) bool {
-	return golang.HasFile(req.Root, req.Exclude, func(_ string, d fs.DirEntry) bool { return d.Name() == "go.mod" })
-}
-
-// Units are the Go modules gosec analyzes, for sharded scans.
-func (s *Scanner) Units(req *scanner.Request) ([]scanner.Unit, error) {
-	return golang.Units(req.Root, req.Exclude)
-}
-
 // Scan runs gosec over every module under req.Root. Package load and type
 // errors become notifications naming file:line and mark the result
 // incomplete; the packages that load are still scanned.
@@ -170,7 +160,7 @@ func (s *Scanner) Scan(ctx context.Context, req *scanner.Request) (*finding.Resu
 		Findings:       []finding.Finding{},
 	}
 	if err := ctx.Err(); err != nil {
-		return res, fmt.Errorf("gosec: not started: %w", context.Cause(ctx))
+		return res, fmt.Errorf("not started: %w", context.Cause(ctx))
 	}
 	if err := s.opt.Validate(); err != nil {
 		return res, err
@@ -178,29 +168,29 @@ func (s *Scanner) Scan(ctx context.Context, req *scanner.Request) (*finding.Resu
 	freshEntropyCache(s.opt.RuleConfig)
 	filter, err := newPathFilter(req.Exclude)
 	if err != nil {
-		return res, fmt.Errorf("gosec: %w", err)
+		return res, err
 	}
 	logf := req.Log
 	tree, err := golang.Modules(req.Root, req.Exclude)
 	if err != nil {
-		return res, fmt.Errorf("gosec: find Go modules: %w", err)
+		return res, fmt.Errorf("find Go modules: %w", err)
 	}
 	for _, x := range tree.Excluded {
 		logf("%s: excluded, not read", x)
 	}
-	gaps := scanner.NoteGaps(res, "gosec", tree.GapsFor(req))
+	gaps := tree.GapsFor(req)
 	mods := tree.Modules
 	switch {
-	case len(mods) == 0 && gaps:
-		return res, scanner.Partial()
+	case len(mods) == 0 && len(gaps) > 0:
+		return res, scanner.Partial(gaps...)
 	case len(mods) == 0 && len(tree.Excluded) > 0:
 		return res, scanner.Skip("every Go module under the root is excluded")
 	case len(mods) == 0:
-		return res, fmt.Errorf("gosec: no Go module (go.mod) under the scanned root outside vendor and testdata")
+		return res, fmt.Errorf("no Go module (go.mod) under the scanned root outside vendor and testdata")
 	}
 	local, err := localGoVersion(ctx, mods[0])
 	if err != nil {
-		return res, fmt.Errorf("gosec: %w", err)
+		return res, scanner.WithGaps(err, gaps)
 	}
 
 	want := s.opt.GoVersion
@@ -225,7 +215,7 @@ func (s *Scanner) Scan(ctx context.Context, req *scanner.Request) (*finding.Resu
 	incomplete := false
 	for i, m := range mods {
 		if err := ctx.Err(); err != nil {
-			scanErr = fmt.Errorf("gosec: stopped before module %s: %w", m.Path, context.Cause(ctx))
+			scanErr = fmt.Errorf("stopped before module %s: %w", m.Path, context.Cause(ctx))
 			break
 		}
 		logf("module %d/%d: %s (%s)", i+1, len(mods), m.Path, m.Rel)
@@ -240,16 +230,16 @@ func (s *Scanner) Scan(ctx context.Context, req *scanner.Request) (*finding.Resu
 			break
 		}
 	}
-	run.incomplete = run.incomplete || incomplete
 	run.finish()
-	if run.analyzed == 0 && scanErr == nil && !gaps {
-		scanErr = fmt.Errorf("gosec: no Go package could be analyzed in %d module(s); nothing was scanned", len(mods))
+	if run.analyzed == 0 && scanErr == nil && len(gaps) == 0 {
+		scanErr = fmt.Errorf("no Go package could be analyzed in %d module(s); nothing was scanned", len(mods))
 	}
-	if scanErr == nil && (run.incomplete || gaps) {
-		// The reasons are in the notifications, each with its go.mod or package.
-		scanErr = scanner.Partial()
+	// The unreadable parts first, then each module's, at its go.mod or package.
+	gaps = append(gaps, run.gaps...)
+	if scanErr == nil && (run.incomplete || incomplete) {
+		return res, scanner.Partial(gaps...)
 	}
-	return res, scanErr
+	return res, scanner.WithGaps(scanErr, gaps)
 }
 
 // gosecVersion is the embedded gosec's version, or the one go.mod pins

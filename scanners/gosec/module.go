@@ -3,6 +3,7 @@ package gosec
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	goscanner "go/scanner"
 	"go/token"
@@ -49,7 +50,8 @@ type run struct {
 	rules      map[string]finding.Severity // rule ID -> highest severity reported
 	ruleMsg    map[string]string
 	analyzed   int  // packages gosec ran on, over all modules
-	incomplete bool // something applied but was not (fully) analyzed
+	incomplete bool // something of the module being analyzed was not (fully) analyzed
+	gaps       []scanner.Gap
 }
 
 // module loads one module's packages once and runs gosec on each.
@@ -58,10 +60,9 @@ func (r *run) module(ctx context.Context, m golang.Module) error {
 	gomod := joinRel(m.Rel, "go.mod")
 	modGo := moduleGoVersion(m.GoVersion)
 	if r.local != "" && version.Compare(modGo, r.local) > 0 {
-		r.incomplete = true
-		r.notify(finding.LevelError, finding.Location{Path: gomod},
-			"gosec: module %s (%s) requires %s but the local Go toolchain is %s, and GOTOOLCHAIN=local forbids fetching another: nothing in it was scanned (install Go %s or later)",
-			m.Path, gomod, modGo, r.local, strings.TrimPrefix(modGo, "go"))
+		r.gap(scanner.GapAt(gomod,
+			"module %s (%s) requires %s but the local Go toolchain is %s, and GOTOOLCHAIN=local forbids fetching another: nothing in it was scanned (install Go %s or later)",
+			m.Path, gomod, modGo, r.local, strings.TrimPrefix(modGo, "go")))
 		return nil
 	}
 
@@ -85,7 +86,7 @@ func (r *run) module(ctx context.Context, m golang.Module) error {
 	var err error
 	all := m.Patterns(r.req) // "./..." unless that would read an excluded or unreadable directory
 	if len(all) == 0 {
-		r.notify(finding.LevelNote, finding.Location{Path: gomod}, "gosec: module %s has no Go packages to scan outside excluded or unreadable directories", m.Path)
+		r.notify(finding.LevelNote, finding.Location{Path: gomod}, "module %s has no Go packages to scan outside excluded or unreadable directories", m.Path)
 		return nil
 	}
 	patterns := all
@@ -112,7 +113,7 @@ func (r *run) module(ctx context.Context, m golang.Module) error {
 	}
 	if err != nil {
 		if ctx.Err() != nil {
-			return fmt.Errorf("gosec: load %s: %w", m.Path, context.Cause(ctx))
+			return fmt.Errorf("load %s: %w", m.Path, context.Cause(ctx))
 		}
 		r.loadFailed(m, gomod, err)
 		return nil
@@ -134,13 +135,10 @@ func (r *run) module(ctx context.Context, m golang.Module) error {
 	}
 	r.importErr = importErrors(cfg, r.paths)
 	r.req.Log("%s: %d packages loaded in %s (%d type-checked from recorded export data)", m.Path, len(pkgs), time.Since(start).Round(time.Millisecond), len(fast))
-	if cgo, err := golang.CgoSkipped(r.req, m); err != nil || len(cgo) > 0 {
-		r.incomplete = true
-		if err != nil {
-			r.notify(finding.LevelError, finding.Location{}, "gosec: %s", r.scrub(err.Error()))
-		} else {
-			r.notify(finding.LevelWarning, finding.Location{Path: cgo[0]}, "%s", golang.CgoSkippedMessage("gosec", cgo))
-		}
+	if cgo, err := golang.CgoSkipped(r.req, m); err != nil {
+		r.gap(scanner.Gap{Err: err})
+	} else if len(cgo) > 0 {
+		r.gap(scanner.Gap{Rel: cgo[0], Err: errors.New(golang.CgoSkippedMessage(cgo)), Warn: true})
 	}
 
 	logs := &logCapture{}
@@ -155,7 +153,7 @@ func (r *run) module(ctx context.Context, m golang.Module) error {
 	}
 	drop, warns := versionRules(r.pinned, modGo)
 	for _, w := range warns {
-		r.notify(finding.LevelWarning, finding.Location{Path: gomod}, "gosec: module %s: %s", m.Path, w)
+		r.notify(finding.LevelWarning, finding.Location{Path: gomod}, "module %s: %s", m.Path, w)
 	}
 
 	var (
@@ -178,7 +176,7 @@ func (r *run) module(ctx context.Context, m golang.Module) error {
 			continue
 		}
 		if err := ctx.Err(); err != nil {
-			stopErr = fmt.Errorf("gosec: stopped in module %s: %w", m.Path, context.Cause(ctx))
+			stopErr = fmt.Errorf("stopped in module %s: %w", m.Path, context.Cause(ctx))
 			break
 		}
 		if strings.HasSuffix(p.ID, ".test") || r.packageExcluded(p) {
@@ -211,8 +209,7 @@ func (r *run) module(ctx context.Context, m golang.Module) error {
 		if !p.IllTyped {
 			if msg := logs.ssaFailure(); msg != "" {
 				ssaFailed = true
-				r.incomplete = true
-				r.notify(finding.LevelWarning, finding.Location{}, "gosec: %s: SSA analyzers did not run: %s", p.PkgPath, r.scrub(msg))
+				r.gap(scanner.Gap{Err: fmt.Errorf("%s: SSA analyzers did not run: %s", p.PkgPath, msg), Warn: true})
 			}
 		}
 		if pl != nil && len(p.Errors) == 0 && !p.IllTyped && !ssaFailed {
@@ -254,10 +251,10 @@ func (r *run) module(ctx context.Context, m golang.Module) error {
 	switch {
 	case stopErr != nil:
 	case clean == 0 && len(failed) > 0:
-		r.notify(finding.LevelError, finding.Location{Path: gomod},
-			"gosec: module %s: none of its %d packages loaded without errors; at most gosec's AST rules ran on what parsed", m.Path, len(failed))
+		r.gap(scanner.GapAt(gomod,
+			"module %s: none of its %d packages loaded without errors; at most gosec's AST rules ran on what parsed", m.Path, len(failed)))
 	case len(analyzed) == 0:
-		r.notify(finding.LevelNote, finding.Location{Path: gomod}, "gosec: module %s has no Go packages to scan", m.Path)
+		r.notify(finding.LevelNote, finding.Location{Path: gomod}, "module %s has no Go packages to scan", m.Path)
 	}
 	r.req.Log("%s: %d packages analyzed, %d with errors, %d findings in %s", m.Path, len(analyzed), len(failed),
 		len(r.res.Findings)-before, time.Since(start).Round(time.Millisecond))
@@ -276,11 +273,10 @@ func buildFlags(tags []string) []string {
 // in it was scanned. The first line is the go command's decisive one; the
 // whole output follows for the SARIF notification.
 func (r *run) loadFailed(m golang.Module, gomod string, err error) {
-	r.incomplete = true
 	// The go command's output: through the filter before a line is picked.
 	full, dropped := r.paths.Diagnostics(err.Error(), m.Dir, r.req.Cgo)
-	r.notify(finding.LevelError, finding.Location{Path: gomod}, "gosec: module %s (%s) could not be loaded, nothing in it was scanned: %s\n%s",
-		m.Rel, m.Path, golang.ErrorLine(full), full+scanner.DroppedLines(dropped))
+	r.gap(scanner.GapAt(gomod, "module %s (%s) could not be loaded, nothing in it was scanned: %s\n%s",
+		m.Rel, m.Path, golang.ErrorLine(full), full+scanner.DroppedLines(dropped)))
 }
 
 // analyzer builds one gosec Analyzer per module: CheckRules and
@@ -325,7 +321,7 @@ func (r *run) analyzer(logs *logCapture) (*securego.Analyzer, error) {
 	rl := rules.Generate(false, rf...)
 	al := analyzers.Generate(false, af...)
 	if len(rl.Rules) == 0 && len(al.Analyzers) == 0 {
-		return nil, fmt.Errorf("gosec: include %v and exclude %v leave no rule to run", r.opt.Include, r.opt.Exclude)
+		return nil, fmt.Errorf("include %v and exclude %v leave no rule to run", r.opt.Include, r.opt.Exclude)
 	}
 	// excludeGenerated=false: generated files are scanned (see Options).
 	// trackSuppressions=true: suppressed issues come back with their
@@ -423,15 +419,16 @@ func (r *run) packageErrors(m golang.Module, p *packages.Package, seen map[strin
 		if fe.first.Path != "" {
 			where = fe.first.String()
 		}
-		msg := fmt.Sprintf("gosec: %s: %s", where, r.scrub(fe.msg))
+		msg := fmt.Sprintf("%s: %s", where, fe.msg)
 		if fe.more > 0 {
 			msg += fmt.Sprintf(" (and %d more errors in this file)", fe.more)
 		}
-		r.notify(finding.LevelError, fe.first, "%s; package %s was not fully analyzed", msg, pkgName(p))
+		r.gap(scanner.Gap{Rel: fe.first.Path, Line: fe.first.StartLine, Column: fe.first.StartColumn,
+			Err: fmt.Errorf("%s; package %s was not fully analyzed", msg, pkgName(p))})
 	}
 	if outside > 0 && !seen[p.PkgPath+"\x00outside"] {
 		seen[p.PkgPath+"\x00outside"] = true
-		r.notify(finding.LevelError, finding.Location{}, "gosec: package %s: %d errors about files outside the scanned root left out; package %s was not fully analyzed", pkgName(p), outside, pkgName(p))
+		r.gap(scanner.GapAt("", "package %s: %d errors about files outside the scanned root left out; package %s was not fully analyzed", pkgName(p), outside, pkgName(p)))
 	}
 }
 
@@ -481,7 +478,7 @@ func (r *run) gosecErrors(errs map[string][]securego.Error) {
 		}
 		for _, e := range errs[file] {
 			loc := finding.Location{Path: rel, StartLine: e.Line, StartColumn: e.Column}
-			r.notify(finding.LevelWarning, loc, "gosec: %s: %s", loc.String(), r.scrub(e.Err))
+			r.notify(finding.LevelWarning, loc, "%s: %s", loc.String(), e.Err)
 		}
 	}
 }
@@ -588,6 +585,12 @@ func (r *run) finish() {
 	}
 }
 
+// gap records a part of the module that was not (fully) analyzed.
+func (r *run) gap(g scanner.Gap) {
+	r.incomplete = true
+	r.gaps = append(r.gaps, g)
+}
+
 func (r *run) notify(level finding.Level, loc finding.Location, format string, args ...any) {
 	r.res.Notifications = append(r.res.Notifications, finding.Notification{Level: level, Message: fmt.Sprintf(format, args...), Location: loc})
 }
@@ -625,8 +628,6 @@ func (r *run) roots() []string {
 }
 
 // scrub keeps machine paths out of a message.
-func (r *run) scrub(msg string) string { return r.paths.Text(msg) }
-
 func pkgName(p *packages.Package) string {
 	if p.PkgPath != "" {
 		return p.PkgPath

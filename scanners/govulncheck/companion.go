@@ -58,7 +58,7 @@ func childProgram(ctx context.Context, self string) (exe, warning string) {
 		return self, ""
 	}
 	unusable := func(why string) (string, string) {
-		return self, fmt.Sprintf("govulncheck: %s beside scangate is not used: %s; govulncheck runs in scangate itself (reinstall both programs to fix this)", name, why)
+		return self, fmt.Sprintf("%s beside scangate is not used: %s; govulncheck runs in scangate itself (reinstall both programs to fix this)", name, why)
 	}
 	if !fi.Mode().IsRegular() || (runtime.GOOS != "windows" && fi.Mode().Perm()&0o111 == 0) {
 		return unusable("not an executable file")

@@ -14,7 +14,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io/fs"
 	"maps"
 	"net/url"
 	"os"
@@ -34,8 +33,8 @@ import (
 const Name = "govulncheck"
 
 // ErrNoDB is returned offline when there is no database to read. A scan
-// opens the database first and passes its error (Request.DBErr, which
-// names the path tried and what to do) instead.
+// opens the database first; the runner reports its error (Request.DBErr,
+// which names the path tried and what to do) instead.
 var ErrNoDB = errors.New("no vulnerability database")
 
 // DefaultMaxOutput caps one module's JSON stream: the stream repeats every
@@ -64,7 +63,8 @@ type Options struct {
 
 // Scanner is the govulncheck adapter.
 type Scanner struct {
-	opt Options
+	golang.PerModule // applies where a go.mod is; a unit per module
+	opt              Options
 }
 
 // New returns a govulncheck scanner.
@@ -84,22 +84,18 @@ func (s *Scanner) Name() string { return Name }
 // whose build information lists no dependencies (test binaries).
 const vulnVersion = "v1.9.0"
 
+// ReadsDB marks it a scanner.DBReader: offline, it reads the local
+// database's govulncheck part.
+func (s *Scanner) ReadsDB() {}
+
+var _ scanner.DBReader = (*Scanner)(nil)
+
 // Version is the embedded golang.org/x/vuln version.
 func (s *Scanner) Version() string {
 	if v, ok := scanner.LinkedVersion("golang.org/x/vuln"); ok {
 		return v
 	}
 	return vulnVersion
-}
-
-// Applies reports whether there is a go.mod under the root.
-func (s *Scanner) Applies(req *scanner.Request) bool {
-	return golang.HasFile(req.Root, req.Exclude, func(rel string, d fs.DirEntry) bool { return d.Name() == "go.mod" })
-}
-
-// Units are the Go modules govulncheck analyzes, for sharded scans.
-func (s *Scanner) Units(req *scanner.Request) ([]scanner.Unit, error) {
-	return golang.Units(req.Root, req.Exclude)
 }
 
 // Scan runs govulncheck once per module, one module after another: two
@@ -115,13 +111,13 @@ func (s *Scanner) Scan(ctx context.Context, req *scanner.Request) (*finding.Resu
 	switch s.opt.ScanLevel {
 	case "symbol", "package", "module":
 	default:
-		return res, fmt.Errorf("govulncheck: unknown scan level %q (want symbol, package or module)", s.opt.ScanLevel)
+		return res, fmt.Errorf("unknown scan level %q (want symbol, package or module)", s.opt.ScanLevel)
 	}
 	exe := s.opt.Executable
 	if exe == "" {
 		self, err := os.Executable()
 		if err != nil {
-			return res, fmt.Errorf("govulncheck: find our own executable for the child process: %w", err)
+			return res, fmt.Errorf("find our own executable for the child process: %w", err)
 		}
 		var warning string
 		if exe, warning = childProgram(ctx, self); warning != "" {
@@ -133,46 +129,42 @@ func (s *Scanner) Scan(ctx context.Context, req *scanner.Request) (*finding.Resu
 	// a local database exists (the database contract shared with osv-scanner).
 	var dbDir, dbURL string
 	if req.Offline {
-		if req.DBErr != nil {
-			return res, fmt.Errorf("govulncheck: %w", req.DBErr)
-		}
 		dbDir = filepath.Join(req.DB, "govulncheck")
 		if req.DB == "" || !usableDB(dbDir) {
-			return res, fmt.Errorf("govulncheck: %w", ErrNoDB)
+			return res, ErrNoDB
 		}
 		if noGoAdvisories(dbDir) {
-			return res, fmt.Errorf("govulncheck: the vulnerability database holds no Go advisories: import golang/vulndb's data/osv or osv.dev's Go all.zip with scangate db import, or run scangate db update")
+			return res, errors.New("the vulnerability database holds no Go advisories: import golang/vulndb's data/osv or osv.dev's Go all.zip with scangate db import, or run scangate db update")
 		}
 		abs, err := filepath.Abs(dbDir)
 		if err != nil {
-			return res, fmt.Errorf("govulncheck: database %s: %w", dbDir, err)
+			return res, fmt.Errorf("database %s: %w", dbDir, err)
 		}
 		dbDir = abs
 		dbURL = (&url.URL{Scheme: "file", Path: filepath.ToSlash(abs)}).String()
 	}
 	tree, err := golang.Modules(req.Root, req.Exclude)
 	if err != nil {
-		return res, fmt.Errorf("govulncheck: %w", err)
+		return res, err
 	}
 	for _, x := range tree.Excluded {
 		req.Log("%s: excluded, not read", x)
 	}
-	gaps := scanner.NoteGaps(res, Name, tree.GapsFor(req))
+	gaps := tree.GapsFor(req)
 	mods := tree.Modules
 	switch {
-	case len(mods) == 0 && gaps:
-		return res, scanner.Partial()
+	case len(mods) == 0 && len(gaps) > 0:
+		return res, scanner.Partial(gaps...)
 	case len(mods) == 0 && len(tree.Excluded) > 0:
 		return res, scanner.Skip("every Go module under the root is excluded")
 	case len(mods) == 0:
-		return res, errors.New("govulncheck: no go.mod found")
+		return res, errors.New("no go.mod found")
 	}
 	all := mods
 	mods = slices.DeleteFunc(mods, func(m golang.Module) bool { return !req.Keeps(scanner.UnitGoModule, m.Rel) })
 	sc := &scan{s: s, req: req, paths: scanner.PathsFor(req), exe: exe, dbDir: dbDir, dbURL: dbURL, mods: all, res: res,
 		severity: map[string]advisorySeverity{}}
-	var scanned, failed int
-	partial := false // a module was scanned without some of its files
+	var scanned int
 	goVersions := map[string]bool{}
 	// A module counts as complete once scanned whole, so that one that
 	// fails, or is never reached, keeps its code-scanning alerts.
@@ -183,32 +175,29 @@ func (s *Scanner) Scan(ctx context.Context, req *scanner.Request) (*finding.Resu
 		req.Log("module %d/%d: %s (%s)", i+1, len(mods), m.Path, m.Rel)
 		st, err := sc.module(ctx, m)
 		if ctx.Err() != nil {
-			return res, fmt.Errorf("govulncheck: module %s (%s): %w", m.Rel, m.Path, err)
+			return res, scanner.WithGaps(fmt.Errorf("module %s (%s): %w", m.Rel, m.Path, err), gaps)
 		}
 		if err != nil {
-			failed++
 			// The decisive line first (the summary shows the first line),
-			// then the whole output for the SARIF notification.
-			msg := sc.paths.Text(err.Error())
+			// then the whole output for the SARIF notification. Unlocated:
+			// the module's go.mod is not where it failed.
+			msg := err.Error()
 			var me *moduleError
 			if errors.As(err, &me) {
-				msg = sc.paths.Text(me.line) + "\n" + sc.paths.Text(me.full)
+				msg = me.line + "\n" + me.full
 			} else if d := golang.ErrorLine(msg); d != msg {
 				msg = d + "\n" + msg
 			}
-			res.Errorf("govulncheck: module %s (%s): nothing in it was scanned: %s", m.Rel, m.Path, msg)
+			gaps = append(gaps, scanner.GapAt("", "module %s (%s): nothing in it was scanned: %s", m.Rel, m.Path, msg))
 			continue
 		}
 		scanned++
 		if cgo, err := golang.CgoSkipped(req, m); err != nil {
-			partial = true
-			res.Errorf("govulncheck: %s", sc.paths.Text(err.Error()))
+			gaps = append(gaps, scanner.Gap{Err: err})
 		} else if len(cgo) > 0 {
 			// Their imports and calls were not seen: a vulnerable symbol
 			// called only there would be missed.
-			partial = true
-			res.Notifications = append(res.Notifications, finding.Notification{Level: finding.LevelWarning,
-				Message: golang.CgoSkippedMessage("govulncheck", cgo), Location: finding.Location{Path: cgo[0]}})
+			gaps = append(gaps, scanner.Gap{Rel: cgo[0], Err: errors.New(golang.CgoSkippedMessage(cgo)), Warn: true})
 		} else {
 			res.Units[i].State = finding.Completed
 		}
@@ -218,13 +207,12 @@ func (s *Scanner) Scan(ctx context.Context, req *scanner.Request) (*finding.Resu
 	}
 	for _, v := range slices.Sorted(maps.Keys(goVersions)) {
 		res.Notifications = append(res.Notifications, finding.Notification{Level: finding.LevelNote,
-			Message: fmt.Sprintf("govulncheck: standard library checked as %s, the Go toolchain that ran the scan (GOTOOLCHAIN=local)", v)})
+			Message: fmt.Sprintf("standard library checked as %s, the Go toolchain that ran the scan (GOTOOLCHAIN=local)", v)})
 	}
-	if failed > 0 || scanned == 0 && len(mods) > 0 || partial || gaps {
-		// The reasons are in the notifications, each naming its module.
-		return res, scanner.Partial()
+	if scanned == 0 && len(mods) > 0 {
+		return res, scanner.Partial(gaps...) // modules without packages: no gap, and nothing scanned
 	}
-	return res, nil
+	return res, scanner.WithGaps(nil, gaps)
 }
 
 // noGoAdvisories reports whether dir's index lists no module: a database
@@ -285,7 +273,7 @@ func (sc *scan) module(ctx context.Context, m golang.Module) (*stream, error) {
 		pats := m.Patterns(sc.req)
 		if len(pats) == 0 {
 			sc.res.Notifications = append(sc.res.Notifications, finding.Notification{Level: finding.LevelNote,
-				Message: fmt.Sprintf("govulncheck: module %s (%s) has no Go packages to scan outside excluded or unreadable directories", m.Rel, m.Path)})
+				Message: fmt.Sprintf("module %s (%s) has no Go packages to scan outside excluded or unreadable directories", m.Rel, m.Path)})
 			return nil, nil
 		}
 		args = append(args, pats...)
@@ -318,7 +306,7 @@ func (sc *scan) module(ctx context.Context, m golang.Module) (*stream, error) {
 		msg += scanner.DroppedLines(dropped)
 		if strings.Contains(msg, "no packages matched the provided patterns") {
 			sc.res.Notifications = append(sc.res.Notifications, finding.Notification{Level: finding.LevelNote,
-				Message: fmt.Sprintf("govulncheck: module %s (%s) has no Go packages to scan", m.Rel, m.Path)})
+				Message: fmt.Sprintf("module %s (%s) has no Go packages to scan", m.Rel, m.Path)})
 			return nil, nil
 		}
 		// The summary names the tool already: "govulncheck: fetching …" would double it.

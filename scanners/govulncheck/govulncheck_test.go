@@ -247,8 +247,7 @@ func TestOfflineWithoutDB(t *testing.T) {
 		// A child would fail the test: the executable does not exist.
 		s := New(Options{Executable: filepath.Join(t.TempDir(), "no-such-binary")})
 		res, err := s.Scan(context.Background(), request(root, db))
-		if err == nil || !errors.Is(err, ErrNoDB) ||
-			err.Error() != "govulncheck: no vulnerability database" {
+		if err != ErrNoDB {
 			t.Errorf("db %q: err = %v", db, err)
 		}
 		if res == nil || len(res.Findings) != 0 {
@@ -259,6 +258,14 @@ func TestOfflineWithoutDB(t *testing.T) {
 		if out[0].State != finding.Incomplete || !strings.Contains(notes(&out[0]), "govulncheck: no vulnerability database") {
 			t.Errorf("db %q: run state %v, notifications:\n%s", db, out[0].State, notes(&out[0]))
 		}
+	}
+	// The database the caller could not open: the runner says why, once,
+	// and the scan does not start.
+	req := request(root, noDir)
+	req.DBErr = errors.New("no vulnerability database at ~/db (does not exist)")
+	out := scanner.Run(context.Background(), *req, []scanner.Scanner{New(Options{})}, scanner.Options{})
+	if out[0].State != finding.Incomplete || notes(&out[0]) != "error: govulncheck: no vulnerability database at ~/db (does not exist)\n" {
+		t.Errorf("DBErr: run state %v, notifications:\n%s", out[0].State, notes(&out[0]))
 	}
 }
 

@@ -40,7 +40,7 @@ func (c *converter) add(src string, pvs []pkgVulns) {
 	}
 	// Only files under the root are read (their lines reach the report).
 	if !intree.Within(c.root, abs) {
-		c.res.Warnf("osv-scanner: results for a file outside the scanned root dropped (%s)", filepath.Base(abs))
+		c.res.Warnf("results for a file outside the scanned root dropped (%s)", filepath.Base(abs))
 		return
 	}
 	rel := lexicalRel(c.root, abs)

@@ -20,6 +20,7 @@ package osv
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"slices"
@@ -73,6 +74,12 @@ func New(opt Options) *Scanner { return &Scanner{opt: opt} }
 // Name implements scanner.Scanner.
 func (s *Scanner) Name() string { return Name }
 
+// ReadsDB marks it a scanner.DBReader: offline, it matches against the
+// local database.
+func (s *Scanner) ReadsDB() {}
+
+var _ scanner.DBReader = (*Scanner)(nil)
+
 // Version is the osv-scanner release the scanner reproduces.
 func (s *Scanner) Version() string { return version }
 
@@ -111,17 +118,13 @@ func (s *Scanner) Scan(ctx context.Context, req *scanner.Request) (_ *finding.Re
 	}
 	files, gaps, err := discover(req.Root, skipped(s.opt.SkipLockfiles, req.Exclude), false)
 	if err != nil {
-		return res, fmt.Errorf("osv-scanner: find lockfiles: %w", err)
+		return res, fmt.Errorf("find lockfiles: %w", err)
 	}
+	// What could not be read may hold lockfiles: never complete. The
+	// lockfiles read in part follow, then what was left out unread.
 	gaps = slices.DeleteFunc(gaps, func(g scanner.Gap) bool { return !req.Keeps(scanner.UnitLockfile, g.Rel) })
-	if scanner.NoteGaps(res, Name, gaps) {
-		// What could not be read may hold lockfiles: never complete.
-		defer func() {
-			if err == nil {
-				err = scanner.Partial()
-			}
-		}()
-	}
+	var partly []scanner.Gap // why some lockfiles were not (fully) scanned
+	defer func() { err = scanner.WithGaps(err, append(gaps, partly...)) }()
 	// The database's age is judged for the whole tree's ecosystems, so
 	// that every shard of a sharded scan gives the unsharded scan's warning.
 	treeEcos := map[string]bool{}
@@ -141,20 +144,12 @@ func (s *Scanner) Scan(ctx context.Context, req *scanner.Request) (_ *finding.Re
 	}
 	ignores, problems := loadRepoIgnores(req.Root, files)
 	for _, dir := range sortedKeys(ignores) {
-		res.Warnf("osv-scanner: %s", ignores[dir].warning())
+		res.Warnf("%s", ignores[dir].warning())
 	}
 	for _, p := range problems {
-		res.Warnf("osv-scanner: %s", p)
+		res.Warnf("%s", p)
 	}
 
-	var partly []string // why some lockfiles were not (fully) scanned
-	// A failed scan still reports why lockfiles were left out before it failed.
-	fail := func(err error) (*finding.Result, error) {
-		for _, why := range partly {
-			res.Errorf("%s", why)
-		}
-		return res, err
-	}
 	groups := map[string][]lockfile{} // by the ecosystem whose database they need
 	for _, f := range files {
 		groups[f.Ecosystem] = append(groups[f.Ecosystem], f)
@@ -162,19 +157,16 @@ func (s *Scanner) Scan(ctx context.Context, req *scanner.Request) (_ *finding.Re
 	scanned := map[string]bool{}
 	var localDB string
 	if req.Offline {
-		if req.DBErr != nil {
-			return fail(fmt.Errorf("osv-scanner: %w", req.DBErr))
-		}
 		if req.DB == "" {
-			return fail(fmt.Errorf("osv-scanner: %w", vulndb.ErrNoDB))
+			return res, vulndb.ErrNoDB
 		}
 		db, err := vulndb.OpenWith(req.DB, vulndb.OpenOptions{Logf: logf, Verified: req.DBVerified})
 		if err != nil {
-			return fail(fmt.Errorf("osv-scanner: vulnerability database (--db): %w", err))
+			return res, fmt.Errorf("vulnerability database (--db): %w", err)
 		}
 		defer db.Close()
 		if w := db.Stats.StaleWarningFor(sortedKeys(treeEcos), cmp.Or(s.opt.MaxDBAge, req.DBMaxAge), s.now()); w != "" {
-			res.Warnf("osv-scanner: %s", w)
+			res.Warnf("%s", w)
 		}
 		localDB = db.OSVScannerDir()
 		for _, eco := range sortedKeys(groups) {
@@ -182,7 +174,7 @@ func (s *Scanner) Scan(ctx context.Context, req *scanner.Request) (_ *finding.Re
 				scanned[eco] = true
 				continue
 			}
-			partly = append(partly, fmt.Sprintf("osv-scanner: no %s advisories in the vulnerability database: %s not scanned (import %s advisories with scangate db import, or run scangate db update)",
+			partly = append(partly, scanner.GapAt("", "no %s advisories in the vulnerability database: %s not scanned (import %s advisories with scangate db import, or run scangate db update)",
 				eco, relList(groups[eco]), eco))
 		}
 	} else {
@@ -206,11 +198,9 @@ func (s *Scanner) Scan(ctx context.Context, req *scanner.Request) (_ *finding.Re
 
 	t, closeTree, err := openTree(req.Root)
 	if err != nil {
-		return fail(fmt.Errorf("osv-scanner: %w", err))
+		return res, err
 	}
 	defer closeTree.Close()
-	paths := scanner.PathsFor(req)
-	clean := func(s string) string { return strings.TrimSpace(paths.Text(s)) }
 	byName := map[string]filesystem.Extractor{}
 	for _, k := range extractors() {
 		byName[k.ex.Name()] = k.ex
@@ -218,7 +208,6 @@ func (s *Scanner) Scan(ctx context.Context, req *scanner.Request) (_ *finding.Re
 
 	// Extract every lockfile; one that fails keeps the packages it yielded
 	// (osv-scanner's walk keeps them too) and its error, located on it.
-	located := 0 // located error notifications
 	failed := map[string]bool{}
 	var read, listed []extracted // listed: lockfiles without advisories, for the SBOM only
 	for _, f := range files {
@@ -229,25 +218,24 @@ func (s *Scanner) Scan(ctx context.Context, req *scanner.Request) (_ *finding.Re
 			continue
 		}
 		if err := ctx.Err(); err != nil {
-			return fail(fmt.Errorf("osv-scanner: %w", context.Cause(ctx)))
+			return res, context.Cause(ctx)
 		}
 		ex := byName[f.Extractor]
 		pkgs, xerr := t.extract(ctx, ex, f.Rel)
 		if xerr != nil && ctx.Err() != nil {
-			return fail(fmt.Errorf("osv-scanner: %w", context.Cause(ctx)))
+			return res, context.Cause(ctx)
 		}
 		lost, refused := t.losses(ex, f.Rel)
 		for _, w := range refused {
-			res.Warnf("osv-scanner: %s", w)
+			res.Warnf("%s", w)
 		}
 		if xerr != nil {
 			lost = append([]string{fmt.Sprintf("%s: %v", f.Rel, xerr)}, lost...)
 		}
 		for _, m := range lost {
-			logf("%s", clean(m))
-			res.Notifications = append(res.Notifications, finding.Notification{Level: finding.LevelError,
-				Message: "osv-scanner: " + clean(m), Location: finding.Location{Path: f.Rel}})
-			located++
+			m = strings.TrimSpace(m)
+			logf("%s", m)
+			gaps = append(gaps, scanner.Gap{Rel: f.Rel, Err: errors.New(m)})
 			failed[f.Rel] = true
 		}
 		read = append(read, extracted{f, scannable(pkgs)})
@@ -256,10 +244,10 @@ func (s *Scanner) Scan(ctx context.Context, req *scanner.Request) (_ *finding.Re
 	res.Packages = packagesOf(append(listed, read...))
 	vulns, mfailed, err := s.match(ctx, req, localDB, read, logf)
 	if err != nil {
-		return fail(fmt.Errorf("osv-scanner: %s", clean(err.Error())))
+		return res, errors.New(strings.TrimSpace(err.Error())) // its text only: osv-scalibr's chain is no contract
 	}
 	for eco, merr := range mfailed {
-		partly = append(partly, fmt.Sprintf("osv-scanner: %s not scanned: %s", relList(groups[eco]), clean(merr.Error())))
+		partly = append(partly, scanner.GapAt("", "%s not scanned: %s", relList(groups[eco]), strings.TrimSpace(merr.Error())))
 	}
 	conv := &converter{root: req.Root, res: res, files: manifests{}, ignores: ignores, now: s.now()}
 	for _, x := range read {
@@ -279,8 +267,8 @@ func (s *Scanner) Scan(ctx context.Context, req *scanner.Request) (_ *finding.Re
 		conv.add(x.lf.Rel, pvs)
 	}
 	sortFindings(res.Findings)
-	if len(partly) > 0 || located > 0 {
-		return res, scanner.Partial(partly...)
+	if len(partly) > 0 || len(failed) > 0 {
+		return res, nil // partial: the gaps are attached on the way out
 	}
 	if key != nil && ctx.Err() == nil {
 		// Only a complete answer is kept: a partial one returned above.

@@ -100,7 +100,7 @@ func decodeJSON(tool string, out []byte, v any, res *finding.Result) error {
 	}
 	if data[0] != '{' {
 		if i := bytes.Index(data, []byte("\n{")); i >= 0 {
-			res.Warnf("%s printed text before its JSON report, ignored: %q", tool, python.Excerpt(data[:i]))
+			res.Warnf("printed text before its JSON report, ignored: %q", python.Excerpt(data[:i]))
 			data = data[i+1:]
 		}
 	}
@@ -126,7 +126,7 @@ func parseCheck(out []byte, root string, files []string, res *finding.Result) er
 		return fmt.Errorf("safety's report lacks report_meta or vulnerabilities: not a `safety check --json` report; it starts with %q", python.Excerpt(bytes.TrimSpace(out)))
 	}
 	for _, a := range rep.Announcements {
-		res.Notifications = append(res.Notifications, finding.Notification{Level: finding.LevelNote, Message: "safety announcement (" + a.Type + "): " + a.Message})
+		res.Notifications = append(res.Notifications, finding.Notification{Level: finding.LevelNote, Message: "announcement (" + a.Type + "): " + a.Message})
 	}
 	policy := ".safety-policy.yml"
 	if p := rep.ReportMeta.PolicyFile; p != nil && *p != "" && *p != "-" {
@@ -199,16 +199,16 @@ func parseCheck(out []byte, root string, files []string, res *finding.Result) er
 			v.file, v.line, v.text = c.file, c.p.line, c.p.text
 		case found[v.pkg] != "" && foundIn(root, found[v.pkg]):
 			v.file, _ = inRoot(root, found[v.pkg])
-			res.Warnf("safety: %s %s: no line in %s pins it", v.pkg, v.version, v.file)
+			res.Warnf("%s %s: no line in %s pins it", v.pkg, v.version, v.file)
 		case len(files) > 0:
 			v.file = files[0]
-			res.Warnf("safety: %s %s: no requirement file pins it", v.pkg, v.version)
+			res.Warnf("%s %s: no requirement file pins it", v.pkg, v.version)
 		}
 		occurrence[key]++
 		add(res, seen, v)
 	}
 	if n := rep.ReportMeta.VulnsFound; n != len(*rep.Vulnerabilities) {
-		res.Warnf("safety's report counts %d vulnerabilities but lists %d", n, len(*rep.Vulnerabilities))
+		res.Warnf("the report counts %d vulnerabilities but lists %d", n, len(*rep.Vulnerabilities))
 	}
 	return nil
 }

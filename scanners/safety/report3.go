@@ -114,7 +114,7 @@ func parseScan(out []byte, root string, res *finding.Result) error {
 	}
 	if len(rep.CVEDetails) == 0 {
 		res.Notifications = append(res.Notifications, finding.Notification{Level: finding.LevelNote,
-			Message: "safety's report has no cve_details (safety before 3.3): its findings carry no CVE IDs, so they cannot be matched with other tools'"})
+			Message: "the report has no cve_details (safety before 3.3): its findings carry no CVE IDs, so they cannot be matched with other tools'"})
 	}
 
 	files := append([]scanFile{}, rep.ScanResults.Files...)
@@ -128,7 +128,7 @@ func parseScan(out []byte, root string, res *finding.Result) error {
 		if !ok {
 			// safety scans the root; a file elsewhere is not ours to read
 			// (its lines would be quoted) nor to report.
-			res.Warnf("safety: results for a file outside the scanned root dropped (%s)", filepath.Base(f.Location))
+			res.Warnf("results for a file outside the scanned root dropped (%s)", filepath.Base(f.Location))
 			continue
 		}
 		for _, dep := range f.Results.Dependencies {

@@ -116,11 +116,6 @@ func (s *Scanner) Units(req *scanner.Request) ([]scanner.Unit, error) {
 
 // Scan implements scanner.Scanner.
 func (s *Scanner) Scan(ctx context.Context, req *scanner.Request) (*finding.Result, error) {
-	res, err := s.scan(ctx, req)
-	return scanner.PathsFor(req).Apply(res, err)
-}
-
-func (s *Scanner) scan(ctx context.Context, req *scanner.Request) (*finding.Result, error) {
 	path, err := s.prog.Lookup(s.opt.Program, req.Root)
 	if err != nil {
 		return nil, err
@@ -136,7 +131,7 @@ func (s *Scanner) scan(ctx context.Context, req *scanner.Request) (*finding.Resu
 	var gaps []scanner.Gap
 	if len(s.opt.Files) == 0 {
 		if files, gaps, err = discover(req.Root, req.Exclude, false); err != nil {
-			return res, fmt.Errorf("safety: %w", err)
+			return res, err
 		}
 	}
 	if major >= 3 {
@@ -145,11 +140,8 @@ func (s *Scanner) scan(ctx context.Context, req *scanner.Request) (*finding.Resu
 		res, err = s.check2(ctx, req, path, version, files, res)
 	}
 	var skip *scanner.SkipError
-	if len(gaps) > 0 && res != nil && !errors.As(err, &skip) {
-		scanner.NoteGaps(res, "safety", gaps)
-		if err == nil {
-			err = scanner.Partial()
-		}
+	if res != nil && !errors.As(err, &skip) {
+		err = scanner.WithGaps(err, gaps)
 	}
 	return res, err
 }
@@ -161,7 +153,7 @@ func (s *Scanner) check2(ctx context.Context, req *scanner.Request, path, versio
 		files = found
 	}
 	if len(files) == 0 {
-		res.Warnf("safety: no dependency file to check")
+		res.Warnf("no dependency file to check")
 		return res, nil
 	}
 	db, err := s.database(req)
@@ -256,7 +248,7 @@ func notePolicy(res *finding.Result) {
 		}
 	}
 	for _, m := range markers {
-		res.Warnf("safety: %d vulnerabilit%s ignored by the repository's safety policy (%s): kept as suppressed findings; review the policy, or move them to .scangate-ignore.yml", by[m], plural(by[m], "y", "ies"), m)
+		res.Warnf("%d vulnerabilit%s ignored by the repository's safety policy (%s): kept as suppressed findings; review the policy, or move them to .scangate-ignore.yml", by[m], plural(by[m], "y", "ies"), m)
 	}
 }
 
@@ -286,9 +278,6 @@ func (s *Scanner) run(ctx context.Context, req *scanner.Request, path string, ar
 			if tail := scanner.PathsFor(req).Stderr(out, req.Root, 5, false); tail != "" {
 				err = fmt.Errorf("%w; stderr: %s", err, tail)
 			}
-		}
-		if !strings.HasPrefix(err.Error(), "safety") {
-			err = fmt.Errorf("safety: %w", err)
 		}
 		return nil, err
 	}
@@ -358,11 +347,11 @@ func (s *Scanner) database(req *scanner.Request) (string, error) {
 	}
 	abs, err := filepath.Abs(dir)
 	if err != nil {
-		return "", fmt.Errorf("safety: database %s: %w", dir, err)
+		return "", fmt.Errorf("database %s: %w", dir, err)
 	}
 	for _, f := range []string{"insecure.json", "insecure_full.json"} {
 		if _, err := os.Stat(filepath.Join(abs, f)); err != nil {
-			return "", fmt.Errorf("safety: database %s has no %s: not a safety database directory", dir, f)
+			return "", fmt.Errorf("database %s has no %s: not a safety database directory", dir, f)
 		}
 	}
 	return abs, nil

@@ -5,9 +5,11 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
+	"github.com/scangate/scangate/finding"
 	"github.com/scangate/scangate/internal/noperm"
 	"github.com/scangate/scangate/scanner"
 	"github.com/scangate/scangate/scanner/scannertest"
@@ -39,25 +41,25 @@ func TestSafetyUnreadable(t *testing.T) {
 	if !s.Applies(req) {
 		t.Fatal("does not apply")
 	}
-	res, err := s.Scan(context.Background(), req)
-	var partial *scanner.PartialError
-	if !errors.As(err, &partial) {
-		t.Fatalf("err %v, want a partial scan", err)
+	o := scannertest.Run(t, s, req)
+	if o.Err != nil || o.Res.State != finding.Incomplete {
+		t.Fatalf("err %v, state %s, want a partial scan", o.Err, o.Res.State)
 	}
-	checkPypkg(t, res)
+	res := o.Res
+	scannertest.Golden(t, "testdata/pypkg.golden", res) // what was read is reported
 	var notes []string
 	for _, n := range res.Notifications {
-		notes = append(notes, n.Message)
+		notes = append(notes, n.Message+" @ "+n.Location.Path)
 		if strings.Contains(n.Message, root) {
 			t.Errorf("a machine path: %s", n.Message)
 		}
 	}
-	if want := "safety: secret cannot be read (permission denied)"; !strings.Contains(strings.Join(notes, "\n"), want) {
+	if want := "safety: secret cannot be read (permission denied): nothing in it was scanned; exclude it (--exclude) if it holds nothing to scan @ secret"; !slices.Contains(notes, want) {
 		t.Errorf("notes %q lack %q", notes, want)
 	}
 
 	req.Exclude = []string{"secret"}
-	res, err = s.Scan(context.Background(), req)
+	res, err := s.Scan(context.Background(), req)
 	if err != nil {
 		t.Fatalf("with the folder excluded: %v", err)
 	}
@@ -69,6 +71,7 @@ func TestSafetyUnreadable(t *testing.T) {
 	if !s.Applies(req) {
 		t.Error("an unreadable root: does not apply")
 	}
+	var partial *scanner.PartialError
 	if _, err := s.Scan(context.Background(), req); !errors.As(err, &partial) {
 		t.Errorf("an unreadable root: err %v, want a partial scan", err)
 	}

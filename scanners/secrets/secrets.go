@@ -146,7 +146,7 @@ func (s *Scanner) Scan(ctx context.Context, req *scanner.Request) (*finding.Resu
 
 	validate := s.opt.Validate
 	if validate && req.Offline {
-		res.Warnf("%s: secrets were not validated: validation asks each provider over the network, and this scan is offline", Name)
+		res.Warnf("secrets were not validated: validation asks each provider over the network, and this scan is offline")
 		validate = false
 	}
 	var val *validator
@@ -191,17 +191,19 @@ func (s *Scanner) Scan(ctx context.Context, req *scanner.Request) (*finding.Resu
 		}
 	}
 	if len(big) > 0 {
-		res.Warnf("%s: %d %s larger than %s not scanned: %s", Name, len(big), plural(len(big), "file", "files"),
+		res.Warnf("%d %s larger than %s not scanned: %s", len(big), plural(len(big), "file", "files"),
 			sizeText(s.opt.MaxFileSize), list(big, 5))
 	}
 	if cancelled {
 		return res, context.Cause(ctx)
 	}
-	if len(problems) > 0 {
-		slices.Sort(problems)
-		return res, scanner.Partial(problems...)
+	slices.Sort(problems)
+	gaps := make([]scanner.Gap, len(problems))
+	for i, p := range problems {
+		// Not located: the path in it is redacted, and may name no file.
+		gaps[i] = scanner.Gap{Err: errors.New(p)}
 	}
-	return res, nil
+	return res, scanner.WithGaps(nil, gaps)
 }
 
 // walk lists the files to read and scans their paths. An unreadable root

@@ -329,3 +329,44 @@ func TestPRWorkflow(t *testing.T) {
 		}
 	}
 }
+
+// Every workflow in the docs that runs the Action sets Go up first: the Go
+// scanners load modules with the runner's go, and without setup-go they
+// get whatever the image holds.
+func TestDocsWorkflowsSetUpGo(t *testing.T) {
+	block := regexp.MustCompile("(?s)```yaml\n(.*?)```")
+	n := 0
+	for _, doc := range []string{"../../README.md", "../../docs/github.md"} {
+		b, err := os.ReadFile(doc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, m := range block.FindAllSubmatch(b, -1) {
+			var wf struct {
+				Jobs map[string]struct {
+					Steps []struct {
+						Uses string `yaml:"uses"`
+					} `yaml:"steps"`
+				} `yaml:"jobs"`
+			}
+			if yaml.Unmarshal(m[1], &wf) != nil {
+				continue // TestDocsYAMLExamplesParse reports it
+			}
+			for name, job := range wf.Jobs {
+				setup := false
+				for _, s := range job.Steps {
+					setup = setup || strings.HasPrefix(s.Uses, "actions/setup-go@")
+					if strings.HasPrefix(s.Uses, "scangate/scangate@") {
+						n++
+						if !setup {
+							t.Errorf("%s: YAML example %d, job %s runs the Action without actions/setup-go before it", doc, i+1, name)
+						}
+					}
+				}
+			}
+		}
+	}
+	if n == 0 {
+		t.Fatal("no workflow in the docs runs the Action")
+	}
+}

@@ -157,10 +157,7 @@ func TestActionYAML(t *testing.T) {
 	if !slices.Equal(names, code) {
 		t.Fatalf("action.yml inputs %v; the code translates %v", names, code)
 	}
-	docs, err := os.ReadFile("../../docs/github.md")
-	if err != nil {
-		t.Fatal(err)
-	}
+	docs := testkit.ReadFile(t, "../../docs/github.md")
 	for _, in := range actionInputs {
 		y := inputs[in.name]
 		if y.Default == nil || *y.Default != in.def {
@@ -255,10 +252,7 @@ type compositeAction struct {
 // readAction decodes action.yml into v and returns its text.
 func readAction(t *testing.T, v any) string {
 	t.Helper()
-	b, err := os.ReadFile("../../action.yml")
-	if err != nil {
-		t.Fatal(err)
-	}
+	b := testkit.ReadFile(t, "../../action.yml")
 	if err := yaml.Unmarshal(b, v); err != nil {
 		t.Fatalf("action.yml: %v", err)
 	}
@@ -325,10 +319,7 @@ func TestActionComposite(t *testing.T) {
 		t.Errorf("the install step runs %s", install.Run)
 	}
 	// The setup inputs are used, and documented with their defaults.
-	docs, err := os.ReadFile("../../docs/github.md")
-	if err != nil {
-		t.Fatal(err)
-	}
+	docs := testkit.ReadFile(t, "../../docs/github.md")
 	for _, name := range actionSetupInputs {
 		in, ok := a.Inputs[name]
 		if !ok {

@@ -31,10 +31,7 @@ func soundTree(t *testing.T) string {
 		t.Fatal(err)
 	}
 	for _, f := range []string{"go.mod", "go.sum"} {
-		b, err := os.ReadFile(filepath.Join("../../examples/project", f))
-		if err != nil {
-			t.Fatal(err)
-		}
+		b := testkit.ReadFile(t, filepath.Join("../../examples/project", f))
 		testkit.WriteFiles(t, root, map[string]string{f: string(b)})
 	}
 	testkit.WriteFiles(t, root, map[string]string{

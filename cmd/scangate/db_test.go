@@ -174,10 +174,7 @@ func TestScanDatabaseWithoutGoAdvisories(t *testing.T) {
 // the osv.dev URL from the environment: PyPI has no export (404), Go is
 // updated, the command names PyPI and exits 1.
 func TestDBUpdatePartialCLI(t *testing.T) {
-	entry, err := os.ReadFile("../../testdata/osv/advisories/GO-2021-0113.json")
-	if err != nil {
-		t.Fatal(err)
-	}
+	entry := testkit.ReadFile(t, "../../testdata/osv/advisories/GO-2021-0113.json")
 	var zbuf bytes.Buffer
 	zw := zip.NewWriter(&zbuf)
 	w, _ := zw.Create("GO-2021-0113.json")

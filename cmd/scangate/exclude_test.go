@@ -43,10 +43,7 @@ func TestOneGlobDialectForEveryScanner(t *testing.T) {
 	// The stand-in prints the fixture's report when given the legacy
 	// requirements, and the same report without vulnerabilities otherwise.
 	report, _ := filepath.Abs("../../testdata/python/safety/check-2.3.5-pypkg.json")
-	data, err := os.ReadFile(report)
-	if err != nil {
-		t.Fatal(err)
-	}
+	data := testkit.ReadFile(t, report)
 	var doc map[string]any
 	if err := json.Unmarshal(data, &doc); err != nil {
 		t.Fatal(err)
@@ -85,10 +82,7 @@ func TestOneGlobDialectForEveryScanner(t *testing.T) {
 		var rep struct {
 			Tools []finding.Result `json:"tools"`
 		}
-		data, err := os.ReadFile(out)
-		if err != nil {
-			t.Fatal(err)
-		}
+		data := testkit.ReadFile(t, out)
 		if err := json.Unmarshal(data, &rep); err != nil {
 			t.Fatal(err)
 		}

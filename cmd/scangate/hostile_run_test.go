@@ -423,10 +423,7 @@ func banditPython(t *testing.T) string {
 	if err != nil {
 		return ""
 	}
-	data, err := os.ReadFile(p)
-	if err != nil {
-		t.Fatal(err)
-	}
+	data := testkit.ReadFile(t, p)
 	first, _, _ := strings.Cut(string(data), "\n")
 	fields := strings.Fields(strings.TrimPrefix(first, "#!"))
 	if len(fields) != 1 {

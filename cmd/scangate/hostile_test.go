@@ -320,10 +320,7 @@ func TestHostileRemediationCommand(t *testing.T) {
 		t.Fatalf("%s: %v\n%s", apply, err, out)
 	}
 	assertNotRun(t, marker)
-	b, err := os.ReadFile(log)
-	if err != nil {
-		t.Fatal(err)
-	}
+	b := testkit.ReadFile(t, log)
 	if got, want := strings.Split(strings.TrimSpace(string(b)), "\n"), []string{filepath.Join(root, evil), "get", "golang.org/x/text@v0.3.8"}; !slices.Equal(got, want) {
 		t.Errorf("go ran as %q, want %q", got, want)
 	}
@@ -366,10 +363,7 @@ func TestHostileShardInputs(t *testing.T) {
 			t.Fatalf("shard %d: exit %d\n%s", k, code, stderr)
 		}
 		files = append(files, f)
-		b, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
+		b := testkit.ReadFile(t, f)
 		if strings.Contains(string(b), "outside-the-root") || strings.Contains(string(b), outside) || strings.Contains(string(b), "example.com/secret") {
 			t.Errorf("shard %d's report holds something from outside the root", k)
 		}
@@ -385,10 +379,7 @@ func TestHostileShardInputs(t *testing.T) {
 	}
 
 	// A report naming a file outside the root.
-	b, err := os.ReadFile(files[1])
-	if err != nil {
-		t.Fatal(err)
-	}
+	b := testkit.ReadFile(t, files[1])
 	for _, bad := range []string{"../../etc/passwd", "/etc/passwd", "lib/../../x.go"} {
 		forged := strings.Replace(string(b), `"results": [`, `"results": [{"tool": "gosec", "findings": [{"tool": "gosec", "ruleId": "G101", "severity": "high", "message": "m", "location": {"path": "`+bad+`"}, "fingerprint": "f", "status": "new"}], "state": "completed", "durationMs": 0},`, 1)
 		if forged == string(b) {

@@ -200,10 +200,7 @@ scanners:
 
 func readSARIF(t *testing.T, file string) (states []string) {
 	t.Helper()
-	data, err := os.ReadFile(file)
-	if err != nil {
-		t.Fatal(err)
-	}
+	data := testkit.ReadFile(t, file)
 	var doc struct {
 		Runs []struct {
 			Results []struct {
@@ -374,10 +371,7 @@ func fixtureCopy(t *testing.T) string {
 
 func edit(t *testing.T, file, old, new string) {
 	t.Helper()
-	data, err := os.ReadFile(file)
-	if err != nil {
-		t.Fatal(err)
-	}
+	data := testkit.ReadFile(t, file)
 	if !strings.Contains(string(data), old) {
 		t.Fatalf("%s does not contain %q", file, old)
 	}

@@ -81,10 +81,7 @@ func TestPartialScanReportsCompletedUnits(t *testing.T) {
 		"the SARIF report leaves out gosec (go-module api), govulncheck (go-module api)",
 	)
 
-	data, err := os.ReadFile(file("r.sarif"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	data := testkit.ReadFile(t, file("r.sarif"))
 	var doc struct{ Runs []sarifRunView }
 	if err := json.Unmarshal(data, &doc); err != nil {
 		t.Fatal(err)
@@ -180,10 +177,7 @@ func TestPartialScanReportsCompletedUnits(t *testing.T) {
 	// The other reports hold every finding, the failed module's included
 	// (JUnit lists those that fail the gate: the Go advisories).
 	for _, name := range []string{"r.json", "r.md", "ds.json", "junit.xml"} {
-		b, err := os.ReadFile(file(name))
-		if err != nil {
-			t.Fatal(err)
-		}
+		b := testkit.ReadFile(t, file(name))
 		paths := []string{"api/go.mod", "svc/main.go", "svc/requirements.txt", "api/requirements.txt"}
 		if name == "junit.xml" {
 			paths = paths[:2]

@@ -361,10 +361,7 @@ func TestOneWordOneCount(t *testing.T) {
 		t.Errorf("osv-scanner's progress count is not named as results before merging:\n%s", stderr)
 	}
 
-	md, err := os.ReadFile(mdPath)
-	if err != nil {
-		t.Fatal(err)
-	}
+	md := testkit.ReadFile(t, mdPath)
 	if !strings.Contains(string(md), "| unknown | GO-2023-2402 |") {
 		t.Errorf("markdown:\n%s", md)
 	}
@@ -380,10 +377,7 @@ func TestOneWordOneCount(t *testing.T) {
 			} `json:"identifiers"`
 		} `json:"vulnerabilities"`
 	}
-	b, err := os.ReadFile(glPath)
-	if err != nil {
-		t.Fatal(err)
-	}
+	b := testkit.ReadFile(t, glPath)
 	if err := json.Unmarshal(b, &gl); err != nil {
 		t.Fatal(err)
 	}
@@ -410,10 +404,7 @@ func TestOneWordOneCount(t *testing.T) {
 	var doc struct {
 		Verdict struct{ New, SeverityUnknown int } `json:"verdict"`
 	}
-	if b, err = os.ReadFile(jsonPath); err != nil {
-		t.Fatal(err)
-	}
-	if err := json.Unmarshal(b, &doc); err != nil {
+	if err := json.Unmarshal(testkit.ReadFile(t, jsonPath), &doc); err != nil {
 		t.Fatal(err)
 	}
 	if v := doc.Verdict; v.SeverityUnknown != 1 || v.New != total {

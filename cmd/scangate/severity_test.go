@@ -22,10 +22,7 @@ func goOnlyDB(t *testing.T) string {
 	}
 	dir := t.TempDir()
 	for _, f := range files {
-		b, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
+		b := testkit.ReadFile(t, f)
 		if strings.Contains(string(b), `"severity"`) {
 			t.Fatalf("%s carries a severity the real record does not have", f)
 		}
@@ -49,10 +46,7 @@ func readVerdict(t *testing.T, path string) jsonVerdict {
 	var doc struct {
 		Verdict jsonVerdict `json:"verdict"`
 	}
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
+	b := testkit.ReadFile(t, path)
 	if err := json.Unmarshal(b, &doc); err != nil {
 		t.Fatal(err)
 	}
@@ -265,10 +259,7 @@ type ruleSARIF struct {
 func readSARIFDoc(t *testing.T, path string) ruleSARIF {
 	t.Helper()
 	var d ruleSARIF
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
+	b := testkit.ReadFile(t, path)
 	if err := json.Unmarshal(b, &d); err != nil {
 		t.Fatal(err)
 	}

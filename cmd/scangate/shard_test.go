@@ -37,10 +37,7 @@ func shardTree(t *testing.T) string {
 		}
 	}
 	gomod := filepath.Join(root, "svc/b/go.mod")
-	b, err := os.ReadFile(gomod)
-	if err != nil {
-		t.Fatal(err)
-	}
+	b := testkit.ReadFile(t, gomod)
 	b = bytes.Replace(b, []byte("module example.com/scangate-example"), []byte("module example.com/scangate-example-b"), 1)
 	if err := os.WriteFile(gomod, b, 0o644); err != nil {
 		t.Fatal(err)
@@ -53,10 +50,7 @@ func shardTree(t *testing.T) string {
 // order is each scanner's own, not part of the result).
 func reportOf(t *testing.T, path string) (map[string]any, string) {
 	t.Helper()
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
+	b := testkit.ReadFile(t, path)
 	var d map[string]any
 	if err := json.Unmarshal(b, &d); err != nil {
 		t.Fatal(err)
@@ -90,10 +84,7 @@ func readShard(t *testing.T, path string) shardSection {
 	var d struct {
 		Shard *shardSection `json:"shard"`
 	}
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
+	b := testkit.ReadFile(t, path)
 	if err := json.Unmarshal(b, &d); err != nil || d.Shard == nil {
 		t.Fatalf("%s: no shard section (%v)", path, err)
 	}
@@ -129,10 +120,7 @@ func TestShardMergeEqualsUnsharded(t *testing.T) {
 			t.Errorf("bandit is installed but found nothing in the example's Python code")
 		}
 	}
-	wantSARIF, err := os.ReadFile(p("full.sarif"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	wantSARIF := testkit.ReadFile(t, p("full.sarif"))
 
 	// Two shards scan cold; four shards answer from the cache the two
 	// filled, which must not change the answer either.
@@ -190,10 +178,7 @@ func TestShardMergeEqualsUnsharded(t *testing.T) {
 		if fmt.Sprint(got["verdict"]) != fmt.Sprint(want["verdict"]) {
 			t.Errorf("verdict %v, want %v", got["verdict"], want["verdict"])
 		}
-		gotSARIF, err := os.ReadFile(mergedSARIF)
-		if err != nil {
-			t.Fatal(err)
-		}
+		gotSARIF := testkit.ReadFile(t, mergedSARIF)
 		if !bytes.Equal(gotSARIF, wantSARIF) {
 			t.Errorf("merged SARIF of %d shards differs:\n%s", n, firstDiff(string(wantSARIF), string(gotSARIF)))
 		}
@@ -285,10 +270,7 @@ func TestMergeRefusesMismatchedShards(t *testing.T) {
 	}
 	edit := func(name, from, to string) string {
 		t.Helper()
-		b, err := os.ReadFile(p("2.json"))
-		if err != nil {
-			t.Fatal(err)
-		}
+		b := testkit.ReadFile(t, p("2.json"))
 		e := strings.Replace(string(b), from, to, 1)
 		if e == string(b) {
 			t.Fatalf("%s: %q not found", name, from)
@@ -417,10 +399,7 @@ func TestActionShardAndMerge(t *testing.T) {
 		return ghtest.ReadOutputs(t, outputs), stderr
 	}
 	whole, _ := step(nil, exitFail)
-	wantSARIF, err := os.ReadFile("scangate.sarif")
-	if err != nil {
-		t.Fatal(err)
-	}
+	wantSARIF := testkit.ReadFile(t, "scangate.sarif")
 	if err := os.Remove("scangate.sarif"); err != nil {
 		t.Fatal(err)
 	}
@@ -443,10 +422,7 @@ func TestActionShardAndMerge(t *testing.T) {
 	if fmt.Sprint(merged) != fmt.Sprint(whole) {
 		t.Errorf("merged outputs %v, unsharded %v", merged, whole)
 	}
-	gotSARIF, err := os.ReadFile("scangate.sarif")
-	if err != nil {
-		t.Fatal(err)
-	}
+	gotSARIF := testkit.ReadFile(t, "scangate.sarif")
 	if !bytes.Equal(gotSARIF, wantSARIF) {
 		t.Errorf("merged SARIF differs from the unsharded step's:\n%s", firstDiff(string(wantSARIF), string(gotSARIF)))
 	}
@@ -477,10 +453,7 @@ func TestShardedWorkflow(t *testing.T) {
 // permission a job asks for: the header's call and the docs' call grant
 // at least what each job asks.
 func TestShardedWorkflowPermissions(t *testing.T) {
-	b, err := os.ReadFile("../../.github/workflows/scangate-sharded.yml")
-	if err != nil {
-		t.Fatal(err)
-	}
+	b := testkit.ReadFile(t, "../../.github/workflows/scangate-sharded.yml")
 	var wf struct {
 		Permissions map[string]string `yaml:"permissions"`
 		Jobs        map[string]struct {
@@ -504,10 +477,7 @@ func TestShardedWorkflowPermissions(t *testing.T) {
 			header = append(header, strings.TrimPrefix(l, "# "))
 		}
 	}
-	docs, err := os.ReadFile("../../docs/github.md")
-	if err != nil {
-		t.Fatal(err)
-	}
+	docs := testkit.ReadFile(t, "../../docs/github.md")
 	block := regexp.MustCompile("(?s)```yaml\n(.*?)```")
 	calls := map[string][]byte{"workflow header": []byte(strings.Join(header, "\n"))}
 	for i, m := range block.FindAllSubmatch(docs, -1) {
@@ -561,10 +531,7 @@ func TestShardedWorkflowPermissions(t *testing.T) {
 func TestDocsYAMLExamplesParse(t *testing.T) {
 	block := regexp.MustCompile("(?s)```yaml\n(.*?)```")
 	for _, doc := range []string{"../../README.md", "../../docs/github.md", "../../docs/gitlab.md", "../../docs/security.md", "../../docs/policy.md"} {
-		b, err := os.ReadFile(doc)
-		if err != nil {
-			t.Fatal(err)
-		}
+		b := testkit.ReadFile(t, doc)
 		for i, m := range block.FindAllSubmatch(b, -1) {
 			var v any
 			if err := yaml.Unmarshal(m[1], &v); err != nil {

@@ -51,10 +51,7 @@ func workflowFiles(t *testing.T) []string {
 // only inputs it has, and no expression reaches a script as text.
 func readWorkflow(t *testing.T, path string) ghWorkflow {
 	t.Helper()
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
+	b := testkit.ReadFile(t, path)
 	var wf ghWorkflow
 	if err := yaml.Unmarshal(b, &wf); err != nil {
 		t.Fatalf("%s: %v", path, err)
@@ -96,10 +93,7 @@ func TestWorkflowActionsPinned(t *testing.T) {
 	n := 0
 	// The composite Action's own steps too.
 	for _, f := range append(workflowFiles(t), "../../action.yml") {
-		b, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
+		b := testkit.ReadFile(t, f)
 		for i, line := range strings.Split(string(b), "\n") {
 			m := uses.FindStringSubmatch(line)
 			if m == nil || strings.HasPrefix(m[1], "scangate/scangate@") {
@@ -140,10 +134,7 @@ func covers(grant, want map[string]string) []string {
 // reusable workflow's header comment.
 func callerGrant(t *testing.T, path string) (uses string, grant map[string]string) {
 	t.Helper()
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
+	b := testkit.ReadFile(t, path)
 	var header []string
 	for _, l := range strings.Split(string(b), "\n") {
 		if !strings.HasPrefix(l, "#") {
@@ -221,10 +212,7 @@ func TestReusableWorkflowPermissions(t *testing.T) {
 	block := regexp.MustCompile("(?s)```yaml\n(.*?)```")
 	calls := 0
 	for _, doc := range []string{"../../README.md", "../../docs/github.md"} {
-		b, err := os.ReadFile(doc)
-		if err != nil {
-			t.Fatal(err)
-		}
+		b := testkit.ReadFile(t, doc)
 		for _, m := range block.FindAllSubmatch(b, -1) {
 			if !call.Match(m[1]) {
 				continue
@@ -337,10 +325,7 @@ func TestDocsWorkflowsSetUpGo(t *testing.T) {
 	block := regexp.MustCompile("(?s)```yaml\n(.*?)```")
 	n := 0
 	for _, doc := range []string{"../../README.md", "../../docs/github.md"} {
-		b, err := os.ReadFile(doc)
-		if err != nil {
-			t.Fatal(err)
-		}
+		b := testkit.ReadFile(t, doc)
 		for i, m := range block.FindAllSubmatch(b, -1) {
 			var wf struct {
 				Jobs map[string]struct {

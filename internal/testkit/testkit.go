@@ -196,3 +196,13 @@ func ContainsNone(t testing.TB, what, got string, nots ...string) {
 		}
 	}
 }
+
+// ReadFile returns the content of the file at path.
+func ReadFile(t testing.TB, path string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}

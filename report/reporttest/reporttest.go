@@ -99,10 +99,7 @@ type GitLab struct {
 // names a directory holding them, GitLab's published files.
 func ReadGitLab(t testing.TB, path string) GitLab {
 	t.Helper()
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
+	b := testkit.ReadFile(t, path)
 	var d GitLab
 	if err := json.Unmarshal(b, &d); err != nil {
 		t.Fatalf("%s: %v", path, err)
@@ -148,10 +145,7 @@ type JUnit struct {
 // ReadJUnit reads a JUnit report, well-formed to its last token.
 func ReadJUnit(t testing.TB, path string) JUnit {
 	t.Helper()
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
+	b := testkit.ReadFile(t, path)
 	var j JUnit
 	if err := WellFormedXML(string(b)); err != nil {
 		t.Fatalf("%s: %v", path, err)

@@ -205,10 +205,7 @@ func TestRealBanditTestsAndShiftedLines(t *testing.T) {
 	base := scanApp(t)
 	root := testkit.TempCopy(t, scannertest.Testdata("python", "banditapp"))
 	svc := filepath.Join(root, "app", "service.py")
-	data, err := os.ReadFile(svc)
-	if err != nil {
-		t.Fatal(err)
-	}
+	data := testkit.ReadFile(t, svc)
 	testkit.WriteFile(t, svc, "# a header comment\n# and another\n\n"+string(data))
 	req := scannertest.Request(root)
 	req.Tests = true

@@ -14,6 +14,7 @@ import (
 
 	"github.com/scangate/scangate/finding"
 	"github.com/scangate/scangate/internal/shellout"
+	"github.com/scangate/scangate/internal/testkit"
 	"github.com/scangate/scangate/scanner"
 	"github.com/scangate/scangate/scanner/scannertest"
 )
@@ -106,10 +107,7 @@ type goldenIssue struct {
 
 func TestMatchesStandaloneGolden(t *testing.T) {
 	res := fixture(t).Res
-	data, err := os.ReadFile(scannertest.Testdata("gosec", "golden.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	data := testkit.ReadFile(t, scannertest.Testdata("gosec", "golden.json"))
 	var golden struct {
 		Issues []goldenIssue `json:"Issues"`
 	}
@@ -420,10 +418,7 @@ func copyTree(t *testing.T, src string) string {
 
 func editFile(t *testing.T, path string, edit func(string) string) {
 	t.Helper()
-	data, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
+	data := testkit.ReadFile(t, path)
 	out := edit(string(data))
 	if out == string(data) {
 		t.Fatalf("edit of %s changed nothing", path)

@@ -361,10 +361,7 @@ func equalPackage(a, b finding.Package) bool {
 // requireLine finds a require line by its text, independently of modfile.
 func requireLine(t *testing.T, gomod, mod string) (line, col int) {
 	t.Helper()
-	data, err := os.ReadFile(gomod)
-	if err != nil {
-		t.Fatal(err)
-	}
+	data := testkit.ReadFile(t, gomod)
 	for i, l := range strings.Split(string(data), "\n") {
 		if c := strings.Index(l, mod+" "); c >= 0 {
 			return i + 1, c + 1
@@ -378,10 +375,7 @@ func requireLine(t *testing.T, gomod, mod string) (line, col int) {
 // line:col (1-based, in bytes), the position govulncheck gives a call.
 func checkCall(t *testing.T, file string, line, col int, callee string) {
 	t.Helper()
-	data, err := os.ReadFile(file)
-	if err != nil {
-		t.Fatal(err)
-	}
+	data := testkit.ReadFile(t, file)
 	lines := strings.Split(string(data), "\n")
 	if line > len(lines) || col > len(lines[line-1]) ||
 		lines[line-1][col-1] != '(' || !strings.HasSuffix(lines[line-1][:col-1], callee) {

@@ -479,10 +479,7 @@ func TestSeverity(t *testing.T) {
 }
 
 func TestFixedVersions(t *testing.T) {
-	b, err := os.ReadFile(filepath.Join(advisoriesDir, "GHSA-j6w9-fv6q-3q52.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	b := testkit.ReadFile(t, filepath.Join(advisoriesDir, "GHSA-j6w9-fv6q-3q52.json"))
 	v := &osvpb.Vulnerability{}
 	if err := protojson.Unmarshal(b, v); err != nil {
 		t.Fatal(err)

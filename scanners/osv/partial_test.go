@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/scangate/scangate/finding"
+	"github.com/scangate/scangate/internal/testkit"
 )
 
 const partialLock = "../../testdata/osv/partial/pnpm-lock.yaml"
@@ -22,10 +23,7 @@ const partialLock = "../../testdata/osv/partial/pnpm-lock.yaml"
 func TestPartlyParsedLockfileKeepsItsFindings(t *testing.T) {
 	db := importDB(t, advisoriesDir)
 	root := copyTree(t, t.TempDir())
-	b, err := os.ReadFile(partialLock)
-	if err != nil {
-		t.Fatal(err)
-	}
+	b := testkit.ReadFile(t, partialLock)
 	os.MkdirAll(filepath.Join(root, "web2"), 0o755)
 	os.WriteFile(filepath.Join(root, "web2", "pnpm-lock.yaml"), b, 0o644)
 

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/scangate/scangate/finding"
+	"github.com/scangate/scangate/internal/testkit"
 	"github.com/scangate/scangate/scanner"
 	"github.com/scangate/scangate/scanner/scannertest"
 )
@@ -164,10 +165,7 @@ func TestSafety2Check(t *testing.T) {
 
 func TestSafety3Scan(t *testing.T) {
 	root := scannertest.Testdata("python", "pypkg")
-	tmpl, err := os.ReadFile(scannertest.Testdata("python", "safety/scan-3.6.0-pypkg.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	tmpl := testkit.ReadFile(t, scannertest.Testdata("python", "safety/scan-3.6.0-pypkg.json"))
 	report := filepath.Join(t.TempDir(), "report.json")
 	if err := os.WriteFile(report, []byte(strings.ReplaceAll(string(tmpl), "{{ROOT}}", root)), 0o644); err != nil {
 		t.Fatal(err)

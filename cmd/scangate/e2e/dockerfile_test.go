@@ -28,10 +28,7 @@ type stage struct {
 
 func parseDockerfile(t *testing.T) (args map[string]string, stages []stage) {
 	t.Helper()
-	b, err := os.ReadFile("../../../Dockerfile")
-	if err != nil {
-		t.Fatal(err)
-	}
+	b := testkit.ReadFile(t, "../../../Dockerfile")
 	args = map[string]string{}
 	var cur []string
 	var logical []string
@@ -190,10 +187,7 @@ func scangateBinary(t *testing.T) string {
 	src := builtDir(t)
 	dir := t.TempDir()
 	for _, name := range []string{"scangate", govulncheck.Companion} {
-		data, err := os.ReadFile(filepath.Join(src, name))
-		if err != nil {
-			t.Fatal(err)
-		}
+		data := testkit.ReadFile(t, filepath.Join(src, name))
 		testkit.Script(t, filepath.Join(dir, name), string(data))
 	}
 	return filepath.Join(dir, "scangate")

@@ -85,10 +85,7 @@ func (sch ciSchema) validate(src []byte) error {
 // misspelt report.
 func TestGitLabTemplateSchema(t *testing.T) {
 	sch := gitlabCISchema(t)
-	tmpl, err := os.ReadFile(gitlabTemplate)
-	if err != nil {
-		t.Fatal(err)
-	}
+	tmpl := testkit.ReadFile(t, gitlabTemplate)
 	if err := sch.validate(tmpl); err != nil {
 		t.Errorf("%s: %v", gitlabTemplate, err)
 	}
@@ -99,10 +96,7 @@ func TestGitLabTemplateSchema(t *testing.T) {
 	block := regexp.MustCompile("(?s)```yaml\n(.*?)```")
 	n := 0
 	for _, doc := range []string{"../../../docs/gitlab.md", "../../../README.md"} {
-		b, err := os.ReadFile(doc)
-		if err != nil {
-			t.Fatal(err)
-		}
+		b := testkit.ReadFile(t, doc)
 		for i, m := range block.FindAllSubmatch(b, -1) {
 			// README.md's GitLab examples are those that include the template.
 			if doc == "../../../README.md" && !bytes.Contains(m[1], []byte("scangate.gitlab-ci.yml")) {
@@ -124,10 +118,7 @@ type gitlabCI map[string]any
 
 func readGitLabCI(t *testing.T) gitlabCI {
 	t.Helper()
-	b, err := os.ReadFile(gitlabTemplate)
-	if err != nil {
-		t.Fatal(err)
-	}
+	b := testkit.ReadFile(t, gitlabTemplate)
 	// Into a plain map: yaml.v3 gives nested mappings the outer map's type.
 	var ci map[string]any
 	if err := yaml.Unmarshal(b, &ci); err != nil {
@@ -177,10 +168,7 @@ func (ci gitlabCI) include(t *testing.T, src []byte) gitlabCI {
 // docsExample is the YAML example of doc that contains s.
 func docsExample(t *testing.T, doc, s string) []byte {
 	t.Helper()
-	b, err := os.ReadFile(doc)
-	if err != nil {
-		t.Fatal(err)
-	}
+	b := testkit.ReadFile(t, doc)
 	for _, m := range regexp.MustCompile("(?s)```yaml\n(.*?)```").FindAllSubmatch(b, -1) {
 		if bytes.Contains(m[1], []byte(s)) {
 			return m[1]
@@ -281,10 +269,7 @@ func gitlabReports(t *testing.T, dir string) map[string][]string {
 		slices.Sort(ids)
 		out[d.Scan.Type] = ids
 	}
-	b, err := os.ReadFile(filepath.Join(dir, "scangate-junit.xml"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	b := testkit.ReadFile(t, filepath.Join(dir, "scangate-junit.xml"))
 	if err := reporttest.WellFormedXML(string(b)); err != nil {
 		t.Errorf("scangate-junit.xml: %v", err)
 	}

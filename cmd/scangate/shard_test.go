@@ -7,7 +7,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -477,12 +476,10 @@ func TestShardedWorkflowPermissions(t *testing.T) {
 			header = append(header, strings.TrimPrefix(l, "# "))
 		}
 	}
-	docs := testkit.ReadFile(t, "../../docs/github.md")
-	block := regexp.MustCompile("(?s)```yaml\n(.*?)```")
 	calls := map[string][]byte{"workflow header": []byte(strings.Join(header, "\n"))}
-	for i, m := range block.FindAllSubmatch(docs, -1) {
-		if bytes.Contains(m[1], []byte("scangate-sharded.yml")) {
-			calls[fmt.Sprintf("docs/github.md example %d", i+1)] = m[1]
+	for _, ex := range testkit.Examples(t, "yaml", "docs/github.md") {
+		if bytes.Contains(ex.Text, []byte("scangate-sharded.yml")) {
+			calls[fmt.Sprintf("%s example %d", ex.Doc, ex.N)] = ex.Text
 		}
 	}
 	if len(calls) < 2 {
@@ -529,14 +526,10 @@ func TestShardedWorkflowPermissions(t *testing.T) {
 
 // Every YAML example in the docs parses: users copy them into workflows.
 func TestDocsYAMLExamplesParse(t *testing.T) {
-	block := regexp.MustCompile("(?s)```yaml\n(.*?)```")
-	for _, doc := range []string{"../../README.md", "../../docs/github.md", "../../docs/gitlab.md", "../../docs/security.md", "../../docs/policy.md"} {
-		b := testkit.ReadFile(t, doc)
-		for i, m := range block.FindAllSubmatch(b, -1) {
-			var v any
-			if err := yaml.Unmarshal(m[1], &v); err != nil {
-				t.Errorf("%s: YAML example %d: %v\n%s", doc, i+1, err, m[1])
-			}
+	for _, ex := range testkit.Examples(t, "yaml", "README.md", "docs/github.md", "docs/gitlab.md", "docs/security.md", "docs/policy.md") {
+		var v any
+		if err := yaml.Unmarshal(ex.Text, &v); err != nil {
+			t.Errorf("%s: YAML example %d: %v\n%s", ex.Doc, ex.N, err, ex.Text)
 		}
 	}
 }

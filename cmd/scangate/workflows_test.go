@@ -209,34 +209,30 @@ func TestReusableWorkflowPermissions(t *testing.T) {
 		t.Fatalf("reusable workflows: %v", slices.Collect(maps.Keys(need)))
 	}
 	call := regexp.MustCompile(`scangate/scangate/\.github/workflows/([a-z-]+\.yml)@`)
-	block := regexp.MustCompile("(?s)```yaml\n(.*?)```")
 	calls := 0
-	for _, doc := range []string{"../../README.md", "../../docs/github.md"} {
-		b := testkit.ReadFile(t, doc)
-		for _, m := range block.FindAllSubmatch(b, -1) {
-			if !call.Match(m[1]) {
+	for _, ex := range testkit.Examples(t, "yaml", "README.md", "docs/github.md") {
+		if !call.Match(ex.Text) {
+			continue
+		}
+		var wf struct {
+			Jobs map[string]struct {
+				Uses        string            `yaml:"uses"`
+				Permissions map[string]string `yaml:"permissions"`
+			} `yaml:"jobs"`
+		}
+		if err := yaml.Unmarshal(ex.Text, &wf); err != nil {
+			t.Fatalf("%s: %v", ex.Doc, err)
+		}
+		for job, j := range wf.Jobs {
+			w := call.FindStringSubmatch(j.Uses)
+			if w == nil {
 				continue
 			}
-			var ex struct {
-				Jobs map[string]struct {
-					Uses        string            `yaml:"uses"`
-					Permissions map[string]string `yaml:"permissions"`
-				} `yaml:"jobs"`
-			}
-			if err := yaml.Unmarshal(m[1], &ex); err != nil {
-				t.Fatalf("%s: %v", doc, err)
-			}
-			for job, j := range ex.Jobs {
-				w := call.FindStringSubmatch(j.Uses)
-				if w == nil {
-					continue
-				}
-				calls++
-				if need[w[1]] == nil {
-					t.Errorf("%s: job %s calls %s, which is not a reusable workflow here", doc, job, w[1])
-				} else if miss := covers(j.Permissions, need[w[1]]); len(miss) > 0 {
-					t.Errorf("%s: job %s calls %s without %v", doc, job, w[1], miss)
-				}
+			calls++
+			if need[w[1]] == nil {
+				t.Errorf("%s: job %s calls %s, which is not a reusable workflow here", ex.Doc, job, w[1])
+			} else if miss := covers(j.Permissions, need[w[1]]); len(miss) > 0 {
+				t.Errorf("%s: job %s calls %s without %v", ex.Doc, job, w[1], miss)
 			}
 		}
 	}
@@ -322,30 +318,26 @@ func TestPRWorkflow(t *testing.T) {
 // scanners load modules with the runner's go, and without setup-go they
 // get whatever the image holds.
 func TestDocsWorkflowsSetUpGo(t *testing.T) {
-	block := regexp.MustCompile("(?s)```yaml\n(.*?)```")
 	n := 0
-	for _, doc := range []string{"../../README.md", "../../docs/github.md"} {
-		b := testkit.ReadFile(t, doc)
-		for i, m := range block.FindAllSubmatch(b, -1) {
-			var wf struct {
-				Jobs map[string]struct {
-					Steps []struct {
-						Uses string `yaml:"uses"`
-					} `yaml:"steps"`
-				} `yaml:"jobs"`
-			}
-			if yaml.Unmarshal(m[1], &wf) != nil {
-				continue // TestDocsYAMLExamplesParse reports it
-			}
-			for name, job := range wf.Jobs {
-				setup := false
-				for _, s := range job.Steps {
-					setup = setup || strings.HasPrefix(s.Uses, "actions/setup-go@")
-					if strings.HasPrefix(s.Uses, "scangate/scangate@") {
-						n++
-						if !setup {
-							t.Errorf("%s: YAML example %d, job %s runs the Action without actions/setup-go before it", doc, i+1, name)
-						}
+	for _, ex := range testkit.Examples(t, "yaml", "README.md", "docs/github.md") {
+		var wf struct {
+			Jobs map[string]struct {
+				Steps []struct {
+					Uses string `yaml:"uses"`
+				} `yaml:"steps"`
+			} `yaml:"jobs"`
+		}
+		if yaml.Unmarshal(ex.Text, &wf) != nil {
+			continue // TestDocsYAMLExamplesParse reports it
+		}
+		for name, job := range wf.Jobs {
+			setup := false
+			for _, s := range job.Steps {
+				setup = setup || strings.HasPrefix(s.Uses, "actions/setup-go@")
+				if strings.HasPrefix(s.Uses, "scangate/scangate@") {
+					n++
+					if !setup {
+						t.Errorf("%s: YAML example %d, job %s runs the Action without actions/setup-go before it", ex.Doc, ex.N, name)
 					}
 				}
 			}

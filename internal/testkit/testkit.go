@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"slices"
 	"strings"
@@ -205,4 +206,40 @@ func ReadFile(t testing.TB, path string) []byte {
 		t.Fatal(err)
 	}
 	return b
+}
+
+// Recorder is a testing.TB that keeps what a check reports with Errorf
+// instead of failing the test: a test of the check reads Errs.
+type Recorder struct {
+	testing.TB
+	Errs []string
+}
+
+// Helper does nothing: the recorder fails no test whose frames to hide.
+func (r *Recorder) Helper() {}
+
+// Errorf records the message.
+func (r *Recorder) Errorf(format string, args ...any) {
+	r.Errs = append(r.Errs, fmt.Sprintf(format, args...))
+}
+
+// Example is a fenced code block of a Markdown document.
+type Example struct {
+	Doc  string // the document, relative to the repository's root
+	N    int    // its place among the document's blocks in that language, from 1
+	Text []byte
+}
+
+// Examples returns the fenced blocks in lang (```yaml) of the documents,
+// named relative to the repository's root, in order.
+func Examples(t testing.TB, lang string, docs ...string) []Example {
+	t.Helper()
+	block := regexp.MustCompile("(?s)```" + regexp.QuoteMeta(lang) + "\n(.*?)```")
+	var out []Example
+	for _, doc := range docs {
+		for i, m := range block.FindAllSubmatch(ReadFile(t, filepath.Join(Root(), doc)), -1) {
+			out = append(out, Example{Doc: doc, N: i + 1, Text: m[1]})
+		}
+	}
+	return out
 }

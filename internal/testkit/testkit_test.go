@@ -1,25 +1,12 @@
 package testkit
 
 import (
-	"fmt"
 	"slices"
 	"testing"
 )
 
-// recorder keeps the errors a helper reports instead of failing the test.
-type recorder struct {
-	testing.TB
-	errs []string
-}
-
-func (r *recorder) Helper() {}
-
-func (r *recorder) Errorf(format string, args ...any) {
-	r.errs = append(r.errs, fmt.Sprintf(format, args...))
-}
-
 func TestContainsAllAndNone(t *testing.T) {
-	r := &recorder{TB: t}
+	r := &Recorder{TB: t}
 	ContainsAll(r, "out", "alpha beta", "alpha", "gamma", "beta", "delta")
 	ContainsNone(r, "out", "alpha beta", "beta", "gamma")
 	want := []string{
@@ -27,7 +14,7 @@ func TestContainsAllAndNone(t *testing.T) {
 		"out lacks \"delta\":\nalpha beta",
 		"out holds \"beta\":\nalpha beta",
 	}
-	if !slices.Equal(r.errs, want) {
-		t.Errorf("reported %q, want %q", r.errs, want)
+	if !slices.Equal(r.Errs, want) {
+		t.Errorf("reported %q, want %q", r.Errs, want)
 	}
 }

@@ -93,19 +93,15 @@ func TestGitLabTemplateSchema(t *testing.T) {
 	if bytes.Equal(bad, tmpl) || sch.validate(bad) == nil {
 		t.Error("the schema accepts artifacts:reports:secret_detections")
 	}
-	block := regexp.MustCompile("(?s)```yaml\n(.*?)```")
 	n := 0
-	for _, doc := range []string{"../../../docs/gitlab.md", "../../../README.md"} {
-		b := testkit.ReadFile(t, doc)
-		for i, m := range block.FindAllSubmatch(b, -1) {
-			// README.md's GitLab examples are those that include the template.
-			if doc == "../../../README.md" && !bytes.Contains(m[1], []byte("scangate.gitlab-ci.yml")) {
-				continue
-			}
-			n++
-			if err := sch.validate(m[1]); err != nil {
-				t.Errorf("%s: YAML example %d: %v\n%s", doc, i+1, err, m[1])
-			}
+	for _, ex := range testkit.Examples(t, "yaml", "docs/gitlab.md", "README.md") {
+		// README.md's GitLab examples are those that include the template.
+		if ex.Doc == "README.md" && !bytes.Contains(ex.Text, []byte("scangate.gitlab-ci.yml")) {
+			continue
+		}
+		n++
+		if err := sch.validate(ex.Text); err != nil {
+			t.Errorf("%s: YAML example %d: %v\n%s", ex.Doc, ex.N, err, ex.Text)
 		}
 	}
 	if n < 3 {
@@ -165,13 +161,13 @@ func (ci gitlabCI) include(t *testing.T, src []byte) gitlabCI {
 	return mergeYAML(ci, own)
 }
 
-// docsExample is the YAML example of doc that contains s.
+// docsExample is the YAML example of doc (relative to the repository's
+// root) that contains s.
 func docsExample(t *testing.T, doc, s string) []byte {
 	t.Helper()
-	b := testkit.ReadFile(t, doc)
-	for _, m := range regexp.MustCompile("(?s)```yaml\n(.*?)```").FindAllSubmatch(b, -1) {
-		if bytes.Contains(m[1], []byte(s)) {
-			return m[1]
+	for _, ex := range testkit.Examples(t, "yaml", doc) {
+		if bytes.Contains(ex.Text, []byte(s)) {
+			return ex.Text
 		}
 	}
 	t.Fatalf("%s: no YAML example with %q", doc, s)
@@ -410,7 +406,7 @@ func TestGitLabTemplateJobs(t *testing.T) {
 
 	// Two shards and the merge, each in its own checkout, as docs/gitlab.md
 	// defines them: the merge's reports are the unsharded job's.
-	ci = ci.include(t, docsExample(t, "../../../docs/gitlab.md", "extends: .scangate-shard"))
+	ci = ci.include(t, docsExample(t, "docs/gitlab.md", "extends: .scangate-shard"))
 	var shards []string
 	for k := 1; k <= 2; k++ {
 		dir := testkit.TempCopy(t, repo)

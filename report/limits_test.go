@@ -2,7 +2,6 @@ package report
 
 import (
 	"bytes"
-	"encoding/json"
 	"fmt"
 	"math/rand/v2"
 	"net/url"
@@ -15,6 +14,7 @@ import (
 
 	"github.com/scangate/scangate/finding"
 	"github.com/scangate/scangate/internal/testkit"
+	"github.com/scangate/scangate/report/reporttest"
 )
 
 // The findings here are synthetic on purpose: these tests are about our
@@ -122,20 +122,7 @@ func TestSARIFSecuritySeverityIsANumberInAString(t *testing.T) {
 	r := synthetic("govulncheck", 1, func(int) finding.Severity { return finding.Critical })
 	r.Findings[0].Score = 9.8
 	doc := mustSARIF(t, []finding.Result{r}, SARIFOptions{})
-	var raw struct {
-		Runs []struct {
-			Tool struct {
-				Driver struct {
-					Rules []struct {
-						Properties map[string]any `json:"properties"`
-					} `json:"rules"`
-				} `json:"driver"`
-			} `json:"tool"`
-		} `json:"runs"`
-	}
-	if err := json.Unmarshal(render(t, doc), &raw); err != nil {
-		t.Fatal(err)
-	}
+	raw := reporttest.DecodeLog(t, render(t, doc))
 	got := raw.Runs[0].Tool.Driver.Rules[0].Properties["security-severity"]
 	if got != "9.8" {
 		t.Errorf("security-severity = %#v, want the string \"9.8\"", got)

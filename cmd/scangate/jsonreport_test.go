@@ -1,41 +1,22 @@
 package main
 
 import (
-	"bytes"
 	"path/filepath"
 	"strings"
 	"testing"
 
-	"github.com/santhosh-tekuri/jsonschema/v6"
-
 	"github.com/scangate/scangate/finding"
 	"github.com/scangate/scangate/internal/testkit"
 	"github.com/scangate/scangate/model"
+	"github.com/scangate/scangate/report/reporttest"
 )
 
 // schemaValidate validates a JSON report against the schema that scangate
 // report schema printed.
 func schemaValidate(t *testing.T, schema string, file string) {
 	t.Helper()
-	doc, err := jsonschema.UnmarshalJSON(strings.NewReader(schema))
-	if err != nil {
-		t.Fatalf("scangate report schema: %v", err)
-	}
-	c := jsonschema.NewCompiler()
-	c.AssertFormat()
-	if err := c.AddResource("schema.json", doc); err != nil {
-		t.Fatal(err)
-	}
-	sch, err := c.Compile("schema.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	data := testkit.ReadFile(t, file)
-	inst, err := jsonschema.UnmarshalJSON(bytes.NewReader(data))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := sch.Validate(inst); err != nil {
+	sch := reporttest.CompileSchema(t, "scangate report schema", []byte(schema))
+	if err := reporttest.ValidateJSON(t, sch, testkit.ReadFile(t, file)); err != nil {
 		t.Errorf("%s does not validate against scangate report schema: %v", filepath.Base(file), err)
 	}
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/scangate/scangate/finding"
 	"github.com/scangate/scangate/internal/testkit"
 	"github.com/scangate/scangate/pipeline"
+	"github.com/scangate/scangate/report/reporttest"
 )
 
 const cacheGo = `package cache
@@ -200,24 +201,7 @@ scanners:
 
 func readSARIF(t *testing.T, file string) (states []string) {
 	t.Helper()
-	data := testkit.ReadFile(t, file)
-	var doc struct {
-		Runs []struct {
-			Results []struct {
-				BaselineState string `json:"baselineState"`
-				Locations     []struct {
-					PhysicalLocation struct {
-						ArtifactLocation struct{ URI string }    `json:"artifactLocation"`
-						Region           struct{ StartLine int } `json:"region"`
-					} `json:"physicalLocation"`
-				} `json:"locations"`
-			} `json:"results"`
-		} `json:"runs"`
-	}
-	if err := json.Unmarshal(data, &doc); err != nil {
-		t.Fatal(err)
-	}
-	for _, r := range doc.Runs {
+	for _, r := range reporttest.ReadLog(t, file).Runs {
 		for _, res := range r.Results {
 			pl := res.Locations[0].PhysicalLocation
 			states = append(states, res.BaselineState+" "+pl.ArtifactLocation.URI)

@@ -16,35 +16,8 @@ import (
 	"github.com/scangate/scangate/internal/ghtest"
 	"github.com/scangate/scangate/internal/testkit"
 	"github.com/scangate/scangate/model"
+	"github.com/scangate/scangate/report/reporttest"
 )
-
-type sarifRunView struct {
-	Tool struct {
-		Driver struct {
-			Name string `json:"name"`
-		} `json:"driver"`
-	} `json:"tool"`
-	AutomationDetails struct {
-		ID string `json:"id"`
-	} `json:"automationDetails"`
-	Invocations []struct {
-		ExecutionSuccessful bool `json:"executionSuccessful"`
-	} `json:"invocations"`
-	Results []struct {
-		RuleID    string `json:"ruleId"`
-		Locations []struct {
-			PhysicalLocation struct {
-				ArtifactLocation struct {
-					URI string `json:"uri"`
-				} `json:"artifactLocation"`
-			} `json:"physicalLocation"`
-		} `json:"locations"`
-		Properties struct {
-			Tools   []string `json:"tools"`
-			Aliases []string `json:"aliases"`
-		} `json:"properties"`
-	} `json:"results"`
-}
 
 // A repository of three Go modules, one of which cannot be loaded (no
 // go.sum, no vendor directory): gosec and govulncheck complete two modules
@@ -81,13 +54,8 @@ func TestPartialScanReportsCompletedUnits(t *testing.T) {
 		"the SARIF report leaves out gosec (go-module api), govulncheck (go-module api)",
 	)
 
-	data := testkit.ReadFile(t, file("r.sarif"))
-	var doc struct{ Runs []sarifRunView }
-	if err := json.Unmarshal(data, &doc); err != nil {
-		t.Fatal(err)
-	}
-	runs := map[string]sarifRunView{}
-	for _, r := range doc.Runs {
+	runs := map[string]reporttest.Run{}
+	for _, r := range reporttest.ReadLog(t, file("r.sarif")).Runs {
 		key := r.Tool.Driver.Name + " " + r.AutomationDetails.ID
 		if _, dup := runs[key]; dup {
 			t.Errorf("two runs of %s: GitHub rejects the file", key)

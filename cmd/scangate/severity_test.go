@@ -81,7 +81,7 @@ func TestCalledVulnerabilityOfUnknownSeverityFails(t *testing.T) {
 	if h.Props["severity"] != "unknown" || h.Props["gated-as"] != "medium" || h.Props["reachability"] != "called" {
 		t.Errorf("SARIF properties: %v", h.Props)
 	}
-	doc := readSARIFDoc(t, sarifPath)
+	doc := reporttest.ReadLog(t, sarifPath)
 	for _, run := range doc.Runs {
 		for _, r := range run.Tool.Driver.Rules {
 			if _, ok := r.Properties["security-severity"]; ok || r.Properties["severity"] != "unknown" {
@@ -233,35 +233,4 @@ func TestIgnoreUnfixed(t *testing.T) {
 	if code, _, stderr := runCLI(t, append(args, "--config", cfg, root)...); code != exitPass {
 		t.Errorf("ignore-unfixed: true: exit %d\n%s", code, stderr)
 	}
-}
-
-// ruleSARIF is the part of a SARIF file these tests read beyond readHits.
-type ruleSARIF struct {
-	Runs []struct {
-		Tool struct {
-			Driver struct {
-				Rules []struct {
-					ID         string         `json:"id"`
-					Properties map[string]any `json:"properties"`
-				} `json:"rules"`
-			} `json:"driver"`
-		} `json:"tool"`
-		Results []struct {
-			RuleID  string `json:"ruleId"`
-			Level   string `json:"level"`
-			Message struct {
-				Text string `json:"text"`
-			} `json:"message"`
-		} `json:"results"`
-	} `json:"runs"`
-}
-
-func readSARIFDoc(t *testing.T, path string) ruleSARIF {
-	t.Helper()
-	var d ruleSARIF
-	b := testkit.ReadFile(t, path)
-	if err := json.Unmarshal(b, &d); err != nil {
-		t.Fatal(err)
-	}
-	return d
 }

@@ -27,9 +27,7 @@ import (
 func soundTree(t *testing.T) string {
 	t.Helper()
 	root := filepath.Join(t.TempDir(), "repo")
-	if err := os.CopyFS(filepath.Join(root, "vendor"), os.DirFS("../../examples/project/vendor")); err != nil {
-		t.Fatal(err)
-	}
+	testkit.CopyTree(t, "../../examples/project/vendor", filepath.Join(root, "vendor"))
 	for _, f := range []string{"go.mod", "go.sum"} {
 		b := testkit.ReadFile(t, filepath.Join("../../examples/project", f))
 		testkit.WriteFiles(t, root, map[string]string{f: string(b)})

@@ -169,9 +169,7 @@ func TestResultCacheHitsAndMisses(t *testing.T) {
 		got := scanCached(t, root, db, append([]string{"--cache-dir", cache}, args...)...)
 		got.hits(t, name, want)
 		snap := filepath.Join(t.TempDir(), filepath.Base(root))
-		if err := os.CopyFS(snap, os.DirFS(root)); err != nil {
-			t.Fatal(err)
-		}
+		testkit.CopyTree(t, root, snap)
 		db := db // the next steps change db while this scan runs
 		uncachedScans.Go(func() {
 			u, err := scanNoFatal(snap, db, append([]string{"--no-cache"}, args...)...)

@@ -565,9 +565,7 @@ func TestPRCommentNotPostedKeepsTheVerdict(t *testing.T) {
 // nor the fix, and a list longer than ten rows folds into <details>.
 func TestPRCommentCommandsPaste(t *testing.T) {
 	ws := t.TempDir()
-	if err := os.CopyFS(ws, os.DirFS("../../examples/project")); err != nil {
-		t.Fatal(err)
-	}
+	testkit.CopyTree(t, "../../examples/project", ws)
 	if err := os.Mkdir(filepath.Join(ws, ".git"), 0o755); err != nil {
 		t.Fatal(err)
 	}

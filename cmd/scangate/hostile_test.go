@@ -344,9 +344,7 @@ func TestHostileShardInputs(t *testing.T) {
 		t.Fatal(err)
 	}
 	root := t.TempDir()
-	if err := os.CopyFS(filepath.Join(root, "lib"), os.DirFS("../../testdata/gosec/multi/lib")); err != nil {
-		t.Fatal(err)
-	}
+	testkit.CopyTree(t, "../../testdata/gosec/multi/lib", filepath.Join(root, "lib"))
 	for name, target := range map[string]string{"linked": outside, "lib/linked.go": filepath.Join(outside, "secret.go"),
 		"requirements.txt": filepath.Join(outside, "requirements.txt")} {
 		if err := os.Symlink(target, filepath.Join(root, name)); err != nil {

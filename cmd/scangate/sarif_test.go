@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"net/url"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -30,9 +29,7 @@ import (
 func TestPartialScanReportsCompletedUnits(t *testing.T) {
 	root := t.TempDir()
 	for _, dir := range []string{".", "svc", "api"} {
-		if err := os.CopyFS(filepath.Join(root, dir), os.DirFS("../../examples/project")); err != nil {
-			t.Fatal(err)
-		}
+		testkit.CopyTree(t, "../../examples/project", filepath.Join(root, dir))
 	}
 	for _, p := range []string{"api/go.sum", "api/vendor"} {
 		if err := os.RemoveAll(filepath.Join(root, p)); err != nil {
@@ -212,9 +209,7 @@ func resultFiles(t *testing.T, run *sarif.Run) []string {
 // not close gosec's alerts on what it missed; --sarif-keep-incomplete
 // writes gosec's run too, marked unsuccessful.
 func TestIncompleteScannerLeftOutOfSARIF(t *testing.T) {
-	if _, err := exec.LookPath("bandit"); err != nil && os.Getenv("SCANGATE_REQUIRE_BANDIT") == "" {
-		t.Skip("bandit is not installed")
-	}
+	needBandit(t)
 	ws := monorepo(t)
 	t.Chdir(ws)
 	t.Setenv("INPUT_PATH", "services/api")

@@ -239,9 +239,7 @@ func TestOfflineWithoutDatabase(t *testing.T) {
 // real bandit, safety (a stand-in printing safety 2.3.5's exact JSON, since
 // safety cannot be installed here) and osv-scanner, merged.
 func TestPythonPackageEndToEnd(t *testing.T) {
-	if _, err := exec.LookPath("bandit"); err != nil && os.Getenv("SCANGATE_REQUIRE_BANDIT") == "" {
-		t.Skip("bandit is not installed")
-	}
+	needBandit(t)
 	report, _ := filepath.Abs("../../testdata/python/safety/check-2.3.5-pypkg.json")
 	cfg := fakeSafety(t, "cat '"+report+"'\nexit 64\n")
 	sarifPath := filepath.Join(t.TempDir(), "py.sarif")

@@ -150,12 +150,8 @@ func TestSeverityFromAliasInDatabase(t *testing.T) {
 func TestRemediationPerManifest(t *testing.T) {
 	t.Parallel()
 	root := t.TempDir()
-	if err := os.CopyFS(root, os.DirFS("../../examples/project")); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.CopyFS(filepath.Join(root, "svc"), os.DirFS("../../examples/project")); err != nil {
-		t.Fatal(err)
-	}
+	testkit.CopyTree(t, "../../examples/project", root)
+	testkit.CopyTree(t, "../../examples/project", filepath.Join(root, "svc"))
 	testkit.WriteFiles(t, root, map[string]string{"tools/requirements-dev.txt": "jinja2==2.10\n"})
 	jsonPath := filepath.Join(t.TempDir(), "x.json")
 	code, _, stderr := runCLI(t, "scan", "-q", "--scanners", "govulncheck,osv-scanner", "--offline", "--db", "../../examples/vulndb", "--json", jsonPath, root)

@@ -31,9 +31,7 @@ func shardTree(t *testing.T) string {
 		"gfix":  "../../testdata/gosec/fixture",
 		"lib":   "../../testdata/gosec/multi/lib",
 	} {
-		if err := os.CopyFS(filepath.Join(root, dst), os.DirFS(src)); err != nil {
-			t.Fatal(err)
-		}
+		testkit.CopyTree(t, src, filepath.Join(root, dst))
 	}
 	gomod := filepath.Join(root, "svc/b/go.mod")
 	b := testkit.ReadFile(t, gomod)
@@ -232,12 +230,8 @@ func firstDiff(a, b string) string {
 func TestMergeRefusesMismatchedShards(t *testing.T) {
 	t.Parallel()
 	root := t.TempDir()
-	if err := os.CopyFS(filepath.Join(root, "lib"), os.DirFS("../../testdata/gosec/multi/lib")); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.CopyFS(filepath.Join(root, "gfix"), os.DirFS("../../testdata/gosec/fixture")); err != nil {
-		t.Fatal(err)
-	}
+	testkit.CopyTree(t, "../../testdata/gosec/multi/lib", filepath.Join(root, "lib"))
+	testkit.CopyTree(t, "../../testdata/gosec/fixture", filepath.Join(root, "gfix"))
 	out := t.TempDir()
 	p := func(name string) string { return filepath.Join(out, name) }
 	db, _ := filepath.Abs("../../examples/vulndb")
@@ -370,9 +364,7 @@ func TestShardFlag(t *testing.T) {
 func TestActionShardAndMerge(t *testing.T) {
 	ws := t.TempDir()
 	for dst, src := range map[string]string{"svc/api": "../../testdata/gosec/fixture", "svc/lib": "../../testdata/gosec/multi/lib"} {
-		if err := os.CopyFS(filepath.Join(ws, dst), os.DirFS(src)); err != nil {
-			t.Fatal(err)
-		}
+		testkit.CopyTree(t, src, filepath.Join(ws, dst))
 	}
 	if err := os.MkdirAll(filepath.Join(ws, ".git"), 0o755); err != nil {
 		t.Fatal(err)

@@ -11,6 +11,7 @@ import (
 
 	"github.com/scangate/scangate/finding"
 	"github.com/scangate/scangate/internal/noperm"
+	"github.com/scangate/scangate/internal/testkit"
 	"github.com/scangate/scangate/scanner"
 	"github.com/scangate/scangate/scanner/scannertest"
 )
@@ -24,9 +25,7 @@ func TestSafetyUnreadable(t *testing.T) {
 	}
 	fakeSafety(t, "2.3.5", scannertest.Testdata("python", "safety/check-2.3.5-pypkg.json"), "", 64)
 	root := filepath.Join(t.TempDir(), "pypkg")
-	if err := os.CopyFS(root, os.DirFS(scannertest.Testdata("python", "pypkg"))); err != nil {
-		t.Fatal(err)
-	}
+	testkit.CopyTree(t, scannertest.Testdata("python", "pypkg"), root)
 	secret := filepath.Join(root, "secret")
 	if err := os.MkdirAll(secret, 0o755); err != nil {
 		t.Fatal(err)

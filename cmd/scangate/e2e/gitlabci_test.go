@@ -285,9 +285,7 @@ func TestGitLabTemplateJobs(t *testing.T) {
 
 	// The example project on main; the merge request adds a secret.
 	repo := filepath.Join(t.TempDir(), "repo")
-	if err := os.CopyFS(repo, os.DirFS("../../../examples/project")); err != nil {
-		t.Fatal(err)
-	}
+	testkit.CopyTree(t, "../../../examples/project", repo)
 	testkit.Git(t, repo, "init", "-q")
 	base := testkit.Commit(t, repo, "base")
 	testkit.Git(t, repo, "checkout", "-q", "-b", "feature")

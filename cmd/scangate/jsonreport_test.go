@@ -46,29 +46,26 @@ func TestJSONReportContractEndToEnd(t *testing.T) {
 	_, schema, _ := runCLI(t, "report", "schema")
 	dir := t.TempDir()
 	first, second := filepath.Join(dir, "first.json"), filepath.Join(dir, "second.json")
-	args := []string{"-q", "--offline", "--db", "../../examples/vulndb"}
-	code, _, stderr := runCLI(t, append(append([]string{"scan", "--json", first}, args...), "../../examples/project")...)
-	if code != exitFail {
-		t.Fatalf("first scan: exit %d\n%s", code, stderr)
+	// scan scans the example project into the JSON report out, valid
+	// against the schema, and reads it back.
+	scan := func(what string, wantCode int, out string, flags ...string) *model.Report {
+		t.Helper()
+		args := append(append([]string{"scan", "--json", out}, flags...), "-q", "--offline", "--db", "../../examples/vulndb", "../../examples/project")
+		if code, _, stderr := runCLI(t, args...); code != wantCode {
+			t.Fatalf("%s: exit %d\n%s", what, code, stderr)
+		}
+		schemaValidate(t, schema, out)
+		r, err := model.ReadJSON(out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r
 	}
-	schemaValidate(t, schema, first)
-	cold, err := model.ReadJSON(first)
-	if err != nil {
-		t.Fatal(err)
-	}
+	cold := scan("first scan", exitFail, first)
 	if cold.Verdict.New == 0 || cold.Verdict.Outcome != finding.GateFail || cold.Baseline != "" {
 		t.Fatalf("first scan: verdict %+v, baseline %q", cold.Verdict, cold.Baseline)
 	}
-
-	code, _, stderr = runCLI(t, append(append([]string{"scan", "--json", second, "--baseline", first}, args...), "../../examples/project")...)
-	if code != exitPass {
-		t.Fatalf("against its own JSON report: exit %d\n%s", code, stderr)
-	}
-	schemaValidate(t, schema, second)
-	warm, err := model.ReadJSON(second)
-	if err != nil {
-		t.Fatal(err)
-	}
+	warm := scan("against its own JSON report", exitPass, second, "--baseline", first)
 	v := warm.Verdict
 	if v.New != 0 || v.Fixed != 0 || v.Unchanged != cold.Verdict.Total-cold.Verdict.Suppressed || v.Total != cold.Verdict.Total || warm.Baseline == "" {
 		t.Errorf("against its own JSON report: verdict %+v (first: %+v), baseline %q", v, cold.Verdict, warm.Baseline)

@@ -118,7 +118,7 @@ func TestHostileCacheSymlinksOutside(t *testing.T) {
 			if strings.Contains(c.scanners, "bandit") {
 				needBandit(t)
 			}
-			lt := newLeakTree(t)
+			lt := newLeakTree(t, nil)
 			testkit.WriteFiles(t, lt.outside, map[string]string{"bandit.ini": "[bandit]\nskips = B101\n# " + githubToken + "\n"})
 			testkit.WriteFiles(t, lt.repo, map[string]string{
 				"go.mod":  "module example.com/h\n\ngo 1.22\n",

@@ -151,7 +151,7 @@ func TestHostileExtractorLogLines(t *testing.T) {
 // own pin still is reported, and the same pin in two files of one folder
 // is reported in each (standalone osv-scanner v2.5.0 reports both).
 func TestHostileOSVIncludeOutsideRoot(t *testing.T) {
-	lt := newLeakTree(t) // outside/requirements.txt pins jinja2==2.11.2 among secrets
+	lt := newLeakTree(t, nil) // outside/requirements.txt pins jinja2==2.11.2 among secrets
 	testkit.WriteFiles(t, lt.repo, map[string]string{
 		"requirements.txt":     "-r ../outside/requirements.txt\nrequests==2.25.0\n",
 		"requirements-dev.txt": "requests==2.25.0\n-r shared.txt\n",

@@ -20,12 +20,10 @@
 #        KEEP=1 keeps the temporary directory.
 set -euo pipefail
 
-export GOTOOLCHAIN=local GOWORK=off GOFLAGS=${GOFLAGS:--mod=readonly}
 repo=$(cd "$(dirname "$0")/.." && pwd)
 . "$repo/bench/lib.sh"
+bench_init jq
 cli_source "${1:-}"
-bench_tmp
-need_jq
 
 build_scangate "$tmp"
 open_db "$tmp"

@@ -15,12 +15,10 @@
 set -euo pipefail
 
 RUNS=${RUNS:-3}
-export GOTOOLCHAIN=local GOWORK=off GOFLAGS=${GOFLAGS:--mod=readonly}
 repo=$(cd "$(dirname "$0")/.." && pwd)
 . "$repo/bench/lib.sh"
+bench_init time jq
 cli_source "${1:-}"
-need_time
-bench_tmp
 
 build_scangate "$tmp"
 GOBIN=$tmp/bin GOFLAGS= go install golang.org/x/vuln/cmd/govulncheck@v1.9.0

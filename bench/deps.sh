@@ -30,13 +30,10 @@
 set -euo pipefail
 
 RUNS=${RUNS:-3}
-export GOTOOLCHAIN=local GOWORK=off GOFLAGS=${GOFLAGS:--mod=readonly}
 repo=$(cd "$(dirname "$0")/.." && pwd)
 . "$repo/bench/lib.sh"
+bench_init time jq
 cd "$repo"
-bench_tmp
-need_time
-need_jq
 
 log() { echo "bench: $*" >&2; }
 

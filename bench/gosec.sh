@@ -13,11 +13,9 @@
 set -euo pipefail
 
 RUNS=${RUNS:-5}
-export GOTOOLCHAIN=local GOWORK=off GOFLAGS=${GOFLAGS:--mod=readonly}
 repo=$(cd "$(dirname "$0")/.." && pwd)
 . "$repo/bench/lib.sh"
-bench_tmp
-need_time
+bench_init time
 
 echo "building gosec v2.30.0 and gosecbench into $tmp" >&2
 if [[ -n ${GOSEC:-} ]]; then

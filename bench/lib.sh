@@ -1,6 +1,16 @@
 # Sourced by the bench scripts: their temporary directory and the tools they need, the
 # scangate under test and the database it scans with, timing and medians.
 
+# bench_init [TOOL...]: the Go environment the benches run in (the local
+# toolchain, no workspace, GOFLAGS -mod=readonly unless set), exit 2 unless
+# each TOOL (jq, time: see need_jq) is there, then bench_tmp.
+bench_init() {
+	export GOTOOLCHAIN=local GOWORK=off GOFLAGS=${GOFLAGS:--mod=readonly}
+	local t
+	for t in "$@"; do "need_$t"; done
+	bench_tmp
+}
+
 # bench_tmp: sets tmp to a new directory, removed at exit unless KEEP=1.
 bench_tmp() {
 	tmp=$(mktemp -d)

@@ -25,14 +25,12 @@
 #        KEEP=1 keeps the temporary directory.
 set -euo pipefail
 
-export GOTOOLCHAIN=local GOWORK=off GOFLAGS=${GOFLAGS:--mod=readonly}
 repo=$(cd "$(dirname "$0")/.." && pwd)
 . "$repo/bench/lib.sh"
+bench_init jq
 change=${CHANGE:-pkg/cmd/actions/actions.go}
 cli_source "${1:-}"
 [[ -f $src/$change ]] || { echo "bench: $src has no $change (set CHANGE)" >&2; exit 2; }
-need_jq
-bench_tmp
 
 build_scangate "$tmp"
 open_db "$tmp"

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
-	"os"
 	"path/filepath"
 	"reflect"
 	"regexp"
@@ -18,6 +17,7 @@ import (
 	"github.com/xeipuuv/gojsonschema"
 	"gopkg.in/yaml.v3"
 
+	"github.com/scangate/scangate/internal/testkit"
 	"github.com/scangate/scangate/scanner"
 	"github.com/scangate/scangate/scanners/gosec"
 	"github.com/scangate/scangate/scanners/govulncheck"
@@ -28,10 +28,7 @@ const exampleFile = "../docs/scangate.example.yml"
 
 func readExample(t *testing.T) []byte {
 	t.Helper()
-	data, err := os.ReadFile(exampleFile)
-	if err != nil {
-		t.Fatal(err)
-	}
+	data := testkit.ReadFile(t, exampleFile)
 	return data
 }
 

@@ -97,10 +97,7 @@ func TestRemediateCommandQuotesHostileNames(t *testing.T) {
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("%s: %v\n%s", rems[0].Apply, err, out)
 	}
-	b, err := os.ReadFile(log)
-	if err != nil {
-		t.Fatal(err)
-	}
+	b := testkit.ReadFile(t, log)
 	if got, want := strings.Split(strings.TrimSpace(string(b)), "\n"), []string{filepath.Join(root, dir), "get", "golang.org/x/text@v0.3.7"}; !slices.Equal(got, want) {
 		t.Errorf("ran go as %q, want %q", got, want)
 	}

@@ -12,10 +12,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/santhosh-tekuri/jsonschema/v6"
-
 	"github.com/scangate/scangate/finding"
 	"github.com/scangate/scangate/internal/jsonlimit"
+	"github.com/scangate/scangate/report/reporttest"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/report.golden.json from the JSON report of fullReport")
@@ -199,25 +198,6 @@ func firstDiff(got, want []byte) string {
 	return ""
 }
 
-// compileSchema compiles the embedded schema, formats asserted.
-func compileSchema(t *testing.T) *jsonschema.Schema {
-	t.Helper()
-	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(Schema()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	c := jsonschema.NewCompiler()
-	c.AssertFormat()
-	if err := c.AddResource("scangate-report.schema.json", doc); err != nil {
-		t.Fatal(err)
-	}
-	sch, err := c.Compile("scangate-report.schema.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return sch
-}
-
 func validateJSON(t *testing.T, data []byte) {
 	t.Helper()
 	if err := schemaError(t, data); err != nil {
@@ -227,11 +207,7 @@ func validateJSON(t *testing.T, data []byte) {
 
 func schemaError(t *testing.T, data []byte) error {
 	t.Helper()
-	inst, err := jsonschema.UnmarshalJSON(bytes.NewReader(data))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return compileSchema(t).Validate(inst)
+	return reporttest.ValidateJSON(t, reporttest.CompileSchema(t, "scangate-report.schema.json", Schema()), data)
 }
 
 func TestJSONSchema(t *testing.T) {

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/scangate/scangate/finding"
+	"github.com/scangate/scangate/internal/testkit"
 	"github.com/scangate/scangate/pipeline"
 	"github.com/scangate/scangate/report"
 )
@@ -32,11 +33,7 @@ func TestPreflightNamesTheUnreachableHost(t *testing.T) {
 		t.Fatalf("gosec with its host unresolved: %+v", res)
 	}
 	msg := res.Notifications[0].Message
-	for _, want := range []string{"gosec: cannot reach scangate-preflight.invalid: it does not resolve", "--offline --db"} {
-		if !strings.Contains(msg, want) {
-			t.Errorf("message %q lacks %q", msg, want)
-		}
-	}
+	testkit.ContainsAll(t, "message", msg, "gosec: cannot reach scangate-preflight.invalid: it does not resolve", "--offline --db")
 	// The hook's short summary gives the reason on the line that says so.
 	var b bytes.Buffer
 	report.Text(&b, r, report.TextOptions{Short: true})

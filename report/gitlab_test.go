@@ -16,6 +16,7 @@ import (
 	"github.com/scangate/scangate/finding"
 	"github.com/scangate/scangate/model"
 	"github.com/scangate/scangate/policy"
+	"github.com/scangate/scangate/report/reporttest"
 )
 
 // gitlabSchemas are the schemas GitLab reports are checked against: ours
@@ -54,24 +55,20 @@ func validateGitLab(t *testing.T, doc []byte) {
 		t.Fatalf("scan.type %q has no schema", head.Scan.Type)
 	}
 	for _, p := range schemas {
-		if err := validateJSONSchema(p, doc); err != nil {
+		if err := validateJSONSchema(t, p, doc); err != nil {
 			t.Errorf("%s: %v\n%s", p, err, doc)
 		}
 	}
 }
 
 // validateJSONSchema validates doc against the JSON Schema file at path.
-func validateJSONSchema(path string, doc []byte) error {
-	c := jsonschema.NewCompiler()
-	sch, err := c.Compile(path)
+func validateJSONSchema(t *testing.T, path string, doc []byte) error {
+	t.Helper()
+	sch, err := jsonschema.NewCompiler().Compile(path)
 	if err != nil {
-		return err
+		t.Fatal(err)
 	}
-	inst, err := jsonschema.UnmarshalJSON(bytes.NewReader(doc))
-	if err != nil {
-		return err
-	}
-	return sch.Validate(inst)
+	return reporttest.ValidateJSON(t, sch, doc)
 }
 
 func gitlabSample(t *testing.T) *model.Report {
@@ -304,7 +301,7 @@ func TestGitLabSchemasReject(t *testing.T) {
 			t.Fatalf("%s: %q not in the report", name, bad[0])
 		}
 		for _, p := range gitlabSchemas(t, "../testdata/gitlab-schemas")["dependency_scanning"] {
-			if validateJSONSchema(p, doc) == nil {
+			if validateJSONSchema(t, p, doc) == nil {
 				t.Errorf("%s: %s accepts a report with %s", name, p, bad[1])
 			}
 		}

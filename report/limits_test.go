@@ -2,7 +2,6 @@ package report
 
 import (
 	"bytes"
-	"encoding/json"
 	"fmt"
 	"math/rand/v2"
 	"net/url"
@@ -14,6 +13,8 @@ import (
 	"github.com/owenrumney/go-sarif/v3/pkg/report/v210/sarif"
 
 	"github.com/scangate/scangate/finding"
+	"github.com/scangate/scangate/internal/testkit"
+	"github.com/scangate/scangate/report/reporttest"
 )
 
 // The findings here are synthetic on purpose: these tests are about our
@@ -102,11 +103,7 @@ func TestSARIFNeverWritesAbsolutePaths(t *testing.T) {
 	in := r.Findings[0].Location.Path
 	doc := mustSARIF(t, []finding.Result{r}, SARIFOptions{})
 	out := string(render(t, doc))
-	for _, leak := range []string{"/home/ci", `C:\\Users`, "file:", "server", "/etc/passwd"} {
-		if strings.Contains(out, leak) {
-			t.Errorf("SARIF contains %q", leak)
-		}
-	}
+	testkit.ContainsNone(t, "SARIF", out, "/home/ci", `C:\\Users`, "file:", "server", "/etc/passwd")
 	// 4 primary locations, the kept finding's frame and the notification's
 	// are absolute. Each finding lost its location; the first has a manifest to fall
 	// back to, the others leave the SARIF.
@@ -114,12 +111,8 @@ func TestSARIFNeverWritesAbsolutePaths(t *testing.T) {
 		t.Errorf("%d results; want the one with a manifest, with its relative frames", len(doc.Runs[0].Results))
 	}
 	w := strings.Join(warnings(doc.Runs[0]), "\n")
-	for _, want := range []string{"6 locations had an absolute path", "1 findings without a source location are shown at their manifest",
-		"3 findings have no location in the scanned tree"} {
-		if !strings.Contains(w, want) {
-			t.Errorf("no warning %q in\n%s", want, w)
-		}
-	}
+	testkit.ContainsAll(t, "warnings", w, "6 locations had an absolute path", "1 findings without a source location are shown at their manifest",
+		"3 findings have no location in the scanned tree")
 	if r.Findings[0].Location.Path != in {
 		t.Error("SARIF modified the caller's findings")
 	}
@@ -129,20 +122,7 @@ func TestSARIFSecuritySeverityIsANumberInAString(t *testing.T) {
 	r := synthetic("govulncheck", 1, func(int) finding.Severity { return finding.Critical })
 	r.Findings[0].Score = 9.8
 	doc := mustSARIF(t, []finding.Result{r}, SARIFOptions{})
-	var raw struct {
-		Runs []struct {
-			Tool struct {
-				Driver struct {
-					Rules []struct {
-						Properties map[string]any `json:"properties"`
-					} `json:"rules"`
-				} `json:"driver"`
-			} `json:"tool"`
-		} `json:"runs"`
-	}
-	if err := json.Unmarshal(render(t, doc), &raw); err != nil {
-		t.Fatal(err)
-	}
+	raw := reporttest.DecodeLog(t, render(t, doc))
 	got := raw.Runs[0].Tool.Driver.Rules[0].Properties["security-severity"]
 	if got != "9.8" {
 		t.Errorf("security-severity = %#v, want the string \"9.8\"", got)
@@ -247,15 +227,11 @@ func TestSARIFWithinGitHubLimits(t *testing.T) {
 		}
 	}
 	w := strings.Join(warnings(run), "\n")
-	for _, want := range []string{"at most 20 runs",
+	testkit.ContainsAll(t, "warnings", w, "at most 20 runs",
 		"at most 25000 results per run; kept the 25000 most severe of 26000 (dropped info 1000)",
 		"at most 10000 thread-flow locations", "at most 20 tags per rule",
 		// 25,000 + 100 + the sample's 7 with a location + 16 tools.
-		"up to 10000000 bytes gzipped; the file keeps its ", "most severe results of 25123, and this run lost"} {
-		if !strings.Contains(w, want) {
-			t.Errorf("no warning %q in\n%s", want, w)
-		}
-	}
+		"up to 10000000 bytes gzipped; the file keeps its ", "most severe results of 25123, and this run lost")
 	rule := run.Tool.Driver.Rules[0]
 	if rule.Properties.Tags[0] != "security" || rule.Properties.Tags[1] != "external/cwe/cwe-327" || len(rule.Properties.Tags) != 20 {
 		t.Errorf("tags kept: %v", rule.Properties.Tags)
@@ -265,12 +241,8 @@ func TestSARIFWithinGitHubLimits(t *testing.T) {
 		t.Errorf("govulncheck run: %d results, %d rules", len(gv.Results), len(gv.Tool.Driver.Rules))
 	}
 	w = strings.Join(warnings(gv), "\n")
-	for _, want := range []string{"at most 25000 rules per run; kept the 25000 rules with the most severe findings of 25100, dropping 0 findings",
-		"leaves out 24900 rules that no result in the file uses"} {
-		if !strings.Contains(w, want) {
-			t.Errorf("no warning %q in\n%s", want, w)
-		}
-	}
+	testkit.ContainsAll(t, "warnings", w, "at most 25000 rules per run; kept the 25000 rules with the most severe findings of 25100, dropping 0 findings",
+		"leaves out 24900 rules that no result in the file uses")
 	// 24 runs (the two big ones, the sample's gosec and bandit, 20 tools with
 	// one finding; the sample's safety was skipped): the 4 dropped are among
 	// the 5 info-only tools (i%4 == 0).
@@ -391,11 +363,7 @@ func TestCheckLimitsFindsRejections(t *testing.T) {
 		doc.AddRun(run)
 	}
 	bad := strings.Join(CheckLimits(doc, Limits{}), "\n")
-	for _, want := range []string{"a second run of gosec", "21 tags", "security-severity 8", "is absolute"} {
-		if !strings.Contains(bad, want) {
-			t.Errorf("not reported: %s\nin:\n%s", want, bad)
-		}
-	}
+	testkit.ContainsAll(t, "CheckLimits", bad, "a second run of gosec", "21 tags", "security-severity 8", "is absolute")
 }
 
 func TestSARIFSizeLimitDropsUnusedRulesFirst(t *testing.T) {

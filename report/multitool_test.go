@@ -1,7 +1,6 @@
 package report
 
 import (
-	"encoding/json"
 	"fmt"
 	"os"
 	"os/exec"
@@ -10,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/scangate/scangate/finding"
+	"github.com/scangate/scangate/report/reporttest"
 )
 
 // multitool finds Microsoft's SARIF Multitool (npm package
@@ -48,32 +48,7 @@ func validate(t *testing.T, tool string, docs ...[]byte) []string {
 	if b, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("%s validate: %v\n%s", tool, err, b)
 	}
-	b, err := os.ReadFile(out)
-	if err != nil {
-		t.Fatalf("no validation output: %v", err)
-	}
-	var log struct {
-		Runs []struct {
-			Results []struct {
-				Locations []struct {
-					PhysicalLocation struct {
-						ArtifactLocation struct {
-							URI string `json:"uri"`
-						} `json:"artifactLocation"`
-					} `json:"physicalLocation"`
-				} `json:"locations"`
-				RuleID  string `json:"ruleId"`
-				Level   string `json:"level"`
-				Message struct {
-					Text      string   `json:"text"`
-					Arguments []string `json:"arguments"`
-				} `json:"message"`
-			} `json:"results"`
-		} `json:"runs"`
-	}
-	if err := json.Unmarshal(b, &log); err != nil {
-		t.Fatalf("validation output: %v", err)
-	}
+	log := reporttest.ReadLog(t, out)
 	var errs []string
 	for _, r := range log.Runs {
 		for _, res := range r.Results {

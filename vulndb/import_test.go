@@ -15,6 +15,8 @@ import (
 	"time"
 
 	"sigs.k8s.io/yaml"
+
+	"github.com/scangate/scangate/internal/testkit"
 )
 
 // Real public advisories, as published (see testdata/advisories/README.md).
@@ -31,10 +33,7 @@ const (
 // release list, which a test cannot reach; they are optional).
 func osvDevJSON(t *testing.T, file string) []byte {
 	t.Helper()
-	y, err := os.ReadFile(file)
-	if err != nil {
-		t.Fatal(err)
-	}
+	y := testkit.ReadFile(t, file)
 	var v map[string]any
 	if err := yaml.Unmarshal(y, &v); err != nil {
 		t.Fatal(err)
@@ -74,10 +73,7 @@ func writeZipFile(t *testing.T, p string, files map[string][]byte) {
 
 func readFile(t *testing.T, p string) []byte {
 	t.Helper()
-	b, err := os.ReadFile(p)
-	if err != nil {
-		t.Fatal(err)
-	}
+	b := testkit.ReadFile(t, p)
 	return b
 }
 

@@ -435,10 +435,7 @@ func zipOf(t *testing.T, dir, prefix string, names ...string) []byte {
 	var buf bytes.Buffer
 	zw := zip.NewWriter(&buf)
 	for _, n := range names {
-		b, err := os.ReadFile(filepath.Join(dir, n))
-		if err != nil {
-			t.Fatal(err)
-		}
+		b := testkit.ReadFile(t, filepath.Join(dir, n))
 		w, _ := zw.Create(prefix + n)
 		io.Copy(w, bytes.NewReader(b))
 	}

@@ -9,6 +9,8 @@ import (
 	"testing"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/scangate/scangate/internal/testkit"
 )
 
 func envOf(m map[string]string) func(string) string {
@@ -155,10 +157,7 @@ func TestActionYAML(t *testing.T) {
 	if !slices.Equal(names, code) {
 		t.Fatalf("action.yml inputs %v; the code translates %v", names, code)
 	}
-	docs, err := os.ReadFile("../../docs/github.md")
-	if err != nil {
-		t.Fatal(err)
-	}
+	docs := testkit.ReadFile(t, "../../docs/github.md")
 	for _, in := range actionInputs {
 		y := inputs[in.name]
 		if y.Default == nil || *y.Default != in.def {
@@ -253,10 +252,7 @@ type compositeAction struct {
 // readAction decodes action.yml into v and returns its text.
 func readAction(t *testing.T, v any) string {
 	t.Helper()
-	b, err := os.ReadFile("../../action.yml")
-	if err != nil {
-		t.Fatal(err)
-	}
+	b := testkit.ReadFile(t, "../../action.yml")
 	if err := yaml.Unmarshal(b, v); err != nil {
 		t.Fatalf("action.yml: %v", err)
 	}
@@ -323,10 +319,7 @@ func TestActionComposite(t *testing.T) {
 		t.Errorf("the install step runs %s", install.Run)
 	}
 	// The setup inputs are used, and documented with their defaults.
-	docs, err := os.ReadFile("../../docs/github.md")
-	if err != nil {
-		t.Fatal(err)
-	}
+	docs := testkit.ReadFile(t, "../../docs/github.md")
 	for _, name := range actionSetupInputs {
 		in, ok := a.Inputs[name]
 		if !ok {
@@ -372,16 +365,8 @@ func checkResultCache(t *testing.T, steps []compositeStep) {
 	}
 	r, s := steps[restore], steps[save]
 	key := r.With["key"]
-	for _, not := range []string{"run_id", "run_attempt", "github.sha"} {
-		if strings.Contains(key, not) {
-			t.Errorf("the result cache's key changes with every run (%s): %s", not, key)
-		}
-	}
-	for _, want := range []string{"steps.install.outputs.week", "hashFiles(", "go.sum", "github.job", "runner.os"} {
-		if !strings.Contains(key, want) {
-			t.Errorf("the result cache's key lacks %s: %s", want, key)
-		}
-	}
+	testkit.ContainsNone(t, "the result cache's key (it would change with every run)", key, "run_id", "run_attempt", "github.sha")
+	testkit.ContainsAll(t, "the result cache's key", key, "steps.install.outputs.week", "hashFiles(", "go.sum", "github.job", "runner.os")
 	prefix := key[:strings.Index(key, "${{ hashFiles(")]
 	if rk := strings.Split(r.With["restore-keys"], "\n"); len(rk) == 0 || rk[0] != prefix {
 		t.Errorf("restore-keys %q: want the key without its hash first (%q)", rk, prefix)
@@ -389,9 +374,5 @@ func checkResultCache(t *testing.T, steps []compositeStep) {
 	if r.With["path"] != s.With["path"] || s.With["key"] != "${{ steps."+r.ID+".outputs.cache-primary-key }}" {
 		t.Errorf("the save step saves %q under %q; the restore step restores %q (id %q)", s.With["path"], s.With["key"], r.With["path"], r.ID)
 	}
-	for _, want := range []string{"!cancelled()", "inputs.cache == 'true'", "inputs.skip-save-cache != 'true'", "steps." + r.ID + ".outputs.cache-hit != 'true'"} {
-		if !strings.Contains(s.If, want) {
-			t.Errorf("the save step's if %q lacks %s", s.If, want)
-		}
-	}
+	testkit.ContainsAll(t, "the save step's if", s.If, "!cancelled()", "inputs.cache == 'true'", "inputs.skip-save-cache != 'true'", "steps."+r.ID+".outputs.cache-hit != 'true'")
 }

@@ -73,10 +73,7 @@ func scanNoFatal(root, db string, args ...string) (cachedScan, error) {
 
 func readCachedScan(t *testing.T, sarif, jsonOut, stderr string) cachedScan {
 	t.Helper()
-	b, err := os.ReadFile(sarif)
-	if err != nil {
-		t.Fatal(err)
-	}
+	b := testkit.ReadFile(t, sarif)
 	res := sarifResults(b)
 	if res == "" {
 		t.Fatalf("%s does not parse as SARIF", sarif)
@@ -158,10 +155,7 @@ func TestResultCacheHitsAndMisses(t *testing.T) {
 	edit := func(rel, add string) {
 		t.Helper()
 		p := filepath.Join(root, rel)
-		b, err := os.ReadFile(p)
-		if err != nil {
-			t.Fatal(err)
-		}
+		b := testkit.ReadFile(t, p)
 		if err := os.WriteFile(p, append(b, add...), 0o644); err != nil {
 			t.Fatal(err)
 		}
@@ -175,9 +169,7 @@ func TestResultCacheHitsAndMisses(t *testing.T) {
 		got := scanCached(t, root, db, append([]string{"--cache-dir", cache}, args...)...)
 		got.hits(t, name, want)
 		snap := filepath.Join(t.TempDir(), filepath.Base(root))
-		if err := os.CopyFS(snap, os.DirFS(root)); err != nil {
-			t.Fatal(err)
-		}
+		testkit.CopyTree(t, root, snap)
 		db := db // the next steps change db while this scan runs
 		uncachedScans.Go(func() {
 			u, err := scanNoFatal(snap, db, append([]string{"--no-cache"}, args...)...)
@@ -198,10 +190,7 @@ func TestResultCacheHitsAndMisses(t *testing.T) {
 	step("the same database again", map[string]string{"gosec": "1/1", "govulncheck": "1/1", "osv-scanner": "1/1"})
 	changed := testkit.TempCopy(t, "../../examples/vulndb")
 	p := filepath.Join(changed, "GO-2022-1059.json")
-	b, err := os.ReadFile(p)
-	if err != nil {
-		t.Fatal(err)
-	}
+	b := testkit.ReadFile(t, p)
 	b2 := bytes.Replace(b, []byte(`"details": "`), []byte(`"details": "Changed. `), 1)
 	if bytes.Equal(b, b2) {
 		t.Fatal("the advisory was not changed")

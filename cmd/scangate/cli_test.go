@@ -2,10 +2,15 @@ package main
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/scangate/scangate/config"
+	"github.com/scangate/scangate/internal/testkit"
+	"github.com/scangate/scangate/scanner"
 )
 
 // runCLI runs the command as main does and returns exit code and output.
@@ -64,11 +69,7 @@ func TestVersion(t *testing.T) {
 
 func TestHelpExplains(t *testing.T) {
 	code, out, _ := runCLI(t, "scan", "--help")
-	for _, want := range []string{"Exit codes:", "--fail-on", "--sarif FILE", "Examples:"} {
-		if !strings.Contains(out, want) {
-			t.Errorf("scan --help lacks %q", want)
-		}
-	}
+	testkit.ContainsAll(t, "scan --help", out, "Exit codes:", "--fail-on", "--sarif FILE", "Examples:")
 	if code != 0 {
 		t.Errorf("help exit %d", code)
 	}
@@ -91,4 +92,42 @@ func offlineByDefault(args []string) []string {
 	}
 	db, _ := filepath.Abs("../../examples/vulndb")
 	return append(append(append([]string{}, args[:n]...), "--offline", "--db", db), args[n:]...)
+}
+
+// `scangate version` lists every adapter once, each embedded one with the
+// version it reports in its results (scanner.Versioner).
+func TestVersionListsEveryAdapter(t *testing.T) {
+	t.Parallel()
+	code, out, _ := runCLI(t, "version")
+	if code != 0 {
+		t.Fatalf("version: exit %d", code)
+	}
+	for _, s := range config.Default(".").Build(nil) {
+		want := "external: run when installed"
+		if v, ok := s.(scanner.Versioner); ok {
+			want = v.Version()
+		}
+		if line := fmt.Sprintf("  %-12s %s\n", s.Name(), want); strings.Count(out, line) != 1 {
+			t.Errorf("version output lacks %q:\n%s", line, out)
+		}
+	}
+}
+
+// Issue 28, point 9: usage errors exit 2 (the README's table) and name the
+// near miss: hook install or uninstall outside a git repository, and a
+// misspelt scanner.
+func TestUsageErrorsOfANewUser(t *testing.T) {
+	t.Chdir(t.TempDir()) // no repository here or above
+	for _, args := range [][]string{{"hook", "install"}, {"hook", "uninstall"}} {
+		if code, _, stderr := runCLI(t, args...); code != exitUsage || !strings.Contains(stderr, "not in a git repository") {
+			t.Errorf("%v outside a repository: exit %d, want %d\n%s", args, code, exitUsage, stderr)
+		}
+	}
+	code, _, stderr := runCLI(t, "scan", "--scanners", "bandits", ".")
+	if code != exitUsage || !strings.Contains(stderr, `unknown scanner "bandits" in --scanners (did you mean "bandit"?)`) {
+		t.Errorf("--scanners bandits: exit %d\n%s", code, stderr)
+	}
+	if code, _, stderr := runCLI(t, "scan", "--scanners", "trivy", "."); code != exitUsage || strings.Contains(stderr, "did you mean") {
+		t.Errorf("--scanners trivy: exit %d, no near miss to suggest\n%s", code, stderr)
+	}
 }

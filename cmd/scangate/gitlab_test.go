@@ -3,13 +3,13 @@ package main
 import (
 	"encoding/json"
 	"encoding/xml"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/scangate/scangate/internal/reporoot"
+	"github.com/scangate/scangate/internal/testkit"
 	"github.com/scangate/scangate/report"
 	"github.com/scangate/scangate/report/reporttest"
 )
@@ -39,10 +39,7 @@ func TestGitLabReportsEndToEnd(t *testing.T) {
 			} `json:"findings"`
 		} `json:"tools"`
 	}
-	b, err := os.ReadFile(p("r.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	b := testkit.ReadFile(t, p("r.json"))
 	if err := json.Unmarshal(b, &rep); err != nil {
 		t.Fatal(err)
 	}
@@ -138,10 +135,7 @@ func TestGitLabReportsIncompleteScan(t *testing.T) {
 	if len(fatal) != 2 || !strings.HasPrefix(fatal[0], "govulncheck: could not complete") || !strings.HasPrefix(fatal[1], "osv-scanner: could not complete") {
 		t.Errorf("fatal messages %q", fatal)
 	}
-	b, err := os.ReadFile(junit)
-	if err != nil {
-		t.Fatal(err)
-	}
+	b := testkit.ReadFile(t, junit)
 	var j reporttest.JUnit
 	if err := xml.Unmarshal(b, &j); err != nil {
 		t.Fatal(err)

@@ -118,7 +118,7 @@ func TestHostileCacheSymlinksOutside(t *testing.T) {
 			if strings.Contains(c.scanners, "bandit") {
 				needBandit(t)
 			}
-			lt := newLeakTree(t)
+			lt := newLeakTree(t, nil)
 			testkit.WriteFiles(t, lt.outside, map[string]string{"bandit.ini": "[bandit]\nskips = B101\n# " + githubToken + "\n"})
 			testkit.WriteFiles(t, lt.repo, map[string]string{
 				"go.mod":  "module example.com/h\n\ngo 1.22\n",
@@ -157,9 +157,7 @@ func TestHostileCacheSymlinksOutside(t *testing.T) {
 			if err := os.Remove(p); err != nil {
 				t.Fatal(err)
 			}
-			if err := os.CopyFS(p+".d", os.DirFS(filepath.Join(lt.outside, filepath.Dir(c.target)))); err != nil {
-				t.Fatal(err)
-			}
+			testkit.CopyTree(t, filepath.Join(lt.outside, filepath.Dir(c.target)), p+".d")
 			if err := os.Rename(filepath.Join(p+".d", filepath.Base(c.target)), p); err != nil {
 				t.Fatal(err)
 			}

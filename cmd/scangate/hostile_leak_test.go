@@ -34,7 +34,8 @@ type leakTree struct {
 	base, repo, outside string
 }
 
-func newLeakTree(t *testing.T) leakTree {
+// newLeakTree makes the tree; its repository holds the files of repo.
+func newLeakTree(t *testing.T, repo map[string]string) leakTree {
 	t.Helper()
 	base := t.TempDir()
 	lt := leakTree{base: base, repo: filepath.Join(base, "repo"), outside: filepath.Join(base, "outside")}
@@ -50,6 +51,7 @@ func newLeakTree(t *testing.T) leakTree {
 		"x/x.go":           "package x\n\n// Token is a secret outside the scanned root.\nconst Token = \"" + githubToken + "\"\n\nvar Password = \"" + awsSecret + "\"\n",
 		"gopkg/leak.go":    "package gopkg\n\nvar awsSecretAccessKey = \"" + awsSecret + "\"\n",
 	})
+	testkit.WriteFiles(t, lt.repo, repo)
 	return lt
 }
 
@@ -122,7 +124,7 @@ const goMain = "package main\n\nfunc main() { hello() }\n"
 // incomplete. With --cgo the compiler reads the secret, and its output is
 // cut to positions inside the root with quotes removed.
 func TestHostileLeakCgoInclude(t *testing.T) {
-	lt := newLeakTree(t)
+	lt := newLeakTree(t, nil)
 	testkit.WriteFiles(t, lt.repo, map[string]string{
 		"go.mod":  "module example.com/repo\n\ngo 1.22\n",
 		"main.go": goMain,
@@ -164,8 +166,7 @@ func TestHostileLeakCgoInclude(t *testing.T) {
 
 // A configuration file inside the tree may not turn cgo on; one outside it may.
 func TestHostileLeakCgoFromConfig(t *testing.T) {
-	lt := newLeakTree(t)
-	testkit.WriteFiles(t, lt.repo, map[string]string{
+	lt := newLeakTree(t, map[string]string{
 		"go.mod":        "module example.com/repo\n\ngo 1.22\n",
 		"main.go":       "package main\n\nfunc main() {}\n",
 		".scangate.yml": "version: 1\ncgo: true\n",
@@ -190,8 +191,7 @@ func TestHostileLeakCgoFromConfig(t *testing.T) {
 // outside it: their findings (whose snippet is the secret) are dropped and
 // counted, without a path.
 func TestHostileLeakSymlinks(t *testing.T) {
-	lt := newLeakTree(t)
-	testkit.WriteFiles(t, lt.repo, map[string]string{
+	lt := newLeakTree(t, map[string]string{
 		"go.mod":  "module example.com/repo\n\ngo 1.22\n",
 		"main.go": "package main\n\nfunc main() {}\n",
 		"app.py":  "import subprocess\nsubprocess.call('ls', shell=True)\n",
@@ -200,10 +200,7 @@ func TestHostileLeakSymlinks(t *testing.T) {
 	lt.symlink(t, "secret.py", "leak.py")
 	lt.symlink(t, "pydir", "linked")
 	lt.symlink(t, "gopkg", "gopkg")
-	scanners := "gosec,bandit"
-	if _, err := exec.LookPath("bandit"); err != nil {
-		scanners = "gosec"
-	}
+	scanners := andBandit("gosec")
 	o := scanHostile(t, lt.repo, "--scanners", scanners)
 	assertSealed(t, lt, o)
 	assertNote(t, o, "gosec", "gosec: 1 finding located outside the scanned root")
@@ -219,8 +216,7 @@ func TestHostileLeakSymlinks(t *testing.T) {
 // is compiled, and the type error the repository provokes would print its
 // secret constant.
 func TestHostileLeakReplace(t *testing.T) {
-	lt := newLeakTree(t)
-	testkit.WriteFiles(t, lt.repo, map[string]string{
+	lt := newLeakTree(t, map[string]string{
 		"go.mod":  "module example.com/repo\n\ngo 1.22\n\nrequire example.com/x v0.0.0\n\nreplace example.com/x => ../outside/x\n",
 		"main.go": "package main\n\nimport \"example.com/x\"\n\nvar n int = x.Token\n\nfunc main() { println(n, x.Password) }\n",
 	})
@@ -236,16 +232,13 @@ func TestHostileLeakReplace(t *testing.T) {
 // Requirements that include a file outside the root ("-r"), and a .bandit
 // whose targets name directories outside it.
 func TestHostileLeakIncludes(t *testing.T) {
-	lt := newLeakTree(t)
+	lt := newLeakTree(t, nil)
 	testkit.WriteFiles(t, lt.repo, map[string]string{
 		"requirements.txt": "-r ../outside/requirements.txt\n-r " + filepath.Join(lt.outside, "requirements.txt") + "\nrequests==2.25.0\n",
 		"app.py":           "x = 1\n",
 		".bandit":          "[bandit]\ntargets = ../outside," + filepath.Join(lt.outside, "pydir") + ",.\n",
 	})
-	scanners := "osv-scanner,bandit"
-	if _, err := exec.LookPath("bandit"); err != nil {
-		scanners = "osv-scanner"
-	}
+	scanners := andBandit("osv-scanner")
 	o := scanHostile(t, lt.repo, "--scanners", scanners)
 	assertSealed(t, lt, o)
 	if !strings.Contains(o.json, "requests") {
@@ -256,8 +249,7 @@ func TestHostileLeakIncludes(t *testing.T) {
 // A go command error that names its build cache (GOCACHE where no
 // directory can be made): the path appears as $GOCACHE.
 func TestHostileLeakCachePath(t *testing.T) {
-	lt := newLeakTree(t)
-	testkit.WriteFiles(t, lt.repo, map[string]string{
+	lt := newLeakTree(t, map[string]string{
 		"go.mod":  "module example.com/repo\n\ngo 1.22\n",
 		"main.go": "package main\n\nfunc main() {}\n",
 	})
@@ -334,9 +326,8 @@ func TestHostileLeakSymlinkedInputs(t *testing.T) {
 			if tc.python {
 				needBandit(t)
 			}
-			lt := newLeakTree(t)
+			lt := newLeakTree(t, tc.tree)
 			testkit.WriteFiles(t, lt.outside, map[string]string{"target/" + tc.name: tc.target})
-			testkit.WriteFiles(t, lt.repo, tc.tree)
 			lt.symlink(t, "target/"+tc.name, tc.link)
 			args := []string{"--scanners", tc.scanners}
 			if strings.Contains(tc.scanners, "safety") {
@@ -359,4 +350,12 @@ func TestHostileLeakSymlinkedInputs(t *testing.T) {
 			}
 		})
 	}
+}
+
+// andBandit adds bandit to scanners where it is installed.
+func andBandit(scanners string) string {
+	if _, err := exec.LookPath("bandit"); err != nil {
+		return scanners
+	}
+	return scanners + ",bandit"
 }

@@ -202,11 +202,7 @@ func TestHostileChildEnvironment(t *testing.T) {
 				t.Errorf("%s: %s", filepath.Base(c.file), l)
 			}
 		}
-		for _, want := range []string{"PATH=", "HOME=", "PYTHONSAFEPATH=1", c.key} {
-			if !strings.Contains(env, want) {
-				t.Errorf("%s: the child lacks %s:\n%s", filepath.Base(c.file), want, env)
-			}
-		}
+		testkit.ContainsAll(t, filepath.Base(c.file)+": the child's environment", env, "PATH=", "HOME=", "PYTHONSAFEPATH=1", c.key)
 	}
 	if data, _ := os.ReadFile(banditEnv); strings.Contains(string(data), "SAFETY_API_KEY") {
 		t.Error("bandit got safety's key")
@@ -259,15 +255,11 @@ func TestHostilePathEntryInsideTree(t *testing.T) {
 	if o.code != exitIncomplete {
 		t.Errorf("exit %d, want %d (gosec and safety refused their programs); stderr:\n%s", o.code, exitIncomplete, o.stderr)
 	}
-	for _, want := range []string{
+	testkit.ContainsAll(t, "summary", o.stderr,
 		"gosec: go is found on PATH at bin/go, inside the scanned repository; refusing to run a program from the tree being scanned",
 		"safety: safety is found on PATH at bin/safety, inside the scanned repository",
 		"osv-scanner.toml: [[IgnoredVulns]] PYSEC-2021-66: not applied",
-	} {
-		if !strings.Contains(o.stderr, want) {
-			t.Errorf("summary lacks %q:\n%s", want, o.stderr)
-		}
-	}
+	)
 	if _, err := exec.LookPath("bandit"); err == nil && !strings.Contains(o.sarif, `"B602"`) {
 		t.Errorf("bandit (outside the tree) did not run: no B602 in the SARIF")
 	}
@@ -431,10 +423,7 @@ func banditPython(t *testing.T) string {
 	if err != nil {
 		return ""
 	}
-	data, err := os.ReadFile(p)
-	if err != nil {
-		t.Fatal(err)
-	}
+	data := testkit.ReadFile(t, p)
 	first, _, _ := strings.Cut(string(data), "\n")
 	fields := strings.Fields(strings.TrimPrefix(first, "#!"))
 	if len(fields) != 1 {

@@ -22,10 +22,7 @@ import (
 func TestSecretsAreNeverRepeated(t *testing.T) {
 	ws := t.TempDir()
 	ss := secretstest.All(t)
-	files := map[string]string{}
-	for _, s := range ss {
-		files["config/"+s.Rule+".env"] = "# credentials\n" + s.Text
-	}
+	files := secretstest.Files(ss, "config/%s.env", "# credentials\n")
 	files["keys/"+ss[0].Values[0]+".txt"] = "named after the token\n"
 	testkit.WriteFiles(t, ws, files)
 	cache := t.TempDir()
@@ -34,9 +31,7 @@ func TestSecretsAreNeverRepeated(t *testing.T) {
 	t.Setenv("GITHUB_TOKEN", prToken)
 	check := func(what, text string) {
 		t.Helper()
-		if l := secretstest.Leaks(text, ss); len(l) > 0 {
-			t.Errorf("%s repeats secrets: %v", what, l)
-		}
+		secretstest.NoLeaks(t, what, text, ss)
 	}
 	for _, run := range []string{"cold", "from the cache"} {
 		o := scanHostile(t, ws, "--scanners", "secrets", "--cache-dir", cache, "--pr-comment")

@@ -1,44 +1,22 @@
 package main
 
 import (
-	"bytes"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
-	"github.com/santhosh-tekuri/jsonschema/v6"
-
 	"github.com/scangate/scangate/finding"
+	"github.com/scangate/scangate/internal/testkit"
 	"github.com/scangate/scangate/model"
+	"github.com/scangate/scangate/report/reporttest"
 )
 
 // schemaValidate validates a JSON report against the schema that scangate
 // report schema printed.
 func schemaValidate(t *testing.T, schema string, file string) {
 	t.Helper()
-	doc, err := jsonschema.UnmarshalJSON(strings.NewReader(schema))
-	if err != nil {
-		t.Fatalf("scangate report schema: %v", err)
-	}
-	c := jsonschema.NewCompiler()
-	c.AssertFormat()
-	if err := c.AddResource("schema.json", doc); err != nil {
-		t.Fatal(err)
-	}
-	sch, err := c.Compile("schema.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	data, err := os.ReadFile(file)
-	if err != nil {
-		t.Fatal(err)
-	}
-	inst, err := jsonschema.UnmarshalJSON(bytes.NewReader(data))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := sch.Validate(inst); err != nil {
+	sch := reporttest.CompileSchema(t, "scangate report schema", []byte(schema))
+	if err := reporttest.ValidateJSON(t, sch, testkit.ReadFile(t, file)); err != nil {
 		t.Errorf("%s does not validate against scangate report schema: %v", filepath.Base(file), err)
 	}
 }
@@ -49,11 +27,7 @@ func TestReportSchemaCommand(t *testing.T) {
 		t.Fatalf("report schema: exit %d, %d bytes\n%s", code, len(out), stderr)
 	}
 	code, help, _ := runCLI(t, "report", "schema", "--help")
-	for _, want := range []string{"scangate scan\n--json FILE", "schemaVersion 1", "docs/json.md", "ignore keys they do not know"} {
-		if !strings.Contains(help, want) {
-			t.Errorf("report schema --help lacks %q:\n%s", want, help)
-		}
-	}
+	testkit.ContainsAll(t, "report schema --help", help, "scangate scan\n--json FILE", "schemaVersion 1", "docs/json.md", "ignore keys they do not know")
 	if code != 0 {
 		t.Errorf("help exit %d", code)
 	}
@@ -72,29 +46,26 @@ func TestJSONReportContractEndToEnd(t *testing.T) {
 	_, schema, _ := runCLI(t, "report", "schema")
 	dir := t.TempDir()
 	first, second := filepath.Join(dir, "first.json"), filepath.Join(dir, "second.json")
-	args := []string{"-q", "--offline", "--db", "../../examples/vulndb"}
-	code, _, stderr := runCLI(t, append(append([]string{"scan", "--json", first}, args...), "../../examples/project")...)
-	if code != exitFail {
-		t.Fatalf("first scan: exit %d\n%s", code, stderr)
+	// scan scans the example project into the JSON report out, valid
+	// against the schema, and reads it back.
+	scan := func(what string, wantCode int, out string, flags ...string) *model.Report {
+		t.Helper()
+		args := append(append([]string{"scan", "--json", out}, flags...), "-q", "--offline", "--db", "../../examples/vulndb", "../../examples/project")
+		if code, _, stderr := runCLI(t, args...); code != wantCode {
+			t.Fatalf("%s: exit %d\n%s", what, code, stderr)
+		}
+		schemaValidate(t, schema, out)
+		r, err := model.ReadJSON(out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r
 	}
-	schemaValidate(t, schema, first)
-	cold, err := model.ReadJSON(first)
-	if err != nil {
-		t.Fatal(err)
-	}
+	cold := scan("first scan", exitFail, first)
 	if cold.Verdict.New == 0 || cold.Verdict.Outcome != finding.GateFail || cold.Baseline != "" {
 		t.Fatalf("first scan: verdict %+v, baseline %q", cold.Verdict, cold.Baseline)
 	}
-
-	code, _, stderr = runCLI(t, append(append([]string{"scan", "--json", second, "--baseline", first}, args...), "../../examples/project")...)
-	if code != exitPass {
-		t.Fatalf("against its own JSON report: exit %d\n%s", code, stderr)
-	}
-	schemaValidate(t, schema, second)
-	warm, err := model.ReadJSON(second)
-	if err != nil {
-		t.Fatal(err)
-	}
+	warm := scan("against its own JSON report", exitPass, second, "--baseline", first)
 	v := warm.Verdict
 	if v.New != 0 || v.Fixed != 0 || v.Unchanged != cold.Verdict.Total-cold.Verdict.Suppressed || v.Total != cold.Verdict.Total || warm.Baseline == "" {
 		t.Errorf("against its own JSON report: verdict %+v (first: %+v), baseline %q", v, cold.Verdict, warm.Baseline)

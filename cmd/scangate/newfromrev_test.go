@@ -51,10 +51,7 @@ func (r newFromRevReport) statuses() []string {
 
 func readNewFromRev(t *testing.T, path string) newFromRevReport {
 	t.Helper()
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
+	b := testkit.ReadFile(t, path)
 	var r newFromRevReport
 	if err := json.Unmarshal(b, &r); err != nil {
 		t.Fatal(err)
@@ -197,10 +194,7 @@ func TestNewFromRevVulnerabilities(t *testing.T) {
 	repo := testkit.TempCopy(t, "../../examples/project")
 	head := map[string][]byte{}
 	for _, name := range []string{"go.mod", "main.go", "vendor/modules.txt"} {
-		b, err := os.ReadFile(filepath.Join(repo, name))
-		if err != nil {
-			t.Fatal(err)
-		}
+		b := testkit.ReadFile(t, filepath.Join(repo, name))
 		head[name] = b
 	}
 	crypto := filepath.Join(repo, "vendor", "golang.org", "x", "crypto")

@@ -7,12 +7,16 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/scangate/scangate/finding"
+	"github.com/scangate/scangate/internal/testkit"
 	"github.com/scangate/scangate/report/reporttest"
 	"github.com/scangate/scangate/scanner"
 )
@@ -66,11 +70,7 @@ func TestFailingScannersKeepGoodResults(t *testing.T) {
 	if code != exitFail {
 		t.Fatalf("exit %d, want %d (gosec's high findings fail the gate even when others are incomplete)\n%s", code, exitFail, stderr)
 	}
-	for _, want := range []string{"crasher: panic: runtime error: invalid memory address", "hanger: timed out after 2s", "failer: database unreadable", "G101"} {
-		if !strings.Contains(stderr, want) {
-			t.Errorf("summary lacks %q:\n%s", want, stderr)
-		}
-	}
+	testkit.ContainsAll(t, "summary", stderr, "crasher: panic: runtime error: invalid memory address", "hanger: timed out after 2s", "failer: database unreadable", "G101")
 	byTool := sarifRuns(t, sarifPath)
 	if g := byTool["gosec"]; g == nil || len(g.Results) < 6 || !*g.Invocations[0].ExecutionSuccessful {
 		t.Fatalf("gosec's results must survive: %+v", g)
@@ -239,9 +239,7 @@ func TestOfflineWithoutDatabase(t *testing.T) {
 // real bandit, safety (a stand-in printing safety 2.3.5's exact JSON, since
 // safety cannot be installed here) and osv-scanner, merged.
 func TestPythonPackageEndToEnd(t *testing.T) {
-	if _, err := exec.LookPath("bandit"); err != nil && os.Getenv("SCANGATE_REQUIRE_BANDIT") == "" {
-		t.Skip("bandit is not installed")
-	}
+	needBandit(t)
 	report, _ := filepath.Abs("../../testdata/python/safety/check-2.3.5-pypkg.json")
 	cfg := fakeSafety(t, "cat '"+report+"'\nexit 64\n")
 	sarifPath := filepath.Join(t.TempDir(), "py.sarif")
@@ -302,5 +300,112 @@ func TestBaselineFollowsPackageVersions(t *testing.T) {
 	code, _, stderr = runCLI(t, append(append([]string{"scan", "--fail-on", "low", "--baseline", base}, args...), dir)...)
 	if code != exitFail || !strings.Contains(stderr, "1 new (medium 1), 1 unchanged, 1 fixed") {
 		t.Errorf("changed version: exit %d\n%s", code, stderr)
+	}
+}
+
+// Issue 28, point 6: one word and one count for each thing in every
+// output. On the example project (GO-2023-2402's severity is unknown) the
+// summary's breakdown adds up to its "new" count, the unknown finding is
+// "unknown" wherever a severity is named, progress lines carry their
+// scanner's name once and stay under 200 characters, and the count of a
+// finished scanner is named as what it is: results before merging.
+func TestOneWordOneCount(t *testing.T) {
+	t.Parallel()
+	out := t.TempDir()
+	jsonPath, mdPath, glPath := filepath.Join(out, "x.json"), filepath.Join(out, "x.md"), filepath.Join(out, "gl.json")
+	junitPath := filepath.Join(out, "junit.xml")
+	code, _, stderr := runCLI(t, "scan", "--offline", "--db", "../../examples/vulndb", "--json", jsonPath,
+		"--markdown", mdPath, "--gitlab-dependency-scanning", glPath, "--junit", junitPath, "../../examples/project")
+	if code != exitFail {
+		t.Fatalf("exit %d\n%s", code, stderr)
+	}
+
+	m := regexp.MustCompile(`Findings: (\d+) new \(([^)]*)\)`).FindStringSubmatch(stderr)
+	if m == nil {
+		t.Fatalf("no Findings line:\n%s", stderr)
+	}
+	total, _ := strconv.Atoi(m[1])
+	sum := 0
+	for _, part := range strings.Split(m[2], ", ") {
+		_, n, _ := strings.Cut(part, " ")
+		k, err := strconv.Atoi(n)
+		if err != nil {
+			t.Fatalf("breakdown %q: %v", m[2], err)
+		}
+		sum += k
+	}
+	if sum != total || !strings.Contains(m[2], "unknown 1") {
+		t.Errorf("Findings: %d new, breakdown %q adds up to %d (want it to, with unknown 1)", total, m[2], sum)
+	}
+	if strings.Contains(stderr, "of unknown severity") {
+		t.Errorf("unknown findings counted twice:\n%s", stderr)
+	}
+	if !strings.Contains(stderr, "UNKNOWN  GO-2023-2402") {
+		t.Errorf("console does not say UNKNOWN for GO-2023-2402:\n%s", stderr)
+	}
+
+	head, _, _ := strings.Cut(stderr, "scangate dev: scanned")
+	for _, l := range strings.Split(head, "\n") {
+		if n := utf8.RuneCountInString(l); n >= 200 {
+			t.Errorf("progress line of %d characters: %.80s…", n, l)
+		}
+	}
+	for _, s := range []string{"gosec", "govulncheck", "osv-scanner", "bandit"} {
+		if strings.Contains(stderr, s+": "+s+":") || regexp.MustCompile(s+`: .*: `+s+`: `).MatchString(stderr) {
+			t.Errorf("doubled prefix %q:\n%s", s, stderr)
+		}
+	}
+	if !regexp.MustCompile(`(?m)^osv-scanner: completed in \S+, \d+ results before merging duplicates$`).MatchString(stderr) {
+		t.Errorf("osv-scanner's progress count is not named as results before merging:\n%s", stderr)
+	}
+
+	md := testkit.ReadFile(t, mdPath)
+	if !strings.Contains(string(md), "| unknown | GO-2023-2402 |") {
+		t.Errorf("markdown:\n%s", md)
+	}
+	// Point 9: the step summary says why a scanner was skipped.
+	if _, err := exec.LookPath("safety"); err != nil && !strings.Contains(string(md), "| safety | skipped (safety is not installed") {
+		t.Errorf("markdown does not say why safety was skipped:\n%s", md)
+	}
+	var gl struct {
+		Vulnerabilities []struct {
+			Severity    string `json:"severity"`
+			Identifiers []struct {
+				Value string `json:"value"`
+			} `json:"identifiers"`
+		} `json:"vulnerabilities"`
+	}
+	b := testkit.ReadFile(t, glPath)
+	if err := json.Unmarshal(b, &gl); err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, v := range gl.Vulnerabilities {
+		if len(v.Identifiers) > 0 && v.Identifiers[0].Value == "GO-2023-2402" {
+			found = true
+			if v.Severity != "Unknown" {
+				t.Errorf("GitLab severity of GO-2023-2402: %s", v.Severity)
+			}
+		}
+	}
+	if !found {
+		t.Errorf("GO-2023-2402 not in the GitLab report:\n%s", b)
+	}
+	// Issue 28, point 10: the same scan's JUnit passes Jenkins' xunit
+	// junit-10 schema, which skips a file that fails it.
+	if xmllint, err := exec.LookPath("xmllint"); err == nil {
+		if b, err := exec.Command(xmllint, "--noout", "--schema", "../../testdata/junit/jenkins-junit-10.xsd", junitPath).CombinedOutput(); err != nil {
+			t.Errorf("JUnit against junit-10: %v\n%s", err, b)
+		}
+	}
+
+	var doc struct {
+		Verdict struct{ New, SeverityUnknown int } `json:"verdict"`
+	}
+	if err := json.Unmarshal(testkit.ReadFile(t, jsonPath), &doc); err != nil {
+		t.Fatal(err)
+	}
+	if v := doc.Verdict; v.SeverityUnknown != 1 || v.New != total {
+		t.Errorf("JSON verdict %+v, console new %d", v, total)
 	}
 }

@@ -22,10 +22,7 @@ func goOnlyDB(t *testing.T) string {
 	}
 	dir := t.TempDir()
 	for _, f := range files {
-		b, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
+		b := testkit.ReadFile(t, f)
 		if strings.Contains(string(b), `"severity"`) {
 			t.Fatalf("%s carries a severity the real record does not have", f)
 		}
@@ -49,10 +46,7 @@ func readVerdict(t *testing.T, path string) jsonVerdict {
 	var doc struct {
 		Verdict jsonVerdict `json:"verdict"`
 	}
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
+	b := testkit.ReadFile(t, path)
 	if err := json.Unmarshal(b, &doc); err != nil {
 		t.Fatal(err)
 	}
@@ -74,16 +68,12 @@ func TestCalledVulnerabilityOfUnknownSeverityFails(t *testing.T) {
 	if code != exitFail {
 		t.Fatalf("exit %d, want %d\n%s", code, exitFail, stderr)
 	}
-	for _, want := range []string{
+	testkit.ContainsAll(t, "summary", stderr,
 		"Verdict: FAIL: 1 new vulnerability below high whose vulnerable code is called (fail-on-called)",
 		"Findings: 3 new (unknown 3)",
 		"UNKNOWN  GO-2021-0113",
 		"Severity unknown: no CVSS score or severity label in the advisory or its aliases (gated as medium)",
-	} {
-		if !strings.Contains(stderr, want) {
-			t.Errorf("summary lacks %q:\n%s", want, stderr)
-		}
-	}
+	)
 	if v := readVerdict(t, jsonPath); v.Failing != 1 || v.FailingCalled != 1 || v.SeverityUnknown != 3 {
 		t.Errorf("verdict %+v", v)
 	}
@@ -91,7 +81,7 @@ func TestCalledVulnerabilityOfUnknownSeverityFails(t *testing.T) {
 	if h.Props["severity"] != "unknown" || h.Props["gated-as"] != "medium" || h.Props["reachability"] != "called" {
 		t.Errorf("SARIF properties: %v", h.Props)
 	}
-	doc := readSARIFDoc(t, sarifPath)
+	doc := reporttest.ReadLog(t, sarifPath)
 	for _, run := range doc.Runs {
 		for _, r := range run.Tool.Driver.Rules {
 			if _, ok := r.Properties["security-severity"]; ok || r.Properties["severity"] != "unknown" {
@@ -160,12 +150,8 @@ func TestSeverityFromAliasInDatabase(t *testing.T) {
 func TestRemediationPerManifest(t *testing.T) {
 	t.Parallel()
 	root := t.TempDir()
-	if err := os.CopyFS(root, os.DirFS("../../examples/project")); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.CopyFS(filepath.Join(root, "svc"), os.DirFS("../../examples/project")); err != nil {
-		t.Fatal(err)
-	}
+	testkit.CopyTree(t, "../../examples/project", root)
+	testkit.CopyTree(t, "../../examples/project", filepath.Join(root, "svc"))
 	testkit.WriteFiles(t, root, map[string]string{"tools/requirements-dev.txt": "jinja2==2.10\n"})
 	jsonPath := filepath.Join(t.TempDir(), "x.json")
 	code, _, stderr := runCLI(t, "scan", "-q", "--scanners", "govulncheck,osv-scanner", "--offline", "--db", "../../examples/vulndb", "--json", jsonPath, root)
@@ -243,38 +229,4 @@ func TestIgnoreUnfixed(t *testing.T) {
 	if code, _, stderr := runCLI(t, append(args, "--config", cfg, root)...); code != exitPass {
 		t.Errorf("ignore-unfixed: true: exit %d\n%s", code, stderr)
 	}
-}
-
-// ruleSARIF is the part of a SARIF file these tests read beyond readHits.
-type ruleSARIF struct {
-	Runs []struct {
-		Tool struct {
-			Driver struct {
-				Rules []struct {
-					ID         string         `json:"id"`
-					Properties map[string]any `json:"properties"`
-				} `json:"rules"`
-			} `json:"driver"`
-		} `json:"tool"`
-		Results []struct {
-			RuleID  string `json:"ruleId"`
-			Level   string `json:"level"`
-			Message struct {
-				Text string `json:"text"`
-			} `json:"message"`
-		} `json:"results"`
-	} `json:"runs"`
-}
-
-func readSARIFDoc(t *testing.T, path string) ruleSARIF {
-	t.Helper()
-	var d ruleSARIF
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := json.Unmarshal(b, &d); err != nil {
-		t.Fatal(err)
-	}
-	return d
 }

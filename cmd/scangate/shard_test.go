@@ -7,7 +7,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -16,6 +15,7 @@ import (
 
 	"github.com/scangate/scangate/internal/cdxtest"
 	"github.com/scangate/scangate/internal/ghtest"
+	"github.com/scangate/scangate/internal/testkit"
 )
 
 // shardTree is a multi-module repository: the example project (a called
@@ -31,15 +31,10 @@ func shardTree(t *testing.T) string {
 		"gfix":  "../../testdata/gosec/fixture",
 		"lib":   "../../testdata/gosec/multi/lib",
 	} {
-		if err := os.CopyFS(filepath.Join(root, dst), os.DirFS(src)); err != nil {
-			t.Fatal(err)
-		}
+		testkit.CopyTree(t, src, filepath.Join(root, dst))
 	}
 	gomod := filepath.Join(root, "svc/b/go.mod")
-	b, err := os.ReadFile(gomod)
-	if err != nil {
-		t.Fatal(err)
-	}
+	b := testkit.ReadFile(t, gomod)
 	b = bytes.Replace(b, []byte("module example.com/scangate-example"), []byte("module example.com/scangate-example-b"), 1)
 	if err := os.WriteFile(gomod, b, 0o644); err != nil {
 		t.Fatal(err)
@@ -52,10 +47,7 @@ func shardTree(t *testing.T) string {
 // order is each scanner's own, not part of the result).
 func reportOf(t *testing.T, path string) (map[string]any, string) {
 	t.Helper()
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
+	b := testkit.ReadFile(t, path)
 	var d map[string]any
 	if err := json.Unmarshal(b, &d); err != nil {
 		t.Fatal(err)
@@ -89,10 +81,7 @@ func readShard(t *testing.T, path string) shardSection {
 	var d struct {
 		Shard *shardSection `json:"shard"`
 	}
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
+	b := testkit.ReadFile(t, path)
 	if err := json.Unmarshal(b, &d); err != nil || d.Shard == nil {
 		t.Fatalf("%s: no shard section (%v)", path, err)
 	}
@@ -128,10 +117,7 @@ func TestShardMergeEqualsUnsharded(t *testing.T) {
 			t.Errorf("bandit is installed but found nothing in the example's Python code")
 		}
 	}
-	wantSARIF, err := os.ReadFile(p("full.sarif"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	wantSARIF := testkit.ReadFile(t, p("full.sarif"))
 
 	// Two shards scan cold; four shards answer from the cache the two
 	// filled, which must not change the answer either.
@@ -189,10 +175,7 @@ func TestShardMergeEqualsUnsharded(t *testing.T) {
 		if fmt.Sprint(got["verdict"]) != fmt.Sprint(want["verdict"]) {
 			t.Errorf("verdict %v, want %v", got["verdict"], want["verdict"])
 		}
-		gotSARIF, err := os.ReadFile(mergedSARIF)
-		if err != nil {
-			t.Fatal(err)
-		}
+		gotSARIF := testkit.ReadFile(t, mergedSARIF)
 		if !bytes.Equal(gotSARIF, wantSARIF) {
 			t.Errorf("merged SARIF of %d shards differs:\n%s", n, firstDiff(string(wantSARIF), string(gotSARIF)))
 		}
@@ -247,12 +230,8 @@ func firstDiff(a, b string) string {
 func TestMergeRefusesMismatchedShards(t *testing.T) {
 	t.Parallel()
 	root := t.TempDir()
-	if err := os.CopyFS(filepath.Join(root, "lib"), os.DirFS("../../testdata/gosec/multi/lib")); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.CopyFS(filepath.Join(root, "gfix"), os.DirFS("../../testdata/gosec/fixture")); err != nil {
-		t.Fatal(err)
-	}
+	testkit.CopyTree(t, "../../testdata/gosec/multi/lib", filepath.Join(root, "lib"))
+	testkit.CopyTree(t, "../../testdata/gosec/fixture", filepath.Join(root, "gfix"))
 	out := t.TempDir()
 	p := func(name string) string { return filepath.Join(out, name) }
 	db, _ := filepath.Abs("../../examples/vulndb")
@@ -277,24 +256,14 @@ func TestMergeRefusesMismatchedShards(t *testing.T) {
 	// merge: gosec's high findings in gfix are no FAIL of a part.
 	for _, spec := range []string{"1/2", "2/2"} {
 		out := shard(spec, p("b.json"), "--baseline", p("full.json"))
-		for _, want := range []string{"scanned shard " + spec + " of", "Units (", "go-module ", "No verdict: merge gates",
-			"--baseline full.json is applied by scangate merge"} {
-			if !strings.Contains(out, want) {
-				t.Errorf("shard %s: no %q:\n%s", spec, want, out)
-			}
-		}
-		for _, not := range []string{"Verdict", "FAIL", "high", "HIGH", "Findings:", "Top findings"} {
-			if strings.Contains(out, not) {
-				t.Errorf("shard %s says %q, which is merge's to say:\n%s", spec, not, out)
-			}
-		}
+		testkit.ContainsAll(t, "shard "+spec, out, "scanned shard "+spec+" of", "Units (", "go-module ", "No verdict: merge gates",
+			"--baseline full.json is applied by scangate merge")
+		// What merge is to say.
+		testkit.ContainsNone(t, "shard "+spec, out, "Verdict", "FAIL", "high", "HIGH", "Findings:", "Top findings")
 	}
 	edit := func(name, from, to string) string {
 		t.Helper()
-		b, err := os.ReadFile(p("2.json"))
-		if err != nil {
-			t.Fatal(err)
-		}
+		b := testkit.ReadFile(t, p("2.json"))
 		e := strings.Replace(string(b), from, to, 1)
 		if e == string(b) {
 			t.Fatalf("%s: %q not found", name, from)
@@ -395,9 +364,7 @@ func TestShardFlag(t *testing.T) {
 func TestActionShardAndMerge(t *testing.T) {
 	ws := t.TempDir()
 	for dst, src := range map[string]string{"svc/api": "../../testdata/gosec/fixture", "svc/lib": "../../testdata/gosec/multi/lib"} {
-		if err := os.CopyFS(filepath.Join(ws, dst), os.DirFS(src)); err != nil {
-			t.Fatal(err)
-		}
+		testkit.CopyTree(t, src, filepath.Join(ws, dst))
 	}
 	if err := os.MkdirAll(filepath.Join(ws, ".git"), 0o755); err != nil {
 		t.Fatal(err)
@@ -423,10 +390,7 @@ func TestActionShardAndMerge(t *testing.T) {
 		return ghtest.ReadOutputs(t, outputs), stderr
 	}
 	whole, _ := step(nil, exitFail)
-	wantSARIF, err := os.ReadFile("scangate.sarif")
-	if err != nil {
-		t.Fatal(err)
-	}
+	wantSARIF := testkit.ReadFile(t, "scangate.sarif")
 	if err := os.Remove("scangate.sarif"); err != nil {
 		t.Fatal(err)
 	}
@@ -449,10 +413,7 @@ func TestActionShardAndMerge(t *testing.T) {
 	if fmt.Sprint(merged) != fmt.Sprint(whole) {
 		t.Errorf("merged outputs %v, unsharded %v", merged, whole)
 	}
-	gotSARIF, err := os.ReadFile("scangate.sarif")
-	if err != nil {
-		t.Fatal(err)
-	}
+	gotSARIF := testkit.ReadFile(t, "scangate.sarif")
 	if !bytes.Equal(gotSARIF, wantSARIF) {
 		t.Errorf("merged SARIF differs from the unsharded step's:\n%s", firstDiff(string(wantSARIF), string(gotSARIF)))
 	}
@@ -483,10 +444,7 @@ func TestShardedWorkflow(t *testing.T) {
 // permission a job asks for: the header's call and the docs' call grant
 // at least what each job asks.
 func TestShardedWorkflowPermissions(t *testing.T) {
-	b, err := os.ReadFile("../../.github/workflows/scangate-sharded.yml")
-	if err != nil {
-		t.Fatal(err)
-	}
+	b := testkit.ReadFile(t, "../../.github/workflows/scangate-sharded.yml")
 	var wf struct {
 		Permissions map[string]string `yaml:"permissions"`
 		Jobs        map[string]struct {
@@ -510,15 +468,10 @@ func TestShardedWorkflowPermissions(t *testing.T) {
 			header = append(header, strings.TrimPrefix(l, "# "))
 		}
 	}
-	docs, err := os.ReadFile("../../docs/github.md")
-	if err != nil {
-		t.Fatal(err)
-	}
-	block := regexp.MustCompile("(?s)```yaml\n(.*?)```")
 	calls := map[string][]byte{"workflow header": []byte(strings.Join(header, "\n"))}
-	for i, m := range block.FindAllSubmatch(docs, -1) {
-		if bytes.Contains(m[1], []byte("scangate-sharded.yml")) {
-			calls[fmt.Sprintf("docs/github.md example %d", i+1)] = m[1]
+	for _, ex := range testkit.Examples(t, "yaml", "docs/github.md") {
+		if bytes.Contains(ex.Text, []byte("scangate-sharded.yml")) {
+			calls[fmt.Sprintf("%s example %d", ex.Doc, ex.N)] = ex.Text
 		}
 	}
 	if len(calls) < 2 {
@@ -565,17 +518,10 @@ func TestShardedWorkflowPermissions(t *testing.T) {
 
 // Every YAML example in the docs parses: users copy them into workflows.
 func TestDocsYAMLExamplesParse(t *testing.T) {
-	block := regexp.MustCompile("(?s)```yaml\n(.*?)```")
-	for _, doc := range []string{"../../README.md", "../../docs/github.md", "../../docs/gitlab.md", "../../docs/security.md", "../../docs/policy.md"} {
-		b, err := os.ReadFile(doc)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for i, m := range block.FindAllSubmatch(b, -1) {
-			var v any
-			if err := yaml.Unmarshal(m[1], &v); err != nil {
-				t.Errorf("%s: YAML example %d: %v\n%s", doc, i+1, err, m[1])
-			}
+	for _, ex := range testkit.Examples(t, "yaml", "README.md", "docs/github.md", "docs/gitlab.md", "docs/security.md", "docs/policy.md") {
+		var v any
+		if err := yaml.Unmarshal(ex.Text, &v); err != nil {
+			t.Errorf("%s: YAML example %d: %v\n%s", ex.Doc, ex.N, err, ex.Text)
 		}
 	}
 }

@@ -51,10 +51,7 @@ func workflowFiles(t *testing.T) []string {
 // only inputs it has, and no expression reaches a script as text.
 func readWorkflow(t *testing.T, path string) ghWorkflow {
 	t.Helper()
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
+	b := testkit.ReadFile(t, path)
 	var wf ghWorkflow
 	if err := yaml.Unmarshal(b, &wf); err != nil {
 		t.Fatalf("%s: %v", path, err)
@@ -96,10 +93,7 @@ func TestWorkflowActionsPinned(t *testing.T) {
 	n := 0
 	// The composite Action's own steps too.
 	for _, f := range append(workflowFiles(t), "../../action.yml") {
-		b, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
+		b := testkit.ReadFile(t, f)
 		for i, line := range strings.Split(string(b), "\n") {
 			m := uses.FindStringSubmatch(line)
 			if m == nil || strings.HasPrefix(m[1], "scangate/scangate@") {
@@ -140,10 +134,7 @@ func covers(grant, want map[string]string) []string {
 // reusable workflow's header comment.
 func callerGrant(t *testing.T, path string) (uses string, grant map[string]string) {
 	t.Helper()
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
+	b := testkit.ReadFile(t, path)
 	var header []string
 	for _, l := range strings.Split(string(b), "\n") {
 		if !strings.HasPrefix(l, "#") {
@@ -218,37 +209,30 @@ func TestReusableWorkflowPermissions(t *testing.T) {
 		t.Fatalf("reusable workflows: %v", slices.Collect(maps.Keys(need)))
 	}
 	call := regexp.MustCompile(`scangate/scangate/\.github/workflows/([a-z-]+\.yml)@`)
-	block := regexp.MustCompile("(?s)```yaml\n(.*?)```")
 	calls := 0
-	for _, doc := range []string{"../../README.md", "../../docs/github.md"} {
-		b, err := os.ReadFile(doc)
-		if err != nil {
-			t.Fatal(err)
+	for _, ex := range testkit.Examples(t, "yaml", "README.md", "docs/github.md") {
+		if !call.Match(ex.Text) {
+			continue
 		}
-		for _, m := range block.FindAllSubmatch(b, -1) {
-			if !call.Match(m[1]) {
+		var wf struct {
+			Jobs map[string]struct {
+				Uses        string            `yaml:"uses"`
+				Permissions map[string]string `yaml:"permissions"`
+			} `yaml:"jobs"`
+		}
+		if err := yaml.Unmarshal(ex.Text, &wf); err != nil {
+			t.Fatalf("%s: %v", ex.Doc, err)
+		}
+		for job, j := range wf.Jobs {
+			w := call.FindStringSubmatch(j.Uses)
+			if w == nil {
 				continue
 			}
-			var ex struct {
-				Jobs map[string]struct {
-					Uses        string            `yaml:"uses"`
-					Permissions map[string]string `yaml:"permissions"`
-				} `yaml:"jobs"`
-			}
-			if err := yaml.Unmarshal(m[1], &ex); err != nil {
-				t.Fatalf("%s: %v", doc, err)
-			}
-			for job, j := range ex.Jobs {
-				w := call.FindStringSubmatch(j.Uses)
-				if w == nil {
-					continue
-				}
-				calls++
-				if need[w[1]] == nil {
-					t.Errorf("%s: job %s calls %s, which is not a reusable workflow here", doc, job, w[1])
-				} else if miss := covers(j.Permissions, need[w[1]]); len(miss) > 0 {
-					t.Errorf("%s: job %s calls %s without %v", doc, job, w[1], miss)
-				}
+			calls++
+			if need[w[1]] == nil {
+				t.Errorf("%s: job %s calls %s, which is not a reusable workflow here", ex.Doc, job, w[1])
+			} else if miss := covers(j.Permissions, need[w[1]]); len(miss) > 0 {
+				t.Errorf("%s: job %s calls %s without %v", ex.Doc, job, w[1], miss)
 			}
 		}
 	}
@@ -327,5 +311,39 @@ func TestPRWorkflow(t *testing.T) {
 		if tc.code != 0 && len(got) > 0 {
 			t.Errorf("plan %v: refused but set %q", tc.env, got)
 		}
+	}
+}
+
+// Every workflow in the docs that runs the Action sets Go up first: the Go
+// scanners load modules with the runner's go, and without setup-go they
+// get whatever the image holds.
+func TestDocsWorkflowsSetUpGo(t *testing.T) {
+	n := 0
+	for _, ex := range testkit.Examples(t, "yaml", "README.md", "docs/github.md") {
+		var wf struct {
+			Jobs map[string]struct {
+				Steps []struct {
+					Uses string `yaml:"uses"`
+				} `yaml:"steps"`
+			} `yaml:"jobs"`
+		}
+		if yaml.Unmarshal(ex.Text, &wf) != nil {
+			continue // TestDocsYAMLExamplesParse reports it
+		}
+		for name, job := range wf.Jobs {
+			setup := false
+			for _, s := range job.Steps {
+				setup = setup || strings.HasPrefix(s.Uses, "actions/setup-go@")
+				if strings.HasPrefix(s.Uses, "scangate/scangate@") {
+					n++
+					if !setup {
+						t.Errorf("%s: YAML example %d, job %s runs the Action without actions/setup-go before it", ex.Doc, ex.N, name)
+					}
+				}
+			}
+		}
+	}
+	if n == 0 {
+		t.Fatal("no workflow in the docs runs the Action")
 	}
 }

@@ -1,7 +1,7 @@
 // Package testkit holds the helpers the project's tests share: writing and
 // copying file trees, programs and environments for the children tests
-// run, git for a test's own setup, and the modules fixtures require. Only
-// tests import it.
+// run, git for a test's own setup, the modules fixtures require, and
+// checks of what a text holds. Only tests import it.
 package testkit
 
 import (
@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"slices"
 	"strings"
@@ -173,4 +174,72 @@ func UntidyModule(t testing.TB, dst string) {
 		t.Fatal(err)
 	}
 	CopyTree(t, filepath.Join(Root(), "testdata", "gomod", "untidy"), dst)
+}
+
+// ContainsAll reports each of wants that got lacks; what names got in the
+// message.
+func ContainsAll(t testing.TB, what, got string, wants ...string) {
+	t.Helper()
+	for _, w := range wants {
+		if !strings.Contains(got, w) {
+			t.Errorf("%s lacks %q:\n%s", what, w, got)
+		}
+	}
+}
+
+// ContainsNone reports each of nots that got holds; what names got in the
+// message.
+func ContainsNone(t testing.TB, what, got string, nots ...string) {
+	t.Helper()
+	for _, n := range nots {
+		if strings.Contains(got, n) {
+			t.Errorf("%s holds %q:\n%s", what, n, got)
+		}
+	}
+}
+
+// ReadFile returns the content of the file at path.
+func ReadFile(t testing.TB, path string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// Recorder is a testing.TB that keeps what a check reports with Errorf
+// instead of failing the test: a test of the check reads Errs.
+type Recorder struct {
+	testing.TB
+	Errs []string
+}
+
+// Helper does nothing: the recorder fails no test whose frames to hide.
+func (r *Recorder) Helper() {}
+
+// Errorf records the message.
+func (r *Recorder) Errorf(format string, args ...any) {
+	r.Errs = append(r.Errs, fmt.Sprintf(format, args...))
+}
+
+// Example is a fenced code block of a Markdown document.
+type Example struct {
+	Doc  string // the document, relative to the repository's root
+	N    int    // its place among the document's blocks in that language, from 1
+	Text []byte
+}
+
+// Examples returns the fenced blocks in lang (```yaml) of the documents,
+// named relative to the repository's root, in order.
+func Examples(t testing.TB, lang string, docs ...string) []Example {
+	t.Helper()
+	block := regexp.MustCompile("(?s)```" + regexp.QuoteMeta(lang) + "\n(.*?)```")
+	var out []Example
+	for _, doc := range docs {
+		for i, m := range block.FindAllSubmatch(ReadFile(t, filepath.Join(Root(), doc)), -1) {
+			out = append(out, Example{Doc: doc, N: i + 1, Text: m[1]})
+		}
+	}
+	return out
 }

@@ -1,6 +1,7 @@
 // Package reporttest reads scangate's report files in tests, as a consumer
-// reads them: SARIF results, GitLab security reports checked against their
-// schemas, JUnit XML. Only tests import it.
+// reads them: SARIF results and logs, GitLab security reports checked
+// against their schemas, JUnit XML, and JSON documents against a JSON
+// Schema. Only tests import it.
 package reporttest
 
 import (
@@ -53,6 +54,138 @@ func SARIF(t testing.TB, path string) []Hit {
 	return hits
 }
 
+// Log is a SARIF file as the tests read it, in plain values where the
+// SARIF library has pointers: the fields some test reads.
+type Log struct {
+	Runs []Run `json:"runs"`
+}
+
+// Run is one run of a Log.
+type Run struct {
+	Tool struct {
+		Driver struct {
+			Name  string `json:"name"`
+			Rules []struct {
+				ID         string         `json:"id"`
+				Properties map[string]any `json:"properties"`
+			} `json:"rules"`
+		} `json:"driver"`
+	} `json:"tool"`
+	AutomationDetails struct {
+		ID string `json:"id"`
+	} `json:"automationDetails"`
+	Invocations []struct {
+		ExecutionSuccessful        bool `json:"executionSuccessful"`
+		ToolExecutionNotifications []struct {
+			Message Message `json:"message"`
+		} `json:"toolExecutionNotifications"`
+	} `json:"invocations"`
+	Results []Result `json:"results"`
+}
+
+// Result is one result of a Run.
+type Result struct {
+	RuleID        string     `json:"ruleId"`
+	Level         string     `json:"level"`
+	Message       Message    `json:"message"`
+	BaselineState string     `json:"baselineState"`
+	Locations     []Location `json:"locations"`
+	Properties    struct {
+		Tools   []string `json:"tools"`
+		Aliases []string `json:"aliases"`
+	} `json:"properties"`
+}
+
+// Message is a result's or a notification's message.
+type Message struct {
+	Text      string   `json:"text"`
+	Arguments []string `json:"arguments"`
+}
+
+// Location is a result's location in a file.
+type Location struct {
+	PhysicalLocation struct {
+		ArtifactLocation struct {
+			URI string `json:"uri"`
+		} `json:"artifactLocation"`
+		Region struct {
+			StartLine int `json:"startLine"`
+		} `json:"region"`
+	} `json:"physicalLocation"`
+}
+
+// Counts counts the results by tool and rule ("gosec G101").
+func (l Log) Counts() map[string]int {
+	n := map[string]int{}
+	for _, r := range l.Runs {
+		for _, res := range r.Results {
+			n[r.Tool.Driver.Name+" "+res.RuleID]++
+		}
+	}
+	return n
+}
+
+// URIs lists the URIs of the results' locations.
+func (l Log) URIs() []string {
+	var out []string
+	for _, r := range l.Runs {
+		for _, res := range r.Results {
+			for _, loc := range res.Locations {
+				out = append(out, loc.PhysicalLocation.ArtifactLocation.URI)
+			}
+		}
+	}
+	return out
+}
+
+// DecodeLog decodes a SARIF file's content; it fails the test if data is
+// no JSON.
+func DecodeLog(t testing.TB, data []byte) Log {
+	t.Helper()
+	var l Log
+	if err := json.Unmarshal(data, &l); err != nil {
+		t.Fatalf("SARIF: %v", err)
+	}
+	return l
+}
+
+// ReadLog reads the SARIF file at path.
+func ReadLog(t testing.TB, path string) Log {
+	t.Helper()
+	return DecodeLog(t, testkit.ReadFile(t, path))
+}
+
+// CompileSchema compiles the JSON Schema doc, named name, with its formats
+// asserted.
+func CompileSchema(t testing.TB, name string, doc []byte) *jsonschema.Schema {
+	t.Helper()
+	v, err := jsonschema.UnmarshalJSON(bytes.NewReader(doc))
+	if err != nil {
+		t.Fatalf("%s: %v", name, err)
+	}
+	c := jsonschema.NewCompiler()
+	c.AssertFormat()
+	if err := c.AddResource(name, v); err != nil {
+		t.Fatal(err)
+	}
+	sch, err := c.Compile(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sch
+}
+
+// ValidateJSON validates the JSON document data against sch; it fails the
+// test if data is no JSON.
+func ValidateJSON(t testing.TB, sch *jsonschema.Schema, data []byte) error {
+	t.Helper()
+	inst, err := jsonschema.UnmarshalJSON(bytes.NewReader(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sch.Validate(inst)
+}
+
 // Count is how many hits have the rule, and the last of them.
 func Count(hits []Hit, rule string) (n int, h Hit) {
 	for _, x := range hits {
@@ -99,10 +232,7 @@ type GitLab struct {
 // names a directory holding them, GitLab's published files.
 func ReadGitLab(t testing.TB, path string) GitLab {
 	t.Helper()
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
+	b := testkit.ReadFile(t, path)
 	var d GitLab
 	if err := json.Unmarshal(b, &d); err != nil {
 		t.Fatalf("%s: %v", path, err)
@@ -118,11 +248,7 @@ func ReadGitLab(t testing.TB, path string) GitLab {
 		if err != nil {
 			t.Fatal(err)
 		}
-		inst, err := jsonschema.UnmarshalJSON(bytes.NewReader(b))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := sch.Validate(inst); err != nil {
+		if err := ValidateJSON(t, sch, b); err != nil {
 			t.Errorf("%s does not validate against %s: %v", path, p, err)
 		}
 	}
@@ -148,10 +274,7 @@ type JUnit struct {
 // ReadJUnit reads a JUnit report, well-formed to its last token.
 func ReadJUnit(t testing.TB, path string) JUnit {
 	t.Helper()
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
+	b := testkit.ReadFile(t, path)
 	var j JUnit
 	if err := WellFormedXML(string(b)); err != nil {
 		t.Fatalf("%s: %v", path, err)

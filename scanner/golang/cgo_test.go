@@ -4,7 +4,6 @@ import (
 	"path/filepath"
 	"runtime"
 	"slices"
-	"strings"
 	"testing"
 
 	"github.com/scangate/scangate/internal/testkit"
@@ -74,9 +73,5 @@ func TestCgoSkipped(t *testing.T) {
 	}
 
 	msg := CgoSkippedMessage([]string{"a.go", "b.go"})
-	for _, w := range []string{"2 Go files use cgo and were not analyzed", "a.go, b.go", "--cgo", "--allow-incomplete"} {
-		if !strings.Contains(msg, w) {
-			t.Errorf("message %q lacks %q", msg, w)
-		}
-	}
+	testkit.ContainsAll(t, "message", msg, "2 Go files use cgo and were not analyzed", "a.go, b.go", "--cgo", "--allow-incomplete")
 }

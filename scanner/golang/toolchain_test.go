@@ -84,22 +84,30 @@ func TestKeyGoFilesFollowsSymlinks(t *testing.T) {
 // Keys hold paths relative to the root: the same tree elsewhere has the
 // same key (a restored cache, a base scanned in another directory).
 func TestKeyGoFilesSameTreeElsewhere(t *testing.T) {
-	var sums []string
-	for range 2 {
-		root := t.TempDir()
+	sameKeyElsewhere(t, "tree", func(root string) (string, error) {
 		testkit.Write(t, root, "go.mod", "module example.com/m\n\ngo 1.22\n")
 		testkit.Write(t, root, "impl/a.txt", "package main\n")
 		testkit.Write(t, root, "shared/x.go", "package x\n")
 		testkit.Symlink(t, "impl/a.txt", filepath.Join(root, "main.go"))
 		testkit.Symlink(t, filepath.Join(root, "shared"), filepath.Join(root, "pkg")) // absolute, inside
-		sum, err := goKey(root)
+		return goKey(root)
+	})
+}
+
+// sameKeyElsewhere fails unless key, which makes a tree in the directory
+// it is given, gives the same key in two directories.
+func sameKeyElsewhere(t *testing.T, what string, key func(dir string) (string, error)) {
+	t.Helper()
+	var sums []string
+	for range 2 {
+		sum, err := key(t.TempDir())
 		if err != nil {
 			t.Fatal(err)
 		}
 		sums = append(sums, sum)
 	}
 	if sums[0] != sums[1] {
-		t.Error("the same tree at two paths has two keys")
+		t.Errorf("the same %s at two paths has two keys", what)
 	}
 }
 
@@ -242,21 +250,13 @@ func TestKeyModuleWorkspaceElsewhere(t *testing.T) {
 		return Module{}
 	}
 	inside := "go 1.22\n\nuse (\n\t./app\n\t./lib\n)\n"
-	var sums []string
-	for range 2 {
-		m := tree(t.TempDir(), inside, "")
+	sameKeyElsewhere(t, "workspace", func(dir string) (string, error) {
+		m := tree(dir, inside, "")
 		if m.Work == "" || !slices.Contains(Env(m), "GOWORK="+m.Work) {
 			t.Fatalf("the workspace is not used: %+v", m)
 		}
-		sum, err := moduleKey(m)
-		if err != nil {
-			t.Fatal(err)
-		}
-		sums = append(sums, sum)
-	}
-	if sums[0] != sums[1] {
-		t.Error("the same workspace at two paths has two keys")
-	}
+		return moduleKey(m)
+	})
 	// A replace inside the tree: the replacement's files are keyed.
 	m := tree(t.TempDir(), "go 1.22\n", "replace example.com/lib => ../lib\n")
 	before, err := moduleKey(m)

@@ -83,17 +83,6 @@ func TestSharedScansOnce(t *testing.T) {
 	}
 }
 
-// recorder keeps what a failing check reports.
-type recorder struct {
-	testing.TB
-	errs []string
-}
-
-func (r *recorder) Helper() {}
-func (r *recorder) Errorf(format string, args ...any) {
-	r.errs = append(r.errs, fmt.Sprintf(format, args...))
-}
-
 func TestGoldenFailsWhenFindingsChange(t *testing.T) {
 	golden := filepath.Join(t.TempDir(), "x.golden")
 	testkit.WriteFile(t, golden, "a.py:2:0: B101 low\na.py:10:5: B602 high\n")
@@ -101,10 +90,10 @@ func TestGoldenFailsWhenFindingsChange(t *testing.T) {
 		{RuleID: "B602", Severity: finding.High, Location: finding.Location{Path: "a.py", StartLine: 10, StartColumn: 5}},
 		{RuleID: "B101", Severity: finding.Low, Location: finding.Location{Path: "a.py", StartLine: 2}},
 	}}
-	r := &recorder{TB: t}
+	r := &testkit.Recorder{TB: t}
 	Golden(r, golden, res)
-	if len(r.errs) != 0 {
-		t.Fatalf("the same findings differ: %q", r.errs)
+	if len(r.Errs) != 0 {
+		t.Fatalf("the same findings differ: %q", r.Errs)
 	}
 	for _, change := range []func(f *finding.Finding){
 		func(f *finding.Finding) { f.Severity = finding.Medium },
@@ -114,16 +103,16 @@ func TestGoldenFailsWhenFindingsChange(t *testing.T) {
 	} {
 		changed := &finding.Result{Findings: slices.Clone(res.Findings)}
 		change(&changed.Findings[0])
-		r := &recorder{TB: t}
+		r := &testkit.Recorder{TB: t}
 		Golden(r, golden, changed)
-		if len(r.errs) != 1 || !strings.Contains(r.errs[0], "- a.py:10:5: B602 high") {
-			t.Errorf("%+v: %q", changed.Findings[0], r.errs)
+		if len(r.Errs) != 1 || !strings.Contains(r.Errs[0], "- a.py:10:5: B602 high") {
+			t.Errorf("%+v: %q", changed.Findings[0], r.Errs)
 		}
 	}
 	twice := &finding.Result{Findings: append(slices.Clone(res.Findings), res.Findings[1])}
-	r = &recorder{TB: t}
+	r = &testkit.Recorder{TB: t}
 	Golden(r, golden, twice)
-	if len(r.errs) != 1 {
-		t.Errorf("a finding reported twice passes: %q", r.errs)
+	if len(r.Errs) != 1 {
+		t.Errorf("a finding reported twice passes: %q", r.Errs)
 	}
 }

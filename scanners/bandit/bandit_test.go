@@ -13,8 +13,10 @@ import (
 	"testing"
 
 	"github.com/scangate/scangate/finding"
+	"github.com/scangate/scangate/internal/resultcache"
 	"github.com/scangate/scangate/internal/testkit"
 	"github.com/scangate/scangate/scanner"
+	"github.com/scangate/scangate/scanner/python"
 	"github.com/scangate/scangate/scanner/scannertest"
 )
 
@@ -205,10 +207,7 @@ func TestRealBanditTestsAndShiftedLines(t *testing.T) {
 	base := scanApp(t)
 	root := testkit.TempCopy(t, scannertest.Testdata("python", "banditapp"))
 	svc := filepath.Join(root, "app", "service.py")
-	data, err := os.ReadFile(svc)
-	if err != nil {
-		t.Fatal(err)
-	}
+	data := testkit.ReadFile(t, svc)
 	testkit.WriteFile(t, svc, "# a header comment\n# and another\n\n"+string(data))
 	req := scannertest.Request(root)
 	req.Tests = true
@@ -503,4 +502,83 @@ func TestRealBanditIniNotReadByBandit(t *testing.T) {
 	if got := hits(res); !slices.Contains(got, hit{"app.py", "B602", 2}) {
 		t.Errorf("hits %v, want B602 at app.py:2", got)
 	}
+}
+
+// bandit walks the tree itself: its -x globs must leave out every directory
+// the other walkers skip, vendored code and testdata included, so that an
+// eval in vendor/ is no finding while the same eval in src/ is one.
+func TestRealBanditSkipsTheSharedDirs(t *testing.T) {
+	needBandit(t)
+	root := t.TempDir()
+	testkit.Write(t, root, filepath.Join("src", "app.py"), "eval(input())\n")
+	for _, d := range python.SkippedDirs() {
+		testkit.Write(t, root, filepath.Join(d, "lib.py"), "eval(input())\n")
+		testkit.Write(t, root, filepath.Join("src", d, "lib.py"), "eval(input())\n")
+	}
+	res := scannertest.Scan(t, New(Options{}), scannertest.Request(root))
+	var paths []string
+	for _, f := range res.Findings {
+		if f.RuleID == "B307" {
+			paths = append(paths, f.Location.Path)
+		}
+	}
+	if len(paths) != 1 || paths[0] != "src/app.py" {
+		t.Errorf("eval found in %v, want src/app.py only", paths)
+	}
+}
+
+// bandit's key holds what bandit reads behind symlinks: a Python file's
+// target, a .bandit target that is a symlinked directory, and a config
+// file outside the tree named by the trusted configuration. Each change is
+// a miss, and every answer equals an uncached scan.
+func TestRealBanditCacheFollowsSymlinks(t *testing.T) {
+	needBandit(t)
+	root := t.TempDir()
+	outside := t.TempDir()
+	cfg := filepath.Join(outside, "bandit.yml")
+	testkit.WriteFile(t, cfg, "skips: []\n")
+	shell := "import subprocess\nsubprocess.call('ls', shell=True)\n"
+	testkit.Write(t, root, filepath.Join("py", "impl.txt"), shell)
+	testkit.Write(t, root, filepath.Join("lib", "a.py"), "x = 1\n")
+	testkit.Write(t, root, filepath.Join("lib2", "a.py"), "assert True\n")
+	testkit.Write(t, root, ".bandit", "[bandit]\ntargets = src,tool.py\n")
+	for link, target := range map[string]string{"tool.py": "py/impl.txt", "src": "lib"} {
+		if err := os.Symlink(target, filepath.Join(root, link)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	dir := t.TempDir()
+	opt := Options{ConfigFile: cfg}
+	check := func(step string, nHits, nMisses int) {
+		t.Helper()
+		c := resultcache.Open(resultcache.Options{Dir: dir, Build: "test"})
+		rq := scannertest.Request(root)
+		rq.Cache = c
+		got, err := New(opt).Scan(context.Background(), rq)
+		if err != nil {
+			t.Fatalf("%s: %v", step, err)
+		}
+		if n := c.Stats()["bandit"]; n.Hits != nHits || n.Misses != nMisses {
+			t.Errorf("%s: %d hits, %d misses; want %d, %d", step, n.Hits, n.Misses, nHits, nMisses)
+		}
+		want := scannertest.Scan(t, New(opt), scannertest.Request(root))
+		if g, w := hits(got), hits(want); !slices.Equal(g, w) {
+			t.Errorf("%s: cached %v, uncached %v", step, g, w)
+		}
+	}
+	check("cold", 0, 1)
+	check("unchanged", 1, 0)
+	testkit.Write(t, root, filepath.Join("py", "impl.txt"), shell+"subprocess.call('ls', shell=True)\n")
+	check("the file behind tool.py", 0, 1)
+	os.Remove(filepath.Join(root, "src"))
+	if err := os.Symlink("lib2", filepath.Join(root, "src")); err != nil {
+		t.Fatal(err)
+	}
+	check("the target src retargeted", 0, 1)
+	testkit.WriteFile(t, cfg, "skips: ['B602']\n")
+	check("the config file outside the tree", 0, 1)
+	if err := os.Symlink(cfg, filepath.Join(root, "leak.py")); err != nil {
+		t.Fatal(err)
+	}
+	check("a Python file leading outside", 0, 0)
 }

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/scangate/scangate/finding"
+	"github.com/scangate/scangate/internal/testkit"
 	"github.com/scangate/scangate/scanner"
 	"github.com/scangate/scangate/scanner/scannertest"
 )
@@ -123,10 +124,7 @@ func TestFailureModesThroughRun(t *testing.T) {
 	}
 
 	// The hanging bandit and both of its children are gone.
-	data, err := os.ReadFile(pidFile)
-	if err != nil {
-		t.Fatal(err)
-	}
+	data := testkit.ReadFile(t, pidFile)
 	var pids []int
 	for _, f := range strings.Fields(string(data)) {
 		p, err := strconv.Atoi(f)

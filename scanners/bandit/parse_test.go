@@ -1,7 +1,6 @@
 package bandit
 
 import (
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -18,10 +17,7 @@ import (
 // the README there. It has the fields bandit 1.7-1.9 add: issue_cwe,
 // col_offset, end_col_offset, metrics.skipped_tests.
 func TestParseBandit19(t *testing.T) {
-	data, err := os.ReadFile(filepath.Join("..", "..", "testdata", "python", "captured", "bandit-1.9.4-banditapp.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	data := testkit.ReadFile(t, filepath.Join("..", "..", "testdata", "python", "captured", "bandit-1.9.4-banditapp.json"))
 	res := &finding.Result{}
 	if err := scanner.Settle(res, parseReport(data, "/src/banditapp", nil, res), nil); err != nil {
 		t.Fatal(err)

@@ -2,7 +2,6 @@ package gosec
 
 import (
 	"fmt"
-	"os"
 	"reflect"
 	"slices"
 	"strings"
@@ -14,6 +13,7 @@ import (
 
 	"github.com/scangate/scangate/finding"
 	"github.com/scangate/scangate/internal/resultcache"
+	"github.com/scangate/scangate/internal/testkit"
 	"github.com/scangate/scangate/scanner"
 	"github.com/scangate/scangate/scanner/scannertest"
 )
@@ -42,10 +42,7 @@ func indent(s, by string) string {
 // holding text; a text ending in "$" must end the line.
 func lineOf(t *testing.T, file, text string) string {
 	t.Helper()
-	data, err := os.ReadFile(scannertest.Testdata("gosec", "config", file))
-	if err != nil {
-		t.Fatal(err)
-	}
+	data := testkit.ReadFile(t, scannertest.Testdata("gosec", "config", file))
 	suffix, atEnd := strings.CutSuffix(text, "$")
 	for i, l := range strings.Split(string(data), "\n") {
 		if atEnd && strings.HasSuffix(l, suffix) || !atEnd && strings.Contains(l, text) {

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/scangate/scangate/finding"
+	"github.com/scangate/scangate/internal/testkit"
 )
 
 // The golden file holds the findings of the standalone govulncheck v1.9.0
@@ -57,10 +58,7 @@ func TestGolden(t *testing.T) {
 	if *goldenRaw != "" {
 		writeGolden(t, *goldenRaw)
 	}
-	data, err := os.ReadFile(goldenFile)
-	if err != nil {
-		t.Fatal(err)
-	}
+	data := testkit.ReadFile(t, goldenFile)
 	var g golden
 	if err := json.Unmarshal(data, &g); err != nil {
 		t.Fatalf("%s: %v", goldenFile, err)
@@ -120,18 +118,12 @@ func TestGolden(t *testing.T) {
 // writeGolden trims a raw stream of the standalone binary into the golden
 // file, keeping its command line.
 func writeGolden(t *testing.T, raw string) {
-	data, err := os.ReadFile(raw)
-	if err != nil {
-		t.Fatal(err)
-	}
+	data := testkit.ReadFile(t, raw)
 	st, err := decodeBytes(data)
 	if err != nil {
 		t.Fatal(err)
 	}
-	old, err := os.ReadFile(goldenFile)
-	if err != nil {
-		t.Fatal(err)
-	}
+	old := testkit.ReadFile(t, goldenFile)
 	var g golden
 	if err := json.Unmarshal(old, &g); err != nil {
 		t.Fatal(err)

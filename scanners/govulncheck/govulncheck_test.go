@@ -145,11 +145,7 @@ func TestExampleResult(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, p := range []string{root, strings.TrimSpace(string(modCache)), os.TempDir()} {
-		if strings.Contains(string(b), p) {
-			t.Errorf("result contains the machine path %s", p)
-		}
-	}
+	testkit.ContainsNone(t, "result", string(b), root, strings.TrimSpace(string(modCache)), os.TempDir())
 }
 
 // A stdlib advisory (a test fixture), a module that does not compile and a
@@ -180,19 +176,15 @@ func TestModules(t *testing.T) {
 		t.Errorf("%d progress lines, want one per module: %q", len(logs), logs)
 	}
 	msgs := notes(res)
-	for _, want := range []string{
+	testkit.ContainsAll(t, "notifications", msgs,
 		"error: govulncheck: module bad (example.com/bad): nothing in it was scanned: bad/bad.go:3:23: cannot use \"not an int\"",
 		"govulncheck: loading packages:",
 		"error: govulncheck: module missingdep (example.com/missingdep): nothing in it was scanned: missingdep/main.go:3:8: module lookup disabled by GOPROXY=off (offline:",
 		"module lookup disabled by GOPROXY=off",
 		"(offline: the module cache lacks a dependency; run `go mod download` in missingdep with network access first)",
 		"note: govulncheck: module empty (example.com/empty) has no Go packages to scan",
-		"note: govulncheck: standard library checked as " + runtime.Version(),
-	} {
-		if !strings.Contains(msgs, want) {
-			t.Errorf("notifications lack %q:\n%s", want, msgs)
-		}
-	}
+		"note: govulncheck: standard library checked as "+runtime.Version(),
+	)
 	if strings.Contains(msgs, root) {
 		t.Errorf("notifications contain the machine path %s:\n%s", root, msgs)
 	}
@@ -222,11 +214,7 @@ func TestModules(t *testing.T) {
 	if f.Package == nil || f.Package.Name != "stdlib" || f.Package.Manifest != "std/go.mod" {
 		t.Errorf("package = %+v", f.Package)
 	}
-	for _, want := range []string{"Go standard library " + goVersion, "go.mod: go 1.22, toolchain go1.23.4", "fixed in go1.99"} {
-		if !strings.Contains(f.Message, want) {
-			t.Errorf("message %q lacks %q", f.Message, want)
-		}
-	}
+	testkit.ContainsAll(t, "message", f.Message, "Go standard library "+goVersion, "go.mod: go 1.22, toolchain go1.23.4", "fixed in go1.99")
 	// No CVSS vector, no label: the documented default.
 	if f.Severity != finding.DefaultVulnSeverity || f.Score != 0 || !f.SeverityUnknown {
 		t.Errorf("severity %v score %v unknown %v", f.Severity, f.Score, f.SeverityUnknown)
@@ -373,10 +361,7 @@ func equalPackage(a, b finding.Package) bool {
 // requireLine finds a require line by its text, independently of modfile.
 func requireLine(t *testing.T, gomod, mod string) (line, col int) {
 	t.Helper()
-	data, err := os.ReadFile(gomod)
-	if err != nil {
-		t.Fatal(err)
-	}
+	data := testkit.ReadFile(t, gomod)
 	for i, l := range strings.Split(string(data), "\n") {
 		if c := strings.Index(l, mod+" "); c >= 0 {
 			return i + 1, c + 1
@@ -390,10 +375,7 @@ func requireLine(t *testing.T, gomod, mod string) (line, col int) {
 // line:col (1-based, in bytes), the position govulncheck gives a call.
 func checkCall(t *testing.T, file string, line, col int, callee string) {
 	t.Helper()
-	data, err := os.ReadFile(file)
-	if err != nil {
-		t.Fatal(err)
-	}
+	data := testkit.ReadFile(t, file)
 	lines := strings.Split(string(data), "\n")
 	if line > len(lines) || col > len(lines[line-1]) ||
 		lines[line-1][col-1] != '(' || !strings.HasSuffix(lines[line-1][:col-1], callee) {
@@ -417,5 +399,36 @@ func TestChildErrorNotPrefixedTwice(t *testing.T) {
 	first, _, _ := strings.Cut(msgs, "\n")
 	if strings.Count(first, "govulncheck: ") != 1 {
 		t.Errorf("first line names govulncheck more than once: %s", first)
+	}
+}
+
+// An untidy module (testdata/gomod/untidy) fails govulncheck's package
+// load: the run is incomplete and the error's first line (the one the
+// summary shows) names the module and the go command's decisive line.
+func TestUntidyModuleDecisiveLine(t *testing.T) {
+	root := t.TempDir()
+	testkit.CopyTree(t, "testdata/stdlib", root)
+	testkit.UntidyModule(t, filepath.Join(root, "api"))
+	res := scannertest.Scan(t, newScanner(), request(root, exampleDB(t, "testdata/vulndb/GO-9999-0001.json")))
+	if res.State != finding.Incomplete {
+		t.Errorf("state %s, want incomplete", res.State)
+	}
+	// -mod=readonly is explicit in the child: the go command says so.
+	want := "govulncheck: module api (example.com/untidy/api): nothing in it was scanned: go: updates to go.mod needed, disabled by -mod=readonly; to update it: go mod tidy"
+	var found bool
+	for _, n := range res.Notifications {
+		first, _, _ := strings.Cut(n.Message, "\n")
+		if n.Level == finding.LevelError && first == want {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("no error whose first line is %q:\n%s", want, notes(res))
+	}
+	if strings.Contains(notes(res), root) {
+		t.Errorf("notifications name the machine path %s", root)
+	}
+	if len(res.Findings) != 1 {
+		t.Errorf("%d findings, want the root module's stdlib one", len(res.Findings))
 	}
 }

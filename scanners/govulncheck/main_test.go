@@ -99,10 +99,7 @@ func exampleDB(t testing.TB, extra ...string) string {
 		t.Fatal(err)
 	}
 	for _, f := range append(files, extra...) {
-		data, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
+		data := testkit.ReadFile(t, f)
 		if err := os.WriteFile(filepath.Join(dir, filepath.Base(f)), data, 0o644); err != nil {
 			t.Fatal(err)
 		}

@@ -19,10 +19,7 @@ import (
 // are in a file behind a build tag and in a test file.
 func TestTagsAndTests(t *testing.T) {
 	root := t.TempDir()
-	sum, err := os.ReadFile("../../examples/project/go.sum")
-	if err != nil {
-		t.Fatal(err)
-	}
+	sum := testkit.ReadFile(t, "../../examples/project/go.sum")
 	var textSum []string
 	for _, l := range strings.Split(string(sum), "\n") {
 		if strings.HasPrefix(l, "golang.org/x/text ") || strings.HasPrefix(l, "golang.org/x/tools ") {
@@ -188,10 +185,7 @@ replace example.com/old => example.com/fork v1.2.0
 
 // The fallback version must follow go.mod.
 func TestVulnVersionPinned(t *testing.T) {
-	data, err := os.ReadFile("../../go.mod")
-	if err != nil {
-		t.Fatal(err)
-	}
+	data := testkit.ReadFile(t, "../../go.mod")
 	if !strings.Contains(string(data), "golang.org/x/vuln "+vulnVersion+"\n") {
 		t.Errorf("go.mod does not pin golang.org/x/vuln %s", vulnVersion)
 	}

@@ -3,10 +3,13 @@ package osv
 import (
 	"os"
 	"path/filepath"
+	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/scangate/scangate/finding"
+	"github.com/scangate/scangate/internal/testkit"
 	"github.com/scangate/scangate/scanner/scannertest"
 )
 
@@ -61,5 +64,54 @@ func TestUnparsableLockfilesMakeTheRunIncomplete(t *testing.T) {
 				t.Errorf("excluded: err %v state %s notifications %+v", err, res.State, res.Notifications)
 			}
 		})
+	}
+}
+
+const partialLock = "../../testdata/osv/partial/pnpm-lock.yaml"
+
+// A lockfile osv-scalibr reads in part (one pnpm entry with an invalid
+// dependency path) reports the packages it yielded, as osv-scanner's own
+// directory walk does (the golden of TestGolden/real records the
+// standalone binary's walk of the same file: lodash), with the error
+// located on the file; the run is incomplete, and the other lockfiles keep
+// their findings.
+func TestPartlyParsedLockfileKeepsItsFindings(t *testing.T) {
+	db := importDB(t, advisoriesDir)
+	root := copyTree(t, t.TempDir())
+	b := testkit.ReadFile(t, partialLock)
+	os.MkdirAll(filepath.Join(root, "web2"), 0o755)
+	os.WriteFile(filepath.Join(root, "web2", "pnpm-lock.yaml"), b, 0o644)
+
+	res, err := scan(t, New(Options{MaxDBAge: -1}), root, db, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lodash := row{"web2/pnpm-lock.yaml", 28, 4, 10, "GHSA-35jh-r3h4-6jhm", []string{"CVE-2021-23337"},
+		"npm", "lodash", "4.17.20", []string{"4.17.21"}, finding.High, 7.2, "web2"}
+	want := slices.Clone(treeWant)
+	want = append(want, lodash)
+	if got := rows(res); !reflect.DeepEqual(got, want) {
+		t.Errorf("findings:\n got %+v\nwant %+v", got, want)
+	}
+	if res.State != finding.Incomplete {
+		t.Errorf("state %v, want incomplete", res.State)
+	}
+	located := 0
+	for _, n := range res.Notifications {
+		if strings.Contains(n.Message, root) || strings.Contains(n.Message, strings.TrimPrefix(root, "/")) {
+			t.Errorf("a machine path in %q", n.Message)
+		}
+		if n.Level != finding.LevelError {
+			continue
+		}
+		if n.Location.Path != "web2/pnpm-lock.yaml" || !strings.Contains(n.Message, "web2/pnpm-lock.yaml") ||
+			!strings.Contains(n.Message, "invalid dependency path: ms@2.1.3") {
+			t.Errorf("error notification %+v: want it located on web2/pnpm-lock.yaml, naming the error", n)
+			continue
+		}
+		located++
+	}
+	if located == 0 {
+		t.Errorf("no error names the partly read lockfile: %+v", res.Notifications)
 	}
 }

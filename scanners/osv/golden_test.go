@@ -17,6 +17,7 @@ import (
 
 	"github.com/scangate/scangate/finding"
 	"github.com/scangate/scangate/internal/shellout"
+	"github.com/scangate/scangate/internal/testkit"
 	"github.com/scangate/scangate/vulndb"
 )
 
@@ -81,10 +82,7 @@ func TestGolden(t *testing.T) {
 				record(t, gc.root, db, gc.lockfiles, gc.repoConfig, goldenFile)
 			}
 			var want golden
-			b, err := os.ReadFile(goldenFile)
-			if err != nil {
-				t.Fatal(err)
-			}
+			b := testkit.ReadFile(t, goldenFile)
 			if err := json.Unmarshal(b, &want); err != nil {
 				t.Fatalf("%s: %v", goldenFile, err)
 			}

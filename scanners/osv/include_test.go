@@ -78,14 +78,10 @@ func TestIncludeOutsideRootRefused(t *testing.T) {
 		}
 	}
 	all := strings.Join(msgs, "\n")
-	for _, want := range []string{
+	testkit.ContainsAll(t, "warnings", all,
 		"osv-scanner: requirements.txt:1 includes a file outside the scanned root",
 		"osv-scanner: requirements-dev.txt:2 includes a file outside the scanned root",
-	} {
-		if !strings.Contains(all, want) {
-			t.Errorf("no warning %q in:\n%s", want, all)
-		}
-	}
+	)
 	if len(msgs) != 2 {
 		t.Errorf("want one warning per include, got:\n%s", all)
 	}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/scangate/scangate/config"
 	"github.com/scangate/scangate/finding"
+	"github.com/scangate/scangate/internal/testkit"
 	"github.com/scangate/scangate/scanner"
 	"github.com/scangate/scangate/scanners/registry"
 )
@@ -95,14 +96,8 @@ func checkOptions(t *testing.T, d *scanner.Descriptor, typ reflect.Type, top boo
 // and its section in the example configuration (config's tests hold that
 // the example sets every key).
 func TestEveryEntryIsDocumented(t *testing.T) {
-	readme, err := os.ReadFile("../../README.md")
-	if err != nil {
-		t.Fatal(err)
-	}
-	example, err := os.ReadFile("../../docs/scangate.example.yml")
-	if err != nil {
-		t.Fatal(err)
-	}
+	readme := testkit.ReadFile(t, "../../README.md")
+	example := testkit.ReadFile(t, "../../docs/scangate.example.yml")
 	for _, d := range registry.All {
 		if !strings.Contains(string(readme), "\n| `"+d.Name+"` |") {
 			t.Errorf("%s: no row in README.md's table of scanners", d.Name)

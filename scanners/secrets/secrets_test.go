@@ -37,21 +37,10 @@ func byRule(res finding.Result) map[string][]finding.Finding {
 	return out
 }
 
-func noLeaks(t testing.TB, what, text string, ss []secretstest.Secret) {
-	t.Helper()
-	if l := secretstest.Leaks(text, ss); len(l) > 0 {
-		t.Errorf("%s repeats secrets: %v", what, l)
-	}
-}
-
 func TestEveryDetectorFoundAndNothingRepeated(t *testing.T) {
 	root := t.TempDir()
 	ss := secretstest.All(t)
-	files := map[string]string{}
-	for _, s := range ss {
-		files["conf/"+s.Rule+".txt"] = "# settings\n\n" + s.Text
-	}
-	testkit.WriteFiles(t, root, files)
+	testkit.WriteFiles(t, root, secretstest.Files(ss, "conf/%s.txt", "# settings\n\n"))
 	res := scan(t, secrets.New(secrets.Options{}), scanner.Request{Root: root})
 	if res.State != finding.Completed {
 		t.Fatalf("state %v: %+v", res.State, res.Notifications)
@@ -89,7 +78,7 @@ func TestEveryDetectorFoundAndNothingRepeated(t *testing.T) {
 		}
 	}
 	b, _ := json.Marshal(res)
-	noLeaks(t, "the result", string(b), ss)
+	secretstest.NoLeaks(t, "the result", string(b), ss)
 }
 
 func TestHint(t *testing.T) {
@@ -256,7 +245,7 @@ func TestSecretInFileName(t *testing.T) {
 	}
 	res := scan(t, secrets.New(secrets.Options{}), scanner.Request{Root: root})
 	b, _ := json.Marshal(res)
-	noLeaks(t, "the result", string(b), ss)
+	secretstest.NoLeaks(t, "the result", string(b), ss)
 	got := byRule(res)
 	var inName, inFile int
 	for _, f := range append(got["githubclassicpat"], got["npmjsaccesstoken"]...) {
@@ -310,7 +299,7 @@ func TestCachePerFileContent(t *testing.T) {
 	filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
 		if err == nil && !d.IsDir() {
 			b, _ := os.ReadFile(p)
-			noLeaks(t, "cache entry "+d.Name(), string(b), ss)
+			secretstest.NoLeaks(t, "cache entry "+d.Name(), string(b), ss)
 		}
 		return nil
 	})

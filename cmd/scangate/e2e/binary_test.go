@@ -190,11 +190,7 @@ func TestHookBlocksAPushWithAFinding(t *testing.T) {
 	if ok {
 		t.Fatalf("push with a G101 finding accepted:\n%s", out)
 	}
-	for _, want := range []string{"Verdict: FAIL", "G101", "main.go:5", "Full report: scangate scan --scanners gosec --timeout 5m", "push blocked", "SCANGATE_SKIP=1"} {
-		if !strings.Contains(out, want) {
-			t.Errorf("hook output lacks %q:\n%s", want, out)
-		}
-	}
+	testkit.ContainsAll(t, "hook output", out, "Verdict: FAIL", "G101", "main.go:5", "Full report: scangate scan --scanners gosec --timeout 5m", "push blocked", "SCANGATE_SKIP=1")
 	if got := remoteHead(t, remote); got != pushed {
 		t.Errorf("the remote moved to %s", got)
 	}

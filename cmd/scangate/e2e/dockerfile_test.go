@@ -28,10 +28,7 @@ type stage struct {
 
 func parseDockerfile(t *testing.T) (args map[string]string, stages []stage) {
 	t.Helper()
-	b, err := os.ReadFile("../../../Dockerfile")
-	if err != nil {
-		t.Fatal(err)
-	}
+	b := testkit.ReadFile(t, "../../../Dockerfile")
 	args = map[string]string{}
 	var cur []string
 	var logical []string
@@ -108,12 +105,8 @@ func TestDockerfile(t *testing.T) {
 		}
 	}
 	joined := strings.Join(rt.lines, "\n")
-	for _, want := range []string{`ENTRYPOINT ["scangate"]`, "COPY --from=build /out/scangate /out/scangate-govulncheck /usr/local/bin/",
-		"COPY --from=build /usr/local/go /usr/local/go", "COPY --from=python /opt/py /opt/py", "GOTOOLCHAIN=local", "safe.directory"} {
-		if !strings.Contains(joined, want) {
-			t.Errorf("runtime stage lacks %q", want)
-		}
-	}
+	testkit.ContainsAll(t, "runtime stage", joined, `ENTRYPOINT ["scangate"]`, "COPY --from=build /out/scangate /out/scangate-govulncheck /usr/local/bin/",
+		"COPY --from=build /usr/local/go /usr/local/go", "COPY --from=python /opt/py /opt/py", "GOTOOLCHAIN=local", "safe.directory")
 	// Nothing else: the runtime installs python3, git and CA certificates.
 	for _, l := range rt.lines {
 		if i := strings.Index(l, "apt-get install"); i >= 0 {
@@ -194,10 +187,7 @@ func scangateBinary(t *testing.T) string {
 	src := builtDir(t)
 	dir := t.TempDir()
 	for _, name := range []string{"scangate", govulncheck.Companion} {
-		data, err := os.ReadFile(filepath.Join(src, name))
-		if err != nil {
-			t.Fatal(err)
-		}
+		data := testkit.ReadFile(t, filepath.Join(src, name))
 		testkit.Script(t, filepath.Join(dir, name), string(data))
 	}
 	return filepath.Join(dir, "scangate")

@@ -85,10 +85,7 @@ func (sch ciSchema) validate(src []byte) error {
 // misspelt report.
 func TestGitLabTemplateSchema(t *testing.T) {
 	sch := gitlabCISchema(t)
-	tmpl, err := os.ReadFile(gitlabTemplate)
-	if err != nil {
-		t.Fatal(err)
-	}
+	tmpl := testkit.ReadFile(t, gitlabTemplate)
 	if err := sch.validate(tmpl); err != nil {
 		t.Errorf("%s: %v", gitlabTemplate, err)
 	}
@@ -96,22 +93,15 @@ func TestGitLabTemplateSchema(t *testing.T) {
 	if bytes.Equal(bad, tmpl) || sch.validate(bad) == nil {
 		t.Error("the schema accepts artifacts:reports:secret_detections")
 	}
-	block := regexp.MustCompile("(?s)```yaml\n(.*?)```")
 	n := 0
-	for _, doc := range []string{"../../../docs/gitlab.md", "../../../README.md"} {
-		b, err := os.ReadFile(doc)
-		if err != nil {
-			t.Fatal(err)
+	for _, ex := range testkit.Examples(t, "yaml", "docs/gitlab.md", "README.md") {
+		// README.md's GitLab examples are those that include the template.
+		if ex.Doc == "README.md" && !bytes.Contains(ex.Text, []byte("scangate.gitlab-ci.yml")) {
+			continue
 		}
-		for i, m := range block.FindAllSubmatch(b, -1) {
-			// README.md's GitLab examples are those that include the template.
-			if doc == "../../../README.md" && !bytes.Contains(m[1], []byte("scangate.gitlab-ci.yml")) {
-				continue
-			}
-			n++
-			if err := sch.validate(m[1]); err != nil {
-				t.Errorf("%s: YAML example %d: %v\n%s", doc, i+1, err, m[1])
-			}
+		n++
+		if err := sch.validate(ex.Text); err != nil {
+			t.Errorf("%s: YAML example %d: %v\n%s", ex.Doc, ex.N, err, ex.Text)
 		}
 	}
 	if n < 3 {
@@ -124,10 +114,7 @@ type gitlabCI map[string]any
 
 func readGitLabCI(t *testing.T) gitlabCI {
 	t.Helper()
-	b, err := os.ReadFile(gitlabTemplate)
-	if err != nil {
-		t.Fatal(err)
-	}
+	b := testkit.ReadFile(t, gitlabTemplate)
 	// Into a plain map: yaml.v3 gives nested mappings the outer map's type.
 	var ci map[string]any
 	if err := yaml.Unmarshal(b, &ci); err != nil {
@@ -174,16 +161,13 @@ func (ci gitlabCI) include(t *testing.T, src []byte) gitlabCI {
 	return mergeYAML(ci, own)
 }
 
-// docsExample is the YAML example of doc that contains s.
+// docsExample is the YAML example of doc (relative to the repository's
+// root) that contains s.
 func docsExample(t *testing.T, doc, s string) []byte {
 	t.Helper()
-	b, err := os.ReadFile(doc)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, m := range regexp.MustCompile("(?s)```yaml\n(.*?)```").FindAllSubmatch(b, -1) {
-		if bytes.Contains(m[1], []byte(s)) {
-			return m[1]
+	for _, ex := range testkit.Examples(t, "yaml", doc) {
+		if bytes.Contains(ex.Text, []byte(s)) {
+			return ex.Text
 		}
 	}
 	t.Fatalf("%s: no YAML example with %q", doc, s)
@@ -281,10 +265,7 @@ func gitlabReports(t *testing.T, dir string) map[string][]string {
 		slices.Sort(ids)
 		out[d.Scan.Type] = ids
 	}
-	b, err := os.ReadFile(filepath.Join(dir, "scangate-junit.xml"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	b := testkit.ReadFile(t, filepath.Join(dir, "scangate-junit.xml"))
 	if err := reporttest.WellFormedXML(string(b)); err != nil {
 		t.Errorf("scangate-junit.xml: %v", err)
 	}
@@ -304,9 +285,7 @@ func TestGitLabTemplateJobs(t *testing.T) {
 
 	// The example project on main; the merge request adds a secret.
 	repo := filepath.Join(t.TempDir(), "repo")
-	if err := os.CopyFS(repo, os.DirFS("../../../examples/project")); err != nil {
-		t.Fatal(err)
-	}
+	testkit.CopyTree(t, "../../../examples/project", repo)
 	testkit.Git(t, repo, "init", "-q")
 	base := testkit.Commit(t, repo, "base")
 	testkit.Git(t, repo, "checkout", "-q", "-b", "feature")
@@ -425,7 +404,7 @@ func TestGitLabTemplateJobs(t *testing.T) {
 
 	// Two shards and the merge, each in its own checkout, as docs/gitlab.md
 	// defines them: the merge's reports are the unsharded job's.
-	ci = ci.include(t, docsExample(t, "../../../docs/gitlab.md", "extends: .scangate-shard"))
+	ci = ci.include(t, docsExample(t, "docs/gitlab.md", "extends: .scangate-shard"))
 	var shards []string
 	for k := 1; k <= 2; k++ {
 		dir := testkit.TempCopy(t, repo)

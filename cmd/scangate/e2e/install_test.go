@@ -122,10 +122,7 @@ func (s *releaseServer) publishBroken(t *testing.T) {
 	t.Helper()
 	_, _, asset := hostRunner(t)
 	dir := s.publish(t, "v9.9.8")
-	b, err := os.ReadFile(filepath.Join(dir, asset))
-	if err != nil {
-		t.Fatal(err)
-	}
+	b := testkit.ReadFile(t, filepath.Join(dir, asset))
 	b[len(b)/2] ^= 1
 	if err := os.WriteFile(filepath.Join(dir, asset), b, 0o644); err != nil {
 		t.Fatal(err)
@@ -211,10 +208,7 @@ func runInstall(t *testing.T, srv *releaseServer, toolCache string, env map[stri
 
 func sha256File(t *testing.T, path string) string {
 	t.Helper()
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
+	b := testkit.ReadFile(t, path)
 	sum := sha256.Sum256(b)
 	return hex.EncodeToString(sum[:])
 }
@@ -331,10 +325,7 @@ func TestActionInstallMovingTag(t *testing.T) {
 	// The next release: the same programs in a different archive (another
 	// gzip header time: the compressed data and its CRC are unchanged, the
 	// archive's sha256 is not).
-	b, err := os.ReadFile(filepath.Join(dir, asset))
-	if err != nil {
-		t.Fatal(err)
-	}
+	b := testkit.ReadFile(t, filepath.Join(dir, asset))
 	b[4]++ // MTIME, little-endian, after ID1 ID2 CM FLG
 	if err := os.WriteFile(filepath.Join(dir, asset), b, 0o644); err != nil {
 		t.Fatal(err)

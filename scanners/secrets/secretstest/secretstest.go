@@ -102,6 +102,24 @@ func All(t testing.TB) []Secret {
 	}
 }
 
+// Files returns one file per secret, named by name (a format for the
+// rule: "conf/%s.txt"), holding head and the secret's text.
+func Files(secrets []Secret, name, head string) map[string]string {
+	files := map[string]string{}
+	for _, s := range secrets {
+		files[fmt.Sprintf(name, s.Rule)] = head + s.Text
+	}
+	return files
+}
+
+// NoLeaks reports each secret text leaks (see Leaks); what names text.
+func NoLeaks(t testing.TB, what, text string, secrets []Secret) {
+	t.Helper()
+	if l := Leaks(text, secrets); len(l) > 0 {
+		t.Errorf("%s repeats secrets: %v", what, l)
+	}
+}
+
 // Leaks returns, for each value of secrets found in text, what of it
 // text holds: the whole value or 8 characters of it.
 func Leaks(text string, secrets []Secret) []string {

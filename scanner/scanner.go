@@ -5,8 +5,9 @@
 // returns (one error, carrying the Gaps of a partial run) into its state and
 // notifications, named after it and without machine paths. It also holds
 // what every adapter shares: path sanitizing (Paths), the tree walk and skip
-// lists, reading a file of the tree (ReadFile), cache keys, the shard
-// partition, and the versions of the libraries linked in. Go and Python helpers live in scanner/golang and
+// lists, reading a file of the tree (ReadFile) and placing positions in
+// its text (Text), cache keys, the shard partition, and the versions of the
+// libraries linked in. Go and Python helpers live in scanner/golang and
 // scanner/python, which import this package; it imports neither.
 package scanner
 

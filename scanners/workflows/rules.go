@@ -11,6 +11,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/scangate/scangate/finding"
+	"github.com/scangate/scangate/scanner"
 )
 
 // The rules. Three are zizmor's audits under their names, narrowed to
@@ -200,8 +201,9 @@ func newChecker(opt Options) *checker {
 // fileCheck is one file under the rules.
 type fileCheck struct {
 	*checker
-	rel string
-	src *source
+	rel  string
+	data []byte
+	text *scanner.Text
 }
 
 // file checks one parsed workflow or action file.
@@ -210,7 +212,7 @@ func (c *checker) file(rel string, data []byte, doc *yaml.Node) {
 	if doc == nil || doc.Kind != yaml.MappingNode {
 		return // empty, or not a workflow: nothing GitHub would run
 	}
-	f := &fileCheck{checker: c, rel: rel, src: newSource(data)}
+	f := &fileCheck{checker: c, rel: rel, data: data, text: scanner.NewText(data)}
 	if base := path.Base(rel); base == "action.yml" || base == "action.yaml" {
 		if runs := get(doc, "runs"); strings.EqualFold(scalar(get(runs, "using")), "composite") {
 			f.steps(get(runs, "steps"), "", "")
@@ -295,11 +297,11 @@ func (f *fileCheck) injection(n *yaml.Node, job, sink string) {
 	if n.Kind != yaml.ScalarNode {
 		return
 	}
-	from := f.src.offset(n.Line, n.Column)
+	from := f.text.Offset(n.Line, n.Column)
 	expressions(n.Value, func(expr string) {
 		line, col := n.Line, n.Column
-		if off := f.src.find(expr, from); off >= 0 {
-			line, col = f.src.position(off)
+		if off := find(f.data, expr, from); off >= 0 {
+			line, col = f.text.Pos(off)
 			from = off + len(expr)
 		}
 		bad := reads(expr, untrusted)

@@ -26,7 +26,6 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"unicode/utf8"
 
 	"gopkg.in/yaml.v3"
 
@@ -179,54 +178,13 @@ func parse(data []byte) (*yaml.Node, error) {
 	return doc.Content[0], nil
 }
 
-// source locates text of a file: yaml.v3 places a node, the rules place
-// an expression inside a scalar's text.
-type source struct {
-	data  []byte
-	lines []int // byte offset of each line's start
-}
-
-func newSource(data []byte) *source {
-	s := &source{data: data, lines: []int{0}}
-	for i, b := range data {
-		if b == '\n' {
-			s.lines = append(s.lines, i+1)
-		}
-	}
-	return s
-}
-
-// offset is the byte offset of a 1-based line and column (in characters,
-// as yaml.v3 counts them); -1 when out of the file.
-func (s *source) offset(line, col int) int {
-	if line < 1 || line > len(s.lines) {
+// find returns the offset of text in data at or after from, -1 when
+// absent.
+func find(data []byte, text string, from int) int {
+	if from < 0 || from > len(data) {
 		return -1
 	}
-	off := s.lines[line-1]
-	for range col - 1 {
-		if off >= len(s.data) || s.data[off] == '\n' {
-			return -1
-		}
-		_, size := utf8.DecodeRune(s.data[off:])
-		off += size
-	}
-	return off
-}
-
-// position is the 1-based line and column (in characters) of a byte
-// offset.
-func (s *source) position(off int) (line, col int) {
-	line, _ = slices.BinarySearch(s.lines, off+1)
-	start := s.lines[line-1]
-	return line, 1 + utf8.RuneCount(s.data[start:off])
-}
-
-// find returns the offset of text at or after from, -1 when absent.
-func (s *source) find(text string, from int) int {
-	if from < 0 || from > len(s.data) {
-		return -1
-	}
-	if i := bytes.Index(s.data[from:], []byte(text)); i >= 0 {
+	if i := bytes.Index(data[from:], []byte(text)); i >= 0 {
 		return from + i
 	}
 	return -1

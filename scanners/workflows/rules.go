@@ -115,19 +115,37 @@ func contexts(names ...string) [][]string {
 var (
 	// contextRE finds a github context reference in an expression: github
 	// followed by properties and indexes, not itself a property.
-	contextRE = regexp.MustCompile(`(?:^|[^.\w])(github(?:\s*\.\s*[A-Za-z_*][\w-]*|\s*\[[^\]]*\])+)`)
-	partRE    = regexp.MustCompile(`\.\s*([A-Za-z_*][\w-]*)|\[\s*'([^']*)'\s*\]|\[\s*"([^"]*)"\s*\]|\[[^\]]*\]`)
-	sha1RE    = regexp.MustCompile(`^[0-9a-fA-F]{40}$`)
+	contextRE = regexp.MustCompile(`(?i)(?:^|[^.\w])(github(?:\s*\.\s*[A-Za-z_*][\w-]*|\s*\[[^\]]*\])+)`)
+	// boolCallRE is a call whose value is true or false whatever the text
+	// it reads.
+	boolCallRE = regexp.MustCompile(`(?i)\b(?:contains|startsWith|endsWith)\s*\([^()]*\)`)
+	partRE     = regexp.MustCompile(`\.\s*([A-Za-z_*][\w-]*)|\[\s*'([^']*)'\s*\]|\[\s*"([^"]*)"\s*\]|\[[^\]]*\]`)
+	sha1RE     = regexp.MustCompile(`^[0-9a-fA-F]{40}$`)
 )
 
-// refs are the github contexts an expression reads, lower-cased, each
-// part of its path an element ("github.event['issue'].title" is
-// github.event.issue.title; a computed index is "*").
+// refs are the github contexts whose text an expression can give,
+// lower-cased, each part of its path an element
+// ("github.event['issue'].title" is github.event.issue.title; a computed
+// index is "*"). A context only compared, or tested by contains,
+// startsWith or endsWith, gives true or false, not its text.
 func refs(expr string) [][]string {
+	for {
+		e := boolCallRE.ReplaceAllString(expr, "true")
+		if e == expr {
+			break
+		}
+		expr = e
+	}
 	var out [][]string
-	for _, m := range contextRE.FindAllStringSubmatch(expr, -1) {
+	for _, m := range contextRE.FindAllStringSubmatchIndex(expr, -1) {
+		ref := expr[m[2]:m[3]]
+		before, after := strings.TrimRight(expr[:m[2]], " \t\n"), strings.TrimLeft(expr[m[3]:], " \t\n")
+		if strings.HasSuffix(before, "=") || strings.HasSuffix(before, "<") || strings.HasSuffix(before, ">") ||
+			strings.HasPrefix(after, "==") || strings.HasPrefix(after, "!=") || strings.HasPrefix(after, "<") || strings.HasPrefix(after, ">") {
+			continue
+		}
 		parts := []string{"github"}
-		for _, p := range partRE.FindAllStringSubmatch(m[1][len("github"):], -1) {
+		for _, p := range partRE.FindAllStringSubmatch(ref[len("github"):], -1) {
 			name := p[1] + p[2] + p[3]
 			if name == "" {
 				name = "*"

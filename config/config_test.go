@@ -288,7 +288,8 @@ func TestErrors(t *testing.T) {
 		{"unknown nested key", "scanners:\n  gosec:\n    includes: [G101]\n",
 			[]string{`bad.yml:3:5: unknown key "includes" in scanners.gosec (did you mean "include"?) (allowed: enabled, required, timeout, fail-on, include, exclude, min-confidence, config)`}},
 		{"unknown scanner", "scanners:\n  semgrep: {}\n",
-			[]string{`bad.yml:2:3: unknown key "semgrep" in scanners (allowed: gosec, govulncheck, osv-scanner, bandit, safety, secrets)`}},
+			// The allowed keys are the registry's names, in its order.
+			[]string{`bad.yml:2:3: unknown key "semgrep" in scanners (allowed: ` + strings.Join(registry.Names(), ", ") + `)`}},
 		{"bad threshold", "fail-on: hgih\n",
 			[]string{`bad.yml:1:10: fail-on: invalid value "hgih" (did you mean "high"?) (allowed: critical, high, medium, low, none)`}},
 		{"wrong type bool", "allow-incomplete: yes\n",

@@ -5,8 +5,9 @@
 // returns (one error, carrying the Gaps of a partial run) into its state and
 // notifications, named after it and without machine paths. It also holds
 // what every adapter shares: path sanitizing (Paths), the tree walk and skip
-// lists, cache keys, the shard partition, and the versions of the libraries
-// linked in. Go and Python helpers live in scanner/golang and
+// lists, reading a file of the tree (ReadFile) and placing positions in
+// its text (Text), cache keys, the shard partition, and the versions of the
+// libraries linked in. Go and Python helpers live in scanner/golang and
 // scanner/python, which import this package; it imports neither.
 package scanner
 
@@ -60,7 +61,8 @@ type Descriptor struct {
 	// Kind is what it analyzes; GitLab's reports are split by it.
 	Kind finding.Kind
 	// Module is the Go module of the embedded library whose linked version
-	// `scangate version` shows; "" for an external program.
+	// `scangate version` shows (github.com/scangate/scangate for rules
+	// written here, which version themselves); "" for an external program.
 	Module string
 	// Options points at the adapter's settings with their defaults: a
 	// struct whose yaml-tagged fields are the keys of scanners.NAME beside

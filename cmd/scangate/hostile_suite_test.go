@@ -102,6 +102,7 @@ func outsideSecret(t *testing.T) (dir, secret string) {
 		"requirements.txt": "jinja2==2.11.2  # " + secret + "\n",
 		"go.mod":           "module example.com/outside // " + secret + "\n\ngo 1.22\n",
 		"main.go":          "package main\n\nimport \"crypto/md5\"\n\n// " + secret + "\nfunc main() { md5.Sum(nil) }\n",
+		"ci.yml":           "jobs:\n  x:\n    steps:\n      - run: echo \"${{ github.head_ref || '" + secret + "' }}\"\n",
 	})
 	return dir, secret
 }
@@ -142,14 +143,17 @@ func TestHostileSymlinks(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	testkit.Symlink(t, filepath.Join(outside, "ci.yml"), filepath.Join(root, ".github/workflows/ci.yml"))
 	start := time.Now()
-	o := scanHostile(t, root, "--scanners", "gosec,osv-scanner,bandit", "--timeout", "2m")
+	o := scanHostile(t, root, "--scanners", "gosec,osv-scanner,bandit,workflows", "--timeout", "2m")
 	t.Logf("scan took %s, exit %d", time.Since(start).Round(time.Millisecond), o.code)
 	doc := wellFormed(t, o)
 	assertNowhere(t, o, secret, outside, "pickle", "B403", "B102")
 	// Findings in files linked from outside are dropped, and counted.
 	testkit.ContainsAll(t, "stderr", o.stderr, "bandit: 2 findings located outside the scanned root",
 		"gosec: 2 findings located outside the scanned root")
+	// workflows never reads through a link: it has nothing to drop.
+	testkit.ContainsNone(t, "stderr", o.stderr, "workflows: 1 finding located outside")
 	// The in-tree findings are there: links neither hide nor duplicate them.
 	got := doc.Counts()
 	if got["bandit B602"] != 1 || got["osv-scanner PYSEC-2021-66"] < 1 {

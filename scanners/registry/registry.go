@@ -18,6 +18,7 @@ import (
 	"github.com/scangate/scangate/scanners/osv"
 	"github.com/scangate/scangate/scanners/safety"
 	"github.com/scangate/scangate/scanners/secrets"
+	"github.com/scangate/scangate/scanners/workflows"
 )
 
 // All is every scanner of the binary, in the order they run and report. The
@@ -31,6 +32,7 @@ var All = []*scanner.Descriptor{
 	bandit.Descriptor,
 	safety.Descriptor,
 	secrets.Descriptor,
+	workflows.Descriptor,
 }
 
 // Names are the scanners' names in registry order.

@@ -113,7 +113,7 @@ func Hint(secret string) string {
 func (s *Scanner) detect(data []byte) ([]hit, []veles.Secret) {
 	var hits []hit
 	var secrets []veles.Secret
-	var lines *lineIndex
+	var lines *scanner.Text
 	seen := map[string]bool{}
 	folded := foldASCII(data)
 	for _, d := range s.dets {
@@ -123,7 +123,7 @@ func (s *Scanner) detect(data []byte) ([]hit, []veles.Secret) {
 		ss, ps := d.d.Detect(data)
 		for i, sec := range ss {
 			if lines == nil {
-				lines = newLineIndex(data)
+				lines = scanner.NewText(data)
 			}
 			p := 0
 			if i < len(ps) {
@@ -143,16 +143,16 @@ func (s *Scanner) detect(data []byte) ([]hit, []veles.Secret) {
 			if prim == "" {
 				h.Hint = "(not shown)"
 			}
-			h.Line, h.Col = lines.pos(start)
-			h.EndLine, h.EndCol = lines.pos(end)
+			h.Line, h.Col = lines.Pos(start)
+			h.EndLine, h.EndCol = lines.Pos(end)
 			key := fmt.Sprint(h.Rule, h.Digest, h.Line, h.Col)
 			if seen[key] {
 				continue
 			}
 			seen[key] = true
-			h.Marker = marker(lines.line(h.Line))
+			h.Marker = marker(markerLine(lines, h.Line))
 			if h.Marker == "" && h.EndLine != h.Line {
-				h.Marker = marker(lines.line(h.EndLine))
+				h.Marker = marker(markerLine(lines, h.EndLine))
 			}
 			hits = append(hits, h)
 			secrets = append(secrets, sec)
@@ -183,46 +183,11 @@ func containsAny(folded []byte, need []string) bool {
 	return false
 }
 
-// lineIndex maps byte offsets to 1-based lines and columns (in characters).
-type lineIndex struct {
-	data   []byte
-	starts []int
-}
-
-func newLineIndex(data []byte) *lineIndex {
-	l := &lineIndex{data: data, starts: []int{0}}
-	for i, c := range data {
-		if c == '\n' {
-			l.starts = append(l.starts, i+1)
-		}
-	}
-	return l
-}
-
-func (l *lineIndex) pos(off int) (line, col int) {
-	lo, hi := 0, len(l.starts)
-	for hi-lo > 1 {
-		m := (lo + hi) / 2
-		if l.starts[m] <= off {
-			lo = m
-		} else {
-			hi = m
-		}
-	}
-	return lo + 1, utf8.RuneCount(l.data[l.starts[lo]:off]) + 1
-}
-
-// line is line n's text (at most 4 KiB of it: markers sit in a comment on
-// the line, and a minified file's one line may be megabytes).
-func (l *lineIndex) line(n int) []byte {
-	if n < 1 || n > len(l.starts) {
-		return nil
-	}
-	end := len(l.data)
-	if n < len(l.starts) {
-		end = l.starts[n]
-	}
-	b := l.data[l.starts[n-1]:end]
+// markerLine is line n's text (at most 8 KiB of it, its two ends: markers
+// sit in a comment on the line, and a minified file's one line may be
+// megabytes).
+func markerLine(lines *scanner.Text, n int) []byte {
+	b := lines.Line(n)
 	if len(b) > 8<<10 {
 		b = append(b[:4<<10:4<<10], b[len(b)-4<<10:]...)
 	}

@@ -18,7 +18,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"net/http"
 	"path/filepath"
@@ -43,9 +42,8 @@ const (
 )
 
 // DefaultMaxFileSize is the largest file read when Options.MaxFileSize is 0:
-// larger files are named in a warning and not scanned, so that a huge log
-// or a sparse file cannot hold the scan.
-const DefaultMaxFileSize = 10 << 20
+// larger files are named in a warning and not scanned.
+const DefaultMaxFileSize = scanner.MaxFileSize
 
 // binaryProbe is how much of a file is checked for a NUL byte, git's rule
 // for a binary file.
@@ -266,11 +264,11 @@ func (s *Scanner) scanFile(req *scanner.Request, f file) (o outcome) {
 	if f.size > s.opt.MaxFileSize {
 		return outcome{big: true}
 	}
-	data, err := readFile(f.abs, s.opt.MaxFileSize)
+	data, err := scanner.ReadFile(f.abs, s.opt.MaxFileSize)
 	switch {
-	case errors.Is(err, errTooBig):
+	case errors.Is(err, scanner.ErrTooBig):
 		return outcome{big: true}
-	case errors.Is(err, errNotRegular):
+	case errors.Is(err, scanner.ErrNotRegular):
 		return outcome{}
 	case err != nil:
 		var pe *fs.PathError
@@ -298,39 +296,6 @@ func (s *Scanner) scanFile(req *scanner.Request, f file) (o outcome) {
 	}
 	req.Cache.Put(key, o.hits)
 	return o
-}
-
-var (
-	errTooBig     = errors.New("too big")
-	errNotRegular = errors.New("not a regular file")
-)
-
-// readFile reads a regular file of at most limit bytes, never through a
-// symlink: the walk saw a regular file, but the tree may change under it.
-func readFile(abs string, limit int64) ([]byte, error) {
-	f, err := openNoFollow(abs)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	info, err := f.Stat()
-	if err != nil {
-		return nil, err
-	}
-	if !info.Mode().IsRegular() {
-		return nil, errNotRegular
-	}
-	if info.Size() > limit {
-		return nil, errTooBig
-	}
-	data, err := io.ReadAll(io.LimitReader(f, limit+1))
-	if err != nil {
-		return nil, err
-	}
-	if int64(len(data)) > limit {
-		return nil, errTooBig
-	}
-	return data, nil
 }
 
 func plural(n int, one, many string) string {

@@ -6,6 +6,7 @@ package golang
 
 import (
 	"cmp"
+	"errors"
 	"fmt"
 	"go/build"
 	"io/fs"
@@ -131,6 +132,30 @@ func Modules(root string, exclude []string) (*Tree, error) {
 		}
 	}
 	return t, nil
+}
+
+// Scan finds the Go modules a per-module adapter analyzes, logs what
+// --exclude left out, and returns the tree with the gaps the scan reports.
+// Without a module to analyze the error says why: only gaps (partial),
+// everything excluded (skip), or nothing at all.
+func Scan(req *scanner.Request) (*Tree, []scanner.Gap, error) {
+	t, err := Modules(req.Root, req.Exclude)
+	if err != nil {
+		return nil, nil, fmt.Errorf("find Go modules: %w", err)
+	}
+	for _, x := range t.Excluded {
+		req.Log("%s: excluded, not read", x)
+	}
+	gaps := t.GapsFor(req)
+	switch {
+	case len(t.Modules) > 0:
+		return t, gaps, nil
+	case len(gaps) > 0:
+		return t, gaps, scanner.Partial(gaps...)
+	case len(t.Excluded) > 0:
+		return t, gaps, scanner.Skip("every Go module under the root is excluded")
+	}
+	return t, gaps, errors.New("no Go module (go.mod) under the scanned root outside vendor and testdata")
 }
 
 // GapsFor are the gaps a scan of the modules it keeps reports: those inside

@@ -171,23 +171,11 @@ func (s *Scanner) Scan(ctx context.Context, req *scanner.Request) (*finding.Resu
 		return res, err
 	}
 	logf := req.Log
-	tree, err := golang.Modules(req.Root, req.Exclude)
+	tree, gaps, err := golang.Scan(req)
 	if err != nil {
-		return res, fmt.Errorf("find Go modules: %w", err)
+		return res, err
 	}
-	for _, x := range tree.Excluded {
-		logf("%s: excluded, not read", x)
-	}
-	gaps := tree.GapsFor(req)
 	mods := tree.Modules
-	switch {
-	case len(mods) == 0 && len(gaps) > 0:
-		return res, scanner.Partial(gaps...)
-	case len(mods) == 0 && len(tree.Excluded) > 0:
-		return res, scanner.Skip("every Go module under the root is excluded")
-	case len(mods) == 0:
-		return res, fmt.Errorf("no Go module (go.mod) under the scanned root outside vendor and testdata")
-	}
 	local, err := localGoVersion(ctx, mods[0])
 	if err != nil {
 		return res, scanner.WithGaps(err, gaps)

@@ -143,23 +143,11 @@ func (s *Scanner) Scan(ctx context.Context, req *scanner.Request) (*finding.Resu
 		dbDir = abs
 		dbURL = (&url.URL{Scheme: "file", Path: filepath.ToSlash(abs)}).String()
 	}
-	tree, err := golang.Modules(req.Root, req.Exclude)
+	tree, gaps, err := golang.Scan(req)
 	if err != nil {
 		return res, err
 	}
-	for _, x := range tree.Excluded {
-		req.Log("%s: excluded, not read", x)
-	}
-	gaps := tree.GapsFor(req)
 	mods := tree.Modules
-	switch {
-	case len(mods) == 0 && len(gaps) > 0:
-		return res, scanner.Partial(gaps...)
-	case len(mods) == 0 && len(tree.Excluded) > 0:
-		return res, scanner.Skip("every Go module under the root is excluded")
-	case len(mods) == 0:
-		return res, errors.New("no go.mod found")
-	}
 	all := mods
 	mods = slices.DeleteFunc(mods, func(m golang.Module) bool { return !req.Keeps(scanner.UnitGoModule, m.Rel) })
 	sc := &scan{s: s, req: req, paths: scanner.PathsFor(req), exe: exe, dbDir: dbDir, dbURL: dbURL, mods: all, res: res,

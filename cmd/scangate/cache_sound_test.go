@@ -103,6 +103,7 @@ func relink(t *testing.T, root, link, target string) {
 // another. As root the test runs in a child process that permission bits
 // bind (noperm), so that the chmod step makes a file unreadable there too.
 func TestResultCacheDifferential(t *testing.T) {
+	testkit.SkipShort(t, "several whole scans compared")
 	t.Parallel()
 	if !noperm.Isolate(t) {
 		return
@@ -377,6 +378,7 @@ func assertCacheNamesNoPath(t *testing.T, cache string, paths ...string) {
 // scanner, then moved: the scan at the new path is answered from the cache
 // alone and equals an uncached scan there.
 func TestResultCacheTreeMoved(t *testing.T) {
+	testkit.SkipShort(t, "several whole scans compared")
 	t.Parallel()
 	needBandit(t)
 	a := soundTree(t)
@@ -474,6 +476,7 @@ func TestHostileCacheBuildReadsOutside(t *testing.T) {
 // again) is answered from the push scan's entries, the head's unchanged
 // units too, and the findings equal an uncached run.
 func TestNewFromRevBaseFromPushElsewhere(t *testing.T) {
+	testkit.SkipShort(t, "several whole scans compared")
 	t.Parallel()
 	push := filepath.Join(t.TempDir(), "ci-1", "repo")
 	if err := os.MkdirAll(push, 0o755); err != nil {
@@ -530,6 +533,7 @@ func TestNewFromRevBaseFromPushElsewhere(t *testing.T) {
 // in front (what setup actions add). Neither changes what a scanner
 // answers, so the cache still serves; GOFLAGS does change it, and misses.
 func TestResultCacheOtherRunner(t *testing.T) {
+	testkit.SkipShort(t, "several whole scans compared")
 	needBandit(t)
 	root := soundTree(t)
 	db := importDB(t, "../../examples/vulndb")

@@ -127,6 +127,7 @@ var uncached struct {
 }
 
 func TestResultCacheHitsAndMisses(t *testing.T) {
+	testkit.SkipShort(t, "several whole scans compared")
 	t.Parallel()
 	root := testkit.TempCopy(t, "../../examples/project")
 	db := importDB(t, "../../examples/vulndb")
@@ -331,6 +332,7 @@ func TestResultCacheReadOnlyDirectory(t *testing.T) {
 // succeed with the uncached answer, and the entries they raced to write
 // are whole (a third scan hits every one without a warning).
 func TestResultCacheTwoProcesses(t *testing.T) {
+	testkit.SkipShort(t, "several whole scans compared")
 	t.Parallel()
 	root := testkit.TempCopy(t, "../../examples/project")
 	db := importDB(t, "../../examples/vulndb")

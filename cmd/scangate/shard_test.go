@@ -94,6 +94,7 @@ func readShard(t *testing.T, path string) shardSection {
 // the units between them, each exactly once. A shard writes no SARIF and
 // no SBOM (they would hold its units' findings and packages only).
 func TestShardMergeEqualsUnsharded(t *testing.T) {
+	testkit.SkipShort(t, "several whole scans compared")
 	t.Parallel()
 	root := shardTree(t)
 	db := importDB(t, "../../examples/vulndb")

@@ -81,6 +81,16 @@ func Mkdir(t testing.TB, dirs ...string) {
 	}
 }
 
+// SkipShort keeps t out of the -short tier, saying why: the tier is unit and
+// adapter tests; programs built and run, and tests that make several whole
+// scans to compare them, run only in the full test command.
+func SkipShort(t testing.TB, why string) {
+	t.Helper()
+	if testing.Short() {
+		t.Skip(why + ": not in the -short tier")
+	}
+}
+
 // SkipOnWindows skips the test on Windows, saying what it needs (symlinks,
 // sh, Unix file modes).
 func SkipOnWindows(t testing.TB, needs string) {

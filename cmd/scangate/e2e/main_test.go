@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/scangate/scangate/internal/resultcache"
+	"github.com/scangate/scangate/internal/testkit"
 )
 
 // scangate's exit codes that these tests expect of its programs.
@@ -36,7 +37,5 @@ func TestMain(m *testing.M) {
 // tier.
 func skipShort(t *testing.T) {
 	t.Helper()
-	if testing.Short() {
-		t.Skip("builds and runs scangate's programs: not in the -short tier")
-	}
+	testkit.SkipShort(t, "builds and runs scangate's programs")
 }

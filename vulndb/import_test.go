@@ -71,12 +71,6 @@ func writeZipFile(t *testing.T, p string, files map[string][]byte) {
 	}
 }
 
-func readFile(t *testing.T, p string) []byte {
-	t.Helper()
-	b := testkit.ReadFile(t, p)
-	return b
-}
-
 // osvDevPyPIZip builds osv.dev's PyPI all.zip from the pypa sample,
 // PYSEC-2022-15 (withdrawn, neither ranges nor versions) included.
 func osvDevPyPIZip(t *testing.T) string {
@@ -143,7 +137,7 @@ func TestImportPublicSourcesMerged(t *testing.T) {
 	if len(ids) != 2 || st.Govulncheck.Entries != 2 {
 		t.Errorf("govulncheck entries %v", ids)
 	}
-	if got := readFile(t, filepath.Join(dst, GovulncheckDir, "ID", "GO-2021-0113.json")); !bytes.Equal(got, readFile(t, filepath.Join(sampleGo, "GO-2021-0113.json"))) {
+	if got := testkit.ReadFile(t, filepath.Join(dst, GovulncheckDir, "ID", "GO-2021-0113.json")); !bytes.Equal(got, testkit.ReadFile(t, filepath.Join(sampleGo, "GO-2021-0113.json"))) {
 		t.Error("GO-2021-0113 is not the golang/vulndb record")
 	}
 	// A tie (pypa's record and osv.dev's copy have one modified time): the
@@ -173,7 +167,7 @@ func zipEntry(t *testing.T, zp, name string) []byte {
 // order: golang/vulndb's data/osv copy (zero placeholder time) loses to the
 // copy vuln.go.dev and osv.dev serve with its real modified time.
 func TestImportNewestModifiedWins(t *testing.T) {
-	served := readFile(t, filepath.Join(advisories, "GO-2021-0113.json")) // modified 2024-05-20
+	served := testkit.ReadFile(t, filepath.Join(advisories, "GO-2021-0113.json")) // modified 2024-05-20
 	zipPath := filepath.Join(t.TempDir(), "Go-all.zip")
 	writeZipFile(t, zipPath, map[string][]byte{"GO-2021-0113.json": served})
 	for _, order := range [][]string{{sampleGo, zipPath}, {zipPath, sampleGo}} {
@@ -182,7 +176,7 @@ func TestImportNewestModifiedWins(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got := readFile(t, filepath.Join(dst, GovulncheckDir, "ID", "GO-2021-0113.json")); !bytes.Equal(got, served) {
+		if got := testkit.ReadFile(t, filepath.Join(dst, GovulncheckDir, "ID", "GO-2021-0113.json")); !bytes.Equal(got, served) {
 			t.Errorf("order %v: the older copy won", order)
 		}
 		if st.Duplicates != 1 || st.Entries != 2 {
@@ -200,7 +194,7 @@ func TestImportLenientAndStrict(t *testing.T) {
 	// A truncated record, and loguru's record as it was before it was
 	// withdrawn: no ranges, no versions.
 	os.WriteFile(filepath.Join(src, "jinja2", "PYSEC-2014-8.yaml"), []byte("id: PYSEC-2014-8\naffected: [\n"), 0o644)
-	y := readFile(t, filepath.Join(samplePyPA, "loguru", "PYSEC-2022-15.yaml"))
+	y := testkit.ReadFile(t, filepath.Join(samplePyPA, "loguru", "PYSEC-2022-15.yaml"))
 	live := strings.Replace(strings.Replace(string(y), "PYSEC-2022-15", "PYSEC-2022-14", 1), "withdrawn:", "# withdrawn:", 1)
 	os.WriteFile(filepath.Join(src, "loguru", "PYSEC-2022-14.yaml"), []byte(live), 0o644)
 
@@ -224,14 +218,14 @@ func TestImportLenientAndStrict(t *testing.T) {
 		t.Errorf("status: %+v %v", again, err)
 	}
 
-	before := readFile(t, filepath.Join(dst, MetaFile))
+	before := testkit.ReadFile(t, filepath.Join(dst, MetaFile))
 	_, err = ImportSources([]string{src}, dst, ImportOptions{Strict: true})
 	if err == nil || !strings.Contains(err.Error(), "2 bad advisories") ||
 		!strings.Contains(err.Error(), "jinja2/PYSEC-2014-8.yaml: bad YAML") ||
 		!strings.Contains(err.Error(), "loguru/PYSEC-2022-14.yaml: affected[0] (PyPI loguru) has neither ranges nor versions: it would match nothing") {
 		t.Errorf("strict: %v", err)
 	}
-	if !bytes.Equal(readFile(t, filepath.Join(dst, MetaFile)), before) {
+	if !bytes.Equal(testkit.ReadFile(t, filepath.Join(dst, MetaFile)), before) {
 		t.Error("a failed strict import changed the database")
 	}
 }

@@ -17,6 +17,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/scangate/scangate/internal/testkit"
 )
 
 // exportServer serves the public exports' real layouts on loopback:
@@ -44,9 +46,9 @@ func newExportServer(t *testing.T) *exportServer {
 	// vuln.go.dev: the entry as served (real modified time), two
 	// golang/vulndb records, one of them withdrawn.
 	entries := map[string][]byte{
-		"GO-2021-0113": readFile(t, filepath.Join(advisories, "GO-2021-0113.json")),
-		"GO-2022-1059": readFile(t, filepath.Join(sampleGo, "GO-2022-1059.json")),
-		"GO-2024-2730": readFile(t, filepath.Join(sampleGo, "GO-2024-2730.json")),
+		"GO-2021-0113": testkit.ReadFile(t, filepath.Join(advisories, "GO-2021-0113.json")),
+		"GO-2022-1059": testkit.ReadFile(t, filepath.Join(sampleGo, "GO-2022-1059.json")),
+		"GO-2024-2730": testkit.ReadFile(t, filepath.Join(sampleGo, "GO-2024-2730.json")),
 	}
 	type vuln struct {
 		ID       string    `json:"id"`
@@ -80,15 +82,15 @@ func newExportServer(t *testing.T) *exportServer {
 	zipBytes := func(files map[string][]byte) []byte {
 		p := filepath.Join(t.TempDir(), "all.zip")
 		writeZipFile(t, p, files)
-		return readFile(t, p)
+		return testkit.ReadFile(t, p)
 	}
 	s.files["/osv/Go/all.zip"] = zipBytes(map[string][]byte{
 		"GO-2021-0113.json":        entries["GO-2021-0113"],
-		"GHSA-69ch-w2m2-3vjp.json": readFile(t, filepath.Join(sampleGHSA, "github-reviewed/2022/10/GHSA-69ch-w2m2-3vjp/GHSA-69ch-w2m2-3vjp.json")),
+		"GHSA-69ch-w2m2-3vjp.json": testkit.ReadFile(t, filepath.Join(sampleGHSA, "github-reviewed/2022/10/GHSA-69ch-w2m2-3vjp/GHSA-69ch-w2m2-3vjp.json")),
 	})
-	s.files["/osv/PyPI/all.zip"] = readFile(t, osvDevPyPIZip(t))
+	s.files["/osv/PyPI/all.zip"] = testkit.ReadFile(t, osvDevPyPIZip(t))
 	s.files["/osv/npm/all.zip"] = zipBytes(map[string][]byte{
-		"GHSA-35jh-r3h4-6jhm.json": readFile(t, filepath.Join(advisories, "GHSA-35jh-r3h4-6jhm.json")),
+		"GHSA-35jh-r3h4-6jhm.json": testkit.ReadFile(t, filepath.Join(advisories, "GHSA-35jh-r3h4-6jhm.json")),
 	})
 
 	s.Server = httptest.NewServer(http.HandlerFunc(s.serve))
@@ -179,13 +181,13 @@ func TestUpdate(t *testing.T) {
 			t.Errorf("%s: %+v", eco, e)
 		}
 	}
-	if got := readFile(t, filepath.Join(dst, GovulncheckDir, "ID", "GO-2021-0113.json")); !bytes.Equal(got, srv.files["/go/ID/GO-2021-0113.json"]) {
+	if got := testkit.ReadFile(t, filepath.Join(dst, GovulncheckDir, "ID", "GO-2021-0113.json")); !bytes.Equal(got, srv.files["/go/ID/GO-2021-0113.json"]) {
 		t.Error("the GO- entry is not vuln.go.dev's")
 	}
 	if st.Govulncheck.Entries != 2 || !st.Govulncheck.AsOf.Equal(day1) {
 		t.Errorf("govulncheck %+v", st.Govulncheck)
 	}
-	npmZip := readFile(t, EcosystemZip(filepath.Join(dst, OSVScannerDir), "npm"))
+	npmZip := testkit.ReadFile(t, EcosystemZip(filepath.Join(dst, OSVScannerDir), "npm"))
 
 	// npm's export fails its checksum on every try: Go and PyPI are
 	// updated, npm keeps its previous data, with its age.
@@ -208,7 +210,7 @@ func TestUpdate(t *testing.T) {
 	if e := db.Stats.Ecosystem("npm"); e == nil || !e.AsOf.Equal(day1) || e.Entries != 1 {
 		t.Errorf("npm after a partial update: %+v", e)
 	}
-	if !bytes.Equal(readFile(t, EcosystemZip(db.OSVScannerDir(), "npm")), npmZip) {
+	if !bytes.Equal(testkit.ReadFile(t, EcosystemZip(db.OSVScannerDir(), "npm")), npmZip) {
 		t.Error("npm's previous data was not kept as it was")
 	}
 	if e := db.Stats.Ecosystem("PyPI"); e == nil || !e.AsOf.Equal(day2) {
@@ -240,7 +242,7 @@ func TestUpdate(t *testing.T) {
 
 	// Every download fails (a size the storage does not announce): the
 	// database is unchanged.
-	before := readFile(t, filepath.Join(dst, MetaFile))
+	before := testkit.ReadFile(t, filepath.Join(dst, MetaFile))
 	for _, p := range []string{"/osv/Go/all.zip", "/osv/PyPI/all.zip", "/osv/npm/all.zip", "/go/index/db.json"} {
 		srv.set(p, "size")
 	}
@@ -249,7 +251,7 @@ func TestUpdate(t *testing.T) {
 		!strings.Contains(err.Error(), "size mismatch: got") {
 		t.Errorf("err = %v", err)
 	}
-	if !bytes.Equal(readFile(t, filepath.Join(dst, MetaFile)), before) {
+	if !bytes.Equal(testkit.ReadFile(t, filepath.Join(dst, MetaFile)), before) {
 		t.Error("a failed update changed the database")
 	}
 }

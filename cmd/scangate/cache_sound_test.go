@@ -380,7 +380,7 @@ func assertCacheNamesNoPath(t *testing.T, cache string, paths ...string) {
 func TestResultCacheTreeMoved(t *testing.T) {
 	testkit.SkipShort(t, "several whole scans compared")
 	t.Parallel()
-	needBandit(t)
+	testkit.NeedBandit(t)
 	a := soundTree(t)
 	db := importDB(t, "../../examples/vulndb")
 	cache := filepath.Join(t.TempDir(), "cache")
@@ -534,7 +534,7 @@ func TestNewFromRevBaseFromPushElsewhere(t *testing.T) {
 // answers, so the cache still serves; GOFLAGS does change it, and misses.
 func TestResultCacheOtherRunner(t *testing.T) {
 	testkit.SkipShort(t, "several whole scans compared")
-	needBandit(t)
+	testkit.NeedBandit(t)
 	root := soundTree(t)
 	db := importDB(t, "../../examples/vulndb")
 	cache := filepath.Join(t.TempDir(), "cache")

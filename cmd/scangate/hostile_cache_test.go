@@ -116,7 +116,7 @@ func TestHostileCacheSymlinksOutside(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			if strings.Contains(c.scanners, "bandit") {
-				needBandit(t)
+				testkit.NeedBandit(t)
 			}
 			lt := newLeakTree(t, nil)
 			testkit.WriteFiles(t, lt.outside, map[string]string{"bandit.ini": "[bandit]\nskips = B101\n# " + githubToken + "\n"})

@@ -324,7 +324,7 @@ func TestHostileLeakSymlinkedInputs(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if tc.python {
-				needBandit(t)
+				testkit.NeedBandit(t)
 			}
 			lt := newLeakTree(t, tc.tree)
 			testkit.WriteFiles(t, lt.outside, map[string]string{"target/" + tc.name: tc.target})

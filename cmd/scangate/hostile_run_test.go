@@ -10,19 +10,11 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"testing"
 
 	"github.com/scangate/scangate/internal/testkit"
 )
-
-func needSh(t *testing.T) {
-	t.Helper()
-	if runtime.GOOS == "windows" {
-		t.Skip("needs sh and symlinks")
-	}
-}
 
 // hostileBase is a directory holding the scanned root ("repo"), the marker
 // and anything a test puts outside the root.
@@ -40,7 +32,7 @@ func hostileBase(t *testing.T) (base, root, marker string) {
 // variable sent to safety as its key, or a path out of the tree: exit 2
 // with file:line:col and why, before anything runs.
 func TestHostileInTreeConfig(t *testing.T) {
-	needSh(t)
+	testkit.SkipOnWindows(t, "sh and symlinks")
 	for _, c := range []struct {
 		name, config, want string
 	}{
@@ -96,7 +88,7 @@ func TestHostileInTreeConfig(t *testing.T) {
 // tree's (the link is the repository's choice), and it is not read at all:
 // its keys and values would be another file's text in the errors.
 func TestHostileInTreeConfigLinkedOut(t *testing.T) {
-	needSh(t)
+	testkit.SkipOnWindows(t, "sh and symlinks")
 	base, root, marker := hostileBase(t)
 	testkit.WriteFiles(t, base, map[string]string{"elsewhere/cfg.yml": "scanners:\n  bandit:\n    program: " + filepath.Join(base, "evil.sh") + "\n"})
 	testkit.WriteFiles(t, base, map[string]string{"evil.sh": markerScript(marker)})
@@ -115,7 +107,7 @@ func TestHostileInTreeConfigLinkedOut(t *testing.T) {
 // user's own configuration: named directly, or through a link outside the
 // tree that leads into it.
 func TestHostileProgramInsideTreeFromTrustedConfig(t *testing.T) {
-	needSh(t)
+	testkit.SkipOnWindows(t, "sh and symlinks")
 	base, root, marker := hostileBase(t)
 	testkit.WriteFiles(t, root, map[string]string{"tools/evil.sh": markerScript(marker), "app.py": "x = 1\n"})
 	link := filepath.Join(base, "bandit")
@@ -165,7 +157,7 @@ var jobSecrets = map[string]string{
 // PYTHONPATH hold nothing of the tree, and safety gets its key only from
 // the variable the trusted configuration names.
 func TestHostileChildEnvironment(t *testing.T) {
-	needSh(t)
+	testkit.SkipOnWindows(t, "sh and symlinks")
 	base, root, _ := hostileBase(t)
 	for k, v := range jobSecrets {
 		t.Setenv(k, v)
@@ -232,7 +224,7 @@ func plantTools(t *testing.T, dir, marker string, names ...string) {
 // start, safety found only there fails, bandit and the govulncheck child
 // use the tools outside the tree, and osv-scanner starts no program.
 func TestHostilePathEntryInsideTree(t *testing.T) {
-	needSh(t)
+	testkit.SkipOnWindows(t, "sh and symlinks")
 	_, root, marker := hostileBase(t)
 	plantTools(t, filepath.Join(root, "bin"), marker, "go", "gopackagesdriver", "bandit", "safety", "python", "python3",
 		"pip", "npm", "mvn", "gradle", "git", "pkg-config", "cc", "gcc", "node", "cargo", "dotnet", "composer")
@@ -280,7 +272,7 @@ func TestHostilePathEntryInsideTree(t *testing.T) {
 // leaves the tree out), a go.work with toolchain and godebug lines under
 // GOTOOLCHAIN=local.
 func TestHostileGoCommand(t *testing.T) {
-	needSh(t)
+	testkit.SkipOnWindows(t, "sh and symlinks")
 	_, root, marker := hostileBase(t)
 	bin := filepath.Join(root, "bin")
 	plantTools(t, bin, marker, "toolexec", "cc1", "as", "ld", "collect2", "pkg-config", "cc", "gcc", "gopackagesdriver")
@@ -315,7 +307,7 @@ func TestHostileGoCommand(t *testing.T) {
 // go.work, is an error naming it, never a toolchain download; a toolchain
 // line alone changes nothing under GOTOOLCHAIN=local.
 func TestHostileToolchainLines(t *testing.T) {
-	needSh(t)
+	testkit.SkipOnWindows(t, "sh and symlinks")
 	gomodcache, err := exec.Command("go", "env", "GOMODCACHE").Output()
 	if err != nil {
 		t.Fatal(err)
@@ -360,10 +352,8 @@ func TestHostileToolchainLines(t *testing.T) {
 // point a fake distribution declares, even with the root or "." on the
 // user's PYTHONPATH.
 func TestHostilePythonImports(t *testing.T) {
-	needSh(t)
-	if _, err := exec.LookPath("bandit"); err != nil {
-		t.Skip("bandit is not installed")
-	}
+	testkit.SkipOnWindows(t, "sh and symlinks")
+	testkit.NeedBandit(t)
 	python := banditPython(t)
 	base, root, marker := hostileBase(t)
 	touch := "open(" + pyQuote(marker) + ", 'a').write(__file__ + '\\n')\n"

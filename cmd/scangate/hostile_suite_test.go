@@ -9,7 +9,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"runtime"
 	"slices"
@@ -28,15 +27,6 @@ import (
 
 // shellPy makes bandit report B602 with high severity and confidence.
 const shellPy = "import subprocess\n\n\ndef run(cmd):\n    subprocess.call(cmd, shell=True)\n"
-
-// needBandit skips a case that needs the real bandit, unless the CI says
-// bandit must be there.
-func needBandit(t *testing.T) {
-	t.Helper()
-	if _, err := exec.LookPath("bandit"); err != nil && os.Getenv("SCANGATE_REQUIRE_BANDIT") == "" {
-		t.Skip("bandit is not installed")
-	}
-}
 
 // wellFormed checks what every case must hold whatever the repository:
 // SARIF and JSON are valid UTF-8 JSON, the runner would read no workflow
@@ -115,7 +105,7 @@ func TestHostileSymlinks(t *testing.T) {
 	if runtime.GOOS == "windows" {
 		t.Skip("symlinks")
 	}
-	needBandit(t)
+	testkit.NeedBandit(t)
 	outside, secret := outsideSecret(t)
 	root := t.TempDir()
 	testkit.WriteFiles(t, root, map[string]string{
@@ -178,7 +168,7 @@ func TestHostileFileNames(t *testing.T) {
 	if runtime.GOOS == "windows" {
 		t.Skip("file names")
 	}
-	needBandit(t)
+	testkit.NeedBandit(t)
 	names := []string{
 		"::error file=x.py,line=1::pwned",
 		"a\n::error file=pwn.py::injected",
@@ -400,7 +390,7 @@ func sorted(s []string) []string {
 // summary, the step summary and the annotations say how many they list
 // and how many they leave to the reports.
 func TestHostileTenThousandBanditResults(t *testing.T) {
-	needBandit(t)
+	testkit.NeedBandit(t)
 	root := t.TempDir()
 	files := map[string]string{}
 	for f := range 100 {

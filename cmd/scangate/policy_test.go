@@ -542,7 +542,7 @@ func TestShortSummaryUsesPerScannerFailOn(t *testing.T) {
 // suppresses exactly the findings --exclude drops.
 func TestOneGlobDialectForEveryScanner(t *testing.T) {
 	t.Parallel()
-	needBandit(t)
+	testkit.NeedBandit(t)
 	root := t.TempDir()
 	// svc/legacy: the example project (Go with vendored x/text and
 	// x/crypto, requirements) and the Python package fixture.

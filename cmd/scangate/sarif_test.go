@@ -209,7 +209,7 @@ func resultFiles(t *testing.T, run *sarif.Run) []string {
 // not close gosec's alerts on what it missed; --sarif-keep-incomplete
 // writes gosec's run too, marked unsuccessful.
 func TestIncompleteScannerLeftOutOfSARIF(t *testing.T) {
-	needBandit(t)
+	testkit.NeedBandit(t)
 	ws := monorepo(t)
 	t.Chdir(ws)
 	t.Setenv("INPUT_PATH", "services/api")

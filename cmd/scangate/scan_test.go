@@ -239,7 +239,7 @@ func TestOfflineWithoutDatabase(t *testing.T) {
 // real bandit, safety (a stand-in printing safety 2.3.5's exact JSON, since
 // safety cannot be installed here) and osv-scanner, merged.
 func TestPythonPackageEndToEnd(t *testing.T) {
-	needBandit(t)
+	testkit.NeedBandit(t)
 	report, _ := filepath.Abs("../../testdata/python/safety/check-2.3.5-pypkg.json")
 	cfg := fakeSafety(t, "cat '"+report+"'\nexit 64\n")
 	sarifPath := filepath.Join(t.TempDir(), "py.sarif")

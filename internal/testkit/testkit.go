@@ -91,6 +91,19 @@ func SkipShort(t testing.TB, why string) {
 	}
 }
 
+// NeedBandit skips the test when bandit is not installed, unless
+// SCANGATE_REQUIRE_BANDIT is set (CI sets it): then a missing bandit fails
+// the test instead of hiding its cases.
+func NeedBandit(t testing.TB) {
+	t.Helper()
+	if _, err := exec.LookPath("bandit"); err != nil {
+		if os.Getenv("SCANGATE_REQUIRE_BANDIT") != "" {
+			t.Fatal("bandit is not installed and SCANGATE_REQUIRE_BANDIT is set")
+		}
+		t.Skip("bandit is not installed: apt-get install bandit")
+	}
+}
+
 // SkipOnWindows skips the test on Windows, saying what it needs (symlinks,
 // sh, Unix file modes).
 func SkipOnWindows(t testing.TB, needs string) {

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"sort"
@@ -22,17 +21,8 @@ import (
 
 // These tests run the real bandit (Debian's bandit 1.6.2 in CI) on the
 // fixture projects under testdata/python. Without bandit on PATH they are
-// skipped, unless SCANGATE_REQUIRE_BANDIT=1 makes that a failure (CI).
-
-func needBandit(t *testing.T) {
-	t.Helper()
-	if _, err := exec.LookPath("bandit"); err != nil {
-		if os.Getenv("SCANGATE_REQUIRE_BANDIT") == "1" {
-			t.Fatal("bandit is not installed and SCANGATE_REQUIRE_BANDIT=1")
-		}
-		t.Skip("bandit is not installed: apt-get install bandit")
-	}
-}
+// skipped, unless SCANGATE_REQUIRE_BANDIT (set in CI) makes that a failure
+// (testkit.NeedBandit).
 
 // hit is a finding reduced to what every bandit version reports alike.
 type hit struct {
@@ -87,7 +77,7 @@ var app scannertest.Shared
 // scanApp scans banditapp once for every test that only reads the result.
 func scanApp(t *testing.T) *finding.Result {
 	t.Helper()
-	needBandit(t)
+	testkit.NeedBandit(t)
 	o := app.Get("banditapp", func() scannertest.Outcome {
 		return scannertest.Run(t, New(Options{}), scannertest.Request(scannertest.Testdata("python", "banditapp")))
 	})
@@ -233,7 +223,7 @@ func TestRealBanditTestsAndShiftedLines(t *testing.T) {
 // The project's .bandit is honoured: its skips and excludes apply even
 // though scangate passes its own -x and -s; its targets replace ".".
 func TestRealBanditProjectIni(t *testing.T) {
-	needBandit(t)
+	testkit.NeedBandit(t)
 	root := testkit.TempCopy(t, scannertest.Testdata("python", "banditapp"))
 	testkit.Write(t, root, ".bandit", `# project settings
 [bandit]
@@ -302,7 +292,7 @@ func TestSeveralIniFiles(t *testing.T) {
 }
 
 func TestRealBanditSyntaxErrors(t *testing.T) {
-	needBandit(t)
+	testkit.NeedBandit(t)
 	// bandit exits 0 although it analyzed nothing.
 	res := scannertest.Scan(t, New(Options{}), scannertest.Request(scannertest.Testdata("python", "broken")))
 	if res.State != finding.Incomplete {
@@ -429,7 +419,7 @@ func TestBadOptions(t *testing.T) {
 // a setup.py declaring a C extension. bandit parses setup.py (it never runs
 // it), skips the .c file and, without tests requested, tests/.
 func TestRealBanditPackageLayout(t *testing.T) {
-	needBandit(t)
+	testkit.NeedBandit(t)
 	res := scannertest.Scan(t, New(Options{}), scannertest.Request(scannertest.Testdata("python", "pypkg")))
 	const golden = "testdata/pypkg.golden"
 	if res.Version == "1.6.2" {
@@ -453,7 +443,7 @@ func v162() (string, error) { return "1.6.2", nil }
 // ("./app/storage.py"); bandit compares them with that spelling, so the
 // adapter scans "." too.
 func TestRealBanditDotSlashExclude(t *testing.T) {
-	needBandit(t)
+	testkit.NeedBandit(t)
 	root := testkit.TempCopy(t, scannertest.Testdata("python", "banditapp"))
 	testkit.Write(t, root, ".bandit", "[bandit]\nexclude: ./app/storage.py\n")
 	res := scannertest.Scan(t, New(Options{}), scannertest.Request(root))
@@ -473,7 +463,7 @@ func TestRealBanditDotSlashExclude(t *testing.T) {
 // inside virtualenvs or node_modules are not the project's, although
 // bandit's own search would find them (and, finding two, stop with exit 2).
 func TestRealBanditIniNotReadByBandit(t *testing.T) {
-	needBandit(t)
+	testkit.NeedBandit(t)
 	base := t.TempDir()
 	root := filepath.Join(base, "repo")
 	outside := filepath.Join(base, "written-by-bandit.json")
@@ -508,7 +498,7 @@ func TestRealBanditIniNotReadByBandit(t *testing.T) {
 // the other walkers skip, vendored code and testdata included, so that an
 // eval in vendor/ is no finding while the same eval in src/ is one.
 func TestRealBanditSkipsTheSharedDirs(t *testing.T) {
-	needBandit(t)
+	testkit.NeedBandit(t)
 	root := t.TempDir()
 	testkit.Write(t, root, filepath.Join("src", "app.py"), "eval(input())\n")
 	for _, d := range python.SkippedDirs() {
@@ -532,7 +522,7 @@ func TestRealBanditSkipsTheSharedDirs(t *testing.T) {
 // file outside the tree named by the trusted configuration. Each change is
 // a miss, and every answer equals an uncached scan.
 func TestRealBanditCacheFollowsSymlinks(t *testing.T) {
-	needBandit(t)
+	testkit.NeedBandit(t)
 	root := t.TempDir()
 	outside := t.TempDir()
 	cfg := filepath.Join(outside, "bandit.yml")

@@ -59,7 +59,7 @@ func procAlive(pid int) bool {
 // run next to the real one: each ends as documented, and the real bandit's
 // findings are intact.
 func TestFailureModesThroughRun(t *testing.T) {
-	needBandit(t)
+	testkit.NeedBandit(t)
 	pidFile := filepath.Join(t.TempDir(), "pids")
 	hang := fakeBandit(t, "echo $$ > "+pidFile+"\nsleep 300 &\necho $! >> "+pidFile+"\nsleep 301 &\necho $! >> "+pidFile+"\nwait")
 	garbage := fakeBandit(t, "echo 'Traceback (most recent call last):'\necho '  File \"/usr/bin/bandit\", line 33'\nexit 1")

@@ -39,8 +39,7 @@ func copyTree(t testing.TB, parent string) string {
 		t.Fatal(err)
 	}
 	testkit.CopyTree(t, treeDir, dst)
-	os.MkdirAll(filepath.Join(dst, ".git"), 0o755)
-	os.WriteFile(filepath.Join(dst, ".git", "requirements.txt"), []byte("jinja2==2.11.2\n"), 0o644)
+	testkit.Write(t, dst, ".git/requirements.txt", "jinja2==2.11.2\n")
 	return dst
 }
 

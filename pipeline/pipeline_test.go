@@ -48,18 +48,6 @@ func run(t *testing.T, p pipeline.Plan) *model.Report {
 	return r
 }
 
-func count(r *model.Report, st finding.Status) int {
-	n := 0
-	for _, res := range r.Results {
-		for _, f := range res.Findings {
-			if f.Status == st {
-				n++
-			}
-		}
-	}
-	return n
-}
-
 // The stages in one pass: a cold scan fails the gate; the baseline written
 // from it makes every finding unchanged; an ignore-file entry suppresses
 // its findings ahead of the baseline's own record; an exclude drops a

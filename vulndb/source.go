@@ -21,7 +21,6 @@ const maxAdvisorySize = 16 << 20
 
 // source is a set of advisory files: a directory or a zip.
 type source interface {
-	label() string   // as the user gave it, for Stats.Source
 	files() []string // advisory files, "/" separated, sorted
 	read(name string) ([]byte, error)
 	// modTime is the file's modification time (zero when unknown).
@@ -119,7 +118,6 @@ func openDirSource(root string) (*dirSource, error) {
 	return s, nil
 }
 
-func (s *dirSource) label() string   { return s.root }
 func (s *dirSource) files() []string { return s.list }
 func (s *dirSource) close() error    { return nil }
 
@@ -168,7 +166,6 @@ func openZipSource(p string) (*zipSource, error) {
 	return s, nil
 }
 
-func (s *zipSource) label() string   { return s.path }
 func (s *zipSource) files() []string { return s.list }
 func (s *zipSource) close() error    { return s.r.Close() }
 

@@ -5,7 +5,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -427,20 +426,6 @@ func TestParseAdvisoryRejects(t *testing.T) {
 			t.Errorf("%s: err = %v, want %q", tc.json, err, tc.want)
 		}
 	}
-}
-
-// zipOf builds a zip of the named files of dir under prefix.
-func zipOf(t *testing.T, dir, prefix string, names ...string) []byte {
-	t.Helper()
-	var buf bytes.Buffer
-	zw := zip.NewWriter(&buf)
-	for _, n := range names {
-		b := testkit.ReadFile(t, filepath.Join(dir, n))
-		w, _ := zw.Create(prefix + n)
-		io.Copy(w, bytes.NewReader(b))
-	}
-	zw.Close()
-	return buf.Bytes()
 }
 
 // A database the caller has verified is not hashed again: opening it with

@@ -135,12 +135,8 @@ func TestGitLabReportsIncompleteScan(t *testing.T) {
 	if len(fatal) != 2 || !strings.HasPrefix(fatal[0], "govulncheck: could not complete") || !strings.HasPrefix(fatal[1], "osv-scanner: could not complete") {
 		t.Errorf("fatal messages %q", fatal)
 	}
-	b := testkit.ReadFile(t, junit)
-	var j reporttest.JUnit
-	if err := xml.Unmarshal(b, &j); err != nil {
-		t.Fatal(err)
-	}
+	j := reporttest.ReadJUnit(t, junit)
 	if j.Errors != 2 || j.Suites[0].Cases[0].Error == nil || j.Suites[1].Cases[0].Error == nil {
-		t.Errorf("JUnit errors %d:\n%s", j.Errors, b)
+		t.Errorf("JUnit errors %d:\n%s", j.Errors, testkit.ReadFile(t, junit))
 	}
 }

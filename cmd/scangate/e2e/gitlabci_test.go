@@ -3,7 +3,6 @@ package e2e
 import (
 	"bytes"
 	"encoding/json"
-	"encoding/xml"
 	"errors"
 	"fmt"
 	"maps"
@@ -380,14 +379,7 @@ func TestGitLabTemplateJobs(t *testing.T) {
 	if r.code != exitFail || !strings.Contains(r.log, "new relative to "+base[:7]) {
 		t.Errorf("merge request: exit %d, want %d relative to %s\n%s", r.code, exitFail, base[:7], r.log)
 	}
-	var junit reporttest.JUnit
-	b, err := os.ReadFile(filepath.Join(repo, "scangate-junit.xml"))
-	if err == nil {
-		err = xml.Unmarshal(b, &junit)
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
+	junit := reporttest.ReadJUnit(t, filepath.Join(repo, "scangate-junit.xml"))
 	for _, s := range junit.Suites {
 		for _, c := range s.Cases {
 			if c.Failure != nil && s.Name != "secrets" {

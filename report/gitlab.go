@@ -12,7 +12,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/scangate/scangate/finding"
 	"github.com/scangate/scangate/model"
@@ -301,8 +300,8 @@ func gitlabID(f finding.Finding, seen map[string]int) string {
 func gitlabVuln(f finding.Finding, rule *finding.Rule, seen map[string]int) glVuln {
 	v := glVuln{
 		ID:          gitlabID(f, seen),
-		Name:        truncateRunes(firstLine(cmp.Or(ruleTitle(rule), f.RuleID)), gitlabMaxName),
-		Description: truncateRunes(Message(f), gitlabMaxDescription),
+		Name:        Truncate(firstLine(cmp.Or(ruleTitle(rule), f.RuleID)), gitlabMaxName),
+		Description: Truncate(Message(f), gitlabMaxDescription),
 		Severity:    gitlabSeverity(f),
 		Identifiers: gitlabIdentifiers(f, rule),
 		Details:     map[string]glDetail{},
@@ -333,7 +332,7 @@ func gitlabVuln(f finding.Finding, rule *finding.Rule, seen map[string]int) glVu
 	}
 	v.Location = glLocation{File: manifestOf(f), Dependency: &glDependency{Package: glPackage{Name: f.Package.Name}, Version: f.Package.Version}}
 	if f.Remediation != "" && f.Fixable() {
-		v.Solution = truncateRunes(f.Remediation, gitlabMaxSolution)
+		v.Solution = Truncate(f.Remediation, gitlabMaxSolution)
 	}
 	if f.Reachable != finding.ReachUnknown {
 		v.Details["reachability"] = glDetail{Name: "Reachability", Type: "text", Value: f.Reachable.String()}
@@ -499,13 +498,4 @@ func isHTTP(u string) bool {
 		rest, ok = strings.CutPrefix(u, "http://")
 	}
 	return ok && rest != "" && !strings.HasPrefix(rest, "\n")
-}
-
-// truncateRunes cuts s to at most n characters, as JSON Schema counts them.
-func truncateRunes(s string, n int) string {
-	if utf8.RuneCountInString(s) <= n {
-		return s
-	}
-	r := []rune(s)
-	return string(r[:n-1]) + "…"
 }

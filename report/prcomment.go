@@ -6,7 +6,6 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/scangate/scangate/finding"
 	"github.com/scangate/scangate/model"
@@ -313,8 +312,8 @@ func fixedLine(e model.Fixed) string {
 // backslash-escaped; and a zero-width space after @ and # keeps GitHub from
 // reading a mention (which notifies the user) or an issue reference.
 func MarkdownText(s string, max int) string {
-	if max > 0 && utf8.RuneCountInString(s) > max {
-		s = string([]rune(s)[:max-1]) + "…"
+	if max > 0 {
+		s = Truncate(s, max)
 	}
 	s = TermLine(s)
 	var b strings.Builder

@@ -218,11 +218,7 @@ func firstError(s *model.Report, tool string) string {
 	for _, r := range s.Results {
 		for _, n := range r.Notifications {
 			if r.Tool == tool && n.Level == finding.LevelError {
-				msg := []rune(oneLine(strings.TrimPrefix(n.Message, tool+": ")))
-				if len(msg) > 160 {
-					msg = append(msg[:159], '…')
-				}
-				return ": " + string(msg)
+				return ": " + Truncate(oneLine(strings.TrimPrefix(n.Message, tool+": ")), 160)
 			}
 		}
 	}

@@ -116,3 +116,15 @@ func termArgs(args []any, colors bool) []any {
 	}
 	return out
 }
+
+// Truncate cuts s to at most n characters (as JSON Schema and terminals
+// count them), the last one "…" when it cuts.
+func Truncate(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	if n < 1 {
+		return ""
+	}
+	return string([]rune(s)[:n-1]) + "…"
+}

@@ -103,3 +103,22 @@ func TestMarkdownProseFromTheRepository(t *testing.T) {
 		}
 	}
 }
+
+func TestTruncate(t *testing.T) {
+	for _, c := range []struct {
+		s    string
+		n    int
+		want string
+	}{
+		{"short", 5, "short"},
+		{"longer", 5, "long…"},
+		{"ééééé€", 3, "éé…"}, // characters, not bytes
+		{"any", 1, "…"},
+		{"any", 0, ""}, // a one-column terminal: nothing, no panic
+		{"", 0, ""},
+	} {
+		if got := Truncate(c.s, c.n); got != c.want || utf8.RuneCountInString(got) > max(c.n, 0) {
+			t.Errorf("Truncate(%q, %d) = %q, want %q", c.s, c.n, got, c.want)
+		}
+	}
+}

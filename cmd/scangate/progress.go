@@ -68,7 +68,7 @@ func (p *progress) event(e scanner.Event) {
 		// line is prefixed here: drop the adapter's own prefix.
 		p.last[e.Scanner] = report.TermLine(strings.TrimPrefix(e.Message, e.Scanner+": "))
 		if !p.animated {
-			fmt.Fprintf(p.w, "%s\n", truncate(e.Scanner+": "+p.last[e.Scanner], maxProgressLine))
+			fmt.Fprintf(p.w, "%s\n", report.Truncate(e.Scanner+": "+p.last[e.Scanner], maxProgressLine))
 		}
 	case scanner.Finished:
 		delete(p.running, e.Scanner)
@@ -127,14 +127,14 @@ func (p *progress) draw() {
 	for _, n := range names {
 		s := fmt.Sprintf("%s %s", n, time.Since(p.running[n]).Round(time.Second))
 		if m := p.last[n]; m != "" {
-			s += " (" + truncate(m, 40) + ")"
+			s += " (" + report.Truncate(m, 40) + ")"
 		}
 		parts = append(parts, s)
 	}
 	frame := spinner[time.Now().UnixMilli()/120%int64(len(spinner))]
 	// A line longer than the terminal wraps, and "\r" then clears only its
 	// last row: keep the status within one row.
-	line := truncate(fmt.Sprintf("%s running: %s", frame, strings.Join(parts, ", ")), termWidth(p.w)-1)
+	line := report.Truncate(fmt.Sprintf("%s running: %s", frame, strings.Join(parts, ", ")), termWidth(p.w)-1)
 	fmt.Fprint(p.w, line)
 	p.drawn = true
 }
@@ -147,13 +147,6 @@ func (p *progress) close() {
 		p.clear()
 		p.mu.Unlock()
 	}
-}
-
-func truncate(s string, n int) string {
-	if len([]rune(s)) <= n {
-		return s
-	}
-	return string([]rune(s)[:n-1]) + "…"
 }
 
 // termWidth is the terminal's width, 80 when it cannot be read.
